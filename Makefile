@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each sets itself up
+# (virtual environment + install) from nothing but python3 and make.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test test-fast lint format typecheck services bench eval clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/handoff demo
+
+services:
+	bash scripts/services.sh
+
+test: $(STAMP) services
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not backends" -x -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check agent mailflows db tests bench
+	$(BIN)/ruff format --check agent mailflows db tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix agent mailflows db tests bench
+	$(BIN)/ruff format agent mailflows db tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy agent mailflows db
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+eval: $(STAMP)
+	$(BIN)/python ../shared/tools/eval_deals.py --cmd "$(BIN)/handoff"
+
+clean:
+	rm -rf $(VENV) handoff-demo .pytest_cache

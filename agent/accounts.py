@@ -1,0 +1,248 @@
+"""Which customer account a forward belongs to, and accumulating material per account.
+
+What it is for: ``resolve_account`` reads a parsed forward and names the customer
+(an explicit ``[Account Name]`` subject tag or ``Account: X`` line from the rep, else
+the external participants' most common domain, never our own or free-mail domains);
+``take_material`` stores the forward's messages as the account's sources (the same
+message forwarded twice is stored once) and marks the account for a new draft.
+Not for: reading the content (agent/extract/) or talking to the rep (agent/conversation.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from agent.app import App
+from agent.document import AccountInfo, HandoffDocument, Party, fold
+from agent.settings import FREE_MAIL_DOMAINS
+from db import repo
+from db.models import Account, Inbound, as_utc
+from db.session import session_scope
+from mailflows.parsed import Address, ParsedMail, ThreadMessage
+
+log = logging.getLogger(__name__)
+
+_GENERIC_TAGS = {"external", "ext", "spam", "fwd", "fw", "secure", "encrypt", "confidential", "internal", "ticket"}
+_TAG = re.compile(r"\[([^\[\]]{2,80})\]")
+_ACCOUNT_LINE = re.compile(r"(?im)^\s*(?:account|customer)\s*:\s*(?P<name>[^\n]{2,80}?)\s*$")
+_CSM_MENTION = [
+    re.compile(
+        r"(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
+        r"(?:new\s+)?(?:CSM|customer success manager)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2}),?\s+"
+        r"(?:from\s+our\s+customer\s+success|who\s+will\s+be\s+your\s+(?:CSM|customer\s+success))",
+        re.IGNORECASE,
+    ),
+]
+
+
+@dataclass(slots=True)
+class AccountKey:
+    name: str
+    domain: str | None
+
+
+def _is_external(address: Address, own: set[str]) -> bool:
+    domain = address.domain
+    if not domain or domain in FREE_MAIL_DOMAINS or domain.endswith(".invalid"):
+        return False
+    return not any(domain == d or domain.endswith("." + d) for d in own)
+
+
+def explicit_account_name(parsed: ParsedMail) -> str | None:
+    """An account the rep named: ``[Name]`` in the subject or an ``Account: Name`` line."""
+    outer = parsed.outer
+    for tag in _TAG.findall(outer.subject or ""):
+        if fold(tag) not in _GENERIC_TAGS and not tag.lower().startswith(("fwd", "fw:", "ext")):
+            return tag.strip()
+    match = _ACCOUNT_LINE.search(outer.body or "")
+    return match.group("name").strip(" .") if match else None
+
+
+def external_domains(parsed: ParsedMail, own: set[str]) -> Counter[str]:
+    """Customer domains by weight: a sender counts three times, a recipient once."""
+    counts: Counter[str] = Counter()
+    for message in parsed.messages:
+        if message.sender and _is_external(message.sender, own):
+            counts[message.sender.domain] += 3
+        for address in [*message.to, *message.cc, *message.attendees]:
+            if _is_external(address, own):
+                counts[address.domain] += 1
+    return counts
+
+
+def company_name_for(domain: str, parsed: ParsedMail) -> str:
+    """A display name: the company named in the customer's signatures, else the domain's label."""
+    from mailflows.signatures import parse_signature
+
+    names: Counter[str] = Counter()
+    for message in parsed.messages:
+        if message.sender and message.sender.domain == domain and message.signature:
+            company = parse_signature(message.signature, message.sender).company
+            if company:
+                names[re.sub(r",?\s+(Inc|LLC|Ltd|GmbH|AG|S\.A\.|plc)\.?$", "", company.strip())] += 1
+    if names:
+        return names.most_common(1)[0][0]
+    label = domain.split(".")[0]
+    return label.replace("-", " ").title()
+
+
+def resolve_account(parsed: ParsedMail, own_domains: set[str]) -> AccountKey | None:
+    named = explicit_account_name(parsed)
+    domains = external_domains(parsed, own_domains)
+    domain = domains.most_common(1)[0][0] if domains else None
+    if named:
+        return AccountKey(name=named, domain=domain)
+    if domain:
+        return AccountKey(name=company_name_for(domain, parsed), domain=domain)
+    return None
+
+
+def fingerprint(message: ThreadMessage) -> str:
+    """Same author and same words: the same message, however often it was forwarded."""
+    who = message.sender.email.lower() if message.sender else ""
+    words = fold(message.body)[:4000]
+    if not words and not message.turns:
+        return hashlib.sha1(message.id.encode()).hexdigest()
+    turns = "".join(t.text for t in message.turns)[:4000]
+    return hashlib.sha1(f"{who}\n{words}\n{turns}".encode()).hexdigest()
+
+
+_KIND_FOR_EXPORT = {
+    "email": "email",
+    "forwarded": "email",
+    "attached": "email",
+    "transcript": "transcript",
+    "note": "note",
+    "crm": "crm",
+    "calendar": "attachment",
+}
+
+
+def export_kind(kind: str) -> str:
+    return _KIND_FOR_EXPORT.get(kind, "attachment")
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def get_or_create(app: App, session, key: AccountKey, rep: Address) -> Account:  # type: ignore[no-untyped-def]
+    account = repo.account_by_domain(session, key.domain) if key.domain else None
+    if account is None:
+        account = repo.account_by_name(session, key.name)
+    if account is not None:
+        if not account.domain and key.domain:
+            account.domain = key.domain
+        return account
+    now = app.now()
+    doc = HandoffDocument(
+        account=AccountInfo(name=key.name, domain=key.domain), rep=Party(name=rep.name or None, email=rep.email)
+    )
+    account = Account(
+        domain=key.domain,
+        name=key.name,
+        rep_email=rep.email.lower(),
+        rep_name=rep.name or None,
+        token=new_token(),
+        token_expires_at=now + timedelta(days=app.settings.token_ttl_days),
+        document=doc.export(),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(account)
+    session.flush()
+    repo.log_event(session, "account_created", account.id, rep=rep.email, domain=key.domain)
+    return account
+
+
+def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> Address | None:
+    """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
+    ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
+    for message in ours:
+        for pattern in _CSM_MENTION:
+            match = pattern.search(message.body)
+            if match:
+                name = match.group("name").strip()
+                return Address(name=name, email=email_for_colleague(name, parsed, own_domains, rep_email))
+    return None
+
+
+def email_for_colleague(name: str, parsed: ParsedMail | None, own_domains: set[str], rep_email: str) -> str:
+    """A colleague's address: as seen in the mail, else built like the rep's own address."""
+    wanted = fold(name)
+    if parsed is not None:
+        for message in parsed.messages:
+            for address in message.participants():
+                if not _is_external(address, own_domains) and address.name and fold(address.name) == wanted:
+                    return address.email.lower()
+    return address_like(rep_email, name)
+
+
+def address_like(model_email: str, name: str) -> str:
+    """``Tom Okafor`` -> ``tom.okafor@`` when the rep is ``dana.reyes@`` (same separator, same domain)."""
+    local, _, domain = model_email.lower().partition("@")
+    parts = [p for p in (re.sub(r"[^a-z0-9]", "", w) for w in fold(name).split()) if p]
+    if not parts:
+        return model_email
+    separator = "_" if "_" in local and "." not in local else "."
+    return f"{parts[0]}{separator}{parts[-1]}@{domain}" if len(parts) > 1 else f"{parts[0]}@{domain}"
+
+
+async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | None:
+    """Store a forward's messages on its account; returns the account id, or None if unknown."""
+    own = app.settings.own_domains
+    key = resolve_account(parsed, own)
+    rep = parsed.outer.sender
+    if key is None or rep is None:
+        return None
+    async with app.locks.hold(f"account-key:{(key.domain or fold(key.name))}"):
+        with session_scope(app.engine) as session:
+            account = get_or_create(app, session, key, rep)
+            added = 0
+            for message in parsed.messages:
+                if message.auto_generated or not (message.body.strip() or message.turns):
+                    continue
+                row = repo.add_source(
+                    session,
+                    account.id,  # type: ignore[arg-type]
+                    inbound_id,
+                    source_id=message.id,
+                    kind=message.kind,
+                    date=as_utc(message.date),
+                    from_email=message.sender.email.lower() if message.sender else None,
+                    subject=message.subject[:500] if message.subject else None,
+                    data=message.to_dict(),
+                    fingerprint=fingerprint(message),
+                    from_rep=bool(message.sender and app.settings.is_company_address(message.sender.email)),
+                )
+                added += row is not None
+            csm = csm_mentioned(parsed, own, account.rep_email)
+            if csm is not None and not account.csm_email:
+                account.csm_name, account.csm_email = csm.name, csm.email
+                repo.log_event(session, "csm_named", account.id, email=csm.email, by="mail")
+            unread = [
+                f"{a.filename} ({a.content_type}, {a.size} bytes): {a.reason or 'not read'}"
+                for a in parsed.attachments
+                if not a.read
+            ]
+            if unread or parsed.defects:
+                account.unread = [*account.unread, *unread, *[f"{parsed.message_id}: {d}" for d in parsed.defects]]
+            account.last_rep_message_id = parsed.message_id
+            account.references = [*account.references, parsed.message_id][-20:]
+            account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
+            account.thread_root = account.thread_root or parsed.message_id
+            inbound = session.get(Inbound, inbound_id)
+            if inbound is not None:
+                inbound.account_id = account.id
+            repo.log_event(session, "material", account.id, message_id=parsed.message_id, sources=added)
+            return account.id

@@ -1,0 +1,227 @@
+"""The ``handoff`` command line: thin commands that call into the packages.
+
+What it is for: argument parsing, turning ``ConfigError``/``HandoffError`` into a
+clear message and exit status 2, and printing. Not for: logic — each command is a
+few lines calling agent/service.py, agent/demo.py, db/ or mailflows/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from agent.errors import AccountNotFound, HandoffError
+from agent.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="Sales-to-customer-success handoffs from forwarded mail.", no_args_is_help=True, add_completion=False
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Messages that failed three times.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(quarantine_app, name="quarantine")
+err = Console(stderr=True)
+
+
+class DocFormat(StrEnum):
+    json = "json"
+    md = "md"
+    html = "html"
+    txt = "txt"
+
+
+class ParseFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except HandoffError as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run(coro):  # type: ignore[no-untyped-def]
+    try:
+        return asyncio.run(coro)
+    except HandoffError as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Where the demo keeps its database and outbox.")] = Path("handoff-demo"),
+) -> None:
+    """Run the whole loop on the bundled sample deal, offline: forward, draft, reply, approve."""
+    from agent.demo import run_demo
+
+    _run(run_demo(workdir, print_=typer.echo))
+
+
+@app.command()
+def serve() -> None:
+    """Run the SMTP intake (and inline jobs when HANDOFF_REDIS_URL is unset)."""
+    from agent.service import serve as serve_
+
+    settings = _settings()
+    _run(
+        serve_(settings, ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"))
+    )
+
+
+@app.command()
+def worker(burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False) -> None:
+    """Run an arq worker (needs HANDOFF_REDIS_URL)."""
+    from agent.worker import make_worker
+
+    settings = _settings()
+    try:
+        make_worker(settings, burst=burst).run()
+    except HandoffError as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def ingest(files: Annotated[list[Path], typer.Argument(help=".eml or mbox files, in order.")]) -> None:
+    """Feed .eml/mbox files as if they had arrived by mail; returns when all are processed."""
+    from agent.service import ingest as ingest_
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        err.print(f"[red]handoff:[/red] no such file: {', '.join(missing)}")
+        raise typer.Exit(2)
+    settings = _settings()
+    if len(files) > 3 and sys.stderr.isatty():
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("ingesting", total=len(files))
+            counts = _run(ingest_(settings, files, progress=lambda n: bar.advance(task, n)))
+    else:
+        counts = _run(ingest_(settings, files))
+    err.print(f"handoff: {counts['stored']} stored, {counts['duplicates']} already known")
+
+
+@app.command()
+def export(
+    account: Annotated[str, typer.Argument(help="The customer's domain or name.")],
+    format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.json,
+) -> None:
+    """Print an account's handoff document (json follows handoff-document/v1)."""
+    from agent.queries import document_for
+
+    settings = _settings()
+    try:
+        doc = document_for(settings, account)
+    except AccountNotFound as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if format is DocFormat.json:
+        typer.echo(json.dumps(doc.export(), indent=2, ensure_ascii=False))
+        return
+    from agent.render import render_document
+
+    typer.echo(render_document(doc, format.value))  # type: ignore[arg-type]
+
+
+@app.command()
+def accounts() -> None:
+    """List accounts with their status, owner, CSM and deadline."""
+    from agent.queries import account_rows
+
+    rows = account_rows(_settings())
+    table = Table("account", "domain", "status", "rep", "csm", "sources", "drafts", "due")
+    for row in rows:
+        table.add_row(
+            *(
+                str(row[k] if row[k] is not None else "-")
+                for k in ("name", "domain", "status", "rep", "csm", "sources", "drafts", "due")
+            )
+        )
+    Console().print(table)
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="An .eml file, or a bare body with --body.")],
+    format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.json,
+    body: Annotated[bool, typer.Option("--body", help="The file is a message body without headers.")] = False,
+) -> None:
+    """Show what the parser reads in a message, without storing anything."""
+    from mailflows.parse import parse_body, parse_message
+
+    if not file.is_file():
+        err.print(f"[red]handoff:[/red] no such file: {file}")
+        raise typer.Exit(2)
+    raw = file.read_bytes()
+    looks_headerless = not any(
+        line.split(b":", 1)[0].strip().isalnum() and b":" in line for line in raw.splitlines()[:1]
+    )
+    parsed = parse_body(raw.decode("utf-8", "replace")) if body or looks_headerless else parse_message(raw)
+    data = parsed.to_json()
+    if format is ParseFormat.json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for i, m in enumerate(data["messages"], 1):
+        typer.echo(f"--- message {i} ({m['kind']}{', auto-generated' if m['auto_generated'] else ''})")
+        typer.echo(f"From: {m['from']}\nDate: {m['date']}\nSubject: {m['subject']}\n\n{m['body']}\n")
+    for a in data["attachments"]:
+        typer.echo(
+            f"attachment {a['filename']} {a['content_type']} {a['size']} bytes {'read' if a['read'] else 'NOT read'}"
+        )
+    for d in data["defects"]:
+        typer.echo(f"defect: {d}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the newest version."""
+    from db.session import make_engine, upgrade
+
+    settings = _settings()
+    try:
+        upgrade(make_engine(settings.database_url))
+    except HandoffError as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    err.print("handoff: database is up to date")
+
+
+@quarantine_app.command("list")
+def quarantine_list() -> None:
+    """Messages that failed every try."""
+    from agent.queries import quarantined_rows
+
+    for row in quarantined_rows(_settings()):
+        typer.echo(f"{row['id']}\t{row['message_id']}\t{row['error']}")
+
+
+@quarantine_app.command("replay")
+def quarantine_replay(ids: Annotated[list[int], typer.Argument(help="Inbound ids from `quarantine list`.")]) -> None:
+    """Process quarantined messages again."""
+    from agent.queries import replay
+
+    settings = _settings()
+    done = _run(replay(settings, ids))
+    err.print(f"handoff: replayed {done} message(s)")

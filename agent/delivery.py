@@ -1,0 +1,263 @@
+"""Everything we send: drafts to the rep, the final handoff to the CSM, short notices.
+
+What it is for: turn an account's state into mail (render -> compose), record each
+outgoing message in the outbound table under a unique key *before* sending it (a
+retried job finds the row and does not send twice), then hand it to the sender; a
+relay that is down leaves the row pending for the periodic flush. Also picks the
+handoff call's slot and builds the invite. Not for: deciding *when* to send (jobs,
+conversation).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, cast
+
+from agent.conversation import questions_for, token_address
+from agent.errors import RelayRejected, RelayUnavailable
+from agent.extract.runner import load_document, save_document
+from agent.render import render_document, render_draft, render_final, render_notice
+from agent.schedule import next_call_slot
+from db import repo
+from db.models import Account, Outbound, as_utc, utcnow
+from db.session import session_scope
+from mailflows.calendar import build_invite
+from mailflows.compose import compose_draft, compose_final, compose_notice, handoff_subject
+from mailflows.parsed import ParsedMail
+
+if TYPE_CHECKING:
+    from agent.app import App
+
+log = logging.getLogger(__name__)
+
+
+def draft_subject(account: Account) -> str:
+    return handoff_subject(account.name, "draft")
+
+
+def final_subject(account: Account) -> str:
+    return handoff_subject(account.name, "final")
+
+
+async def send_draft(app: App, account_id: int, *, notes: list[str] | None = None, force: bool = False) -> bool:
+    """Send the account's draft if one is due (or ``force``); returns whether one was sent."""
+    async with app.locks.hold(f"account:{account_id}"):
+        with session_scope(app.engine) as session:
+            account = repo.lock_account(session, account_id)
+            due = account.draft_due_at
+            if not force and (due is None or due > app.now()):
+                return False
+            doc = load_document(account)
+            sources = repo.sources_of(session, account_id)
+            save_document(account, doc, sources)
+            questions = questions_for(doc, account)
+            account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
+            text, html = render_draft(
+                doc,
+                questions=questions,
+                sources=[ref.model_dump(by_alias=True) for ref in doc.sources],
+                unread=list(account.unread),
+                notes=[*account.notes, *(notes or [])],
+                inbox_address=app.settings.inbox_address,
+            )
+            number = account.drafts_sent + 1
+            msg = compose_draft(
+                from_addr=app.settings.inbox_address,
+                reply_to=token_address(app.settings, account.token),
+                to=(account.rep_name or "", account.rep_email),
+                subject=draft_subject(account),
+                text=text,
+                html=html,
+                in_reply_to=account.last_rep_message_id,
+                references=list(account.references),
+                domain=app.settings.inbox_domain,
+            )
+            row, created = repo.add_outbound(
+                session,
+                Outbound(
+                    key=f"draft:{account_id}:{number}",
+                    account_id=account_id,
+                    kind="draft",
+                    message_id=str(msg["Message-ID"]),
+                    recipients=[account.rep_email],
+                    raw=msg.as_bytes(),
+                ),
+            )
+            account.drafts_sent = number
+            account.draft_due_at = None
+            if account.status in ("collecting", "draft_sent"):
+                account.status = "draft_sent"
+            account.last_draft_message_id = row.message_id
+            save_document(account, doc, sources)
+            repo.log_event(session, "draft_sent", account_id, number=number, questions=len(questions))
+            outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+    return True
+
+
+def _call_start(app: App, account: Account) -> datetime:
+    pinned = as_utc(account.call_pinned_at)
+    if pinned is not None:
+        return pinned
+    zones = [app.settings.tz]
+    return next_call_slot(app.now(), zones, minutes=app.settings.call_minutes, within_h=48)
+
+
+async def deliver_final(app: App, account_id: int) -> None:
+    """Approve: mail the CSM (cc the rep) the document and the invite; once per revision."""
+    async with app.locks.hold(f"account:{account_id}"):
+        with session_scope(app.engine) as session:
+            account = repo.lock_account(session, account_id)
+            if not account.csm_email:
+                return
+            doc = load_document(account)
+            account.status = "approved"
+            account.approved_at = app.now()
+            sources = repo.sources_of(session, account_id)
+            save_document(account, doc, sources)
+            start = _call_start(app, account)
+            sequence = account.invite_sequence + (1 if account.invite_uid else 0)
+            uid = account.invite_uid or f"handoff-{account_id}-{account.token[:12]}@{app.settings.inbox_domain}"
+            tz = app.settings.tz
+            rep_name = account.rep_name or account.rep_email
+            csm_name = account.csm_name or account.csm_email
+            ics = build_invite(
+                uid=uid,
+                sequence=sequence,
+                start=start,
+                minutes=app.settings.call_minutes,
+                tz=tz,
+                organizer=app.settings.inbox_address,
+                attendees=[(csm_name, account.csm_email), (rep_name, account.rep_email)],
+                summary=f"Handoff call: {account.name} ({rep_name} -> {csm_name})",
+                description=_agenda(doc),
+                now=app.now(),
+            )
+            text, html = render_final(doc, call_start=start, tz=tz, minutes=app.settings.call_minutes)
+            markdown = render_document(doc, "md")
+            msg = compose_final(
+                from_addr=app.settings.inbox_address,
+                reply_to=token_address(app.settings, account.token),
+                to=(account.csm_name or "", account.csm_email),
+                cc=[(account.rep_name or "", account.rep_email)],
+                subject=final_subject(account),
+                text=text,
+                html=html,
+                markdown=markdown,
+                markdown_filename=f"handoff-{(account.domain or account.name).replace(' ', '-').lower()}.md",
+                ics=ics,
+                domain=app.settings.inbox_domain,
+            )
+            row, created = repo.add_outbound(
+                session,
+                Outbound(
+                    key=f"final:{account_id}:{account.revision}",
+                    account_id=account_id,
+                    kind="final",
+                    message_id=str(msg["Message-ID"]),
+                    recipients=[account.csm_email, account.rep_email],
+                    raw=msg.as_bytes(),
+                ),
+            )
+            if created:
+                account.invite_uid, account.invite_sequence = uid, sequence
+                account.call_start = start.astimezone(UTC)
+            account.status = "delivered"
+            account.delivered_at = app.now()
+            account.draft_due_at = None
+            save_document(account, doc, sources)
+            repo.log_event(
+                session, "delivered", account_id, revision=account.revision, csm=account.csm_email, new=created
+            )
+            outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+
+
+def _agenda(doc) -> str:  # type: ignore[no-untyped-def]
+    lines = [f"15-minute handoff of {doc.account.name} from sales to customer success.", "", "Agenda:"]
+    lines += ["1. Who is who (stakeholder map)", "2. What they bought it for (pains, success metrics)"]
+    lines += [
+        "3. What we promised (commitments and dates)",
+        "4. Risks and the rep's read",
+        "",
+        "The document is attached to the mail.",
+    ]
+    return "\n".join(lines)
+
+
+async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None) -> None:
+    """A short plain notice to a company sender; never to outsiders, never past the daily cap."""
+    if not to or not app.settings.is_company_address(to):
+        return
+    since = app.now() - timedelta(days=1)
+    with session_scope(app.engine) as session:
+        if repo.count_auto_replies_since(session, to, since) >= app.settings.auto_replies_per_sender_per_day:
+            log.warning(
+                "not explaining to %s: daily cap of %d notices reached",
+                to,
+                app.settings.auto_replies_per_sender_per_day,
+            )
+            return
+        plain, html = render_notice(text)
+        subject = f"Re: {parsed.outer.subject}" if parsed is not None and parsed.outer.subject else "handoff"
+        msg = compose_notice(
+            from_addr=app.settings.inbox_address,
+            to=to,
+            subject=subject,
+            text=plain,
+            html=html,
+            in_reply_to=parsed.message_id if parsed is not None else None,
+            domain=app.settings.inbox_domain,
+        )
+        key = f"notice:{parsed.message_id if parsed is not None else msg['Message-ID']}"
+        row, created = repo.add_outbound(
+            session,
+            Outbound(key=key, kind="notice", message_id=str(msg["Message-ID"]), recipients=[to], raw=msg.as_bytes()),
+        )
+        outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+
+
+async def send_outbound(app: App, outbound_id: int) -> None:
+    """Hand one recorded message to the sender; a sent row is never sent again."""
+    with session_scope(app.engine) as session:
+        row = session.get(Outbound, outbound_id)
+        if row is None or row.status != "pending":
+            return
+        raw, recipients = row.raw, list(row.recipients)
+    msg = cast(EmailMessage, email.message_from_bytes(raw, policy=email.policy.SMTP))
+    try:
+        await app.sender.send(msg, recipients)
+    except RelayUnavailable as exc:
+        with session_scope(app.engine) as session:
+            row = session.get(Outbound, outbound_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = str(exc)[:1000]
+        log.warning("outbound %s delayed: %s", outbound_id, exc)
+        return
+    except RelayRejected as exc:
+        with session_scope(app.engine) as session:
+            row = session.get(Outbound, outbound_id)
+            if row is not None:
+                row.status, row.last_error = "failed", str(exc)[:1000]
+                repo.log_event(session, "send_failed", row.account_id, outbound=outbound_id, error=str(exc)[:500])
+        log.error("outbound %s refused by the relay: %s", outbound_id, exc)
+        return
+    with session_scope(app.engine) as session:
+        row = session.get(Outbound, outbound_id)
+        if row is not None:
+            row.status, row.sent_at, row.attempts = "sent", utcnow(), row.attempts + 1
+
+
+async def flush_outbound(app: App) -> int:
+    """Retry every pending outgoing message (relay was down); returns how many were tried."""
+    with session_scope(app.engine) as session:
+        ids = [row.id for row in repo.pending_outbound(session)]
+    for outbound_id in ids:
+        await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+    return len(ids)

@@ -1,0 +1,135 @@
+"""``handoff demo``: the whole loop on the bundled sample deal, offline, in one process.
+
+What it is for: a newcomer's first run. It starts the SMTP intake on a free loopback
+port with SQLite, inline jobs, the offline extractor and an outbox folder; sends the
+sample deal as the rep would (over SMTP, with smtplib); prints the draft it gets
+back; answers with the rep's reply and then "approve"; and prints where the final
+document (.html/.md) and the invite (.ics) are. Not for: anything in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import email.utils
+import shutil
+import smtplib
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+
+from agent.demo_deal import demo_files, demo_rep_reply
+from agent.settings import load_settings
+
+INBOX = "handoff@northwind.example"
+REP = ("Sam Okafor", "sam.okafor@northwind.example")
+ACCOUNT = "alderfinch.example"
+
+
+def _send(port: int, raw: bytes, rcpt: str) -> None:
+    data = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.sendmail(REP[1], [rcpt], data)
+
+
+def _reply(draft: EmailMessage, text: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = email.utils.formataddr(REP)
+    msg["To"] = str(draft["Reply-To"])
+    msg["Subject"] = f"Re: {draft['Subject']}"
+    msg["Date"] = email.utils.formatdate()
+    msg["Message-ID"] = email.utils.make_msgid(domain="northwind.example")
+    msg["In-Reply-To"] = str(draft["Message-ID"])
+    msg["References"] = str(draft["Message-ID"])
+    body = draft.get_body(preferencelist=("plain",))
+    quoted = "\n".join("> " + line for line in (body.get_content() if body else "").splitlines())
+    msg.set_content(f"{text.strip()}\n\nOn {draft['Date']}, {draft['From']} wrote:\n{quoted}\n")
+    return msg.as_bytes()
+
+
+def _mails(outbox: Path) -> list[tuple[Path, EmailMessage]]:
+    found = []
+    for path in sorted(outbox.glob("*.eml")):
+        found.append((path, email.message_from_bytes(path.read_bytes(), policy=email.policy.default)))
+    return found  # type: ignore[return-value]
+
+
+def _plain(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict[str, Path]:
+    from agent.app import open_app
+    from agent.queries import document_for
+    from agent.render import render_document
+    from mailflows.smtp_intake import start_smtp
+
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    outbox = workdir / "outbox"
+    outbox.mkdir(parents=True)
+    settings = load_settings(
+        database_url=f"sqlite:///{workdir / 'handoff.db'}",
+        redis_url=None,
+        inbox_address=INBOX,
+        company_domains="northwind.example",
+        outbox_dir=outbox,
+        debounce_s=3.0,
+        extractor="offline",
+        smtp_host="127.0.0.1",
+        smtp_port=0,
+    )
+    app = await open_app(settings, inline=True)
+    server = await start_smtp(app, host="127.0.0.1", port=0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        print_(f"handoff demo: SMTP intake on 127.0.0.1:{port}, database {workdir / 'handoff.db'}, offline extractor\n")
+        files = demo_files()
+        for path in files:
+            await asyncio.to_thread(_send, port, path.read_bytes(), INBOX)
+            print_(f"  rep -> {INBOX}: {path.name}")
+        await app.queue.drain()  # type: ignore[union-attr]
+        drafts = [m for _, m in _mails(outbox) if REP[1] in str(m["To"])]
+        draft = drafts[-1]
+        print_(f"\n=== {len(drafts)} draft for {len(files)} forwards; the rep receives: {draft['Subject']} ===\n")
+        print_(_plain(draft))
+
+        await asyncio.to_thread(_send, port, _reply(draft, demo_rep_reply()), str(draft["Reply-To"]))
+        await app.queue.drain()  # type: ignore[union-attr]
+        draft = [m for _, m in _mails(outbox) if REP[1] in str(m["To"])][-1]
+        print_("\n=== the rep answered the questions (and named the CSM); the updated draft says: ===\n")
+        print_(_plain(draft).split("\n\n", 2)[0] + "\n...")
+
+        await asyncio.to_thread(_send, port, _reply(draft, "approve"), str(draft["Reply-To"]))
+        await app.queue.drain()  # type: ignore[union-attr]
+    finally:
+        server.close()
+        await server.wait_closed()
+        await app.close()
+
+    doc = document_for(settings, ACCOUNT)
+    finals = [(p, m) for p, m in _mails(outbox) if doc.csm and doc.csm.email in str(m["To"])]
+    if not finals:
+        raise RuntimeError("the demo did not deliver a final handoff; run with -v to see the log")
+    final_path, final = finals[-1]
+    out = {
+        "html": workdir / "handoff.html",
+        "md": workdir / "handoff.md",
+        "ics": workdir / "invite.ics",
+        "mail": final_path,
+    }
+    out["html"].write_text(render_document(doc, "html"), encoding="utf-8")
+    out["md"].write_text(render_document(doc, "md"), encoding="utf-8")
+    ics = next(p for p in final.walk() if p.get_content_type() == "text/calendar").get_content()
+    out["ics"].write_bytes(ics if isinstance(ics, bytes) else ics.encode())
+    filled, total = doc.completeness()
+    print_(
+        f"\n=== approved: the CSM {doc.csm.name if doc.csm else ''} got the handoff ({filled} of {total} sections) ==="
+    )
+    print_(f"  final mail:      {out['mail']}")
+    print_(f"  document (html): {out['html']}")
+    print_(f"  document (md):   {out['md']}")
+    print_(f"  invite (ics):    {out['ics']}")
+    return out

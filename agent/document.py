@@ -1,0 +1,325 @@
+"""The handoff document: the model both extractors fill and every renderer reads.
+
+What it is for: the pydantic model of ``handoff-document/v1`` (the JSON export
+contract), and the merge rules that make extraction incremental: the same fact
+from two messages becomes one item citing both, and nothing the rep added is lost.
+Not for: rendering (templates/) or storage (db/).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "handoff-document/v1"
+
+SECTION_KEYS: tuple[str, ...] = (
+    "company_overview",
+    "stakeholders",
+    "pain_points",
+    "success_metrics",
+    "purchase_drivers",
+    "implementation",
+    "competitive_context",
+    "commitments",
+    "expansion",
+    "risks",
+    "rep_perspective",
+)
+
+SECTION_TITLES: dict[str, str] = {
+    "company_overview": "Company overview",
+    "stakeholders": "Stakeholder map",
+    "pain_points": "Pain points",
+    "success_metrics": "Success metrics",
+    "purchase_drivers": "Purchase drivers",
+    "implementation": "Implementation",
+    "competitive_context": "Competitive context",
+    "commitments": "Commitments we made",
+    "expansion": "Expansion",
+    "risks": "Risks",
+    "rep_perspective": "Rep perspective",
+}
+
+Role = Literal[
+    "champion", "economic_buyer", "decision_maker", "technical_evaluator", "user", "blocker", "influencer", "other"
+]
+Influence = Literal["high", "medium", "low"]
+Horizon = Literal["90d", "6m", "1y"]
+Status = Literal["collecting", "draft_sent", "approved", "delivered"]
+SourceKind = Literal["email", "note", "transcript", "crm", "attachment"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class Quote(_Model):
+    text: str
+    speaker: str
+    source_id: str
+
+
+class Item(_Model):
+    text: str
+    quotes: list[Quote] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+    time_sensitive: bool = False
+    due: date | None = None
+    horizon: Horizon | None = None
+    competitor: str | None = None
+    owner: Literal["us", "customer"] | None = None
+    informal: bool = False
+
+
+class Stakeholder(_Model):
+    name: str
+    email: str | None = None
+    title: str | None = None
+    role: Role = "other"
+    influence: Influence | None = None
+    concerns: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class Party(_Model):
+    name: str | None = None
+    email: str
+
+
+class AccountInfo(_Model):
+    name: str
+    domain: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    business_model: str | None = None
+
+
+class SourceRef(_Model):
+    id: str
+    kind: SourceKind = "email"
+    date: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    subject: str | None = None
+
+
+class Sections(_Model):
+    company_overview: list[Item] = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    pain_points: list[Item] = Field(default_factory=list)
+    success_metrics: list[Item] = Field(default_factory=list)
+    purchase_drivers: list[Item] = Field(default_factory=list)
+    implementation: list[Item] = Field(default_factory=list)
+    competitive_context: list[Item] = Field(default_factory=list)
+    commitments: list[Item] = Field(default_factory=list)
+    expansion: list[Item] = Field(default_factory=list)
+    risks: list[Item] = Field(default_factory=list)
+    rep_perspective: list[Item] = Field(default_factory=list)
+
+    def items(self, key: str) -> list[Item]:
+        if key == "stakeholders" or key not in SECTION_KEYS:
+            raise KeyError(key)
+        return getattr(self, key)  # type: ignore[no-any-return]
+
+    def filled(self) -> list[str]:
+        return [key for key in SECTION_KEYS if getattr(self, key)]
+
+
+class Extraction(_Model):
+    """What one extractor call returns: new content to merge into the document."""
+
+    account: AccountInfo | None = None
+    contract_signed: date | None = None
+    sections: Sections = Field(default_factory=Sections)
+    notes: list[str] = Field(default_factory=list)  # e.g. "Claude unavailable: offline extractor used"
+
+
+class HandoffDocument(_Model):
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    account: AccountInfo
+    status: Status = "collecting"
+    rep: Party | None = None
+    csm: Party | None = None
+    contract_signed: date | None = None
+    sections: Sections = Field(default_factory=Sections)
+    missing: list[str] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+
+    def export(self) -> dict[str, object]:
+        """The JSON export contract, with ``missing`` recomputed."""
+        self.missing = missing_sections(self.sections)
+        return self.model_dump(mode="json", by_alias=True)
+
+    def completeness(self) -> tuple[int, int]:
+        return len(self.sections.filled()), len(SECTION_KEYS)
+
+
+def missing_sections(sections: Sections) -> list[str]:
+    return [key for key in SECTION_KEYS if not getattr(sections, key)]
+
+
+# -- merging -------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9$%.,]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "is",
+        "are",
+        "was",
+        "be",
+        "we",
+        "our",
+        "their",
+        "it",
+        "this",
+        "that",
+        "from",
+    ]
+)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and whitespace-folded text, for comparing facts."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.strip(".,") for w in _WORD.findall(fold(text))} - _STOP - {""}
+
+
+def same_fact(a: str, b: str, threshold: float = 0.8) -> bool:
+    """Two item texts state the same fact: equal when folded, or nearly the same words."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb or (len(fa) > 20 and (fa in fb or fb in fa)):
+        return True
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return False
+    return len(ta & tb) / min(len(ta), len(tb)) >= threshold and len(ta & tb) / max(len(ta), len(tb)) >= 0.6
+
+
+def _merge_quotes(into: list[Quote], new: list[Quote]) -> None:
+    seen = {fold(q.text) for q in into}
+    for quote in new:
+        key = fold(quote.text)
+        if key not in seen:
+            into.append(quote)
+            seen.add(key)
+
+
+def _merge_ids(into: list[str], new: list[str]) -> None:
+    for source_id in new:
+        if source_id not in into:
+            into.append(source_id)
+
+
+def merge_items(existing: list[Item], new: list[Item]) -> list[Item]:
+    """Existing items keep their order and content; new facts are appended or folded in."""
+    merged = [item.model_copy(deep=True) for item in existing]
+    for item in new:
+        twin = next((m for m in merged if same_fact(m.text, item.text)), None)
+        if twin is None:
+            merged.append(item.model_copy(deep=True))
+            continue
+        _merge_quotes(twin.quotes, item.quotes)
+        _merge_ids(twin.source_ids, item.source_ids)
+        twin.time_sensitive = twin.time_sensitive or item.time_sensitive
+        twin.due = twin.due or item.due
+        twin.horizon = twin.horizon or item.horizon
+        twin.competitor = twin.competitor or item.competitor
+        twin.owner = twin.owner or item.owner
+        twin.informal = twin.informal and item.informal if twin.owner else item.informal
+    return merged
+
+
+def _person_key(s: Stakeholder) -> str:
+    return (s.email or "").lower() or fold(s.name)
+
+
+def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder]) -> list[Stakeholder]:
+    merged = [s.model_copy(deep=True) for s in existing]
+    for person in new:
+        twin = next(
+            (
+                m
+                for m in merged
+                if _person_key(m) == _person_key(person)
+                or (person.email and not m.email and fold(m.name) == fold(person.name))
+                or (m.email and not person.email and fold(m.name) == fold(person.name))
+            ),
+            None,
+        )
+        if twin is None:
+            merged.append(person.model_copy(deep=True))
+            continue
+        twin.email = twin.email or person.email
+        twin.title = twin.title or person.title
+        if twin.role == "other" and person.role != "other":
+            twin.role = person.role
+        twin.influence = twin.influence or person.influence
+        for concern in person.concerns:
+            if not any(same_fact(concern, c) for c in twin.concerns):
+                twin.concerns.append(concern)
+        _merge_quotes(twin.quotes, person.quotes)
+        _merge_ids(twin.source_ids, person.source_ids)
+    return merged
+
+
+def merge_extraction(doc: HandoffDocument, extraction: Extraction) -> HandoffDocument:
+    """Fold an extraction into a document; returns a new document, the old is untouched."""
+    out = doc.model_copy(deep=True)
+    if extraction.account is not None:
+        info = extraction.account
+        out.account.industry = out.account.industry or info.industry
+        out.account.size = out.account.size or info.size
+        out.account.business_model = out.account.business_model or info.business_model
+        if not out.account.domain and info.domain:
+            out.account.domain = info.domain
+    out.contract_signed = out.contract_signed or extraction.contract_signed
+    for key in SECTION_KEYS:
+        if key == "stakeholders":
+            out.sections.stakeholders = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders)
+        else:
+            setattr(out.sections, key, merge_items(out.sections.items(key), extraction.sections.items(key)))
+    out.missing = missing_sections(out.sections)
+    return out
+
+
+def remove_matching(doc: HandoffDocument, needle: str) -> int:
+    """Drop every item (and stakeholder) whose text contains ``needle``; returns how many."""
+    target = fold(needle)
+    if not target:
+        return 0
+    removed = 0
+    for key in SECTION_KEYS:
+        if key == "stakeholders":
+            keep_people = [s for s in doc.sections.stakeholders if target not in fold(f"{s.name} {s.email or ''}")]
+            removed += len(doc.sections.stakeholders) - len(keep_people)
+            doc.sections.stakeholders = keep_people
+            continue
+        items = doc.sections.items(key)
+        keep = [i for i in items if target not in fold(i.text)]
+        removed += len(items) - len(keep)
+        setattr(doc.sections, key, keep)
+    doc.missing = missing_sections(doc.sections)
+    return removed

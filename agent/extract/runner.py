@@ -1,0 +1,99 @@
+"""Run the extractor over an account's new sources and fold the result into its document.
+
+What it is for: the extract step of the flow — load the sources not yet read, call
+the configured extractor with only those (incremental: nothing is re-read), check
+its quotes, merge into the stored document, and mark the sources read.
+Not for: the extraction rules themselves (offline.py, claude.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from agent.document import HandoffDocument, Party, SourceRef, merge_extraction
+from agent.extract.base import ExtractionContext, verify_quotes
+from db import repo
+from db.models import Account, Source
+from db.session import session_scope
+from mailflows.parsed import ThreadMessage
+
+if TYPE_CHECKING:
+    from agent.app import App
+
+log = logging.getLogger(__name__)
+
+
+def context_for(app: App, account: Account, doc: HandoffDocument) -> ExtractionContext:
+    return ExtractionContext(
+        account=doc.account,
+        rep=Party(name=account.rep_name, email=account.rep_email),
+        company_domains=app.settings.own_domains,
+        tz=app.settings.tz,
+        competitors=list(app.settings.competitors),
+    )
+
+
+def source_refs(sources: list[Source]) -> list[SourceRef]:
+    from agent.accounts import export_kind
+
+    refs = []
+    for row in sources:
+        message = ThreadMessage.from_dict(row.data)
+        refs.append(
+            SourceRef(
+                id=row.source_id,
+                kind=export_kind(row.kind),  # type: ignore[arg-type]
+                date=message.date.isoformat() if message.date else None,
+                from_=str(message.sender) if message.sender else None,
+                subject=message.subject or message.filename,
+            )
+        )
+    return refs
+
+
+def load_document(account: Account) -> HandoffDocument:
+    return HandoffDocument.model_validate(account.document)
+
+
+def save_document(account: Account, doc: HandoffDocument, sources: list[Source]) -> None:
+    doc.account.name = account.name
+    doc.account.domain = account.domain
+    doc.rep = Party(name=account.rep_name, email=account.rep_email)
+    doc.csm = Party(name=account.csm_name, email=account.csm_email) if account.csm_email else None
+    doc.contract_signed = account.contract_signed or doc.contract_signed
+    doc.status = account.status  # type: ignore[assignment]
+    doc.sources = source_refs(sources)
+    account.document = doc.export()
+
+
+async def extract_new_sources(app: App, account_id: int) -> int:
+    """Read the account's unread sources into its document; returns how many were read."""
+    with session_scope(app.engine) as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            return 0
+        new_rows = repo.sources_of(session, account_id, unextracted=True)
+        doc = load_document(account)
+        ctx = context_for(app, account, doc)
+    if not new_rows:
+        return 0
+    messages = [ThreadMessage.from_dict(row.data) for row in new_rows]
+    extraction = await app.extractor.extract(messages, ctx, doc)
+    verify_quotes(extraction, messages, ctx)
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        doc = merge_extraction(load_document(account), extraction)
+        if extraction.contract_signed and not account.contract_signed:
+            account.contract_signed = extraction.contract_signed
+        for note in extraction.notes:
+            if note not in account.notes:
+                account.notes = [*account.notes, note]
+        ids = {row.id for row in new_rows}
+        for row in repo.sources_of(session, account_id):
+            if row.id in ids:
+                row.extracted = True
+        save_document(account, doc, repo.sources_of(session, account_id))
+        account.updated_at = app.now()
+        repo.log_event(session, "extracted", account_id, sources=len(new_rows), extractor=app.extractor.name)
+    return len(new_rows)

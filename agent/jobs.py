@@ -1,0 +1,193 @@
+"""The job functions: the same coroutines run inline or on arq workers.
+
+What it is for: ``process_inbound`` (parse a stored message and route it: material
+to its account, a reply to the conversation, auto-replies recorded and dropped),
+``send_draft`` (debounced: one draft per burst of forwards), ``flush_outbox``,
+``tick`` (periodic: due drafts, pending outbound, stuck inbound) and
+``resume_pending`` (after a restart). Every job is idempotent: running it twice
+has the effect of running it once. Not for: the rules each step applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from agent import delivery
+from agent.accounts import take_material
+from agent.conversation import handle_reply, route
+from agent.extract.runner import extract_new_sources
+from db import repo
+from db.models import Account, Inbound
+from db.session import session_scope
+from mailflows.parse import ParseLimits, parse_message
+
+log = logging.getLogger(__name__)
+
+
+def limits_of(settings) -> ParseLimits:  # type: ignore[no-untyped-def]
+    return ParseLimits(
+        max_depth=settings.max_depth,
+        max_parts=settings.max_parts,
+        max_header_bytes=settings.max_header_bytes,
+        max_attachment_text_chars=settings.max_attachment_text_chars,
+        max_message_bytes=settings.max_message_bytes,
+    )
+
+
+async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
+    """Parse and route one stored message; returns its disposition."""
+    app = ctx["app"]
+    with session_scope(app.engine) as session:
+        row = session.get(Inbound, inbound_id)
+        if row is None or row.status != "pending":
+            return row.disposition if row is not None else "missing"
+        row.attempts += 1
+        raw, rcpt_to = row.raw, list(row.rcpt_to)
+    parsed = await asyncio.to_thread(parse_message, raw, limits_of(app.settings))
+    disposition, token = route(parsed, rcpt_to, app.settings)
+    account_id: int | None = None
+    if disposition == "material":
+        if _replies_to_our_mail(app, parsed):
+            disposition = "reply_without_token"
+            await delivery.explain(
+                app,
+                parsed.outer.sender.email if parsed.outer.sender else "",
+                "Your reply reached the general inbox, not the handoff's reply address, so no command in it was "
+                "applied. Please reply to the newest draft (its Reply-To address).",
+                parsed,
+            )
+        else:
+            account_id = await take_material(app, inbound_id, parsed)
+            if account_id is None:
+                disposition = "unresolved"
+                await delivery.explain(
+                    app,
+                    parsed.outer.sender.email if parsed.outer.sender else "",
+                    "I could not tell which customer this is about: nobody outside our company is on it. "
+                    "Forward it again with a line 'Account: Customer Name' at the top.",
+                    parsed,
+                )
+            else:
+                await _start_revision_if_delivered(app, account_id)
+                await extract_new_sources(app, account_id)
+                if not app.hold_drafts:
+                    await app.enqueue(
+                        "send_draft",
+                        account_id,
+                        defer_s=app.settings.debounce_s,
+                        job_id=f"draft:{account_id}:{inbound_id}",
+                    )
+    elif disposition == "reply" and token is not None:
+        disposition = await handle_reply(app, inbound_id, parsed, token)
+    elif disposition == "calendar_reply":
+        with session_scope(app.engine) as session:
+            repo.log_event(session, "calendar_reply", None, message_id=parsed.message_id)
+    with session_scope(app.engine) as session:
+        row = session.get(Inbound, inbound_id)
+        if row is not None:
+            row.status = "done" if disposition in ("material", "reply") else "ignored"
+            row.disposition = disposition
+            row.processed_at = app.now()
+            row.account_id = row.account_id or account_id
+    log.info("inbound %s %s: %s", inbound_id, parsed.message_id, disposition)
+    return disposition
+
+
+def _replies_to_our_mail(app, parsed) -> bool:  # type: ignore[no-untyped-def]
+    ids = {parsed.in_reply_to, *parsed.references} - {None}
+    if not ids:
+        return False
+    with session_scope(app.engine) as session:
+        from sqlmodel import select
+
+        from db.models import Outbound
+
+        return session.exec(select(Outbound.id).where(Outbound.message_id.in_(ids))).first() is not None  # type: ignore[attr-defined]
+
+
+async def _start_revision_if_delivered(app, account_id: int) -> None:  # type: ignore[no-untyped-def]
+    """New material after delivery starts a revision the rep must approve again."""
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        if account.status in ("approved", "delivered"):
+            account.revision += 1
+            account.status = "collecting"
+            repo.log_event(session, "revision_started", account_id, revision=account.revision)
+
+
+async def send_draft(ctx: dict[str, Any], account_id: int) -> bool:
+    """Send the draft once its debounce has run out; a burst of forwards pushes that time on."""
+    app = ctx["app"]
+    if await delivery.send_draft(app, account_id):
+        return True
+    with session_scope(app.engine) as session:
+        account = session.get(Account, account_id)
+        due = account.draft_due_at if account is not None else None
+    if due is not None:
+        wait_s = max(0.0, (due - app.now()).total_seconds())
+        await app.enqueue("send_draft", account_id, defer_s=wait_s, job_id=f"draft:{account_id}:{due.isoformat()}")
+    return False
+
+
+async def flush_outbox(ctx: dict[str, Any]) -> int:
+    return await delivery.flush_outbound(ctx["app"])
+
+
+async def tick(ctx: dict[str, Any]) -> None:
+    """Periodic work: drafts whose debounce ran out, mail the relay did not take, stuck messages."""
+    app = ctx["app"]
+    with session_scope(app.engine) as session:
+        due = [a.id for a in repo.accounts_due_for_draft(session, app.now())]
+    for account_id in due:
+        await delivery.send_draft(app, account_id)  # type: ignore[arg-type]
+    await delivery.flush_outbound(app)
+
+
+async def resume_pending(ctx: dict[str, Any]) -> None:
+    """After a restart: queue every stored message that was not processed, and due drafts."""
+    app = ctx["app"]
+    with session_scope(app.engine) as session:
+        ids = repo.pending_inbound_ids(session)
+        waiting = [a.id for a in session.exec(_drafts_waiting())]
+    for inbound_id in ids:
+        await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
+    for account_id in waiting:
+        await app.enqueue("send_draft", account_id, job_id=f"draft:{account_id}:resume")
+
+
+async def send_waiting_drafts(app) -> None:  # type: ignore[no-untyped-def]
+    """Send every draft that is waiting for its debounce, now (end of a batch ingest)."""
+    with session_scope(app.engine) as session:
+        waiting = [a.id for a in session.exec(_drafts_waiting())]
+    for account_id in waiting:
+        await delivery.send_draft(app, account_id, force=True)
+
+
+def _drafts_waiting():  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    return select(Account).where(Account.draft_due_at.is_not(None))  # type: ignore[union-attr]
+
+
+async def on_job_failed(ctx: dict[str, Any], job: str, args: tuple[Any, ...], exc: BaseException) -> None:
+    """The last try failed: a message is quarantined (``handoff quarantine replay`` brings it back)."""
+    app = ctx["app"]
+    log.error("job %s%s gave up: %s", job, args, exc)
+    if job == "process_inbound" and args:
+        try:
+            with session_scope(app.engine) as session:
+                row = session.get(Inbound, args[0])
+                if row is not None:
+                    row.status, row.error = "quarantined", f"{type(exc).__name__}: {exc}"[:2000]
+        except Exception:  # the database itself may be what failed
+            log.exception("could not quarantine inbound %s", args[0])
+
+
+JOBS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "process_inbound": process_inbound,
+    "send_draft": send_draft,
+    "flush_outbox": flush_outbox,
+}

@@ -1,0 +1,112 @@
+"""The long-running service and the one-shot ingest, as the CLI starts them.
+
+What it is for: ``serve`` (SMTP intake on the event loop; inline jobs and the
+periodic tick when no Redis is configured; graceful shutdown on SIGTERM: stop
+intake, drain jobs until a deadline, close clients) and ``ingest`` (feed .eml and
+mbox files as if they had arrived by mail, processed to completion, one draft per
+account at the end). Not for: what a job does (agent/jobs.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import mailbox
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from agent import jobs
+from agent.app import App, open_app
+from agent.settings import Settings
+from agent.worker import TICK_S
+from mailflows.smtp_intake import start_smtp
+
+log = logging.getLogger(__name__)
+
+
+def messages_in(path: Path) -> Iterator[bytes]:
+    """The raw messages in an .eml file or an mbox file."""
+    data = path.read_bytes()
+    if data.startswith(b"From ") and not data.startswith(b"From: "):
+        for message in mailbox.mbox(str(path), create=False):
+            yield message.as_bytes()
+        return
+    yield data
+
+
+async def ingest(
+    settings: Settings, paths: list[Path], progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Store and process every message, in order; drafts go out once, at the end."""
+    app = await open_app(settings, inline=True)
+    app.hold_drafts = True
+    counts = {"stored": 0, "duplicates": 0}
+    try:
+        ctx = {"app": app, "job_try": 1}
+        for path in paths:
+            for raw in messages_in(path):
+                inbound_id, created = await _store_only(app, raw)
+                counts["stored" if created else "duplicates"] += 1
+                if created:
+                    await jobs.process_inbound(ctx, inbound_id)
+            if progress:
+                progress(1)
+        await app.queue.drain()  # type: ignore[union-attr]
+        await jobs.send_waiting_drafts(app)
+        await jobs.tick(ctx)
+    finally:
+        await app.close()
+    return counts
+
+
+async def _store_only(app: App, raw: bytes) -> tuple[int, bool]:
+    from mailflows.intake import store
+
+    return await asyncio.to_thread(store, app, raw, "", [], "ingest")
+
+
+async def tick_forever(app: App) -> None:
+    ctx = {"app": app, "job_try": 1}
+    while True:
+        try:
+            await jobs.tick(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("periodic tick failed; trying again in %.0fs", TICK_S)
+        await asyncio.sleep(TICK_S)
+
+
+async def serve(settings: Settings, *, ready: Callable[[int], None] | None = None, shutdown_s: float = 30.0) -> None:
+    app = await open_app(settings)
+    inline = not settings.redis_url
+    server = await start_smtp(app)
+    port = server.sockets[0].getsockname()[1]
+    log.info("SMTP intake on %s:%s (%s jobs)", settings.smtp_host, port, "inline" if inline else "arq")
+    ticker: asyncio.Task[None] | None = None
+    if inline:
+        await jobs.resume_pending({"app": app, "job_try": 1})
+        ticker = asyncio.create_task(tick_forever(app))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    if ready:
+        ready(port)
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down: intake closed, draining jobs for up to %.0fs", shutdown_s)
+        server.close()
+        await server.wait_closed()
+        if ticker:
+            ticker.cancel()
+        if inline and app.queue is not None:
+            try:
+                await asyncio.wait_for(app.queue.drain(), timeout=shutdown_s)
+            except TimeoutError:
+                log.warning("jobs still running at the deadline were cancelled; they resume at next start")
+        await app.close()

@@ -1,0 +1,205 @@
+"""Configuration from ``HANDOFF_*`` environment variables and an optional ``.env``.
+
+What it is for: one validated ``Settings`` object, built once at start-up and passed
+down (never read at import time). A bad value raises ``ConfigError`` naming the
+variable and the fix. Not for: per-account state (that lives in the database).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from agent.errors import ConfigError
+
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "zoho.com",
+        "fastmail.com",
+        "hey.com",
+    }
+)
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip().lower() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the README documents each one."""
+
+    model_config = SettingsConfigDict(env_prefix="HANDOFF_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = "sqlite:///./handoff.db"
+    redis_url: str | None = None
+    inbox_address: str = "handoff@localhost"
+    company_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=0, le=65535)
+    relay_url: str | None = None
+    relay_timeout_s: float = Field(default=30.0, gt=0)
+    outbox_dir: Path = Path("./outbox")
+    debounce_s: float = Field(default=60.0, ge=0)
+    timezone: str = "UTC"
+
+    extractor: Literal["auto", "claude", "offline"] = "auto"
+    anthropic_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HANDOFF_ANTHROPIC_API_KEY")
+    )
+    anthropic_model: str = "claude-sonnet-4-5"
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_attempts: int = Field(default=3, ge=1)
+    llm_max_tokens: int = Field(default=8000, ge=256)
+
+    token_ttl_days: int = Field(default=30, ge=1)
+    csm_roster: Path | None = None
+    trusted_authserv_id: str | None = None
+    auto_replies_per_sender_per_day: int = Field(default=20, ge=0)
+    handoff_due_h: float = Field(default=48.0, gt=0)
+    reminder_hours_before: Annotated[list[float], NoDecode] = Field(default_factory=lambda: [24.0, 4.0])
+    business_hours: str = "09:00-17:00"
+    call_minutes: int = Field(default=15, ge=5)
+    competitors: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    max_message_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_parts: int = Field(default=1000, gt=0)
+    max_depth: int = Field(default=20, gt=0)
+    max_header_bytes: int = Field(default=256 * 1024, gt=0)
+    max_attachment_text_chars: int = Field(default=5_000_000, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+
+    imap_url: str | None = None
+    imap_password_command: str | None = None
+    imap_password_file: Path | None = None
+    imap_processed_folder: str = "Processed"
+    imap_timeout_s: float = Field(default=60.0, gt=0)
+
+    @field_validator("company_domains", "competitors", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("competitors", mode="after")
+    @classmethod
+    def _keep_case(cls, value: list[str]) -> list[str]:
+        return value
+
+    @field_validator("reminder_hours_before", mode="before")
+    @classmethod
+    def _hours(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(v) for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone; use a name such as Europe/Berlin") from exc
+        return value
+
+    @field_validator("inbox_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value.count("@") != 1 or any(c in value for c in " <>\r\n"):
+            raise ValueError(f"{value!r} is not a bare address; write it as handoff@yourcompany.com")
+        return value.lower()
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours_range(cls, value: str) -> str:
+        try:
+            start, end = (part.strip() for part in value.split("-"))
+            sh, sm = (int(x) for x in start.split(":"))
+            eh, em = (int(x) for x in end.split(":"))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a range such as 09:00-17:00") from exc
+        if not (0 <= sh * 60 + sm < eh * 60 + em <= 24 * 60):
+            raise ValueError(f"{value!r} must start before it ends, within one day")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        if value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value[len("postgres://") :]
+        elif value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
+        if not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ValueError(f"{value!r} is neither sqlite:///FILE nor postgresql+psycopg://USER@HOST/DB")
+        return value
+
+    # -- derived values -------------------------------------------------------------
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def inbox_domain(self) -> str:
+        return self.inbox_address.rsplit("@", 1)[1]
+
+    @property
+    def own_domains(self) -> set[str]:
+        """The company's domains: the configured ones plus the inbox's own."""
+        return {*self.company_domains, self.inbox_domain}
+
+    @property
+    def extractor_name(self) -> str:
+        if self.extractor == "auto":
+            return "claude" if self.anthropic_api_key else "offline"
+        return self.extractor
+
+    def is_company_address(self, address: str) -> bool:
+        domain = address.rsplit("@", 1)[-1].lower().strip(">")
+        return any(domain == d or domain.endswith("." + d) for d in self.own_domains)
+
+
+_ENV_NAMES = {
+    "anthropic_api_key": "ANTHROPIC_API_KEY",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning validation errors into one clear ``ConfigError``."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            env = _ENV_NAMES.get(field, "HANDOFF_" + field.upper())
+            lines.append(f"{env}={err.get('input')!r}: {err['msg']}")
+        raise ConfigError("bad configuration:\n  " + "\n  ".join(lines)) from exc
+    if settings.extractor == "claude" and not settings.anthropic_api_key:
+        raise ConfigError("HANDOFF_EXTRACTOR=claude needs ANTHROPIC_API_KEY; set it or use HANDOFF_EXTRACTOR=offline")
+    return settings

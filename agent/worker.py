@@ -1,0 +1,206 @@
+"""Running jobs: inline (asyncio tasks in this process) or on arq workers over Redis.
+
+What it is for: the two ``Queue`` implementations behind ``App.enqueue``, Redis locks
+for per-account serialization across processes, and the arq ``WorkerSettings`` that
+``handoff worker`` runs. Both run the very same job functions from agent/jobs.py
+with the same retry rule: a ``TemporaryError`` is retried with backoff, anything
+else (or the last try) goes to ``jobs.on_job_failed``. Not for: what jobs do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.cron import cron
+from arq.worker import Retry, Worker
+
+from agent import jobs
+from agent.errors import ConfigError, TemporaryError
+from agent.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from agent.app import App
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "handoff:queue"
+TICK_S = 10.0
+
+
+def backoff_s(attempt: int, hint: float | None = None) -> float:
+    return hint if hint is not None else min(2.0**attempt, 300.0)
+
+
+class InlineQueue:
+    """Jobs as asyncio tasks of this process; ``job_id`` dedupes like arq's."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ids: set[str] = set()
+
+    async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
+        if job not in jobs.JOBS:
+            raise ValueError(f"unknown job {job!r}")
+        if job_id is not None:
+            if job_id in self._ids:
+                return
+            self._ids.add(job_id)
+        task = asyncio.create_task(self._run(job, args, defer_s, job_id), name=f"{job}{args}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, job: str, args: tuple[Any, ...], defer_s: float, job_id: str | None) -> None:
+        if defer_s > 0:
+            await asyncio.sleep(defer_s)
+        if job_id is not None:
+            self._ids.discard(job_id)
+        attempts = self.app.settings.job_max_attempts
+        for attempt in range(1, attempts + 1):
+            ctx = {"app": self.app, "job_try": attempt}
+            try:
+                await jobs.JOBS[job](ctx, *args)
+                return
+            except TemporaryError as exc:
+                if attempt == attempts:
+                    await jobs.on_job_failed(ctx, job, args, exc)
+                    return
+                delay = backoff_s(attempt, exc.retry_after_s)
+                log.warning("job %s%s try %d failed (%s); retrying in %.0fs", job, args, attempt, exc, delay)
+                await asyncio.sleep(delay)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("job %s%s failed", job, args)
+                await jobs.on_job_failed(ctx, job, args, exc)
+                return
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class ArqQueue:
+    """Jobs on Redis for ``handoff worker`` processes."""
+
+    def __init__(self, redis: ArqRedis) -> None:
+        self.redis = redis
+
+    @classmethod
+    async def connect(cls, settings: Settings) -> ArqQueue:
+        return cls(await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME))
+
+    async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
+        await self.redis.enqueue_job(job, *args, _job_id=job_id, _defer_by=defer_s or None, _queue_name=QUEUE_NAME)
+
+    async def drain(self, timeout_s: float = 120.0) -> None:
+        """Wait until no job is queued or running (for tests and ``handoff ingest``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
+            queued = await self.redis.zcard(QUEUE_NAME)
+            running = [k async for k in self.redis.scan_iter(match="arq:in-progress:*")]
+            if not queued and not running:
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"jobs still queued after {timeout_s:.0f}s: is a `handoff worker` running?")
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+class RedisLocks:
+    """Per-key locks in Redis: one account is worked on by one worker at a time."""
+
+    def __init__(self, redis: ArqRedis, timeout_s: float = 600.0) -> None:
+        self.redis = redis
+        self.timeout_s = timeout_s
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self.redis.lock(f"handoff:lock:{key}", timeout=self.timeout_s, blocking_timeout=self.timeout_s)
+        if not await lock.acquire():
+            raise TemporaryError(f"account {key} is busy", retry_after_s=5)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                await lock.release()
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    if not settings.redis_url:
+        raise ConfigError("HANDOFF_REDIS_URL is not set: `handoff worker` needs Redis, e.g. redis://127.0.0.1:6379/0")
+    rs = RedisSettings.from_dsn(settings.redis_url)
+    rs.conn_timeout = 5
+    rs.conn_retries = 3
+    return rs
+
+
+# -- arq worker -------------------------------------------------------------------------
+
+
+def _arq_job(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    async def run(ctx: dict[str, Any], *args: Any) -> Any:
+        app = ctx["app"]
+        try:
+            return await fn(ctx, *args)
+        except TemporaryError as exc:
+            if ctx.get("job_try", 1) >= app.settings.job_max_attempts:
+                await jobs.on_job_failed(ctx, name, args, exc)
+                return None
+            raise Retry(defer=timedelta(seconds=backoff_s(ctx.get("job_try", 1), exc.retry_after_s))) from exc
+        except Exception as exc:
+            log.exception("job %s%s failed", name, args)
+            await jobs.on_job_failed(ctx, name, args, exc)
+            return None
+
+    run.__name__ = name
+    run.__qualname__ = name
+    return run
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    from agent.app import open_app
+
+    settings = ctx.get("settings") or load_settings()
+    app = await open_app(settings, inline=False)
+    ctx["app"] = app
+    await jobs.resume_pending(ctx)
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    app = ctx.get("app")
+    if app is not None:
+        await app.close()
+
+
+def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
+    """An arq worker running every job of agent/jobs.py and the periodic tick."""
+    return Worker(
+        functions=[_arq_job(name, fn) for name, fn in jobs.JOBS.items()],  # type: ignore[arg-type]
+        queue_name=QUEUE_NAME,
+        cron_jobs=[cron(_arq_job("tick", jobs.tick), second=set(range(0, 60, int(TICK_S))), run_at_startup=True)],  # type: ignore[arg-type]
+        redis_settings=redis_settings(settings),
+        on_startup=_startup,
+        on_shutdown=_shutdown,
+        burst=burst,
+        max_tries=settings.job_max_attempts,
+        job_timeout=max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2)),
+        keep_result=60,
+        poll_delay=0.05 if burst else 0.5,
+        ctx={"settings": settings},
+        **overrides,
+    )

@@ -1,0 +1,1 @@
+"""Storage: sqlmodel tables, sessions and queries, on SQLite or PostgreSQL."""

@@ -1,0 +1,137 @@
+"""The tables: raw mail, accounts, parsed sources, the outbox, and an event log.
+
+What it is for: the sqlmodel tables, the same on SQLite and PostgreSQL, with the
+indexes the hot queries need. Raw mail is kept verbatim (``Inbound.raw``) so that
+nothing accepted is ever lost and every later step can be replayed.
+Not for: queries (db/repo.py) or the document model (agent/document.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Aware UTC; a naive value is taken to be UTC already."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Inbound(SQLModel, table=True):
+    """One raw message as it arrived (SMTP, IMAP or ``handoff ingest``)."""
+
+    __tablename__ = "inbound"
+    __table_args__ = (Index("ix_inbound_status", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True, index=True, max_length=998)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    mail_from: str = ""
+    rcpt_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    channel: str = "smtp"  # smtp | imap | ingest
+    received_at: datetime = Field(default_factory=utcnow)
+    status: str = "pending"  # pending | done | ignored | quarantined
+    disposition: str | None = None  # material | reply | auto | calendar_reply | unknown_token | refused
+    attempts: int = 0
+    error: str | None = None
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    processed_at: datetime | None = None
+
+
+class Account(SQLModel, table=True):
+    """One customer account and the handoff being built for it."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    domain: str | None = Field(default=None, unique=True, index=True)
+    name: str = Field(index=True)
+    status: str = Field(default="collecting", index=True)  # collecting | draft_sent | approved | delivered
+    rep_email: str = Field(index=True)
+    rep_name: str | None = None
+    csm_email: str | None = None
+    csm_name: str | None = None
+    token: str = Field(unique=True, index=True)
+    token_expires_at: datetime
+    contract_signed: date | None = None
+    document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    revision: int = 0
+    drafts_sent: int = 0
+    draft_due_at: datetime | None = Field(default=None, index=True)  # debounce: send a draft at this time
+    thread_root: str | None = None  # Message-ID the rep's thread hangs from
+    last_rep_message_id: str | None = None
+    references: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    last_draft_message_id: str | None = None
+    call_pinned_at: datetime | None = None
+    call_start: datetime | None = None
+    invite_uid: str | None = None
+    invite_sequence: int = 0
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unread: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    extractor_usage: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    approved_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+class Source(SQLModel, table=True):
+    """One message, note, transcript or attachment read into an account."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("account_id", "source_id", name="uq_source_account_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    inbound_id: int | None = Field(default=None, foreign_key="inbound.id")
+    source_id: str = Field(max_length=998)
+    kind: str = "email"
+    date: datetime | None = None
+    from_email: str | None = None
+    subject: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fingerprint: str = Field(default="", index=True)  # same message forwarded twice -> stored once
+    extracted: bool = Field(default=False, index=True)
+    from_rep: bool = False  # the rep's own words (a reply or a note), for rep_perspective
+
+
+class Outbound(SQLModel, table=True):
+    """One message we send; ``key`` makes a retried send a no-op (exactly-once effect)."""
+
+    __tablename__ = "outbound"
+    __table_args__ = (Index("ix_outbound_status", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    kind: str  # draft | final | notice | reminder
+    message_id: str
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = "pending"  # pending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class Event(SQLModel, table=True):
+    """What happened, when: the log that reports and metrics are derived from."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    kind: str = Field(index=True)
+    at: datetime = Field(default_factory=utcnow)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

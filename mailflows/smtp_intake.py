@@ -1,0 +1,88 @@
+"""The SMTP intake: an aiosmtpd handler that answers 250 only once the message is stored.
+
+What it is for: ``IntakeHandler`` refuses senders outside the company domains at
+MAIL FROM (550, nothing stored), recipients other than the inbox and its
+``+token`` addresses at RCPT (550), answers 451 when the database is down, 552
+for oversized mail, and 250 only after ``intake.receive`` committed the bytes.
+``start_smtp`` serves it on the running event loop. Not for: parsing or processing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from agent.errors import StorageUnavailable
+from mailflows.intake import receive
+
+if TYPE_CHECKING:
+    from agent.app import App
+
+log = logging.getLogger(__name__)
+
+
+class IntakeHandler:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        local, domain = app.settings.inbox_address.split("@")
+        self._rcpt = re.compile(rf"^{re.escape(local)}(\+[0-9a-f]{{16,64}})?@{re.escape(domain)}$")
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
+    ) -> str:
+        # The null sender (bounces, DSNs) must be accepted (RFC 5321 4.5.5); they are recorded, never answered.
+        if address and not self.app.settings.is_company_address(address):
+            log.info("refused MAIL FROM %s: outside %s", address, sorted(self.app.settings.own_domains))
+            return "550 5.7.1 Only senders from our company's domains may use this inbox"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if not self._rcpt.match(address.lower()):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if len(raw) > self.app.settings.max_message_bytes:
+            return "552 5.3.4 Message too big for this inbox"
+        try:
+            inbound_id, created = await receive(
+                self.app, raw, mail_from=envelope.mail_from or "", rcpt_to=list(envelope.rcpt_tos), channel="smtp"
+            )
+        except StorageUnavailable as exc:
+            log.error("451 for a message from %s: %s", envelope.mail_from, exc)
+            return "451 4.3.0 Temporary storage failure; please try again later"
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Never 250 for something not stored, and never leak internals in the reply.
+            log.exception("451 for a message from %s: unexpected error while storing", envelope.mail_from)
+            return "451 4.3.0 Temporary failure; please try again later"
+        return f"250 2.0.0 OK: {'queued' if created else 'already have it'} as {inbound_id}"
+
+
+async def start_smtp(app: App, host: str | None = None, port: int | None = None) -> asyncio.Server:
+    """Serve the intake on the running loop; port 0 picks a free one (see ``server.sockets``)."""
+    loop = asyncio.get_running_loop()
+    factory: Any = partial(
+        SMTP,
+        IntakeHandler(app),
+        data_size_limit=app.settings.max_message_bytes,
+        enable_SMTPUTF8=True,
+        hostname=app.settings.inbox_domain,
+        ident="handoff intake",
+    )
+    server = await loop.create_server(
+        factory, host=host or app.settings.smtp_host, port=app.settings.smtp_port if port is None else port
+    )
+    return server

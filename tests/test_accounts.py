@@ -1,0 +1,64 @@
+"""Which account a forward belongs to, and who the CSM is when the mail says so."""
+
+from __future__ import annotations
+
+from agent.accounts import address_like, csm_mentioned, explicit_account_name, resolve_account
+from mailflows.parsed import Address, ParsedMail, ThreadMessage
+
+OWN = {"northwind.example"}
+
+
+def mail(*messages: ThreadMessage, subject: str = "Fwd: notes") -> ParsedMail:
+    outer = ThreadMessage(id="<o@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), subject=subject)
+    if messages and messages[0].id == "<o@x>":
+        return ParsedMail(message_id="<o@x>", messages=list(messages))
+    return ParsedMail(message_id="<o@x>", messages=[outer, *messages])
+
+
+def msg(sender: str, *to: str, body: str = "") -> ThreadMessage:
+    return ThreadMessage(id=f"<{sender}>", sender=Address("", sender), to=[Address("", t) for t in to], body=body)
+
+
+def test_the_customer_is_the_most_common_external_domain() -> None:
+    parsed = mail(
+        msg("maren@alderfinch.example", "sam.okafor@northwind.example"),
+        msg("walter@alderfinch.example", "sam.okafor@northwind.example", "x@partner.example"),
+    )
+    key = resolve_account(parsed, OWN)
+    assert key is not None and key.domain == "alderfinch.example"
+
+
+def test_our_own_and_free_mail_domains_are_never_the_customer() -> None:
+    parsed = mail(msg("someone@gmail.com", "sam.okafor@northwind.example"), msg("mei@northwind.example"))
+    assert resolve_account(parsed, OWN) is None
+
+
+def test_a_subject_tag_or_account_line_from_the_rep_names_the_account() -> None:
+    tagged = mail(subject="[Acme Rockets] call notes")
+    assert explicit_account_name(tagged) == "Acme Rockets"
+    outer = ThreadMessage(
+        id="<o@x>", sender=Address("", "sam.okafor@northwind.example"), body="Account: Acme Rockets\n\nnotes..."
+    )
+    assert explicit_account_name(mail(outer)) == "Acme Rockets"
+    assert explicit_account_name(mail(subject="[EXTERNAL] Re: pricing")) is None
+
+
+def test_a_csm_introduced_by_our_side_is_found_with_their_address() -> None:
+    intro = ThreadMessage(
+        id="<i@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address("Jordan Lee", "jordan.lee@northwind.example")],
+        body="Introducing Jordan Lee from our customer success team, who will be your CSM.",
+    )
+    found = csm_mentioned(mail(intro), OWN, "sam.okafor@northwind.example")
+    assert found == Address("Jordan Lee", "jordan.lee@northwind.example")
+
+
+def test_a_customer_saying_csm_does_not_name_ours() -> None:
+    said = msg("maren@alderfinch.example", body="Pat Doe is the CSM we had with the last vendor.")
+    assert csm_mentioned(mail(said), OWN, "sam.okafor@northwind.example") is None
+
+
+def test_a_colleague_address_follows_the_reps_pattern() -> None:
+    assert address_like("dana.reyes@lumen.example", "Tom Okafor") == "tom.okafor@lumen.example"
+    assert address_like("dana_reyes@lumen.example", "Tom Okafor") == "tom_okafor@lumen.example"

@@ -1,0 +1,92 @@
+"""Reading the rep's reply: commands, one per line, forgiving; everything else is an answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from agent.conversation import dmarc_pass, parse_commands, route, token_in
+from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from tests.conftest import make_settings
+
+
+def test_approve_alone_on_its_line_approves_whatever_the_case_and_punctuation() -> None:
+    for text in ("approve", "Approve.", "  APPROVED!", "- approve"):
+        assert parse_commands(text)[0].approve, text
+
+
+def test_approve_inside_a_sentence_is_an_answer_not_a_command() -> None:
+    cmds, answers = parse_commands("I will approve once Derek signs off")
+    assert not cmds.approve
+    assert "Derek" in answers
+
+
+def test_csm_line_with_name_and_address() -> None:
+    cmds, answers = parse_commands("CSM: Jordan Lee <jordan.lee@northwind.example>\nthanks")
+    assert cmds.csm == Address(name="Jordan Lee", email="jordan.lee@northwind.example")
+    assert answers == "thanks"
+
+
+def test_csm_line_in_prose_with_the_address_in_parentheses() -> None:
+    cmds, _ = parse_commands("CSM: let's give this one to Priya Nair (priya.nair@northwind.example). She's great.")
+    assert cmds.csm == Address(name="Priya Nair", email="priya.nair@northwind.example")
+
+
+def test_csm_line_with_only_a_name_is_kept_for_lookup() -> None:
+    cmds, _ = parse_commands("CSM: can we put Tom Okafor on this one?")
+    assert cmds.csm is None and cmds.csm_name_only == "Tom Okafor"
+
+
+def test_other_commands_are_read_and_removed_from_the_answers() -> None:
+    now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    cmds, answers = parse_commands(
+        "account: Alder and Finch\ncall: June 3 2026 10:00\nremove: duplicate SKUs\nsigned: 2026-05-29\nstatus\n"
+        "Pain points: planners rebuild the workbook by hand",
+        "UTC",
+        now,
+    )
+    assert cmds.account_name == "Alder and Finch"
+    assert cmds.call is not None and (cmds.call.month, cmds.call.day, cmds.call.hour) == (6, 3, 10)
+    assert cmds.remove == ["duplicate SKUs"]
+    assert cmds.signed is not None and cmds.signed.isoformat() == "2026-05-29"
+    assert cmds.status
+    assert answers == "Pain points: planners rebuild the workbook by hand"
+
+
+def test_an_unreadable_call_time_is_reported_not_guessed() -> None:
+    cmds, _ = parse_commands("call: whenever suits")
+    assert cmds.call is None and cmds.errors
+
+
+def test_tokens_are_read_only_from_the_inbox_plus_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path)
+    token = "0123456789abcdef0123456789abcdef"
+    assert token_in([f"handoff+{token}@northwind.example"], settings) == token
+    assert token_in([f"other+{token}@northwind.example"], settings) is None
+    assert token_in([f"handoff+{token}@evil.example"], settings) is None
+
+
+def _parsed(sender: str, subject: str = "hi", auto: bool = False) -> ParsedMail:
+    message = ThreadMessage(id="<m@x>", sender=Address("", sender), subject=subject, body="approve")
+    return ParsedMail(message_id="<m@x>", messages=[message], auto_generated=auto)
+
+
+def test_auto_generated_mail_is_never_a_command_even_from_the_rep(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path)
+    token = "0123456789abcdef0123456789abcdef"
+    parsed = _parsed("sam.okafor@northwind.example", auto=True)
+    assert route(parsed, [f"handoff+{token}@northwind.example"], settings)[0] == "auto"
+
+
+def test_company_mail_is_material_and_outside_mail_is_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path)
+    assert route(_parsed("sam.okafor@northwind.example"), [], settings)[0] == "material"
+    assert route(_parsed("x@elsewhere.example"), [], settings)[0] == "outside"
+
+
+def test_dmarc_is_read_only_from_the_trusted_authserv_id() -> None:
+    parsed = _parsed("sam.okafor@northwind.example")
+    parsed.authentication_results = ["mx.northwind.example; dmarc=pass header.from=northwind.example"]
+    assert dmarc_pass(parsed, "mx.northwind.example")
+    assert not dmarc_pass(parsed, "other.example")
+    parsed.authentication_results = ["mx.northwind.example; dmarc=fail header.from=northwind.example"]
+    assert not dmarc_pass(parsed, "mx.northwind.example")
