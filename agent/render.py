@@ -1,0 +1,273 @@
+"""Turn a handoff document into the words people read: drafts, the final mail, exports.
+
+What it is for: one jinja2 environment over ``templates/`` (HTML autoescaped,
+undefined names an error) and the functions that feed it a plain view of the
+document: sections in contract order, quotes with their speaker, time-sensitive
+commitments marked with their due date, the completeness line, sources read and
+attachments not read. Not for: building MIME messages (mailflows/compose.py) or
+deciding what to ask (the questions come in ready-made).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+import templates
+from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, SourceRef, Stakeholder
+from agent.extract.base import Question
+
+Format = Literal["md", "html", "txt"]
+
+_ROLE_LABELS = {
+    "champion": "champion",
+    "economic_buyer": "economic buyer",
+    "decision_maker": "decision maker",
+    "technical_evaluator": "technical evaluator",
+    "user": "user",
+    "blocker": "blocker",
+    "influencer": "influencer",
+    "other": "",
+}
+_HORIZON_LABELS = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one template environment; built on first use so importing has no side effects."""
+    folder = Path(templates.__file__).resolve().parent
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(["html", "htm", "xml", "html.j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["oneline"] = _one_line
+    return env
+
+
+def markdown_escape(value: object) -> str:
+    """Backslash-escape Markdown and HTML punctuation so source text renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", _one_line(value))
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one newline at the end: templates stay readable, output too."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _one_line(value: object) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+# -- the view the templates read ------------------------------------------------------
+
+
+def _fmt_date(value: date | None) -> str:
+    return value.strftime("%a %d %b %Y") if value else ""
+
+
+def _fmt_source_date(value: str | datetime | None) -> str:
+    if value is None or value == "":
+        return "date unknown"
+    if isinstance(value, datetime):
+        when = value
+    else:
+        try:
+            when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)[:25]
+    return when.strftime("%Y-%m-%d %H:%M") if (when.hour, when.minute) != (0, 0) else when.strftime("%Y-%m-%d")
+
+
+def _quotes(quotes: Iterable[Any]) -> list[dict[str, str]]:
+    return [{"text": _one_line(q.text), "speaker": _one_line(q.speaker)} for q in quotes]
+
+
+def _item_view(item: Item) -> dict[str, Any]:
+    details = []
+    if item.horizon:
+        details.append(_HORIZON_LABELS.get(item.horizon, item.horizon))
+    if item.competitor:
+        details.append(f"competitor: {item.competitor}")
+    if item.owner:
+        details.append("we promised" if item.owner == "us" else "customer's commitment")
+    if item.informal:
+        details.append("said informally")
+    return {
+        "text": _one_line(item.text),
+        "bold": item.time_sensitive,
+        "due": _fmt_date(item.due),
+        "details": details,
+        "quotes": _quotes(item.quotes),
+    }
+
+
+def _person_view(person: Stakeholder) -> dict[str, Any]:
+    details = [d for d in (person.title, _ROLE_LABELS.get(person.role, person.role)) if d]
+    if person.influence:
+        details.append(f"{person.influence} influence")
+    return {
+        "name": _one_line(person.name),
+        "email": person.email or "",
+        "details": details,
+        "concerns": [_one_line(c) for c in person.concerns],
+        "quotes": _quotes(person.quotes),
+    }
+
+
+def _doc_view(doc: HandoffDocument) -> dict[str, Any]:
+    sections = []
+    for key in SECTION_KEYS:
+        if key == "stakeholders":
+            people = [_person_view(p) for p in doc.sections.stakeholders]
+            sections.append({"key": key, "title": SECTION_TITLES[key], "people": people, "entries": []})
+        else:
+            items = [_item_view(i) for i in doc.sections.items(key)]
+            sections.append({"key": key, "title": SECTION_TITLES[key], "people": [], "entries": items})
+    filled, total = doc.completeness()
+    account = doc.account
+    facts = [
+        (label, value)
+        for label, value in (
+            ("Domain", account.domain),
+            ("Industry", account.industry),
+            ("Size", account.size),
+            ("Business model", account.business_model),
+            ("Contract signed", _fmt_date(doc.contract_signed)),
+            ("Sales rep", _party(doc.rep)),
+            ("Customer success manager", _party(doc.csm)),
+        )
+        if value
+    ]
+    return {
+        "name": _one_line(account.name),
+        "facts": facts,
+        "sections": sections,
+        "completeness": f"{filled} of {total} sections filled",
+        "missing": [SECTION_TITLES[k] for k in SECTION_KEYS if k not in doc.sections.filled()],
+    }
+
+
+def _party(party: Any) -> str:
+    if party is None:
+        return ""
+    return f"{party.name} <{party.email}>" if party.name else party.email
+
+
+def _get(row: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(row, Mapping) and row.get(name) is not None:
+            return row[name]
+        if not isinstance(row, Mapping) and getattr(row, name, None) is not None:
+            return getattr(row, name)
+    return None
+
+
+def _source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any]) -> list[dict[str, str]]:
+    """Sources as the rep recognises them; accepts SourceRef, db rows or plain dicts."""
+    views = []
+    for row in sources:
+        sender = _get(row, "from_", "from", "from_email")
+        views.append(
+            {
+                "date": _fmt_source_date(_get(row, "date")),
+                "kind": str(_get(row, "kind") or "email"),
+                "sender": _one_line(sender or "unknown sender"),
+                "subject": _one_line(_get(row, "subject") or "(no subject)"),
+            }
+        )
+    return sorted(views, key=lambda v: v["date"])
+
+
+# -- public rendering -----------------------------------------------------------------
+
+
+def render_document(doc: HandoffDocument, fmt: Format, *, sources: Iterable[Any] | None = None) -> str:
+    """The document alone, as Markdown (the attachment), HTML or plain text (exports)."""
+    names = {"md": "handoff.md.j2", "html": "handoff.html.j2", "txt": "handoff.txt.j2"}
+    if fmt not in names:
+        raise ValueError(f"unknown format {fmt!r}; use one of md, html, txt")
+    template = environment().get_template(names[fmt])
+    out = template.render(doc=_doc_view(doc), sources=_source_views(doc.sources if sources is None else sources))
+    return out if fmt == "html" else _tidy(out)
+
+
+def render_draft(
+    doc: HandoffDocument,
+    questions: list[Question],
+    sources: Iterable[Any],
+    unread: list[str],
+    notes: list[str],
+    *,
+    inbox_address: str | None = None,
+) -> tuple[str, str]:
+    """The draft reply to the rep: (plain text, HTML)."""
+    context = {
+        "doc": _doc_view(doc),
+        "questions": [
+            {"n": q.n, "text": _one_line(q.text), "section": SECTION_TITLES.get(q.section, "")} for q in questions
+        ],
+        "sources": _source_views(sources),
+        "unread": [_one_line(u) for u in unread],
+        "notes": [_one_line(n) for n in notes],
+        "rep_name": (doc.rep.name or "").split(" ")[0] if doc.rep and doc.rep.name else "",
+        "has_csm": doc.csm is not None,
+        "inbox_address": inbox_address or "",
+    }
+    env = environment()
+    return _tidy(env.get_template("draft.txt.j2").render(**context)), env.get_template("draft.html.j2").render(
+        **context
+    )
+
+
+def render_final(
+    doc: HandoffDocument,
+    call_start: datetime,
+    tz: tzinfo,
+    *,
+    minutes: int = 15,
+    csm_tz: tzinfo | None = None,
+) -> tuple[str, str]:
+    """The CSM's mail: who hands over what, when the call is, then the document. (text, HTML)."""
+    if call_start.tzinfo is None:
+        raise ValueError("call_start must be timezone-aware")
+    zones = [tz] if csm_tz is None or csm_tz == tz else [csm_tz, tz]
+    times = [_call_time(call_start, zone, minutes) for zone in zones]
+    context = {
+        "doc": _doc_view(doc),
+        "sources": _source_views(doc.sources),
+        "csm_name": (doc.csm.name or "").split(" ")[0] if doc.csm and doc.csm.name else "",
+        "rep": _party(doc.rep) or "the sales rep",
+        "call": " / ".join(times),
+        "minutes": minutes,
+    }
+    env = environment()
+    return _tidy(env.get_template("final.txt.j2").render(**context)), env.get_template("final.html.j2").render(
+        **context
+    )
+
+
+def _call_time(start: datetime, zone: tzinfo, minutes: int) -> str:
+    local = start.astimezone(zone)
+    end = (start + timedelta(minutes=minutes)).astimezone(zone)
+    name = getattr(zone, "key", None) or local.tzname() or "UTC"
+    return f"{local:%a %d %b %Y, %H:%M}-{end:%H:%M} {local.tzname()} ({name})"
+
+
+def render_notice(text: str, *, title: str = "") -> tuple[str, str]:
+    """A short explanation (refused command, unknown token, status): (text, HTML)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    env = environment()
+    context = {"paragraphs": paragraphs, "title": title}
+    return env.get_template("notice.txt.j2").render(**context), env.get_template("notice.html.j2").render(**context)
