@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     anthropic_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HANDOFF_ANTHROPIC_API_KEY")
     )
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-4-6"
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_max_attempts: int = Field(default=3, ge=1)
     llm_max_tokens: int = Field(default=8000, ge=256)
