@@ -1,0 +1,279 @@
+"""Attachments reps forward: transcripts, CRM exports, notes, invites, PDF and Word text.
+
+What it is for: ``read_attachment`` turns one attachment's bytes into a
+``ThreadMessage`` (kind "transcript", "crm", "note" or "calendar") when it is a kind
+the handoff can use, or says why not (an ``AttachmentInfo`` with ``read=False`` and a
+reason the rep's draft shows). Text is never truncated below ``max_text_chars``.
+Not for: message/rfc822 attachments (``parse.py`` parses those as messages) or
+choosing which MIME parts are attachments.
+"""
+
+from __future__ import annotations
+
+import binascii
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import Message
+
+from mailflows.parsed import Address, AttachmentInfo, ThreadMessage, Turn
+from mailflows.transcripts import looks_like_transcript, parse_transcript, turns_as_text
+
+CHARSET_ALIASES = {
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "latin-1": "windows-1252",
+    "us-ascii": "windows-1252",
+    "ascii": "windows-1252",
+    "ks_c_5601-1987": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "unicode-1-1-utf-7": "utf-7",
+    "x-unknown": "windows-1252",
+}
+TEXT_EXTENSIONS = (".txt", ".md", ".markdown", ".text", ".log")
+MAX_CSV_ROWS = 5000
+
+
+@dataclass(slots=True)
+class ReadResult:
+    message: ThreadMessage | None
+    info: AttachmentInfo
+    defects: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Decode with the declared charset, trusting valid UTF-8 over a wrong label; never raises."""
+    data = data.replace(b"\x00", b"")
+    charset = (charset or "").strip().lower()
+    if charset not in ("utf-8", "utf8") and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    codec = CHARSET_ALIASES.get(charset, charset) or "utf-8"
+    try:
+        return data.decode(codec, errors="replace")
+    except LookupError:
+        return data.decode("windows-1252", errors="replace")
+
+
+def _ext(filename: str) -> str:
+    return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+
+
+def _csv_text(text: str, limit: int) -> str:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if not rows:
+        return ""
+    head, body = rows[0], rows[1 : MAX_CSV_ROWS + 1]
+    lines = []
+    for row in body:
+        pairs = [f"{h.strip()}: {v.strip()}" for h, v in zip(head, row, strict=False) if v.strip()]
+        if pairs:
+            lines.append("; ".join(pairs))
+    return "\n".join(lines)[:limit]
+
+
+def _calendar(data: bytes, message: ThreadMessage) -> list[str]:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(data)
+    lines: list[str] = []
+    for event in cal.walk("VEVENT"):
+        summary = str(event.get("SUMMARY", ""))
+        start = event.decoded("DTSTART") if event.get("DTSTART") else None
+        if isinstance(start, datetime):
+            message.date = message.date or start
+        elif isinstance(start, date):
+            message.date = message.date or datetime(start.year, start.month, start.day)
+        organizer = event.get("ORGANIZER")
+        if organizer is not None and message.sender is None:
+            message.sender = _cal_address(organizer)
+        attendees = event.get("ATTENDEE") or []
+        if not isinstance(attendees, list):
+            attendees = [attendees]
+        message.attendees.extend(_cal_address(a) for a in attendees)
+        message.subject = message.subject or summary
+        lines.append(f"Event: {summary}")
+        if start is not None:
+            lines.append(f"When: {start.isoformat() if hasattr(start, 'isoformat') else start}")
+        if event.get("LOCATION"):
+            lines.append(f"Where: {event.get('LOCATION')}")
+        if message.attendees:
+            lines.append("Attendees: " + ", ".join(str(a) for a in message.attendees))
+        if event.get("DESCRIPTION"):
+            lines.append(str(event.get("DESCRIPTION")).strip())
+    return lines
+
+
+def _cal_address(prop: object) -> Address:
+    email = re.sub(r"^mailto:", "", str(prop), flags=re.IGNORECASE)
+    params = getattr(prop, "params", {}) or {}
+    return Address(name=str(params.get("CN", "")).strip('"'), email=email.lower())
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text.strip() for cell in row.cells))
+    return "\n".join(parts)
+
+
+def read_attachment(
+    msg_id: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    charset: str | None,
+    max_text_chars: int,
+    size: int | None = None,
+) -> ReadResult:
+    """Read one attachment (``size`` when ``data`` was left undecoded); never raises."""
+    info = AttachmentInfo(
+        filename=filename, content_type=content_type, size=len(data) if size is None else size, read=True
+    )
+    message = ThreadMessage(id=msg_id, kind="note", filename=filename, subject=filename)
+    ext = _ext(filename)
+    try:
+        if ext in (".vtt", ".srt") or content_type == "text/vtt":
+            turns = parse_transcript(decode_bytes(data, charset))
+            return _transcript(message, info, turns)
+        if ext == ".csv" or content_type == "text/csv":
+            message.kind = "crm"
+            message.body = _csv_text(decode_bytes(data, charset), max_text_chars)
+            return ReadResult(message, info)
+        if ext == ".ics" or content_type == "text/calendar":
+            message.kind = "calendar"
+            message.body = "\n".join(_calendar(data, message))
+            return ReadResult(message, info)
+        if ext == ".pdf" or content_type == "application/pdf":
+            message.body = _pdf_text(data)[:max_text_chars]
+            return ReadResult(message, info)
+        if ext == ".docx" or content_type.endswith("wordprocessingml.document"):
+            message.body = _docx_text(data)[:max_text_chars]
+            return ReadResult(message, info)
+        if ext in TEXT_EXTENSIONS or (content_type.startswith("text/") and content_type != "text/html" and not ext):
+            text = decode_bytes(data, charset).replace("\r\n", "\n")
+            if ext != ".md" and looks_like_transcript(text):
+                return _transcript(message, info, parse_transcript(text))
+            message.body = text.strip()[:max_text_chars]
+            return ReadResult(message, info)
+    except Exception as exc:  # third-party readers raise anything on broken files
+        info.read = False
+        info.reason = f"could not be read ({type(exc).__name__})"
+        return ReadResult(None, info, [f"attachment {filename!r} could not be read: {type(exc).__name__}"])
+    info.read = False
+    info.reason = f"{content_type or 'this type'} attachments are not read"
+    return ReadResult(None, info)
+
+
+def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn]) -> ReadResult:
+    message.kind = "transcript"
+    message.turns = turns
+    message.body = turns_as_text(turns)
+    return ReadResult(message, info)
+
+
+BLOB_MIN_MESSAGE_BYTES = 1024 * 1024
+# one character class repeated, not a repeated group: sre then keeps no per-line backtracking state
+BLOB_RE = re.compile(rb"(?m)^[A-Za-z0-9+/][A-Za-z0-9+/=\r\n]{262144,}")
+BLOB_TOKEN = "HANDOFFBLOB"
+
+
+@dataclass(slots=True)
+class Blob:
+    """A large base64 body lifted out of the raw message before MIME parsing, decoded only if read."""
+
+    raw: bytes
+    start: int
+    end: int
+
+    @property
+    def size(self) -> int:
+        chars = self.end - self.start - self.raw.count(b"\n", self.start, self.end)
+        chars -= self.raw.count(b"\r", self.start, self.end)
+        tail = self.raw[max(self.start, self.end - 4) : self.end]
+        return chars * 3 // 4 - tail.count(b"=")
+
+    def decode(self) -> bytes:
+        out = bytearray()
+        position = self.start
+        while position < self.end:
+            stop = self.raw.rfind(b"\n", position, min(self.end, position + (1 << 20))) + 1
+            if stop <= position:
+                stop = self.end
+            out += binascii.a2b_base64(self.raw[position:stop])
+            position = stop
+        return bytes(out)
+
+
+def lift_blobs(raw: bytes) -> tuple[bytes, dict[str, Blob]]:
+    """Replace long base64 runs by short tokens, so the MIME parser never copies them."""
+    if len(raw) < BLOB_MIN_MESSAGE_BYTES:
+        return raw, {}
+    pieces: list[bytes] = []
+    blobs: dict[str, Blob] = {}
+    previous = 0
+    for match in BLOB_RE.finditer(raw):
+        end = raw.rfind(b"\n", match.start(), match.end()) + 1
+        if end <= match.start():
+            continue
+        token = f"{BLOB_TOKEN}{len(blobs)}"
+        blobs[token] = Blob(raw, match.start(), end)
+        pieces += [raw[previous : match.start()], token.encode() + b"\n"]
+        previous = end
+    if not blobs:
+        return raw, {}
+    pieces.append(raw[previous:])
+    return b"".join(pieces), blobs
+
+
+def is_readable(filename: str, content_type: str) -> bool:
+    """Whether ``read_attachment`` would read this kind of attachment at all."""
+    ext = _ext(filename)
+    return (
+        ext in (".vtt", ".srt", ".csv", ".ics", ".pdf", ".docx", *TEXT_EXTENSIONS)
+        or content_type in ("text/vtt", "text/csv", "text/calendar", "application/pdf")
+        or content_type.endswith("wordprocessingml.document")
+        or (content_type.startswith("text/") and content_type != "text/html" and not ext)
+    )
+
+
+def blob_of(part: Message, blobs: dict[str, Blob]) -> Blob | None:
+    """The lifted base64 body of ``part``, when ``lift_blobs`` took it out."""
+    if not blobs:
+        return None
+    payload = part.get_payload()
+    if isinstance(payload, str) and payload.lstrip().startswith(BLOB_TOKEN):
+        return blobs.get(payload.strip())
+    return None
+
+
+def encoded_size(part: Message) -> int:
+    """The decoded size of an attachment that is not read, without decoding it when base64."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return 0
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        chars = len(payload) - payload.count("\n") - payload.count("\r") - payload.count(" ")
+        return max(0, chars * 3 // 4 - payload[-4:].count("="))
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        return len(payload)
+    return len(data) if isinstance(data, bytes) else len(payload)

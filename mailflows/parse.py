@@ -1,0 +1,493 @@
+"""Raw mail bytes to a ``ParsedMail``: the outer message, every message it carries, its attachments.
+
+What it is for: ``parse_message`` is the one entry point intake and the CLI call. It
+reads MIME with the stdlib ``email`` package (``policy.compat32``: its headers are plain
+strings, several times faster to read than ``policy.default``'s header objects) under fixed limits
+(depth, parts, header and message size), picks the body (plain text, or HTML rendered
+by ``html_text`` when there is no plain part or the plain part hides what HTML hides),
+decodes charsets forgivingly, splits forwarded and quoted messages out of the body
+(``forwards``), parses ``message/rfc822`` attachments as messages of their own, and
+reads text attachments (``attachments``). Order of ``ParsedMail.messages``: the outer
+message first, then for each body the messages split out of it newest to oldest, then
+attached messages (each followed by what it carries), then attachments. It never
+raises on bad input: what could not be read lands in ``defects``. ``parse_body`` does
+the same for a bare body without headers. Not for: storing anything or deciding the
+account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from email import policy
+from email.header import decode_header
+from email.message import Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mailflows.attachments import (
+    Blob,
+    blob_of,
+    decode_bytes,
+    encoded_size,
+    is_readable,
+    lift_blobs,
+    read_attachment,
+)
+from mailflows.autoreply import is_auto_generated, is_auto_reply_text
+from mailflows.forwards import Chunk, split_thread
+from mailflows.html_text import html_to_text
+from mailflows.parsed import Address, AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.quotes import clean, normalize_newlines, strip_disclaimers
+from mailflows.signatures import is_mobile_footer, split_signature
+
+HIDDEN_HINT_RE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
+    r"color\s*:\s*(?:#fff\b|#ffffff|white)|\shidden[\s>=]",
+    re.IGNORECASE,
+)
+UNFOLD_RE = re.compile(r"\r?\n[ \t]+")
+HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class ParseLimits:
+    max_depth: int = 20
+    max_parts: int = 1000
+    max_header_bytes: int = 256 * 1024
+    max_attachment_text_chars: int = 5_000_000
+    max_message_bytes: int = 50 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Context:
+    limits: ParseLimits
+    outer_id: str
+    defects: list[str] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    parts_seen: int = 0
+    counter: int = 0
+    seen_ids: set[str] = field(default_factory=set)
+    blobs: dict[str, Blob] = field(default_factory=dict)
+
+    def next_id(self) -> str:
+        self.counter += 1
+        return f"{self.outer_id}#{self.counter}"
+
+
+def _stable_id(raw: bytes) -> str:
+    return f"<{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
+
+
+def _decode_header_value(value: object) -> str:
+    """RFC 2047 encoded words and raw 8-bit bytes to text; never raises."""
+    if isinstance(value, str):
+        value = UNFOLD_RE.sub(" ", value)
+        if "=?" not in value:
+            return value
+    try:
+        parts = decode_header(value)  # type: ignore[arg-type]
+    except Exception:
+        return str(value)
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, bytes):
+            out.append(decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset))
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+def _raw_header(msg: Message, name: str) -> object:
+    try:
+        return msg.get(name)
+    except Exception:
+        return None
+
+
+def _header(msg: Message, name: str, ctx: _Context | None = None) -> str:
+    value = _raw_header(msg, name)
+    if value is None:
+        return ""
+    return clean(_decode_header_value(value).replace("\x00", "")).strip()
+
+
+def _addresses(msg: Message, name: str, ctx: _Context) -> list[Address]:
+    value = _raw_header(msg, name)
+    if value is None:
+        return []
+    text = value if isinstance(value, str) else _decode_header_value(value)
+    try:
+        pairs = getaddresses([UNFOLD_RE.sub(" ", text)])
+    except Exception:
+        ctx.defects.append(f"header {name} could not be read")
+        return []
+    return [Address(name=clean(_decode_header_value(n)).strip(), email=a.strip().lower()) for n, a in pairs if a or n]
+
+
+def _date(msg: Message, ctx: _Context) -> datetime | None:
+    value = _header(msg, "Date", ctx)
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        from mailflows.forwards import parse_loose_date
+
+        return parse_loose_date(value)
+
+
+def _msg_ids(value: str) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value)
+
+
+def _decode_part(part: Message, ctx: _Context) -> str:
+    blob = blob_of(part, ctx.blobs)
+    if blob is not None:
+        return decode_bytes(blob.decode(), part.get_content_charset())
+    try:
+        data = part.get_payload(decode=True)
+    except Exception as exc:
+        ctx.defects.append(f"part {part.get_content_type()} could not be decoded: {type(exc).__name__}")
+        return ""
+    if not isinstance(data, bytes):
+        return ""
+    return decode_bytes(data, part.get_content_charset())
+
+
+def _param(part: Message, name: str) -> str:
+    value = part.get_param(name)
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def _unflow(text: str, delsp: bool) -> str:
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and out[-1].endswith(" ") and out[-1] != "-- " and not out[-1].startswith(">"):
+            out[-1] = (out[-1][:-1] if delsp else out[-1]) + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _is_attachment(part: Message) -> bool:
+    try:
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = part.get_filename()
+    except Exception:
+        return True
+    if disposition == "attachment" or filename:
+        return True
+    return part.get_content_maintype() not in ("text", "multipart", "message")
+
+
+@dataclass(slots=True)
+class _Body:
+    text: str = ""
+    defects: list[str] = field(default_factory=list)
+    attachments: list[Message] = field(default_factory=list)
+    attached: list[Message] = field(default_factory=list)
+
+
+def _text_of(part: Message, ctx: _Context, body: _Body) -> str:
+    ctype = part.get_content_type()
+    raw = _decode_part(part, ctx)
+    if ctype == "text/html":
+        text, defects = html_to_text(raw)
+        body.defects.extend(defects)
+        return text
+    raw = normalize_newlines(raw)
+    if _param(part, "format") == "flowed":
+        raw = _unflow(raw, _param(part, "delsp") == "yes")
+    return raw
+
+
+def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
+    """The body text under ``part``; attachments and attached messages go to ``body``."""
+    ctx.parts_seen += 1
+    if ctx.parts_seen > ctx.limits.max_parts:
+        if ctx.parts_seen == ctx.limits.max_parts + 1:
+            ctx.defects.append(f"more than {ctx.limits.max_parts} MIME parts: the rest were not read")
+        return ""
+    if depth > ctx.limits.max_depth:
+        ctx.defects.append(f"MIME nesting deeper than {ctx.limits.max_depth}: inner parts not read")
+        return ""
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if isinstance(inner, Message):
+            body.attached.append(inner)
+        return ""
+    if part.get_content_maintype() == "multipart" and not part.is_multipart():
+        ctx.defects.append(f"{ctype} without parts: read as plain text")
+        return normalize_newlines(_decode_part(part, ctx) or str(part.get_payload() or ""))
+    if part.is_multipart():
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            return ""
+        children = [c for c in payload if isinstance(c, Message)]
+        if ctype == "multipart/alternative":
+            return _alternative(children, ctx, body, depth)
+        if ctype == "multipart/related" and children:
+            texts = [_collect(children[0], ctx, body, depth + 1)]
+            for child in children[1:]:
+                if child.get_content_maintype() == "text" and not _is_attachment(child):
+                    continue
+                if not child.is_multipart():
+                    body.attachments.append(child)
+            return "\n\n".join(t for t in texts if t)
+        if ctype == "multipart/report":
+            texts = [_collect(children[0], ctx, body, depth + 1)] if children else []
+            return "\n\n".join(texts)
+        texts = [_collect(child, ctx, body, depth + 1) for child in children]
+        return "\n\n".join(t.strip("\n") for t in texts if t.strip())
+    if _is_attachment(part):
+        body.attachments.append(part)
+        return ""
+    if part.get_content_maintype() == "text" and part.get_content_subtype() in ("plain", "html", "enriched"):
+        return _text_of(part, ctx, body)
+    body.attachments.append(part)
+    return ""
+
+
+def _alternative(children: list[Message], ctx: _Context, body: _Body, depth: int) -> str:
+    plain = next((c for c in children if c.get_content_type() == "text/plain"), None)
+    html = next((c for c in children if c.get_content_type() == "text/html"), None)
+    nested = [c for c in children if c.is_multipart()]
+    if plain is None and html is None and nested:
+        return _collect(nested[-1], ctx, body, depth + 1)
+    if plain is None and nested:
+        plain_text = _collect(nested[0], ctx, body, depth + 1)
+    else:
+        plain_text = _text_of(plain, ctx, body) if plain is not None else ""
+    ctx.parts_seen += len(children)
+    for child in children:
+        if child is plain or child is html or child.is_multipart():
+            continue
+        if child.get_content_type() == "text/calendar" or _is_attachment(child):
+            body.attachments.append(child)
+    if html is not None:
+        raw_html = _decode_part(html, ctx)
+        if not plain_text.strip() or HIDDEN_HINT_RE.search(raw_html):
+            html_text, defects = html_to_text(raw_html)
+            if defects or not plain_text.strip():
+                body.defects.extend(defects)
+                return html_text
+    return plain_text
+
+
+def _finish(message: ThreadMessage, text: str) -> list[str]:
+    """Fill ``body`` and ``signature`` of ``message`` from its own text; returns the dropped disclaimers."""
+    text, disclaimers = strip_disclaimers(text.strip("\n"))
+    body, signature = split_signature(text, message.sender)
+    lines = body.rstrip().split("\n")
+    while lines and (is_mobile_footer(lines[-1].strip()) or not lines[-1].strip()):
+        signature = (lines.pop().strip() + "\n" + signature).strip()
+    message.body = "\n".join(lines).strip()
+    message.signature = signature
+    return disclaimers
+
+
+def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Context) -> list[ThreadMessage]:
+    chunks: list[Chunk] = split_thread(text, tz)
+    first = chunks[0]
+    _finish(top, first.text)
+    top.quoted = first.quoted
+    out = [top]
+    subject = top.subject
+    for chunk in chunks[1:]:
+        header = chunk.header
+        if header is None:
+            continue
+        message = ThreadMessage(
+            id=ctx.next_id(),
+            kind="forwarded",
+            sender=header.sender,
+            to=header.to,
+            cc=header.cc,
+            date=header.date,
+            subject=header.subject
+            or re.sub(r"^\s*(?:(?:fwd?|fw|wg|tr|rv|vb|i|enc|pd)\s*:\s*)+", "", subject, flags=re.I),
+        )
+        subject = message.subject
+        _finish(message, chunk.text)
+        message.quoted = chunk.quoted
+        message.auto_generated = is_auto_reply_text(
+            header.subject, message.body, header.sender.email if header.sender else ""
+        )
+        out.append(message)
+    return out
+
+
+def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> list[ThreadMessage]:
+    top = ThreadMessage(
+        id=msg_id,
+        kind=kind,  # type: ignore[arg-type]
+        subject=_header(msg, "Subject", ctx),
+        date=_date(msg, ctx),
+    )
+    senders = _addresses(msg, "From", ctx)
+    top.sender = senders[0] if senders else None
+    top.to = _addresses(msg, "To", ctx)
+    top.cc = _addresses(msg, "Cc", ctx)
+    try:
+        top.auto_generated = is_auto_generated(msg)
+    except Exception:
+        top.auto_generated = False
+    body = _Body()
+    text = _collect(msg, ctx, body, depth)
+    ctx.defects.extend(body.defects)
+    tz = top.date.tzinfo if top.date else None
+    messages = _thread_messages(top, clean(text), tz, ctx)
+    for inner in body.attached:
+        messages.extend(_attached(inner, ctx, depth + 1))
+    for part in body.attachments:
+        messages.extend(_attachment(part, ctx))
+    return messages
+
+
+def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
+    if depth > ctx.limits.max_depth:
+        ctx.defects.append(f"attached messages nested deeper than {ctx.limits.max_depth}: not read")
+        return []
+    own = _header(inner, "Message-ID", ctx)
+    ids = _msg_ids(own)
+    msg_id = ids[0] if ids and ids[0] not in ctx.seen_ids else ctx.next_id()
+    ctx.seen_ids.add(msg_id)
+    return _read(inner, ctx, "attached", depth, msg_id)
+
+
+def _attachment(part: Message, ctx: _Context) -> list[ThreadMessage]:
+    try:
+        filename = clean(_decode_header_value(part.get_filename() or "")).strip()
+    except Exception:
+        filename = ""
+    ctype = part.get_content_type()
+    if not filename:
+        filename = f"unnamed.{ctype.split('/')[-1]}"
+    blob = blob_of(part, ctx.blobs)
+    size: int | None = blob.size if blob is not None else None
+    if not is_readable(filename, ctype):
+        data, size = b"", size if size is not None else encoded_size(part)
+    elif blob is not None:
+        data = blob.decode()
+    else:
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:
+            payload = None
+        data = payload if isinstance(payload, bytes) else b""
+    result = read_attachment(
+        ctx.next_id(), filename, ctype, data, part.get_content_charset(), ctx.limits.max_attachment_text_chars, size
+    )
+    ctx.attachments.append(result.info)
+    ctx.defects.extend(result.defects)
+    return [result.message] if result.message else []
+
+
+def _prepare(raw: bytes, limits: ParseLimits, defects: list[str]) -> bytes:
+    if len(raw) > limits.max_message_bytes:
+        defects.append(f"message larger than {limits.max_message_bytes} bytes: truncated")
+        raw = raw[: limits.max_message_bytes]
+    if raw[:1] in (b"\n", b"\r", b" "):
+        raw = raw.lstrip(b"\r\n ")
+    if b"\x00" in raw:
+        defects.append("NUL bytes removed")
+        raw = raw.replace(b"\x00", b"")
+    crlf = raw.find(b"\r\n\r\n")
+    lf = raw.find(b"\n\n")
+    ends = [e for e in (crlf, lf) if e >= 0]
+    header_end = min(ends) if ends else len(raw)
+    if header_end > limits.max_header_bytes:
+        defects.append(f"header block larger than {limits.max_header_bytes} bytes: cut")
+        cut = raw.rfind(b"\n", 0, limits.max_header_bytes)
+        raw = raw[: max(cut, 0)] + b"\n\n" + raw[header_end:].lstrip(b"\r\n")
+    return raw
+
+
+def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMail:
+    """Parse raw RFC 5322 bytes; never raises on bad input."""
+    limits = limits or ParseLimits()
+    defects: list[str] = []
+    fallback_id = _stable_id(raw if len(raw) <= limits.max_message_bytes else raw[: limits.max_message_bytes])
+    try:
+        raw = _prepare(raw, limits, defects)
+        lifted, blobs = lift_blobs(raw)
+        msg = BytesParser(policy=policy.compat32).parsebytes(lifted)
+        del lifted
+        return _parse_parsed(msg, limits, defects, fallback_id, blobs)
+    except RecursionError:
+        defects.append("message structure too deep to read")
+    except Exception as exc:  # the last line of defence: intake must store something
+        defects.append(f"message could not be parsed: {type(exc).__name__}: {exc}"[:300])
+    text = raw.decode("utf-8", errors="replace")
+    return ParsedMail(
+        message_id=fallback_id, messages=[ThreadMessage(id=fallback_id, body=text[:100_000])], defects=defects
+    )
+
+
+def _parse_parsed(
+    msg: Message, limits: ParseLimits, defects: list[str], fallback_id: str, blobs: dict[str, Blob]
+) -> ParsedMail:
+    for defect in getattr(msg, "defects", [])[:20]:
+        defects.append(f"MIME: {type(defect).__name__}")
+    ids = _msg_ids(_header(msg, "Message-ID"))
+    outer_id = ids[0] if ids else fallback_id
+    ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
+    ctx.seen_ids.add(outer_id)
+    messages = _read(msg, ctx, "email", 0, outer_id)
+    result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
+    in_reply_to = _msg_ids(_header(msg, "In-Reply-To"))
+    result.in_reply_to = in_reply_to[0] if in_reply_to else None
+    result.references = _msg_ids(_header(msg, "References"))
+    result.reply_to = _addresses(msg, "Reply-To", ctx)
+    result.auto_generated = messages[0].auto_generated
+    result.calendar_reply = _is_calendar_reply(msg)
+    try:
+        values = msg.get_all("Authentication-Results") or []
+        result.authentication_results = [UNFOLD_RE.sub(" ", _decode_header_value(v)).strip() for v in values]
+    except Exception:
+        result.authentication_results = []
+    if result.calendar_reply:
+        messages[0].auto_generated = True
+    return result
+
+
+def _is_calendar_reply(msg: Message) -> bool:
+    try:
+        for part in msg.walk():
+            if part.get_content_type() == "text/calendar":
+                method = _param(part, "method").upper()
+                if not method:
+                    data = part.get_payload(decode=True)
+                    method = "REPLY" if isinstance(data, bytes) and b"METHOD:REPLY" in data.upper() else ""
+                if method == "REPLY":
+                    return True
+    except Exception:
+        return False
+    return False
+
+
+def parse_body(text: str) -> ParsedMail:
+    """Parse a bare body (plain text or HTML, detected) as the body of a message without headers."""
+    msg_id = _stable_id(text.encode("utf-8", "surrogatepass"))
+    defects: list[str] = []
+    text = normalize_newlines(text.replace("\x00", ""))
+    if HTML_SNIFF_RE.search(text[:5000]):
+        text, html_defects = html_to_text(text)
+        defects.extend(html_defects)
+    ctx = _Context(limits=ParseLimits(), outer_id=msg_id, defects=defects)
+    top = ThreadMessage(id=msg_id)
+    try:
+        messages = _thread_messages(top, clean(text), None, ctx)
+    except RecursionError:
+        defects.append("body structure too deep to read")
+        top.body = text
+        messages = [top]
+    return ParsedMail(message_id=msg_id, messages=messages, defects=defects)
+
+
+__all__ = ["ParseLimits", "decode_bytes", "parse_body", "parse_message"]

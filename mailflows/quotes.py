@@ -1,0 +1,352 @@
+"""Where quoted history starts in a plain-text body, and the visible reply above it.
+
+What it is for: recognising the lines that open quoted or forwarded history in every
+common client and language ("On ... wrote:" and its localized forms, "-----Original
+Message-----", "---------- Forwarded message ---------", "Begin forwarded message:",
+Outlook "From:/Sent:/To:/Subject:" blocks, "____" rules, ">" quoting), legal
+disclaimers and banners, and ``visible_reply`` — the text a person typed above all of
+that, without signature. Not for: reading the headers of the quoted message into an
+author and date (``forwards.py``) or HTML (``html_text.py`` renders HTML to text first).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from mailflows.signatures import is_mobile_footer, split_signature
+
+BoundaryKind = Literal["forward", "header", "wrote", "quote", "rule"]
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u200b\ufeff\u00ad\u2060\u202a\u202c\u1427"), None)
+
+FORWARD_SEP_RE = re.compile(
+    r"^\s*[-=_*~—–]{2,}\s*[^\n]{0,50}?(?:forwarded|original|weitergeleitete|urspr[üu]ngliche|transf[ée]r[ée]|"
+    r"d'origine|original|reenviado|encaminhada|inoltrato|originale|doorgestuurd|oorspronkelijk|videresendt|"
+    r"oprindelig|vidarebefordrat|ursprungligt|przekazana|oryginalna|пересылаемое|перенаправленное|"
+    r"исходное|välitetty|alkuperäinen|továbbított|eredeti|původní|přeposlaná|iletilmiş|転送|原始|转发|"
+    r"轉寄|메시지|メッセージを転送)[^\n]{0,50}?[-=_*~—–]{2,}\s*$"
+    r"|^\s*(?:begin forwarded message|anfang der weitergeleiteten nachricht|d[ée]but du message r[ée]exp[ée]di[ée]|"
+    r"inicio del mensaje reenviado|in[ií]cio da mensagem reencaminhada|inizio messaggio inoltrato|"
+    r"begin doorgestuurd bericht|начало переадресованного сообщения|videresendt melding|"
+    r"vidarebefordrat mejl|转发的邮件|転送されたメッセージ|forwarded message)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+DIGIT_RE = re.compile(r"\d")
+DASHES = frozenset("-=_*~—–")
+INLINE_FORWARD_RE = re.compile(r"^\s*-{3,}\s*forwarded message\s*-{3,}\s*from\s*:", re.IGNORECASE)
+RULE_RE = re.compile(r"^\s*(?:_{4,}|-{4,}|={4,}|\*{4,})\s*$")
+LIST_FOOTER_RE = re.compile(r"mailing list|unsubscribe|mailman/listinfo", re.IGNORECASE)
+LABELS = {
+    "from": (
+        "from|von|de|da|van|fra|od|от|отправитель|från|lähettäjä|feladó|发件人|發件人|寄件者|差出人|送信者|送信元|보낸 사람|kimden|"
+        "afzender|remetente|mittente|expéditeur|absender|nadawca|odesílatel"
+    ),
+    "date": (
+        "sent|date|gesendet|datum|envoyé|envoye|envoyé le|date d'envoi|enviado|enviada|fecha|inviato|data|"
+        "verzonden|sendt|skickat|wysłano|wysłane|отправлено|дата|lähetetty|elküldve|发送时间|日期|送信日時|日時|"
+        "날짜|tarih|odesláno|日付|message du"
+    ),
+    "to": "to|an|à|a|para|per|aan|til|till|do|кому|vastaanottaja|címzett|收件人|宛先|送信先|받는 사람|kime|komu",
+    "cc": "cc|kopie|kopie (cc)|copie|copie à|kopia|копия|kopio|másolat|抄送|副本|참조|bilgi|dw|cc (kopie)",
+    "subject": (
+        "subject|betreff|objet|sujet|asunto|oggetto|onderwerp|emne|ämne|temat|тема|aihe|tárgy|主题|主旨|件名|"
+        "제목|konu|assunto|předmět"
+    ),
+}
+FROM_LABELS = LABELS["from"]
+FROM_LINE_RE = re.compile(rf"^\s*\*{{0,2}}(?:{FROM_LABELS})\s*\*{{0,2}}\s*[:：]\s*\*{{0,2}}\s*\S", re.IGNORECASE)
+_OTHER = "|".join(re.escape(w) for key in ("date", "to", "cc", "subject") for w in LABELS[key].split("|"))
+OTHER_LABEL_RE = re.compile(rf"^\s*\*{{0,2}}(?:{_OTHER})\s*\*{{0,2}}\s*[:：]", re.IGNORECASE)
+WROTE_WORDS = (
+    r"wrote|writes|schrieb|a écrit|a ecrit|escribió|escribio|ha scritto|schreef|escreveu|skrev|"
+    r"napisał\(a\)|napisał|napisała|napisal|scrisse|kirjoitti|írta|написал\(а\)|написала|написал|написав|"
+    r"写道|寫道|a scris|va escriure|escriure|wrote on|kirjutas|rašė|rakstīja|yazdı|έγραψε|כתב|napísal|"
+    r"geschreven|het volgende geschreven|пише|пишет|írta|kirjoitti|napsal|scrie"
+)
+WROTE_END_RE = re.compile(rf"(?:{WROTE_WORDS})\s*(?:[^\s:：]{{0,40}})?\s*[:：]?\s*$", re.IGNORECASE)
+WROTE_START_RE = re.compile(
+    r"^\s*(?:on|le|am|el|il|op|em|den|w dniu|dnia|på|pe|v|dne|στις|在|às|a|el día|o|ar|the|\d)",
+    re.IGNORECASE,
+)
+WROTE_ANY_RE = re.compile(rf"(?:^|[\s,])(?:{WROTE_WORDS})(?:\s|[:：]|$)", re.IGNORECASE)
+TIME_OR_YEAR_RE = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+DATE_ADDR_RE = re.compile(r"^.{0,40}\d.{0,80}<[^<>\s]+@[^<>\s]+>$")
+DATE_ADDR_COLON_RE = re.compile(r"^.{0,80}\d.{0,120}(?:<[^<>\s]+@[^<>\s]+>|[\w.+-]+@[\w-]+\.[\w.-]+)\s*[:：]\s*$")
+CJK_QUOTE_RE = re.compile(r"^\s*(?:在.{4,120}(?:写道|寫道)|.{4,120}のメッセージ|.{4,120}님이 작성)\s*[:：]?\s*$")
+DISCLAIMER_RE = re.compile(
+    r"intended recipient|intended solely for|confidential(?:ity)? notice|^\s*confidentiality\s*:|"
+    r"^\s*disclaimer\s*:|may contain confidential|privileged (?:and|or) confidential|"
+    r"if you (?:have )?received this (?:e-?mail|message|communication) in error|"
+    r"^\s*caution\s*:\s*this (?:e-?mail|message) originated|^\s*\[?external\]?\s*:?\s*this (?:e-?mail|message)"
+    r" (?:was sent|originated) from outside",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Boundary:
+    """Quoted history starting at ``line`` (and its header, if any, ending before ``body_line``)."""
+
+    kind: BoundaryKind
+    line: int
+    body_line: int
+    resume: int | None = None  # bottom-posting: the author's own text goes on at this line ...
+    resume_end: int | None = None  # ... up to this one
+
+
+def clean(line: str) -> str:
+    return line.translate(INVISIBLE)
+
+
+def _is_header_block(lines: list[str], i: int) -> bool:
+    """A From/Date-like line followed closely by more header labels, one of them a From."""
+    line = lines[i]
+    is_from = bool(FROM_LINE_RE.match(line))
+    if not is_from and not OTHER_LABEL_RE.match(line):
+        return False
+    labels, froms = 1, int(is_from)
+    for j in range(i + 1, min(len(lines), i + 7)):
+        nxt = lines[j]
+        if FROM_LINE_RE.match(nxt):
+            froms += 1
+            labels += 1
+        elif OTHER_LABEL_RE.match(nxt):
+            labels += 1
+        if froms and labels >= (2 if is_from else 3):
+            return True
+    return False
+
+
+def _header_end(lines: list[str], i: int) -> int:
+    """Index of the first line after a header block that starts at ``i``."""
+    j = i + 1
+    n = len(lines)
+    while j < n and j - i < 30:
+        line = lines[j]
+        if not line.strip():
+            k = j + 1
+            while k < n and not lines[k].strip() and k - j < 3:
+                k += 1
+            if k < n and (OTHER_LABEL_RE.match(lines[k]) or FROM_LINE_RE.match(lines[k])) and k - i < 14:
+                j = k
+                continue
+            return j
+        if OTHER_LABEL_RE.match(line) or FROM_LINE_RE.match(line) or line[:1] in " \t":
+            j += 1
+            continue
+        # a wrapped recipient list, e.g. "To: a@x.com;\n b@y.com"
+        prev = lines[j - 1].rstrip()
+        if prev.endswith((",", ";")) and len(line) < 200:
+            j += 1
+            continue
+        return j
+    return j
+
+
+def _qualifies(joined: str) -> bool:
+    if len(joined) > 400:
+        return False
+    joined = joined.strip("-= ")
+    ends_colon = joined.endswith((":", "："))
+    if ends_colon and "@" in joined and DATE_ADDR_COLON_RE.match(joined):
+        return True
+    if not joined.isascii() and CJK_QUOTE_RE.match(joined):
+        return True
+    if not WROTE_ANY_RE.search(joined):
+        return False
+    has_when_or_who = bool(TIME_OR_YEAR_RE.search(joined) or "@" in joined)
+    if joined.endswith((":", "：")):
+        verb_last = bool(re.search(rf"(?:{WROTE_WORDS})\s*[:：]$", joined, re.IGNORECASE))
+        return has_when_or_who and (bool(WROTE_START_RE.match(joined)) or "@" in joined or "<" in joined or verb_last)
+    return (
+        bool(WROTE_END_RE.search(joined)) and has_when_or_who and (bool(WROTE_START_RE.match(joined)) or "@" in joined)
+    )
+
+
+def _starts_later(lines: list[str], i: int, span: int) -> bool:
+    """Whether the header that ends at line ``i + span - 1`` really starts below ``i``."""
+    for later in range(i + 1, i + span):
+        if not TIME_OR_YEAR_RE.search(lines[later]):
+            continue
+        joined = " ".join(ln.strip() for ln in lines[later : i + span])
+        if _qualifies(joined):
+            return True
+    return False
+
+
+def _wrote_span(lines: list[str], i: int) -> int:
+    """Number of lines (1-4) forming an "On ... wrote:" header starting at ``i``, or 0."""
+    first = lines[i].strip()
+    if not first or len(first) > 400 or first.startswith(">"):
+        return 0
+    if not (DIGIT_RE.search(first) or "@" in first or WROTE_START_RE.match(first)):
+        return 0
+    joined = first
+    n = len(lines)
+    for span in range(1, 5):
+        if span > 1:
+            if i + span - 1 >= n:
+                return 0
+            nxt = lines[i + span - 1].strip()
+            if not nxt or nxt.startswith(">") and len(nxt) > 2:
+                return 0
+            joined = f"{joined} {nxt}" if not joined.endswith("<") else joined + nxt
+        if _qualifies(joined):
+            if span > 1 and _starts_later(lines, i, span):
+                return 0
+            return span
+    return 0
+
+
+def _quote_block_end(lines: list[str], start: int) -> int:
+    """First line at or after ``start`` that is neither blank nor ">"-quoted."""
+    j = start
+    while j < len(lines) and (not lines[j].strip() or lines[j].lstrip().startswith(">")):
+        j += 1
+    return j
+
+
+def _last_unquoted(lines: list[str]) -> int:
+    """The last line of own text; a signature after a final "-- " line does not count."""
+    limit = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if stripped.startswith(">"):
+            break
+        if stripped in ("--", "-- "):
+            limit = i
+            break
+    for i in range(limit - 1, -1, -1):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith(">") and not _is_footer_line(stripped):
+            return i
+    return -1
+
+
+def _is_footer_line(line: str) -> bool:
+    return is_mobile_footer(line) or line in ("--", "-- ")
+
+
+def _next_content(lines: list[str], i: int) -> int:
+    k = i + 1
+    while k < len(lines) and not lines[k].strip() and k - i < 3:
+        k += 1
+    return k
+
+
+def _rule_boundary(lines: list[str], i: int) -> Boundary | None:
+    """A "____" or "-----" rule opens history when a header block or a list footer follows."""
+    k = _next_content(lines, i)
+    for cand in (k, k + 1):
+        if cand < len(lines) and _is_header_block(lines, cand):
+            return Boundary("rule", i, cand)
+    if k < len(lines) and LIST_FOOTER_RE.search(lines[k]) and lines[i].strip()[0] == "_":
+        return Boundary("quote", i, i)
+    return None
+
+
+def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -> Boundary:
+    """An "On ... wrote:" boundary, with ``resume`` set when the author bottom-posted below the quote."""
+    n = len(lines)
+    body = i + span
+    end = _quote_block_end(lines, body)
+    bottom = bottom_posting and n > end > body and (not lines[end - 1].strip() or len(lines[end - 1]) < 50)
+    if bottom and any(ln.lstrip().startswith(">") for ln in lines[body:end]):
+        later = find_boundary(lines, end, False)
+        stop = later.line if later is not None else n
+        while stop > end and (not lines[stop - 1].strip() or lines[stop - 1].lstrip()[:1] == ">"):
+            stop -= 1
+        own_below = split_signature("\n".join(lines[end:stop]), None)[0].strip()
+        if (later is None or later.kind == "quote") and own_below:
+            return Boundary("wrote", i, body, resume=end, resume_end=stop)
+    return Boundary("wrote", i, body)
+
+
+def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True) -> Boundary | None:
+    """The first line at or after ``start`` where quoted or forwarded history begins.
+
+    A ">" block with the author's own text after it is an inline quote, not history;
+    an "On ... wrote:" block followed by own text is bottom-posting (``resume``).
+    """
+    last_own: int | None = None
+    for i in range(start, len(lines)):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith(">"):
+            if last_own is None:
+                last_own = _last_unquoted(lines)
+            if i > last_own:
+                return Boundary("quote", i, i)
+            continue
+        maybe_separator = stripped[0] in DASHES and stripped[1:2] in DASHES
+        if (maybe_separator or len(stripped) < 60) and FORWARD_SEP_RE.match(line):
+            return Boundary("forward", i, i + 1)
+        if maybe_separator and INLINE_FORWARD_RE.match(line):
+            return Boundary("forward", i, i)
+        if RULE_RE.match(line):
+            found = _rule_boundary(lines, i)
+            if found is not None:
+                return found
+            continue
+        if (stripped[0].isalpha() or stripped[0] == "*") and _is_header_block(lines, i):
+            return Boundary("header", i, i)
+        span = _wrote_span(lines, i)
+        if span:
+            return _wrote_boundary(lines, i, span, bottom_posting)
+        if stripped.endswith(">") and "@" in stripped and DATE_ADDR_RE.match(stripped):
+            k = _next_content(lines, i)
+            if k < len(lines) and lines[k].lstrip()[:1] in (">", "|"):
+                return Boundary("wrote", i, i + 1)
+    return None
+
+
+def strip_disclaimers(text: str) -> tuple[str, list[str]]:
+    """Drop paragraphs that are legal disclaimers or external-sender banners."""
+    if not DISCLAIMER_RE.search(text):
+        return text, []
+    kept: list[str] = []
+    dropped: list[str] = []
+    for para in re.split(r"\n[ \t]*\n", text):
+        if DISCLAIMER_RE.search(para) and len(para) < 3000:
+            dropped.append(para.strip())
+        else:
+            kept.append(para)
+    return "\n\n".join(kept).strip(), dropped
+
+
+def unquote(lines: list[str]) -> list[str]:
+    """Remove one level of ">" quoting (or a common indent) from quoted history."""
+    mark = next((ln.lstrip()[0] for ln in lines[:50] if ln.lstrip()[:1] in (">", "|")), None)
+    if mark:
+        out = []
+        for ln in lines:
+            s = ln.lstrip()
+            if s.startswith(mark):
+                s = s[1:]
+                out.append(s[1:] if s.startswith(" ") else s)
+            else:
+                out.append(ln)
+        return out
+    indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+    cut = min(indents) if indents else 0
+    return [ln[cut:] for ln in lines] if cut else lines
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def visible_reply(text: str) -> str:
+    """The text a person wrote above any quoted history, without signature or disclaimer."""
+    lines = [clean(ln) for ln in normalize_newlines(text).split("\n")]
+    boundary = find_boundary(lines)
+    own = lines[: boundary.line] if boundary else lines
+    if boundary is not None and boundary.resume is not None:
+        own = own + lines[boundary.resume : boundary.resume_end]
+    body, _ = split_signature("\n".join(own).strip("\n"), None)
+    body, _ = strip_disclaimers(body)
+    return body.strip()

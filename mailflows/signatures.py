@@ -1,0 +1,218 @@
+"""Signature blocks: where they start in a body and what they say (name, title, company, phone).
+
+What it is for: ``split_signature`` cuts the trailing block a mail client or a person
+adds under every message ("-- ", "Sent from my iPhone", the "Name / Title / Company /
+phone" card, "Name | Title | Company" one-liners) off a plain-text body, and
+``parse_signature`` reads that block into a ``SignatureInfo`` so the extractor can
+name stakeholders with their titles exactly as written. Not for: quoted history
+(``quotes.py``) or legal disclaimers inside a body (``html_text.py`` / ``quotes.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mailflows.parsed import Address
+
+
+@dataclass(slots=True)
+class SignatureInfo:
+    name: str = ""
+    title: str = ""
+    company: str = ""
+    phone: str = ""
+
+
+MOBILE_RE = re.compile(
+    r"^\s*(?:sent|envoy[ée]|enviado|gesendet|inviato|verzonden|skickat|sendt|wys[łl]ane)\s+(?:from|depuis|desde|de|"
+    r"von|vom|da|van|met|från|fra|z)\s+(?:my|mon|ma|mi|meinem|meinem|mijn|min|mio|il mio|mój|moje)?\s*"
+    r"[\w\s\-.'’]{1,40}$"
+    r"|^\s*(?:sent from|sent with|sent via|sent using)\s+(?!my\s+\w+\s*[,;])[\w\s\-.'’()]{1,45}$"
+    r"|^\s*get outlook for \w+\s*$|^\s*(?:gesendet von|envoy[ée] (?:à partir )?de|enviado de|inviato da|verzonden vanuit)"
+    r"\s+(?:outlook|mail|yahoo|gmail|samsung|blackberry|aol|bluemail|spark)\b.{0,30}$"
+    r"|^\s*(?:von meinem|envoy[ée] de mon|enviado desde mi|inviato dal mio|verzonden met mijn)\s.{1,40}$"
+    r"|^.{0,40}\bvon meinem .{1,40} gesendet\.?$|^diese nachricht wurde von meinem .{1,60} gesendet\.?$"
+    r"|^\s*(?:\w+\s+)?from (?:my )?(?:mobile|iphone|ipad|android|phone|blackberry|samsung|galaxy)\b.{0,20}$",
+    re.IGNORECASE,
+)
+URL_TAIL_RE = re.compile(r"\s*[<(\[]?(?:https?://|www\.)[^\s>)\]]*[>)\]]?\s*$")
+DELIMITER_RE = re.compile(r"^\s*(?:--|—|__+|-- ?)\s*$")
+PHONE_RE = re.compile(r"(?:\+?\(?\d[\d\s().\-/]{6,}\d)(?:\s*(?:x|ext\.?)\s*\d+)?")
+PHONE_LABEL_RE = re.compile(
+    r"^\s*(?:[mtpfo]|tel|phone|mobile|mob|cell|office|direct|fax|ph)\.?\s*[:.]?\s*(?=\+?\(?\d)",
+    re.IGNORECASE,
+)
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|example|co|de|fr)\b", re.IGNORECASE)
+CREDENTIAL_RE = re.compile(r",\s*(?:[A-Z]{2,6}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)(?:\s*,\s*[A-Z]{2,6})*\s*$")
+TITLE_WORDS = re.compile(
+    r"\b(?:chief|officer|director|vp|svp|evp|avp|vice\s+president|president|head|manager|lead|"
+    r"engineer|architect|analyst|executive|ceo|cfo|cto|coo|cio|ciso|cmo|cro|founder|owner|partner|"
+    r"consultant|specialist|coordinator|administrator|admin|supervisor|superintendent|principal|"
+    r"associate|counsel|attorney|controller|treasurer|scientist|developer|designer|strategist|"
+    r"representative|rep|advisor|adviser|nurse|physician|leiter|leiterin|gesch[äa]ftsf[üu]hrer|"
+    r"directeur|directrice|responsable|jefe|jefa|gerente|directora?|secretary|buyer|planner|"
+    r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner)\b",
+    re.IGNORECASE,
+)
+COMPANY_SUFFIX_RE = re.compile(
+    r"\b(?:inc|llc|ltd|gmbh|ag|sa|sas|bv|plc|corp|corporation|company|co|group|partners|holdings)\.?$",
+    re.IGNORECASE,
+)
+SIGN_OFF_RE = re.compile(
+    r"^\s*(?:thanks|thank you|many thanks|thx|best|best regards|kind regards|regards|warm regards|"
+    r"cheers|sincerely|all the best|talk soon|br|mit freundlichen gr[üu]ßen|freundliche gr[üu]sse|"
+    r"viele gr[üu]ße|cordialement|bien à vous|saludos|un saludo|atentamente|cordiali saluti)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+NAME_RE = re.compile(r"^[A-ZÀ-Ý][\w'’.\-À-ÿ]*(?:\s+[A-ZÀ-Ý][\w'’.\-À-ÿ]*){1,3}$")
+MAX_SIGNATURE_LINES = 12
+DASH_NAME_RE = re.compile(r"^-[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9à-ÿ]+", " ", text.lower()).strip()
+
+
+def _name_tokens(sender: Address | None) -> list[str]:
+    if sender is None:
+        return []
+    name = sender.name
+    if not name and sender.email:
+        name = re.sub(r"[._-]+", " ", sender.email.split("@", 1)[0])
+    if "," in name:  # "Last, First"
+        last, _, first = name.partition(",")
+        name = f"{first} {last}"
+    return [t for t in _norm(name).split() if len(t) > 1]
+
+
+def _is_name_line(line: str, tokens: list[str]) -> bool:
+    head = re.split(r"\s[|•·–—-]\s|,", line, maxsplit=1)[0].strip()
+    if not head or len(head) > 60:
+        return False
+    words = _norm(head).split()
+    if tokens:
+        return len(words) >= 2 and all(t in words for t in tokens[:1]) and tokens[-1] in words
+    return bool(NAME_RE.match(head)) and not TITLE_WORDS.search(head)
+
+
+def _is_contact_line(line: str) -> bool:
+    stripped = line.strip()
+    if PHONE_LABEL_RE.match(stripped) or EMAIL_RE.search(stripped) or URL_RE.search(stripped):
+        return True
+    digits = sum(c.isdigit() for c in stripped)
+    return digits >= 7 and digits * 2 >= len(re.sub(r"\s", "", stripped))
+
+
+def is_mobile_footer(line: str) -> bool:
+    if len(line) > 120:
+        return False
+    line = URL_TAIL_RE.sub("", line).strip()
+    return len(line) < 80 and bool(MOBILE_RE.match(line))
+
+
+def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
+    """Split ``body`` into (text, signature); signature is "" when none is found."""
+    lines = body.rstrip().split("\n")
+    n = len(lines)
+    if n == 0:
+        return body, ""
+    lowest = max(0, n - MAX_SIGNATURE_LINES - 3)
+    tokens = _name_tokens(sender)
+    start: int | None = None
+    delimited = False
+    for i in range(n - 1, lowest - 1, -1):
+        line = lines[i].strip()
+        if DELIMITER_RE.match(lines[i]):
+            start = i
+            delimited = True
+        elif is_mobile_footer(line):
+            start = i
+        elif delimited:
+            continue
+        elif (
+            DASH_NAME_RE.match(line)
+            and i >= n - 2
+            or (
+                not SIGN_OFF_RE.match(line)
+                and _is_name_line(line, tokens)
+                and _looks_like_card(lines[i + 1 : n], has_name=bool(tokens))
+            )
+        ):
+            start = i
+    if start is None:
+        return body.rstrip(), ""
+    text = "\n".join(lines[:start]).rstrip()
+    return text, "\n".join(lines[start:]).strip()
+
+
+def _looks_like_card(rest: list[str], has_name: bool) -> bool:
+    """Whether the lines after a name line look like a signature card (or nothing at all)."""
+    content = [r.strip() for r in rest if r.strip()]
+    if not content:
+        return has_name
+    if len(content) > MAX_SIGNATURE_LINES:
+        return False
+    return all(len(c) < 90 or _is_contact_line(c) or is_mobile_footer(c) for c in content[:4]) and (
+        any(TITLE_WORDS.search(c) or _is_contact_line(c) or "|" in c for c in content[:4])
+    )
+
+
+def _company_from_domain(sender: Address | None) -> str:
+    if sender is None or "@" not in sender.email:
+        return ""
+    return sender.domain.split(".")[0]
+
+
+def _split_title_company(line: str, sender: Address | None) -> tuple[str, str]:
+    """ "VP of Product, Orbis Learning" -> title and company; "Terminal Manager, Savannah" stays whole."""
+    if "," not in line:
+        return line, ""
+    head, _, tail = line.rpartition(",")
+    tail = tail.strip()
+    domain = _company_from_domain(sender)
+    squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
+    if (domain and squashed and (squashed in domain or domain in squashed)) or COMPANY_SUFFIX_RE.search(tail):
+        return head.strip(), tail
+    return line, ""
+
+
+def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
+    """Read name, title, company and phone from a signature block (any field may be "")."""
+    info = SignatureInfo()
+    tokens = _name_tokens(sender)
+    lines = [
+        re.sub(r"\s+", " ", ln).strip(" \t>*_")
+        for ln in signature.split("\n")
+        if ln.strip(" \t>*_-—") and not is_mobile_footer(ln.strip())
+    ]
+    lines = [ln for ln in lines if ln and len(ln) < 160 and not SIGN_OFF_RE.match(ln)]
+    name_at = next((i for i, ln in enumerate(lines) if tokens and _is_name_line(ln, tokens)), None)
+    if name_at is None:
+        name_at = next((i for i, ln in enumerate(lines) if _is_name_line(ln, [])), None)
+    rest = lines
+    if name_at is not None:
+        name_line = lines[name_at]
+        parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", name_line) if p.strip()]
+        info.name = CREDENTIAL_RE.sub("", parts[0]).strip()
+        rest = parts[1:] + lines[name_at + 1 :]
+    elif sender is not None and sender.name:
+        info.name = sender.name
+    for line in rest:
+        if _is_contact_line(line):
+            if not info.phone:
+                match = PHONE_RE.search(PHONE_LABEL_RE.sub("", line))
+                if match and sum(c.isdigit() for c in match.group()) >= 7:
+                    info.phone = match.group().strip()
+            continue
+        if info.title and info.company:
+            continue
+        pieces = [p.strip() for p in re.split(r"\s+[|•·]\s+", line) if p.strip()]
+        for piece in pieces:
+            if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80:
+                info.title, company = _split_title_company(piece, sender)
+                info.company = info.company or company
+            elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
+                info.company = piece
+    return info

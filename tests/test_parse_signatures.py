@@ -1,0 +1,102 @@
+"""Signature blocks: where they start and the name, title, company and phone they carry."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailflows.parsed import Address
+from mailflows.signatures import parse_signature, split_signature
+
+OMAR = Address("Omar Haddad", "omar.haddad@bluefin.example")
+
+
+@pytest.mark.parametrize(
+    ("signature", "sender", "name", "title", "company", "phone"),
+    [
+        (
+            "Omar Haddad\nChief Financial Officer\nBluefin Shipping\n(555) 010-2200",
+            OMAR,
+            "Omar Haddad",
+            "Chief Financial Officer",
+            "Bluefin Shipping",
+            "(555) 010-2200",
+        ),
+        (
+            "Tariq Bell | Dock Manager, Savannah | Bluefin Shipping",
+            Address("Tariq Bell", "tariq.bell@bluefin.example"),
+            "Tariq Bell",
+            "Dock Manager, Savannah",
+            "Bluefin Shipping",
+            "",
+        ),
+        (
+            "Ines Moreau, MBA\nDirector, Fleet & Yard Operations\nBluefin Shipping | Le Havre\nm: +33 6 55 01 02 03",
+            Address("Ines Moreau", "ines.moreau@bluefin.example"),
+            "Ines Moreau",
+            "Director, Fleet & Yard Operations",
+            "Bluefin Shipping",
+            "+33 6 55 01 02 03",
+        ),
+        (
+            "Priya Raman\nData Protection Officer, Bluefin Shipping\n555-010-9000 | bluefin.example",
+            Address("Priya Raman", "priya.raman@bluefin.example"),
+            "Priya Raman",
+            "Data Protection Officer",
+            "Bluefin Shipping",
+            "555-010-9000",
+        ),
+        (
+            "Lea Müller\nVP of Information Security\nBluefin Shipping",
+            None,
+            "Lea Müller",
+            "VP of Information Security",
+            "Bluefin Shipping",
+            "",
+        ),
+        (
+            "Jonas Keller\nLeiter Datenplattform\nBluefin Schweiz AG\nBahnhofstrasse 1, 8001 Zürich\nTel. +41 44 555 01 02",
+            None,
+            "Jonas Keller",
+            "Leiter Datenplattform",
+            "Bluefin Schweiz AG",
+            "+41 44 555 01 02",
+        ),
+        (
+            "Dev Patel\nLead Data Engineer | Bluefin Shipping",
+            Address("", "dev.patel@bluefin.example"),
+            "Dev Patel",
+            "Lead Data Engineer",
+            "Bluefin Shipping",
+            "",
+        ),
+    ],
+)
+def test_signature_fields_come_out_exactly_as_written(signature, sender, name, title, company, phone):
+    info = parse_signature(signature, sender)
+    assert (info.name, info.title, info.company, info.phone) == (name, title, company, phone)
+
+
+def test_name_card_below_the_sign_off_is_the_signature():
+    body = "Sam,\n\nYear one under $90K.\n\nThanks,\nOmar\n\nOmar Haddad\nChief Financial Officer\nBluefin Shipping"
+    text, signature = split_signature(body, OMAR)
+    assert text == "Sam,\n\nYear one under $90K.\n\nThanks,\nOmar"
+    assert signature.startswith("Omar Haddad\nChief Financial Officer")
+
+
+def test_dash_dash_delimiter_starts_the_signature():
+    text, signature = split_signature("See you Monday.\n\n-- \nSam\nnorthwind.example", None)
+    assert text == "See you Monday."
+    assert signature.startswith("--")
+
+
+def test_sent_from_my_iphone_is_not_part_of_the_text():
+    assert split_signature("Works for me.\n\nSent from my iPhone", None) == ("Works for me.", "Sent from my iPhone")
+
+
+def test_a_sentence_starting_with_sent_from_is_kept():
+    body = "Here it is.\n\nSent from my desk, which is much easier than my phone."
+    assert split_signature(body, None) == (body, "")
+
+
+def test_a_lone_name_without_a_known_sender_is_kept_as_text():
+    assert split_signature("This is the reply.\n\nThanks,\nSome One", None)[1] == ""
