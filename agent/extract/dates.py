@@ -1,0 +1,198 @@
+"""Due dates from the way people promise things: "by Friday", "end of Q3", "within 5 business days of signature".
+
+What it is for: ``resolve_due`` turns the date phrase of one sentence into an ISO
+date, resolved against the date the sentence was written (and the contract
+signature date for "... of signature"), and ``find_dates`` lists explicit calendar
+dates. Deterministic and offline. Not for: deciding whether a sentence is a promise
+(offline.py) or parsing message headers (mailflows).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "thirty": 30, "a": 1, "an": 1,
+}  # fmt: skip
+
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+DAY_MONTH = re.compile(rf"\b{_DAY}\.?\s+{_MON}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
+WEEKDAY = re.compile(r"\b(?:(next|this|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+END_OF_MONTH = re.compile(rf"\b(?:end|close)\s+of\s+{_MON}(?!\s+\d)", re.IGNORECASE)
+END_OF_QUARTER = re.compile(
+    r"\b(?:end\s+of\s+|by\s+|before\s+)(?:the\s+)?(?:q([1-4])|(first|second|third|fourth) quarter)\b", re.I
+)
+END_OF_WEEK = re.compile(r"\b(?:end of|by the end of|later)\s+(?:(this|next|the)\s+)?week\b|\b(next|this) week\b", re.I)
+END_OF_THIS_MONTH = re.compile(r"\b(?:end of|by the end of)\s+(?:the|this|next)\s+month\b", re.IGNORECASE)
+SPAN = re.compile(
+    r"\b(?:in|within)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|fifteen|thirty|a|an)"
+    r"\s+(business\s+days?|working\s+days?|days?|weeks?|months?)(\s+(?:of|after|from)\s+(?:contract\s+)?"
+    r"(?:signature|signing|contract signature|execution|the order form|kick-?off|go-?live))?",
+    re.IGNORECASE,
+)
+DAY_OF_MONTH = re.compile(
+    r"\b(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?the (\d{1,2})(?:st|nd|rd|th)\b", re.I
+)
+TOMORROW = re.compile(r"\b(tomorrow|today|tonight|eod|end of day)\b", re.IGNORECASE)
+QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, anchor: date) -> date | None:
+    """A date without a year is the next one on or after ~2 months before the anchor."""
+    candidate = _safe(anchor.year, month, day)
+    if candidate and candidate < anchor - timedelta(days=60):
+        candidate = _safe(anchor.year + 1, month, day)
+    return candidate
+
+
+def _next_month(anchor: date, day: int) -> date | None:
+    month = anchor.month % 12 + 1
+    return _safe(anchor.year + (anchor.month == 12), month, day)
+
+
+def add_business_days(start: date, days: int) -> date:
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def find_dates(text: str, anchor: date) -> list[tuple[int, date]]:
+    """Explicit calendar dates in ``text`` with their offsets (May 15, 2026 / 15 May / 2026-05-15 / 4/17)."""
+    found: list[tuple[int, date]] = []
+    for m in ISO.finditer(text):
+        d = _safe(int(m[1]), int(m[2]), int(m[3]))
+        if d:
+            found.append((m.start(), d))
+    for m in MONTH_DAY.finditer(text):
+        month = MONTHS.get(m[1].lower().rstrip("."))
+        if month is None or int(m[2]) > 31:
+            continue
+        d = _safe(int(m[3]), month, int(m[2])) if m[3] else _infer_year(month, int(m[2]), anchor)
+        if d:
+            found.append((m.start(), d))
+    for m in DAY_MONTH.finditer(text):
+        month = MONTHS.get(m[2].lower().rstrip("."))
+        if month is None or int(m[1]) > 31:
+            continue
+        d = _safe(int(m[3]), month, int(m[1])) if m[3] else _infer_year(month, int(m[1]), anchor)
+        if d and all(abs(pos - m.start()) > 3 for pos, _ in found):
+            found.append((m.start(), d))
+    for m in SLASH.finditer(text):
+        month, day = int(m[1]), int(m[2])
+        if m[3]:
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            d = _safe(year, month, day)
+        else:
+            d = _infer_year(month, day, anchor) if 1 <= month <= 12 and 1 <= day <= 31 else None
+        if d:
+            found.append((m.start(), d))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _weekday(match: re.Match[str], anchor: date) -> date:
+    target = WEEKDAYS[match[2].lower()]
+    ahead = (target - anchor.weekday()) % 7 or 7
+    if (match[1] or "").lower() == "next" and ahead < 3:
+        ahead += 7
+    return anchor + timedelta(days=ahead)
+
+
+def _span(
+    match: re.Match[str], anchor: date, signed: date | None, events: dict[str, date] | None = None
+) -> date | None:
+    raw = match[1].lower()
+    n = int(raw) if raw.isdigit() else NUMBERS.get(raw, 1)
+    unit = match[2].lower()
+    start = anchor
+    if match[3]:
+        event = re.sub(r"[^a-z]", "", match[3].lower().split()[-1])
+        known = (events or {}).get(
+            "kickoff" if event.startswith("kick") else "golive" if event == "golive" else "signed"
+        )
+        known = known or (signed if event not in {"kickoff", "golive"} else None)
+        if known is None:
+            return None
+        start = known
+    if unit.startswith(("business", "working")):
+        return add_business_days(start, n)
+    if unit.startswith("week"):
+        return start + timedelta(weeks=n)
+    if unit.startswith("month"):
+        month = start.month - 1 + n
+        year = start.year + month // 12
+        return _safe(year, month % 12 + 1, min(start.day, 28))
+    return start + timedelta(days=n)
+
+
+def _end_of_week(match: re.Match[str], anchor: date) -> date:
+    which = (match[1] or match[2] or "this").lower()
+    friday = anchor + timedelta(days=(4 - anchor.weekday()) % 7)
+    return friday + timedelta(days=7) if which == "next" else friday
+
+
+def resolve_due(
+    text: str, anchor: date, signed: date | None = None, events: dict[str, date] | None = None
+) -> date | None:
+    """The due date a sentence names, resolved against ``anchor`` (the day it was written).
+
+    ``events`` holds known dates ("kickoff", "golive") for "within 30 days of kickoff".
+    """
+    candidates: list[tuple[int, date]] = list(find_dates(text, anchor))
+    for m in DAY_OF_MONTH.finditer(text):
+        day = int(m[1])
+        d = next(
+            (c for c in (_safe(anchor.year, anchor.month, day), _next_month(anchor, day)) if c and c >= anchor), None
+        )
+        if d:
+            candidates.append((m.start(), d))
+    for m in SPAN.finditer(text):
+        d = _span(m, anchor, signed, events)
+        if d:
+            candidates.append((m.start(), d))
+        elif m[3]:
+            return None  # relative to a signature we do not know yet
+    for m in END_OF_WEEK.finditer(text):
+        candidates.append((m.start(), _end_of_week(m, anchor)))
+    for m in END_OF_THIS_MONTH.finditer(text):
+        month = anchor.month + (1 if "next" in m[0].lower() else 0)
+        year = anchor.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        candidates.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+    for m in END_OF_MONTH.finditer(text):
+        named = MONTHS.get(m[1].lower().rstrip("."))
+        if named:
+            year = anchor.year + (1 if named < anchor.month - 2 else 0)
+            candidates.append((m.start(), date(year, named, calendar.monthrange(year, named)[1])))
+    for m in END_OF_QUARTER.finditer(text):
+        q = int(m[1]) if m[1] else QUARTER_WORDS[m[2].lower()]
+        year = anchor.year + (1 if q * 3 < anchor.month - 2 else 0)
+        candidates.append((m.start(), date(year, q * 3, calendar.monthrange(year, q * 3)[1])))
+    for m in WEEKDAY.finditer(text):
+        if not any(abs(pos - m.start()) < 12 for pos, _ in candidates):
+            candidates.append((m.start(), _weekday(m, anchor)))
+    for m in TOMORROW.finditer(text):
+        candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0)))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda pair: pair[0])[1]

@@ -1,0 +1,203 @@
+"""The customer's people: who took part, their titles from signatures, and a role guess from cues.
+
+What it is for: ``collect_people`` walks the new sources for customer participants
+(senders, recipients, attendees, quoted header lines, CRM contact rows) and
+``stakeholders_from`` turns them into ``Stakeholder`` entries with title (as the
+signature writes it), role and influence. Never our own domains, never people named
+only inside an auto-reply. Not for: section sentences (offline.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.document import Stakeholder, fold
+from agent.extract.base import ExtractionContext
+from agent.extract.lexicon import rx
+from agent.extract.units import crm_field, crm_fields
+from mailflows.parsed import Address, ThreadMessage
+from mailflows.signatures import parse_signature
+
+ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
+    ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bceo\b",
+                                   r"\bcoo\b", r"\bpresident\b", r"\bfinance director\b", r"\bvp,? (?:of )?finance\b",
+                                   r"\bcontroller\b", r"\bowner\b", r"\bmanaging director\b", r"\bgeneral manager\b")),
+    ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bleiter\b",
+                                 r"\bleiterin\b", r"\bcompliance\b")),
+    ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b")),
+    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect\b", r"\bdata\b", r"\bit manager\b",
+                                          r"\bdeveloper\b", r"\bcto\b", r"\bcio\b", r"\binformation technology\b",
+                                          r"\bvp,? (?:of )?it\b", r"\bhead of it\b", r"\btechnology\b",
+                                          r"\bwarehouse\b", r"\bplatform\b", r"\bsystems\b")),
+    ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b",
+                        r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b")),
+)  # fmt: skip
+BLOCKER_CUES = rx(
+    r"\bnot convinced\b",
+    r"\bskeptic",
+    r"\bnot signing off\b",
+    r"\bwill not sign off\b",
+    r"\bwon'?t sign off\b",
+    r"\bnot going to move\b",
+    r"\bdon'?t have (?:any )?budget\b",
+    r"\bwhy wouldn'?t we just\b",
+    r"\bhold you to\b",
+    r"\banother (?:bi )?(?:platform|tool)\b",
+    r"\bi'?m against\b",
+    r"\bblock",
+    r"\bveto\b",
+)
+CHAMPION_CUES = rx(r"\bchampion\b", r"\bruns point\b", r"\bhas my support\b", r"\binternal sell")
+
+ADDRESS = re.compile(r"(?:\"?([^\"<>;,\n]{2,60}?)\"?\s*)?<([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>")
+HEADER = re.compile(r"^\s*>?\s*(?:from|to|cc|attendees)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+SERVICE_LOCAL = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)", re.I
+)
+FREE_MAIL = frozenset({"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "proton.me"})
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    email: str
+    title: str = ""
+    source_ids: list[str] = field(default_factory=list)
+    authored: int = 0
+
+
+def name_from_email(email: str) -> str:
+    local = email.split("@", 1)[0]
+    return " ".join(part.capitalize() for part in re.split(r"[._-]+", local) if part)
+
+
+def is_customer(email: str, ctx: ExtractionContext) -> bool:
+    local, _, domain = email.lower().partition("@")
+    return bool(domain) and not ctx.is_ours(email) and domain not in FREE_MAIL and not SERVICE_LOCAL.match(local)
+
+
+def _clean_name(name: str, email: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip(" '\"\t"))
+    if "," in name and name.count(" ") <= 2:  # "Last, First"
+        last, first = (p.strip() for p in name.split(",", 1))
+        name = f"{first} {last}" if first and " " not in first else name
+    return name if name and "@" not in name else name_from_email(email)
+
+
+def trailing_card(body: str, name: str) -> str:
+    """A signature card the parser left in the body: the sender's full name alone on a line near the end."""
+    lines = body.rstrip().splitlines()
+    if not name or " " not in name.strip():
+        return ""
+    for at in range(len(lines) - 1, max(-1, len(lines) - 16), -1):
+        if fold(lines[at]).strip(" ,.-") == fold(name):
+            block = []
+            for line in lines[at : at + 6]:
+                if not line.strip():
+                    break
+                block.append(line)
+            return "\n".join(block) if len(block) > 1 else ""
+    return ""
+
+
+def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict[str, Person]:
+    """Customer participants of ``sources`` by lower-case email."""
+    people: dict[str, Person] = {}
+
+    def add(addr: Address | None, source_id: str, title: str = "", authored: bool = False) -> None:
+        if addr is None or not addr.email or not is_customer(addr.email, ctx):
+            return
+        key = addr.email.lower()
+        person = people.setdefault(key, Person(name=_clean_name(addr.name, key), email=key))
+        if source_id not in person.source_ids:
+            person.source_ids.append(source_id)
+        if addr.name and " " in addr.name.strip() and " " not in person.name:
+            person.name = _clean_name(addr.name, key)
+        person.title = person.title or title
+        person.authored += int(authored)
+
+    for msg in sources:
+        if msg.auto_generated:
+            continue
+        title = ""
+        card = msg.signature or (trailing_card(msg.body, msg.sender.name) if msg.sender else "")
+        if msg.sender and card:
+            info = parse_signature(card, msg.sender)
+            if info.title and (not info.name or fold(info.name) == fold(msg.sender.name or info.name)):
+                title = info.title
+        add(msg.sender, msg.id, title, authored=True)
+        for addr in [*msg.to, *msg.cc, *msg.attendees]:
+            add(addr, msg.id)
+        for header in HEADER.finditer(msg.body):
+            for name, email in ADDRESS.findall(header.group(1)):
+                add(Address(name=name, email=email), msg.id)
+        if msg.kind == "crm":
+            for row in msg.body.splitlines():
+                fields = crm_fields(row)
+                email = crm_field(fields, "email", "e-mail")
+                if "@" in email and " " not in email.strip():
+                    contact = crm_field(fields, "contact name", "name", "contact")
+                    add(Address(name=contact, email=email.strip()), msg.id, crm_field(fields, "title", "role"))
+    return people
+
+
+TEXT_TITLE = re.compile(
+    r"\b([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){1,4}?[\w'’-]+)(?=[),.;]|\s+(?:and|who|from|on)\b)"
+)
+
+
+def titles_in_text(text: str) -> dict[str, str]:
+    """Titles written next to a name in prose: "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst"."""
+    from mailflows.signatures import TITLE_WORDS
+
+    found: dict[str, str] = {}
+    for match in TEXT_TITLE.finditer(text):
+        title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
+        if len(title.split()) >= 2 and TITLE_WORDS.search(title) and not re.search(r"\d", title):
+            found.setdefault(fold(match.group(1)), title.title() if title.islower() else title)
+    return found
+
+
+def role_for(title: str, said: str, about: str) -> tuple[str, str]:
+    """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them)."""
+    role, influence = "other", "medium"
+    for candidate, weight, pattern in ROLE_BY_TITLE:
+        if title and pattern.search(title):
+            role, influence = candidate, weight
+            break
+    strong_doubt = len(BLOCKER_CUES.findall(said)) >= 2
+    if (role in {"technical_evaluator", "user"} or (role == "other" and title)) and strong_doubt:
+        return "blocker", "medium"
+    if role == "other" and CHAMPION_CUES.search(about):
+        return "champion", "high"
+    if role == "other" and not title:
+        influence = "low"
+    return role, influence
+
+
+def stakeholders_from(
+    people: dict[str, Person], said: dict[str, str], about: dict[str, str], champion_known: bool
+) -> list[Stakeholder]:
+    out: list[Stakeholder] = []
+    for key, person in people.items():
+        role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""))
+        out.append(
+            Stakeholder(
+                name=person.name,
+                email=person.email or None,
+                title=person.title or None,
+                role=role,  # type: ignore[arg-type]
+                influence=influence,  # type: ignore[arg-type]
+                source_ids=list(person.source_ids),
+            )
+        )
+    if not champion_known:
+        open_roles = [s for s in out if s.role in {"other", "user"} and s.title]
+        authored = {k: p.authored for k, p in people.items()}
+        if open_roles:
+            best = max(open_roles, key=lambda s: authored.get(s.email or "", 0))
+            if authored.get(best.email or "", 0) > 0:
+                best.role, best.influence = "champion", "high"
+    return out

@@ -1,0 +1,212 @@
+"""Sources cut into sentence units: who said it, when, under which heading, and the verbatim span.
+
+What it is for: ``body_units`` / ``crm_units`` turn one ``ThreadMessage`` (an email body, a
+transcript turn, a rep's note, a CRM export's rows) into ``Unit`` records the classifier in
+offline.py reads, dropping greetings, header lines, boilerplate and injected
+instructions on the way. Not for: deciding sections (offline.py) or people (people.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateutil import parser as date_parser
+
+from agent.extract import lexicon
+
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
+BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
+MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
+BOLD_HEADING = re.compile(r"^\s*\*\*([^*]{2,80})\*\*:?\s*$")
+LEAD_IN = re.compile(r"^\s*([A-Za-z][\w /&'’-]{1,50}?)\s*(?:--|—|–|:| - )\s*(\S.*)$")
+SENT_LINE = re.compile(r"^\s*(?:sent|date)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+CRM_KEY = re.compile(r"(?:^|;\s*)([A-Za-z][\w /-]{0,30}?)\s*:\s")
+CRM_KEY_WORDS = re.compile(
+    r"\b(?:date|type|subject|contact|name|title|email|e-mail|notes?|description|comments?|details|summary|owner|"
+    r"assigned|outcome|next|status|account|company|phone|activity|role|stage|amount|due|created|by)\b",
+    re.IGNORECASE,
+)
+NOTES_KEY = re.compile(r"\b(?:notes?|description|comments?|details|summary)\b", re.IGNORECASE)
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+@dataclass(slots=True)
+class Unit:
+    text: str  # readable text (bullets and markdown removed)
+    quote: str  # the verbatim span of the source it came from
+    source_id: str
+    speaker: str
+    speaker_email: str | None
+    author: str  # "customer" | "ours" | "note"
+    anchor: date | None
+    heading: str | None  # section a heading or lead-in points to
+    list_item: bool = False
+    context: str = ""  # the sentence just before, for "that"/"it" that points back to it
+    voices: tuple[tuple[str, str], ...] = ()  # (speaker, words) quoted inside a rep's note: Name: "..."
+
+
+def heading_section(text: str) -> str | None:
+    for key, pattern in lexicon.HEADINGS:
+        if pattern.search(text):
+            return key
+    return None
+
+
+def message_anchor(body: str, fallback: datetime | None) -> date | None:
+    if fallback is not None:
+        return fallback.date()
+    match = SENT_LINE.search(body[:600])
+    if match:
+        try:
+            return date_parser.parse(match.group(1), fuzzy=True, ignoretz=True).date()
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+def is_junk(text: str) -> bool:
+    return bool(lexicon.JUNK.search(text) or lexicon.GREETING.match(text) or lexicon.HEADER_LINE.match(text))
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(paragraph) if s and s.strip()]
+
+
+def _clean(text: str) -> str:
+    text = BULLET.sub("", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"\s*\|\s*", " | ", text).strip(" |")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _marker(line: str) -> str:
+    match = BULLET.match(line)
+    return "" if match is None else ("1" if match.group(0).strip()[0].isdigit() else match.group(0).strip()[0])
+
+
+def _bare_heading(line: str, following: list[str]) -> re.Match[str] | None:
+    """A short title line with no sentence punctuation directly above a list ("What we commit to")."""
+    nxt = next((ln for ln in following if ln.strip()), "")
+    if len(line) > 60 or re.search(r"[.!?,;:]\s*$", line) or not (BULLET.match(nxt) or "|" in nxt):
+        return None
+    if BULLET.match(line) and _marker(line) == _marker(nxt):
+        return None  # one item of a list, not its title
+    return re.match(r"^\s*(?:\d{1,2}[.)]\s+)?(.+?)\s*$", line)
+
+
+def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
+    """(paragraph, section hinted by the heading above it, is a list item) in reading order."""
+    out: list[tuple[str, str | None, bool]] = []
+    heading: str | None = None
+    sticky = False  # a markdown heading holds until the next heading; a "Label:" line until plain prose
+    buffer: list[str] = []
+    fresh_at = 0  # paragraphs already out when the current heading was seen
+
+    def flush(hint: str | None) -> None:
+        if buffer:
+            out.append((" ".join(buffer), hint, False))
+            buffer.clear()
+
+    lines = body.splitlines()
+    for at, raw in enumerate(lines):
+        line = raw.rstrip()
+        if not line.strip() or TABLE_RULE.match(line):
+            flush(heading)
+            continue
+        md = MD_HEADING.match(line) or BOLD_HEADING.match(line) or _bare_heading(line, lines[at + 1 : at + 3])
+        if md:
+            flush(heading)
+            heading, sticky = heading_section(md.group(1)), True
+            fresh_at = len(out)
+            continue
+        if line.rstrip().endswith(":") and len(line) < 160 and not BULLET.match(line):
+            flush(heading)
+            hint = heading_section(line)
+            if hint or not sticky:
+                heading, sticky = hint, sticky and hint is None
+                fresh_at = len(out)
+            continue
+        if BULLET.match(line) or "|" in line:
+            flush(heading)
+            out.append((line.strip(), heading, True))
+            continue
+        lead = LEAD_IN.match(line)
+        if lead and not buffer and heading_section(lead.group(1)) and len(lead.group(1).split()) <= 5:
+            flush(heading)
+            heading, sticky = heading_section(lead.group(1)), False
+            fresh_at = len(out)
+            buffer.append(lead.group(2).strip())
+            continue
+        if not buffer and not sticky and heading is not None and len(out) > fresh_at and not out[-1][2]:
+            heading = None
+        buffer.append(line.strip())
+    flush(heading)
+    return out
+
+
+def body_units(
+    body: str, source_id: str, speaker: str, email: str | None, author: str, anchor: date | None
+) -> list[Unit]:
+    units: list[Unit] = []
+    for para, hint, listed in paragraphs(body):
+        if lexicon.HEADER_LINE.match(para):
+            continue
+        pieces = [para] if listed and len(para) < 260 else split_sentences(para)
+        local_hint = hint
+        prev = ""
+        for piece in pieces:
+            quote = "" if "|" in piece else BULLET.sub("", piece).strip()
+            text = _clean(piece)
+            if lexicon.WHY_LEAD.match(text):
+                local_hint = "purchase_drivers"
+            if len(text) < 12 or is_junk(text):
+                prev = ""
+                continue
+            unit = Unit(text, quote, source_id, speaker, email, author, anchor, local_hint, listed)
+            unit.context = prev
+            units.append(unit)
+            prev = "" if "|" in piece else piece.strip()
+    return units
+
+
+def crm_fields(row: str) -> dict[str, str]:
+    """One exported CRM row ("Key: value; Key: value") as lower-case keys; a value may itself hold "; "."""
+    keys = [m for m in CRM_KEY.finditer(row) if len(m.group(1).split()) <= 3 and CRM_KEY_WORDS.search(m.group(1))]
+    fields: dict[str, str] = {}
+    for at, match in enumerate(keys):
+        end = keys[at + 1].start() if at + 1 < len(keys) else len(row)
+        fields.setdefault(match.group(1).strip().lower(), row[match.end() : end].strip(" ;"))
+    return fields
+
+
+def crm_field(fields: dict[str, str], *words: str) -> str:
+    """The first field whose key has one of ``words`` ("contact email", "email", ...)."""
+    for word in words:
+        for key, value in fields.items():
+            if re.search(rf"\b{word}\b", key) and value:
+                return value
+    return ""
+
+
+def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
+    units: list[Unit] = []
+    for row in body.splitlines():
+        fields = crm_fields(row)
+        notes = next((v for k, v in fields.items() if NOTES_KEY.search(k)), "")
+        if not notes:
+            continue
+        anchor = fallback
+        when = crm_field(fields, "date", "created")
+        if when:
+            try:
+                anchor = date_parser.parse(when, fuzzy=True).date()
+            except (ValueError, OverflowError):
+                anchor = fallback
+        for sentence in split_sentences(notes):
+            text = _clean(sentence)
+            if len(text) >= 12 and not is_junk(text):
+                units.append(Unit(text, sentence, source_id, "", None, "note", anchor, None))
+    return units
