@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     imap_password_file: Path | None = None
     imap_processed_folder: str = "Processed"
     imap_timeout_s: float = Field(default=60.0, gt=0)
+    imap_username: str | None = None  # else the user in HANDOFF_IMAP_URL
+    imap_folder: str = "INBOX"  # a path in HANDOFF_IMAP_URL takes precedence
+    imap_auth: Literal["password", "xoauth2"] = "password"
+    imap_starttls: bool = True  # for imap:// URLs; imaps:// is TLS from the start
+    imap_idle_s: float = Field(default=600.0, gt=0, le=25 * 60)  # RFC 2177: re-issue IDLE before 29 minutes
+    imap_poll_s: float = Field(default=60.0, gt=0)  # when the server has no IDLE
+    imap_backoff_max_s: float = Field(default=300.0, gt=0)
 
     @field_validator("company_domains", "competitors", mode="before")
     @classmethod

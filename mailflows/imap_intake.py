@@ -1,0 +1,436 @@
+"""The IMAP intake: read a mailbox (Google Workspace, Microsoft 365, any IMAP server) into ``intake.receive``.
+
+What it is for: ``run_imap_intake(app, stop)`` logs in to ``HANDOFF_IMAP_URL`` with a
+password or an XOAUTH2 token (read from ``HANDOFF_IMAP_PASSWORD_COMMAND`` or
+``HANDOFF_IMAP_PASSWORD_FILE`` at every connect, so tokens can refresh), takes
+every unseen message of the folder, and only once ``receive`` has committed it marks
+it ``\\Seen`` and moves it to the processed folder (MOVE, else COPY + ``\\Deleted`` +
+EXPUNGE). Between rounds it waits in IDLE, re-issued every ``imap_idle_s`` (well
+within the 29 minutes of RFC 2177), or polls every ``imap_poll_s`` when the server
+has no IDLE. Every network call runs in a thread with socket timeouts of
+``imap_timeout_s``; drops, BYE, timeouts and refused logins reconnect with capped
+exponential backoff; a database that is down leaves the message unseen for the next
+round; a new UIDVALIDITY needs nothing but a re-scan because the intake keeps no UID
+state and ``receive`` dedupes by Message-ID. Not for: parsing or processing, nor
+sending (mailflows/send.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.parser
+import email.policy
+import email.utils
+import imaplib
+import logging
+import random
+import ssl
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from imapclient import DELETED, FLAGGED, SEEN, IMAPClient, SocketTimeout
+from imapclient.exceptions import LoginError
+
+from agent.errors import ConfigError, StorageUnavailable, TemporaryError
+from mailflows.intake import receive
+
+if TYPE_CHECKING:
+    from agent.app import App
+    from agent.settings import Settings
+
+log = logging.getLogger(__name__)
+
+IDLE_CHECK_S = 0.5  # how often a waiting IDLE looks at ``stop``; bounds the shutdown delay
+FIRST_RETRY_S = 1.0
+ENVELOPE_TO_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
+
+
+@dataclass(frozen=True)
+class ImapTarget:
+    """Where to log in, parsed from ``HANDOFF_IMAP_URL`` and the ``imap_*`` settings."""
+
+    host: str
+    port: int
+    tls: Literal["tls", "starttls", "none"]
+    username: str
+    url_password: str | None
+    folder: str
+
+    def __str__(self) -> str:  # for logs: never the password
+        scheme = "imaps" if self.tls == "tls" else "imap"
+        return f"{scheme}://{self.username}@{self.host}:{self.port}/{self.folder}"
+
+
+def imap_target(settings: Settings) -> ImapTarget:
+    """Parse ``imaps://user:pass@host:993/INBOX`` (or ``imap://``, STARTTLS unless turned off)."""
+    if not settings.imap_url:
+        raise ConfigError("HANDOFF_IMAP_URL is not set; write it as imaps://user@imap.example.com:993/INBOX")
+    url = urlsplit(settings.imap_url)
+    if url.scheme not in ("imap", "imaps") or not url.hostname:
+        raise ConfigError(
+            f"HANDOFF_IMAP_URL={settings.imap_url!r} is not an IMAP URL; write it as imaps://user@host:993/INBOX"
+        )
+    try:
+        port = url.port or (993 if url.scheme == "imaps" else 143)
+    except ValueError as exc:
+        raise ConfigError(f"HANDOFF_IMAP_URL has a bad port: {exc}") from exc
+    username = settings.imap_username or unquote(url.username or "")
+    if not username:
+        raise ConfigError("no IMAP user: put it in HANDOFF_IMAP_URL (imaps://USER@host/) or HANDOFF_IMAP_USERNAME")
+    tls: Literal["tls", "starttls", "none"] = (
+        "tls" if url.scheme == "imaps" else "starttls" if settings.imap_starttls else "none"
+    )
+    return ImapTarget(
+        host=url.hostname,
+        port=port,
+        tls=tls,
+        username=username,
+        url_password=unquote(url.password) if url.password is not None else None,
+        folder=unquote(url.path.lstrip("/")) or settings.imap_folder,
+    )
+
+
+def read_secret(settings: Settings, target: ImapTarget) -> str:
+    """The password or token: from the command (run anew each time), the file, or the URL. Blocking."""
+    if settings.imap_password_command:
+        try:
+            done = subprocess.run(
+                settings.imap_password_command,
+                shell=True,  # an admin's command line, like a mail client's passwordeval
+                capture_output=True,
+                timeout=settings.imap_timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise TemporaryError(
+                f"HANDOFF_IMAP_PASSWORD_COMMAND did not finish within {settings.imap_timeout_s:.0f}s"
+            ) from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode(errors="replace").strip()[:200]
+            raise TemporaryError(f"HANDOFF_IMAP_PASSWORD_COMMAND exited with {done.returncode}: {detail}")
+        secret = done.stdout.decode().strip()
+        if not secret:
+            raise TemporaryError("HANDOFF_IMAP_PASSWORD_COMMAND printed nothing; it must print the password or token")
+        return secret
+    if settings.imap_password_file is not None:
+        try:
+            secret = settings.imap_password_file.read_text().strip()
+        except OSError as exc:
+            raise TemporaryError(f"HANDOFF_IMAP_PASSWORD_FILE={settings.imap_password_file}: {exc}") from exc
+        if not secret:
+            raise TemporaryError(f"HANDOFF_IMAP_PASSWORD_FILE={settings.imap_password_file} is empty")
+        return secret
+    if target.url_password is not None:
+        return target.url_password
+    raise ConfigError(
+        "no IMAP password: put it in HANDOFF_IMAP_URL (imaps://user:PASSWORD@host/), "
+        "HANDOFF_IMAP_PASSWORD_FILE or HANDOFF_IMAP_PASSWORD_COMMAND"
+    )
+
+
+def envelope_of(raw: bytes) -> tuple[str, list[str]]:
+    """(sender, recipients) as the delivering server recorded them, else the From header."""
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    senders = email.utils.getaddresses(
+        [str(h) for h in headers.get_all("Return-Path") or headers.get_all("From") or []]
+    )
+    mail_from = next((addr for _, addr in senders if addr), "")
+    recipients: list[str] = []
+    for name in ENVELOPE_TO_HEADERS:
+        for _, addr in email.utils.getaddresses([str(h) for h in headers.get_all(name) or []]):
+            if addr and addr.lower() not in recipients:
+                recipients.append(addr.lower())
+    return mail_from, recipients
+
+
+class Backoff:
+    """Capped exponential delays with jitter: 1, 2, 4 ... ``max_s`` seconds."""
+
+    def __init__(self, first_s: float, max_s: float) -> None:
+        self.first_s, self.max_s, self.failures = first_s, max_s, 0
+
+    def next_s(self) -> float:
+        delay = min(self.max_s, self.first_s * 2**self.failures)
+        self.failures += 1
+        return delay * random.uniform(0.8, 1.0)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+@dataclass
+class ImapStats:
+    """Counters for logs, health checks and tests."""
+
+    connects: int = 0
+    login_failures: int = 0
+    rounds: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    moved: int = 0
+    storage_failures: int = 0
+    failures: int = 0
+    too_large: int = 0
+    idles: int = 0
+    uidvalidity_changes: int = 0
+    last_error: str = ""
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, but wake at once when ``stop`` is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+class ImapIntake:
+    """One mailbox read by one loop; ``run(stop)`` returns when ``stop`` is set.
+
+    Creating it checks the configuration (``ConfigError``), so ``serve`` fails at start
+    rather than in a background task.
+    """
+
+    def __init__(self, app: App, *, first_retry_s: float = FIRST_RETRY_S) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.target = imap_target(app.settings)
+        if not (self.settings.imap_password_command or self.settings.imap_password_file or self.target.url_password):
+            raise ConfigError(
+                "no IMAP password: put it in HANDOFF_IMAP_URL (imaps://user:PASSWORD@host/), "
+                "HANDOFF_IMAP_PASSWORD_FILE or HANDOFF_IMAP_PASSWORD_COMMAND"
+            )
+        self.stats = ImapStats()
+        self._reconnect = Backoff(first_retry_s, self.settings.imap_backoff_max_s)
+        self._storage = Backoff(first_retry_s, self.settings.imap_backoff_max_s)
+        self._uidvalidity: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("IMAP intake reading %s", self.target)
+        while not stop.is_set():
+            try:
+                await self._session(stop)
+            except ConfigError:
+                raise
+            except Exception as exc:  # every network, server and token failure: back off and reconnect
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
+                delay = self._reconnect.next_s()
+                log.warning("IMAP %s failed (%s); reconnecting in %.1fs", self.target, self.stats.last_error, delay)
+                await _wait(stop, delay)
+        log.info("IMAP intake stopped")
+
+    # -- one connection ------------------------------------------------------------
+
+    async def _session(self, stop: asyncio.Event) -> None:
+        secret = await asyncio.to_thread(read_secret, self.settings, self.target)
+        connecting = asyncio.ensure_future(asyncio.to_thread(self._connect, secret))
+        try:
+            client = await asyncio.shield(connecting)
+        except asyncio.CancelledError:
+            # The thread still finishes its login; close what it opens instead of leaking the socket.
+            connecting.add_done_callback(_close_when_connected)
+            raise
+        try:
+            capabilities = await asyncio.to_thread(self._select, client)
+            while not stop.is_set():
+                outcome = await self._round(client, capabilities, stop)
+                self._reconnect.reset()  # only now: a server that drops us right after login still backs off
+                if outcome == "again":
+                    continue
+                if outcome == "storage_down":
+                    await _wait(stop, self._storage.next_s())
+                    continue
+                self._storage.reset()
+                if b"IDLE" in capabilities:
+                    await self._idle(client, stop)
+                else:
+                    await _wait(stop, self.settings.imap_poll_s)
+        except BaseException:
+            _close_quietly(client)  # wakes a thread still blocked on the socket; CancelledError propagates
+            raise
+        await asyncio.to_thread(_logout_quietly, client)
+
+    def _connect(self, secret: str) -> IMAPClient:
+        timeout = self.settings.imap_timeout_s
+        context = ssl.create_default_context()
+        client = IMAPClient(
+            self.target.host,
+            port=self.target.port,
+            ssl=self.target.tls == "tls",
+            ssl_context=context if self.target.tls == "tls" else None,
+            timeout=SocketTimeout(connect=timeout, read=timeout),
+        )
+        try:
+            if self.target.tls == "starttls":
+                client.starttls(context)
+            if self.settings.imap_auth == "xoauth2":
+                client.oauth2_login(self.target.username, secret)
+            else:
+                client.login(self.target.username, secret)
+        except BaseException as exc:
+            if isinstance(exc, LoginError):
+                self.stats.login_failures += 1
+            _close_quietly(client)
+            raise
+        self.stats.connects += 1
+        return client
+
+    def _select(self, client: IMAPClient) -> frozenset[bytes]:
+        """Select the folder (creating the processed folder first); returns the server's capabilities."""
+        folder = self.settings.imap_processed_folder
+        if folder and not client.folder_exists(folder):
+            try:
+                client.create_folder(folder)
+            except imaplib.IMAP4.error:
+                if not client.folder_exists(folder):  # another reader may have created it meanwhile
+                    raise
+        selected = client.select_folder(self.target.folder)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        if self._uidvalidity is not None and uidvalidity != self._uidvalidity:
+            self.stats.uidvalidity_changes += 1
+            log.warning(
+                "UIDVALIDITY of %s changed (%s -> %s): re-scanning; Message-ID dedupe keeps it exactly-once",
+                self.target,
+                self._uidvalidity,
+                uidvalidity,
+            )
+        self._uidvalidity = uidvalidity
+        return frozenset(client.capabilities())
+
+    # -- one round: every unseen message --------------------------------------------
+
+    async def _round(
+        self, client: IMAPClient, capabilities: frozenset[bytes], stop: asyncio.Event
+    ) -> Literal["again", "storage_down", "done"]:
+        self.stats.rounds += 1
+        unseen = await asyncio.to_thread(self._unseen, client)
+        finished = 0
+        for uid, size in unseen:
+            if stop.is_set():
+                return "done"  # the rest stay unseen for the next start
+            if size > self.settings.max_message_bytes:
+                await asyncio.to_thread(self._set_aside, client, uid, size)
+                continue
+            raw = await asyncio.to_thread(self._fetch, client, uid)
+            if raw is None:
+                continue  # expunged by someone else meanwhile
+            mail_from, rcpt_to = envelope_of(raw)
+            try:
+                inbound_id, created = await receive(self.app, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel="imap")
+            except StorageUnavailable as exc:
+                self.stats.storage_failures += 1
+                log.error("IMAP message uid %s left unseen, the database is down: %s", uid, exc)
+                return "storage_down"
+            except Exception:
+                self.stats.failures += 1
+                log.exception("IMAP message uid %s left unseen: unexpected error while storing", uid)
+                continue
+            self.stats.stored += created
+            self.stats.duplicates += not created
+            await asyncio.to_thread(self._finish, client, uid, capabilities)
+            finished += 1
+            log.info("IMAP uid %s stored as inbound %s%s", uid, inbound_id, "" if created else " (already had it)")
+        arrived = await asyncio.to_thread(_pop_arrivals, client)
+        return "again" if finished or arrived else "done"
+
+    def _unseen(self, client: IMAPClient) -> list[tuple[int, int]]:
+        _pop_arrivals(client)
+        uids = client.search(["UNSEEN", "NOT", "DELETED"])
+        if not uids:
+            return []
+        sizes = client.fetch(uids, ["RFC822.SIZE"])
+        return sorted((uid, int(data.get(b"RFC822.SIZE", 0))) for uid, data in sizes.items())
+
+    def _fetch(self, client: IMAPClient, uid: int) -> bytes | None:
+        # BODY.PEEK keeps \Seen unset: it is set only once the message is committed.
+        data = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+        if not data or data.get(b"BODY[]") is None:
+            return None
+        return bytes(data[b"BODY[]"])
+
+    def _finish(self, client: IMAPClient, uid: int, capabilities: frozenset[bytes]) -> None:
+        client.add_flags([uid], [SEEN])
+        folder = self.settings.imap_processed_folder
+        if not folder:
+            return
+        if b"MOVE" in capabilities:
+            client.move([uid], folder)
+        else:
+            client.copy([uid], folder)
+            client.add_flags([uid], [DELETED])
+            if b"UIDPLUS" in capabilities:
+                client.uid_expunge([uid])
+            else:
+                client.expunge()
+        self.stats.moved += 1
+
+    def _set_aside(self, client: IMAPClient, uid: int, size: int) -> None:
+        # Never storable, so it is flagged for a human instead of being fetched again every round.
+        self.stats.too_large += 1
+        log.error(
+            "IMAP message uid %s is %s bytes, over HANDOFF_MAX_MESSAGE_BYTES=%s: flagged and left in %s",
+            uid,
+            size,
+            self.settings.max_message_bytes,
+            self.target.folder,
+        )
+        client.add_flags([uid], [SEEN, FLAGGED])
+
+    # -- waiting for new mail --------------------------------------------------------
+
+    async def _idle(self, client: IMAPClient, stop: asyncio.Event) -> None:
+        await asyncio.to_thread(client.idle)
+        self.stats.idles += 1
+        deadline = time.monotonic() + self.settings.imap_idle_s
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            chunk = min(IDLE_CHECK_S, left)
+            started = time.monotonic()
+            responses = await asyncio.to_thread(client.idle_check, chunk)
+            if any(not _is_keepalive(r) for r in responses):
+                break
+            if not responses and time.monotonic() - started < chunk / 2:
+                break  # readable but nothing to read: EOF, which idle_done below turns into an error
+        await asyncio.to_thread(client.idle_done)
+
+
+def _is_keepalive(response: Any) -> bool:
+    return isinstance(response, tuple) and bool(response) and response[0] == b"OK"
+
+
+def _pop_arrivals(client: IMAPClient) -> bool:
+    """Whether the server announced new mail in a reply to some other command (IDLE would not repeat it).
+
+    imapclient leaves such untagged replies in imaplib's ``untagged_responses``; reading
+    them is the only way to close the gap between the last SEARCH and the next IDLE.
+    """
+    untagged = client._imap.untagged_responses
+    return bool(untagged.pop("EXISTS", None))
+
+
+def _close_when_connected(connecting: asyncio.Future[IMAPClient]) -> None:
+    if not connecting.cancelled() and connecting.exception() is None:
+        _close_quietly(connecting.result())
+
+
+def _close_quietly(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except Exception:  # already closed or never fully open
+        log.debug("closing the IMAP socket failed", exc_info=True)
+
+
+def _logout_quietly(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:
+        _close_quietly(client)
+
+
+async def run_imap_intake(app: App, stop: asyncio.Event) -> None:
+    """Read ``HANDOFF_IMAP_URL`` until ``stop`` is set (for ``handoff serve``)."""
+    await ImapIntake(app).run(stop)
