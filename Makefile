@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 services:
 	bash scripts/services.sh
+	bash scripts/dovecot.sh
 
 test: $(STAMP) services
 	$(BIN)/pytest

@@ -96,15 +96,55 @@ def company_name_for(domain: str, parsed: ParsedMail) -> str:
     return label.replace("-", " ").title()
 
 
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+
+
+def domains_in_text(parsed: ParsedMail, own: set[str]) -> Counter[str]:
+    """Customer domains named in the text itself (a CRM export's contact column, a note's attendees)."""
+    counts: Counter[str] = Counter()
+    for message in parsed.messages:
+        for domain in _EMAIL_IN_TEXT.findall(message.body[:200_000]):
+            if _is_external(Address("", f"x@{domain}"), own):
+                counts[domain.lower()] += 1
+    return counts
+
+
 def resolve_account(parsed: ParsedMail, own_domains: set[str]) -> AccountKey | None:
     named = explicit_account_name(parsed)
-    domains = external_domains(parsed, own_domains)
+    domains = external_domains(parsed, own_domains) or domains_in_text(parsed, own_domains)
     domain = domains.most_common(1)[0][0] if domains else None
     if named:
         return AccountKey(name=named, domain=domain)
     if domain:
         return AccountKey(name=company_name_for(domain, parsed), domain=domain)
     return None
+
+
+def _labels(account: Account) -> set[str]:
+    labels = {fold(account.name)}
+    if account.domain:
+        labels.add(account.domain.split(".")[0])
+    first = fold(account.name).split(" ")[0] if account.name else ""
+    if len(first) >= 4:
+        labels.add(first)
+    return {label for label in labels if label}
+
+
+def known_account_mentioned(session, parsed: ParsedMail, rep_email: str) -> Account | None:  # type: ignore[no-untyped-def]
+    """Material with no customer address (a transcript, notes): the rep's account it names, else the rep's only open one."""
+    text = fold(" ".join([parsed.outer.subject, *(m.body[:5000] for m in parsed.messages)]))
+    mine = [a for a in repo.list_accounts(session) if a.rep_email == rep_email.lower()]
+    scored = []
+    for account in mine:
+        hits = sum(1 for label in _labels(account) if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
+        if hits:
+            scored.append((hits, account.updated_at, account))
+    if scored:
+        scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+        if len(scored) == 1 or scored[0][0] > scored[1][0]:
+            return scored[0][2]
+    open_ones = [a for a in mine if a.status != "delivered"]
+    return open_ones[0] if len(open_ones) == 1 and not scored else None
 
 
 def fingerprint(message: ThreadMessage) -> str:
@@ -136,8 +176,30 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
+def _domain_tokens(domain: str) -> set[str]:
+    return {t for t in re.split(r"[-_.]", domain.split(".")[0]) if len(t) >= 4}
+
+
+def affiliate_of(session, domain: str, rep_email: str) -> Account | None:  # type: ignore[no-untyped-def]
+    """``quantia-suisse.example`` joins the rep's open ``quantia.example`` account: one customer, two domains."""
+    tokens = _domain_tokens(domain)
+    if not tokens:
+        return None
+    for account in repo.list_accounts(session):
+        if account.rep_email != rep_email.lower() or account.status == "delivered" or not account.domain:
+            continue
+        theirs = _domain_tokens(account.domain) | {fold(account.name).split(" ")[0]}
+        if tokens & theirs:
+            return account
+    return None
+
+
 def get_or_create(app: App, session, key: AccountKey, rep: Address) -> Account:  # type: ignore[no-untyped-def]
     account = repo.account_by_domain(session, key.domain) if key.domain else None
+    if account is None and key.domain:
+        account = affiliate_of(session, key.domain, rep.email)
+        if account is not None:
+            return account
     if account is None:
         account = repo.account_by_name(session, key.name)
     if account is not None:
@@ -203,8 +265,14 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
     own = app.settings.own_domains
     key = resolve_account(parsed, own)
     rep = parsed.outer.sender
-    if key is None or rep is None:
+    if rep is None:
         return None
+    if key is None:
+        with session_scope(app.engine) as session:
+            known = known_account_mentioned(session, parsed, rep.email)
+            if known is None:
+                return None
+            key = AccountKey(name=known.name, domain=known.domain)
     async with app.locks.hold(f"account-key:{(key.domain or fold(key.name))}"):
         with session_scope(app.engine) as session:
             account = get_or_create(app, session, key, rep)
@@ -239,7 +307,6 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                 account.unread = [*account.unread, *unread, *[f"{parsed.message_id}: {d}" for d in parsed.defects]]
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
-            account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
             account.thread_root = account.thread_root or parsed.message_id
             inbound = session.get(Inbound, inbound_id)
             if inbound is not None:

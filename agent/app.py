@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from agent.extract import Extractor, make_extractor
+from agent.roster import Roster, load_roster
 from agent.settings import Settings
 from db.session import make_engine, upgrade
 from mailflows.send import Sender, make_sender
@@ -63,11 +64,11 @@ class App:
     queue: Queue | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     hold_drafts: bool = False  # batch ingest: one draft per account at the end, not per message
+    roster: Roster | None = None
 
     def now(self) -> datetime:
         """Aware UTC now (tests freeze it by passing ``clock``)."""
         return self.clock()
-
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
         if self.queue is None:
@@ -92,6 +93,8 @@ async def open_app(
     if migrate:
         await asyncio.to_thread(upgrade, engine)
     app = App(settings=settings, engine=engine, extractor=make_extractor(settings), sender=make_sender(settings))
+    if settings.csm_roster is not None:
+        app.roster = load_roster(settings.csm_roster)
     if clock is not None:
         app.clock = clock
     use_inline = inline if inline is not None else not settings.redis_url

@@ -379,9 +379,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
                 account.name = cmds.account_name
                 notes.append(f"Account renamed to {cmds.account_name}.")
             if cmds.call is not None:
-                account.call_pinned_at = (
-                    as_utc(cmds.call)
-                )
+                account.call_pinned_at = as_utc(cmds.call)
                 notes.append(f"Handoff call pinned to {cmds.call_text}.")
             if cmds.signed is not None:
                 account.contract_signed = cmds.signed

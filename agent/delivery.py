@@ -21,7 +21,7 @@ from agent.conversation import questions_for, token_address
 from agent.errors import RelayRejected, RelayUnavailable
 from agent.extract.runner import load_document, save_document
 from agent.render import render_document, render_draft, render_final, render_notice
-from agent.schedule import next_call_slot
+from agent.schedule import next_call_slot, parse_hours
 from db import repo
 from db.models import Account, Outbound, as_utc, utcnow
 from db.session import session_scope
@@ -51,6 +51,7 @@ async def send_draft(app: App, account_id: int, *, notes: list[str] | None = Non
             due = account.draft_due_at
             if not force and (due is None or due > app.now()):
                 return False
+            assign_csm_from_roster(app, session, account)
             doc = load_document(account)
             sources = repo.sources_of(session, account_id)
             save_document(account, doc, sources)
@@ -79,6 +80,7 @@ async def send_draft(app: App, account_id: int, *, notes: list[str] | None = Non
             row, created = repo.add_outbound(
                 session,
                 Outbound(
+                    created_at=app.now(),
                     key=f"draft:{account_id}:{number}",
                     account_id=account_id,
                     kind="draft",
@@ -99,12 +101,106 @@ async def send_draft(app: App, account_id: int, *, notes: list[str] | None = Non
     return True
 
 
+def assign_csm_from_roster(app: App, session, account: Account) -> None:  # type: ignore[no-untyped-def]
+    """No CSM named by the rep or the mail: the roster's rule, then its least-loaded CSM."""
+    if account.csm_email or app.roster is None:
+        return
+    load: dict[str, int] = {}
+    for other in repo.list_accounts(session):
+        if other.csm_email and other.status != "delivered":
+            load[other.csm_email] = load.get(other.csm_email, 0) + 1
+    csm = app.roster.assign(account.domain, load=load)
+    if csm is not None:
+        account.csm_name, account.csm_email = csm.name, csm.email
+        repo.log_event(session, "csm_named", account.id, email=csm.email, by="roster")
+
+
 def _call_start(app: App, account: Account) -> datetime:
     pinned = as_utc(account.call_pinned_at)
     if pinned is not None:
         return pinned
-    zones = [app.settings.tz]
-    return next_call_slot(app.now(), zones, minutes=app.settings.call_minutes, within_h=48)
+    zones: list = [app.settings.tz]  # type: ignore[type-arg]
+    hours: list = [parse_hours(app.settings.business_hours)]  # type: ignore[type-arg]
+    csm = app.roster.get(account.csm_email) if app.roster and account.csm_email else None
+    if csm is not None:
+        zones.append(csm.tz)
+        hours.append(csm.working_hours)
+    return next_call_slot(app.now(), zones, minutes=app.settings.call_minutes, within_h=48, hours=hours)
+
+
+REMINDER_QUIET_H = 2.0  # no reminder within this long after a draft: the rep just heard from us
+
+
+async def send_reminders(app: App) -> int:
+    """The 48-hour rule: one reminder per configured point before the deadline, in the rep's thread."""
+    now = app.now()
+    points = sorted({0.0, *app.settings.reminder_hours_before})  # 0: the deadline itself (overdue)
+    due_now: list[tuple[int, str]] = []
+    with session_scope(app.engine) as session:
+        for account in repo.list_accounts(session):
+            if account.status in ("approved", "delivered") or account.contract_signed is None:
+                continue
+            due = due_at(app, account)
+            passed = [h for h in points if now >= due - timedelta(hours=h)]
+            last_draft = max((o.created_at for o in repo.outbound_of(session, account.id, "draft")), default=None)  # type: ignore[arg-type]
+            if not passed or (last_draft and now - last_draft < timedelta(hours=REMINDER_QUIET_H)):
+                continue
+            # Several points passed at once (a late start) give one reminder, for the nearest one.
+            due_now.append((account.id, f"reminder:{account.id}:{account.revision}:{passed[0]:g}"))  # type: ignore[arg-type]
+    sent = 0
+    for account_id, key in due_now:
+        sent += await _remind(app, account_id, key)
+    return sent
+
+
+def due_at(app: App, account: Account) -> datetime:
+    """When the handoff is due: HANDOFF_DUE_H after the end of the signing day, in HANDOFF_TIMEZONE."""
+    signed = account.contract_signed or app.now().date()
+    end_of_day = datetime(signed.year, signed.month, signed.day, 17, tzinfo=app.settings.tz)
+    return end_of_day.astimezone(UTC) + timedelta(hours=app.settings.handoff_due_h)
+
+
+async def _remind(app: App, account_id: int, key: str) -> int:
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        due = due_at(app, account)
+        state = "overdue" if app.now() > due else "due"
+        text = (
+            f"The handoff for {account.name} is {state}: the contract was signed on "
+            f"{account.contract_signed:%a %d %b %Y} and the CSM should have it by {due:%a %d %b %H:%M} UTC.\n\n"
+            "Reply to this mail (or the newest draft) with your answers, then a line saying 'approve'."
+        )
+        plain, html = render_notice(text, title=f"Handoff reminder: {account.name}")
+        msg = compose_notice(
+            from_addr=app.settings.inbox_address,
+            to=(account.rep_name or "", account.rep_email),
+            subject=handoff_subject(account.name, "reminder"),
+            text=plain,
+            html=html,
+            reply_to=token_address(app.settings, account.token),
+            in_reply_to=account.last_draft_message_id,
+            references=list(account.references),
+            domain=app.settings.inbox_domain,
+            auto_submitted="auto-generated",
+            kind="reminder",
+        )
+        row, created = repo.add_outbound(
+            session,
+            Outbound(
+                created_at=app.now(),
+                key=key,
+                account_id=account_id,
+                kind="reminder",
+                message_id=str(msg["Message-ID"]),
+                recipients=[account.rep_email],
+                raw=msg.as_bytes(),
+            ),
+        )
+        if created:
+            repo.log_event(session, "reminder", account_id, key=key, state=state)
+        outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+    return int(created)
 
 
 async def deliver_final(app: App, account_id: int) -> None:
@@ -112,6 +208,7 @@ async def deliver_final(app: App, account_id: int) -> None:
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)
+            assign_csm_from_roster(app, session, account)
             if not account.csm_email:
                 return
             doc = load_document(account)
@@ -155,6 +252,7 @@ async def deliver_final(app: App, account_id: int) -> None:
             row, created = repo.add_outbound(
                 session,
                 Outbound(
+                    created_at=app.now(),
                     key=f"final:{account_id}:{account.revision}",
                     account_id=account_id,
                     kind="final",
@@ -216,7 +314,7 @@ async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None
         key = f"notice:{parsed.message_id if parsed is not None else msg['Message-ID']}"
         row, created = repo.add_outbound(
             session,
-            Outbound(key=key, kind="notice", message_id=str(msg["Message-ID"]), recipients=[to], raw=msg.as_bytes()),
+            Outbound(created_at=app.now(), key=key, kind="notice", message_id=str(msg["Message-ID"]), recipients=[to], raw=msg.as_bytes()),
         )
         outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from agent import delivery
@@ -73,6 +74,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             else:
                 await _start_revision_if_delivered(app, account_id)
                 await extract_new_sources(app, account_id)
+                _draft_due_after_debounce(app, account_id)
                 if not app.hold_drafts:
                     await app.enqueue(
                         "send_draft",
@@ -83,8 +85,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     elif disposition == "reply" and token is not None:
         disposition = await handle_reply(app, inbound_id, parsed, token)
     elif disposition == "calendar_reply":
-        with session_scope(app.engine) as session:
-            repo.log_event(session, "calendar_reply", None, message_id=parsed.message_id)
+        account_id = record_calendar_reply(app, raw, parsed.message_id)
     with session_scope(app.engine) as session:
         row = session.get(Inbound, inbound_id)
         if row is not None:
@@ -94,6 +95,39 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             row.account_id = row.account_id or account_id
     log.info("inbound %s %s: %s", inbound_id, parsed.message_id, disposition)
     return disposition
+
+
+def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # type: ignore[no-untyped-def]
+    """An accept/decline of our invite: recorded on its account, never a command or material."""
+    import email
+    import email.policy
+
+    from sqlmodel import select
+
+    from mailflows.calendar import read_calendar_reply
+
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    reply = None
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            payload = part.get_payload(decode=True) or b""
+            reply = read_calendar_reply(payload)
+            if reply is not None:
+                break
+    with session_scope(app.engine) as session:
+        account = None
+        if reply is not None:
+            account = session.exec(select(Account).where(Account.invite_uid == reply.uid)).first()
+        account_id = account.id if account is not None else None
+        repo.log_event(
+            session,
+            "calendar_reply",
+            account_id,
+            message_id=message_id,
+            attendee=reply.attendee if reply else None,
+            partstat=reply.partstat if reply else None,
+        )
+    return account_id
 
 
 def _replies_to_our_mail(app, parsed) -> bool:  # type: ignore[no-untyped-def]
@@ -144,6 +178,7 @@ async def tick(ctx: dict[str, Any]) -> None:
     for account_id in due:
         await delivery.send_draft(app, account_id)  # type: ignore[arg-type]
     await delivery.flush_outbound(app)
+    await delivery.send_reminders(app)
 
 
 async def resume_pending(ctx: dict[str, Any]) -> None:
@@ -156,6 +191,13 @@ async def resume_pending(ctx: dict[str, Any]) -> None:
         await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
     for account_id in waiting:
         await app.enqueue("send_draft", account_id, job_id=f"draft:{account_id}:resume")
+
+
+def _draft_due_after_debounce(app, account_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Counted from when the material was read, so a burst of forwards gives one draft."""
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
 
 
 async def send_waiting_drafts(app) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import templates
-from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, SourceRef, Stakeholder
+from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, SourceRef, Stakeholder, fold
 from agent.extract.base import Question
 
 Format = Literal["md", "html", "txt"]
@@ -90,12 +90,19 @@ def _fmt_source_date(value: str | datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M") if (when.hour, when.minute) != (0, 0) else when.strftime("%Y-%m-%d")
 
 
-def _quotes(quotes: Iterable[Any]) -> list[dict[str, str]]:
-    return [{"text": _one_line(q.text), "speaker": _one_line(q.speaker)} for q in quotes]
+def _quotes(quotes: Iterable[Any], names: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    names = names or {}
+    return [{"text": _one_line(q.text), "speaker": _one_line(names.get(q.speaker.lower(), q.speaker))} for q in quotes]
 
 
-def _item_view(item: Item) -> dict[str, Any]:
+def _item_view(item: Item, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    names = names or {}
     details = []
+    # An item that is itself a customer's sentence is shown once, with who said it.
+    own_words = [q for q in item.quotes if fold(q.text) == fold(item.text)]
+    if own_words:
+        speaker = own_words[0].speaker
+        details.append(f"said by {names.get(speaker.lower(), speaker)}")
     if item.horizon:
         details.append(_HORIZON_LABELS.get(item.horizon, item.horizon))
     if item.competitor:
@@ -109,11 +116,11 @@ def _item_view(item: Item) -> dict[str, Any]:
         "bold": item.time_sensitive,
         "due": _fmt_date(item.due),
         "details": details,
-        "quotes": _quotes(item.quotes),
+        "quotes": _quotes([q for q in item.quotes if q not in own_words], names),
     }
 
 
-def _person_view(person: Stakeholder) -> dict[str, Any]:
+def _person_view(person: Stakeholder, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     details = [d for d in (person.title, _ROLE_LABELS.get(person.role, person.role)) if d]
     if person.influence:
         details.append(f"{person.influence} influence")
@@ -122,18 +129,19 @@ def _person_view(person: Stakeholder) -> dict[str, Any]:
         "email": person.email or "",
         "details": details,
         "concerns": [_one_line(c) for c in person.concerns],
-        "quotes": _quotes(person.quotes),
+        "quotes": _quotes(person.quotes, names),
     }
 
 
 def _doc_view(doc: HandoffDocument) -> dict[str, Any]:
+    names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email}
     sections = []
     for key in SECTION_KEYS:
         if key == "stakeholders":
-            people = [_person_view(p) for p in doc.sections.stakeholders]
+            people = [_person_view(p, names) for p in doc.sections.stakeholders]
             sections.append({"key": key, "title": SECTION_TITLES[key], "people": people, "entries": []})
         else:
-            items = [_item_view(i) for i in doc.sections.items(key)]
+            items = [_item_view(i, names) for i in doc.sections.items(key)]
             sections.append({"key": key, "title": SECTION_TITLES[key], "people": [], "entries": items})
     filled, total = doc.completeness()
     account = doc.account

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from agent import jobs
 from agent.app import App, open_app
+from agent.errors import ConfigError
 from agent.settings import Settings
 from agent.worker import TICK_S
+from mailflows.imap_intake import ImapIntake
 from mailflows.smtp_intake import start_smtp
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,11 @@ async def tick_forever(app: App) -> None:
 
 async def serve(settings: Settings, *, ready: Callable[[int], None] | None = None, shutdown_s: float = 30.0) -> None:
     app = await open_app(settings)
+    try:
+        imap = ImapIntake(app) if settings.imap_url else None  # a bad IMAP setting fails the start, not a task
+    except ConfigError:
+        await app.close()
+        raise
     inline = not settings.redis_url
     server = await start_smtp(app)
     port = server.sockets[0].getsockname()[1]
@@ -90,6 +97,7 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
         await jobs.resume_pending({"app": app, "job_try": 1})
         ticker = asyncio.create_task(tick_forever(app))
     stop = asyncio.Event()
+    imap_task = asyncio.create_task(imap.run(stop)) if imap is not None else None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
@@ -102,6 +110,12 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
         log.info("shutting down: intake closed, draining jobs for up to %.0fs", shutdown_s)
         server.close()
         await server.wait_closed()
+        if imap_task is not None:
+            stop.set()
+            try:
+                await asyncio.wait_for(imap_task, timeout=settings.imap_timeout_s)
+            except TimeoutError:
+                log.warning("IMAP intake cancelled at the deadline; its unfinished messages stay unseen")
         if ticker:
             ticker.cancel()
         if inline and app.queue is not None:

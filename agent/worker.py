@@ -110,8 +110,9 @@ class ArqQueue:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
-            queued = await self.redis.zcard(QUEUE_NAME)
-            running = [k async for k in self.redis.scan_iter(match="arq:in-progress:*")]
+            # The periodic tick is always scheduled; only real work counts.
+            queued = [j for j in await self.redis.zrange(QUEUE_NAME, 0, -1) if not _is_cron(j)]
+            running = [k async for k in self.redis.scan_iter(match="arq:in-progress:*") if not _is_cron(k)]
             if not queued and not running:
                 return
             await asyncio.sleep(0.05)
@@ -119,6 +120,11 @@ class ArqQueue:
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+
+def _is_cron(key: bytes | str) -> bool:
+    text = key.decode() if isinstance(key, bytes) else key
+    return text.rsplit(":", 1)[-1].startswith("cron") or ":cron:" in text or text.startswith("cron:")
 
 
 class RedisLocks:

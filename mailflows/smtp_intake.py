@@ -36,10 +36,10 @@ class IntakeHandler:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
     ) -> str:
         # The null sender (bounces, DSNs) must be accepted (RFC 5321 4.5.5); they are recorded, never answered.
-        if address and not self.app.settings.is_company_address(address):
+        if address not in ("", "<>") and not self.app.settings.is_company_address(address):
             log.info("refused MAIL FROM %s: outside %s", address, sorted(self.app.settings.own_domains))
             return "550 5.7.1 Only senders from our company's domains may use this inbox"
-        envelope.mail_from = address
+        envelope.mail_from = address  # "<>" for the null sender: aiosmtpd needs it truthy for RCPT
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
@@ -57,7 +57,11 @@ class IntakeHandler:
             return "552 5.3.4 Message too big for this inbox"
         try:
             inbound_id, created = await receive(
-                self.app, raw, mail_from=envelope.mail_from or "", rcpt_to=list(envelope.rcpt_tos), channel="smtp"
+                self.app,
+                raw,
+                mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
+                rcpt_to=list(envelope.rcpt_tos),
+                channel="smtp",
             )
         except StorageUnavailable as exc:
             log.error("451 for a message from %s: %s", envelope.mail_from, exc)

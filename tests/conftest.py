@@ -24,7 +24,9 @@ from agent.app import App, open_app
 from agent.settings import Settings, load_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-PG_URL = os.environ.get("HANDOFF_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get("HANDOFF_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Each test run gets its own database, so two runs on one machine never share tables.
+PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/handoff_test_{os.getpid()}"
 REDIS_URL = os.environ.get("HANDOFF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 START_PG = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
@@ -62,11 +64,45 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+def _ensure_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
+def drop_test_database() -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    name = PG_URL.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except OperationalError:
+        pass
+    finally:
+        admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        drop_test_database()
+
+
 def reset_postgres(url: str) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
     try:
+        _ensure_database(url)
         engine = create_engine(url, connect_args={"connect_timeout": 3})
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
