@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -63,11 +64,11 @@ def _run(coro):  # type: ignore[no-untyped-def]
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    import os
+
+    from agent.logs import configure
+
+    configure(logging.INFO if verbose else logging.WARNING, os.environ.get("HANDOFF_LOG_FORMAT", "text"))
 
 
 @app.command()
@@ -159,7 +160,7 @@ def accounts() -> None:
                 for k in ("name", "domain", "status", "rep", "csm", "sources", "drafts", "due")
             )
         )
-    Console().print(table)
+    Console(width=max(160, shutil.get_terminal_size().columns)).print(table)
 
 
 @app.command()
@@ -192,6 +193,17 @@ def parse(
         )
     for d in data["defects"]:
         typer.echo(f"defect: {d}")
+
+
+@app.command()
+def health() -> None:
+    """Check the database, Redis and the queues; exit 1 when something needs a look."""
+    from agent.queries import health as health_
+
+    report = health_(_settings())
+    for key, value in report.items():
+        typer.echo(f"{key}: {value}")
+    raise typer.Exit(0 if report["ok"] else 1)
 
 
 @db_app.command("upgrade")

@@ -10,10 +10,13 @@ sending mail (agent/delivery.py).
 
 from __future__ import annotations
 
+import email.policy
+import email.utils
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.parser import BytesHeaderParser
 from typing import TYPE_CHECKING
 
 import dateparser
@@ -296,12 +299,39 @@ def dmarc_pass(parsed: ParsedMail, authserv_id: str) -> bool:
     return False
 
 
-async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str) -> str:
+def strict_sender(raw: bytes) -> str | None:
+    """The one address in From, or None when From is ambiguous (CVE-2023-27043-style payloads).
+
+    Two independent parsers must agree on exactly one address with no parse defects:
+    the modern header registry and ``getaddresses(strict=True)`` where available.
+    """
+    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:262144])
+    values = headers.get_all("From") or []
+    if len(values) != 1:
+        return None
+    header = values[0]
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or getattr(header, "defects", ()):
+        return None
+    modern = addresses[0].addr_spec.lower()
+    try:
+        legacy = email.utils.getaddresses([str(header)], strict=True)  # type: ignore[call-arg]
+    except TypeError:  # Python without the strict parser
+        legacy = email.utils.getaddresses([str(header)])
+    if len(legacy) != 1 or legacy[0][1].lower() != modern or modern.count("@") != 1:
+        return None
+    return modern
+
+
+async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str, raw: bytes = b"") -> str:
     """Apply a reply to a draft when every check passes; returns the disposition."""
     from agent import delivery
 
     outer = parsed.outer
     sender = outer.sender.email.lower() if outer.sender else ""
+    if raw and strict_sender(raw) != sender:
+        log.warning("reply %s refused: ambiguous From header", parsed.message_id)
+        return "refused"
     with session_scope(app.engine) as session:
         account = repo.account_by_token(session, token)
         if account is None or account.token_expires_at < app.now():
@@ -322,11 +352,9 @@ async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str
         return "unknown_token"
     if sender != rep_email:
         if sender and sender == csm_email:
-            with session_scope(app.engine) as session:
-                repo.log_event(
-                    session, "csm_feedback", account_id, message_id=parsed.message_id, text=outer.body[:20000]
-                )
-            return "csm_feedback"
+            from agent.feedback import handle_csm_feedback  # issue 7: CSM feedback by reply
+
+            return await handle_csm_feedback(app, account_id, parsed)
         log.warning("reply to %s's handoff from %s refused: not the owning rep", rep_email, sender)
         await delivery.explain(
             app, sender, "Only the rep who owns this handoff can change or approve it. Nothing was changed.", parsed

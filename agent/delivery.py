@@ -21,7 +21,7 @@ from agent.conversation import questions_for, token_address
 from agent.errors import RelayRejected, RelayUnavailable
 from agent.extract.runner import load_document, save_document
 from agent.render import render_document, render_draft, render_final, render_notice
-from agent.schedule import next_call_slot, parse_hours
+from agent.schedule import handoff_due, next_call_slot, parse_hours
 from db import repo
 from db.models import Account, Outbound, as_utc, utcnow
 from db.session import session_scope
@@ -155,9 +155,7 @@ async def send_reminders(app: App) -> int:
 
 def due_at(app: App, account: Account) -> datetime:
     """When the handoff is due: HANDOFF_DUE_H after the end of the signing day, in HANDOFF_TIMEZONE."""
-    signed = account.contract_signed or app.now().date()
-    end_of_day = datetime(signed.year, signed.month, signed.day, 17, tzinfo=app.settings.tz)
-    return end_of_day.astimezone(UTC) + timedelta(hours=app.settings.handoff_due_h)
+    return handoff_due(account.contract_signed or app.now().date(), app.settings.tz, app.settings.handoff_due_h)
 
 
 async def _remind(app: App, account_id: int, key: str) -> int:
@@ -273,6 +271,10 @@ async def deliver_final(app: App, account_id: int) -> None:
             )
             outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+    # After the handoff (issue 7): keep what the CSM received, and tell the webhook.
+    from agent.snapshots import record_delivery
+
+    await record_delivery(app, account_id, outbound_id)
 
 
 def _agenda(doc) -> str:  # type: ignore[no-untyped-def]

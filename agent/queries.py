@@ -6,12 +6,13 @@ values, so the CLI stays thin. Not for: anything that changes an account.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from agent.document import HandoffDocument
 from agent.errors import AccountNotFound
 from agent.extract.runner import load_document
+from agent.schedule import handoff_due
 from agent.settings import Settings
 from db import repo
 from db.models import Inbound
@@ -41,7 +42,9 @@ def account_rows(settings: Settings) -> list[dict[str, Any]]:
         for account in repo.list_accounts(session):
             due = None
             if account.contract_signed:
-                due = f"{account.contract_signed + timedelta(hours=settings.handoff_due_h)}"
+                when = handoff_due(account.contract_signed, settings.tz, settings.handoff_due_h)
+                late = account.status != "delivered" and when < datetime.now(UTC)
+                due = f"{when:%Y-%m-%d %H:%M} UTC" + (" OVERDUE" if late else "")
             rows.append(
                 {
                     "name": account.name,
@@ -82,3 +85,44 @@ async def replay(settings: Settings, ids: list[int]) -> int:
     finally:
         await app.close()
     return done
+
+
+def health(settings: Settings) -> dict[str, Any]:
+    """What an operator or a monitor wants to know in one look."""
+    from sqlalchemy import func, select, text
+
+    from db.models import Outbound
+
+    report: dict[str, Any] = {"ok": True}
+    try:
+        engine = make_engine(settings.database_url)
+        with session_scope(engine) as session:
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+
+            def count(model, *where):  # type: ignore[no-untyped-def]
+                return session.exec(select(func.count()).select_from(model).where(*where)).one()[0]  # type: ignore[call-overload]
+
+            report["database"] = "ok"
+            report["inbound_pending"] = count(Inbound, Inbound.status == "pending")
+            report["inbound_quarantined"] = count(Inbound, Inbound.status == "quarantined")
+            report["outbound_pending"] = count(Outbound, Outbound.status == "pending")
+            report["outbound_failed"] = count(Outbound, Outbound.status == "failed")
+        engine.dispose()
+    except Exception as exc:  # the point is to report it, whatever it is
+        missing = "no such table" in str(exc) or "does not exist" in str(exc)
+        report.update(ok=False, database="no schema: run `handoff db upgrade`" if missing else f"down: {exc}")
+    if settings.redis_url:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3)
+            client.ping()
+            report["redis"] = "ok"
+            client.close()
+        except Exception as exc:
+            report.update(ok=False, redis=f"down: {exc}")
+    else:
+        report["redis"] = "not configured (inline jobs)"
+    if report.get("inbound_quarantined") or report.get("outbound_failed"):
+        report["ok"] = False
+    return report

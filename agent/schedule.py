@@ -12,7 +12,7 @@ Local times are always derived from aware UTC instants, so DST changes (a 23- or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 STEP = timedelta(minutes=15)
 SEARCH_DAYS = 14
@@ -108,3 +108,9 @@ def next_call_slot(
 def is_within(slot: datetime, now: datetime, within_h: float = 48) -> bool:
     """Whether ``slot`` keeps the promise of a call within ``within_h`` hours."""
     return as_utc(slot) - as_utc(now) <= timedelta(hours=within_h)
+
+
+def handoff_due(signed: date, zone: tzinfo, due_h: float) -> datetime:
+    """The 48-hour rule: ``due_h`` after the end of the signing day (17:00 in ``zone``), in UTC."""
+    end_of_day = datetime(signed.year, signed.month, signed.day, 17, tzinfo=zone)
+    return end_of_day.astimezone(UTC) + timedelta(hours=due_h)

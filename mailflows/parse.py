@@ -345,7 +345,9 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
     for inner in body.attached:
         messages.extend(_attached(inner, ctx, depth + 1))
     for part in body.attachments:
-        messages.extend(_attachment(part, ctx))
+        for read in _attachment(part, ctx):
+            read.date = read.date or top.date  # an attachment is dated by the mail that carried it
+            messages.append(read)
     return messages
 
 

@@ -90,3 +90,27 @@ def test_dmarc_is_read_only_from_the_trusted_authserv_id() -> None:
     assert not dmarc_pass(parsed, "other.example")
     parsed.authentication_results = ["mx.northwind.example; dmarc=fail header.from=northwind.example"]
     assert not dmarc_pass(parsed, "mx.northwind.example")
+
+
+def _from(value: str) -> bytes:
+    return f"From: {value}\r\nTo: handoff@northwind.example\r\nSubject: x\r\n\r\napprove\r\n".encode()
+
+
+def test_from_with_one_plain_address_is_the_sender() -> None:
+    from agent.conversation import strict_sender
+
+    assert strict_sender(_from("Sam Okafor <Sam.Okafor@northwind.example>")) == "sam.okafor@northwind.example"
+
+
+def test_ambiguous_from_headers_have_no_sender() -> None:
+    from agent.conversation import strict_sender
+
+    for value in (
+        "sam.okafor@northwind.example, mallory@evil.example",
+        "alice@example.org)<sam.okafor@northwind.example>",
+        '"Sam" <sam.okafor@northwind.example@evil.example>',
+        "mallory@evil.example <sam.okafor@northwind.example>",
+    ):
+        assert strict_sender(_from(value)) is None, value
+    assert strict_sender(_from('"sam.okafor@northwind.example" <mallory@evil.example>')) == "mallory@evil.example"
+    assert strict_sender(b"To: x@y\r\n\r\nno from\r\n") is None
