@@ -79,7 +79,10 @@ async def extract_new_sources(app: App, account_id: int) -> int:
     if not new_rows:
         return 0
     messages = [ThreadMessage.from_dict(row.data) for row in new_rows]
+    ledger = getattr(app.extractor, "usage", None)
+    seen = len(ledger) if isinstance(ledger, list) else 0
     extraction = await app.extractor.extract(messages, ctx, doc)
+    spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
     verify_quotes(extraction, messages, ctx)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
@@ -95,5 +98,29 @@ async def extract_new_sources(app: App, account_id: int) -> int:
                 row.extracted = True
         save_document(account, doc, repo.sources_of(session, account_id))
         account.updated_at = app.now()
-        repo.log_event(session, "extracted", account_id, sources=len(new_rows), extractor=app.extractor.name)
+        if spent:
+            totals = dict(account.extractor_usage)
+            for key, value in spent.items():
+                totals[key] = totals.get(key, 0) + value
+            account.extractor_usage = totals
+        repo.log_event(
+            session, "extracted", account_id, sources=len(new_rows), extractor=app.extractor.name, usage=spent
+        )
     return len(new_rows)
+
+
+_USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
+def _usage_since(ledger: object, start: int, account_key: str | None) -> dict[str, int]:
+    """Token usage the extractor recorded for this account since ``start`` (LLM extractors keep a ledger)."""
+    if not isinstance(ledger, list):
+        return {}
+    spent: dict[str, int] = {}
+    for record in ledger[start:]:
+        if record.get("account") != account_key:
+            continue
+        spent["calls"] = spent.get("calls", 0) + 1
+        for key in _USAGE_KEYS:
+            spent[key] = spent.get(key, 0) + int(record.get(key) or 0)
+    return spent
