@@ -8,6 +8,7 @@ Not for: rendering (templates/) or storage (db/).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -52,6 +53,10 @@ Influence = Literal["high", "medium", "low"]
 Horizon = Literal["90d", "6m", "1y"]
 Status = Literal["collecting", "draft_sent", "approved", "delivered"]
 SourceKind = Literal["email", "note", "transcript", "crm", "attachment"]
+Sentiment = Literal["enthusiastic", "positive", "neutral", "skeptical", "negative", "unknown"]
+UrgencyLevel = Literal["high", "medium", "low", "unknown"]
+_URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
+Day = date  # for fields named ``date``, whose name hides the type inside the class body
 
 
 class _Model(BaseModel):
@@ -76,6 +81,23 @@ class Item(_Model):
     informal: bool = False
 
 
+class Evidence(_Model):
+    """A verbatim passage that shows a feeling or a deadline, and the phrase in it that triggered the read."""
+
+    text: str
+    source_id: str
+    phrase: str = ""
+    speaker: str = ""
+    leaning: Sentiment = "unknown"  # what this one passage shows on its own
+    date: Day | None = None
+
+
+class SentimentPoint(_Model):
+    date: Day | None = None
+    sentiment: Sentiment
+    source_id: str
+
+
 class Stakeholder(_Model):
     name: str
     email: str | None = None
@@ -85,6 +107,16 @@ class Stakeholder(_Model):
     concerns: list[str] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
+    sentiment: Sentiment = "unknown"
+    sentiment_evidence: list[Evidence] = Field(default_factory=list)
+    sentiment_history: list[SentimentPoint] = Field(default_factory=list)
+
+
+class Urgency(_Model):
+    level: UrgencyLevel = "unknown"
+    reasons: list[str] = Field(default_factory=list)
+    dates: list[date] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class Party(_Model):
@@ -136,6 +168,8 @@ class Extraction(_Model):
     account: AccountInfo | None = None
     contract_signed: date | None = None
     sections: Sections = Field(default_factory=Sections)
+    urgency: Urgency | None = None
+    relationship: list[Item] = Field(default_factory=list)  # what built trust: a visit, a fast fix, a reference
     notes: list[str] = Field(default_factory=list)  # e.g. "Claude unavailable: offline extractor used"
 
 
@@ -149,6 +183,8 @@ class HandoffDocument(_Model):
     sections: Sections = Field(default_factory=Sections)
     missing: list[str] = Field(default_factory=list)
     sources: list[SourceRef] = Field(default_factory=list)
+    urgency: Urgency = Field(default_factory=Urgency)
+    relationship: list[Item] = Field(default_factory=list)
 
     def export(self) -> dict[str, object]:
         """The JSON export contract, with ``missing`` recomputed."""
@@ -196,15 +232,17 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case-, accent- and whitespace-folded text, for comparing facts."""
+    """Case-, accent- and whitespace-folded text, for comparing facts (cached: merging compares pairs)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _tokens(text: str) -> set[str]:
-    return {w.strip(".,") for w in _WORD.findall(fold(text))} - _STOP - {""}
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset({w.strip(".,") for w in _WORD.findall(fold(text))} - _STOP - {""})
 
 
 def same_fact(a: str, b: str, threshold: float = 0.8) -> bool:
@@ -282,7 +320,46 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder]) -> l
                 twin.concerns.append(concern)
         _merge_quotes(twin.quotes, person.quotes)
         _merge_ids(twin.source_ids, person.source_ids)
+        _merge_feeling(twin, person)
     return merged
+
+
+def _merge_evidence(into: list[Evidence], new: list[Evidence]) -> None:
+    seen = {fold(e.text) for e in into}  # one passage forwarded twice is still one signal
+    for piece in new:
+        if fold(piece.text) not in seen:
+            into.append(piece.model_copy())
+            seen.add(fold(piece.text))
+
+
+def _merge_feeling(twin: Stakeholder, person: Stakeholder) -> None:
+    """The newer read replaces the older one when it says anything; evidence and history accumulate."""
+    if person.sentiment != "unknown":
+        twin.sentiment = person.sentiment
+    _merge_evidence(twin.sentiment_evidence, person.sentiment_evidence)
+    days = {p.date for p in twin.sentiment_history}
+    for point in person.sentiment_history:
+        if point.date in days and point.date is not None:
+            # a day read again with more evidence: the newer reading of that day stands
+            twin.sentiment_history = [p for p in twin.sentiment_history if p.date != point.date]
+        twin.sentiment_history.append(point.model_copy())
+        days.add(point.date)
+    twin.sentiment_history.sort(key=lambda p: p.date or date.min)
+
+
+def merge_urgency(existing: Urgency, new: Urgency | None) -> Urgency:
+    """Reasons, dates and evidence accumulate; the level is the highest any evidence supports."""
+    out = existing.model_copy(deep=True)
+    if new is None:
+        return out
+    if _URGENCY_RANK[new.level] > _URGENCY_RANK[out.level]:
+        out.level = new.level
+    for reason in new.reasons:
+        if not any(same_fact(reason, r) for r in out.reasons):
+            out.reasons.append(reason)
+    out.dates = sorted(set(out.dates) | set(new.dates))
+    _merge_evidence(out.evidence, new.evidence)
+    return out
 
 
 def merge_extraction(doc: HandoffDocument, extraction: Extraction) -> HandoffDocument:
@@ -301,6 +378,8 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction) -> HandoffDoc
             out.sections.stakeholders = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders)
         else:
             setattr(out.sections, key, merge_items(out.sections.items(key), extraction.sections.items(key)))
+    out.urgency = merge_urgency(out.urgency, extraction.urgency)
+    out.relationship = merge_items(out.relationship, extraction.relationship)
     out.missing = missing_sections(out.sections)
     return out
 
@@ -321,5 +400,8 @@ def remove_matching(doc: HandoffDocument, needle: str) -> int:
         keep = [i for i in items if target not in fold(i.text)]
         removed += len(items) - len(keep)
         setattr(doc.sections, key, keep)
+    kept_moments = [i for i in doc.relationship if target not in fold(i.text)]
+    removed += len(doc.relationship) - len(kept_moments)
+    doc.relationship = kept_moments
     doc.missing = missing_sections(doc.sections)
     return removed

@@ -36,6 +36,13 @@ _ROLE_LABELS = {
     "other": "",
 }
 _HORIZON_LABELS = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
+_CAMPS = {
+    "enthusiastic": "warm",
+    "positive": "warm",
+    "skeptical": "cold",
+    "negative": "cold",
+}  # a move within one is noise
+_URGENCY_LABELS = {"high": "High", "medium": "Medium", "low": "Low", "unknown": "Not known"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -133,6 +140,37 @@ def _person_view(person: Stakeholder, names: Mapping[str, str] | None = None) ->
     }
 
 
+def _feeling_view(person: Stakeholder) -> dict[str, Any]:
+    """Sentiment, the latest passage that shows it (with the phrase that triggered it), and how it moved."""
+    evidence = sorted(person.sentiment_evidence, key=lambda e: e.date or date.min)
+    agreeing = [e for e in evidence if e.leaning == person.sentiment] or evidence
+    shown = max(agreeing, key=lambda e: (e.date or date.min, len(e.text))) if agreeing else None
+    labels: list[tuple[str, str]] = []
+    for point in person.sentiment_history:
+        if not labels or labels[-1][0] != point.sentiment:
+            labels.append((point.sentiment, point.date.isoformat() if point.date else "date unknown"))
+    camps = {_CAMPS.get(label, label) for label, _ in labels}
+    movement = " → ".join(f"{label} ({when})" for label, when in labels) if len(camps) > 1 else ""
+    return {
+        "name": _one_line(person.name),
+        "sentiment": person.sentiment,
+        "evidence": _one_line(shown.text) if shown else "",
+        "phrase": _one_line(shown.phrase) if shown else "",
+        "signals": len(evidence),
+        "movement": movement,
+    }
+
+
+def _urgency_view(doc: HandoffDocument) -> dict[str, Any]:
+    urgency = doc.urgency
+    return {
+        "level": _URGENCY_LABELS.get(urgency.level, urgency.level),
+        "known": urgency.level != "unknown",
+        "reasons": [_one_line(r) for r in urgency.reasons],
+        "dates": [_fmt_date(d) for d in urgency.dates],
+    }
+
+
 def _doc_view(doc: HandoffDocument) -> dict[str, Any]:
     names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email}
     sections = []
@@ -163,6 +201,10 @@ def _doc_view(doc: HandoffDocument) -> dict[str, Any]:
         "facts": facts,
         "sections": sections,
         "completeness": f"{filled} of {total} sections filled",
+        "feelings": [_feeling_view(p) for p in doc.sections.stakeholders if p.sentiment != "unknown"],
+        "no_read": [_one_line(p.name) for p in doc.sections.stakeholders if p.sentiment == "unknown"],
+        "urgency": _urgency_view(doc),
+        "moments": [_item_view(i, names) for i in doc.relationship],
         "missing": [SECTION_TITLES[k] for k in SECTION_KEYS if k not in doc.sections.filled()],
     }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from agent.document import SECTION_KEYS, AccountInfo, Extraction, HandoffDocument, Party
+from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party
 from mailflows.parsed import ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,21 @@ def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: Ext
         items = extraction.sections.stakeholders if key == "stakeholders" else extraction.sections.items(key)
         for item in items:
             item.quotes = [q for q in item.quotes if keep(q.text, q.speaker, q.source_id)]
+    for item in extraction.relationship:
+        item.quotes = [q for q in item.quotes if keep(q.text, q.speaker, q.source_id)]
+
+    def verbatim(piece: Evidence) -> bool:
+        # Evidence may be a passage of the rep's own notes ("Janet was not convinced"), so only verbatim counts.
+        needle = normalize_for_quote(piece.text)
+        if piece.source_id in texts and len(needle) >= 3 and needle in texts[piece.source_id]:
+            return True
+        dropped.append(f"evidence not verbatim in {piece.source_id}: {piece.text[:60]!r}")
+        return False
+
+    for person in extraction.sections.stakeholders:
+        person.sentiment_evidence = [e for e in person.sentiment_evidence if verbatim(e)]
+    if extraction.urgency is not None:
+        extraction.urgency.evidence = [e for e in extraction.urgency.evidence if verbatim(e)]
     for line in dropped:
         log.warning("extraction: %s", line)
     return dropped

@@ -32,18 +32,22 @@ import templates
 from agent.document import (
     SECTION_KEYS,
     AccountInfo,
+    Evidence,
     Extraction,
     HandoffDocument,
     Item,
     Quote,
     Role,
     Stakeholder,
+    Urgency,
     merge_extraction,
     merge_items,
     merge_stakeholders,
+    merge_urgency,
 )
 from agent.errors import ConfigError, ExtractorAnswerInvalid, ExtractorUnavailable, HandoffError
 from agent.extract.base import ExtractionContext, Extractor, Question, verify_quotes
+from agent.extract.sentiment import history_of
 from agent.settings import Settings
 from mailflows.parsed import ThreadMessage
 
@@ -70,6 +74,12 @@ _DESCRIPTIONS = {
     "informal": "True when promised in passing, not in a formal document.",
     "title": "Job title from the signature or introduction.",
     "concerns": "What worries this person, a few words each.",
+    "sentiment": "How this person feels about buying from us, from their own words; unknown when the sources say little.",
+    "sentiment_evidence": "The verbatim passages that show the sentiment, each with the phrase in it that shows it.",
+    "level": "high: a near date with a consequence; medium: a dated plan or budget cycle; low: no rush said; else unknown.",
+    "reasons": "What drives the urgency, one plain line each (a go-live date, a board, a renewal elsewhere, a budget cycle).",
+    "dates": "The dates that drive it, YYYY-MM-DD.",
+    "evidence": "Verbatim customer passages that state the deadline.",
 }
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|your)\b"
@@ -113,17 +123,32 @@ def _item_schema(section: str) -> dict[str, Any]:
     return schema
 
 
+def _evidence_schema() -> dict[str, Any]:
+    schema = _model_schema(Evidence, drop=("date", "speaker"))
+    props = schema["properties"]
+    props["text"]["description"] = "A passage copied character for character from the cited source."
+    props["phrase"]["description"] = "The words inside the passage that show it."
+    props["leaning"]["description"] = "What this passage alone shows about the person's feeling."
+    schema["required"] = ["text", "source_id", "phrase", "leaning"]
+    return schema
+
+
 def tool_schema() -> dict[str, Any]:
     """The ``record_handoff`` input schema, derived from the document model (one section per key)."""
     sections: dict[str, Any] = {}
     for key in SECTION_KEYS:
-        items = _model_schema(Stakeholder) if key == "stakeholders" else _item_schema(key)
+        # the history is computed from the dated evidence, not asked for
+        items = _model_schema(Stakeholder, drop=("sentiment_history",)) if key == "stakeholders" else _item_schema(key)
+        if key == "stakeholders":
+            items["properties"]["sentiment_evidence"]["items"] = _evidence_schema()
         if key == "stakeholders":
             items["properties"]["source_ids"]["minItems"] = 1
             items["required"] = ["name", "source_ids"]
         sections[key] = {"type": "array", "items": items}
     account = _model_schema(AccountInfo, drop=("name", "domain"))
     account.pop("required", None)
+    urgency = _model_schema(Urgency)
+    urgency["properties"]["evidence"]["items"] = _evidence_schema()
     return {
         "type": "object",
         "properties": {
@@ -133,6 +158,12 @@ def tool_schema() -> dict[str, Any]:
                 "description": "Date the contract was signed, YYYY-MM-DD, when a source says so.",
             },
             "sections": {"type": "object", "properties": sections},
+            "urgency": {**urgency, "description": "How urgent the account is, and why."},
+            "relationship": {
+                "type": "array",
+                "items": _item_schema("relationship"),
+                "description": "What built trust: an on-site visit, a fast fix, a reference call. Never personal details.",
+            },
         },
         "required": ["sections"],
     }
@@ -234,6 +265,23 @@ def _valid_quotes(raw: Any, where: str, known: list[str], problems: list[str]) -
     return quotes
 
 
+def _valid_evidence(raw: Any, where: str, known: list[str], problems: list[str]) -> list[Evidence]:
+    pieces: list[Evidence] = []
+    for n, value in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(value, dict) and not value.get("source_id") and len(known) == 1:
+            value = {**value, "source_id": known[0]}
+        try:
+            piece = Evidence.model_validate({**value, "date": None} if isinstance(value, dict) else value)
+        except ValidationError as exc:
+            problems.append(f"{where}.evidence[{n}] dropped: {_short(exc)}")
+            continue
+        if piece.source_id not in known or _INJECTION.search(piece.text):
+            problems.append(f"{where}.evidence[{n}] dropped: cites no source of this call or repeats an instruction")
+            continue
+        pieces.append(piece)
+    return pieces
+
+
 def _grounded_ids(ids: list[str], quotes: list[Quote], known: list[str]) -> list[str]:
     """The item's known source ids; when it cited none at all, those of its quotes or the only source."""
     if ids:
@@ -250,6 +298,8 @@ def _read_entry(
         return None
     raw = dict(raw)
     quotes = _valid_quotes(_loads_if_text(raw.pop("quotes", [])), where, known, problems)
+    evidence = _valid_evidence(_loads_if_text(raw.pop("sentiment_evidence", [])), where, known, problems)
+    raw.pop("sentiment_history", None)
     model: type[Item] | type[Stakeholder] = Stakeholder if key == "stakeholders" else Item
     try:
         entry = model.model_validate(raw)
@@ -259,6 +309,7 @@ def _read_entry(
     entry.quotes = [q for q in quotes if not _INJECTION.search(q.text)]
     if isinstance(entry, Stakeholder):
         entry.concerns = [c for c in entry.concerns if not _INJECTION.search(c)]
+        entry.sentiment_evidence = evidence
     entry.source_ids = _grounded_ids(entry.source_ids, entry.quotes, known)
     label = entry.name if isinstance(entry, Stakeholder) else entry.text
     if not label.strip():
@@ -307,6 +358,7 @@ def extraction_from_tool_input(
             entry = _read_entry(key, raw, f"{key}[{n}]", ctx, source_ids, problems)
             if entry is not None:
                 getattr(out.sections, key).append(entry)
+    _read_feeling_extras(data, out, ctx, source_ids, problems)
     account = _loads_if_text(data.get("account"))
     if isinstance(account, dict):
         try:  # the name and domain are ours to set, never the model's
@@ -321,6 +373,45 @@ def extraction_from_tool_input(
     return out, problems
 
 
+def _read_feeling_extras(
+    data: dict[str, Any], out: Extraction, ctx: ExtractionContext, known: list[str], problems: list[str]
+) -> None:
+    """The urgency and the relationship moments, each part kept only if it validates."""
+    urgency = _loads_if_text(data.get("urgency"))
+    if isinstance(urgency, dict):
+        urgency = dict(urgency)
+        evidence = _valid_evidence(_loads_if_text(urgency.pop("evidence", [])), "urgency", known, problems)
+        try:
+            out.urgency = Urgency.model_validate(urgency)
+        except ValidationError as exc:
+            problems.append(f"urgency dropped: {_short(exc)}")
+        else:
+            out.urgency.reasons = [r for r in out.urgency.reasons if not _INJECTION.search(r)]
+            out.urgency.evidence = evidence
+    moments = _loads_if_text(data.get("relationship"))
+    for n, raw in enumerate(moments if isinstance(moments, list) else []):
+        entry = _read_entry("relationship", raw, f"relationship[{n}]", ctx, known, problems)
+        if isinstance(entry, Item):
+            out.relationship.append(entry)
+
+
+def settle_feelings(extraction: Extraction, sources: list[ThreadMessage]) -> None:
+    """After quote checks: evidence dated by its source, history from it, and no read without evidence."""
+    dates = {m.id: m.date.date() if m.date else None for m in sources}
+    for person in extraction.sections.stakeholders:
+        for piece in person.sentiment_evidence:
+            piece.date = piece.date or dates.get(piece.source_id)
+        if not person.sentiment_evidence:
+            person.sentiment = "unknown"  # a read the sources cannot show is not given
+        if person.sentiment != "unknown":
+            person.sentiment_history = history_of(person.sentiment_evidence)
+    if extraction.urgency is not None:
+        for piece in extraction.urgency.evidence:
+            piece.date = piece.date or dates.get(piece.source_id)
+        if not extraction.urgency.reasons:
+            extraction.urgency.level = "unknown"
+
+
 def combine(into: Extraction, part: Extraction) -> Extraction:
     """Two extractions of one account as one, with the document's merge rules."""
     for key in SECTION_KEYS:
@@ -330,6 +421,9 @@ def combine(into: Extraction, part: Extraction) -> Extraction:
             setattr(into.sections, key, merge_items(into.sections.items(key), part.sections.items(key)))
     into.account = into.account or part.account
     into.contract_signed = into.contract_signed or part.contract_signed
+    if part.urgency is not None:
+        into.urgency = merge_urgency(into.urgency or Urgency(), part.urgency)
+    into.relationship = merge_items(into.relationship, part.relationship)
     into.notes.extend(n for n in part.notes if n not in into.notes)
     return into
 
@@ -497,6 +591,7 @@ class ClaudeExtractor:
             for line in problems:
                 log.warning("claude answer: %s", line)
             verify_quotes(extraction, sources, ctx)
+            settle_feelings(extraction, sources)
             return extraction
         raise ExtractorAnswerInvalid(f"answered unusably twice: {last}")
 

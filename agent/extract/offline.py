@@ -22,6 +22,7 @@ from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import classify, competitor_in, competitor_names, dedupe, horizon_of, substantive
 from agent.extract.dates import resolve_due
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
+from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
 from mailflows.parsed import ThreadMessage
 
@@ -264,7 +265,11 @@ def extract_sources(
     sections.commitments = _date_the_undated(sections.commitments, document.sections.commitments)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = _stakeholders(sources, ctx, document, units, champion)
-    extraction = Extraction(account=_account(units, ctx), contract_signed=signed, sections=sections)
+    read_feelings(units, sections.stakeholders, document)
+    extraction = Extraction(
+        account=_account(units, ctx), contract_signed=signed, sections=sections,
+        urgency=read_urgency(units), relationship=relationship_moments(units),
+    )  # fmt: skip
     dedupe(extraction)
     verify_quotes(extraction, sources, ctx)
     return extraction

@@ -1,0 +1,345 @@
+"""How people feel, how urgent the account is, and what built trust: a transparent rule-based read.
+
+What it is for: ``read_feelings`` gives each customer stakeholder a sentiment from
+their own sentences (praise, enthusiasm, hedges, doubts, complaints, escalation
+words) with the passages and the phrases that triggered it, and how it moved from
+source to source; ``read_urgency`` finds deadline language (go-live dates, a board,
+a renewal elsewhere, a budget cycle) with the reason and the dates; and
+``relationship_moments`` finds what built trust (an on-site visit, a fast fix, a
+reference call) in either side's sentences. It says "unknown" when the mail holds
+fewer than ``MIN_SIGNALS`` signals: a read is never more certain than its evidence.
+Not for: personal details (only the rep's reply supplies those, into
+``rep_perspective``), or the Claude extractor's read (claude.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agent.document import Evidence, HandoffDocument, Item, Quote, SentimentPoint, Stakeholder, Urgency, fold
+from agent.extract.dates import find_dates
+from agent.extract.lexicon import rx
+from agent.extract.units import Unit
+
+MIN_SIGNALS = 2  # one warm or cold sentence is politeness or a bad day, not a read
+RECENT_SIGNALS = 3  # the current read weighs the latest few signals, so a change of heart shows
+
+# Cues by what they show, strongest first; a span counted once is not counted again.
+CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("negative", -2, rx(
+        r"\bdisappoint\w*", r"\bunacceptable\b", r"\bnot happy\b", r"\bunhappy\b", r"\bfed up\b",
+        r"\b(?:i'?ll|i will|we'?ll|we will|have to|going to) escalate\b", r"\bescalat\w* (?:this|it) to\b",
+        r"\bwaste of (?:our |my )?time\b", r"\bnot going to move\b", r"\bpull the plug\b", r"\bi'?m against\b",
+        r"\bveto\b", r"\bfurious\b",
+    )),
+    ("enthusiastic", 2, rx(
+        r"\b(?:i|we) (?:really |absolutely )?love\b", r"\bi'?d love\b", r"\bexcited\b", r"\bthrilled\b",
+        r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b", r"\bgame[- ]changer\b", r"\bblown away\b",
+        r"\bexactly what we (?:need|want)\w*\b", r"\bdelighted\b", r"\bawesome\b", r"\bthis is great\b",
+    )),
+    ("skeptical", -1, rx(
+        r"\bnot (?:yet |fully |really )?(?:convinced|sold)\b", r"\bskeptic\w*", r"\bsceptic\w*",
+        r"\bi (?:still )?don'?t (?:think|see why) we (?:need|should)\b", r"\bi'?m not sure\b",
+        r"\bwhy wouldn'?t we just\b", r"\bwhy (?:we )?don'?t (?:we )?just\b", r"\bhesitan\w*", r"\bdoubt\w*",
+        r"\bwe'?ll see\b", r"\bhold you to\b", r"\breservations\b", r"\bon the fence\b", r"\bbefore i believe\b",
+        r"\bwary\b", r"\bnervous\b", r"\bworr(?:ied|ies me)\b", r"\bconcern (?:is|about)\b",
+        r"\bwon'?t sign off\b", r"\bwill not (?:sign off|approve)\b", r"\bnot signing off\b", r"\bpush(?:ing)? back\b",
+        r"\bcan'?t justify\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
+        r"\bsitting right there\b", r"\bi'?m not interested\b", r"\bcan'?t take on another\b", r"\boverkill\b", r"\btoo expensive\b", r"\bplay the skeptic\b",
+    )),
+    ("positive", 1, rx(
+        r"\blooks? (?:great|good|solid|promising|right)\b", r"\bimpress(?:ed|ive)\b", r"\bmakes sense\b",
+        r"\b(?:really|very) (?:helpful|useful|good|nice|happy)\b", r"\bwill help a lot\b", r"\bglad\b",
+        r"\bpleased\b", r"\bappreciate\w*", r"\bgood news\b", r"\bhappy with\b", r"\b(?:is|are|we'?re) (?:fine|good) with\b",
+        r"\b(?:is|are) fine now\b", r"\bnice (?:work|tool)\b", r"\bgreat (?:work|job|demo|call|session|to meet|to see)\b",
+        r"\bworks for (?:us|me)\b", r"\bthis works\b", r"\bconfident\b", r"\bhas my support\b", r"\bi'?ll support\b",
+        r"\bi'?m sold\b", r"\bsold me\b", r"\bwhat i was hoping\b", r"\bwon (?:me|us) over\b", r"\bexcellent\b",
+        r"\bthank(?:s| you) for (?:the )?(?:quick|fast|speedy|thorough|great|detailed|clear|taking|turning)\b",
+        r"\bno (?:further )?concerns\b", r"\bsigned off\b", r"\blooking forward\b", r"\bmy recommendation is\b",
+        r"\bofficially a\b", r"\bmade this work\b",
+    )),
+)  # fmt: skip
+NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
+THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
+CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
+WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
+FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
+
+# (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
+URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
+                                                 r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
+                                                 r"\brebid\b", r"\bslips? into\b")),
+    ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
+                                                 r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
+                                                 r"\b(?:state|regulatory|compliance) deadline\b")),
+    ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b", r"\bcontract (?:ends|expires|runs out)\b",
+                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b")),
+    ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
+                                                 r"\bshow the board\b")),
+    ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
+    ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
+                                    r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
+                                    r"\b(?:finance|budget|investment) committee (?:meets|meeting)\b")),
+    ("medium", "a change freeze", rx(r"\bchange freeze\b", r"\bcode freeze\b")),
+    ("medium", "a go-live or launch date", rx(r"\bgo[- ]live\b", r"\bbe live\b", r"\blive (?:for [\w ]{1,30} )?by\b",
+                                              r"\blaunch(?:es|ing)? (?:on|by|in)\b", r"\bin place (?:by|before)\b",
+                                              r"\bbefore (?:the )?(?:peak|holiday|season|semester|term|back-to-school)\b",
+                                              r"\bdeadline\b")),
+    ("low", "no rush", rx(r"\bno (?:rush|hurry)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
+                          r"\bno hard deadline\b", r"\bno fixed date\b")),
+)  # fmt: skip
+
+MOMENT_CUES = rx(
+    r"\bon-?site\b(?! (?:deploy|install|server|hosting))",
+    r"\bvisit(?:ed|ing)? (?:the |our |your |their )?(?:site|office|plant|store|warehouse|hospital|campus|terminal|hq)",
+    r"\bflew (?:out|in|down|up)\b",
+    r"\b(?:quick|fast|speedy|same-day) (?:fix|turnaround|response|answer)\b",
+    r"\bthank(?:s| you) for (?:the )?(?:quick|fast|speedy)\b",
+    r"\bturning (?:the paper|it|this) around quickly\b",
+    r"\bschnelle antwort\b",
+    r"\bthank you for taking\b",
+    r"\bturned (?:it|that|this) around\b",
+    r"\bfixed (?:it|that|this) (?:in|within|the same)\b",
+    r"\breference (?:call|customer|check)s?\b",
+    r"\b(?:talked|spoke|spoken) (?:to|with) (?:one of )?(?:your|a|two|three) (?:references?|customers?)\b",
+    r"\bwent (?:above and beyond|the extra mile)\b",
+    r"\bover (?:dinner|lunch|coffee)\b",
+    r"\b(?:dinner|lunch) (?:with|at)\b",
+    r"\bbuilt (?:a lot of |real )?trust\b",
+)
+NOT_MOMENT = rx(r"\b(?:will|we'll|I'll|can|could|would|should|shall|plan to|going to)\b", r"\btraining\b",
+                r"\bcompleted by\b", r"\?$")  # a promise is a commitment, not yet a moment  # fmt: skip
+
+
+# -- sentiment ------------------------------------------------------------------------------------------------
+
+
+def sentiment_signals(text: str) -> list[tuple[str, str]]:
+    """(leaning, phrase) for every cue in ``text``; a negated praise counts as doubt, a negated doubt not at all."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[str, str]] = []
+    for leaning, _weight, pattern in CUES:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append(match.span())
+            negated = NEGATED.search(text[max(0, match.start() - 30) : match.start()])
+            if negated and leaning in {"positive", "enthusiastic"}:
+                found.append(("skeptical", text[negated.start() + max(0, match.start() - 30) : match.end()]))
+            elif not negated:
+                # "If X, I'm against it" is a condition, not a verdict: count it as doubt
+                conditional = leaning == "negative" and CONDITIONAL.search(text)
+                found.append(("skeptical" if conditional else leaning, match.group(0)))
+    return found
+
+
+def label_for(leanings: list[str]) -> str:
+    """One word for a run of signals: their mean weight, cut into the five leanings."""
+    if not leanings:
+        return "unknown"
+    return _label_of_mean(sum(WEIGHT[x] for x in leanings) / len(leanings))
+
+
+def _label_of_mean(mean: float) -> str:
+    if mean >= 1.5:
+        return "enthusiastic"
+    if mean >= 0.5:
+        return "positive"
+    if mean > -0.5:
+        return "neutral"
+    return "skeptical" if mean > -1.5 else "negative"
+
+
+def current_read(evidence: list[Evidence]) -> str:
+    """The read the evidence supports now: unknown below ``MIN_SIGNALS``, else the latest few signals."""
+    known = [e for e in evidence if e.leaning != "unknown"]
+    if len(known) < MIN_SIGNALS:
+        return "unknown"
+    ordered = sorted(known, key=lambda e: e.date or date.min)[-RECENT_SIGNALS:]
+    weights = range(1, len(ordered) + 1)  # the newer the passage, the more it counts
+    mean = sum(w * WEIGHT[e.leaning] for w, e in zip(weights, ordered, strict=True)) / sum(weights)
+    return _label_of_mean(mean)
+
+
+def history_of(evidence: list[Evidence]) -> list[SentimentPoint]:
+    """One point per day that showed anything, in date order."""
+    by_day: dict[date | None, list[Evidence]] = {}
+    for piece in evidence:
+        if piece.leaning != "unknown":
+            by_day.setdefault(piece.date, []).append(piece)
+    points = [
+        SentimentPoint(date=day, sentiment=label_for([p.leaning for p in pieces]), source_id=pieces[0].source_id)  # type: ignore[arg-type]
+        for day, pieces in by_day.items()
+    ]
+    return sorted(points, key=lambda p: p.date or date.min)
+
+
+def _first(person: Stakeholder) -> str:
+    return fold(person.name).split(" ")[0]
+
+
+def _speaker_of(unit: Unit, people: list[Stakeholder]) -> Stakeholder | None:
+    if unit.author != "customer":
+        return None
+    email, speaker = (unit.speaker_email or "").lower(), fold(unit.speaker)
+    for person in people:
+        if (email and (person.email or "").lower() == email) or (speaker and fold(person.name) == speaker):
+            return person
+    firsts = [p for p in people if speaker and _first(p) == speaker.split(" ")[0]]
+    return firsts[0] if len(firsts) == 1 else None
+
+
+def _about(unit: Unit, at: int, phrase: str, people: list[Stakeholder]) -> Stakeholder | None:
+    """Whose feeling a cue shows: the person last named before it ("Kevin's remaining concern is"),
+    unless the cue is in the first person ("Rachel has my support" is the speaker's); else the speaker."""
+    if not FIRST_PERSON.search(phrase):
+        before = fold(unit.text[:at])
+        named = [(m.start(), p) for p in people for m in re.finditer(rf"\b{re.escape(_first(p))}\b", before)]
+        if named:
+            at_name, nearest = max(named, key=lambda pair: pair[0])
+            unique = sum(1 for p in people if _first(p) == _first(nearest)) == 1
+            if unique and not FIRST_PERSON.search(before[at_name:]):
+                return nearest
+        third = list(THIRD_PARTY.finditer(unit.text[:at]))
+        if third and not FIRST_PERSON.search(unit.text[third[-1].start() : at]):
+            return None  # about someone we do not know yet ("Anand is going to ask why ...")
+    return _speaker_of(unit, people)
+
+
+def sentence_evidence(unit: Unit, people: list[Stakeholder]) -> list[tuple[Stakeholder, Evidence]]:
+    """One piece of evidence per person a sentence shows a feeling of, with every phrase that triggered it."""
+    if unit.author not in {"customer", "note"} or not unit.quote:
+        return []
+    grouped: dict[int, tuple[Stakeholder, list[tuple[str, str]]]] = {}
+    for leaning, phrase in sentiment_signals(unit.text):
+        at = unit.text.lower().find(phrase.lower())
+        person = _about(unit, max(at, 0), phrase, people)
+        if person is not None:
+            grouped.setdefault(id(person), (person, []))[1].append((leaning, phrase))
+    out = []
+    for person, signals in grouped.values():
+        speaker = unit.speaker_email or unit.speaker or "the rep's note"
+        piece = Evidence(
+            text=unit.quote, source_id=unit.source_id, phrase="; ".join(p for _, p in signals), speaker=speaker,
+            leaning=label_for([x for x, _ in signals]), date=unit.anchor,  # type: ignore[arg-type]
+        )  # fmt: skip
+        out.append((person, piece))
+    return out
+
+
+def read_feelings(units: list[Unit], people: list[Stakeholder], document: HandoffDocument) -> None:
+    """Fill sentiment, evidence and history on ``people`` (this extraction's stakeholders), in place.
+
+    The read counts the evidence the document already holds for each person, so a second
+    signal in a later mail can turn an earlier "unknown" into a read. A held person, or a
+    customer speaker known by full name only (a transcript), who shows a feeling in these
+    sources is added to ``people`` so the merge carries the evidence to them.
+    """
+    keys = {_key(p) for p in people}
+    held = {_key(p): p for p in document.sections.stakeholders}
+    known = [*people, *(p for k, p in held.items() if k not in keys)]
+    new: dict[str, list[Evidence]] = {}
+    for unit in units:
+        named_only = unit.author == "customer" and len(unit.speaker.split()) >= 2 and "@" not in unit.speaker
+        if named_only and _speaker_of(unit, known) is None and sentiment_signals(unit.text):
+            known.append(Stakeholder(name=unit.speaker, email=unit.speaker_email or None, source_ids=[unit.source_id]))
+        for person, piece in sentence_evidence(unit, known):
+            pieces = new.setdefault(_key(person), [])
+            if not any(fold(p.text) == fold(piece.text) for p in pieces):
+                pieces.append(piece)
+    for person in known:
+        if _key(person) not in keys and _key(person) in new:
+            people.append(
+                Stakeholder(name=person.name, email=person.email, source_ids=[new[_key(person)][0].source_id])
+            )
+            keys.add(_key(person))
+    for person in people:
+        before = held.get(_key(person))
+        seen = {fold(e.text) for e in (before.sentiment_evidence if before else [])}
+        mine = [e for e in new.get(_key(person), []) if fold(e.text) not in seen]
+        everything = [*(before.sentiment_evidence if before else []), *mine]
+        person.sentiment_evidence = mine  # kept even when thin: a later mail may add the second signal
+        read = current_read(everything)
+        if read != "unknown":
+            person.sentiment = read  # type: ignore[assignment]
+            person.sentiment_history = history_of(everything)
+
+
+def _key(person: Stakeholder) -> str:
+    return (person.email or "").lower() or fold(person.name)
+
+
+# -- urgency --------------------------------------------------------------------------------------------------
+
+
+def read_urgency(units: list[Unit]) -> Urgency | None:
+    """The account's urgency from deadline language in customer sentences and the rep's notes."""
+    rank = {"low": 1, "medium": 2, "high": 3}
+    level = ""
+    reasons: list[str] = []
+    dates: set[date] = set()
+    evidence: list[Evidence] = []
+    for unit in units:
+        if unit.author not in {"customer", "note"} or unit.text.count("|") >= 2:
+            continue
+        for cue_level, reason, pattern in URGENCY_CUES:
+            match = pattern.search(unit.text)
+            if not match:
+                continue
+            found = [d for _, d in find_dates(unit.text, unit.anchor)] if unit.anchor else []
+            found += [] if found else _month_years(unit.text)
+            found = [d for d in found if unit.anchor is None or d >= unit.anchor]
+            if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
+                continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
+            near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
+            if cue_level == "high" and not near:
+                cue_level = "medium"
+            line = f"{reason}: {unit.text}"
+            if not any(fold(unit.text) in fold(r) for r in reasons):
+                reasons.append(line)
+            dates.update(found)
+            if unit.author == "customer" and unit.quote:
+                evidence.append(
+                    Evidence(text=unit.quote, source_id=unit.source_id, phrase=match.group(0),
+                             speaker=unit.speaker_email or unit.speaker, date=unit.anchor)
+                )  # fmt: skip
+            if rank[cue_level] > rank.get(level, 0):
+                level = cue_level
+            break
+    if not level:
+        return None
+    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)  # type: ignore[arg-type]
+
+
+MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b", re.I)
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_years(text: str) -> list[date]:
+    """ "Feb 2027": the first of that month, for renewals and budgets that name no day."""
+    return [date(int(m[2]), MONTHS.index(m[1].lower()[:3]) + 1, 1) for m in MONTH_YEAR.finditer(text)]
+
+
+# -- relationship moments -------------------------------------------------------------------------------------
+
+
+def relationship_moments(units: list[Unit]) -> list[Item]:
+    """Sentences from either side about what built trust; customer sentences keep their verbatim quote."""
+    out: list[Item] = []
+    for unit in units:
+        if not MOMENT_CUES.search(unit.text) or NOT_MOMENT.search(unit.text) or len(unit.text.split()) < 5:
+            continue
+        quotes = []
+        if unit.author == "customer" and unit.quote:
+            quotes = [Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id)]
+        out.append(Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id]))
+    return out
+
+
+__all__ = [
+    "MIN_SIGNALS", "current_read", "history_of", "label_for", "read_feelings", "read_urgency",
+    "relationship_moments", "sentiment_signals",
+]  # fmt: skip
