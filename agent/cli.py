@@ -31,6 +31,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 quarantine_app = typer.Typer(help="Messages that failed three times.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
+checkbacks_app = typer.Typer(help="Check-backs to the CSM at 90 days, 6 months and 1 year.", no_args_is_help=True)
+app.add_typer(checkbacks_app, name="checkbacks")
 err = Console(stderr=True)
 
 
@@ -39,6 +41,14 @@ class DocFormat(StrEnum):
     md = "md"
     html = "html"
     txt = "txt"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 class ParseFormat(StrEnum):
@@ -126,24 +136,106 @@ def ingest(files: Annotated[list[Path], typer.Argument(help=".eml or mbox files,
 
 @app.command()
 def export(
-    account: Annotated[str, typer.Argument(help="The customer's domain or name.")],
+    account: Annotated[str | None, typer.Argument(help="The customer's domain or name.")] = None,
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.json,
+    all_: Annotated[bool, typer.Option("--all", help="Every account (jsonl or csv).")] = False,
 ) -> None:
-    """Print an account's handoff document (json follows handoff-document/v1)."""
+    """Print an account's handoff document (json follows handoff-document/v1), or all of them with --all."""
     from agent.queries import document_for
+    from agent.webhook import all_documents, export_text
 
     settings = _settings()
+    if all_ or account is None:
+        if not all_ or format not in (DocFormat.jsonl, DocFormat.csv):
+            err.print("[red]handoff:[/red] name an ACCOUNT, or use --all with --format jsonl or csv")
+            raise typer.Exit(2)
+        typer.echo(export_text(all_documents(settings), format.value))
+        return
     try:
         doc = document_for(settings, account)
     except AccountNotFound as exc:
         err.print(f"[red]handoff:[/red] {exc}")
         raise typer.Exit(1) from exc
-    if format is DocFormat.json:
-        typer.echo(json.dumps(doc.export(), indent=2, ensure_ascii=False))
+    if format in (DocFormat.json, DocFormat.jsonl):
+        typer.echo(json.dumps(doc.export(), indent=None if format is DocFormat.jsonl else 2, ensure_ascii=False))
+        return
+    if format is DocFormat.csv:
+        typer.echo(export_text([doc], "csv"))
         return
     from agent.render import render_document
 
     typer.echo(render_document(doc, format.value))  # type: ignore[arg-type]
+
+
+@app.command()
+def report(
+    since: Annotated[str | None, typer.Option(help="Only handoffs active since this date (YYYY-MM-DD).")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+) -> None:
+    """Metrics per rep and overall, derived from the event log."""
+    from datetime import date
+
+    from agent.report import report_text
+
+    try:
+        start = date.fromisoformat(since) if since else None
+    except ValueError as exc:
+        err.print(f"[red]handoff:[/red] --since {since!r} is not a date such as 2026-01-31")
+        raise typer.Exit(2) from exc
+    typer.echo(report_text(_settings(), start, format.value))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in documents and their sources.")],
+    rep: Annotated[str | None, typer.Option(help="Rep address or name contains this.")] = None,
+    csm: Annotated[str | None, typer.Option(help="CSM address or name contains this.")] = None,
+    status: Annotated[str | None, typer.Option(help="collecting | draft_sent | approved | delivered")] = None,
+    section: Annotated[str | None, typer.Option(help="A section key or title, 'source' or 'account'.")] = None,
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per hit.")] = False,
+) -> None:
+    """Full-text search over every handoff: account, section and the matching snippet."""
+    from datetime import date
+
+    from agent.search import format_hits, run_search
+
+    try:
+        dates = {k: date.fromisoformat(v) for k, v in (("since", since), ("until", until)) if v}
+    except ValueError as exc:
+        err.print("[red]handoff:[/red] --since/--until take a date such as 2026-01-31")
+        raise typer.Exit(2) from exc
+    hits = run_search(_settings(), query, rep=rep, csm=csm, status=status, section=section, limit=limit, **dates)
+    if as_json:
+        for hit in hits:
+            typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        return
+    typer.echo(format_hits(hits, query))
+
+
+@checkbacks_app.command("off")
+def checkbacks_off(account: Annotated[str, typer.Argument(help="The customer's domain or name.")]) -> None:
+    """Stop the 90-day / 6-month / 1-year check-backs for one account."""
+    _set_checkbacks(account, False)
+
+
+@checkbacks_app.command("on")
+def checkbacks_on(account: Annotated[str, typer.Argument(help="The customer's domain or name.")]) -> None:
+    """Resume check-backs for one account."""
+    _set_checkbacks(account, True)
+
+
+def _set_checkbacks(account: str, enabled: bool) -> None:
+    from agent.checkbacks import set_enabled
+
+    try:
+        name = set_enabled(_settings(), account, enabled)
+    except AccountNotFound as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"handoff: check-backs {'on' if enabled else 'off'} for {name}")
 
 
 @app.command()

@@ -108,6 +108,17 @@ class Settings(BaseSettings):
     imap_poll_s: float = Field(default=60.0, gt=0)  # when the server has no IDLE
     imap_backoff_max_s: float = Field(default=300.0, gt=0)
 
+    # After the handoff: webhook, weekly digest, check-backs.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_s: float = Field(default=30.0, gt=0)  # doubled after each failure, capped at 6 hours
+    sales_ops_address: str | None = None
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday, in HANDOFF_TIMEZONE
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    checkback_grace_days: int = Field(default=30, ge=1)  # a check-back this late is skipped, not sent
+
     @field_validator("company_domains", "competitors", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:

@@ -1,0 +1,177 @@
+"""Check-backs: 90 days, 6 months and 1 year after delivery, remind the CSM what was promised.
+
+What it is for: ``due_checkbacks`` works out, for each delivered account, which
+horizon has come (counted from the first delivery) and has success metrics with that
+horizon; ``send_due_checkbacks`` (called from the periodic ``tick``) mails the CSM one
+short check-back per account and horizon — the metrics with that horizon and the
+commitments due by then — under a unique outbound key, so it goes once. A horizon
+missed by more than HANDOFF_CHECKBACK_GRACE_DAYS is skipped rather than sent late.
+``set_enabled`` is ``handoff checkbacks off|on ACCOUNT``. Not for: the document
+(agent/document.py) or the weekly digest (agent/report.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from agent.document import HandoffDocument, Item
+from agent.errors import AccountNotFound
+from db import repo
+from db.models import Account, Outbound, as_utc
+from db.session import session_scope
+
+if TYPE_CHECKING:
+    from agent.app import App
+
+log = logging.getLogger(__name__)
+
+HORIZONS: dict[str, timedelta] = {"90d": timedelta(days=90), "6m": timedelta(days=182), "1y": timedelta(days=365)}
+LABELS = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
+
+
+@dataclass
+class Checkback:
+    account_id: int
+    horizon: str
+    due: datetime
+    metrics: list[Item] = field(default_factory=list)
+    commitments: list[Item] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"checkback:{self.account_id}:{self.horizon}"
+
+
+def first_delivery(session: Any, account: Account) -> datetime | None:
+    snaps = repo.snapshots_of(session, account.id)  # type: ignore[arg-type]
+    return as_utc(snaps[0].delivered_at) if snaps else as_utc(account.delivered_at)
+
+
+def checkback_for(doc: HandoffDocument, account_id: int, horizon: str, due: datetime) -> Checkback | None:
+    """The check-back at one horizon, or None when no success metric has that horizon."""
+    metrics = [i for i in doc.sections.success_metrics if i.horizon == horizon]
+    if not metrics:
+        return None
+    commitments = [i for i in doc.sections.commitments if i.due is not None and i.due <= due.date()]
+    return Checkback(account_id, horizon, due, metrics, commitments)
+
+
+def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkback]:
+    out: list[Checkback] = []
+    for account in session.exec(_delivered_accounts()):
+        if not account.csm_email:
+            continue
+        if not repo.checkbacks_enabled(session, account.id):  # type: ignore[arg-type]
+            continue
+        start = first_delivery(session, account)
+        if start is None:
+            continue
+        doc = HandoffDocument.model_validate(account.document)
+        for horizon, delta in HORIZONS.items():
+            due = start + delta
+            if due <= now < due + grace:
+                found = checkback_for(doc, account.id, horizon, due)  # type: ignore[arg-type]
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def checkback_text(account: Account, cb: Checkback) -> str:
+    delivered = cb.due - HORIZONS[cb.horizon]
+    lines = [
+        f"It is {LABELS[cb.horizon]} since the handoff of {account.name} ({delivered:%d %b %Y}).",
+        f"Success metrics the customer set for {LABELS[cb.horizon]}:",
+        *(f"  - {m.text}" for m in cb.metrics),
+    ]
+    if cb.commitments:
+        lines += ["", "Commitments due by now:"]
+        who = {"us": "; promised by us", "customer": "; the customer's"}
+        lines += [f"  - {c.text} (due {c.due:%d %b %Y}{who.get(c.owner or '', '')})" for c in cb.commitments]
+    lines += ["", "Are they on track? A reply to this mail reaches the handoff (and the rep) as feedback."]
+    return "\n".join(lines)
+
+
+async def send_due_checkbacks(app: App) -> int:
+    """Mail each due check-back to the CSM once; returns how many were new."""
+    from agent.conversation import token_address
+    from agent.delivery import send_outbound
+    from agent.render import render_notice
+    from mailflows.compose import compose_notice
+
+    grace = timedelta(days=app.settings.checkback_grace_days)
+    sent: list[int] = []
+    with session_scope(app.engine) as session:
+        for cb in due_checkbacks(session, app.now(), grace):
+            if session.exec(_outbound_key(cb.key)).first() is not None:
+                continue
+            account = session.get(Account, cb.account_id)
+            assert account is not None and account.csm_email
+            plain, html = render_notice(checkback_text(account, cb), title=f"Check-back: {account.name}")
+            msg = compose_notice(
+                from_addr=app.settings.inbox_address,
+                to=(account.csm_name or "", account.csm_email),
+                subject=f"Check-back at {LABELS[cb.horizon]}: {account.name}",
+                text=plain,
+                html=html,
+                reply_to=token_address(app.settings, account.token),
+                domain=app.settings.inbox_domain,
+                auto_submitted="auto-generated",
+                kind="checkback",
+            )
+            row, created = repo.add_outbound(
+                session,
+                Outbound(
+                    created_at=app.now(),
+                    key=cb.key,
+                    account_id=cb.account_id,
+                    kind="checkback",
+                    message_id=str(msg["Message-ID"]),
+                    recipients=[account.csm_email],
+                    raw=msg.as_bytes(),
+                ),
+            )
+            if created:
+                if account.token_expires_at is not None and as_utc(account.token_expires_at) < app.now():  # type: ignore[operator]
+                    account.token_expires_at = app.now() + timedelta(days=app.settings.token_ttl_days)
+                repo.log_event(
+                    session, "checkback", cb.account_id, at=app.now(), horizon=cb.horizon, metrics=len(cb.metrics)
+                )
+                sent.append(row.id)  # type: ignore[arg-type]
+    for outbound_id in sent:
+        await send_outbound(app, outbound_id)
+    return len(sent)
+
+
+def _delivered_accounts():  # type: ignore[no-untyped-def]
+    from sqlmodel import col, select
+
+    return select(Account).where(col(Account.delivered_at).is_not(None)).order_by(col(Account.id))
+
+
+def _outbound_key(key: str):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    return select(Outbound.id).where(Outbound.key == key)
+
+
+def set_enabled(settings: Any, key: str, enabled: bool) -> str:
+    """``handoff checkbacks off|on ACCOUNT``; returns the account's name."""
+    from datetime import UTC
+
+    from db.session import make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            account = repo.find_account(session, key)
+            if account is None:
+                raise AccountNotFound(f"no account matches {key!r}; `handoff accounts` lists them")
+            repo.set_checkbacks(session, account.id, enabled, datetime.now(UTC))  # type: ignore[arg-type]
+            repo.log_event(session, "checkbacks", account.id, enabled=enabled)
+            return account.name
+    finally:
+        engine.dispose()

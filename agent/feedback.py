@@ -1,0 +1,339 @@
+"""The CSM's answer to a delivered handoff: rating, reason codes, and a reopen on request.
+
+What it is for: ``parse_feedback`` reads a CSM's reply (``rating: 4/5`` or a bare digit
+1-5 on its own line, ``missing: success_metrics``, ``wrong: stakeholders — Maria left``,
+``needs: timeline``; everything else is the comment); ``handle_csm_feedback`` stores it
+once per Message-ID, logs a ``csm_feedback`` event the report reads, posts the
+``handoff.feedback`` webhook, and mails the rep a digest — or, when the CSM asks for
+sections (``needs:``), reopens the handoff as a new revision and sends the rep a draft
+whose first questions are the CSM's asks. Feedback mails only the rep; nobody else.
+Not for: who may send feedback (agent/conversation.py checks the sender is the CSM).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from agent.document import SECTION_KEYS, SECTION_TITLES, fold
+from agent.extract.base import Question
+from db import repo
+from db.models import Feedback, Outbound, as_utc
+from db.session import session_scope
+
+if TYPE_CHECKING:
+    from agent.app import App
+    from mailflows.parsed import ParsedMail
+
+log = logging.getLogger(__name__)
+
+# Words a CSM may use for a section, beyond its key and title.
+SECTION_ALIASES: dict[str, str] = {
+    "overview": "company_overview",
+    "company": "company_overview",
+    "people": "stakeholders",
+    "contacts": "stakeholders",
+    "stakeholder": "stakeholders",
+    "stakeholder map": "stakeholders",
+    "pains": "pain_points",
+    "pain": "pain_points",
+    "problems": "pain_points",
+    "metrics": "success_metrics",
+    "success": "success_metrics",
+    "kpis": "success_metrics",
+    "goals": "success_metrics",
+    "drivers": "purchase_drivers",
+    "why they bought": "purchase_drivers",
+    "timeline": "implementation",
+    "integrations": "implementation",
+    "rollout": "implementation",
+    "competition": "competitive_context",
+    "competitors": "competitive_context",
+    "promises": "commitments",
+    "commitment": "commitments",
+    "upsell": "expansion",
+    "growth": "expansion",
+    "risk": "risks",
+    "rep": "rep_perspective",
+    "rep read": "rep_perspective",
+}
+
+_CODE = re.compile(r"^(missing|wrong|needs?)\s*[:\-]\s*(.+)$", re.IGNORECASE)
+_RATING = re.compile(r"^(?:rating|score)\s*[:=\-]?\s*([1-5])(?:\s*/\s*5)?\b", re.IGNORECASE)
+_BARE = re.compile(r"^([1-5])(?:\s*/\s*5)?[.!]?$")
+_SPLIT = re.compile(r"\s+(?:—|–|--|-)\s+|\s*:\s+|\s*\(\s*")
+_LEAD = re.compile(r"^[\s>*\-•#]*")
+
+
+@dataclass
+class FeedbackNote:
+    rating: int | None = None
+    missing: list[str] = field(default_factory=list)
+    wrong: list[dict[str, str]] = field(default_factory=list)  # {"section": key, "note": why}
+    needs: list[dict[str, str]] = field(default_factory=list)
+    comment: str = ""
+    unknown: list[str] = field(default_factory=list)  # codes naming no section we know
+
+    @property
+    def reopen(self) -> bool:
+        return bool(self.needs)
+
+
+def section_key(word: str) -> str | None:
+    """A section key from its key, title or a common word for it ("timeline" -> implementation)."""
+    w = fold(word).replace("_", " ").strip(" .,;")
+    for key in SECTION_KEYS:
+        if w in (key.replace("_", " "), fold(SECTION_TITLES[key])):
+            return key
+    if w in SECTION_ALIASES:
+        return SECTION_ALIASES[w]
+    starts = {
+        k
+        for k in SECTION_KEYS
+        if len(w) >= 4 and (k.replace("_", " ").startswith(w) or fold(SECTION_TITLES[k]).startswith(w))
+    }
+    return starts.pop() if len(starts) == 1 else None
+
+
+def _sections_with_notes(rest: str) -> list[tuple[str | None, str, str]]:
+    """``stakeholders — Maria left`` or ``timeline, risks`` -> [(key, word, note)]."""
+    head, note = rest, ""
+    parts = _SPLIT.split(rest, maxsplit=1)
+    if len(parts) == 2:
+        head, note = parts[0], parts[1].rstrip(")").strip()
+    return [(section_key(w), w.strip(), note) for w in re.split(r"\s*[,;/&]\s*|\s+and\s+", head) if w.strip()]
+
+
+def parse_feedback(text: str) -> FeedbackNote:
+    """Read the visible text of a CSM's reply into rating, reason codes and a comment."""
+    note = FeedbackNote()
+    comment: list[str] = []
+    for raw in text.splitlines():
+        line = _LEAD.sub("", raw).strip()
+        rating = _RATING.match(line) or _BARE.match(line)
+        if rating and note.rating is None:
+            note.rating = int(rating.group(1))
+            continue
+        code = _CODE.match(line)
+        if not code:
+            comment.append(raw.rstrip())
+            continue
+        verb = code.group(1).lower()
+        for key, word, why in _sections_with_notes(code.group(2)):
+            if key is None:
+                note.unknown.append(f"{verb}: {word}")
+                continue
+            if verb == "missing" and key not in note.missing:
+                note.missing.append(key)
+            elif verb == "wrong":
+                note.wrong.append({"section": key, "note": why})
+            elif verb.startswith("need"):
+                note.needs.append({"section": key, "note": why or word})
+    note.comment = "\n".join(comment).strip()
+    return note
+
+
+def digest_text(account_name: str, csm: str, note: FeedbackNote) -> str:
+    """The short digest the rep gets."""
+    lines = [f"{csm} answered the handoff for {account_name}."]
+    if note.rating is not None:
+        lines.append(f"Rating: {note.rating}/5")
+    if note.missing:
+        lines.append("Missing: " + ", ".join(SECTION_TITLES[k] for k in note.missing))
+    for w in note.wrong:
+        lines.append(f"Wrong: {SECTION_TITLES[w['section']]}" + (f" — {w['note']}" if w["note"] else ""))
+    for n in note.needs:
+        lines.append(f"Needs more: {SECTION_TITLES[n['section']]} ({n['note']})")
+    if note.unknown:
+        lines.append("Not understood: " + "; ".join(note.unknown))
+    if note.comment:
+        lines += ["", "Their words:", *("> " + line for line in note.comment.splitlines()[:30])]
+    return "\n".join(lines)
+
+
+async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> str:
+    """Store the CSM's reply, tell the rep, reopen on ``needs:``; returns the disposition."""
+    from agent.webhook import flush_webhooks, queue_webhook
+
+    outer = parsed.outer
+    note = parse_feedback(outer.body)
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        row, created = repo.add_feedback(
+            session,
+            Feedback(
+                account_id=account_id,
+                revision=account.revision,
+                message_id=parsed.message_id,
+                from_email=(outer.sender.email if outer.sender else "").lower(),
+                received_at=app.now(),
+                rating=note.rating,
+                missing=note.missing,
+                wrong=note.wrong,
+                needs=[n["section"] for n in note.needs],
+                text=outer.body[:20000],
+            ),
+        )
+        if not created:
+            return "csm_feedback"
+        repo.log_event(
+            session,
+            "csm_feedback",
+            account_id,
+            at=app.now(),
+            message_id=parsed.message_id,
+            rating=note.rating,
+            missing=note.missing,
+            wrong=[w["section"] for w in note.wrong],
+            needs=[n["section"] for n in note.needs],
+            text=outer.body[:2000],
+        )
+        queue_webhook(
+            session,
+            app,
+            key=f"feedback:{row.id}",
+            event="handoff.feedback",
+            account_id=account_id,
+            data={"feedback": _feedback_json(row), "document": account.document},
+        )
+        csm = account.csm_name or account.csm_email or "The CSM"
+        digest = digest_text(account.name, csm, note)
+    if note.reopen:
+        await reopen_for_rep(app, account_id, note, digest)
+    else:
+        await _mail_digest(app, account_id, parsed.message_id, digest)
+    await flush_webhooks(app)
+    return "csm_feedback"
+
+
+def _feedback_json(row: Feedback) -> dict[str, Any]:
+    return {
+        "rating": row.rating,
+        "missing": row.missing,
+        "wrong": row.wrong,
+        "needs": row.needs,
+        "text": row.text,
+        "from": row.from_email,
+        "revision": row.revision,
+        "received_at": row.received_at.isoformat(),
+    }
+
+
+async def _mail_digest(app: App, account_id: int, message_id: str, text: str) -> None:
+    from agent.conversation import token_address
+    from agent.delivery import send_outbound
+    from agent.render import render_notice
+    from mailflows.compose import compose_notice
+
+    with session_scope(app.engine) as session:
+        account = repo.lock_account(session, account_id)
+        plain, html = render_notice(text, title=f"CSM feedback: {account.name}")
+        msg = compose_notice(
+            from_addr=app.settings.inbox_address,
+            to=(account.rep_name or "", account.rep_email),
+            subject=f"CSM feedback: {account.name}",
+            text=plain,
+            html=html,
+            reply_to=token_address(app.settings, account.token),
+            in_reply_to=account.last_draft_message_id,
+            references=list(account.references),
+            domain=app.settings.inbox_domain,
+            auto_submitted="auto-generated",
+            kind="feedback",
+        )
+        row, _ = repo.add_outbound(
+            session,
+            Outbound(
+                created_at=app.now(),
+                key=f"feedback:{message_id}",
+                account_id=account_id,
+                kind="feedback",
+                message_id=str(msg["Message-ID"]),
+                recipients=[account.rep_email],
+                raw=msg.as_bytes(),
+            ),
+        )
+        outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+
+
+async def reopen_for_rep(app: App, account_id: int, note: FeedbackNote, digest: str) -> None:
+    """A new revision, and a draft to the rep that asks the CSM's questions first."""
+    from agent.conversation import questions_for, token_address
+    from agent.delivery import draft_subject, send_outbound
+    from agent.extract.runner import load_document, save_document
+    from agent.render import render_draft
+    from mailflows.compose import compose_draft
+
+    async with app.locks.hold(f"account:{account_id}"):
+        with session_scope(app.engine) as session:
+            account = repo.lock_account(session, account_id)
+            if account.status in ("approved", "delivered"):
+                account.revision += 1
+                repo.log_event(session, "revision_started", account_id, at=app.now(), revision=account.revision)
+            account.status = "draft_sent"
+            doc = load_document(account)
+            csm = account.csm_name or account.csm_email or "The CSM"
+            asks = [
+                (n["section"], f"{csm} asks for more on {SECTION_TITLES[n['section']]}: {n['note']}")
+                for n in note.needs
+            ]
+            asks += [(q.section, q.text) for q in questions_for(doc, account)]
+            questions = [Question(n=i, section=s, text=t) for i, (s, t) in enumerate(asks, 1)]
+            account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
+            sources = repo.sources_of(session, account_id)
+            save_document(account, doc, sources)
+            text, html = render_draft(
+                doc,
+                questions=questions,
+                sources=[ref.model_dump(by_alias=True) for ref in doc.sources],
+                unread=list(account.unread),
+                notes=[
+                    digest,
+                    "The handoff is reopened: answer below, then reply 'approve' to send the CSM the update.",
+                ],
+                inbox_address=app.settings.inbox_address,
+            )
+            number = account.drafts_sent + 1
+            msg = compose_draft(
+                from_addr=app.settings.inbox_address,
+                reply_to=token_address(app.settings, account.token),
+                to=(account.rep_name or "", account.rep_email),
+                subject=draft_subject(account),
+                text=text,
+                html=html,
+                in_reply_to=account.last_rep_message_id,
+                references=list(account.references),
+                domain=app.settings.inbox_domain,
+            )
+            row, _ = repo.add_outbound(
+                session,
+                Outbound(
+                    created_at=app.now(),
+                    key=f"draft:{account_id}:{number}",
+                    account_id=account_id,
+                    kind="draft",
+                    message_id=str(msg["Message-ID"]),
+                    recipients=[account.rep_email],
+                    raw=msg.as_bytes(),
+                ),
+            )
+            account.drafts_sent = number
+            account.draft_due_at = None
+            account.last_draft_message_id = row.message_id
+            fresh = app.now() + timedelta(days=app.settings.token_ttl_days)
+            account.token_expires_at = max(as_utc(account.token_expires_at) or fresh, fresh)
+            repo.log_event(session, "draft_sent", account_id, at=app.now(), number=number, questions=len(questions))
+            repo.log_event(
+                session,
+                "reopened",
+                account_id,
+                at=app.now(),
+                by="csm",
+                sections=[s for s, _ in asks[: len(note.needs)]],
+            )
+            outbound_id = row.id
+    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
