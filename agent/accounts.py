@@ -133,7 +133,7 @@ def _labels(account: Account) -> set[str]:
 def known_account_mentioned(session, parsed: ParsedMail, rep_email: str) -> Account | None:  # type: ignore[no-untyped-def]
     """Material with no customer address (a transcript, notes): the rep's account it names, else the rep's only open one."""
     text = fold(" ".join([parsed.outer.subject, *(m.body[:5000] for m in parsed.messages)]))
-    mine = [a for a in repo.list_accounts(session) if a.rep_email == rep_email.lower()]
+    mine = repo.accounts_of_rep(session, rep_email)
     scored = []
     for account in mine:
         hits = sum(1 for label in _labels(account) if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
@@ -185,8 +185,8 @@ def affiliate_of(session, domain: str, rep_email: str) -> Account | None:  # typ
     tokens = _domain_tokens(domain)
     if not tokens:
         return None
-    for account in repo.list_accounts(session):
-        if account.rep_email != rep_email.lower() or account.status == "delivered" or not account.domain:
+    for account in repo.accounts_of_rep(session, rep_email, open_only=True):
+        if not account.domain:
             continue
         theirs = _domain_tokens(account.domain) | {fold(account.name).split(" ")[0]}
         if tokens & theirs:
@@ -223,7 +223,7 @@ def get_or_create(app: App, session, key: AccountKey, rep: Address) -> Account: 
     )
     session.add(account)
     session.flush()
-    repo.log_event(session, "account_created", account.id, rep=rep.email, domain=key.domain)
+    repo.log_event(session, "account_created", account.id, rep=rep.email, domain=key.domain, at=app.now())
     return account
 
 
@@ -288,7 +288,8 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                     kind=message.kind,
                     date=as_utc(message.date),
                     from_email=message.sender.email.lower() if message.sender else None,
-                    subject=message.subject[:500] if message.subject else None,
+                    from_name=message.sender.name or None if message.sender else None,
+                    subject=(message.subject or message.filename or "")[:500] or None,
                     data=message.to_dict(),
                     fingerprint=fingerprint(message),
                     from_rep=bool(message.sender and app.settings.is_company_address(message.sender.email)),
@@ -297,7 +298,7 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             csm = csm_mentioned(parsed, own, account.rep_email)
             if csm is not None and not account.csm_email:
                 account.csm_name, account.csm_email = csm.name, csm.email
-                repo.log_event(session, "csm_named", account.id, email=csm.email, by="mail")
+                repo.log_event(session, "csm_named", account.id, email=csm.email, by="mail", at=app.now())
             unread = [
                 f"{a.filename} ({a.content_type}, {a.size} bytes): {a.reason or 'not read'}"
                 for a in parsed.attachments
@@ -311,5 +312,5 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             inbound = session.get(Inbound, inbound_id)
             if inbound is not None:
                 inbound.account_id = account.id
-            repo.log_event(session, "material", account.id, message_id=parsed.message_id, sources=added)
+            repo.log_event(session, "material", account.id, message_id=parsed.message_id, sources=added, at=app.now())
             return account.id

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import dateparser
 
-from agent.document import HandoffDocument, fold, merge_extraction, remove_matching
+from agent.document import HandoffDocument, Stakeholder, fold, merge_extraction, remove_matching
 from agent.extract.base import Question
 from agent.extract.runner import context_for, load_document, save_document
 from db import repo
@@ -229,6 +229,7 @@ def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
         no_title = [p.name for p in s.stakeholders if not p.title][:3]
         if no_title:
             asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
+        asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
     if not s.pain_points:
         asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
     if not s.success_metrics:
@@ -279,6 +280,18 @@ def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
     if not s.rep_perspective:
         asks.extend(("rep_perspective", q) for q in REP_QUESTIONS)
     return [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
+
+
+def _sentiment_question(people: list[Stakeholder]) -> str:
+    """Ask the rep to confirm or correct the read in "How they feel", naming what was read."""
+    read = [f"{p.name.split(' ')[0]} {p.sentiment}" for p in people if p.sentiment != "unknown"][:5]
+    unread = [p.name.split(" ")[0] for p in people if p.sentiment == "unknown"][:4]
+    parts = []
+    if read:
+        parts.append(f"From the mail I read {', '.join(read)}: is that right, or how do they really feel?")
+    if unread:
+        parts.append(f"How do {', '.join(unread)} feel about the purchase (keen, on board, doubtful)?")
+    return " ".join(parts)
 
 
 def questions_from_account(account: Account) -> list[Question]:
@@ -391,18 +404,18 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
             if cmds.cancel:
                 account.status, account.draft_due_at = "collecting", None
                 account.token_expires_at = app.now()
-                repo.log_event(session, "cancelled", account_id)
+                repo.log_event(session, "cancelled", account_id, at=app.now())
                 notes.append("Handoff cancelled: the reply address is closed. Forward new material to start again.")
             if cmds.csm is not None:
                 account.csm_name, account.csm_email = cmds.csm.name or None, cmds.csm.email
-                repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep")
+                repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep", at=app.now())
             elif cmds.csm_name_only:
                 email = email_for_colleague(cmds.csm_name_only, None, app.settings.own_domains, account.rep_email)
                 account.csm_name, account.csm_email = cmds.csm_name_only, email
                 notes.append(
                     f"CSM set to {cmds.csm_name_only} <{email}> — reply 'CSM: Name <address>' if that address is wrong."
                 )
-                repo.log_event(session, "csm_named", account_id, email=email, by="rep", inferred=True)
+                repo.log_event(session, "csm_named", account_id, email=email, by="rep", inferred=True, at=app.now())
             if cmds.account_name:
                 account.name = cmds.account_name
                 notes.append(f"Account renamed to {cmds.account_name}.")
@@ -436,6 +449,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
                     kind="email",
                     date=as_utc(outer.date),
                     from_email=account.rep_email,
+                    from_name=account.rep_name,
                     subject=outer.subject[:500],
                     data=ThreadMessage(
                         id=parsed.message_id,
@@ -448,10 +462,12 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
                     extracted=True,
                     from_rep=True,
                 )
-            save_document(account, doc, repo.sources_of(session, account_id))
+            save_document(account, doc, repo.source_index(session, account_id))
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
-            repo.log_event(session, "rep_reply", account_id, approve=cmds.approve, answered=bool(answer_text))
+            repo.log_event(
+                session, "rep_reply", account_id, approve=cmds.approve, answered=bool(answer_text), at=app.now()
+            )
             csm_known = bool(account.csm_email)
             status = account.status
     if cmds.cancel:

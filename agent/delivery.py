@@ -10,6 +10,7 @@ conversation).
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import logging
@@ -53,7 +54,7 @@ async def send_draft(app: App, account_id: int, *, notes: list[str] | None = Non
                 return False
             assign_csm_from_roster(app, session, account)
             doc = load_document(account)
-            sources = repo.sources_of(session, account_id)
+            sources = repo.source_index(session, account_id)
             save_document(account, doc, sources)
             questions = questions_for(doc, account)
             account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
@@ -95,7 +96,7 @@ async def send_draft(app: App, account_id: int, *, notes: list[str] | None = Non
                 account.status = "draft_sent"
             account.last_draft_message_id = row.message_id
             save_document(account, doc, sources)
-            repo.log_event(session, "draft_sent", account_id, number=number, questions=len(questions))
+            repo.log_event(session, "draft_sent", account_id, number=number, questions=len(questions), at=app.now())
             outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
     return True
@@ -112,7 +113,7 @@ def assign_csm_from_roster(app: App, session, account: Account) -> None:  # type
     csm = app.roster.assign(account.domain, load=load)
     if csm is not None:
         account.csm_name, account.csm_email = csm.name, csm.email
-        repo.log_event(session, "csm_named", account.id, email=csm.email, by="roster")
+        repo.log_event(session, "csm_named", account.id, email=csm.email, by="roster", at=app.now())
 
 
 def _call_start(app: App, account: Account) -> datetime:
@@ -137,12 +138,12 @@ async def send_reminders(app: App) -> int:
     points = sorted({0.0, *app.settings.reminder_hours_before})  # 0: the deadline itself (overdue)
     due_now: list[tuple[int, str]] = []
     with session_scope(app.engine) as session:
-        for account in repo.list_accounts(session):
-            if account.status in ("approved", "delivered") or account.contract_signed is None:
-                continue
+        waiting = repo.accounts_awaiting_handoff(session)
+        drafted = repo.last_sent_at(session, [a.id for a in waiting], "draft")  # type: ignore[misc]
+        for account in waiting:
             due = due_at(app, account)
             passed = [h for h in points if now >= due - timedelta(hours=h)]
-            last_draft = max((o.created_at for o in repo.outbound_of(session, account.id, "draft")), default=None)  # type: ignore[arg-type]
+            last_draft = as_utc(drafted.get(account.id))  # type: ignore[arg-type]
             if not passed or (last_draft and now - last_draft < timedelta(hours=REMINDER_QUIET_H)):
                 continue
             # Several points passed at once (a late start) give one reminder, for the nearest one.
@@ -195,7 +196,7 @@ async def _remind(app: App, account_id: int, key: str) -> int:
             ),
         )
         if created:
-            repo.log_event(session, "reminder", account_id, key=key, state=state)
+            repo.log_event(session, "reminder", account_id, key=key, state=state, at=app.now())
         outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
     return int(created)
@@ -212,7 +213,7 @@ async def deliver_final(app: App, account_id: int) -> None:
             doc = load_document(account)
             account.status = "approved"
             account.approved_at = app.now()
-            sources = repo.sources_of(session, account_id)
+            sources = repo.source_index(session, account_id)
             save_document(account, doc, sources)
             start = _call_start(app, account)
             sequence = account.invite_sequence + (1 if account.invite_uid else 0)
@@ -251,7 +252,7 @@ async def deliver_final(app: App, account_id: int) -> None:
                 session,
                 Outbound(
                     created_at=app.now(),
-                    key=f"final:{account_id}:{account.revision}",
+                    key=f"final:{account_id}:{account.revision}:{account.csm_email}",
                     account_id=account_id,
                     kind="final",
                     message_id=str(msg["Message-ID"]),
@@ -267,7 +268,13 @@ async def deliver_final(app: App, account_id: int) -> None:
             account.draft_due_at = None
             save_document(account, doc, sources)
             repo.log_event(
-                session, "delivered", account_id, revision=account.revision, csm=account.csm_email, new=created
+                session,
+                "delivered",
+                account_id,
+                revision=account.revision,
+                csm=account.csm_email,
+                new=created,
+                at=app.now(),
             )
             outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
@@ -316,47 +323,89 @@ async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None
         key = f"notice:{parsed.message_id if parsed is not None else msg['Message-ID']}"
         row, created = repo.add_outbound(
             session,
-            Outbound(created_at=app.now(), key=key, kind="notice", message_id=str(msg["Message-ID"]), recipients=[to], raw=msg.as_bytes()),
+            Outbound(
+                created_at=app.now(),
+                key=key,
+                kind="notice",
+                message_id=str(msg["Message-ID"]),
+                recipients=[to],
+                raw=msg.as_bytes(),
+            ),
         )
         outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
 
 
+CLAIM_STALE_S = 600.0  # a claim older than this belongs to a sender that died
+
+
 async def send_outbound(app: App, outbound_id: int) -> None:
-    """Hand one recorded message to the sender; a sent row is never sent again."""
+    """Hand one recorded message to the sender; a claimed or sent row is never handed over again."""
     with session_scope(app.engine) as session:
+        if not repo.claim_outbound(session, outbound_id, app.now()):
+            return
         row = session.get(Outbound, outbound_id)
-        if row is None or row.status != "pending":
+        if row is None:
             return
         raw, recipients = row.raw, list(row.recipients)
     msg = cast(EmailMessage, email.message_from_bytes(raw, policy=email.policy.SMTP))
     try:
-        await app.sender.send(msg, recipients)
-    except RelayUnavailable as exc:
+        refused = await app.sender.send(msg, recipients)
+    except (RelayUnavailable, asyncio.CancelledError) as exc:
         with session_scope(app.engine) as session:
             row = session.get(Outbound, outbound_id)
             if row is not None:
+                row.status = "pending"
                 row.attempts += 1
-                row.last_error = str(exc)[:1000]
+                row.last_error = str(exc)[:1000] or type(exc).__name__
+        if isinstance(exc, asyncio.CancelledError):
+            raise
         log.warning("outbound %s delayed: %s", outbound_id, exc)
         return
     except RelayRejected as exc:
-        with session_scope(app.engine) as session:
-            row = session.get(Outbound, outbound_id)
-            if row is not None:
-                row.status, row.last_error = "failed", str(exc)[:1000]
-                repo.log_event(session, "send_failed", row.account_id, outbound=outbound_id, error=str(exc)[:500])
-        log.error("outbound %s refused by the relay: %s", outbound_id, exc)
-        return
+        refused = dict.fromkeys(recipients, str(exc))
+    if refused:
+        await _report_refused(app, outbound_id, refused)
+        if {a.lower() for a in refused} >= {r.lower() for r in recipients}:
+            return
     with session_scope(app.engine) as session:
         row = session.get(Outbound, outbound_id)
         if row is not None:
             row.status, row.sent_at, row.attempts = "sent", utcnow(), row.attempts + 1
 
 
+async def _report_refused(app: App, outbound_id: int, refused: dict[str, str]) -> None:
+    """A permanent refusal is visible: logged, recorded, and told to the rep when the CSM's copy bounced."""
+    refused = {addr.lower(): reason for addr, reason in refused.items()}
+    why = "; ".join(f"{addr}: {reason}" for addr, reason in refused.items())
+    rep_to_tell = None
+    with session_scope(app.engine) as session:
+        row = session.get(Outbound, outbound_id)
+        if row is None:
+            return
+        if set(refused) >= {r.lower() for r in row.recipients}:
+            row.status = "failed"
+        row.last_error = why[:1000]
+        repo.log_event(
+            session, "send_refused", row.account_id, outbound=outbound_id, refused=sorted(refused), at=app.now()
+        )
+        account = session.get(Account, row.account_id) if row.account_id else None
+        if row.kind == "final" and account is not None and account.rep_email not in refused:
+            rep_to_tell = account.rep_email
+    log.error("outbound %s refused by the relay for %s", outbound_id, why)
+    if rep_to_tell:
+        await explain(
+            app,
+            rep_to_tell,
+            f"The handoff could not be delivered to {', '.join(sorted(refused))}: the mail server refused it "
+            f"({why}). Check the CSM's address, then reply 'CSM: Name <address>' and 'approve' again.",
+        )
+
+
 async def flush_outbound(app: App) -> int:
     """Retry every pending outgoing message (relay was down); returns how many were tried."""
     with session_scope(app.engine) as session:
+        repo.release_stale_claims(session, app.now() - timedelta(seconds=CLAIM_STALE_S))
         ids = [row.id for row in repo.pending_outbound(session)]
     for outbound_id in ids:
         await send_outbound(app, outbound_id)  # type: ignore[arg-type]

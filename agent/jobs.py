@@ -45,6 +45,12 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
         row = session.get(Inbound, inbound_id)
         if row is None or row.status != "pending":
             return row.disposition if row is not None else "missing"
+        if row.attempts >= app.settings.job_max_attempts:
+            # Tried that often already: whatever it does (even killing the process), it waits for a person.
+            row.status = "quarantined"
+            row.error = row.error or f"gave up after {row.attempts} attempts (the process may have died on it)"
+            log.error("inbound %s quarantined after %d attempts", inbound_id, row.attempts)
+            return "quarantined"
         row.attempts += 1
         raw, rcpt_to = row.raw, list(row.rcpt_to)
     parsed = await asyncio.to_thread(parse_message, raw, limits_of(app.settings))
@@ -83,13 +89,17 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
                         job_id=f"draft:{account_id}:{inbound_id}",
                     )
     elif disposition == "reply" and token is not None:
-        disposition = await handle_reply(app, inbound_id, parsed, token)
+        disposition = await handle_reply(app, inbound_id, parsed, token, raw)
     elif disposition == "calendar_reply":
         account_id = record_calendar_reply(app, raw, parsed.message_id)
+    elif disposition == "search":  # issue 7: "search: ..." from a company sender
+        from agent.search import answer_by_mail
+
+        disposition = await answer_by_mail(app, parsed)
     with session_scope(app.engine) as session:
         row = session.get(Inbound, inbound_id)
         if row is not None:
-            row.status = "done" if disposition in ("material", "reply") else "ignored"
+            row.status = "done" if disposition in ("material", "reply", "search") else "ignored"
             row.disposition = disposition
             row.processed_at = app.now()
             row.account_id = row.account_id or account_id
@@ -149,7 +159,7 @@ async def _start_revision_if_delivered(app, account_id: int) -> None:  # type: i
         if account.status in ("approved", "delivered"):
             account.revision += 1
             account.status = "collecting"
-            repo.log_event(session, "revision_started", account_id, revision=account.revision)
+            repo.log_event(session, "revision_started", account_id, revision=account.revision, at=app.now())
 
 
 async def send_draft(ctx: dict[str, Any], account_id: int) -> bool:
@@ -179,12 +189,25 @@ async def tick(ctx: dict[str, Any]) -> None:
         await delivery.send_draft(app, account_id)  # type: ignore[arg-type]
     await delivery.flush_outbound(app)
     await delivery.send_reminders(app)
+    # After the handoff (issue 7): webhook retries, check-backs, the weekly digest.
+    from agent import checkbacks, report, snapshots, webhook
+
+    await snapshots.record_missing(app)
+    await webhook.flush_webhooks(app)
+    await checkbacks.send_due_checkbacks(app)
+    await report.send_weekly_digest(app)
 
 
-async def resume_pending(ctx: dict[str, Any]) -> None:
-    """After a restart: queue every stored message that was not processed, and due drafts."""
+async def resume_pending(ctx: dict[str, Any], *, sole_process: bool = False) -> None:
+    """After a restart: queue every stored message that was not processed, and due drafts.
+
+    ``sole_process`` (the embedded mode: nobody else can be sending) also takes back the
+    outgoing messages a killed process had claimed, so they go out now rather than later.
+    """
     app = ctx["app"]
     with session_scope(app.engine) as session:
+        if sole_process:
+            repo.release_stale_claims(session, app.now())
         ids = repo.pending_inbound_ids(session)
         waiting = [a.id for a in session.exec(_drafts_waiting())]
     for inbound_id in ids:

@@ -52,7 +52,7 @@ def account_rows(settings: Settings) -> list[dict[str, Any]]:
                     "status": account.status,
                     "rep": account.rep_email,
                     "csm": account.csm_email,
-                    "sources": len(repo.sources_of(session, account.id)),  # type: ignore[arg-type]
+                    "sources": len(repo.source_index(session, account.id)),  # type: ignore[arg-type]
                     "drafts": account.drafts_sent,
                     "due": due,
                 }

@@ -94,7 +94,7 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
     log.info("SMTP intake on %s:%s (%s jobs)", settings.smtp_host, port, "inline" if inline else "arq")
     ticker: asyncio.Task[None] | None = None
     if inline:
-        await jobs.resume_pending({"app": app, "job_try": 1})
+        await jobs.resume_pending({"app": app, "job_try": 1}, sole_process=True)
         ticker = asyncio.create_task(tick_forever(app))
     stop = asyncio.Event()
     imap_task = asyncio.create_task(imap.run(stop)) if imap is not None else None

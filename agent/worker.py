@@ -68,19 +68,19 @@ class InlineQueue:
             try:
                 await jobs.JOBS[job](ctx, *args)
                 return
-            except TemporaryError as exc:
-                if attempt == attempts:
-                    await jobs.on_job_failed(ctx, job, args, exc)
-                    return
-                delay = backoff_s(attempt, exc.retry_after_s)
-                log.warning("job %s%s try %d failed (%s); retrying in %.0fs", job, args, attempt, exc, delay)
-                await asyncio.sleep(delay)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.exception("job %s%s failed", job, args)
-                await jobs.on_job_failed(ctx, job, args, exc)
-                return
+                # Temporary errors and bugs alike get the same few tries; then the job is given up
+                # (a message is quarantined for `handoff quarantine replay`).
+                if attempt == attempts:
+                    log.exception("job %s%s failed for good", job, args)
+                    await jobs.on_job_failed(ctx, job, args, exc)
+                    return
+                hint = exc.retry_after_s if isinstance(exc, TemporaryError) else None
+                delay = backoff_s(attempt, hint)
+                log.warning("job %s%s try %d failed (%s); retrying in %.0fs", job, args, attempt, exc, delay)
+                await asyncio.sleep(delay)
 
     async def drain(self) -> None:
         while self._tasks:
@@ -163,15 +163,15 @@ def _arq_job(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
         app = ctx["app"]
         try:
             return await fn(ctx, *args)
-        except TemporaryError as exc:
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
             if ctx.get("job_try", 1) >= app.settings.job_max_attempts:
+                log.exception("job %s%s failed for good", name, args)
                 await jobs.on_job_failed(ctx, name, args, exc)
                 return None
-            raise Retry(defer=timedelta(seconds=backoff_s(ctx.get("job_try", 1), exc.retry_after_s))) from exc
-        except Exception as exc:
-            log.exception("job %s%s failed", name, args)
-            await jobs.on_job_failed(ctx, name, args, exc)
-            return None
+            hint = exc.retry_after_s if isinstance(exc, TemporaryError) else None
+            raise Retry(defer=timedelta(seconds=backoff_s(ctx.get("job_try", 1), hint))) from exc
 
     run.__name__ = name
     run.__qualname__ = name

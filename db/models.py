@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -98,6 +98,7 @@ class Source(SQLModel, table=True):
     kind: str = "email"
     date: datetime | None = None
     from_email: str | None = None
+    from_name: str | None = None
     subject: str | None = None
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     fingerprint: str = Field(default="", index=True)  # same message forwarded twice -> stored once
@@ -118,10 +119,11 @@ class Outbound(SQLModel, table=True):
     message_id: str
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    status: str = "pending"  # pending | sent | failed
+    status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None  # when a sender took it (status "sending")
     sent_at: datetime | None = None
 
 
@@ -135,3 +137,103 @@ class Event(SQLModel, table=True):
     kind: str = Field(index=True)
     at: datetime = Field(default_factory=utcnow)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# -- after the handoff: feedback, snapshots, webhook deliveries, search -----------------
+
+
+class Feedback(SQLModel, table=True):
+    """One reply from the CSM to a delivered handoff: rating, reason codes and free text."""
+
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    revision: int = 0
+    message_id: str = Field(unique=True, max_length=998)
+    from_email: str = ""
+    received_at: datetime = Field(default_factory=utcnow)
+    rating: int | None = None
+    missing: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    wrong: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    text: str = ""
+
+
+class Snapshot(SQLModel, table=True):
+    """What exactly the CSM received for one revision; written once, never updated."""
+
+    __tablename__ = "snapshot"
+    __table_args__ = (
+        UniqueConstraint("account_id", "version", name="uq_snapshot_account_version"),
+        UniqueConstraint("account_id", "revision", name="uq_snapshot_account_revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    version: int
+    revision: int
+    delivered_at: datetime = Field(default_factory=utcnow)
+    csm_email: str | None = None
+    outbound_id: int | None = Field(default=None, foreign_key="outbound.id")
+    filled: int = 0
+    document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    markdown: str = ""
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One signed POST to HANDOFF_WEBHOOK_URL; ``key`` makes it once-only, retried with backoff."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    event: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = "pending"  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class SearchEntry(SQLModel, table=True):
+    """One searchable text: a document item or a source; FTS5 (SQLite) or a GIN index (PostgreSQL) over ``text``."""
+
+    __tablename__ = "search_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = "section"  # section | source
+    section: str = Field(default="", index=True)  # a section key, or "source"
+    ref: str = ""  # the source id, for a source
+    at: datetime | None = None
+    text: str = ""
+
+
+class SearchState(SQLModel, table=True):
+    """Which version of an account the search index holds (a digest of its document and sources)."""
+
+    __tablename__ = "search_state"
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    digest: str = ""
+    indexed_at: datetime = Field(default_factory=utcnow)
+
+
+class CheckbackSetting(SQLModel, table=True):
+    """An account whose check-backs were switched off (``handoff checkbacks off ACCOUNT``)."""
+
+    __tablename__ = "checkback_setting"
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    enabled: bool = True
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Snapshot, "before_update")
+def _snapshots_are_immutable(_mapper, _conn, target: Snapshot) -> None:  # type: ignore[no-untyped-def]
+    raise ValueError(f"snapshot {target.id} is immutable: a later revision is a new snapshot")

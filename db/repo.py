@@ -14,11 +14,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from db.models import Account, Event, Inbound, Outbound, Source, utcnow
+from agent.errors import StorageUnavailable
+from db.models import (
+    Account,
+    CheckbackSetting,
+    Event,
+    Feedback,
+    Inbound,
+    Outbound,
+    Snapshot,
+    Source,
+    WebhookDelivery,
+    utcnow,
+)
 
 
 def message_id_of(raw: bytes) -> str:
@@ -50,6 +65,39 @@ def store_inbound(
         existing = session.exec(select(Inbound).where(Inbound.message_id == message_id)).one()
         return existing, False
     return row, True
+
+
+def insert_inbound(
+    engine: Engine, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str
+) -> tuple[int, bool]:
+    """The intake's hot path: one INSERT ... ON CONFLICT DO NOTHING, committed; returns (id, created).
+
+    Core rather than the ORM (the intake benchmark's biggest cost was the ORM round trip),
+    and the Message-ID's unique index does the dedupe in the same statement.
+    """
+    message_id = message_id_of(raw)
+    values = {
+        "message_id": message_id,
+        "raw": raw,
+        "mail_from": mail_from,
+        "rcpt_to": list(rcpt_to),
+        "channel": channel,
+        "received_at": utcnow(),
+        "status": "pending",
+        "attempts": 0,
+    }
+    dialect = engine.dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    stmt = insert(Inbound).values(**values).on_conflict_do_nothing(index_elements=["message_id"]).returning(Inbound.id)  # type: ignore[attr-defined]
+    try:
+        with engine.begin() as conn:
+            new_id = conn.execute(stmt).scalar()
+            if new_id is not None:
+                return int(new_id), True
+            existing = conn.execute(select(Inbound.id).where(Inbound.message_id == message_id)).scalar_one()
+            return int(existing), False
+    except OperationalError as exc:
+        raise StorageUnavailable(f"database did not answer: {exc.orig}") from exc
 
 
 def pending_inbound_ids(session: Session) -> list[int]:
@@ -97,6 +145,34 @@ def list_accounts(session: Session) -> list[Account]:
     return list(session.exec(select(Account).order_by(Account.name)))
 
 
+def accounts_of_rep(session: Session, rep_email: str, *, open_only: bool = False) -> list[Account]:
+    stmt = select(Account).where(Account.rep_email == rep_email.lower())
+    if open_only:
+        stmt = stmt.where(Account.status != "delivered")
+    return list(session.exec(stmt.order_by(Account.id)))  # type: ignore[arg-type]
+
+
+def accounts_awaiting_handoff(session: Session) -> list[Account]:
+    """Signed but not yet handed over: the ones the 48-hour rule watches."""
+    stmt = select(Account).where(
+        Account.contract_signed.is_not(None),  # type: ignore[union-attr]
+        Account.status.not_in(("approved", "delivered")),  # type: ignore[attr-defined]
+    )
+    return list(session.exec(stmt))
+
+
+def last_sent_at(session: Session, account_ids: list[int], kind: str) -> dict[int, datetime]:
+    """When each account last got a message of ``kind``, in one query."""
+    if not account_ids:
+        return {}
+    rows = session.exec(
+        select(Outbound.account_id, func.max(Outbound.created_at))
+        .where(Outbound.kind == kind, Outbound.account_id.in_(account_ids))  # type: ignore[union-attr]
+        .group_by(Outbound.account_id)
+    )
+    return {account_id: when for account_id, when in rows if account_id is not None}
+
+
 def accounts_due_for_draft(session: Session, now: datetime) -> list[Account]:
     return list(
         session.exec(select(Account).where(Account.draft_due_at.is_not(None), Account.draft_due_at <= now))  # type: ignore[union-attr]
@@ -130,6 +206,12 @@ def add_source(session: Session, account_id: int, inbound_id: int | None, **fiel
     return row
 
 
+def source_index(session: Session, account_id: int) -> list[Source]:
+    """An account's sources without their stored message (cheap: for listing and ordering)."""
+    stmt = select(Source).where(Source.account_id == account_id).options(defer(Source.data))  # type: ignore[arg-type]
+    return list(session.exec(stmt.order_by(Source.date, Source.id)))  # type: ignore[arg-type]
+
+
 def sources_of(session: Session, account_id: int, *, unextracted: bool = False) -> list[Source]:
     stmt = select(Source).where(Source.account_id == account_id)
     if unextracted:
@@ -148,6 +230,26 @@ def add_outbound(session: Session, row: Outbound) -> tuple[Outbound, bool]:
     session.add(row)
     session.flush()
     return row, True
+
+
+def claim_outbound(session: Session, outbound_id: int, now: datetime) -> bool:
+    """Take a pending message for sending; only one caller ever gets True for a row."""
+    result = session.execute(
+        update(Outbound)
+        .where(Outbound.id == outbound_id, Outbound.status == "pending")  # type: ignore[arg-type]
+        .values(status="sending", claimed_at=now)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def release_stale_claims(session: Session, older_than: datetime) -> int:
+    """Messages claimed by a sender that died: back to pending (at-least-once after a crash)."""
+    result = session.execute(
+        update(Outbound)
+        .where(Outbound.status == "sending", Outbound.claimed_at < older_than)  # type: ignore[arg-type,operator]
+        .values(status="pending")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def pending_outbound(session: Session) -> list[Outbound]:
@@ -169,9 +271,83 @@ def count_auto_replies_since(session: Session, recipient: str, since: datetime) 
 # -- events ---------------------------------------------------------------------------
 
 
-def log_event(session: Session, kind: str, account_id: int | None = None, **data: Any) -> None:
-    session.add(Event(kind=kind, account_id=account_id, data=data, at=utcnow()))
+def log_event(
+    session: Session, kind: str, account_id: int | None = None, *, at: datetime | None = None, **data: Any
+) -> None:
+    """Record what happened; ``at`` is the service's clock (frozen in tests), else the wall clock."""
+    session.add(Event(kind=kind, account_id=account_id, data=data, at=at or utcnow()))
 
 
 def events_of(session: Session, account_id: int) -> list[Event]:
     return list(session.exec(select(Event).where(Event.account_id == account_id).order_by(Event.id)))
+
+
+def events_since(session: Session, since: datetime | None = None, kinds: Sequence[str] | None = None) -> list[Event]:
+    stmt = select(Event)
+    if since is not None:
+        stmt = stmt.where(Event.at >= since)
+    if kinds:
+        stmt = stmt.where(Event.kind.in_(list(kinds)))  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(Event.at, Event.id)))  # type: ignore[arg-type]
+
+
+# -- after the handoff ----------------------------------------------------------------
+
+
+def add_feedback(session: Session, row: Feedback) -> tuple[Feedback, bool]:
+    """Store a CSM's feedback once per Message-ID; returns (row, created)."""
+    existing = session.exec(select(Feedback).where(Feedback.message_id == row.message_id)).first()
+    if existing is not None:
+        return existing, False
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def feedback_of(session: Session, account_id: int | None = None) -> list[Feedback]:
+    stmt = select(Feedback)
+    if account_id is not None:
+        stmt = stmt.where(Feedback.account_id == account_id)
+    return list(session.exec(stmt.order_by(Feedback.id)))  # type: ignore[arg-type]
+
+
+def snapshots_of(session: Session, account_id: int) -> list[Snapshot]:
+    return list(session.exec(select(Snapshot).where(Snapshot.account_id == account_id).order_by(Snapshot.version)))  # type: ignore[arg-type]
+
+
+def snapshot_for(session: Session, account_id: int, revision: int) -> Snapshot | None:
+    return session.exec(
+        select(Snapshot).where(Snapshot.account_id == account_id, Snapshot.revision == revision)
+    ).first()
+
+
+def add_webhook(session: Session, row: WebhookDelivery) -> tuple[WebhookDelivery, bool]:
+    existing = session.exec(select(WebhookDelivery).where(WebhookDelivery.key == row.key)).first()
+    if existing is not None:
+        return existing, False
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def webhooks_due(session: Session, now: datetime) -> list[WebhookDelivery]:
+    return list(
+        session.exec(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.id)  # type: ignore[arg-type]
+        )
+    )
+
+
+def checkbacks_enabled(session: Session, account_id: int) -> bool:
+    row = session.get(CheckbackSetting, account_id)
+    return row is None or row.enabled
+
+
+def set_checkbacks(session: Session, account_id: int, enabled: bool, at: datetime) -> None:
+    row = session.get(CheckbackSetting, account_id)
+    if row is None:
+        session.add(CheckbackSetting(account_id=account_id, enabled=enabled, changed_at=at))
+    else:
+        row.enabled, row.changed_at = enabled, at

@@ -24,18 +24,42 @@ MIGRATION_LOCK_KEY = 0x68616E64  # "hand": an arbitrary constant shared by every
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10})
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _migration_engine(engine: Engine) -> Engine:
+    """For SQLite, an engine whose transactions really contain DDL.
+
+    pysqlite commits before every DDL statement on its own, so a process killed halfway
+    through the first migration would leave tables without ``alembic_version`` and no start
+    could recover. Taking transaction control (SQLAlchemy's pysqlite recipe) makes the
+    migration all or nothing.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    migrator = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 30})
+    event.listen(migrator, "connect", _sqlite_pragmas)
+
+    @event.listens_for(migrator, "connect")
+    def _no_implicit_transactions(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(migrator, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrator
 
 
 def upgrade(engine: Engine) -> None:
@@ -46,8 +70,9 @@ def upgrade(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    migrator = _migration_engine(engine)
     try:
-        with engine.begin() as conn:
+        with migrator.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Several serve/worker processes may start at once: one migrates, the others wait.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
@@ -55,6 +80,9 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise StorageUnavailable(f"database {engine.url!r} did not answer: {exc.orig}") from exc
+    finally:
+        if migrator is not engine:
+            migrator.dispose()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -119,8 +120,15 @@ def _cal_address(prop: object) -> Address:
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+    # pypdf logs a warning per repair it makes on a damaged file; the defect list says it once.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+    finally:
+        pypdf_log.setLevel(level)
 
 
 def _docx_text(data: bytes) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from db import repo
-from db.session import session_scope
 
 if TYPE_CHECKING:
     from agent.app import App
@@ -23,9 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def store(app: App, raw: bytes, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
-    with session_scope(app.engine) as session:
-        row, created = repo.store_inbound(session, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
-        return row.id, created  # type: ignore[return-value]
+    return repo.insert_inbound(app.engine, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
 
 
 async def receive(app: App, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import glob
 import logging
 import os
 import re
@@ -41,8 +42,12 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 class Sender(Protocol):
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> None:
-        """Hand ``msg`` over for delivery to ``recipients`` (the envelope), or raise."""
+    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
+        """Hand ``msg`` over for delivery to ``recipients`` (the envelope), or raise.
+
+        Returns the recipients refused while others were accepted (address -> reason);
+        empty when every recipient was taken.
+        """
         ...
 
 
@@ -64,13 +69,18 @@ class OutboxDirSender:
     def __init__(self, dir: Path) -> None:
         self.dir = Path(dir)
 
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> None:
+    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
         await asyncio.to_thread(self.write, msg)
+        return {}
 
     def write(self, msg: EmailMessage) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         msgid = re.sub(r"[^A-Za-z0-9._@-]+", "_", str(msg.get("Message-ID", "")).strip("<> \t"))[:120] or "no-id"
+        # A send retried after a crash finds the copy it already wrote: one file per Message-ID.
+        written = next(iter(self.dir.glob(f"*-{glob.escape(msgid)}.eml")), None)
+        if written is not None:
+            return written
         final = self.dir / f"{stamp}-{msgid}.eml"
         # Dot-prefixed temp name in the same folder: readers skip it, and the rename is atomic.
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.dir)
@@ -162,7 +172,7 @@ class RelaySender:
         self.timeout_s = timeout_s
         self.tls_context = tls_context
 
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> None:
+    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
         if not recipients:
             raise ValueError("no recipients")
         cfg = self.config
@@ -199,9 +209,12 @@ class RelaySender:
             raise RelayRejected(f"{where}: {exc}; check starttls/smtps in HANDOFF_RELAY_URL") from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise RelayUnavailable(f"{where} unreachable: {exc}") from exc
-        if errors:
-            # Some recipients accepted, some refused: a retry would duplicate the delivered copies.
-            log.warning("%s refused some recipients of %s: %s", where, msg.get("Message-ID"), errors)
+        refused = {addr: f"{resp.code} {resp.message}" for addr, resp in errors.items()}
+        if refused:
+            # Some recipients accepted, some refused: a retry would duplicate the delivered copies,
+            # so the caller is told who was refused instead.
+            log.warning("%s refused some recipients of %s: %s", where, msg.get("Message-ID"), refused)
+        return refused
 
 
 def _by_code(code: int, message: str) -> RelayUnavailable | RelayRejected:

@@ -47,7 +47,9 @@ async def test_a_reply_to_an_unknown_token_changes_nothing(service: Harness) -> 
     await forward_some(service)
     draft = latest_draft(service)
     reply = reply_to_draft(draft, "approve")
-    forged = reply.replace(str(draft["Reply-To"]).encode(), b"handoff+00000000000000000000000000000000@northwind.example")
+    forged = reply.replace(
+        str(draft["Reply-To"]).encode(), b"handoff+00000000000000000000000000000000@northwind.example"
+    )
     await service.send(forged, rcpt_to="handoff+00000000000000000000000000000000@northwind.example")
     await service.drain()
     assert "do not know" in text_of(service.outbox_to(REP)[-1])
@@ -83,9 +85,7 @@ async def test_a_reply_answers_questions_and_gets_an_updated_draft_in_the_same_t
 async def test_remove_drops_an_item_and_account_renames(service: Harness) -> None:
     await forward_some(service)
     draft = latest_draft(service)
-    await service.send(
-        reply_to_draft(draft, "Expansion: a kiosk pilot in Boise\n"), rcpt_to=str(draft["Reply-To"])
-    )
+    await service.send(reply_to_draft(draft, "Expansion: a kiosk pilot in Boise\n"), rcpt_to=str(draft["Reply-To"]))
     await service.drain()
     draft = latest_draft(service)
     await service.send(

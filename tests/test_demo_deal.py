@@ -89,9 +89,7 @@ def test_each_demo_message_parses_without_defects_and_every_part_decodes(path: P
     assert msg["From"].addresses[0].addr_spec == "sam.okafor@northwind.example"
     assert msg["To"].addresses[0].addr_spec == "handoff@northwind.example"
     parts = [p for p in msg.walk()]
-    parts += [
-        q for p in msg.walk() if p.get_content_type() == "message/rfc822" for q in p.get_content().walk()
-    ]
+    parts += [q for p in msg.walk() if p.get_content_type() == "message/rfc822" for q in p.get_content().walk()]
     for part in parts:
         assert not part.defects, f"{path.name}: {part.get_content_type()} {part.defects}"
     for leaf in _leaves(msg):

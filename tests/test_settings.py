@@ -37,7 +37,9 @@ def test_company_domains_are_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> No
         ("HANDOFF_BUSINESS_HOURS", "17:00-09:00", "start before"),
     ],
 )
-def test_a_bad_value_names_the_setting_and_the_fix(monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str) -> None:
+def test_a_bad_value_names_the_setting_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as err:
         load_settings()

@@ -9,12 +9,13 @@ Not for: the extraction rules themselves (offline.py, claude.py).
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from agent.document import HandoffDocument, Party, SourceRef, merge_extraction
+from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
 from agent.extract.base import ExtractionContext, verify_quotes
 from db import repo
-from db.models import Account, Source
+from db.models import Account, Source, as_utc
 from db.session import session_scope
 from mailflows.parsed import ThreadMessage
 
@@ -35,18 +36,19 @@ def context_for(app: App, account: Account, doc: HandoffDocument) -> ExtractionC
 
 
 def source_refs(sources: list[Source]) -> list[SourceRef]:
+    """The export's ``sources``, from the indexed columns (the stored message is not re-read)."""
     from agent.accounts import export_kind
 
     refs = []
     for row in sources:
-        message = ThreadMessage.from_dict(row.data)
+        sender = f"{row.from_name} <{row.from_email}>" if row.from_name and row.from_email else row.from_email
         refs.append(
             SourceRef(
                 id=row.source_id,
                 kind=export_kind(row.kind),  # type: ignore[arg-type]
-                date=message.date.isoformat() if message.date else None,
-                from_=str(message.sender) if message.sender else None,
-                subject=message.subject or message.filename,
+                date=as_utc(row.date).isoformat() if row.date else None,  # type: ignore[union-attr]
+                from_=sender,
+                subject=row.subject,
             )
         )
     return refs
@@ -56,7 +58,54 @@ def load_document(account: Account) -> HandoffDocument:
     return HandoffDocument.model_validate(account.document)
 
 
+def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> None:
+    """Make the document independent of the order its sources were read in.
+
+    A quote's speaker is the stakeholder's name whenever the name is known (the address
+    otherwise), and items are listed by their earliest source, then by text, so a crash,
+    a retry or a second worker reading messages in another order gives the same handoff.
+    """
+    names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email and p.name}
+    never = datetime.max.replace(tzinfo=UTC)
+
+    def first_seen(ids: list[str]) -> datetime:
+        return min((as_utc(source_dates[i]) or never for i in ids if i in source_dates), default=never)
+
+    def speak(quotes: list[Quote]) -> None:
+        for quote in quotes:
+            quote.speaker = names.get(quote.speaker.lower(), quote.speaker)
+
+    def by_date(ids: list[str]) -> list[str]:
+        return sorted(ids, key=lambda i: (as_utc(source_dates.get(i)) or never, i))
+
+    def evidence_order(pieces: list[Evidence]) -> list[Evidence]:
+        return sorted(pieces, key=lambda e: (first_seen([e.source_id]), fold(e.text)))
+
+    for person in doc.sections.stakeholders:
+        speak(person.quotes)
+        person.source_ids = by_date(person.source_ids)
+        person.sentiment_evidence = evidence_order(person.sentiment_evidence)
+        person.sentiment_history.sort(key=lambda point: (str(point.date or ""), point.source_id))
+    doc.urgency.reasons.sort(key=fold)
+    doc.urgency.dates.sort()
+    doc.urgency.evidence = evidence_order(doc.urgency.evidence)
+    doc.sections.stakeholders.sort(key=lambda p: (first_seen(p.source_ids), fold(p.name)))
+    for key in SECTION_KEYS:
+        if key == "stakeholders":
+            continue
+        items = doc.sections.items(key)
+        for item in items:
+            speak(item.quotes)
+            item.source_ids = by_date(item.source_ids)
+        items.sort(key=lambda i: (first_seen(i.source_ids), fold(i.text)))
+    for item in doc.relationship:
+        speak(item.quotes)
+        item.source_ids = by_date(item.source_ids)
+    doc.relationship.sort(key=lambda i: (first_seen(i.source_ids), fold(i.text)))
+
+
 def save_document(account: Account, doc: HandoffDocument, sources: list[Source]) -> None:
+    canonicalize(doc, {row.source_id: row.date for row in sources if row.date is not None})
     doc.account.name = account.name
     doc.account.domain = account.domain
     doc.rep = Party(name=account.rep_name, email=account.rep_email)
@@ -93,10 +142,11 @@ async def extract_new_sources(app: App, account_id: int) -> int:
             if note not in account.notes:
                 account.notes = [*account.notes, note]
         ids = {row.id for row in new_rows}
-        for row in repo.sources_of(session, account_id):
+        index = repo.source_index(session, account_id)
+        for row in index:
             if row.id in ids:
                 row.extracted = True
-        save_document(account, doc, repo.sources_of(session, account_id))
+        save_document(account, doc, index)
         account.updated_at = app.now()
         if spent:
             totals = dict(account.extractor_usage)
@@ -104,7 +154,13 @@ async def extract_new_sources(app: App, account_id: int) -> int:
                 totals[key] = totals.get(key, 0) + value
             account.extractor_usage = totals
         repo.log_event(
-            session, "extracted", account_id, sources=len(new_rows), extractor=app.extractor.name, usage=spent
+            session,
+            "extracted",
+            account_id,
+            sources=len(new_rows),
+            extractor=app.extractor.name,
+            usage=spent,
+            at=app.now(),
         )
     return len(new_rows)
 

@@ -1,0 +1,261 @@
+"""Scale benchmark: throughput with 1, 2, 4 ``handoff worker`` processes, and cost as data grows.
+
+Run: ``.venv/bin/python bench/bench_scale.py [--workers 1,2,4] [--messages 200]
+[--accounts 1000] [--per-account 10,100]`` (add ``--accounts 1000,10000`` and
+``--per-account 10,100,1000`` for the full figures; the default run stays within a few
+minutes). Needs the PostgreSQL and Redis of tests/conftest.py; it uses its own database
+(``handoff_bench``, created if missing) and Redis db 14, so it never touches test data.
+Three tables: messages/s fully processed (parse, account, extraction, draft written) by
+N workers; per-message cost and the periodic tick with 1k/10k accounts in the database;
+per-message cost as one account grows. Not for: intake (bench_intake.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import email.policy
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from common import COMPANY, INBOX, as_account, bench_settings, demo_messages, median, print_table
+from sqlalchemy import create_engine, func, insert, text
+from sqlmodel import select
+
+from agent import jobs
+from agent.app import App, open_app
+from db.models import Account, Inbound
+from db.session import session_scope
+from mailflows.intake import store
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+DATABASE_URL = f"{PG_SERVER}/handoff_bench"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+HANDOFF = Path(sys.executable).with_name("handoff")
+
+
+def reset_database(url: str) -> None:
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+async def reset_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+
+
+def worker_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HANDOFF_", "ANTHROPIC_"))}
+    env.update(
+        HANDOFF_DATABASE_URL=database_url,
+        HANDOFF_REDIS_URL=redis_url,
+        HANDOFF_INBOX_ADDRESS=INBOX,
+        HANDOFF_COMPANY_DOMAINS=COMPANY,
+        HANDOFF_OUTBOX_DIR=str(workdir / "outbox"),
+        HANDOFF_DEBOUNCE_S="0",
+        HANDOFF_EXTRACTOR="offline",
+    )
+    return env
+
+
+def forwards(count: int, first: int = 0) -> list[bytes]:
+    """``count`` plain forwards, each for its own account and rep."""
+    plain = [demo_messages()[i] for i in (0, 1, 3, 5, 6, 7)]
+    return [as_account(plain[n % len(plain)], n, rep=f"rep{n}@{COMPANY}") for n in range(first, first + count)]
+
+
+def done_count(app: App) -> int:
+    with session_scope(app.engine) as session:
+        return int(
+            session.exec(
+                select(func.count()).select_from(Inbound).where(Inbound.status.in_(("done", "ignored")))  # type: ignore[attr-defined]
+            ).one()
+        )
+
+
+async def throughput(workers: int, messages: int, database_url: str, redis_url: str) -> float:
+    reset_database(database_url)
+    await reset_redis(redis_url)
+    with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
+        settings = bench_settings(Path(tmp), database_url=database_url, redis_url=redis_url)
+        app = await open_app(settings)  # migrates, and queues on Redis
+        env = worker_env(Path(tmp), database_url, redis_url)
+        procs = [
+            subprocess.Popen([str(HANDOFF), "worker"], env=env, cwd=tmp, stderr=subprocess.DEVNULL)
+            for _ in range(workers)
+        ]
+        try:
+            await asyncio.sleep(3.0)  # workers connected and idle
+            payloads = forwards(messages)
+            started = time.perf_counter()
+            for raw in payloads:
+                inbound_id, _ = await asyncio.to_thread(store, app, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+                await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
+            while done_count(app) < messages:
+                if time.perf_counter() - started > 600:
+                    raise RuntimeError(f"only {done_count(app)} of {messages} processed in 600 s")
+                await asyncio.sleep(0.05)
+            elapsed = time.perf_counter() - started
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=60)
+            await app.close()
+    return messages / elapsed
+
+
+def add_accounts(app: App, count: int) -> None:
+    """``count`` accounts with a small document, inserted in bulk (the load, not the subject)."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "domain": f"filler{n}.example",
+            "name": f"Filler {n}",
+            "status": "draft_sent",
+            "rep_email": f"rep{n % 50}@{COMPANY}",
+            "token": secrets.token_hex(16),
+            "token_expires_at": now + timedelta(days=30),
+            "document": {"schema": "handoff-document/v1", "account": {"name": f"Filler {n}"}},
+            "revision": 0,
+            "drafts_sent": 1,
+            "invite_sequence": 0,
+            "references": [],
+            "notes": [],
+            "questions": [],
+            "unread": [],
+            "extractor_usage": {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(count)
+    ]
+    with app.engine.begin() as conn:
+        for i in range(0, len(rows), 2000):
+            conn.execute(insert(Account), rows[i : i + 2000])
+
+
+async def process_all(app: App, payloads: list[bytes]) -> list[float]:
+    """Store and process each message inline, one after the other; seconds per message."""
+    ctx = {"app": app, "job_try": 1}
+    times = []
+    for raw in payloads:
+        started = time.perf_counter()
+        inbound_id, _ = await asyncio.to_thread(store, app, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+        await jobs.process_inbound(ctx, inbound_id)
+        await app.queue.drain()  # type: ignore[union-attr]
+        times.append(time.perf_counter() - started)
+    return times
+
+
+async def with_accounts(accounts: int, database_url: str, sample: int) -> tuple[float, float]:
+    reset_database(database_url)
+    with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
+        app = await open_app(bench_settings(Path(tmp), database_url=database_url), inline=True)
+        try:
+            add_accounts(app, accounts)
+            per_message = await process_all(app, forwards(sample, first=10**6))
+            started = time.perf_counter()
+            await jobs.tick({"app": app, "job_try": 1})
+            tick_s = time.perf_counter() - started
+        finally:
+            await app.close()
+    return median(per_message) * 1000, tick_s * 1000
+
+
+def one_account(count: int) -> list[bytes]:
+    """``count`` distinct forwards about the same account (own Message-ID and a line of their own)."""
+    base = demo_messages()[0]
+    out = []
+    for n in range(count):
+        msg = email.message_from_bytes(base, policy=email.policy.default)
+        msg.replace_header("Message-ID", f"<grow-{n}@northwind.example>")
+        msg.replace_header("Subject", f"Fwd: update {n} from the customer")
+        body = msg.get_body(preferencelist=("plain",))
+        if body is not None:
+            body.set_content(f"Update {n}: the customer asked about store {n} of 38.\n\n" + body.get_content())
+        out.append(msg.as_bytes())
+    return out
+
+
+async def growing(sizes: list[int], database_url: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    reset_database(database_url)
+    with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
+        app = await open_app(bench_settings(Path(tmp), database_url=database_url), inline=True)
+        try:
+            payloads = one_account(max(sizes))
+            done = 0
+            for size in sorted(sizes):
+                times = await process_all(app, payloads[done:size])
+                done = size
+                rows.append([size, median(times[-10:]) * 1000, max(times[-10:]) * 1000])
+        finally:
+            await app.close()
+    return rows
+
+
+async def run(args: argparse.Namespace) -> None:
+    rows = []
+    base = None
+    for w in [int(x) for x in args.workers.split(",")]:
+        rate = await throughput(w, args.messages, args.database_url, args.redis_url)
+        base = base or rate
+        rows.append([w, rate, rate / base])
+    print_table(
+        f"Fully processed messages/s (each its own account), PostgreSQL + Redis, {args.messages} messages, "
+        f"{os.cpu_count()} CPU cores shared by workers, database and Redis",
+        ["workers", "messages/s", "speed-up"],
+        rows,
+    )
+    rows = []
+    for accounts in [int(x) for x in args.accounts.split(",")]:
+        ms, tick_ms = await with_accounts(accounts, args.database_url, args.sample)
+        rows.append([accounts, ms, tick_ms])
+    print_table(
+        f"Cost with many accounts in the database (PostgreSQL, inline, median of {args.sample} new forwards)",
+        ["accounts in DB", "ms per message", "periodic tick ms"],
+        rows,
+    )
+    sizes = [int(x) for x in args.per_account.split(",")]
+    print_table(
+        "Cost as one account grows (PostgreSQL, inline): the last 10 messages at each size",
+        ["messages in account", "median ms per message", "max ms"],
+        await growing(sizes, args.database_url),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--messages", type=int, default=200, help="messages per throughput run")
+    parser.add_argument("--accounts", default="1000", help="e.g. 1000,10000")
+    parser.add_argument("--sample", type=int, default=20, help="forwards timed per accounts size")
+    parser.add_argument("--per-account", default="10,100", help="e.g. 10,100,1000")
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--redis-url", default=REDIS_URL)
+    args = parser.parse_args(argv)
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Shared pieces of the benchmarks: temp settings, the demo deal's messages, timing and tables.
+
+What it is for: every ``bench_*.py`` builds its service the same way (a temp dir for
+the database and the outbox, offline extractor, debounce 0) and prints its figures
+as one table. Not for: asserting anything — benchmarks print, tests assert.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import socket
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python bench/bench_x.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from agent.settings import Settings, load_settings  # noqa: E402
+
+INBOX = "handoff@northwind.example"
+COMPANY = "northwind.example"
+REP = "sam.okafor@northwind.example"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def bench_settings(workdir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": f"sqlite:///{workdir / 'handoff.db'}",
+        "inbox_address": INBOX,
+        "company_domains": COMPANY,
+        "outbox_dir": workdir / "outbox",
+        "debounce_s": 0,
+        "extractor": "offline",
+        "smtp_port": 0,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def demo_messages() -> list[bytes]:
+    from agent.demo_deal import demo_files
+
+    return [p.read_bytes() for p in demo_files()]
+
+
+def as_account(raw: bytes, n: int, *, rep: str = REP) -> bytes:
+    """The same forward made into account ``n``: a distinct customer name, domain, Message-ID and rep.
+
+    Only text that is not base64 is rewritten, so use it on the demo's plain forwards (not the
+    transcript or CSV ones); that is enough for the message to resolve to its own account
+    (``customer{n}.example``) and for the Message-ID dedupe to see a new message.
+    """
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    for header in ("Message-ID",):
+        if msg[header]:
+            msg.replace_header(header, f"<bench-{n}-{str(msg[header]).strip('<>')}>")
+    data = msg.as_bytes()
+    for name, new in (
+        (b"Alder & Finch", f"Cust{n} & Co"),
+        (b"Alder &amp; Finch", f"Cust{n} &amp; Co"),
+        (b"alderfinch", f"customer{n}"),
+        (REP.encode(), rep),
+    ):
+        data = data.replace(name, new.encode())
+    return data
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = "") -> None:
+    cells = [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    print(f"\n## {title}")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in cells:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    if note:
+        print(note)
+    sys.stdout.flush()
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
