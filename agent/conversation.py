@@ -388,6 +388,40 @@ async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str
     return "reply"
 
 
+def merge_accounts(app: App, session, old: Account, into: Account, doc: HandoffDocument) -> HandoffDocument:  # type: ignore[no-untyped-def]
+    """``account: Name`` naming another of the rep's accounts: fold that one into this one.
+
+    Its sources move here (the ones this account already has are skipped), its document
+    is merged in, this account takes its name (and domain when it has none), and the old
+    one is kept, marked merged, with its reply address closed.
+    """
+    from agent.document import Extraction
+
+    have = {(s.source_id, s.fingerprint) for s in repo.source_index(session, into.id)}  # type: ignore[arg-type]
+    seen_ids = {sid for sid, _ in have}
+    seen_prints = {fp for _, fp in have}
+    for source in repo.sources_of(session, old.id):  # type: ignore[arg-type]
+        if source.source_id in seen_ids or source.fingerprint in seen_prints:
+            continue
+        source.account_id = into.id  # type: ignore[assignment]
+    repo.move_inbound(session, old.id, into.id)  # type: ignore[arg-type]
+    theirs = load_document(old)
+    doc = merge_extraction(
+        doc, Extraction(account=theirs.account, contract_signed=theirs.contract_signed, sections=theirs.sections)
+    )
+    name, domain = old.name, old.domain
+    old.name, old.domain, old.status = f"{old.name} (merged into #{into.id})", None, "merged"
+    old.token_expires_at = app.now()
+    old.draft_due_at = None
+    session.flush()
+    into.name = name
+    into.domain = into.domain or domain
+    into.csm_email, into.csm_name = into.csm_email or old.csm_email, into.csm_name or old.csm_name
+    into.contract_signed = into.contract_signed or old.contract_signed
+    repo.log_event(session, "merged", into.id, merged=old.id, at=app.now())
+    return doc
+
+
 async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
     from agent import delivery
     from agent.accounts import email_for_colleague
@@ -417,8 +451,15 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
                 )
                 repo.log_event(session, "csm_named", account_id, email=email, by="rep", inferred=True, at=app.now())
             if cmds.account_name:
-                account.name = cmds.account_name
-                notes.append(f"Account renamed to {cmds.account_name}.")
+                other = repo.find_account(session, cmds.account_name)
+                if other is None or other.id == account.id:
+                    account.name = cmds.account_name
+                    notes.append(f"Account renamed to {cmds.account_name}.")
+                elif other.rep_email != account.rep_email:
+                    notes.append(f"{other.name} is another rep's handoff, so nothing was merged.")
+                else:
+                    doc = merge_accounts(app, session, other, account, doc)
+                    notes.append(f"Merged {other.name} into this handoff: one account, one document.")
             if cmds.call is not None:
                 account.call_pinned_at = as_utc(cmds.call)
                 notes.append(f"Handoff call pinned to {cmds.call_text}.")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from agent.conversation import questions_for, token_address
 from agent.errors import RelayRejected, RelayUnavailable
+from agent.extract.base import Question
 from agent.extract.runner import load_document, save_document
 from agent.render import render_document, render_draft, render_final, render_notice
 from agent.schedule import handoff_due, next_call_slot, parse_hours
@@ -44,19 +45,41 @@ def final_subject(account: Account) -> str:
     return handoff_subject(account.name, "final")
 
 
-async def send_draft(app: App, account_id: int, *, notes: list[str] | None = None, force: bool = False) -> bool:
-    """Send the account's draft if one is due (or ``force``); returns whether one was sent."""
+async def send_draft(
+    app: App,
+    account_id: int,
+    *,
+    notes: list[str] | None = None,
+    force: bool = False,
+    asks_first: list[tuple[str, str]] | None = None,
+) -> bool:
+    """Send the account's draft if one is due (or ``force``); returns whether one was sent.
+
+    ``asks_first`` (section, question) come before the usual questions, e.g. a CSM's asks.
+    """
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)
             due = account.draft_due_at
             if not force and (due is None or due > app.now()):
                 return False
+            since = app.now() - timedelta(days=1)
+            if (
+                repo.count_auto_replies_since(session, account.rep_email, since)
+                >= app.settings.auto_replies_per_sender_per_day
+            ):
+                log.warning(
+                    "draft for account %s not sent: daily cap of automatic mail to %s", account_id, account.rep_email
+                )
+                account.draft_due_at = None
+                repo.log_event(session, "draft_suppressed", account_id, reason="daily cap", at=app.now())
+                return False
             assign_csm_from_roster(app, session, account)
             doc = load_document(account)
             sources = repo.source_index(session, account_id)
             save_document(account, doc, sources)
-            questions = questions_for(doc, account)
+            asks = [*(asks_first or []), *((q.section, q.text) for q in questions_for(doc, account))]
+            questions = [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
             account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
             text, html = render_draft(
                 doc,

@@ -19,7 +19,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
-from agent.extract.base import Question
 from db import repo
 from db.models import Feedback, Outbound, as_utc
 from db.session import session_scope
@@ -262,11 +261,7 @@ async def _mail_digest(app: App, account_id: int, message_id: str, text: str) ->
 
 async def reopen_for_rep(app: App, account_id: int, note: FeedbackNote, digest: str) -> None:
     """A new revision, and a draft to the rep that asks the CSM's questions first."""
-    from agent.conversation import questions_for, token_address
-    from agent.delivery import draft_subject, send_outbound
-    from agent.extract.runner import load_document, save_document
-    from agent.render import render_draft
-    from mailflows.compose import compose_draft
+    from agent.delivery import send_draft
 
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
@@ -275,65 +270,20 @@ async def reopen_for_rep(app: App, account_id: int, note: FeedbackNote, digest: 
                 account.revision += 1
                 repo.log_event(session, "revision_started", account_id, at=app.now(), revision=account.revision)
             account.status = "draft_sent"
-            doc = load_document(account)
+            fresh = app.now() + timedelta(days=app.settings.token_ttl_days)
+            account.token_expires_at = max(as_utc(account.token_expires_at) or fresh, fresh)
             csm = account.csm_name or account.csm_email or "The CSM"
             asks = [
                 (n["section"], f"{csm} asks for more on {SECTION_TITLES[n['section']]}: {n['note']}")
                 for n in note.needs
             ]
-            asks += [(q.section, q.text) for q in questions_for(doc, account)]
-            questions = [Question(n=i, section=s, text=t) for i, (s, t) in enumerate(asks, 1)]
-            account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
-            sources = repo.sources_of(session, account_id)
-            save_document(account, doc, sources)
-            text, html = render_draft(
-                doc,
-                questions=questions,
-                sources=[ref.model_dump(by_alias=True) for ref in doc.sources],
-                unread=list(account.unread),
-                notes=[
-                    digest,
-                    "The handoff is reopened: answer below, then reply 'approve' to send the CSM the update.",
-                ],
-                inbox_address=app.settings.inbox_address,
-            )
-            number = account.drafts_sent + 1
-            msg = compose_draft(
-                from_addr=app.settings.inbox_address,
-                reply_to=token_address(app.settings, account.token),
-                to=(account.rep_name or "", account.rep_email),
-                subject=draft_subject(account),
-                text=text,
-                html=html,
-                in_reply_to=account.last_rep_message_id,
-                references=list(account.references),
-                domain=app.settings.inbox_domain,
-            )
-            row, _ = repo.add_outbound(
-                session,
-                Outbound(
-                    created_at=app.now(),
-                    key=f"draft:{account_id}:{number}",
-                    account_id=account_id,
-                    kind="draft",
-                    message_id=str(msg["Message-ID"]),
-                    recipients=[account.rep_email],
-                    raw=msg.as_bytes(),
-                ),
-            )
-            account.drafts_sent = number
-            account.draft_due_at = None
-            account.last_draft_message_id = row.message_id
-            fresh = app.now() + timedelta(days=app.settings.token_ttl_days)
-            account.token_expires_at = max(as_utc(account.token_expires_at) or fresh, fresh)
-            repo.log_event(session, "draft_sent", account_id, at=app.now(), number=number, questions=len(questions))
             repo.log_event(
-                session,
-                "reopened",
-                account_id,
-                at=app.now(),
-                by="csm",
-                sections=[s for s, _ in asks[: len(note.needs)]],
+                session, "reopened", account_id, at=app.now(), by="csm", sections=[section for section, _ in asks]
             )
-            outbound_id = row.id
-    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+    await send_draft(
+        app,
+        account_id,
+        force=True,
+        asks_first=asks,
+        notes=[digest, "The handoff is reopened: answer below, then reply 'approve' to send the CSM the update."],
+    )

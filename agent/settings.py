@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(default=30, ge=1)
     csm_roster: Path | None = None
     trusted_authserv_id: str | None = None
-    auto_replies_per_sender_per_day: int = Field(default=20, ge=0)
+    auto_replies_per_sender_per_day: int = Field(default=50, ge=0)
     handoff_due_h: float = Field(default=48.0, gt=0)
     reminder_hours_before: Annotated[list[float], NoDecode] = Field(default_factory=lambda: [24.0, 4.0])
     business_hours: str = "09:00-17:00"

@@ -105,6 +105,12 @@ def pending_inbound_ids(session: Session) -> list[int]:
     return [i for i in rows if i is not None]
 
 
+def move_inbound(session: Session, from_account: int, to_account: int) -> None:
+    session.execute(
+        update(Inbound).where(Inbound.account_id == from_account).values(account_id=to_account)  # type: ignore[arg-type]
+    )
+
+
 def quarantined(session: Session) -> list[Inbound]:
     return list(session.exec(select(Inbound).where(Inbound.status == "quarantined").order_by(Inbound.id)))
 
@@ -263,8 +269,17 @@ def outbound_of(session: Session, account_id: int, kind: str | None = None) -> l
     return list(session.exec(stmt.order_by(Outbound.id)))
 
 
+AUTOMATIC_KINDS = ("notice", "draft", "reminder")
+
+
 def count_auto_replies_since(session: Session, recipient: str, since: datetime) -> int:
-    rows = session.exec(select(Outbound.recipients).where(Outbound.kind == "notice", Outbound.created_at >= since))
+    """Automatic mail (drafts, notices, reminders) sent to ``recipient`` since ``since``."""
+    rows = session.exec(
+        select(Outbound.recipients).where(
+            Outbound.kind.in_(AUTOMATIC_KINDS),  # type: ignore[attr-defined]
+            Outbound.created_at >= since,  # type: ignore[operator]
+        )
+    )
     return sum(1 for recipients in rows if recipient.lower() in (r.lower() for r in recipients))
 
 

@@ -188,3 +188,44 @@ async def test_a_calendar_reply_is_recorded_never_taken_as_material(service: Har
         kinds = [e.kind for e in session.exec(select(Event))]
     assert "calendar_reply" in kinds
     assert service.outbox() == []
+
+
+async def test_account_naming_another_of_the_reps_accounts_merges_them(service: Harness) -> None:
+    from email.message import EmailMessage
+
+    from agent.queries import account_rows
+
+    await forward_some(service, n=2)
+    note = EmailMessage()
+    note["From"] = "Sam Okafor <sam.okafor@northwind.example>"
+    note["To"] = "handoff@northwind.example"
+    note["Subject"] = "[Alder Finch Retail] call notes"
+    note["Message-ID"] = "<note-merge-1@northwind.example>"
+    note["Date"] = "Mon, 02 Mar 2026 09:00:00 +0000"
+    note.set_content("Account: Alder Finch Retail\n\nTheir board wants a pilot readout before the holiday freeze.\n")
+    await service.send(note.as_bytes())
+    await service.drain()
+    names = {row["name"] for row in account_rows(service.settings)}
+    assert {"Alder Finch Retail", "Alder & Finch Outfitters"} <= names
+    draft = [m for m in service.outbox_to(REP) if "Alder Finch Retail" in str(m["Subject"])][-1]
+    await service.send(reply_to_draft(draft, "account: Alder & Finch Outfitters"), rcpt_to=str(draft["Reply-To"]))
+    await service.drain()
+    rows = {row["name"]: row for row in account_rows(service.settings)}
+    live = [r for r in rows.values() if r["status"] != "merged"]
+    assert len(live) == 1 and live[0]["name"] == "Alder & Finch Outfitters"
+    doc = document_for(service.settings, "alderfinch.example")
+    assert any(s.id == "<note-merge-1@northwind.example>" for s in doc.sources)
+    assert len([s for s in doc.sources if "alderfinch" in (s.from_ or "")]) >= 2
+
+
+async def test_automatic_mail_to_one_address_stops_at_the_daily_cap(tmp_path: Path) -> None:
+    harness = await start_harness(make_settings(tmp_path, auto_replies_per_sender_per_day=2), "sqlite")
+    try:
+        await forward_some(harness, n=1)
+        draft = latest_draft(harness)
+        for n in range(4):
+            await harness.send(reply_to_draft(draft, f"Expansion: idea number {n}"), rcpt_to=str(draft["Reply-To"]))
+        await harness.drain()
+        assert len(harness.outbox_to(REP)) == 2
+    finally:
+        await stop_harness(harness)
