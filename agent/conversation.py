@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.parser import BytesHeaderParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import dateparser
 
@@ -322,9 +322,9 @@ def strict_sender(raw: bytes) -> str | None:
     values = headers.get_all("From") or []
     if len(values) != 1:
         return None
-    header = values[0]
-    addresses = getattr(header, "addresses", ())
-    if len(addresses) != 1 or getattr(header, "defects", ()):
+    header: Any = values[0]
+    addresses = tuple(getattr(header, "addresses", None) or ())
+    if len(addresses) != 1 or getattr(header, "defects", None):
         return None
     modern = addresses[0].addr_spec.lower()
     try:

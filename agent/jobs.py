@@ -44,7 +44,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     with session_scope(app.engine) as session:
         row = session.get(Inbound, inbound_id)
         if row is None or row.status != "pending":
-            return row.disposition if row is not None else "missing"
+            return (row.disposition or row.status) if row is not None else "missing"
         if row.attempts >= app.settings.job_max_attempts:
             # Tried that often already: whatever it does (even killing the process), it waits for a person.
             row.status = "quarantined"
@@ -120,8 +120,8 @@ def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # ty
     reply = None
     for part in msg.walk():
         if part.get_content_type() == "text/calendar":
-            payload = part.get_payload(decode=True) or b""
-            reply = read_calendar_reply(payload)
+            payload = part.get_payload(decode=True)
+            reply = read_calendar_reply(payload) if isinstance(payload, bytes | str) else None
             if reply is not None:
                 break
     with session_scope(app.engine) as session:

@@ -196,7 +196,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
     """An arq worker running every job of agent/jobs.py and the periodic tick."""
     return Worker(
-        functions=[_arq_job(name, fn) for name, fn in jobs.JOBS.items()],  # type: ignore[arg-type]
+        functions=[_arq_job(name, fn) for name, fn in jobs.JOBS.items()],  # type: ignore[misc]
         queue_name=QUEUE_NAME,
         cron_jobs=[cron(_arq_job("tick", jobs.tick), second=set(range(0, 60, int(TICK_S))), run_at_startup=True)],  # type: ignore[arg-type]
         redis_settings=redis_settings(settings),

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent.errors import StorageUnavailable
 from db.models import (
@@ -88,7 +88,12 @@ def insert_inbound(
     }
     dialect = engine.dialect.name
     insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    stmt = insert(Inbound).values(**values).on_conflict_do_nothing(index_elements=["message_id"]).returning(Inbound.id)  # type: ignore[attr-defined]
+    stmt = (
+        insert(Inbound)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["message_id"])
+        .returning(col(Inbound.id))
+    )  # type: ignore[attr-defined]
     try:
         with engine.begin() as conn:
             new_id = conn.execute(stmt).scalar()
@@ -101,7 +106,7 @@ def insert_inbound(
 
 
 def pending_inbound_ids(session: Session) -> list[int]:
-    rows = session.exec(select(Inbound.id).where(Inbound.status == "pending").order_by(Inbound.id))
+    rows = session.exec(select(Inbound.id).where(Inbound.status == "pending").order_by(col(Inbound.id)))
     return [i for i in rows if i is not None]
 
 
@@ -112,7 +117,7 @@ def move_inbound(session: Session, from_account: int, to_account: int) -> None:
 
 
 def quarantined(session: Session) -> list[Inbound]:
-    return list(session.exec(select(Inbound).where(Inbound.status == "quarantined").order_by(Inbound.id)))
+    return list(session.exec(select(Inbound).where(Inbound.status == "quarantined").order_by(col(Inbound.id))))
 
 
 # -- accounts -------------------------------------------------------------------------
@@ -134,7 +139,9 @@ def find_account(session: Session, key: str) -> Account | None:
         return found
     rows = list(
         session.exec(
-            select(Account).where(or_(func.lower(Account.name) == key.lower(), Account.domain.startswith(key.lower())))  # type: ignore[union-attr]
+            select(Account).where(
+                or_(func.lower(Account.name) == key.lower(), col(Account.domain).startswith(key.lower()))
+            )
         )
     )
     if len(rows) == 1:
@@ -174,14 +181,14 @@ def last_sent_at(session: Session, account_ids: list[int], kind: str) -> dict[in
     rows = session.exec(
         select(Outbound.account_id, func.max(Outbound.created_at))
         .where(Outbound.kind == kind, Outbound.account_id.in_(account_ids))  # type: ignore[union-attr]
-        .group_by(Outbound.account_id)
+        .group_by(col(Outbound.account_id))
     )
     return {account_id: when for account_id, when in rows if account_id is not None}
 
 
 def accounts_due_for_draft(session: Session, now: datetime) -> list[Account]:
     return list(
-        session.exec(select(Account).where(Account.draft_due_at.is_not(None), Account.draft_due_at <= now))  # type: ignore[union-attr]
+        session.exec(select(Account).where(col(Account.draft_due_at).is_not(None), col(Account.draft_due_at) <= now))
     )
 
 
@@ -259,14 +266,14 @@ def release_stale_claims(session: Session, older_than: datetime) -> int:
 
 
 def pending_outbound(session: Session) -> list[Outbound]:
-    return list(session.exec(select(Outbound).where(Outbound.status == "pending").order_by(Outbound.id)))
+    return list(session.exec(select(Outbound).where(Outbound.status == "pending").order_by(col(Outbound.id))))
 
 
 def outbound_of(session: Session, account_id: int, kind: str | None = None) -> list[Outbound]:
     stmt = select(Outbound).where(Outbound.account_id == account_id)
     if kind:
         stmt = stmt.where(Outbound.kind == kind)
-    return list(session.exec(stmt.order_by(Outbound.id)))
+    return list(session.exec(stmt.order_by(col(Outbound.id))))
 
 
 AUTOMATIC_KINDS = ("notice", "draft", "reminder")
@@ -294,7 +301,7 @@ def log_event(
 
 
 def events_of(session: Session, account_id: int) -> list[Event]:
-    return list(session.exec(select(Event).where(Event.account_id == account_id).order_by(Event.id)))
+    return list(session.exec(select(Event).where(Event.account_id == account_id).order_by(col(Event.id))))
 
 
 def events_since(session: Session, since: datetime | None = None, kinds: Sequence[str] | None = None) -> list[Event]:
