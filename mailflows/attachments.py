@@ -175,6 +175,8 @@ def read_attachment(
         if ext == ".docx" or content_type.endswith("wordprocessingml.document"):
             message.body = _docx_text(data)[:max_text_chars]
             return ReadResult(message, info)
+        if content_type == "application/ms-tnef" or filename.lower() == "winmail.dat":
+            return _tnef(message, info, data, max_text_chars)
         if ext in TEXT_EXTENSIONS or (content_type.startswith("text/") and content_type != "text/html" and not ext):
             text = decode_bytes(data, charset).replace("\r\n", "\n")
             if ext != ".md" and looks_like_transcript(text):
@@ -188,6 +190,34 @@ def read_attachment(
     info.read = False
     info.reason = f"{content_type or 'this type'} attachments are not read"
     return ReadResult(None, info)
+
+
+def _tnef(message: ThreadMessage, info: AttachmentInfo, data: bytes, max_text_chars: int) -> ReadResult:
+    """Outlook's winmail.dat: its body and the attachments inside it, read like any other."""
+    from tnefparse import TNEF
+
+    tnef = TNEF(data)
+    parts: list[str] = []
+    body = tnef.body.decode("utf-8", "replace") if isinstance(tnef.body, bytes) else (tnef.body or "")
+    if body.strip("\x00 \r\n"):
+        parts.append(body.replace("\x00", "").strip())
+    unread: list[str] = []
+    for n, inner in enumerate(tnef.attachments, 1):
+        name = (inner.long_filename() or inner.name or f"attachment-{n}").strip("\x00")
+        kind = "text/plain" if _ext(name) in TEXT_EXTENSIONS else "application/octet-stream"
+        result = read_attachment(f"{message.id}.{n}", name, kind, inner.data, None, max_text_chars)
+        if result.message is None:
+            unread.append(name)
+            continue
+        message.turns.extend(result.message.turns)
+        parts.append(f"[{name}]\n{result.message.body}")
+    if not parts and not unread:
+        raise ValueError("winmail.dat holds no body and no attachments")
+    message.body = "\n\n".join(parts)[:max_text_chars]
+    if message.turns:
+        message.kind = "transcript"
+    defects = [f"winmail.dat: {name} not read" for name in unread]
+    return ReadResult(message, info, defects)
 
 
 def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn]) -> ReadResult:
@@ -256,7 +286,8 @@ def is_readable(filename: str, content_type: str) -> bool:
     ext = _ext(filename)
     return (
         ext in (".vtt", ".srt", ".csv", ".ics", ".pdf", ".docx", *TEXT_EXTENSIONS)
-        or content_type in ("text/vtt", "text/csv", "text/calendar", "application/pdf")
+        or content_type in ("text/vtt", "text/csv", "text/calendar", "application/pdf", "application/ms-tnef")
+        or filename.lower() == "winmail.dat"
         or content_type.endswith("wordprocessingml.document")
         or (content_type.startswith("text/") and content_type != "text/html" and not ext)
     )
