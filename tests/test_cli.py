@@ -78,3 +78,18 @@ def test_accounts_lists_the_account_with_its_status(tmp_path: Path) -> None:
     result = runner.invoke(app, ["accounts"], env=env(tmp_path))
     assert result.exit_code == 0
     assert "alderfinch.example" in result.output and "draft_sent" in result.output
+
+
+def test_an_mbox_file_is_ingested_message_by_message(tmp_path: Path) -> None:
+    import mailbox
+
+    box = mailbox.mbox(str(tmp_path / "deal.mbox"))
+    for path in demo_files()[:3]:
+        box.add(mailbox.mboxMessage(path.read_bytes()))
+    box.flush()
+    box.close()
+    result = runner.invoke(app, ["ingest", str(tmp_path / "deal.mbox")], env=env(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "3 stored" in result.output
+    again = runner.invoke(app, ["ingest", str(tmp_path / "deal.mbox")], env=env(tmp_path))
+    assert "0 stored, 3 already known" in again.output

@@ -118,6 +118,12 @@ def save_document(account: Account, doc: HandoffDocument, sources: list[Source])
 
 async def extract_new_sources(app: App, account_id: int) -> int:
     """Read the account's unread sources into its document; returns how many were read."""
+    # One reader per account at a time: two workers must not read (and pay for) the same sources twice.
+    async with app.locks.hold(f"account:{account_id}"):
+        return await _extract_locked(app, account_id)
+
+
+async def _extract_locked(app: App, account_id: int) -> int:
     with session_scope(app.engine) as session:
         account = session.get(Account, account_id)
         if account is None:
