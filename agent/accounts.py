@@ -295,6 +295,11 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                     from_rep=bool(message.sender and app.settings.is_company_address(message.sender.email)),
                 )
                 added += row is not None
+            if added and account.status in ("approved", "delivered"):
+                # New material after delivery starts a revision the rep must approve again.
+                account.revision += 1
+                account.status = "collecting"
+                repo.log_event(session, "revision_started", account.id, revision=account.revision, at=app.now())
             csm = csm_mentioned(parsed, own, account.rep_email)
             if csm is not None and not account.csm_email:
                 account.csm_name, account.csm_email = csm.name, csm.email

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from agent import delivery
@@ -78,9 +77,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
                     parsed,
                 )
             else:
-                await _start_revision_if_delivered(app, account_id)
                 await extract_new_sources(app, account_id)
-                _draft_due_after_debounce(app, account_id)
                 if not app.hold_drafts:
                     await app.enqueue(
                         "send_draft",
@@ -152,16 +149,6 @@ def _replies_to_our_mail(app, parsed) -> bool:  # type: ignore[no-untyped-def]
         return session.exec(select(Outbound.id).where(Outbound.message_id.in_(ids))).first() is not None  # type: ignore[attr-defined]
 
 
-async def _start_revision_if_delivered(app, account_id: int) -> None:  # type: ignore[no-untyped-def]
-    """New material after delivery starts a revision the rep must approve again."""
-    with session_scope(app.engine) as session:
-        account = repo.lock_account(session, account_id)
-        if account.status in ("approved", "delivered"):
-            account.revision += 1
-            account.status = "collecting"
-            repo.log_event(session, "revision_started", account_id, revision=account.revision, at=app.now())
-
-
 async def send_draft(ctx: dict[str, Any], account_id: int) -> bool:
     """Send the draft once its debounce has run out; a burst of forwards pushes that time on."""
     app = ctx["app"]
@@ -214,13 +201,6 @@ async def resume_pending(ctx: dict[str, Any], *, sole_process: bool = False) -> 
         await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
     for account_id in waiting:
         await app.enqueue("send_draft", account_id, job_id=f"draft:{account_id}:resume")
-
-
-def _draft_due_after_debounce(app, account_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Counted from when the material was read, so a burst of forwards gives one draft."""
-    with session_scope(app.engine) as session:
-        account = repo.lock_account(session, account_id)
-        account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
 
 
 async def send_waiting_drafts(app) -> None:  # type: ignore[no-untyped-def]

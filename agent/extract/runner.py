@@ -9,7 +9,7 @@ Not for: the extraction rules themselves (offline.py, claude.py).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
@@ -154,6 +154,8 @@ async def _extract_locked(app: App, account_id: int) -> int:
                 row.extracted = True
         save_document(account, doc, index)
         account.updated_at = app.now()
+        # The debounce counts from when the material was read, so a burst of forwards gives one draft.
+        account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
         if spent:
             totals = dict(account.extractor_usage)
             for key, value in spent.items():
