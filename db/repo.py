@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from agent.errors import StorageUnavailable
@@ -219,10 +220,33 @@ def add_source(session: Session, account_id: int, inbound_id: int | None, **fiel
     return row
 
 
-def source_index(session: Session, account_id: int) -> list[Source]:
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One row of an account's source list: the indexed columns, not the stored message."""
+
+    id: int
+    source_id: str
+    kind: str
+    date: datetime | None
+    from_email: str | None
+    from_name: str | None
+    subject: str | None
+    fingerprint: str
+
+
+def source_index(session: Session, account_id: int) -> list[SourceEntry]:
     """An account's sources without their stored message (cheap: for listing and ordering)."""
-    stmt = select(Source).where(Source.account_id == account_id).options(defer(Source.data))  # type: ignore[arg-type]
-    return list(session.exec(stmt.order_by(Source.date, Source.id)))  # type: ignore[arg-type]
+    columns = [
+        col(Source.id), col(Source.source_id), col(Source.kind), col(Source.date), col(Source.from_email),
+        col(Source.from_name), col(Source.subject), col(Source.fingerprint),
+    ]  # fmt: skip
+    stmt = sa_select(*columns).where(col(Source.account_id) == account_id).order_by(col(Source.date), col(Source.id))
+    return [SourceEntry(*row) for row in session.execute(stmt)]
+
+
+def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
+    if source_row_ids:
+        session.execute(update(Source).where(col(Source.id).in_(list(source_row_ids))).values(extracted=True))
 
 
 def sources_of(session: Session, account_id: int, *, unextracted: bool = False) -> list[Source]:

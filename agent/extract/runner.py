@@ -9,13 +9,15 @@ Not for: the extraction rules themselves (offline.py, claude.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
 from agent.extract.base import ExtractionContext, verify_quotes
 from db import repo
-from db.models import Account, Source, as_utc
+from db.models import Account, as_utc
+from db.repo import SourceEntry
 from db.session import session_scope
 from mailflows.parsed import ThreadMessage
 
@@ -35,7 +37,7 @@ def context_for(app: App, account: Account, doc: HandoffDocument) -> ExtractionC
     )
 
 
-def source_refs(sources: list[Source]) -> list[SourceRef]:
+def source_refs(sources: Sequence[SourceEntry]) -> list[SourceRef]:
     """The export's ``sources``, from the indexed columns (the stored message is not re-read)."""
     from agent.accounts import export_kind
 
@@ -104,7 +106,7 @@ def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> Non
     doc.relationship.sort(key=lambda i: (first_seen(i.source_ids), fold(i.text)))
 
 
-def save_document(account: Account, doc: HandoffDocument, sources: list[Source]) -> None:
+def save_document(account: Account, doc: HandoffDocument, sources: Sequence[SourceEntry]) -> None:
     canonicalize(doc, {row.source_id: row.date for row in sources if row.date is not None})
     doc.account.name = account.name
     doc.account.domain = account.domain
@@ -147,12 +149,8 @@ async def _extract_locked(app: App, account_id: int) -> int:
         for note in extraction.notes:
             if note not in account.notes:
                 account.notes = [*account.notes, note]
-        ids = {row.id for row in new_rows}
-        index = repo.source_index(session, account_id)
-        for row in index:
-            if row.id in ids:
-                row.extracted = True
-        save_document(account, doc, index)
+        repo.mark_extracted(session, [row.id for row in new_rows if row.id is not None])
+        save_document(account, doc, repo.source_index(session, account_id))
         account.updated_at = app.now()
         # The debounce counts from when the material was read, so a burst of forwards gives one draft.
         account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
