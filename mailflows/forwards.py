@@ -138,6 +138,8 @@ LOCAL_WORDS.update(
     }
 )
 LOCAL_WORDS.update({"nachm": "PM", "vorm": "AM", "下午": "PM", "上午": "AM"})
+GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b")
+MAILTO_WRAP_RE = re.compile(r"<\s*\[?mailto:[^<>]*<([^<>\s]+@[^<>\s]+)>\s*\]?\s*>", re.IGNORECASE)
 CJK_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 LOCAL_WORD_RE = re.compile(r"(?<![\w])[^\W\d_]+\.?(?![\w])")
 DATEPARSER_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "pl", "fi", "ru", "ja", "zh"]
@@ -238,6 +240,9 @@ def parse_loose_date(text: str, default_tz: tzinfo | None = None) -> datetime | 
     text = clean(text).strip().strip(",")
     if not text or len(text) > 200:
         return None
+    if "GMT" in text or "UTC" in text:
+        # dateutil reads "GMT+01:00" the POSIX way, as one hour *behind* UTC
+        text = GMT_OFFSET_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)):02d}{m.group(3) or '00'}", text)
     result: datetime | None = None
     if RFC2822_DATE_RE.match(text):
         try:
@@ -347,6 +352,8 @@ def parse_header_block(lines: list[str], default_tz: tzinfo | None) -> Header:
 def parse_wrote_line(line: str, default_tz: tzinfo | None) -> Header:
     """Author and date from "On Mon, Mar 16, 2026 at 4:20 PM Dana Reyes <dana@x> wrote:" and its kin."""
     line = clean(re.sub(r"\s+", " ", line)).strip()
+    if "mailto:" in line:  # "Some One < mailto:Some One <a@b> > wrote:" from a client that broke the address
+        line = MAILTO_WRAP_RE.sub(r"<\1>", line)
     header = Header()
     body = re.sub(r"^\s*(?:on|le|am|el|il|op|em|den|w dniu|dnia|på|pe|v|dne|在|às)\s+", "", line, flags=re.IGNORECASE)
     body = re.sub(r"\s*[:：]\s*$", "", body)
@@ -402,6 +409,9 @@ def split_thread(text: str, default_tz: tzinfo | None = None) -> list[Chunk]:
         if boundary is None:
             chunks.append(Chunk(header, "\n".join(lines).strip("\n"), "", via))
             return chunks
+        if boundary.resume is not None and boundary.resume == boundary.body_line:
+            lines = lines[: boundary.line] + lines[boundary.body_line :]  # an attribution quoting nothing
+            continue
         if boundary.resume is not None:
             own = "\n".join(lines[: boundary.line] + lines[boundary.resume : boundary.resume_end]).strip("\n")
             quoted = "\n".join(lines[boundary.line : boundary.resume] + lines[boundary.resume_end :]).strip("\n")

@@ -1,12 +1,14 @@
 """Where quoted history starts in a plain-text body, and the visible reply above it.
 
 What it is for: recognising the lines that open quoted or forwarded history in every
-common client and language ("On ... wrote:" and its localized forms, "-----Original
-Message-----", "---------- Forwarded message ---------", "Begin forwarded message:",
-Outlook "From:/Sent:/To:/Subject:" blocks, "____" rules, ">" quoting), legal
-disclaimers and banners, and ``visible_reply`` — the text a person typed above all of
-that, without signature. Not for: reading the headers of the quoted message into an
-author and date (``forwards.py``) or HTML (``html_text.py`` renders HTML to text first).
+common client and language ("On ... wrote:" and its localized forms, also with the
+address broken over several lines, Gmail's "2016-03-03 17:21 GMT+01:00 Name" line,
+"-----Original Message-----", "---------- Forwarded message ---------", "Begin
+forwarded message:", Outlook "From:/Sent:/To:/Subject:" blocks, "____" rules, ">"
+quoting), attribution lines that quote nothing, legal disclaimers and banners, and
+``visible_reply`` — the text a person typed above all of that, without signature. Not
+for: reading the headers of the quoted message into an author and date
+(``forwards.py``) or HTML (``html_text.py`` renders HTML to text first).
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ WROTE_ANY_RE = re.compile(rf"(?:^|[\s,])(?:{WROTE_WORDS})(?:\s|[:：]|$)", re.IG
 TIME_OR_YEAR_RE = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 DATE_ADDR_RE = re.compile(r"^.{0,40}\d.{0,80}<[^<>\s]+@[^<>\s]+>$")
 DATE_ADDR_COLON_RE = re.compile(r"^.{0,80}\d.{0,120}(?:<[^<>\s]+@[^<>\s]+>|[\w.+-]+@[\w-]+\.[\w.-]+)\s*[:：]\s*$")
+GMAIL_ISO_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} GMT[+-]\d{2}:\d{2} [^\W\d][^\d<>@:]{0,60}?(?:\s*<[^<>\s]+@[^<>\s]+>)?\s*:?$"
+)
+ADDRESS_PIECE_RE = re.compile(r"^(?:<|\[?mailto:|>\s*(?:" + WROTE_WORDS + r")\s*[:：]?$)", re.IGNORECASE)
 CJK_QUOTE_RE = re.compile(r"^\s*(?:在.{4,120}(?:写道|寫道)|.{4,120}のメッセージ|.{4,120}님이 작성)\s*[:：]?\s*$")
 DISCLAIMER_RE = re.compile(
     r"intended recipient|intended solely for|confidential(?:ity)? notice|^\s*confidentiality\s*:|"
@@ -177,7 +183,11 @@ def _starts_later(lines: list[str], i: int, span: int) -> bool:
 
 
 def _wrote_span(lines: list[str], i: int) -> int:
-    """Number of lines (1-4) forming an "On ... wrote:" header starting at ``i``, or 0."""
+    """Number of lines forming an "On ... wrote:" header starting at ``i`` (up to 4 with text), or 0.
+
+    Blank lines inside the header are skipped only before the pieces of an address a
+    client broke apart ("<", "mailto:Name <a@b>", "> wrote:").
+    """
     first = lines[i].strip()
     if not first or len(first) > 400 or first.startswith(">"):
         return 0
@@ -185,19 +195,26 @@ def _wrote_span(lines: list[str], i: int) -> int:
         return 0
     joined = first
     n = len(lines)
-    for span in range(1, 5):
-        if span > 1:
-            if i + span - 1 >= n:
-                return 0
-            nxt = lines[i + span - 1].strip()
-            if not nxt or nxt.startswith(">") and len(nxt) > 2:
-                return 0
-            joined = f"{joined} {nxt}" if not joined.endswith("<") else joined + nxt
+    span, parts = 1, 1
+    while True:
         if _qualifies(joined):
             if span > 1 and _starts_later(lines, i, span):
                 return 0
             return span
-    return 0
+        if parts == 4:
+            return 0
+        j = i + span
+        while (
+            j < n and not lines[j].strip() and j - i < 6 and j + 1 < n and ADDRESS_PIECE_RE.match(lines[j + 1].strip())
+        ):
+            j += 1
+        if j >= n:
+            return 0
+        nxt = lines[j].strip()
+        if not nxt or nxt.startswith(">") and len(nxt) > 2 and not ADDRESS_PIECE_RE.match(nxt):
+            return 0
+        joined = f"{joined} {nxt}" if not joined.endswith("<") else joined + nxt
+        span, parts = j - i + 1, parts + 1
 
 
 def _quote_block_end(lines: list[str], start: int) -> int:
@@ -247,10 +264,49 @@ def _rule_boundary(lines: list[str], i: int) -> Boundary | None:
     return None
 
 
+def _is_gmail_iso_line(lines: list[str], i: int) -> bool:
+    """Gmail's attribution in many locales, "2016-03-03 17:21 GMT+01:00 Name <a@b>:", even with the
+    address and colon lost, when it stands alone in its paragraph."""
+    if not GMAIL_ISO_RE.match(lines[i].strip()):
+        return False
+    before = i == 0 or not lines[i - 1].strip()
+    after = i + 1 >= len(lines) or not lines[i + 1].strip() or lines[i + 1].lstrip()[:1] == ">"
+    return before and after
+
+
+def _stray_attribution(lines: list[str], i: int, body: int) -> Boundary | None:
+    """An attribution on top of the body over text that is indented only in part quotes nothing.
+
+    Outlook quotes plain text by indenting every line of the message below "On ...
+    wrote:"; when a paragraph further down starts unindented, the indentation was the
+    author's own formatting (code, lists), so the text below the line is the reply.
+    The boundary returned resumes right below the attribution (``resume == body_line``).
+    """
+    if any(ln.strip() for ln in lines[:i]):
+        return None
+    k = body
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    if k >= len(lines) or lines[k][:1] not in (" ", "\t") or lines[k].lstrip()[:1] == ">":
+        return None
+    later = find_boundary(lines, k, False)
+    stop = later.line if later is not None else len(lines)
+    for j in range(k + 1, stop):
+        line = lines[j]
+        if line.strip() and line[:1] not in (" ", "\t", ">") and not lines[j - 1].strip():
+            own = split_signature("\n".join(lines[j:stop]), None)[0].strip()
+            return Boundary("wrote", i, body, resume=body, resume_end=stop) if own else None
+    return None
+
+
 def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -> Boundary:
     """An "On ... wrote:" boundary, with ``resume`` set when the author bottom-posted below the quote."""
     n = len(lines)
     body = i + span
+    if bottom_posting:
+        stray = _stray_attribution(lines, i, body)
+        if stray is not None:
+            return stray
     end = _quote_block_end(lines, body)
     bottom = bottom_posting and n > end > body and (not lines[end - 1].strip() or len(lines[end - 1]) < 50)
     if bottom and any(ln.lstrip().startswith(">") for ln in lines[body:end]):
@@ -297,6 +353,8 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
         span = _wrote_span(lines, i)
         if span:
             return _wrote_boundary(lines, i, span, bottom_posting)
+        if stripped[0].isdigit() and _is_gmail_iso_line(lines, i):
+            return Boundary("wrote", i, i + 1)
         if stripped.endswith(">") and "@" in stripped and DATE_ADDR_RE.match(stripped):
             k = _next_content(lines, i)
             if k < len(lines) and lines[k].lstrip()[:1] in (">", "|"):

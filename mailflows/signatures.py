@@ -143,8 +143,20 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
             start = i
     if start is None:
         return body.rstrip(), ""
+    if not is_mobile_footer(lines[start].strip()):
+        start = _with_sign_off(lines, start)
     text = "\n".join(lines[:start]).rstrip()
     return text, "\n".join(lines[start:]).strip()
+
+
+def _with_sign_off(lines: list[str], start: int) -> int:
+    """Where a signature starts once a "Regards," just above it joins it (when text remains above)."""
+    k = start - 1
+    while k >= 0 and not lines[k].strip() and start - k < 3:
+        k -= 1
+    if k > 0 and SIGN_OFF_RE.match(lines[k]) and any(ln.strip() for ln in lines[:k]):
+        return k
+    return start
 
 
 def _looks_like_card(rest: list[str], has_name: bool) -> bool:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
+from mailflows.parse import parse_message
 from mailflows.quotes import strip_disclaimers, visible_reply
+
+FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 
 REPLY = "Sounds good, let's do Tuesday."
 
@@ -65,3 +71,52 @@ def test_legal_disclaimer_paragraph_is_dropped():
 def test_a_sentence_mentioning_wrote_is_not_a_quote_header():
     text = "I wrote the summary yesterday.\nHe wrote back:\nall good."
     assert visible_reply(text) == text
+
+
+def test_gmail_iso_date_attribution_without_an_address_opens_the_quoted_message():
+    parsed = parse_message((FIXTURES / "gmail_iso_attribution_without_address.eml").read_bytes())
+    assert parsed.outer.body == "Ines confirmed the pilot covers two depots, not three."
+    quoted = parsed.messages[1]
+    assert quoted.sender is not None and quoted.sender.name == "Ines Moreau"
+    assert quoted.date is not None and quoted.date.utcoffset() == timedelta(hours=1)
+    assert quoted.body.startswith("Hi Sam, let's keep the pilot")
+
+
+def test_an_iso_date_line_inside_a_paragraph_is_not_an_attribution():
+    text = "Agenda for the kickoff:\n2026-03-16 10:00 GMT+01:00 Dana Reyes\nthen the demo."
+    assert visible_reply(text) == text
+
+
+def test_attribution_with_an_address_broken_over_lines_is_one_header():
+    parsed = parse_message((FIXTURES / "broken_mailto_attribution.eml").read_bytes())
+    assert parsed.outer.body == "Security review is booked for Friday."
+    quoted = parsed.messages[1]
+    assert quoted.sender is not None
+    assert (quoted.sender.name, quoted.sender.email) == ("Ines Moreau", "ines.moreau@bluefin.example")
+    assert quoted.date is not None and (quoted.date.day, quoted.date.hour) == (10, 16)
+    assert quoted.body == "Can your team send the SOC 2 report before Friday?"
+
+
+def test_attribution_on_top_of_partly_indented_text_quotes_nothing():
+    parsed = parse_message((FIXTURES / "stray_attribution_over_code.eml").read_bytes())
+    body = parsed.outer.body
+    assert body.startswith("SELECT depot, count(*) FROM shipments")
+    assert body.endswith("must keep the\ndepot column.")
+    assert "wrote:" not in body
+    assert len(parsed.messages) == 1
+
+
+def test_attribution_on_top_of_a_wholly_indented_message_is_still_a_quote():
+    text = "On 12 Mar 2026 13:02, Ines <ines@bluefin.example> wrote:\n\n    Two depots.\n\n    Ines"
+    assert visible_reply(text) == ""
+
+
+def test_sign_off_right_above_a_signature_card_goes_with_the_signature():
+    parsed = parse_message((FIXTURES / "sign_off_above_signature.eml").read_bytes())
+    assert parsed.outer.body == "Legal accepted the liability cap; the order form can go out Monday."
+    signature = parsed.outer.signature
+    assert signature.startswith("Regards,") and "Alan Brooks\nProcurement Manager" in signature
+
+
+def test_a_reply_that_is_only_a_sign_off_keeps_it():
+    assert visible_reply("Thanks!\n\nAlan Brooks\nProcurement Manager\n(704) 555-0128") == "Thanks!"
