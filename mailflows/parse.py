@@ -39,6 +39,7 @@ from mailflows.attachments import (
 from mailflows.autoreply import is_auto_generated, is_auto_reply_text
 from mailflows.forwards import Chunk, split_thread
 from mailflows.html_text import html_to_text
+from mailflows.outlook_msg import msg_to_rfc822
 from mailflows.parsed import Address, AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.quotes import clean, normalize_newlines, strip_disclaimers
 from mailflows.signatures import is_mobile_footer, split_signature
@@ -345,7 +346,7 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
     for inner in body.attached:
         messages.extend(_attached(inner, ctx, depth + 1))
     for part in body.attachments:
-        for read in _attachment(part, ctx):
+        for read in _attachment(part, ctx, depth):
             read.date = read.date or top.date  # an attachment is dated by the mail that carried it
             messages.append(read)
     return messages
@@ -362,7 +363,7 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
     return _read(inner, ctx, "attached", depth, msg_id)
 
 
-def _attachment(part: Message, ctx: _Context) -> list[ThreadMessage]:
+def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMessage]:
     try:
         filename = clean(_decode_header_value(part.get_filename() or "")).strip()
     except Exception:
@@ -370,6 +371,8 @@ def _attachment(part: Message, ctx: _Context) -> list[ThreadMessage]:
     ctype = part.get_content_type()
     if not filename:
         filename = f"unnamed.{ctype.split('/')[-1]}"
+    if filename.lower().endswith(".msg") or ctype == "application/vnd.ms-outlook":
+        return _outlook_msg(part, filename, ctype, ctx, depth)
     blob = blob_of(part, ctx.blobs)
     size: int | None = blob.size if blob is not None else None
     if not is_readable(filename, ctype):
@@ -388,6 +391,21 @@ def _attachment(part: Message, ctx: _Context) -> list[ThreadMessage]:
     ctx.attachments.append(result.info)
     ctx.defects.extend(result.defects)
     return [result.message] if result.message else []
+
+
+def _outlook_msg(part: Message, filename: str, ctype: str, ctx: _Context, depth: int) -> list[ThreadMessage]:
+    """An Outlook .msg attachment is read like an attached .eml (see mailflows/outlook_msg.py)."""
+    try:
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        inner = BytesParser(policy=policy.compat32).parsebytes(msg_to_rfc822(data))
+    except Exception as exc:  # olefile raises anything on a damaged file
+        info = AttachmentInfo(filename, ctype, encoded_size(part), False, f"could not be read ({type(exc).__name__})")
+        ctx.attachments.append(info)
+        ctx.defects.append(f"attachment {filename!r} could not be read: {type(exc).__name__}")
+        return []
+    ctx.attachments.append(AttachmentInfo(filename, ctype, len(data), True))
+    return _attached(inner, ctx, depth + 1)
 
 
 def _prepare(raw: bytes, limits: ParseLimits, defects: list[str]) -> bytes:
