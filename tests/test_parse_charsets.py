@@ -55,3 +55,13 @@ def test_raw_latin1_header_is_read_without_crashing():
     parsed = parse_message(b"From: Fran\xe7ois <f@b.example>\nSubject: ok\n\nbody\n")
     assert parsed.outer.sender is not None and parsed.outer.sender.email == "f@b.example"
     assert parsed.outer.body == "body"
+
+
+def test_utf7_encoded_words_in_headers_are_decoded() -> None:
+    raw = (
+        b"From: =?utf-7?Q?J+APw-rgen_M+APw-ller?= <juergen@kunde.example>\r\n"
+        b"To: handoff@northwind.example\r\nSubject: =?UTF-7?Q?Gr+APw-+AN8-e?=\r\nMessage-ID: <u7@kunde.example>\r\n\r\nHallo\r\n"
+    )
+    parsed = parse_message(raw)
+    assert parsed.outer.sender is not None and parsed.outer.sender.name == "J\u00fcrgen M\u00fcller"
+    assert parsed.outer.subject == "Gr\u00fc\u00dfe"
