@@ -96,10 +96,7 @@ def checkback_text(account: Account, cb: Checkback) -> str:
 
 async def send_due_checkbacks(app: App) -> int:
     """Mail each due check-back to the CSM once; returns how many were new."""
-    from agent.conversation import token_address
-    from agent.delivery import send_outbound
-    from agent.render import render_notice
-    from mailflows.compose import compose_notice
+    from agent.delivery import record_notice, send_outbound
 
     grace = timedelta(days=app.settings.checkback_grace_days)
     sent: list[int] = []
@@ -108,30 +105,19 @@ async def send_due_checkbacks(app: App) -> int:
             if session.exec(_outbound_key(cb.key)).first() is not None:
                 continue
             account = session.get(Account, cb.account_id)
-            assert account is not None and account.csm_email
-            plain, html = render_notice(checkback_text(account, cb), title=f"Check-back: {account.name}")
-            msg = compose_notice(
-                from_addr=app.settings.inbox_address,
-                to=(account.csm_name or "", account.csm_email),
-                subject=f"Check-back at {LABELS[cb.horizon]}: {account.name}",
-                text=plain,
-                html=html,
-                reply_to=token_address(app.settings, account.token),
-                domain=app.settings.inbox_domain,
-                auto_submitted="auto-generated",
-                kind="checkback",
-            )
-            row, created = repo.add_outbound(
+            if account is None or not account.csm_email:
+                continue
+            row, created = record_notice(
+                app,
                 session,
-                Outbound(
-                    created_at=app.now(),
-                    key=cb.key,
-                    account_id=cb.account_id,
-                    kind="checkback",
-                    message_id=str(msg["Message-ID"]),
-                    recipients=[account.csm_email],
-                    raw=msg.as_bytes(),
-                ),
+                key=cb.key,
+                kind="checkback",
+                to=account.csm_email,
+                to_name=account.csm_name,
+                subject=f"Check-back at {LABELS[cb.horizon]}: {account.name}",
+                text=checkback_text(account, cb),
+                title=f"Check-back: {account.name}",
+                account=account,
             )
             if created:
                 if account.token_expires_at is not None and as_utc(account.token_expires_at) < app.now():  # type: ignore[operator]

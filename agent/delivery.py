@@ -182,6 +182,53 @@ def due_at(app: App, account: Account) -> datetime:
     return handoff_due(account.contract_signed or app.now().date(), app.settings.tz, app.settings.handoff_due_h)
 
 
+def record_notice(
+    app: App,
+    session,  # type: ignore[no-untyped-def]
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    title: str = "",
+    to_name: str | None = None,
+    account: Account | None = None,
+    in_thread: bool = False,
+) -> tuple[Outbound, bool]:
+    """Render, compose and record one automatic mail under its unique key; ``send_outbound`` sends it.
+
+    With an ``account`` a reply goes to the handoff's token address; ``in_thread`` also
+    threads it under the newest draft.
+    """
+    plain, html = render_notice(text, title=title)
+    msg = compose_notice(
+        from_addr=app.settings.inbox_address,
+        to=(to_name or "", to),
+        subject=subject,
+        text=plain,
+        html=html,
+        reply_to=token_address(app.settings, account.token) if account is not None else None,
+        in_reply_to=account.last_draft_message_id if account is not None and in_thread else None,
+        references=list(account.references) if account is not None and in_thread else (),
+        domain=app.settings.inbox_domain,
+        auto_submitted="auto-generated",
+        kind=kind,
+    )
+    return repo.add_outbound(
+        session,
+        Outbound(
+            created_at=app.now(),
+            key=key,
+            account_id=account.id if account is not None else None,
+            kind=kind,
+            message_id=str(msg["Message-ID"]),
+            recipients=[to],
+            raw=msg.as_bytes(),
+        ),
+    )
+
+
 async def _remind(app: App, account_id: int, key: str) -> int:
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
@@ -192,31 +239,18 @@ async def _remind(app: App, account_id: int, key: str) -> int:
             f"{account.contract_signed:%a %d %b %Y} and the CSM should have it by {due:%a %d %b %H:%M} UTC.\n\n"
             "Reply to this mail (or the newest draft) with your answers, then a line saying 'approve'."
         )
-        plain, html = render_notice(text, title=f"Handoff reminder: {account.name}")
-        msg = compose_notice(
-            from_addr=app.settings.inbox_address,
-            to=(account.rep_name or "", account.rep_email),
-            subject=handoff_subject(account.name, "reminder"),
-            text=plain,
-            html=html,
-            reply_to=token_address(app.settings, account.token),
-            in_reply_to=account.last_draft_message_id,
-            references=list(account.references),
-            domain=app.settings.inbox_domain,
-            auto_submitted="auto-generated",
-            kind="reminder",
-        )
-        row, created = repo.add_outbound(
+        row, created = record_notice(
+            app,
             session,
-            Outbound(
-                created_at=app.now(),
-                key=key,
-                account_id=account_id,
-                kind="reminder",
-                message_id=str(msg["Message-ID"]),
-                recipients=[account.rep_email],
-                raw=msg.as_bytes(),
-            ),
+            key=key,
+            kind="reminder",
+            to=account.rep_email,
+            to_name=account.rep_name,
+            subject=handoff_subject(account.name, "reminder"),
+            text=text,
+            title=f"Handoff reminder: {account.name}",
+            account=account,
+            in_thread=True,
         )
         if created:
             repo.log_event(session, "reminder", account_id, key=key, state=state, at=app.now())

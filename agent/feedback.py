@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
 from db import repo
-from db.models import Feedback, Outbound, as_utc
+from db.models import Feedback, as_utc
 from db.session import session_scope
 
 if TYPE_CHECKING:
@@ -222,38 +222,22 @@ def _feedback_json(row: Feedback) -> dict[str, Any]:
 
 
 async def _mail_digest(app: App, account_id: int, message_id: str, text: str) -> None:
-    from agent.conversation import token_address
-    from agent.delivery import send_outbound
-    from agent.render import render_notice
-    from mailflows.compose import compose_notice
+    from agent.delivery import record_notice, send_outbound
 
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
-        plain, html = render_notice(text, title=f"CSM feedback: {account.name}")
-        msg = compose_notice(
-            from_addr=app.settings.inbox_address,
-            to=(account.rep_name or "", account.rep_email),
-            subject=f"CSM feedback: {account.name}",
-            text=plain,
-            html=html,
-            reply_to=token_address(app.settings, account.token),
-            in_reply_to=account.last_draft_message_id,
-            references=list(account.references),
-            domain=app.settings.inbox_domain,
-            auto_submitted="auto-generated",
-            kind="feedback",
-        )
-        row, _ = repo.add_outbound(
+        row, _ = record_notice(
+            app,
             session,
-            Outbound(
-                created_at=app.now(),
-                key=f"feedback:{message_id}",
-                account_id=account_id,
-                kind="feedback",
-                message_id=str(msg["Message-ID"]),
-                recipients=[account.rep_email],
-                raw=msg.as_bytes(),
-            ),
+            key=f"feedback:{message_id}",
+            kind="feedback",
+            to=account.rep_email,
+            to_name=account.rep_name,
+            subject=f"CSM feedback: {account.name}",
+            text=text,
+            title=f"CSM feedback: {account.name}",
+            account=account,
+            in_thread=True,
         )
         outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]

@@ -256,10 +256,8 @@ async def send_weekly_digest(app: App) -> bool:
     """Once per ISO week, at HANDOFF_DIGEST_WEEKDAY HANDOFF_DIGEST_HOUR local time (or within a day after)."""
     from sqlmodel import select
 
-    from agent.delivery import send_outbound
-    from agent.render import render_notice
+    from agent.delivery import record_notice, send_outbound
     from db.models import Outbound
-    from mailflows.compose import compose_notice
 
     to = app.settings.sales_ops_address
     if not to:
@@ -275,27 +273,15 @@ async def send_weekly_digest(app: App) -> bool:
         since = app.now() - timedelta(days=7)
         week = format_report(build_report(session, app.settings, since))
         text = f"Handoffs with activity in the 7 days to {local:%a %d %b %Y}:\n\n{week}"
-        plain, html = render_notice(text, title="Weekly handoff report")
-        msg = compose_notice(
-            from_addr=app.settings.inbox_address,
+        row, created = record_notice(
+            app,
+            session,
+            key=key,
+            kind="digest",
             to=to,
             subject=f"Weekly handoff report, week {key.split(':')[1]}",
-            text=plain,
-            html=html,
-            domain=app.settings.inbox_domain,
-            auto_submitted="auto-generated",
-            kind="digest",
-        )
-        row, created = repo.add_outbound(
-            session,
-            Outbound(
-                created_at=app.now(),
-                key=key,
-                kind="digest",
-                message_id=str(msg["Message-ID"]),
-                recipients=[to],
-                raw=msg.as_bytes(),
-            ),
+            text=text,
+            title="Weekly handoff report",
         )
         if created:
             repo.log_event(session, "digest", None, at=app.now(), key=key)
