@@ -618,5 +618,6 @@ async def test_transcript_turns_are_sent_as_turns_and_quotes_from_them_are_kept(
     extraction = await make_claude().extract([call], context(), empty_document())
 
     payload = sent(fake_anthropic)
-    assert '"speaker": "Maria Chen"' in payload and '"at": "00:01:02"' in payload
+    assert "Maria Chen [00:01:02]: Spreadsheets are killing us." in payload
+    assert '"body"' not in payload, "a transcript is sent as its turns, not twice"
     assert extraction.sections.pain_points[0].quotes[0].speaker == "Maria Chen"

@@ -189,18 +189,25 @@ def system_prompt(env: Environment | None = None) -> str:
     return env.get_template("extract_system.j2").render(tool_name=TOOL_NAME, roles=list(get_args(Role))).strip()
 
 
-def document_summary(document: HandoffDocument, max_chars: int = 160) -> str:
-    """What the document holds, as item texts only (never the sources), one JSON object."""
+def document_summary(document: HandoffDocument, max_chars: int = 100, per_section: int = 6) -> str:
+    """What the document holds, as short item texts (never the sources), one compact JSON object.
+
+    Bounded (the newest ``per_section`` items of each section, each cut to ``max_chars``), so
+    the per-call cost stays fixed however large the account grows: input tokens then grow
+    with new mail only. Everyone in the stakeholder map is listed, since the model must not
+    invent them again.
+    """
     held: dict[str, list[str]] = {}
     for person in document.sections.stakeholders:
         details = ", ".join(x for x in (person.email, person.title, person.role) if x)
         held.setdefault("stakeholders", []).append(f"{person.name} ({details})")
     for key in SECTION_KEYS:
         if key != "stakeholders":
-            texts = [item.text[:max_chars] for item in document.sections.items(key)]
+            items = document.sections.items(key)
+            texts = [item.text[:max_chars] for item in items[-per_section:]]
             if texts:
-                held[key] = texts
-    return json.dumps(held, ensure_ascii=False, indent=1) if held else "(nothing yet)"
+                held[key] = texts + ([f"(+{len(items) - per_section} more)"] if len(items) > per_section else [])
+    return json.dumps(held, ensure_ascii=False, separators=(",", ":")) if held else "(nothing yet)"
 
 
 def source_payload(message: ThreadMessage, ctx: ExtractionContext) -> dict[str, Any]:
@@ -215,7 +222,8 @@ def source_payload(message: ThreadMessage, ctx: ExtractionContext) -> dict[str, 
         "to": [str(a) for a in [*message.to, *message.cc]],
         "subject": message.subject,
         "filename": message.filename,
-        "turns": [{"speaker": t.speaker, "at": t.at, "text": t.text} for t in message.turns],
+        # Turns as "Speaker [at]: text" lines: the same words with a fraction of the JSON framing.
+        "turns": "\n".join(f"{t.speaker}{f' [{t.at}]' if t.at else ''}: {t.text}" for t in message.turns),
         "body": None if message.turns else message.body,
         "signature": message.signature,
     }
@@ -573,7 +581,7 @@ class ClaudeExtractor:
             company_domains=sorted(ctx.company_domains),
             document_summary=document_summary(held),
             source_count=len(batch),
-            sources_json=json.dumps([source_payload(m, ctx) for m in batch], ensure_ascii=False, indent=1),
+            sources_json=json.dumps([source_payload(m, ctx) for m in batch], ensure_ascii=False, separators=(",", ":")),
         )
 
     async def _ask(self, prompt: str, sources: list[ThreadMessage], ctx: ExtractionContext, purpose: str) -> Extraction:
