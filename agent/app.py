@@ -65,6 +65,7 @@ class App:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     hold_drafts: bool = False  # batch ingest: one draft per account at the end, not per message
     roster: Roster | None = None
+    inbound_writer: Any = None  # mailflows.intake.InboundWriter, made on first use (it needs the running loop)
 
     def now(self) -> datetime:
         """Aware UTC now (tests freeze it by passing ``clock``)."""
@@ -76,6 +77,8 @@ class App:
         await self.queue.enqueue(job, *args, defer_s=defer_s, job_id=job_id)
 
     async def close(self) -> None:
+        if self.inbound_writer is not None:
+            await self.inbound_writer.close()
         if self.queue is not None:
             await self.queue.close()
         self.engine.dispose()

@@ -25,9 +25,57 @@ def store(app: App, raw: bytes, mail_from: str, rcpt_to: Sequence[str], channel:
     return repo.insert_inbound(app.engine, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
 
 
+class InboundWriter:
+    """Group commit: messages arriving together are stored in one transaction.
+
+    Each caller still gets its own answer only after the commit that holds its message,
+    so "250 only once stored" holds; a failed commit fails every message in it (451).
+    """
+
+    def __init__(self, app: App, max_batch: int = 64) -> None:
+        self.app = app
+        self.max_batch = max_batch
+        self._queue: asyncio.Queue[tuple[repo.RawMail, asyncio.Future[tuple[int, bool]]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def store(self, mail: repo.RawMail) -> tuple[int, bool]:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="inbound-writer")
+        future: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
+        await self._queue.put((mail, future))
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                results = await asyncio.to_thread(repo.insert_inbound_batch, self.app.engine, [m for m, _ in batch])
+            except asyncio.CancelledError:
+                for _, future in batch:
+                    future.cancel()
+                raise
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
 async def receive(app: App, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
     """Store a message (raises ``StorageUnavailable`` if the database is down) and queue it once."""
-    inbound_id, created = await asyncio.to_thread(store, app, raw, mail_from, rcpt_to, channel)
+    if app.inbound_writer is None:
+        app.inbound_writer = InboundWriter(app)
+    inbound_id, created = await app.inbound_writer.store(repo.RawMail(raw, mail_from, list(rcpt_to), channel))
     if created:
         try:
             await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
