@@ -13,14 +13,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from agent.errors import StorageUnavailable
 from db.models import (
@@ -35,6 +35,8 @@ from db.models import (
     WebhookDelivery,
     utcnow,
 )
+
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 def message_id_of(raw: bytes) -> str:
@@ -276,14 +278,20 @@ def sources_of(session: Session, account_id: int, *, unextracted: bool = False) 
 # -- outbound -------------------------------------------------------------------------
 
 
-def add_outbound(session: Session, row: Outbound) -> tuple[Outbound, bool]:
-    """Insert an outgoing message once per key; returns (row, created)."""
-    existing = session.exec(select(Outbound).where(Outbound.key == row.key)).first()
+def _insert_once(session: Session, row: _Row, unique: str) -> tuple[_Row, bool]:
+    """Insert ``row`` unless one with the same ``unique`` column exists; returns (row, created)."""
+    model = type(row)
+    existing = session.exec(select(model).where(getattr(model, unique) == getattr(row, unique))).first()
     if existing is not None:
         return existing, False
     session.add(row)
     session.flush()
     return row, True
+
+
+def add_outbound(session: Session, row: Outbound) -> tuple[Outbound, bool]:
+    """Insert an outgoing message once per key; returns (row, created)."""
+    return _insert_once(session, row, "key")
 
 
 def claim_outbound(session: Session, outbound_id: int, now: datetime) -> bool:
@@ -359,12 +367,7 @@ def events_since(session: Session, since: datetime | None = None, kinds: Sequenc
 
 def add_feedback(session: Session, row: Feedback) -> tuple[Feedback, bool]:
     """Store a CSM's feedback once per Message-ID; returns (row, created)."""
-    existing = session.exec(select(Feedback).where(Feedback.message_id == row.message_id)).first()
-    if existing is not None:
-        return existing, False
-    session.add(row)
-    session.flush()
-    return row, True
+    return _insert_once(session, row, "message_id")
 
 
 def feedback_of(session: Session, account_id: int | None = None) -> list[Feedback]:

@@ -36,20 +36,28 @@ def with_source(data: dict, source_id: str) -> dict:  # type: ignore[type-arg]
     return json.loads(json.dumps(data).replace("SOURCE", source_id))
 
 
+def claude_settings(tmp_path: Path, attempts: int = 1):  # type: ignore[no-untyped-def]
+    return make_settings(tmp_path, extractor="claude", anthropic_api_key="sk-test", llm_max_attempts=attempts)
+
+
+async def forward_answered_by(harness, fake, quote: str) -> None:  # type: ignore[no-untyped-def]
+    """Send the small forward, with Claude's canned answer quoting ``quote`` from its forwarded message."""
+    from mailflows.parse import parse_message
+
+    raw = small_forward()
+    fake.enqueue(with_source(answer(quote), parse_message(raw).messages[1].id))
+    await harness.send(raw)
+    await harness.drain()
+
+
 async def test_the_claude_extractor_fills_the_document_and_usage_is_recorded_per_account(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serving(monkeypatch) as fake:
-        settings = make_settings(tmp_path, extractor="claude", anthropic_api_key="sk-test", llm_max_attempts=1)
+        settings = claude_settings(tmp_path)
         harness = await start_harness(settings, "sqlite")
         try:
-            raw = small_forward()
-            from mailflows.parse import parse_message
-
-            forwarded = parse_message(raw).messages[1].id
-            fake.enqueue(with_source(answer(PAIN), forwarded))
-            await harness.send(raw)
-            await harness.drain()
+            await forward_answered_by(harness, fake, PAIN)
             doc = document_for(settings, "customer.example")
             assert [q.text for i in doc.sections.pain_points for q in i.quotes] == [PAIN]
             with session_scope(harness.app.engine) as session:
@@ -66,16 +74,10 @@ async def test_an_invented_quote_from_claude_never_reaches_the_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serving(monkeypatch) as fake:
-        settings = make_settings(tmp_path, extractor="claude", anthropic_api_key="sk-test", llm_max_attempts=1)
+        settings = claude_settings(tmp_path)
         harness = await start_harness(settings, "sqlite")
         try:
-            raw = small_forward()
-            from mailflows.parse import parse_message
-
-            forwarded = parse_message(raw).messages[1].id
-            fake.enqueue(with_source(answer("We would happily pay double for this."), forwarded))
-            await harness.send(raw)
-            await harness.drain()
+            await forward_answered_by(harness, fake, "We would happily pay double for this.")
             doc = document_for(settings, "customer.example")
             assert all(not i.quotes for i in doc.sections.pain_points)
         finally:
@@ -86,7 +88,7 @@ async def test_when_claude_is_down_the_offline_extractor_runs_and_the_draft_says
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serving(monkeypatch) as fake:
-        settings = make_settings(tmp_path, extractor="claude", anthropic_api_key="sk-test", llm_max_attempts=2)
+        settings = claude_settings(tmp_path, attempts=2)
         harness = await start_harness(settings, "sqlite")
         harness.app.extractor.backoff_base_s = 0.01  # type: ignore[attr-defined]
         try:
