@@ -22,7 +22,7 @@ from agent.app import App
 from agent.document import AccountInfo, HandoffDocument, Party, fold
 from agent.settings import FREE_MAIL_DOMAINS
 from db import repo
-from db.models import Account, Inbound, as_utc
+from db.models import Account, as_utc
 from db.session import session_scope
 from mailflows.parsed import Address, ParsedMail, ThreadMessage
 
@@ -276,25 +276,22 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
     async with app.locks.hold(f"account-key:{(key.domain or fold(key.name))}"):
         with session_scope(app.engine) as session:
             account = get_or_create(app, session, key, rep)
-            added = 0
-            for message in parsed.messages:
-                if message.auto_generated or not (message.body.strip() or message.turns):
-                    continue
-                row = repo.add_source(
-                    session,
-                    account.id,  # type: ignore[arg-type]
-                    inbound_id,
-                    source_id=message.id,
-                    kind=message.kind,
-                    date=as_utc(message.date),
-                    from_email=message.sender.email.lower() if message.sender else None,
-                    from_name=message.sender.name or None if message.sender else None,
-                    subject=(message.subject or message.filename or "")[:500] or None,
-                    data=message.to_dict(),
-                    fingerprint=fingerprint(message),
-                    from_rep=bool(message.sender and app.settings.is_company_address(message.sender.email)),
-                )
-                added += row is not None
+            candidates = [
+                {
+                    "source_id": message.id,
+                    "kind": message.kind,
+                    "date": as_utc(message.date),
+                    "from_email": message.sender.email.lower() if message.sender else None,
+                    "from_name": message.sender.name or None if message.sender else None,
+                    "subject": (message.subject or message.filename or "")[:500] or None,
+                    "data": message.to_dict(),
+                    "fingerprint": fingerprint(message),
+                    "from_rep": bool(message.sender and app.settings.is_company_address(message.sender.email)),
+                }
+                for message in parsed.messages
+                if not message.auto_generated and (message.body.strip() or message.turns)
+            ]
+            added = len(repo.add_sources(session, account.id, inbound_id, candidates))  # type: ignore[arg-type]
             if added and account.status in ("approved", "delivered"):
                 # New material after delivery starts a revision the rep must approve again.
                 account.revision += 1
@@ -314,8 +311,6 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
             account.thread_root = account.thread_root or parsed.message_id
-            inbound = session.get(Inbound, inbound_id)
-            if inbound is not None:
-                inbound.account_id = account.id
+            repo.set_inbound_account(session, inbound_id, account.id)  # type: ignore[arg-type]
             repo.log_event(session, "material", account.id, message_id=parsed.message_id, sources=added, at=app.now())
             return account.id

@@ -11,17 +11,14 @@ conversation).
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import logging
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from agent.conversation import questions_for, token_address
 from agent.errors import RelayRejected, RelayUnavailable
 from agent.extract.base import Question
-from agent.extract.runner import load_document, save_document
+from agent.extract.runner import load_document, refresh_document, save_document
 from agent.render import render_document, render_draft, render_final, render_notice
 from agent.schedule import handoff_due, next_call_slot, parse_hours
 from db import repo
@@ -77,7 +74,7 @@ async def send_draft(
             assign_csm_from_roster(app, session, account)
             doc = load_document(account)
             sources = repo.source_index(session, account_id)
-            save_document(account, doc, sources)
+            refresh_document(account, doc, sources)
             asks = [*(asks_first or []), *((q.section, q.text) for q in questions_for(doc, account))]
             questions = [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
             account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
@@ -129,11 +126,7 @@ def assign_csm_from_roster(app: App, session, account: Account) -> None:  # type
     """No CSM named by the rep or the mail: the roster's rule, then its least-loaded CSM."""
     if account.csm_email or app.roster is None:
         return
-    load: dict[str, int] = {}
-    for other in repo.list_accounts(session):
-        if other.csm_email and other.status != "delivered":
-            load[other.csm_email] = load.get(other.csm_email, 0) + 1
-    csm = app.roster.assign(account.domain, load=load)
+    csm = app.roster.assign(account.domain, load=repo.open_accounts_per_csm(session))
     if csm is not None:
         account.csm_name, account.csm_email = csm.name, csm.email
         repo.log_event(session, "csm_named", account.id, email=csm.email, by="roster", at=app.now())
@@ -405,9 +398,8 @@ async def send_outbound(app: App, outbound_id: int) -> None:
         if row is None:
             return
         raw, recipients = row.raw, list(row.recipients)
-    msg = cast(EmailMessage, email.message_from_bytes(raw, policy=email.policy.SMTP))
     try:
-        refused = await app.sender.send(msg, recipients)
+        refused = await app.sender.send(raw, recipients)
     except (RelayUnavailable, asyncio.CancelledError) as exc:
         with session_scope(app.engine) as session:
             row = session.get(Outbound, outbound_id)
@@ -426,9 +418,7 @@ async def send_outbound(app: App, outbound_id: int) -> None:
         if {a.lower() for a in refused} >= {r.lower() for r in recipients}:
             return
     with session_scope(app.engine) as session:
-        row = session.get(Outbound, outbound_id)
-        if row is not None:
-            row.status, row.sent_at, row.attempts = "sent", utcnow(), row.attempts + 1
+        repo.mark_outbound_sent(session, outbound_id, utcnow())
 
 
 async def _report_refused(app: App, outbound_id: int, refused: dict[str, str]) -> None:

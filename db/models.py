@@ -110,7 +110,10 @@ class Outbound(SQLModel, table=True):
     """One message we send; ``key`` makes a retried send a no-op (exactly-once effect)."""
 
     __tablename__ = "outbound"
-    __table_args__ = (Index("ix_outbound_status", "status"),)
+    __table_args__ = (
+        Index("ix_outbound_status", "status"),
+        Index("ix_outbound_to_address_created_at", "to_address", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)
@@ -118,6 +121,7 @@ class Outbound(SQLModel, table=True):
     kind: str  # draft | final | notice | reminder
     message_id: str
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    to_address: str | None = None  # the first recipient, lowercased: the daily cap counts by it (set by add_outbound)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0

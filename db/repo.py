@@ -130,6 +130,20 @@ def pending_inbound_ids(session: Session) -> list[int]:
     return [i for i in rows if i is not None]
 
 
+def set_inbound_account(session: Session, inbound_id: int, account_id: int) -> None:
+    session.execute(update(Inbound).where(col(Inbound.id) == inbound_id).values(account_id=account_id))
+
+
+def finish_inbound(
+    session: Session, inbound_id: int, *, status: str, disposition: str, at: datetime, account_id: int | None
+) -> None:
+    """Record how a message was handled (without loading its stored bytes again)."""
+    values: dict[str, Any] = {"status": status, "disposition": disposition, "processed_at": at}
+    if account_id is not None:
+        values["account_id"] = func.coalesce(col(Inbound.account_id), account_id)
+    session.execute(update(Inbound).where(col(Inbound.id) == inbound_id).values(**values))
+
+
 def move_inbound(session: Session, from_account: int, to_account: int) -> None:
     session.execute(
         update(Inbound).where(Inbound.account_id == from_account).values(account_id=to_account)  # type: ignore[arg-type]
@@ -185,6 +199,16 @@ def accounts_of_rep(session: Session, rep_email: str, *, open_only: bool = False
     return list(session.exec(stmt.order_by(Account.id)))  # type: ignore[arg-type]
 
 
+def open_accounts_per_csm(session: Session) -> dict[str, int]:
+    """How many accounts not yet delivered each CSM holds (the roster's load), counted in the database."""
+    stmt = (
+        sa_select(col(Account.csm_email), func.count())
+        .where(col(Account.csm_email).is_not(None), col(Account.status) != "delivered")
+        .group_by(col(Account.csm_email))
+    )
+    return {email: int(n) for email, n in session.execute(stmt)}
+
+
 def accounts_awaiting_handoff(session: Session) -> list[Account]:
     """Signed but not yet handed over: the ones the 48-hour rule watches."""
     stmt = select(Account).where(
@@ -225,18 +249,39 @@ def lock_account(session: Session, account_id: int) -> Account:
 
 def add_source(session: Session, account_id: int, inbound_id: int | None, **fields: Any) -> Source | None:
     """Add a source unless the account already has it (same id or same fingerprint)."""
-    dup = session.exec(
-        select(Source.id).where(
-            Source.account_id == account_id,
-            or_(Source.source_id == fields["source_id"], Source.fingerprint == fields.get("fingerprint", "")),
-        )
-    ).first()
-    if dup is not None:
-        return None
-    row = Source(account_id=account_id, inbound_id=inbound_id, **fields)
-    session.add(row)
-    session.flush()
-    return row
+    added = add_sources(session, account_id, inbound_id, [fields])
+    return added[0] if added else None
+
+
+def add_sources(
+    session: Session, account_id: int, inbound_id: int | None, candidates: Sequence[dict[str, Any]]
+) -> list[Source]:
+    """Add the sources the account does not have yet (by id or fingerprint), with one lookup and one flush."""
+    if not candidates:
+        return []
+    ids = {c["source_id"] for c in candidates}
+    prints = {c.get("fingerprint", "") for c in candidates} - {""}
+    seen_ids: set[str] = set()
+    seen_prints: set[str] = set()
+    stmt = sa_select(col(Source.source_id), col(Source.fingerprint)).where(
+        col(Source.account_id) == account_id,
+        or_(col(Source.source_id).in_(ids), col(Source.fingerprint).in_(prints)),
+    )
+    for source_id, fingerprint in session.execute(stmt):
+        seen_ids.add(source_id)
+        seen_prints.add(fingerprint)
+    rows: list[Source] = []
+    for fields in candidates:
+        fingerprint = fields.get("fingerprint", "")
+        if fields["source_id"] in seen_ids or (fingerprint and fingerprint in seen_prints):
+            continue
+        seen_ids.add(fields["source_id"])
+        seen_prints.add(fingerprint)
+        rows.append(Source(account_id=account_id, inbound_id=inbound_id, **fields))
+    if rows:
+        session.add_all(rows)
+        session.flush()
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +336,7 @@ def _insert_once(session: Session, row: _Row, unique: str) -> tuple[_Row, bool]:
 
 def add_outbound(session: Session, row: Outbound) -> tuple[Outbound, bool]:
     """Insert an outgoing message once per key; returns (row, created)."""
+    row.to_address = row.recipients[0].lower() if row.recipients else None
     return _insert_once(session, row, "key")
 
 
@@ -302,6 +348,14 @@ def claim_outbound(session: Session, outbound_id: int, now: datetime) -> bool:
         .values(status="sending", claimed_at=now)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def mark_outbound_sent(session: Session, outbound_id: int, at: datetime) -> None:
+    session.execute(
+        update(Outbound)
+        .where(col(Outbound.id) == outbound_id)
+        .values(status="sent", sent_at=at, attempts=col(Outbound.attempts) + 1)
+    )
 
 
 def release_stale_claims(session: Session, older_than: datetime) -> int:
@@ -329,14 +383,13 @@ AUTOMATIC_KINDS = ("notice", "draft", "reminder")
 
 
 def count_auto_replies_since(session: Session, recipient: str, since: datetime) -> int:
-    """Automatic mail (drafts, notices, reminders) sent to ``recipient`` since ``since``."""
-    rows = session.exec(
-        select(Outbound.recipients).where(
-            Outbound.kind.in_(AUTOMATIC_KINDS),  # type: ignore[attr-defined]
-            Outbound.created_at >= since,  # type: ignore[operator]
-        )
+    """Automatic mail (drafts, notices, reminders: one recipient each) sent to ``recipient`` since ``since``."""
+    stmt = sa_select(func.count()).where(
+        col(Outbound.to_address) == recipient.lower(),
+        col(Outbound.created_at) >= since,
+        col(Outbound.kind).in_(AUTOMATIC_KINDS),
     )
-    return sum(1 for recipients in rows if recipient.lower() in (r.lower() for r in recipients))
+    return int(session.execute(stmt).scalar_one())
 
 
 # -- events ---------------------------------------------------------------------------

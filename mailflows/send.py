@@ -21,10 +21,13 @@ import ssl
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email import message_from_bytes
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, compat32
 from email.utils import getaddresses
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aiosmtplib
@@ -41,8 +44,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+Mail = EmailMessage | bytes  # a composed message, or its stored bytes (the outbound table keeps those)
+
+
 class Sender(Protocol):
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
+    async def send(self, msg: Mail, recipients: list[str]) -> dict[str, str]:
         """Hand ``msg`` over for delivery to ``recipients`` (the envelope), or raise.
 
         Returns the recipients refused while others were accepted (address -> reason);
@@ -51,7 +57,14 @@ class Sender(Protocol):
         ...
 
 
-def envelope_from(msg: EmailMessage) -> str:
+def headers_of(msg: Mail) -> Message:
+    """The headers to route by; stored bytes get a header-only read, not a full parse."""
+    if isinstance(msg, bytes):
+        return BytesHeaderParser(policy=compat32).parsebytes(msg)
+    return msg
+
+
+def envelope_from(msg: Message) -> str:
     """The bare address of the Sender, else the From header: the SMTP MAIL FROM."""
     for header in ("Sender", "From"):
         found = [addr for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]) if addr]
@@ -69,14 +82,15 @@ class OutboxDirSender:
     def __init__(self, dir: Path) -> None:
         self.dir = Path(dir)
 
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
+    async def send(self, msg: Mail, recipients: list[str]) -> dict[str, str]:
         await asyncio.to_thread(self.write, msg)
         return {}
 
-    def write(self, msg: EmailMessage) -> Path:
+    def write(self, msg: Mail) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        msgid = re.sub(r"[^A-Za-z0-9._@-]+", "_", str(msg.get("Message-ID", "")).strip("<> \t"))[:120] or "no-id"
+        message_id = str(headers_of(msg).get("Message-ID", ""))
+        msgid = re.sub(r"[^A-Za-z0-9._@-]+", "_", message_id.strip("<> \t"))[:120] or "no-id"
         # A send retried after a crash finds the copy it already wrote: one file per Message-ID.
         written = next(iter(self.dir.glob(f"*-{glob.escape(msgid)}.eml")), None)
         if written is not None:
@@ -86,7 +100,7 @@ class OutboxDirSender:
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.dir)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(msg.as_bytes())
+                fh.write(msg if isinstance(msg, bytes) else msg.as_bytes())
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, final)
@@ -172,9 +186,11 @@ class RelaySender:
         self.timeout_s = timeout_s
         self.tls_context = tls_context
 
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
+    async def send(self, msg: Mail, recipients: list[str]) -> dict[str, str]:
         if not recipients:
             raise ValueError("no recipients")
+        if isinstance(msg, bytes):  # aiosmtplib decides SMTPUTF8 and line endings from the message object
+            msg = cast(EmailMessage, message_from_bytes(msg, policy=SMTP))
         cfg = self.config
         where = f"relay {cfg.host}:{cfg.port}"
         try:

@@ -42,6 +42,7 @@ from agent.demo_deal import demo_files, demo_rep_reply
 from agent.queries import document_for
 from db.models import Inbound, Outbound
 from db.session import make_engine, session_scope
+from mailflows.send import Mail, headers_of
 from tests.conftest import COMPANY, INBOX, REP, make_settings, reply_to_draft
 
 KILLS = 50  # CI; bench/bench_crash.py runs the same scenario with 200
@@ -453,9 +454,9 @@ class CountingRelay:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    async def send(self, msg: EmailMessage, recipients: list[str]) -> dict[str, str]:
+    async def send(self, msg: Mail, recipients: list[str]) -> dict[str, str]:
         await asyncio.sleep(0.05)
-        self.sent.append(str(msg["Message-ID"]))
+        self.sent.append(str(headers_of(msg)["Message-ID"]))
         return {}
 
 

@@ -107,6 +107,13 @@ def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> Non
 
 
 def save_document(account: Account, doc: HandoffDocument, sources: Sequence[SourceEntry]) -> None:
+    """Bring ``doc`` up to date with the account (``refresh_document``) and store it on the account."""
+    refresh_document(account, doc, sources)
+    account.document = doc.export()
+
+
+def refresh_document(account: Account, doc: HandoffDocument, sources: Sequence[SourceEntry]) -> None:
+    """The account's own facts (names, parties, status, sources) into ``doc``, in canonical order."""
     canonicalize(doc, {row.source_id: row.date for row in sources if row.date is not None})
     doc.account.name = account.name
     doc.account.domain = account.domain
@@ -115,7 +122,6 @@ def save_document(account: Account, doc: HandoffDocument, sources: Sequence[Sour
     doc.contract_signed = account.contract_signed or doc.contract_signed
     doc.status = account.status  # type: ignore[assignment]
     doc.sources = source_refs(sources)
-    account.document = doc.export()
 
 
 async def extract_new_sources(app: App, account_id: int) -> int:

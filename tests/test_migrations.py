@@ -1,0 +1,86 @@
+"""The Alembic migrations and the models agree, on SQLite and PostgreSQL, and data survives them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel, select
+
+import db.models  # noqa: F401  (the tables compare_metadata checks)
+from db import repo
+from db.models import Outbound
+from db.session import MIGRATIONS, make_engine, session_scope, upgrade
+
+from .conftest import PG_URL, reset_postgres
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "postgres":
+        reset_postgres(PG_URL)
+        made = make_engine(PG_URL)
+    else:
+        made = make_engine(f"sqlite:///{tmp_path / 'handoff.db'}")
+    yield made
+    made.dispose()
+
+
+def _migrate(engine: Engine, target: str) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def test_the_migrated_schema_is_the_models_schema(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.connect() as conn:
+        # The full-text pieces (SQLite FTS5 tables, the PostgreSQL GIN expression index) exist only in migrations.
+        only_in_migrations = ("search_fts", "ix_search_entry_fts")
+        context = MigrationContext.configure(
+            conn, opts={"include_name": lambda name, type_, parent: not (name or "").startswith(only_in_migrations)}
+        )
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_0003_fills_to_address_for_mail_sent_before_it_and_the_daily_cap_counts_it(engine: Engine) -> None:
+    _migrate(engine, "0002")
+    sent = datetime.now(UTC) - timedelta(hours=1)
+    with engine.begin() as conn:
+        for n, kind in enumerate(["draft", "notice", "final"]):
+            conn.execute(
+                text(
+                    "INSERT INTO outbound (key, kind, message_id, recipients, raw, status, attempts, created_at) "
+                    "VALUES (:k, :kind, :m, :r, :raw, 'sent', 1, :at)"
+                ),
+                {
+                    "k": f"old:{n}",
+                    "kind": kind,
+                    "m": f"<{n}@x>",
+                    "r": '["Sam@Northwind.example"]',
+                    "raw": b"x",
+                    "at": sent,
+                },
+            )
+    upgrade(engine)
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(Outbound)))
+        assert {row.to_address for row in rows} == {"sam@northwind.example"}
+        # A final to the CSM is not automatic mail; the draft and the notice are.
+        assert repo.count_auto_replies_since(session, "SAM@northwind.example", sent - timedelta(minutes=1)) == 2
+        assert repo.count_auto_replies_since(session, "sam@northwind.example", sent + timedelta(minutes=1)) == 0
+        row, created = repo.add_outbound(
+            session,
+            Outbound(key="new:1", kind="reminder", message_id="<n@x>", recipients=["Sam@northwind.example"], raw=b"x"),
+        )
+        assert created and row.to_address == "sam@northwind.example"
+        assert repo.count_auto_replies_since(session, "sam@northwind.example", sent - timedelta(minutes=1)) == 3
