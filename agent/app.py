@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from agent.cpu import CpuPool
 from agent.extract import Extractor, make_extractor
 from agent.roster import Roster, load_roster
 from agent.settings import Settings
@@ -66,6 +67,7 @@ class App:
     hold_drafts: bool = False  # batch ingest: one draft per account at the end, not per message
     roster: Roster | None = None
     inbound_writer: Any = None  # mailflows.intake.InboundWriter, made on first use (it needs the running loop)
+    cpu: CpuPool = field(default_factory=CpuPool)  # parsing and offline extraction (in a thread unless started)
 
     def now(self) -> datetime:
         """Aware UTC now (tests freeze it by passing ``clock``)."""
@@ -81,6 +83,7 @@ class App:
             await self.inbound_writer.close()
         if self.queue is not None:
             await self.queue.close()
+        await asyncio.to_thread(self.cpu.close)
         self.engine.dispose()
 
 
@@ -90,12 +93,24 @@ async def open_app(
     inline: bool | None = None,
     migrate: bool = True,
     clock: Callable[[], datetime] | None = None,
+    cpu_processes: int = 0,
 ) -> App:
-    """Create the engine, extractor, sender and queue; inline unless a Redis URL is set."""
+    """Create the engine, extractor, sender and queue; inline unless a Redis URL is set.
+
+    ``cpu_processes`` > 0 starts that many processes for parsing and offline extraction.
+    """
     engine = make_engine(settings.database_url)
     if migrate:
         await asyncio.to_thread(upgrade, engine)
-    app = App(settings=settings, engine=engine, extractor=make_extractor(settings), sender=make_sender(settings))
+    cpu = CpuPool(cpu_processes)
+    await asyncio.to_thread(cpu.start)
+    app = App(
+        settings=settings,
+        engine=engine,
+        extractor=make_extractor(settings, cpu=cpu),
+        sender=make_sender(settings),
+        cpu=cpu,
+    )
     if settings.csm_roster is not None:
         app.roster = load_roster(settings.csm_roster)
     if clock is not None:

@@ -10,7 +10,6 @@ has the effect of running it once. Not for: the rules each step applies.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -52,7 +51,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             return "quarantined"
         row.attempts += 1
         raw, rcpt_to = row.raw, list(row.rcpt_to)
-    parsed = await asyncio.to_thread(parse_message, raw, limits_of(app.settings))
+    parsed = await app.cpu.run(parse_message, raw, limits_of(app.settings))
     disposition, token = route(parsed, rcpt_to, app.settings)
     account_id: int | None = None
     if disposition == "material":
@@ -94,12 +93,14 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
 
         disposition = await answer_by_mail(app, parsed)
     with session_scope(app.engine) as session:
-        row = session.get(Inbound, inbound_id)
-        if row is not None:
-            row.status = "done" if disposition in ("material", "reply", "search") else "ignored"
-            row.disposition = disposition
-            row.processed_at = app.now()
-            row.account_id = row.account_id or account_id
+        repo.finish_inbound(
+            session,
+            inbound_id,
+            status="done" if disposition in ("material", "reply", "search") else "ignored",
+            disposition=disposition,
+            at=app.now(),
+            account_id=account_id,
+        )
     log.info("inbound %s %s: %s", inbound_id, parsed.message_id, disposition)
     return disposition
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from agent import jobs
 from agent.app import App, open_app
+from agent.cpu import default_processes
 from agent.errors import ConfigError
 from agent.settings import Settings
 from agent.worker import TICK_S
@@ -82,16 +83,23 @@ async def tick_forever(app: App) -> None:
 
 
 async def serve(settings: Settings, *, ready: Callable[[int], None] | None = None, shutdown_s: float = 30.0) -> None:
-    app = await open_app(settings)
+    inline = not settings.redis_url
+    processes = settings.cpu_processes if settings.cpu_processes is not None else default_processes(inline)
+    app = await open_app(settings, cpu_processes=processes)
     try:
         imap = ImapIntake(app) if settings.imap_url else None  # a bad IMAP setting fails the start, not a task
     except ConfigError:
         await app.close()
         raise
-    inline = not settings.redis_url
     server = await start_smtp(app)
     port = server.sockets[0].getsockname()[1]
-    log.info("SMTP intake on %s:%s (%s jobs)", settings.smtp_host, port, "inline" if inline else "arq")
+    log.info(
+        "SMTP intake on %s:%s (%s jobs, %d parser process(es))",
+        settings.smtp_host,
+        port,
+        "inline" if inline else "arq",
+        processes,
+    )
     ticker: asyncio.Task[None] | None = None
     if inline:
         await jobs.resume_pending({"app": app, "job_try": 1}, sole_process=True)

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=256 * 1024, gt=0)
     max_attachment_text_chars: int = Field(default=5_000_000, gt=0)
     job_max_attempts: int = Field(default=3, ge=1)
+    # Processes that parse and read mail for `handoff serve` with inline jobs (agent/cpu.py);
+    # unset: one per core beyond the first, at most 4. 0: in the serving process.
+    cpu_processes: int | None = Field(default=None, ge=0, le=64)
 
     imap_url: str | None = None
     imap_password_command: str | None = None

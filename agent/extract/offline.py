@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote, Sections, Stakeholder, fold
 from agent.extract import lexicon
@@ -25,6 +26,9 @@ from agent.extract.people import Person, collect_people, is_customer, stakeholde
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
 from mailflows.parsed import ThreadMessage
+
+if TYPE_CHECKING:
+    from agent.cpu import CpuPool
 
 ITEM_SECTIONS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
@@ -46,12 +50,15 @@ QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))
 class OfflineExtractor:
     name = "offline"
 
-    def __init__(self, competitors: list[str] | None = None) -> None:
+    def __init__(self, competitors: list[str] | None = None, cpu: CpuPool | None = None) -> None:
         self.competitors = list(competitors or [])
+        self.cpu = cpu  # agent/cpu.py: in a pool process when the service started one
 
     async def extract(
         self, sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument
     ) -> Extraction:
+        if self.cpu is not None:
+            return await self.cpu.run(extract_sources, sources, ctx, document, self.competitors)
         return extract_sources(sources, ctx, document, self.competitors)
 
     async def read_answers(
