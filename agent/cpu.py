@@ -1,4 +1,4 @@
-"""CPU-bound steps (parsing a message, the offline extraction) off the event loop.
+"""CPU-bound steps (parsing a message, the offline extraction, rendering a draft) off the event loop.
 
 What it is for: ``CpuPool.run(fn, *args)`` runs a pure module-level function whose
 arguments and result pickle. With ``processes`` > 0 it runs in a pool of worker
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Imported once by the fork server, so each pool process starts with them loaded.
-PRELOAD = ["mailflows.parse", "agent.extract.offline"]
+PRELOAD = ["mailflows.parse", "agent.extract.offline", "agent.delivery"]
 
 
 def default_processes(inline_jobs: bool) -> int:
@@ -72,7 +72,8 @@ def _alive(pid: int) -> bool:
 
 
 def _warm() -> int:
-    import agent.extract.offline  # noqa: F401  (the import is the warm-up)
+    import agent.delivery  # noqa: F401  (the imports are the warm-up)
+    import agent.extract.offline  # noqa: F401
     import mailflows.parse  # noqa: F401
 
     return os.getpid()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.conversation import questions_for, token_address
+from agent.document import HandoffDocument
 from agent.errors import RelayRejected, RelayUnavailable
 from agent.extract.base import Question
 from agent.extract.runner import load_document, refresh_document, save_document
@@ -78,26 +80,24 @@ async def send_draft(
             asks = [*(asks_first or []), *((q.section, q.text) for q in questions_for(doc, account))]
             questions = [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
             account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
-            text, html = render_draft(
-                doc,
+            draft = DraftMail(
+                doc=doc,
                 questions=questions,
-                sources=[ref.model_dump(by_alias=True) for ref in doc.sources],
                 unread=list(account.unread),
                 notes=[*account.notes, *(notes or [])],
                 inbox_address=app.settings.inbox_address,
-            )
-            number = account.drafts_sent + 1
-            msg = compose_draft(
-                from_addr=app.settings.inbox_address,
                 reply_to=token_address(app.settings, account.token),
                 to=(account.rep_name or "", account.rep_email),
                 subject=draft_subject(account),
-                text=text,
-                html=html,
                 in_reply_to=account.last_rep_message_id,
                 references=list(account.references),
                 domain=app.settings.inbox_domain,
             )
+        # Rendering and composing are pure work: a pool process does it while this one serves others.
+        raw, message_id = await app.cpu.run(build_draft, draft)
+        with session_scope(app.engine) as session:
+            account = repo.lock_account(session, account_id)
+            number = account.drafts_sent + 1
             row, created = repo.add_outbound(
                 session,
                 Outbound(
@@ -105,9 +105,9 @@ async def send_draft(
                     key=f"draft:{account_id}:{number}",
                     account_id=account_id,
                     kind="draft",
-                    message_id=str(msg["Message-ID"]),
+                    message_id=message_id,
                     recipients=[account.rep_email],
-                    raw=msg.as_bytes(),
+                    raw=raw,
                 ),
             )
             account.drafts_sent = number
@@ -120,6 +120,47 @@ async def send_draft(
             outbound_id = row.id
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class DraftMail:
+    """What a draft is made of, taken from the account: ``build_draft`` renders and composes it."""
+
+    doc: HandoffDocument
+    questions: list[Question]
+    unread: list[str]
+    notes: list[str]
+    inbox_address: str
+    reply_to: str
+    to: tuple[str, str]
+    subject: str
+    in_reply_to: str | None
+    references: list[str]
+    domain: str | None
+
+
+def build_draft(draft: DraftMail) -> tuple[bytes, str]:
+    """The draft as bytes to store and send, and its Message-ID (pure: runs in a CPU pool process)."""
+    text, html = render_draft(
+        draft.doc,
+        questions=draft.questions,
+        sources=[ref.model_dump(by_alias=True) for ref in draft.doc.sources],
+        unread=draft.unread,
+        notes=draft.notes,
+        inbox_address=draft.inbox_address,
+    )
+    msg = compose_draft(
+        from_addr=draft.inbox_address,
+        reply_to=draft.reply_to,
+        to=draft.to,
+        subject=draft.subject,
+        text=text,
+        html=html,
+        in_reply_to=draft.in_reply_to,
+        references=draft.references,
+        domain=draft.domain,
+    )
+    return msg.as_bytes(), str(msg["Message-ID"])
 
 
 def assign_csm_from_roster(app: App, session, account: Account) -> None:  # type: ignore[no-untyped-def]

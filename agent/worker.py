@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -38,13 +40,69 @@ def backoff_s(attempt: int, hint: float | None = None) -> float:
     return hint if hint is not None else min(2.0**attempt, 300.0)
 
 
-class InlineQueue:
-    """Jobs as asyncio tasks of this process; ``job_id`` dedupes like arq's."""
+class Slots:
+    """At most ``limit`` holders at once; waiters go in by priority (lower first), then arrival.
 
-    def __init__(self, app: App) -> None:
+    The inline queue runs jobs through these so a burst is served oldest first instead of
+    all at once: twenty forwards interleaved step by step would all finish at the end,
+    while one after the other the first draft is out after one message's work.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._busy = 0
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def take(self, priority: int) -> AsyncIterator[None]:
+        if self._busy >= self.limit or self._waiting:
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            entry = (priority, next(self._arrivals), turn)
+            heapq.heappush(self._waiting, entry)
+            try:
+                await turn  # _release hands its slot over: _busy already counts this holder
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._release()  # the slot was handed over just as we were cancelled
+                else:
+                    self._waiting.remove(entry)
+                    heapq.heapify(self._waiting)
+                raise
+        else:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():
+                turn.set_result(None)  # the slot passes straight on: _busy stays the same
+                return
+        self._busy -= 1
+
+
+# Jobs that finish work already started (a draft, a flush) go before new messages.
+FIRST = {"send_draft": 0, "flush_outbox": 0, "tick": 1, "resume_pending": 1}
+NEW_WORK = 2
+
+
+class InlineQueue:
+    """Jobs as asyncio tasks of this process; ``job_id`` dedupes like arq's.
+
+    ``concurrency`` jobs run at once (by default 4 with the offline extractor, whose work
+    is CPU; 16 with Claude, whose calls wait on the network), the rest wait in ``Slots``.
+    """
+
+    def __init__(self, app: App, concurrency: int | None = None) -> None:
         self.app = app
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids: set[str] = set()
+        offline = getattr(app.extractor, "name", "") == "offline"
+        self.slots = Slots(concurrency or (4 if offline else 16))
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
         if job not in jobs.JOBS:
@@ -66,7 +124,8 @@ class InlineQueue:
         for attempt in range(1, attempts + 1):
             ctx = {"app": self.app, "job_try": attempt}
             try:
-                await jobs.JOBS[job](ctx, *args)
+                async with self.slots.take(FIRST.get(job, NEW_WORK)):
+                    await jobs.JOBS[job](ctx, *args)
                 return
             except asyncio.CancelledError:
                 raise
@@ -206,7 +265,7 @@ def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) ->
         max_tries=settings.job_max_attempts,
         job_timeout=max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2)),
         keep_result=60,
-        poll_delay=0.05 if burst else 0.5,
+        poll_delay=0.05,  # arq polls Redis this often for due jobs: it bounds every hop's wait
         ctx={"settings": settings},
         **overrides,
     )
