@@ -185,12 +185,12 @@ def affiliate_of(session, domain: str, rep_email: str) -> Account | None:  # typ
     tokens = _domain_tokens(domain)
     if not tokens:
         return None
-    for account in repo.accounts_of_rep(session, rep_email, open_only=True):
-        if not account.domain:
+    for account_id, their_domain, name in repo.account_names_of_rep(session, rep_email, open_only=True):
+        if not their_domain:
             continue
-        theirs = _domain_tokens(account.domain) | {fold(account.name).split(" ")[0]}
+        theirs = _domain_tokens(their_domain) | {fold(name).split(" ")[0]}
         if tokens & theirs:
-            return account
+            return session.get(Account, account_id)
     return None
 
 

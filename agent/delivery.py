@@ -108,6 +108,8 @@ async def send_draft(
                     message_id=message_id,
                     recipients=[account.rep_email],
                     raw=raw,
+                    status="sending",  # claimed as it is written: sent right below (a crash leaves a stale claim)
+                    claimed_at=app.now(),
                 ),
             )
             account.drafts_sent = number
@@ -117,8 +119,11 @@ async def send_draft(
             account.last_draft_message_id = row.message_id
             save_document(account, doc, sources)
             repo.log_event(session, "draft_sent", account_id, number=number, questions=len(questions), at=app.now())
-            outbound_id = row.id
-    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+            outbound_id, recipients = row.id, list(row.recipients)
+    if created:
+        await hand_over(app, outbound_id, raw, recipients)  # type: ignore[arg-type]
+    else:  # written by an earlier try: send it only if nobody has
+        await send_outbound(app, outbound_id)  # type: ignore[arg-type]
     return True
 
 
@@ -439,6 +444,11 @@ async def send_outbound(app: App, outbound_id: int) -> None:
         if row is None:
             return
         raw, recipients = row.raw, list(row.recipients)
+    await hand_over(app, outbound_id, raw, recipients)
+
+
+async def hand_over(app: App, outbound_id: int, raw: bytes, recipients: list[str]) -> None:
+    """Give a claimed message to the sender and record the outcome (sent, delayed, refused)."""
     try:
         refused = await app.sender.send(raw, recipients)
     except (RelayUnavailable, asyncio.CancelledError) as exc:

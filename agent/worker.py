@@ -15,7 +15,7 @@ import heapq
 import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from arq import create_pool
@@ -88,6 +88,12 @@ class Slots:
 # Jobs that finish work already started (a draft, a flush) go before new messages.
 FIRST = {"send_draft": 0, "flush_outbox": 0, "tick": 1, "resume_pending": 1}
 NEW_WORK = 2
+PRIORITY_LEAD = timedelta(minutes=1)
+
+
+def concurrency_for(extractor_name: str) -> int:
+    """Jobs run at once by one process: few when the work is CPU (offline), more when it waits on Claude."""
+    return 4 if extractor_name == "offline" else 16
 
 
 class InlineQueue:
@@ -101,8 +107,7 @@ class InlineQueue:
         self.app = app
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids: set[str] = set()
-        offline = getattr(app.extractor, "name", "") == "offline"
-        self.slots = Slots(concurrency or (4 if offline else 16))
+        self.slots = Slots(concurrency or concurrency_for(getattr(app.extractor, "name", "")))
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
         if job not in jobs.JOBS:
@@ -162,6 +167,13 @@ class ArqQueue:
         return cls(await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME))
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
+        if defer_s <= 0 and FIRST.get(job, NEW_WORK) == 0:
+            # arq runs jobs by due time: finishing work (a draft) is due a minute back, so it goes
+            # before the messages that arrived in the meantime, as the inline Slots do.
+            await self.redis.enqueue_job(
+                job, *args, _job_id=job_id, _defer_until=datetime.now(UTC) - PRIORITY_LEAD, _queue_name=QUEUE_NAME
+            )
+            return
         await self.redis.enqueue_job(job, *args, _job_id=job_id, _defer_by=defer_s or None, _queue_name=QUEUE_NAME)
 
     async def drain(self, timeout_s: float = 120.0) -> None:
@@ -266,6 +278,7 @@ def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) ->
         job_timeout=max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2)),
         keep_result=60,
         poll_delay=0.05,  # arq polls Redis this often for due jobs: it bounds every hop's wait
+        max_jobs=concurrency_for(settings.extractor_name),
         ctx={"settings": settings},
         **overrides,
     )

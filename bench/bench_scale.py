@@ -25,8 +25,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import COMPANY, INBOX, as_account, bench_settings, demo_messages, median, print_table
-from sqlalchemy import create_engine, func, insert, text
+from common import (
+    COMPANY,
+    INBOX,
+    PG_SERVER,
+    as_account,
+    bench_settings,
+    demo_messages,
+    median,
+    print_table,
+    reset_database,
+    reset_redis,
+)
+from sqlalchemy import func, insert
 from sqlmodel import select
 
 from agent import jobs
@@ -35,32 +46,9 @@ from db.models import Account, Inbound
 from db.session import session_scope
 from mailflows.intake import store
 
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DATABASE_URL = f"{PG_SERVER}/handoff_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 HANDOFF = Path(sys.executable).with_name("handoff")
-
-
-def reset_database(url: str) -> None:
-    server, name = url.rsplit("/", 1)
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-async def reset_redis(url: str) -> None:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(url)
-    await client.flushdb()
-    await client.aclose()
 
 
 def worker_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, str]:

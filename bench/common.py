@@ -28,6 +28,7 @@ COMPANY = "northwind.example"
 REP = "sam.okafor@northwind.example"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/15"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
 def bench_settings(workdir: Path, **overrides: Any) -> Settings:
@@ -70,6 +71,32 @@ def as_account(raw: bytes, n: int, *, rep: str = REP) -> bytes:
     ):
         data = data.replace(name, new.encode())
     return data
+
+
+def reset_database(url: str) -> None:
+    """An empty PostgreSQL database ``url`` (created if missing): the benchmarks never share test data."""
+    from sqlalchemy import create_engine, text
+
+    server, name = url.rsplit("/", 1)
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+async def reset_redis(url: str) -> None:
+    """Empty the Redis database of ``url`` (the benchmarks use their own db numbers)."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
 
 
 def free_port() -> int:

@@ -199,6 +199,18 @@ def accounts_of_rep(session: Session, rep_email: str, *, open_only: bool = False
     return list(session.exec(stmt.order_by(Account.id)))  # type: ignore[arg-type]
 
 
+def account_names_of_rep(
+    session: Session, rep_email: str, *, open_only: bool = False
+) -> list[tuple[int, str | None, str]]:
+    """(id, domain, name) of the rep's accounts, oldest first: without loading their documents."""
+    stmt = sa_select(col(Account.id), col(Account.domain), col(Account.name)).where(
+        col(Account.rep_email) == rep_email.lower()
+    )
+    if open_only:
+        stmt = stmt.where(col(Account.status) != "delivered")
+    return [(int(i), d, n) for i, d, n in session.execute(stmt.order_by(col(Account.id)))]
+
+
 def open_accounts_per_csm(session: Session) -> dict[str, int]:
     """How many accounts not yet delivered each CSM holds (the roster's load), counted in the database."""
     stmt = (
