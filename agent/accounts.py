@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from agent.app import App
-from agent.document import AccountInfo, HandoffDocument, Party, fold
+from agent.document import AccountInfo, HandoffDocument, Party, SourceKind, fold
 from agent.settings import FREE_MAIL_DOMAINS
 from db import repo
 from db.models import Account, as_utc
@@ -157,7 +157,7 @@ def fingerprint(message: ThreadMessage) -> str:
     return hashlib.sha1(f"{who}\n{words}\n{turns}".encode()).hexdigest()
 
 
-_KIND_FOR_EXPORT = {
+_KIND_FOR_EXPORT: dict[str, SourceKind] = {
     "email": "email",
     "forwarded": "email",
     "attached": "email",
@@ -168,7 +168,7 @@ _KIND_FOR_EXPORT = {
 }
 
 
-def export_kind(kind: str) -> str:
+def export_kind(kind: str) -> SourceKind:
     return _KIND_FOR_EXPORT.get(kind, "attachment")
 
 

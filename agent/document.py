@@ -362,9 +362,13 @@ def merge_urgency(existing: Urgency, new: Urgency | None) -> Urgency:
     return out
 
 
-def merge_extraction(doc: HandoffDocument, extraction: Extraction) -> HandoffDocument:
-    """Fold an extraction into a document; returns a new document, the old is untouched."""
-    out = doc.model_copy(deep=True)
+def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: bool = False) -> HandoffDocument:
+    """Fold an extraction into a document; returns a new document, the old is untouched unless ``in_place``.
+
+    ``in_place`` is for a caller that just loaded ``doc`` and will not look at it again:
+    the deep copy grows with the account (every source is in the document).
+    """
+    out = doc if in_place else doc.model_copy(deep=True)
     if extraction.account is not None:
         info = extraction.account
         out.account.industry = out.account.industry or info.industry

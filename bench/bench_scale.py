@@ -61,6 +61,7 @@ def worker_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, st
         HANDOFF_OUTBOX_DIR=str(workdir / "outbox"),
         HANDOFF_DEBOUNCE_S="0",
         HANDOFF_EXTRACTOR="offline",
+        HANDOFF_AUTO_REPLIES_PER_SENDER_PER_DAY=str(10**6),
     )
     return env
 

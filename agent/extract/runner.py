@@ -44,10 +44,12 @@ def source_refs(sources: Sequence[SourceEntry]) -> list[SourceRef]:
     refs = []
     for row in sources:
         sender = f"{row.from_name} <{row.from_email}>" if row.from_name and row.from_email else row.from_email
+        # model_construct: the values come from our own columns (validated when stored), and an
+        # account's sources are rebuilt on every message, so validation would grow with the account.
         refs.append(
-            SourceRef(
+            SourceRef.model_construct(
                 id=row.source_id,
-                kind=export_kind(row.kind),  # type: ignore[arg-type]
+                kind=export_kind(row.kind),
                 date=as_utc(row.date).isoformat() if row.date else None,  # type: ignore[union-attr]
                 from_=sender,
                 subject=row.subject,
@@ -149,7 +151,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
     verify_quotes(extraction, messages, ctx)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
-        doc = merge_extraction(load_document(account), extraction)
+        doc = merge_extraction(load_document(account), extraction, in_place=True)
         if extraction.contract_signed and not account.contract_signed:
             account.contract_signed = extraction.contract_signed
         for note in extraction.notes:
