@@ -147,6 +147,10 @@ def _header_end(lines: list[str], i: int) -> int:
         if prev.endswith((",", ";")) and len(line) < 200:
             j += 1
             continue
+        # a wrapped value with no indent (Gmail wraps a long Subject): the header goes on after it
+        if j + 1 < n and len(line) < 200 and (OTHER_LABEL_RE.match(lines[j + 1]) or FROM_LINE_RE.match(lines[j + 1])):
+            j += 1
+            continue
         return j
     return j
 

@@ -159,3 +159,15 @@ def test_reply_headers_are_read():
     assert parsed.references == ["<w@y>", "<x@y>"]
     assert [a.email for a in parsed.reply_to] == ["handoff+tok@northwind.example"]
     assert parsed.authentication_results == ["mx; spf=pass", "mx2; dkim=pass"]
+
+
+def test_a_subject_wrapped_onto_a_second_line_stays_in_the_header_not_the_body():
+    parsed = parse_body(
+        "FYI\n\n---------- Forwarded message ----------\nFrom: Dana Ito <dana@customer.example>\n"
+        "Date: Thu, Jan 28, 2016 at 4:00 PM\nSubject: Rollout plan for the 38 stores and\nthe two warehouses\n"
+        "To: sam@northwind.example\n\n\nWe need the first store live by March.\n"
+    )
+    forwarded = parsed.messages[-1]
+    assert forwarded.subject == "Rollout plan for the 38 stores and the two warehouses"
+    assert forwarded.body.strip() == "We need the first store live by March."
+    assert forwarded.to[0].email == "sam@northwind.example"
