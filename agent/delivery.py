@@ -432,9 +432,6 @@ async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None
     await send_outbound(app, outbound_id)  # type: ignore[arg-type]
 
 
-CLAIM_STALE_S = 600.0  # a claim older than this belongs to a sender that died
-
-
 async def send_outbound(app: App, outbound_id: int) -> None:
     """Hand one recorded message to the sender; a claimed or sent row is never handed over again."""
     with session_scope(app.engine) as session:
@@ -503,7 +500,8 @@ async def _report_refused(app: App, outbound_id: int, refused: dict[str, str]) -
 async def flush_outbound(app: App) -> int:
     """Retry every pending outgoing message (relay was down); returns how many were tried."""
     with session_scope(app.engine) as session:
-        repo.release_stale_claims(session, app.now() - timedelta(seconds=CLAIM_STALE_S))
+        # A claim older than HANDOFF_CLAIM_STALE_S belongs to a sender that died.
+        repo.release_stale_claims(session, app.now() - timedelta(seconds=app.settings.claim_stale_s))
         ids = [row.id for row in repo.pending_outbound(session)]
     for outbound_id in ids:
         await send_outbound(app, outbound_id)  # type: ignore[arg-type]

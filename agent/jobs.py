@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from agent import delivery
@@ -24,6 +25,8 @@ from db.session import session_scope
 from mailflows.parse import ParseLimits, parse_message
 
 log = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=1)  # a message still pending this long after it arrived lost its job
 
 
 def limits_of(settings) -> ParseLimits:  # type: ignore[no-untyped-def]
@@ -176,6 +179,7 @@ async def tick(ctx: dict[str, Any]) -> None:
     for account_id in due:
         await delivery.send_draft(app, account_id)  # type: ignore[arg-type]
     await delivery.flush_outbound(app)
+    await _requeue_stuck_inbound(app)
     await delivery.send_reminders(app)
     # After the handoff (issue 7): webhook retries, check-backs, the weekly digest.
     from agent import checkbacks, report, snapshots, webhook
@@ -198,10 +202,39 @@ async def resume_pending(ctx: dict[str, Any], *, sole_process: bool = False) -> 
             repo.release_stale_claims(session, app.now())
         ids = repo.pending_inbound_ids(session)
         waiting = [a.id for a in session.exec(_drafts_waiting())]
-    for inbound_id in ids:
-        await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
+    await _queue_inbound(app, ids)
     for account_id in waiting:
         await app.enqueue("send_draft", account_id, job_id=f"draft:{account_id}:resume")
+
+
+async def _queue_inbound(app, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Queue each message's job under the intake's job id: arq adds none while that job is queued or running."""
+    for inbound_id in ids:
+        await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
+
+
+async def _requeue_stuck_inbound(app) -> None:  # type: ignore[no-untyped-def]
+    """On arq, queue again the messages whose job was lost (Redis data lost, enqueue failed, the job cut).
+
+    Only where jobs are deduplicated across processes: the inline queue forgets a job id once
+    the job starts, and a message there is pending only while its job runs or after a restart
+    (which ``resume_pending`` covers). A job id arq still holds a result for (``keep_result``,
+    60 s) is not queued again until that expires; the tick keeps asking.
+    """
+    from sqlmodel import col, select
+
+    from agent.worker import ArqQueue
+
+    if not isinstance(app.queue, ArqQueue):
+        return
+    with session_scope(app.engine) as session:
+        query = select(Inbound.id).where(
+            Inbound.status == "pending", col(Inbound.received_at) < app.now() - STUCK_AFTER
+        )
+        ids = [i for i in session.exec(query.order_by(col(Inbound.id))) if i is not None]
+    if ids:
+        log.info("queueing again %d message(s) pending for over %s", len(ids), STUCK_AFTER)
+    await _queue_inbound(app, ids)
 
 
 async def send_waiting_drafts(app) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from agent.errors import ConfigError
@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=256 * 1024, gt=0)
     max_attachment_text_chars: int = Field(default=5_000_000, gt=0)
     job_max_attempts: int = Field(default=3, ge=1)
+    # How long an arq job may run; a job whose worker died runs again this + 10 s later.
+    # Unset: twice the worst LLM call (timeout x attempts), at least 300 s.
+    job_timeout_s: float | None = Field(default=None, gt=0)
+    # An outgoing message claimed longer ago than this belongs to a sender that died: sent again.
+    claim_stale_s: float = Field(default=600.0, gt=0)
     # Processes that parse and read mail for `handoff serve` with inline jobs (agent/cpu.py);
     # unset: one per core beyond the first, at most 4. 0: in the serving process.
     cpu_processes: int | None = Field(default=None, ge=0, le=64)
@@ -166,6 +171,18 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a range such as 09:00-17:00") from exc
         if not (0 <= sh * 60 + sm < eh * 60 + em <= 24 * 60):
             raise ValueError(f"{value!r} must start before it ends, within one day")
+        return value
+
+    @field_validator("claim_stale_s")
+    @classmethod
+    def _longer_than_a_send(cls, value: float, info: ValidationInfo) -> float:
+        relay_timeout_s = info.data.get("relay_timeout_s")
+        if relay_timeout_s is not None and value <= relay_timeout_s:
+            raise ValueError(
+                f"must be greater than HANDOFF_RELAY_TIMEOUT_S ({relay_timeout_s:g}): a claim is taken back only "
+                "from a sender that can no longer be waiting on the relay, else the message goes out twice; "
+                "raise HANDOFF_CLAIM_STALE_S or lower HANDOFF_RELAY_TIMEOUT_S"
+            )
         return value
 
     @field_validator("database_url")

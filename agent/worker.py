@@ -199,22 +199,42 @@ def _is_cron(key: bytes | str) -> bool:
 
 
 class RedisLocks:
-    """Per-key locks in Redis: one account is worked on by one worker at a time."""
+    """Per-key locks in Redis: one account is worked on by one worker at a time.
 
-    def __init__(self, redis: ArqRedis, timeout_s: float = 600.0) -> None:
+    A holder keeps a short lease (``lease_s``) and renews it while it works, so a lock
+    left by a worker that was killed frees its account within the lease, not after the
+    longest job. A job waits up to ``wait_s`` for a busy account, then is retried (a worker
+    sets it to half the job timeout: waiting longer would have arq cut the job and drop it).
+    """
+
+    def __init__(self, redis: ArqRedis, wait_s: float = 300.0, lease_s: float = 30.0) -> None:
         self.redis = redis
-        self.timeout_s = timeout_s
+        self.wait_s = wait_s
+        self.lease_s = lease_s
 
     @contextlib.asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
-        lock = self.redis.lock(f"handoff:lock:{key}", timeout=self.timeout_s, blocking_timeout=self.timeout_s)
+        lock = self.redis.lock(f"handoff:lock:{key}", timeout=self.lease_s, blocking_timeout=self.wait_s)
         if not await lock.acquire():
             raise TemporaryError(f"account {key} is busy", retry_after_s=5)
+        renewing = asyncio.create_task(self._renew(lock, key), name=f"renew {key}")
         try:
             yield
         finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
             with contextlib.suppress(Exception):
                 await lock.release()
+
+    async def _renew(self, lock: Any, key: str) -> None:
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            try:
+                await lock.reacquire()  # the lease starts again from now
+            except Exception as exc:  # lost it (the loop stalled past the lease) or Redis is down
+                log.error("lock on %s could not be renewed: %s", key, exc)
+                return
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
@@ -254,6 +274,8 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
     settings = ctx.get("settings") or load_settings()
     app = await open_app(settings, inline=False)
+    if isinstance(app.locks, RedisLocks):
+        app.locks.wait_s = job_timeout_s(settings) / 2
     ctx["app"] = app
     await jobs.resume_pending(ctx)
 
@@ -262,6 +284,11 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     app = ctx.get("app")
     if app is not None:
         await app.close()
+
+
+def job_timeout_s(settings: Settings) -> float:
+    """How long one job may run: HANDOFF_JOB_TIMEOUT_S, else twice the slowest Claude call, at least 300 s."""
+    return settings.job_timeout_s or max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2))
 
 
 def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
@@ -275,10 +302,14 @@ def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) ->
         on_shutdown=_shutdown,
         burst=burst,
         max_tries=settings.job_max_attempts,
-        job_timeout=max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2)),
+        # A job whose worker died is run again only when its in-progress key expires: job_timeout + 10 s.
+        job_timeout=job_timeout_s(settings),
         keep_result=60,
         poll_delay=0.05,  # arq polls Redis this often for due jobs: it bounds every hop's wait
         max_jobs=concurrency_for(settings.extractor_name),
+        # SIGTERM: take no new job, let running ones finish for up to 30 s (as `handoff serve` drains),
+        # then cancel the rest, which arq hands back to the queue for another worker.
+        job_completion_wait=30,
         ctx={"settings": settings},
         **overrides,
     )

@@ -35,6 +35,8 @@ def test_company_domains_are_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> No
         ("HANDOFF_DATABASE_URL", "mysql://x", "postgresql+psycopg"),
         ("HANDOFF_INBOX_ADDRESS", "not an address", "bare address"),
         ("HANDOFF_BUSINESS_HOURS", "17:00-09:00", "start before"),
+        ("HANDOFF_JOB_TIMEOUT_S", "0", "greater than 0"),
+        ("HANDOFF_CLAIM_STALE_S", "30", "HANDOFF_RELAY_TIMEOUT_S"),
     ],
 )
 def test_a_bad_value_names_the_setting_and_the_fix(
@@ -55,3 +57,18 @@ def test_forcing_claude_without_a_key_says_how_to_fix_it(monkeypatch: pytest.Mon
 def test_postgres_urls_get_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HANDOFF_DATABASE_URL", "postgresql://u@127.0.0.1/db")
     assert load_settings().database_url == "postgresql+psycopg://u@127.0.0.1/db"
+
+
+def test_the_job_timeout_defaults_to_twice_the_slowest_claude_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.worker import make_worker
+
+    monkeypatch.setenv("HANDOFF_REDIS_URL", "redis://127.0.0.1:6379/15")
+    assert make_worker(load_settings()).job_timeout_s == 360  # 60 s x 3 attempts x 2
+    monkeypatch.setenv("HANDOFF_JOB_TIMEOUT_S", "10")
+    assert make_worker(load_settings()).job_timeout_s == 10
+
+
+def test_a_claim_may_go_stale_only_after_the_relay_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDOFF_RELAY_TIMEOUT_S", "2")
+    monkeypatch.setenv("HANDOFF_CLAIM_STALE_S", "5")
+    assert load_settings().claim_stale_s == 5
