@@ -188,9 +188,16 @@ service lmtp {{
         self.start()
 
     def kick(self) -> None:
-        """Disconnect every client, as a server restart or an admin would (the clients see EOF)."""
+        """Disconnect every client, as a server restart or an admin would (the clients see EOF).
+
+        doveadm exits 68 (its "not found") when nobody is connected: the client was already
+        between connections (e.g. dropped by the server after its folder was deleted), which
+        is the state a kick is meant to cause.
+        """
         doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
-        subprocess.run([doveadm, "-c", str(self.config), "kick", self.user], check=True, capture_output=True)
+        done = subprocess.run([doveadm, "-c", str(self.config), "kick", self.user], capture_output=True)
+        if done.returncode not in (0, 68):
+            raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
 
     def cleanup(self) -> None:
         self.stop()
