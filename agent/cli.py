@@ -167,6 +167,46 @@ def export(
     typer.echo(render_document(doc, format.value))  # type: ignore[arg-type]
 
 
+class SnapshotFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def snapshots(
+    account: Annotated[str, typer.Argument(help="The customer's domain or name.")],
+    version: Annotated[int | None, typer.Option("--version", help="Print this version's document.")] = None,
+    format: Annotated[SnapshotFormat, typer.Option("--format", "-f")] = SnapshotFormat.table,
+) -> None:
+    """What the CSM received: one snapshot per delivered revision, never changed afterwards."""
+    from agent.queries import snapshots_for
+    from agent.snapshots import snapshot_row
+
+    try:
+        found = snapshots_for(_settings(), account, version)
+    except AccountNotFound as exc:
+        err.print(f"[red]handoff:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if version is not None:
+        snap = found[0]
+        typer.echo(
+            snap.markdown if format is SnapshotFormat.md else json.dumps(snap.document, indent=2, ensure_ascii=False)
+        )
+        return
+    rows = [snapshot_row(s) for s in found]
+    if format is SnapshotFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("no snapshots: the handoff was never delivered")
+        return
+    for row in rows:
+        typer.echo(
+            f"v{row['version']}\trevision {row['revision']}\t{row['delivered_at']}\t{row['csm']}\t{row['filled']} filled"
+        )
+
+
 @app.command()
 def report(
     since: Annotated[str | None, typer.Option(help="Only handoffs active since this date (YYYY-MM-DD).")] = None,

@@ -15,7 +15,7 @@ from agent.extract.runner import load_document
 from agent.schedule import handoff_due
 from agent.settings import Settings
 from db import repo
-from db.models import Inbound
+from db.models import Account, Inbound, Snapshot
 from db.session import make_engine, session_scope, upgrade
 
 
@@ -28,11 +28,30 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 def document_for(settings: Settings, key: str) -> HandoffDocument:
     engine = _engine(settings)
     with session_scope(engine) as session:
-        account = repo.find_account(session, key)
-        if account is None:
-            known = ", ".join(a.domain or a.name for a in repo.list_accounts(session)[:10]) or "none yet"
-            raise AccountNotFound(f"no account matches {key!r}; known accounts: {known}")
-        return load_document(account)
+        return load_document(_account(session, key))
+
+
+def _account(session: Any, key: str) -> Account:
+    account = repo.find_account(session, key)
+    if account is None:
+        known = ", ".join(a.domain or a.name for a in repo.list_accounts(session)[:10]) or "none yet"
+        raise AccountNotFound(f"no account matches {key!r}; known accounts: {known}")
+    return account
+
+
+def snapshots_for(settings: Settings, key: str, version: int | None = None) -> list[Snapshot]:
+    """What the CSM received, per delivered revision (``version``: only that one, or AccountNotFound)."""
+    engine = _engine(settings)
+    with session_scope(engine) as session:
+        account = _account(session, key)
+        snaps = repo.snapshots_of(session, account.id)  # type: ignore[arg-type]
+        if version is None:
+            return snaps
+        found = [s for s in snaps if s.version == version]
+        if not found:
+            have = ", ".join(str(s.version) for s in snaps) or "none: it was never delivered"
+            raise AccountNotFound(f"{account.name} has no snapshot version {version}; versions: {have}")
+        return found
 
 
 def account_rows(settings: Settings) -> list[dict[str, Any]]:

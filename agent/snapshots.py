@@ -4,7 +4,7 @@ What it is for: ``record_delivery`` runs after ``deliver_final`` has sent the fi
 mail; it keeps the exact document JSON and Markdown of that revision (version 1, 2...
 alongside each other, never updated), logs a ``snapshot`` event carrying the
 completeness at approval (the report reads it), and queues the ``handoff.delivered``
-webhook. ``snapshot_rows`` lists them for the CLI. Not for: composing or sending the
+webhook. ``snapshot_row`` lists them for ``handoff snapshots``. Not for: composing or sending the
 final mail (agent/delivery.py).
 """
 
@@ -81,17 +81,15 @@ async def record_delivery(app: App, account_id: int, outbound_id: int | None = N
     return snap
 
 
-def snapshot_rows(session: Any, account_id: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "version": s.version,
-            "revision": s.revision,
-            "delivered_at": s.delivered_at.isoformat(),
-            "csm": s.csm_email,
-            "filled": s.filled,
-        }
-        for s in repo.snapshots_of(session, account_id)
-    ]
+def snapshot_row(snap: Snapshot) -> dict[str, Any]:
+    """One line of ``handoff snapshots``: which version, when, to whom, how complete."""
+    return {
+        "version": snap.version,
+        "revision": snap.revision,
+        "delivered_at": snap.delivered_at.isoformat(),
+        "csm": snap.csm_email,
+        "filled": snap.filled,
+    }
 
 
 async def record_missing(app: App) -> int:

@@ -133,3 +133,31 @@ async def test_a_delivery_that_lost_its_snapshot_in_a_crash_gets_one_on_the_next
     with session_scope(service.app.engine) as session:
         snap = session.exec(select(Snapshot)).one()
     assert (snap.version, snap.revision) == (1, 0) and snap.outbound_id is not None
+
+
+async def test_handoff_snapshots_lists_and_prints_what_the_csm_received(service: Harness) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    final = await delivered(service)
+    settings = service.app.settings
+    env = {
+        "HANDOFF_DATABASE_URL": settings.database_url,
+        "HANDOFF_INBOX_ADDRESS": settings.inbox_address,
+        "HANDOFF_COMPANY_DOMAINS": ",".join(settings.own_domains),
+    }
+    runner = CliRunner()
+    listed = runner.invoke(app, ["snapshots", "alderfinch.example", "--format", "json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    (row,) = json.loads(listed.stdout)
+    assert (row["version"], row["revision"], row["csm"]) == (1, 0, CSM)
+    doc = runner.invoke(app, ["snapshots", "alderfinch.example", "--version", "1"], env=env)
+    assert doc.exit_code == 0 and json.loads(doc.stdout)["status"] == "delivered"
+    markdown = runner.invoke(app, ["snapshots", "alderfinch.example", "--version", "1", "--format", "md"], env=env)
+    attached = next(p for p in final.walk() if p.get_filename() and p.get_filename().endswith(".md"))
+    assert " ".join(markdown.stdout.split()) == " ".join(attached.get_content().split())
+    missing = runner.invoke(app, ["snapshots", "alderfinch.example", "--version", "7"], env=env)
+    assert missing.exit_code == 1 and "versions: 1" in missing.output
