@@ -13,6 +13,7 @@ that needs the database or the network.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import os
@@ -72,10 +73,9 @@ def _alive(pid: int) -> bool:
 
 
 def _warm() -> int:
-    import agent.delivery  # noqa: F401  (the imports are the warm-up)
-    import agent.extract.offline  # noqa: F401
-    import mailflows.parse  # noqa: F401
-
+    """In a pool process: the modules its jobs need, loaded before the first message (no-op when preloaded)."""
+    for name in PRELOAD:
+        importlib.import_module(name)
     return os.getpid()
 
 
