@@ -66,7 +66,8 @@ HANDOFF = Path(sys.executable).with_name("handoff")
 CSM = "jordan.lee@northwind.example"
 DOMAIN = "alderfinch.example"
 # The scaled mode's Redis database: the other tests use 15, the benchmarks 13 and 14.
-CRASH_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/12"
+# HANDOFF_TEST_CRASH_REDIS_URL lets two checkouts on one machine run the suite side by side.
+CRASH_REDIS_URL = os.environ.get("HANDOFF_TEST_CRASH_REDIS_URL", REDIS_URL.rsplit("/", 1)[0] + "/12")
 # Offline jobs take well under a second: a job whose worker was killed runs again after
 # JOB_TIMEOUT_S + 10 s (arq's in-progress key), a message a dead process had claimed is
 # sent again by the next tick after CLAIM_STALE_S (which must exceed the relay timeout).
