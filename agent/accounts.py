@@ -24,7 +24,7 @@ from agent.settings import FREE_MAIL_DOMAINS
 from db import repo
 from db.models import Account, as_utc
 from db.session import session_scope
-from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def external_domains(parsed: ParsedMail, own: set[str]) -> Counter[str]:
 
 def company_name_for(domain: str, parsed: ParsedMail) -> str:
     """A display name: the company named in the customer's signatures, else the domain's label."""
-    from mailflows.signatures import parse_signature
+    from mailflows.inbound.signatures import parse_signature
 
     names: Counter[str] = Counter()
     for message in parsed.messages:

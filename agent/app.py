@@ -23,7 +23,7 @@ from agent.extract import Extractor, make_extractor
 from agent.roster import Roster, load_roster
 from agent.settings import Settings
 from db.session import make_engine, upgrade
-from mailflows.send import Sender, make_sender
+from mailflows.outbound.send import Sender, make_sender
 
 log = logging.getLogger(__name__)
 

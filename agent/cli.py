@@ -302,7 +302,7 @@ def parse(
     body: Annotated[bool, typer.Option("--body", help="The file is a message body without headers.")] = False,
 ) -> None:
     """Show what the parser reads in a message, without storing anything."""
-    from mailflows.parse import parse_body, parse_message
+    from mailflows.inbound.parse import parse_body, parse_message
 
     if not file.is_file():
         err.print(f"[red]handoff:[/red] no such file: {file}")

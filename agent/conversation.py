@@ -27,7 +27,7 @@ from agent.extract.runner import context_for, load_document, save_document
 from db import repo
 from db.models import Account, as_utc
 from db.session import session_scope
-from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 if TYPE_CHECKING:
     from agent.app import App

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Imported once by the fork server, so each pool process starts with them loaded.
-PRELOAD = ["mailflows.parse", "agent.extract.offline", "agent.delivery"]
+PRELOAD = ["mailflows.inbound.parse", "agent.extract.offline", "agent.delivery"]
 
 
 def default_processes(inline_jobs: bool) -> int:

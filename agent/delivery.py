@@ -26,9 +26,9 @@ from agent.schedule import handoff_due, next_call_slot, parse_hours
 from db import repo
 from db.models import Account, Outbound, as_utc, utcnow
 from db.session import session_scope
-from mailflows.calendar import build_invite
-from mailflows.compose import compose_draft, compose_final, compose_notice, handoff_subject
-from mailflows.parsed import ParsedMail
+from mailflows.inbound.mail import ParsedMail
+from mailflows.outbound.calendar import build_invite
+from mailflows.outbound.compose import compose_draft, compose_final, compose_notice, handoff_subject
 
 if TYPE_CHECKING:
     from agent.app import App

@@ -64,7 +64,7 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
     from agent.app import open_app
     from agent.queries import document_for
     from agent.render import render_document
-    from mailflows.smtp_intake import start_smtp
+    from mailflows.inbound.smtp_intake import start_smtp
 
     if workdir.exists():
         shutil.rmtree(workdir)

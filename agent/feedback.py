@@ -25,7 +25,7 @@ from db.session import session_scope
 
 if TYPE_CHECKING:
     from agent.app import App
-    from mailflows.parsed import ParsedMail
+    from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 

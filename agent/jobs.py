@@ -22,7 +22,7 @@ from agent.extract.runner import extract_new_sources
 from db import repo
 from db.models import Account, Inbound
 from db.session import session_scope
-from mailflows.parse import ParseLimits, parse_message
+from mailflows.inbound.parse import ParseLimits, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # ty
 
     from sqlmodel import select
 
-    from mailflows.calendar import read_calendar_reply
+    from mailflows.outbound.calendar import read_calendar_reply
 
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     reply = None

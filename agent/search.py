@@ -28,7 +28,7 @@ from db.session import session_scope
 
 if TYPE_CHECKING:
     from agent.app import App
-    from mailflows.parsed import ParsedMail
+    from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ async def answer_by_mail(app: App, parsed: ParsedMail) -> str:
     from agent.delivery import send_outbound
     from agent.render import render_notice
     from db.models import Outbound
-    from mailflows.compose import compose_notice
+    from mailflows.outbound.compose import compose_notice
 
     outer = parsed.outer
     sender = outer.sender.email.lower() if outer.sender else ""

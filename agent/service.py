@@ -23,8 +23,8 @@ from agent.cpu import default_processes
 from agent.errors import ConfigError
 from agent.settings import Settings
 from agent.worker import TICK_S
-from mailflows.imap_intake import ImapIntake
-from mailflows.smtp_intake import start_smtp
+from mailflows.inbound.imap_intake import ImapIntake
+from mailflows.inbound.smtp_intake import start_smtp
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ async def ingest(
 
 
 async def _store_only(app: App, raw: bytes) -> tuple[int, bool]:
-    from mailflows.intake import store
+    from mailflows.inbound.intake import store
 
     return await asyncio.to_thread(store, app, raw, "", [], "ingest")
 

@@ -19,8 +19,8 @@ from common import COMPANY, REP, demo_messages, median, print_table
 from agent.document import AccountInfo, HandoffDocument, Party, merge_extraction
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
-from mailflows.parse import parse_message
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.parse import parse_message
 
 ACCOUNT_MESSAGES = 10
 

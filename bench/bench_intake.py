@@ -57,7 +57,7 @@ async def serve(kind: str, port: int, workdir: Path, database_url: str | None) -
         server = await loop.create_server(partial(SMTP, BareHandler()), host="127.0.0.1", port=port)
     else:
         from agent.app import open_app
-        from mailflows.smtp_intake import start_smtp
+        from mailflows.inbound.smtp_intake import start_smtp
 
         overrides = {"database_url": database_url} if database_url else {}
         app = await open_app(bench_settings(workdir, **overrides), inline=True)

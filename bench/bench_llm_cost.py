@@ -24,8 +24,8 @@ from agent.extract.base import ExtractionContext
 from agent.extract.claude import ClaudeExtractor
 from agent.extract.offline import OfflineExtractor
 from agent.settings import load_settings
-from mailflows.parse import parse_message
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.parse import parse_message
 from tests.fakes.anthropic_server import CHARS_PER_TOKEN, FakeAnthropic
 
 CHECKPOINTS = (1, 2, 5, 10, 20, 30, 40, 50)

@@ -14,7 +14,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from mailflows.parse import parse_body, parse_message
+from mailflows.inbound.parse import parse_body, parse_message
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real-mail"
 

@@ -44,7 +44,7 @@ from agent import jobs
 from agent.app import App, open_app
 from db.models import Account, Inbound
 from db.session import session_scope
-from mailflows.intake import store
+from mailflows.inbound.intake import store
 
 DATABASE_URL = f"{PG_SERVER}/handoff_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"

@@ -162,7 +162,7 @@ class Harness:
 
 
 async def start_harness(settings: Settings, name: str) -> Harness:
-    from mailflows.smtp_intake import start_smtp
+    from mailflows.inbound.smtp_intake import start_smtp
 
     app = await open_app(settings)
     harness = Harness(app=app, settings=settings, name=name)

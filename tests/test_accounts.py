@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.accounts import address_like, csm_mentioned, explicit_account_name, resolve_account
-from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 OWN = {"northwind.example"}
 

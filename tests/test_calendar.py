@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from mailflows.calendar import build_invite, read_calendar_reply
+from mailflows.outbound.calendar import build_invite, read_calendar_reply
 
 ORGANIZER = "handoff@northwind.example"
 REP = ("Sam Okafor", "sam.okafor@northwind.example")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agent.conversation import dmarc_pass, parse_commands, route, token_in
-from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 from tests.conftest import make_settings
 
 

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from mailflows.calendar import build_invite
-from mailflows.compose import (
+from mailflows.inbound.mail import Address as ParsedAddress
+from mailflows.outbound.calendar import build_invite
+from mailflows.outbound.compose import (
     HeaderValueError,
     compose_draft,
     compose_final,
@@ -24,7 +25,6 @@ from mailflows.compose import (
     safe_filename,
     to_address,
 )
-from mailflows.parsed import Address as ParsedAddress
 
 INBOX = "handoff@northwind.example"
 TOKEN = "handoff+k3J9xQ@northwind.example"

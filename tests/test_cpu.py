@@ -18,7 +18,7 @@ from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor, extract_sources
 from agent.jobs import limits_of
 from agent.settings import Settings
-from mailflows.parse import parse_message
+from mailflows.inbound.parse import parse_message
 
 ROOT = Path(__file__).resolve().parents[1]
 

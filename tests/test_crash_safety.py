@@ -46,7 +46,7 @@ from agent.demo_deal import demo_files, demo_rep_reply
 from agent.queries import document_for
 from db.models import Inbound, Outbound
 from db.session import make_engine, session_scope
-from mailflows.send import Mail, headers_of
+from mailflows.outbound.send import Mail, headers_of
 from tests.conftest import (
     COMPANY,
     INBOX,
@@ -483,7 +483,7 @@ def _listening(port: int) -> bool:
 async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: Path) -> None:
     from agent.app import open_app
     from agent.worker import make_worker
-    from mailflows.intake import receive
+    from mailflows.inbound.intake import receive
     from tests.conftest import PG_URL, reset_postgres
 
     reset_postgres(PG_URL)
@@ -618,8 +618,8 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     from agent.app import open_app
     from agent.errors import TemporaryError
     from agent.queries import quarantined_rows
-    from mailflows.intake import receive
-    from mailflows.parse import parse_message
+    from mailflows.inbound.intake import receive
+    from mailflows.inbound.parse import parse_message
 
     settings = make_settings(tmp_path, job_max_attempts=3)
     calls = Counter[str]()

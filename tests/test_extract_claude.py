@@ -27,7 +27,7 @@ from agent.document import (
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.claude import ClaudeExtractor, tool_schema
 from agent.settings import Settings, load_settings
-from mailflows.parsed import Address, ThreadMessage, Turn
+from mailflows.inbound.mail import Address, ThreadMessage, Turn
 from tests.fakes.anthropic_server import FakeAnthropic, serving
 
 REP = Party(name="Sam Okafor", email="sam.okafor@northwind.example")

@@ -12,7 +12,7 @@ from agent.document import AccountInfo, HandoffDocument, Party, merge_extraction
 from agent.extract.base import ExtractionContext, Question, normalize_for_quote
 from agent.extract.dates import resolve_due
 from agent.extract.offline import OfflineExtractor
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "extract" / "thread.json").read_text())
 

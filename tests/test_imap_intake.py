@@ -23,7 +23,7 @@ from agent.app import App, open_app
 from agent.errors import ConfigError
 from db.models import Inbound
 from db.session import session_scope
-from mailflows.imap_intake import ImapIntake, envelope_of, imap_target
+from mailflows.inbound.imap_intake import ImapIntake, envelope_of, imap_target
 from tests.conftest import INBOX, REP, make_settings
 from tests.dovecot import Dovecot
 

@@ -42,7 +42,7 @@ def claude_settings(tmp_path: Path, attempts: int = 1):  # type: ignore[no-untyp
 
 async def forward_answered_by(harness, fake, quote: str) -> None:  # type: ignore[no-untyped-def]
     """Send the small forward, with Claude's canned answer quoting ``quote`` from its forwarded message."""
-    from mailflows.parse import parse_message
+    from mailflows.inbound.parse import parse_message
 
     raw = small_forward()
     fake.enqueue(with_source(answer(quote), parse_message(raw).messages[1].id))

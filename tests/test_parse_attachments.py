@@ -6,9 +6,9 @@ import io
 from email.message import EmailMessage
 from pathlib import Path
 
-from mailflows.attachments import read_attachment
-from mailflows.parse import parse_message
-from mailflows.transcripts import parse_transcript
+from mailflows.inbound.attachments import read_attachment
+from mailflows.inbound.parse import parse_message
+from mailflows.inbound.transcripts import parse_transcript
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mailflows.autoreply import is_auto_generated, is_auto_reply_text
-from mailflows.parse import parse_message
+from mailflows.inbound.autoreply import is_auto_generated, is_auto_reply_text
+from mailflows.inbound.parse import parse_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from mailflows.parse import parse_message
+from mailflows.inbound.parse import parse_message
 
 
 def mail(headers: str, body: bytes) -> bytes:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mailflows.forwards import parse_addresses, parse_loose_date, parse_wrote_line
+from mailflows.inbound.forwards import parse_addresses, parse_loose_date, parse_wrote_line
 
 EST = timezone(timedelta(hours=-5))
 

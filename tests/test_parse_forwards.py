@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from mailflows.parse import parse_body, parse_message
-from mailflows.parsed import ParsedMail
+from mailflows.inbound.mail import ParsedMail
+from mailflows.inbound.parse import parse_body, parse_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 

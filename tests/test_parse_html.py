@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailflows.html_text import html_to_text
-from mailflows.parse import parse_body, parse_message
+from mailflows.inbound.html_text import html_to_text
+from mailflows.inbound.parse import parse_body, parse_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 

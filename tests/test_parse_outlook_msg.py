@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from mailflows.outlook_msg import msg_to_rfc822
-from mailflows.parse import parse_message
+from mailflows.inbound.outlook_msg import msg_to_rfc822
+from mailflows.inbound.parse import parse_message
 from tests.fakes.cfb import outlook_msg
 
 HEADERS = (

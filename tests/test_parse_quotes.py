@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mailflows.parse import parse_message
-from mailflows.quotes import strip_disclaimers, visible_reply
+from mailflows.inbound.parse import parse_message
+from mailflows.inbound.quotes import strip_disclaimers, visible_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 

@@ -7,7 +7,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailflows.parse import ParseLimits, parse_body, parse_message
+from mailflows.inbound.parse import ParseLimits, parse_body, parse_message
 
 
 def test_ten_thousand_parts_stop_at_the_part_limit():

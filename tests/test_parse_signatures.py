@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailflows.parsed import Address
-from mailflows.signatures import parse_signature, split_signature
+from mailflows.inbound.mail import Address
+from mailflows.inbound.signatures import parse_signature, split_signature
 
 OMAR = Address("Omar Haddad", "omar.haddad@bluefin.example")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from email.message import EmailMessage
 
-from mailflows.parse import parse_message
+from mailflows.inbound.parse import parse_message
 
 
 def _attr(level: int, type_: int, id_: int, data: bytes) -> bytes:

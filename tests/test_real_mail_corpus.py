@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mailflows.parse import parse_body, parse_message
-from mailflows.parsed import ParsedMail
+from mailflows.inbound.mail import ParsedMail
+from mailflows.inbound.parse import parse_body, parse_message
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL_MAIL = SHARED / "corpus" / "real-mail"

@@ -15,8 +15,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from agent.errors import ConfigError, RelayRejected, RelayUnavailable
 from agent.settings import load_settings
-from mailflows.compose import compose_notice
-from mailflows.send import OutboxDirSender, RelaySender, make_sender, parse_relay_url
+from mailflows.outbound.compose import compose_notice
+from mailflows.outbound.send import OutboxDirSender, RelaySender, make_sender, parse_relay_url
 
 INBOX = "handoff@northwind.example"
 REP = "sam.okafor@northwind.example"

@@ -24,7 +24,7 @@ from agent.extract.claude import extraction_from_tool_input, settle_feelings, to
 from agent.extract.offline import OfflineExtractor
 from agent.extract.sentiment import current_read, sentiment_signals
 from agent.render import render_document, render_draft
-from mailflows.parsed import Address, ThreadMessage
+from mailflows.inbound.mail import Address, ThreadMessage
 
 REP = Party(name="Sam Rep", email="sam.rep@ourco.example")
 IRIS = Address("Iris Vale", "iris.vale@pinewood.example")

@@ -19,7 +19,7 @@ from agent.extract.base import ExtractionContext, Question
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, section_scores
 from agent.extract.dates import resolve_due
 from agent.extract.units import paragraphs, split_sentences
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 FACT_SECTIONS = frozenset({"expansion", "success_metrics", "commitments", "competitive_context", "implementation"})
 PRONOUN_START = re.compile(r"^(?:she|he|they|his|her|their|him|them)\b", re.IGNORECASE)

@@ -16,7 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 log = logging.getLogger(__name__)
 

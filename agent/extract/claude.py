@@ -49,7 +49,7 @@ from agent.errors import ConfigError, ExtractorAnswerInvalid, ExtractorUnavailab
 from agent.extract.base import ExtractionContext, Extractor, Question, verify_quotes
 from agent.extract.sentiment import history_of
 from agent.settings import Settings
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from agent.extract.dates import resolve_due
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
     from agent.cpu import CpuPool

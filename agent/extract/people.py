@@ -16,8 +16,8 @@ from agent.document import Stakeholder, fold
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
 from agent.extract.units import crm_field, crm_fields
-from mailflows.parsed import Address, ThreadMessage
-from mailflows.signatures import parse_signature
+from mailflows.inbound.mail import Address, ThreadMessage
+from mailflows.inbound.signatures import parse_signature
 
 ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
@@ -150,7 +150,7 @@ TEXT_TITLE = re.compile(
 
 def titles_in_text(text: str) -> dict[str, str]:
     """Titles written next to a name in prose: "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst"."""
-    from mailflows.signatures import TITLE_WORDS
+    from mailflows.inbound.signatures import TITLE_WORDS
 
     found: dict[str, str] = {}
     for match in TEXT_TITLE.finditer(text):

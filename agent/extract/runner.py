@@ -19,7 +19,7 @@ from db import repo
 from db.models import Account, as_utc
 from db.repo import SourceEntry
 from db.session import session_scope
-from mailflows.parsed import ThreadMessage
+from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
     from agent.app import App

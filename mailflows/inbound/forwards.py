@@ -21,8 +21,8 @@ from email.utils import parsedate_to_datetime
 
 from dateutil import parser as du_parser
 
-from mailflows.parsed import Address
-from mailflows.quotes import (
+from mailflows.inbound.mail import Address
+from mailflows.inbound.quotes import (
     LABELS,
     WROTE_WORDS,
     Boundary,
@@ -441,7 +441,7 @@ def split_thread(text: str, default_tz: tzinfo | None = None) -> list[Chunk]:
 
 def _open(boundary: Boundary, lines: list[str], default_tz: tzinfo | None) -> tuple[Header | None, list[str]]:
     """Read the header at ``boundary`` and return it with the lines of the message it opens."""
-    from mailflows.quotes import _header_end  # noqa: PLC0415 - shared helper, kept private there
+    from mailflows.inbound.quotes import _header_end  # noqa: PLC0415 - shared helper, kept private there
 
     if boundary.kind == "quote":
         return None, lines

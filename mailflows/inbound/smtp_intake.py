@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from agent.errors import StorageUnavailable
-from mailflows.intake import receive
+from mailflows.inbound.intake import receive
 
 if TYPE_CHECKING:
     from agent.app import App

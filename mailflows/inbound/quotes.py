@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from mailflows.signatures import is_mobile_footer, split_signature
+from mailflows.inbound.signatures import is_mobile_footer, split_signature
 
 BoundaryKind = Literal["forward", "header", "wrote", "quote", "rule"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mailflows.parsed import Address
+from mailflows.inbound.mail import Address
 
 
 @dataclass(slots=True)

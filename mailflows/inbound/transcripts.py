@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from mailflows.parsed import Turn
+from mailflows.inbound.mail import Turn
 
 CUE_TIME_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 VOICE_RE = re.compile(r"^<v\s+([^>]+)>(.*?)(?:</v>)?$")

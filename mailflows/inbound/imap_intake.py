@@ -36,7 +36,7 @@ from imapclient import DELETED, FLAGGED, SEEN, IMAPClient, SocketTimeout
 from imapclient.exceptions import LoginError
 
 from agent.errors import ConfigError, StorageUnavailable, TemporaryError
-from mailflows.intake import receive
+from mailflows.inbound.intake import receive
 
 if TYPE_CHECKING:
     from agent.app import App

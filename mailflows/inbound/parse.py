@@ -27,7 +27,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from mailflows.attachments import (
+from mailflows.inbound.attachments import (
     Blob,
     blob_of,
     decode_bytes,
@@ -36,13 +36,13 @@ from mailflows.attachments import (
     lift_blobs,
     read_attachment,
 )
-from mailflows.autoreply import is_auto_generated, is_auto_reply_text
-from mailflows.forwards import Chunk, split_thread
-from mailflows.html_text import html_to_text
-from mailflows.outlook_msg import msg_to_rfc822
-from mailflows.parsed import Address, AttachmentInfo, ParsedMail, ThreadMessage
-from mailflows.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.signatures import is_mobile_footer, split_signature
+from mailflows.inbound.autoreply import is_auto_generated, is_auto_reply_text
+from mailflows.inbound.forwards import Chunk, split_thread
+from mailflows.inbound.html_text import html_to_text
+from mailflows.inbound.mail import Address, AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.inbound.outlook_msg import msg_to_rfc822
+from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
+from mailflows.inbound.signatures import is_mobile_footer, split_signature
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
@@ -135,7 +135,7 @@ def _date(msg: Message, ctx: _Context) -> datetime | None:
     try:
         return parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        from mailflows.forwards import parse_loose_date
+        from mailflows.inbound.forwards import parse_loose_date
 
         return parse_loose_date(value)
 

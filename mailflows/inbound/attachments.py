@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import Message
 
-from mailflows.parsed import Address, AttachmentInfo, ThreadMessage, Turn
-from mailflows.transcripts import looks_like_transcript, parse_transcript, turns_as_text
+from mailflows.inbound.mail import Address, AttachmentInfo, ThreadMessage, Turn
+from mailflows.inbound.transcripts import looks_like_transcript, parse_transcript, turns_as_text
 
 CHARSET_ALIASES = {
     "iso-8859-1": "windows-1252",
