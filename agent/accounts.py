@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from agent.app import App
+from agent.context import App
 from agent.document import AccountInfo, HandoffDocument, Party, SourceKind, fold
 from agent.settings import FREE_MAIL_DOMAINS
 from db import repo

@@ -105,11 +105,11 @@ def serve() -> None:
 @app.command()
 def worker(burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False) -> None:
     """Run an arq worker (needs HANDOFF_REDIS_URL)."""
-    from agent.worker import make_worker
+    from agent.app import arq_worker
 
     settings = _settings()
     try:
-        make_worker(settings, burst=burst).run()
+        arq_worker(settings, burst=burst).run()
     except HandoffError as exc:
         err.print(f"[red]handoff:[/red] {exc}")
         raise typer.Exit(2) from exc

@@ -30,7 +30,7 @@ from db.session import session_scope
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
     from agent.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from mailflows.outbound.calendar import build_invite
 from mailflows.outbound.compose import compose_draft, compose_final, compose_notice, handoff_subject
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
 
 log = logging.getLogger(__name__)
 

@@ -64,6 +64,7 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
     from agent.app import open_app
     from agent.queries import document_for
     from agent.render import render_document
+    from agent.service import intake_for
     from mailflows.inbound.smtp_intake import start_smtp
 
     if workdir.exists():
@@ -82,7 +83,8 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
         smtp_port=0,
     )
     app = await open_app(settings, inline=True)
-    server = await start_smtp(app, host="127.0.0.1", port=0)
+    intake = intake_for(app)
+    server = await start_smtp(intake, host="127.0.0.1", port=0)
     port = server.sockets[0].getsockname()[1]
     try:
         print_(f"handoff demo: SMTP intake on 127.0.0.1:{port}, database {workdir / 'handoff.db'}, offline extractor\n")
@@ -90,23 +92,24 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
         for path in files:
             await asyncio.to_thread(_send, port, path.read_bytes(), INBOX)
             print_(f"  rep -> {INBOX}: {path.name}")
-        await app.queue.drain()  # type: ignore[union-attr]
+        await app.drain()
         drafts = [m for _, m in _mails(outbox) if REP[1] in str(m["To"])]
         draft = drafts[-1]
         print_(f"\n=== {len(drafts)} draft for {len(files)} forwards; the rep receives: {draft['Subject']} ===\n")
         print_(_plain(draft))
 
         await asyncio.to_thread(_send, port, _reply(draft, demo_rep_reply()), str(draft["Reply-To"]))
-        await app.queue.drain()  # type: ignore[union-attr]
+        await app.drain()
         draft = [m for _, m in _mails(outbox) if REP[1] in str(m["To"])][-1]
         print_("\n=== the rep answered the questions (and named the CSM); the updated draft says: ===\n")
         print_(_plain(draft).split("\n\n", 2)[0] + "\n...")
 
         await asyncio.to_thread(_send, port, _reply(draft, "approve"), str(draft["Reply-To"]))
-        await app.queue.drain()  # type: ignore[union-attr]
+        await app.drain()
     finally:
         server.close()
         await server.wait_closed()
+        await intake.close()
         await app.close()
 
     doc = document_for(settings, ACCOUNT)

@@ -24,7 +24,7 @@ from db.models import Feedback, as_utc
 from db.session import session_scope
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
     from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from mailflows.inbound.parse import ParseLimits, parse_message
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=1)  # a message still pending this long after it arrived lost its job
+TICK_S = 10.0  # how often ``tick`` runs (inline: a task of ``handoff serve``; arq: a cron job)
 
 
 def limits_of(settings) -> ParseLimits:  # type: ignore[no-untyped-def]
@@ -223,9 +224,7 @@ async def _requeue_stuck_inbound(app) -> None:  # type: ignore[no-untyped-def]
     """
     from sqlmodel import col, select
 
-    from agent.worker import ArqQueue
-
-    if not isinstance(app.queue, ArqQueue):
+    if app.queue is None or not app.queue.shared:
         return
     with session_scope(app.engine) as session:
         query = select(Inbound.id).where(

@@ -28,7 +28,7 @@ from db.models import Account, Event, as_utc
 from db.session import session_scope
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
     from agent.settings import Settings
 
 OVERALL = "(all reps)"

@@ -4,7 +4,9 @@ What it is for: ``serve`` (SMTP intake on the event loop; inline jobs and the
 periodic tick when no Redis is configured; graceful shutdown on SIGTERM: stop
 intake, drain jobs until a deadline, close clients) and ``ingest`` (feed .eml and
 mbox files as if they had arrived by mail, processed to completion, one draft per
-account at the end). Not for: what a job does (agent/jobs.py).
+account at the end). Each intake is handed its ``Intake`` (settings, engine, queue)
+by ``intake_for``: mail in never reaches into the App. Not for: what a job does
+(agent/jobs.py).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from agent import jobs
-from agent.app import App, open_app
+from agent.app import open_app
+from agent.context import App
 from agent.cpu import default_processes
 from agent.errors import ConfigError
 from agent.settings import Settings
-from agent.worker import TICK_S
 from mailflows.inbound.imap_intake import ImapIntake
+from mailflows.inbound.intake import Intake, store
 from mailflows.inbound.smtp_intake import start_smtp
 
 log = logging.getLogger(__name__)
@@ -56,7 +59,7 @@ async def ingest(
                     await jobs.process_inbound(ctx, inbound_id)
             if progress:
                 progress(1)
-        await app.queue.drain()  # type: ignore[union-attr]
+        await app.drain()
         await jobs.send_waiting_drafts(app)
         await jobs.tick(ctx)
     finally:
@@ -65,9 +68,14 @@ async def ingest(
 
 
 async def _store_only(app: App, raw: bytes) -> tuple[int, bool]:
-    from mailflows.inbound.intake import store
+    return await asyncio.to_thread(store, app.engine, raw, "", [], "ingest")
 
-    return await asyncio.to_thread(store, app, raw, "", [], "ingest")
+
+def intake_for(app: App) -> Intake:
+    """What the SMTP and IMAP intakes need from the service: its settings, database and queue."""
+    if app.queue is None:
+        raise RuntimeError("App has no queue: open it with agent.app.open_app()")
+    return Intake(settings=app.settings, engine=app.engine, queue=app.queue)
 
 
 async def tick_forever(app: App) -> None:
@@ -78,20 +86,21 @@ async def tick_forever(app: App) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("periodic tick failed; trying again in %.0fs", TICK_S)
-        await asyncio.sleep(TICK_S)
+            log.exception("periodic tick failed; trying again in %.0fs", jobs.TICK_S)
+        await asyncio.sleep(jobs.TICK_S)
 
 
 async def serve(settings: Settings, *, ready: Callable[[int], None] | None = None, shutdown_s: float = 30.0) -> None:
     inline = not settings.redis_url
     processes = settings.cpu_processes if settings.cpu_processes is not None else default_processes(inline)
     app = await open_app(settings, cpu_processes=processes)
+    intake = intake_for(app)
     try:
-        imap = ImapIntake(app) if settings.imap_url else None  # a bad IMAP setting fails the start, not a task
+        imap = ImapIntake(intake) if settings.imap_url else None  # a bad IMAP setting fails the start, not a task
     except ConfigError:
         await app.close()
         raise
-    server = await start_smtp(app)
+    server = await start_smtp(intake)
     port = server.sockets[0].getsockname()[1]
     log.info(
         "SMTP intake on %s:%s (%s jobs, %d parser process(es))",
@@ -131,4 +140,5 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
                 await asyncio.wait_for(app.queue.drain(), timeout=shutdown_s)
             except TimeoutError:
                 log.warning("jobs still running at the deadline were cancelled; they resume at next start")
+        await intake.close()
         await app.close()

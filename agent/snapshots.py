@@ -22,7 +22,7 @@ from db.models import Account, Outbound, Snapshot
 from db.session import session_scope
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from db.session import session_scope
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from agent.app import App
+    from agent.context import App
 
 log = logging.getLogger(__name__)
 

@@ -1,252 +1,32 @@
-"""Running jobs: inline (asyncio tasks in this process) or on arq workers over Redis.
+"""``handoff worker``: an arq worker process running the jobs of agent/jobs.py from Redis.
 
-What it is for: the two ``Queue`` implementations behind ``App.enqueue``, Redis locks
-for per-account serialization across processes, and the arq ``WorkerSettings`` that
-``handoff worker`` runs. Both run the very same job functions from agent/jobs.py
-with the same retry rule: a ``TemporaryError`` is retried with backoff, anything
-else (or the last try) goes to ``jobs.on_job_failed``. Not for: what jobs do.
+What it is for: ``make_worker`` builds the arq ``Worker`` (every job, the periodic
+tick, the timeouts and tries from settings); each job's failure is retried by arq
+after ``queues.job_retry_delay_s`` (the inline queue's policy), and the last failure
+goes to ``jobs.on_job_failed``. The worker opens its ``App`` at start-up with the
+``open_app`` it is handed (agent/app.py), so this module never builds one. Not for:
+what jobs do, or the inline mode (agent/queues.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import heapq
-import itertools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
 
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
 from arq.cron import cron
 from arq.worker import Retry, Worker
 
 from agent import jobs
-from agent.errors import ConfigError, TemporaryError
+from agent.context import App
+from agent.queues import QUEUE_NAME, concurrency_for, job_retry_delay_s, redis_settings
 from agent.settings import Settings, load_settings
-
-if TYPE_CHECKING:
-    from agent.app import App
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "handoff:queue"
-TICK_S = 10.0
-
-
-def backoff_s(attempt: int, hint: float | None = None) -> float:
-    return hint if hint is not None else min(2.0**attempt, 300.0)
-
-
-class Slots:
-    """At most ``limit`` holders at once; waiters go in by priority (lower first), then arrival.
-
-    The inline queue runs jobs through these so a burst is served oldest first instead of
-    all at once: twenty forwards interleaved step by step would all finish at the end,
-    while one after the other the first draft is out after one message's work.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._busy = 0
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
-        self._arrivals = itertools.count()
-
-    @contextlib.asynccontextmanager
-    async def take(self, priority: int) -> AsyncIterator[None]:
-        if self._busy >= self.limit or self._waiting:
-            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            entry = (priority, next(self._arrivals), turn)
-            heapq.heappush(self._waiting, entry)
-            try:
-                await turn  # _release hands its slot over: _busy already counts this holder
-            except asyncio.CancelledError:
-                if turn.done() and not turn.cancelled():
-                    self._release()  # the slot was handed over just as we were cancelled
-                else:
-                    self._waiting.remove(entry)
-                    heapq.heapify(self._waiting)
-                raise
-        else:
-            self._busy += 1
-        try:
-            yield
-        finally:
-            self._release()
-
-    def _release(self) -> None:
-        while self._waiting:
-            _, _, turn = heapq.heappop(self._waiting)
-            if not turn.done():
-                turn.set_result(None)  # the slot passes straight on: _busy stays the same
-                return
-        self._busy -= 1
-
-
-# Jobs that finish work already started (a draft, a flush) go before new messages.
-FIRST = {"send_draft": 0, "flush_outbox": 0, "tick": 1, "resume_pending": 1}
-NEW_WORK = 2
-PRIORITY_LEAD = timedelta(minutes=1)
-
-
-def concurrency_for(extractor_name: str) -> int:
-    """Jobs run at once by one process: few when the work is CPU (offline), more when it waits on Claude."""
-    return 4 if extractor_name == "offline" else 16
-
-
-class InlineQueue:
-    """Jobs as asyncio tasks of this process; ``job_id`` dedupes like arq's.
-
-    ``concurrency`` jobs run at once (by default 4 with the offline extractor, whose work
-    is CPU; 16 with Claude, whose calls wait on the network), the rest wait in ``Slots``.
-    """
-
-    def __init__(self, app: App, concurrency: int | None = None) -> None:
-        self.app = app
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._ids: set[str] = set()
-        self.slots = Slots(concurrency or concurrency_for(getattr(app.extractor, "name", "")))
-
-    async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
-        if job not in jobs.JOBS:
-            raise ValueError(f"unknown job {job!r}")
-        if job_id is not None:
-            if job_id in self._ids:
-                return
-            self._ids.add(job_id)
-        task = asyncio.create_task(self._run(job, args, defer_s, job_id), name=f"{job}{args}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _run(self, job: str, args: tuple[Any, ...], defer_s: float, job_id: str | None) -> None:
-        if defer_s > 0:
-            await asyncio.sleep(defer_s)
-        if job_id is not None:
-            self._ids.discard(job_id)
-        attempts = self.app.settings.job_max_attempts
-        for attempt in range(1, attempts + 1):
-            ctx = {"app": self.app, "job_try": attempt}
-            try:
-                async with self.slots.take(FIRST.get(job, NEW_WORK)):
-                    await jobs.JOBS[job](ctx, *args)
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                # Temporary errors and bugs alike get the same few tries; then the job is given up
-                # (a message is quarantined for `handoff quarantine replay`).
-                if attempt == attempts:
-                    log.exception("job %s%s failed for good", job, args)
-                    await jobs.on_job_failed(ctx, job, args, exc)
-                    return
-                hint = exc.retry_after_s if isinstance(exc, TemporaryError) else None
-                delay = backoff_s(attempt, hint)
-                log.warning("job %s%s try %d failed (%s); retrying in %.0fs", job, args, attempt, exc, delay)
-                await asyncio.sleep(delay)
-
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-
-class ArqQueue:
-    """Jobs on Redis for ``handoff worker`` processes."""
-
-    def __init__(self, redis: ArqRedis) -> None:
-        self.redis = redis
-
-    @classmethod
-    async def connect(cls, settings: Settings) -> ArqQueue:
-        return cls(await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME))
-
-    async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
-        if defer_s <= 0 and FIRST.get(job, NEW_WORK) == 0:
-            # arq runs jobs by due time: finishing work (a draft) is due a minute back, so it goes
-            # before the messages that arrived in the meantime, as the inline Slots do.
-            await self.redis.enqueue_job(
-                job, *args, _job_id=job_id, _defer_until=datetime.now(UTC) - PRIORITY_LEAD, _queue_name=QUEUE_NAME
-            )
-            return
-        await self.redis.enqueue_job(job, *args, _job_id=job_id, _defer_by=defer_s or None, _queue_name=QUEUE_NAME)
-
-    async def drain(self, timeout_s: float = 120.0) -> None:
-        """Wait until no job is queued or running (for tests and ``handoff ingest``)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while loop.time() < deadline:
-            # The periodic tick is always scheduled; only real work counts.
-            queued = [j for j in await self.redis.zrange(QUEUE_NAME, 0, -1) if not _is_cron(j)]
-            running = [k async for k in self.redis.scan_iter(match="arq:in-progress:*") if not _is_cron(k)]
-            if not queued and not running:
-                return
-            await asyncio.sleep(0.05)
-        raise TimeoutError(f"jobs still queued after {timeout_s:.0f}s: is a `handoff worker` running?")
-
-    async def close(self) -> None:
-        await self.redis.aclose()
-
-
-def _is_cron(key: bytes | str) -> bool:
-    text = key.decode() if isinstance(key, bytes) else key
-    return text.rsplit(":", 1)[-1].startswith("cron") or ":cron:" in text or text.startswith("cron:")
-
-
-class RedisLocks:
-    """Per-key locks in Redis: one account is worked on by one worker at a time.
-
-    A holder keeps a short lease (``lease_s``) and renews it while it works, so a lock
-    left by a worker that was killed frees its account within the lease, not after the
-    longest job. A job waits up to ``wait_s`` for a busy account, then is retried (a worker
-    sets it to half the job timeout: waiting longer would have arq cut the job and drop it).
-    """
-
-    def __init__(self, redis: ArqRedis, wait_s: float = 300.0, lease_s: float = 30.0) -> None:
-        self.redis = redis
-        self.wait_s = wait_s
-        self.lease_s = lease_s
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock = self.redis.lock(f"handoff:lock:{key}", timeout=self.lease_s, blocking_timeout=self.wait_s)
-        if not await lock.acquire():
-            raise TemporaryError(f"account {key} is busy", retry_after_s=5)
-        renewing = asyncio.create_task(self._renew(lock, key), name=f"renew {key}")
-        try:
-            yield
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
-            with contextlib.suppress(Exception):
-                await lock.release()
-
-    async def _renew(self, lock: Any, key: str) -> None:
-        while True:
-            await asyncio.sleep(self.lease_s / 3)
-            try:
-                await lock.reacquire()  # the lease starts again from now
-            except Exception as exc:  # lost it (the loop stalled past the lease) or Redis is down
-                log.error("lock on %s could not be renewed: %s", key, exc)
-                return
-
-
-def redis_settings(settings: Settings) -> RedisSettings:
-    if not settings.redis_url:
-        raise ConfigError("HANDOFF_REDIS_URL is not set: `handoff worker` needs Redis, e.g. redis://127.0.0.1:6379/0")
-    rs = RedisSettings.from_dsn(settings.redis_url)
-    rs.conn_timeout = 5
-    rs.conn_retries = 3
-    return rs
-
-
-# -- arq worker -------------------------------------------------------------------------
+OpenApp = Callable[[Settings], Awaitable[App]]
 
 
 def _arq_job(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -261,8 +41,7 @@ def _arq_job(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
                 log.exception("job %s%s failed for good", name, args)
                 await jobs.on_job_failed(ctx, name, args, exc)
                 return None
-            hint = exc.retry_after_s if isinstance(exc, TemporaryError) else None
-            raise Retry(defer=timedelta(seconds=backoff_s(ctx.get("job_try", 1), hint))) from exc
+            raise Retry(defer=timedelta(seconds=job_retry_delay_s(ctx.get("job_try", 1), exc))) from exc
 
     run.__name__ = name
     run.__qualname__ = name
@@ -270,13 +49,9 @@ def _arq_job(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
-    from agent.app import open_app
-
     settings = ctx.get("settings") or load_settings()
-    app = await open_app(settings, inline=False)
-    if isinstance(app.locks, RedisLocks):
-        app.locks.wait_s = job_timeout_s(settings) / 2
-    ctx["app"] = app
+    open_app: OpenApp = ctx["open_app"]
+    ctx["app"] = await open_app(settings)
     await jobs.resume_pending(ctx)
 
 
@@ -291,12 +66,12 @@ def job_timeout_s(settings: Settings) -> float:
     return settings.job_timeout_s or max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2))
 
 
-def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
-    """An arq worker running every job of agent/jobs.py and the periodic tick."""
+def make_worker(settings: Settings, *, open_app: OpenApp, burst: bool = False, **overrides: Any) -> Worker:
+    """An arq worker running every job of agent/jobs.py and the periodic tick; ``open_app`` makes its App."""
     return Worker(
         functions=[_arq_job(name, fn) for name, fn in jobs.JOBS.items()],  # type: ignore[misc]
         queue_name=QUEUE_NAME,
-        cron_jobs=[cron(_arq_job("tick", jobs.tick), second=set(range(0, 60, int(TICK_S))), run_at_startup=True)],  # type: ignore[arg-type]
+        cron_jobs=[cron(_arq_job("tick", jobs.tick), second=set(range(0, 60, int(jobs.TICK_S))), run_at_startup=True)],  # type: ignore[arg-type]
         redis_settings=redis_settings(settings),
         on_startup=_startup,
         on_shutdown=_shutdown,
@@ -310,6 +85,6 @@ def make_worker(settings: Settings, *, burst: bool = False, **overrides: Any) ->
         # SIGTERM: take no new job, let running ones finish for up to 30 s (as `handoff serve` drains),
         # then cancel the rest, which arq hands back to the queue for another worker.
         job_completion_wait=30,
-        ctx={"settings": settings},
+        ctx={"settings": settings, "open_app": open_app},
         **overrides,
     )

@@ -38,6 +38,8 @@ class BareHandler:
 class NullQueue:
     """Stored is what the intake promises; processing is someone else's job in this benchmark."""
 
+    shared = False
+
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
         return None
 
@@ -57,12 +59,13 @@ async def serve(kind: str, port: int, workdir: Path, database_url: str | None) -
         server = await loop.create_server(partial(SMTP, BareHandler()), host="127.0.0.1", port=port)
     else:
         from agent.app import open_app
+        from mailflows.inbound.intake import Intake
         from mailflows.inbound.smtp_intake import start_smtp
 
         overrides = {"database_url": database_url} if database_url else {}
         app = await open_app(bench_settings(workdir, **overrides), inline=True)
         app.queue = NullQueue()
-        server = await start_smtp(app, host="127.0.0.1", port=port)
+        server = await start_smtp(Intake(app.settings, app.engine, app.queue), host="127.0.0.1", port=port)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     print("ready", flush=True)

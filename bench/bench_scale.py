@@ -41,7 +41,8 @@ from sqlalchemy import func, insert
 from sqlmodel import select
 
 from agent import jobs
-from agent.app import App, open_app
+from agent.app import open_app
+from agent.context import App
 from db.models import Account, Inbound
 from db.session import session_scope
 from mailflows.inbound.intake import store
@@ -97,7 +98,7 @@ async def throughput(workers: int, messages: int, database_url: str, redis_url: 
             payloads = forwards(messages)
             started = time.perf_counter()
             for raw in payloads:
-                inbound_id, _ = await asyncio.to_thread(store, app, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+                inbound_id, _ = await asyncio.to_thread(store, app.engine, raw, f"rep@{COMPANY}", [INBOX], "smtp")
                 await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
             while done_count(app) < messages:
                 if time.perf_counter() - started > 600:
@@ -149,7 +150,7 @@ async def process_all(app: App, payloads: list[bytes]) -> list[float]:
     times = []
     for raw in payloads:
         started = time.perf_counter()
-        inbound_id, _ = await asyncio.to_thread(store, app, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+        inbound_id, _ = await asyncio.to_thread(store, app.engine, raw, f"rep@{COMPANY}", [INBOX], "smtp")
         await jobs.process_inbound(ctx, inbound_id)
         await app.queue.drain()  # type: ignore[union-attr]
         times.append(time.perf_counter() - started)

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from agent.app import App, open_app
+from agent.app import open_app
+from agent.context import App
 from agent.settings import Settings, load_settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -134,6 +135,7 @@ class Harness:
     port: int = 0
     name: str = "sqlite"
     _server: Any = None
+    intake: Any = None
     _worker: Any = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -162,17 +164,19 @@ class Harness:
 
 
 async def start_harness(settings: Settings, name: str) -> Harness:
+    from agent.service import intake_for
     from mailflows.inbound.smtp_intake import start_smtp
 
     app = await open_app(settings)
     harness = Harness(app=app, settings=settings, name=name)
     if name == "postgres":
-        from agent.worker import make_worker
+        from agent.app import arq_worker
 
-        worker = make_worker(settings, handle_signals=False)
+        worker = arq_worker(settings, handle_signals=False)
         harness._worker = worker
         harness._tasks.append(asyncio.create_task(worker.async_run()))
-    server = await start_smtp(app, host="127.0.0.1", port=0)
+    harness.intake = intake_for(app)
+    server = await start_smtp(harness.intake, host="127.0.0.1", port=0)
     harness._server = server
     harness.port = server.sockets[0].getsockname()[1]
     return harness
@@ -186,6 +190,7 @@ async def stop_harness(harness: Harness) -> None:
     for task in harness._tasks:
         task.cancel()
     await asyncio.gather(*harness._tasks, return_exceptions=True)
+    await harness.intake.close()
     await harness.app.close()
 
 

@@ -481,9 +481,8 @@ def _listening(port: int) -> bool:
 @pytest.mark.backends
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server (apt-get install redis-server)")
 async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: Path) -> None:
-    from agent.app import open_app
-    from agent.worker import make_worker
-    from mailflows.inbound.intake import receive
+    from agent.app import arq_worker, open_app
+    from agent.service import intake_for
     from tests.conftest import PG_URL, reset_postgres
 
     reset_postgres(PG_URL)
@@ -494,9 +493,11 @@ async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: P
     try:
         redis.terminate()
         redis.wait(timeout=10)
-        inbound_id, created = await receive(
-            app, demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp"
+        intake = intake_for(app)
+        inbound_id, created = await intake.receive(
+            demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp"
         )
+        await intake.close()
         assert created, "the message must be stored although the queue is down"
         with session_scope(app.engine) as session:
             assert session.get(Inbound, inbound_id).status == "pending"  # type: ignore[union-attr]
@@ -506,7 +507,7 @@ async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: P
 
     redis = start_redis(port, tmp_path)
     try:
-        worker = make_worker(settings, burst=True, handle_signals=False)
+        worker = arq_worker(settings, burst=True, handle_signals=False)
         try:
             await asyncio.wait_for(worker.async_run(), timeout=60)
         finally:
@@ -522,12 +523,16 @@ async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: P
 
 @pytest.mark.backends
 async def test_an_account_lock_left_by_a_killed_worker_frees_the_account_within_its_lease(tmp_path: Path) -> None:
+    from agent.app import open_worker_app
     from agent.errors import TemporaryError
     from agent.worker import _shutdown, _startup
     from tests.conftest import reset_redis
 
     await reset_redis(REDIS_URL)
-    ctx: dict[str, Any] = {"settings": make_settings(tmp_path, redis_url=REDIS_URL, job_timeout_s=4)}
+    ctx: dict[str, Any] = {
+        "settings": make_settings(tmp_path, redis_url=REDIS_URL, job_timeout_s=4),
+        "open_app": open_worker_app,
+    }
     await _startup(ctx)
     locks = ctx["app"].locks
     try:
@@ -559,7 +564,7 @@ async def test_the_tick_queues_again_a_message_whose_job_was_lost(tmp_path: Path
 
     from agent import jobs
     from agent.app import open_app
-    from agent.worker import QUEUE_NAME
+    from agent.queues import QUEUE_NAME
     from tests.conftest import reset_redis
 
     await reset_redis(REDIS_URL)
@@ -618,7 +623,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     from agent.app import open_app
     from agent.errors import TemporaryError
     from agent.queries import quarantined_rows
-    from mailflows.inbound.intake import receive
+    from agent.service import intake_for
     from mailflows.inbound.parse import parse_message
 
     settings = make_settings(tmp_path, job_max_attempts=3)
@@ -631,8 +636,12 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     monkeypatch.setattr(jobs, "parse_message", exploding_parser)
     app = await open_app(settings)
     try:
-        inbound_id, _ = await receive(app, demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp")
-        await app.queue.drain()  # type: ignore[union-attr]
+        intake = intake_for(app)
+        inbound_id, _ = await intake.receive(
+            demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp"
+        )
+        await app.drain()
+        await intake.close()
     finally:
         await app.close()
     assert calls["parse"] == 3

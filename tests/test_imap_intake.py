@@ -19,8 +19,10 @@ from imapclient import SEEN, IMAPClient
 from sqlalchemy import create_engine
 from sqlmodel import col, select
 
-from agent.app import App, open_app
+from agent.app import open_app
+from agent.context import App
 from agent.errors import ConfigError
+from agent.service import intake_for
 from db.models import Inbound
 from db.session import session_scope
 from mailflows.inbound.imap_intake import ImapIntake, envelope_of, imap_target
@@ -148,7 +150,7 @@ async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
 
     async def _start(server: Dovecot, **overrides: Any) -> Running:
         app = await open_app(imap_settings(tmp_path, server, **overrides), inline=True)
-        run = Running(app, ImapIntake(app, first_retry_s=0.1))
+        run = Running(app, ImapIntake(intake_for(app), first_retry_s=0.1))
         running.append(run)
         return run
 
@@ -158,6 +160,7 @@ async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
             await run.stop()
         assert run.app.queue is not None
         await run.app.queue.drain()
+        await run.intake.intake.close()
         await run.app.close()
 
 
@@ -189,15 +192,16 @@ async def test_a_message_that_cannot_be_stored_stays_unseen_in_the_inbox_and_is_
     box = Mailbox(dovecot)
     run = await start(dovecot)
     await run.until(lambda: run.intake.stats.idles >= 1, "the intake to wait in IDLE")
-    healthy = run.app.engine
-    run.app.engine = create_engine("sqlite:////nonexistent-dir/handoff.db")
+    writer = run.intake.intake.writer
+    healthy = writer.engine
+    writer.engine = create_engine("sqlite:////nonexistent-dir/handoff.db")
     try:
         await box.append(forward(1))
         await run.until(lambda: run.intake.stats.storage_failures >= 1, "a failed store")
         assert await box.flags("INBOX") == {"<imap-1@northwind.example>": ()}
         assert await box.flags("Processed") == {}
     finally:
-        run.app.engine = healthy
+        writer.engine = healthy
     await run.until(lambda: run.intake.stats.moved == 1, "the retry to store and move it")
     assert [r.message_id for r in run.stored()] == ["<imap-1@northwind.example>"]
     assert await box.flags("INBOX") == {}
@@ -384,7 +388,7 @@ async def test_an_unreachable_server_is_retried_with_growing_delays(tmp_path: Pa
         tmp_path, imap_url=f"imap://u:p@127.0.0.1:{port}/INBOX", imap_starttls=False, imap_backoff_max_s=0.4
     )
     app = await open_app(settings, inline=True)
-    intake = ImapIntake(app, first_retry_s=0.05)
+    intake = ImapIntake(intake_for(app), first_retry_s=0.05)
     stop = asyncio.Event()
     task = asyncio.create_task(intake.run(stop))
     await asyncio.sleep(1.5)
@@ -393,7 +397,7 @@ async def test_an_unreachable_server_is_retried_with_growing_delays(tmp_path: Pa
     await app.close()
     assert intake.stats.connects == 0
     assert "ConnectionRefusedError" in intake.stats.last_error
-    assert intake._reconnect.failures >= 4  # 0.05, 0.1, 0.2, 0.4, 0.4 ...: not a tight loop, not stuck
+    assert intake.stats.reconnect_waits >= 4  # 0.05, 0.1, 0.2, 0.4, 0.4 ...: not a tight loop, not stuck
 
 
 async def test_a_server_that_never_greets_times_out_and_cancel_while_connecting_is_prompt(tmp_path: Path) -> None:
@@ -407,7 +411,7 @@ async def test_a_server_that_never_greets_times_out_and_cancel_while_connecting_
             tmp_path, imap_url=f"imap://u:p@127.0.0.1:{port}/INBOX", imap_starttls=False, imap_timeout_s=0.5
         )
         app = await open_app(settings, inline=True)
-        intake = ImapIntake(app, first_retry_s=0.05)
+        intake = ImapIntake(intake_for(app), first_retry_s=0.05)
         task = asyncio.create_task(intake.run(asyncio.Event()))
         deadline = time.monotonic() + 10
         while "timed out" not in intake.stats.last_error and time.monotonic() < deadline:
@@ -443,7 +447,7 @@ async def test_an_imap_url_without_any_password_source_is_refused_at_start(tmp_p
     app = await open_app(make_settings(tmp_path, imap_url="imaps://rep@imap.example/INBOX"), inline=True)
     try:
         with pytest.raises(ConfigError, match="HANDOFF_IMAP_PASSWORD_COMMAND"):
-            ImapIntake(app)
+            ImapIntake(intake_for(app))
     finally:
         await app.close()
 

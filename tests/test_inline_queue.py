@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from agent.worker import Slots
+from agent.queues import Slots
 
 
 async def test_no_more_than_the_limit_run_at_once_and_waiters_go_by_priority_then_arrival() -> None:

@@ -60,14 +60,14 @@ def test_postgres_urls_get_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_the_job_timeout_defaults_to_twice_the_slowest_claude_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agent.worker import make_worker
+    from agent.app import arq_worker
 
     monkeypatch.setenv("HANDOFF_REDIS_URL", "redis://127.0.0.1:6379/15")
     # In a running loop and without signal handlers: a Worker made outside one would leave a loop
     # with handlers installed behind, closed by the garbage collector in whatever thread runs it.
-    assert make_worker(load_settings(), handle_signals=False).job_timeout_s == 360  # 60 s x 3 attempts x 2
+    assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 360  # 60 s x 3 attempts x 2
     monkeypatch.setenv("HANDOFF_JOB_TIMEOUT_S", "10")
-    assert make_worker(load_settings(), handle_signals=False).job_timeout_s == 10
+    assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 10
 
 
 def test_a_claim_may_go_stale_only_after_the_relay_timeout(monkeypatch: pytest.MonkeyPatch) -> None:

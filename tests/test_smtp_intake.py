@@ -64,14 +64,15 @@ async def test_the_same_message_id_twice_is_stored_once(service: Harness) -> Non
 async def test_a_database_that_is_down_gives_451_and_the_client_may_retry(service: Harness) -> None:
     from sqlalchemy import create_engine
 
-    healthy = service.app.engine
-    service.app.engine = create_engine("sqlite:////nonexistent-dir/handoff.db")
+    writer = service.intake.writer
+    healthy = writer.engine
+    writer.engine = create_engine("sqlite:////nonexistent-dir/handoff.db")
     try:
         with pytest.raises(smtplib.SMTPDataError) as failed:
             await service.send(small_forward())
         assert failed.value.smtp_code == 451
     finally:
-        service.app.engine = healthy
+        writer.engine = healthy
     assert await service.send(small_forward()) == {}
     assert len(stored(service)) == 1
 

@@ -22,7 +22,7 @@ from db.session import session_scope
 from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
-    from agent.app import App
+    from agent.context import App
 
 log = logging.getLogger(__name__)
 

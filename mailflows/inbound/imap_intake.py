@@ -1,18 +1,18 @@
 """The IMAP intake: read a mailbox (Google Workspace, Microsoft 365, any IMAP server) into ``intake.receive``.
 
-What it is for: ``run_imap_intake(app, stop)`` logs in to ``HANDOFF_IMAP_URL`` with a
+What it is for: ``ImapIntake(intake).run(stop)`` logs in to ``HANDOFF_IMAP_URL`` with a
 password or an XOAUTH2 token (read from ``HANDOFF_IMAP_PASSWORD_COMMAND`` or
 ``HANDOFF_IMAP_PASSWORD_FILE`` at every connect, so tokens can refresh), takes
-every unseen message of the folder, and only once ``receive`` has committed it marks
+every unseen message of the folder, and only once ``Intake.receive`` has committed it marks
 it ``\\Seen`` and moves it to the processed folder (MOVE, else COPY + ``\\Deleted`` +
 EXPUNGE). Between rounds it waits in IDLE, re-issued every ``imap_idle_s`` (well
 within the 29 minutes of RFC 2177), or polls every ``imap_poll_s`` when the server
 has no IDLE. Every network call runs in a thread with socket timeouts of
 ``imap_timeout_s``; drops, BYE, timeouts and refused logins reconnect with capped
-exponential backoff; a database that is down leaves the message unseen for the next
-round; a new UIDVALIDITY needs nothing but a re-scan because the intake keeps no UID
-state and ``receive`` dedupes by Message-ID. Not for: parsing or processing, nor
-sending (mailflows/send.py).
+exponential backoff (tenacity, from ``imap_backoff_max_s``); a database that is down
+leaves the message unseen for the next round; a new UIDVALIDITY needs nothing but a
+re-scan because the intake keeps no UID state and ``receive`` dedupes by Message-ID.
+Not for: parsing or processing, nor sending (mailflows/outbound/send.py).
 """
 
 from __future__ import annotations
@@ -29,18 +29,17 @@ import ssl
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from functools import partial
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from imapclient import DELETED, FLAGGED, SEEN, IMAPClient, SocketTimeout
 from imapclient.exceptions import LoginError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_exception_type, wait_exponential
 
 from agent.errors import ConfigError, StorageUnavailable, TemporaryError
-from mailflows.inbound.intake import receive
-
-if TYPE_CHECKING:
-    from agent.app import App
-    from agent.settings import Settings
+from agent.settings import Settings
+from mailflows.inbound.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -147,19 +146,18 @@ def envelope_of(raw: bytes) -> tuple[str, list[str]]:
     return mail_from, recipients
 
 
-class Backoff:
-    """Capped exponential delays with jitter: 1, 2, 4 ... ``max_s`` seconds."""
+def backoff(first_s: float, max_s: float) -> Any:
+    """Capped exponential delays with a little jitter: ``first_s``, twice that ... ``max_s`` seconds."""
+    exponential = wait_exponential(multiplier=first_s, max=max_s)
 
-    def __init__(self, first_s: float, max_s: float) -> None:
-        self.first_s, self.max_s, self.failures = first_s, max_s, 0
+    def wait(state: RetryCallState) -> float:
+        return float(exponential(state)) * random.uniform(0.8, 1.0)
 
-    def next_s(self) -> float:
-        delay = min(self.max_s, self.first_s * 2**self.failures)
-        self.failures += 1
-        return delay * random.uniform(0.8, 1.0)
+    return wait
 
-    def reset(self) -> None:
-        self.failures = 0
+
+class _StorageDown(Exception):
+    """A round stopped because the database did not answer; the message stays unseen."""
 
 
 @dataclass
@@ -174,6 +172,7 @@ class ImapStats:
     moved: int = 0
     storage_failures: int = 0
     failures: int = 0
+    reconnect_waits: int = 0
     too_large: int = 0
     idles: int = 0
     uidvalidity_changes: int = 0
@@ -193,33 +192,69 @@ class ImapIntake:
     rather than in a background task.
     """
 
-    def __init__(self, app: App, *, first_retry_s: float = FIRST_RETRY_S) -> None:
-        self.app = app
-        self.settings = app.settings
-        self.target = imap_target(app.settings)
+    def __init__(self, intake: Intake, *, first_retry_s: float = FIRST_RETRY_S) -> None:
+        self.intake = intake
+        self.settings = intake.settings
+        self.target = imap_target(intake.settings)
         if not (self.settings.imap_password_command or self.settings.imap_password_file or self.target.url_password):
             raise ConfigError(
                 "no IMAP password: put it in HANDOFF_IMAP_URL (imaps://user:PASSWORD@host/), "
                 "HANDOFF_IMAP_PASSWORD_FILE or HANDOFF_IMAP_PASSWORD_COMMAND"
             )
         self.stats = ImapStats()
-        self._reconnect = Backoff(first_retry_s, self.settings.imap_backoff_max_s)
-        self._storage = Backoff(first_retry_s, self.settings.imap_backoff_max_s)
+        self.first_retry_s = first_retry_s
+        self._progress = False  # the current connection has finished a round: the backoff starts again
         self._uidvalidity: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("IMAP intake reading %s", self.target)
+        dropped = False
         while not stop.is_set():
+            self._progress = False
             try:
-                await self._session(stop)
+                async for attempt in self._reconnecting(stop, after_drop=dropped):
+                    with attempt:
+                        await self._attempt(stop)
             except ConfigError:
                 raise
-            except Exception as exc:  # every network, server and token failure: back off and reconnect
-                self.stats.last_error = f"{type(exc).__name__}: {exc}"
-                delay = self._reconnect.next_s()
-                log.warning("IMAP %s failed (%s); reconnecting in %.1fs", self.target, self.stats.last_error, delay)
+            except Exception:  # a connection that had done a round failed: back off from the start again
+                if stop.is_set():
+                    break
+                delay = backoff(self.first_retry_s, self.settings.imap_backoff_max_s)(_first_failure())
+                self._log_reconnect(delay)
                 await _wait(stop, delay)
+            dropped = True
         log.info("IMAP intake stopped")
+
+    def _reconnecting(self, stop: asyncio.Event, *, after_drop: bool) -> AsyncRetrying:
+        """Every network, server and token failure before a round is done: back off and reconnect.
+
+        After a dropped connection the first wait was already taken, so the next ones start doubled.
+        """
+        first_s = self.first_retry_s * (2 if after_drop else 1)
+        return AsyncRetrying(
+            retry=retry_if_exception(self._worth_reconnecting),
+            wait=backoff(first_s, self.settings.imap_backoff_max_s),
+            stop=lambda _state: stop.is_set(),
+            sleep=partial(_wait, stop),
+            before_sleep=lambda state: self._log_reconnect(state.upcoming_sleep),
+            reraise=True,
+        )
+
+    def _worth_reconnecting(self, exc: BaseException) -> bool:
+        """A failure before this connection did a round; never a bad setting or a cancellation."""
+        return isinstance(exc, Exception) and not isinstance(exc, ConfigError) and not self._progress
+
+    def _log_reconnect(self, delay_s: float) -> None:
+        self.stats.reconnect_waits += 1
+        log.warning("IMAP %s failed (%s); reconnecting in %.1fs", self.target, self.stats.last_error, delay_s)
+
+    async def _attempt(self, stop: asyncio.Event) -> None:
+        try:
+            await self._session(stop)
+        except Exception as exc:
+            self.stats.last_error = f"{type(exc).__name__}: {exc}"
+            raise
 
     # -- one connection ------------------------------------------------------------
 
@@ -235,14 +270,14 @@ class ImapIntake:
         try:
             capabilities = await asyncio.to_thread(self._select, client)
             while not stop.is_set():
-                outcome = await self._round(client, capabilities, stop)
-                self._reconnect.reset()  # only now: a server that drops us right after login still backs off
-                if outcome == "again":
-                    continue
-                if outcome == "storage_down":
-                    await _wait(stop, self._storage.next_s())
-                    continue
-                self._storage.reset()
+                try:
+                    async for attempt in self._storing(stop):
+                        with attempt:
+                            await self._rounds(client, capabilities, stop)
+                except _StorageDown:
+                    break  # stopped while the database was down: the messages stay unseen
+                if stop.is_set():
+                    break
                 if b"IDLE" in capabilities:
                     await self._idle(client, stop)
                 else:
@@ -299,6 +334,26 @@ class ImapIntake:
         self._uidvalidity = uidvalidity
         return frozenset(client.capabilities())
 
+    def _storing(self, stop: asyncio.Event) -> AsyncRetrying:
+        """Rounds while the database is down: the same backoff, until a round is done."""
+        return AsyncRetrying(
+            retry=retry_if_exception_type(_StorageDown),
+            wait=backoff(self.first_retry_s, self.settings.imap_backoff_max_s),
+            stop=lambda _state: stop.is_set(),
+            sleep=partial(_wait, stop),
+            reraise=True,
+        )
+
+    async def _rounds(self, client: IMAPClient, capabilities: frozenset[bytes], stop: asyncio.Event) -> None:
+        """Rounds until one finds nothing new; raises ``_StorageDown`` when the database did not answer."""
+        while not stop.is_set():
+            outcome = await self._round(client, capabilities, stop)
+            self._progress = True  # only now: a server that drops us right after login still backs off
+            if outcome == "storage_down":
+                raise _StorageDown
+            if outcome == "done":
+                return
+
     # -- one round: every unseen message --------------------------------------------
 
     async def _round(
@@ -318,7 +373,9 @@ class ImapIntake:
                 continue  # expunged by someone else meanwhile
             mail_from, rcpt_to = envelope_of(raw)
             try:
-                inbound_id, created = await receive(self.app, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel="imap")
+                inbound_id, created = await self.intake.receive(
+                    raw, mail_from=mail_from, rcpt_to=rcpt_to, channel="imap"
+                )
             except StorageUnavailable as exc:
                 self.stats.storage_failures += 1
                 log.error("IMAP message uid %s left unseen, the database is down: %s", uid, exc)
@@ -431,6 +488,8 @@ def _logout_quietly(client: IMAPClient) -> None:
         _close_quietly(client)
 
 
-async def run_imap_intake(app: App, stop: asyncio.Event) -> None:
-    """Read ``HANDOFF_IMAP_URL`` until ``stop`` is set (for ``handoff serve``)."""
-    await ImapIntake(app).run(stop)
+def _first_failure() -> RetryCallState:
+    """The state of a first failed try, to ask a wait strategy for its first delay."""
+    state = RetryCallState(AsyncRetrying(), None, (), {})
+    state.attempt_number = 1
+    return state

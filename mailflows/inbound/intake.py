@@ -1,9 +1,11 @@
 """Taking a message in: store it durably, then queue it. Shared by SMTP, IMAP and ``handoff ingest``.
 
-What it is for: ``receive`` commits the raw bytes (deduplicated by Message-ID) before
-anything else happens, so a message that was acknowledged is never lost, then
+What it is for: ``Intake.receive`` commits the raw bytes (deduplicated by Message-ID)
+before anything else happens, so a message that was acknowledged is never lost, then
 queues ``process_inbound``. A queue that is down (Redis) does not lose the message
-either: it stays ``pending`` and ``resume_pending`` picks it up. Not for: parsing.
+either: it stays ``pending`` and the service's resume picks it up. The code that starts
+an intake hands it what it needs (settings, a database engine, a job queue): nothing
+here knows what a job does. Not for: parsing.
 """
 
 from __future__ import annotations
@@ -11,18 +13,26 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from sqlalchemy import Engine
+
+from agent.settings import Settings
 from db import repo
-
-if TYPE_CHECKING:
-    from agent.app import App
 
 log = logging.getLogger(__name__)
 
 
-def store(app: App, raw: bytes, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
-    return repo.insert_inbound(app.engine, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
+class JobQueue(Protocol):
+    """Where a stored message's job goes (the service's queue, inline or arq)."""
+
+    async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None: ...
+
+
+def store(engine: Engine, raw: bytes, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
+    """Store one message, committed, without queueing it (``handoff ingest`` processes it itself)."""
+    return repo.insert_inbound(engine, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
 
 
 class InboundWriter:
@@ -32,8 +42,8 @@ class InboundWriter:
     so "250 only once stored" holds; a failed commit fails every message in it (451).
     """
 
-    def __init__(self, app: App, max_batch: int = 64) -> None:
-        self.app = app
+    def __init__(self, engine: Engine, max_batch: int = 64) -> None:
+        self.engine = engine
         self.max_batch = max_batch
         self._queue: asyncio.Queue[tuple[repo.RawMail, asyncio.Future[tuple[int, bool]]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -51,7 +61,7 @@ class InboundWriter:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                results = await asyncio.to_thread(repo.insert_inbound_batch, self.app.engine, [m for m, _ in batch])
+                results = await asyncio.to_thread(repo.insert_inbound_batch, self.engine, [m for m, _ in batch])
             except asyncio.CancelledError:
                 for _, future in batch:
                     future.cancel()
@@ -71,14 +81,27 @@ class InboundWriter:
             await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def receive(app: App, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
-    """Store a message (raises ``StorageUnavailable`` if the database is down) and queue it once."""
-    if app.inbound_writer is None:
-        app.inbound_writer = InboundWriter(app)
-    inbound_id, created = await app.inbound_writer.store(repo.RawMail(raw, mail_from, list(rcpt_to), channel))
-    if created:
-        try:
-            await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
-        except Exception:  # stored is what counts: resume_pending queues it again
-            log.exception("inbound %s stored but not queued; it will be resumed", inbound_id)
-    return inbound_id, created
+@dataclass
+class Intake:
+    """What the SMTP and IMAP intakes are handed by the code that starts them."""
+
+    settings: Settings
+    engine: Engine
+    queue: JobQueue
+    writer: InboundWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = InboundWriter(self.engine)
+
+    async def receive(self, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
+        """Store a message (raises ``StorageUnavailable`` if the database is down) and queue it once."""
+        inbound_id, created = await self.writer.store(repo.RawMail(raw, mail_from, list(rcpt_to), channel))
+        if created:
+            try:
+                await self.queue.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
+            except Exception:  # stored is what counts: the service's resume queues it again
+                log.exception("inbound %s stored but not queued; it will be resumed", inbound_id)
+        return inbound_id, created
+
+    async def close(self) -> None:
+        await self.writer.close()

@@ -3,8 +3,9 @@
 What it is for: ``IntakeHandler`` refuses senders outside the company domains at
 MAIL FROM (550, nothing stored), recipients other than the inbox and its
 ``+token`` addresses at RCPT (550), answers 451 when the database is down, 552
-for oversized mail, and 250 only after ``intake.receive`` committed the bytes.
-``start_smtp`` serves it on the running event loop. Not for: parsing or processing.
+for oversized mail, and 250 only after ``Intake.receive`` committed the bytes.
+``start_smtp`` serves it on the running event loop, with the ``Intake`` the service
+hands it. Not for: parsing or processing.
 """
 
 from __future__ import annotations
@@ -13,31 +14,29 @@ import asyncio
 import logging
 import re
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from agent.errors import StorageUnavailable
-from mailflows.inbound.intake import receive
-
-if TYPE_CHECKING:
-    from agent.app import App
+from mailflows.inbound.intake import Intake
 
 log = logging.getLogger(__name__)
 
 
 class IntakeHandler:
-    def __init__(self, app: App) -> None:
-        self.app = app
-        local, domain = app.settings.inbox_address.split("@")
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
+        self.settings = intake.settings
+        local, domain = intake.settings.inbox_address.split("@")
         self._rcpt = re.compile(rf"^{re.escape(local)}(\+[0-9a-f]{{16,64}})?@{re.escape(domain)}$")
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
     ) -> str:
         # The null sender (bounces, DSNs) must be accepted (RFC 5321 4.5.5); they are recorded, never answered.
-        if address not in ("", "<>") and not self.app.settings.is_company_address(address):
-            log.info("refused MAIL FROM %s: outside %s", address, sorted(self.app.settings.own_domains))
+        if address not in ("", "<>") and not self.settings.is_company_address(address):
+            log.info("refused MAIL FROM %s: outside %s", address, sorted(self.settings.own_domains))
             return "550 5.7.1 Only senders from our company's domains may use this inbox"
         envelope.mail_from = address  # "<>" for the null sender: aiosmtpd needs it truthy for RCPT
         envelope.mail_options.extend(mail_options)
@@ -53,11 +52,10 @@ class IntakeHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
-        if len(raw) > self.app.settings.max_message_bytes:
+        if len(raw) > self.settings.max_message_bytes:
             return "552 5.3.4 Message too big for this inbox"
         try:
-            inbound_id, created = await receive(
-                self.app,
+            inbound_id, created = await self.intake.receive(
                 raw,
                 mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
                 rcpt_to=list(envelope.rcpt_tos),
@@ -75,18 +73,18 @@ class IntakeHandler:
         return f"250 2.0.0 OK: {'queued' if created else 'already have it'} as {inbound_id}"
 
 
-async def start_smtp(app: App, host: str | None = None, port: int | None = None) -> asyncio.Server:
+async def start_smtp(intake: Intake, host: str | None = None, port: int | None = None) -> asyncio.Server:
     """Serve the intake on the running loop; port 0 picks a free one (see ``server.sockets``)."""
     loop = asyncio.get_running_loop()
     factory: Any = partial(
         SMTP,
-        IntakeHandler(app),
-        data_size_limit=app.settings.max_message_bytes,
+        IntakeHandler(intake),
+        data_size_limit=intake.settings.max_message_bytes,
         enable_SMTPUTF8=True,
-        hostname=app.settings.inbox_domain,
+        hostname=intake.settings.inbox_domain,
         ident="handoff intake",
     )
     server = await loop.create_server(
-        factory, host=host or app.settings.smtp_host, port=app.settings.smtp_port if port is None else port
+        factory, host=host or intake.settings.smtp_host, port=intake.settings.smtp_port if port is None else port
     )
     return server
