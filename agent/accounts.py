@@ -13,18 +13,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlmodel import Session
+
 from agent.context import App
-from agent.document import AccountInfo, HandoffDocument, Party, SourceKind, fold
+from agent.document import AccountInfo, HandoffDocument, Party, fold
 from agent.settings import FREE_MAIL_DOMAINS
+from agent.trust import new_token
 from db import repo
 from db.models import Account, as_utc
 from db.session import session_scope
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
+from mailflows.inbound.signatures import parse_signature
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +85,6 @@ def external_domains(parsed: ParsedMail, own: set[str]) -> Counter[str]:
 
 def company_name_for(domain: str, parsed: ParsedMail) -> str:
     """A display name: the company named in the customer's signatures, else the domain's label."""
-    from mailflows.inbound.signatures import parse_signature
-
     names: Counter[str] = Counter()
     for message in parsed.messages:
         if message.sender and message.sender.domain == domain and message.signature:
@@ -130,7 +131,7 @@ def _labels(account: Account) -> set[str]:
     return {label for label in labels if label}
 
 
-def known_account_mentioned(session, parsed: ParsedMail, rep_email: str) -> Account | None:  # type: ignore[no-untyped-def]
+def known_account_mentioned(session: Session, parsed: ParsedMail, rep_email: str) -> Account | None:
     """Material with no customer address (a transcript, notes): the rep's account it names, else the rep's only open one."""
     text = fold(" ".join([parsed.outer.subject, *(m.body[:5000] for m in parsed.messages)]))
     mine = repo.accounts_of_rep(session, rep_email)
@@ -157,30 +158,11 @@ def fingerprint(message: ThreadMessage) -> str:
     return hashlib.sha1(f"{who}\n{words}\n{turns}".encode()).hexdigest()
 
 
-_KIND_FOR_EXPORT: dict[str, SourceKind] = {
-    "email": "email",
-    "forwarded": "email",
-    "attached": "email",
-    "transcript": "transcript",
-    "note": "note",
-    "crm": "crm",
-    "calendar": "attachment",
-}
-
-
-def export_kind(kind: str) -> SourceKind:
-    return _KIND_FOR_EXPORT.get(kind, "attachment")
-
-
-def new_token() -> str:
-    return secrets.token_hex(16)
-
-
 def _domain_tokens(domain: str) -> set[str]:
     return {t for t in re.split(r"[-_.]", domain.split(".")[0]) if len(t) >= 4}
 
 
-def affiliate_of(session, domain: str, rep_email: str) -> Account | None:  # type: ignore[no-untyped-def]
+def affiliate_of(session: Session, domain: str, rep_email: str) -> Account | None:
     """``quantia-suisse.example`` joins the rep's open ``quantia.example`` account: one customer, two domains."""
     tokens = _domain_tokens(domain)
     if not tokens:
@@ -194,7 +176,7 @@ def affiliate_of(session, domain: str, rep_email: str) -> Account | None:  # typ
     return None
 
 
-def get_or_create(app: App, session, key: AccountKey, rep: Address) -> Account:  # type: ignore[no-untyped-def]
+def get_or_create(app: App, session: Session, key: AccountKey, rep: Address) -> Account:
     account = repo.account_by_domain(session, key.domain) if key.domain else None
     if account is None and key.domain:
         account = affiliate_of(session, key.domain, rep.email)

@@ -141,8 +141,8 @@ def export(
     all_: Annotated[bool, typer.Option("--all", help="Every account (jsonl or csv).")] = False,
 ) -> None:
     """Print an account's handoff document (json follows handoff-document/v1), or all of them with --all."""
+    from agent.after_handoff.webhook import all_documents, export_text
     from agent.queries import document_for
-    from agent.webhook import all_documents, export_text
 
     settings = _settings()
     if all_ or account is None:
@@ -180,8 +180,8 @@ def snapshots(
     format: Annotated[SnapshotFormat, typer.Option("--format", "-f")] = SnapshotFormat.table,
 ) -> None:
     """What the CSM received: one snapshot per delivered revision, never changed afterwards."""
+    from agent.after_handoff.snapshots import snapshot_row
     from agent.queries import snapshots_for
-    from agent.snapshots import snapshot_row
 
     try:
         found = snapshots_for(_settings(), account, version)
@@ -215,7 +215,7 @@ def report(
     """Metrics per rep and overall, derived from the event log."""
     from datetime import date
 
-    from agent.report import report_text
+    from agent.after_handoff.report import report_text
 
     try:
         start = date.fromisoformat(since) if since else None
@@ -240,7 +240,7 @@ def search(
     """Full-text search over every handoff: account, section and the matching snippet."""
     from datetime import date
 
-    from agent.search import format_hits, run_search
+    from agent.after_handoff.search import format_hits, run_search
 
     try:
         dates = {k: date.fromisoformat(v) for k, v in (("since", since), ("until", until)) if v}
@@ -268,7 +268,7 @@ def checkbacks_on(account: Annotated[str, typer.Argument(help="The customer's do
 
 
 def _set_checkbacks(account: str, enabled: bool) -> None:
-    from agent.checkbacks import set_enabled
+    from agent.after_handoff.checkbacks import set_enabled
 
     try:
         name = set_enabled(_settings(), account, enabled)

@@ -1,147 +1,38 @@
-"""The conversation with the rep: what a reply says, who may say it, and what we ask.
+"""The conversation with the rep: where a message goes, who may command, and what a reply changes.
 
-What it is for: ``route`` (is an inbound message material, a reply to a draft, an
-auto-reply...), ``parse_commands`` (``approve``, ``CSM: Name <email>``, ``account:``,
-``call:``, ``remove:``, ``signed:``, ``status``, ``cancel``; everything else is an
-answer), ``questions_for`` (the specific questions a draft asks) and ``handle_reply``
-which checks the sender and token before anything is done. Not for: composing or
-sending mail (agent/delivery.py).
+What it is for: ``route`` (is an inbound message material, a reply to a draft, a
+search, an auto-reply...), ``check_reply`` (the token, the owning rep or the CSM, an
+unambiguous From, DMARC when configured — before anything is done) and ``apply_reply``
+(the commands and answers of the rep's reply, applied to the account and its
+document; it returns what should go out next, a draft or the final mail). Not for:
+composing or sending the draft and the final mail (agent/delivery.py): the job that
+read the reply sends what ``apply_reply`` asks for.
 """
 
 from __future__ import annotations
 
-import email.policy
-import email.utils
 import logging
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from email.parser import BytesHeaderParser
-from typing import TYPE_CHECKING, Any
+from typing import Literal
 
-import dateparser
+from sqlmodel import Session
 
-from agent.document import HandoffDocument, Stakeholder, fold, merge_extraction, remove_matching
-from agent.extract.base import Question
-from agent.extract.runner import context_for, load_document, save_document
+from agent.accounts import email_for_colleague
+from agent.commands import parse_commands
+from agent.context import App
+from agent.document import Extraction, HandoffDocument, merge_extraction, remove_matching
+from agent.document_store import load_document, save_document
+from agent.extract.runner import context_for
+from agent.outbox import explain
+from agent.questions import questions_from_account
+from agent.settings import Settings
+from agent.trust import dmarc_pass, strict_sender, token_in
 from db import repo
 from db.models import Account, as_utc
 from db.session import session_scope
-from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
-
-if TYPE_CHECKING:
-    from agent.context import App
-    from agent.settings import Settings
+from mailflows.inbound.mail import ParsedMail, ThreadMessage
 
 log = logging.getLogger(__name__)
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_NAME = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:van|de|von|da|del|le)?\s*[A-Z][a-z'\-]+){1,2})\b")
-_LEAD = re.compile(r"^[\s>*\-•#\d.)]*")
-
-
-@dataclass
-class Commands:
-    approve: bool = False
-    csm: Address | None = None
-    csm_name_only: str | None = None
-    account_name: str | None = None
-    call: datetime | None = None
-    call_text: str | None = None
-    remove: list[str] = field(default_factory=list)
-    signed: date | None = None
-    status: bool = False
-    cancel: bool = False
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> bool:
-        """Anything besides approve/status that changes the handoff."""
-        return bool(
-            self.csm
-            or self.csm_name_only
-            or self.account_name
-            or self.call
-            or self.remove
-            or self.signed
-            or self.cancel
-        )
-
-
-def _clean(line: str) -> str:
-    return _LEAD.sub("", line).strip()
-
-
-def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None) -> tuple[Commands, str]:
-    """Split a reply's visible text into commands and the remaining answer text."""
-    cmds = Commands()
-    answers: list[str] = []
-    settings = {"TIMEZONE": tz_name, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
-    if now is not None:
-        settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
-    for raw_line in text.splitlines():
-        line = _clean(raw_line)
-        low = line.lower().rstrip(" .!")
-        if low in {"approve", "approved", "i approve", "approve it"}:
-            cmds.approve = True
-            continue
-        if low in {"status", "status?"}:
-            cmds.status = True
-            continue
-        if low in {"cancel", "cancel this handoff", "cancel handoff"}:
-            cmds.cancel = True
-            continue
-        match = re.match(r"(?i)^(csm|account|call|remove|signed)\s*[:\-\u2013\u2014]\s*(.+)$", line)
-        if not match:
-            answers.append(raw_line)
-            continue
-        verb, rest = match.group(1).lower(), match.group(2).strip()
-        if verb == "csm":
-            email = _EMAIL.search(rest)
-            names = _NAME.findall(rest[: email.start()] if email else rest) or _NAME.findall(rest)
-            names = [n for n in names if fold(n) not in {"csm", "customer success"}]
-            name = names[-1] if email and names else (names[0] if names else "")
-            if email:
-                cmds.csm = Address(name=name, email=email.group(0).lower())
-            elif name:
-                cmds.csm_name_only = name
-            else:
-                cmds.errors.append(f"I could not read a name or address in 'CSM: {rest}'.")
-        elif verb == "account":
-            cmds.account_name = rest.strip(" .")
-        elif verb == "call":
-            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
-            if when is None:
-                cmds.errors.append(f"I could not read a date and time in 'call: {rest}'.")
-            else:
-                cmds.call, cmds.call_text = when, rest
-        elif verb == "remove":
-            cmds.remove.append(rest)
-        elif verb == "signed":
-            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
-            if when is None:
-                cmds.errors.append(f"I could not read a date in 'signed: {rest}'.")
-            else:
-                cmds.signed = when.date()
-    return cmds, "\n".join(answers).strip()
-
-
-# -- routing --------------------------------------------------------------------------
-
-
-def token_in(addresses: list[str], settings: Settings) -> str | None:
-    local, domain = settings.inbox_address.split("@")
-    pattern = re.compile(rf"^{re.escape(local)}\+([0-9a-f]{{16,64}})@{re.escape(domain)}$")
-    for address in addresses:
-        match = pattern.match(address.strip().lower())
-        if match:
-            return match.group(1)
-    return None
-
-
-def token_address(settings: Settings, token: str) -> str:
-    local, domain = settings.inbox_address.split("@")
-    return f"{local}+{token}@{domain}"
 
 
 def route(parsed: ParsedMail, rcpt_to: list[str], settings: Settings) -> tuple[str, str | None]:
@@ -162,189 +53,24 @@ def route(parsed: ParsedMail, rcpt_to: list[str], settings: Settings) -> tuple[s
     return "outside", None
 
 
-# -- questions ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ReplyCheck:
+    """Who a reply to a handoff's address is from, once checked."""
 
-_KNOWN_TECH = (
-    "Salesforce",
-    "HubSpot",
-    "NetSuite",
-    "SAP",
-    "Oracle",
-    "Workday",
-    "Snowflake",
-    "BigQuery",
-    "Redshift",
-    "Databricks",
-    "Okta",
-    "Azure AD",
-    "Entra",
-    "Shopify",
-    "Zendesk",
-    "Jira",
-    "Slack",
-    "Teams",
-    "Epic",
-    "Cerner",
-    "McLeod",
-    "Samsara",
-    "Marketo",
-    "Dynamics",
-    "SharePoint",
-    "Power BI",
-    "Tableau",
-    "Looker",
-)
-
-REP_QUESTIONS = [
-    "Who really makes the decision, and how does that differ from the official buyer?",
-    "What internal politics should the CSM know about (allies, skeptics, people to keep in the loop)?",
-    "How strong is the champion, and is their position secure?",
-    "Any personal details that help the relationship (interests, career goals, how they like to work)?",
-    "How strategically important is this account to us, and why?",
-    "Are there budget limits the CSM should know before talking expansion?",
-]
+    disposition: Literal["reply", "csm_feedback", "refused", "unknown_token"]
+    account_id: int | None = None
 
 
-def _mentioned_tech(doc: HandoffDocument) -> list[str]:
-    text = " ".join(
-        i.text for key in ("implementation", "purchase_drivers", "pain_points") for i in doc.sections.items(key)
-    )
-    return [t for t in _KNOWN_TECH if re.search(rf"\b{re.escape(t)}\b", text)]
+async def check_reply(app: App, parsed: ParsedMail, token: str, raw: bytes = b"") -> ReplyCheck:
+    """The owning rep (``reply``), the handoff's CSM (``csm_feedback``), or refused with a notice.
 
-
-def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
-    """Specific questions for missing or thin sections, then the rep-perspective ones."""
-    s = doc.sections
-    asks: list[tuple[str, str]] = []
-    company = doc.account.name
-    if not s.company_overview:
-        asks.append(
-            ("company_overview", f"What does {company} do, and roughly how big is it (people, sites, revenue)?")
-        )
-    if not s.stakeholders:
-        asks.append(
-            ("stakeholders", f"Who are the people at {company} the CSM will work with, and what are their roles?")
-        )
-    else:
-        no_title = [p.name for p in s.stakeholders if not p.title][:3]
-        if no_title:
-            asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
-        asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
-    if not s.pain_points:
-        asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
-    if not s.success_metrics:
-        asks.append(
-            (
-                "success_metrics",
-                "How will the customer measure success at 90 days, 6 months and 1 year (numbers if you have them)?",
-            )
-        )
-    else:
-        have = {i.horizon for i in s.success_metrics}
-        gaps = [h for h in ("90d", "6m", "1y") if h not in have]
-        if gaps:
-            label = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
-            asks.append(("success_metrics", f"What does success look like at {' and '.join(label[g] for g in gaps)}?"))
-    if not s.purchase_drivers:
-        asks.append(("purchase_drivers", "Why did they buy now, and why us?"))
-    tech = _mentioned_tech(doc)
-    if not s.implementation:
-        asks.append(
-            (
-                "implementation",
-                "What is the implementation timeline, who on their side does the work, and which systems must we integrate with?",
-            )
-        )
-    elif tech:
-        asks.append(
-            (
-                "implementation",
-                f"You mention {', '.join(tech[:-1]) + ' and ' + tech[-1] if len(tech) > 1 else tech[0]} — are there other integrations the CSM must plan for?",
-            )
-        )
-    if not s.competitive_context:
-        asks.append(
-            (
-                "competitive_context",
-                "Which alternatives did they consider (including doing nothing or building it), and why did we win?",
-            )
-        )
-    if not s.commitments:
-        asks.append(("commitments", "Did we promise anything — dates, features, people, discounts — even in passing?"))
-    if not s.expansion:
-        asks.append(("expansion", f"Where could {company} grow with us (other teams, sites, products), and when?"))
-    if not s.risks:
-        asks.append(("risks", "What could make this account churn or stall (people, data, budget, timing)?"))
-    if not account.csm_email:
-        asks.append(("csm", "Who should be the CSM? Reply with a line such as  CSM: Name <name@company.com>"))
-    if not s.rep_perspective:
-        asks.extend(("rep_perspective", q) for q in REP_QUESTIONS)
-    return [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
-
-
-def _sentiment_question(people: list[Stakeholder]) -> str:
-    """Ask the rep to confirm or correct the read in "How they feel", naming what was read."""
-    read = [f"{p.name.split(' ')[0]} {p.sentiment}" for p in people if p.sentiment != "unknown"][:5]
-    unread = [p.name.split(" ")[0] for p in people if p.sentiment == "unknown"][:4]
-    parts = []
-    if read:
-        parts.append(f"From the mail I read {', '.join(read)}: is that right, or how do they really feel?")
-    if unread:
-        parts.append(f"How do {', '.join(unread)} feel about the purchase (keen, on board, doubtful)?")
-    return " ".join(parts)
-
-
-def questions_from_account(account: Account) -> list[Question]:
-    return [Question(**q) for q in account.questions]
-
-
-# -- the rep's reply ------------------------------------------------------------------
-
-
-def dmarc_pass(parsed: ParsedMail, authserv_id: str) -> bool:
-    """The top Authentication-Results header from our trusted server says DMARC (or aligned DKIM) passed."""
-    for header in parsed.authentication_results:
-        server = header.split(";", 1)[0].strip().split()[0].lower() if header.strip() else ""
-        if server != authserv_id.lower():
-            continue
-        low = header.lower()
-        return bool(re.search(r"\bdmarc=pass\b", low) or re.search(r"\bdkim=pass\b[^;]*header\.d=", low))
-    return False
-
-
-def strict_sender(raw: bytes) -> str | None:
-    """The one address in From, or None when From is ambiguous (CVE-2023-27043-style payloads).
-
-    Two independent parsers must agree on exactly one address with no parse defects:
-    the modern header registry and ``getaddresses(strict=True)`` where available.
+    Nothing is changed here; a refused sender from our company is told why.
     """
-    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:262144])
-    values = headers.get_all("From") or []
-    if len(values) != 1:
-        return None
-    header: Any = values[0]
-    addresses = tuple(getattr(header, "addresses", None) or ())
-    if len(addresses) != 1 or getattr(header, "defects", None):
-        return None
-    modern = addresses[0].addr_spec.lower()
-    try:
-        legacy = email.utils.getaddresses([str(header)], strict=True)  # type: ignore[call-arg]
-    except TypeError:  # Python without the strict parser
-        legacy = email.utils.getaddresses([str(header)])
-    if len(legacy) != 1 or legacy[0][1].lower() != modern or modern.count("@") != 1:
-        return None
-    return modern
-
-
-async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str, raw: bytes = b"") -> str:
-    """Apply a reply to a draft when every check passes; returns the disposition."""
-    from agent import delivery
-
     outer = parsed.outer
     sender = outer.sender.email.lower() if outer.sender else ""
     if raw and strict_sender(raw) != sender:
         log.warning("reply %s refused: ambiguous From header", parsed.message_id)
-        return "refused"
+        return ReplyCheck("refused")
     with session_scope(app.engine) as session:
         account = repo.account_by_token(session, token)
         if account is None or account.token_expires_at < app.now():
@@ -355,24 +81,22 @@ async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str
             account_id, why = account.id, ""
             rep_email, csm_email = account.rep_email, (account.csm_email or "").lower()
     if account_id is None:
-        await delivery.explain(
+        await explain(
             app,
             sender,
             f"This reply went to a handoff address I do not know ({why}). Nothing was changed. "
             "Forward material to the inbox, or reply to the newest draft.",
             parsed,
         )
-        return "unknown_token"
+        return ReplyCheck("unknown_token")
     if sender != rep_email:
         if sender and sender == csm_email:
-            from agent.feedback import handle_csm_feedback  # issue 7: CSM feedback by reply
-
-            return await handle_csm_feedback(app, account_id, parsed)
+            return ReplyCheck("csm_feedback", account_id)
         log.warning("reply to %s's handoff from %s refused: not the owning rep", rep_email, sender)
-        await delivery.explain(
+        await explain(
             app, sender, "Only the rep who owns this handoff can change or approve it. Nothing was changed.", parsed
         )
-        return "refused"
+        return ReplyCheck("refused")
     if app.settings.trusted_authserv_id and not dmarc_pass(parsed, app.settings.trusted_authserv_id):
         log.warning(
             "reply %s from %s refused: no DMARC pass from %s",
@@ -380,23 +104,20 @@ async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str
             sender,
             app.settings.trusted_authserv_id,
         )
-        await delivery.explain(
+        await explain(
             app, sender, "This reply did not pass our mail authentication checks, so nothing was changed.", parsed
         )
-        return "refused"
-    await apply_reply(app, account_id, parsed)
-    return "reply"
+        return ReplyCheck("refused")
+    return ReplyCheck("reply", account_id)
 
 
-def merge_accounts(app: App, session, old: Account, into: Account, doc: HandoffDocument) -> HandoffDocument:  # type: ignore[no-untyped-def]
+def merge_accounts(app: App, session: Session, old: Account, into: Account, doc: HandoffDocument) -> HandoffDocument:
     """``account: Name`` naming another of the rep's accounts: fold that one into this one.
 
     Its sources move here (the ones this account already has are skipped), its document
     is merged in, this account takes its name (and domain when it has none), and the old
     one is kept, marked merged, with its reply address closed.
     """
-    from agent.document import Extraction
-
     have = {(s.source_id, s.fingerprint) for s in repo.source_index(session, into.id)}  # type: ignore[arg-type]
     seen_ids = {sid for sid, _ in have}
     seen_prints = {fp for _, fp in have}
@@ -422,10 +143,17 @@ def merge_accounts(app: App, session, old: Account, into: Account, doc: HandoffD
     return doc
 
 
-async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
-    from agent import delivery
-    from agent.accounts import email_for_colleague
+@dataclass
+class FollowUp:
+    """What should go out after a reply: the final mail to the CSM, or a draft to the rep with notes."""
 
+    deliver: bool = False
+    draft: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp:
+    """Apply the rep's commands and answers; returns what the caller should send next."""
     outer = parsed.outer
     cmds, answer_text = parse_commands(outer.body, app.settings.timezone, app.now())
     notes: list[str] = list(cmds.errors)
@@ -512,14 +240,13 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
             csm_known = bool(account.csm_email)
             status = account.status
     if cmds.cancel:
-        await delivery.explain(app, account.rep_email, "\n".join(notes), parsed)
-        return
+        await explain(app, account.rep_email, "\n".join(notes), parsed)
+        return FollowUp()
     if cmds.approve:
         if not csm_known:
             notes.append("Not approved yet: no CSM is named. Reply with 'CSM: Name <address>' and 'approve'.")
         elif status == "delivered" and not answer_text and not cmds.changes:
             notes.append("This handoff was already delivered; nothing was sent again.")
         else:
-            await delivery.deliver_final(app, account_id)
-            return
-    await delivery.send_draft(app, account_id, notes=notes, force=True)
+            return FollowUp(deliver=True)
+    return FollowUp(draft=True, notes=notes)

@@ -1,46 +1,39 @@
-"""Run the extractor over an account's new sources and fold the result into its document.
+"""Where an account's handoff document is kept: read it, bring it up to date, store it back.
 
-What it is for: the extract step of the flow — load the sources not yet read, call
-the configured extractor with only those (incremental: nothing is re-read), check
-its quotes, merge into the stored document, and mark the sources read.
-Not for: the extraction rules themselves (offline.py, claude.py).
+What it is for: ``load_document`` (the stored JSON as a ``HandoffDocument``),
+``refresh_document`` (the account's own facts — names, parties, status, sources — into
+the document, in an order that does not depend on the order sources were read) and
+``save_document`` (that, stored on the account). Every step that changes a document
+goes through these. Not for: reading sources (agent/extract/runner.py) or SQL (db/).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
-from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
-from agent.extract.base import ExtractionContext, verify_quotes
-from db import repo
+from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
 from db.models import Account, as_utc
 from db.repo import SourceEntry
-from db.session import session_scope
-from mailflows.inbound.mail import ThreadMessage
 
-if TYPE_CHECKING:
-    from agent.context import App
+_KIND_FOR_EXPORT: dict[str, SourceKind] = {
+    "email": "email",
+    "forwarded": "email",
+    "attached": "email",
+    "transcript": "transcript",
+    "note": "note",
+    "crm": "crm",
+    "calendar": "attachment",
+}
 
-log = logging.getLogger(__name__)
 
-
-def context_for(app: App, account: Account, doc: HandoffDocument) -> ExtractionContext:
-    return ExtractionContext(
-        account=doc.account,
-        rep=Party(name=account.rep_name, email=account.rep_email),
-        company_domains=app.settings.own_domains,
-        tz=app.settings.tz,
-        competitors=list(app.settings.competitors),
-    )
+def export_kind(kind: str) -> SourceKind:
+    """The export contract's source kind for a stored message kind."""
+    return _KIND_FOR_EXPORT.get(kind, "attachment")
 
 
 def source_refs(sources: Sequence[SourceEntry]) -> list[SourceRef]:
     """The export's ``sources``, from the indexed columns (the stored message is not re-read)."""
-    from agent.accounts import export_kind
-
     refs = []
     for row in sources:
         sender = f"{row.from_name} <{row.from_email}>" if row.from_name and row.from_email else row.from_email
@@ -124,73 +117,3 @@ def refresh_document(account: Account, doc: HandoffDocument, sources: Sequence[S
     doc.contract_signed = account.contract_signed or doc.contract_signed
     doc.status = account.status  # type: ignore[assignment]
     doc.sources = source_refs(sources)
-
-
-async def extract_new_sources(app: App, account_id: int) -> int:
-    """Read the account's unread sources into its document; returns how many were read."""
-    # One reader per account at a time: two workers must not read (and pay for) the same sources twice.
-    async with app.locks.hold(f"account:{account_id}"):
-        return await _extract_locked(app, account_id)
-
-
-async def _extract_locked(app: App, account_id: int) -> int:
-    with session_scope(app.engine) as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            return 0
-        new_rows = repo.sources_of(session, account_id, unextracted=True)
-        doc = load_document(account)
-        ctx = context_for(app, account, doc)
-    if not new_rows:
-        return 0
-    messages = [ThreadMessage.from_dict(row.data) for row in new_rows]
-    ledger = getattr(app.extractor, "usage", None)
-    seen = len(ledger) if isinstance(ledger, list) else 0
-    extraction = await app.extractor.extract(messages, ctx, doc)
-    spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
-    verify_quotes(extraction, messages, ctx)
-    with session_scope(app.engine) as session:
-        account = repo.lock_account(session, account_id)
-        doc = merge_extraction(load_document(account), extraction, in_place=True)
-        if extraction.contract_signed and not account.contract_signed:
-            account.contract_signed = extraction.contract_signed
-        for note in extraction.notes:
-            if note not in account.notes:
-                account.notes = [*account.notes, note]
-        repo.mark_extracted(session, [row.id for row in new_rows if row.id is not None])
-        save_document(account, doc, repo.source_index(session, account_id))
-        account.updated_at = app.now()
-        # The debounce counts from when the material was read, so a burst of forwards gives one draft.
-        account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)
-        if spent:
-            totals = dict(account.extractor_usage)
-            for key, value in spent.items():
-                totals[key] = totals.get(key, 0) + value
-            account.extractor_usage = totals
-        repo.log_event(
-            session,
-            "extracted",
-            account_id,
-            sources=len(new_rows),
-            extractor=app.extractor.name,
-            usage=spent,
-            at=app.now(),
-        )
-    return len(new_rows)
-
-
-_USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-
-
-def _usage_since(ledger: object, start: int, account_key: str | None) -> dict[str, int]:
-    """Token usage the extractor recorded for this account since ``start`` (LLM extractors keep a ledger)."""
-    if not isinstance(ledger, list):
-        return {}
-    spent: dict[str, int] = {}
-    for record in ledger[start:]:
-        if record.get("account") != account_key:
-            continue
-        spent["calls"] = spent.get("calls", 0) + 1
-        for key in _USAGE_KEYS:
-            spent[key] = spent.get(key, 0) + int(record.get(key) or 0)
-    return spent

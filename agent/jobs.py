@@ -1,11 +1,14 @@
-"""The job functions: the same coroutines run inline or on arq workers.
+"""The job functions: the same coroutines run inline or on arq workers, and the flow's order.
 
 What it is for: ``process_inbound`` (parse a stored message and route it: material
-to its account, a reply to the conversation, auto-replies recorded and dropped),
-``send_draft`` (debounced: one draft per burst of forwards), ``flush_outbox``,
-``tick`` (periodic: due drafts, pending outbound, stuck inbound) and
-``resume_pending`` (after a restart). Every job is idempotent: running it twice
-has the effect of running it once. Not for: the rules each step applies.
+to its account and the extractor, a reply to the conversation and then to delivery or
+the CSM's feedback, auto-replies recorded and dropped), ``send_draft`` (debounced: one
+draft per burst of forwards), ``flush_outbox``, ``tick`` (periodic: due drafts, pending
+outbound, stuck inbound, reminders and the after-handoff work) and ``resume_pending``
+(after a restart). This is the one module that strings the steps together, so the
+steps need not import each other. Every job is idempotent: running it twice has the
+effect of running it once. Not for: the rules each step applies, or running jobs
+(agent/queues.py, agent/worker.py).
 """
 
 from __future__ import annotations
@@ -15,14 +18,19 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from agent import delivery
+from agent import delivery, outbox, reminders
 from agent.accounts import take_material
-from agent.conversation import handle_reply, route
+from agent.after_handoff import checkbacks, feedback, report, search, snapshots, webhook
+from agent.context import App
+from agent.conversation import apply_reply, check_reply, route
 from agent.extract.runner import extract_new_sources
+from agent.settings import Settings
 from db import repo
 from db.models import Account, Inbound
 from db.session import session_scope
+from mailflows.inbound.mail import ParsedMail
 from mailflows.inbound.parse import ParseLimits, parse_message
+from mailflows.outbound.calendar import read_calendar_reply
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +38,7 @@ STUCK_AFTER = timedelta(minutes=1)  # a message still pending this long after it
 TICK_S = 10.0  # how often ``tick`` runs (inline: a task of ``handoff serve``; arq: a cron job)
 
 
-def limits_of(settings) -> ParseLimits:  # type: ignore[no-untyped-def]
+def limits_of(settings: Settings) -> ParseLimits:
     return ParseLimits(
         max_depth=settings.max_depth,
         max_parts=settings.max_parts,
@@ -42,7 +50,7 @@ def limits_of(settings) -> ParseLimits:  # type: ignore[no-untyped-def]
 
 async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     """Parse and route one stored message; returns its disposition."""
-    app = ctx["app"]
+    app: App = ctx["app"]
     with session_scope(app.engine) as session:
         row = session.get(Inbound, inbound_id)
         if row is None or row.status != "pending":
@@ -61,7 +69,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     if disposition == "material":
         if _replies_to_our_mail(app, parsed):
             disposition = "reply_without_token"
-            await delivery.explain(
+            await outbox.explain(
                 app,
                 parsed.outer.sender.email if parsed.outer.sender else "",
                 "Your reply reached the general inbox, not the handoff's reply address, so no command in it was "
@@ -72,7 +80,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             account_id = await take_material(app, inbound_id, parsed)
             if account_id is None:
                 disposition = "unresolved"
-                await delivery.explain(
+                await outbox.explain(
                     app,
                     parsed.outer.sender.email if parsed.outer.sender else "",
                     "I could not tell which customer this is about: nobody outside our company is on it. "
@@ -89,13 +97,11 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
                         job_id=f"draft:{account_id}:{inbound_id}",
                     )
     elif disposition == "reply" and token is not None:
-        disposition = await handle_reply(app, inbound_id, parsed, token, raw)
+        disposition = await handle_reply(app, parsed, token, raw)
     elif disposition == "calendar_reply":
         account_id = record_calendar_reply(app, raw, parsed.message_id)
-    elif disposition == "search":  # issue 7: "search: ..." from a company sender
-        from agent.search import answer_by_mail
-
-        disposition = await answer_by_mail(app, parsed)
+    elif disposition == "search":  # "search: ..." from a company sender
+        disposition = await search.answer_by_mail(app, parsed)
     with session_scope(app.engine) as session:
         repo.finish_inbound(
             session,
@@ -109,14 +115,32 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     return disposition
 
 
-def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # type: ignore[no-untyped-def]
+async def handle_reply(app: App, parsed: ParsedMail, token: str, raw: bytes) -> str:
+    """A reply to a handoff's address: the rep's changes then the mail they call for, or the CSM's feedback."""
+    checked = await check_reply(app, parsed, token, raw)
+    if checked.account_id is None:
+        return checked.disposition
+    if checked.disposition == "csm_feedback":
+        return await feedback.handle_csm_feedback(app, checked.account_id, parsed)
+    follow_up = await apply_reply(app, checked.account_id, parsed)
+    if follow_up.deliver:
+        await deliver(app, checked.account_id)
+    elif follow_up.draft:
+        await delivery.send_draft(app, checked.account_id, notes=follow_up.notes, force=True)
+    return checked.disposition
+
+
+async def deliver(app: App, account_id: int) -> None:
+    """The final mail to the CSM, then what the CSM received is kept (a snapshot) and the webhook told."""
+    outbound_id = await delivery.deliver_final(app, account_id)
+    if outbound_id is not None:
+        await snapshots.record_delivery(app, account_id, outbound_id)
+
+
+def record_calendar_reply(app: App, raw: bytes, message_id: str) -> int | None:
     """An accept/decline of our invite: recorded on its account, never a command or material."""
     import email
     import email.policy
-
-    from sqlmodel import select
-
-    from mailflows.outbound.calendar import read_calendar_reply
 
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     reply = None
@@ -127,9 +151,7 @@ def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # ty
             if reply is not None:
                 break
     with session_scope(app.engine) as session:
-        account = None
-        if reply is not None:
-            account = session.exec(select(Account).where(Account.invite_uid == reply.uid)).first()
+        account = repo.account_by_invite_uid(session, reply.uid) if reply is not None else None
         account_id = account.id if account is not None else None
         repo.log_event(
             session,
@@ -142,21 +164,17 @@ def record_calendar_reply(app, raw: bytes, message_id: str) -> int | None:  # ty
     return account_id
 
 
-def _replies_to_our_mail(app, parsed) -> bool:  # type: ignore[no-untyped-def]
-    ids = {parsed.in_reply_to, *parsed.references} - {None}
+def _replies_to_our_mail(app: App, parsed: ParsedMail) -> bool:
+    ids = {i for i in (parsed.in_reply_to, *parsed.references) if i}
     if not ids:
         return False
     with session_scope(app.engine) as session:
-        from sqlmodel import select
-
-        from db.models import Outbound
-
-        return session.exec(select(Outbound.id).where(Outbound.message_id.in_(ids))).first() is not None  # type: ignore[attr-defined]
+        return repo.any_outbound_with_message_id(session, ids)
 
 
 async def send_draft(ctx: dict[str, Any], account_id: int) -> bool:
     """Send the draft once its debounce has run out; a burst of forwards pushes that time on."""
-    app = ctx["app"]
+    app: App = ctx["app"]
     if await delivery.send_draft(app, account_id):
         return True
     with session_scope(app.engine) as session:
@@ -169,22 +187,20 @@ async def send_draft(ctx: dict[str, Any], account_id: int) -> bool:
 
 
 async def flush_outbox(ctx: dict[str, Any]) -> int:
-    return await delivery.flush_outbound(ctx["app"])
+    return await outbox.flush_outbound(ctx["app"])
 
 
 async def tick(ctx: dict[str, Any]) -> None:
     """Periodic work: drafts whose debounce ran out, mail the relay did not take, stuck messages."""
-    app = ctx["app"]
+    app: App = ctx["app"]
     with session_scope(app.engine) as session:
-        due = [a.id for a in repo.accounts_due_for_draft(session, app.now())]
+        due = repo.account_ids_due_for_draft(session, app.now())
     for account_id in due:
-        await delivery.send_draft(app, account_id)  # type: ignore[arg-type]
-    await delivery.flush_outbound(app)
+        await delivery.send_draft(app, account_id)
+    await outbox.flush_outbound(app)
     await _requeue_stuck_inbound(app)
-    await delivery.send_reminders(app)
-    # After the handoff (issue 7): webhook retries, check-backs, the weekly digest.
-    from agent import checkbacks, report, snapshots, webhook
-
+    await reminders.send_reminders(app)
+    # After the handoff: snapshots a crash left out, webhook retries, check-backs, the weekly digest.
     await snapshots.record_missing(app)
     await webhook.flush_webhooks(app)
     await checkbacks.send_due_checkbacks(app)
@@ -197,24 +213,24 @@ async def resume_pending(ctx: dict[str, Any], *, sole_process: bool = False) -> 
     ``sole_process`` (the embedded mode: nobody else can be sending) also takes back the
     outgoing messages a killed process had claimed, so they go out now rather than later.
     """
-    app = ctx["app"]
+    app: App = ctx["app"]
     with session_scope(app.engine) as session:
         if sole_process:
             repo.release_stale_claims(session, app.now())
         ids = repo.pending_inbound_ids(session)
-        waiting = [a.id for a in session.exec(_drafts_waiting())]
+        waiting = repo.account_ids_with_draft_waiting(session)
     await _queue_inbound(app, ids)
     for account_id in waiting:
         await app.enqueue("send_draft", account_id, job_id=f"draft:{account_id}:resume")
 
 
-async def _queue_inbound(app, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+async def _queue_inbound(app: App, ids: list[int]) -> None:
     """Queue each message's job under the intake's job id: arq adds none while that job is queued or running."""
     for inbound_id in ids:
         await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
 
 
-async def _requeue_stuck_inbound(app) -> None:  # type: ignore[no-untyped-def]
+async def _requeue_stuck_inbound(app: App) -> None:
     """On arq, queue again the messages whose job was lost (Redis data lost, enqueue failed, the job cut).
 
     Only where jobs are deduplicated across processes: the inline queue forgets a job id once
@@ -222,37 +238,26 @@ async def _requeue_stuck_inbound(app) -> None:  # type: ignore[no-untyped-def]
     (which ``resume_pending`` covers). A job id arq still holds a result for (``keep_result``,
     60 s) is not queued again until that expires; the tick keeps asking.
     """
-    from sqlmodel import col, select
-
     if app.queue is None or not app.queue.shared:
         return
     with session_scope(app.engine) as session:
-        query = select(Inbound.id).where(
-            Inbound.status == "pending", col(Inbound.received_at) < app.now() - STUCK_AFTER
-        )
-        ids = [i for i in session.exec(query.order_by(col(Inbound.id))) if i is not None]
+        ids = repo.pending_inbound_ids(session, received_before=app.now() - STUCK_AFTER)
     if ids:
         log.info("queueing again %d message(s) pending for over %s", len(ids), STUCK_AFTER)
     await _queue_inbound(app, ids)
 
 
-async def send_waiting_drafts(app) -> None:  # type: ignore[no-untyped-def]
+async def send_waiting_drafts(app: App) -> None:
     """Send every draft that is waiting for its debounce, now (end of a batch ingest)."""
     with session_scope(app.engine) as session:
-        waiting = [a.id for a in session.exec(_drafts_waiting())]
+        waiting = repo.account_ids_with_draft_waiting(session)
     for account_id in waiting:
         await delivery.send_draft(app, account_id, force=True)
 
 
-def _drafts_waiting():  # type: ignore[no-untyped-def]
-    from sqlmodel import select
-
-    return select(Account).where(Account.draft_due_at.is_not(None))  # type: ignore[union-attr]
-
-
 async def on_job_failed(ctx: dict[str, Any], job: str, args: tuple[Any, ...], exc: BaseException) -> None:
     """The last try failed: a message is quarantined (``handoff quarantine replay`` brings it back)."""
-    app = ctx["app"]
+    app: App = ctx["app"]
     log.error("job %s%s gave up: %s", job, args, exc)
     if job == "process_inbound" and args:
         try:

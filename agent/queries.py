@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.document import HandoffDocument
+from agent.document_store import load_document
 from agent.errors import AccountNotFound
-from agent.extract.runner import load_document
 from agent.schedule import handoff_due
 from agent.settings import Settings
 from db import repo

@@ -9,7 +9,7 @@ Not for: queries (db/repo.py) or the document model (agent/document.py).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
@@ -20,6 +20,18 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """A stored row's primary key (SQLModel types it ``int | None``: None only before the row is flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return row.id
 
 
 def utcnow() -> datetime:

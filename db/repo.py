@@ -125,9 +125,12 @@ def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple
     return results
 
 
-def pending_inbound_ids(session: Session) -> list[int]:
-    rows = session.exec(select(Inbound.id).where(Inbound.status == "pending").order_by(col(Inbound.id)))
-    return [i for i in rows if i is not None]
+def pending_inbound_ids(session: Session, *, received_before: datetime | None = None) -> list[int]:
+    """Messages not processed yet, oldest first (``received_before``: only those that arrived before then)."""
+    stmt = select(Inbound.id).where(Inbound.status == "pending")
+    if received_before is not None:
+        stmt = stmt.where(col(Inbound.received_at) < received_before)
+    return [i for i in session.exec(stmt.order_by(col(Inbound.id))) if i is not None]
 
 
 def set_inbound_account(session: Session, inbound_id: int, account_id: int) -> None:
@@ -242,10 +245,20 @@ def last_sent_at(session: Session, account_ids: list[int], kind: str) -> dict[in
     return {account_id: when for account_id, when in rows if account_id is not None}
 
 
-def accounts_due_for_draft(session: Session, now: datetime) -> list[Account]:
-    return list(
-        session.exec(select(Account).where(col(Account.draft_due_at).is_not(None), col(Account.draft_due_at) <= now))
-    )
+def account_ids_due_for_draft(session: Session, now: datetime) -> list[int]:
+    """Accounts whose draft's debounce has run out."""
+    stmt = sa_select(col(Account.id)).where(col(Account.draft_due_at).is_not(None), col(Account.draft_due_at) <= now)
+    return [int(i) for i in session.execute(stmt).scalars()]
+
+
+def account_ids_with_draft_waiting(session: Session) -> list[int]:
+    """Accounts with a draft waiting for its debounce, due or not."""
+    stmt = sa_select(col(Account.id)).where(col(Account.draft_due_at).is_not(None))
+    return [int(i) for i in session.execute(stmt).scalars()]
+
+
+def account_by_invite_uid(session: Session, uid: str) -> Account | None:
+    return session.exec(select(Account).where(Account.invite_uid == uid)).first()
 
 
 def lock_account(session: Session, account_id: int) -> Account:
@@ -382,6 +395,12 @@ def release_stale_claims(session: Session, older_than: datetime) -> int:
 
 def pending_outbound(session: Session) -> list[Outbound]:
     return list(session.exec(select(Outbound).where(Outbound.status == "pending").order_by(col(Outbound.id))))
+
+
+def any_outbound_with_message_id(session: Session, message_ids: set[str]) -> bool:
+    """Whether we sent a message with one of these Message-IDs (a reply to our own mail)."""
+    stmt = sa_select(col(Outbound.id)).where(col(Outbound.message_id).in_(message_ids)).limit(1)
+    return session.execute(stmt).first() is not None
 
 
 def outbound_of(session: Session, account_id: int, kind: str | None = None) -> list[Outbound]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agent import jobs
-from agent.checkbacks import set_enabled
+from agent.after_handoff.checkbacks import set_enabled
 from agent.demo_deal import demo_files
 from agent.queries import document_for
 from tests.conftest import REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness

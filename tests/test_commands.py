@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from agent.conversation import dmarc_pass, parse_commands, route, token_in
+from agent.commands import parse_commands
+from agent.conversation import route
+from agent.trust import dmarc_pass, token_in
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 from tests.conftest import make_settings
 
@@ -97,13 +99,13 @@ def _from(value: str) -> bytes:
 
 
 def test_from_with_one_plain_address_is_the_sender() -> None:
-    from agent.conversation import strict_sender
+    from agent.trust import strict_sender
 
     assert strict_sender(_from("Sam Okafor <Sam.Okafor@northwind.example>")) == "sam.okafor@northwind.example"
 
 
 def test_ambiguous_from_headers_have_no_sender() -> None:
-    from agent.conversation import strict_sender
+    from agent.trust import strict_sender
 
     for value in (
         "sam.okafor@northwind.example, mallory@evil.example",

@@ -587,7 +587,7 @@ async def test_the_tick_queues_again_a_message_whose_job_was_lost(tmp_path: Path
 async def test_a_claim_older_than_the_claim_stale_setting_is_sent_by_the_flush(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from agent import delivery
+    from agent import outbox
     from agent.app import open_app
 
     app = await open_app(make_settings(tmp_path, claim_stale_s=40))
@@ -610,7 +610,7 @@ async def test_a_claim_older_than_the_claim_stale_setting_is_sent_by_the_flush(t
                         claimed_at=app.now() - timedelta(seconds=age_s),
                     )
                 )
-        await delivery.flush_outbound(app)
+        await outbox.flush_outbound(app)
     finally:
         await app.close()
     assert relay.sent == [f"<dead@{COMPANY}>"]
@@ -682,7 +682,7 @@ class CountingRelay:
 
 
 async def test_a_flush_running_beside_a_send_hands_the_message_to_the_relay_once(tmp_path: Path) -> None:
-    from agent import delivery
+    from agent import outbox
     from agent.app import open_app
     from db import repo
 
@@ -702,7 +702,7 @@ async def test_a_flush_running_beside_a_send_hands_the_message_to_the_relay_once
                 ),
             )
             outbound_id = row.id
-        await asyncio.gather(delivery.send_outbound(app, outbound_id), delivery.flush_outbound(app))  # type: ignore[arg-type]
+        await asyncio.gather(outbox.send_outbound(app, outbound_id), outbox.flush_outbound(app))  # type: ignore[arg-type]
     finally:
         await app.close()
     assert relay.sent == [f"<race@{COMPANY}>"]

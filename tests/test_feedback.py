@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from agent.after_handoff.feedback import parse_feedback, section_key
 from agent.demo_deal import demo_files
-from agent.feedback import parse_feedback, section_key
 from db.models import Account, Feedback, Snapshot
 from db.session import session_scope
 from tests.conftest import REP, Harness, reply_to_draft

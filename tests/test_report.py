@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from agent.report import OVERALL, build_report, format_report
+from agent.after_handoff.report import OVERALL, build_report, format_report
 from db.models import Account, Event
 from db.session import make_engine, session_scope, upgrade
 from tests.conftest import make_settings, start_harness, stop_harness

@@ -8,8 +8,8 @@ from email.message import EmailMessage
 
 from sqlalchemy import text
 
+from agent.after_handoff.search import parse_mail_query, search
 from agent.demo_deal import demo_files
-from agent.search import parse_mail_query, search
 from db.session import session_scope
 from tests.conftest import COMPANY, INBOX, REP, Harness, reply_to_draft
 

@@ -300,7 +300,7 @@ def test_every_format_shows_how_they_feel_and_how_urgent_before_the_sections() -
 def test_the_draft_asks_the_rep_to_confirm_the_sentiment_read() -> None:
     from types import SimpleNamespace
 
-    from agent.conversation import questions_for
+    from agent.questions import questions_for
 
     questions = questions_for(feeling_doc(), SimpleNamespace(csm_email=None))  # type: ignore[arg-type]
     asked = [q for q in questions if q.section == "stakeholders" and "Otto positive" in q.text]

@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import select
 
 from agent import jobs
+from agent.after_handoff.webhook import SIGNATURE_HEADER, body_of, crm_record, sign, verify
 from agent.demo_deal import demo_files
-from agent.webhook import SIGNATURE_HEADER, body_of, crm_record, sign, verify
 from db.models import WebhookDelivery
 from db.session import session_scope
 from tests.conftest import REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness

@@ -7,7 +7,7 @@ short check-back per account and horizon — the metrics with that horizon and t
 commitments due by then — under a unique outbound key, so it goes once. A horizon
 missed by more than HANDOFF_CHECKBACK_GRACE_DAYS is skipped rather than sent late.
 ``set_enabled`` is ``handoff checkbacks off|on ACCOUNT``. Not for: the document
-(agent/document.py) or the weekly digest (agent/report.py).
+(agent/document.py) or the weekly digest (agent/after_handoff/report.py).
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from agent.context import App
 from agent.document import HandoffDocument, Item
 from agent.errors import AccountNotFound
+from agent.outbox import record_notice, send_outbound
 from db import repo
 from db.models import Account, Outbound, as_utc
 from db.session import session_scope
-
-if TYPE_CHECKING:
-    from agent.context import App
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +95,6 @@ def checkback_text(account: Account, cb: Checkback) -> str:
 
 async def send_due_checkbacks(app: App) -> int:
     """Mail each due check-back to the CSM once; returns how many were new."""
-    from agent.delivery import record_notice, send_outbound
-
     grace = timedelta(days=app.settings.checkback_grace_days)
     sent: list[int] = []
     with session_scope(app.engine) as session:

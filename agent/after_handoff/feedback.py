@@ -16,16 +16,17 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from agent.after_handoff.webhook import flush_webhooks, queue_webhook
+from agent.context import App
+from agent.delivery import send_draft
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
+from agent.outbox import record_notice, send_outbound
 from db import repo
-from db.models import Feedback, as_utc
+from db.models import Feedback, as_utc, id_of
 from db.session import session_scope
-
-if TYPE_CHECKING:
-    from agent.context import App
-    from mailflows.inbound.mail import ParsedMail
+from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,6 @@ def digest_text(account_name: str, csm: str, note: FeedbackNote) -> str:
 
 async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> str:
     """Store the CSM's reply, tell the rep, reopen on ``needs:``; returns the disposition."""
-    from agent.webhook import flush_webhooks, queue_webhook
-
     outer = parsed.outer
     note = parse_feedback(outer.body)
     with session_scope(app.engine) as session:
@@ -222,8 +221,6 @@ def _feedback_json(row: Feedback) -> dict[str, Any]:
 
 
 async def _mail_digest(app: App, account_id: int, message_id: str, text: str) -> None:
-    from agent.delivery import record_notice, send_outbound
-
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
         row, _ = record_notice(
@@ -239,14 +236,12 @@ async def _mail_digest(app: App, account_id: int, message_id: str, text: str) ->
             account=account,
             in_thread=True,
         )
-        outbound_id = row.id
-    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+        outbound_id = id_of(row)
+    await send_outbound(app, outbound_id)
 
 
 async def reopen_for_rep(app: App, account_id: int, note: FeedbackNote, digest: str) -> None:
     """A new revision, and a draft to the rep that asks the CSM's questions first."""
-    from agent.delivery import send_draft
-
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)

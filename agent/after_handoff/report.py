@@ -20,16 +20,15 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from agent.context import App
 from agent.document import SECTION_KEYS, SECTION_TITLES
+from agent.outbox import record_notice, send_outbound
+from agent.settings import Settings
 from db import repo
-from db.models import Account, Event, as_utc
+from db.models import Account, Event, Outbound, as_utc, id_of
 from db.session import session_scope
-
-if TYPE_CHECKING:
-    from agent.context import App
-    from agent.settings import Settings
 
 OVERALL = "(all reps)"
 
@@ -256,9 +255,6 @@ async def send_weekly_digest(app: App) -> bool:
     """Once per ISO week, at HANDOFF_DIGEST_WEEKDAY HANDOFF_DIGEST_HOUR local time (or within a day after)."""
     from sqlmodel import select
 
-    from agent.delivery import record_notice, send_outbound
-    from db.models import Outbound
-
     to = app.settings.sales_ops_address
     if not to:
         return False
@@ -285,6 +281,6 @@ async def send_weekly_digest(app: App) -> bool:
         )
         if created:
             repo.log_event(session, "digest", None, at=app.now(), key=key)
-        outbound_id = row.id
-    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+        outbound_id = id_of(row)
+    await send_outbound(app, outbound_id)
     return True

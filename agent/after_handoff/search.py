@@ -6,7 +6,7 @@ changed); ``search`` queries it with SQLite FTS5 (``bm25`` ranking, ``snippet``)
 PostgreSQL full text (``plainto_tsquery`` over the GIN-indexed
 ``to_tsvector('english', text)``, ``ts_headline``), filtered by rep, CSM, status,
 date and section; ``answer_by_mail`` answers a company sender's "search: ..." mail.
-Not for: the document itself (agent/document.py) or snapshots (agent/snapshots.py).
+Not for: the document itself (agent/document.py) or snapshots (snapshots.py).
 """
 
 from __future__ import annotations
@@ -15,20 +15,21 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import column, delete, func, literal_column, or_, table
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from agent.after_handoff.feedback import section_key
+from agent.context import App
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument
+from agent.outbox import record_notice, send_outbound
+from agent.trust import dmarc_pass
 from db import repo
-from db.models import Account, Event, SearchEntry, SearchState, Source, as_utc
+from db.models import Account, Event, SearchEntry, SearchState, Source, as_utc, id_of
 from db.session import session_scope
-
-if TYPE_CHECKING:
-    from agent.context import App
-    from mailflows.inbound.mail import ParsedMail
+from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,6 @@ def search(
     if status:
         stmt = stmt.where(Account.status == status)
     if section:
-        from agent.feedback import section_key
-
         stmt = stmt.where(SearchEntry.section == (section_key(section) or section))
     if since is not None:
         stmt = stmt.where(SearchEntry.at >= _day(since))  # type: ignore[operator]
@@ -255,12 +254,6 @@ def parse_mail_query(subject: str) -> tuple[str, dict[str, Any]]:
 
 async def answer_by_mail(app: App, parsed: ParsedMail) -> str:
     """Mail the results of a "search: ..." subject back to the (company) sender; returns the disposition."""
-    from agent.conversation import dmarc_pass
-    from agent.delivery import send_outbound
-    from agent.render import render_notice
-    from db.models import Outbound
-    from mailflows.outbound.compose import compose_notice
-
     outer = parsed.outer
     sender = outer.sender.email.lower() if outer.sender else ""
     if not sender or not app.settings.is_company_address(sender):
@@ -271,31 +264,21 @@ async def answer_by_mail(app: App, parsed: ParsedMail) -> str:
     query, filters = parse_mail_query(outer.subject)
     with session_scope(app.engine) as session:
         hits = search(session, query, **filters)
-        plain, html = render_notice(format_hits(hits, query), title=f"Search: {query}")
-        msg = compose_notice(
-            from_addr=app.settings.inbox_address,
+        row, _ = record_notice(
+            app,
+            session,
+            key=f"search:{parsed.message_id}",
+            kind="search",
             to=sender,
             subject=f"Re: {outer.subject}",
-            text=plain,
-            html=html,
+            text=format_hits(hits, query),
+            title=f"Search: {query}",
             in_reply_to=parsed.message_id,
-            domain=app.settings.inbox_domain,
-            kind="search",
-        )
-        row, _ = repo.add_outbound(
-            session,
-            Outbound(
-                created_at=app.now(),
-                key=f"search:{parsed.message_id}",
-                kind="search",
-                message_id=str(msg["Message-ID"]),
-                recipients=[sender],
-                raw=msg.as_bytes(),
-            ),
+            auto_submitted="auto-replied",
         )
         repo.log_event(session, "search", None, at=app.now(), by=sender, query=query, hits=len(hits))
-        outbound_id = row.id
-    await send_outbound(app, outbound_id)  # type: ignore[arg-type]
+        outbound_id = id_of(row)
+    await send_outbound(app, outbound_id)
     return "search"
 
 

@@ -11,26 +11,23 @@ final mail (agent/delivery.py).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import col, or_, select
 
+from agent.after_handoff.webhook import flush_webhooks, queue_webhook
+from agent.context import App
 from agent.document import HandoffDocument
 from agent.render import render_document
 from db import repo
 from db.models import Account, Outbound, Snapshot
 from db.session import session_scope
 
-if TYPE_CHECKING:
-    from agent.context import App
-
 log = logging.getLogger(__name__)
 
 
 async def record_delivery(app: App, account_id: int, outbound_id: int | None = None) -> Snapshot | None:
     """Snapshot the delivered revision once (idempotent) and post the webhook; returns the snapshot."""
-    from agent.webhook import flush_webhooks, queue_webhook
-
     with session_scope(app.engine) as session:
         account = session.get(Account, account_id)
         if account is None or account.status != "delivered":

@@ -7,7 +7,7 @@ the ``webhook_delivery`` table under a unique key, inside the caller's transacti
 failures with doubling backoff, like the outbox does for mail. ``crm_record`` flattens
 a document into the fields the Salesforce/HubSpot mapping names (used by
 ``handoff export --format csv``). Not for: deciding when an event happens
-(agent/snapshots.py, agent/feedback.py) or sending mail.
+(snapshots.py, feedback.py) or sending mail.
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ import hmac
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 try:  # anthropic's current client ships the httpx API as "httpx2"; older installs have httpx itself
     import httpx2 as httpx
 except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
+from sqlmodel import Session
+from tenacity import AsyncRetrying, RetryCallState, wait_exponential
+
+from agent.context import App
 from agent.document import SECTION_KEYS, HandoffDocument
+from agent.settings import Settings
 from db import repo
 from db.models import WebhookDelivery
 from db.session import session_scope
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from agent.context import App
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,15 @@ def queue_webhook(
     return created
 
 
-def backoff_s(settings: Any, attempts: int) -> float:
-    return float(min(settings.webhook_backoff_s * 2 ** max(0, attempts - 1), MAX_BACKOFF_S))
+def backoff_s(settings: Settings, attempts: int) -> float:
+    """The wait after ``attempts`` failed tries: HANDOFF_WEBHOOK_BACKOFF_S, doubled each time, at most 6 hours.
+
+    The tries are spread over ticks (the next one is stored in the row), so the policy is
+    tenacity's exponential wait, asked for the delay after that many failures.
+    """
+    state = RetryCallState(AsyncRetrying(), None, (), {})
+    state.attempt_number = max(1, attempts)
+    return float(wait_exponential(multiplier=settings.webhook_backoff_s, max=MAX_BACKOFF_S)(state))
 
 
 async def flush_webhooks(app: App) -> int:

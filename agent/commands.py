@@ -1,0 +1,109 @@
+"""What the rep's reply says: commands, one per line, and the answer text around them.
+
+What it is for: ``parse_commands`` splits a reply's visible text into ``Commands``
+(``approve``, ``CSM: Name <email>``, ``account:``, ``call:``, ``remove:``, ``signed:``,
+``status``, ``cancel``; forgiving of case, punctuation and list marks) and the rest,
+which is an answer. Not for: who may give commands (agent/trust.py) or acting on them
+(agent/conversation.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import dateparser
+
+from agent.document import fold
+from mailflows.inbound.mail import Address
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_NAME = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:van|de|von|da|del|le)?\s*[A-Z][a-z'\-]+){1,2})\b")
+_LEAD = re.compile(r"^[\s>*\-•#\d.)]*")
+
+
+@dataclass
+class Commands:
+    approve: bool = False
+    csm: Address | None = None
+    csm_name_only: str | None = None
+    account_name: str | None = None
+    call: datetime | None = None
+    call_text: str | None = None
+    remove: list[str] = field(default_factory=list)
+    signed: date | None = None
+    status: bool = False
+    cancel: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        """Anything besides approve/status that changes the handoff."""
+        return bool(
+            self.csm
+            or self.csm_name_only
+            or self.account_name
+            or self.call
+            or self.remove
+            or self.signed
+            or self.cancel
+        )
+
+
+def _clean(line: str) -> str:
+    return _LEAD.sub("", line).strip()
+
+
+def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None) -> tuple[Commands, str]:
+    """Split a reply's visible text into commands and the remaining answer text."""
+    cmds = Commands()
+    answers: list[str] = []
+    settings = {"TIMEZONE": tz_name, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
+    if now is not None:
+        settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
+    for raw_line in text.splitlines():
+        line = _clean(raw_line)
+        low = line.lower().rstrip(" .!")
+        if low in {"approve", "approved", "i approve", "approve it"}:
+            cmds.approve = True
+            continue
+        if low in {"status", "status?"}:
+            cmds.status = True
+            continue
+        if low in {"cancel", "cancel this handoff", "cancel handoff"}:
+            cmds.cancel = True
+            continue
+        match = re.match(r"(?i)^(csm|account|call|remove|signed)\s*[:\-\u2013\u2014]\s*(.+)$", line)
+        if not match:
+            answers.append(raw_line)
+            continue
+        verb, rest = match.group(1).lower(), match.group(2).strip()
+        if verb == "csm":
+            email = _EMAIL.search(rest)
+            names = _NAME.findall(rest[: email.start()] if email else rest) or _NAME.findall(rest)
+            names = [n for n in names if fold(n) not in {"csm", "customer success"}]
+            name = names[-1] if email and names else (names[0] if names else "")
+            if email:
+                cmds.csm = Address(name=name, email=email.group(0).lower())
+            elif name:
+                cmds.csm_name_only = name
+            else:
+                cmds.errors.append(f"I could not read a name or address in 'CSM: {rest}'.")
+        elif verb == "account":
+            cmds.account_name = rest.strip(" .")
+        elif verb == "call":
+            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
+            if when is None:
+                cmds.errors.append(f"I could not read a date and time in 'call: {rest}'.")
+            else:
+                cmds.call, cmds.call_text = when, rest
+        elif verb == "remove":
+            cmds.remove.append(rest)
+        elif verb == "signed":
+            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
+            if when is None:
+                cmds.errors.append(f"I could not read a date in 'signed: {rest}'.")
+            else:
+                cmds.signed = when.date()
+    return cmds, "\n".join(answers).strip()

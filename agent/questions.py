@@ -1,0 +1,150 @@
+"""The question bank: what a draft asks the rep, specific to what the document lacks.
+
+What it is for: ``questions_for`` (specific questions for missing or thin sections —
+titles of the people named, the success horizons not covered, the integrations to
+plan — then the rep-perspective ones) and ``questions_from_account`` (the questions
+the last draft asked, which the rep's numbered answers refer to). Used by the draft
+(agent/delivery.py) and by reading a reply (agent/conversation.py). Not for: reading
+the answers (the extractors' ``read_answers``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.document import HandoffDocument, Stakeholder
+from agent.extract.base import Question
+from db.models import Account
+
+_KNOWN_TECH = (
+    "Salesforce",
+    "HubSpot",
+    "NetSuite",
+    "SAP",
+    "Oracle",
+    "Workday",
+    "Snowflake",
+    "BigQuery",
+    "Redshift",
+    "Databricks",
+    "Okta",
+    "Azure AD",
+    "Entra",
+    "Shopify",
+    "Zendesk",
+    "Jira",
+    "Slack",
+    "Teams",
+    "Epic",
+    "Cerner",
+    "McLeod",
+    "Samsara",
+    "Marketo",
+    "Dynamics",
+    "SharePoint",
+    "Power BI",
+    "Tableau",
+    "Looker",
+)
+
+REP_QUESTIONS = [
+    "Who really makes the decision, and how does that differ from the official buyer?",
+    "What internal politics should the CSM know about (allies, skeptics, people to keep in the loop)?",
+    "How strong is the champion, and is their position secure?",
+    "Any personal details that help the relationship (interests, career goals, how they like to work)?",
+    "How strategically important is this account to us, and why?",
+    "Are there budget limits the CSM should know before talking expansion?",
+]
+
+
+def _mentioned_tech(doc: HandoffDocument) -> list[str]:
+    text = " ".join(
+        i.text for key in ("implementation", "purchase_drivers", "pain_points") for i in doc.sections.items(key)
+    )
+    return [t for t in _KNOWN_TECH if re.search(rf"\b{re.escape(t)}\b", text)]
+
+
+def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
+    """Specific questions for missing or thin sections, then the rep-perspective ones."""
+    s = doc.sections
+    asks: list[tuple[str, str]] = []
+    company = doc.account.name
+    if not s.company_overview:
+        asks.append(
+            ("company_overview", f"What does {company} do, and roughly how big is it (people, sites, revenue)?")
+        )
+    if not s.stakeholders:
+        asks.append(
+            ("stakeholders", f"Who are the people at {company} the CSM will work with, and what are their roles?")
+        )
+    else:
+        no_title = [p.name for p in s.stakeholders if not p.title][:3]
+        if no_title:
+            asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
+        asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
+    if not s.pain_points:
+        asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
+    if not s.success_metrics:
+        asks.append(
+            (
+                "success_metrics",
+                "How will the customer measure success at 90 days, 6 months and 1 year (numbers if you have them)?",
+            )
+        )
+    else:
+        have = {i.horizon for i in s.success_metrics}
+        gaps = [h for h in ("90d", "6m", "1y") if h not in have]
+        if gaps:
+            label = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
+            asks.append(("success_metrics", f"What does success look like at {' and '.join(label[g] for g in gaps)}?"))
+    if not s.purchase_drivers:
+        asks.append(("purchase_drivers", "Why did they buy now, and why us?"))
+    tech = _mentioned_tech(doc)
+    if not s.implementation:
+        asks.append(
+            (
+                "implementation",
+                "What is the implementation timeline, who on their side does the work, and which systems must we integrate with?",
+            )
+        )
+    elif tech:
+        asks.append(
+            (
+                "implementation",
+                f"You mention {', '.join(tech[:-1]) + ' and ' + tech[-1] if len(tech) > 1 else tech[0]} — are there other integrations the CSM must plan for?",
+            )
+        )
+    if not s.competitive_context:
+        asks.append(
+            (
+                "competitive_context",
+                "Which alternatives did they consider (including doing nothing or building it), and why did we win?",
+            )
+        )
+    if not s.commitments:
+        asks.append(("commitments", "Did we promise anything — dates, features, people, discounts — even in passing?"))
+    if not s.expansion:
+        asks.append(("expansion", f"Where could {company} grow with us (other teams, sites, products), and when?"))
+    if not s.risks:
+        asks.append(("risks", "What could make this account churn or stall (people, data, budget, timing)?"))
+    if not account.csm_email:
+        asks.append(("csm", "Who should be the CSM? Reply with a line such as  CSM: Name <name@company.com>"))
+    if not s.rep_perspective:
+        asks.extend(("rep_perspective", q) for q in REP_QUESTIONS)
+    return [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
+
+
+def _sentiment_question(people: list[Stakeholder]) -> str:
+    """Ask the rep to confirm or correct the read in "How they feel", naming what was read."""
+    read = [f"{p.name.split(' ')[0]} {p.sentiment}" for p in people if p.sentiment != "unknown"][:5]
+    unread = [p.name.split(" ")[0] for p in people if p.sentiment == "unknown"][:4]
+    parts = []
+    if read:
+        parts.append(f"From the mail I read {', '.join(read)}: is that right, or how do they really feel?")
+    if unread:
+        parts.append(f"How do {', '.join(unread)} feel about the purchase (keen, on board, doubtful)?")
+    return " ".join(parts)
+
+
+def questions_from_account(account: Account) -> list[Question]:
+    return [Question(**q) for q in account.questions]
