@@ -1,8 +1,10 @@
 """The ``handoff`` command line: thin commands that call into the packages.
 
-What it is for: argument parsing, turning ``ConfigError``/``HandoffError`` into a
-clear message and exit status 2, and printing. Not for: logic — each command is a
-few lines calling agent/service.py, agent/demo.py, db/ or mailflows/.
+What it is for: argument parsing, help pages in words, turning every ``HandoffError``
+(a bad setting, a database that is down or missing, a schema to upgrade) into one clean
+line and exit status 2 (1 for an unknown account or message id), and printing. Not
+for: logic — each command is a few lines calling agent/service.py, agent/lookups.py,
+agent/health.py, agent/after_handoff/, db/ or mailflows/.
 """
 
 from __future__ import annotations
@@ -10,30 +12,102 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import shutil
 import sys
-from enum import StrEnum
+from enum import Enum, StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from typer.core import TyperArgument, TyperGroup
 
-from agent.errors import AccountNotFound, HandoffError
+from agent.errors import AccountNotFound, HandoffError, InboundNotFound
 from agent.settings import Settings, load_settings
 
-app = typer.Typer(
-    help="Sales-to-customer-success handoffs from forwarded mail.", no_args_is_help=True, add_completion=False
-)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-quarantine_app = typer.Typer(help="Messages that failed three times.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+def _type_in_words(param: Any, ctx: typer.Context) -> str | None:
+    """What a parameter takes, as a reader says it: the choices, NUMBER, TEXT, FILE; nothing for a flag.
+
+    (This typer prints ``<bool>``, ``<list[Path]>`` and ``{files}...`` of its own accord.)
+    """
+    if getattr(param, "is_flag", False) or isinstance(param, TyperArgument):
+        return None  # a flag says it by its name, an argument by its metavar (FILE..., ID..., ACCOUNT)
+    described = getattr(param, "type_descriptor", None)
+    choices = getattr(described, "choices", None)
+    if choices:
+        return "|".join(str(c.value if isinstance(c, Enum) else c) for c in choices)
+    annotation = getattr(described, "annotation", None)
+    if annotation is int or annotation == int | None:
+        return "NUMBER"
+    if getattr(described, "is_path", False):
+        return "FILE"
+    return "TEXT"
+
+
+def _usage_name(param: Any) -> str:
+    name = str(param.metavar or param.name or "").upper()
+    return name if param.required else f"[{name}]"
+
+
+def _in_words(params: list[Any]) -> list[Any]:
+    for param in params:
+        setattr(param, "display_type_rich", partial(_type_in_words, param))  # noqa: B010 - an instance's own method
+        if isinstance(param, TyperArgument):
+            setattr(param, "_usage_display_name", partial(_usage_name, param))  # noqa: B010
+    return params
+
+
+def _english(command: Any) -> Any:
+    get_params = command.get_params
+    command.get_params = lambda ctx: _in_words(get_params(ctx))
+    return command
+
+
+class Commands(TyperGroup):
+    """Every command's help in words, and every ``HandoffError`` as one clean line."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        return _english(command) if command is not None else None
+
+    def get_params(self, ctx: Any) -> Any:
+        return _in_words(super().get_params(ctx))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (AccountNotFound, InboundNotFound) as exc:
+            _fail(exc)
+            raise typer.Exit(1) from exc
+        except HandoffError as exc:
+            _fail(exc)
+            raise typer.Exit(2) from exc
+
+
+def _fail(exc: Exception) -> None:
+    """One line on stderr, however long and whatever the driver put in its message."""
+    err.print(f"[red]handoff:[/red] {escape(' '.join(str(exc).split()))}", highlight=False, soft_wrap=True)
+
+
+def _typer(help: str) -> typer.Typer:
+    return typer.Typer(help=help, cls=Commands, no_args_is_help=True, add_completion=False)
+
+
+app = _typer("Sales-to-customer-success handoffs from forwarded mail.")
+db_app = _typer("Database schema.")
+quarantine_app = _typer("Messages that failed every try.")
+checkbacks_app = _typer("Check-backs to the CSM at 90 days, 6 months and 1 year.")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
-checkbacks_app = typer.Typer(help="Check-backs to the CSM at 90 days, 6 months and 1 year.", no_args_is_help=True)
 app.add_typer(checkbacks_app, name="checkbacks")
-err = Console(stderr=True)
 
 
 class DocFormat(StrEnum):
@@ -57,19 +131,7 @@ class ParseFormat(StrEnum):
 
 
 def _settings(**overrides: object) -> Settings:
-    try:
-        return load_settings(**overrides)
-    except HandoffError as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(2) from exc
-
-
-def _run(coro):  # type: ignore[no-untyped-def]
-    try:
-        return asyncio.run(coro)
-    except HandoffError as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    return load_settings(**overrides)
 
 
 @app.callback()
@@ -88,7 +150,7 @@ def demo(
     """Run the whole loop on the bundled sample deal, offline: forward, draft, reply, approve."""
     from agent.demo import run_demo
 
-    _run(run_demo(workdir, print_=typer.echo))
+    asyncio.run(run_demo(workdir, print_=typer.echo))
 
 
 @app.command()
@@ -97,7 +159,7 @@ def serve() -> None:
     from agent.service import serve as serve_
 
     settings = _settings()
-    _run(
+    asyncio.run(
         serve_(settings, ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"))
     )
 
@@ -107,16 +169,13 @@ def worker(burst: Annotated[bool, typer.Option(help="Exit when the queue is empt
     """Run an arq worker (needs HANDOFF_REDIS_URL)."""
     from agent.app import arq_worker
 
-    settings = _settings()
-    try:
-        arq_worker(settings, burst=burst).run()
-    except HandoffError as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    arq_worker(_settings(), burst=burst).run()
 
 
 @app.command()
-def ingest(files: Annotated[list[Path], typer.Argument(help=".eml or mbox files, in order.")]) -> None:
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help=".eml or mbox files, in order.", metavar="FILE...")],
+) -> None:
     """Feed .eml/mbox files as if they had arrived by mail; returns when all are processed."""
     from agent.service import ingest as ingest_
 
@@ -128,21 +187,21 @@ def ingest(files: Annotated[list[Path], typer.Argument(help=".eml or mbox files,
     if len(files) > 3 and sys.stderr.isatty():
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("ingesting", total=len(files))
-            counts = _run(ingest_(settings, files, progress=lambda n: bar.advance(task, n)))
+            counts = asyncio.run(ingest_(settings, files, progress=lambda n: bar.advance(task, n)))
     else:
-        counts = _run(ingest_(settings, files))
+        counts = asyncio.run(ingest_(settings, files))
     err.print(f"handoff: {counts['stored']} stored, {counts['duplicates']} already known")
 
 
 @app.command()
 def export(
-    account: Annotated[str | None, typer.Argument(help="The customer's domain or name.")] = None,
+    account: Annotated[str | None, typer.Argument(help="The customer's domain or name.", metavar="ACCOUNT")] = None,
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.json,
     all_: Annotated[bool, typer.Option("--all", help="Every account (jsonl or csv).")] = False,
 ) -> None:
     """Print an account's handoff document (json follows handoff-document/v1), or all of them with --all."""
     from agent.after_handoff.webhook import all_documents, export_text
-    from agent.queries import document_for
+    from agent.lookups import document_for
 
     settings = _settings()
     if all_ or account is None:
@@ -151,11 +210,7 @@ def export(
             raise typer.Exit(2)
         typer.echo(export_text(all_documents(settings), format.value))
         return
-    try:
-        doc = document_for(settings, account)
-    except AccountNotFound as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    doc = document_for(settings, account)
     if format in (DocFormat.json, DocFormat.jsonl):
         typer.echo(json.dumps(doc.export(), indent=None if format is DocFormat.jsonl else 2, ensure_ascii=False))
         return
@@ -175,19 +230,15 @@ class SnapshotFormat(StrEnum):
 
 @app.command()
 def snapshots(
-    account: Annotated[str, typer.Argument(help="The customer's domain or name.")],
+    account: Annotated[str, typer.Argument(help="The customer's domain or name.", metavar="ACCOUNT")],
     version: Annotated[int | None, typer.Option("--version", help="Print this version's document.")] = None,
     format: Annotated[SnapshotFormat, typer.Option("--format", "-f")] = SnapshotFormat.table,
 ) -> None:
     """What the CSM received: one snapshot per delivered revision, never changed afterwards."""
     from agent.after_handoff.snapshots import snapshot_row
-    from agent.queries import snapshots_for
+    from agent.lookups import snapshots_for
 
-    try:
-        found = snapshots_for(_settings(), account, version)
-    except AccountNotFound as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    found = snapshots_for(_settings(), account, version)
     if version is not None:
         snap = found[0]
         typer.echo(
@@ -227,14 +278,14 @@ def report(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in documents and their sources.")],
+    query: Annotated[str, typer.Argument(help="Words to find in documents and their sources.", metavar="QUERY")],
     rep: Annotated[str | None, typer.Option(help="Rep address or name contains this.")] = None,
     csm: Annotated[str | None, typer.Option(help="CSM address or name contains this.")] = None,
     status: Annotated[str | None, typer.Option(help="collecting | draft_sent | approved | delivered")] = None,
     section: Annotated[str | None, typer.Option(help="A section key or title, 'source' or 'account'.")] = None,
-    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    since: Annotated[str | None, typer.Option(help="Only entries dated on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only entries dated on or before this day (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many hits (1 to 500).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per hit.")] = False,
 ) -> None:
     """Full-text search over every handoff: account, section and the matching snippet."""
@@ -256,13 +307,17 @@ def search(
 
 
 @checkbacks_app.command("off")
-def checkbacks_off(account: Annotated[str, typer.Argument(help="The customer's domain or name.")]) -> None:
+def checkbacks_off(
+    account: Annotated[str, typer.Argument(help="The customer's domain or name.", metavar="ACCOUNT")],
+) -> None:
     """Stop the 90-day / 6-month / 1-year check-backs for one account."""
     _set_checkbacks(account, False)
 
 
 @checkbacks_app.command("on")
-def checkbacks_on(account: Annotated[str, typer.Argument(help="The customer's domain or name.")]) -> None:
+def checkbacks_on(
+    account: Annotated[str, typer.Argument(help="The customer's domain or name.", metavar="ACCOUNT")],
+) -> None:
     """Resume check-backs for one account."""
     _set_checkbacks(account, True)
 
@@ -270,18 +325,14 @@ def checkbacks_on(account: Annotated[str, typer.Argument(help="The customer's do
 def _set_checkbacks(account: str, enabled: bool) -> None:
     from agent.after_handoff.checkbacks import set_enabled
 
-    try:
-        name = set_enabled(_settings(), account, enabled)
-    except AccountNotFound as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    name = set_enabled(_settings(), account, enabled)
     err.print(f"handoff: check-backs {'on' if enabled else 'off'} for {name}")
 
 
 @app.command()
 def accounts() -> None:
     """List accounts with their status, owner, CSM and deadline."""
-    from agent.queries import account_rows
+    from agent.lookups import account_rows
 
     rows = account_rows(_settings())
     table = Table("account", "domain", "status", "rep", "csm", "sources", "drafts", "due")
@@ -297,7 +348,7 @@ def accounts() -> None:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="An .eml file, or a bare body with --body.")],
+    file: Annotated[Path, typer.Argument(help="An .eml file, or a bare body with --body.", metavar="FILE")],
     format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.json,
     body: Annotated[bool, typer.Option("--body", help="The file is a message body without headers.")] = False,
 ) -> None:
@@ -308,10 +359,7 @@ def parse(
         err.print(f"[red]handoff:[/red] no such file: {file}")
         raise typer.Exit(2)
     raw = file.read_bytes()
-    looks_headerless = not any(
-        line.split(b":", 1)[0].strip().isalnum() and b":" in line for line in raw.splitlines()[:1]
-    )
-    parsed = parse_body(raw.decode("utf-8", "replace")) if body or looks_headerless else parse_message(raw)
+    parsed = parse_message(raw) if not body and has_headers(raw) else parse_body(raw.decode("utf-8", "replace"))
     data = parsed.to_json()
     if format is ParseFormat.json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -330,7 +378,7 @@ def parse(
 @app.command()
 def health() -> None:
     """Check the database, Redis and the queues; exit 1 when something needs a look."""
-    from agent.queries import health as health_
+    from agent.health import health as health_
 
     report = health_(_settings())
     for key, value in report.items():
@@ -344,28 +392,42 @@ def db_upgrade() -> None:
     from db.session import make_engine, upgrade
 
     settings = _settings()
-    try:
-        upgrade(make_engine(settings.database_url))
-    except HandoffError as exc:
-        err.print(f"[red]handoff:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    upgrade(make_engine(settings.database_url))
     err.print("handoff: database is up to date")
 
 
 @quarantine_app.command("list")
 def quarantine_list() -> None:
     """Messages that failed every try."""
-    from agent.queries import quarantined_rows
+    from agent.lookups import quarantined_rows
 
     for row in quarantined_rows(_settings()):
         typer.echo(f"{row['id']}\t{row['message_id']}\t{row['error']}")
 
 
 @quarantine_app.command("replay")
-def quarantine_replay(ids: Annotated[list[int], typer.Argument(help="Inbound ids from `quarantine list`.")]) -> None:
-    """Process quarantined messages again."""
-    from agent.queries import replay
+def quarantine_replay(
+    ids: Annotated[list[int], typer.Argument(help="Message ids from `quarantine list`.", metavar="ID...")],
+) -> None:
+    """Process quarantined messages again (an id that is not quarantined is an error)."""
+    from agent.service import replay
 
     settings = _settings()
-    done = _run(replay(settings, ids))
+    done = asyncio.run(replay(settings, ids))
     err.print(f"handoff: replayed {done} message(s)")
+
+
+# RFC 5322: a header field's name is printable ASCII but the colon; an mbox file starts with "From ".
+_FIELD = re.compile(rb"^(?:From |[!-9;-~]+:)")
+_MESSAGE_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version"}
+
+
+def has_headers(raw: bytes) -> bool:
+    """Whether ``raw`` starts with a header block (``Return-Path:`` first counts too), not a bare body."""
+    import email.parser
+    import email.policy
+
+    if not _FIELD.match(raw.lstrip(b"\r\n")[:1000]):
+        return False
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw[:65536])
+    return any(name.lower() in _MESSAGE_HEADERS for name in headers)

@@ -62,7 +62,7 @@ def _plain(msg: EmailMessage) -> str:
 
 async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict[str, Path]:
     from agent.app import open_app
-    from agent.queries import document_for
+    from agent.lookups import document_for
     from agent.render import render_document
     from agent.service import intake_for
     from mailflows.inbound.smtp_intake import start_smtp

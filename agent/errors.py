@@ -15,6 +15,8 @@ Not for: validation of the document model (pydantic does that).
         ├── SenderRefused           mail from outside the company domains
         ├── MessageTooLarge         over HANDOFF_MAX_MESSAGE_BYTES
         ├── AccountNotFound         export/search for an unknown account
+        ├── InboundNotFound         a stored message id that is not there (or not quarantined)
+        ├── SchemaOutdated          the database has no schema or an older one: `handoff db upgrade`
         ├── ExtractorAnswerInvalid  the LLM answered something unusable
         ├── RelayRejected           the relay refused a recipient for good (5xx)
         └── CommandRefused          a rep command that cannot be carried out (carries the reason)
@@ -65,6 +67,14 @@ class MessageTooLarge(PermanentError):
 
 class AccountNotFound(PermanentError):
     """No account matches the name or domain that was asked for."""
+
+
+class InboundNotFound(PermanentError):
+    """No stored message (in the state asked for) has that id."""
+
+
+class SchemaOutdated(PermanentError):
+    """The database has no schema, or an older one than this version needs; the message names the fix."""
 
 
 class ExtractorAnswerInvalid(PermanentError):

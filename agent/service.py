@@ -4,7 +4,7 @@ What it is for: ``serve`` (SMTP intake on the event loop; inline jobs and the
 periodic tick when no Redis is configured; graceful shutdown on SIGTERM: stop
 intake, drain jobs until a deadline, close clients) and ``ingest`` (feed .eml and
 mbox files as if they had arrived by mail, processed to completion, one draft per
-account at the end). Each intake is handed its ``Intake`` (settings, engine, queue)
+account at the end) and ``replay`` (quarantined messages processed again). Each intake is handed its ``Intake`` (settings, engine, queue)
 by ``intake_for``: mail in never reaches into the App. Not for: what a job does
 (agent/jobs.py).
 """
@@ -23,8 +23,10 @@ from agent import jobs
 from agent.app import open_app
 from agent.context import App
 from agent.cpu import default_processes
-from agent.errors import ConfigError
+from agent.errors import ConfigError, InboundNotFound
 from agent.settings import Settings
+from db import repo
+from db.session import reading, session_scope
 from mailflows.inbound.imap_intake import ImapIntake
 from mailflows.inbound.intake import Intake, store
 from mailflows.inbound.smtp_intake import start_smtp
@@ -76,6 +78,29 @@ def intake_for(app: App) -> Intake:
     if app.queue is None:
         raise RuntimeError("App has no queue: open it with agent.app.open_app()")
     return Intake(settings=app.settings, engine=app.engine, queue=app.queue)
+
+
+async def replay(settings: Settings, ids: list[int]) -> int:
+    """Process quarantined messages again; an id that is not quarantined is an error and nothing is replayed."""
+    with reading(settings.database_url) as engine, session_scope(engine) as session:
+        quarantined = {row.id for row in repo.quarantined(session)}
+    unknown = [str(i) for i in ids if i not in quarantined]
+    if unknown:
+        known = ", ".join(str(i) for i in sorted(i for i in quarantined if i is not None)) or "none"
+        raise InboundNotFound(
+            f"no quarantined message with id {', '.join(unknown)}; quarantined now: {known} (`handoff quarantine list`)"
+        )
+    app = await open_app(settings, inline=True, migrate=False)
+    try:
+        for inbound_id in ids:
+            with session_scope(app.engine) as session:
+                if not repo.requeue_quarantined(session, inbound_id):
+                    continue  # replayed meanwhile by someone else
+            await jobs.process_inbound({"app": app, "job_try": 1}, inbound_id)
+        await app.drain()
+    finally:
+        await app.close()
+    return len(ids)
 
 
 async def tick_forever(app: App) -> None:

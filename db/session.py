@@ -1,8 +1,12 @@
 """Database engine and sessions, SQLite or PostgreSQL, created at start-up.
 
 What it is for: ``make_engine(url)`` with the pragmas and pool settings each
-backend needs, ``upgrade(engine)`` (Alembic migrations to head), and ``session_scope``
-which maps driver errors to ``StorageUnavailable``. Not for: queries (db/repo.py).
+backend needs, ``upgrade(engine)`` (Alembic migrations to head; only the commands
+that run the service or ``handoff db upgrade`` call it), ``open_existing`` /
+``reading`` (the one way the other commands open the database: never created, never
+migrated; a missing database or an older schema is a clear error that names
+``handoff db upgrade``), and ``session_scope`` which maps driver errors to
+``StorageUnavailable``. Not for: queries (db/repo/).
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
-from agent.errors import StorageUnavailable
+from agent.errors import SchemaOutdated, StorageUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 0x68616E64  # "hand": an arbitrary constant shared by every handoff process
@@ -83,6 +87,61 @@ def upgrade(engine: Engine) -> None:
     finally:
         if migrator is not engine:
             migrator.dispose()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for other databases and in-memory ones)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise unless the database answers and its schema is the newest migration (nothing is changed)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except OperationalError as exc:
+        raise StorageUnavailable(f"database {where} did not answer: {exc.orig}") from exc
+    if not current:
+        raise SchemaOutdated(f"database {where} has no handoff schema yet: run `handoff db upgrade`")
+    if current != heads:
+        raise SchemaOutdated(
+            f"database {where} is at schema {', '.join(sorted(current))}, this version needs "
+            f"{', '.join(sorted(heads))}: run `handoff db upgrade`"
+        )
+
+
+def open_existing(url: str) -> Engine:
+    """An engine on a database that exists and has the current schema; never creates or migrates one."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StorageUnavailable(
+            f"no database at {path.resolve()}: check HANDOFF_DATABASE_URL, or create it with `handoff db upgrade`"
+        )
+    engine = make_engine(url)
+    try:
+        check_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+@contextmanager
+def reading(url: str) -> Iterator[Engine]:
+    """The database for a command that reads it (``accounts``, ``export``, ``report``...), closed after."""
+    engine = open_existing(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @contextmanager

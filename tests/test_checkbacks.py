@@ -8,7 +8,7 @@ from pathlib import Path
 from agent import jobs
 from agent.after_handoff.checkbacks import set_enabled
 from agent.demo_deal import demo_files
-from agent.queries import document_for
+from agent.lookups import document_for
 from tests.conftest import REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
 
 CSM = "jordan.lee@northwind.example"

@@ -93,3 +93,103 @@ def test_an_mbox_file_is_ingested_message_by_message(tmp_path: Path) -> None:
     assert "3 stored" in result.output
     again = runner.invoke(app, ["ingest", str(tmp_path / "deal.mbox")], env=env(tmp_path))
     assert "0 stored, 3 already known" in again.output
+
+
+READ_ONLY = [
+    ["accounts"],
+    ["export", "alderfinch.example"],
+    ["export", "--all", "--format", "jsonl"],
+    ["report"],
+    ["search", "Snowflake"],
+    ["snapshots", "alderfinch.example"],
+    ["quarantine", "list"],
+]
+
+
+def test_read_only_commands_on_a_missing_database_say_so_in_one_line_and_create_nothing(tmp_path: Path) -> None:
+    for command in READ_ONLY:
+        result = runner.invoke(app, command, env=env(tmp_path))
+        assert result.exit_code == 2, (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), command
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "handoff db upgrade" in lines[0], (command, result.output)
+    assert not (tmp_path / "h.db").exists()
+
+
+def test_every_command_on_a_database_that_is_down_prints_one_line_and_exits_2(tmp_path: Path) -> None:
+    down = {**env(tmp_path), "HANDOFF_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/nothing"}
+    for command in [*READ_ONLY, ["checkbacks", "off", "x"], ["quarantine", "replay", "1"]]:
+        result = runner.invoke(app, command, env=down)
+        assert result.exit_code == 2, (command, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "did not answer" in lines[0], (command, result.output)
+
+
+def test_a_schema_behind_this_version_is_not_migrated_by_a_read_only_command(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from db.session import MIGRATIONS, make_engine
+
+    assert runner.invoke(app, ["db", "upgrade"], env=env(tmp_path)).exit_code == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", str(engine.url))
+    command.downgrade(cfg, "-1")
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    for read in READ_ONLY:
+        result = runner.invoke(app, read, env=env(tmp_path))
+        assert result.exit_code == 2 and "run `handoff db upgrade`" in result.output, (read, result.output)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == before
+    engine.dispose()
+
+
+def test_replaying_an_id_that_is_not_quarantined_is_an_error(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"], env=env(tmp_path)).exit_code == 0
+    result = runner.invoke(app, ["quarantine", "replay", "999"], env=env(tmp_path))
+    assert result.exit_code == 1
+    assert "999" in result.output and "quarantine list" in result.output
+
+
+def test_health_checks_the_relay_url_as_serve_does(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"], env=env(tmp_path)).exit_code == 0
+    result = runner.invoke(app, ["health"], env={**env(tmp_path), "HANDOFF_RELAY_URL": "ftp://x"})
+    assert result.exit_code == 1
+    assert "ok: False" in result.output and "HANDOFF_RELAY_URL" in result.output
+
+
+def test_help_pages_read_as_english() -> None:
+    pages = [[], ["ingest"], ["worker"], ["export"], ["search"], ["snapshots"], ["parse"], ["report"]]
+    pages += [["quarantine", "replay"], ["quarantine", "list"], ["checkbacks", "off"], ["db", "upgrade"]]
+    for page in pages:
+        result = runner.invoke(app, [*page, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, page
+        for machine_talk in ("<bool>", "<str>", "<int", "<list[", "<Path>", "{", "}"):
+            assert machine_talk not in result.output, (page, machine_talk, result.output)
+    usage = runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"}).output
+    assert "FILE..." in usage
+    assert "ID..." in runner.invoke(app, ["quarantine", "replay", "--help"], env={"COLUMNS": "200"}).output
+
+
+def test_parse_reads_a_message_whose_first_header_is_return_path(tmp_path: Path) -> None:
+    from mailflows.inbound.parse import parse_message
+
+    path = demo_files()[1]
+    assert path.read_bytes().startswith(b"Return-Path:")
+    result = runner.invoke(app, ["parse", str(path), "--format", "json"], env=env(tmp_path))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown == parse_message(path.read_bytes()).to_json()
+    assert shown["messages"][0]["from"] and not shown["messages"][0]["body"].startswith("Received:")
+
+
+def test_parse_takes_a_file_without_headers_as_a_bare_body(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Note: call with Derek went well.\nHe wants SSO by March.\n")
+    result = runner.invoke(app, ["parse", str(path), "--format", "json"], env=env(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "SSO by March" in json.loads(result.stdout)["messages"][0]["body"]

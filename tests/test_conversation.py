@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from agent.demo_deal import demo_files
-from agent.queries import document_for
+from agent.lookups import document_for
 from db.models import Account, Event
 from db.session import session_scope
 from tests.conftest import REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
@@ -193,7 +193,7 @@ async def test_a_calendar_reply_is_recorded_never_taken_as_material(service: Har
 async def test_account_naming_another_of_the_reps_accounts_merges_them(service: Harness) -> None:
     from email.message import EmailMessage
 
-    from agent.queries import account_rows
+    from agent.lookups import account_rows
 
     await forward_some(service, n=2)
     note = EmailMessage()

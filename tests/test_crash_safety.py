@@ -43,7 +43,7 @@ import pytest
 from sqlmodel import select
 
 from agent.demo_deal import demo_files, demo_rep_reply
-from agent.queries import document_for
+from agent.lookups import document_for
 from db.models import Inbound, Outbound
 from db.session import make_engine, session_scope
 from mailflows.outbound.send import Mail, headers_of
@@ -622,7 +622,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     from agent import jobs
     from agent.app import open_app
     from agent.errors import TemporaryError
-    from agent.queries import quarantined_rows
+    from agent.lookups import quarantined_rows
     from agent.service import intake_for
     from mailflows.inbound.parse import parse_message
 

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from agent.demo_deal import demo_expected, demo_files, demo_rep_reply
-from agent.queries import document_for
+from agent.lookups import document_for
 from tests.conftest import INBOX, REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
 
 CSM = "jordan.lee@northwind.example"

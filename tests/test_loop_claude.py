@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.queries import document_for
+from agent.lookups import document_for
 from db import repo
 from db.session import session_scope
 from tests.conftest import REP, make_settings, start_harness, stop_harness

@@ -9,7 +9,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from agent.demo_deal import demo_files
-from agent.queries import document_for
+from agent.lookups import document_for
 from tests.conftest import REP, make_settings, start_harness, stop_harness
 from tests.test_conversation import CSM_LINE
 

@@ -124,3 +124,26 @@ async def test_the_search_and_bulk_export_commands(service: Harness, monkeypatch
     assert runner.invoke(app, ["export", "--format", "jsonl"]).exit_code == 2
     off = runner.invoke(app, ["checkbacks", "off", "alderfinch.example"])
     assert off.exit_code == 0 and runner.invoke(app, ["checkbacks", "off", "nobody.example"]).exit_code == 1
+
+
+def test_an_item_whose_quote_is_its_own_words_is_indexed_with_the_words_once() -> None:
+    from agent.after_handoff.search import entries_for
+    from agent.document import AccountInfo, HandoffDocument, Item, Quote
+    from db.models import Account
+
+    doc = HandoffDocument(account=AccountInfo(name="Alder & Finch", domain="alderfinch.example"))
+    said = "And no customer personal data leaves Snowflake."
+    doc.sections.implementation.append(
+        Item(
+            text=said,
+            source_ids=["<m1@x>"],
+            quotes=[
+                Quote(text=said, speaker="Derek Vance", source_id="<m1@x>"),
+                Quote(text="We run it nightly.", speaker="Anika Rao", source_id="<m1@x>"),
+            ],
+        )
+    )
+    account = Account(id=1, name="Alder & Finch", rep_email=REP, token="t" * 32, document=doc.export())
+    [entry] = [e for e in entries_for(account, []) if e.section == "implementation"]
+    assert entry.text.count("personal data") == 1
+    assert entry.text == f'{said} — Derek Vance\n"We run it nightly." — Anika Rao'

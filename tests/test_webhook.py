@@ -197,7 +197,7 @@ async def test_without_a_webhook_url_nothing_is_queued(service: Harness) -> None
 
 
 async def test_the_crm_record_flattens_the_delivered_document(service: Harness) -> None:
-    from agent.queries import document_for
+    from agent.lookups import document_for
 
     await approve(service)
     doc = document_for(service.settings, "alderfinch.example")

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agent.context import App
 from agent.document import HandoffDocument, Item
 from agent.errors import AccountNotFound
 from agent.outbox import record_notice, send_outbound
+from agent.settings import Settings
 from db import repo
-from db.models import Account, Outbound, as_utc
-from db.session import session_scope
+from db.models import Account, as_utc, id_of
+from db.session import reading, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def checkback_for(doc: HandoffDocument, account_id: int, horizon: str, due: date
 
 def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkback]:
     out: list[Checkback] = []
-    for account in session.exec(_delivered_accounts()):
+    for account in repo.delivered_accounts(session):
         if not account.csm_email:
             continue
         if not repo.checkbacks_enabled(session, account.id):  # type: ignore[arg-type]
@@ -99,7 +100,7 @@ async def send_due_checkbacks(app: App) -> int:
     sent: list[int] = []
     with session_scope(app.engine) as session:
         for cb in due_checkbacks(session, app.now(), grace):
-            if session.exec(_outbound_key(cb.key)).first() is not None:
+            if repo.outbound_key_exists(session, cb.key):
                 continue
             account = session.get(Account, cb.account_id)
             if account is None or not account.csm_email:
@@ -128,33 +129,12 @@ async def send_due_checkbacks(app: App) -> int:
     return len(sent)
 
 
-def _delivered_accounts():  # type: ignore[no-untyped-def]
-    from sqlmodel import col, select
-
-    return select(Account).where(col(Account.delivered_at).is_not(None)).order_by(col(Account.id))
-
-
-def _outbound_key(key: str):  # type: ignore[no-untyped-def]
-    from sqlmodel import select
-
-    return select(Outbound.id).where(Outbound.key == key)
-
-
-def set_enabled(settings: Any, key: str, enabled: bool) -> str:
-    """``handoff checkbacks off|on ACCOUNT``; returns the account's name."""
-    from datetime import UTC
-
-    from db.session import make_engine, upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        with session_scope(engine) as session:
-            account = repo.find_account(session, key)
-            if account is None:
-                raise AccountNotFound(f"no account matches {key!r}; `handoff accounts` lists them")
-            repo.set_checkbacks(session, account.id, enabled, datetime.now(UTC))  # type: ignore[arg-type]
-            repo.log_event(session, "checkbacks", account.id, enabled=enabled)
-            return account.name
-    finally:
-        engine.dispose()
+def set_enabled(settings: Settings, key: str, enabled: bool) -> str:
+    """``handoff checkbacks off|on ACCOUNT`` (on an existing, current database); returns the account's name."""
+    with reading(settings.database_url) as engine, session_scope(engine) as session:
+        account = repo.find_account(session, key)
+        if account is None:
+            raise AccountNotFound(f"no account matches {key!r}; `handoff accounts` lists them")
+        repo.set_checkbacks(session, id_of(account), enabled, datetime.now(UTC))
+        repo.log_event(session, "checkbacks", account.id, enabled=enabled)
+        return account.name

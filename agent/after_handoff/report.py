@@ -27,8 +27,8 @@ from agent.document import SECTION_KEYS, SECTION_TITLES
 from agent.outbox import record_notice, send_outbound
 from agent.settings import Settings
 from db import repo
-from db.models import Account, Event, Outbound, as_utc, id_of
-from db.session import session_scope
+from db.models import Account, Event, as_utc, id_of
+from db.session import reading, session_scope
 
 OVERALL = "(all reps)"
 
@@ -226,17 +226,10 @@ def format_report(rows: list[RepRow], fmt: str = "table") -> str:
 
 
 def report_text(settings: Settings, since: date | None = None, fmt: str = "table") -> str:
-    """For the CLI: open the database and format the report."""
-    from db.session import make_engine, upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
-        with session_scope(engine) as session:
-            return format_report(build_report(session, settings, start), fmt)
-    finally:
-        engine.dispose()
+    """For the CLI: read the database and format the report."""
+    start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+    with reading(settings.database_url) as engine, session_scope(engine) as session:
+        return format_report(build_report(session, settings, start), fmt)
 
 
 def digest_key(now: datetime) -> str:
@@ -253,8 +246,6 @@ def last_digest_time(local: datetime, weekday: int, hour: int) -> datetime:
 
 async def send_weekly_digest(app: App) -> bool:
     """Once per ISO week, at HANDOFF_DIGEST_WEEKDAY HANDOFF_DIGEST_HOUR local time (or within a day after)."""
-    from sqlmodel import select
-
     to = app.settings.sales_ops_address
     if not to:
         return False
@@ -264,7 +255,7 @@ async def send_weekly_digest(app: App) -> bool:
         return False
     key = digest_key(scheduled)
     with session_scope(app.engine) as session:
-        if session.exec(select(Outbound.id).where(Outbound.key == key)).first() is not None:
+        if repo.outbound_key_exists(session, key):
             return False
         since = app.now() - timedelta(days=7)
         week = format_report(build_report(session, app.settings, since))

@@ -1,12 +1,12 @@
 """The searchable repository: every handoff document and its sources, full-text.
 
-What it is for: ``refresh_index`` keeps one ``search_entry`` row per document item,
-stakeholder and source (rebuilt for an account only when its document or sources
-changed); ``search`` queries it with SQLite FTS5 (``bm25`` ranking, ``snippet``) or
-PostgreSQL full text (``plainto_tsquery`` over the GIN-indexed
-``to_tsvector('english', text)``, ``ts_headline``), filtered by rep, CSM, status,
-date and section; ``answer_by_mail`` answers a company sender's "search: ..." mail.
-Not for: the document itself (agent/document.py) or snapshots (snapshots.py).
+What it is for: ``entries_for`` says what the index holds for an account (one entry
+per document item, stakeholder and source); ``search`` brings the index up to date
+(only accounts whose events changed) and returns ``Hit``s filtered by rep, CSM,
+status, date and section (a key, title or common word); ``format_hits`` prints them
+once each; ``answer_by_mail`` answers a company sender's "search: ..." mail. The SQL —
+FTS5 on SQLite, ``tsvector`` on PostgreSQL — is in db/repo/search.py. Not for: the
+document itself (agent/document.py) or snapshots (snapshots.py).
 """
 
 from __future__ import annotations
@@ -14,27 +14,26 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import column, delete, func, literal_column, or_, table
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent.after_handoff.feedback import section_key
 from agent.context import App
-from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument
+from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, fold
 from agent.outbox import record_notice, send_outbound
+from agent.settings import Settings
 from agent.trust import dmarc_pass
 from db import repo
-from db.models import Account, Event, SearchEntry, SearchState, Source, as_utc, id_of
-from db.session import session_scope
+from db.models import Account, SearchEntry, Source, as_utc, id_of
+from db.session import reading, session_scope
 from mailflows.inbound.mail import ParsedMail
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRY_CHARS = 100_000
-_ENGLISH: Any = literal_column("'english'::regconfig")
+ENTRIES_VERSION = "v2:"  # the shape of ``entries_for``: a new one re-indexes every account
 
 
 @dataclass
@@ -56,10 +55,8 @@ class Hit:
         return asdict(self)
 
 
-# -- the index ---------------------------------------------------------------------------
-
-
-def _entries(account: Account, sources: list[Source]) -> list[SearchEntry]:
+def entries_for(account: Account, sources: list[Source]) -> list[SearchEntry]:
+    """What the index holds for one account: its name, each item and stakeholder, each source."""
     doc = HandoffDocument.model_validate(account.document)
     when = as_utc(account.delivered_at or account.approved_at or account.created_at)
     out: list[SearchEntry] = []
@@ -82,7 +79,7 @@ def _entries(account: Account, sources: list[Source]) -> list[SearchEntry]:
                 add(key, " — ".join(x for x in parts if x))
             continue
         for item in doc.sections.items(key):
-            add(key, "\n".join([item.text, *(f'"{q.text}" — {q.speaker}' for q in item.quotes)]))
+            add(key, _item_text(item))
     for src in sources:
         body = str(src.data.get("body") or "")
         head = " ".join(x for x in (src.subject, src.from_email) if x)
@@ -90,122 +87,28 @@ def _entries(account: Account, sources: list[Source]) -> list[SearchEntry]:
     return out
 
 
-def index_account(session: Session, account: Account, stamp: str = "") -> int:
-    """Rebuild one account's entries; returns how many were written."""
-    sources = repo.sources_of(session, account.id)  # type: ignore[arg-type]
-    session.exec(delete(SearchEntry).where(col(SearchEntry.account_id) == account.id))  # type: ignore[call-overload]
-    entries = _entries(account, sources)
-    session.add_all(entries)
-    state = session.get(SearchState, account.id)
-    if state is None:
-        state = SearchState(account_id=account.id)  # type: ignore[arg-type]
-        session.add(state)
-    state.digest, state.indexed_at = stamp, datetime.now(UTC)
-    session.flush()
-    return len(entries)
-
-
-def refresh_index(session: Session) -> int:
-    """Re-index every account with events newer than its index; returns how many were.
-
-    Every change to a document or its sources logs an event, so the newest event id per
-    account is a cheap version stamp: one GROUP BY instead of reading every document.
-    """
-    newest = session.exec(
-        select(col(Event.account_id), func.max(Event.id))
-        .where(col(Event.account_id).is_not(None))
-        .group_by(col(Event.account_id))
-    )
-    known = {s.account_id: s.digest for s in session.exec(select(SearchState))}
-    done = 0
-    for account_id, last in list(newest):
-        if account_id is None or known.get(account_id) == str(last):
-            continue
-        account = session.get(Account, account_id)
-        if account is not None:
-            index_account(session, account, str(last))
-            done += 1
-    return done
-
-
-def refresh_quietly(session: Session) -> None:
-    """Refresh in a savepoint: a concurrent refresh of the same account wins, and we search what it wrote."""
-    try:
-        with session.begin_nested():
-            refresh_index(session)
-    except IntegrityError:
-        log.info("search index refreshed concurrently; using it as it is")
-
-
-# -- the query ---------------------------------------------------------------------------
-
-
-def _fts5_query(text: str) -> str:
-    """Every word must match; quoted so FTS5 operators in user text stay plain words."""
-    return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
-
-
-def _day(value: date | datetime | None, end: bool = False) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return as_utc(value)
-    return as_utc(datetime.combine(value, time.max if end else time.min))
+def _item_text(item: Item) -> str:
+    """An item and its quotes, each said once: a quote already in the item's words only names its speaker."""
+    said = fold(item.text)
+    inside = [q for q in item.quotes if fold(q.text) in said]
+    speakers = [q.speaker for q in inside if q.speaker and fold(q.speaker) not in said]
+    first = f"{item.text} — {', '.join(dict.fromkeys(speakers))}" if speakers else item.text
+    others = [f'"{q.text}" — {q.speaker}' for q in item.quotes if q not in inside]
+    return "\n".join([first, *others])
 
 
 def search(
-    session: Session,
-    query: str,
-    *,
-    rep: str | None = None,
-    csm: str | None = None,
-    status: str | None = None,
-    section: str | None = None,
-    since: date | datetime | None = None,
-    until: date | datetime | None = None,
-    limit: int = 20,
-    refresh: bool = True,
+    session: Session, query: str, *, section: str | None = None, refresh: bool = True, **filters: Any
 ) -> list[Hit]:
-    """Full-text hits, best first, each with its account, section and a [marked] snippet."""
+    """Full-text hits, best first, each with its account, section and a [marked] snippet.
+
+    ``section`` is a key, a title or a common word for one; the other filters (``rep``,
+    ``csm``, ``status``, ``since``, ``until``, ``limit``) are ``repo.search_entries``'s.
+    """
     if refresh:
-        refresh_quietly(session)
-    if not re.search(r"\w", query):
-        return []
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        tsq = func.plainto_tsquery(_ENGLISH, query)
-        vector = func.to_tsvector(_ENGLISH, SearchEntry.text)
-        snippet = func.ts_headline(_ENGLISH, SearchEntry.text, tsq, "StartSel=[, StopSel=], MaxWords=25, MinWords=8")
-        stmt = (
-            select(SearchEntry, Account, snippet).where(vector.op("@@")(tsq)).order_by(func.ts_rank(vector, tsq).desc())
-        )
-    else:
-        fts = table("search_fts", column("rowid"))
-        match = literal_column("search_fts").op("MATCH")(_fts5_query(query))
-        snippet = func.snippet(literal_column("search_fts"), 0, "[", "]", "…", 16)
-        stmt = (
-            select(SearchEntry, Account, snippet)
-            .select_from(fts)
-            .join(SearchEntry, SearchEntry.id == fts.c.rowid)  # type: ignore[arg-type]
-            .where(match)
-            .order_by(func.bm25(literal_column("search_fts")))
-        )
-    stmt = stmt.join(Account, Account.id == SearchEntry.account_id)  # type: ignore[arg-type]
-    if rep:
-        stmt = stmt.where(
-            or_(func.lower(Account.rep_email).contains(rep.lower()), func.lower(Account.rep_name).contains(rep.lower()))
-        )
-    if csm:
-        stmt = stmt.where(
-            or_(func.lower(Account.csm_email).contains(csm.lower()), func.lower(Account.csm_name).contains(csm.lower()))
-        )
-    if status:
-        stmt = stmt.where(Account.status == status)
-    if section:
-        stmt = stmt.where(SearchEntry.section == (section_key(section) or section))
-    if since is not None:
-        stmt = stmt.where(SearchEntry.at >= _day(since))  # type: ignore[operator]
-    if until is not None:
-        stmt = stmt.where(SearchEntry.at <= _day(until, end=True))  # type: ignore[operator]
-    rows = session.exec(stmt.limit(limit))  # type: ignore[call-overload]
+        repo.refresh_search_index_quietly(session, entries_for, ENTRIES_VERSION)
+    key = (section_key(section) or section) if section else None
+    rows = repo.search_entries(session, query, section=key, **filters)
     return [
         Hit(
             account=account.name,
@@ -213,7 +116,7 @@ def search(
             status=account.status,
             section=entry.section,
             ref=entry.ref,
-            snippet=" ".join(str(snip).split()),
+            snippet=" ".join(snip.split()),
             rep=account.rep_email,
             csm=account.csm_email,
         )
@@ -282,14 +185,7 @@ async def answer_by_mail(app: App, parsed: ParsedMail) -> str:
     return "search"
 
 
-def run_search(settings: Any, query: str, **filters: Any) -> list[Hit]:
-    """For the CLI: open the database, refresh the index, search."""
-    from db.session import make_engine, upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        with session_scope(engine) as session:
-            return search(session, query, **filters)
-    finally:
-        engine.dispose()
+def run_search(settings: Settings, query: str, **filters: Any) -> list[Hit]:
+    """For the CLI: refresh the index of an existing database, and search."""
+    with reading(settings.database_url) as engine, session_scope(engine) as session:
+        return search(session, query, **filters)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlmodel import col, or_, select
-
 from agent.after_handoff.webhook import flush_webhooks, queue_webhook
 from agent.context import App
 from agent.document import HandoffDocument
 from agent.render import render_document
 from db import repo
-from db.models import Account, Outbound, Snapshot
+from db.models import Account, Snapshot
 from db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -36,9 +34,7 @@ async def record_delivery(app: App, account_id: int, outbound_id: int | None = N
         if existing is not None:
             return existing
         if outbound_id is None:
-            key = f"final:{account_id}:{account.revision}"
-            finals = select(Outbound.id).where(or_(Outbound.key == key, col(Outbound.key).startswith(key + ":")))
-            outbound_id = session.exec(finals.order_by(col(Outbound.id).desc())).first()
+            outbound_id = repo.final_outbound_id(session, account_id, account.revision)
         doc = HandoffDocument.model_validate(account.document)
         version = len(repo.snapshots_of(session, account_id)) + 1
         filled = len(doc.sections.filled())
@@ -91,17 +87,8 @@ def snapshot_row(snap: Snapshot) -> dict[str, Any]:
 
 async def record_missing(app: App) -> int:
     """From ``tick``: snapshot any delivered revision a crash left without one; returns how many."""
-    from sqlmodel import and_
-
     with session_scope(app.engine) as session:
-        missing = session.exec(
-            select(Account.id)
-            .outerjoin(
-                Snapshot,
-                and_(col(Snapshot.account_id) == col(Account.id), col(Snapshot.revision) == col(Account.revision)),
-            )
-            .where(col(Account.status) == "delivered", col(Snapshot.id).is_(None))
-        ).all()
+        missing = repo.account_ids_missing_snapshot(session)
     for account_id in missing:
-        await record_delivery(app, account_id)  # type: ignore[arg-type]
+        await record_delivery(app, account_id)
     return len(missing)

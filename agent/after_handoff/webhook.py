@@ -32,7 +32,7 @@ from agent.document import SECTION_KEYS, HandoffDocument
 from agent.settings import Settings
 from db import repo
 from db.models import WebhookDelivery
-from db.session import session_scope
+from db.session import reading, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -194,17 +194,10 @@ def crm_record(doc: HandoffDocument, *, delivered_at: datetime | None = None) ->
     }
 
 
-def all_documents(settings: Any) -> list[HandoffDocument]:
+def all_documents(settings: Settings) -> list[HandoffDocument]:
     """Every account's document, by name (``handoff export --all``)."""
-    from db.session import make_engine, session_scope, upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        with session_scope(engine) as session:
-            return [HandoffDocument.model_validate(a.document) for a in repo.list_accounts(session)]
-    finally:
-        engine.dispose()
+    with reading(settings.database_url) as engine, session_scope(engine) as session:
+        return [HandoffDocument.model_validate(a.document) for a in repo.list_accounts(session)]
 
 
 def export_text(docs: list[HandoffDocument], fmt: str) -> str:

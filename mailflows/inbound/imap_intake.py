@@ -93,6 +93,17 @@ def imap_target(settings: Settings) -> ImapTarget:
     )
 
 
+def checked_target(settings: Settings) -> ImapTarget:
+    """``imap_target``, and a password source named: what ``handoff serve`` checks before it starts."""
+    target = imap_target(settings)
+    if not (settings.imap_password_command or settings.imap_password_file or target.url_password):
+        raise ConfigError(
+            "no IMAP password: put it in HANDOFF_IMAP_URL (imaps://user:PASSWORD@host/), "
+            "HANDOFF_IMAP_PASSWORD_FILE or HANDOFF_IMAP_PASSWORD_COMMAND"
+        )
+    return target
+
+
 def read_secret(settings: Settings, target: ImapTarget) -> str:
     """The password or token: from the command (run anew each time), the file, or the URL. Blocking."""
     if settings.imap_password_command:
@@ -195,12 +206,7 @@ class ImapIntake:
     def __init__(self, intake: Intake, *, first_retry_s: float = FIRST_RETRY_S) -> None:
         self.intake = intake
         self.settings = intake.settings
-        self.target = imap_target(intake.settings)
-        if not (self.settings.imap_password_command or self.settings.imap_password_file or self.target.url_password):
-            raise ConfigError(
-                "no IMAP password: put it in HANDOFF_IMAP_URL (imaps://user:PASSWORD@host/), "
-                "HANDOFF_IMAP_PASSWORD_FILE or HANDOFF_IMAP_PASSWORD_COMMAND"
-            )
+        self.target = checked_target(intake.settings)
         self.stats = ImapStats()
         self.first_retry_s = first_retry_s
         self._progress = False  # the current connection has finished a round: the backoff starts again

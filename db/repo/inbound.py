@@ -1,0 +1,160 @@
+"""Inbound messages: stored once per Message-ID, then processed, finished or quarantined.
+
+What it is for: the intake's hot path (``insert_inbound_batch``: one INSERT ... ON
+CONFLICT DO NOTHING per message, one commit per batch) and the rows the jobs and the
+CLI read and update. Not for: parsing (mailflows/inbound/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from agent.errors import StorageUnavailable
+from db.models import (
+    Inbound,
+    utcnow,
+)
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID header, or a stable id made from the bytes when there is none."""
+    head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    match = re.search(rb"(?im)^message-id:[ \t]*(<[^>\r\n]{1,900}>)", head)
+    if match:
+        return match.group(1).decode("ascii", "replace")
+    return f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
+
+
+def store_inbound(
+    session: Session, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str
+) -> tuple[Inbound, bool]:
+    """Store a raw message once per Message-ID; returns (row, created)."""
+    message_id = message_id_of(raw)
+    existing = session.exec(select(Inbound).where(Inbound.message_id == message_id)).first()
+    if existing is not None:
+        return existing, False
+    row = Inbound(message_id=message_id, raw=raw, mail_from=mail_from, rcpt_to=list(rcpt_to), channel=channel)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        existing = session.exec(select(Inbound).where(Inbound.message_id == message_id)).one()
+        return existing, False
+    return row, True
+
+
+@dataclass(frozen=True, slots=True)
+class RawMail:
+    raw: bytes
+    mail_from: str
+    rcpt_to: Sequence[str]
+    channel: str
+
+
+def insert_inbound(
+    engine: Engine, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str
+) -> tuple[int, bool]:
+    """Store one raw message, committed; returns (id, created)."""
+    return insert_inbound_batch(engine, [RawMail(raw, mail_from, rcpt_to, channel)])[0]
+
+
+def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple[int, bool]]:
+    """The intake's hot path: INSERT ... ON CONFLICT DO NOTHING per message, one commit for all.
+
+    Core rather than the ORM (the ORM round trip was the biggest cost), the Message-ID's
+    unique index does the dedupe in the same statement, and one commit for a batch of
+    messages that arrived together (group commit) is what lets concurrent clients scale.
+    """
+    insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
+    results: list[tuple[int, bool]] = []
+    try:
+        with engine.begin() as conn:
+            for mail in mails:
+                message_id = message_id_of(mail.raw)
+                values = {
+                    "message_id": message_id,
+                    "raw": mail.raw,
+                    "mail_from": mail.mail_from,
+                    "rcpt_to": list(mail.rcpt_to),
+                    "channel": mail.channel,
+                    "received_at": utcnow(),
+                    "status": "pending",
+                    "attempts": 0,
+                }
+                stmt = (
+                    insert(Inbound)
+                    .values(**values)
+                    .on_conflict_do_nothing(index_elements=["message_id"])
+                    .returning(col(Inbound.id))
+                )  # type: ignore[attr-defined]
+                new_id = conn.execute(stmt).scalar()
+                if new_id is not None:
+                    results.append((int(new_id), True))
+                    continue
+                existing = conn.execute(select(Inbound.id).where(Inbound.message_id == message_id)).scalar_one()
+                results.append((int(existing), False))
+    except OperationalError as exc:
+        raise StorageUnavailable(f"database did not answer: {exc.orig}") from exc
+    return results
+
+
+def pending_inbound_ids(session: Session, *, received_before: datetime | None = None) -> list[int]:
+    """Messages not processed yet, oldest first (``received_before``: only those that arrived before then)."""
+    stmt = select(Inbound.id).where(Inbound.status == "pending")
+    if received_before is not None:
+        stmt = stmt.where(col(Inbound.received_at) < received_before)
+    return [i for i in session.exec(stmt.order_by(col(Inbound.id))) if i is not None]
+
+
+def set_inbound_account(session: Session, inbound_id: int, account_id: int) -> None:
+    session.execute(update(Inbound).where(col(Inbound.id) == inbound_id).values(account_id=account_id))
+
+
+def finish_inbound(
+    session: Session, inbound_id: int, *, status: str, disposition: str, at: datetime, account_id: int | None
+) -> None:
+    """Record how a message was handled (without loading its stored bytes again)."""
+    values: dict[str, Any] = {"status": status, "disposition": disposition, "processed_at": at}
+    if account_id is not None:
+        values["account_id"] = func.coalesce(col(Inbound.account_id), account_id)
+    session.execute(update(Inbound).where(col(Inbound.id) == inbound_id).values(**values))
+
+
+def move_inbound(session: Session, from_account: int, to_account: int) -> None:
+    session.execute(
+        update(Inbound).where(Inbound.account_id == from_account).values(account_id=to_account)  # type: ignore[arg-type]
+    )
+
+
+def quarantined(session: Session) -> list[Inbound]:
+    return list(session.exec(select(Inbound).where(Inbound.status == "quarantined").order_by(col(Inbound.id))))
+
+
+def requeue_quarantined(session: Session, inbound_id: int) -> bool:
+    """A quarantined message back to pending with its tries reset; False when it is not quarantined."""
+    result = session.execute(
+        update(Inbound)
+        .where(col(Inbound.id) == inbound_id, col(Inbound.status) == "quarantined")
+        .values(status="pending", attempts=0, error=None)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def inbound_counts(session: Session) -> dict[str, int]:
+    """Messages waiting to be processed, and quarantined (``handoff health``)."""
+    stmt = sa_select(col(Inbound.status), func.count()).group_by(col(Inbound.status))
+    by_status = {status: int(n) for status, n in session.execute(stmt)}
+    return {"inbound_pending": by_status.get("pending", 0), "inbound_quarantined": by_status.get("quarantined", 0)}

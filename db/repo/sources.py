@@ -1,0 +1,94 @@
+"""An account's sources: the messages read into its document, each stored once.
+
+What it is for: adding sources (deduplicated by id and fingerprint), the cheap index
+of them (no stored message), and marking them read. Not for: reading them
+(agent/extract/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Source,
+)
+
+
+def add_source(session: Session, account_id: int, inbound_id: int | None, **fields: Any) -> Source | None:
+    """Add a source unless the account already has it (same id or same fingerprint)."""
+    added = add_sources(session, account_id, inbound_id, [fields])
+    return added[0] if added else None
+
+
+def add_sources(
+    session: Session, account_id: int, inbound_id: int | None, candidates: Sequence[dict[str, Any]]
+) -> list[Source]:
+    """Add the sources the account does not have yet (by id or fingerprint), with one lookup and one flush."""
+    if not candidates:
+        return []
+    ids = {c["source_id"] for c in candidates}
+    prints = {c.get("fingerprint", "") for c in candidates} - {""}
+    seen_ids: set[str] = set()
+    seen_prints: set[str] = set()
+    stmt = sa_select(col(Source.source_id), col(Source.fingerprint)).where(
+        col(Source.account_id) == account_id,
+        or_(col(Source.source_id).in_(ids), col(Source.fingerprint).in_(prints)),
+    )
+    for source_id, fingerprint in session.execute(stmt):
+        seen_ids.add(source_id)
+        seen_prints.add(fingerprint)
+    rows: list[Source] = []
+    for fields in candidates:
+        fingerprint = fields.get("fingerprint", "")
+        if fields["source_id"] in seen_ids or (fingerprint and fingerprint in seen_prints):
+            continue
+        seen_ids.add(fields["source_id"])
+        seen_prints.add(fingerprint)
+        rows.append(Source(account_id=account_id, inbound_id=inbound_id, **fields))
+    if rows:
+        session.add_all(rows)
+        session.flush()
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One row of an account's source list: the indexed columns, not the stored message."""
+
+    id: int
+    source_id: str
+    kind: str
+    date: datetime | None
+    from_email: str | None
+    from_name: str | None
+    subject: str | None
+    fingerprint: str
+
+
+def source_index(session: Session, account_id: int) -> list[SourceEntry]:
+    """An account's sources without their stored message (cheap: for listing and ordering)."""
+    columns = [
+        col(Source.id), col(Source.source_id), col(Source.kind), col(Source.date), col(Source.from_email),
+        col(Source.from_name), col(Source.subject), col(Source.fingerprint),
+    ]  # fmt: skip
+    stmt = sa_select(*columns).where(col(Source.account_id) == account_id).order_by(col(Source.date), col(Source.id))
+    return [SourceEntry(*row) for row in session.execute(stmt)]
+
+
+def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
+    if source_row_ids:
+        session.execute(update(Source).where(col(Source.id).in_(list(source_row_ids))).values(extracted=True))
+
+
+def sources_of(session: Session, account_id: int, *, unextracted: bool = False) -> list[Source]:
+    stmt = select(Source).where(Source.account_id == account_id)
+    if unextracted:
+        stmt = stmt.where(Source.extracted == False)  # noqa: E712
+    return list(session.exec(stmt.order_by(Source.date, Source.id)))  # type: ignore[arg-type]
