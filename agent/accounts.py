@@ -24,7 +24,7 @@ from agent.document import AccountInfo, HandoffDocument, Party, fold
 from agent.settings import FREE_MAIL_DOMAINS
 from agent.trust import new_token
 from db import repo
-from db.models import Account, as_utc
+from db.models import Account, as_utc, id_of
 from db.session import session_scope
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
@@ -273,7 +273,7 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                 for message in parsed.messages
                 if not message.auto_generated and (message.body.strip() or message.turns)
             ]
-            added = len(repo.add_sources(session, account.id, inbound_id, candidates))  # type: ignore[arg-type]
+            added = len(repo.add_sources(session, id_of(account), inbound_id, candidates))
             if added and account.status in ("approved", "delivered"):
                 # New material after delivery starts a revision the rep must approve again.
                 account.revision += 1
@@ -293,6 +293,6 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
             account.thread_root = account.thread_root or parsed.message_id
-            repo.set_inbound_account(session, inbound_id, account.id)  # type: ignore[arg-type]
+            repo.set_inbound_account(session, inbound_id, id_of(account))
             repo.log_event(session, "material", account.id, message_id=parsed.message_id, sources=added, at=app.now())
             return account.id

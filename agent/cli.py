@@ -1,10 +1,9 @@
 """The ``handoff`` command line: thin commands that call into the packages.
 
-What it is for: argument parsing, help pages in words, turning every ``HandoffError``
-(a bad setting, a database that is down or missing, a schema to upgrade) into one clean
-line and exit status 2 (1 for an unknown account or message id), and printing. Not
-for: logic — each command is a few lines calling agent/service.py, agent/lookups.py,
-agent/health.py, agent/after_handoff/, db/ or mailflows/.
+What it is for: argument parsing and printing (help in words and errors in one line
+come from agent/cli_base.py). Not for: logic — each command is a few lines calling
+agent/service.py, agent/lookups.py, agent/health.py, agent/after_handoff/, db/ or
+mailflows/.
 """
 
 from __future__ import annotations
@@ -15,96 +14,25 @@ import logging
 import re
 import shutil
 import sys
-from enum import Enum, StrEnum
-from functools import partial
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
-from typer.core import TyperArgument, TyperGroup
 
-from agent.errors import AccountNotFound, HandoffError, InboundNotFound
+from agent.cli_base import command_group, err
 from agent.settings import Settings, load_settings
 
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from agent.render import Format
 
-
-def _type_in_words(param: Any, ctx: typer.Context) -> str | None:
-    """What a parameter takes, as a reader says it: the choices, NUMBER, TEXT, FILE; nothing for a flag.
-
-    (This typer prints ``<bool>``, ``<list[Path]>`` and ``{files}...`` of its own accord.)
-    """
-    if getattr(param, "is_flag", False) or isinstance(param, TyperArgument):
-        return None  # a flag says it by its name, an argument by its metavar (FILE..., ID..., ACCOUNT)
-    described = getattr(param, "type_descriptor", None)
-    choices = getattr(described, "choices", None)
-    if choices:
-        return "|".join(str(c.value if isinstance(c, Enum) else c) for c in choices)
-    annotation = getattr(described, "annotation", None)
-    if annotation is int or annotation == int | None:
-        return "NUMBER"
-    if getattr(described, "is_path", False):
-        return "FILE"
-    return "TEXT"
-
-
-def _usage_name(param: Any) -> str:
-    name = str(param.metavar or param.name or "").upper()
-    return name if param.required else f"[{name}]"
-
-
-def _in_words(params: list[Any]) -> list[Any]:
-    for param in params:
-        setattr(param, "display_type_rich", partial(_type_in_words, param))  # noqa: B010 - an instance's own method
-        if isinstance(param, TyperArgument):
-            setattr(param, "_usage_display_name", partial(_usage_name, param))  # noqa: B010
-    return params
-
-
-def _english(command: Any) -> Any:
-    get_params = command.get_params
-    command.get_params = lambda ctx: _in_words(get_params(ctx))
-    return command
-
-
-class Commands(TyperGroup):
-    """Every command's help in words, and every ``HandoffError`` as one clean line."""
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        command = super().get_command(ctx, cmd_name)
-        return _english(command) if command is not None else None
-
-    def get_params(self, ctx: Any) -> Any:
-        return _in_words(super().get_params(ctx))
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (AccountNotFound, InboundNotFound) as exc:
-            _fail(exc)
-            raise typer.Exit(1) from exc
-        except HandoffError as exc:
-            _fail(exc)
-            raise typer.Exit(2) from exc
-
-
-def _fail(exc: Exception) -> None:
-    """One line on stderr, however long and whatever the driver put in its message."""
-    err.print(f"[red]handoff:[/red] {escape(' '.join(str(exc).split()))}", highlight=False, soft_wrap=True)
-
-
-def _typer(help: str) -> typer.Typer:
-    return typer.Typer(help=help, cls=Commands, no_args_is_help=True, add_completion=False)
-
-
-app = _typer("Sales-to-customer-success handoffs from forwarded mail.")
-db_app = _typer("Database schema.")
-quarantine_app = _typer("Messages that failed every try.")
-checkbacks_app = _typer("Check-backs to the CSM at 90 days, 6 months and 1 year.")
+app = command_group("Sales-to-customer-success handoffs from forwarded mail.")
+db_app = command_group("Database schema.")
+quarantine_app = command_group("Messages that failed every try.")
+checkbacks_app = command_group("Check-backs to the CSM at 90 days, 6 months and 1 year.")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(checkbacks_app, name="checkbacks")
@@ -219,7 +147,10 @@ def export(
         return
     from agent.render import render_document
 
-    typer.echo(render_document(doc, format.value))  # type: ignore[arg-type]
+    typer.echo(render_document(doc, RENDERED[format]))
+
+
+RENDERED: dict[DocFormat, Format] = {DocFormat.md: "md", DocFormat.html: "html", DocFormat.txt: "txt"}
 
 
 class SnapshotFormat(StrEnum):

@@ -28,7 +28,7 @@ from agent.questions import questions_from_account
 from agent.settings import Settings
 from agent.trust import dmarc_pass, strict_sender, token_in
 from db import repo
-from db.models import Account, as_utc
+from db.models import Account, as_utc, id_of
 from db.session import session_scope
 from mailflows.inbound.mail import ParsedMail, ThreadMessage
 
@@ -118,14 +118,14 @@ def merge_accounts(app: App, session: Session, old: Account, into: Account, doc:
     is merged in, this account takes its name (and domain when it has none), and the old
     one is kept, marked merged, with its reply address closed.
     """
-    have = {(s.source_id, s.fingerprint) for s in repo.source_index(session, into.id)}  # type: ignore[arg-type]
+    have = {(s.source_id, s.fingerprint) for s in repo.source_index(session, id_of(into))}
     seen_ids = {sid for sid, _ in have}
     seen_prints = {fp for _, fp in have}
-    for source in repo.sources_of(session, old.id):  # type: ignore[arg-type]
+    for source in repo.sources_of(session, id_of(old)):
         if source.source_id in seen_ids or source.fingerprint in seen_prints:
             continue
-        source.account_id = into.id  # type: ignore[assignment]
-    repo.move_inbound(session, old.id, into.id)  # type: ignore[arg-type]
+        source.account_id = id_of(into)
+    repo.move_inbound(session, id_of(old), id_of(into))
     theirs = load_document(old)
     doc = merge_extraction(
         doc, Extraction(account=theirs.account, contract_signed=theirs.contract_signed, sections=theirs.sections)

@@ -43,7 +43,7 @@ def source_refs(sources: Sequence[SourceEntry]) -> list[SourceRef]:
             SourceRef.model_construct(
                 id=row.source_id,
                 kind=export_kind(row.kind),
-                date=as_utc(row.date).isoformat() if row.date else None,  # type: ignore[union-attr]
+                date=as_utc(row.date).isoformat() if row.date else None,
                 from_=sender,
                 subject=row.subject,
             )

@@ -19,7 +19,7 @@ from agent.roster import load_roster
 from agent.settings import Settings
 from db import repo
 from db.session import reading, session_scope
-from mailflows.inbound.imap_intake import checked_target
+from mailflows.inbound.imap_login import checked_target
 from mailflows.outbound.send import make_sender
 
 

@@ -29,15 +29,15 @@ async def send_reminders(app: App) -> int:
     due_now: list[tuple[int, str]] = []
     with session_scope(app.engine) as session:
         waiting = repo.accounts_awaiting_handoff(session)
-        drafted = repo.last_sent_at(session, [a.id for a in waiting], "draft")  # type: ignore[misc]
+        drafted = repo.last_sent_at(session, [id_of(a) for a in waiting], "draft")
         for account in waiting:
             due = due_at(app, account)
             passed = [h for h in points if now >= due - timedelta(hours=h)]
-            last_draft = as_utc(drafted.get(account.id))  # type: ignore[arg-type]
+            last_draft = as_utc(drafted.get(id_of(account)))
             if not passed or (last_draft and now - last_draft < timedelta(hours=REMINDER_QUIET_H)):
                 continue
             # Several points passed at once (a late start) give one reminder, for the nearest one.
-            due_now.append((account.id, f"reminder:{account.id}:{account.revision}:{passed[0]:g}"))  # type: ignore[arg-type]
+            due_now.append((id_of(account), f"reminder:{account.id}:{account.revision}:{passed[0]:g}"))
     sent = 0
     for account_id, key in due_now:
         sent += await _remind(app, account_id, key)

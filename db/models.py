@@ -9,10 +9,18 @@ Not for: queries (db/repo.py) or the document model (agent/document.py).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
 
 
 def as_utc(value: datetime | None) -> datetime | None:

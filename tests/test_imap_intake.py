@@ -25,7 +25,8 @@ from agent.errors import ConfigError
 from agent.service import intake_for
 from db.models import Inbound
 from db.session import session_scope
-from mailflows.inbound.imap_intake import ImapIntake, envelope_of, imap_target
+from mailflows.inbound.imap_intake import ImapIntake, envelope_of
+from mailflows.inbound.imap_login import imap_target
 from tests.conftest import INBOX, REP, make_settings
 from tests.dovecot import Dovecot
 

@@ -46,7 +46,7 @@ class Checkback:
 
 
 def first_delivery(session: Any, account: Account) -> datetime | None:
-    snaps = repo.snapshots_of(session, account.id)  # type: ignore[arg-type]
+    snaps = repo.snapshots_of(session, id_of(account))
     return as_utc(snaps[0].delivered_at) if snaps else as_utc(account.delivered_at)
 
 
@@ -64,7 +64,7 @@ def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkb
     for account in repo.delivered_accounts(session):
         if not account.csm_email:
             continue
-        if not repo.checkbacks_enabled(session, account.id):  # type: ignore[arg-type]
+        if not repo.checkbacks_enabled(session, id_of(account)):
             continue
         start = first_delivery(session, account)
         if start is None:
@@ -73,7 +73,7 @@ def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkb
         for horizon, delta in HORIZONS.items():
             due = start + delta
             if due <= now < due + grace:
-                found = checkback_for(doc, account.id, horizon, due)  # type: ignore[arg-type]
+                found = checkback_for(doc, id_of(account), horizon, due)
                 if found is not None:
                     out.append(found)
     return out
@@ -118,12 +118,12 @@ async def send_due_checkbacks(app: App) -> int:
                 account=account,
             )
             if created:
-                if account.token_expires_at is not None and as_utc(account.token_expires_at) < app.now():  # type: ignore[operator]
+                if as_utc(account.token_expires_at) < app.now():
                     account.token_expires_at = app.now() + timedelta(days=app.settings.token_ttl_days)
                 repo.log_event(
                     session, "checkback", cb.account_id, at=app.now(), horizon=cb.horizon, metrics=len(cb.metrics)
                 )
-                sent.append(row.id)  # type: ignore[arg-type]
+                sent.append(id_of(row))
     for outbound_id in sent:
         await send_outbound(app, outbound_id)
     return len(sent)

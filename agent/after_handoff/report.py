@@ -104,8 +104,8 @@ def handoffs_from_events(
             by_account[e.account_id].append(e)
     out = []
     for account in accounts:
-        evs = sorted(by_account.get(account.id, []), key=lambda e: (as_utc(e.at), e.id or 0))  # type: ignore[arg-type]
-        if not evs or (since is not None and as_utc(evs[-1].at) < since):  # type: ignore[operator]
+        evs = sorted(by_account.get(id_of(account), []), key=lambda e: (as_utc(e.at), e.id or 0))
+        if not evs or (since is not None and as_utc(evs[-1].at) < since):
             continue
         h = Handoff(account=account.name, rep=account.rep_email, signed=account.contract_signed)
         for e in evs:
@@ -142,7 +142,7 @@ def summarize(rep: str, handoffs: list[Handoff]) -> RepRow:
     row.approved = len(approved)
     prep = [h.prep_h for h in approved if h.prep_h is not None]
     row.prep_h_median = round(statistics.median(prep), 1) if prep else None
-    row.prep_h_mean = _mean(prep)  # type: ignore[arg-type]
+    row.prep_h_mean = _mean(prep)
     row.on_time = sum(1 for h in approved if h.on_time is True)
     row.late = sum(1 for h in approved if h.on_time is False)
     filled = [100 * h.filled / len(SECTION_KEYS) for h in approved if h.filled is not None]

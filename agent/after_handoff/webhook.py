@@ -31,7 +31,7 @@ from agent.context import App
 from agent.document import SECTION_KEYS, HandoffDocument
 from agent.settings import Settings
 from db import repo
-from db.models import WebhookDelivery
+from db.models import WebhookDelivery, id_of
 from db.session import reading, session_scope
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ async def flush_webhooks(app: App) -> int:
     if not url:
         return 0
     with session_scope(app.engine) as session:
-        due = [(row.id, row.event, body_of(row.payload), row.key) for row in repo.webhooks_due(session, app.now())]
+        due = [(id_of(row), row.event, body_of(row.payload), row.key) for row in repo.webhooks_due(session, app.now())]
     if not due:
         return 0
     delivered = 0
@@ -110,7 +110,7 @@ async def flush_webhooks(app: App) -> int:
                     permanent = response.status_code in _PERMANENT
             except httpx.HTTPError as exc:
                 error = f"{type(exc).__name__}: {exc}"
-            delivered += _record_attempt(app, row_id, error, permanent)  # type: ignore[arg-type]
+            delivered += _record_attempt(app, row_id, error, permanent)
     return delivered
 
 
