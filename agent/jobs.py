@@ -99,7 +99,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     elif disposition == "reply" and token is not None:
         disposition = await handle_reply(app, parsed, token, raw)
     elif disposition == "calendar_reply":
-        account_id = record_calendar_reply(app, raw, parsed.message_id)
+        account_id = record_calendar_reply(app, parsed)
     elif disposition == "search":  # "search: ..." from a company sender
         disposition = await search.answer_by_mail(app, parsed)
     with session_scope(app.engine) as session:
@@ -137,19 +137,9 @@ async def deliver(app: App, account_id: int) -> None:
         await snapshots.record_delivery(app, account_id, outbound_id)
 
 
-def record_calendar_reply(app: App, raw: bytes, message_id: str) -> int | None:
+def record_calendar_reply(app: App, parsed: ParsedMail) -> int | None:
     """An accept/decline of our invite: recorded on its account, never a command or material."""
-    import email
-    import email.policy
-
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    reply = None
-    for part in msg.walk():
-        if part.get_content_type() == "text/calendar":
-            payload = part.get_payload(decode=True)
-            reply = read_calendar_reply(payload) if isinstance(payload, bytes | str) else None
-            if reply is not None:
-                break
+    reply = read_calendar_reply(parsed.calendar_ics) if parsed.calendar_ics else None
     with session_scope(app.engine) as session:
         account = repo.account_by_invite_uid(session, reply.uid) if reply is not None else None
         account_id = account.id if account is not None else None
@@ -157,7 +147,7 @@ def record_calendar_reply(app: App, raw: bytes, message_id: str) -> int | None:
             session,
             "calendar_reply",
             account_id,
-            message_id=message_id,
+            message_id=parsed.message_id,
             attendee=reply.attendee if reply else None,
             partstat=reply.partstat if reply else None,
         )

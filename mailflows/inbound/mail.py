@@ -116,6 +116,7 @@ class ParsedMail:
     envelope_to: list[str] = field(default_factory=list)
     auto_generated: bool = False  # the outer message is an auto-reply / bounce / list mail
     calendar_reply: bool = False  # an iTIP REPLY (accept/decline) to an invite we sent
+    calendar_ics: bytes | None = None  # that REPLY's text/calendar part, for whoever records it
     authentication_results: list[str] = field(default_factory=list)
 
     @property

@@ -465,7 +465,8 @@ def _parse_parsed(
     result.references = _msg_ids(_header(msg, "References"))
     result.reply_to = _addresses(msg, "Reply-To", ctx)
     result.auto_generated = messages[0].auto_generated
-    result.calendar_reply = _is_calendar_reply(msg)
+    result.calendar_ics = _calendar_reply_part(msg)
+    result.calendar_reply = result.calendar_ics is not None
     try:
         values = msg.get_all("Authentication-Results") or []
         result.authentication_results = [UNFOLD_RE.sub(" ", _decode_header_value(v)).strip() for v in values]
@@ -476,19 +477,20 @@ def _parse_parsed(
     return result
 
 
-def _is_calendar_reply(msg: Message) -> bool:
+def _calendar_reply_part(msg: Message) -> bytes | None:
+    """The text/calendar part of an iTIP REPLY (b"" when it has no readable payload), else None."""
     try:
         for part in msg.walk():
             if part.get_content_type() == "text/calendar":
+                data = part.get_payload(decode=True)
                 method = _param(part, "method").upper()
                 if not method:
-                    data = part.get_payload(decode=True)
                     method = "REPLY" if isinstance(data, bytes) and b"METHOD:REPLY" in data.upper() else ""
                 if method == "REPLY":
-                    return True
+                    return data if isinstance(data, bytes) else b""
     except Exception:
-        return False
-    return False
+        return None
+    return None
 
 
 def parse_body(text: str) -> ParsedMail:
