@@ -4,7 +4,7 @@ What it is for: one jinja2 environment over ``templates/`` (HTML autoescaped,
 undefined names an error) and the functions that feed it a plain view of the
 document: sections in contract order, quotes with their speaker, time-sensitive
 commitments marked with their due date, the completeness line, sources read and
-attachments not read. Not for: building MIME messages (mailflows/compose.py) or
+attachments not read. Not for: building MIME messages (mailflows/outbound/compose.py) or
 deciding what to ask (the questions come in ready-made).
 """
 

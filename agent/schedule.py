@@ -6,7 +6,7 @@ returns the first slot that lies inside business hours on a business day
 Local times are always derived from aware UTC instants, so DST changes (a 23- or
 25-hour day, a skipped 02:00) need no special cases. Not for: parsing the rep's
 ``call:`` command (the conversation does that) or building the invite
-(mailflows/calendar.py).
+(mailflows/outbound/calendar.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 What it is for: the sqlmodel tables, the same on SQLite and PostgreSQL, with the
 indexes the hot queries need. Raw mail is kept verbatim (``Inbound.raw``) so that
 nothing accepted is ever lost and every later step can be replayed.
-Not for: queries (db/repo.py) or the document model (agent/document.py).
+Not for: queries (db/repo/) or the document model (agent/document.py).
 """
 
 from __future__ import annotations
