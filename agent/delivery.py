@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from agent.conversation import questions_for, token_address
 from agent.document import HandoffDocument
 from agent.errors import RelayRejected, RelayUnavailable
-from agent.extract.base import Question
+from agent.extract.base import Question, provenance_lines
 from agent.extract.runner import load_document, refresh_document, save_document
 from agent.render import render_document, render_draft, render_final, render_notice
 from agent.schedule import handoff_due, next_call_slot, parse_hours
@@ -84,7 +84,7 @@ async def send_draft(
                 doc=doc,
                 questions=questions,
                 unread=list(account.unread),
-                notes=[*account.notes, *(notes or [])],
+                notes=[*account.notes, *provenance_lines(doc), *(notes or [])],
                 inbox_address=app.settings.inbox_address,
                 reply_to=token_address(app.settings, account.token),
                 to=(account.rep_name or "", account.rep_email),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
-from agent.extract.base import ExtractionContext, verify_quotes
+from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
 from db import repo
 from db.models import Account, as_utc
 from db.repo import SourceEntry
@@ -148,6 +148,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
     seen = len(ledger) if isinstance(ledger, list) else 0
     extraction = await app.extractor.extract(messages, ctx, doc)
     spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
+    stamp_provenance(extraction, app.extractor.name, messages)
     verify_quotes(extraction, messages, ctx)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
