@@ -174,12 +174,13 @@ class Reader:
         entry.quotes = quotes
         entry.source_ids = self._ids(entry.source_ids, entry.quotes)
         label = entry.name if isinstance(entry, Stakeholder) else entry.text
-        fields = [label] + ([entry.title or "", entry.email or ""] if isinstance(entry, Stakeholder) else [])
-        if isinstance(entry, Item):
-            fields.append(entry.competitor or "")
+        for name in ("title", "email", "competitor"):
+            if looks_like_instruction(getattr(entry, name, None)):
+                self.problems.append(f"{where}.{name} cleared: it repeats an instruction found in a source")
+                setattr(entry, name, None)
         if not label.strip():
             self.problems.append(f"{where} dropped: empty")
-        elif any(looks_like_instruction(f) for f in fields):
+        elif looks_like_instruction(label):
             self.problems.append(f"{where} dropped: it repeats an instruction found in a source: {label[:60]!r}")
         elif not entry.source_ids:
             self.problems.append(f"{where} dropped: cites no source of this call: {label[:60]!r}")
@@ -245,13 +246,14 @@ def _read_extras(data: dict[str, Any], out: Extraction, reader: Reader) -> None:
     account = _loads_if_text(data.get("account"))
     if isinstance(account, dict):
         account = _blank_to_none(dict(account), "industry", "size", "business_model")
-        if any(looks_like_instruction(str(v)) for v in account.values() if v):
-            reader.problems.append("account dropped: it repeats an instruction found in a source")
-        else:
-            try:  # the name and domain are ours to set, never the model's
-                out.account = AccountInfo.model_validate({**account, "name": reader.ctx.account.name, "domain": None})
-            except ValidationError as exc:
-                reader.problems.append(f"account dropped: {_short(exc)}")
+        for name, value in account.items():
+            if isinstance(value, str) and looks_like_instruction(value):
+                reader.problems.append(f"account.{name} cleared: it repeats an instruction found in a source")
+                account[name] = None
+        try:  # the name and domain are ours to set, never the model's
+            out.account = AccountInfo.model_validate({**account, "name": reader.ctx.account.name, "domain": None})
+        except ValidationError as exc:
+            reader.problems.append(f"account dropped: {_short(exc)}")
     signed = str(data.get("contract_signed") or "").strip()
     if signed:
         try:
