@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 ANSWER_TRIES = 2  # an unusable answer is asked for once more, then the batch falls back
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -146,7 +146,7 @@ class ClaudeExtractor:
             part.provenance = None
             read_by[self.fallback.name].update(ids)
             prov.fallbacks.append(
-                Fallback(step="extract", reason=reason, sources=ids, extractor=self.fallback.name, at=_now())
+                Fallback(step="extract", reason=reason, sources=ids, extractor=self.fallback.name, at=now_iso())
             )
             held = merge_extraction(held, part)
             result = combine(result, part)
@@ -178,7 +178,9 @@ class ClaudeExtractor:
                 extractor=self.name,
                 model=self.settings.anthropic_model,
                 fallbacks=[
-                    Fallback(step="answers", reason=reason, sources=[reply.id], extractor=self.fallback.name, at=_now())
+                    Fallback(
+                        step="answers", reason=reason, sources=[reply.id], extractor=self.fallback.name, at=now_iso()
+                    )
                 ],
             )
             return extraction
