@@ -317,6 +317,33 @@ def health() -> None:
     raise typer.Exit(0 if report["ok"] else 1)
 
 
+@app.command()
+def reextract(
+    accounts: Annotated[list[str] | None, typer.Argument(help="Domains or names; none: every account.")] = None,
+    resume: Annotated[str | None, typer.Option(help="A batch id an interrupted run submitted.")] = None,
+    poll_s: Annotated[float, typer.Option("--poll-s", help="Seconds between status checks.")] = 30.0,
+) -> None:
+    """Read accounts again with Claude through the Message Batches API (after a model or prompt change)."""
+    from agent.extract.claude.bulk import reextract as reextract_
+
+    settings = _settings()
+    with Progress(console=err, transient=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("re-extracting", total=None)
+        outcome = asyncio.run(
+            reextract_(
+                settings,
+                accounts or None,
+                resume=resume,
+                poll_s=poll_s,
+                progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total),
+            )
+        )
+    err.print(
+        f"handoff: batch {outcome.batch_id or '-'}: {outcome.accounts} account(s) re-extracted from "
+        f"{outcome.requests} request(s); {outcome.fell_back} read offline instead"
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version."""

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from agent.context import App
 from agent.document import HandoffDocument
 from agent.document_store import load_document, refresh_document, save_document
-from agent.extract.base import Question
+from agent.extract.base import Question, provenance_lines
 from agent.outbox import hand_over, send_outbound
 from agent.questions import questions_for
 from agent.render import render_document, render_draft, render_final
@@ -82,7 +82,7 @@ async def send_draft(
                 doc=doc,
                 questions=questions,
                 unread=list(account.unread),
-                notes=[*account.notes, *(notes or [])],
+                notes=[*account.notes, *provenance_lines(doc), *(notes or [])],
                 inbox_address=app.settings.inbox_address,
                 reply_to=token_address(app.settings, account.token),
                 to=(account.rep_name or "", account.rep_email),

@@ -140,6 +140,37 @@ class SourceRef(_Model):
     subject: str | None = None
 
 
+class Fallback(_Model):
+    """Sources another extractor read because the configured one failed, and why (the export's provenance)."""
+
+    step: Literal["extract", "answers"] = "extract"
+    reason: str
+    sources: list[str] = Field(default_factory=list)
+    extractor: str = "offline"  # who read them instead
+    at: str | None = None  # ISO-8601 time of the fallback
+
+
+class Provenance(_Model):
+    """Which extractor produced the document: the configured one, its model, who read how many sources."""
+
+    extractor: str | None = None
+    model: str | None = None
+    sources_read: dict[str, int] = Field(default_factory=dict)  # extractor name -> sources it read
+    fallbacks: list[Fallback] = Field(default_factory=list)  # the latest 50
+
+
+def merge_provenance(existing: Provenance, new: Provenance | None) -> Provenance:
+    out = existing.model_copy(deep=True)
+    if new is None:
+        return out
+    out.extractor = new.extractor or out.extractor
+    out.model = new.model or out.model
+    for name, count in new.sources_read.items():
+        out.sources_read[name] = out.sources_read.get(name, 0) + count
+    out.fallbacks = [*out.fallbacks, *(f.model_copy() for f in new.fallbacks)][-50:]
+    return out
+
+
 class Sections(_Model):
     company_overview: list[Item] = Field(default_factory=list)
     stakeholders: list[Stakeholder] = Field(default_factory=list)
@@ -171,6 +202,7 @@ class Extraction(_Model):
     urgency: Urgency | None = None
     relationship: list[Item] = Field(default_factory=list)  # what built trust: a visit, a fast fix, a reference
     notes: list[str] = Field(default_factory=list)  # e.g. "Claude unavailable: offline extractor used"
+    provenance: Provenance | None = None  # who read these sources; set by the extractor or the runner
 
 
 class HandoffDocument(_Model):
@@ -185,6 +217,7 @@ class HandoffDocument(_Model):
     sources: list[SourceRef] = Field(default_factory=list)
     urgency: Urgency = Field(default_factory=Urgency)
     relationship: list[Item] = Field(default_factory=list)
+    provenance: Provenance = Field(default_factory=Provenance)
 
     def export(self) -> dict[str, object]:
         """The JSON export contract, with ``missing`` recomputed."""
@@ -384,6 +417,7 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
             setattr(out.sections, key, merge_items(out.sections.items(key), extraction.sections.items(key)))
     out.urgency = merge_urgency(out.urgency, extraction.urgency)
     out.relationship = merge_items(out.relationship, extraction.relationship)
+    out.provenance = merge_provenance(out.provenance, extraction.provenance)
     out.missing = missing_sections(out.sections)
     return out
 

@@ -73,10 +73,19 @@ class Settings(BaseSettings):
     anthropic_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HANDOFF_ANTHROPIC_API_KEY")
     )
-    anthropic_model: str = "claude-sonnet-4-6"
+    anthropic_model: str = "claude-sonnet-5-5"
+    # How hard the model thinks (output_config.effort); sent only to models that take it, lowered to the
+    # nearest level a model has (agent/extract/claude/request.py).
+    anthropic_effort: Literal["low", "medium", "high", "xhigh", "max"] = "medium"
+    # The longest wait for the first byte of an answer; each call also gets the time its max_tokens may take.
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_max_attempts: int = Field(default=3, ge=1)
-    llm_max_tokens: int = Field(default=8000, ge=256)
+    llm_max_tokens: int = Field(default=16000, ge=1024, le=128_000)  # thinking counts toward it
+    llm_input_tokens_per_call: int = Field(default=60_000, ge=20_000)  # sources are batched to fit (count_tokens)
+    llm_summary_tokens: int = Field(default=6000, ge=500)  # what the document holds, as told to the model
+    # Who "we" are, for the prompt: our company and the product the customer bought.
+    company_name: str | None = None
+    product_name: str | None = None
 
     token_ttl_days: int = Field(default=30, ge=1)
     csm_roster: Path | None = None
@@ -210,6 +219,12 @@ class Settings(BaseSettings):
     def own_domains(self) -> set[str]:
         """The company's domains: the configured ones plus the inbox's own."""
         return {*self.company_domains, self.inbox_domain}
+
+    @property
+    def llm_call_timeout_s(self) -> float:
+        """One Claude call's timeout: the first-byte wait plus the time max_tokens may take (the SDK's estimate:
+        128,000 output tokens an hour)."""
+        return self.llm_timeout_s + self.llm_max_tokens * 3600 / 128_000
 
     @property
     def extractor_name(self) -> str:

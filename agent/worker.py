@@ -62,8 +62,16 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 
 def job_timeout_s(settings: Settings) -> float:
-    """How long one job may run: HANDOFF_JOB_TIMEOUT_S, else twice the slowest Claude call, at least 300 s."""
-    return settings.job_timeout_s or max(300, int(settings.llm_timeout_s * settings.llm_max_attempts * 2))
+    """How long one job may run: HANDOFF_JOB_TIMEOUT_S, else 300 s, or twice the slowest Claude call with Claude.
+
+    A Claude call may take ``llm_call_timeout_s`` (its output at the SDK's 128,000 tokens an
+    hour); a job cut short is run again and re-reads only what it had not stored.
+    """
+    if settings.job_timeout_s:
+        return settings.job_timeout_s
+    if settings.extractor_name == "claude":
+        return max(300, int(2 * settings.llm_call_timeout_s))
+    return 300
 
 
 def make_worker(settings: Settings, *, open_app: OpenApp, burst: bool = False, **overrides: Any) -> Worker:

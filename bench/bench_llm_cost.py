@@ -5,7 +5,8 @@ talks through the real SDK to ``FakeAnthropic`` (tests/fakes/anthropic_server.py
 loopback, which counts tokens as ~4 characters each and reports the prefix up to the
 last ``cache_control`` marker as a cache write the first time and a cache read after.
 Messages arrive one per call (as forwards do); each has distinct text built from the
-demo deal's thread messages. Goal: input grows linearly, uncached input <= 1.2x the
+demo deal's thread messages. The model is the default (claude-sonnet-5-5): the request
+carries the structured-output schema, which is part of the cached prefix. Goal: input grows linearly, uncached input <= 1.2x the
 new content plus a fixed amount per call. Not for: answer quality (the answers are canned).
 """
 
@@ -46,7 +47,6 @@ async def run(n: int) -> None:
     os.environ["ANTHROPIC_BASE_URL"] = fake.base_url
     settings = load_settings(
         anthropic_api_key="bench-key",
-        anthropic_model="claude-sonnet-4-6",
         extractor="claude",
         company_domains=COMPANY,
         inbox_address=f"handoff@{COMPANY}",

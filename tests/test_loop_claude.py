@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,17 @@ async def test_the_claude_extractor_fills_the_document_and_usage_is_recorded_per
                 assert account.extractor_usage["calls"] == 1
                 assert account.extractor_usage["input_tokens"] > 0
             assert harness.outbox_to(REP), "a draft went out"
+            # No model configured: the current Sonnet was asked, and nothing it refuses was sent.
+            assert {r.json["model"] for r in fake.messages_requests()} == {"claude-sonnet-5-5"}
+            provenance = doc.export()["provenance"]
+            assert provenance == {
+                "extractor": "claude",
+                "model": "claude-sonnet-5-5",
+                "sources_read": {"claude": 2},
+                "fallbacks": [],
+            }
+            draft = harness.outbox_to(REP)[-1].get_body(preferencelist=("plain",)).get_content()
+            assert "Read by Claude (claude-sonnet-5-5): 2 of 2 source(s)." in draft
         finally:
             await stop_harness(harness)
 
@@ -96,9 +108,67 @@ async def test_when_claude_is_down_the_offline_extractor_runs_and_the_draft_says
                 fake.enqueue_error(529, "overloaded_error")
             await harness.send(small_forward())
             await harness.drain()
-            draft = harness.outbox_to(REP)[-1].get_body(preferencelist=("plain",)).get_content()
-            assert "offline extractor" in draft
+            draft = " ".join(harness.outbox_to(REP)[-1].get_body(preferencelist=("plain",)).get_content().split())
+            assert "Read by Claude (claude-sonnet-5-5): 0 of 2 source(s). The offline extractor read 2" in draft
+            assert "overloaded (529) after 2 attempts" in draft
             doc = document_for(settings, "customer.example")
             assert any("invoices" in i.text for i in doc.sections.pain_points)
+            (fell,) = doc.provenance.fallbacks  # what an evaluation counts
+            assert (fell.extractor, fell.reason, len(fell.sources)) == (
+                "offline",
+                "overloaded (529) after 2 attempts",
+                2,
+            )
         finally:
             await stop_harness(harness)
+
+
+async def test_reextract_reads_accounts_again_through_a_message_batch_and_keeps_the_reps_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app as cli
+    from agent.document import Item
+
+    with serving(monkeypatch) as fake:
+        settings = claude_settings(tmp_path)
+        harness = await start_harness(settings, "sqlite")
+        try:
+            await forward_answered_by(harness, fake, PAIN)
+            doc = document_for(settings, "customer.example")  # plus an answer the rep gave by reply
+            doc.sections.rep_perspective = [Item(text="The CFO decides", source_ids=["<reply1@northwind.example>"])]
+            with session_scope(harness.app.engine) as session:
+                account = repo.account_by_domain(session, "customer.example")
+                assert account is not None
+                repo.add_source(session, account.id, None, source_id="<reply1@northwind.example>", kind="email",
+                                date=None, from_email=REP, from_name="Sam", subject="Re: draft", data={},
+                                fingerprint="reply:<reply1@northwind.example>", extracted=True, from_rep=True)  # fmt: skip
+                account.document = doc.export()
+        finally:
+            await stop_harness(harness)
+
+        def answer(custom_id: str, params: dict) -> dict:  # type: ignore[type-arg]
+            source_id = params["messages"][0]["content"].split('"id":"')[1].split('"')[0]
+            source_id = source_id.replace("\\u003c", "<").replace("\\u003e", ">")
+            return {"sections": {"pain_points": [{"text": "Reconciliation takes two days a month",
+                                                  "source_ids": [source_id], "quotes": []}]}}  # fmt: skip
+
+        fake.batch_answer = answer
+        fake.batch_polls = 2
+        env = {"HANDOFF_DATABASE_URL": settings.database_url, "ANTHROPIC_API_KEY": "sk-test",
+               "HANDOFF_EXTRACTOR": "claude", "HANDOFF_COMPANY_DOMAINS": "northwind.example",
+               "HANDOFF_INBOX_ADDRESS": settings.inbox_address}  # fmt: skip
+        result = await asyncio.to_thread(
+            CliRunner().invoke, cli, ["reextract", "customer.example", "--poll-s", "0"], env=env
+        )
+
+    assert result.exit_code == 0, result.output
+    assert "1 account(s) re-extracted from 1 request(s); 0 read offline instead" in " ".join(result.output.split())
+    (batch,) = fake.batches.values()
+    params = batch["requests"][0]["params"]
+    assert params["model"] == "claude-sonnet-5-5" and "output_config" in params and "tool_choice" not in params
+    doc = document_for(settings, "customer.example")
+    assert [i.text for i in doc.sections.pain_points] == ["Reconciliation takes two days a month"]
+    assert [i.text for i in doc.sections.rep_perspective] == ["The CFO decides"]
+    assert doc.provenance.sources_read == {"claude": 2}

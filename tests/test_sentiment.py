@@ -20,7 +20,7 @@ from agent.document import (
     merge_extraction,
 )
 from agent.extract.base import ExtractionContext, normalize_for_quote, source_text
-from agent.extract.claude import extraction_from_tool_input, settle_feelings, tool_schema
+from agent.extract.claude import extraction_from_answer, output_schema, settle_feelings
 from agent.extract.offline import OfflineExtractor
 from agent.extract.sentiment import current_read, sentiment_signals
 from agent.render import render_document, render_draft
@@ -224,7 +224,7 @@ def test_merge_takes_the_highest_urgency_and_keeps_every_reason_and_date() -> No
 def test_claude_schema_asks_for_the_new_fields_and_a_read_without_evidence_is_withdrawn(
     ctx: ExtractionContext,
 ) -> None:
-    schema = tool_schema()
+    schema = output_schema()
     person_props = schema["properties"]["sections"]["properties"]["stakeholders"]["items"]["properties"]
     assert "sentiment" in person_props and "sentiment_evidence" in person_props
     assert "sentiment_history" not in person_props
@@ -243,7 +243,7 @@ def test_claude_schema_asks_for_the_new_fields_and_a_read_without_evidence_is_wi
         "urgency": {"level": "high", "reasons": ["a go-live before the grocer's scorecard"], "dates": ["2026-05-01"]},
         "relationship": [{"text": "On-site visit in Salem built trust.", "source_ids": ["m1"]}],
     }  # fmt: skip
-    extraction, problems = extraction_from_tool_input(answer, ctx, ["m1"])
+    extraction, problems = extraction_from_answer(answer, ctx, ["m1"])
     settle_feelings(extraction, [mail(1, OTTO, SKEPTIC_MAIL, date(2026, 2, 3))])
     otto, iris = extraction.sections.stakeholders
     assert otto.sentiment == "skeptical" and len(otto.sentiment_evidence) == 1

@@ -59,13 +59,18 @@ def test_postgres_urls_get_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch) -
     assert load_settings().database_url == "postgresql+psycopg://u@127.0.0.1/db"
 
 
-async def test_the_job_timeout_defaults_to_twice_the_slowest_claude_call(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_job_timeout_defaults_to_five_minutes_or_twice_the_slowest_claude_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from agent.app import arq_worker
 
     monkeypatch.setenv("HANDOFF_REDIS_URL", "redis://127.0.0.1:6379/15")
     # In a running loop and without signal handlers: a Worker made outside one would leave a loop
     # with handlers installed behind, closed by the garbage collector in whatever thread runs it.
-    assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 360  # 60 s x 3 attempts x 2
+    assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 300  # offline
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    # (60 s + 16,000 tokens at 128,000 an hour) x 2
+    assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 1020
     monkeypatch.setenv("HANDOFF_JOB_TIMEOUT_S", "10")
     assert arq_worker(load_settings(), handle_signals=False).job_timeout_s == 10
 

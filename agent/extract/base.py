@@ -2,8 +2,11 @@
 
 What it is for: ``Extractor`` (the protocol the offline and Claude extractors
 implement), ``ExtractionContext`` (who is who: our domains, the rep, the account),
-and ``verify_quotes`` which drops any quote that is not verbatim in its source,
-whichever extractor produced it. Not for: choosing an extractor (agent/extract/__init__.py).
+``verify_quotes`` which grounds every quote in its source (the stored text is the
+source's own span, found by the verifier; a quote that is not there, or that our own
+side said, is dropped), whichever extractor produced it, and the provenance helpers
+(who read the sources, the draft's line about it). Not for: choosing an extractor
+(agent/extract/__init__.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party
+from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party, Provenance, Quote
 from mailflows.inbound.mail import ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -65,13 +68,57 @@ class Extractor(Protocol):
         ...
 
 
+_PLAIN = {
+    "\u2019": "'", "\u2018": "'", "\u201a": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-", "\xa0": " ", "\u202f": " ",
+}  # fmt: skip
+_QUOTE_MARKERS = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_WRAPPING = " \t\r\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    """``text`` folded for comparison (case, width, typographic marks, whitespace runs, ``>`` quote
+    markers) and, for each folded character, the index of the source character it came from."""
+    skip: set[int] = set()
+    for marker in _QUOTE_MARKERS.finditer(text):
+        skip.update(range(marker.start(), marker.end()))
+    out: list[str] = []
+    where: list[int] = []
+    space = True  # no leading space
+    for i, ch in enumerate(text):
+        if i in skip:
+            continue
+        for c in unicodedata.normalize("NFKC", _PLAIN.get(ch, ch)).casefold():
+            c = _PLAIN.get(c, c)
+            if c.isspace():
+                if space:
+                    continue
+                c, space = " ", True
+            else:
+                space = False
+            out.append(c)
+            where.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
 def normalize_for_quote(text: str) -> str:
-    """The comparison the export contract promises: whitespace folded, typographic marks plain."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\xa0", " ")
-    text = re.sub(r"(?m)^[ \t]*(>[ \t]?)+", "", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """The comparison the export contract promises: whitespace folded, typographic marks plain, case folded."""
+    return _fold_with_map(text)[0]
+
+
+def find_span(needle: str, text: str) -> str | None:
+    """The span of ``text`` that ``needle`` is, compared folded: the source's own characters, or None."""
+    folded_needle = normalize_for_quote(needle.strip(_WRAPPING))
+    if len(folded_needle) < 3:
+        return None
+    hay, where = _fold_with_map(text)
+    at = hay.find(folded_needle)
+    if at < 0:
+        return None
+    return text[where[at] : where[at + len(folded_needle) - 1] + 1]
 
 
 def source_text(message: ThreadMessage) -> str:
@@ -81,48 +128,130 @@ def source_text(message: ThreadMessage) -> str:
     return "\n".join(parts)
 
 
-def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: ExtractionContext) -> list[str]:
-    """Drop quotes that are not verbatim in their source or were said by our side.
+def _name_tokens(name: str) -> frozenset[str]:
+    return frozenset(t for t in re.split(r"[^\w]+", normalize_for_quote(name)) if t)
 
-    Returns a description of each dropped quote, for the log and the draft's notes.
+
+class _OurSide:
+    """Who speaks for our company in these sources: our addresses, and our people's names for transcripts."""
+
+    def __init__(self, ctx: ExtractionContext, sources: list[ThreadMessage]) -> None:
+        self.ctx = ctx
+        names = [ctx.rep.name or ""]
+        for message in sources:
+            for address in [message.sender, *message.to, *message.cc]:
+                if address is not None and ctx.is_ours(address.email):
+                    names.append(address.name or "")
+        self.names = [tokens for tokens in map(_name_tokens, names) if tokens]
+
+    def says(self, speaker: str) -> bool:
+        """A speaker label ("Sam", "Sam Okafor", "sam.okafor@northwind.example") that is one of us."""
+        if "@" in speaker and self.ctx.is_ours(speaker.strip(" <>")):
+            return True
+        label = _name_tokens(speaker.split("<")[0])
+        return bool(label) and any(label <= name for name in self.names)
+
+
+def _ground_quote(quote: Quote, by_id: dict[str, ThreadMessage], ours: _OurSide, dropped: list[str]) -> Quote | None:
+    src = by_id.get(quote.source_id)
+    if src is None:
+        dropped.append(f"quote cites unknown source {quote.source_id!r}: {quote.text[:60]!r}")
+        return None
+    if src.turns:
+        # A transcript: the quote is one speaker's turn, and that turn says who spoke.
+        for turn in src.turns:
+            span = find_span(quote.text, turn.text)
+            if span is not None:
+                if ours.says(turn.speaker):
+                    dropped.append(f"quote from our own side ({turn.speaker}) dropped: {quote.text[:60]!r}")
+                    return None
+                return Quote(text=span, speaker=turn.speaker, source_id=quote.source_id)
+        dropped.append(f"quote not verbatim in one turn of {quote.source_id}: {quote.text[:60]!r}")
+        return None
+    span = find_span(quote.text, src.body)
+    if span is None:
+        dropped.append(f"quote not verbatim in {quote.source_id}: {quote.text[:60]!r}")
+        return None
+    sender = src.sender
+    if ours.says(quote.speaker) or (sender is not None and ours.ctx.is_ours(sender.email)):
+        dropped.append(f"quote from our own side dropped: {quote.text[:60]!r}")
+        return None
+    speaker = quote.speaker
+    if sender is not None and normalize_for_quote(speaker) not in {
+        normalize_for_quote(sender.name or ""),
+        normalize_for_quote(sender.email),
+    }:
+        speaker = sender.email  # the mail says who wrote it, whoever the extractor named
+    return Quote(text=span, speaker=speaker, source_id=quote.source_id)
+
+
+def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: ExtractionContext) -> list[str]:
+    """Ground every quote and evidence passage in its source; drop what is not there or what our side said.
+
+    A kept quote's text becomes the source's own span (its case and punctuation, never a retyping) and
+    its speaker the source's: the sender of a mail, the speaker of a transcript turn.
+    Returns a description of each dropped quote, for the log.
     """
     by_id = {m.id: m for m in sources}
-    texts = {m.id: normalize_for_quote(source_text(m)) for m in sources}
+    ours = _OurSide(ctx, sources)
     dropped: list[str] = []
 
-    def keep(quote_text: str, speaker: str, source_id: str) -> bool:
-        src = by_id.get(source_id)
-        if src is None:
-            dropped.append(f"quote cites unknown source {source_id!r}: {quote_text[:60]!r}")
-            return False
-        needle = normalize_for_quote(quote_text)
-        if len(needle) < 3 or needle not in texts[source_id]:
-            dropped.append(f"quote not verbatim in {source_id}: {quote_text[:60]!r}")
-            return False
-        if ctx.is_ours(speaker) or (src.sender and ctx.is_ours(src.sender.email) and not src.turns):
-            dropped.append(f"quote from our own side dropped: {quote_text[:60]!r}")
-            return False
-        return True
+    def ground(quotes: list[Quote]) -> list[Quote]:
+        kept = [q for q in (_ground_quote(q, by_id, ours, dropped) for q in quotes) if q is not None]
+        return list({normalize_for_quote(q.text): q for q in kept}.values())
 
     for key in SECTION_KEYS:
         items = extraction.sections.stakeholders if key == "stakeholders" else extraction.sections.items(key)
         for item in items:
-            item.quotes = [q for q in item.quotes if keep(q.text, q.speaker, q.source_id)]
+            item.quotes = ground(item.quotes)
     for item in extraction.relationship:
-        item.quotes = [q for q in item.quotes if keep(q.text, q.speaker, q.source_id)]
+        item.quotes = ground(item.quotes)
 
-    def verbatim(piece: Evidence) -> bool:
+    def verbatim(pieces: list[Evidence]) -> list[Evidence]:
         # Evidence may be a passage of the rep's own notes ("Janet was not convinced"), so only verbatim counts.
-        needle = normalize_for_quote(piece.text)
-        if piece.source_id in texts and len(needle) >= 3 and needle in texts[piece.source_id]:
-            return True
-        dropped.append(f"evidence not verbatim in {piece.source_id}: {piece.text[:60]!r}")
-        return False
+        kept = []
+        for piece in pieces:
+            src = by_id.get(piece.source_id)
+            span = find_span(piece.text, source_text(src)) if src is not None else None
+            if span is None:
+                dropped.append(f"evidence not verbatim in {piece.source_id}: {piece.text[:60]!r}")
+                continue
+            piece.text = span
+            kept.append(piece)
+        return kept
 
     for person in extraction.sections.stakeholders:
-        person.sentiment_evidence = [e for e in person.sentiment_evidence if verbatim(e)]
+        person.sentiment_evidence = verbatim(person.sentiment_evidence)
     if extraction.urgency is not None:
-        extraction.urgency.evidence = [e for e in extraction.urgency.evidence if verbatim(e)]
+        extraction.urgency.evidence = verbatim(extraction.urgency.evidence)
     for line in dropped:
         log.warning("extraction: %s", line)
     return dropped
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+_READERS = {"claude": "Claude", "offline": "the offline extractor"}
+
+
+def stamp_provenance(extraction: Extraction, extractor: str, sources: list[ThreadMessage]) -> None:
+    """An extraction that does not say who read its sources was read, all of it, by ``extractor``."""
+    if extraction.provenance is None:
+        extraction.provenance = Provenance(extractor=extractor, sources_read={extractor: len(sources)})
+
+
+def provenance_lines(doc: HandoffDocument) -> list[str]:
+    """The draft's line on who read the sources, and what fell back and why (the latest reason)."""
+    prov = doc.provenance
+    if not prov.extractor or not prov.sources_read:
+        return []
+    total = sum(prov.sources_read.values())
+    mine = prov.sources_read.get(prov.extractor, 0)
+    who = _READERS.get(prov.extractor, prov.extractor) + (f" ({prov.model})" if prov.model else "")
+    line = f"Read by {who}: {mine} of {total} source(s)."
+    others = [(name, n) for name, n in prov.sources_read.items() if name != prov.extractor and n]
+    if others:
+        why = prov.fallbacks[-1].reason if prov.fallbacks else "it failed"
+        read = ", ".join(f"{_READERS.get(name, name)} read {n}" for name, n in others)
+        line += f" {read[0].upper()}{read[1:]}, because {_READERS.get(prov.extractor, prov.extractor)} failed: {why}."
+    return [line]

@@ -15,7 +15,7 @@ from datetime import timedelta
 from agent.context import App
 from agent.document import HandoffDocument, Party, merge_extraction
 from agent.document_store import load_document, save_document
-from agent.extract.base import ExtractionContext, verify_quotes
+from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
 from db import repo
 from db.models import Account
 from db.session import session_scope
@@ -56,6 +56,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
     seen = len(ledger) if isinstance(ledger, list) else 0
     extraction = await app.extractor.extract(messages, ctx, doc)
     spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
+    stamp_provenance(extraction, app.extractor.name, messages)
     verify_quotes(extraction, messages, ctx)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
