@@ -93,13 +93,25 @@ def demo(
 
 @app.command()
 def serve() -> None:
-    """Run the SMTP intake (and inline jobs when HANDOFF_REDIS_URL is unset)."""
+    """Run the SMTP intake (inline jobs when HANDOFF_REDIS_URL is unset; the web pages when HANDOFF_WEB_PORT is set)."""
     from agent.service import serve as serve_
 
     settings = _settings()
     _run(
-        serve_(settings, ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"))
+        serve_(
+            settings,
+            ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"),
+            web_ready=lambda url: err.print(f"handoff: web pages on {url}"),
+        )
     )
+
+
+@app.command()
+def web() -> None:
+    """Serve the web pages on HANDOFF_WEB_HOST:HANDOFF_WEB_PORT (default 127.0.0.1:8080)."""
+    from agent.web import run_web
+
+    _run(run_web(_settings(), ready=lambda url: err.print(f"handoff: web pages on {url}")))
 
 
 @app.command()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -162,8 +163,12 @@ def search(
     until: date | datetime | None = None,
     limit: int = 20,
     refresh: bool = True,
+    account_ids: Collection[int] | None = None,
 ) -> list[Hit]:
-    """Full-text hits, best first, each with its account, section and a [marked] snippet."""
+    """Full-text hits, best first, each with its account, section and a [marked] snippet.
+
+    ``account_ids``: only these accounts (the web pages pass the ones the viewer may see).
+    """
     if refresh:
         refresh_quietly(session)
     if not re.search(r"\w", query):
@@ -198,6 +203,8 @@ def search(
         )
     if status:
         stmt = stmt.where(Account.status == status)
+    if account_ids is not None:
+        stmt = stmt.where(col(Account.id).in_(list(account_ids)))
     if section:
         from agent.feedback import section_key
 
