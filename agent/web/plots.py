@@ -141,59 +141,66 @@ def _median_line(ax: Axes, values: list[float], unit: str) -> None:
     )
 
 
-def _prep(handoffs: list[Handoff], tz: tzinfo, now: datetime) -> Plot:
-    title = "Time from first forward to approval"
-    done = sorted(
-        ((h.approved, h.prep_h, h.account) for h in handoffs if h.approved and h.prep_h is not None),
-        key=lambda row: row[0],
-    )
+def _per_approval(
+    name: str,
+    title: str,
+    points: list[tuple[datetime, float, str, str]],  # (approved, value, account, value as the table shows it)
+    tz: tzinfo,
+    *,
+    ylabel: str,
+    unit: str,
+    top: float | None,
+    column: str,
+) -> Plot:
+    """One dot per approved handoff over its approval date, with the median as a line."""
+    points = sorted(points, key=lambda p: p[0])
     with rc_context(_RC):
         fig, ax = _axes(title)
-        if not done:
+        if not points:
             _nothing(ax, "No approved handoffs yet")
             summary = f"{title}: no approved handoffs yet."
         else:
-            hours = [max(0.0, p) for _, p, _ in done]
-            when = [a.astimezone(tz) for a, _, _ in done]
-            ax.scatter(mdates.date2num(when), hours, color=_BLUE, s=28, zorder=3)
-            ax.set_ylabel("hours")
-            ax.set_ylim(bottom=0, top=max(1.0, max(hours) * 1.15))
-            _median_line(ax, hours, " h")
+            values = [v for _, v, _, _ in points]
+            when = [a.astimezone(tz) for a, _, _, _ in points]
+            ax.scatter(mdates.date2num(when), values, color=_BLUE, s=28, zorder=3)
+            ax.set_ylabel(ylabel)
+            ax.set_ylim(bottom=0, top=top if top is not None else max(1.0, max(values) * 1.15))
+            _median_line(ax, values, unit)
             _dates(ax, tz, when)
-            summary = f"{title}: {_n(len(done))}, median {statistics.median(hours):.1f} hours."
+            summary = f"{title}: {_n(len(points))}, median {statistics.median(values):.1f}{unit}."
         svg = _render(fig)
-    rows = [(name, f"{a.astimezone(tz):%Y-%m-%d}", f"{p:.1f}") for a, p, name in done]
-    return Plot("prep", title, summary, svg, ("Account", "Approved", "Hours"), rows)
+    rows = [(account, f"{a.astimezone(tz):%Y-%m-%d}", shown) for a, _, account, shown in points]
+    return Plot(name, title, summary, svg, ("Account", "Approved", column), rows)
+
+
+def _prep(handoffs: list[Handoff], tz: tzinfo, now: datetime) -> Plot:
+    points = [
+        (h.approved, max(0.0, h.prep_h), h.account, f"{h.prep_h:.1f}")
+        for h in handoffs
+        if h.approved is not None and h.prep_h is not None
+    ]
+    return _per_approval(
+        "prep", "Time from first forward to approval", points, tz, ylabel="hours", unit=" h", top=None, column="Hours"
+    )
 
 
 def _completeness(handoffs: list[Handoff], tz: tzinfo, now: datetime) -> Plot:
-    title = "Completeness at approval"
     total = len(SECTION_KEYS)
-    done = sorted(
-        (
-            (h.approved, 100 * h.filled / total, h.account, h.filled)
-            for h in handoffs
-            if h.approved and h.filled is not None
-        ),
-        key=lambda row: row[0],
+    points = [
+        (h.approved, 100 * h.filled / total, h.account, f"{h.filled} of {total}")
+        for h in handoffs
+        if h.approved is not None and h.filled is not None
+    ]
+    return _per_approval(
+        "completeness",
+        "Completeness at approval",
+        points,
+        tz,
+        ylabel=f"% of {total} sections",
+        unit=" %",
+        top=105,
+        column="Sections filled",
     )
-    with rc_context(_RC):
-        fig, ax = _axes(title)
-        if not done:
-            _nothing(ax, "No approved handoffs yet")
-            summary = f"{title}: no approved handoffs yet."
-        else:
-            pct = [p for _, p, _, _ in done]
-            when = [a.astimezone(tz) for a, _, _, _ in done]
-            ax.scatter(mdates.date2num(when), pct, color=_BLUE, s=28, zorder=3)
-            ax.set_ylabel(f"% of {total} sections")
-            ax.set_ylim(0, 105)
-            _median_line(ax, pct, " %")
-            _dates(ax, tz, when)
-            summary = f"{title}: {_n(len(done))}, median {statistics.median(pct):.0f} % of sections filled."
-        svg = _render(fig)
-    rows = [(name, f"{a.astimezone(tz):%Y-%m-%d}", f"{filled} of {total}") for a, _, name, filled in done]
-    return Plot("completeness", title, summary, svg, ("Account", "Approved", "Sections filled"), rows)
 
 
 def _rating(handoffs: list[Handoff], tz: tzinfo, now: datetime) -> Plot:

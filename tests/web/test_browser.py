@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from PIL import Image
@@ -48,7 +48,7 @@ def shot(page: Any, path: Path, *expected: str) -> None:
     png = page.screenshot(path=str(path), full_page=True)
     image = Image.open(io.BytesIO(png)).convert("L")
     assert image.width >= 300 and image.height >= 300
-    low, high = image.getextrema()
+    low, high = cast(tuple[int, int], image.getextrema())  # one band: (darkest, lightest)
     assert high - low > 100, "the screenshot is not one flat colour"
 
 
