@@ -84,11 +84,12 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
 @app.command()
 def demo(
     workdir: Annotated[Path, typer.Option(help="Where the demo keeps its database and outbox.")] = Path("handoff-demo"),
+    web: Annotated[bool, typer.Option("--web", help="Then serve the web pages until Ctrl-C.")] = False,
 ) -> None:
     """Run the whole loop on the bundled sample deal, offline: forward, draft, reply, approve."""
     from agent.demo import run_demo
 
-    _run(run_demo(workdir, print_=typer.echo))
+    _run(run_demo(workdir, print_=typer.echo, web=web))
 
 
 @app.command()
