@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from agent.web import backend
@@ -49,9 +50,13 @@ def _visible(viewer: Viewer) -> Any:
     return or_(func.lower(Account.rep_email) == viewer.email, func.lower(Account.csm_email) == viewer.email)
 
 
-def visible_accounts(session: Session, viewer: Viewer, *, limit: int | None = None, offset: int = 0) -> list[Account]:
-    """Newest first."""
+def visible_accounts(
+    session: Session, viewer: Viewer, *, limit: int | None = None, offset: int = 0, documents: bool = True
+) -> list[Account]:
+    """Newest first; ``documents=False`` leaves the (large) document JSON unread."""
     stmt = select(Account).order_by(col(Account.created_at).desc(), col(Account.id).desc())
+    if not documents:
+        stmt = stmt.options(defer(Account.document))  # type: ignore[arg-type]
     if not viewer.admin:
         stmt = stmt.where(_visible(viewer))
     if limit is not None:

@@ -236,7 +236,7 @@ def _metrics(web: WebState, viewer: Viewer, since: date | None, only: str | None
     settings, now = web.app.settings, web.app.now()
     start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
     with session_scope(web.app.engine) as session:
-        accounts = visible_accounts(session, viewer)
+        accounts = visible_accounts(session, viewer, documents=False)
         handoffs = backend.handoff_history(session, settings, accounts, start)
         newest_event = session.exec(select(func.max(Event.id))).one()
     ids = "all" if viewer.admin else tuple(sorted(a.id or 0 for a in accounts))

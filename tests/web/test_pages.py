@@ -104,7 +104,7 @@ def test_the_handoff_page_lists_versions_and_what_changed_between_them(site: Sit
     changes = latest[latest.index("What changed since the version before") : latest.index("sections filled")]
     assert "Implementation" in changes and "Boise store goes live first" in changes
     first = sam.get(f"/handoffs/{ACCOUNT}?version=1").text
-    document = first[first.index('id="document"') : first.index('id="versions"')]
+    document = first[first.index('id="document"') : first.index('id="sources"')]
     assert "The handoff as the CSM got it: v1" in first and "Boise" not in document
     assert sam.get(f"/handoffs/{ACCOUNT}?version=7").status_code == 404
 

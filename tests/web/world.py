@@ -16,6 +16,7 @@ import email.policy
 import email.utils
 import re
 import sqlite3
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,20 @@ def mails_to(outbox: Path, address: str) -> list[EmailMessage]:
     return found  # type: ignore[return-value]
 
 
-def signin_link(outbox: Path, address: str) -> str | None:
-    """The link in the newest sign-in mail to ``address``, read from its plain-text part."""
+def signin_link(outbox: Path, address: str, wait_s: float = 0.0) -> str | None:
+    """The link in the newest sign-in mail to ``address``, read from its plain-text part.
+
+    ``wait_s``: the page answers before the mail is handed to the sender, so a browser may be quicker than the outbox.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        found = _newest_link(outbox, address)
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.05)
+
+
+def _newest_link(outbox: Path, address: str) -> str | None:
     for msg in reversed(mails_to(outbox, address)):
         if msg.get("X-Handoff-Kind") != "signin":
             continue
