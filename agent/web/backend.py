@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from agent.delivery import record_notice, send_outbound
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
 from agent.render import _doc_view, _source_views
-from agent.report import OVERALL, Handoff, RepRow, handoffs_from_events, summarize
+from agent.report import Handoff, RepRow, handoffs_from_events, summarize
 from agent.schedule import handoff_due
 from agent.search import Hit, search
 from db import repo
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from agent.settings import Settings
 
 __all__ = [
-    "OVERALL",
     "SECTION_KEYS",
     "SECTION_TITLES",
     "Handoff",
