@@ -85,9 +85,7 @@ def main() -> None:
             ("one plot as SVG (cached)", "/metrics/prep.svg"),
         ):
             if path is None:
-                runs = [
-                    sum(timed(f"/metrics?since=2020-01-{1 + i % 28:02d}", 1)) for i in range(min(args.rounds, 28))
-                ]
+                runs = [sum(timed(f"/metrics?since=2020-01-{1 + i % 28:02d}", 1)) for i in range(min(args.rounds, 28))]
             else:
                 runs = timed(path, args.rounds)
             rows.append((label, median(runs), percentile(runs, 95)))

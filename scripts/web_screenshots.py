@@ -86,7 +86,9 @@ async def build(folder: Path, company: str, found: list[dict]) -> datetime:
                 reply = f"CSM: {deal['csm']['name']} <{deal['csm']['email']}>\n{reply}"
             prep = now + timedelta(hours=[3, 20, 7, 46, 12, 30, 5, 60, 9, 26][n % 10])
             h.app.clock = lambda at=prep: at
-            answer = reply_to_draft(drafts[-1], f"{reply}\napprove", sender=deal["rep"]["email"], sender_name=deal["rep"]["name"])
+            answer = reply_to_draft(
+                drafts[-1], f"{reply}\napprove", sender=deal["rep"]["email"], sender_name=deal["rep"]["name"]
+            )
             await h.send(answer, mail_from=deal["rep"]["email"], rcpt_to=str(drafts[-1]["Reply-To"]))
             await h.drain()
             finals = [m for m in h.outbox() if str(m.get("X-Handoff-Kind", "")) == "final" and deal["domain"] in str(m)]

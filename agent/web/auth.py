@@ -13,6 +13,7 @@ copy of it signs nobody in. Not for: who sees which handoff (access.py), CSRF
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import textwrap
@@ -30,6 +31,8 @@ from db.session import session_scope
 if TYPE_CHECKING:
     from agent.app import App
     from agent.settings import Settings
+
+log = logging.getLogger(__name__)
 
 LINK_TTL = timedelta(minutes=15)
 RATE_WINDOW = timedelta(hours=1)
@@ -94,6 +97,7 @@ def request_link(app: App, email: str, client: str, base_url: str, next_path: st
             count, oldest = session.exec(recent).one()  # type: ignore[call-overload]
             if count >= limit:
                 wait = (as_utc(oldest) or now) + RATE_WINDOW - now
+                log.warning("sign-in link for %s from %s refused: %d requests in the last hour", email, client, count)
                 return LinkRequest("limited", retry_after_s=max(60, int(wait.total_seconds()) + 1))
         row = WebLogin(email=email, client=client[:100], requested_at=now, next_path=clean_next(next_path))
         token = None
@@ -152,6 +156,7 @@ def redeem_link(app: App, token: str, client: str) -> NewSession | None:
             .values(used_at=now)
         )
         if spent.rowcount != 1:
+            log.info("a used, expired or unknown sign-in link was opened from %s", client)
             return None
         login = session.exec(select(WebLogin).where(WebLogin.token_hash == hashed)).one()
         # Other links still waiting for this address are spent too: the newest sign-in wins.
@@ -164,6 +169,7 @@ def redeem_link(app: App, token: str, client: str) -> NewSession | None:
             )
             .values(used_at=now)
         )
+        log.info("web sign-in: %s from %s", login.email, client)
         return _open_session(app, session, login.email, client, login.next_path)
 
 
