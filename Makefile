@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast lint format typecheck services bench eval clean
+.PHONY: install demo demo-web test test-fast lint format typecheck services bench eval clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m venv $(VENV)
@@ -18,9 +18,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/handoff demo
 
+demo-web: $(STAMP)
+	$(BIN)/handoff demo --web
+
 services:
 	bash scripts/services.sh
 	bash scripts/dovecot.sh
+	bash scripts/chromium.sh
 
 test: $(STAMP) services
 	$(BIN)/pytest

@@ -74,22 +74,35 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
 @app.command()
 def demo(
     workdir: Annotated[Path, typer.Option(help="Where the demo keeps its database and outbox.")] = Path("handoff-demo"),
+    web: Annotated[bool, typer.Option("--web", help="Then serve the web pages until Ctrl-C.")] = False,
 ) -> None:
     """Run the whole loop on the bundled sample deal, offline: forward, draft, reply, approve."""
     from agent.demo import run_demo
 
-    asyncio.run(run_demo(workdir, print_=typer.echo))
+    asyncio.run(run_demo(workdir, print_=typer.echo, web=web))
 
 
 @app.command()
 def serve() -> None:
-    """Run the SMTP intake (and inline jobs when HANDOFF_REDIS_URL is unset)."""
+    """Run the SMTP intake (inline jobs when HANDOFF_REDIS_URL is unset; the web pages when HANDOFF_WEB_PORT is set)."""
     from agent.service import serve as serve_
 
     settings = _settings()
     asyncio.run(
-        serve_(settings, ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"))
+        serve_(
+            settings,
+            ready=lambda port: err.print(f"handoff: SMTP intake listening on {settings.smtp_host}:{port}"),
+            web_ready=lambda url: err.print(f"handoff: web pages on {url}"),
+        )
     )
+
+
+@app.command()
+def web() -> None:
+    """Serve the web pages on HANDOFF_WEB_HOST:HANDOFF_WEB_PORT (default 127.0.0.1:8080)."""
+    from agent.web import run_web
+
+    asyncio.run(run_web(_settings(), ready=lambda url: err.print(f"handoff: web pages on {url}")))
 
 
 @app.command()

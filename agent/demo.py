@@ -4,7 +4,9 @@ What it is for: a newcomer's first run. It starts the SMTP intake on a free loop
 port with SQLite, inline jobs, the offline extractor and an outbox folder; sends the
 sample deal as the rep would (over SMTP, with smtplib); prints the draft it gets
 back; answers with the rep's reply and then "approve"; and prints where the final
-document (.html/.md) and the invite (.ics) are. Not for: anything in production.
+document (.html/.md) and the invite (.ics) are; last, the web address and a sign-in
+link for the demo rep (``--web``: it serves the pages until Ctrl-C). Not for: anything
+in production.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ import email.policy
 import email.utils
 import shutil
 import smtplib
+import sys
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.demo_deal import demo_files, demo_rep_reply
-from agent.settings import load_settings
+from agent.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from agent.app import App
 
 INBOX = "handoff@northwind.example"
 REP = ("Sam Okafor", "sam.okafor@northwind.example")
@@ -60,7 +67,7 @@ def _plain(msg: EmailMessage) -> str:
     return part.get_content() if part is not None else ""
 
 
-async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict[str, Path]:
+async def run_demo(workdir: Path, print_: Callable[[str], None] = print, *, web: bool = False) -> dict[str, Path]:
     from agent.app import open_app
     from agent.lookups import document_for
     from agent.render import render_document
@@ -106,6 +113,7 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
 
         await asyncio.to_thread(_send, port, _reply(draft, "approve"), str(draft["Reply-To"]))
         await app.drain()
+        web_lines = await _web_invitation(app, outbox, workdir, serve=web)
     finally:
         server.close()
         await server.wait_closed()
@@ -135,4 +143,40 @@ async def run_demo(workdir: Path, print_: Callable[[str], None] = print) -> dict
     print_(f"  document (html): {out['html']}")
     print_(f"  document (md):   {out['md']}")
     print_(f"  invite (ics):    {out['ics']}")
+    for line in web_lines:
+        print_(line)
+    if web:
+        await _serve_web(settings, print_)
     return out
+
+
+async def _web_invitation(app: App, outbox: Path, workdir: Path, *, serve: bool) -> list[str]:
+    """A sign-in link for the demo rep, asked for and mailed the way the sign-in page does it."""
+    from agent.web.auth import request_link
+    from agent.web.backend import send_mail
+    from agent.web.server import DEFAULT_PORT, base_url_for
+
+    settings = app.settings
+    base = base_url_for(settings, settings.web_host, settings.web_port or DEFAULT_PORT)
+    asked = await asyncio.to_thread(request_link, app, REP[1], "demo", base)
+    if asked.outbound_id is not None:
+        await send_mail(app, asked.outbound_id)
+    mails = [m for _, m in _mails(outbox) if m.get("X-Handoff-Kind") == "signin"]
+    link = next((w for w in _plain(mails[-1]).split() if "/login/" in w), "") if mails else ""
+    command = sys.argv[0] if Path(sys.argv[0]).name == "handoff" else "handoff"
+    env = (
+        f"HANDOFF_DATABASE_URL=sqlite:///{workdir / 'handoff.db'} HANDOFF_INBOX_ADDRESS={INBOX} "
+        f"HANDOFF_COMPANY_DOMAINS=northwind.example HANDOFF_OUTBOX_DIR={outbox}"
+    )
+    lines = [f"\n=== on the web: {base}/ ==="]
+    if not serve:
+        lines.append(f"  start the pages: {env} {command} web   (or: make demo-web)")
+    lines.append(f"  sign in as {REP[0]}, the demo rep: {link}")
+    lines.append(f"  (the link works once, within 15 minutes; a new one: {base}/login, then look in {outbox})")
+    return lines
+
+
+async def _serve_web(settings: Settings, print_: Callable[[str], None]) -> None:
+    from agent.web import run_web
+
+    await run_web(settings, ready=lambda url: print_(f"handoff demo: web pages on {url}"))

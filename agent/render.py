@@ -171,7 +171,7 @@ def _urgency_view(doc: HandoffDocument) -> dict[str, Any]:
     }
 
 
-def _doc_view(doc: HandoffDocument) -> dict[str, Any]:
+def doc_view(doc: HandoffDocument) -> dict[str, Any]:
     names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email}
     sections = []
     for key in SECTION_KEYS:
@@ -224,7 +224,7 @@ def _get(row: Any, *names: str) -> Any:
     return None
 
 
-def _source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any]) -> list[dict[str, str]]:
+def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any]) -> list[dict[str, str]]:
     """Sources as the rep recognises them; accepts SourceRef, db rows or plain dicts."""
     views = []
     for row in sources:
@@ -249,7 +249,7 @@ def render_document(doc: HandoffDocument, fmt: Format, *, sources: Iterable[Any]
     if fmt not in names:
         raise ValueError(f"unknown format {fmt!r}; use one of md, html, txt")
     template = environment().get_template(names[fmt])
-    out = template.render(doc=_doc_view(doc), sources=_source_views(doc.sources if sources is None else sources))
+    out = template.render(doc=doc_view(doc), sources=source_views(doc.sources if sources is None else sources))
     return out if fmt == "html" else _tidy(out)
 
 
@@ -264,11 +264,11 @@ def render_draft(
 ) -> tuple[str, str]:
     """The draft reply to the rep: (plain text, HTML)."""
     context = {
-        "doc": _doc_view(doc),
+        "doc": doc_view(doc),
         "questions": [
             {"n": q.n, "text": _one_line(q.text), "section": SECTION_TITLES.get(q.section, "")} for q in questions
         ],
-        "sources": _source_views(sources),
+        "sources": source_views(sources),
         "unread": [_one_line(u) for u in unread],
         "notes": [_one_line(n) for n in notes],
         "rep_name": (doc.rep.name or "").split(" ")[0] if doc.rep and doc.rep.name else "",
@@ -295,8 +295,8 @@ def render_final(
     zones = [tz] if csm_tz is None or csm_tz == tz else [csm_tz, tz]
     times = [_call_time(call_start, zone, minutes) for zone in zones]
     context = {
-        "doc": _doc_view(doc),
-        "sources": _source_views(doc.sources),
+        "doc": doc_view(doc),
+        "sources": source_views(doc.sources),
         "csm_name": (doc.csm.name or "").split(" ")[0] if doc.csm and doc.csm.name else "",
         "rep": _party(doc.rep) or "the sales rep",
         "call": " / ".join(times),

@@ -115,7 +115,13 @@ async def tick_forever(app: App) -> None:
         await asyncio.sleep(jobs.TICK_S)
 
 
-async def serve(settings: Settings, *, ready: Callable[[int], None] | None = None, shutdown_s: float = 30.0) -> None:
+async def serve(
+    settings: Settings,
+    *,
+    ready: Callable[[int], None] | None = None,
+    shutdown_s: float = 30.0,
+    web_ready: Callable[[str], None] | None = None,
+) -> None:
     inline = not settings.redis_url
     processes = settings.cpu_processes if settings.cpu_processes is not None else default_processes(inline)
     app = await open_app(settings, cpu_processes=processes)
@@ -127,6 +133,16 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
         raise
     server = await start_smtp(intake)
     port = server.sockets[0].getsockname()[1]
+    web = None
+    if settings.web_port is not None:  # the pages in this process too: the embedded default stays one process
+        from agent.web import WebServer
+
+        try:
+            web = await WebServer.start(app)
+        except BaseException:
+            server.close()
+            await app.close()
+            raise
     log.info(
         "SMTP intake on %s:%s (%s jobs, %d parser process(es))",
         settings.smtp_host,
@@ -146,12 +162,16 @@ async def serve(settings: Settings, *, ready: Callable[[int], None] | None = Non
             loop.add_signal_handler(sig, stop.set)
     if ready:
         ready(port)
+    if web is not None and web_ready:
+        web_ready(web.base_url)
     try:
         await stop.wait()
     finally:
         log.info("shutting down: intake closed, draining jobs for up to %.0fs", shutdown_s)
         server.close()
         await server.wait_closed()
+        if web is not None:
+            await web.stop()
         if imap_task is not None:
             stop.set()
             try:

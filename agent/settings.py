@@ -7,8 +7,10 @@ variable and the fix. Not for: per-account state (that lives in the database).
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
@@ -136,7 +138,18 @@ class Settings(BaseSettings):
     digest_hour: int = Field(default=8, ge=0, le=23)
     checkback_grace_days: int = Field(default=30, ge=1)  # a check-back this late is skipped, not sent
 
-    @field_validator("company_domains", "competitors", mode="before")
+    # The web pages (agent/web): `handoff web`, and `handoff serve` too when web_port is set.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=0, le=65535)  # unset: `handoff web` uses 8080; serve has no pages
+    web_base_url: str | None = None  # what people open (the sign-in link); https:// makes cookies Secure
+    web_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # see every handoff
+    web_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)  # X-Forwarded-For/-Proto
+    web_secret: str | None = Field(default=None, min_length=32)  # signs form tokens; unset: random per start
+    web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)  # fixed lifetime, not extended by use
+    web_logins_per_address_per_hour: int = Field(default=5, ge=1)
+    web_logins_per_client_per_hour: int = Field(default=30, ge=1)
+
+    @field_validator("company_domains", "competitors", "web_admins", "web_trusted_proxies", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
@@ -168,6 +181,28 @@ class Settings(BaseSettings):
         if value.count("@") != 1 or any(c in value for c in " <>\r\n"):
             raise ValueError(f"{value!r} is not a bare address; write it as handoff@yourcompany.com")
         return value.lower()
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not a base address such as https://handoff.yourcompany.com")
+        return value.strip().rstrip("/")
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry == "*":
+                continue
+            try:
+                ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} is not an IP address or network such as 10.0.0.0/8 (or *)") from exc
+        return value
 
     @field_validator("business_hours")
     @classmethod

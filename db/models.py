@@ -258,6 +258,42 @@ class CheckbackSetting(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow)
 
 
+# -- the web pages: sign-in links and sessions (agent/web) ------------------------------
+
+
+class WebLogin(SQLModel, table=True):
+    """One request for a sign-in link; the rate limits count these. A sent link is kept only as its hash."""
+
+    __tablename__ = "web_login"
+    __table_args__ = (
+        Index("ix_web_login_email_requested_at", "email", "requested_at"),
+        Index("ix_web_login_client_requested_at", "client", "requested_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320)  # as typed, lowercased; also addresses that got no link
+    client: str = Field(default="", max_length=100)  # the client's IP address
+    requested_at: datetime = Field(default_factory=utcnow)
+    token_hash: str | None = Field(default=None, unique=True, max_length=64)  # sha256 hex; None: no link sent
+    expires_at: datetime | None = None
+    used_at: datetime | None = None
+    next_path: str = Field(default="/", max_length=500)  # where the link leads after signing in
+
+
+class WebSession(SQLModel, table=True):
+    """One signed-in browser: the cookie holds the token, the table only its hash; fixed lifetime."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    email: str = Field(index=True, max_length=320)
+    client: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    ended_at: datetime | None = None  # signed out
+
+
 @event.listens_for(Snapshot, "before_update")
 def _snapshots_are_immutable(_mapper, _conn, target: Snapshot) -> None:  # type: ignore[no-untyped-def]
     raise ValueError(f"snapshot {target.id} is immutable: a later revision is a new snapshot")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -103,8 +103,12 @@ def search_entries(
     since: date | datetime | None = None,
     until: date | datetime | None = None,
     limit: int = 20,
+    account_ids: Collection[int] | None = None,
 ) -> list[tuple[SearchEntry, Account, str]]:
-    """Matching entries, best first, each with its account and a [marked] snippet (``section``: a key)."""
+    """Matching entries, best first, each with its account and a [marked] snippet (``section``: a key).
+
+    ``account_ids``: only these accounts (the web pages pass the ones the viewer may see).
+    """
     if not re.search(r"\w", query):
         return []
     dialect = session.get_bind().dialect.name
@@ -137,6 +141,8 @@ def search_entries(
         )
     if status:
         stmt = stmt.where(Account.status == status)
+    if account_ids is not None:
+        stmt = stmt.where(col(Account.id).in_(list(account_ids)))
     if section:
         stmt = stmt.where(SearchEntry.section == section)
     if since is not None:
