@@ -10,14 +10,11 @@ sending mail (agent/delivery.py).
 
 from __future__ import annotations
 
-import email.policy
-import email.utils
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.parser import BytesHeaderParser
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import dateparser
 
@@ -28,6 +25,7 @@ from db import repo
 from db.models import Account, as_utc
 from db.session import session_scope
 from mailflows.parsed import Address, ParsedMail, ThreadMessage
+from mailflows.sender_auth import strict_from as strict_sender  # moved there (issue 14)
 
 if TYPE_CHECKING:
     from agent.app import App
@@ -310,30 +308,6 @@ def dmarc_pass(parsed: ParsedMail, authserv_id: str) -> bool:
         low = header.lower()
         return bool(re.search(r"\bdmarc=pass\b", low) or re.search(r"\bdkim=pass\b[^;]*header\.d=", low))
     return False
-
-
-def strict_sender(raw: bytes) -> str | None:
-    """The one address in From, or None when From is ambiguous (CVE-2023-27043-style payloads).
-
-    Two independent parsers must agree on exactly one address with no parse defects:
-    the modern header registry and ``getaddresses(strict=True)`` where available.
-    """
-    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:262144])
-    values = headers.get_all("From") or []
-    if len(values) != 1:
-        return None
-    header: Any = values[0]
-    addresses = tuple(getattr(header, "addresses", None) or ())
-    if len(addresses) != 1 or getattr(header, "defects", None):
-        return None
-    modern = addresses[0].addr_spec.lower()
-    try:
-        legacy = email.utils.getaddresses([str(header)], strict=True)  # type: ignore[call-arg]
-    except TypeError:  # Python without the strict parser
-        legacy = email.utils.getaddresses([str(header)])
-    if len(legacy) != 1 or legacy[0][1].lower() != modern or modern.count("@") != 1:
-        return None
-    return modern
 
 
 async def handle_reply(app: App, inbound_id: int, parsed: ParsedMail, token: str, raw: bytes = b"") -> str:
