@@ -157,9 +157,10 @@ def strict_from(raw: bytes) -> str | None:
 
     Ambiguous: not exactly one From header (counting look-alike ``From :`` lines), a
     group, not exactly one mailbox, any parse defect (encoded-words or routes in the
-    address, CVE-2023-27043-style payloads), two parsers (the modern header registry
-    and ``getaddresses``, strict where this Python has it) disagreeing, or an address
-    that does not stand literally in the header as written. Moved here from
+    address, CVE-2023-27043-style payloads), a bare CR or NUL in the header block, a
+    non-ASCII address, or two parsers (the modern header registry and
+    ``getaddresses``, strict where this Python has it) disagreeing. The address is the
+    RFC 5322 addr-spec (``"rep"@x`` is ``rep@x``). Moved here from
     ``agent/conversation.py`` (``strict_sender``), which now imports it.
     """
     raw_values = header_values(raw, "From")
@@ -186,10 +187,7 @@ def strict_from(raw: bytes) -> str | None:
     local, domain = modern.split("@")
     if not local or not domain or not modern.isascii() or not modern.isprintable():
         return None
-    address = ascii_lower(modern)
-    if address not in ascii_lower(raw_values[0]):
-        return None
-    return address
+    return ascii_lower(modern)
 
 
 def _getaddresses(value: str) -> list[tuple[str, str]]:

@@ -98,7 +98,7 @@ def test_envelope_addresses_compare_without_brackets_or_case(mail_from: str, exp
         '"Rep" <rep@lumendata.example@evil.example>',
         "\u212aate@lumendata.example",  # the Kelvin sign lowercases to an ASCII k
         "rep@lumendata.ex\u0430mple",  # Cyrillic a
-        '"rep"@lumendata.example',  # the address does not stand literally in the header
+        "rep@lumendata.example.",  # a trailing dot: obsolete syntax
     ],
 )
 def test_a_strict_reading_refuses_every_ambiguous_from(value: str) -> None:
@@ -113,6 +113,11 @@ def test_a_bare_carriage_return_in_the_header_block_is_ambiguous() -> None:
 def test_display_names_and_comments_never_become_the_address() -> None:
     assert strict_from(message('"mallory@evil.example" <rep@lumendata.example>')) == REP
     assert strict_from(message("rep@lumendata.example (mallory@evil.example)")) == REP
+    assert strict_from(message('"rep@lumendata.example" <mallory@evil.example>')) == "mallory@evil.example"
+
+
+def test_a_needlessly_quoted_local_part_is_the_same_mailbox() -> None:
+    assert strict_from(message('"rep"@lumendata.example')) == REP
 
 
 @pytest.mark.parametrize(

@@ -133,3 +133,12 @@ def test_a_header_too_long_to_read_that_may_be_ours_stops_the_search() -> None:
     long = f"{OURS}; dmarc=pass header.from=lumendata.example " + "(x)" * 5000
     found, why = read_ours([long, f"{OURS}; dmarc=pass header.from=lumendata.example"], OURS)
     assert found is None and "too long" in why
+
+
+def test_headers_that_do_not_mention_our_id_are_skipped_unread_and_look_alikes_are_few() -> None:
+    unreadable = "other.example; ((((" + "x" * 10_000
+    found, _ = read_ours([unreadable, f"{OURS}; dmarc=pass header.from=lumendata.example"], OURS)
+    assert found is not None and found.dmarc == [("pass", ["lumendata.example"])]
+    look_alikes = [f"{OURS}x; none"] * 4 + [f"{OURS}; dmarc=pass header.from=lumendata.example"]
+    found, why = read_ours(look_alikes, OURS)
+    assert found is None and "more than 3" in why
