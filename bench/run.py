@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "llm_cost": ([], ["--messages", "20"]),
     "scale": ([], ["--workers", "1,2", "--messages", "40", "--per-account", "10", "--sample", "5"]),
     "crash": (["--kills", "200"], ["--kills", "10", "--mode", "both"]),
+    "sender_auth": ([], ["--rounds", "3"]),
 }
 
 
