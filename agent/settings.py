@@ -7,9 +7,9 @@ variable and the fix. Not for: per-account state (that lives in the database).
 
 from __future__ import annotations
 
-from ipaddress import ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -91,7 +91,18 @@ class Settings(BaseSettings):
 
     token_ttl_days: int = Field(default=30, ge=1)
     csm_roster: Path | None = None
+
+    # Who wrote a message (mailflows/inbound/sender_auth.py; deploy/README.md says which mode fits which deployment).
+    # Unset: relay when HANDOFF_TRUSTED_AUTHSERV_ID is set, else envelope.
+    sender_auth: Literal["envelope", "relay", "verify"] | None = None
     trusted_authserv_id: str | None = None
+    trusted_relays: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(default_factory=list)
+    dns_nameservers: Annotated[list[str], NoDecode] = Field(default_factory=list)  # empty: the system's resolver
+    dns_port: int = Field(default=53, ge=1, le=65535)
+    dns_timeout_s: float = Field(default=5.0, gt=0)  # one DNS query, retries included
+    sender_auth_timeout_s: float = Field(
+        default=20.0, gt=0
+    )  # all of DKIM + SPF + DMARC for one message (RFC 7208 4.6.4)
     auto_replies_per_sender_per_day: int = Field(default=50, ge=0)
     handoff_due_h: float = Field(default=48.0, gt=0)
     reminder_hours_before: Annotated[list[float], NoDecode] = Field(default_factory=lambda: [24.0, 4.0])
@@ -149,10 +160,69 @@ class Settings(BaseSettings):
     web_logins_per_address_per_hour: int = Field(default=5, ge=1)
     web_logins_per_client_per_hour: int = Field(default=30, ge=1)
 
-    @field_validator("company_domains", "competitors", "web_admins", "web_trusted_proxies", mode="before")
+    @field_validator(
+        "company_domains", "competitors", "web_admins", "web_trusted_proxies", "dns_nameservers", mode="before"
+    )
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
+
+    @field_validator("sender_auth", mode="before")
+    @classmethod
+    def _auth_mode(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower() or None
+            if value is not None and value not in SENDER_AUTH_MODES:
+                raise ValueError(
+                    f"{value!r} is not a sender authentication mode; use envelope (the envelope sender must equal "
+                    "the From address), relay (believe Authentication-Results from HANDOFF_TRUSTED_RELAYS) or "
+                    "verify (check DKIM, SPF and DMARC here)"
+                )
+        return value
+
+    @field_validator("trusted_authserv_id", mode="before")
+    @classmethod
+    def _authserv_id(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower() or None
+            if value is not None and any(c in value for c in ' ;()"\\\r\n\t'):
+                raise ValueError(
+                    f"{value!r} is not an authserv-id; write the single name your mail server puts first in "
+                    "its Authentication-Results header, e.g. mx.yourcompany.com"
+                )
+        return value
+
+    @field_validator("trusted_relays", mode="before")
+    @classmethod
+    def _relays(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        networks: list[IPv4Network | IPv6Network] = []
+        for part in cast(list[str], _split_commas(value)):
+            try:
+                networks.append(ip_network(part, strict=True))
+            except ValueError as exc:
+                try:
+                    suggestion = f"; did you mean {ip_network(part, strict=False)}?"
+                except ValueError:
+                    suggestion = ""
+                raise ValueError(
+                    f"{part!r} is not an IP address or CIDR range (e.g. 10.0.0.5 or 10.0.0.0/24){suggestion}"
+                ) from exc
+        return networks
+
+    @field_validator("dns_nameservers", mode="after")
+    @classmethod
+    def _nameservers(cls, value: list[str]) -> list[str]:
+        for server in value:
+            try:
+                ip_address(server)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{server!r} is not an IP address; list resolvers by address (e.g. 127.0.0.53), "
+                    "and the port in HANDOFF_DNS_PORT"
+                ) from exc
+        return value
 
     @field_validator("competitors", mode="after")
     @classmethod
@@ -262,6 +332,13 @@ class Settings(BaseSettings):
         return self.llm_timeout_s + self.llm_max_tokens * 3600 / 128_000
 
     @property
+    def sender_auth_mode(self) -> str:
+        """The mode in force: the setting, else relay when a trusted authserv-id is set, else envelope."""
+        if self.sender_auth is not None:
+            return self.sender_auth
+        return "relay" if self.trusted_authserv_id else "envelope"
+
+    @property
     def extractor_name(self) -> str:
         if self.extractor == "auto":
             return "claude" if self.anthropic_api_key else "offline"
@@ -271,6 +348,8 @@ class Settings(BaseSettings):
         domain = address.rsplit("@", 1)[-1].lower().strip(">")
         return any(domain == d or domain.endswith("." + d) for d in self.own_domains)
 
+
+SENDER_AUTH_MODES = ("envelope", "relay", "verify")
 
 _ENV_NAMES = {
     "anthropic_api_key": "ANTHROPIC_API_KEY",
@@ -290,4 +369,34 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError("bad configuration:\n  " + "\n  ".join(lines)) from exc
     if settings.extractor == "claude" and not settings.anthropic_api_key:
         raise ConfigError("HANDOFF_EXTRACTOR=claude needs ANTHROPIC_API_KEY; set it or use HANDOFF_EXTRACTOR=offline")
+    _check_sender_auth(settings)
     return settings
+
+
+def _check_sender_auth(settings: Settings) -> None:
+    """Settings that contradict the sender authentication mode would be silently ignored: refuse them."""
+    mode = settings.sender_auth_mode
+    if mode == "relay":
+        if not settings.trusted_authserv_id:
+            raise ConfigError(
+                "HANDOFF_SENDER_AUTH=relay needs HANDOFF_TRUSTED_AUTHSERV_ID: the name your mail server writes "
+                "first in Authentication-Results (e.g. mx.yourcompany.com)"
+            )
+        if not settings.trusted_relays and not settings.imap_url:
+            raise ConfigError(
+                f"HANDOFF_SENDER_AUTH=relay (HANDOFF_TRUSTED_AUTHSERV_ID={settings.trusted_authserv_id}) needs "
+                "HANDOFF_TRUSTED_RELAYS: the addresses of the mail servers that deliver to the SMTP intake "
+                "(e.g. 10.0.0.5 or 10.0.0.0/24); an Authentication-Results header from any other connection "
+                "is written by the sender and is not believed"
+            )
+        return
+    if settings.trusted_authserv_id:
+        raise ConfigError(
+            f"HANDOFF_TRUSTED_AUTHSERV_ID={settings.trusted_authserv_id} is read only in relay mode, but "
+            f"HANDOFF_SENDER_AUTH={mode}; set HANDOFF_SENDER_AUTH=relay or unset HANDOFF_TRUSTED_AUTHSERV_ID"
+        )
+    if settings.trusted_relays:
+        raise ConfigError(
+            f"HANDOFF_TRUSTED_RELAYS is read only in relay mode, but HANDOFF_SENDER_AUTH={mode}; "
+            "set HANDOFF_SENDER_AUTH=relay (with HANDOFF_TRUSTED_AUTHSERV_ID) or unset HANDOFF_TRUSTED_RELAYS"
+        )

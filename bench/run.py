@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "scale": ([], ["--workers", "1,2", "--messages", "40", "--per-account", "10", "--sample", "5"]),
     "crash": (["--kills", "200"], ["--kills", "10", "--mode", "both"]),
     "web": ([], ["--accounts", "30", "--rounds", "3"]),
+    "sender_auth": ([], ["--rounds", "3"]),
 }
 
 

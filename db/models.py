@@ -65,6 +65,15 @@ class Inbound(SQLModel, table=True):
     error: str | None = None
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     processed_at: datetime | None = None
+    # The connection it came in on and who wrote it (mailflows/inbound/sender_auth.py), decided at
+    # receipt, where the connection is known. auth_method None: not decided (stored before
+    # sender authentication existed); the reader then treats the author as unauthenticated.
+    peer_ip: str | None = None
+    helo: str | None = None
+    auth_method: str | None = None  # relay | verify | envelope | operator | none
+    auth_address: str | None = None  # the authenticated author (strict From), or None
+    auth_reason: str | None = None
+    auth_suspicious: bool = False  # not authenticated, and it looks like someone tried
 
 
 class Account(SQLModel, table=True):

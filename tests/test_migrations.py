@@ -84,3 +84,40 @@ def test_0003_fills_to_address_for_mail_sent_before_it_and_the_daily_cap_counts_
         )
         assert created and row.to_address == "sam@northwind.example"
         assert repo.count_auto_replies_since(session, "sam@northwind.example", sent - timedelta(minutes=1)) == 3
+
+
+def test_0004_keeps_mail_stored_before_it_as_not_yet_authenticated(engine: Engine) -> None:
+    _migrate(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO inbound (message_id, raw, mail_from, rcpt_to, channel, received_at, status, attempts) "
+                "VALUES ('<old@x>', :raw, 'sam@northwind.example', '[]', 'smtp', :at, 'pending', 0)"
+            ),
+            {"raw": b"From: sam@northwind.example\r\n\r\napprove\r\n", "at": datetime.now(UTC)},
+        )
+    upgrade(engine)
+    repo.insert_inbound_batch(
+        engine,
+        [
+            repo.RawMail(
+                b"Message-ID: <new@x>\r\nFrom: sam@northwind.example\r\n\r\napprove\r\n",
+                "mallory@northwind.example",
+                ["handoff@northwind.example"],
+                "smtp",
+                peer_ip="192.0.2.7",
+                helo="client.example",
+                auth_method="envelope",
+                auth_reason="envelope sender mallory@northwind.example differs from From sam@northwind.example",
+                auth_suspicious=True,
+            )
+        ],
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT message_id, peer_ip, auth_method, auth_address, auth_suspicious FROM inbound ORDER BY id")
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("<old@x>", None, None, None, False),
+        ("<new@x>", "192.0.2.7", "envelope", None, True),
+    ]

@@ -37,6 +37,12 @@ def test_company_domains_are_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> No
         ("HANDOFF_BUSINESS_HOURS", "17:00-09:00", "start before"),
         ("HANDOFF_JOB_TIMEOUT_S", "0", "greater than 0"),
         ("HANDOFF_CLAIM_STALE_S", "30", "HANDOFF_RELAY_TIMEOUT_S"),
+        ("HANDOFF_SENDER_AUTH", "dkim", "envelope"),
+        ("HANDOFF_TRUSTED_RELAYS", "10.0.0.1/8", "did you mean 10.0.0.0/8"),
+        ("HANDOFF_TRUSTED_RELAYS", "mx.lumendata.example", "CIDR"),
+        ("HANDOFF_DNS_NAMESERVERS", "dns.google", "HANDOFF_DNS_PORT"),
+        ("HANDOFF_TRUSTED_AUTHSERV_ID", "mx.example; dmarc=pass", "authserv-id"),
+        ("HANDOFF_DNS_TIMEOUT_S", "0", "greater than 0"),
     ],
 )
 def test_a_bad_value_names_the_setting_and_the_fix(

@@ -62,6 +62,13 @@ class RawMail:
     mail_from: str
     rcpt_to: Sequence[str]
     channel: str
+    # The connection and the sender verdict (mailflows/inbound/sender_auth.py ``Verdict``), when the intake decided one.
+    peer_ip: str | None = None
+    helo: str | None = None
+    auth_method: str | None = None
+    auth_address: str | None = None
+    auth_reason: str | None = None
+    auth_suspicious: bool = False
 
 
 def insert_inbound(
@@ -90,6 +97,12 @@ def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple
                     "mail_from": mail.mail_from,
                     "rcpt_to": list(mail.rcpt_to),
                     "channel": mail.channel,
+                    "peer_ip": mail.peer_ip,
+                    "helo": mail.helo,
+                    "auth_method": mail.auth_method,
+                    "auth_address": mail.auth_address,
+                    "auth_reason": mail.auth_reason,
+                    "auth_suspicious": mail.auth_suspicious,
                     "received_at": utcnow(),
                     "status": "pending",
                     "attempts": 0,

@@ -1,7 +1,7 @@
 """web pages: sign-in links (hashed) and sessions
 
-Revision ID: 0004_web_sessions
-Revises: 0003
+Revision ID: 0005_web_sessions
+Revises: 0004_sec_sender_auth
 Create Date: 2026-11-26 10:00:00
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004_web_sessions"
-down_revision = "0003"
+revision = "0005_web_sessions"
+down_revision = "0004_sec_sender_auth"
 branch_labels = None
 depends_on = None
 
