@@ -17,7 +17,9 @@ account.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -25,7 +27,7 @@ from email import policy
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 
 from mailflows.attachments import (
     Blob,
@@ -37,6 +39,7 @@ from mailflows.attachments import (
     read_attachment,
 )
 from mailflows.autoreply import is_auto_generated, is_auto_reply_text
+from mailflows.dates import parse_mail_date
 from mailflows.forwards import Chunk, split_thread
 from mailflows.html_text import html_to_text
 from mailflows.outlook_msg import msg_to_rfc822
@@ -132,12 +135,7 @@ def _date(msg: Message, ctx: _Context) -> datetime | None:
     value = _header(msg, "Date", ctx)
     if not value:
         return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        from mailflows.forwards import parse_loose_date
-
-        return parse_loose_date(value)
+    return parse_mail_date(value)
 
 
 def _msg_ids(value: str) -> list[str]:
@@ -220,7 +218,7 @@ def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         if isinstance(inner, Message):
-            body.attached.append(inner)
+            body.attached.append(_decoded_message(part, inner, ctx))
         return ""
     if part.get_content_maintype() == "multipart" and not part.is_multipart():
         ctx.defects.append(f"{ctype} without parts: read as plain text")
@@ -252,6 +250,28 @@ def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
         return _text_of(part, ctx, body)
     body.attachments.append(part)
     return ""
+
+
+def _decoded_message(part: Message, inner: Message, ctx: _Context) -> Message:
+    """An attached message as sent; aerc (and others) base64-encode message/rfc822, which RFC 2046 forbids."""
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding not in ("base64", "quoted-printable"):
+        return inner
+    blob = blob_of(inner, ctx.blobs)
+    text = inner.get_payload()
+    if blob is None and not isinstance(text, str):
+        return inner
+    try:
+        if blob is not None:
+            raw = blob.decode()
+        elif encoding == "base64":
+            raw = binascii.a2b_base64(text.encode("ascii", "ignore"))  # type: ignore[union-attr]
+        else:
+            raw = quopri.decodestring(text.encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
+    except (binascii.Error, ValueError):
+        ctx.defects.append(f"attached message in {encoding} could not be decoded")
+        return inner
+    return BytesParser(policy=policy.compat32).parsebytes(raw)
 
 
 def _alternative(children: list[Message], ctx: _Context, body: _Body, depth: int) -> str:
@@ -459,6 +479,7 @@ def _parse_parsed(
     ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
+    _fill_addresses(messages)
     result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
     in_reply_to = _msg_ids(_header(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None
@@ -474,6 +495,22 @@ def _parse_parsed(
     if result.calendar_reply:
         messages[0].auto_generated = True
     return result
+
+
+def _fill_addresses(messages: list[ThreadMessage]) -> None:
+    """An author named without an address ("On 3/17/26 4:10 PM, Dana Reyes wrote:") gets the address
+    that name has elsewhere in the same mail, when it has exactly one."""
+    known: dict[str, set[str]] = {}
+    for message in messages:
+        for address in message.participants():
+            if address.name and address.email:
+                known.setdefault(" ".join(address.name.casefold().split()), set()).add(address.email)
+    for message in messages:
+        sender = message.sender
+        if sender is not None and sender.name and not sender.email:
+            found = known.get(" ".join(sender.name.casefold().split()), set())
+            if len(found) == 1:
+                message.sender = Address(name=sender.name, email=next(iter(found)))
 
 
 def _is_calendar_reply(msg: Message) -> bool:
