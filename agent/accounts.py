@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+import regex
+
 from agent.app import App
 from agent.document import AccountInfo, HandoffDocument, Party, SourceKind, fold
 from agent.settings import FREE_MAIL_DOMAINS
@@ -32,13 +34,13 @@ _GENERIC_TAGS = {"external", "ext", "spam", "fwd", "fw", "secure", "encrypt", "c
 _TAG = re.compile(r"\[([^\[\]]{2,80})\]")
 _ACCOUNT_LINE = re.compile(r"(?im)^\s*(?:account|customer)\s*:\s*(?P<name>[^\n]{2,80}?)\s*$")
 _CSM_MENTION = [
-    re.compile(
-        r"(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
+    regex.compile(
+        r"(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
         r"(?:new\s+)?(?:CSM|customer success manager)\b",
         re.IGNORECASE,
     ),
-    re.compile(
-        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2}),?\s+"
+    regex.compile(
+        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2}),?\s+"
         r"(?:from\s+our\s+customer\s+success|who\s+will\s+be\s+your\s+(?:CSM|customer\s+success))",
         re.IGNORECASE,
     ),
@@ -62,7 +64,8 @@ def explicit_account_name(parsed: ParsedMail) -> str | None:
     """An account the rep named: ``[Name]`` in the subject or an ``Account: Name`` line."""
     outer = parsed.outer
     for tag in _TAG.findall(outer.subject or ""):
-        if fold(tag) not in _GENERIC_TAGS and not tag.lower().startswith(("fwd", "fw:", "ext")):
+        # "[sender@domain: subject]" is mutt's and neomutt's default forward subject, not a name
+        if fold(tag) not in _GENERIC_TAGS and not tag.lower().startswith(("fwd", "fw:", "ext")) and "@" not in tag:
             return tag.strip()
     match = _ACCOUNT_LINE.search(outer.body or "")
     return match.group("name").strip(" .") if match else None
