@@ -22,12 +22,10 @@ import hashlib
 import quopri
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from email import policy
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses
 
 from mailflows.attachments import (
     Blob,
@@ -41,9 +39,10 @@ from mailflows.attachments import (
 from mailflows.autoreply import is_auto_generated, is_auto_reply_text
 from mailflows.dates import parse_mail_date
 from mailflows.forwards import Chunk, split_thread
+from mailflows.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.html_text import html_to_text
 from mailflows.outlook_msg import msg_to_rfc822
-from mailflows.parsed import Address, AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.parsed import AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.quotes import clean, normalize_newlines, strip_disclaimers
 from mailflows.signatures import is_mobile_footer, split_signature
 
@@ -52,7 +51,6 @@ HIDDEN_HINT_RE = re.compile(
     r"color\s*:\s*(?:#fff\b|#ffffff|white)|\shidden[\s>=]",
     re.IGNORECASE,
 )
-UNFOLD_RE = re.compile(r"\r?\n[ \t]+")
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
 
 
@@ -83,63 +81,6 @@ class _Context:
 
 def _stable_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
-
-
-def _decode_header_value(value: object) -> str:
-    """RFC 2047 encoded words and raw 8-bit bytes to text; never raises."""
-    if isinstance(value, str):
-        value = UNFOLD_RE.sub(" ", value)
-        if "=?" not in value:
-            return value
-    try:
-        parts = decode_header(value)  # type: ignore[arg-type]
-    except Exception:
-        return str(value)
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, bytes):
-            out.append(decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset))
-        else:
-            out.append(chunk)
-    return "".join(out)
-
-
-def _raw_header(msg: Message, name: str) -> object:
-    try:
-        return msg.get(name)
-    except Exception:
-        return None
-
-
-def _header(msg: Message, name: str, ctx: _Context | None = None) -> str:
-    value = _raw_header(msg, name)
-    if value is None:
-        return ""
-    return clean(_decode_header_value(value).replace("\x00", "")).strip()
-
-
-def _addresses(msg: Message, name: str, ctx: _Context) -> list[Address]:
-    value = _raw_header(msg, name)
-    if value is None:
-        return []
-    text = value if isinstance(value, str) else _decode_header_value(value)
-    try:
-        pairs = getaddresses([UNFOLD_RE.sub(" ", text)])
-    except Exception:
-        ctx.defects.append(f"header {name} could not be read")
-        return []
-    return [Address(name=clean(_decode_header_value(n)).strip(), email=a.strip().lower()) for n, a in pairs if a or n]
-
-
-def _date(msg: Message, ctx: _Context) -> datetime | None:
-    value = _header(msg, "Date", ctx)
-    if not value:
-        return None
-    return parse_mail_date(value)
-
-
-def _msg_ids(value: str) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value)
 
 
 def _decode_part(part: Message, ctx: _Context) -> str:
@@ -347,13 +288,13 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
     top = ThreadMessage(
         id=msg_id,
         kind=kind,  # type: ignore[arg-type]
-        subject=_header(msg, "Subject", ctx),
-        date=_date(msg, ctx),
+        subject=header_text(msg, "Subject"),
+        date=parse_mail_date(header_text(msg, "Date")),
     )
-    senders = _addresses(msg, "From", ctx)
+    senders = addresses(msg, "From", ctx.defects)
     top.sender = senders[0] if senders else None
-    top.to = _addresses(msg, "To", ctx)
-    top.cc = _addresses(msg, "Cc", ctx)
+    top.to = addresses(msg, "To", ctx.defects)
+    top.cc = addresses(msg, "Cc", ctx.defects)
     try:
         top.auto_generated = is_auto_generated(msg)
     except Exception:
@@ -376,8 +317,8 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
     if depth > ctx.limits.max_depth:
         ctx.defects.append(f"attached messages nested deeper than {ctx.limits.max_depth}: not read")
         return []
-    own = _header(inner, "Message-ID", ctx)
-    ids = _msg_ids(own)
+    own = header_text(inner, "Message-ID")
+    ids = msg_ids(own)
     msg_id = ids[0] if ids and ids[0] not in ctx.seen_ids else ctx.next_id()
     ctx.seen_ids.add(msg_id)
     return _read(inner, ctx, "attached", depth, msg_id)
@@ -385,7 +326,7 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
 
 def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMessage]:
     try:
-        filename = clean(_decode_header_value(part.get_filename() or "")).strip()
+        filename = clean(decode_header_value(part.get_filename() or "")).strip()
     except Exception:
         filename = ""
     ctype = part.get_content_type()
@@ -474,43 +415,27 @@ def _parse_parsed(
 ) -> ParsedMail:
     for defect in getattr(msg, "defects", [])[:20]:
         defects.append(f"MIME: {type(defect).__name__}")
-    ids = _msg_ids(_header(msg, "Message-ID"))
+    ids = msg_ids(header_text(msg, "Message-ID"))
     outer_id = ids[0] if ids else fallback_id
     ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
-    _fill_addresses(messages)
+    fill_addresses(messages)
     result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
-    in_reply_to = _msg_ids(_header(msg, "In-Reply-To"))
+    in_reply_to = msg_ids(header_text(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None
-    result.references = _msg_ids(_header(msg, "References"))
-    result.reply_to = _addresses(msg, "Reply-To", ctx)
+    result.references = msg_ids(header_text(msg, "References"))
+    result.reply_to = addresses(msg, "Reply-To", ctx.defects)
     result.auto_generated = messages[0].auto_generated
     result.calendar_reply = _is_calendar_reply(msg)
     try:
         values = msg.get_all("Authentication-Results") or []
-        result.authentication_results = [UNFOLD_RE.sub(" ", _decode_header_value(v)).strip() for v in values]
+        result.authentication_results = [" ".join(decode_header_value(v).split()).strip() for v in values]
     except Exception:
         result.authentication_results = []
     if result.calendar_reply:
         messages[0].auto_generated = True
     return result
-
-
-def _fill_addresses(messages: list[ThreadMessage]) -> None:
-    """An author named without an address ("On 3/17/26 4:10 PM, Dana Reyes wrote:") gets the address
-    that name has elsewhere in the same mail, when it has exactly one."""
-    known: dict[str, set[str]] = {}
-    for message in messages:
-        for address in message.participants():
-            if address.name and address.email:
-                known.setdefault(" ".join(address.name.casefold().split()), set()).add(address.email)
-    for message in messages:
-        sender = message.sender
-        if sender is not None and sender.name and not sender.email:
-            found = known.get(" ".join(sender.name.casefold().split()), set())
-            if len(found) == 1:
-                message.sender = Address(name=sender.name, email=next(iter(found)))
 
 
 def _is_calendar_reply(msg: Message) -> bool:
