@@ -151,9 +151,14 @@ def known_account_mentioned(session, parsed: ParsedMail, rep_email: str) -> Acco
 
 
 def fingerprint(message: ThreadMessage) -> str:
-    """Same author and same words: the same message, however often it was forwarded."""
-    who = message.sender.email.lower() if message.sender else ""
+    """Same words: the same message, however often and with whatever client it was forwarded.
+
+    A client may print the author without an address (aerc) or rewrap the lines (alpine), so
+    a paragraph or more of the same words is the same message; shorter text ("Thanks!") is the
+    same message only from the same author.
+    """
     words = fold(message.body)[:4000]
+    who = "" if len(words) >= 200 else (message.sender.email.lower() if message.sender else "")
     if not words and not message.turns:
         return hashlib.sha1(message.id.encode()).hexdigest()
     turns = "".join(t.text for t in message.turns)[:4000]
