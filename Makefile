@@ -21,6 +21,7 @@ demo: $(STAMP)
 services:
 	bash scripts/services.sh
 	bash scripts/dovecot.sh
+	bash scripts/chromium.sh
 
 test: $(STAMP) services
 	$(BIN)/pytest
