@@ -38,13 +38,13 @@ from mailflows.attachments import (
 )
 from mailflows.autoreply import is_auto_generated, is_auto_reply_text
 from mailflows.dates import parse_mail_date
-from mailflows.forwards import Chunk, split_thread
+from mailflows.forwards import FORWARD_KINDS, Chunk, split_thread
 from mailflows.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.html_text import html_to_text
 from mailflows.outlook_msg import msg_to_rfc822
 from mailflows.parsed import AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.signatures import is_mobile_footer, split_signature
+from mailflows.signatures import is_mobile_footer, split_signature, split_trailing_note
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
@@ -281,6 +281,13 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Con
             header.subject, message.body, header.sender.email if header.sender else ""
         )
         out.append(message)
+    last = chunks[-1]
+    if len(out) > 1 and not top.body and last.header is not None and last.via in FORWARD_KINDS:
+        # A forward with nothing typed above it, and sentences under the forwarded signature at the
+        # very end of the body: the forwarder typed them there (s-nail and aerc put the cursor there).
+        out[-1].signature, note = split_trailing_note(out[-1].signature)
+        if note:
+            top.body = "\n\n".join(t for t in (top.body, split_signature(note, top.sender)[0]) if t)
     return out
 
 

@@ -73,6 +73,8 @@ FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
         ("forward-inline-note-above", 2, "above", False, "Budget and conditions from their CFO. Finance wants a monthly "
          "cost-per-crossing report from us."),
         ("forward-attached", 3, "below", True, "Their IT lead's conditions, as an attachment. He is away 20-31 March."),
+        ("forward-inline-note-below-signature", 3, "below", False, "Marcus wrote this after a call with their "
+         "auditors. Plan the installation for April, once he is back."),
     ],
     "alpine": [
         ("forward-inline-note-above", 1, "above", False, "From José, after our Monday call. The 90-day goal is in his "
@@ -83,6 +85,8 @@ FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
         ("forward-inline-note-above", 1, "above", False, "José's reply from last week. He is the person the CSM should "
          "call first."),
         ("forward-attached", 3, "above", True, "Marcus's requirements, attached as he sent them."),
+        ("forward-inline-note-below", 2, "below", False, "Ingrid's two conditions are firm; she said so twice on "
+         "the phone this week."),
     ],
 }  # fmt: skip
 FORWARDS = {

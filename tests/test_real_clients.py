@@ -172,7 +172,7 @@ async def test_the_loop_runs_on_each_clients_mail_to_the_csms_invite(tidewater: 
     doc = document_for(tidewater.settings, CUSTOMER_DOMAIN)
     assert doc.account.name == CUSTOMER
     customer_sources = [s for s in doc.sources if s.from_ and CUSTOMER_DOMAIN in s.from_]
-    assert len(customer_sources) == 3  # thirteen forwards from five clients, three customer messages
+    assert len(customer_sources) == 3  # every forward from five clients: three customer messages
     draft = tidewater.outbox_to(REP)[-1]
     assert draft["Subject"] == f"Handoff draft: {CUSTOMER}"
     token = re.search(r"\+([0-9a-f]+)@", str(draft["Reply-To"])).group(1)  # type: ignore[union-attr]
