@@ -51,6 +51,7 @@ HIDDEN_HINT_RE = re.compile(
     r"color\s*:\s*(?:#fff\b|#ffffff|white)|\shidden[\s>=]",
     re.IGNORECASE,
 )
+HTML_TAG_RE = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|b|i|a|ul|li|font)\b[^<>]*>", re.IGNORECASE)
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
 
 
@@ -253,6 +254,15 @@ def _finish(message: ThreadMessage, text: str) -> list[str]:
     return disclaimers
 
 
+def _unmarked(text: str, ctx: _Context) -> str:
+    """A forwarded message a client pasted as HTML source (mutt and aerc with an HTML-only mail), as text."""
+    if len(HTML_TAG_RE.findall(text[:20000])) < 3 or not HTML_SNIFF_RE.search(text[:5000]):
+        return text
+    rendered, defects = html_to_text(text)
+    ctx.defects.extend(defects)
+    return rendered
+
+
 def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Context) -> list[ThreadMessage]:
     chunks: list[Chunk] = split_thread(text, tz)
     first = chunks[0]
@@ -275,11 +285,17 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Con
             or re.sub(r"^\s*(?:(?:fwd?|fw|wg|tr|rv|vb|i|enc|pd)\s*:\s*)+", "", subject, flags=re.I),
         )
         subject = message.subject
-        _finish(message, chunk.text)
+        _finish(message, _unmarked(chunk.text, ctx))
         message.quoted = chunk.quoted
         message.auto_generated = is_auto_reply_text(
             header.subject, message.body, header.sender.email if header.sender else ""
         )
+        if not message.body and not message.signature and not message.quoted:
+            # neomutt forwards an HTML-only mail as its headers alone: the author still names the account,
+            # and the rep is told the text is missing
+            who = str(header.sender) if header.sender else "someone"
+            ctx.defects.append(f"the message from {who} ({header.date_text or 'no date'}) was forwarded without "
+                               "its text; forward it as an attachment")  # fmt: skip
         out.append(message)
     last = chunks[-1]
     if len(out) > 1 and not top.body and last.header is not None and last.via in FORWARD_KINDS:

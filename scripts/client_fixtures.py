@@ -47,7 +47,12 @@ from client_drivers import (  # noqa: E402 - the sibling module, found from this
 
 # -- the scenarios ------------------------------------------------------------------------------------
 
-SOURCES = ["01-champion-reply-gmail.eml", "02-cfo-signoff-outlook.eml", "03-it-requirements-mutt.eml"]
+SOURCES = [
+    "01-champion-reply-gmail.eml",
+    "02-cfo-signoff-outlook.eml",
+    "03-it-requirements-mutt.eml",
+    "05-fleet-analyst-html-only.eml",  # 04 is the draft the clients answer
+]
 
 # (scenario, message in the mailbox, where the note goes, as an attachment, what the rep types)
 FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
@@ -58,6 +63,8 @@ FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
          "firm; she repeated it on the phone on Friday."),
         ("forward-attached", 3, "above", True, "Marcus's IT conditions, attached whole. He is their only IT person, "
          "so nothing can be scheduled for late March."),
+        ("forward-html-only", 4, "above", False, "Lena is their data analyst; her mail was HTML only. Two ferries "
+         "need a firmware upgrade nobody has paid for."),
     ],
     "neomutt": [
         ("forward-inline-note-above", 1, "above", False, "Forwarding José's answers for the handoff file. He measures "
@@ -66,6 +73,7 @@ FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
          "chose us for the Kongsberg data, not the price."),
         ("forward-attached", 3, "above", True, "Attached: Marcus Whitfield's conditions. The vessels only have "
          "satellite links, so buffering matters most."),
+        ("forward-html-only", 4, "above", False, "Lena Berg's telemetry notes, for the implementation plan."),
     ],
     "s-nail": [
         ("forward-inline-note-below", 1, "below", False, "José wants the connector date in writing. I promised it for "
@@ -80,6 +88,7 @@ FORWARD_PLAN: dict[str, list[tuple[str, int, str, bool, str]]] = {
         ("forward-inline-note-above", 1, "above", False, "From José, after our Monday call. The 90-day goal is in his "
          "second paragraph."),
         ("forward-attached", 2, "above", True, "Ingrid's sign-off mail as an attachment, for the record."),
+        ("forward-html-only", 4, "above", False, "Lena's telemetry export, the data side of the pilot."),
     ],
     "aerc": [
         ("forward-inline-note-above", 1, "above", False, "José's reply from last week. He is the person the CSM should "
