@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+import regex
 from sqlmodel import Session
 
 from agent.context import App
@@ -35,13 +36,13 @@ _GENERIC_TAGS = {"external", "ext", "spam", "fwd", "fw", "secure", "encrypt", "c
 _TAG = re.compile(r"\[([^\[\]]{2,80})\]")
 _ACCOUNT_LINE = re.compile(r"(?im)^\s*(?:account|customer)\s*:\s*(?P<name>[^\n]{2,80}?)\s*$")
 _CSM_MENTION = [
-    re.compile(
-        r"(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
+    regex.compile(
+        r"(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
         r"(?:new\s+)?(?:CSM|customer success manager)\b",
         re.IGNORECASE,
     ),
-    re.compile(
-        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+){1,2}),?\s+"
+    regex.compile(
+        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2}),?\s+"
         r"(?:from\s+our\s+customer\s+success|who\s+will\s+be\s+your\s+(?:CSM|customer\s+success))",
         re.IGNORECASE,
     ),
@@ -65,7 +66,8 @@ def explicit_account_name(parsed: ParsedMail) -> str | None:
     """An account the rep named: ``[Name]`` in the subject or an ``Account: Name`` line."""
     outer = parsed.outer
     for tag in _TAG.findall(outer.subject or ""):
-        if fold(tag) not in _GENERIC_TAGS and not tag.lower().startswith(("fwd", "fw:", "ext")):
+        # "[sender@domain: subject]" is mutt's and neomutt's default forward subject, not a name
+        if fold(tag) not in _GENERIC_TAGS and not tag.lower().startswith(("fwd", "fw:", "ext")) and "@" not in tag:
             return tag.strip()
     match = _ACCOUNT_LINE.search(outer.body or "")
     return match.group("name").strip(" .") if match else None
@@ -149,9 +151,14 @@ def known_account_mentioned(session: Session, parsed: ParsedMail, rep_email: str
 
 
 def fingerprint(message: ThreadMessage) -> str:
-    """Same author and same words: the same message, however often it was forwarded."""
-    who = message.sender.email.lower() if message.sender else ""
+    """Same words: the same message, however often and with whatever client it was forwarded.
+
+    A client may print the author without an address (aerc) or rewrap the lines (alpine), so
+    a paragraph or more of the same words is the same message; shorter text ("Thanks!") is the
+    same message only from the same author.
+    """
     words = fold(message.body)[:4000]
+    who = "" if len(words) >= 200 else (message.sender.email.lower() if message.sender else "")
     if not words and not message.turns:
         return hashlib.sha1(message.id.encode()).hexdigest()
     turns = "".join(t.text for t in message.turns)[:4000]

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import dateparser
+import regex
 
 from agent.document import fold
 from mailflows.inbound.mail import Address
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_NAME = re.compile(r"\b([A-Z][a-z'\-]+(?:\s+(?:van|de|von|da|del|le)?\s*[A-Z][a-z'\-]+){1,2})\b")
+# any script's capitals: "Zoë Ångström", "José Núñez", "Łukasz Żółć"
+_WORD = r"\p{Lu}(?=[\p{L}'’\-]*\p{Ll})[\p{L}'’\-]*\p{L}"  # a capital, some small letters: not "CSM"
+_NAME = regex.compile(rf"(?<!\w)({_WORD}(?:\s+(?:(?:van|de|von|da|del|le|di|du|dos)\s+)?{_WORD}){{1,2}})(?!\w)")
 _LEAD = re.compile(r"^[\s>*\-•#\d.)]*")
 
 
@@ -84,6 +87,9 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
             names = _NAME.findall(rest[: email.start()] if email else rest) or _NAME.findall(rest)
             names = [n for n in names if fold(n) not in {"csm", "customer success"}]
             name = names[-1] if email and names else (names[0] if names else "")
+            before = rest[: email.start()].strip(" <>\"'(),;") if email else ""
+            if email and not name and 0 < len(before.split()) <= 4 and regex.fullmatch(r"[\p{L}'’.\- ]+", before):
+                name = before  # "ÉLODIE Durand <e@x>": the display name as written
             if email:
                 cmds.csm = Address(name=name, email=email.group(0).lower())
             elif name:

@@ -14,13 +14,14 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import templates
-from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, SourceRef, Stakeholder, fold
+from agent.document import SECTION_TITLES, HandoffDocument, Item, SourceRef, Stakeholder, fold
 from agent.extract.base import Question
 
 Format = Literal["md", "html", "txt"]
@@ -44,6 +45,12 @@ _CAMPS = {
 }  # a move within one is noise
 _URGENCY_LABELS = {"high": "High", "medium": "Medium", "low": "Low", "unknown": "Not known"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# what a CSM reads first: who they are, the people and how they feel, what we promised, how urgent
+_READING_ORDER = ("company_overview", "stakeholders", "commitments", "how_urgent", "pain_points",
+                  "success_metrics", "purchase_drivers", "implementation", "competitive_context", "expansion",
+                  "risks", "rep_perspective", "relationship")  # fmt: skip
+_TITLES = {"how_urgent": "How urgent", "relationship": "What built trust"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,14 +109,24 @@ def _quotes(quotes: Iterable[Any], names: Mapping[str, str] | None = None) -> li
     return [{"text": _one_line(q.text), "speaker": _one_line(names.get(q.speaker.lower(), q.speaker))} for q in quotes]
 
 
+def _without_speaker(text: str, speaker: str, names: Mapping[str, str]) -> str:
+    for name in (speaker, names.get(speaker.lower(), "")):
+        if name and text.startswith(f"{name}:"):
+            return text[len(name) + 1 :].strip()
+    return text
+
+
 def _item_view(item: Item, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     names = names or {}
     details = []
-    # An item that is itself a customer's sentence is shown once, with who said it.
-    own_words = [q for q in item.quotes if fold(q.text) == fold(item.text)]
-    if own_words:
-        speaker = own_words[0].speaker
-        details.append(f"said by {names.get(speaker.lower(), speaker)}")
+    # An item that is nothing but a customer's words is shown once, as a quote with who said it.
+    speaker = item.quotes[0].speaker if item.quotes else ""
+    text = _without_speaker(item.text, speaker, names) if speaker else item.text
+    own_words = [q for q in item.quotes if fold(q.text) == fold(text)]
+    one_speaker = bool(item.quotes) and {q.speaker for q in item.quotes} == {speaker}
+    if not own_words and one_speaker and fold(" ".join(q.text for q in item.quotes)) == fold(text):
+        own_words = list(item.quotes)
+    said_by = names.get(own_words[0].speaker.lower(), own_words[0].speaker) if own_words else ""
     if item.horizon:
         details.append(_HORIZON_LABELS.get(item.horizon, item.horizon))
     if item.competitor:
@@ -119,7 +136,8 @@ def _item_view(item: Item, names: Mapping[str, str] | None = None) -> dict[str, 
     if item.informal:
         details.append("said informally")
     return {
-        "text": _one_line(item.text),
+        "text": _one_line(text if own_words else item.text),
+        "said_by": _one_line(said_by),
         "bold": item.time_sensitive,
         "due": _fmt_date(item.due),
         "details": details,
@@ -133,11 +151,18 @@ def _person_view(person: Stakeholder, names: Mapping[str, str] | None = None) ->
         details.append(f"{person.influence} influence")
     return {
         "name": _one_line(person.name),
-        "email": person.email or "",
+        "email": _mail_address(person.email),
         "details": details,
         "concerns": [_one_line(c) for c in person.concerns],
         "quotes": _quotes(person.quotes, names),
+        "feeling": _feeling_view(person) if person.sentiment != "unknown" else None,
     }
+
+
+def _mail_address(value: str | None) -> str:
+    """An address fit for a mailto: link, or "" (a stored value is never trusted to be one)."""
+    value = (value or "").strip()
+    return value if _ADDRESS.fullmatch(value) else ""
 
 
 def _feeling_view(person: Stakeholder) -> dict[str, Any]:
@@ -171,48 +196,72 @@ def _urgency_view(doc: HandoffDocument) -> dict[str, Any]:
     }
 
 
-def doc_view(doc: HandoffDocument) -> dict[str, Any]:
+def doc_view(doc: HandoffDocument, sources: Iterable[Any] = ()) -> dict[str, Any]:
+    """The document in the order a CSM reads it: who they are, the people and how they feel, what we
+    promised, how urgent; then the rest of what is known; what is not known comes last."""
     names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email}
-    sections = []
-    for key in SECTION_KEYS:
+    blocks: list[dict[str, Any]] = []
+    unknown: list[dict[str, str]] = []
+    urgency = _urgency_view(doc)
+    for key in _READING_ORDER:
         if key == "stakeholders":
             people = [_person_view(p, names) for p in doc.sections.stakeholders]
-            sections.append({"key": key, "title": SECTION_TITLES[key], "people": people, "entries": []})
+            entries: list[dict[str, Any]] = []
+        elif key == "how_urgent":
+            people, entries = [], []
+            if not urgency["known"]:
+                unknown.append({"title": "How urgent", "note": "not known yet"})
+                continue
+        elif key == "relationship":
+            people, entries = [], [_item_view(i, names) for i in doc.relationship]
         else:
-            items = [_item_view(i, names) for i in doc.sections.items(key)]
-            sections.append({"key": key, "title": SECTION_TITLES[key], "people": [], "entries": items})
+            people, entries = [], [_item_view(i, names) for i in doc.sections.items(key)]
+        if people or entries or key == "how_urgent":
+            blocks.append(
+                {
+                    "key": key,
+                    "title": _TITLES.get(key) or SECTION_TITLES[key],
+                    "people": people,
+                    "entries": entries,
+                    "urgency": urgency if key == "how_urgent" else None,
+                }
+            )
+        elif key != "relationship":
+            unknown.append({"title": _TITLES.get(key) or SECTION_TITLES[key], "note": ""})
+    no_read = [_one_line(p.name) for p in doc.sections.stakeholders if p.sentiment == "unknown"]
+    if no_read:
+        unknown.append({"title": "How they feel", "note": "no read yet on " + ", ".join(no_read)})
     filled, total = doc.completeness()
     account = doc.account
     facts = [
-        (label, value)
-        for label, value in (
-            ("Domain", account.domain),
-            ("Industry", account.industry),
-            ("Size", account.size),
-            ("Business model", account.business_model),
-            ("Contract signed", _fmt_date(doc.contract_signed)),
-            ("Sales rep", _party(doc.rep)),
-            ("Customer success manager", _party(doc.csm)),
+        {"label": label, "text": text, "email": _mail_address(email)}
+        for label, text, email in (
+            ("Domain", account.domain, None),
+            ("Industry", account.industry, None),
+            ("Size", account.size, None),
+            ("Business model", account.business_model, None),
+            ("Contract signed", _fmt_date(doc.contract_signed), None),
+            ("Sales rep", _party_name(doc.rep), doc.rep.email if doc.rep else None),
+            ("Customer success manager", _party_name(doc.csm), doc.csm.email if doc.csm else None),
         )
-        if value
+        if text or email
     ]
     return {
         "name": _one_line(account.name),
         "facts": facts,
-        "sections": sections,
+        "blocks": blocks,
+        "unknown": unknown,
         "completeness": f"{filled} of {total} sections filled",
-        "feelings": [_feeling_view(p) for p in doc.sections.stakeholders if p.sentiment != "unknown"],
-        "no_read": [_one_line(p.name) for p in doc.sections.stakeholders if p.sentiment == "unknown"],
-        "urgency": _urgency_view(doc),
-        "moments": [_item_view(i, names) for i in doc.relationship],
-        "missing": [SECTION_TITLES[k] for k in SECTION_KEYS if k not in doc.sections.filled()],
+        "sources": source_views(sources, _own_domains(doc)),
     }
 
 
-def _party(party: Any) -> str:
-    if party is None:
-        return ""
-    return f"{party.name} <{party.email}>" if party.name else party.email
+def _own_domains(doc: HandoffDocument) -> set[str]:
+    return {p.email.rsplit("@", 1)[-1].lower() for p in (doc.rep, doc.csm) if p is not None and "@" in p.email}
+
+
+def _party_name(party: Any) -> str:
+    return (party.name or "") if party is not None else ""
 
 
 def _get(row: Any, *names: str) -> Any:
@@ -224,20 +273,32 @@ def _get(row: Any, *names: str) -> Any:
     return None
 
 
-def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any]) -> list[dict[str, str]]:
-    """Sources as the rep recognises them; accepts SourceRef, db rows or plain dicts."""
-    views = []
+def source_view(row: SourceRef | Mapping[str, Any] | Any) -> dict[str, str]:
+    """One source as the reader recognises it (a SourceRef, a db row or a plain dict)."""
+    sender = _one_line(_get(row, "from_", "from", "from_email") or "")
+    name, address = parseaddr(sender)
+    return {
+        "date": _fmt_source_date(_get(row, "date")),
+        "kind": str(_get(row, "kind") or "email"),
+        "sender": sender or "unknown sender",
+        "name": _one_line(name) or ("" if _mail_address(address) else sender or "unknown sender"),
+        "email": _mail_address(address),
+        "subject": _one_line(_get(row, "subject") or "(no subject)"),
+    }
+
+
+def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any], own_domains: set[str]) -> dict[str, Any]:
+    """What was read, as the reader recognises it: the customer's messages and every attachment,
+    transcript or note listed; our own mails (the rep's forwards and replies, our drafts) only counted."""
+    listed, own = [], 0
     for row in sources:
-        sender = _get(row, "from_", "from", "from_email")
-        views.append(
-            {
-                "date": _fmt_source_date(_get(row, "date")),
-                "kind": str(_get(row, "kind") or "email"),
-                "sender": _one_line(sender or "unknown sender"),
-                "subject": _one_line(_get(row, "subject") or "(no subject)"),
-            }
-        )
-    return sorted(views, key=lambda v: v["date"])
+        view = source_view(row)
+        domain = view["sender"].rsplit("@", 1)[-1].strip(" >").lower() if "@" in view["sender"] else ""
+        if view["kind"] == "email" and domain and any(domain == d or domain.endswith("." + d) for d in own_domains):
+            own += 1
+            continue
+        listed.append(view)
+    return {"listed": sorted(listed, key=lambda v: v["date"]), "own": own}
 
 
 # -- public rendering -----------------------------------------------------------------
@@ -249,7 +310,7 @@ def render_document(doc: HandoffDocument, fmt: Format, *, sources: Iterable[Any]
     if fmt not in names:
         raise ValueError(f"unknown format {fmt!r}; use one of md, html, txt")
     template = environment().get_template(names[fmt])
-    out = template.render(doc=doc_view(doc), sources=source_views(doc.sources if sources is None else sources))
+    out = template.render(doc=doc_view(doc, doc.sources if sources is None else sources))
     return out if fmt == "html" else _tidy(out)
 
 
@@ -264,11 +325,10 @@ def render_draft(
 ) -> tuple[str, str]:
     """The draft reply to the rep: (plain text, HTML)."""
     context = {
-        "doc": doc_view(doc),
+        "doc": doc_view(doc, sources),
         "questions": [
             {"n": q.n, "text": _one_line(q.text), "section": SECTION_TITLES.get(q.section, "")} for q in questions
         ],
-        "sources": source_views(sources),
         "unread": [_one_line(u) for u in unread],
         "notes": [_one_line(n) for n in notes],
         "rep_name": (doc.rep.name or "").split(" ")[0] if doc.rep and doc.rep.name else "",
@@ -295,10 +355,9 @@ def render_final(
     zones = [tz] if csm_tz is None or csm_tz == tz else [csm_tz, tz]
     times = [_call_time(call_start, zone, minutes) for zone in zones]
     context = {
-        "doc": doc_view(doc),
-        "sources": source_views(doc.sources),
+        "doc": doc_view(doc, doc.sources),
         "csm_name": (doc.csm.name or "").split(" ")[0] if doc.csm and doc.csm.name else "",
-        "rep": _party(doc.rep) or "the sales rep",
+        "rep": {"name": _party_name(doc.rep), "email": _mail_address(doc.rep.email if doc.rep else "")},
         "call": " / ".join(times),
         "minutes": minutes,
     }
@@ -309,10 +368,13 @@ def render_final(
 
 
 def _call_time(start: datetime, zone: tzinfo, minutes: int) -> str:
+    """ "Mon 30 Mar 2026, 09:00-09:15 CEST (Europe/Berlin)"; a zone named once: "09:00-09:15 UTC"."""
     local = start.astimezone(zone)
     end = (start + timedelta(minutes=minutes)).astimezone(zone)
-    name = getattr(zone, "key", None) or local.tzname() or "UTC"
-    return f"{local:%a %d %b %Y, %H:%M}-{end:%H:%M} {local.tzname()} ({name})"
+    short = local.tzname() or ""
+    key = getattr(zone, "key", None) or short or "UTC"
+    label = key if not short or short == key or key.endswith(f"/{short}") else f"{short} ({key})"
+    return f"{local:%a %d %b %Y, %H:%M}-{end:%H:%M} {label}"
 
 
 def render_notice(text: str, *, title: str = "") -> tuple[str, str]:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install Debian's Chromium (and its WebDriver) if it is missing. The web tests drive it headless with
-# Playwright pointed at /usr/bin/chromium (tests/browser.py); no browser build is ever downloaded.
+# Install Debian's Chromium if it is missing. The web tests (tests/web/) and the test that renders the CSM's
+# mail at phone and desktop widths (tests/test_render_browser.py) drive it headless; no browser build is
+# ever downloaded.
 set -eu
-if [ -x /usr/bin/chromium ]; then
+if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 SUDO=""

@@ -157,3 +157,40 @@ def test_a_request_or_garbage_is_not_a_reply() -> None:
     assert read_calendar_reply(reply_ics(method="REQUEST")) is None
     assert read_calendar_reply(invite(datetime(2026, 3, 30, 7, 0, tzinfo=UTC))) is None
     assert read_calendar_reply(b"not a calendar at all") is None
+
+
+def test_a_non_ascii_name_is_the_attendees_cn_quoted_per_rfc_5545() -> None:
+    ics = invite(
+        datetime(2026, 3, 30, 7, 0, tzinfo=UTC),
+        attendees=[("Zoë Ångström", "zoe.angstrom@northwind.example"), ("Okafor, Sam", REP[1])],
+    )
+    text = unfolded(ics)
+    assert 'CN="Zoë Ångström"' in text
+    assert 'CN="Okafor, Sam"' in text  # a comma would end the value unquoted
+    (event,) = icalendar.Calendar.from_ical(ics).events
+    names = {str(a).lower(): a.params["CN"] for a in event["ATTENDEE"]}
+    assert names["mailto:zoe.angstrom@northwind.example"] == "Zoë Ångström"
+
+
+def test_an_address_given_as_the_name_is_no_cn() -> None:
+    ics = invite(datetime(2026, 3, 30, 7, 0, tzinfo=UTC), attendees=[(CSM[1], CSM[1])])
+    assert "CN=" not in unfolded(ics)
+
+
+def test_an_update_keeps_the_uid_and_a_cancel_withdraws_it_with_a_higher_sequence() -> None:
+    first = icalendar.Calendar.from_ical(invite(datetime(2026, 3, 30, 7, 0, tzinfo=UTC)))
+    moved = icalendar.Calendar.from_ical(invite(datetime(2026, 3, 31, 8, 0, tzinfo=UTC), sequence=1))
+    cancel = icalendar.Calendar.from_ical(
+        invite(datetime(2026, 3, 31, 8, 0, tzinfo=UTC), sequence=2, attendees=[CSM], method="CANCEL")
+    )
+    (a,), (b,), (c,) = first.events, moved.events, cancel.events
+    assert a["UID"] == b["UID"] == c["UID"]
+    assert (a["SEQUENCE"], b["SEQUENCE"], c["SEQUENCE"]) == (0, 1, 2)
+    assert cancel["METHOD"] == "CANCEL" and c["STATUS"] == "CANCELLED"
+    attendee = c["ATTENDEE"]
+    assert str(attendee).lower() == f"mailto:{CSM[1]}" and "RSVP" not in attendee.params
+
+
+def test_a_cancel_must_follow_a_request() -> None:
+    with pytest.raises(ValueError, match="sequence"):
+        invite(datetime(2026, 3, 30, 7, 0, tzinfo=UTC), sequence=0, method="CANCEL")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from agent.commands import parse_commands
 from agent.conversation import route
 from agent.trust import dmarc_pass, token_in
@@ -36,6 +38,26 @@ def test_csm_line_in_prose_with_the_address_in_parentheses() -> None:
 def test_csm_line_with_only_a_name_is_kept_for_lookup() -> None:
     cmds, _ = parse_commands("CSM: can we put Tom Okafor on this one?")
     assert cmds.csm is None and cmds.csm_name_only == "Tom Okafor"
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "email"),
+    [
+        ("CSM: Zoë Ångström <zoe.angstrom@northwind.example>", "Zoë Ångström", "zoe.angstrom@northwind.example"),
+        ("csm - Łukasz Żółć <lukasz@northwind.example>", "Łukasz Żółć", "lukasz@northwind.example"),
+        ("CSM: Anne-Marie O'Neil <am@northwind.example>", "Anne-Marie O'Neil", "am@northwind.example"),
+        ("CSM: our new CSM Priya Nair <priya@northwind.example>", "Priya Nair", "priya@northwind.example"),
+        ("CSM: ÉLODIE Durand <elodie@northwind.example>", "ÉLODIE Durand", "elodie@northwind.example"),
+    ],
+)
+def test_csm_names_in_any_script_are_read_with_the_address(line: str, name: str, email: str) -> None:
+    cmds, _ = parse_commands(line)
+    assert cmds.csm == Address(name=name, email=email)
+
+
+def test_a_non_ascii_name_alone_is_kept_for_lookup() -> None:
+    cmds, _ = parse_commands("CSM: José Núñez, please")
+    assert cmds.csm is None and cmds.csm_name_only == "José Núñez"
 
 
 def test_other_commands_are_read_and_removed_from_the_answers() -> None:

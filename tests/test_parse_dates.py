@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mailflows.inbound.forwards import parse_addresses, parse_loose_date, parse_wrote_line
+from mailflows.inbound.dates import parse_mail_date as parse_loose_date
+from mailflows.inbound.forwards import parse_addresses, parse_wrote_line
 
 EST = timezone(timedelta(hours=-5))
 

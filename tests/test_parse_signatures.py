@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailflows.inbound.mail import Address
-from mailflows.inbound.signatures import parse_signature, split_signature
+from mailflows.inbound.signatures import parse_signature, split_signature, split_trailing_note
 
 OMAR = Address("Omar Haddad", "omar.haddad@bluefin.example")
 
@@ -100,3 +100,24 @@ def test_a_sentence_starting_with_sent_from_is_kept():
 
 def test_a_lone_name_without_a_known_sender_is_kept_as_text():
     assert split_signature("This is the reply.\n\nThanks,\nSome One", None)[1] == ""
+
+
+def test_sentences_typed_under_a_signature_card_are_split_off() -> None:
+    card = "Kind regards,\nIngrid Solberg\nChief Financial Officer\nSkerry Line Ferries"
+    note = "Ingrid holds the budget and the cap is firm; she said it twice.\n\nNoor"
+    assert split_trailing_note(f"{card}\n\n{note}") == (card, note)
+    assert split_trailing_note(f"{card}\n{note}") == (card, note)  # s-nail adds no blank line
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Please consider the environment before printing this email.",
+        "This message and any attachments are confidential and intended only for the addressee.",
+        "1200 Harbor Boulevard, Suite 400, Seattle, WA 98101",
+        "Director of Fleet Operations and Sustainability Programs",
+    ],
+)
+def test_a_card_with_boilerplate_an_address_or_a_long_title_stays_whole(tail: str) -> None:
+    card = f"Ingrid Solberg\nSkerry Line Ferries\n{tail}"
+    assert split_trailing_note(card) == (card, "")

@@ -77,20 +77,73 @@ def test_every_format_has_the_completeness_line_and_all_section_titles() -> None
             assert title.lower() in out.lower()
 
 
-def test_time_sensitive_commitment_is_bold_with_its_due_date() -> None:
+def test_time_sensitive_commitment_is_bold_in_html_and_markdown_and_leads_with_its_date_in_text() -> None:
     doc = make_doc()
     html = render_document(doc, "html")
     assert "<strong>SSO live before go-live</strong> <strong>(due Sun 15 Mar 2026)</strong>" in html
     assert "<strong>Quarterly review</strong>" not in html
-    assert "**SSO live before go-live** (due Sun 15 Mar 2026)" in render_document(doc, "txt")
+    assert "DUE Sun 15 Mar 2026: SSO live before go-live [we promised]" in render_document(doc, "txt")
     assert "**SSO live before go-live** **(due Sun 15 Mar 2026)**" in render_document(doc, "md")
 
 
-def test_quotes_are_blockquotes_with_their_speaker() -> None:
+def test_quotes_are_styled_as_quotes_with_their_speaker() -> None:
     html = render_document(make_doc(), "html")
     assert "<blockquote" in html and "&mdash; Maria Chen</cite></blockquote>" in html
-    assert '> "we burn 3 FTEs' in render_document(make_doc(), "md")
-    assert "(said by Maria Chen)" in render_document(make_doc(), "txt")
+    assert "border-left:3px solid" in html and "font-style:italic" in html
+    assert "> “we burn 3 FTEs" in render_document(make_doc(), "md")
+    assert "“we burn 3 FTEs \\<script\\>" not in render_document(make_doc(), "txt")
+    assert "“we burn 3 FTEs <script>alert('x')</script>” — Maria Chen" in render_document(make_doc(), "txt")
+
+
+def test_an_item_that_is_only_what_a_customer_said_is_shown_once_as_their_quote() -> None:
+    doc = make_doc()
+    said = "We need the weekly scorecard by July 1."
+    doc.sections.pain_points = [
+        Item(text=f"Maria Chen: {said}", quotes=[Quote(text=said, speaker="Maria Chen", source_id="m1")])
+    ]
+    html = render_document(doc, "html")
+    assert html.count(said) == 1
+    assert f"&ldquo;{said}&rdquo; <cite" in html
+    assert f"  - “{said}” — Maria Chen" in render_document(doc, "txt")
+
+
+def test_addresses_are_mailto_links_in_html_and_markdown() -> None:
+    html = render_document(make_doc(), "html")
+    assert '<a href="mailto:dana@lumen.example"' in html and '<a href="mailto:priya@lumen.example"' in html
+    assert '<a href="mailto:maria@harbor.example"' in html  # the source's sender
+    assert "&lt;dana@lumen.example&gt;" not in html
+    assert "[dana@lumen.example](mailto:dana@lumen.example)" in render_document(make_doc(), "md")
+
+
+def test_an_address_that_is_not_one_is_never_a_link() -> None:
+    doc = make_doc()
+    doc.sections.stakeholders[0].email = 'x@y.example" onclick="alert(1)'
+    html = render_document(doc, "html")
+    assert "onclick" not in html.split("Maria Chen</strong>", 1)[1].split("</li>", 1)[0]
+
+
+def test_people_and_commitments_come_first_and_what_is_not_known_comes_last() -> None:
+    for fmt in ("txt", "md", "html"):
+        out = render_document(make_doc(), fmt).lower()  # type: ignore[arg-type]
+        order = [out.index(t) for t in ("stakeholder map", "commitments we made", "pain points", "not known yet")]
+        assert order == sorted(order), fmt
+        unknown = out[out.index("not known yet") :]
+        assert "how they feel" in unknown and "how urgent" in unknown and "expansion" in unknown
+        assert out.index("how they feel") > out.index("pain points")
+
+
+def test_sources_list_the_customers_mail_and_count_our_own() -> None:
+    doc = make_doc()
+    doc.sources += [
+        SourceRef.model_validate({"id": "r1", "from": "Dana Reyes <dana@lumen.example>", "subject": "Fwd: Pricing"}),
+        SourceRef.model_validate({"id": "r2", "from": "dana@lumen.example", "subject": "Re: Handoff draft"}),
+        SourceRef.model_validate({"id": "t1", "kind": "transcript", "from": "dana@lumen.example", "subject": "call"}),
+    ]
+    for fmt in ("txt", "md", "html"):
+        out = render_document(doc, fmt)  # type: ignore[arg-type]
+        assert "Pricing" in out and "call" in out  # the customer's mail and the transcript
+        assert "Fwd: Pricing" not in out and "Re: Handoff draft" not in out
+        assert "2 of our own mails" in out
 
 
 def test_stakeholders_show_title_role_and_influence() -> None:
@@ -152,7 +205,10 @@ def test_final_mail_states_the_call_time_in_the_given_zone_across_dst() -> None:
     text, html = render_final(make_doc(), start, ZoneInfo("Europe/Berlin"))
     assert "Mon 30 Mar 2026, 09:00-09:15 CEST (Europe/Berlin)" in text
     assert "Dana Reyes <dana@lumen.example> has handed" in text
-    assert "Dana Reyes &lt;dana@lumen.example&gt; has handed" in html
+    assert (
+        'Dana Reyes (<a href="mailto:dana@lumen.example" style="color:#1a56a8">dana@lumen.example</a>) has handed'
+        in html
+    )
     assert "Hi Priya," in text
 
 
@@ -160,6 +216,12 @@ def test_final_mail_shows_both_zones_when_the_csm_lives_elsewhere() -> None:
     start = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)
     text, _ = render_final(make_doc(), start, ZoneInfo("Europe/Berlin"), csm_tz=ZoneInfo("America/New_York"))
     assert "09:00-09:15 EST (America/New_York) / Mon 12 Jan 2026, 15:00-15:15 CET (Europe/Berlin)" in text
+
+
+def test_a_utc_call_names_its_zone_once() -> None:
+    text, _ = render_final(make_doc(), datetime(2026, 3, 30, 9, 0, tzinfo=UTC), ZoneInfo("UTC"))
+    assert "Mon 30 Mar 2026, 09:00-09:15 UTC\n" in text
+    assert "UTC (UTC)" not in text
 
 
 def test_final_refuses_a_naive_call_time() -> None:

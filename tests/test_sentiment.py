@@ -282,17 +282,18 @@ def feeling_doc() -> HandoffDocument:
     )
 
 
-def test_every_format_shows_how_they_feel_and_how_urgent_before_the_sections() -> None:
+def test_every_format_shows_how_each_person_feels_with_them_and_urgency_before_the_other_sections() -> None:
     doc = feeling_doc()
-    for fmt, feel, urgent in (("txt", "HOW THEY FEEL", "HOW URGENT"), ("md", "## How they feel", "## How urgent"),
-                              ("html", "How they feel</h2>", "How urgent</h2>")):  # fmt: skip
+    doc.sections.pain_points = [Item(text="Scorecards by hand", source_ids=["m1"])]
+    for fmt in ("txt", "md", "html"):
         out = render_document(doc, fmt)  # type: ignore[arg-type]
-        assert (
-            out.index(feel) < out.index(urgent) < out.index("Company overview" if fmt != "txt" else "COMPANY OVERVIEW")
-        )
-        assert "Otto Brandt" in out and "has my support" in out
-        assert "skeptical (2026-02-03) → positive (2026-03-10)" in out
-        assert "Iris Vale" in out[: out.index(urgent)]  # named as "no read yet", not guessed
+        low = out.lower()
+        assert low.index("stakeholder map") < low.index("how urgent") < low.index("pain points")
+        people = out[low.index("stakeholder map") : low.index("how urgent")]
+        assert "Otto Brandt" in people and "has my support" in people and "positive" in people
+        assert "skeptical (2026-02-03) → positive (2026-03-10)" in people
+        not_known = out[low.index("not known yet") :]
+        assert "Iris Vale" in not_known and "no read yet" in not_known  # named as "no read yet", not guessed
         assert "Fri 01 May 2026" in out and "On-site visit in Salem" in out
     assert "&lt;yet&gt;" not in render_document(doc, "html")  # only the latest agreeing passage is shown
 
@@ -306,5 +307,5 @@ def test_the_draft_asks_the_rep_to_confirm_the_sentiment_read() -> None:
     asked = [q for q in questions if q.section == "stakeholders" and "Otto positive" in q.text]
     assert len(asked) == 1 and "Iris" in asked[0].text
     text, html = render_draft(feeling_doc(), [], [], [], [])
-    assert text.index("HOW THEY FEEL") < text.index("COMPANY OVERVIEW")
+    assert text.index("STAKEHOLDER MAP") < text.index("HOW URGENT") < text.index("NOT KNOWN YET")
     assert "How urgent" in html

@@ -22,7 +22,7 @@ from agent.after_handoff.report import Handoff, RepRow, handoffs_from_events, su
 from agent.after_handoff.search import Hit, search
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
 from agent.outbox import record_notice, send_outbound
-from agent.render import doc_view, source_views
+from agent.render import doc_view, source_view
 from agent.schedule import handoff_due
 from db import repo
 from db.models import Account, Event, Feedback, Snapshot, Source
@@ -50,7 +50,7 @@ __all__ = [
     "search_hits",
     "send_mail",
     "snapshots_of",
-    "source_views",
+    "source_view",
     "sources_of",
     "team_summary",
 ]

@@ -200,7 +200,7 @@ def _handoff(web: WebState, viewer: Viewer, key: str, version_key: str | None) -
             return None
         sources = []
         for src in backend.sources_of(session, account.id):  # type: ignore[arg-type]
-            view = backend.source_views([src])[0]
+            view = backend.source_view(src)
             view["excerpt"] = str(src.data.get("body") or "").strip()[:3000]
             sources.append(view)
         by_revision = {s.revision: f"v{s.version}" for s in snaps}

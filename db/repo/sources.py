@@ -36,26 +36,40 @@ def add_sources(
     ids = {c["source_id"] for c in candidates}
     prints = {c.get("fingerprint", "") for c in candidates} - {""}
     seen_ids: set[str] = set()
-    seen_prints: set[str] = set()
-    stmt = sa_select(col(Source.source_id), col(Source.fingerprint)).where(
+    seen_prints: dict[str, Source | None] = {}
+    stmt = select(Source).where(
         col(Source.account_id) == account_id,
         or_(col(Source.source_id).in_(ids), col(Source.fingerprint).in_(prints)),
     )
-    for source_id, fingerprint in session.execute(stmt):
-        seen_ids.add(source_id)
-        seen_prints.add(fingerprint)
+    for stored in session.exec(stmt):
+        seen_ids.add(stored.source_id)
+        seen_prints[stored.fingerprint] = stored
     rows: list[Source] = []
     for fields in candidates:
         fingerprint = fields.get("fingerprint", "")
-        if fields["source_id"] in seen_ids or (fingerprint and fingerprint in seen_prints):
+        if fields["source_id"] in seen_ids:
+            continue
+        if fingerprint and fingerprint in seen_prints:
+            _complete_sender(seen_prints[fingerprint], fields)
             continue
         seen_ids.add(fields["source_id"])
-        seen_prints.add(fingerprint)
+        seen_prints[fingerprint] = None
         rows.append(Source(account_id=account_id, inbound_id=inbound_id, **fields))
     if rows:
         session.add_all(rows)
         session.flush()
     return rows
+
+
+def _complete_sender(stored: Source | None, fields: dict[str, Any]) -> None:
+    """A copy of a stored message that names its author's address where the stored one did not
+    (aerc forwards print only the name) completes the stored sender."""
+    if stored is None or stored.from_email or not fields.get("from_email"):
+        return
+    stored.from_email, stored.from_name = fields["from_email"], fields.get("from_name") or stored.from_name
+    sender = (fields.get("data") or {}).get("sender")
+    if sender:
+        stored.data = {**stored.data, "sender": sender}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 What it is for: ``is_auto_generated`` applies RFC 3834 (Auto-Submitted), Precedence
 bulk/junk/list, X-Autoreply / X-Autorespond / X-Auto-Response-Suppress, List-Id,
 mailer-daemon / postmaster senders, multipart/report (DSN, MDN, ARF) and localized
-out-of-office subjects to a message; ``is_auto_reply_text`` does the same from a
+out-of-office subjects (and short German, French and Spanish out-of-office bodies) to a message; ``is_auto_reply_text`` does the same from a
 subject and body alone, for messages found inside a forward. Such mail is kept out of
 the handoff document. Not for: calendar accept/decline replies (``parse.py`` flags
 those as ``calendar_reply``).
@@ -18,6 +18,7 @@ OOO_SUBJECT_RE = re.compile(
     r"^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|out of (?:the )?office|ooo\b|"
     r"away from (?:the )?office|on vacation|vacation (?:reply|response)|abwesenheit|abwesenheitsnotiz|"
     r"automatische antwort|r[ée]ponse automatique|absence du bureau|absent(?:e)? du bureau|"
+    r"(?:abwesend|absente?|absence|ausente|ausencia|urlaub|cong[ée]s?|vacaciones)\s*:|"
     r"respuesta autom[áa]tica|fuera de (?:la )?oficina|risposta automatica|fuori sede|automatisch antwoord|"
     r"afwezig|resposta autom[áa]tica|fora do escrit[óo]rio|automatisk svar|fraværende|frånvarande|"
     r"автоответ|自动回复|自動回覆|自動応答|不在|delivery status notification|undeliverable|"
@@ -28,7 +29,10 @@ OOO_SUBJECT_RE = re.compile(
 OOO_BODY_RE = re.compile(
     r"\b(?:i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away|on (?:vacation|leave|holiday|pto))"
     r"|\bout of (?:the )?office (?:until|through|from)\b|\bwith (?:limited|no) access to (?:e-?mail|email)\b"
-    r"|\bich bin (?:bis|vom|ab)\b.{0,60}\b(?:abwesend|nicht im b[üu]ro)",
+    r"|\bich (?:bin|befinde mich)\b.{0,60}\b(?:abwesend|nicht im b[üu]ro|nicht erreichbar|im urlaub|au[ßs]er haus)"
+    r"|\bje (?:suis|serai) (?:actuellement )?(?:absente?|en (?:cong[ée]s?|vacances|d[ée]placement)|hors du bureau)\b"
+    r".{0,40}\b(?:jusqu['’]au|au|du)\b"
+    r"|\b(?:estoy|estar[ée]) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)\b.{0,40}\b(?:hasta|del)\b",
     re.IGNORECASE,
 )
 DAEMON_RE = re.compile(r"^(?:mailer-daemon|postmaster|no-?reply|noreply|bounces?|mail-?daemon)@", re.IGNORECASE)

@@ -14,16 +14,13 @@ quoted sentence is stored once: with the message that wrote it. Not for: MIME
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
+from datetime import datetime, tzinfo
 
-from dateutil import parser as du_parser
-
+from mailflows.inbound.dates import parse_mail_date
 from mailflows.inbound.mail import Address
+from mailflows.inbound.markers import FIELD_LINE_RE, LABELS, MARKER_FROM_RE, header_end
 from mailflows.inbound.quotes import (
-    LABELS,
     WROTE_WORDS,
     Boundary,
     clean,
@@ -32,6 +29,7 @@ from mailflows.inbound.quotes import (
 )
 
 MAX_SPLIT_DEPTH = 50
+FORWARD_KINDS = ("forward", "header", "rule")
 LABEL_MAP = {word: key for key, words in LABELS.items() for word in words.split("|")}
 LABEL_LINE_RE = re.compile(r"^\s*\*{0,2}\s*([^\W\d][^:：]{0,24}?)\s*\*{0,2}\s*[:：]\s*\*{0,2}\s*(.*?)\s*\*{0,2}\s*$")
 INLINE_LABEL_RE = re.compile(r"(?<![A-Za-z])(?=(?:From|To|Cc|Sent|Date|Subject):)")
@@ -41,115 +39,7 @@ ADDRESS_RE = re.compile(
     r"(?P<name>[^<>@,;]*(?:,[^<>@,;]*)?)\s*<(?P<addr>[^<>\s]+@[^<>\s]+)>|(?P<bare>[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+)"
 )
 EMAIL_RE = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
-WEEKDAYS_RE = re.compile(
-    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|urday|sday)?\b\.?,?", re.IGNORECASE
-)
-RFC2822_DATE_RE = re.compile(
-    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|[A-Z]{1,5})?"
-)
-TZ_ABBREVIATIONS = {
-    name: hours * 3600
-    for name, hours in {
-        "UTC": 0,
-        "GMT": 0,
-        "Z": 0,
-        "EST": -5,
-        "EDT": -4,
-        "CST": -6,
-        "CDT": -5,
-        "MST": -7,
-        "MDT": -6,
-        "PST": -8,
-        "PDT": -7,
-        "AKST": -9,
-        "AKDT": -8,
-        "HST": -10,
-        "BST": 1,
-        "CET": 1,
-        "CEST": 2,
-        "MEZ": 1,
-        "MESZ": 2,
-        "EET": 2,
-        "EEST": 3,
-        "IST": 5.5,
-        "JST": 9,
-        "AEST": 10,
-        "AEDT": 11,
-    }.items()
-}
-_MONTHS = {
-    "jan": "января январь янв січня sty stycznia januar janvier enero gennaio januari janeiro stycznia styczeń tammikuuta janv ene gen jän jänner",
-    "feb": "февраля февраль фев лютого lut februar février fevrier febrero febbraio februari fevereiro lutego luty helmikuuta févr fév fevr",
-    "mar": "марта март березня märz maerz mars marzo maart março marca marzec maaliskuuta mrt mär mrz",
-    "apr": "апреля апрель апр квітня kwi april avril abril aprile kwietnia kwiecień huhtikuuta avr abr",
-    "may": "мая май травня mai mayo maggio mei maio maja maj toukokuuta mag",
-    "jun": "июня июнь июн червня cze juni juin junio giugno junho czerwca czerwiec kesäkuuta giu",
-    "jul": "июля июль июл липня lip juli juillet julio luglio julho lipca lipiec heinäkuuta juil lug",
-    "aug": "августа август авг серпня серп sie august août aout agosto augustus sierpnia sierpień elokuuta ago",
-    "sep": "сентября сентябрь сен сент вересня wrz september septembre septiembre settembre setembro września wrzesień syyskuuta sept set",
-    "oct": "октября октябрь окт жовтня paź oktober octobre octubre ottobre outubro października październik lokakuuta okt ott out",
-    "nov": "ноября ноябрь ноя листопада lis november novembre noviembre novembro listopada listopad marraskuuta",
-    "dec": "декабря декабрь дек грудня gru des dezember décembre decembre diciembre dicembre december dezembro grudnia grudzień joulukuuta dez déc dic",
-}
-_WEEKDAYS = (
-    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi "
-    "dimanche lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì "
-    "sabato domenica maandag dinsdag woensdag donderdag vrijdag zaterdag zondag segunda terça quarta quinta "
-    "sexta mo di mi do fr sa so lun mar mer jeu ven sam dim mié jue vie sáb dom ma wo vr za zo "
-    "понедельник вторник среда четверг пятница суббота воскресенье пн вт ср чт пт сб вс poniedziałek wtorek "
-    "środa czwartek piątek sobota niedziela mån tis ons tor fre lör sön man tir lør søn feira qua qui sex seg ter "
-    "don mit"
-)
-LOCAL_WORDS = {word: month for month, words in _MONTHS.items() for word in [month, *words.split()]}
-LOCAL_WORDS.update({word: " " for word in _WEEKDAYS.split() if word not in LOCAL_WORDS})
-LOCAL_WORDS.update(
-    {
-        w: " "
-        for w in (
-            "de",
-            "del",
-            "um",
-            "uhr",
-            "à",
-            "kl",
-            "alle",
-            "om",
-            "giorno",
-            "le",
-            "am",
-            "el",
-            "il",
-            "op",
-            "den",
-            "г",
-            "р",
-            "в",
-            "о",
-            "o",
-            "godz",
-            "klo",
-            "ore",
-            "às",
-            "keltezéssel",
-            "in",
-            "data",
-            "schreef",
-        )
-    }
-)
-LOCAL_WORDS.update({"nachm": "PM", "vorm": "AM", "下午": "PM", "上午": "AM"})
-GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b")
 MAILTO_WRAP_RE = re.compile(r"<\s*\[?mailto:[^<>]*<([^<>\s]+@[^<>\s]+)>\s*\]?\s*>", re.IGNORECASE)
-CJK_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-LOCAL_WORD_RE = re.compile(r"(?<![\w])[^\W\d_]+\.?(?![\w])")
-DATEPARSER_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "pl", "fi", "ru", "ja", "zh"]
-MONTH_NUMBERS = {
-    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
-}
-FAST_DATE_RE = re.compile(
-    r"^(?:(?P<mon1>[A-Za-z]{3,9})\.? (?P<d1>\d{1,2}),?|(?P<d2>\d{1,2})\.? (?P<mon2>[A-Za-z]{3,9})\.?) (?P<y>\d{4}),? "
-    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))? ?(?P<ampm>[AaPp][Mm])?(?: (?P<tz>[A-Z]{1,5}))?$"
-)
 NAME_STOP = frozenset(
     [
         "am",
@@ -235,96 +125,6 @@ def parse_addresses(value: str) -> list[Address]:
     return out
 
 
-def parse_loose_date(text: str, default_tz: tzinfo | None = None) -> datetime | None:
-    """A date as mail clients print it in headers and quote lines, in many languages."""
-    text = clean(text).strip().strip(",")
-    if not text or len(text) > 200:
-        return None
-    if "GMT" in text or "UTC" in text:
-        # dateutil reads "GMT+01:00" the POSIX way, as one hour *behind* UTC
-        text = GMT_OFFSET_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)):02d}{m.group(3) or '00'}", text)
-    result: datetime | None = None
-    if RFC2822_DATE_RE.match(text):
-        try:
-            result = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            result = None
-    if result is None:
-        simplified = WEEKDAYS_RE.sub(" ", _translate_months(text))
-        simplified = re.sub(r"\b(?:at|um|à|a las|às|kl\.?|o)\b", " ", simplified, flags=re.IGNORECASE)
-        simplified = re.sub(r"\s+", " ", simplified).strip(" ,")
-        result = _fast_date(simplified)
-    if result is None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                dayfirst = bool(re.search(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b", simplified))
-                result = du_parser.parse(simplified, dayfirst=dayfirst, tzinfos=TZ_ABBREVIATIONS)
-        except (ValueError, OverflowError, TypeError):
-            result = _fuzzy(simplified) or _dateparser(text)
-    if result is not None and result.tzinfo is None and default_tz is not None:
-        result = result.replace(tzinfo=default_tz)
-    return result
-
-
-def _fast_date(text: str) -> datetime | None:
-    """The common "Mar 9, 2026 4:20 PM" and "9 mar 2026 16:20" shapes without dateutil's general parser."""
-    match = FAST_DATE_RE.match(text)
-    month = MONTH_NUMBERS.get((match.group("mon1") or match.group("mon2") or "")[:3].lower()) if match else None
-    if match is None or month is None:
-        return None
-    hour, minute, second = int(match.group("h")), int(match.group("mi")), int(match.group("s") or 0)
-    ampm = (match.group("ampm") or "").lower()
-    if ampm == "pm" and hour < 12:
-        hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
-    tz_name = match.group("tz")
-    if tz_name and tz_name not in TZ_ABBREVIATIONS:
-        return None
-    try:
-        value = datetime(
-            int(match.group("y")), month, int(match.group("d1") or match.group("d2")), hour, minute, second
-        )
-    except ValueError:
-        return None
-    return value.replace(tzinfo=timezone(timedelta(seconds=TZ_ABBREVIATIONS[tz_name]))) if tz_name else value
-
-
-def _translate_months(text: str) -> str:
-    """Localized month and weekday names to English, so dateutil can read the date."""
-    text = CJK_DATE_RE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d} ", text)
-    text = re.sub(r"[月火水木金土日]曜日|（[月火水木金土日]）|\([月火水木金土日]\)|星期.", " ", text)
-    if text.isascii() and not LOCAL_WORD_RE.search(text):
-        return text
-    return LOCAL_WORD_RE.sub(lambda m: LOCAL_WORDS.get(m.group().lower().rstrip("."), m.group()), text)
-
-
-def _fuzzy(text: str) -> datetime | None:
-    """dateutil's fuzzy mode, only for text that clearly holds a full date and a time."""
-    if not (re.search(r"\b(?:19|20)\d{2}\b", text) and re.search(r"\d{1,2}[:.]\d{2}", text)):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return du_parser.parse(text, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
-    except (ValueError, OverflowError, TypeError):
-        return None
-
-
-def _dateparser(text: str) -> datetime | None:
-    if not re.search(r"\d", text):
-        return None
-    try:
-        import dateparser
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return dateparser.parse(text, languages=DATEPARSER_LANGUAGES, settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    except Exception:  # dateparser raises a variety of errors on odd input
-        return None
-
-
 def parse_header_block(lines: list[str], default_tz: tzinfo | None) -> Header:
     header = Header()
     current: str | None = None
@@ -336,6 +136,8 @@ def parse_header_block(lines: list[str], default_tz: tzinfo | None) -> Header:
         if match and key and key not in values:
             current = key
             values[key] = match.group(2)
+        elif FIELD_LINE_RE.match(line):
+            current = None  # Message-ID, Content-Type...: printed, not read
         elif current and line.strip() and current in ("to", "cc", "subject"):
             values[current] += " " + line.strip()
     if "from" in values:
@@ -345,7 +147,7 @@ def parse_header_block(lines: list[str], default_tz: tzinfo | None) -> Header:
     header.cc = parse_addresses(values.get("cc", ""))
     header.subject = values.get("subject", "").strip()
     header.date_text = values.get("date", "").strip()
-    header.date = parse_loose_date(header.date_text, default_tz)
+    header.date = parse_mail_date(header.date_text, default_tz)
     return header
 
 
@@ -394,7 +196,7 @@ def parse_wrote_line(line: str, default_tz: tzinfo | None) -> Header:
     if name or email:
         header.sender = Address(name=name.strip(), email=email)
     header.date_text = date_part.strip(" ,")
-    header.date = parse_loose_date(header.date_text, default_tz)
+    header.date = parse_mail_date(header.date_text, default_tz)
     return header
 
 
@@ -409,14 +211,21 @@ def split_thread(text: str, default_tz: tzinfo | None = None) -> list[Chunk]:
         if boundary is None:
             chunks.append(Chunk(header, "\n".join(lines).strip("\n"), "", via))
             return chunks
-        if boundary.resume is not None and boundary.resume == boundary.body_line:
+        if boundary.resume is not None and boundary.resume == boundary.body_line and boundary.block_end is None:
             lines = lines[: boundary.line] + lines[boundary.body_line :]  # an attribution quoting nothing
             continue
         if boundary.resume is not None:
-            own = "\n".join(lines[: boundary.line] + lines[boundary.resume : boundary.resume_end]).strip("\n")
+            below = lines[boundary.resume : boundary.resume_end]
+            if chunks and via in FORWARD_KINDS and _signed_off(lines[: boundary.line]):
+                # A forwarded message that signed off above its quoted history wrote nothing below
+                # it: text there was typed by whoever forwarded it (s-nail and aerc mark no end).
+                chunks[-1].text = "\n\n".join(t for t in (chunks[-1].text, "\n".join(below).strip("\n")) if t)
+                below = []
+            own = "\n".join(lines[: boundary.line] + below).strip("\n")
             quoted = "\n".join(lines[boundary.line : boundary.resume] + lines[boundary.resume_end :]).strip("\n")
             chunks.append(Chunk(header, own, quoted, via))
-            header, lines = _open(boundary, lines[: boundary.resume], default_tz)
+            block_end = boundary.block_end if boundary.block_end is not None else boundary.resume
+            header, lines = _open(boundary, lines[:block_end], default_tz)
         else:
             own = "\n".join(lines[: boundary.line]).strip("\n")
             quoted = "\n".join(lines[boundary.line :]).strip("\n")
@@ -439,10 +248,31 @@ def split_thread(text: str, default_tz: tzinfo | None = None) -> list[Chunk]:
     return chunks
 
 
+def _signed_off(lines: list[str]) -> bool:
+    """Whether text ends with a signature block ("-- " and a few lines) before what follows."""
+    seen_text = False
+    for line in lines:
+        if line.strip() in ("--", "-- ", "—") and seen_text:
+            return True
+        seen_text = seen_text or bool(line.strip())
+    return False
+
+
+def _marker_header(line: str, default_tz: tzinfo | None) -> Header | None:
+    """The author (and date) a forward's marker line names, as mutt and aerc write them."""
+    match = MARKER_FROM_RE.match(line)
+    if match is None:
+        return None
+    found = parse_addresses(match.group("who"))
+    header = Header(sender=found[0] if found else None)
+    if match.group("when"):
+        header.date_text = match.group("when").strip()
+        header.date = parse_mail_date(header.date_text, default_tz)
+    return header
+
+
 def _open(boundary: Boundary, lines: list[str], default_tz: tzinfo | None) -> tuple[Header | None, list[str]]:
     """Read the header at ``boundary`` and return it with the lines of the message it opens."""
-    from mailflows.inbound.quotes import _header_end  # noqa: PLC0415 - shared helper, kept private there
-
     if boundary.kind == "quote":
         return None, lines
     if boundary.kind == "wrote":
@@ -460,8 +290,12 @@ def _open(boundary: Boundary, lines: list[str], default_tz: tzinfo | None) -> tu
         start += 1
     if boundary.kind == "forward" and any(ln.lstrip().startswith(">") for ln in lines[start : start + 3]):
         lines = lines[:start] + unquote(lines[start:])
-    end = _header_end(lines, start) if start < len(lines) else start
+    end = header_end(lines, start)
     header = parse_header_block(lines[start:end], default_tz)
+    marker = _marker_header(lines[boundary.line], default_tz) if boundary.kind == "forward" else None
+    if marker is not None:
+        header.sender = header.sender or marker.sender
+        header.date, header.date_text = header.date or marker.date, header.date_text or marker.date_text
     rest = lines[end:]
     first = next((ln for ln in rest if ln.strip()), "")
     if first.lstrip().startswith(">") and boundary.kind in ("forward", "rule"):

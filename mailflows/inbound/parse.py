@@ -17,15 +17,15 @@ account.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from email import policy
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
 
 from mailflows.inbound.attachments import (
     Blob,
@@ -37,19 +37,21 @@ from mailflows.inbound.attachments import (
     read_attachment,
 )
 from mailflows.inbound.autoreply import is_auto_generated, is_auto_reply_text
-from mailflows.inbound.forwards import Chunk, split_thread
+from mailflows.inbound.dates import parse_mail_date
+from mailflows.inbound.forwards import FORWARD_KINDS, Chunk, split_thread
+from mailflows.inbound.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.inbound.html_text import html_to_text
-from mailflows.inbound.mail import Address, AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.inbound.signatures import is_mobile_footer, split_signature
+from mailflows.inbound.signatures import is_mobile_footer, split_signature, split_trailing_note
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
     r"color\s*:\s*(?:#fff\b|#ffffff|white)|\shidden[\s>=]",
     re.IGNORECASE,
 )
-UNFOLD_RE = re.compile(r"\r?\n[ \t]+")
+HTML_TAG_RE = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|b|i|a|ul|li|font)\b[^<>]*>", re.IGNORECASE)
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
 
 
@@ -80,68 +82,6 @@ class _Context:
 
 def _stable_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
-
-
-def _decode_header_value(value: object) -> str:
-    """RFC 2047 encoded words and raw 8-bit bytes to text; never raises."""
-    if isinstance(value, str):
-        value = UNFOLD_RE.sub(" ", value)
-        if "=?" not in value:
-            return value
-    try:
-        parts = decode_header(value)  # type: ignore[arg-type]
-    except Exception:
-        return str(value)
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, bytes):
-            out.append(decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset))
-        else:
-            out.append(chunk)
-    return "".join(out)
-
-
-def _raw_header(msg: Message, name: str) -> object:
-    try:
-        return msg.get(name)
-    except Exception:
-        return None
-
-
-def _header(msg: Message, name: str, ctx: _Context | None = None) -> str:
-    value = _raw_header(msg, name)
-    if value is None:
-        return ""
-    return clean(_decode_header_value(value).replace("\x00", "")).strip()
-
-
-def _addresses(msg: Message, name: str, ctx: _Context) -> list[Address]:
-    value = _raw_header(msg, name)
-    if value is None:
-        return []
-    text = value if isinstance(value, str) else _decode_header_value(value)
-    try:
-        pairs = getaddresses([UNFOLD_RE.sub(" ", text)])
-    except Exception:
-        ctx.defects.append(f"header {name} could not be read")
-        return []
-    return [Address(name=clean(_decode_header_value(n)).strip(), email=a.strip().lower()) for n, a in pairs if a or n]
-
-
-def _date(msg: Message, ctx: _Context) -> datetime | None:
-    value = _header(msg, "Date", ctx)
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        from mailflows.inbound.forwards import parse_loose_date
-
-        return parse_loose_date(value)
-
-
-def _msg_ids(value: str) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value)
 
 
 def _decode_part(part: Message, ctx: _Context) -> str:
@@ -220,7 +160,7 @@ def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         if isinstance(inner, Message):
-            body.attached.append(inner)
+            body.attached.append(_decoded_message(part, inner, ctx))
         return ""
     if part.get_content_maintype() == "multipart" and not part.is_multipart():
         ctx.defects.append(f"{ctype} without parts: read as plain text")
@@ -252,6 +192,28 @@ def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
         return _text_of(part, ctx, body)
     body.attachments.append(part)
     return ""
+
+
+def _decoded_message(part: Message, inner: Message, ctx: _Context) -> Message:
+    """An attached message as sent; aerc (and others) base64-encode message/rfc822, which RFC 2046 forbids."""
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding not in ("base64", "quoted-printable"):
+        return inner
+    blob = blob_of(inner, ctx.blobs)
+    text = inner.get_payload()
+    if blob is None and not isinstance(text, str):
+        return inner
+    try:
+        if blob is not None:
+            raw = blob.decode()
+        elif encoding == "base64":
+            raw = binascii.a2b_base64(text.encode("ascii", "ignore"))  # type: ignore[union-attr]
+        else:
+            raw = quopri.decodestring(text.encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
+    except (binascii.Error, ValueError):
+        ctx.defects.append(f"attached message in {encoding} could not be decoded")
+        return inner
+    return BytesParser(policy=policy.compat32).parsebytes(raw)
 
 
 def _alternative(children: list[Message], ctx: _Context, body: _Body, depth: int) -> str:
@@ -292,6 +254,15 @@ def _finish(message: ThreadMessage, text: str) -> list[str]:
     return disclaimers
 
 
+def _unmarked(text: str, ctx: _Context) -> str:
+    """A forwarded message a client pasted as HTML source (mutt and aerc with an HTML-only mail), as text."""
+    if len(HTML_TAG_RE.findall(text[:20000])) < 3 or not HTML_SNIFF_RE.search(text[:5000]):
+        return text
+    rendered, defects = html_to_text(text)
+    ctx.defects.extend(defects)
+    return rendered
+
+
 def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Context) -> list[ThreadMessage]:
     chunks: list[Chunk] = split_thread(text, tz)
     first = chunks[0]
@@ -314,12 +285,25 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Con
             or re.sub(r"^\s*(?:(?:fwd?|fw|wg|tr|rv|vb|i|enc|pd)\s*:\s*)+", "", subject, flags=re.I),
         )
         subject = message.subject
-        _finish(message, chunk.text)
+        _finish(message, _unmarked(chunk.text, ctx))
         message.quoted = chunk.quoted
         message.auto_generated = is_auto_reply_text(
             header.subject, message.body, header.sender.email if header.sender else ""
         )
+        if not message.body and not message.signature and not message.quoted:
+            # neomutt forwards an HTML-only mail as its headers alone: the author still names the account,
+            # and the rep is told the text is missing
+            who = str(header.sender) if header.sender else "someone"
+            ctx.defects.append(f"the message from {who} ({header.date_text or 'no date'}) was forwarded without "
+                               "its text; forward it as an attachment")  # fmt: skip
         out.append(message)
+    last = chunks[-1]
+    if len(out) > 1 and not top.body and last.header is not None and last.via in FORWARD_KINDS:
+        # A forward with nothing typed above it, and sentences under the forwarded signature at the
+        # very end of the body: the forwarder typed them there (s-nail and aerc put the cursor there).
+        out[-1].signature, note = split_trailing_note(out[-1].signature)
+        if note:
+            top.body = "\n\n".join(t for t in (top.body, split_signature(note, top.sender)[0]) if t)
     return out
 
 
@@ -327,13 +311,13 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
     top = ThreadMessage(
         id=msg_id,
         kind=kind,  # type: ignore[arg-type]
-        subject=_header(msg, "Subject", ctx),
-        date=_date(msg, ctx),
+        subject=header_text(msg, "Subject"),
+        date=parse_mail_date(header_text(msg, "Date")),
     )
-    senders = _addresses(msg, "From", ctx)
+    senders = addresses(msg, "From", ctx.defects)
     top.sender = senders[0] if senders else None
-    top.to = _addresses(msg, "To", ctx)
-    top.cc = _addresses(msg, "Cc", ctx)
+    top.to = addresses(msg, "To", ctx.defects)
+    top.cc = addresses(msg, "Cc", ctx.defects)
     try:
         top.auto_generated = is_auto_generated(msg)
     except Exception:
@@ -356,8 +340,8 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
     if depth > ctx.limits.max_depth:
         ctx.defects.append(f"attached messages nested deeper than {ctx.limits.max_depth}: not read")
         return []
-    own = _header(inner, "Message-ID", ctx)
-    ids = _msg_ids(own)
+    own = header_text(inner, "Message-ID")
+    ids = msg_ids(own)
     msg_id = ids[0] if ids and ids[0] not in ctx.seen_ids else ctx.next_id()
     ctx.seen_ids.add(msg_id)
     return _read(inner, ctx, "attached", depth, msg_id)
@@ -365,7 +349,7 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
 
 def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMessage]:
     try:
-        filename = clean(_decode_header_value(part.get_filename() or "")).strip()
+        filename = clean(decode_header_value(part.get_filename() or "")).strip()
     except Exception:
         filename = ""
     ctype = part.get_content_type()
@@ -454,22 +438,23 @@ def _parse_parsed(
 ) -> ParsedMail:
     for defect in getattr(msg, "defects", [])[:20]:
         defects.append(f"MIME: {type(defect).__name__}")
-    ids = _msg_ids(_header(msg, "Message-ID"))
+    ids = msg_ids(header_text(msg, "Message-ID"))
     outer_id = ids[0] if ids else fallback_id
     ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
+    fill_addresses(messages)
     result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
-    in_reply_to = _msg_ids(_header(msg, "In-Reply-To"))
+    in_reply_to = msg_ids(header_text(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None
-    result.references = _msg_ids(_header(msg, "References"))
-    result.reply_to = _addresses(msg, "Reply-To", ctx)
+    result.references = msg_ids(header_text(msg, "References"))
+    result.reply_to = addresses(msg, "Reply-To", ctx.defects)
     result.auto_generated = messages[0].auto_generated
     result.calendar_ics = _calendar_reply_part(msg)
     result.calendar_reply = result.calendar_ics is not None
     try:
         values = msg.get_all("Authentication-Results") or []
-        result.authentication_results = [UNFOLD_RE.sub(" ", _decode_header_value(v)).strip() for v in values]
+        result.authentication_results = [" ".join(decode_header_value(v).split()).strip() for v in values]
     except Exception:
         result.authentication_results = []
     if result.calendar_reply:

@@ -1,11 +1,11 @@
 """Where quoted history starts in a plain-text body, and the visible reply above it.
 
-What it is for: recognising the lines that open quoted or forwarded history in every
+What it is for: finding the line where quoted or forwarded history opens in every
 common client and language ("On ... wrote:" and its localized forms, also with the
 address broken over several lines, Gmail's "2016-03-03 17:21 GMT+01:00 Name" line,
-"-----Original Message-----", "---------- Forwarded message ---------", "Begin
-forwarded message:", Outlook "From:/Sent:/To:/Subject:" blocks, "____" rules, ">"
-quoting), attribution lines that quote nothing, legal disclaimers and banners, and
+forward separators and header blocks as ``markers.py`` knows them, "____" rules, ">"
+quoting) and where it closes again (a forward's end marker, bottom-posted text),
+attribution lines that quote nothing, legal disclaimers and banners, and
 ``visible_reply`` — the text a person typed above all of that, without signature. Not
 for: reading the headers of the quoted message into an author and date
 (``forwards.py``) or HTML (``html_text.py`` renders HTML to text first).
@@ -17,50 +17,24 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from mailflows.inbound.markers import (
+    FORWARD_END_RE,
+    FORWARD_SEP_RE,
+    HEADERLESS_FORWARD_RE,
+    INLINE_FORWARD_RE,
+    is_header_block,
+    matching_end,
+)
 from mailflows.inbound.signatures import is_mobile_footer, split_signature
 
 BoundaryKind = Literal["forward", "header", "wrote", "quote", "rule"]
 
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u200b\ufeff\u00ad\u2060\u202a\u202c\u1427"), None)
 
-FORWARD_SEP_RE = re.compile(
-    r"^\s*[-=_*~—–]{2,}\s*[^\n]{0,50}?(?:forwarded|original|weitergeleitete|urspr[üu]ngliche|transf[ée]r[ée]|"
-    r"d'origine|original|reenviado|encaminhada|inoltrato|originale|doorgestuurd|oorspronkelijk|videresendt|"
-    r"oprindelig|vidarebefordrat|ursprungligt|przekazana|oryginalna|пересылаемое|перенаправленное|"
-    r"исходное|välitetty|alkuperäinen|továbbított|eredeti|původní|přeposlaná|iletilmiş|転送|原始|转发|"
-    r"轉寄|메시지|メッセージを転送)[^\n]{0,50}?[-=_*~—–]{2,}\s*$"
-    r"|^\s*(?:begin forwarded message|anfang der weitergeleiteten nachricht|d[ée]but du message r[ée]exp[ée]di[ée]|"
-    r"inicio del mensaje reenviado|in[ií]cio da mensagem reencaminhada|inizio messaggio inoltrato|"
-    r"begin doorgestuurd bericht|начало переадресованного сообщения|videresendt melding|"
-    r"vidarebefordrat mejl|转发的邮件|転送されたメッセージ|forwarded message)\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
 DIGIT_RE = re.compile(r"\d")
 DASHES = frozenset("-=_*~—–")
-INLINE_FORWARD_RE = re.compile(r"^\s*-{3,}\s*forwarded message\s*-{3,}\s*from\s*:", re.IGNORECASE)
 RULE_RE = re.compile(r"^\s*(?:_{4,}|-{4,}|={4,}|\*{4,})\s*$")
 LIST_FOOTER_RE = re.compile(r"mailing list|unsubscribe|mailman/listinfo", re.IGNORECASE)
-LABELS = {
-    "from": (
-        "from|von|de|da|van|fra|od|от|отправитель|från|lähettäjä|feladó|发件人|發件人|寄件者|差出人|送信者|送信元|보낸 사람|kimden|"
-        "afzender|remetente|mittente|expéditeur|absender|nadawca|odesílatel"
-    ),
-    "date": (
-        "sent|date|gesendet|datum|envoyé|envoye|envoyé le|date d'envoi|enviado|enviada|fecha|inviato|data|"
-        "verzonden|sendt|skickat|wysłano|wysłane|отправлено|дата|lähetetty|elküldve|发送时间|日期|送信日時|日時|"
-        "날짜|tarih|odesláno|日付|message du"
-    ),
-    "to": "to|an|à|a|para|per|aan|til|till|do|кому|vastaanottaja|címzett|收件人|宛先|送信先|받는 사람|kime|komu",
-    "cc": "cc|kopie|kopie (cc)|copie|copie à|kopia|копия|kopio|másolat|抄送|副本|참조|bilgi|dw|cc (kopie)",
-    "subject": (
-        "subject|betreff|objet|sujet|asunto|oggetto|onderwerp|emne|ämne|temat|тема|aihe|tárgy|主题|主旨|件名|"
-        "제목|konu|assunto|předmět"
-    ),
-}
-FROM_LABELS = LABELS["from"]
-FROM_LINE_RE = re.compile(rf"^\s*\*{{0,2}}(?:{FROM_LABELS})\s*\*{{0,2}}\s*[:：]\s*\*{{0,2}}\s*\S", re.IGNORECASE)
-_OTHER = "|".join(re.escape(w) for key in ("date", "to", "cc", "subject") for w in LABELS[key].split("|"))
-OTHER_LABEL_RE = re.compile(rf"^\s*\*{{0,2}}(?:{_OTHER})\s*\*{{0,2}}\s*[:：]", re.IGNORECASE)
 WROTE_WORDS = (
     r"wrote|writes|schrieb|a écrit|a ecrit|escribió|escribio|ha scritto|schreef|escreveu|skrev|"
     r"napisał\(a\)|napisał|napisała|napisal|scrisse|kirjoitti|írta|написал\(а\)|написала|написал|написав|"
@@ -100,59 +74,11 @@ class Boundary:
     body_line: int
     resume: int | None = None  # bottom-posting: the author's own text goes on at this line ...
     resume_end: int | None = None  # ... up to this one
+    block_end: int | None = None  # a forward closed by an end marker on this line (mutt)
 
 
 def clean(line: str) -> str:
     return line.translate(INVISIBLE)
-
-
-def _is_header_block(lines: list[str], i: int) -> bool:
-    """A From/Date-like line followed closely by more header labels, one of them a From."""
-    line = lines[i]
-    is_from = bool(FROM_LINE_RE.match(line))
-    if not is_from and not OTHER_LABEL_RE.match(line):
-        return False
-    labels, froms = 1, int(is_from)
-    for j in range(i + 1, min(len(lines), i + 7)):
-        nxt = lines[j]
-        if FROM_LINE_RE.match(nxt):
-            froms += 1
-            labels += 1
-        elif OTHER_LABEL_RE.match(nxt):
-            labels += 1
-        if froms and labels >= (2 if is_from else 3):
-            return True
-    return False
-
-
-def _header_end(lines: list[str], i: int) -> int:
-    """Index of the first line after a header block that starts at ``i``."""
-    j = i + 1
-    n = len(lines)
-    while j < n and j - i < 30:
-        line = lines[j]
-        if not line.strip():
-            k = j + 1
-            while k < n and not lines[k].strip() and k - j < 3:
-                k += 1
-            if k < n and (OTHER_LABEL_RE.match(lines[k]) or FROM_LINE_RE.match(lines[k])) and k - i < 14:
-                j = k
-                continue
-            return j
-        if OTHER_LABEL_RE.match(line) or FROM_LINE_RE.match(line) or line[:1] in " \t":
-            j += 1
-            continue
-        # a wrapped recipient list, e.g. "To: a@x.com;\n b@y.com"
-        prev = lines[j - 1].rstrip()
-        if prev.endswith((",", ";")) and len(line) < 200:
-            j += 1
-            continue
-        # a wrapped value with no indent (Gmail wraps a long Subject): the header goes on after it
-        if j + 1 < n and len(line) < 200 and (OTHER_LABEL_RE.match(lines[j + 1]) or FROM_LINE_RE.match(lines[j + 1])):
-            j += 1
-            continue
-        return j
-    return j
 
 
 def _qualifies(joined: str) -> bool:
@@ -261,7 +187,7 @@ def _rule_boundary(lines: list[str], i: int) -> Boundary | None:
     """A "____" or "-----" rule opens history when a header block or a list footer follows."""
     k = _next_content(lines, i)
     for cand in (k, k + 1):
-        if cand < len(lines) and _is_header_block(lines, cand):
+        if cand < len(lines) and is_header_block(lines, cand):
             return Boundary("rule", i, cand)
     if k < len(lines) and LIST_FOOTER_RE.search(lines[k]) and lines[i].strip()[0] == "_":
         return Boundary("quote", i, i)
@@ -303,6 +229,19 @@ def _stray_attribution(lines: list[str], i: int, body: int) -> Boundary | None:
     return None
 
 
+def _starts_own_text(last_quoted: str, line: str) -> bool:
+    """Whether ``line`` right under the quote is new text rather than a quoted line that lost its ">".
+
+    A client that wraps a long quoted line can leave the rest unquoted; that rest goes on
+    mid-sentence. Text typed under a quote (s-nail, mutt users) follows a blank quote line,
+    a short one, or a finished sentence, and starts like a sentence.
+    """
+    if not last_quoted.strip() or len(last_quoted) < 50:
+        return True
+    finished = last_quoted.rstrip()[-1:] in ".!?:)\"'”»"
+    return finished and (line.lstrip()[:1].isupper() or line.lstrip()[:1].isdigit())
+
+
 def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -> Boundary:
     """An "On ... wrote:" boundary, with ``resume`` set when the author bottom-posted below the quote."""
     n = len(lines)
@@ -312,7 +251,7 @@ def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -
         if stray is not None:
             return stray
     end = _quote_block_end(lines, body)
-    bottom = bottom_posting and n > end > body and (not lines[end - 1].strip() or len(lines[end - 1]) < 50)
+    bottom = bottom_posting and n > end > body and _starts_own_text(lines[end - 1], lines[end])
     if bottom and any(ln.lstrip().startswith(">") for ln in lines[body:end]):
         later = find_boundary(lines, end, False)
         stop = later.line if later is not None else n
@@ -322,6 +261,14 @@ def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -
         if (later is None or later.kind == "quote") and own_below:
             return Boundary("wrote", i, body, resume=end, resume_end=stop)
     return Boundary("wrote", i, body)
+
+
+def _forward_boundary(lines: list[str], i: int) -> Boundary:
+    """A forward from line ``i``; when an end marker closes it, the text after that is the forwarder's again."""
+    end = matching_end(lines, i)
+    if end is None:
+        return Boundary("forward", i, i + 1)
+    return Boundary("forward", i, i + 1, resume=end + 1, resume_end=len(lines), block_end=end)
 
 
 def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True) -> Boundary | None:
@@ -343,8 +290,12 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
                 return Boundary("quote", i, i)
             continue
         maybe_separator = stripped[0] in DASHES and stripped[1:2] in DASHES
+        if maybe_separator and FORWARD_END_RE.match(line):
+            continue  # closes a forward; never opens one
         if (maybe_separator or len(stripped) < 60) and FORWARD_SEP_RE.match(line):
-            return Boundary("forward", i, i + 1)
+            return _forward_boundary(lines, i)
+        if stripped[0] in "Ff" and HEADERLESS_FORWARD_RE.match(line):
+            return _forward_boundary(lines, i)
         if maybe_separator and INLINE_FORWARD_RE.match(line):
             return Boundary("forward", i, i)
         if RULE_RE.match(line):
@@ -352,7 +303,7 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
             if found is not None:
                 return found
             continue
-        if (stripped[0].isalpha() or stripped[0] == "*") and _is_header_block(lines, i):
+        if (stripped[0].isalpha() or stripped[0] == "*") and is_header_block(lines, i):
             return Boundary("header", i, i)
         span = _wrote_span(lines, i)
         if span:

@@ -36,6 +36,12 @@ MOBILE_RE = re.compile(
     r"|^\s*(?:\w+\s+)?from (?:my )?(?:mobile|iphone|ipad|android|phone|blackberry|samsung|galaxy)\b.{0,20}$",
     re.IGNORECASE,
 )
+BOILERPLATE_RE = re.compile(
+    r"environment|before printing|confidential|disclaimer|privilege|intended|recipient|unsubscribe|privacy|"
+    r"linkedin|twitter|facebook|"
+    r"instagram|we(?:'re| are) hiring|careers|sent from|this (?:e-?mail|message)",
+    re.IGNORECASE,
+)
 URL_TAIL_RE = re.compile(r"\s*[<(\[]?(?:https?://|www\.)[^\s>)\]]*[>)\]]?\s*$")
 DELIMITER_RE = re.compile(r"^\s*(?:--|—|__+|-- ?)\s*$")
 PHONE_RE = re.compile(r"(?:\+?\(?\d[\d\s().\-/]{6,}\d)(?:\s*(?:x|ext\.?)\s*\d+)?")
@@ -147,6 +153,23 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
         start = _with_sign_off(lines, start)
     text = "\n".join(lines[:start]).rstrip()
     return text, "\n".join(lines[start:]).strip()
+
+
+def split_trailing_note(signature: str) -> tuple[str, str]:
+    """A signature card with someone's sentences under it: (the card, the sentences).
+
+    s-nail and aerc put the text a rep types after a forward right under the forwarded
+    message's signature; a card is names, titles and contact lines, never sentences.
+    """
+    lines = signature.split("\n")
+    for j in range(1, len(lines)):
+        line = lines[j].strip()
+        words = line.split()
+        if len(words) < 7 or not re.search(r"[a-zà-ÿ]{3}", line) or _is_contact_line(line):
+            continue
+        if (line.endswith((".", "!", "?")) or len(line) >= 70) and not BOILERPLATE_RE.search(line):
+            return "\n".join(lines[:j]).strip(), "\n".join(lines[j:]).strip()
+    return signature, ""
 
 
 def _with_sign_off(lines: list[str], start: int) -> int:

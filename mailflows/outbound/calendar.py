@@ -2,7 +2,8 @@
 
 What it is for: ``build_invite`` makes the METHOD:REQUEST calendar the CSM and the
 rep receive (the service is the ORGANIZER, both people are ATTENDEEs asked to RSVP;
-a reschedule re-sends the same UID with a higher SEQUENCE), and
+an update or a reschedule re-sends the same UID with a higher SEQUENCE),
+``method="CANCEL"`` the iTIP CANCEL that withdraws it, and
 ``read_calendar_reply`` reads the METHOD:REPLY an attendee's calendar sends back
 (accepted, declined, tentative). Built with the icalendar library, VTIMEZONE
 generated from the zoneinfo database. Not for: picking the slot (agent/schedule.py)
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -21,6 +23,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 log = logging.getLogger(__name__)
 
 PRODID = "-//handoff//handoff call//EN"
+Method = Literal["REQUEST", "CANCEL"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +61,25 @@ def build_invite(
     now: datetime,
     *,
     location: str = "",
+    method: Method = "REQUEST",
 ) -> bytes:
     """The iTIP REQUEST for one call, as the bytes of a .ics file.
 
     ``start`` is any aware datetime; it is written in ``tz`` with a TZID and a
     matching VTIMEZONE placed before the event (or in UTC with a ``Z`` when ``tz``
     is UTC); the length is a DURATION. ``organizer``
-    (the service address) is never listed as an attendee.
+    (the service address) is never listed as an attendee. An update of a call
+    already sent is the same ``uid`` with a higher ``sequence`` (RFC 5546 2.1.4);
+    ``method="CANCEL"`` withdraws it from ``attendees`` (everyone when the handoff is
+    cancelled, only the old CSM when another takes over): STATUS:CANCELLED, and a
+    sequence above the last one sent.
     """
     if start.tzinfo is None or now.tzinfo is None:
         raise ValueError("start and now must be timezone-aware")
     if sequence < 0 or minutes <= 0:
         raise ValueError(f"sequence must be >= 0 and minutes > 0 (got {sequence}, {minutes})")
+    if method == "CANCEL" and sequence < 1:
+        raise ValueError(f"a CANCEL follows a REQUEST, so its sequence must be >= 1 (got {sequence})")
     if not uid or any(c in uid for c in "\r\n"):
         raise ValueError(f"{uid!r} is not a usable UID")
     utc = _is_utc(tz)
@@ -79,7 +89,7 @@ def build_invite(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     if not utc:
         first = date(local_start.year - 1, 1, 1)
         last = date(local_start.year + 2, 1, 1)
@@ -97,7 +107,7 @@ def build_invite(
     event.add("description", description)
     if location:
         event.add("location", _line(location))
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", vCalAddress(_mailto(organizer)))
     seen = {organizer.strip().lower()}
@@ -108,9 +118,11 @@ def build_invite(
         person = vCalAddress(_mailto(email))
         person.params["CUTYPE"] = "INDIVIDUAL"
         person.params["ROLE"] = "REQ-PARTICIPANT"
-        person.params["PARTSTAT"] = "NEEDS-ACTION"
-        person.params["RSVP"] = "TRUE"
-        if name.strip():
+        if method == "REQUEST":
+            person.params["PARTSTAT"] = "NEEDS-ACTION"
+            person.params["RSVP"] = "TRUE"
+        if name.strip() and name.strip().lower() != email.strip().lower():  # an address is not a name
+            # RFC 5545 3.2: a parameter value with ":;," is DQUOTEd (icalendar does it); DQUOTE itself cannot appear
             person.params["CN"] = vText(_line(name).replace('"', "'"))
         event.add("attendee", person, encode=False)
     cal.add_component(event)

@@ -30,7 +30,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any, Literal
 
 AutoSubmitted = Literal["auto-replied", "auto-generated"]
-AddressLike = str | tuple[str, str] | Address | Any  # Any: objects with .name/.email (mailflows.parsed.Address)
+AddressLike = str | tuple[str, str] | Address | Any  # Any: objects with .name/.email (mailflows.inbound.mail.Address)
 
 _MSGID = re.compile(r"^<[^<>\s\x00-\x1f\x7f]{1,250}>$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
