@@ -145,6 +145,8 @@ class FollowUp:
     """What should go out after a reply: the final mail to the CSM, a draft to the rep, a notice, or nothing.
 
     ``commanded``: the reply held a command, so its answer goes out past the daily cap.
+    ``in_thread``: the notice goes in the handoff's thread (its Reply-To is the handoff's
+    address); not once the handoff is cancelled and that address closed.
     """
 
     deliver: bool = False
@@ -153,6 +155,7 @@ class FollowUp:
     notice: str | None = None
     commanded: bool = False
     disposition: str = "reply"
+    in_thread: bool = True
 
     @property
     def answers(self) -> bool:
@@ -286,7 +289,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
 def _follow_up(cmds: Commands, notes: list[str], changed: bool, *, csm_known: bool, status: str) -> FollowUp:
     """What the reply calls for once applied: the rep's commands are always answered."""
     if cmds.cancel:
-        return FollowUp(notice="\n".join(notes), commanded=True)
+        return FollowUp(notice="\n".join(notes), commanded=True, in_thread=False)
     if cmds.approve:
         if cmds.errors:
             notes.append("Not approved yet: fix the line above, then reply 'approve' again.")

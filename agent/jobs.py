@@ -145,8 +145,10 @@ async def handle_reply(app: App, parsed: ParsedMail, token: str, author: str) ->
         await deliver(app, checked.account_id)
     elif follow_up.draft:
         await delivery.send_draft(app, checked.account_id, notes=follow_up.notes, force=True, capped=capped)
-    elif follow_up.notice:
+    elif follow_up.notice and follow_up.in_thread:
         await outbox.tell_rep(app, checked.account_id, follow_up.notice, parsed, capped=capped)
+    elif follow_up.notice:
+        await outbox.explain(app, author, follow_up.notice, parsed, capped=capped)
     return follow_up.disposition
 
 
