@@ -185,3 +185,11 @@ async def test_a_genuine_approve_from_the_rep_still_delivers(backend: Harness) -
     sent = backend.outbox_to(CSM)
     assert len(sent) == 1 and REP in str(sent[0]["Cc"])
     assert len(finals(backend)) == 1
+
+
+def test_a_sales_ops_address_outside_the_company_stops_the_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from agent.errors import ConfigError
+    from tests.conftest import make_settings
+
+    with pytest.raises(ConfigError, match="HANDOFF_SALES_OPS_ADDRESS=ops@evil.example is outside the company"):
+        make_settings(tmp_path, sales_ops_address="ops@evil.example")
