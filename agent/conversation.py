@@ -190,7 +190,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
     async with app.locks.hold(f"account:{account_id}"):
         if not cmds.given:
             with session_scope(app.engine) as session:
-                quiet = loops.quiet_reply(session, account_id, print_, app.now())
+                quiet = loops.quiet_reply(session, account_id, parsed.message_id, print_, app.now())
             if quiet is not None:
                 log.info("reply %s to account %s not read: %s", parsed.message_id, account_id, quiet.reason)
                 return FollowUp(notice=quiet.notice, disposition=quiet.reason)
@@ -276,6 +276,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
             loops.record_reply(
                 session,
                 account_id,
+                parsed.message_id,
                 print_,
                 approve=cmds.approve,
                 commands=cmds.given,

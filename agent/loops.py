@@ -71,35 +71,42 @@ class Quiet:
     notice: str | None = None
 
 
-def _reply_events(session: Session, account_id: int) -> list[Event]:
-    return [e for e in repo.events_of(session, account_id) if e.kind in ("rep_reply", "replies_muted")]
+def _reply_events(session: Session, account_id: int, but: str | None = None) -> list[Event]:
+    """The thread's reply events, without those a message ``but`` left (a retried job decides as the first try)."""
+    return [
+        e
+        for e in repo.events_of(session, account_id)
+        if e.kind in ("rep_reply", "replies_muted") and (but is None or e.data.get("message_id") != but)
+    ]
 
 
-def quiet_reply(session: Session, account_id: int, print_: str, now: datetime) -> Quiet | None:
+def quiet_reply(session: Session, account_id: int, message_id: str, print_: str, now: datetime) -> Quiet | None:
     """Whether a reply without a command goes unanswered (and what the rep is told), recorded; else None."""
-    events = _reply_events(session, account_id)
-    same = [e for e in events if e.kind == "rep_reply" and e.data.get("print") == print_]
+    events = _reply_events(session, account_id, but=message_id)
+    same = {e.data.get("message_id"): e for e in events if e.kind == "rep_reply" and e.data.get("print") == print_}
     if same:
         muted = any(e.kind == "replies_muted" and e.data.get("print") == print_ for e in events)
-        answered = any(e.data.get("replied") for e in same)
+        answered = any(e.data.get("replied") for e in same.values())
         notice = None
         if not muted:
-            mute(session, account_id, print_, tell_in_next_draft=answered, at=now)
+            mute(session, account_id, message_id, print_, tell_in_next_draft=answered, at=now)
             notice = None if answered else MUTED_NOTE.format(what=muted_text(print_))
-        record_reply(session, account_id, print_, replied=notice is not None, repeat=True, at=now)
+        record_reply(session, account_id, message_id, print_, replied=notice is not None, repeat=True, at=now)
         return Quiet("repeat", notice)
     today = [e for e in events if (as_utc(e.at) or now) >= now - timedelta(days=1)]
-    answered_today = sum(
-        1 for e in today if e.kind == "rep_reply" and e.data.get("replied") and not e.data.get("commands")
-    )
-    if answered_today >= LOOP_BUDGET:
+    answered_today = {
+        e.data.get("message_id")
+        for e in today
+        if e.kind == "rep_reply" and e.data.get("replied") and not e.data.get("commands")
+    }
+    if len(answered_today) >= LOOP_BUDGET:
         told = any(e.kind == "replies_muted" and e.data.get("print") == ANY_TEXT for e in today)
         if not told:
-            mute(session, account_id, ANY_TEXT, tell_in_next_draft=False, at=now)
-        record_reply(session, account_id, print_, replied=not told, repeat=False, at=now)
+            mute(session, account_id, message_id, ANY_TEXT, tell_in_next_draft=False, at=now)
+        record_reply(session, account_id, message_id, print_, replied=not told, at=now)
         return Quiet("loop", None if told else BUDGET_NOTE)
     if print_ == NO_OWN_TEXT:
-        record_reply(session, account_id, print_, replied=True, at=now)
+        record_reply(session, account_id, message_id, print_, replied=True, at=now)
         return Quiet("no_own_text", NO_OWN_TEXT_NOTE)
     return None
 
@@ -107,6 +114,7 @@ def quiet_reply(session: Session, account_id: int, print_: str, now: datetime) -
 def record_reply(
     session: Session,
     account_id: int,
+    message_id: str,
     print_: str,
     *,
     replied: bool,
@@ -122,6 +130,7 @@ def record_reply(
         "rep_reply",
         account_id,
         at=at,
+        message_id=message_id,
         print=print_,
         approve=approve,
         commands=commands,
@@ -131,9 +140,13 @@ def record_reply(
     )
 
 
-def mute(session: Session, account_id: int, print_: str, *, tell_in_next_draft: bool, at: datetime) -> None:
+def mute(
+    session: Session, account_id: int, message_id: str, print_: str, *, tell_in_next_draft: bool, at: datetime
+) -> None:
     """From now on this text is not answered in this thread; the note waits for the next draft when asked."""
-    repo.log_event(session, "replies_muted", account_id, at=at, print=print_, told=not tell_in_next_draft)
+    repo.log_event(
+        session, "replies_muted", account_id, at=at, message_id=message_id, print=print_, told=not tell_in_next_draft
+    )
 
 
 def take_untold_mutes(session: Session, account_id: int) -> list[str]:

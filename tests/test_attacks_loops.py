@@ -157,3 +157,22 @@ async def test_a_repeated_answer_that_got_a_draft_is_muted_quietly_and_the_next_
     assert len(service.outbox_to(REP)) == drafts_before + 1
     assert "kept arriving" in text_of(latest_draft(service))
     assert "kept arriving" not in text_of(after[-1])
+
+
+async def test_a_retried_job_decides_a_repeat_as_its_first_try_did(service: Harness) -> None:
+    from agent import loops
+    from db.models import Account
+
+    await open_deal(service)
+    now = service.app.now()
+    thanks = loops.text_print("Thanks, got it.")
+    with session_scope(service.app.engine) as session:
+        account_id = session.exec(select(Account)).one().id
+        assert account_id is not None
+        assert loops.quiet_reply(session, account_id, "<m1@x>", thanks, now) is None
+        loops.record_reply(session, account_id, "<m1@x>", thanks, replied=False, at=now)
+        first = loops.quiet_reply(session, account_id, "<m2@x>", thanks, now)
+        again = loops.quiet_reply(session, account_id, "<m2@x>", thanks, now)  # the job ran again after a crash
+        later = loops.quiet_reply(session, account_id, "<m3@x>", thanks, now)
+    assert first == again == loops.Quiet("repeat", loops.MUTED_NOTE.format(what="the same text each time"))
+    assert later == loops.Quiet("repeat", None)

@@ -175,7 +175,18 @@ def strict_from(raw: bytes) -> str | None:
         values = headers.get_all("From") or []
         if len(values) != 1 or not isinstance(values[0], str):
             return None
-        header: Any = email.policy.default.header_factory("From", "".join(_LINE_BREAK.split(values[0])))
+        value = "".join(_LINE_BREAK.split(values[0]))
+        plain = _PLAIN_FROM.fullmatch(value.strip(" "))
+        if plain:  # nothing a reader could take two ways: what both parsers below would say
+            return ascii_lower(plain.group("angle") or plain.group("bare"))
+        return _read_with_two_parsers(value)
+    except Exception:  # the header registry raises on some hostile input: no reading, no sender
+        return None
+
+
+def _read_with_two_parsers(value: str) -> str | None:
+    try:
+        header: Any = email.policy.default.header_factory("From", value)
         groups = tuple(getattr(header, "groups", None) or ())
         addresses = tuple(getattr(header, "addresses", None) or ())
         if getattr(header, "defects", None) or len(groups) != 1 or groups[0].display_name is not None:
@@ -195,6 +206,12 @@ def strict_from(raw: bytes) -> str | None:
 
 
 _LINE_BREAK = re.compile(r"\n|\r")
+# ``Name Surname <local@example.com>`` or ``local@example.com``: atoms only in the name (no dot,
+# quote, comment, encoded-word or specials), a dot-atom local part of common characters, a domain
+# of LDH labels. tests/test_sender_auth_hostile.py checks the two parsers agree on every such value.
+_ATOM = r"[A-Za-z0-9_%+-]+"
+_ADDR = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)+"
+_PLAIN_FROM = re.compile(rf"(?:[A-Za-z0-9'-]+(?: [A-Za-z0-9'-]+){{0,6}} )?<(?P<angle>{_ADDR})>|(?P<bare>{_ADDR})")
 
 
 def _header_end(raw: bytes) -> int:
