@@ -229,12 +229,13 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
 
 
 def email_for_colleague(name: str, parsed: ParsedMail | None, own_domains: set[str], rep_email: str) -> str:
-    """A colleague's address: as seen in the mail, else built like the rep's own address."""
+    """A colleague's address at one of our domains: as seen in the mail, else built like the rep's own address."""
     wanted = fold(name)
     if parsed is not None:
         for message in parsed.messages:
             for address in message.participants():
-                if not _is_external(address, own_domains) and address.name and fold(address.name) == wanted:
+                ours = any(address.domain == d or address.domain.endswith("." + d) for d in own_domains)
+                if ours and address.name and fold(address.name) == wanted:
                     return address.email.lower()
     return address_like(rep_email, name)
 

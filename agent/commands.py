@@ -1,9 +1,13 @@
 """What the rep's reply says: commands, one per line, and the answer text around them.
 
-What it is for: ``parse_commands`` splits a reply's visible text into ``Commands``
+What it is for: ``parse_commands`` splits a reply's own text into ``Commands``
 (``approve``, ``CSM: Name <email>``, ``account:``, ``call:``, ``remove:``, ``signed:``,
 ``status``, ``cancel``; forgiving of case, punctuation and list marks) and the rest,
-which is an answer. Not for: who may give commands (agent/trust.py) or acting on them
+which is an answer. A line quoted with ">" (at any depth, however indented) is never
+a command: it is someone else's text the rep's client quoted; it stays in the answer
+only as context. ``own_lines`` is the text without those lines. Not for: which text is
+the rep's own in the first place (the parser's ``ThreadMessage.own_text`` and quote
+splitting), who may give commands (agent/trust.py) or acting on them
 (agent/conversation.py).
 """
 
@@ -23,7 +27,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # any script's capitals: "Zoë Ångström", "José Núñez", "Łukasz Żółć"
 _WORD = r"\p{Lu}(?=[\p{L}'’\-]*\p{Ll})[\p{L}'’\-]*\p{L}"  # a capital, some small letters: not "CSM"
 _NAME = regex.compile(rf"(?<!\w)({_WORD}(?:\s+(?:(?:van|de|von|da|del|le|di|du|dos)\s+)?{_WORD}){{1,2}})(?!\w)")
-_LEAD = re.compile(r"^[\s>*\-•#\d.)]*")
+_LEAD = re.compile(r"^[\s*\-•#\d.)]*")
+_QUOTED = re.compile(r"^[\s\u00a0]*[>\uff1e]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -39,6 +45,11 @@ class Commands:
     status: bool = False
     cancel: bool = False
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def given(self) -> bool:
+        """The reply holds a command, read or not: such a reply is always answered."""
+        return bool(self.approve or self.status or self.changes or self.errors)
 
     @property
     def changes(self) -> bool:
@@ -58,6 +69,24 @@ def _clean(line: str) -> str:
     return _LEAD.sub("", line).strip()
 
 
+def lines_of(text: str) -> list[str]:
+    """Lines as a mail client quotes them: split at line ends only.
+
+    Never ``str.splitlines``, which also splits at form feeds, U+2028 and friends: a
+    quoted line holding one would hand its tail to the reader as a line of its own.
+    """
+    return _LINE_END.split(text)
+
+
+def is_quoted(line: str) -> bool:
+    return bool(_QUOTED.match(line))
+
+
+def own_lines(text: str) -> str:
+    """``text`` without its ">"-quoted lines: what the writer typed in this message."""
+    return "\n".join(line for line in lines_of(text) if not is_quoted(line)).strip()
+
+
 def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None) -> tuple[Commands, str]:
     """Split a reply's visible text into commands and the remaining answer text."""
     cmds = Commands()
@@ -65,7 +94,10 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
     settings = {"TIMEZONE": tz_name, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
     if now is not None:
         settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
-    for raw_line in text.splitlines():
+    for raw_line in lines_of(text):
+        if is_quoted(raw_line):
+            answers.append(raw_line)
+            continue
         line = _clean(raw_line)
         low = line.lower().rstrip(" .!")
         if low in {"approve", "approved", "i approve", "approve it"}:

@@ -1,12 +1,17 @@
 """The conversation with the rep: where a message goes, who may command, and what a reply changes.
 
 What it is for: ``route`` (is an inbound message material, a reply to a draft, a
-search, an auto-reply...), ``check_reply`` (the token, the owning rep or the CSM, an
-unambiguous From, DMARC when configured — before anything is done) and ``apply_reply``
-(the commands and answers of the rep's reply, applied to the account and its
-document; it returns what should go out next, a draft or the final mail). Not for:
-composing or sending the draft and the final mail (agent/delivery.py): the job that
-read the reply sends what ``apply_reply`` asks for.
+search, automatic mail...; the null sender is only ever automatic mail), ``check_reply``
+(the token, then the authenticated author: the owning rep or the handoff's CSM — before
+anything is done) and ``apply_reply`` (the commands and answers of the rep's own text,
+applied to the account and its document; it returns what should go out next: a draft,
+the final mail, a notice, or nothing). Only the rep's own text counts: a reply whose
+text is all quoted runs nothing and says so; a CSM outside the company is refused,
+naming the rule, and holds back an ``approve`` in the same reply; a reply without a
+command that changes nothing gets no draft, and the same text again is not answered
+again (agent/loops.py). Not for: who wrote a message (decided at receipt:
+agent/trust.py ``author_of``), composing or sending mail (agent/delivery.py,
+agent/outbox.py).
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import Literal
 
 from sqlmodel import Session
 
+from agent import loops
 from agent.accounts import email_for_colleague
-from agent.commands import parse_commands
+from agent.commands import Commands, own_lines, parse_commands
 from agent.context import App
 from agent.document import Extraction, HandoffDocument, merge_extraction, remove_matching
 from agent.document_store import load_document, save_document
@@ -26,17 +32,22 @@ from agent.extract.runner import context_for
 from agent.outbox import explain
 from agent.questions import questions_from_account
 from agent.settings import Settings
-from agent.trust import dmarc_pass, strict_sender, token_in
+from agent.trust import may_receive, outside_rule, token_in
 from db import repo
 from db.models import Account, as_utc, id_of
 from db.session import session_scope
+from mailflows.inbound.autoreply import is_auto_reply_text
 from mailflows.inbound.mail import ParsedMail, ThreadMessage
 
 log = logging.getLogger(__name__)
 
 
-def route(parsed: ParsedMail, rcpt_to: list[str], settings: Settings) -> tuple[str, str | None]:
-    """(disposition, token): calendar_reply | auto | reply | material | outside."""
+def route(
+    parsed: ParsedMail, rcpt_to: list[str], settings: Settings, *, null_sender: bool = False
+) -> tuple[str, str | None]:
+    """(disposition, token): auto | calendar_reply | reply | search | material | outside."""
+    if null_sender:  # MAIL FROM:<>: bounces and other automatic mail, whatever the headers say
+        return "auto", None
     if parsed.calendar_reply:
         return "calendar_reply", None
     if parsed.auto_generated or parsed.outer.auto_generated:
@@ -61,16 +72,13 @@ class ReplyCheck:
     account_id: int | None = None
 
 
-async def check_reply(app: App, parsed: ParsedMail, token: str, raw: bytes = b"") -> ReplyCheck:
+async def check_reply(app: App, parsed: ParsedMail, token: str, author: str) -> ReplyCheck:
     """The owning rep (``reply``), the handoff's CSM (``csm_feedback``), or refused with a notice.
 
-    Nothing is changed here; a refused sender from our company is told why.
+    ``author`` is the sender as authenticated at receipt. Nothing is changed here; a
+    refused sender from our company is told why.
     """
-    outer = parsed.outer
-    sender = outer.sender.email.lower() if outer.sender else ""
-    if raw and strict_sender(raw) != sender:
-        log.warning("reply %s refused: ambiguous From header", parsed.message_id)
-        return ReplyCheck("refused")
+    sender = author.lower()
     with session_scope(app.engine) as session:
         account = repo.account_by_token(session, token)
         if account is None or account.token_expires_at < app.now():
@@ -95,17 +103,6 @@ async def check_reply(app: App, parsed: ParsedMail, token: str, raw: bytes = b""
         log.warning("reply to %s's handoff from %s refused: not the owning rep", rep_email, sender)
         await explain(
             app, sender, "Only the rep who owns this handoff can change or approve it. Nothing was changed.", parsed
-        )
-        return ReplyCheck("refused")
-    if app.settings.trusted_authserv_id and not dmarc_pass(parsed, app.settings.trusted_authserv_id):
-        log.warning(
-            "reply %s from %s refused: no DMARC pass from %s",
-            parsed.message_id,
-            sender,
-            app.settings.trusted_authserv_id,
-        )
-        await explain(
-            app, sender, "This reply did not pass our mail authentication checks, so nothing was changed.", parsed
         )
         return ReplyCheck("refused")
     return ReplyCheck("reply", account_id)
@@ -145,19 +142,58 @@ def merge_accounts(app: App, session: Session, old: Account, into: Account, doc:
 
 @dataclass
 class FollowUp:
-    """What should go out after a reply: the final mail to the CSM, or a draft to the rep with notes."""
+    """What should go out after a reply: the final mail to the CSM, a draft to the rep, a notice, or nothing.
+
+    ``commanded``: the reply held a command, so its answer goes out past the daily cap.
+    ``in_thread``: the notice goes in the handoff's thread (its Reply-To is the handoff's
+    address); not once the handoff is cancelled and that address closed.
+    """
 
     deliver: bool = False
     draft: bool = False
     notes: list[str] = field(default_factory=list)
+    notice: str | None = None
+    commanded: bool = False
+    disposition: str = "reply"
+    in_thread: bool = True
+
+    @property
+    def answers(self) -> bool:
+        return self.deliver or self.draft or self.notice is not None
+
+
+def refuse_outside_csm(app: App, cmds: Commands) -> None:
+    """``CSM: Name <address>`` outside the company and the roster is refused, with the rule named."""
+    if cmds.csm is not None and not may_receive(app.settings, app.roster, cmds.csm.email):
+        log.warning("CSM %s refused: outside the company", cmds.csm.email)
+        cmds.errors.append(f"The CSM was not changed: {outside_rule(app.settings, cmds.csm.email)}")
+        cmds.csm = None
+
+
+def _content(doc: HandoffDocument) -> str:
+    """What a reply can change in the document (its sources list aside)."""
+    return doc.model_dump_json(include={"account", "contract_signed", "sections", "urgency", "relationship"})
 
 
 async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp:
-    """Apply the rep's commands and answers; returns what the caller should send next."""
+    """Apply the commands and answers of the rep's own text; returns what the caller should send next."""
     outer = parsed.outer
-    cmds, answer_text = parse_commands(outer.body, app.settings.timezone, app.now())
+    own = outer.body if outer.own_text else ""
+    cmds, answer_text = parse_commands(own, app.settings.timezone, app.now())
+    typed = own_lines(own)
+    if not cmds.given and typed and is_auto_reply_text(outer.subject, typed):
+        log.info("reply %s to account %s reads as an auto-reply: not answered", parsed.message_id, account_id)
+        return FollowUp(disposition="auto")
+    refuse_outside_csm(app, cmds)
+    print_ = loops.text_print(typed)
     notes: list[str] = list(cmds.errors)
     async with app.locks.hold(f"account:{account_id}"):
+        if not cmds.given:
+            with session_scope(app.engine) as session:
+                quiet = loops.quiet_reply(session, account_id, parsed.message_id, print_, app.now())
+            if quiet is not None:
+                log.info("reply %s to account %s not read: %s", parsed.message_id, account_id, quiet.reason)
+                return FollowUp(notice=quiet.notice, disposition=quiet.reason)
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)
             doc = load_document(account)
@@ -196,6 +232,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
             for needle in cmds.remove:
                 n = remove_matching(doc, needle)
                 notes.append(f"Removed {n} item(s) matching '{needle}'." if n else f"Nothing matched '{needle}'.")
+        before = _content(doc)
         if answer_text and not cmds.cancel:
             reply = ThreadMessage(
                 id=parsed.message_id,
@@ -207,6 +244,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
             )
             extraction = await app.extractor.read_answers(reply, ctx, doc, questions)
             doc = merge_extraction(doc, extraction)
+        changed = _content(doc) != before
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)
             if answer_text and not cmds.cancel:
@@ -234,19 +272,34 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
             save_document(account, doc, repo.source_index(session, account_id))
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
-            repo.log_event(
-                session, "rep_reply", account_id, approve=cmds.approve, answered=bool(answer_text), at=app.now()
+            follow_up = _follow_up(cmds, notes, changed, csm_known=bool(account.csm_email), status=account.status)
+            loops.record_reply(
+                session,
+                account_id,
+                parsed.message_id,
+                print_,
+                approve=cmds.approve,
+                commands=cmds.given,
+                had_answer=bool(answer_text),
+                replied=follow_up.answers,
+                at=app.now(),
             )
-            csm_known = bool(account.csm_email)
-            status = account.status
+    return follow_up
+
+
+def _follow_up(cmds: Commands, notes: list[str], changed: bool, *, csm_known: bool, status: str) -> FollowUp:
+    """What the reply calls for once applied: the rep's commands are always answered."""
     if cmds.cancel:
-        await explain(app, account.rep_email, "\n".join(notes), parsed)
-        return FollowUp()
+        return FollowUp(notice="\n".join(notes), commanded=True, in_thread=False)
     if cmds.approve:
-        if not csm_known:
+        if cmds.errors:
+            notes.append("Not approved yet: fix the line above, then reply 'approve' again.")
+        elif not csm_known:
             notes.append("Not approved yet: no CSM is named. Reply with 'CSM: Name <address>' and 'approve'.")
-        elif status == "delivered" and not answer_text and not cmds.changes:
+        elif status == "delivered" and not changed and not cmds.changes:
             notes.append("This handoff was already delivered; nothing was sent again.")
         else:
-            return FollowUp(deliver=True)
-    return FollowUp(draft=True, notes=notes)
+            return FollowUp(deliver=True, commanded=True)
+    if cmds.given:
+        return FollowUp(draft=True, notes=notes, commanded=True)
+    return FollowUp(draft=changed, notes=notes, disposition="reply" if changed else "unchanged")

@@ -20,6 +20,7 @@ from agent.context import App
 from agent.document import HandoffDocument
 from agent.document_store import load_document, refresh_document, save_document
 from agent.extract.base import Question, provenance_lines
+from agent.loops import take_untold_mutes
 from agent.outbox import hand_over, send_outbound
 from agent.questions import questions_for
 from agent.render import render_document, render_draft, render_final
@@ -49,10 +50,13 @@ async def send_draft(
     notes: list[str] | None = None,
     force: bool = False,
     asks_first: list[tuple[str, str]] | None = None,
+    capped: bool = True,
 ) -> bool:
     """Send the account's draft if one is due (or ``force``); returns whether one was sent.
 
     ``asks_first`` (section, question) come before the usual questions, e.g. a CSM's asks.
+    ``capped=False``: the draft answers the rep's command, which is always answered, so
+    the daily cap on automatic mail does not hold it back.
     """
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
@@ -62,7 +66,8 @@ async def send_draft(
                 return False
             since = app.now() - timedelta(days=1)
             if (
-                repo.count_auto_replies_since(session, account.rep_email, since)
+                capped
+                and repo.count_auto_replies_since(session, account.rep_email, since)
                 >= app.settings.auto_replies_per_sender_per_day
             ):
                 log.warning(
@@ -82,7 +87,7 @@ async def send_draft(
                 doc=doc,
                 questions=questions,
                 unread=list(account.unread),
-                notes=[*account.notes, *provenance_lines(doc), *(notes or [])],
+                notes=[*account.notes, *provenance_lines(doc), *(notes or []), *take_untold_mutes(session, account_id)],
                 inbox_address=app.settings.inbox_address,
                 reply_to=token_address(app.settings, account.token),
                 to=(account.rep_name or "", account.rep_email),

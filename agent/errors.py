@@ -10,7 +10,8 @@ Not for: validation of the document model (pydantic does that).
     ├── TemporaryError              retry later: nothing is lost
     │   ├── StorageUnavailable      the database did not answer
     │   ├── RelayUnavailable        the outbound SMTP relay did not answer / 4xx
-    │   └── ExtractorUnavailable    the LLM timed out, was overloaded or rate limited
+    │   ├── ExtractorUnavailable    the LLM timed out, was overloaded or rate limited
+    │   └── SenderCheckDeferred     who wrote a message could not be decided yet (DNS): 451, nothing stored
     └── PermanentError              retrying will not help
         ├── SenderRefused           mail from outside the company domains
         ├── MessageTooLarge         over HANDOFF_MAX_MESSAGE_BYTES
@@ -51,6 +52,10 @@ class RelayUnavailable(TemporaryError):
 
 class ExtractorUnavailable(TemporaryError):
     """The LLM API timed out, was overloaded (529) or rate limited (429)."""
+
+
+class SenderCheckDeferred(TemporaryError):
+    """Sender authentication could not finish (DNS timed out or failed); the message is not stored."""
 
 
 class PermanentError(HandoffError):

@@ -25,9 +25,11 @@ from agent.context import App
 from agent.conversation import apply_reply, check_reply, route
 from agent.extract.runner import extract_new_sources
 from agent.settings import Settings
+from agent.trust import author_of, null_sender, stored_verdict
 from db import repo
 from db.models import Account, Inbound
 from db.session import session_scope
+from mailflows.inbound.authorship import Verdict
 from mailflows.inbound.mail import ParsedMail
 from mailflows.inbound.parse import ParseLimits, parse_message
 from mailflows.outbound.calendar import read_calendar_reply
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=1)  # a message still pending this long after it arrived lost its job
 TICK_S = 10.0  # how often ``tick`` runs (inline: a task of ``handoff serve``; arq: a cron job)
+UNCONFIRMED_NOTICES_PER_DAY = 3  # "someone sent this in your name" notices to one address: never a flood
 
 
 def limits_of(settings: Settings) -> ParseLimits:
@@ -49,7 +52,12 @@ def limits_of(settings: Settings) -> ParseLimits:
 
 
 async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
-    """Parse and route one stored message; returns its disposition."""
+    """Parse and route one stored message; returns its disposition.
+
+    Material, a reply and a search act only for the author authenticated at receipt
+    (agent/trust.py ``author_of``); anything else is refused, and the address in From
+    is told when it is ours (``tell_unconfirmed``).
+    """
     app: App = ctx["app"]
     with session_scope(app.engine) as session:
         row = session.get(Inbound, inbound_id)
@@ -63,8 +71,17 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             return "quarantined"
         row.attempts += 1
         raw, rcpt_to = row.raw, list(row.rcpt_to)
+        verdict, null = stored_verdict(row, app.settings), null_sender(row)
+        reused = repo.earlier_with_message_id(session, inbound_id, row.message_id)
     parsed = await app.cpu.run(parse_message, raw, limits_of(app.settings))
-    disposition, token = route(parsed, rcpt_to, app.settings)
+    if reused is not None:
+        _tell_apart(parsed, raw, inbound_id, reused)
+    disposition, token = route(parsed, rcpt_to, app.settings, null_sender=null)
+    author = author_of(parsed, verdict)
+    if disposition in ("material", "reply", "search") and author is None:
+        log.warning("inbound %s %s refused: author not confirmed (%s)", inbound_id, disposition, verdict.reason)
+        disposition = "unauthenticated"
+        await tell_unconfirmed(app, parsed, verdict)
     account_id: int | None = None
     if disposition == "material":
         if _replies_to_our_mail(app, parsed):
@@ -96,17 +113,17 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
                         defer_s=app.settings.debounce_s,
                         job_id=f"draft:{account_id}:{inbound_id}",
                     )
-    elif disposition == "reply" and token is not None:
-        disposition = await handle_reply(app, parsed, token, raw)
+    elif disposition == "reply" and token is not None and author is not None:
+        disposition = await handle_reply(app, parsed, token, author)
     elif disposition == "calendar_reply":
         account_id = record_calendar_reply(app, parsed)
-    elif disposition == "search":  # "search: ..." from a company sender
-        disposition = await search.answer_by_mail(app, parsed)
+    elif disposition == "search" and author is not None:  # "search: ..." from an authenticated company sender
+        disposition = await search.answer_by_mail(app, parsed, author)
     with session_scope(app.engine) as session:
         repo.finish_inbound(
             session,
             inbound_id,
-            status="done" if disposition in ("material", "reply", "search") else "ignored",
+            status="done" if disposition in ("material", "reply", "search", "unchanged") else "ignored",
             disposition=disposition,
             at=app.now(),
             account_id=account_id,
@@ -115,19 +132,65 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     return disposition
 
 
-async def handle_reply(app: App, parsed: ParsedMail, token: str, raw: bytes) -> str:
+async def handle_reply(app: App, parsed: ParsedMail, token: str, author: str) -> str:
     """A reply to a handoff's address: the rep's changes then the mail they call for, or the CSM's feedback."""
-    checked = await check_reply(app, parsed, token, raw)
+    checked = await check_reply(app, parsed, token, author)
     if checked.account_id is None:
         return checked.disposition
     if checked.disposition == "csm_feedback":
         return await feedback.handle_csm_feedback(app, checked.account_id, parsed)
     follow_up = await apply_reply(app, checked.account_id, parsed)
+    capped = not follow_up.commanded  # the rep's commands are always answered
     if follow_up.deliver:
         await deliver(app, checked.account_id)
     elif follow_up.draft:
-        await delivery.send_draft(app, checked.account_id, notes=follow_up.notes, force=True)
-    return checked.disposition
+        await delivery.send_draft(app, checked.account_id, notes=follow_up.notes, force=True, capped=capped)
+    elif follow_up.notice and follow_up.in_thread:
+        await outbox.tell_rep(app, checked.account_id, follow_up.notice, parsed, capped=capped)
+    elif follow_up.notice:
+        await outbox.explain(app, author, follow_up.notice, parsed, capped=capped)
+    return follow_up.disposition
+
+
+def _tell_apart(parsed: ParsedMail, raw: bytes, inbound_id: int, earlier: int) -> None:
+    """A Message-ID already on file with other bytes: read this one under an id of its own, so nothing is dropped."""
+    original = parsed.message_id
+    own = f"<{repo.content_digest(raw)[:32]}.reused@handoff.invalid>"
+    log.warning(
+        "suspicious: inbound %s reuses Message-ID %s of inbound %s with other content; read as %s",
+        inbound_id,
+        original,
+        earlier,
+        own,
+    )
+    parsed.message_id = own
+    for message in parsed.messages:
+        if message.id == original or message.id.startswith(original + "#"):
+            message.id = own + message.id[len(original) :]
+
+
+async def tell_unconfirmed(app: App, parsed: ParsedMail, verdict: Verdict) -> None:
+    """Tell the address in From, when it is ours, that a message in its name was not acted on (no content)."""
+    to = verdict.header_from or ""
+    if not to or not app.settings.is_company_address(to):
+        return
+    with session_scope(app.engine) as session:
+        since = app.now() - timedelta(days=1)
+        if repo.count_keyed_since(session, to, "unconfirmed:", since) >= UNCONFIRMED_NOTICES_PER_DAY:
+            log.warning("not telling %s about another unconfirmed message today", to)
+            return
+    if verdict.suspicious:
+        text = (
+            "A message that names you as its sender reached the handoff inbox, but it did not come from your "
+            f"mail account ({verdict.reason}). Nothing was done with it. If you did not send it, someone tried "
+            "to act in your name: please tell your IT or security team."
+        )
+    else:
+        text = (
+            "A message from you reached the handoff inbox, but I could not confirm it came from your mail account "
+            f"({verdict.reason}), so nothing was done with it. Send it again from your usual company mail account."
+        )
+    await outbox.explain(app, to, text, parsed, key=f"unconfirmed:{parsed.message_id}")
 
 
 async def deliver(app: App, account_id: int) -> None:

@@ -2,11 +2,15 @@
 
 What it is for: ``record_notice`` (render, compose and record a short mail: a reminder,
 a digest, a check-back, search results), ``explain`` (a short notice to a company
-sender, never to outsiders, never past the daily cap), ``send_outbound`` and
-``hand_over`` (claim a recorded message and give it to the sender: a retried job finds
-the row and never sends twice; a relay that is down leaves it pending) and
-``flush_outbound`` (the periodic retry). Conversation, delivery, reminders and the
-after-handoff features all send through here. Not for: deciding what to send or when.
+sender, never to outsiders, never past the daily cap unless it answers a command, never
+in answer to a reply to one of our notices), ``send_outbound`` and ``hand_over`` (claim
+a recorded message and give it to the sender: a retried job finds the row and never
+sends twice; a relay that is down leaves it pending) and ``flush_outbound`` (the
+periodic retry). ``hand_over`` is the one place mail leaves: a message with any
+recipient (envelope, To, Cc or Bcc) outside the company's domains and the CSM roster
+is refused there, whoever recorded it (agent/trust.py ``may_receive``).
+Conversation, delivery, reminders and the after-handoff features all send through
+here. Not for: deciding what to send or when.
 """
 
 from __future__ import annotations
@@ -14,13 +18,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
 
 from sqlmodel import Session
 
 from agent.context import App
 from agent.errors import RelayRejected, RelayUnavailable
+from agent.loops import replies_to_our_notice
 from agent.render import render_notice
-from agent.trust import token_address
+from agent.trust import may_receive, outside_rule, token_address
 from db import repo
 from db.models import Account, Outbound, id_of, utcnow
 from db.session import session_scope
@@ -79,19 +87,28 @@ def record_notice(
     )
 
 
-async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None) -> None:
-    """A short plain notice to a company sender; never to outsiders, never past the daily cap."""
+async def explain(
+    app: App, to: str, text: str, parsed: ParsedMail | None = None, *, capped: bool = True, key: str | None = None
+) -> bool:
+    """A short plain notice to a company sender; returns whether one was recorded and handed over.
+
+    Never to outsiders, never in answer to a reply to one of our notices (a loop), and,
+    unless it answers the rep's command (``capped=False``), never past the daily cap.
+    """
     if not to or not app.settings.is_company_address(to):
-        return
+        return False
     since = app.now() - timedelta(days=1)
     with session_scope(app.engine) as session:
-        if repo.count_auto_replies_since(session, to, since) >= app.settings.auto_replies_per_sender_per_day:
+        if parsed is not None and replies_to_our_notice(session, parsed):
+            log.info("not explaining to %s: %s answers one of our notices", to, parsed.message_id)
+            return False
+        if capped and repo.count_auto_replies_since(session, to, since) >= app.settings.auto_replies_per_sender_per_day:
             log.warning(
                 "not explaining to %s: daily cap of %d notices reached",
                 to,
                 app.settings.auto_replies_per_sender_per_day,
             )
-            return
+            return False
         plain, html = render_notice(text)
         subject = f"Re: {parsed.outer.subject}" if parsed is not None and parsed.outer.subject else "handoff"
         msg = compose_notice(
@@ -103,7 +120,7 @@ async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None
             in_reply_to=parsed.message_id if parsed is not None else None,
             domain=app.settings.inbox_domain,
         )
-        key = f"notice:{parsed.message_id if parsed is not None else msg['Message-ID']}"
+        key = key or f"notice:{parsed.message_id if parsed is not None else msg['Message-ID']}"
         row, created = repo.add_outbound(
             session,
             Outbound(
@@ -117,6 +134,38 @@ async def explain(app: App, to: str, text: str, parsed: ParsedMail | None = None
         )
         outbound_id = id_of(row)
     await send_outbound(app, outbound_id)
+    return created
+
+
+async def tell_rep(app: App, account_id: int, text: str, parsed: ParsedMail, *, capped: bool = True) -> bool:
+    """A short notice to the rep in the handoff's thread (its Reply-To is the handoff's address).
+
+    Unless it answers the rep's command (``capped=False``), never past the daily cap.
+    """
+    with session_scope(app.engine) as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            return False
+        since = app.now() - timedelta(days=1)
+        limit = app.settings.auto_replies_per_sender_per_day
+        if capped and repo.count_auto_replies_since(session, account.rep_email, since) >= limit:
+            log.warning("not telling %s: daily cap of %d notices reached", account.rep_email, limit)
+            return False
+        row, created = record_notice(
+            app,
+            session,
+            key=f"notice:{parsed.message_id}",
+            kind="notice",
+            to=account.rep_email,
+            to_name=account.rep_name,
+            subject=f"Re: {parsed.outer.subject}" if parsed.outer.subject else f"handoff: {account.name}",
+            text=text,
+            account=account,
+            in_reply_to=parsed.message_id,
+        )
+        outbound_id = id_of(row)
+    await send_outbound(app, outbound_id)
+    return created
 
 
 async def send_outbound(app: App, outbound_id: int) -> None:
@@ -131,8 +180,25 @@ async def send_outbound(app: App, outbound_id: int) -> None:
     await hand_over(app, outbound_id, raw, recipients)
 
 
+def outside_recipients(app: App, raw: bytes, recipients: list[str]) -> list[str]:
+    """Every address this message would reach (envelope, To, Cc, Bcc) that ``may_receive`` refuses."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:262_144], headersonly=True)
+    named = [str(v) for name in ("To", "Cc", "Bcc") for v in headers.get_all(name) or []]
+    everyone = [*recipients, *(address for _, address in getaddresses(named) if address)]
+    if not everyone:
+        return ["(no recipient)"]
+    return sorted({a.lower() for a in everyone if not may_receive(app.settings, app.roster, a)})
+
+
 async def hand_over(app: App, outbound_id: int, raw: bytes, recipients: list[str]) -> None:
-    """Give a claimed message to the sender and record the outcome (sent, delayed, refused)."""
+    """Give a claimed message to the sender and record the outcome (sent, delayed, refused).
+
+    Refused here, whatever recorded it, when any recipient is outside the company.
+    """
+    outside = outside_recipients(app, raw, recipients)
+    if outside:
+        await _block(app, outbound_id, outside)
+        return
     try:
         refused = await app.sender.send(raw, recipients)
     except (RelayUnavailable, asyncio.CancelledError) as exc:
@@ -156,24 +222,44 @@ async def hand_over(app: App, outbound_id: int, raw: bytes, recipients: list[str
         repo.mark_outbound_sent(session, outbound_id, utcnow())
 
 
+def _record_failure(
+    app: App, outbound_id: int, event: str, addresses: list[str], why: str, *, whole: bool
+) -> str | None:
+    """A refusal on the row (failed when ``whole`` or every recipient is refused) and in the event log.
+
+    Returns the rep to tell: a final that did not reach its CSM.
+    """
+    with session_scope(app.engine) as session:
+        row = session.get(Outbound, outbound_id)
+        if row is None:
+            return None
+        if whole or set(addresses) >= {r.lower() for r in row.recipients}:
+            row.status = "failed"
+        row.last_error = why[:1000]
+        repo.log_event(session, event, row.account_id, outbound=outbound_id, addresses=addresses, at=app.now())
+        account = session.get(Account, row.account_id) if row.account_id else None
+        if row.kind == "final" and account is not None and account.rep_email not in addresses:
+            return account.rep_email
+    return None
+
+
+async def _block(app: App, outbound_id: int, outside: list[str]) -> None:
+    """A message for someone outside the company: never sent, recorded as failed, the rep told for a final."""
+    why = outside_rule(app.settings, ", ".join(outside))
+    rep_to_tell = _record_failure(app, outbound_id, "send_blocked", outside, f"not sent: {why}", whole=True)
+    log.error("outbound %s not sent: %s", outbound_id, why)
+    if rep_to_tell:
+        text = (
+            f"The handoff was not sent. {why} Reply 'CSM: Name <address>' with a colleague's address, then 'approve'."
+        )
+        await explain(app, rep_to_tell, text, capped=False, key=f"blocked:{outbound_id}")
+
+
 async def _report_refused(app: App, outbound_id: int, refused: dict[str, str]) -> None:
     """A permanent refusal is visible: logged, recorded, and told to the rep when the CSM's copy bounced."""
     refused = {addr.lower(): reason for addr, reason in refused.items()}
     why = "; ".join(f"{addr}: {reason}" for addr, reason in refused.items())
-    rep_to_tell = None
-    with session_scope(app.engine) as session:
-        row = session.get(Outbound, outbound_id)
-        if row is None:
-            return
-        if set(refused) >= {r.lower() for r in row.recipients}:
-            row.status = "failed"
-        row.last_error = why[:1000]
-        repo.log_event(
-            session, "send_refused", row.account_id, outbound=outbound_id, refused=sorted(refused), at=app.now()
-        )
-        account = session.get(Account, row.account_id) if row.account_id else None
-        if row.kind == "final" and account is not None and account.rep_email not in refused:
-            rep_to_tell = account.rep_email
+    rep_to_tell = _record_failure(app, outbound_id, "send_refused", sorted(refused), why, whole=False)
     log.error("outbound %s refused by the relay for %s", outbound_id, why)
     if rep_to_tell:
         await explain(

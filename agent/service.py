@@ -28,7 +28,8 @@ from agent.settings import Settings
 from db import repo
 from db.session import reading, session_scope
 from mailflows.inbound.imap_intake import ImapIntake
-from mailflows.inbound.intake import Intake, store
+from mailflows.inbound.intake import Intake, store_file
+from mailflows.inbound.sender_auth import SenderAuthenticator
 from mailflows.inbound.smtp_intake import start_smtp
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,19 @@ async def ingest(
 
 
 async def _store_only(app: App, raw: bytes) -> tuple[int, bool]:
-    return await asyncio.to_thread(store, app.engine, raw, "", [], "ingest")
+    return await asyncio.to_thread(store_file, app.engine, raw)
 
 
 def intake_for(app: App) -> Intake:
-    """What the SMTP and IMAP intakes need from the service: its settings, database and queue."""
+    """What the SMTP and IMAP intakes need from the service: its settings, database, queue and authenticator.
+
+    The authenticator is built here, once (a bad sender-authentication setting raises
+    ``ConfigError`` before anything listens).
+    """
     if app.queue is None:
         raise RuntimeError("App has no queue: open it with agent.app.open_app()")
-    return Intake(settings=app.settings, engine=app.engine, queue=app.queue)
+    authenticator = SenderAuthenticator(app.settings)
+    return Intake(settings=app.settings, engine=app.engine, queue=app.queue, authenticator=authenticator)
 
 
 async def replay(settings: Settings, ids: list[int]) -> int:
@@ -125,12 +131,13 @@ async def serve(
     inline = not settings.redis_url
     processes = settings.cpu_processes if settings.cpu_processes is not None else default_processes(inline)
     app = await open_app(settings, cpu_processes=processes)
-    intake = intake_for(app)
     try:
+        intake = intake_for(app)
         imap = ImapIntake(intake) if settings.imap_url else None  # a bad IMAP setting fails the start, not a task
     except ConfigError:
         await app.close()
         raise
+    log.info("%s", intake.authenticator.describe())
     server = await start_smtp(intake)
     port = server.sockets[0].getsockname()[1]
     web = None

@@ -370,6 +370,12 @@ def load_settings(**overrides: object) -> Settings:
     if settings.extractor == "claude" and not settings.anthropic_api_key:
         raise ConfigError("HANDOFF_EXTRACTOR=claude needs ANTHROPIC_API_KEY; set it or use HANDOFF_EXTRACTOR=offline")
     _check_sender_auth(settings)
+    if settings.sales_ops_address and not settings.is_company_address(settings.sales_ops_address):
+        domains = ", ".join(sorted(settings.own_domains))
+        raise ConfigError(
+            f"HANDOFF_SALES_OPS_ADDRESS={settings.sales_ops_address} is outside the company ({domains}): handoff "
+            "only ever writes inside it; use a company address or add its domain to HANDOFF_COMPANY_DOMAINS"
+        )
     return settings
 
 

@@ -1,9 +1,14 @@
-"""Whether a message may act on a handoff: its reply address, its From, its authentication.
+"""Whether a message may act, and whom we may write to.
 
 What it is for: each handoff's unguessable reply address (``new_token``,
-``token_address``, ``token_in``), ``strict_sender`` (the one unambiguous address in
-From: mailflows/inbound/authorship.py ``strict_from``) and ``dmarc_pass`` (our trusted server's
-Authentication-Results). Not for: what a reply says (agent/commands.py) or what is
+``token_address``, ``token_in``); ``stored_verdict`` (who wrote a stored message: the
+verdict the intake decided from the connection, or for a row stored before sender
+authentication existed, what can still be checked); ``author_of`` (that verdict's
+authenticated address, when the parser reads the same From: the one address allowed
+to command, send material or search); and the recipient rule (``may_receive``,
+``outside_rule``): every address the service writes to is inside
+``HANDOFF_COMPANY_DOMAINS`` or in the CSM roster. Not for: deciding who wrote a message
+(mailflows/inbound/sender_auth.py), what a reply says (agent/commands.py) or what is
 done with it (agent/conversation.py).
 """
 
@@ -12,11 +17,24 @@ from __future__ import annotations
 import re
 import secrets
 
+from agent.roster import Roster
 from agent.settings import Settings
+from db.models import Inbound
+from mailflows.inbound.authorship import Verdict, strict_from
 from mailflows.inbound.authorship import strict_from as strict_sender
 from mailflows.inbound.mail import ParsedMail
+from mailflows.inbound.sender_auth import recheck_stored
 
-__all__ = ["dmarc_pass", "new_token", "strict_sender", "token_address", "token_in"]
+__all__ = [
+    "author_of",
+    "may_receive",
+    "new_token",
+    "outside_rule",
+    "stored_verdict",
+    "strict_sender",
+    "token_address",
+    "token_in",
+]
 
 
 def new_token() -> str:
@@ -38,12 +56,47 @@ def token_address(settings: Settings, token: str) -> str:
     return f"{local}+{token}@{domain}"
 
 
-def dmarc_pass(parsed: ParsedMail, authserv_id: str) -> bool:
-    """The top Authentication-Results header from our trusted server says DMARC (or aligned DKIM) passed."""
-    for header in parsed.authentication_results:
-        server = header.split(";", 1)[0].strip().split()[0].lower() if header.strip() else ""
-        if server != authserv_id.lower():
-            continue
-        low = header.lower()
-        return bool(re.search(r"\bdmarc=pass\b", low) or re.search(r"\bdkim=pass\b[^;]*header\.d=", low))
-    return False
+def null_sender(row: Inbound) -> bool:
+    """Came with ``MAIL FROM:<>`` (or, over IMAP, no Return-Path address): only automatic mail does."""
+    return row.channel != "ingest" and not row.mail_from
+
+
+def stored_verdict(row: Inbound, settings: Settings) -> Verdict:
+    """Who wrote a stored message, as decided when it arrived (``auth_method`` NULL: stored before that)."""
+    if row.auth_method is None:
+        return recheck_stored(row.raw, row.mail_from, row.channel, settings.sender_auth_mode)
+    return Verdict(
+        row.auth_address,
+        row.auth_method,  # type: ignore[arg-type]
+        row.auth_reason or "",
+        suspicious=row.auth_suspicious,
+        header_from=row.auth_address or strict_from(row.raw),
+        mail_from=row.mail_from,
+    )
+
+
+def author_of(parsed: ParsedMail, verdict: Verdict) -> str | None:
+    """The authenticated author, when the parser reads From as that same address; else None."""
+    if verdict.address is None:
+        return None
+    sender = parsed.outer.sender.email.lower() if parsed.outer.sender else ""
+    return verdict.address if sender == verdict.address else None
+
+
+def may_receive(settings: Settings, roster: Roster | None, address: str) -> bool:
+    """Inside the company's domains, or a CSM of the roster: the only places mail from us goes."""
+    address = address.strip().lower()
+    if address.count("@") != 1 or not address.split("@")[0] or any(c in address for c in " <>,;\r\n\t"):
+        return False
+    if settings.is_company_address(address):
+        return True
+    return roster is not None and roster.get(address) is not None
+
+
+def outside_rule(settings: Settings, address: str) -> str:
+    """The rule, named, for a rep whose CSM line (or anything else) points outside the company."""
+    domains = ", ".join(sorted(settings.own_domains))
+    return (
+        f"{address} is outside our company: handoff only ever writes to addresses at {domains} "
+        "(or to a CSM in the roster), so a handoff document never leaves the company."
+    )

@@ -60,12 +60,14 @@ async def serve(kind: str, port: int, workdir: Path, database_url: str | None) -
     else:
         from agent.app import open_app
         from mailflows.inbound.intake import Intake
+        from mailflows.inbound.sender_auth import SenderAuthenticator
         from mailflows.inbound.smtp_intake import start_smtp
 
         overrides = {"database_url": database_url} if database_url else {}
         app = await open_app(bench_settings(workdir, **overrides), inline=True)
         app.queue = NullQueue()
-        server = await start_smtp(Intake(app.settings, app.engine, app.queue), host="127.0.0.1", port=port)
+        intake = Intake(app.settings, app.engine, app.queue, SenderAuthenticator(app.settings))
+        server = await start_smtp(intake, host="127.0.0.1", port=port)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     print("ready", flush=True)

@@ -53,8 +53,11 @@ class Inbound(SQLModel, table=True):
     __table_args__ = (Index("ix_inbound_status", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(unique=True, index=True, max_length=998)
+    # Not unique: a reused Message-ID with other bytes is another message (stored, logged as suspicious).
+    message_id: str = Field(index=True, max_length=998)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # The same bytes again (an MTA's retry, an IMAP re-fetch) are stored once: db/repo/inbound.py content_digest.
+    content_sha256: str | None = Field(default=None, unique=True, index=True, max_length=64)
     mail_from: str = ""
     rcpt_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     channel: str = "smtp"  # smtp | imap | ingest

@@ -143,14 +143,30 @@ class Harness:
         assert self.app.queue is not None
         await self.app.queue.drain()
 
-    def smtp_send(self, raw: bytes, *, mail_from: str = REP, rcpt_to: str | list[str] = INBOX) -> dict[str, Any]:
-        """Send as an MTA would (CRLF line ends); returns smtplib's refused-recipients dict."""
+    def smtp_send(
+        self, raw: bytes, *, mail_from: str = REP, rcpt_to: str | list[str] = INBOX, source: str | None = None
+    ) -> dict[str, Any]:
+        """Send as an MTA would (CRLF line ends), from ``source`` (a loopback address) if given;
+        returns smtplib's refused-recipients dict."""
         data = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=30) as client:
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=30, source_address=(source, 0) if source else None) as client:
             return client.sendmail(mail_from, rcpt_to, data)
 
     async def send(self, raw: bytes, **kwargs: Any) -> dict[str, Any]:
         return await asyncio.to_thread(self.smtp_send, raw, **kwargs)
+
+    def smtp_transaction(self, raw: bytes, *, mail_from: str = REP, rcpt_to: str = INBOX) -> tuple[int, str]:
+        """One SMTP transaction; returns the intake's answer to DATA (code, text) instead of raising on it."""
+        data = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=30) as client:
+            client.ehlo("client.example")
+            client.mail(mail_from)
+            client.rcpt(rcpt_to)
+            try:
+                code, text = client.data(data)
+            except smtplib.SMTPDataError as exc:
+                code, text = exc.smtp_code, exc.smtp_error
+            return code, text.decode()
 
     def outbox(self) -> list[EmailMessage]:
         folder = self.settings.outbox_dir

@@ -8,7 +8,7 @@ import pytest
 
 from agent.commands import parse_commands
 from agent.conversation import route
-from agent.trust import dmarc_pass, token_in
+from agent.trust import token_in
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 from tests.conftest import make_settings
 
@@ -105,15 +105,6 @@ def test_company_mail_is_material_and_outside_mail_is_not(tmp_path) -> None:  # 
     settings = make_settings(tmp_path)
     assert route(_parsed("sam.okafor@northwind.example"), [], settings)[0] == "material"
     assert route(_parsed("x@elsewhere.example"), [], settings)[0] == "outside"
-
-
-def test_dmarc_is_read_only_from_the_trusted_authserv_id() -> None:
-    parsed = _parsed("sam.okafor@northwind.example")
-    parsed.authentication_results = ["mx.northwind.example; dmarc=pass header.from=northwind.example"]
-    assert dmarc_pass(parsed, "mx.northwind.example")
-    assert not dmarc_pass(parsed, "other.example")
-    parsed.authentication_results = ["mx.northwind.example; dmarc=fail header.from=northwind.example"]
-    assert not dmarc_pass(parsed, "mx.northwind.example")
 
 
 def _from(value: str) -> bytes:

@@ -46,6 +46,7 @@ from agent.demo_deal import demo_files, demo_rep_reply
 from agent.lookups import document_for
 from db.models import Inbound, Outbound
 from db.session import make_engine, session_scope
+from mailflows.inbound.authorship import Arrival
 from mailflows.outbound.send import Mail, headers_of
 from tests.conftest import (
     COMPANY,
@@ -495,7 +496,7 @@ async def test_jobs_wait_while_redis_is_down_and_run_when_it_is_back(tmp_path: P
         redis.wait(timeout=10)
         intake = intake_for(app)
         inbound_id, created = await intake.receive(
-            demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp"
+            demo_files()[0].read_bytes(), arrival=Arrival("smtp", REP), rcpt_to=[INBOX]
         )
         await intake.close()
         assert created, "the message must be stored although the queue is down"
@@ -638,7 +639,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     try:
         intake = intake_for(app)
         inbound_id, _ = await intake.receive(
-            demo_files()[0].read_bytes(), mail_from=REP, rcpt_to=[INBOX], channel="smtp"
+            demo_files()[0].read_bytes(), arrival=Arrival("smtp", REP), rcpt_to=[INBOX]
         )
         await app.drain()
         await intake.close()

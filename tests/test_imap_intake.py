@@ -458,4 +458,8 @@ def test_the_envelope_comes_from_return_path_and_delivered_to() -> None:
         REP,
         ["handoff+ab12@northwind.example"],
     )
-    assert envelope_of(b"From: Ana <ana@customer.example>\r\n\r\nhi\r\n") == ("ana@customer.example", [])
+    # From is never the envelope: without a Return-Path no server delivered it, so it has the null sender.
+    assert envelope_of(b"From: Ana <ana@customer.example>\r\n\r\nhi\r\n") == ("", [])
+    top_null = b"Return-Path: <>\r\nReturn-Path: <sam.okafor@northwind.example>\r\nFrom: x@y\r\n\r\nhi\r\n"
+    assert envelope_of(top_null) == ("", [])
+    assert envelope_of(b"Return-Path: <Sam.Okafor@Northwind.example>\r\nFrom: x@y\r\n\r\nhi\r\n")[0] == REP

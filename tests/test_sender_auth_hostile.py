@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailflows.inbound.auth_results import peer_is_trusted
-from mailflows.inbound.authorship import ascii_lower, envelope_address, strict_from
+from mailflows.inbound.authorship import _PLAIN_FROM, _read_with_two_parsers, ascii_lower, envelope_address, strict_from
 from mailflows.inbound.parse import parse_message
 from mailflows.inbound.sender_auth import Arrival, SenderAuthenticator, Verdict
 from tests.conftest import make_settings
@@ -244,3 +244,10 @@ def test_random_bytes_never_crash_any_mode(
             verdict = auth.check(b"From: " + raw, Arrival(channel, mail_from=mail_from, peer_ip="127.0.0.1"))  # type: ignore[arg-type]
             assert verdict.address is None or verdict.address == strict_from(b"From: " + raw)
         parse_message(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.from_regex(_PLAIN_FROM, fullmatch=True))
+def test_a_plain_from_read_quickly_is_what_the_two_parsers_read(value: str) -> None:
+    quick = strict_from(f"From: {value}\r\nTo: x@y.example\r\n\r\nhi\r\n".encode())
+    assert quick is not None and quick == _read_with_two_parsers(value)

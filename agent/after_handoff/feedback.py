@@ -6,7 +6,9 @@ What it is for: ``parse_feedback`` reads a CSM's reply (``rating: 4/5`` or a bar
 once per Message-ID, logs a ``csm_feedback`` event the report reads, posts the
 ``handoff.feedback`` webhook, and mails the rep a digest — or, when the CSM asks for
 sections (``needs:``), reopens the handoff as a new revision and sends the rep a draft
-whose first questions are the CSM's asks. Feedback mails only the rep; nobody else.
+whose first questions are the CSM's asks. Only the CSM's own text counts: quoted lines
+(the final mail their client quoted) are never read. Feedback mails only the rep;
+nobody else.
 Not for: who may send feedback (agent/conversation.py checks the sender is the CSM).
 """
 
@@ -19,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from agent.after_handoff.webhook import flush_webhooks, queue_webhook
+from agent.commands import is_quoted, lines_of
 from agent.context import App
 from agent.delivery import send_draft
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
@@ -65,7 +68,7 @@ _CODE = re.compile(r"^(missing|wrong|needs?)\s*[:\-]\s*(.+)$", re.IGNORECASE)
 _RATING = re.compile(r"^(?:rating|score)\s*[:=\-]?\s*([1-5])(?:\s*/\s*5)?\b", re.IGNORECASE)
 _BARE = re.compile(r"^([1-5])(?:\s*/\s*5)?[.!]?$")
 _SPLIT = re.compile(r"\s+(?:—|–|--|-)\s+|\s*:\s+|\s*\(\s*")
-_LEAD = re.compile(r"^[\s>*\-•#]*")
+_LEAD = re.compile(r"^[\s*\-•#]*")
 
 
 @dataclass
@@ -111,7 +114,9 @@ def parse_feedback(text: str) -> FeedbackNote:
     """Read the visible text of a CSM's reply into rating, reason codes and a comment."""
     note = FeedbackNote()
     comment: list[str] = []
-    for raw in text.splitlines():
+    for raw in lines_of(text):
+        if is_quoted(raw):
+            continue  # the final mail the CSM's client quoted, never the CSM's own words
         line = _LEAD.sub("", raw).strip()
         rating = _RATING.match(line) or _BARE.match(line)
         if rating and note.rating is None:
@@ -157,7 +162,7 @@ def digest_text(account_name: str, csm: str, note: FeedbackNote) -> str:
 async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> str:
     """Store the CSM's reply, tell the rep, reopen on ``needs:``; returns the disposition."""
     outer = parsed.outer
-    note = parse_feedback(outer.body)
+    note = parse_feedback(outer.body if outer.own_text else "")
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
         row, created = repo.add_feedback(

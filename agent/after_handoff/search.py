@@ -24,7 +24,6 @@ from agent.context import App
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, Item, fold
 from agent.outbox import record_notice, send_outbound
 from agent.settings import Settings
-from agent.trust import dmarc_pass
 from db import repo
 from db.models import Account, SearchEntry, Source, as_utc, id_of
 from db.session import reading, session_scope
@@ -155,14 +154,15 @@ def parse_mail_query(subject: str) -> tuple[str, dict[str, Any]]:
     return _FILTER.sub("", text).strip(), filters
 
 
-async def answer_by_mail(app: App, parsed: ParsedMail) -> str:
-    """Mail the results of a "search: ..." subject back to the (company) sender; returns the disposition."""
+async def answer_by_mail(app: App, parsed: ParsedMail, author: str) -> str:
+    """Mail the results of a "search: ..." subject back to its authenticated company author; the disposition.
+
+    ``author`` is the sender as authenticated at receipt (agent/trust.py ``author_of``):
+    results only ever go to the person who really asked.
+    """
     outer = parsed.outer
-    sender = outer.sender.email.lower() if outer.sender else ""
+    sender = author.lower()
     if not sender or not app.settings.is_company_address(sender):
-        return "refused"
-    if app.settings.trusted_authserv_id and not dmarc_pass(parsed, app.settings.trusted_authserv_id):
-        log.warning("search %s from %s refused: no DMARC pass", parsed.message_id, sender)
         return "refused"
     query, filters = parse_mail_query(outer.subject)
     with session_scope(app.engine) as session:

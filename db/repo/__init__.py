@@ -2,7 +2,7 @@
 
 What it is for: small functions over a ``Session`` (or, on the intake's hot path, an
 ``Engine``) so that jobs, the CLI and the intake never write SQL themselves, and so
-that idempotency lives next to the data (Message-ID dedupe on intake, source
+that idempotency lives next to the data (content dedupe on intake, source
 fingerprints, outbound keys). The modules are ``inbound``, ``accounts``, ``sources``,
 ``outbound``, ``events``, ``after_handoff`` and ``search``; callers use the names
 re-exported here (``from db import repo``; ``repo.lock_account(...)``).
@@ -39,6 +39,8 @@ from db.repo.after_handoff import (
 from db.repo.events import events_of, events_since, log_event
 from db.repo.inbound import (
     RawMail,
+    content_digest,
+    earlier_with_message_id,
     finish_inbound,
     inbound_counts,
     insert_inbound,
@@ -57,6 +59,7 @@ from db.repo.outbound import (
     any_outbound_with_message_id,
     claim_outbound,
     count_auto_replies_since,
+    count_keyed_since,
     final_outbound_id,
     last_sent_at,
     mark_outbound_sent,
@@ -93,12 +96,15 @@ __all__ = [
     "checkbacks_enabled",
     "claim_outbound",
     "count_auto_replies_since",
+    "count_keyed_since",
     "delivered_accounts",
     "events_of",
     "events_since",
     "feedback_of",
     "final_outbound_id",
     "find_account",
+    "content_digest",
+    "earlier_with_message_id",
     "finish_inbound",
     "inbound_counts",
     "index_account",

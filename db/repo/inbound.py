@@ -1,8 +1,11 @@
-"""Inbound messages: stored once per Message-ID, then processed, finished or quarantined.
+"""Inbound messages: stored once per content, then processed, finished or quarantined.
 
 What it is for: the intake's hot path (``insert_inbound_batch``: one INSERT ... ON
-CONFLICT DO NOTHING per message, one commit per batch) and the rows the jobs and the
-CLI read and update. Not for: parsing (mailflows/inbound/).
+CONFLICT DO NOTHING per message on its content digest, one commit per batch) and the
+rows the jobs and the CLI read and update. The same bytes again add nothing; a
+different message that reuses a Message-ID on file is stored as a new one
+(``earlier_with_message_id`` lets the job tell it apart). Not for: parsing
+(mailflows/inbound/).
 """
 
 from __future__ import annotations
@@ -37,23 +40,47 @@ def message_id_of(raw: bytes) -> str:
     return f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
 
 
+def content_digest(raw: bytes) -> str:
+    """What "the same message" means for the intake: the same bytes, whatever the line ends."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+
+
 def store_inbound(
     session: Session, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str
 ) -> tuple[Inbound, bool]:
-    """Store a raw message once per Message-ID; returns (row, created)."""
-    message_id = message_id_of(raw)
-    existing = session.exec(select(Inbound).where(Inbound.message_id == message_id)).first()
+    """Store a raw message once per content; returns (row, created)."""
+    digest = content_digest(raw)
+    existing = session.exec(select(Inbound).where(Inbound.content_sha256 == digest)).first()
     if existing is not None:
         return existing, False
-    row = Inbound(message_id=message_id, raw=raw, mail_from=mail_from, rcpt_to=list(rcpt_to), channel=channel)
+    row = Inbound(
+        message_id=message_id_of(raw),
+        raw=raw,
+        content_sha256=digest,
+        mail_from=mail_from,
+        rcpt_to=list(rcpt_to),
+        channel=channel,
+    )
     session.add(row)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        existing = session.exec(select(Inbound).where(Inbound.message_id == message_id)).one()
+        existing = session.exec(select(Inbound).where(Inbound.content_sha256 == digest)).one()
         return existing, False
     return row, True
+
+
+def earlier_with_message_id(session: Session, inbound_id: int, message_id: str) -> int | None:
+    """An older stored message with the same Message-ID (other bytes: a reuse), or None."""
+    stmt = (
+        sa_select(col(Inbound.id))
+        .where(col(Inbound.message_id) == message_id, col(Inbound.id) < inbound_id)
+        .order_by(col(Inbound.id))
+        .limit(1)
+    )
+    found = session.execute(stmt).scalar()
+    return int(found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +108,21 @@ def insert_inbound(
 def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple[int, bool]]:
     """The intake's hot path: INSERT ... ON CONFLICT DO NOTHING per message, one commit for all.
 
-    Core rather than the ORM (the ORM round trip was the biggest cost), the Message-ID's
-    unique index does the dedupe in the same statement, and one commit for a batch of
-    messages that arrived together (group commit) is what lets concurrent clients scale.
+    Core rather than the ORM (the ORM round trip was the biggest cost), the content
+    digest's unique index does the dedupe in the same statement, and one commit for a
+    batch of messages that arrived together (group commit) is what lets concurrent
+    clients scale.
     """
     insert = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
     results: list[tuple[int, bool]] = []
     try:
         with engine.begin() as conn:
             for mail in mails:
-                message_id = message_id_of(mail.raw)
+                digest = content_digest(mail.raw)
                 values = {
-                    "message_id": message_id,
+                    "message_id": message_id_of(mail.raw),
                     "raw": mail.raw,
+                    "content_sha256": digest,
                     "mail_from": mail.mail_from,
                     "rcpt_to": list(mail.rcpt_to),
                     "channel": mail.channel,
@@ -110,14 +139,14 @@ def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple
                 stmt = (
                     insert(Inbound)
                     .values(**values)
-                    .on_conflict_do_nothing(index_elements=["message_id"])
+                    .on_conflict_do_nothing(index_elements=["content_sha256"])
                     .returning(col(Inbound.id))
                 )  # type: ignore[attr-defined]
                 new_id = conn.execute(stmt).scalar()
                 if new_id is not None:
                     results.append((int(new_id), True))
                     continue
-                existing = conn.execute(select(Inbound.id).where(Inbound.message_id == message_id)).scalar_one()
+                existing = conn.execute(select(Inbound.id).where(Inbound.content_sha256 == digest)).scalar_one()
                 results.append((int(existing), False))
     except OperationalError as exc:
         raise StorageUnavailable(f"database did not answer: {exc.orig}") from exc

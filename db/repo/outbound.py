@@ -57,10 +57,24 @@ def pending_outbound(session: Session) -> list[Outbound]:
     return list(session.exec(select(Outbound).where(Outbound.status == "pending").order_by(col(Outbound.id))))
 
 
-def any_outbound_with_message_id(session: Session, message_ids: set[str]) -> bool:
-    """Whether we sent a message with one of these Message-IDs (a reply to our own mail)."""
-    stmt = sa_select(col(Outbound.id)).where(col(Outbound.message_id).in_(message_ids)).limit(1)
-    return session.execute(stmt).first() is not None
+def any_outbound_with_message_id(
+    session: Session, message_ids: set[str], *, kinds: tuple[str, ...] | None = None
+) -> bool:
+    """Whether we sent a message (of one of ``kinds``) with one of these Message-IDs (a reply to our own mail)."""
+    stmt = sa_select(col(Outbound.id)).where(col(Outbound.message_id).in_(message_ids))
+    if kinds:
+        stmt = stmt.where(col(Outbound.kind).in_(kinds))
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def count_keyed_since(session: Session, recipient: str, key_prefix: str, since: datetime) -> int:
+    """Messages recorded under keys starting with ``key_prefix`` to ``recipient`` since ``since``."""
+    stmt = sa_select(func.count()).where(
+        col(Outbound.to_address) == recipient.lower(),
+        col(Outbound.created_at) >= since,
+        col(Outbound.key).startswith(key_prefix),
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def outbound_of(session: Session, account_id: int, kind: str | None = None) -> list[Outbound]:

@@ -99,6 +99,7 @@ class Chunk:
     text: str
     quoted: str = ""
     via: str = ""  # the boundary kind that opened it: forward, header, wrote, rule, quote
+    own: bool = True  # False: ``text`` is quoted lines kept because nothing else was there, not the author's
 
 
 def parse_addresses(value: str) -> list[Address]:
@@ -242,7 +243,7 @@ def split_thread(text: str, default_tz: tzinfo | None = None) -> list[Chunk]:
                 lines = inner
                 continue
             if not chunks[-1].text.strip() and len(chunks) == 1 and nested is None:
-                chunks[-1].text, chunks[-1].quoted = chunks[-1].quoted, ""
+                chunks[-1].text, chunks[-1].quoted, chunks[-1].own = chunks[-1].quoted, "", False
             return chunks
     chunks.append(Chunk(header, "\n".join(lines).strip("\n"), "", via))
     return chunks

@@ -3,7 +3,9 @@
 What it is for: ``html_to_text`` turns the HTML a mail client wrote (Outlook Word
 HTML, Gmail divs, Apple Mail blockquotes) into text the rest of the parser reads like
 a plain-text body: paragraphs and ``<br>`` as line breaks, lists as "- item" / "1.
-item", table rows as "cell | cell", ``<blockquote>`` as "> " quoting. Text a reader
+item", table rows as "cell | cell", ``<blockquote>`` as "> " quoting, and Outlook's
+reply header (``div#divRplyFwdMsg``) opened by an "-----Original Message-----" line,
+so the history below it is never read as the author's own text. Text a reader
 cannot see (display:none, visibility:hidden, zero font size, white on white, mso-hide)
 is dropped and named in the defects, because it is a known prompt-injection vector.
 Not for: finding quoted history or signatures in the result (``quotes.py``,
@@ -72,6 +74,8 @@ INNER_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}")
 BREAKS_RE = re.compile(r"[ \t]*[\x01\x02][\x01\x02 \t]*")
 WS_RE = re.compile(r"[ \t\r\n\f]+")
 EDGE_TAGS = BLOCK_TAGS | {"li", "tr", "td", "th", "p", "br", "blockquote", "hr"}
+REPLY_HEADER_IDS = frozenset({"divrplyfwdmsg"})
+ORIGINAL_MESSAGE = "-----Original Message-----"
 
 
 def _next_to_block(node: NavigableString) -> bool:
@@ -164,6 +168,9 @@ class _Renderer:
             if depth > MAX_DEPTH:
                 parts.append(child.get_text(" "))
                 continue
+            if str(child.get("id") or "").lower() in REPLY_HEADER_IDS:
+                # Outlook's reply/forward header: whatever its labels' language, history starts here.
+                parts.append(PARA + ORIGINAL_MESSAGE + PARA)
             bg = _is_white_background(child, white_bg)
             inner = self.render(child, depth + 1, bg)
             if name == "li":

@@ -26,6 +26,7 @@ import email.utils
 import imaplib
 import logging
 import random
+import re
 import ssl
 import time
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ from imapclient import DELETED, FLAGGED, SEEN, IMAPClient, SocketTimeout
 from imapclient.exceptions import LoginError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_exception_type, wait_exponential
 
-from agent.errors import ConfigError, StorageUnavailable
+from agent.errors import ConfigError, SenderCheckDeferred, StorageUnavailable
+from mailflows.inbound.authorship import Arrival, envelope_address, header_values
 from mailflows.inbound.imap_login import checked_target, read_secret
 from mailflows.inbound.intake import Intake
 
@@ -45,15 +47,22 @@ log = logging.getLogger(__name__)
 IDLE_CHECK_S = 0.5  # how often a waiting IDLE looks at ``stop``; bounds the shutdown delay
 FIRST_RETRY_S = 1.0
 ENVELOPE_TO_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
+_ADDR_SPEC = re.compile(r"^[^\s<>@\"(),;:]+@[^\s<>@\"(),;:]+$")
 
 
 def envelope_of(raw: bytes) -> tuple[str, list[str]]:
-    """(sender, recipients) as the delivering server recorded them, else the From header."""
+    """(sender, recipients) as the delivering server recorded them.
+
+    The sender is the topmost Return-Path only, the one the final delivering server
+    wrote (RFC 5321 4.4): ``Return-Path: <>`` stays the null sender, and so does a
+    message with none (it was not delivered by a mail server); From is never read here,
+    since the envelope is what From is checked against.
+    """
     headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    senders = email.utils.getaddresses(
-        [str(h) for h in headers.get_all("Return-Path") or headers.get_all("From") or []]
-    )
-    mail_from = next((addr for _, addr in senders if addr), "")
+    paths = header_values(raw, "Return-Path")
+    mail_from = envelope_address(paths[0]) if paths else ""
+    if mail_from and not _ADDR_SPEC.match(mail_from):
+        mail_from = ""  # not an address a server would write: nobody
     recipients: list[str] = []
     for name in ENVELOPE_TO_HEADERS:
         for _, addr in email.utils.getaddresses([str(h) for h in headers.get_all(name) or []]):
@@ -90,6 +99,7 @@ class ImapStats:
     failures: int = 0
     reconnect_waits: int = 0
     too_large: int = 0
+    deferred: int = 0  # who wrote it could not be decided yet (DNS): left unseen for the next round
     idles: int = 0
     uidvalidity_changes: int = 0
     last_error: str = ""
@@ -285,8 +295,12 @@ class ImapIntake:
             mail_from, rcpt_to = envelope_of(raw)
             try:
                 inbound_id, created = await self.intake.receive(
-                    raw, mail_from=mail_from, rcpt_to=rcpt_to, channel="imap"
+                    raw, arrival=Arrival("imap", mail_from=mail_from), rcpt_to=rcpt_to
                 )
+            except SenderCheckDeferred as exc:
+                self.stats.deferred += 1
+                log.warning("IMAP message uid %s left unseen for the next round: %s", uid, exc)
+                continue
             except StorageUnavailable as exc:
                 self.stats.storage_failures += 1
                 log.error("IMAP message uid %s left unseen, the database is down: %s", uid, exc)

@@ -1,11 +1,15 @@
-"""Taking a message in: store it durably, then queue it. Shared by SMTP, IMAP and ``handoff ingest``.
+"""Taking a message in: decide who wrote it, store it durably, then queue it. Shared by SMTP, IMAP and ingest.
 
-What it is for: ``Intake.receive`` commits the raw bytes (deduplicated by Message-ID)
-before anything else happens, so a message that was acknowledged is never lost, then
-queues ``process_inbound``. A queue that is down (Redis) does not lose the message
-either: it stays ``pending`` and the service's resume picks it up. The code that starts
-an intake hands it what it needs (settings, a database engine, a job queue): nothing
-here knows what a job does. Not for: parsing.
+What it is for: ``Intake.receive`` asks the ``SenderAuthenticator`` who wrote the
+message (where the connection is known: the peer address, HELO and MAIL FROM are
+gone once it is stored), then commits the raw bytes with that verdict (the same bytes
+again add nothing) before anything else happens, so a message that was acknowledged
+is never lost, then queues ``process_inbound``. A verdict that could not be decided
+yet (DNS did not answer) raises ``SenderCheckDeferred`` and stores nothing: the
+sender's server tries again. A queue that is down (Redis) does not lose the message
+either: it stays ``pending`` and the service's resume picks it up. The code that
+starts an intake hands it what it needs (settings, a database engine, a job queue,
+the authenticator): nothing here knows what a job does. Not for: parsing.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from agent.errors import SenderCheckDeferred
 from agent.settings import Settings
 from db import repo
+from mailflows.inbound.authorship import Arrival, Verdict
+from mailflows.inbound.sender_auth import SenderAuthenticator, operator_verdict
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +37,26 @@ class JobQueue(Protocol):
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None: ...
 
 
-def store(engine: Engine, raw: bytes, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
-    """Store one message, committed, without queueing it (``handoff ingest`` processes it itself)."""
-    return repo.insert_inbound(engine, raw, mail_from=mail_from, rcpt_to=rcpt_to, channel=channel)
+def raw_mail(raw: bytes, arrival: Arrival, rcpt_to: Sequence[str], verdict: Verdict) -> repo.RawMail:
+    """The row to store: the bytes, the connection they came in on, and who wrote them."""
+    return repo.RawMail(
+        raw,
+        arrival.mail_from,
+        list(rcpt_to),
+        arrival.channel,
+        peer_ip=arrival.peer_ip,
+        helo=arrival.helo,
+        auth_method=verdict.method,
+        auth_address=verdict.address,
+        auth_reason=verdict.reason[:1000],
+        auth_suspicious=verdict.suspicious,
+    )
+
+
+def store_file(engine: Engine, raw: bytes) -> tuple[int, bool]:
+    """``handoff ingest``: store one file, committed, as the operator's own, without queueing it."""
+    arrival = Arrival("ingest")
+    return repo.insert_inbound_batch(engine, [raw_mail(raw, arrival, [], operator_verdict(raw))])[0]
 
 
 class InboundWriter:
@@ -88,14 +112,27 @@ class Intake:
     settings: Settings
     engine: Engine
     queue: JobQueue
+    authenticator: SenderAuthenticator
     writer: InboundWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = InboundWriter(self.engine)
 
-    async def receive(self, raw: bytes, *, mail_from: str, rcpt_to: Sequence[str], channel: str) -> tuple[int, bool]:
-        """Store a message (raises ``StorageUnavailable`` if the database is down) and queue it once."""
-        inbound_id, created = await self.writer.store(repo.RawMail(raw, mail_from, list(rcpt_to), channel))
+    async def receive(self, raw: bytes, *, arrival: Arrival, rcpt_to: Sequence[str]) -> tuple[int, bool]:
+        """Decide the author, store the message and queue it once.
+
+        Raises ``SenderCheckDeferred`` (nothing stored; answer 451 / leave it for the next
+        round) when the author cannot be decided yet, ``StorageUnavailable`` when the
+        database is down.
+        """
+        verdict = await self.authenticator.authenticate(raw, arrival)
+        if verdict.temporary:
+            raise SenderCheckDeferred(verdict.reason)
+        if verdict.suspicious:
+            log.warning(
+                "suspicious message from %s (%s): %s", arrival.mail_from or "<>", arrival.channel, verdict.reason
+            )
+        inbound_id, created = await self.writer.store(raw_mail(raw, arrival, rcpt_to, verdict))
         if created:
             try:
                 await self.queue.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")

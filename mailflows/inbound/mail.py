@@ -43,7 +43,9 @@ class ThreadMessage:
     ``body`` is the visible text this author wrote (no quoted history, no signature,
     no disclaimer); ``quoted`` the history below it as it stood; ``signature`` the
     signature block. Transcripts carry their ``turns``; ``body`` then holds the
-    turns as ``Speaker: text`` lines.
+    turns as ``Speaker: text`` lines. ``own_text`` False: the author wrote nothing
+    above the quote, and ``body`` holds the quoted lines (kept for reading, never
+    the author's words: no command is taken from it).
     """
 
     id: str
@@ -60,6 +62,7 @@ class ThreadMessage:
     turns: list[Turn] = field(default_factory=list)
     filename: str | None = None
     attendees: list[Address] = field(default_factory=list)
+    own_text: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -86,6 +89,7 @@ class ThreadMessage:
             turns=[Turn(**t) for t in data.get("turns", [])],
             filename=data.get("filename"),
             attendees=[Address(**a) for a in data.get("attendees", [])],
+            own_text=data.get("own_text", True),
         )
 
     def participants(self) -> list[Address]:

@@ -268,6 +268,7 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Con
     first = chunks[0]
     _finish(top, first.text)
     top.quoted = first.quoted
+    top.own_text = first.own
     out = [top]
     subject = top.subject
     for chunk in chunks[1:]:

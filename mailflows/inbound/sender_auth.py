@@ -35,7 +35,59 @@ from mailflows.inbound.mail_verify import MailVerifier
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Arrival", "SenderAuthenticator", "Verdict", "strict_from"]
+__all__ = ["Arrival", "SenderAuthenticator", "Verdict", "operator_verdict", "recheck_stored", "strict_from"]
+
+
+def operator_verdict(raw: bytes) -> Verdict:
+    """``handoff ingest``: a file the operator gave is from its From address, read strictly."""
+    header_from = strict_from(raw)
+    if header_from is None:
+        return Verdict(None, "operator", "handoff ingest: the From header is missing or ambiguous")
+    return Verdict(header_from, "operator", "handoff ingest: a file the operator gave", header_from=header_from)
+
+
+def _envelope_rule(raw: bytes, mail_from: str) -> Verdict:
+    header_from = strict_from(raw)
+    if not mail_from:
+        return Verdict(
+            None, "none", "null sender (MAIL FROM:<>): automatic mail, never a command", header_from=header_from
+        )
+    if header_from is None:
+        return Verdict(None, "none", "the From header is missing or ambiguous", mail_from=mail_from)
+    if mail_from == header_from:
+        return Verdict(
+            header_from, "envelope", "envelope sender equals From", header_from=header_from, mail_from=mail_from
+        )
+    return Verdict(
+        None,
+        "envelope",
+        f"envelope sender {mail_from} differs from From {header_from}",
+        suspicious=True,
+        header_from=header_from,
+        mail_from=mail_from,
+    )
+
+
+def recheck_stored(raw: bytes, mail_from: str, channel: str, mode: str) -> Verdict:
+    """A message stored before sender authentication existed (no verdict on file).
+
+    Only what the row still holds can be checked: in ``envelope`` mode the stored MAIL
+    FROM against From (the same rule the intake applies); in ``relay`` and ``verify``
+    mode the connection is gone, so nobody is authenticated. Files from ``handoff
+    ingest`` stay the operator's own.
+    """
+    if channel == "ingest":
+        return operator_verdict(raw)
+    if mode == "envelope":
+        verdict = _envelope_rule(raw, mail_from)
+        return replace(verdict, reason=f"stored before sender authentication, re-checked: {verdict.reason}")
+    return Verdict(
+        None,
+        "none",
+        f"stored before sender authentication; {mode} mode cannot check it any more",
+        header_from=strict_from(raw),
+        mail_from=mail_from,
+    )
 
 
 class SenderAuthenticator:
@@ -59,12 +111,10 @@ class SenderAuthenticator:
 
     def check(self, raw: bytes, arrival: Arrival) -> Verdict:
         """The verdict for one message; blocks on DNS in verify mode (use ``authenticate`` from async code)."""
+        if arrival.channel == "ingest":
+            return operator_verdict(raw)
         header_from = strict_from(raw)
         mail_from = arrival.mail_from
-        if arrival.channel == "ingest":
-            if header_from is None:
-                return Verdict(None, "operator", "handoff ingest: the From header is missing or ambiguous")
-            return Verdict(header_from, "operator", "handoff ingest: a file the operator gave", header_from=header_from)
         if arrival.null_sender:
             return Verdict(
                 None, "none", "null sender (MAIL FROM:<>): automatic mail, never a command", header_from=header_from

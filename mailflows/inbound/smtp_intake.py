@@ -2,10 +2,12 @@
 
 What it is for: ``IntakeHandler`` refuses senders outside the company domains at
 MAIL FROM (550, nothing stored), recipients other than the inbox and its
-``+token`` addresses at RCPT (550), answers 451 when the database is down, 552
-for oversized mail, and 250 only after ``Intake.receive`` committed the bytes.
-``start_smtp`` serves it on the running event loop, with the ``Intake`` the service
-hands it. Not for: parsing or processing.
+``+token`` addresses at RCPT (550), answers 451 when the database is down or when
+who wrote the message cannot be decided yet (verify mode's DNS: ``451 4.7.5``,
+nothing stored), 552 for oversized mail, and 250 only after ``Intake.receive``
+decided the author from this session (peer address, HELO, MAIL FROM) and committed
+the bytes with that verdict. ``start_smtp`` serves it on the running event loop, with
+the ``Intake`` the service hands it. Not for: parsing or processing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from agent.errors import StorageUnavailable
+from agent.errors import SenderCheckDeferred, StorageUnavailable
+from mailflows.inbound.authorship import Arrival
 from mailflows.inbound.intake import Intake
 
 log = logging.getLogger(__name__)
@@ -55,12 +58,11 @@ class IntakeHandler:
         if len(raw) > self.settings.max_message_bytes:
             return "552 5.3.4 Message too big for this inbox"
         try:
-            inbound_id, created = await self.intake.receive(
-                raw,
-                mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
-                rcpt_to=list(envelope.rcpt_tos),
-                channel="smtp",
-            )
+            arrival = Arrival.from_smtp(session, envelope)
+            inbound_id, created = await self.intake.receive(raw, arrival=arrival, rcpt_to=list(envelope.rcpt_tos))
+        except SenderCheckDeferred as exc:
+            log.warning("451 for a message from %s: sender authentication deferred (%s)", envelope.mail_from, exc)
+            return "451 4.7.5 Sender authentication could not finish; please try again later"
         except StorageUnavailable as exc:
             log.error("451 for a message from %s: %s", envelope.mail_from, exc)
             return "451 4.3.0 Temporary storage failure; please try again later"
