@@ -25,6 +25,7 @@ from agent.document_store import load_document, save_document
 from agent.extract.runner import context_for
 from agent.outbox import explain
 from agent.questions import questions_from_account
+from agent.revisions import csm_of_record, reopen
 from agent.settings import Settings
 from agent.trust import dmarc_pass, strict_sender, token_in
 from db import repo
@@ -79,7 +80,7 @@ async def check_reply(app: App, parsed: ParsedMail, token: str, raw: bytes = b""
             account_id = None
         else:
             account_id, why = account.id, ""
-            rep_email, csm_email = account.rep_email, (account.csm_email or "").lower()
+            rep_email, csm_email = account.rep_email, csm_of_record(session, account).lower()
     if account_id is None:
         await explain(
             app,
@@ -149,6 +150,7 @@ class FollowUp:
 
     deliver: bool = False
     draft: bool = False
+    cancel: bool = False  # the rep cancelled: the CSM who has a version gets the CANCEL, the rep the notes
     notes: list[str] = field(default_factory=list)
 
 
@@ -232,21 +234,19 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
                     from_rep=True,
                 )
             save_document(account, doc, repo.source_index(session, account_id))
+            if (answer_text or cmds.changes) and not cmds.cancel:
+                reopen(session, account, app.now(), why="reply", status="draft_sent")
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
             repo.log_event(
                 session, "rep_reply", account_id, approve=cmds.approve, answered=bool(answer_text), at=app.now()
             )
             csm_known = bool(account.csm_email)
-            status = account.status
     if cmds.cancel:
-        await explain(app, account.rep_email, "\n".join(notes), parsed)
-        return FollowUp()
+        return FollowUp(cancel=True, notes=notes)
     if cmds.approve:
         if not csm_known:
             notes.append("Not approved yet: no CSM is named. Reply with 'CSM: Name <address>' and 'approve'.")
-        elif status == "delivered" and not answer_text and not cmds.changes:
-            notes.append("This handoff was already delivered; nothing was sent again.")
         else:
-            return FollowUp(deliver=True)
+            return FollowUp(deliver=True)  # nothing changed since the version the CSM has: delivery says so
     return FollowUp(draft=True, notes=notes)
