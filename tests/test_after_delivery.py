@@ -24,7 +24,9 @@ from typer.testing import CliRunner
 from agent import jobs
 from agent.cli import app as cli
 from agent.lookups import document_for
-from db.models import Inbound, Outbound
+from agent.web import history
+from db import repo
+from db.models import Account
 from db.session import session_scope
 from tests.conftest import COMPANY, INBOX, REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
 from tests.test_real_clients import FIXTURES, FORWARDS, MANIFEST_VERSIONS, as_reply_to
@@ -220,6 +222,40 @@ async def test_answers_and_new_material_after_delivery_give_a_draft_that_says_wh
     on_top = markdown[: markdown.index("## Company overview")]
     assert "eight Irish branches" in on_top and "Glasgow branches" in on_top
     assert re.search(r"Removed: ~~.*60,000 GBP", on_top), "a removed item is struck through in the Markdown"
+    with session_scope(h.app.engine) as session:
+        account = session.exec(select(Account)).one()
+        shown = history.versions(account, repo.snapshots_of(session, account.id or 0), h.settings.tz)
+    assert [v.label for v in shown] == ["v1", "v2"], "the web page lists both versions"
+    mail = " ".join(text_of(second).split())
+    assert [c.title for c in shown[1].changes] == ["Purchase drivers", "Expansion", "Risks", "Sources read"]
+    assert all(f"added: {x}" in mail for c in shown[1].changes for x in c.added), "the same changes as the mail"
+
+
+async def test_check_backs_and_the_webhook_follow_the_newest_delivered_version(tmp_path: Path) -> None:
+    from tests.test_webhook import SECRET, Receiver
+
+    receiver = Receiver(SECRET)
+    h = await start_harness(make_settings(tmp_path, webhook_url=receiver.url, webhook_secret=SECRET), "sqlite")
+    try:
+        await delivered_v1(h)
+        zoe = "zoe.angstrom@northwind.example"
+        metric = "Success metrics: in 90 days every branch books its eye tests online."
+        await reply(h, f"CSM: Zoë Ångström <{zoe}>\n{metric}\napprove")
+        delivered = [r for r in receiver.received if r["event"] == "handoff.delivered"]
+        assert [r["version"] for r in delivered] == [1, 2]
+        assert delivered[1]["document"]["csm"]["email"] == zoe
+        titles = [c["title"] for c in delivered[1]["changes"]]
+        assert titles[0] == "Details" and "Success metrics" in titles
+        await reply(h, "Success metrics: in 90 days the phone line closes for bookings.")  # not approved
+        h.app.clock = lambda: datetime.now(UTC) + timedelta(days=91)
+        await jobs.tick({"app": h.app, "job_try": 1})
+        (checkback,) = [m for m in h.outbox() if str(m["X-Handoff-Kind"]) == "checkback"]
+        assert getaddresses([str(checkback["To"])]) == [("Zoë Ångström", zoe)], "to the CSM who has it"
+        body = " ".join(text_of(checkback).split())
+        assert "books its eye tests online" in body and "phone line" not in body, "what the CSM received"
+    finally:
+        await stop_harness(h)
+        receiver.close()
 
 
 # -- a new CSM: the REQUEST to them, the CANCEL to the one who had it --------------------
@@ -319,61 +355,3 @@ async def test_cancel_after_delivery_sends_the_csm_a_cancel_of_the_same_event_an
     h.app.clock = lambda: datetime.now(UTC) + timedelta(days=91)
     await jobs.tick({"app": h.app, "job_try": 1})
     assert not [m for m in h.outbox() if str(m["X-Handoff-Kind"]) == "checkback"], "a withdrawn handoff has none"
-
-
-# -- nothing twice: a replayed approve, a relay that was down ------------------------------
-
-
-async def test_a_replayed_approve_sends_nothing_again(service: Harness) -> None:
-    h = service
-    await delivered_v1(h)
-    await reply(h, "CSM: Zoë Ångström <zoe.angstrom@northwind.example>\napprove")
-    with session_scope(h.app.engine) as session:
-        approve = session.exec(select(Inbound).order_by(Inbound.id.desc())).first()  # type: ignore[union-attr]
-        assert approve is not None
-        approve.status = "pending"
-        inbound_id = approve.id
-        keys_before = sorted(o.key for o in session.exec(select(Outbound)))
-    await jobs.process_inbound({"app": h.app, "job_try": 1}, inbound_id)
-    with session_scope(h.app.engine) as session:
-        keys_after = sorted(o.key for o in session.exec(select(Outbound)))
-    sent_after = [k for k in keys_after if not k.startswith("notice:")]
-    assert sent_after == [k for k in keys_before if not k.startswith("notice:")]
-    assert len(h.outbox_to("zoe.angstrom@northwind.example")) == 1 and len(h.outbox_to(CSM)) == 2
-    assert [r["version"] for r in snapshots(h)] == [1, 2]
-
-
-async def test_version_2_recorded_while_the_relay_is_down_goes_out_once_when_it_is_back(tmp_path: Path) -> None:
-    from aiosmtpd.controller import Controller
-
-    from tests.test_relay_delivery import Relay, free_port
-
-    port = free_port()
-    relay = Relay(refuse="nobody@nowhere.example")
-    h = await start_harness(make_settings(tmp_path, relay_url=f"smtp://127.0.0.1:{port}?starttls=0"), "sqlite")
-    controller = Controller(relay, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        for n in range(len(CUSTOMER)):
-            await h.send(forward(n))
-        await h.drain()
-        draft = relay.to(REP)[-1]
-        await h.send(reply_to_draft(draft, f"{CSM_LINE}\napprove"), rcpt_to=str(draft["Reply-To"]))
-        await h.drain()
-        assert len(relay.to(CSM)) == 1
-        controller.stop()  # the relay goes down
-        new_csm = "CSM: Zoë Ångström <zoe.angstrom@northwind.example>\napprove"
-        await h.send(reply_to_draft(draft, new_csm), rcpt_to=str(draft["Reply-To"]))
-        await h.drain()
-        with session_scope(h.app.engine) as session:
-            waiting = sorted(o.kind for o in session.exec(select(Outbound).where(Outbound.status == "pending")))
-        assert waiting == ["cancel", "final"]
-        controller = Controller(relay, hostname="127.0.0.1", port=port)
-        controller.start()
-        for _ in range(3):
-            await jobs.tick({"app": h.app, "job_try": 1})
-        assert len(relay.to("zoe.angstrom@northwind.example")) == 1
-        assert len(relay.to(CSM)) == 2  # version 1, then the CANCEL
-    finally:
-        controller.stop()
-        await stop_harness(h)
