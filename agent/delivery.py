@@ -353,22 +353,8 @@ def _record_version(
     )
     outbound_ids = [id_of(row)]
     if created:
-        standing = as_utc(account.call_start)
         if new_csm and account.invite_uid:
-            who = _party(account.csm_name, csm_email)
-            moved, _ = invites.record_cancel(
-                app,
-                session,
-                account,
-                key=f"moved:{account_id}:{account.revision}:{old_csm}",
-                csm=(old_name, old_csm),
-                copy_rep=False,
-                sequence=sequence,
-                start=standing,
-                subject=f"Handoff moved: {account.name}",
-                text=invites.moved_note(account, who, standing, invites.call_words(app, standing)),
-            )
-            outbound_ids.append(id_of(moved))
+            outbound_ids.append(invites.record_moved(app, session, account, (old_name, old_csm), sequence))
         if ics is not None or (new_csm and account.invite_uid):
             account.invite_uid, account.invite_sequence = uid, sequence
         if start is not None:

@@ -2,12 +2,12 @@
 
 What it is for: ``planned_call`` (when the call of a delivery is: a newly pinned time,
 the standing one while it is ahead, a free slot for a first delivery or a new CSM; None
-when a later version needs no call), ``request`` (the iTIP REQUEST of a delivery: one UID
-for the handoff, SEQUENCE one higher than the last one sent), ``record_cancel`` (a short
-note carrying the iTIP CANCEL, recorded in the outbox under its unique key: to a CSM
-who lost the handoff to another, or to the CSM when the rep cancels a delivered
-handoff) and ``withdraw`` (``cancel`` after delivery: the CANCEL, then the rep is told).
-Not for: the slot rules (agent/schedule.py), the .ics format
+when a later version needs no call), ``request`` (the iTIP REQUEST of a delivery: one
+UID for the handoff, SEQUENCE one higher than the last one sent), ``record_cancel`` (a
+short note carrying the iTIP CANCEL, recorded in the outbox under its unique key),
+``record_moved`` (that, to a CSM who lost the handoff to another: where it went, no
+document content) and ``withdraw`` (``cancel`` after delivery: the CANCEL to the CSM,
+then the rep is told). Not for: the slot rules (agent/schedule.py), the .ics format
 (mailflows/outbound/calendar.py) or the final mail (agent/delivery.py).
 """
 
@@ -168,12 +168,32 @@ def call_words(app: App, start: datetime | None) -> str:
     return call_time(start, app.settings.tz, app.settings.call_minutes) if start is not None else ""
 
 
-def moved_note(account: Account, new_csm: str, start: datetime | None, call: str) -> str:
-    """What a CSM who lost the handoff reads: where it went, that the call is off; no document content."""
+def record_moved(app: App, session: Session, account: Account, old_csm: tuple[str, str], sequence: int) -> int:
+    """A CSM who lost the handoff to another: the CANCEL of the call and where it went, no document content.
+
+    Recorded under a key per revision and CSM (the caller's transaction); returns its outbox id.
+    """
+    name, email = old_csm
+    start = as_utc(account.call_start)
+    new_csm = f"{account.csm_name} <{account.csm_email}>" if account.csm_name else account.csm_email or ""
     lines = [f"The handoff of {one_line(account.name)} has moved to {new_csm}; nothing more is needed from you."]
     if start is not None:
-        lines.append(f"The handoff call on {call} is cancelled: the attached update removes it from your calendar.")
-    return "\n\n".join(lines)
+        lines.append(
+            f"The handoff call on {call_words(app, start)} is cancelled: the attached update removes it from your calendar."
+        )
+    row, _ = record_cancel(
+        app,
+        session,
+        account,
+        key=f"moved:{account.id}:{account.revision}:{email}",
+        csm=(name, email),
+        copy_rep=False,
+        sequence=sequence,
+        start=start,
+        subject=f"Handoff moved: {account.name}",
+        text="\n\n".join(lines),
+    )
+    return id_of(row)
 
 
 async def withdraw(app: App, account_id: int, parsed: ParsedMail, notes: list[str]) -> None:

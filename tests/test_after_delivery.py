@@ -29,7 +29,7 @@ from db import repo
 from db.models import Account
 from db.session import session_scope
 from tests.conftest import COMPANY, INBOX, REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
-from tests.test_real_clients import FIXTURES, FORWARDS, MANIFEST_VERSIONS, as_reply_to
+from tests.test_real_clients import CLIENTS, FIXTURES, FORWARDS, MANIFEST_VERSIONS, as_reply_to
 
 CSM = "jordan.lee@northwind.example"
 CSM_LINE = f"CSM: Jordan Lee <{CSM}>"
@@ -278,7 +278,7 @@ NEW_CSM = ("Zoë Ångström", "zoe.angstrom@tidewater.example")
 NOOR = "noor.haddad@tidewater.example"
 
 
-@pytest.mark.parametrize("client", ["mutt", "neomutt", "s-nail"])
+@pytest.mark.parametrize("client", CLIENTS)
 async def test_a_new_csm_after_delivery_gets_version_2_and_the_invite_and_the_old_one_a_cancel(
     tidewater: Harness, client: str
 ) -> None:
@@ -355,3 +355,27 @@ async def test_cancel_after_delivery_sends_the_csm_a_cancel_of_the_same_event_an
     h.app.clock = lambda: datetime.now(UTC) + timedelta(days=91)
     await jobs.tick({"app": h.app, "job_try": 1})
     assert not [m for m in h.outbox() if str(m["X-Handoff-Kind"]) == "checkback"], "a withdrawn handoff has none"
+
+
+async def test_an_update_after_the_call_has_passed_carries_no_invite_until_a_new_call_is_pinned(
+    service: Harness,
+) -> None:
+    h = service
+    first = await delivered_v1(h)
+    _, v1, _ = invite_of(first)
+    h.app.clock = lambda: datetime.now(UTC) + timedelta(days=5)  # the call was within 48 hours
+    await reply(h, "account: Marlow and Crane Opticians\napprove")
+    second = h.outbox_to(CSM)[-1]
+    assert str(second["Subject"]) == "Handoff: Marlow and Crane Opticians (version 2)"
+    assert not [p for p in second.walk() if p.get_content_type() in ("text/calendar", "application/ics")]
+    text = text_of(second)
+    assert "No new handoff call: the one on" in text and "has passed" in text
+    assert "changed: Account: Marlow & Crane Opticians → Marlow and Crane Opticians" in text
+    when = (datetime.now(UTC) + timedelta(days=12)).replace(hour=10, minute=0, second=0, microsecond=0)
+    await reply(h, f"call: {when:%Y-%m-%d %H:%M}\napprove")
+    third = h.outbox_to(CSM)[-1]
+    method, v3, _ = invite_of(third)
+    assert (method, str(v3["UID"]), int(v3["SEQUENCE"])) == ("REQUEST", str(v1["UID"]), 1)
+    assert v3.decoded("DTSTART").astimezone(UTC) == when
+    assert "WHAT CHANGED SINCE VERSION 2" in text_of(third)
+    assert [r["version"] for r in snapshots(h)] == [1, 2, 3]
