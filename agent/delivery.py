@@ -267,6 +267,9 @@ async def deliver_final(
             tz, minutes = app.settings.tz, app.settings.call_minutes
             found = changes(previous, Edition(doc, start), tz, minutes=minutes)
             if last is not None and not withdrawn and not found:
+                account.revision = (
+                    last.revision
+                )  # the CSM's version (data from before may have counted the update early)
                 account.draft_due_at = None
                 save_document(account, doc, sources)
                 repo.log_event(session, "approve_unchanged", account_id, version=last.version, at=app.now())
