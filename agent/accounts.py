@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from agent.context import App
 from agent.document import AccountInfo, HandoffDocument, Party, fold
+from agent.revisions import reopen
 from agent.settings import FREE_MAIL_DOMAINS
 from agent.trust import new_token
 from db import repo
@@ -282,11 +283,8 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                 if not message.auto_generated and (message.body.strip() or message.turns)
             ]
             added = len(repo.add_sources(session, id_of(account), inbound_id, candidates))
-            if added and account.status in ("approved", "delivered"):
-                # New material after delivery starts a revision the rep must approve again.
-                account.revision += 1
-                account.status = "collecting"
-                repo.log_event(session, "revision_started", account.id, revision=account.revision, at=app.now())
+            if added:  # new material after delivery: an update the rep approves again
+                reopen(session, account, app.now(), why="material", status="collecting")
             csm = csm_mentioned(parsed, own, account.rep_email)
             if csm is not None and not account.csm_email:
                 account.csm_name, account.csm_email = csm.name, csm.email

@@ -189,7 +189,7 @@ def snapshots(
             snap.markdown if format is SnapshotFormat.md else json.dumps(snap.document, indent=2, ensure_ascii=False)
         )
         return
-    rows = [snapshot_row(s) for s in found]
+    rows = [snapshot_row(s, found[n - 1] if n else None) for n, s in enumerate(found)]
     if format is SnapshotFormat.json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -197,8 +197,15 @@ def snapshots(
         typer.echo("no snapshots: the handoff was never delivered")
         return
     for row in rows:
+        changed = row.get("changes")
+        since = (
+            f"+{changed['added']} -{changed['removed']} ~{changed['changed']} since v{row['version'] - 1}"
+            if changed
+            else "first version"
+        )
         typer.echo(
-            f"v{row['version']}\trevision {row['revision']}\t{row['delivered_at']}\t{row['csm']}\t{row['filled']} filled"
+            f"v{row['version']}\trevision {row['revision']}\t{row['delivered_at']}\t{row['csm']}\t"
+            f"{row['filled']} filled\t{since}"
         )
 
 

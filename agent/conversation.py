@@ -31,6 +31,7 @@ from agent.document_store import load_document, save_document
 from agent.extract.runner import context_for
 from agent.outbox import explain
 from agent.questions import questions_from_account
+from agent.revisions import csm_of_record, reopen
 from agent.settings import Settings
 from agent.trust import may_receive, outside_rule, token_in
 from db import repo
@@ -87,7 +88,7 @@ async def check_reply(app: App, parsed: ParsedMail, token: str, author: str) -> 
             account_id = None
         else:
             account_id, why = account.id, ""
-            rep_email, csm_email = account.rep_email, (account.csm_email or "").lower()
+            rep_email, csm_email = account.rep_email, csm_of_record(session, account).lower()
     if account_id is None:
         await explain(
             app,
@@ -151,6 +152,7 @@ class FollowUp:
 
     deliver: bool = False
     draft: bool = False
+    cancel: bool = False  # the rep cancelled: the CSM who has a version gets the CANCEL, the rep the notes
     notes: list[str] = field(default_factory=list)
     notice: str | None = None
     commanded: bool = False
@@ -159,7 +161,7 @@ class FollowUp:
 
     @property
     def answers(self) -> bool:
-        return self.deliver or self.draft or self.notice is not None
+        return self.deliver or self.draft or self.cancel or self.notice is not None
 
 
 def refuse_outside_csm(app: App, cmds: Commands) -> None:
@@ -270,9 +272,11 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
                     from_rep=True,
                 )
             save_document(account, doc, repo.source_index(session, account_id))
+            if (answer_text or cmds.changes) and not cmds.cancel:
+                reopen(session, account, app.now(), why="reply", status="draft_sent")
             account.last_rep_message_id = parsed.message_id
             account.references = [*account.references, parsed.message_id][-20:]
-            follow_up = _follow_up(cmds, notes, changed, csm_known=bool(account.csm_email), status=account.status)
+            follow_up = _follow_up(cmds, notes, changed, csm_known=bool(account.csm_email))
             loops.record_reply(
                 session,
                 account_id,
@@ -287,19 +291,17 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
     return follow_up
 
 
-def _follow_up(cmds: Commands, notes: list[str], changed: bool, *, csm_known: bool, status: str) -> FollowUp:
+def _follow_up(cmds: Commands, notes: list[str], changed: bool, *, csm_known: bool) -> FollowUp:
     """What the reply calls for once applied: the rep's commands are always answered."""
     if cmds.cancel:
-        return FollowUp(notice="\n".join(notes), commanded=True, in_thread=False)
+        return FollowUp(cancel=True, notes=notes, commanded=True, in_thread=False)
     if cmds.approve:
         if cmds.errors:
             notes.append("Not approved yet: fix the line above, then reply 'approve' again.")
         elif not csm_known:
             notes.append("Not approved yet: no CSM is named. Reply with 'CSM: Name <address>' and 'approve'.")
-        elif status == "delivered" and not changed and not cmds.changes:
-            notes.append("This handoff was already delivered; nothing was sent again.")
         else:
-            return FollowUp(deliver=True, commanded=True)
+            return FollowUp(deliver=True, commanded=True)  # nothing changed since the CSM's version: delivery says so
     if cmds.given:
         return FollowUp(draft=True, notes=notes, commanded=True)
     return FollowUp(draft=changed, notes=notes, disposition="reply" if changed else "unchanged")

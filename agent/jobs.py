@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from agent import delivery, outbox, reminders
+from agent import delivery, invites, outbox, reminders
 from agent.accounts import take_material
 from agent.after_handoff import checkbacks, feedback, report, search, snapshots, webhook
 from agent.context import App
@@ -142,7 +142,9 @@ async def handle_reply(app: App, parsed: ParsedMail, token: str, author: str) ->
     follow_up = await apply_reply(app, checked.account_id, parsed)
     capped = not follow_up.commanded  # the rep's commands are always answered
     if follow_up.deliver:
-        await deliver(app, checked.account_id)
+        await deliver(app, checked.account_id, parsed)
+    elif follow_up.cancel:
+        await invites.withdraw(app, checked.account_id, parsed, follow_up.notes)
     elif follow_up.draft:
         await delivery.send_draft(app, checked.account_id, notes=follow_up.notes, force=True, capped=capped)
     elif follow_up.notice and follow_up.in_thread:
@@ -193,11 +195,13 @@ async def tell_unconfirmed(app: App, parsed: ParsedMail, verdict: Verdict) -> No
     await outbox.explain(app, to, text, parsed, key=f"unconfirmed:{parsed.message_id}")
 
 
-async def deliver(app: App, account_id: int) -> None:
-    """The final mail to the CSM, then what the CSM received is kept (a snapshot) and the webhook told."""
-    outbound_id = await delivery.deliver_final(app, account_id)
-    if outbound_id is not None:
-        await snapshots.record_delivery(app, account_id, outbound_id)
+async def deliver(app: App, account_id: int, parsed: ParsedMail | None = None) -> None:
+    """The next version to the CSM, kept as a snapshot in the same transaction; then the webhook is posted."""
+    done = await delivery.deliver_final(
+        app, account_id, parsed=parsed, keep=lambda session, version: snapshots.keep(app, session, version)
+    )
+    if done.sent:
+        await snapshots.announce(app)
 
 
 def record_calendar_reply(app: App, parsed: ParsedMail) -> int | None:

@@ -56,7 +56,7 @@ def account_rows(settings: Settings) -> list[dict[str, Any]]:
             due = None
             if account.contract_signed:
                 when = handoff_due(account.contract_signed, settings.tz, settings.handoff_due_h)
-                late = account.status != "delivered" and when < datetime.now(UTC)
+                late = account.delivered_at is None and when < datetime.now(UTC)
                 due = f"{when:%Y-%m-%d %H:%M} UTC" + (" OVERDUE" if late else "")
             rows.append(
                 {

@@ -36,7 +36,7 @@ _ROLE_LABELS = {
     "influencer": "influencer",
     "other": "",
 }
-_HORIZON_LABELS = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
+HORIZON_LABELS = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
 _CAMPS = {
     "enthusiastic": "warm",
     "positive": "warm",
@@ -44,7 +44,7 @@ _CAMPS = {
     "negative": "cold",
 }  # a move within one is noise
 _URGENCY_LABELS = {"high": "High", "medium": "Medium", "low": "Low", "unknown": "Not known"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # what a CSM reads first: who they are, the people and how they feel, what we promised, how urgent
 _READING_ORDER = ("company_overview", "stakeholders", "commitments", "how_urgent", "pain_points",
@@ -128,7 +128,7 @@ def _item_view(item: Item, names: Mapping[str, str] | None = None) -> dict[str, 
         own_words = list(item.quotes)
     said_by = names.get(own_words[0].speaker.lower(), own_words[0].speaker) if own_words else ""
     if item.horizon:
-        details.append(_HORIZON_LABELS.get(item.horizon, item.horizon))
+        details.append(HORIZON_LABELS.get(item.horizon, item.horizon))
     if item.competitor:
         details.append(f"competitor: {item.competitor}")
     if item.owner:
@@ -304,13 +304,22 @@ def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any], own_dom
 # -- public rendering -----------------------------------------------------------------
 
 
-def render_document(doc: HandoffDocument, fmt: Format, *, sources: Iterable[Any] | None = None) -> str:
-    """The document alone, as Markdown (the attachment), HTML or plain text (exports)."""
+def render_document(
+    doc: HandoffDocument,
+    fmt: Format,
+    *,
+    sources: Iterable[Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> str:
+    """The document alone, as Markdown (the attachment), HTML or plain text (exports).
+
+    ``changes`` (agent/revisions.py ``changes_view``) puts "What changed since version N" on top.
+    """
     names = {"md": "handoff.md.j2", "html": "handoff.html.j2", "txt": "handoff.txt.j2"}
     if fmt not in names:
         raise ValueError(f"unknown format {fmt!r}; use one of md, html, txt")
     template = environment().get_template(names[fmt])
-    out = template.render(doc=doc_view(doc, doc.sources if sources is None else sources))
+    out = template.render(doc=doc_view(doc, doc.sources if sources is None else sources), changes=changes)
     return out if fmt == "html" else _tidy(out)
 
 
@@ -322,8 +331,9 @@ def render_draft(
     notes: list[str],
     *,
     inbox_address: str | None = None,
+    changes: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:
-    """The draft reply to the rep: (plain text, HTML)."""
+    """The draft reply to the rep: (plain text, HTML); ``changes``: what changed since the version the CSM has."""
     context = {
         "doc": doc_view(doc, sources),
         "questions": [
@@ -334,6 +344,7 @@ def render_draft(
         "rep_name": (doc.rep.name or "").split(" ")[0] if doc.rep and doc.rep.name else "",
         "has_csm": doc.csm is not None,
         "inbox_address": inbox_address or "",
+        "changes": changes,
     }
     env = environment()
     return _tidy(env.get_template("draft.txt.j2").render(**context)), env.get_template("draft.html.j2").render(
@@ -343,23 +354,36 @@ def render_draft(
 
 def render_final(
     doc: HandoffDocument,
-    call_start: datetime,
+    call_start: datetime | None,
     tz: tzinfo,
     *,
     minutes: int = 15,
     csm_tz: tzinfo | None = None,
+    update: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:
-    """The CSM's mail: who hands over what, when the call is, then the document. (text, HTML)."""
-    if call_start.tzinfo is None:
+    """The CSM's mail: who hands over what, when the call is, then the document. (text, HTML).
+
+    ``update`` makes it a later version: ``version``, ``changes`` (``changes_view``, shown
+    on top), ``moved_from`` (the CSM who had it) and ``past_call`` (the call that has
+    passed when ``call_start`` is None: this version carries no invite).
+    """
+    if call_start is not None and call_start.tzinfo is None:
         raise ValueError("call_start must be timezone-aware")
     zones = [tz] if csm_tz is None or csm_tz == tz else [csm_tz, tz]
-    times = [_call_time(call_start, zone, minutes) for zone in zones]
+    times = [call_time(call_start, zone, minutes) for zone in zones] if call_start is not None else []
     context = {
         "doc": doc_view(doc, doc.sources),
         "csm_name": (doc.csm.name or "").split(" ")[0] if doc.csm and doc.csm.name else "",
         "rep": {"name": _party_name(doc.rep), "email": _mail_address(doc.rep.email if doc.rep else "")},
         "call": " / ".join(times),
         "minutes": minutes,
+        "update": {
+            "version": 1,
+            "changes": None,
+            "moved_from": "",
+            "past_call": "",
+            **(update or {}),
+        },
     }
     env = environment()
     return _tidy(env.get_template("final.txt.j2").render(**context)), env.get_template("final.html.j2").render(
@@ -367,7 +391,7 @@ def render_final(
     )
 
 
-def _call_time(start: datetime, zone: tzinfo, minutes: int) -> str:
+def call_time(start: datetime, zone: tzinfo, minutes: int) -> str:
     """ "Mon 30 Mar 2026, 09:00-09:15 CEST (Europe/Berlin)"; a zone named once: "09:00-09:15 UTC"."""
     local = start.astimezone(zone)
     end = (start + timedelta(minutes=minutes)).astimezone(zone)

@@ -115,6 +115,9 @@ class Account(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     approved_at: datetime | None = None
     delivered_at: datetime | None = None
+    # ``cancel`` after delivery: the CSM was sent the CANCEL and the delivered version no longer
+    # stands (no check-backs); the next delivery clears it and sends a new invite.
+    withdrawn_at: datetime | None = None
 
 
 class Source(SQLModel, table=True):
@@ -212,6 +215,7 @@ class Snapshot(SQLModel, table=True):
     delivered_at: datetime = Field(default_factory=utcnow)
     csm_email: str | None = None
     outbound_id: int | None = Field(default=None, foreign_key="outbound.id")
+    call_start: datetime | None = None  # the handoff call this version carried (None: no invite in it)
     filled: int = 0
     document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     markdown: str = ""

@@ -98,10 +98,12 @@ async def test_needs_reopens_the_handoff_with_the_csms_asks_as_the_first_questio
     assert "  1. Jordan Lee asks for more on Implementation: when does the ERP cutover happen?" in body
     with session_scope(service.app.engine) as session:
         account = session.exec(select(Account)).one()
-        assert account.status == "draft_sent" and account.revision == 1
+        # revision names what the CSM has until the update is delivered
+        assert account.status == "draft_sent" and account.revision == 0
         assert account.questions[0]["section"] == "implementation"
     assert len(service.outbox_to(CSM)) == 1, "the CSM is not mailed until the rep approves again"
-    await service.send(reply_to_draft(draft, "The cutover is on 1 August.\napprove"), rcpt_to=str(draft["Reply-To"]))
+    answer = "Implementation: the ERP cutover is on 1 August.\napprove"
+    await service.send(reply_to_draft(draft, answer), rcpt_to=str(draft["Reply-To"]))
     await service.drain()
     assert len(service.outbox_to(CSM)) == 2
     with session_scope(service.app.engine) as session:

@@ -121,3 +121,37 @@ def test_0004_keeps_mail_stored_before_it_as_not_yet_authenticated(engine: Engin
         ("<old@x>", None, None, None, False),
         ("<new@x>", "192.0.2.7", "envelope", None, True),
     ]
+
+
+def test_0006_gives_a_sole_snapshot_the_call_its_account_had_and_leaves_later_versions_to_the_reader(
+    engine: Engine,
+) -> None:
+    _migrate(engine, "0005_web_sessions")
+    call = datetime(2026, 6, 2, 9, tzinfo=UTC)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for n in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO account (id, domain, name, status, rep_email, token, token_expires_at, document, "
+                    'revision, drafts_sent, "references", call_start, invite_sequence, notes, questions, unread, '
+                    "extractor_usage, created_at, updated_at) VALUES (:id, :d, :name, 'delivered', "
+                    "'sam@northwind.example', :t, :at, '{}', 0, 1, '[]', :call, 0, '[]', '[]', '[]', '{}', :at, :at)"
+                ),
+                {"id": n, "d": f"c{n}.example", "name": f"C{n}", "t": f"tok{n}", "at": now, "call": call},
+            )
+        for account, version in ((1, 1), (2, 1), (2, 2)):
+            conn.execute(
+                text(
+                    "INSERT INTO snapshot (account_id, version, revision, delivered_at, filled, document, markdown) "
+                    "VALUES (:a, :v, :r, :at, 0, '{}', '')"
+                ),
+                {"a": account, "v": version, "r": version - 1, "at": now},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT account_id, version, call_start FROM snapshot ORDER BY id")).fetchall()
+        withdrawn = conn.execute(text("SELECT withdrawn_at FROM account")).fetchall()
+    got = [(a, v, c is not None) for a, v, c in rows]
+    assert got == [(1, 1, True), (2, 1, False), (2, 2, False)]
+    assert [tuple(r) for r in withdrawn] == [(None,), (None,)]

@@ -2,7 +2,8 @@
 
 What it is for: ``due_checkbacks`` works out, for each delivered account, which
 horizon has come (counted from the first delivery) and has success metrics with that
-horizon; ``send_due_checkbacks`` (called from the periodic ``tick``) mails the CSM one
+horizon in the newest version the CSM received (an update the rep has not approved is
+not theirs yet; a handoff withdrawn by ``cancel`` gets none); ``send_due_checkbacks`` (called from the periodic ``tick``) mails the CSM one
 short check-back per account and horizon — the metrics with that horizon and the
 commitments due by then — under a unique outbound key, so it goes once. A horizon
 missed by more than HANDOFF_CHECKBACK_GRACE_DAYS is skipped rather than sent late.
@@ -39,6 +40,8 @@ class Checkback:
     due: datetime
     metrics: list[Item] = field(default_factory=list)
     commitments: list[Item] = field(default_factory=list)
+    csm_email: str = ""
+    csm_name: str | None = None
 
     @property
     def key(self) -> str:
@@ -60,21 +63,27 @@ def checkback_for(doc: HandoffDocument, account_id: int, horizon: str, due: date
 
 
 def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkback]:
+    """What is due, read from the newest version the CSM received, to the CSM who received it.
+
+    An update in progress is not theirs yet; a handoff withdrawn by ``cancel`` has none.
+    """
     out: list[Checkback] = []
     for account in repo.delivered_accounts(session):
-        if not account.csm_email:
-            continue
-        if not repo.checkbacks_enabled(session, id_of(account)):
+        if account.withdrawn_at is not None or not repo.checkbacks_enabled(session, id_of(account)):
             continue
         start = first_delivery(session, account)
-        if start is None:
+        last = repo.last_snapshot(session, id_of(account))
+        csm_email = (last.csm_email if last is not None else account.csm_email) or ""
+        if start is None or not csm_email:
             continue
-        doc = HandoffDocument.model_validate(account.document)
+        doc = HandoffDocument.model_validate(last.document if last is not None else account.document)
         for horizon, delta in HORIZONS.items():
             due = start + delta
             if due <= now < due + grace:
                 found = checkback_for(doc, id_of(account), horizon, due)
                 if found is not None:
+                    found.csm_email = csm_email
+                    found.csm_name = doc.csm.name if doc.csm is not None and doc.csm.email == csm_email else None
                     out.append(found)
     return out
 
@@ -103,15 +112,15 @@ async def send_due_checkbacks(app: App) -> int:
             if repo.outbound_key_exists(session, cb.key):
                 continue
             account = session.get(Account, cb.account_id)
-            if account is None or not account.csm_email:
+            if account is None:
                 continue
             row, created = record_notice(
                 app,
                 session,
                 key=cb.key,
                 kind="checkback",
-                to=account.csm_email,
-                to_name=account.csm_name,
+                to=cb.csm_email,
+                to_name=cb.csm_name,
                 subject=f"Check-back at {LABELS[cb.horizon]}: {account.name}",
                 text=checkback_text(account, cb),
                 title=f"Check-back: {account.name}",

@@ -20,14 +20,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlmodel import Session
+
 from agent.after_handoff.webhook import flush_webhooks, queue_webhook
 from agent.commands import is_quoted, lines_of
 from agent.context import App
 from agent.delivery import send_draft
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
 from agent.outbox import record_notice, send_outbound
+from agent.revisions import reopen
 from db import repo
-from db.models import Feedback, as_utc, id_of
+from db.models import Account, Feedback, as_utc, id_of
 from db.session import session_scope
 from mailflows.inbound.mail import ParsedMail
 
@@ -200,7 +203,7 @@ async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> 
             key=f"feedback:{row.id}",
             event="handoff.feedback",
             account_id=account_id,
-            data={"feedback": _feedback_json(row), "document": account.document},
+            data={"feedback": _feedback_json(row), "document": _delivered_document(session, account)},
         )
         csm = account.csm_name or account.csm_email or "The CSM"
         digest = digest_text(account.name, csm, note)
@@ -210,6 +213,12 @@ async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> 
         await _mail_digest(app, account_id, parsed.message_id, digest)
     await flush_webhooks(app)
     return "csm_feedback"
+
+
+def _delivered_document(session: Session, account: Account) -> dict[str, Any]:
+    """The version the CSM answered: the newest they received (an update in progress is not theirs yet)."""
+    last = repo.last_snapshot(session, id_of(account))
+    return last.document if last is not None else account.document
 
 
 def _feedback_json(row: Feedback) -> dict[str, Any]:
@@ -250,9 +259,7 @@ async def reopen_for_rep(app: App, account_id: int, note: FeedbackNote, digest: 
     async with app.locks.hold(f"account:{account_id}"):
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)
-            if account.status in ("approved", "delivered"):
-                account.revision += 1
-                repo.log_event(session, "revision_started", account_id, at=app.now(), revision=account.revision)
+            reopen(session, account, app.now(), why="csm_needs", status="draft_sent")
             account.status = "draft_sent"
             fresh = app.now() + timedelta(days=app.settings.token_ttl_days)
             account.token_expires_at = max(as_utc(account.token_expires_at) or fresh, fresh)

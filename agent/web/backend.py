@@ -4,10 +4,11 @@ What it is for: the web package reads the same data the CLI reads and sends mail
 way every other feature does, through these few functions: search (agent/search.py,
 as ``handoff search``), the report's figures (agent/report.py, as ``handoff report``),
 the deadline (agent/schedule.py, as ``handoff accounts``), the document views the mail
-templates render (agent/render.py), the snapshots, sources and feedback (db/repo.py),
+templates render (agent/render.py), what changed between two versions (agent/revisions.py,
+as the draft and the CSM's mail show it), the snapshots, sources and feedback (db/repo.py),
 and the outbound path (agent/delivery.py: an outbox row, then the sender). When those
 modules move, only this file changes. Not for: anything the web adds on top (access,
-sign-in, plots, version diffs live beside it).
+sign-in, plots, the version list live beside it).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from agent.after_handoff.search import Hit, search
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
 from agent.outbox import record_notice, send_outbound
 from agent.render import doc_view, source_view
+from agent.revisions import Change, Edition, changes, edition_of
 from agent.schedule import handoff_due
 from db import repo
 from db.models import Account, Event, Feedback, Snapshot, Source
@@ -36,13 +38,17 @@ if TYPE_CHECKING:
 __all__ = [
     "SECTION_KEYS",
     "SECTION_TITLES",
+    "Change",
+    "Edition",
     "Handoff",
     "HandoffDocument",
     "Hit",
     "RepRow",
     "account_by_key",
+    "changes",
     "deadline",
     "document_view",
+    "edition_of",
     "feedback_of",
     "fold",
     "handoff_history",

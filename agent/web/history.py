@@ -1,32 +1,24 @@
-"""A handoff's versions and what changed between them.
+"""A handoff's versions, as the web page lists them.
 
 What it is for: ``versions`` lists what the CSM received (one immutable snapshot per
-delivered revision) plus the revision in progress when there is one; ``changes``
-compares two documents section by section — items and people added or removed, and
-the handoff's own facts (CSM, signature date) — so a reader sees what v2 told the CSM
-that v1 did not. Items are compared by their folded text: a re-worded item shows as
-one removed and one added, which is what a reader needs to look at. Not for: storing
-snapshots (agent/snapshots.py) or rendering (the templates).
+delivered revision) plus the revision in progress when there is one, each with what
+changed since the one before — the same comparison the rep's draft and the CSM's mail
+show (agent/revisions.py, reached through backend.py); ``pick`` chooses the version a
+page shows. Not for: storing snapshots (agent/after_handoff/snapshots.py), comparing
+documents (agent/revisions.py) or rendering (the templates).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from agent.web.backend import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
+from agent.web.backend import Change, Edition, HandoffDocument, changes, edition_of
 from db.models import as_utc
 
 if TYPE_CHECKING:
     from db.models import Account, Snapshot
-
-
-@dataclass
-class Change:
-    title: str
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -48,50 +40,17 @@ class Version:
     def removed(self) -> int:
         return sum(len(c.removed) for c in self.changes)
 
-
-def _entries(doc: HandoffDocument, key: str) -> list[str]:
-    if key == "stakeholders":
-        return [", ".join(x for x in (p.name, p.title) if x) for p in doc.sections.stakeholders]
-    return [" ".join(item.text.split()) for item in doc.sections.items(key)]
+    @property
+    def changed(self) -> int:
+        return sum(len(c.changed) for c in self.changes)
 
 
-def _facts(doc: HandoffDocument) -> list[str]:
-    out = []
-    if doc.csm is not None:
-        out.append(f"CSM: {doc.csm.name + ' ' if doc.csm.name else ''}<{doc.csm.email}>")
-    if doc.contract_signed is not None:
-        out.append(f"Contract signed: {doc.contract_signed.isoformat()}")
-    if doc.account.name:
-        out.append(f"Account: {doc.account.name}")
-    return out
-
-
-def _diff(title: str, old: list[str], new: list[str]) -> Change | None:
-    before = {fold(x) for x in old}
-    after = {fold(x) for x in new}
-    change = Change(
-        title=title,
-        added=[x for x in new if fold(x) not in before],
-        removed=[x for x in old if fold(x) not in after],
-    )
-    return change if change.added or change.removed else None
-
-
-def changes(old: HandoffDocument | None, new: HandoffDocument) -> list[Change]:
-    """What ``new`` says that ``old`` did not, and the reverse, per section (``old`` None: nothing to compare)."""
-    if old is None:
-        return []
-    found = [_diff("Details", _facts(old), _facts(new))]
-    found += [_diff(SECTION_TITLES[key], _entries(old, key), _entries(new, key)) for key in SECTION_KEYS]
-    return [c for c in found if c is not None]
-
-
-def versions(account: Account, snapshots: list[Snapshot]) -> list[Version]:
+def versions(account: Account, snapshots: list[Snapshot], tz: tzinfo) -> list[Version]:
     """Delivered versions in order, then the revision in progress (if the account moved on since)."""
     out: list[Version] = []
-    previous: HandoffDocument | None = None
+    previous: Edition | None = None
     for snap in snapshots:
-        doc = HandoffDocument.model_validate(snap.document)
+        edition = edition_of(snap, as_utc(account.call_start) if snap is snapshots[-1] else None)
         out.append(
             Version(
                 key=str(snap.version),
@@ -99,15 +58,18 @@ def versions(account: Account, snapshots: list[Snapshot]) -> list[Version]:
                 when=as_utc(snap.delivered_at),
                 csm=snap.csm_email,
                 filled=snap.filled,
-                document=doc,
+                document=edition.document,
                 delivered=True,
-                changes=changes(previous, doc),
+                changes=changes(previous, edition, tz),
             )
         )
-        previous = doc
+        previous = edition
     last_revision = snapshots[-1].revision if snapshots else None
     if account.status != "delivered" or last_revision != account.revision:
         doc = HandoffDocument.model_validate(account.document)
+        pinned = as_utc(account.call_pinned_at)
+        standing = previous.call_start if previous is not None else None
+        current = Edition(doc, pinned if pinned is not None and pinned != standing else standing)
         out.append(
             Version(
                 key="current",
@@ -117,7 +79,7 @@ def versions(account: Account, snapshots: list[Snapshot]) -> list[Version]:
                 filled=len(doc.sections.filled()),
                 document=doc,
                 delivered=False,
-                changes=changes(previous, doc),
+                changes=changes(previous, current, tz),
             )
         )
     return out

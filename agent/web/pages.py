@@ -50,7 +50,7 @@ def account_row(web: WebState, account: Account, now: datetime) -> dict[str, Any
     due, overdue = "", False
     if account.contract_signed:
         when = backend.deadline(settings, account.contract_signed)
-        overdue = account.status != "delivered" and when < now
+        overdue = account.delivered_at is None and when < now  # an update after delivery is not late
         due = f"{when.astimezone(settings.tz):%a %d %b %Y %H:%M} {settings.timezone}"
     return {
         "name": account.name,
@@ -194,7 +194,7 @@ def _handoff(web: WebState, viewer: Viewer, key: str, version_key: str | None) -
         if account is None:
             return None
         snaps = backend.snapshots_of(session, account.id)  # type: ignore[arg-type]
-        found = history.versions(account, snaps)
+        found = history.versions(account, snaps, web.app.settings.tz)
         shown = history.pick(found, version_key)
         if shown is None:
             return None

@@ -28,9 +28,11 @@ from db.repo.accounts import (
 )
 from db.repo.after_handoff import (
     add_feedback,
+    add_snapshot,
     add_webhook,
     checkbacks_enabled,
     feedback_of,
+    last_snapshot,
     set_checkbacks,
     snapshot_for,
     snapshots_of,
@@ -88,6 +90,7 @@ __all__ = [
     "accounts_awaiting_handoff",
     "accounts_of_rep",
     "add_feedback",
+    "add_snapshot",
     "add_outbound",
     "add_source",
     "add_sources",
@@ -101,6 +104,7 @@ __all__ = [
     "events_of",
     "events_since",
     "feedback_of",
+    "last_snapshot",
     "final_outbound_id",
     "find_account",
     "content_digest",

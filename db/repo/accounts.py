@@ -83,10 +83,11 @@ def open_accounts_per_csm(session: Session) -> dict[str, int]:
 
 
 def accounts_awaiting_handoff(session: Session) -> list[Account]:
-    """Signed but not yet handed over: the ones the 48-hour rule watches."""
+    """Signed but never handed over: the ones the 48-hour rule watches (an update after delivery is not late)."""
     stmt = select(Account).where(
         Account.contract_signed.is_not(None),  # type: ignore[union-attr]
         Account.status.not_in(("approved", "delivered")),  # type: ignore[attr-defined]
+        col(Account.delivered_at).is_(None),
     )
     return list(session.exec(stmt))
 

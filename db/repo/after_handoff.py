@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     CheckbackSetting,
@@ -33,6 +33,22 @@ def feedback_of(session: Session, account_id: int | None = None) -> list[Feedbac
 
 def snapshots_of(session: Session, account_id: int) -> list[Snapshot]:
     return list(session.exec(select(Snapshot).where(Snapshot.account_id == account_id).order_by(Snapshot.version)))  # type: ignore[arg-type]
+
+
+def last_snapshot(session: Session, account_id: int) -> Snapshot | None:
+    """The newest version the CSM received, or None when the handoff was never delivered."""
+    stmt = select(Snapshot).where(Snapshot.account_id == account_id).order_by(col(Snapshot.version).desc())
+    return session.exec(stmt).first()
+
+
+def add_snapshot(session: Session, row: Snapshot) -> tuple[Snapshot, bool]:
+    """Keep a delivered revision once; returns (row, created)."""
+    existing = snapshot_for(session, row.account_id, row.revision)
+    if existing is not None:
+        return existing, False
+    session.add(row)
+    session.flush()
+    return row, True
 
 
 def snapshot_for(session: Session, account_id: int, revision: int) -> Snapshot | None:

@@ -8,7 +8,10 @@ a Message-ID in the inbox's domain, a Date, ``Auto-Submitted`` (RFC 3834) and
 ``X-Auto-Response-Suppress`` so auto-responders leave us alone. Not for: rendering
 the bodies (agent/render.py) or sending (mailflows/send.py).
 
-The final mail's structure, which calendar clients need to show the invite inline::
+``compose_cancel`` is a notice carrying the iTIP CANCEL the same way (a CSM who lost
+the handoff, or a handoff cancelled after delivery). The final mail's structure, which
+calendar clients need to show the invite inline (a later version whose call has passed
+carries no calendar parts)::
 
     multipart/mixed
     ├── multipart/alternative
@@ -213,12 +216,18 @@ def compose_final(
     html: str,
     markdown: str,
     markdown_filename: str,
-    ics: bytes,
+    ics: bytes | None,
     domain: str | None = None,
     date: datetime | None = None,
     message_id: str | None = None,
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
 ) -> EmailMessage:
-    """The CSM's mail: document as text+HTML, the invite inline and attached, the Markdown attached."""
+    """The CSM's mail: document as text+HTML, the invite inline and attached, the Markdown attached.
+
+    ``ics`` None: no invite (a later version whose call has passed); ``in_reply_to``
+    threads a later version under the one the same CSM got before.
+    """
     msg = _base(
         from_addr=from_addr,
         to=_as_list(to),
@@ -231,12 +240,57 @@ def compose_final(
         date=date,
         message_id=message_id,
     )
+    _thread(msg, in_reply_to, references)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    msg.add_alternative(ics.decode("utf-8"), subtype="calendar", charset="utf-8", params={"method": "REQUEST"})
+    if ics is not None:
+        _add_calendar(msg, ics, "REQUEST")
     msg.add_attachment(markdown, subtype="markdown", charset="utf-8", filename=safe_filename(markdown_filename, ".md"))
-    msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics", params={"name": "invite.ics"})
+    if ics is not None:
+        msg.add_attachment(
+            ics, maintype="application", subtype="ics", filename="invite.ics", params={"name": "invite.ics"}
+        )
     return msg
+
+
+def compose_cancel(
+    *,
+    from_addr: AddressLike,
+    reply_to: AddressLike | None,
+    to: AddressLike | Sequence[AddressLike],
+    cc: Sequence[AddressLike] = (),
+    subject: str,
+    text: str,
+    html: str,
+    ics: bytes,
+    domain: str | None = None,
+) -> EmailMessage:
+    """A short note with the iTIP CANCEL of the handoff call, inline (so calendars act on it) and attached::
+
+    multipart/mixed
+    ├── multipart/alternative: text/plain, text/html, text/calendar; method=CANCEL
+    └── application/ics   cancel.ics
+    """
+    msg = compose_notice(
+        from_addr=from_addr,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=reply_to,
+        domain=domain,
+        auto_submitted="auto-generated",
+        kind="cancel",
+    )
+    _add_calendar(msg, ics, "CANCEL")
+    msg.add_attachment(ics, maintype="application", subtype="ics", filename="cancel.ics", params={"name": "cancel.ics"})
+    return msg
+
+
+def _add_calendar(msg: EmailMessage, ics: bytes, method: Literal["REQUEST", "CANCEL"]) -> None:
+    """The calendar as the last alternative, with the METHOD the file itself says (RFC 6047 2.4)."""
+    msg.add_alternative(ics.decode("utf-8"), subtype="calendar", charset="utf-8", params={"method": method})
 
 
 def compose_notice(
@@ -247,6 +301,7 @@ def compose_notice(
     text: str,
     html: str | None = None,
     reply_to: AddressLike | None = None,
+    cc: Sequence[AddressLike] = (),
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     domain: str | None = None,
@@ -264,6 +319,7 @@ def compose_notice(
         auto_submitted=auto_submitted,
         kind=one_line(kind, 20),
         reply_to=reply_to,
+        cc=cc,
         date=date,
         message_id=message_id,
     )
