@@ -338,6 +338,23 @@ def health() -> None:
     raise typer.Exit(0 if report["ok"] else 1)
 
 
+@app.command("eval")
+def eval_(
+    corpus: Annotated[Path, typer.Argument(help="A folder of labelled deals (inbox/*.eml, rep-reply.txt, gold.json).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table, details or json.")] = "table",
+    keep: Annotated[Path | None, typer.Option(help="Keep each deal's database and outbox under this folder.")] = None,
+) -> None:
+    """Run the whole loop over labelled deals with the configured extractor and print what it found."""
+    from agent import evaluate
+
+    if format not in {"table", "details", "json"}:
+        err.print(f"[red]handoff:[/red] unknown --format {format!r}: use table, details or json")
+        raise typer.Exit(2)
+    results = _run(evaluate.evaluate(corpus, _settings(), keep))
+    printer = {"table": evaluate.report_table, "details": evaluate.report_details, "json": evaluate.report_json}
+    typer.echo(printer[format](results))
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version."""

@@ -425,6 +425,7 @@ def merge_accounts(app: App, session, old: Account, into: Account, doc: HandoffD
 async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
     from agent import delivery
     from agent.accounts import email_for_colleague
+    from agent.extract.mentions import csm_from_reply
 
     outer = parsed.outer
     cmds, answer_text = parse_commands(outer.body, app.settings.timezone, app.now())
@@ -440,6 +441,12 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> None:
                 account.token_expires_at = app.now()
                 repo.log_event(session, "cancelled", account_id, at=app.now())
                 notes.append("Handoff cancelled: the reply address is closed. Forward new material to start again.")
+            if cmds.csm is None and not cmds.csm_name_only and not account.csm_email:  # a CSM named in a sentence
+                sources = repo.source_index(session, account_id)
+                named = csm_from_reply(answer_text, app.settings.own_domains, app.roster, sources, account)
+                if named is not None:
+                    cmds.csm = named[0]
+                    notes.append(named[1])
             if cmds.csm is not None:
                 account.csm_name, account.csm_email = cmds.csm.name or None, cmds.csm.email
                 repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep", at=app.now())
