@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from agent.app import App
 from agent.document import AccountInfo, HandoffDocument, Party, SourceKind, fold
+from agent.extract.mentions import csm_in_prose
 from agent.settings import FREE_MAIL_DOMAINS
 from db import repo
 from db.models import Account, as_utc
@@ -236,6 +237,9 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
             if match:
                 name = match.group("name").strip()
                 return Address(name=name, email=email_for_colleague(name, parsed, own_domains, rep_email))
+        named = csm_in_prose(message.body, own_domains)  # reader hook: "CSM is Ana Pérez (ana.perez@…)"
+        if named is not None:
+            return Address(name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email))
     return None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from agent.document import Extraction, HandoffDocument, Item, Sections, fold
+from agent.document import SECTION_KEYS, Extraction, HandoffDocument, Item, Sections, fold
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, section_scores
@@ -46,6 +46,7 @@ def read_reply(
         numbered = NUMBERED.match(para)
         if numbered and int(numbered.group(1)) in by_number:
             current = by_number[int(numbered.group(1))]
+            current = current if current in SECTION_KEYS else None  # "who is the CSM?" is a command's job
             para = numbered.group(2)
         elif hint:
             current = hint

@@ -30,6 +30,7 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b{_NAME}{_ADDR},?\s+(?:is|will be|'ll be|becomes|is going to be)\s+{_ROLE}\b", False),
         (rf"\b(?:loop in|bring in|add|cc|introduce|assign|looping in)\s+{_NAME}{_ADDR},?\s+(?:as|to be)\s+{_ROLE}\b",
          False),
+        (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
         (rf"\b{_ROLE}\s+(?:is|will be|for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
         (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s+{_NAME}{_ADDR}", False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird)\s+(?:le |la |el |die |der )?(?:CSM|customer success manager)\b", False),
@@ -46,9 +47,9 @@ class Mention:
 def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
     """The CSM named in ``text`` (the rep's visible reply), or None. An address must be ours to count."""
     own = {d.lower() for d in own_domains}
-    for line in text.splitlines():
-        if line.lstrip().startswith(">"):
-            continue
+    visible = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    for paragraph in re.split(r"\n\s*\n", visible):
+        line = re.sub(r"\s+", " ", paragraph)
         for pattern in CSM_PROSE:
             match = pattern.search(line)
             if match is None:

@@ -17,10 +17,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote, Sections, Stakeholder, fold
-from agent.extract import lexicon
+from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
-from agent.extract.classify import classify, competitor_in, competitor_names, dedupe, horizon_of, substantive
+from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
+from agent.extract.sectioner import section_probabilities
 from agent.extract.dates import resolve_due
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
@@ -285,46 +286,73 @@ def extract_sources(
 def _sentence_items(
     units: list[Unit], sources: list[ThreadMessage], ctx: ExtractionContext, signed: date | None, configured: list[str]
 ) -> Sections:
+    """Each sentence into the one section it fits best (or none): promises, vendors, then what the classifier says."""
     sections = Sections()
     formal = _formal_ids(sources)
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
     wanted = {fold(n) for n in configured}
     events = _events(units)
+    readable = [u for u in units if u.author != "ours" or _rep_note(u, ctx)]
+    probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
     for unit in units:
         if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
                 sections.commitments.append(item)
+                continue
             if unit.author == "ours":
                 name = competitor_in(unit.text, names, wanted)
                 if name and unit.source_id not in formal:
                     sections.competitive_context.append(_item(unit, competitor=name))
+                    continue
                 if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
                     sections.implementation.append(_item(unit))  # the agreed plan in our proposal
-                continue
+                    continue
+                if id(unit) not in probs:
+                    continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
                 sections.commitments.append(item)
                 continue
+        if unit.author == "customer" and cues.PROMISE.search(unit.text) and YOU_PROMISED.search(unit.text):
+            item = _commitment(unit, False, signed, events)  # "You promised the connector by May 1": ours to keep
+            if item is not None:
+                sections.commitments.append(item.model_copy(update={"quotes": _quotes(unit)}))
+                continue
         name = competitor_in(unit.text, names, wanted)
-        if name:
+        key = place(unit, probs.get(id(unit), {}))
+        if name and key not in {"purchase_drivers", "risks"}:
             sections.competitive_context.append(_item(unit, competitor=name))
-        for key in classify(unit):
-            if key not in ITEM_SECTIONS:
-                continue
-            previous = last.get(key)
-            if key == "company_overview" and previous and previous[0].quote and unit.context == previous[0].quote:
-                _extend(previous[1], unit)  # a company profile reads best as one paragraph
-                last[key] = (unit, previous[1])
-                continue
-            item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
-            last[key] = (unit, item)
-            if key in WHO_MATTERS and unit.author == "customer" and unit.speaker and unit.speaker not in item.text:
-                item.text = f"{unit.speaker}: {item.text}"
-            sections.items(key).append(item)
+            continue
+        if key is None or key not in ITEM_SECTIONS:
+            continue
+        previous = last.get(key)
+        if key == "company_overview" and previous and previous[0].quote and unit.context == previous[0].quote:
+            _extend(previous[1], unit)  # a company profile reads best as one paragraph
+            last[key] = (unit, previous[1])
+            continue
+        item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
+        if name:
+            item.competitor = name
+        last[key] = (unit, item)
+        if key in WHO_MATTERS and unit.author == "customer" and unit.speaker and unit.speaker not in item.text:
+            item.text = f"{unit.speaker}: {item.text}"
+        sections.items(key).append(item)
     return sections
+
+
+YOU_PROMISED = re.compile(
+    r"\byou (?:promised|committed|said you(?:'d| would))\b|\bsie haben (?:uns )?\S* ?(?:zugesagt|versprochen)|"
+    r"\bvous (?:nous )?avez promis\b|\bnos prometieron\b|\bnos prometiste\b|\bme prometi",
+    re.IGNORECASE,
+)
+
+
+def _rep_note(unit: Unit, ctx: ExtractionContext) -> bool:
+    """The rep's own words above a forward: facts about the customer, read like a note (never quoted)."""
+    return bool(unit.speaker_email and ctx.rep.email and unit.speaker_email.lower() == ctx.rep.email.lower())
 
 
 def _topic(text: str) -> set[str]:
@@ -429,10 +457,10 @@ def _account(units: list[Unit], ctx: ExtractionContext) -> AccountInfo:
         if (
             not info.size
             and (m := SIZE.search(unit.text))
-            and lexicon.SECTION_CUES["company_overview"].search(unit.text)
+            and cues.SECTION_CUES["company_overview"].search(unit.text)
         ):
             info.size = m.group(0).strip()
-        overview = lexicon.SECTION_CUES["company_overview"].search(unit.text)
+        overview = cues.SECTION_CUES["company_overview"].search(unit.text)
         if not info.business_model and overview and BUSINESS_MODEL.search(unit.text) and len(unit.text) < 220:
             info.business_model = unit.text
         if not info.industry and (m := profile.search(unit.text) or INDUSTRY.search(unit.text)):

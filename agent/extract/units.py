@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
-from agent.extract import lexicon
+from agent.extract import cues, lexicon
 
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -47,11 +47,7 @@ class Unit:
     voices: tuple[tuple[str, str], ...] = ()  # (speaker, words) quoted inside a rep's note: Name: "..."
 
 
-def heading_section(text: str) -> str | None:
-    for key, pattern in lexicon.HEADINGS:
-        if pattern.search(text):
-            return key
-    return None
+heading_section = cues.heading_section
 
 
 def message_anchor(body: str, fallback: datetime | None) -> date | None:
