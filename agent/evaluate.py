@@ -208,7 +208,8 @@ def report_table(results: list[DealScore]) -> str:
         found = sum(r.per_section.get(key, [0, 0])[0] for r in results)
         total = sum(r.per_section.get(key, [0, 0])[1] for r in results)
         if total:
-            lines.append(f"  {key:<20} {found:>3}/{total:<3} = {found / total:.2f}")
+            items = sum(r.items_per_section.get(key, 0) for r in results)
+            lines.append(f"  {key:<20} {found:>3}/{total:<3} = {found / total:.2f}   items {items:>3} ({items / total:.1f} per fact)")
     facts = sum(r.facts for r in results)
     found = sum(r.found for r in results)
     items = sum(r.items for r in results)

@@ -29,7 +29,7 @@ HORIZONS = (
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
-MIN_CONFIDENCE = 0.3  # below this the sentence tells the CSM nothing we can file
+MIN_CONFIDENCE = 0.4  # below this the sentence tells the CSM nothing we can file
 
 
 section_scores = cues.section_scores

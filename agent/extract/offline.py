@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 ITEM_SECTIONS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
 )  # fmt: skip
+PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
 SIZE = re.compile(
     r"\b(?:about |around |roughly |~|over |nearly )?\d[\d,.]*\+?\s*(?:k\s+)?(?:employees|staff|people)\b", re.I
@@ -292,7 +293,8 @@ def _sentence_items(
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
     wanted = {fold(n) for n in configured}
     events = _events(units)
-    readable = [u for u in units if u.author != "ours" or _rep_note(u, ctx)]
+    notes = {m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)}
+    readable = [u for u in units if u.author != "ours" or u.source_id in notes]
     probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
     for unit in units:
@@ -329,8 +331,8 @@ def _sentence_items(
         if key is None or key not in ITEM_SECTIONS:
             continue
         previous = last.get(key)
-        if key == "company_overview" and previous and previous[0].quote and unit.context == previous[0].quote:
-            _extend(previous[1], unit)  # a company profile reads best as one paragraph
+        if previous and previous[0].quote and unit.context == previous[0].quote and len(previous[1].text) < PARAGRAPH_CHARS:
+            _extend(previous[1], unit)  # one speaker's run of sentences on one subject reads best as one item
             last[key] = (unit, previous[1])
             continue
         item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
@@ -350,9 +352,9 @@ YOU_PROMISED = re.compile(
 )
 
 
-def _rep_note(unit: Unit, ctx: ExtractionContext) -> bool:
-    """The rep's own words above a forward: facts about the customer, read like a note (never quoted)."""
-    return bool(unit.speaker_email and ctx.rep.email and unit.speaker_email.lower() == ctx.rep.email.lower())
+def _is_rep(email: str, ctx: ExtractionContext) -> bool:
+    """The rep's own mail to the inbox: notes above a forward, read like a note (never quoted)."""
+    return bool(ctx.rep.email) and email.lower() == ctx.rep.email.lower()
 
 
 def _topic(text: str) -> set[str]:

@@ -76,6 +76,7 @@ class DealScore:
     urgency: list[int] = field(default_factory=lambda: [0, 0])
     checks_failed: list[str] = field(default_factory=list)
     items: int = 0
+    items_per_section: dict[str, int] = field(default_factory=dict)
     repeats: list[str] = field(default_factory=list)
     bad_quotes: list[str] = field(default_factory=list)
     traps: list[str] = field(default_factory=list)
@@ -152,7 +153,8 @@ def score_document(
         if normalize(name) not in comp_text:
             result.lost.append(f"competitor {name}")
     _score_urgency(result, gold, doc)
-    result.items = sum(len(_items(doc, k)) for k in SECTIONS if k != "stakeholders")
+    result.items_per_section = {k: len(_items(doc, k)) for k in SECTIONS if k != "stakeholders"}
+    result.items = sum(result.items_per_section.values())
     result.repeats = repeated_items(doc)
     for key in SECTIONS:
         for item in _items(doc, key):
