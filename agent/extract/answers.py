@@ -16,9 +16,12 @@ import re
 from agent.document import SECTION_KEYS, Extraction, HandoffDocument, Item, Sections, fold
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
-from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, section_scores
+from agent.extract.classify import CUE_WEIGHT, MIN_CONFIDENCE, competitor_in, competitor_names, dedupe, horizon_of, section_scores
+from agent.extract.sectioner import section_probabilities
 from agent.extract.dates import resolve_due
-from agent.extract.units import paragraphs, split_sentences
+from agent.extract.cues import heading_section
+from agent.extract.mentions import csm_in_prose
+from agent.extract.units import paragraphs
 from mailflows.parsed import ThreadMessage
 
 FACT_SECTIONS = frozenset({"expansion", "success_metrics", "commitments", "competitive_context", "implementation"})
@@ -41,8 +44,7 @@ def read_reply(
     sections = Sections()
     current: str | None = None
     anchor = reply.date.date() if reply.date else None
-    last_item: Item | None = None
-    for para, hint, _listed in paragraphs(reply.body):
+    for para, hint, listed in paragraphs(reply.body):
         numbered = NUMBERED.match(para)
         if numbered and int(numbered.group(1)) in by_number:
             current = by_number[int(numbered.group(1))]
@@ -50,54 +52,55 @@ def read_reply(
             para = numbered.group(2)
         elif hint:
             current = hint
-        elif not _listed:
+        elif not listed:
             current = None
-        if re.match(r"(?i)^\s*(?:csm|approve)\b", para):
+        text = re.sub(r"^\s*(?:[-*•]\s+)", "", para).strip()
+        lead = LEAD.match(text)
+        if lead and heading_section(lead.group(1)):
+            # "1) Why they bought: Skylark ..." files by its own lead-in, whatever question 1 was
+            current = heading_section(lead.group(1))
+            text = lead.group(2).strip()
+        if re.match(r"(?i)^\s*(?:csm|approve)\b", text) or len(text) < 12 or lexicon.GREETING.match(text):
             continue
-        for sentence in split_sentences(para):
-            text = re.sub(r"^\s*(?:[-*•]\s+)", "", sentence).strip()
-            if len(text) < 12 or lexicon.JUNK.search(text) or lexicon.GREETING.match(text):
-                continue
-            if lexicon.NOTHING_YET.search(text):
-                continue
-            key = _reply_section(text, current, names)
-            if key is None:
-                continue
-            people = sections.rep_perspective
-            if key == "rep_perspective" and people and people[-1] is last_item and PRONOUN_START.match(text):
-                people[-1].text = f"{people[-1].text} {text}"  # "She ..." goes on about the person just named
-                continue
-            item = Item(text=text, source_ids=[reply.id])
-            if key == "success_metrics":
-                item.horizon = horizon_of(text)  # type: ignore[assignment]
-            if key == "commitments":
-                item.owner = "us"
-                item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
-                item.time_sensitive = item.due is not None
-                item.informal = True
-            if key == "competitive_context":
-                item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
-            sections.items(key).append(item)
-            last_item = item
-        last_item = None
+        if lexicon.JUNK.search(text) or lexicon.NOTHING_YET.search(text) or csm_in_prose(text, ctx.company_domains):
+            continue
+        key = _reply_section(text, current, names)
+        if key is None:
+            continue
+        # The rep's paragraph stays whole and in its place: "those stores" and "she" keep what they point to.
+        item = Item(text=text, source_ids=[reply.id])
+        if key == "success_metrics":
+            item.horizon = horizon_of(text)  # type: ignore[assignment]
+        if key == "commitments":
+            item.owner = "us"
+            item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
+            item.time_sensitive = item.due is not None
+            item.informal = True
+        if key == "competitive_context":
+            item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
+        sections.items(key).append(item)
     extraction = Extraction(sections=sections)
     dedupe(extraction)
     return extraction
 
 
+LEAD = re.compile(r"^([A-Za-z][\w ,/&'’-]{1,50}?)\s*(?::|--|—|–| - |\.(?=\s))\s*(\S.*)$", re.DOTALL)
+
+
 def _reply_section(text: str, current: str | None, names: set[str]) -> str | None:
-    words = {w.strip(".,;:'’s") for w in fold(text).split()}
-    about_person = bool(names & words)
-    if current == "rep_perspective" or (about_person and PEOPLE_CUES.search(text)):
-        return "rep_perspective"
-    if about_person and current not in FACT_SECTIONS:
-        return "rep_perspective"
+    """A heading or a numbered question decides; else a paragraph about the people is the rep's read; else its function."""
     if current == "stakeholders":
         return "rep_perspective"
-    if current and current != "stakeholders":
+    if current:
         return current
-    scores = section_scores(text)
-    best = max(scores.values())
-    if best < 1:
-        return None
-    return max(scores, key=lambda k: scores[k])
+    words = {w.strip(".,;:'’s") for w in fold(text).split()}
+    if names & words:
+        return "rep_perspective"
+    probs = section_probabilities([text])[0]
+    for key, score in section_scores(text).items():
+        if score:
+            probs[key] = probs.get(key, 0.0) + CUE_WEIGHT
+    best = max(probs, key=lambda k: probs[k])
+    if best == "none" or probs[best] < MIN_CONFIDENCE:
+        return "rep_perspective" if PEOPLE_CUES.search(text) else None
+    return best
