@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from agent.document import SECTION_KEYS, Extraction, HandoffDocument, Item, Sections, fold
+from agent.document import SECTION_KEYS, Evidence, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.classify import CUE_WEIGHT, MIN_CONFIDENCE, competitor_in, competitor_names, dedupe, horizon_of, section_scores
@@ -21,7 +21,8 @@ from agent.extract.sectioner import section_probabilities
 from agent.extract.dates import resolve_due
 from agent.extract.cues import heading_section
 from agent.extract.mentions import csm_in_prose
-from agent.extract.units import paragraphs
+from agent.extract.lexicon import rx
+from agent.extract.units import paragraphs, split_sentences
 from mailflows.parsed import ThreadMessage
 
 FACT_SECTIONS = frozenset({"expansion", "success_metrics", "commitments", "competitive_context", "implementation"})
@@ -79,9 +80,52 @@ def read_reply(
         if key == "competitive_context":
             item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
         sections.items(key).append(item)
+    sections.stakeholders = rep_reads(reply, document)
     extraction = Extraction(sections=sections)
     dedupe(extraction)
     return extraction
+
+
+REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"\bsold\b",
+              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b")  # fmt: skip
+REP_COLD = rx(r"\bworry about\b", r"\bsc?eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
+              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b")  # fmt: skip
+
+
+def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
+    """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
+    people = [s for s in document.sections.stakeholders if s.name]
+    firsts: dict[str, list[Stakeholder]] = {}
+    for person in people:
+        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    reads: dict[str, tuple[Stakeholder, list[str], str]] = {}
+    for para, _hint, _listed in paragraphs(reply.body):
+        for sentence in split_sentences(para):
+            words = {w.strip(".,;:'’s()") for w in fold(sentence).split()}
+            named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
+            if len(named) != 1:
+                continue
+            warm, cold = len(REP_WARM.findall(sentence)), len(REP_COLD.findall(sentence))
+            if warm == cold:
+                continue
+            key = (named[0].email or named[0].name).lower()
+            _, leanings, _first = reads.setdefault(key, (named[0], [], sentence))
+            leanings.append(f"{'warm' if warm > cold else 'cold'}:{sentence}")
+    out = []
+    for person, leanings, _ in reads.values():
+        warm = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
+        cold = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
+        leaning = ("enthusiastic" if len(warm) >= 1 and not cold else "positive") if len(warm) > len(cold) else "skeptical"
+        shown = (warm if len(warm) > len(cold) else cold)[-1]
+        out.append(
+            Stakeholder(
+                name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,  # type: ignore[arg-type]
+                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase="the rep's read", leaning=leaning,  # type: ignore[arg-type]
+                                             speaker=reply.sender.email if reply.sender else "the rep",
+                                             date=reply.date.date() if reply.date else None)],
+            )
+        )  # fmt: skip
+    return out
 
 
 LEAD = re.compile(r"^([A-Za-z][\w ,/&'’-]{1,50}?)\s*(?::|--|—|–| - |\.(?=\s))\s*(\S.*)$", re.DOTALL)

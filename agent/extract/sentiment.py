@@ -20,6 +20,7 @@ from datetime import date
 from agent.document import Evidence, HandoffDocument, Item, Quote, SentimentPoint, Stakeholder, Urgency, fold
 from agent.extract.dates import find_dates
 from agent.extract.lexicon import rx
+from agent.extract.tone import tone_read
 from agent.extract.units import Unit
 
 MIN_SIGNALS = 2  # one warm or cold sentence is politeness or a bad day, not a read
@@ -256,6 +257,11 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
                 Stakeholder(name=person.name, email=person.email, source_ids=[new[_key(person)][0].source_id])
             )
             keys.add(_key(person))
+    own: dict[str, list[Unit]] = {}
+    for unit in units:
+        speaker = _speaker_of(unit, known)
+        if speaker is not None and unit.quote:
+            own.setdefault(_key(speaker), []).append(unit)
     for person in people:
         before = held.get(_key(person))
         seen = {fold(e.text) for e in (before.sentiment_evidence if before else [])}
@@ -266,6 +272,17 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         if read != "unknown":
             person.sentiment = read  # type: ignore[assignment]
             person.sentiment_history = history_of(everything)
+        elif person.sentiment == "unknown" and _key(person) in own:
+            # no cue decides: the tone of their own sentences does, and the strongest one is the evidence
+            leaning, shown = tone_read([u.text for u in own[_key(person)]])
+            unit = next((u for u in own[_key(person)] if u.text == shown), None)
+            if leaning != "unknown" and unit is not None:
+                person.sentiment = leaning  # type: ignore[assignment]
+                if not person.sentiment_evidence:
+                    person.sentiment_evidence = [
+                        Evidence(text=unit.quote, source_id=unit.source_id, phrase="tone of their own words",
+                                 speaker=unit.speaker_email or unit.speaker, leaning=leaning, date=unit.anchor)  # type: ignore[arg-type]
+                    ]  # fmt: skip
 
 
 def _key(person: Stakeholder) -> str:
