@@ -23,6 +23,7 @@ from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
 from agent.extract.sectioner import section_probabilities
 from agent.extract.dates import resolve_due
+from agent.extract.language import language_of, message_language
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
@@ -168,6 +169,7 @@ def _units(sources: list[ThreadMessage], ctx: ExtractionContext, document: Hando
                 unit.quote = ""
         units.extend(found)
     _note_voices(units, customers, ours)
+    _tag_languages(units)
     profile = self_description(ctx.account.name)
     for unit in units:
         if unit.heading is None and unit.author in {"customer", "note"} and profile.search(unit.text):
@@ -175,10 +177,24 @@ def _units(sources: list[ThreadMessage], ctx: ExtractionContext, document: Hando
     return units
 
 
+def _tag_languages(units: list[Unit]) -> None:
+    """Each sentence's language, the message's own as the fallback for short or unclear ones."""
+    by_source: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_source.setdefault(unit.source_id, []).append(unit)
+    for group in by_source.values():
+        main = message_language([u.text for u in group])
+        for unit in group:
+            unit.lang = language_of(unit.text, main)
+
+
 def _quotes(unit: Unit) -> list[Quote]:
     if unit.author == "customer" and unit.quote:
-        return [Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id)]
-    return [Quote(text=words, speaker=speaker, source_id=unit.source_id) for speaker, words in unit.voices]
+        return [Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id, lang=unit.lang)]
+    return [
+        Quote(text=words, speaker=speaker, source_id=unit.source_id, lang=language_of(words, unit.lang))
+        for speaker, words in unit.voices
+    ]
 
 
 def _note_voices(units: list[Unit], customers: dict[str, str], ours: set[str]) -> None:
@@ -218,7 +234,7 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         if lexicon.NOT_COMMITMENT.search(text):
             return None
-    due = resolve_due(text, unit.anchor, signed, events) if unit.anchor else None
+    due = resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
     return Item(
         text=text, source_ids=[unit.source_id], owner="us", due=due, time_sensitive=due is not None,
         informal=not formal,

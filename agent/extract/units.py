@@ -44,6 +44,7 @@ class Unit:
     heading: str | None  # section a heading or lead-in points to
     list_item: bool = False
     context: str = ""  # the sentence just before, for "that"/"it" that points back to it
+    lang: str | None = None  # ISO 639-1 code of the sentence (language.py), set by the reader
     voices: tuple[tuple[str, str], ...] = ()  # (speaker, words) quoted inside a rep's note: Name: "..."
 
 
@@ -66,8 +67,24 @@ def is_junk(text: str) -> bool:
     return bool(lexicon.JUNK.search(text) or lexicon.GREETING.match(text) or lexicon.HEADER_LINE.match(text))
 
 
+ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
+ABBREVIATION_END = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a)\.$")
+MONTH_START = re.compile(
+    r"^(?:Jan|Feb|M[äa]r|Apr|Ma[iy]|Jun|Jul|Aug|Sep|O[ck]t|Nov|De[cz]|Jänner|Janvier|Février|Avril|Juin|Juillet|Août|"
+    r"Septembre|Octobre|Novembre|Décembre|Enero|Febrero|Marzo|Abril|Mayo|Junio|Julio|Agosto|Septiembre|Octubre|"
+    r"Noviembre|Diciembre|Quartal|Kalenderwoche|KW)",
+    re.IGNORECASE,
+)
+
+
 def split_sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(paragraph) if s and s.strip()]
+    out: list[str] = []
+    for piece in (s.strip() for s in SENTENCE_END.split(paragraph) if s and s.strip()):
+        if out and (ABBREVIATION_END.search(out[-1]) or (ORDINAL_END.search(out[-1]) and MONTH_START.match(piece))):
+            out[-1] = f"{out[-1]} {piece}"
+            continue
+        out.append(piece)
+    return out
 
 
 def _clean(text: str) -> str:
