@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceRef, fold, merge_extraction
+from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, verify_quotes
 from db import repo
 from db.models import Account, as_utc
@@ -149,6 +150,8 @@ async def _extract_locked(app: App, account_id: int) -> int:
     extraction = await app.extractor.extract(messages, ctx, doc)
     spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
     verify_quotes(extraction, messages, ctx)
+    for change in assemble(extraction, doc, refile=app.extractor.name != "offline"):  # one sentence, one place
+        log.info("assembly: %s", change)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
         doc = merge_extraction(load_document(account), extraction, in_place=True)

@@ -70,6 +70,10 @@ FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
 
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
 URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
+                                      r"\bdoesn'?t renew\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
+                                      r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
+                                      r"\bno habrá renovación\b")),
     ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
                                                  r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
                                                  r"\brebid\b", r"\bslips? into\b")),
@@ -312,7 +316,7 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
             if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
                 continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
             near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
-            if cue_level == "high" and not near:
+            if cue_level == "high" and not near and reason != "a renewal at stake":
                 cue_level = "medium"
             line = f"{reason}: {unit.text}"
             if not any(fold(unit.text) in fold(r) for r in reasons):
