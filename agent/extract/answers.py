@@ -57,19 +57,29 @@ def read_reply(
             current = None
         text = re.sub(r"^\s*(?:[-*•]\s+)", "", para).strip()
         lead = LEAD.match(text)
+        if lead and lead.group(2) and text[lead.end(1) :].lstrip().startswith(".") and len(lead.group(1).split()) > 3:
+            lead = None  # "Ivy is the real decision maker. She ..." is a sentence, not a "People." lead-in
         if lead and heading_section(lead.group(1)):
             # "1) Why they bought: Skylark ..." files by its own lead-in, whatever question 1 was
             current = heading_section(lead.group(1))
             text = lead.group(2).strip()
         if re.match(r"(?i)^\s*(?:csm|approve)\b", text) or len(text) < 12 or lexicon.GREETING.match(text):
             continue
-        if lexicon.JUNK.search(text) or lexicon.NOTHING_YET.search(text) or csm_in_prose(text, ctx.company_domains):
+        sentences = split_sentences(text)
+        while sentences and (lexicon.NOTHING_YET.search(sentences[0]) or EMPTY_NOTE.search(sentences[0])):
+            sentences.pop(0)  # "fair that it's empty, it never came up in email." tells the CSM nothing
+        text = " ".join(sentences)
+        if not text or lexicon.JUNK.search(text) or csm_in_prose(text, ctx.company_domains):
             continue
         key = _reply_section(text, current, names)
         if key is None:
             continue
-        # The rep's paragraph stays whole and in its place: "those stores" and "she" keep what they point to.
-        item = Item(text=text, source_ids=[reply.id])
+        # The rep's paragraph stays whole and in its place: "those stores" and "she" keep what they point to;
+        # a read on the people starts a new item where a sentence starts with the next person's name.
+        chunks = _by_person(text, names) if key == "rep_perspective" else [text]
+        for chunk in chunks[:-1]:
+            sections.items(key).append(Item(text=chunk, source_ids=[reply.id]))
+        item = Item(text=chunks[-1], source_ids=[reply.id])
         if key == "success_metrics":
             item.horizon = horizon_of(text)  # type: ignore[assignment]
         if key == "commitments":
@@ -84,6 +94,20 @@ def read_reply(
     extraction = Extraction(sections=sections)
     dedupe(extraction)
     return extraction
+
+
+EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)\b|\bnot in (?:the )?e-?mails?\b", re.I)
+NEW_SUBJECT = re.compile(r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b")
+
+
+def _by_person(text: str, names: set[str]) -> list[str]:
+    chunks: list[list[str]] = []
+    for sentence in split_sentences(text):
+        first = fold(sentence).split(" ")[0].strip(".,:;'’s") if sentence else ""
+        if not chunks or ((first in names or NEW_SUBJECT.match(sentence)) and chunks[-1]):
+            chunks.append([])
+        chunks[-1].append(sentence)
+    return [" ".join(c) for c in chunks if c] or [text]
 
 
 REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"\bsold\b",

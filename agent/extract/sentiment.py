@@ -264,7 +264,8 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
     own: dict[str, list[Unit]] = {}
     for unit in units:
         speaker = _speaker_of(unit, known)
-        if speaker is not None and unit.quote:
+        others = {_first(p) for p in known if p is not speaker}
+        if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
             own.setdefault(_key(speaker), []).append(unit)
     for person in people:
         before = held.get(_key(person))
@@ -282,7 +283,7 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
             unit = next((u for u in own[_key(person)] if u.text == shown), None)
             if leaning != "unknown" and unit is not None:
                 person.sentiment = leaning  # type: ignore[assignment]
-                if not person.sentiment_evidence:
+                if not person.sentiment_evidence and leaning != "neutral":  # neutral: nothing shows a feeling
                     person.sentiment_evidence = [
                         Evidence(text=unit.quote, source_id=unit.source_id, phrase="tone of their own words",
                                  speaker=unit.speaker_email or unit.speaker, leaning=leaning, date=unit.anchor)  # type: ignore[arg-type]

@@ -29,6 +29,8 @@ COLD = rx(
     r"\bpas convaincu", r"\bdéçue?\b", r"\binquiet", r"\bescéptic[oa]\b", r"\bno estoy convencid", r"\bdecepcionad",
     r"\bpreocupad", r"\binaceptable\b", r"\binacceptable\b", r"\binakzeptabel\b", r"\bdudo\b", r"\bdoute\b",
 )  # fmt: skip
+MIN_SENTENCES = 2  # one sentence is a mood, not a read
+ABOUT_US = re.compile(r"\b(?:you|your|yours|this (?:tool|platform|product|project)|another (?:tool|platform|screen|login))\b", re.I)
 PLEASANTRY = re.compile(r"\b(?:thanks?|thank you|cheers|sounds good|great to|nice to meet|looking forward)\b", re.I)
 
 
@@ -51,7 +53,9 @@ def sentence_tone(text: str, language: str | None = None) -> float | None:
 def tone_read(sentences: list[str]) -> tuple[str, str | None]:
     """(leaning, the sentence that shows it best) from a person's own sentences; ("unknown", None) when silent."""
     scored = [(tone, s) for s in sentences if (tone := sentence_tone(s)) is not None]
-    if not scored:
+    # a cold sentence counts only when it is about us or our product: a problem they describe is not a feeling
+    scored = [(t if t > 0 or ABOUT_US.search(s) else 0.0, s) for t, s in scored]
+    if len(scored) < MIN_SENTENCES:
         return "unknown", None
     mean = sum(t for t, _ in scored) / len(scored)
     warm = sum(1 for t, _ in scored if t >= 0.6)
