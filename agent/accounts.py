@@ -239,7 +239,9 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
                 return Address(name=name, email=email_for_colleague(name, parsed, own_domains, rep_email))
         named = csm_in_prose(message.body, own_domains)  # reader hook: "CSM is Ana Pérez (ana.perez@…)"
         if named is not None:
-            return Address(name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email))
+            return Address(
+                name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
+            )
     return None
 
 

@@ -45,16 +45,17 @@ def deal_folders(root: Path) -> list[Path]:
 
 
 def _parts_text(msg: email.message.Message) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for part in msg.walk():
         if part.get_content_type() == "message/rfc822":
             for inner in part.get_payload() or []:
-                texts.extend(f"{k}: {v}" for k, v in inner.items())
+                if isinstance(inner, email.message.Message):
+                    texts.extend(f"{k}: {v}" for k, v in inner.items())
             continue
         if part.is_multipart():
             continue
-        raw = part.get_payload(decode=True) or b""
-        text = raw.decode(part.get_content_charset() or "utf-8", "replace")
+        raw = part.get_payload(decode=True)
+        text = raw.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(raw, bytes) else ""
         texts.append(
             BeautifulSoup(text, "html.parser").get_text("\n") if part.get_content_type() == "text/html" else text
         )
@@ -209,7 +210,9 @@ def report_table(results: list[DealScore]) -> str:
         total = sum(r.per_section.get(key, [0, 0])[1] for r in results)
         if total:
             items = sum(r.items_per_section.get(key, 0) for r in results)
-            lines.append(f"  {key:<20} {found:>3}/{total:<3} = {found / total:.2f}   items {items:>3} ({items / total:.1f} per fact)")
+            lines.append(
+                f"  {key:<20} {found:>3}/{total:<3} = {found / total:.2f}   items {items:>3} ({items / total:.1f} per fact)"
+            )
     facts = sum(r.facts for r in results)
     found = sum(r.found for r in results)
     items = sum(r.items for r in results)

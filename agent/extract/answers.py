@@ -16,12 +16,20 @@ import re
 from agent.document import SECTION_KEYS, Evidence, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
-from agent.extract.classify import CUE_WEIGHT, MIN_CONFIDENCE, competitor_in, competitor_names, dedupe, horizon_of, section_scores
-from agent.extract.sectioner import section_probabilities
-from agent.extract.dates import resolve_due
+from agent.extract.classify import (
+    CUE_WEIGHT,
+    MIN_CONFIDENCE,
+    competitor_in,
+    competitor_names,
+    dedupe,
+    horizon_of,
+    section_scores,
+)
 from agent.extract.cues import heading_section
-from agent.extract.mentions import csm_in_prose
+from agent.extract.dates import resolve_due
 from agent.extract.lexicon import rx
+from agent.extract.mentions import csm_in_prose
+from agent.extract.sectioner import section_probabilities
 from agent.extract.units import paragraphs, split_sentences
 from mailflows.parsed import ThreadMessage
 
@@ -97,7 +105,9 @@ def read_reply(
 
 
 EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)\b|\bnot in (?:the )?e-?mails?\b", re.I)
-NEW_SUBJECT = re.compile(r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b")
+NEW_SUBJECT = re.compile(
+    r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b"
+)
 
 
 def _by_person(text: str, names: set[str]) -> list[str]:
@@ -137,10 +147,14 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             leanings.append(f"{'warm' if warm > cold else 'cold'}:{sentence}")
     out = []
     for person, leanings, _ in reads.values():
-        warm = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
-        cold = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
-        leaning = ("enthusiastic" if len(warm) >= 1 and not cold else "positive") if len(warm) > len(cold) else "skeptical"
-        shown = (warm if len(warm) > len(cold) else cold)[-1]
+        warmer = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
+        colder = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
+        leaning = (
+            ("enthusiastic" if len(warmer) >= 1 and not colder else "positive")
+            if len(warmer) > len(colder)
+            else "skeptical"
+        )
+        shown = (warmer if len(warmer) > len(colder) else colder)[-1]
         out.append(
             Stakeholder(
                 name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,  # type: ignore[arg-type]

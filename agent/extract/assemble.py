@@ -24,8 +24,8 @@ ITEM_KEYS = (
     "commitments", "expansion", "risks",
 )  # fmt: skip  # rep_perspective is the rep's own words: kept whole, never refiled
 FILLER_PROBABILITY = 0.6  # "none" at least this sure, and no number in it: the item tells a CSM nothing
-REFILE_SURE = 0.7  # move an item only when the classifier is this sure of another section ...
-REFILE_DOUBT = 0.05  # ... and gives its current section less than this
+REFILE_SURE = 0.6  # move an item only when the classifier is this sure of another section ...
+REFILE_DOUBT = 0.15  # ... and gives its current section less than this
 NEAR_DUPLICATE = 0.92  # cosine of two items' embeddings above which they say the same thing
 
 

@@ -34,7 +34,9 @@ _MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
 # "am 30. September", "le 15 mars", "el 1 de abril", "15. Oktober 2026": day first, in any of the four languages
-DAY_MONTH_FOREIGN = re.compile(rf"\b(\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?({_FOREIGN}|{_MON})\b(?:\s+(?:de\s+)?(\d{{4}}))?", re.I)
+DAY_MONTH_FOREIGN = re.compile(
+    rf"\b(\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?({_FOREIGN}|{_MON})\b(?:\s+(?:de\s+)?(\d{{4}}))?", re.I
+)
 DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?![\d.])")  # 15.10.2026
 MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 DAY_MONTH = re.compile(rf"\b{_DAY}\.?\s+{_MON}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)

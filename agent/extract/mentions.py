@@ -121,18 +121,22 @@ def resolve_colleague(
 
 
 class _CSMLike(Protocol):
-    name: str
-    email: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
 
 
 class _RosterLike(Protocol):
     @property
-    def csms(self) -> Sequence[_CSMLike]: ...
+    def csms(self) -> Sequence[_CSMLike]: ...  # noqa: E704
 
 
 class _SenderLike(Protocol):
-    from_name: str | None
-    from_email: str | None
+    @property
+    def from_name(self) -> str | None: ...
+    @property
+    def from_email(self) -> str | None: ...
 
 
 class _RepLike(Protocol):

@@ -21,10 +21,10 @@ from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
-from agent.extract.sectioner import section_probabilities
 from agent.extract.dates import resolve_due
 from agent.extract.language import language_of, message_language
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
+from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
 from mailflows.parsed import ThreadMessage
@@ -190,7 +190,9 @@ def _tag_languages(units: list[Unit]) -> None:
 
 def _quotes(unit: Unit) -> list[Quote]:
     if unit.author == "customer" and unit.quote:
-        return [Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id, lang=unit.lang)]
+        return [
+            Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id, lang=unit.lang)
+        ]
     return [
         Quote(text=words, speaker=speaker, source_id=unit.source_id, lang=language_of(words, unit.lang))
         for speaker, words in unit.voices
@@ -234,7 +236,9 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         if lexicon.NOT_COMMITMENT.search(text):
             return None
-    due = resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
+    due = (
+        resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
+    )
     return Item(
         text=text, source_ids=[unit.source_id], owner="us", due=due, time_sensitive=due is not None,
         informal=not formal,
@@ -309,7 +313,9 @@ def _sentence_items(
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
     wanted = {fold(n) for n in configured}
     events = _events(units)
-    notes = {m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)}
+    notes = {
+        m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
+    }
     readable = [u for u in units if u.author != "ours" or u.source_id in notes]
     probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
@@ -347,7 +353,12 @@ def _sentence_items(
         if key is None or key not in ITEM_SECTIONS:
             continue
         previous = last.get(key)
-        if previous and previous[0].quote and unit.context == previous[0].quote and len(previous[1].text) < PARAGRAPH_CHARS:
+        if (
+            previous
+            and previous[0].quote
+            and unit.context == previous[0].quote
+            and len(previous[1].text) < PARAGRAPH_CHARS
+        ):
             _extend(previous[1], unit)  # one speaker's run of sentences on one subject reads best as one item
             last[key] = (unit, previous[1])
             continue
@@ -472,11 +483,7 @@ def _account(units: list[Unit], ctx: ExtractionContext) -> AccountInfo:
     for unit in units:
         if unit.author != "customer" and unit.author != "note":
             continue
-        if (
-            not info.size
-            and (m := SIZE.search(unit.text))
-            and cues.SECTION_CUES["company_overview"].search(unit.text)
-        ):
+        if not info.size and (m := SIZE.search(unit.text)) and cues.SECTION_CUES["company_overview"].search(unit.text):
             info.size = m.group(0).strip()
         overview = cues.SECTION_CUES["company_overview"].search(unit.text)
         if not info.business_model and overview and BUSINESS_MODEL.search(unit.text) and len(unit.text) < 220:

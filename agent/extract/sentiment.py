@@ -280,13 +280,13 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         elif person.sentiment == "unknown" and _key(person) in own:
             # no cue decides: the tone of their own sentences does, and the strongest one is the evidence
             leaning, shown = tone_read([u.text for u in own[_key(person)]])
-            unit = next((u for u in own[_key(person)] if u.text == shown), None)
-            if leaning != "unknown" and unit is not None:
+            shown_unit = next((u for u in own[_key(person)] if u.text == shown), None)
+            if leaning != "unknown" and shown_unit is not None:
                 person.sentiment = leaning  # type: ignore[assignment]
                 if not person.sentiment_evidence and leaning != "neutral":  # neutral: nothing shows a feeling
                     person.sentiment_evidence = [
-                        Evidence(text=unit.quote, source_id=unit.source_id, phrase="tone of their own words",
-                                 speaker=unit.speaker_email or unit.speaker, leaning=leaning, date=unit.anchor)  # type: ignore[arg-type]
+                        Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="tone of their own words",
+                                 speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)  # type: ignore[arg-type]
                     ]  # fmt: skip
 
 

@@ -30,7 +30,9 @@ COLD = rx(
     r"\bpreocupad", r"\binaceptable\b", r"\binacceptable\b", r"\binakzeptabel\b", r"\bdudo\b", r"\bdoute\b",
 )  # fmt: skip
 MIN_SENTENCES = 2  # one sentence is a mood, not a read
-ABOUT_US = re.compile(r"\b(?:you|your|yours|this (?:tool|platform|product|project)|another (?:tool|platform|screen|login))\b", re.I)
+ABOUT_US = re.compile(
+    r"\b(?:you|your|yours|this (?:tool|platform|product|project)|another (?:tool|platform|screen|login))\b", re.I
+)
 PLEASANTRY = re.compile(r"\b(?:thanks?|thank you|cheers|sounds good|great to|nice to meet|looking forward)\b", re.I)
 
 

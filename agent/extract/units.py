@@ -68,7 +68,9 @@ def is_junk(text: str) -> bool:
 
 
 ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
-ABBREVIATION_END = re.compile(r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a)\.$")
+ABBREVIATION_END = re.compile(
+    r"(?:^|\s)(?:z|d|u|Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a)\.$"
+)
 MONTH_START = re.compile(
     r"^(?:Jan|Feb|M[äa]r|Apr|Ma[iy]|Jun|Jul|Aug|Sep|O[ck]t|Nov|De[cz]|Jänner|Janvier|Février|Avril|Juin|Juillet|Août|"
     r"Septembre|Octobre|Novembre|Décembre|Enero|Febrero|Marzo|Abril|Mayo|Junio|Julio|Agosto|Septiembre|Octubre|"

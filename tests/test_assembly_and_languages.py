@@ -1,0 +1,99 @@
+"""The assembly rules on any extractor's output, and the reader's German, French and Spanish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote, Sections
+from agent.extract.assemble import assemble
+from agent.extract.dates import resolve_due
+from agent.extract.language import language_of
+from agent.extract.mentions import csm_in_prose, resolve_colleague
+from agent.extract.units import split_sentences
+
+
+def _quote(text: str) -> list[Quote]:
+    return [Quote(text=text, speaker="ana@customer.example", source_id="m1")]
+
+
+def canned_claude_extraction() -> Extraction:
+    """What the Claude extractor returns for a thread: a repeat across sections, filler, a misfiled goal."""
+    goal = "In 90 days the weekly report should build itself, with nobody touching Excel."
+    plan = "We want Okta SSO and the Snowflake replica connected before kickoff on May 11."
+    return Extraction(
+        sections=Sections(
+            pain_points=[
+                Item(
+                    text="Reporting is built by hand in Excel every Monday, two analysts lose a day.", source_ids=["m1"]
+                ),
+                Item(text=goal, quotes=_quote(goal), source_ids=["m1"]),
+            ],
+            implementation=[
+                Item(text=plan, quotes=_quote(plan), source_ids=["m1"]),
+                Item(text="Thanks for the quick turnaround, talk soon.", source_ids=["m2"]),
+            ],
+            risks=[Item(text=plan, quotes=_quote(plan), source_ids=["m2"])],
+        )
+    )
+
+
+def test_claude_output_loses_filler_and_repeats_and_a_misfiled_goal_moves_to_success_metrics() -> None:
+    extraction = canned_claude_extraction()
+    changes = assemble(extraction, refile=True)
+    sections = extraction.sections
+    assert [i.text for i in sections.success_metrics] == [canned_claude_extraction().sections.pain_points[1].text]
+    assert len(sections.pain_points) == 1
+    assert not any("Thanks" in i.text for i in sections.implementation)
+    plans = [i for k in ("implementation", "risks") for i in sections.items(k) if "Okta" in i.text]
+    assert len(plans) == 1 and plans[0].source_ids == ["m1", "m2"]
+    assert any("filler" in c for c in changes) and any("moved" in c for c in changes)
+
+
+def test_an_item_already_in_another_section_of_the_document_is_folded_into_it() -> None:
+    doc = HandoffDocument(account=AccountInfo(name="Acme"))
+    held = "Scrap is 6 percent and we cannot tie it to a machine or a shift."
+    doc.sections.pain_points.append(Item(text=held, quotes=_quote(held), source_ids=["m0"]))
+    extraction = Extraction(
+        sections=Sections(risks=[Item(text="Scrap at 6 percent", quotes=_quote(held), source_ids=["m3"])])
+    )
+    assemble(extraction, doc)
+    assert extraction.sections.risks == []
+    assert [i.text for i in extraction.sections.pain_points] == [held]
+
+
+def test_dates_in_german_french_and_spanish_resolve_against_the_message_date() -> None:
+    sent = date(2026, 3, 10)
+    assert resolve_due("Die Frist ist am 30. September.", sent) == date(2026, 9, 30)
+    assert resolve_due("Wir liefern bis Ende Q3.", sent) == date(2026, 9, 30)
+    assert resolve_due("nous livrerons d'ici fin juin", sent) == date(2026, 6, 30)
+    assert resolve_due("le 15 mars", sent) == date(2026, 3, 15)
+    assert resolve_due("lo tendremos el 1 de abril", sent) == date(2026, 4, 1)
+    assert resolve_due("Abnahme am 15.10.2026", sent) == date(2026, 10, 15)
+    assert resolve_due("en service le 30/09/2026", sent, day_first=True) == date(2026, 9, 30)
+    assert resolve_due("by 4/17", sent) == date(2026, 4, 17)
+
+
+def test_sentences_keep_german_ordinal_dates_thousands_and_abbreviations_whole() -> None:
+    text = "Die Deadline ist am 30. September. Wir haben 1.200 Mitarbeiter, z. B. in Graz."
+    assert split_sentences(text) == [
+        "Die Deadline ist am 30. September.",
+        "Wir haben 1.200 Mitarbeiter, z. B. in Graz.",
+    ]
+
+
+def test_each_sentence_gets_its_language_and_short_ones_take_the_message_language() -> None:
+    assert language_of("A 90 días: que el informe semanal salga solo, sin tocar Excel.") == "es"
+    assert language_of("Wir liefern den Konnektor bis Ende Q3 in Produktion.") == "de"
+    assert language_of("Nous livrerons le connecteur d'ici fin juin.") == "fr"
+    assert language_of("OK", "de") == "de"
+
+
+def test_a_csm_named_in_a_sentence_is_found_with_or_without_an_address() -> None:
+    found = csm_in_prose("Tasha Greene will be the CSM (tasha.greene@lumendata.example).", ["lumendata.example"])
+    assert found is not None and found.email == "tasha.greene@lumendata.example"
+    assert csm_in_prose("Our CSM is Ana Pérez.", ["lumendata.example"]).name == "Ana Pérez"  # type: ignore[union-attr]
+    assert csm_in_prose("Maria Chen is the champion.", ["lumendata.example"]) is None
+    assert csm_in_prose("Tasha will be the CSM (tasha@customer.example).", ["lumendata.example"]) is None
+    seen = [("Dana Reyes", "dana_reyes@lumendata.example")]
+    email, how = resolve_colleague("Ana Pérez", [], seen, ["lumendata.example"], "dana_reyes@lumendata.example")
+    assert email == "ana_perez@lumendata.example" and "pattern" in how
