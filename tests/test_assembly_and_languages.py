@@ -82,7 +82,7 @@ def test_sentences_keep_german_ordinal_dates_thousands_and_abbreviations_whole()
 
 
 def test_each_sentence_gets_its_language_and_short_ones_take_the_message_language() -> None:
-    assert language_of("A 90 días: que el informe semanal salga solo, sin tocar Excel.") == "es"
+    assert language_of("A los seis meses queremos que el cierre mensual se haga en cuatro días.") == "es"
     assert language_of("Wir liefern den Konnektor bis Ende Q3 in Produktion.") == "de"
     assert language_of("Nous livrerons le connecteur d'ici fin juin.") == "fr"
     assert language_of("OK", "de") == "de"

@@ -23,7 +23,7 @@ ITEM_KEYS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context",
     "commitments", "expansion", "risks",
 )  # fmt: skip  # rep_perspective is the rep's own words: kept whole, never refiled
-FILLER_PROBABILITY = 0.6  # "none" at least this sure, and no number in it: the item tells a CSM nothing
+FILLER_PROBABILITY = 0.55  # "none" at least this sure, and no number in it: the item tells a CSM nothing
 REFILE_SURE = 0.6  # move an item only when the classifier is this sure of another section ...
 REFILE_DOUBT = 0.15  # ... and gives its current section less than this
 NEAR_DUPLICATE = 0.92  # cosine of two items' embeddings above which they say the same thing
@@ -47,8 +47,17 @@ def _same(a: Item, b: Item) -> bool:
     return same_fact(a.text, b.text) or bool(_quote_keys(a) & _quote_keys(b))
 
 
-def assemble(extraction: Extraction, document: HandoffDocument | None = None, *, refile: bool = False) -> list[str]:
-    """Apply the assembly rules to ``extraction`` in place; returns one line per change, for the log."""
+def assemble(
+    extraction: Extraction,
+    document: HandoffDocument | None = None,
+    *,
+    refile: bool = False,
+    source_order: list[str] | None = None,
+) -> list[str]:
+    """Apply the assembly rules to ``extraction`` in place; returns one line per change, for the log.
+
+    ``source_order`` lists the sources oldest first: of two tellings of one fact, the first is kept.
+    """
     changes: list[str] = []
     placed = [(key, item) for key in ITEM_KEYS for item in extraction.sections.items(key)]
     if not placed:
@@ -67,30 +76,30 @@ def assemble(extraction: Extraction, document: HandoffDocument | None = None, *,
                 changes.append(f"moved from {key} to {best}: {item.text[:60]!r}")
                 target = best
         kept[target].append(item)
-    # one sentence, one place: a repeat folds into the copy in the section that fits it best
-    where = {id(item): (key, p) for (key, item), p in zip(placed, probs, strict=True)}
+    # One sentence, one place: a repeat folds into the first telling (the earliest source), wherever that
+    # was filed, so reading the mail in one go or message by message gives the same document.
+    rank = {source: at for at, source in enumerate(source_order or [])}
     order = [(key, item) for key in ITEM_KEYS for item in kept[key]]
+    order.sort(key=lambda pair: min((rank.get(s, len(rank)) for s in pair[1].source_ids), default=len(rank)))
     survivors: list[tuple[str, Item]] = []
     for key, item in order:
         twin = next(((k, other) for k, other in survivors if _same(other, item)), None)
         if twin is None:
             survivors.append((key, item))
             continue
-        twin_key, other = twin
-        fit = where.get(id(item), (key, {}))[1].get(key, 0.0)
-        other_fit = where.get(id(other), (twin_key, {}))[1].get(twin_key, 0.0)
-        if fit > other_fit and twin_key != key:
-            survivors[survivors.index(twin)] = (key, item)
-            _absorb(item, other)
-        else:
-            _absorb(other, item)
-        changes.append(f"merged a repeat of {twin_key} in {key}: {item.text[:60]!r}")
+        _absorb(twin[1], item)
+        changes.append(f"merged a repeat of {twin[0]} in {key}: {item.text[:60]!r}")
     for key in ITEM_KEYS:
         items = [item for k, item in survivors if k == key]
         setattr(extraction.sections, key, _merge_near(items, changes, key))
     if document is not None:
         _drop_repeats_of(extraction, document, changes)
     return changes
+
+
+def _near(a: Item, b: Item) -> bool:
+    va, vb = embed([a.text, b.text])
+    return float(va @ vb) >= NEAR_DUPLICATE
 
 
 def _merge_near(items: list[Item], changes: list[str], key: str) -> list[Item]:
@@ -116,7 +125,7 @@ def _drop_repeats_of(extraction: Extraction, document: HandoffDocument, changes:
     for key in ITEM_KEYS:
         fresh = []
         for item in extraction.sections.items(key):
-            twin = next(((k, old) for k, old in held if k != key and _same(old, item)), None)
+            twin = next(((k, old) for k, old in held if _same(old, item) or (k == key and _near(old, item))), None)
             if twin is None:
                 fresh.append(item)
                 continue

@@ -150,7 +150,8 @@ async def _extract_locked(app: App, account_id: int) -> int:
     extraction = await app.extractor.extract(messages, ctx, doc)
     spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
     verify_quotes(extraction, messages, ctx)
-    for change in assemble(extraction, doc, refile=app.extractor.name != "offline"):  # one sentence, one place
+    order = [m.id for m in sorted(messages, key=lambda m: m.date.timestamp() if m.date else float("inf"))]
+    for change in assemble(extraction, doc, refile=app.extractor.name != "offline", source_order=order):
         log.info("assembly: %s", change)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)

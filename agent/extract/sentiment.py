@@ -255,18 +255,13 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
             pieces = new.setdefault(_key(person), [])
             if not any(fold(p.text) == fold(piece.text) for p in pieces):
                 pieces.append(piece)
+    spoke = _tone_evidence(units, known, new)
     for person in known:
         if _key(person) not in keys and _key(person) in new:
             people.append(
                 Stakeholder(name=person.name, email=person.email, source_ids=[new[_key(person)][0].source_id])
             )
             keys.add(_key(person))
-    own: dict[str, list[Unit]] = {}
-    for unit in units:
-        speaker = _speaker_of(unit, known)
-        others = {_first(p) for p in known if p is not speaker}
-        if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
-            own.setdefault(_key(speaker), []).append(unit)
     for person in people:
         before = held.get(_key(person))
         seen = {fold(e.text) for e in (before.sentiment_evidence if before else [])}
@@ -277,17 +272,37 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         if read != "unknown":
             person.sentiment = read  # type: ignore[assignment]
             person.sentiment_history = history_of(everything)
-        elif person.sentiment == "unknown" and _key(person) in own:
-            # no cue decides: the tone of their own sentences does, and the strongest one is the evidence
-            leaning, shown = tone_read([u.text for u in own[_key(person)]])
-            shown_unit = next((u for u in own[_key(person)] if u.text == shown), None)
-            if leaning != "unknown" and shown_unit is not None:
-                person.sentiment = leaning  # type: ignore[assignment]
-                if not person.sentiment_evidence and leaning != "neutral":  # neutral: nothing shows a feeling
-                    person.sentiment_evidence = [
-                        Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="tone of their own words",
-                                 speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)  # type: ignore[arg-type]
-                    ]  # fmt: skip
+        elif person.sentiment == "unknown" and _key(person) in spoke:
+            person.sentiment = "neutral"  # they said enough in one message, and none of it showed a feeling
+
+
+def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> set[str]:
+    """Per message and person, the tone of their own words as one piece of evidence when it shows a feeling.
+
+    Read per message, never per batch, so the same mail read in one go or one by one gives the
+    same evidence. Returns who said enough in some message to be read as neutral when nothing shows.
+    """
+    by_message: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        speaker = _speaker_of(unit, known)
+        others = {_first(p) for p in known if p is not speaker}
+        if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
+            by_message.setdefault((_key(speaker), unit.source_id), []).append(unit)
+    spoke: set[str] = set()
+    for (key, _source), said in sorted(by_message.items()):
+        leaning, shown, scored = tone_read([u.text for u in said])
+        if scored >= MIN_SIGNALS:
+            spoke.add(key)
+        shown_unit = next((u for u in said if u.text == shown), None)
+        if leaning in {"unknown", "neutral"} or shown_unit is None:
+            continue
+        pieces = new.setdefault(key, [])
+        if not any(fold(p.text) == fold(shown_unit.quote) for p in pieces):
+            pieces.append(
+                Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="the tone of their own words",
+                         speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)  # type: ignore[arg-type]
+            )  # fmt: skip
+    return spoke
 
 
 def _key(person: Stakeholder) -> str:

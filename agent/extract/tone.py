@@ -29,7 +29,6 @@ COLD = rx(
     r"\bpas convaincu", r"\bdéçue?\b", r"\binquiet", r"\bescéptic[oa]\b", r"\bno estoy convencid", r"\bdecepcionad",
     r"\bpreocupad", r"\binaceptable\b", r"\binacceptable\b", r"\binakzeptabel\b", r"\bdudo\b", r"\bdoute\b",
 )  # fmt: skip
-MIN_SENTENCES = 2  # one sentence is a mood, not a read
 ABOUT_US = re.compile(
     r"\b(?:you|your|yours|this (?:tool|platform|product|project)|another (?:tool|platform|screen|login))\b", re.I
 )
@@ -52,26 +51,28 @@ def sentence_tone(text: str, language: str | None = None) -> float | None:
     return max(-1.0, min(1.0, 0.5 * (warm - cold)))
 
 
-def tone_read(sentences: list[str]) -> tuple[str, str | None]:
-    """(leaning, the sentence that shows it best) from a person's own sentences; ("unknown", None) when silent."""
+def tone_read(sentences: list[str]) -> tuple[str, str | None, int]:
+    """(leaning, the sentence that shows it best, how many sentences counted) from one message of a person's.
+
+    "unknown" when nothing they wrote can be read (pleasantries, fragments)."""
     scored = [(tone, s) for s in sentences if (tone := sentence_tone(s)) is not None]
     # a cold sentence counts only when it is about us or our product: a problem they describe is not a feeling
     scored = [(t if t > 0 or ABOUT_US.search(s) else 0.0, s) for t, s in scored]
-    if len(scored) < MIN_SENTENCES:
-        return "unknown", None
+    if not scored:
+        return "unknown", None, 0
     mean = sum(t for t, _ in scored) / len(scored)
     warm = sum(1 for t, _ in scored if t >= 0.6)
     cold = sum(1 for t, _ in scored if t <= -0.3)
     strongest = max(scored, key=lambda pair: (abs(pair[0]), pair[1]))[1]
     if cold >= 2 and cold > warm:
-        return ("negative" if cold >= 4 and mean <= -0.3 else "skeptical"), strongest
+        return ("negative" if cold >= 4 and mean <= -0.3 else "skeptical"), strongest, len(scored)
     if mean >= 0.25 and warm >= 2:
-        return "enthusiastic", strongest
+        return "enthusiastic", strongest, len(scored)
     if mean >= 0.08:
-        return "positive", strongest
+        return "positive", strongest, len(scored)
     if mean <= -0.15:
-        return "skeptical", strongest
-    return "neutral", strongest
+        return "skeptical", strongest, len(scored)
+    return "neutral", strongest, len(scored)
 
 
 __all__ = ["sentence_tone", "tone_read"]
