@@ -97,3 +97,31 @@ def test_a_csm_named_in_a_sentence_is_found_with_or_without_an_address() -> None
     seen = [("Dana Reyes", "dana_reyes@lumendata.example")]
     email, how = resolve_colleague("Ana Pérez", [], seen, ["lumendata.example"], "dana_reyes@lumendata.example")
     assert email == "ana_perez@lumendata.example" and "pattern" in how
+
+
+def test_the_shipped_classifier_weights_were_trained_on_the_sentences_shipped_with_them() -> None:
+    from importlib import resources
+
+    import numpy as np
+
+    from agent.extract.sectioner import WEIGHTS_FILE, training_digest
+
+    with (resources.files("agent.extract") / "data" / WEIGHTS_FILE).open("rb") as handle, np.load(handle) as saved:
+        assert str(saved["digest"]) == training_digest(), "run: python -m agent.extract.sectioner"
+
+
+def test_sentences_are_filed_by_what_they_do_in_each_language() -> None:
+    from agent.extract.classify import place
+    from agent.extract.sectioner import section_probabilities
+    from agent.extract.units import Unit
+
+    cases = {
+        "Six months after launch we want returns below 4 percent.": "success_metrics",
+        "Nach einem Jahr sollen die Reklamationen halbiert sein.": "success_metrics",
+        "Chaque lundi, deux personnes recopient les chiffres à la main dans Excel.": "pain_points",
+        "Ya tenemos licencias de Tableau y sistemas prefiere usarlas.": "competitive_context",
+        "Thanks, talk to you Thursday.": None,
+    }
+    for text, expected in cases.items():
+        unit = Unit(text, text, "m1", "Ana", "ana@customer.example", "customer", None, None)
+        assert place(unit, section_probabilities([text])[0]) == expected, text

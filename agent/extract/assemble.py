@@ -18,6 +18,7 @@ import numpy as np
 from agent.document import Extraction, HandoffDocument, Item, fold, same_fact
 from agent.extract.embed import embed
 from agent.extract.sectioner import section_probabilities
+from agent.extract.tone import PLEASANTRY
 
 ITEM_KEYS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context",
@@ -25,7 +26,7 @@ ITEM_KEYS = (
 )  # fmt: skip  # rep_perspective is the rep's own words: kept whole, never refiled
 FILLER_PROBABILITY = 0.55  # "none" at least this sure, and no number in it: the item tells a CSM nothing
 REFILE_SURE = 0.6  # move an item only when the classifier is this sure of another section ...
-REFILE_DOUBT = 0.15  # ... and gives its current section less than this
+REFILE_RATIO = 4.0  # ... and gives it this many times the probability of the current one
 NEAR_DUPLICATE = 0.92  # cosine of two items' embeddings above which they say the same thing
 
 
@@ -66,13 +67,15 @@ def assemble(
     kept: dict[str, list[Item]] = {key: [] for key in ITEM_KEYS}
     for (key, item), p in zip(placed, probs, strict=True):
         has_number = any(ch.isdigit() for ch in item.text)
-        if key != "commitments" and p["none"] >= FILLER_PROBABILITY and not has_number and not item.competitor:
+        courtesy = PLEASANTRY.search(item.text) is not None and len(item.text.split()) <= 10
+        filler = p["none"] >= FILLER_PROBABILITY or courtesy
+        if key != "commitments" and filler and not has_number and not item.competitor:
             changes.append(f"dropped filler from {key}: {item.text[:60]!r}")
             continue
         target = key
         if refile and key not in {"commitments", "competitive_context"}:
             best = max((k for k in ITEM_KEYS if k != "commitments"), key=lambda k: p.get(k, 0.0))
-            if best != key and p.get(best, 0.0) >= REFILE_SURE and p.get(key, 0.0) < REFILE_DOUBT:
+            if best != key and p.get(best, 0.0) >= REFILE_SURE and p.get(key, 0.0) * REFILE_RATIO <= p.get(best, 0.0):
                 changes.append(f"moved from {key} to {best}: {item.text[:60]!r}")
                 target = best
         kept[target].append(item)

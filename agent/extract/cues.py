@@ -472,7 +472,7 @@ SUCCESS_GOAL = re.compile(
     SUCCESS_GOAL.pattern
     + "|"
     + rx(
-        r"\b(?:in|nach|innerhalb von)\s+(?:\d+|drei|sechs|zwölf)\s+(?:tagen|monaten|jahr)",
+        r"\b(?:in|nach|innerhalb von)\s+(?:\d+|drei|sechs|zwölf|einem|ein)\s+(?:tagen|monaten|jahr)",
         r"\bziel\b",
         r"\berfolg\b",
         r"\b(?:à|dans|d'ici|au bout de)\s+(?:\d+|trois|six|douze|un)\s+(?:jours|mois|an)",
@@ -501,7 +501,10 @@ SUCCESS_MEASURE = re.compile(
         r"\bréduire\b",
         r"\breducir\b",
         r"\bbajar\b",
-        r"\bhalbieren\b",
+        r"\bhalbier(?:en|t)\b",
+        r"\b(?:gesenkt|gesteigert|verdoppelt|reduziert)\b",
+        r"\b(?:réduits?|divisés?|doublés?)\b",
+        r"\b(?:reducid[oa]s?|duplicad[oa]s?|a la mitad)\b",
         r"\bdiviser\b",
         r"\bautomatisch\b",
         r"\bsans excel\b",

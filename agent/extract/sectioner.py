@@ -6,18 +6,23 @@ nothing). Features are the sentence's static embedding (embed.py) plus a few sig
 form — a number, money, a percentage, a date, a time horizon, a promise, a question, and
 the cue counts of cues.py — so the model learns function ("a metric with a horizon", "a
 complaint about today", "a comparison with another vendor") rather than one deal's words.
-It is a softmax regression trained, once per process and deterministically, on the
-sentences in ``data/sentences_*.tsv`` (written for this project in English, German, French
-and Spanish; none copied from customer mail). Not for: headings, speakers or promises
+It is a softmax regression trained deterministically on the sentences in
+``data/sentences_*.tsv`` (written for this project in English, German, French and Spanish;
+none copied from customer mail); the trained weights ship as ``data/sectioner_weights.npz``
+with a digest of what they were trained from, and are retrained at start when the digest
+does not match (``python -m agent.extract.sectioner`` rewrites them). Not for: headings, speakers or promises
 (those are rules in offline.py and commitments.py, which weigh these probabilities).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -31,8 +36,11 @@ LABELS = (
 DATA_FILES = ("sentences_en.tsv", "sentences_de.tsv", "sentences_fr.tsv", "sentences_es.tsv")
 EPOCHS = 400
 LEARNING_RATE = 0.5
-L2 = 1e-3
+L2 = 1e-2
+FEATURE_VERSION = 1  # bump when form_features or features change, so the shipped weights are retrained
+WEIGHTS_FILE = "sectioner_weights.npz"
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"\d")
 _MONEY = re.compile(r"[$€£]\s?\d|\d\s?(?:[kKmM]\b|€|EUR|USD|CHF|million|Mio|M€)")
@@ -101,9 +109,32 @@ def train(texts: list[str], labels: list[int]) -> np.ndarray:
     return w
 
 
+def training_digest() -> str:
+    """What the weights were trained from: the data files, the labels and the training settings."""
+    folder = resources.files("agent.extract") / "data"
+    digest = hashlib.sha256(repr((LABELS, EPOCHS, LEARNING_RATE, L2, FEATURE_VERSION)).encode())
+    for name in DATA_FILES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def _weights() -> np.ndarray:
+    """The shipped weights when they match the training data (fast start), else trained now (~3 s)."""
+    shipped = resources.files("agent.extract") / "data" / WEIGHTS_FILE
+    if shipped.is_file():
+        with shipped.open("rb") as handle, np.load(handle) as saved:
+            if str(saved["digest"]) == training_digest():
+                return np.asarray(saved["weights"], dtype=np.float64)
+    log.warning("sectioner: shipped weights do not match the training sentences; training now")
     return train(*_training_rows())
+
+
+def rebuild_weights(path: Path | None = None) -> Path:
+    """Train on the sentences and write the weights next to them (``python -m agent.extract.sectioner``)."""
+    target = path or Path(__file__).with_name("data") / WEIGHTS_FILE
+    np.savez(target, weights=train(*_training_rows()), digest=np.asarray(training_digest()))
+    return target
 
 
 def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
@@ -121,4 +152,10 @@ def warm_up() -> None:
     section_probabilities(["warm up"])
 
 
-__all__ = ["LABELS", "features", "form_features", "section_probabilities", "train", "warm_up"]
+__all__ = [
+    "LABELS", "features", "form_features", "rebuild_weights", "section_probabilities", "train", "training_digest",
+    "warm_up",
+]  # fmt: skip
+
+if __name__ == "__main__":
+    print(f"wrote {rebuild_weights()}")
