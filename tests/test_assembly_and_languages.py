@@ -125,3 +125,34 @@ def test_sentences_are_filed_by_what_they_do_in_each_language() -> None:
     for text, expected in cases.items():
         unit = Unit(text, text, "m1", "Ana", "ana@customer.example", "customer", None, None)
         assert place(unit, section_probabilities([text])[0]) == expected, text
+
+
+def test_promises_are_ours_or_the_customers_by_who_makes_them_and_two_in_one_sentence_are_two() -> None:
+    from agent.extract.commitments import promise_owner, split_promises
+    from agent.extract.units import Unit
+
+    def unit(text: str, author: str) -> Unit:
+        return Unit(text, text, "m1", "x", None, author, date(2026, 4, 1), None)
+
+    ours, theirs = {"harriet", "noor"}, {"ezra", "callum"}
+    assert (
+        promise_owner(unit("She'll be in touch by Wednesday with kick-off dates.", "ours"), ours, theirs, "lumendata")
+        == "us"
+    )
+    assert (
+        promise_owner(unit("Lumen runs the training at the Aug 21 stand-down.", "note"), ours, theirs, "lumendata")
+        == "us"
+    )
+    assert promise_owner(unit("I told Danielle the invite goes out Monday.", "note"), ours, theirs, "lumendata") == "us"
+    customer = unit("Ezra says his team will have the crosswalk to you by July 10.", "customer")
+    assert promise_owner(customer, ours, theirs, "lumendata") == "customer"
+    assert (
+        promise_owner(unit("I can have the replica ready by 1 June.", "customer"), ours, theirs, "lumendata")
+        == "customer"
+    )
+    assert promise_owner(unit("We will go live at some point.", "customer"), ours, theirs, "lumendata") is None
+    two = "We'll have the benchmark feed mapped by April 17 and the training videos recorded by May 8."
+    assert split_promises(two) == [
+        "We'll have the benchmark feed mapped by April 17",
+        "the training videos recorded by May 8.",
+    ]

@@ -21,6 +21,7 @@ from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
+from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
 from agent.extract.language import language_of, message_language
 from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
@@ -236,13 +237,32 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         if lexicon.NOT_COMMITMENT.search(text):
             return None
+    return _promise(unit, text, "us", formal, signed, events)
+
+
+def _promise(
+    unit: Unit, text: str, owner: str, formal: bool, signed: date | None, events: dict[str, date] | None
+) -> Item:
     due = (
         resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
     )
     return Item(
-        text=text, source_ids=[unit.source_id], owner="us", due=due, time_sensitive=due is not None,
+        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,  # type: ignore[arg-type]
         informal=not formal,
     )  # fmt: skip
+
+
+def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, date] | None) -> list[Item]:
+    """One item per promise: "A by April 17 and B by May 8" is two, each with its own date."""
+    parts = split_promises(item.text)
+    if len(parts) < 2:
+        return [item]
+    return [
+        _promise(unit, part, item.owner or "us", not item.informal, signed, events).model_copy(
+            update={"quotes": list(item.quotes)}
+        )
+        for part in parts
+    ]
 
 
 def _signed_date(units: list[Unit]) -> date | None:
@@ -287,8 +307,9 @@ def extract_sources(
     """What ``sources`` add to ``document`` (sync: the async methods only call this)."""
     units = _units(sources, ctx, document)
     signed = _signed_date(units)
+    names = {p.name for p in collect_people(sources, ctx).values()} | {s.name for s in document.sections.stakeholders}
     sections = _sentence_items(
-        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors]
+        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors], names
     )
     sections.commitments.extend(_dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = _date_the_undated(sections.commitments, document.sections.commitments)
@@ -305,7 +326,12 @@ def extract_sources(
 
 
 def _sentence_items(
-    units: list[Unit], sources: list[ThreadMessage], ctx: ExtractionContext, signed: date | None, configured: list[str]
+    units: list[Unit],
+    sources: list[ThreadMessage],
+    ctx: ExtractionContext,
+    signed: date | None,
+    configured: list[str],
+    customer_names: set[str],
 ) -> Sections:
     """Each sentence into the one section it fits best (or none): promises, vendors, then what the classifier says."""
     sections = Sections()
@@ -313,28 +339,37 @@ def _sentence_items(
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
     wanted = {fold(n) for n in configured}
     events = _events(units)
+    our_first = first_names(_our_names(sources, ctx))
+    customer_first = first_names({u.speaker for u in units if u.author == "customer" and u.speaker} | customer_names)
     notes = {
         m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
     }
     readable = [u for u in units if u.author != "ours" or u.source_id in notes]
     probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
+    company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     for unit in units:
         if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
-                sections.commitments.append(item)
+                sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
-            if unit.author == "ours":
-                name = competitor_in(unit.text, names, wanted)
-                if name and unit.source_id not in formal:
-                    sections.competitive_context.append(_item(unit, competitor=name))
-                    continue
-                if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
-                    sections.implementation.append(_item(unit))  # the agreed plan in our proposal
-                    continue
-                if id(unit) not in probs:
-                    continue
+        owner = promise_owner(unit, our_first, customer_first, company)
+        if owner is not None:
+            item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
+            item.quotes = _quotes(unit) if unit.author == "customer" else []
+            sections.commitments.extend(_promises(item, unit, signed, events))
+            continue
+        if unit.author == "ours":
+            name = competitor_in(unit.text, names, wanted)
+            if name and unit.source_id not in formal:
+                sections.competitive_context.append(_item(unit, competitor=name))
+                continue
+            if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
+                sections.implementation.append(_item(unit))  # the agreed plan in our proposal
+                continue
+            if id(unit) not in probs:
+                continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
