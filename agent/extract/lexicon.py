@@ -285,7 +285,11 @@ WHY_LEAD = re.compile(
     r"^(?:\w+,\s*)?(?:so\s+)?(?:why (?:this year|now|we're doing this)|here'?s why|the (?:real )?reason|timing (?:matters|is everything))\b",
     re.I,
 )
-ANAPHOR = re.compile(r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these)\b", re.IGNORECASE)
+ANAPHOR = re.compile(
+    r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
+    r"das|diese[rsnm]?|dieses)\b",
+    re.IGNORECASE,
+)
 NOTHING_YET = re.compile(
     r"^\s*(?:none|nothing|nope|no|n/a)\b[\s.,!-]*(?:yet|so far|really|that i know of|to add|here)?[\s.!]*$|"
     r"\bnothing (?:yet|to add|there|to report)\b|\bnot that i know of\b|\bit was just us\b|"

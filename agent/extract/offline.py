@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 ITEM_SECTIONS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
 )  # fmt: skip
+OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
 PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
 SIZE = re.compile(
@@ -344,7 +345,9 @@ def _sentence_items(
     notes = {
         m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
     }
-    readable = [u for u in units if u.author != "ours" or u.source_id in notes]
+    # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
+    emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
+    readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
     probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
@@ -370,6 +373,10 @@ def _sentence_items(
                 continue
             if id(unit) not in probs:
                 continue
+            if unit.source_id not in notes:
+                probs_ours = probs[id(unit)]
+                if place(unit, probs_ours) != "implementation" or probs_ours["implementation"] < OURS_IMPLEMENTATION:
+                    continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
