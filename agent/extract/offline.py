@@ -363,20 +363,8 @@ def _sentence_items(
             item.quotes = _quotes(unit) if unit.author == "customer" else []
             sections.commitments.extend(_promises(item, unit, signed, events))
             continue
-        if unit.author == "ours":
-            name = competitor_in(unit.text, names, wanted)
-            if name and unit.source_id not in formal:
-                sections.competitive_context.append(_item(unit, competitor=name))
-                continue
-            if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
-                sections.implementation.append(_item(unit))  # the agreed plan in our proposal
-                continue
-            if id(unit) not in probs:
-                continue
-            if unit.source_id not in notes:
-                probs_ours = probs[id(unit)]
-                if place(unit, probs_ours) != "implementation" or probs_ours["implementation"] < OURS_IMPLEMENTATION:
-                    continue
+        if unit.author == "ours" and not _read_ours(unit, sections, formal, notes, probs.get(id(unit)), names, wanted):
+            continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
@@ -412,6 +400,30 @@ def _sentence_items(
             item.text = f"{unit.speaker}: {item.text}"
         sections.items(key).append(item)
     return sections
+
+
+def _read_ours(
+    unit: Unit,
+    sections: Sections,
+    formal: set[str],
+    notes: set[str],
+    probs: dict[str, float] | None,
+    names: tuple[re.Pattern[str], dict[str, str]],
+    wanted: set[str],
+) -> bool:
+    """Our side's sentence: a vendor we were compared with, the plan in our proposal, or (True) read on as a fact."""
+    name = competitor_in(unit.text, names, wanted)
+    if name and unit.source_id not in formal:
+        sections.competitive_context.append(_item(unit, competitor=name))
+        return False
+    if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
+        sections.implementation.append(_item(unit))  # the agreed plan in our proposal
+        return False
+    if probs is None:
+        return False
+    if unit.source_id in notes:
+        return True  # the rep's own notes read like the customer's facts
+    return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
 
 
 YOU_PROMISED = re.compile(

@@ -61,6 +61,26 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bofficially a\b", r"\bmade this work\b",
     )),
 )  # fmt: skip
+# The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
+_MORE_CUES = {
+    "negative": rx(r"\binakzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\binacceptable\b", r"\bdéçue?s?\b",
+                   r"\bfurieu(?:x|se)\b", r"\binaceptable\b", r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b"),
+    "enthusiastic": rx(r"\bgenau das,? was wir brauchen\b", r"\bbegeistert\b", r"\bgroßartig\b", r"\bfantastisch\b",
+                       r"\bfreue(?:n)? (?:mich|uns) sehr\b", r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b",
+                       r"\bravie?s?\b", r"\benthousias\w*", r"\bjusto lo que necesitamos\b", r"\bme encanta\b",
+                       r"\bfantástic[oa]\b", r"\bestupend[oa]\b", r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b"),
+    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
+                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bpas sûre?\b", r"\bescéptic[oa]s?\b",
+                    r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bno lo veo claro\b", r"\bbedenken\b", r"\bréticen"),
+    "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",
+                   r"\bdanke für die schnelle\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
+                   r"\bmerci pour la réactivité\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
+                   r"\bgracias por la rapidez\b"),
+}  # fmt: skip
+CUES = tuple(
+    (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
+    for leaning, weight, pattern in CUES
+)
 NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
@@ -84,6 +104,11 @@ URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
                                                           r"\blicen[cs]es? (?:expire|end|run out)\w*\b")),
     ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
                                                  r"\bshow the board\b")),
+    ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
+                                                 r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
+                                                 r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
+                                                 r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
+                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit\b", r"\bsurety\b")),
     ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
     ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
                                     r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
