@@ -29,7 +29,7 @@ HORIZONS = (
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
-MIN_CONFIDENCE = 0.4  # below this the sentence tells the CSM nothing we can file
+MIN_CONFIDENCE = 0.45  # below this the sentence tells the CSM nothing we can file
 
 
 section_scores = cues.section_scores
@@ -53,15 +53,17 @@ def classify(unit: Unit) -> list[str]:
     return [key for key, score in scores.items() if score == best or (score >= 2 and score >= best - 1)]
 
 
-def place(unit: Unit, probs: dict[str, float]) -> str | None:
+def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = None) -> str | None:
     """The one section a sentence goes to, or None when it tells a CSM nothing (filler, meta-talk, logistics).
 
     ``probs`` is the classifier's read of the sentence (sectioner.py); cue phrases and the
     heading above it add evidence, so a sentence lands where its function and its words agree.
+    ``allowed`` limits the choice (a customer's sentence is never the rep's perspective, and a
+    promise is decided by commitments.py, not here); "none" is always a choice.
     """
     if not substantive(unit.text):
         return None
-    scores = dict(probs)
+    scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
     if unit.heading in scores:

@@ -37,9 +37,10 @@ from mailflows.parsed import ThreadMessage
 if TYPE_CHECKING:
     from agent.cpu import CpuPool
 
-ITEM_SECTIONS = (
+ITEM_SECTIONS = frozenset({
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
-)  # fmt: skip
+    "competitive_context",
+})  # fmt: skip  # where the classifier may file a sentence; promises and the rep's read have their own rules
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
 PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
@@ -196,7 +197,7 @@ def _sentence_items(
                 sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
                 continue
         name = competitor_in(unit.text, names, wanted)
-        key = place(unit, probs.get(id(unit), {}))
+        key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
         if name and key not in {"purchase_drivers", "risks"}:
             sections.competitive_context.append(_item(unit, competitor=name))
             continue
