@@ -156,3 +156,17 @@ def test_promises_are_ours_or_the_customers_by_who_makes_them_and_two_in_one_sen
         "We'll have the benchmark feed mapped by April 17",
         "the training videos recorded by May 8.",
     ]
+
+
+def test_a_section_marked_internal_and_disclaimers_in_other_languages_never_become_units() -> None:
+    from agent.extract.units import body_units
+
+    body = (
+        "Pilot starts at the Dayton plant on June 1.\n\n## INTERNAL - not for the handoff\n"
+        "- Gwen said off the record that Martin may leave.\n\n## Next steps\n- Kickoff on June 1.\n\n"
+        "Ce message et ses pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires.\n"
+        "Internal dashboards are what the plant managers asked for, and they will use them weekly."
+    )
+    texts = [u.text for u in body_units(body, "m1", "Ana", None, "customer", None)]
+    assert not any("Martin" in t or "destinataires" in t for t in texts)
+    assert any("Kickoff on June 1" in t for t in texts) and any("Internal dashboards" in t for t in texts)

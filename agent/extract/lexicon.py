@@ -273,10 +273,27 @@ JUNK = rx(
     r"\bmeeting id\b",
     r"\bzoom\.us\b",
     r"\bteams link\b",
+    r"\boff the record\b",
+    r"\bdo not repeat\b",
+    r"\bnot for the handoff\b",
+    r"\bintention exclusive\b",
+    r"\bdestinataires? (?:désignés?|exclusifs?)\b",
+    r"\bconfidentiel(?:le)?s?\b",
+    r"\bausschließlich für den\b",
+    r"\bvertraulich\w*\b",
+    r"\bnicht weiter(?:geben|leiten)\b",
+    r"\bdestinatario\b",
+    r"\bconfidencial\w*\b",
 )
 GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|cheers|all|team|morning|good morning|"
     r"perfect|great|sounds good|okay|ok|got it|noted|yes|yeah|sure|works for me)\b[\w\s,.!-]{0,25}$",
+    re.IGNORECASE,
+)
+# A heading that keeps what follows out of the document ("## INTERNAL - not for the handoff").
+PRIVATE_HEADING = re.compile(
+    r"^\s*(?:#+\s*|\*\*)?(?:internal\b|not for the handoff|off the record|private\b|do not share|intern\b|"
+    r"nur intern|interne?\b|usage interne|solo interno|uso interno)",
     re.IGNORECASE,
 )
 HEADER_LINE = re.compile(r"^\s*(?:from|sent|to|cc|bcc|date|subject|reply-to|attendees|when|where|event)\s*:", re.I)

@@ -162,10 +162,29 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def without_private(body: str) -> str:
+    """The body without sections under a heading such as "INTERNAL - not for the handoff"."""
+    out: list[str] = []
+    hidden = False
+    for line in body.splitlines():
+        heading_like = line.lstrip().startswith(("#", "**")) or (
+            len(line.strip()) <= 50 and not line.rstrip().endswith(".")
+        )
+        if heading_like and lexicon.PRIVATE_HEADING.match(line):
+            hidden = True
+            continue
+        if hidden and (MD_HEADING.match(line) or BOLD_HEADING.match(line)):
+            hidden = False
+        if not hidden:
+            out.append(line)
+    return "\n".join(out)
+
+
 def body_units(
     body: str, source_id: str, speaker: str, email: str | None, author: str, anchor: date | None
 ) -> list[Unit]:
     units: list[Unit] = []
+    body = without_private(body)
     for para, hint, listed in paragraphs(body):
         if lexicon.HEADER_LINE.match(para):
             continue
