@@ -278,7 +278,7 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\briesgo\b",
         r"\bno está convencid",
         r"\bde baja\b",
-        r"\bno renovar",
+        r"\bno renova\w*", r"\bsin renovación\b", r"\bkeine verlängerung\b", r"\bpas de renouvellement\b",
         r"\bcomité de empresa\b",
         r"\bchaos\b",
         r"\bdesastre\b",

@@ -89,9 +89,10 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
     text = unit.text
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
     if not promised:
-        if not lexicon.COMMITMENT.search(text):
+        foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
+        if not lexicon.COMMITMENT.search(text) and not foreign:
             return None
-        if not lexicon.COMMIT_ACTION.search(text) and not re.search(r"\bpromised\b", text, re.I):
+        if not foreign and not lexicon.COMMIT_ACTION.search(text) and not re.search(r"\bpromised\b", text, re.I):
             return None
         if lexicon.NOT_COMMITMENT.search(text):
             return None
