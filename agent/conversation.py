@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import dateparser
 
 from agent.document import HandoffDocument, Stakeholder, fold, merge_extraction, remove_matching
+from agent.extract.answers import read_by_rep
 from agent.extract.base import Question
 from agent.extract.runner import context_for, load_document, save_document
 from db import repo
@@ -229,7 +230,9 @@ def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
         no_title = [p.name for p in s.stakeholders if not p.title][:3]
         if no_title:
             asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
-        asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
+        unread_by_rep = [p for p in s.stakeholders if not read_by_rep(p)]  # reader hook: asked once, answered once
+        if unread_by_rep:
+            asks.append(("stakeholders", _sentiment_question(unread_by_rep)))
     if not s.pain_points:
         asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
     if not s.success_metrics:

@@ -170,3 +170,22 @@ def test_a_section_marked_internal_and_disclaimers_in_other_languages_never_beco
     texts = [u.text for u in body_units(body, "m1", "Ana", None, "customer", None)]
     assert not any("Martin" in t or "destinataires" in t for t in texts)
     assert any("Kickoff on June 1" in t for t in texts) and any("Internal dashboards" in t for t in texts)
+
+
+def test_the_reps_read_on_a_person_sets_how_they_feel_and_says_it_is_the_reps() -> None:
+    from agent.document import Stakeholder
+    from agent.extract.answers import read_by_rep, rep_reads
+    from mailflows.parsed import ThreadMessage
+
+    doc = HandoffDocument(account=AccountInfo(name="Acme"))
+    doc.sections.stakeholders = [
+        Stakeholder(name="Fiona Reid", email="fiona@acme.example"),
+        Stakeholder(name="Graham Petrie", email="graham@acme.example"),
+    ]
+    reply = ThreadMessage(
+        id="r1", body="People. Fiona is the champion and loves the plan. Graham is the one I worry about."
+    )
+    reads = {s.email: s for s in rep_reads(reply, doc)}
+    assert reads["fiona@acme.example"].sentiment == "enthusiastic"
+    assert reads["graham@acme.example"].sentiment == "skeptical"
+    assert all(read_by_rep(s) for s in reads.values())

@@ -126,6 +126,14 @@ REP_COLD = rx(r"\bworry about\b", r"\bsc?eptic", r"\bwary\b", r"\bagainst\b", r"
               r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b")  # fmt: skip
 
 
+REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
+
+
+def read_by_rep(person: Stakeholder) -> bool:
+    """The rep has already said how this person feels: the draft does not ask again."""
+    return any(e.phrase == REP_READ for e in person.sentiment_evidence)
+
+
 def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
     """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
     people = [s for s in document.sections.stakeholders if s.name]
@@ -158,7 +166,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         out.append(
             Stakeholder(
                 name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,  # type: ignore[arg-type]
-                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase="the rep's read", leaning=leaning,  # type: ignore[arg-type]
+                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,  # type: ignore[arg-type]
                                              speaker=reply.sender.email if reply.sender else "the rep",
                                              date=reply.date.date() if reply.date else None)],
             )
