@@ -146,7 +146,7 @@ async def evaluate_deal(deal: Path, base: Settings, work: Path) -> DealScore:
     await ingest(settings, sorted((deal / "inbox").glob("*.eml")))
     steps = ["ingest"]
     result = score_document(deal.name, gold, document_for(settings, domain).export(), text, phase="inbox")
-    inbox_found = f"{result.found}/{result.facts}"
+    inbox_found, absent = f"{result.found}/{result.facts}", result.absent  # the draft asks about what is missing
     draft = _newest_to(work / "outbox", rep["email"])
     if draft is None:
         result.errors.append("no draft reached the rep")
@@ -159,7 +159,7 @@ async def evaluate_deal(deal: Path, base: Settings, work: Path) -> DealScore:
     steps.append("reply")
     doc = document_for(settings, domain).export()
     result = score_document(deal.name, gold, doc, text, phase="reply")
-    result.loop = inbox_found  # kept for the table: facts found before the reply
+    result.loop, result.absent = inbox_found, absent  # kept for the table: the first draft's figures
     draft = _newest_to(work / "outbox", rep["email"])
     if draft is not None:
         approve = work / "approve.eml"
@@ -194,12 +194,12 @@ def _ratio(pair: list[int]) -> str:
 def report_table(results: list[DealScore]) -> str:
     """Per deal, then per section, then the totals a team compares runs by."""
     head = ["deal", "inbox", "reply", "recall", "people", "titles", "roles", "comps", "dues", "sentiment",
-            "urgency", "repeats", "items/facts", "bad quotes", "traps"]  # fmt: skip
+            "urgency", "absent", "repeats", "items/facts", "bad quotes", "traps"]  # fmt: skip
     rows = [head]
     for r in results:
         rows.append([r.deal, r.loop or "-", f"{r.found}/{r.facts}", f"{r.recall:.3f}", _ratio(r.stakeholders),
                      _ratio(r.titles), _ratio(r.roles), _ratio(r.competitors), _ratio(r.dues), _ratio(r.sentiment),
-                     _ratio(r.urgency), str(len(r.repeats)), f"{r.bloat:.2f}", str(len(r.bad_quotes)),
+                     _ratio(r.urgency), _ratio(r.absent), str(len(r.repeats)), f"{r.bloat:.2f}", str(len(r.bad_quotes)),
                      str(len(r.traps))])  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -219,6 +219,7 @@ def report_table(results: list[DealScore]) -> str:
     lines.append("")
     lines.append(f"fact recall: {found}/{facts} = {found / facts:.3f}" if facts else "fact recall: no facts")
     for label, attr in (("sentiment checks", "sentiment"), ("urgency checks", "urgency"), ("due dates", "dues"),
+                        ("absent sections left for the draft to ask", "absent"),
                         ("stakeholders", "stakeholders"), ("competitors", "competitors")):  # fmt: skip
         pair = [sum(getattr(r, attr)[0] for r in results), sum(getattr(r, attr)[1] for r in results)]
         lines.append(f"{label}: {_ratio(pair)}")

@@ -68,6 +68,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
     if unit.heading in scores:
         scores[unit.heading] += HEADING_WEIGHT
+    if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
+        scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
     best = max(scores, key=lambda key: scores[key])
     if best == "none" or scores[best] < MIN_CONFIDENCE:
         return None

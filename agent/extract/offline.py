@@ -41,6 +41,7 @@ ITEM_SECTIONS = frozenset({
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
     "competitive_context",
 })  # fmt: skip  # where the classifier may file a sentence; promises and the rep's read have their own rules
+UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
 PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
@@ -202,6 +203,8 @@ def _sentence_items(
         if name and key not in {"purchase_drivers", "risks"}:
             sections.competitive_context.append(_item(unit, competitor=name))
             continue
+        if key == "competitive_context" and probs.get(id(unit), {}).get(key, 0.0) < UNNAMED_COMPETITION:
+            continue  # no vendor named: only a sentence plainly about alternatives ("build it in-house") counts
         if key is None or key not in ITEM_SECTIONS:
             continue
         previous = last.get(key)

@@ -74,6 +74,7 @@ class DealScore:
     dues: list[int] = field(default_factory=lambda: [0, 0])
     sentiment: list[int] = field(default_factory=lambda: [0, 0])
     urgency: list[int] = field(default_factory=lambda: [0, 0])
+    absent: list[int] = field(default_factory=lambda: [0, 0])  # sections the mail says nothing about, left missing
     checks_failed: list[str] = field(default_factory=list)
     items: int = 0
     items_per_section: dict[str, int] = field(default_factory=dict)
@@ -153,6 +154,10 @@ def score_document(
         if normalize(name) not in comp_text:
             result.lost.append(f"competitor {name}")
     _score_urgency(result, gold, doc)
+    absent = set(gold.get("absent_sections", []))
+    if phase == "reply":
+        absent -= {f["section"] for f in gold.get("rep_reply_facts", [])}
+    result.absent = [len(absent & set(doc.get("missing") or [])), len(absent)]
     result.items_per_section = {k: len(_items(doc, k)) for k in SECTIONS if k != "stakeholders"}
     result.items = sum(result.items_per_section.values())
     result.repeats = repeated_items(doc)
