@@ -295,7 +295,8 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                     "from_rep": bool(message.sender and app.settings.is_company_address(message.sender.email)),
                 }
                 for message in parsed.messages
-                if not message.auto_generated and (message.body.strip() or message.turns)
+                # a forwarded out-of-office is kept: the reader takes its sender (a CFO away at signing), never its text
+                if (not message.auto_generated or "#" in message.id) and (message.body.strip() or message.turns)
             ]
             added = len(repo.add_sources(session, account.id, inbound_id, candidates))  # type: ignore[arg-type]
             if added and account.status in ("approved", "delivered"):

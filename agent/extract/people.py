@@ -114,6 +114,22 @@ def trailing_card(body: str, name: str) -> str:
     return ""
 
 
+def _same_person(a: str, b: str) -> bool:
+    """ "Harold Byrnes" signs the mail "Hal Byrnes" sent: the same last name is the same person."""
+    fa, fb = fold(a).split(), fold(b).split()
+    return fa == fb or (len(fa) > 1 and len(fb) > 1 and fa[-1] == fb[-1])
+
+
+def _closing_card(body: str, sender_name: str) -> str:
+    """The name-and-title lines that close an auto-reply ("Harold Byrnes / Chief Financial Officer")."""
+    lines = [ln.strip() for ln in body.strip().splitlines() if ln.strip()]
+    last = (sender_name or "").split()[-1:] or [""]
+    for at in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
+        if last[0] and _same_person(lines[at], sender_name) and len(lines[at].split()) <= 4:
+            return "\n".join(lines[at : at + 4])
+    return ""
+
+
 def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict[str, Person]:
     """Customer participants of ``sources`` by lower-case email."""
     people: dict[str, Person] = {}
@@ -131,14 +147,18 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         person.authored += int(authored)
 
     for msg in sources:
-        if msg.auto_generated:
-            continue
         title = ""
         card = msg.signature or (trailing_card(msg.body, msg.sender.name) if msg.sender else "")
+        if not card and msg.sender and msg.auto_generated:
+            card = _closing_card(msg.body, msg.sender.name)
         if msg.sender and card:
             info = parse_signature(card, msg.sender)
-            if info.title and (not info.name or fold(info.name) == fold(msg.sender.name or info.name)):
+            if info.title and (not info.name or _same_person(info.name, msg.sender.name or info.name)):
                 title = info.title
+        if msg.auto_generated:
+            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a participant
+            add(msg.sender, msg.id, title)
+            continue
         add(msg.sender, msg.id, title, authored=True)
         for addr in [*msg.to, *msg.cc, *msg.attendees]:
             add(addr, msg.id)
