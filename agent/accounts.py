@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from agent.context import App
 from agent.document import AccountInfo, HandoffDocument, Party, fold
+from agent.extract.mentions import csm_in_prose, resolve_colleague
 from agent.revisions import reopen
 from agent.settings import FREE_MAIL_DOMAINS
 from agent.trust import new_token
@@ -226,29 +227,18 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
             if match:
                 name = match.group("name").strip()
                 return Address(name=name, email=email_for_colleague(name, parsed, own_domains, rep_email))
+        named = csm_in_prose(message.body, own_domains)  # reader hook: "CSM is Ana Pérez (ana.perez@…)"
+        if named is not None:
+            return Address(
+                name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
+            )
     return None
 
 
 def email_for_colleague(name: str, parsed: ParsedMail | None, own_domains: set[str], rep_email: str) -> str:
-    """A colleague's address at one of our domains: as seen in the mail, else built like the rep's own address."""
-    wanted = fold(name)
-    if parsed is not None:
-        for message in parsed.messages:
-            for address in message.participants():
-                ours = any(address.domain == d or address.domain.endswith("." + d) for d in own_domains)
-                if ours and address.name and fold(address.name) == wanted:
-                    return address.email.lower()
-    return address_like(rep_email, name)
-
-
-def address_like(model_email: str, name: str) -> str:
-    """``Tom Okafor`` -> ``tom.okafor@`` when the rep is ``dana.reyes@`` (same separator, same domain)."""
-    local, _, domain = model_email.lower().partition("@")
-    parts = [p for p in (re.sub(r"[^a-z0-9]", "", w) for w in fold(name).split()) if p]
-    if not parts:
-        return model_email
-    separator = "_" if "_" in local and "." not in local else "."
-    return f"{parts[0]}{separator}{parts[-1]}@{domain}" if len(parts) > 1 else f"{parts[0]}@{domain}"
+    """A colleague's address at one of our domains: as seen in the mail, else built like our addresses are."""
+    seen = [(a.name, a.email) for m in parsed.messages for a in m.participants()] if parsed is not None else []
+    return resolve_colleague(name, (), seen, own_domains, rep_email)[0]
 
 
 async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | None:
@@ -280,7 +270,8 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
                     "from_rep": bool(message.sender and app.settings.is_company_address(message.sender.email)),
                 }
                 for message in parsed.messages
-                if not message.auto_generated and (message.body.strip() or message.turns)
+                # a forwarded out-of-office is kept: the reader takes its sender (a CFO away at signing), never its text
+                if (not message.auto_generated or "#" in message.id) and (message.body.strip() or message.turns)
             ]
             added = len(repo.add_sources(session, id_of(account), inbound_id, candidates))
             if added:  # new material after delivery: an update the rep approves again

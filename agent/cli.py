@@ -58,6 +58,12 @@ class ParseFormat(StrEnum):
     text = "text"
 
 
+class EvalFormat(StrEnum):
+    table = "table"
+    details = "details"
+    json = "json"
+
+
 def _settings(**overrides: object) -> Settings:
     return load_settings(**overrides)
 
@@ -362,6 +368,26 @@ def reextract(
         f"handoff: batch {outcome.batch_id or '-'}: {outcome.accounts} account(s) re-extracted from "
         f"{outcome.requests} request(s); {outcome.fell_back} read offline instead"
     )
+
+
+@app.command("eval")
+def eval_(
+    corpus: Annotated[Path, typer.Argument(help="A folder of labelled deals (inbox/*.eml, rep-reply.txt, gold.json).")],
+    format: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="Per-section table, every fact, or JSON.")
+    ] = EvalFormat.table,
+    keep: Annotated[Path | None, typer.Option(help="Keep each deal's database and outbox under this folder.")] = None,
+) -> None:
+    """Run the whole loop over labelled deals with the configured extractor and print what it found."""
+    from agent import evaluate
+
+    results = asyncio.run(evaluate.evaluate(corpus, _settings(), keep))
+    printer = {
+        EvalFormat.table: evaluate.report_table,
+        EvalFormat.details: evaluate.report_details,
+        EvalFormat.json: evaluate.report_json,
+    }
+    typer.echo(printer[format](results))
 
 
 @db_app.command("upgrade")

@@ -23,11 +23,11 @@ from typing import Literal
 from sqlmodel import Session
 
 from agent import loops
-from agent.accounts import email_for_colleague
 from agent.commands import Commands, own_lines, parse_commands
 from agent.context import App
 from agent.document import Extraction, HandoffDocument, merge_extraction, remove_matching
 from agent.document_store import load_document, save_document
+from agent.extract.mentions import csm_from_reply, resolve_colleague
 from agent.extract.runner import context_for
 from agent.outbox import explain
 from agent.questions import questions_from_account
@@ -172,6 +172,40 @@ def refuse_outside_csm(app: App, cmds: Commands) -> None:
         cmds.csm = None
 
 
+def _name_csm(app: App, session: Session, account: Account, cmds: Commands, answer_text: str) -> list[str]:
+    """Set the CSM the reply names: ``CSM: Name <address>``, ``CSM: Name``, or a sentence ("Tasha will be
+    the CSM"); a name without an address is looked up in the roster, the account's mail, then our address
+    pattern, and the note says which. Returns the notes for the next draft."""
+    account_id = id_of(account)
+    if cmds.csm is None and not cmds.csm_name_only and not account.csm_email:
+        named = csm_from_reply(
+            answer_text, app.settings.own_domains, app.roster, repo.source_index(session, account_id), account
+        )
+        if named is not None and not may_receive(app.settings, app.roster, named[0].email):
+            return [f"The CSM was not set: {outside_rule(app.settings, named[0].email)}"]
+        if named is not None:
+            cmds.csm = named[0]
+            account.csm_name, account.csm_email = cmds.csm.name or None, cmds.csm.email
+            repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep", at=app.now())
+            return [named[1]]
+    if cmds.csm is not None:
+        account.csm_name, account.csm_email = cmds.csm.name or None, cmds.csm.email
+        repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep", at=app.now())
+        return []
+    if not cmds.csm_name_only:
+        return []
+    roster = [(c.name, c.email) for c in (app.roster.csms if app.roster is not None else ())]
+    seen = [(s.from_name or "", s.from_email or "") for s in repo.source_index(session, account_id)]
+    seen.append((account.rep_name or "", account.rep_email))
+    email, how = resolve_colleague(cmds.csm_name_only, roster, seen, app.settings.own_domains, account.rep_email)
+    account.csm_name, account.csm_email = cmds.csm_name_only, email
+    repo.log_event(session, "csm_named", account_id, email=email, by="rep", inferred=True, at=app.now())
+    return [
+        f"CSM set to {cmds.csm_name_only} <{email}>: your reply named no address, so I took it from {how}. "
+        "If that is wrong, reply with a line 'CSM: Name <address>'."
+    ]
+
+
 def _content(doc: HandoffDocument) -> str:
     """What a reply can change in the document (its sources list aside)."""
     return doc.model_dump_json(include={"account", "contract_signed", "sections", "urgency", "relationship"})
@@ -206,16 +240,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
                 account.token_expires_at = app.now()
                 repo.log_event(session, "cancelled", account_id, at=app.now())
                 notes.append("Handoff cancelled: the reply address is closed. Forward new material to start again.")
-            if cmds.csm is not None:
-                account.csm_name, account.csm_email = cmds.csm.name or None, cmds.csm.email
-                repo.log_event(session, "csm_named", account_id, email=cmds.csm.email, by="rep", at=app.now())
-            elif cmds.csm_name_only:
-                email = email_for_colleague(cmds.csm_name_only, None, app.settings.own_domains, account.rep_email)
-                account.csm_name, account.csm_email = cmds.csm_name_only, email
-                notes.append(
-                    f"CSM set to {cmds.csm_name_only} <{email}> — reply 'CSM: Name <address>' if that address is wrong."
-                )
-                repo.log_event(session, "csm_named", account_id, email=email, by="rep", inferred=True, at=app.now())
+            notes.extend(_name_csm(app, session, account, cmds, answer_text))
             if cmds.account_name:
                 other = repo.find_account(session, cmds.account_name)
                 if other is None or other.id == account.id:

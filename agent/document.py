@@ -67,6 +67,7 @@ class Quote(_Model):
     text: str
     speaker: str
     source_id: str
+    lang: str | None = None  # ISO 639-1 code of the words as written ("de"); the quote itself is never translated
 
 
 class Item(_Model):

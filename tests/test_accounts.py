@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.accounts import address_like, csm_mentioned, explicit_account_name, resolve_account
+from agent.accounts import csm_mentioned, email_for_colleague, explicit_account_name, resolve_account
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 OWN = {"northwind.example"}
@@ -60,5 +60,6 @@ def test_a_customer_saying_csm_does_not_name_ours() -> None:
 
 
 def test_a_colleague_address_follows_the_reps_pattern() -> None:
-    assert address_like("dana.reyes@lumen.example", "Tom Okafor") == "tom.okafor@lumen.example"
-    assert address_like("dana_reyes@lumen.example", "Tom Okafor") == "tom_okafor@lumen.example"
+    own = {"lumen.example"}
+    assert email_for_colleague("Tom Okafor", None, own, "dana.reyes@lumen.example") == "tom.okafor@lumen.example"
+    assert email_for_colleague("Tom Okafor", None, own, "dana_reyes@lumen.example") == "tom_okafor@lumen.example"

@@ -219,7 +219,7 @@ async def test_answers_and_new_material_after_delivery_give_a_draft_that_says_wh
     second = h.outbox_to(CSM)[-1]
     assert "has updated the handoff" in text_of(second) and "had it before" not in text_of(second)
     markdown = markdown_of(second)
-    on_top = markdown[: markdown.index("## Company overview")]
+    on_top = markdown[: markdown.index("sections filled")]
     assert "eight Irish branches" in on_top and "Glasgow branches" in on_top
     assert re.search(r"Removed: ~~.*60,000 GBP", on_top), "a removed item is struck through in the Markdown"
     with session_scope(h.app.engine) as session:

@@ -167,11 +167,17 @@ async def test_proposal_promises_are_formal_and_get_their_due_date_once_the_sign
     assert len(doc.sections.commitments) == 2
 
 
-async def test_auto_replies_add_no_people_and_no_text(ctx: ExtractionContext) -> None:
+async def test_an_auto_reply_adds_its_sender_but_no_text_and_nobody_it_names(ctx: ExtractionContext) -> None:
+    # a CFO known only by the out-of-office sent at signing is still a stakeholder
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract([_deal("ooo")], ctx, doc)
-    assert extraction.sections.stakeholders == []
+    ooo = _deal("ooo")
+    assert [s.email for s in extraction.sections.stakeholders] == [ooo.sender.email if ooo.sender else None]
     assert "rob.stone" not in json.dumps(extraction.model_dump(mode="json"))
+    items = [
+        i for key in ("pain_points", "risks", "implementation", "commitments") for i in extraction.sections.items(key)
+    ]
+    assert items == []
 
 
 async def test_a_tentative_signature_sets_no_contract_date(ctx: ExtractionContext) -> None:

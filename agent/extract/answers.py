@@ -13,11 +13,23 @@ from __future__ import annotations
 
 import re
 
-from agent.document import Extraction, HandoffDocument, Item, Sections, fold
+from agent.document import SECTION_KEYS, Evidence, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
-from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, section_scores
+from agent.extract.classify import (
+    CUE_WEIGHT,
+    MIN_CONFIDENCE,
+    competitor_in,
+    competitor_names,
+    dedupe,
+    horizon_of,
+    section_scores,
+)
+from agent.extract.cues import heading_section
 from agent.extract.dates import resolve_due
+from agent.extract.lexicon import rx
+from agent.extract.mentions import csm_in_prose
+from agent.extract.sectioner import section_probabilities
 from agent.extract.units import paragraphs, split_sentences
 from mailflows.inbound.mail import ThreadMessage
 
@@ -41,62 +53,144 @@ def read_reply(
     sections = Sections()
     current: str | None = None
     anchor = reply.date.date() if reply.date else None
-    last_item: Item | None = None
-    for para, hint, _listed in paragraphs(reply.body):
+    for para, hint, listed in paragraphs(reply.body):
         numbered = NUMBERED.match(para)
         if numbered and int(numbered.group(1)) in by_number:
             current = by_number[int(numbered.group(1))]
+            current = current if current in SECTION_KEYS else None  # "who is the CSM?" is a command's job
             para = numbered.group(2)
         elif hint:
             current = hint
-        elif not _listed:
+        elif not listed:
             current = None
-        if re.match(r"(?i)^\s*(?:csm|approve)\b", para):
+        text = re.sub(r"^\s*(?:[-*•]\s+)", "", para).strip()
+        lead = LEAD.match(text)
+        if lead and lead.group(2) and text[lead.end(1) :].lstrip().startswith(".") and len(lead.group(1).split()) > 3:
+            lead = None  # "Ivy is the real decision maker. She ..." is a sentence, not a "People." lead-in
+        if lead and heading_section(lead.group(1)):
+            # "1) Why they bought: Skylark ..." files by its own lead-in, whatever question 1 was
+            current = heading_section(lead.group(1))
+            text = lead.group(2).strip()
+        if re.match(r"(?i)^\s*(?:csm|approve)\b", text) or len(text) < 12 or lexicon.GREETING.match(text):
             continue
-        for sentence in split_sentences(para):
-            text = re.sub(r"^\s*(?:[-*•]\s+)", "", sentence).strip()
-            if len(text) < 12 or lexicon.JUNK.search(text) or lexicon.GREETING.match(text):
-                continue
-            if lexicon.NOTHING_YET.search(text):
-                continue
-            key = _reply_section(text, current, names)
-            if key is None:
-                continue
-            people = sections.rep_perspective
-            if key == "rep_perspective" and people and people[-1] is last_item and PRONOUN_START.match(text):
-                people[-1].text = f"{people[-1].text} {text}"  # "She ..." goes on about the person just named
-                continue
-            item = Item(text=text, source_ids=[reply.id])
-            if key == "success_metrics":
-                item.horizon = horizon_of(text)  # type: ignore[assignment]
-            if key == "commitments":
-                item.owner = "us"
-                item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
-                item.time_sensitive = item.due is not None
-                item.informal = True
-            if key == "competitive_context":
-                item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
-            sections.items(key).append(item)
-            last_item = item
-        last_item = None
+        sentences = split_sentences(text)
+        while sentences and (lexicon.NOTHING_YET.search(sentences[0]) or EMPTY_NOTE.search(sentences[0])):
+            sentences.pop(0)  # "fair that it's empty, it never came up in email." tells the CSM nothing
+        text = " ".join(sentences)
+        if not text or lexicon.JUNK.search(text) or csm_in_prose(text, ctx.company_domains):
+            continue
+        key = _reply_section(text, current, names)
+        if key is None:
+            continue
+        # The rep's paragraph stays whole and in its place: "those stores" and "she" keep what they point to;
+        # a read on the people starts a new item where a sentence starts with the next person's name.
+        chunks = _by_person(text, names) if key == "rep_perspective" else [text]
+        for chunk in chunks[:-1]:
+            sections.items(key).append(Item(text=chunk, source_ids=[reply.id]))
+        item = Item(text=chunks[-1], source_ids=[reply.id])
+        if key == "success_metrics":
+            item.horizon = horizon_of(text)  # type: ignore[assignment]
+        if key == "commitments":
+            item.owner = "us"
+            item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
+            item.time_sensitive = item.due is not None
+            item.informal = True
+        if key == "competitive_context":
+            item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
+        sections.items(key).append(item)
+    sections.stakeholders = rep_reads(reply, document)
     extraction = Extraction(sections=sections)
     dedupe(extraction)
     return extraction
 
 
+EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)\b|\bnot in (?:the )?e-?mails?\b", re.I)
+NEW_SUBJECT = re.compile(
+    r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b"
+)
+
+
+def _by_person(text: str, names: set[str]) -> list[str]:
+    chunks: list[list[str]] = []
+    for sentence in split_sentences(text):
+        first = fold(sentence).split(" ")[0].strip(".,:;'’s") if sentence else ""
+        if not chunks or ((first in names or NEW_SUBJECT.match(sentence)) and chunks[-1]):
+            chunks.append([])
+        chunks[-1].append(sentence)
+    return [" ".join(c) for c in chunks if c] or [text]
+
+
+REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"\bsold\b",
+              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b")  # fmt: skip
+REP_COLD = rx(r"\bworry about\b", r"\bsc?eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
+              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b")  # fmt: skip
+
+
+REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
+
+
+def read_by_rep(person: Stakeholder) -> bool:
+    """The rep has already said how this person feels: the draft does not ask again."""
+    return any(e.phrase == REP_READ for e in person.sentiment_evidence)
+
+
+def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
+    """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
+    people = [s for s in document.sections.stakeholders if s.name]
+    firsts: dict[str, list[Stakeholder]] = {}
+    for person in people:
+        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    reads: dict[str, tuple[Stakeholder, list[str], str]] = {}
+    for para, _hint, _listed in paragraphs(reply.body):
+        for sentence in split_sentences(para):
+            words = {w.strip(".,;:'’s()") for w in fold(sentence).split()}
+            named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
+            if len(named) != 1:
+                continue
+            warm, cold = len(REP_WARM.findall(sentence)), len(REP_COLD.findall(sentence))
+            if warm == cold:
+                continue
+            key = (named[0].email or named[0].name).lower()
+            _, leanings, _first = reads.setdefault(key, (named[0], [], sentence))
+            leanings.append(f"{'warm' if warm > cold else 'cold'}:{sentence}")
+    out = []
+    for person, leanings, _ in reads.values():
+        warmer = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
+        colder = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
+        leaning = (
+            ("enthusiastic" if len(warmer) >= 1 and not colder else "positive")
+            if len(warmer) > len(colder)
+            else "skeptical"
+        )
+        shown = (warmer if len(warmer) > len(colder) else colder)[-1]
+        out.append(
+            Stakeholder(
+                name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,  # type: ignore[arg-type]
+                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,  # type: ignore[arg-type]
+                                             speaker=reply.sender.email if reply.sender else "the rep",
+                                             date=reply.date.date() if reply.date else None)],
+            )
+        )  # fmt: skip
+    return out
+
+
+LEAD = re.compile(r"^([A-Za-z][\w ,/&'’-]{1,50}?)\s*(?::|--|—|–| - |\.(?=\s))\s*(\S.*)$", re.DOTALL)
+
+
 def _reply_section(text: str, current: str | None, names: set[str]) -> str | None:
-    words = {w.strip(".,;:'’s") for w in fold(text).split()}
-    about_person = bool(names & words)
-    if current == "rep_perspective" or (about_person and PEOPLE_CUES.search(text)):
-        return "rep_perspective"
-    if about_person and current not in FACT_SECTIONS:
-        return "rep_perspective"
+    """A heading or a numbered question decides; else a paragraph about the people is the rep's read; else its function."""
     if current == "stakeholders":
         return "rep_perspective"
-    if current and current != "stakeholders":
+    if current:
         return current
-    scores = section_scores(text)
-    best = max(scores.values())
-    if best < 1:
-        return None
-    return max(scores, key=lambda k: scores[k])
+    words = {w.strip(".,;:'’s") for w in fold(text).split()}
+    if names & words:
+        return "rep_perspective"
+    probs = section_probabilities([text])[0]
+    for key, score in section_scores(text).items():
+        if score:
+            probs[key] = probs.get(key, 0.0) + CUE_WEIGHT
+    best = max(probs, key=lambda k: probs[k])
+    if best == "none" or probs[best] < MIN_CONFIDENCE:
+        return "rep_perspective" if PEOPLE_CUES.search(text) else None
+    return best

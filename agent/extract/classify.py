@@ -1,7 +1,8 @@
 """Sentence-level rules shared by the source reader and the reply reader: section scores, horizons, vendors.
 
 What it is for: ``section_scores`` / ``classify`` (which sections a sentence speaks
-to, from the cue phrases in lexicon.py), ``horizon_of`` (90d / 6m / 1y),
+to, from the cue phrases in cues.py), ``place`` (the one section a sentence goes to: the
+classifier's probabilities with cues and headings as added evidence), ``horizon_of`` (90d / 6m / 1y),
 ``competitor_in`` (a vendor named in a sentence) and ``dedupe``. Pure functions of
 text. Not for: deciding who said what (offline.py) or reading the rep's reply (answers.py).
 """
@@ -12,23 +13,26 @@ import re
 from functools import lru_cache
 
 from agent.document import Extraction, fold, merge_items
-from agent.extract import lexicon
+from agent.extract import cues, lexicon
 from agent.extract.units import Unit
 
 HORIZONS = (
-    ("90d", re.compile(r"\b(?:90|ninety|60|30)\s+days\b|\bthree months\b|\b3 months\b|\bfirst quarter\b|\bq1\b", re.I)),
-    ("6m", re.compile(r"\bsix months\b|\b6 months\b|\bsix-month\b|\b6-month\b|\bend of (?:the )?(?:year|semester)\b|"
-                      r"\bfall semester\b", re.I)),
+    ("90d", re.compile(r"\b(?:90|ninety|60|30|neunzig|quatre-vingt-dix|noventa)[\s-]+(?:days?|tage[n]?|jours|días)\b|"
+                       r"\b(?:three|3|drei|trois|tres)[\s-]+(?:months?|monate[n]?|mois|meses)\b|\bfirst quarter\b|\bq1\b|"
+                       r"\bersten quartal\b|\bpremier trimestre\b|\bprimer trimestre\b", re.I)),
+    ("6m", re.compile(r"\b(?:six|6|sechs|seis)[\s-]+(?:months?|monate[n]?|mois|meses)\b|\bhalf a year\b|\bhalbes jahr\b|"
+                      r"\bend of (?:the )?(?:year|semester)\b|\bfall semester\b", re.I)),
     ("1y", re.compile(r"\b(?:a|one|1|first|within a) year\b|\b12 months\b|\bannual\b|\bnext (?:spring|year)\b|"
-                      r"\byear one\b|\bfirst year\b|\brenewals?\b", re.I)),
+                      r"\byear one\b|\bfirst year\b|\brenewals?\b|\b(?:ein|einem|un|una|1)\s+(?:jahr|an|año)\b|"
+                      r"\b(?:12|zwölf|douze|doce)\s+(?:monate[n]?|mois|meses)\b|\bjahresende\b|\bfin d'année\b|"
+                      r"\bfin de año\b", re.I)),
 )  # fmt: skip
+CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
+HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
+MIN_CONFIDENCE = 0.45  # below this the sentence tells the CSM nothing we can file
 
 
-def section_scores(text: str) -> dict[str, int]:
-    scores = {key: len(pattern.findall(text)) for key, pattern in lexicon.SECTION_CUES.items()}
-    goal, measure = lexicon.SUCCESS_GOAL.findall(text), lexicon.SUCCESS_MEASURE.findall(text)
-    scores["success_metrics"] = len(goal) + len(measure) if goal and measure else 0
-    return scores
+section_scores = cues.section_scores
 
 
 def substantive(text: str) -> bool:
@@ -41,12 +45,37 @@ def classify(unit: Unit) -> list[str]:
     if not substantive(unit.text):
         return []
     scores = section_scores(unit.text)
-    if unit.heading in scores and (unit.heading != "success_metrics" or lexicon.SUCCESS_MEASURE.search(unit.text)):
+    if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):
         scores[unit.heading] += 2
     best = max(scores.values())
     if best < 1 or (unit.text.rstrip().endswith("?") and unit.heading is None):
         return []
     return [key for key, score in scores.items() if score == best or (score >= 2 and score >= best - 1)]
+
+
+def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = None) -> str | None:
+    """The one section a sentence goes to, or None when it tells a CSM nothing (filler, meta-talk, logistics).
+
+    ``probs`` is the classifier's read of the sentence (sectioner.py); cue phrases and the
+    heading above it add evidence, so a sentence lands where its function and its words agree.
+    ``allowed`` limits the choice (a customer's sentence is never the rep's perspective, and a
+    promise is decided by commitments.py, not here); "none" is always a choice.
+    """
+    if not substantive(unit.text):
+        return None
+    scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
+    for key in classify(unit):
+        scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
+    if unit.heading in scores:
+        scores[unit.heading] += HEADING_WEIGHT
+    if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
+        scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
+    best = max(scores, key=lambda key: scores[key])
+    if best == "none" or scores[best] < MIN_CONFIDENCE:
+        return None
+    if unit.text.rstrip().endswith("?") and unit.heading is None:
+        return None
+    return best
 
 
 def horizon_of(text: str) -> str | None:

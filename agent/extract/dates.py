@@ -16,6 +16,14 @@ from datetime import date, timedelta
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+FOREIGN_MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10, "okt": 10,
+    "dezember": 12, "dez": 12, "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+}  # fmt: skip
+MONTHS.update(FOREIGN_MONTHS)
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -24,6 +32,12 @@ NUMBERS = {
 
 _MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
+# "am 30. September", "le 15 mars", "el 1 de abril", "15. Oktober 2026": day first, in any of the four languages
+DAY_MONTH_FOREIGN = re.compile(
+    rf"\b(\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?({_FOREIGN}|{_MON})\b(?:\s+(?:de\s+)?(\d{{4}}))?", re.I
+)
+DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?![\d.])")  # 15.10.2026
 MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 DAY_MONTH = re.compile(rf"\b{_DAY}\.?\s+{_MON}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -77,9 +91,25 @@ def add_business_days(start: date, days: int) -> date:
     return current
 
 
-def find_dates(text: str, anchor: date) -> list[tuple[int, date]]:
-    """Explicit calendar dates in ``text`` with their offsets (May 15, 2026 / 15 May / 2026-05-15 / 4/17)."""
+def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[int, date]]:
+    """Explicit calendar dates in ``text`` with their offsets (May 15, 2026 / 15 May / 2026-05-15 / 4/17).
+
+    ``day_first`` reads 30/09/2026 as the 30th of September (the sentence is not US English);
+    German, French and Spanish month names and 15.10.2026 are read whatever the language.
+    """
     found: list[tuple[int, date]] = []
+    for m in DAY_MONTH_FOREIGN.finditer(text):
+        month = MONTHS.get(m[2].lower().rstrip("."))
+        if month is None or int(m[1]) > 31 or m[2].lower() in MONTHS and m[2].lower() not in FOREIGN_MONTHS:
+            continue
+        d = _safe(int(m[3]), month, int(m[1])) if m[3] else _infer_year(month, int(m[1]), anchor)
+        if d:
+            found.append((m.start(), d))
+    for m in DOTTED.finditer(text):
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        d = _safe(year, int(m[2]), int(m[1]))
+        if d:
+            found.append((m.start(), d))
     for m in ISO.finditer(text):
         d = _safe(int(m[1]), int(m[2]), int(m[3]))
         if d:
@@ -92,6 +122,8 @@ def find_dates(text: str, anchor: date) -> list[tuple[int, date]]:
         if d:
             found.append((m.start(), d))
     for m in DAY_MONTH.finditer(text):
+        if any(abs(pos - m.start()) <= 3 for pos, _ in found):
+            continue
         month = MONTHS.get(m[2].lower().rstrip("."))
         if month is None or int(m[1]) > 31:
             continue
@@ -99,7 +131,7 @@ def find_dates(text: str, anchor: date) -> list[tuple[int, date]]:
         if d and all(abs(pos - m.start()) > 3 for pos, _ in found):
             found.append((m.start(), d))
     for m in SLASH.finditer(text):
-        month, day = int(m[1]), int(m[2])
+        month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
         if m[3]:
             year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
             d = _safe(year, month, day)
@@ -152,13 +184,14 @@ def _end_of_week(match: re.Match[str], anchor: date) -> date:
 
 
 def resolve_due(
-    text: str, anchor: date, signed: date | None = None, events: dict[str, date] | None = None
+    text: str, anchor: date, signed: date | None = None, events: dict[str, date] | None = None, day_first: bool = False
 ) -> date | None:
     """The due date a sentence names, resolved against ``anchor`` (the day it was written).
 
     ``events`` holds known dates ("kickoff", "golive") for "within 30 days of kickoff".
     """
-    candidates: list[tuple[int, date]] = list(find_dates(text, anchor))
+    candidates: list[tuple[int, date]] = list(find_dates(text, anchor, day_first))
+    candidates += _foreign_spans(text, anchor)
     for m in DAY_OF_MONTH.finditer(text):
         day = int(m[1])
         d = next(
@@ -196,3 +229,27 @@ def resolve_due(
     if not candidates:
         return None
     return min(candidates, key=lambda pair: pair[0])[1]
+
+
+FOREIGN_END = re.compile(
+    r"\b(?:bis\s+)?ende\s+(?:q([1-4])|(\w+))\b|\b(?:d'ici\s+)?(?:la\s+)?fin\s+(?:(?:du\s+)?t([1-4])|(?:de\s+|d')?(\w+))\b|"
+    r"\b(?:a\s+|para\s+)?finales\s+de\s+(\w+)\b|\bantes\s+de\s+fin\s+de\s+(\w+)\b",
+    re.IGNORECASE,
+)
+
+
+def _foreign_spans(text: str, anchor: date) -> list[tuple[int, date]]:
+    """ "bis Ende Q3", "Ende September", "d'ici fin juin", "fin T2", "a finales de marzo": the last day of it."""
+    out = []
+    for m in FOREIGN_END.finditer(text):
+        quarter = m[1] or m[3]
+        name = (m[2] or m[4] or m[5] or m[6] or "").lower()
+        if quarter:
+            month = int(quarter) * 3
+        elif name in MONTHS:
+            month = MONTHS[name]
+        else:
+            continue
+        year = anchor.year + (1 if month < anchor.month - 2 else 0)
+        out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+    return out

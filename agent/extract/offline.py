@@ -1,12 +1,15 @@
-"""The offline extractor: deterministic rules that fill the handoff document without any network.
+"""The offline extractor: deterministic reading that fills the handoff document without any network.
 
-What it is for: ``OfflineExtractor`` (the default when no API key is set, and the
-demo's engine) reads parsed sources into an ``Extraction``: customer sentences
-classified into sections by cue phrases and headings, stakeholders from
-participants and signatures, competitors from a list plus patterns, our side's
-promises with resolved due dates, the rep's gap answers. Every quote is the
-customer's verbatim sentence. Not for: merging (agent/document.py) or the Claude
-extractor (claude.py).
+What it is for: ``OfflineExtractor`` (the default when no API key is set, and the demo's
+engine) reads parsed sources into an ``Extraction``: each sentence (speakers.py says who
+said it) goes to the one section a classifier of what sentences do puts it in
+(sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
+tells a CSM nothing; promises become commitments with owner and due date
+(commitments.py, milestones.py); competitors by name or by what the sentence does;
+stakeholders from participants and signatures; sentiment and urgency. Every quote is the
+customer's verbatim sentence, tagged with its language. Not for: merging
+(agent/document.py), the rules every extractor's output goes through (assemble.py) or the
+Claude extractor (claude.py).
 """
 
 from __future__ import annotations
@@ -16,23 +19,31 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote, Sections, Stakeholder, fold
-from agent.extract import lexicon
+from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
+from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
-from agent.extract.classify import classify, competitor_in, competitor_names, dedupe, horizon_of, substantive
+from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
+from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
-from agent.extract.people import Person, collect_people, is_customer, stakeholders_from, titles_in_text
+from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
+from agent.extract.people import Person, collect_people, stakeholders_from, titles_in_text
+from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
-from agent.extract.units import Unit, body_units, crm_units, message_anchor
+from agent.extract.speakers import our_names, quotes_of, read_units, self_description
+from agent.extract.units import Unit
 from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
     from agent.cpu import CpuPool
 
-ITEM_SECTIONS = (
+ITEM_SECTIONS = frozenset({
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
-)  # fmt: skip
+    "competitive_context",
+})  # fmt: skip  # where the classifier may file a sentence; promises and the rep's read have their own rules
+UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
+OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
+PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
 SIZE = re.compile(
     r"\b(?:about |around |roughly |~|over |nearly )?\d[\d,.]*\+?\s*(?:k\s+)?(?:employees|staff|people)\b", re.I
@@ -44,7 +55,6 @@ BUSINESS_MODEL = re.compile(
     r"our (?:customers|clients) are|(?:\d+%|percent) of (?:our )?revenue)\b",
     re.IGNORECASE,
 )
-QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))?:\s*[\"“]([^\"”]{12,400})[\"”]")
 
 
 class OfflineExtractor:
@@ -67,141 +77,11 @@ class OfflineExtractor:
         return read_reply(reply, ctx, document, questions)
 
 
-# -- who said it -------------------------------------------------------------------------------------------
-
-
-def _our_names(sources: list[ThreadMessage], ctx: ExtractionContext) -> set[str]:
-    names = {fold(ctx.rep.name)} if ctx.rep.name else set()
-    for msg in sources:
-        for addr in msg.participants():
-            if addr.name and ctx.is_ours(addr.email):
-                names.add(fold(addr.name))
-        for match in re.finditer(r"([A-Z][\w'-]+ [A-Z][\w'-]+)\s*<([^>]+)>", msg.body + "\n" + msg.quoted):
-            if ctx.is_ours(match.group(2)):
-                names.add(fold(match.group(1)))
-        for match in re.finditer(r"\bour [\w ]{0,40}?,\s*([A-Z][\w'-]+ [A-Z][\w'-]+)", msg.body + "\n" + msg.quoted):
-            names.add(fold(match.group(1)))
-        for match in re.finditer(r"(?im)^\s*us:\s*(.+)$", msg.body):
-            names.update(fold(n.split("(")[0]) for n in match.group(1).split(","))
-    return {n for n in names if n}
-
-
-def _speaker_is_ours(speaker: str, ours: set[str], customers: dict[str, str]) -> bool:
-    key = fold(speaker)
-    if key in customers:
-        return False
-    first = key.split(" ")[0]
-    return key in ours or any(n.split(" ")[0] == first for n in ours if " " not in key)
-
-
-RAN_THE_CALL = re.compile(
-    r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)? (?:ran|presented|demoed|showed|led|drove) the (?:demo|call|session)"
-)
-
-
-def _vendor_speakers(msg: ThreadMessage, sources: list[ThreadMessage], customers: dict[str, str]) -> set[str]:
-    """Transcript speakers we cannot place who talk like a vendor, or whom the rep says ran the demo."""
-    talk: dict[str, int] = {}
-    for turn in msg.turns:
-        talk[fold(turn.speaker)] = talk.get(fold(turn.speaker), 0) + len(lexicon.VENDOR_TALK.findall(turn.text))
-    presenters = {fold(m.group(1)) for src in sources if not src.turns for m in RAN_THE_CALL.finditer(src.body)}
-    out = set()
-    for speaker, score in talk.items():
-        if speaker in customers:
-            continue
-        if score >= 1 or speaker.split(" ")[0] in presenters:
-            out.add(speaker)
-    return out
-
-
-def self_description(account_name: str) -> re.Pattern[str]:
-    """ "<Account> is a ..." / "We are a ...": how a customer describes its own company, whatever the industry."""
-    words = [re.escape(w) for w in re.findall(r"[\w&'-]+", account_name)[:2]]
-    name = words[0] + "".join(rf"(?:\s+{w})?" for w in words[1:]) if words else r"(?!x)x"
-    return re.compile(
-        rf"(?:^|[,;:]\s+|^as \w+ \w+,?\s+)(?:(?:{name}(?:\s+[\w&'.-]+){{0,3}}\s+is|we(?:'re|\s+are))\s+an?|we\s+(?:make|build|"
-        rf"sell|produce|manufacture|provide|operate|run)(?:\s+an?)?)\s+(?P<what>[^.,:;()]{{3,70}}?)(?=\s+(?:with|that|which|across|"
-        rf"about|and we|where)\b|[.,:;()]|$)",
-        re.IGNORECASE,
-    )
-
-
-def _units(sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument) -> list[Unit]:
-    people = collect_people(sources, ctx)
-    customers = {fold(p.name): p.email for p in people.values()}
-    customers.update({fold(s.name): s.email or "" for s in document.sections.stakeholders})
-    ours = _our_names(sources, ctx)
-    parent_dates: dict[str, date | None] = {}
-    units: list[Unit] = []
-    for msg in sources:
-        root = msg.id.split("#", 1)[0]
-        anchor = message_anchor(msg.body, msg.date) if msg.kind != "calendar" else None
-        anchor = anchor or parent_dates.get(root)
-        parent_dates.setdefault(root, anchor)
-        if msg.auto_generated:
-            continue
-        if msg.turns:
-            vendor = _vendor_speakers(msg, sources, customers)
-            for turn in msg.turns:
-                ours_turn = _speaker_is_ours(turn.speaker, ours, customers) or fold(turn.speaker) in vendor
-                author = "ours" if ours_turn else "customer"
-                email = customers.get(fold(turn.speaker))
-                units.extend(body_units(turn.text, msg.id, turn.speaker, email, author, anchor))
-            continue
-        if msg.kind == "crm":
-            units.extend(crm_units(msg.body, msg.id, anchor))
-            continue
-        sender = msg.sender
-        if sender is None:
-            author, speaker, email = "note", "", None
-        elif ctx.is_ours(sender.email):
-            author, speaker, email = "ours", sender.name or sender.email, sender.email
-        elif is_customer(sender.email, ctx):
-            author, speaker, email = "customer", sender.name or sender.email, sender.email
-        else:
-            continue
-        found = body_units(msg.body, msg.id, speaker, email, author, anchor)
-        if msg.kind == "calendar":
-            for unit in found:
-                unit.quote = ""
-        units.extend(found)
-    _note_voices(units, customers, ours)
-    profile = self_description(ctx.account.name)
-    for unit in units:
-        if unit.heading is None and unit.author in {"customer", "note"} and profile.search(unit.text):
-            unit.heading = "company_overview"
-    return units
-
-
-def _quotes(unit: Unit) -> list[Quote]:
-    if unit.author == "customer" and unit.quote:
-        return [Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id)]
-    return [Quote(text=words, speaker=speaker, source_id=unit.source_id) for speaker, words in unit.voices]
-
-
-def _note_voices(units: list[Unit], customers: dict[str, str], ours: set[str]) -> None:
-    """Customer words a rep wrote down in quotation marks, credited to the one customer with that first name."""
-    by_first: dict[str, set[str]] = {}
-    for name, email in customers.items():
-        by_first.setdefault(name.split(" ")[0], set()).add(email or name)
-    our_first = {n.split(" ")[0] for n in ours}
-    for unit in units:
-        if unit.author != "note" or not unit.quote:
-            continue
-        voices = []
-        for match in QUOTED_SPEECH.finditer(unit.quote):
-            first = fold(match.group(1))
-            who = by_first.get(first, set())
-            if len(who) == 1 and first not in our_first:
-                voices.append((next(iter(who)), match.group(2)))
-        unit.voices = tuple(voices)
-
-
 def _item(unit: Unit, **extra: object) -> Item:
-    quotes = _quotes(unit)
+    quotes = quotes_of(unit)
     if unit.context and substantive(unit.context) and len(unit.text) < 160 and lexicon.ANAPHOR.match(unit.text):
         # two quotes, not one: the sentences may sit in different transcript cues
-        quotes = _quotes(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
+        quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
     return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)  # type: ignore[arg-type]
 
@@ -210,66 +90,53 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
     text = unit.text
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
     if not promised:
-        if not lexicon.COMMITMENT.search(text):
+        foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
+        if not lexicon.COMMITMENT.search(text) and not foreign:
             return None
-        if not lexicon.COMMIT_ACTION.search(text) and not re.search(r"\bpromised\b", text, re.I):
+        if not foreign and not lexicon.COMMIT_ACTION.search(text) and not re.search(r"\bpromised\b", text, re.I):
             return None
         if lexicon.NOT_COMMITMENT.search(text):
             return None
-    due = resolve_due(text, unit.anchor, signed, events) if unit.anchor else None
+    return _promise(unit, text, "us", formal, signed, events)
+
+
+def _promise(
+    unit: Unit, text: str, owner: str, formal: bool, signed: date | None, events: dict[str, date] | None
+) -> Item:
+    due = (
+        resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
+    )
     return Item(
-        text=text, source_ids=[unit.source_id], owner="us", due=due, time_sensitive=due is not None,
+        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,  # type: ignore[arg-type]
         informal=not formal,
     )  # fmt: skip
 
 
-def _signed_date(units: list[Unit]) -> date | None:
-    found: list[date] = []
-    for unit in units:
-        text = unit.text
-        if unit.anchor is None or lexicon.NOT_SIGNED.search(text):
-            continue
-        if lexicon.SIGNED.search(text) and lexicon.SIGNED_NOW.search(text):
-            explicit = resolve_due(unit.text, unit.anchor) if re.search(r"\d", unit.text) else None
-            found.append(explicit if explicit and explicit <= unit.anchor else unit.anchor)
-    return max(found) if found else None
-
-
-KICKOFF = re.compile(r"\bkick-?off\b", re.IGNORECASE)
-
-
-def _events(units: list[Unit]) -> dict[str, date]:
-    """Dates of milestones other promises count from ("within 30 days of kickoff")."""
-    from agent.extract.dates import find_dates
-
-    for unit in units:
-        if unit.anchor and KICKOFF.search(unit.text) and not re.search(r"\bwithin\b", unit.text, re.I):
-            found = find_dates(unit.text, unit.anchor)
-            if found:
-                return {"kickoff": found[0][1]}
-    return {}
-
-
-def _formal_ids(sources: list[ThreadMessage]) -> set[str]:
-    out = set()
-    for msg in sources:
-        label = f"{msg.subject} {msg.filename or ''}"
-        if lexicon.FORMAL_DOC.search(label) and re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body):
-            out.add(msg.id)
-    return out
+def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, date] | None) -> list[Item]:
+    """One item per promise: "A by April 17 and B by May 8" is two, each with its own date."""
+    parts = split_promises(item.text)
+    if len(parts) < 2:
+        return [item]
+    return [
+        _promise(unit, part, item.owner or "us", not item.informal, signed, events).model_copy(
+            update={"quotes": list(item.quotes)}
+        )
+        for part in parts
+    ]
 
 
 def extract_sources(
     sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, competitors: list[str]
 ) -> Extraction:
     """What ``sources`` add to ``document`` (sync: the async methods only call this)."""
-    units = _units(sources, ctx, document)
-    signed = _signed_date(units)
+    units = read_units(sources, ctx, document)
+    signed = signed_date(units)
+    names = {p.name for p in collect_people(sources, ctx).values()} | {s.name for s in document.sections.stakeholders}
     sections = _sentence_items(
-        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors]
+        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors], names
     )
-    sections.commitments.extend(_dues_after_signature(document, document.contract_signed or signed))
-    sections.commitments = _date_the_undated(sections.commitments, document.sections.commitments)
+    sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
+    sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = _stakeholders(sources, ctx, document, units, champion)
     read_feelings(units, sections.stakeholders, document)
@@ -283,109 +150,124 @@ def extract_sources(
 
 
 def _sentence_items(
-    units: list[Unit], sources: list[ThreadMessage], ctx: ExtractionContext, signed: date | None, configured: list[str]
+    units: list[Unit],
+    sources: list[ThreadMessage],
+    ctx: ExtractionContext,
+    signed: date | None,
+    configured: list[str],
+    customer_names: set[str],
 ) -> Sections:
+    """Each sentence into the one section it fits best (or none): promises, vendors, then what the classifier says."""
     sections = Sections()
-    formal = _formal_ids(sources)
+    formal = formal_ids(sources)
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
     wanted = {fold(n) for n in configured}
-    events = _events(units)
+    events = milestones(units)
+    our_first = first_names(our_names(sources, ctx))
+    customer_first = first_names({u.speaker for u in units if u.author == "customer" and u.speaker} | customer_names)
+    notes = {
+        m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
+    }
+    # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
+    emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
+    readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
+    probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
+    company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     for unit in units:
         if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
-                sections.commitments.append(item)
-            if unit.author == "ours":
-                name = competitor_in(unit.text, names, wanted)
-                if name and unit.source_id not in formal:
-                    sections.competitive_context.append(_item(unit, competitor=name))
-                if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
-                    sections.implementation.append(_item(unit))  # the agreed plan in our proposal
+                sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
+        owner = promise_owner(unit, our_first, customer_first, company)
+        if owner is not None:
+            item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
+            item.quotes = quotes_of(unit) if unit.author == "customer" else []
+            sections.commitments.extend(_promises(item, unit, signed, events))
+            continue
+        if unit.author == "ours" and not _read_ours(unit, sections, formal, notes, probs.get(id(unit)), names, wanted):
+            continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
                 sections.commitments.append(item)
                 continue
+        if unit.author == "customer" and cues.PROMISE.search(unit.text) and YOU_PROMISED.search(unit.text):
+            item = _commitment(unit, False, signed, events)  # "You promised the connector by May 1": ours to keep
+            if item is not None:
+                sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
+                continue
         name = competitor_in(unit.text, names, wanted)
-        if name:
+        key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
+        if name and key not in {"purchase_drivers", "risks"}:
             sections.competitive_context.append(_item(unit, competitor=name))
-        for key in classify(unit):
-            if key not in ITEM_SECTIONS:
-                continue
-            previous = last.get(key)
-            if key == "company_overview" and previous and previous[0].quote and unit.context == previous[0].quote:
-                _extend(previous[1], unit)  # a company profile reads best as one paragraph
-                last[key] = (unit, previous[1])
-                continue
-            item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
-            last[key] = (unit, item)
-            if key in WHO_MATTERS and unit.author == "customer" and unit.speaker and unit.speaker not in item.text:
-                item.text = f"{unit.speaker}: {item.text}"
-            sections.items(key).append(item)
+            continue
+        if key == "competitive_context" and probs.get(id(unit), {}).get(key, 0.0) < UNNAMED_COMPETITION:
+            continue  # no vendor named: only a sentence plainly about alternatives ("build it in-house") counts
+        if key is None or key not in ITEM_SECTIONS:
+            continue
+        previous = last.get(key)
+        if (
+            previous
+            and previous[0].quote
+            and unit.context == previous[0].quote
+            and len(previous[1].text) < PARAGRAPH_CHARS
+        ):
+            _extend(previous[1], unit)  # one speaker's run of sentences on one subject reads best as one item
+            last[key] = (unit, previous[1])
+            continue
+        item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
+        if name:
+            item.competitor = name
+        last[key] = (unit, item)
+        if key in WHO_MATTERS and unit.author == "customer" and unit.speaker and unit.speaker not in item.text:
+            item.text = f"{unit.speaker}: {item.text}"
+        sections.items(key).append(item)
     return sections
 
 
-def _topic(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 3 or w.isdigit()} - _TOPIC_STOP
+def _read_ours(
+    unit: Unit,
+    sections: Sections,
+    formal: set[str],
+    notes: set[str],
+    probs: dict[str, float] | None,
+    names: tuple[re.Pattern[str], dict[str, str]],
+    wanted: set[str],
+) -> bool:
+    """Our side's sentence: a vendor we were compared with, the plan in our proposal, or (True) read on as a fact."""
+    name = competitor_in(unit.text, names, wanted)
+    if name and unit.source_id not in formal:
+        sections.competitive_context.append(_item(unit, competitor=name))
+        return False
+    if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
+        sections.implementation.append(_item(unit))  # the agreed plan in our proposal
+        return False
+    if probs is None:
+        return False
+    if unit.source_id in notes:
+        return True  # the rep's own notes read like the customer's facts
+    return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
 
 
-_TOPIC_STOP = frozenset(
-    [
-        "will",
-        "have",
-        "send",
-        "with",
-        "your",
-        "that",
-        "this",
-        "from",
-        "they",
-        "them",
-        "before",
-        "after",
-        "within",
-        "week",
-        "weeks",
-    ]
+YOU_PROMISED = re.compile(
+    r"\byou (?:promised|committed|said you(?:'d| would))\b|\bsie haben (?:uns )?\S* ?(?:zugesagt|versprochen)|"
+    r"\bvous (?:nous )?avez promis\b|\bnos prometieron\b|\bnos prometiste\b|\bme prometi",
+    re.IGNORECASE,
 )
 
 
-def _same_topic(a: str, b: str) -> bool:
-    ta, tb = _topic(a), _topic(b)
-    shared = len(ta & tb)
-    return shared >= 2 and shared / max(1, min(len(ta), len(tb))) >= 0.5
-
-
-def _date_the_undated(new: list[Item], existing: list[Item]) -> list[Item]:
-    """One promise told twice, once with a date: keep the dated telling, and date an earlier undated one."""
-    dated = [item for item in new if item.due]
-    out = [item for item in new if item.due or not any(_same_topic(item.text, d.text) for d in dated)]
-    for old in existing:
-        if old.due is None:
-            twin = next((d for d in dated if _same_topic(old.text, d.text)), None)
-            if twin is not None:
-                out.append(old.model_copy(update={"due": twin.due, "time_sensitive": True}))
-    return out
+def _is_rep(email: str, ctx: ExtractionContext) -> bool:
+    """The rep's own mail to the inbox: notes above a forward, read like a note (never quoted)."""
+    return bool(ctx.rep.email) and email.lower() == ctx.rep.email.lower()
 
 
 def _extend(item: Item, unit: Unit) -> None:
     item.text = f"{item.text} {unit.text}"
-    item.quotes.extend(_quotes(unit))
+    item.quotes.extend(quotes_of(unit))
     if unit.source_id not in item.source_ids:
         item.source_ids.append(unit.source_id)
-
-
-def _dues_after_signature(document: HandoffDocument, signed: date | None) -> list[Item]:
-    """Promises counted from the signature that arrived before the signed order form did."""
-    out = []
-    for item in document.sections.commitments:
-        if item.due is None and signed and re.search(r"\b(?:signature|signing)\b", item.text, re.I):
-            due = resolve_due(item.text, signed, signed)
-            if due:
-                out.append(item.model_copy(update={"due": due, "time_sensitive": True}))
-    return out
 
 
 def _stakeholders(
@@ -403,7 +285,7 @@ def _stakeholders(
         if key and not known.title and key not in people and fold(known.name) in prose_titles:
             people[key] = Person(name=known.name, email=key, title=prose_titles[fold(known.name)])
     # a customer naming a colleague with a title: kept by name until their address shows up
-    ours = _our_names(sources, ctx)
+    ours = our_names(sources, ctx)
     ours_words = {d.split(".")[0] for d in ctx.company_domains}
     for name, title in prose_titles.items():
         squashed = fold(title).replace(" ", "")
@@ -426,13 +308,9 @@ def _account(units: list[Unit], ctx: ExtractionContext) -> AccountInfo:
     for unit in units:
         if unit.author != "customer" and unit.author != "note":
             continue
-        if (
-            not info.size
-            and (m := SIZE.search(unit.text))
-            and lexicon.SECTION_CUES["company_overview"].search(unit.text)
-        ):
+        if not info.size and (m := SIZE.search(unit.text)) and cues.SECTION_CUES["company_overview"].search(unit.text):
             info.size = m.group(0).strip()
-        overview = lexicon.SECTION_CUES["company_overview"].search(unit.text)
+        overview = cues.SECTION_CUES["company_overview"].search(unit.text)
         if not info.business_model and overview and BUSINESS_MODEL.search(unit.text) and len(unit.text) < 220:
             info.business_model = unit.text
         if not info.industry and (m := profile.search(unit.text) or INDUSTRY.search(unit.text)):

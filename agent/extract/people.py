@@ -19,20 +19,32 @@ from agent.extract.units import crm_field, crm_fields
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
 
+# First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
-    ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bceo\b",
-                                   r"\bcoo\b", r"\bpresident\b", r"\bfinance director\b", r"\bvp,? (?:of )?finance\b",
-                                   r"\bcontroller\b", r"\bowner\b", r"\bmanaging director\b", r"\bgeneral manager\b")),
+    ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bleiter\b",
-                                 r"\bleiterin\b", r"\bcompliance\b")),
-    ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b")),
-    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect\b", r"\bdata\b", r"\bit manager\b",
-                                          r"\bdeveloper\b", r"\bcto\b", r"\bcio\b", r"\binformation technology\b",
-                                          r"\bvp,? (?:of )?it\b", r"\bhead of it\b", r"\btechnology\b",
-                                          r"\bwarehouse\b", r"\bplatform\b", r"\bsystems\b")),
-    ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b",
-                        r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b")),
+                                 r"\bleiterin\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
+                                 r"\bdatenschutz", r"\bprotection des données\b", r"\bprotección de datos\b", r"\bdpo\b",
+                                 r"\bqualität", r"\bqualité\b", r"\bcalidad\b", r"\bchair\b")),
+    ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"\bpresident\b", r"\bmanaging (?:director|partner)\b",
+                                   r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
+                                   r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz")),
+    ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
+                                   r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
+                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
+                                   r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b")),
+    ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
+                        r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
+    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
+                                          r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
+                                          r"\bhead of it\b", r"\btechnology\b", r"\bwarehouse\b", r"\bplatform\b",
+                                          r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
+                                          r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b")),
+    ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
+                        r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
+                        r"\bsuperintendent\b", r"\bmanager\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
+                        r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
     r"\bnot convinced\b",
@@ -102,6 +114,22 @@ def trailing_card(body: str, name: str) -> str:
     return ""
 
 
+def _same_person(a: str, b: str) -> bool:
+    """ "Harold Byrnes" signs the mail "Hal Byrnes" sent: the same last name is the same person."""
+    fa, fb = fold(a).split(), fold(b).split()
+    return fa == fb or (len(fa) > 1 and len(fb) > 1 and fa[-1] == fb[-1])
+
+
+def _closing_card(body: str, sender_name: str) -> str:
+    """The name-and-title lines that close an auto-reply ("Harold Byrnes / Chief Financial Officer")."""
+    lines = [ln.strip() for ln in body.strip().splitlines() if ln.strip()]
+    last = (sender_name or "").split()[-1:] or [""]
+    for at in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
+        if last[0] and _same_person(lines[at], sender_name) and len(lines[at].split()) <= 4:
+            return "\n".join(lines[at : at + 4])
+    return ""
+
+
 def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict[str, Person]:
     """Customer participants of ``sources`` by lower-case email."""
     people: dict[str, Person] = {}
@@ -119,14 +147,18 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         person.authored += int(authored)
 
     for msg in sources:
-        if msg.auto_generated:
-            continue
         title = ""
         card = msg.signature or (trailing_card(msg.body, msg.sender.name) if msg.sender else "")
+        if not card and msg.sender and msg.auto_generated:
+            card = _closing_card(msg.body, msg.sender.name)
         if msg.sender and card:
             info = parse_signature(card, msg.sender)
-            if info.title and (not info.name or fold(info.name) == fold(msg.sender.name or info.name)):
+            if info.title and (not info.name or _same_person(info.name, msg.sender.name or info.name)):
                 title = info.title
+        if msg.auto_generated:
+            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a participant
+            add(msg.sender, msg.id, title)
+            continue
         add(msg.sender, msg.id, title, authored=True)
         for addr in [*msg.to, *msg.cc, *msg.attendees]:
             add(addr, msg.id)
@@ -194,7 +226,7 @@ def stakeholders_from(
             )
         )
     if not champion_known:
-        open_roles = [s for s in out if s.role in {"other", "user"} and s.title]
+        open_roles = [s for s in out if s.role in {"other", "user", "influencer"} and s.title]
         authored = {k: p.authored for k, p in people.items()}
         if open_roles:
             best = max(open_roles, key=lambda s: authored.get(s.email or "", 0))

@@ -15,6 +15,7 @@ from datetime import timedelta
 from agent.context import App
 from agent.document import HandoffDocument, Party, merge_extraction
 from agent.document_store import load_document, save_document
+from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
 from db import repo
 from db.models import Account
@@ -58,6 +59,9 @@ async def _extract_locked(app: App, account_id: int) -> int:
     spent = _usage_since(ledger, seen, ctx.account.domain or ctx.account.name)
     stamp_provenance(extraction, app.extractor.name, messages)
     verify_quotes(extraction, messages, ctx)
+    order = [m.id for m in sorted(messages, key=lambda m: m.date.timestamp() if m.date else float("inf"))]
+    for change in assemble(extraction, doc, refile=app.extractor.name != "offline", source_order=order):
+        log.info("assembly: %s", change)
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
         doc = merge_extraction(load_document(account), extraction, in_place=True)

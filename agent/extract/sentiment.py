@@ -20,6 +20,7 @@ from datetime import date
 from agent.document import Evidence, HandoffDocument, Item, Quote, SentimentPoint, Stakeholder, Urgency, fold
 from agent.extract.dates import find_dates
 from agent.extract.lexicon import rx
+from agent.extract.tone import tone_read
 from agent.extract.units import Unit
 
 MIN_SIGNALS = 2  # one warm or cold sentence is politeness or a bad day, not a read
@@ -60,6 +61,26 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bofficially a\b", r"\bmade this work\b",
     )),
 )  # fmt: skip
+# The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
+_MORE_CUES = {
+    "negative": rx(r"\binakzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\binacceptable\b", r"\bdéçue?s?\b",
+                   r"\bfurieu(?:x|se)\b", r"\binaceptable\b", r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b"),
+    "enthusiastic": rx(r"\bgenau das,? was wir brauchen\b", r"\bbegeistert\b", r"\bgroßartig\b", r"\bfantastisch\b",
+                       r"\bfreue(?:n)? (?:mich|uns) sehr\b", r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b",
+                       r"\bravie?s?\b", r"\benthousias\w*", r"\bjusto lo que necesitamos\b", r"\bme encanta\b",
+                       r"\bfantástic[oa]\b", r"\bestupend[oa]\b", r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b"),
+    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
+                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bpas sûre?\b", r"\bescéptic[oa]s?\b",
+                    r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bno lo veo claro\b", r"\bbedenken\b", r"\bréticen"),
+    "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",
+                   r"\bdanke für die schnelle\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
+                   r"\bmerci pour la réactivité\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
+                   r"\bgracias por la rapidez\b"),
+}  # fmt: skip
+CUES = tuple(
+    (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
+    for leaning, weight, pattern in CUES
+)
 NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
@@ -69,6 +90,10 @@ FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
 
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
 URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
+                                      r"\bdoesn'?t renew\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
+                                      r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
+                                      r"\bno habrá renovación\b")),
     ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
                                                  r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
                                                  r"\brebid\b", r"\bslips? into\b")),
@@ -79,6 +104,11 @@ URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
                                                           r"\blicen[cs]es? (?:expire|end|run out)\w*\b")),
     ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
                                                  r"\bshow the board\b")),
+    ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
+                                                 r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
+                                                 r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
+                                                 r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
+                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit\b", r"\bsurety\b")),
     ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
     ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
                                     r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
@@ -250,6 +280,7 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
             pieces = new.setdefault(_key(person), [])
             if not any(fold(p.text) == fold(piece.text) for p in pieces):
                 pieces.append(piece)
+    spoke = _tone_evidence(units, known, new)
     for person in known:
         if _key(person) not in keys and _key(person) in new:
             people.append(
@@ -266,6 +297,37 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         if read != "unknown":
             person.sentiment = read  # type: ignore[assignment]
             person.sentiment_history = history_of(everything)
+        elif person.sentiment == "unknown" and _key(person) in spoke:
+            person.sentiment = "neutral"  # they said enough in one message, and none of it showed a feeling
+
+
+def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> set[str]:
+    """Per message and person, the tone of their own words as one piece of evidence when it shows a feeling.
+
+    Read per message, never per batch, so the same mail read in one go or one by one gives the
+    same evidence. Returns who said enough in some message to be read as neutral when nothing shows.
+    """
+    by_message: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        speaker = _speaker_of(unit, known)
+        others = {_first(p) for p in known if p is not speaker}
+        if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
+            by_message.setdefault((_key(speaker), unit.source_id), []).append(unit)
+    spoke: set[str] = set()
+    for (key, _source), said in sorted(by_message.items()):
+        leaning, shown, scored = tone_read([u.text for u in said])
+        if scored >= MIN_SIGNALS:
+            spoke.add(key)
+        shown_unit = next((u for u in said if u.text == shown), None)
+        if leaning in {"unknown", "neutral"} or shown_unit is None:
+            continue
+        pieces = new.setdefault(key, [])
+        if not any(fold(p.text) == fold(shown_unit.quote) for p in pieces):
+            pieces.append(
+                Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="the tone of their own words",
+                         speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)  # type: ignore[arg-type]
+            )  # fmt: skip
+    return spoke
 
 
 def _key(person: Stakeholder) -> str:
@@ -295,7 +357,7 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
             if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
                 continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
             near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
-            if cue_level == "high" and not near:
+            if cue_level == "high" and not near and reason != "a renewal at stake":
                 cue_level = "medium"
             line = f"{reason}: {unit.text}"
             if not any(fold(unit.text) in fold(r) for r in reasons):

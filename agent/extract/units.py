@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
-from agent.extract import lexicon
+from agent.extract import cues, lexicon
 
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -44,14 +44,11 @@ class Unit:
     heading: str | None  # section a heading or lead-in points to
     list_item: bool = False
     context: str = ""  # the sentence just before, for "that"/"it" that points back to it
+    lang: str | None = None  # ISO 639-1 code of the sentence (language.py), set by the reader
     voices: tuple[tuple[str, str], ...] = ()  # (speaker, words) quoted inside a rep's note: Name: "..."
 
 
-def heading_section(text: str) -> str | None:
-    for key, pattern in lexicon.HEADINGS:
-        if pattern.search(text):
-            return key
-    return None
+heading_section = cues.heading_section
 
 
 def message_anchor(body: str, fallback: datetime | None) -> date | None:
@@ -70,8 +67,26 @@ def is_junk(text: str) -> bool:
     return bool(lexicon.JUNK.search(text) or lexicon.GREETING.match(text) or lexicon.HEADER_LINE.match(text))
 
 
+ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
+ABBREVIATION_END = re.compile(
+    r"(?:^|\s)(?:z|d|u|Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a)\.$"
+)
+MONTH_START = re.compile(
+    r"^(?:Jan|Feb|M[äa]r|Apr|Ma[iy]|Jun|Jul|Aug|Sep|O[ck]t|Nov|De[cz]|Jänner|Janvier|Février|Avril|Juin|Juillet|Août|"
+    r"Septembre|Octobre|Novembre|Décembre|Enero|Febrero|Marzo|Abril|Mayo|Junio|Julio|Agosto|Septiembre|Octubre|"
+    r"Noviembre|Diciembre|Quartal|Kalenderwoche|KW)",
+    re.IGNORECASE,
+)
+
+
 def split_sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(paragraph) if s and s.strip()]
+    out: list[str] = []
+    for piece in (s.strip() for s in SENTENCE_END.split(paragraph) if s and s.strip()):
+        if out and (ABBREVIATION_END.search(out[-1]) or (ORDINAL_END.search(out[-1]) and MONTH_START.match(piece))):
+            out[-1] = f"{out[-1]} {piece}"
+            continue
+        out.append(piece)
+    return out
 
 
 def _clean(text: str) -> str:
@@ -147,10 +162,29 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def without_private(body: str) -> str:
+    """The body without sections under a heading such as "INTERNAL - not for the handoff"."""
+    out: list[str] = []
+    hidden = False
+    for line in body.splitlines():
+        heading_like = line.lstrip().startswith(("#", "**")) or (
+            len(line.strip()) <= 50 and not line.rstrip().endswith(".")
+        )
+        if heading_like and lexicon.PRIVATE_HEADING.match(line):
+            hidden = True
+            continue
+        if hidden and (MD_HEADING.match(line) or BOLD_HEADING.match(line)):
+            hidden = False
+        if not hidden:
+            out.append(line)
+    return "\n".join(out)
+
+
 def body_units(
     body: str, source_id: str, speaker: str, email: str | None, author: str, anchor: date | None
 ) -> list[Unit]:
     units: list[Unit] = []
+    body = without_private(body)
     for para, hint, listed in paragraphs(body):
         if lexicon.HEADER_LINE.match(para):
             continue

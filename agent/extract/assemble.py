@@ -1,0 +1,143 @@
+"""The assembly rules every extractor's output goes through before it is merged into the document.
+
+What it is for: ``assemble(extraction, document, refile=...)`` makes what any extractor
+returned (offline rules or Claude) read like one careful author wrote it: items that tell a
+CSM nothing (greetings, meta-talk, transitions) are dropped; near-duplicates in a section
+become one item citing every source; one sentence lives in one place — an item that
+repeats another section's (or the document's) is folded into the one where it fits best;
+and with ``refile`` an item filed where it plainly does not belong (a 90-day goal under
+pain points) moves to the section the sentence classifier is sure of. Not for: checking
+quotes (base.verify_quotes runs before this) or merging into the stored document
+(document.merge_extraction runs after).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agent.document import Extraction, HandoffDocument, Item, fold, same_fact
+from agent.extract.embed import embed
+from agent.extract.sectioner import section_probabilities
+from agent.extract.tone import PLEASANTRY
+
+ITEM_KEYS = (
+    "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context",
+    "commitments", "expansion", "risks",
+)  # fmt: skip  # rep_perspective is the rep's own words: kept whole, never refiled
+FILLER_PROBABILITY = 0.55  # "none" at least this sure, and no number in it: the item tells a CSM nothing
+REFILE_SURE = 0.6  # move an item only when the classifier is this sure of another section ...
+REFILE_RATIO = 4.0  # ... and gives it this many times the probability of the current one
+NEAR_DUPLICATE = 0.92  # cosine of two items' embeddings above which they say the same thing
+
+
+def _quote_keys(item: Item) -> set[str]:
+    return {fold(q.text) for q in item.quotes if len(q.text) > 25}
+
+
+def _absorb(into: Item, item: Item) -> None:
+    seen = {fold(q.text) for q in into.quotes}
+    into.quotes.extend(q for q in item.quotes if fold(q.text) not in seen)
+    into.source_ids.extend(s for s in item.source_ids if s not in into.source_ids)
+    into.due = into.due or item.due
+    into.horizon = into.horizon or item.horizon
+    into.competitor = into.competitor or item.competitor
+    into.time_sensitive = into.time_sensitive or item.time_sensitive
+
+
+def _same(a: Item, b: Item) -> bool:
+    return same_fact(a.text, b.text) or bool(_quote_keys(a) & _quote_keys(b))
+
+
+def assemble(
+    extraction: Extraction,
+    document: HandoffDocument | None = None,
+    *,
+    refile: bool = False,
+    source_order: list[str] | None = None,
+) -> list[str]:
+    """Apply the assembly rules to ``extraction`` in place; returns one line per change, for the log.
+
+    ``source_order`` lists the sources oldest first: of two tellings of one fact, the first is kept.
+    """
+    changes: list[str] = []
+    placed = [(key, item) for key in ITEM_KEYS for item in extraction.sections.items(key)]
+    if not placed:
+        return changes
+    probs = section_probabilities([item.text for _, item in placed])
+    kept: dict[str, list[Item]] = {key: [] for key in ITEM_KEYS}
+    for (key, item), p in zip(placed, probs, strict=True):
+        has_number = any(ch.isdigit() for ch in item.text)
+        courtesy = PLEASANTRY.search(item.text) is not None and len(item.text.split()) <= 10
+        filler = p["none"] >= FILLER_PROBABILITY or courtesy
+        if key != "commitments" and filler and not has_number and not item.competitor:
+            changes.append(f"dropped filler from {key}: {item.text[:60]!r}")
+            continue
+        target = key
+        if refile and key not in {"commitments", "competitive_context"}:
+            best = max((k for k in ITEM_KEYS if k != "commitments"), key=lambda k: p.get(k, 0.0))
+            if best != key and p.get(best, 0.0) >= REFILE_SURE and p.get(key, 0.0) * REFILE_RATIO <= p.get(best, 0.0):
+                changes.append(f"moved from {key} to {best}: {item.text[:60]!r}")
+                target = best
+        kept[target].append(item)
+    # One sentence, one place: a repeat folds into the first telling (the earliest source), wherever that
+    # was filed, so reading the mail in one go or message by message gives the same document.
+    rank = {source: at for at, source in enumerate(source_order or [])}
+    order = [(key, item) for key in ITEM_KEYS for item in kept[key]]
+    order.sort(key=lambda pair: min((rank.get(s, len(rank)) for s in pair[1].source_ids), default=len(rank)))
+    survivors: list[tuple[str, Item]] = []
+    for key, item in order:
+        twin = next(((k, other) for k, other in survivors if _same(other, item)), None)
+        if twin is None:
+            survivors.append((key, item))
+            continue
+        _absorb(twin[1], item)
+        changes.append(f"merged a repeat of {twin[0]} in {key}: {item.text[:60]!r}")
+    for key in ITEM_KEYS:
+        items = [item for k, item in survivors if k == key]
+        setattr(extraction.sections, key, _merge_near(items, changes, key))
+    if document is not None:
+        _drop_repeats_of(extraction, document, changes)
+    return changes
+
+
+def _near(a: Item, b: Item) -> bool:
+    va, vb = embed([a.text, b.text])
+    return float(va @ vb) >= NEAR_DUPLICATE
+
+
+def _merge_near(items: list[Item], changes: list[str], key: str) -> list[Item]:
+    """Items of one section whose meaning is nearly the same become one citing every source."""
+    if len(items) < 2:
+        return items
+    vectors = embed([item.text for item in items])
+    out: list[tuple[Item, np.ndarray]] = []
+    for item, vector in zip(items, vectors, strict=True):
+        twin = next((o for o, v in out if float(v @ vector) >= NEAR_DUPLICATE), None)
+        if twin is None:
+            out.append((item, vector))
+            continue
+        _absorb(twin, item)
+        changes.append(f"merged a near-duplicate in {key}: {item.text[:60]!r}")
+    return [item for item, _ in out]
+
+
+def _drop_repeats_of(extraction: Extraction, document: HandoffDocument, changes: list[str]) -> None:
+    """A new item that repeats one the document already holds in another section adds its sources there instead."""
+    held = [(key, item) for key in ITEM_KEYS for item in document.sections.items(key)]
+    moved: list[tuple[str, Item]] = []
+    for key in ITEM_KEYS:
+        fresh = []
+        for item in extraction.sections.items(key):
+            twin = next(((k, old) for k, old in held if _same(old, item) or (k == key and _near(old, item))), None)
+            if twin is None:
+                fresh.append(item)
+                continue
+            # filed with the held twin, under its words, so the merge folds the two into one item
+            moved.append((twin[0], item.model_copy(update={"text": twin[1].text})))
+            changes.append(f"{key} repeats the document's {twin[0]}: {item.text[:60]!r}")
+        setattr(extraction.sections, key, fresh)
+    for key, item in moved:
+        extraction.sections.items(key).append(item)
+
+
+__all__ = ["assemble"]

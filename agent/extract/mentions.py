@@ -1,0 +1,175 @@
+"""The CSM a rep names in a sentence of a reply, and where that name's address comes from.
+
+What it is for: ``csm_in_prose`` finds "Tasha Greene will be the CSM (tasha.greene@…)",
+"Can you loop in Sam Ortiz (sam.ortiz@…) as CSM?", "our CSM is Ana Pérez", "el CSM será
+Ana Pérez", "der CSM ist …", "la CSM sera …" in the rep's own words (never in quoted
+history), and ``resolve_colleague`` turns a name alone into an address: the roster first,
+then the people seen in the account's mail, then the company's own address pattern as
+its colleagues' addresses show it, and says which it assumed. Not for: the explicit
+``CSM: Name <address>`` command line (agent/conversation.py parses that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent.document import fold
+from mailflows.inbound.mail import Address
+
+_NAME = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’\-]+){1,2})"
+_EMAIL = r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
+_ROLE = r"(?i:(?:(?:the|our|your|their|new|dedicated|a)\s+){0,2}(?:CSM|customer success manager|customer success lead))"
+_ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
+# Each pattern puts the name and, optionally, an address next to the role word in one sentence.
+CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE if flags else 0)
+    for p, flags in (
+        (rf"\b{_NAME}{_ADDR},?\s+(?:is|will be|'ll be|becomes|is going to be)\s+{_ROLE}\b", False),
+        (rf"\b(?:loop in|bring in|add|cc|introduce|assign|looping in)\s+{_NAME}{_ADDR},?\s+(?:as|to be)\s+{_ROLE}\b",
+         False),
+        (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
+        (rf"\b{_ROLE}\s+(?:is|will be|for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
+        (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s+{_NAME}{_ADDR}", False),
+        (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird)\s+(?:le |la |el |die |der )?(?:CSM|customer success manager)\b", False),
+    )
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    name: str
+    email: str | None  # written next to the name; None when only the name was given
+
+
+def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
+    """The CSM named in ``text`` (the rep's visible reply), or None. An address must be ours to count."""
+    own = {d.lower() for d in own_domains}
+    visible = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    for paragraph in re.split(r"\n\s*\n", visible):
+        line = re.sub(r"\s+", " ", paragraph)
+        for pattern in CSM_PROSE:
+            match = pattern.search(line)
+            if match is None:
+                continue
+            name = re.sub(r"\s+", " ", match.group("name")).strip()
+            email = match.groupdict().get("email")
+            if email is None:
+                nearby = re.search(_EMAIL, line[match.end() : match.end() + 80])
+                email = nearby.group("email") if nearby else None
+            if email and not _is_own(email, own):
+                continue  # "… (tasha@customer.example)" is not one of our CSMs
+            return Mention(name=name, email=email.lower() if email else None)
+    return None
+
+
+def _is_own(email: str, own: set[str]) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == d or domain.endswith("." + d) for d in own)
+
+
+def address_pattern(colleagues: Iterable[tuple[str, str]], own_domains: Iterable[str]) -> str | None:
+    """How our addresses are built, from colleagues whose name and address we saw: ``first.last``,
+    ``first_last``, ``flast`` or ``first``; None when no colleague shows it."""
+    own = {d.lower() for d in own_domains}
+    for name, email in colleagues:
+        parts = [re.sub(r"[^a-z]", "", w) for w in fold(_ascii(name)).split()]
+        parts = [p for p in parts if p]
+        if len(parts) < 2 or not _is_own(email, own):
+            continue
+        local = email.split("@", 1)[0].lower()
+        first, last = parts[0], parts[-1]
+        for shape, built in (("first.last", f"{first}.{last}"), ("first_last", f"{first}_{last}"),
+                             ("flast", f"{first[0]}{last}"), ("firstlast", f"{first}{last}"), ("first", first)):  # fmt: skip
+            if local == built:
+                return shape
+    return None
+
+
+def build_address(name: str, shape: str, domain: str) -> str:
+    parts = [p for p in (re.sub(r"[^a-z]", "", w) for w in fold(_ascii(name)).split()) if p]
+    first, last = parts[0], parts[-1]
+    local = {"first.last": f"{first}.{last}", "first_last": f"{first}_{last}", "flast": f"{first[0]}{last}",
+             "firstlast": f"{first}{last}", "first": first}[shape]  # fmt: skip
+    return f"{local}@{domain}"
+
+
+def resolve_colleague(
+    name: str,
+    roster: Iterable[tuple[str, str]],
+    seen: Iterable[tuple[str, str]],
+    own_domains: Iterable[str],
+    model_email: str,
+) -> tuple[str, str]:
+    """(address, how it was found) for a colleague named without an address."""
+    wanted = fold(name)
+    for roster_name, email in roster:
+        if fold(roster_name) == wanted:
+            return email.lower(), "the CSM roster"
+    seen = list(seen)
+    own = {d.lower() for d in own_domains}
+    for seen_name, email in seen:
+        if seen_name and fold(seen_name) == wanted and _is_own(email, own):
+            return email.lower(), "the account's mail"
+    local, _, domain = model_email.lower().partition("@")
+    # no colleague shows the pattern: the model address's separator ("dana_reyes@" -> first_last)
+    shape = address_pattern(seen, own) or ("first_last" if "_" in local and "." not in local else "first.last")
+    if len(wanted.split()) < 2:
+        shape = "first"
+    return build_address(name, shape, domain), f"our address pattern ({shape}@{domain})"
+
+
+class _CSMLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+class _RosterLike(Protocol):
+    @property
+    def csms(self) -> Sequence[_CSMLike]: ...  # noqa: E704
+
+
+class _SenderLike(Protocol):
+    @property
+    def from_name(self) -> str | None: ...
+    @property
+    def from_email(self) -> str | None: ...
+
+
+class _RepLike(Protocol):
+    rep_name: str | None
+    rep_email: str
+
+
+def csm_from_reply(
+    text: str, own_domains: Iterable[str], roster: _RosterLike | None, sources: Iterable[_SenderLike], rep: _RepLike
+) -> tuple[Address, str] | None:
+    """The CSM a reply names in a sentence, with the note the next draft carries about it."""
+    found = csm_in_prose(text, own_domains)
+    if found is None:
+        return None
+    if found.email:
+        return Address(
+            name=found.name, email=found.email
+        ), f"CSM set to {found.name} <{found.email}>, as your reply says."
+    people = [(c.name, c.email) for c in (roster.csms if roster is not None else ())]
+    seen = [(s.from_name or "", s.from_email or "") for s in sources] + [(rep.rep_name or "", rep.rep_email)]
+    email, how = resolve_colleague(found.name, people, seen, own_domains, rep.rep_email)
+    note = (
+        f"CSM set to {found.name} <{email}>: your reply named no address, so I took it from {how}. "
+        "If that is wrong, reply with a line 'CSM: Name <address>'."
+    )
+    return Address(name=found.name, email=email), note
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+__all__ = ["Mention", "address_pattern", "build_address", "csm_from_reply", "csm_in_prose", "resolve_colleague"]

@@ -1,0 +1,171 @@
+"""Sources read into sentence units, each with who said it: the customer, our side, or the rep's note.
+
+What it is for: ``read_units`` turns an account's new sources into ``Unit`` records (units.py
+cuts the sentences) with the author decided by who speaks to whom — our domains and our
+people's names (``our_names``), transcript speakers who talk like a vendor, the rep's notes
+— each sentence's language, and customer words a rep quoted in a note; ``quotes_of`` gives
+the verbatim quotes an item may carry (the customer's own words only). Not for: deciding
+sections (offline.py, classify.py) or promises (commitments.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agent.document import HandoffDocument, Quote, fold
+from agent.extract import lexicon
+from agent.extract.base import ExtractionContext
+from agent.extract.language import language_of, message_language
+from agent.extract.people import collect_people, is_customer
+from agent.extract.units import Unit, body_units, crm_units, message_anchor
+from mailflows.inbound.mail import ThreadMessage
+
+QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))?:\s*[\"“]([^\"”]{12,400})[\"”]")
+
+
+def our_names(sources: list[ThreadMessage], ctx: ExtractionContext) -> set[str]:
+    names = {fold(ctx.rep.name)} if ctx.rep.name else set()
+    for msg in sources:
+        for addr in msg.participants():
+            if addr.name and ctx.is_ours(addr.email):
+                names.add(fold(addr.name))
+        for match in re.finditer(r"([A-Z][\w'-]+ [A-Z][\w'-]+)\s*<([^>]+)>", msg.body + "\n" + msg.quoted):
+            if ctx.is_ours(match.group(2)):
+                names.add(fold(match.group(1)))
+        for match in re.finditer(r"\bour [\w ]{0,40}?,\s*([A-Z][\w'-]+ [A-Z][\w'-]+)", msg.body + "\n" + msg.quoted):
+            names.add(fold(match.group(1)))
+        for match in re.finditer(r"(?im)^\s*us:\s*(.+)$", msg.body):
+            names.update(fold(n.split("(")[0]) for n in match.group(1).split(","))
+    return {n for n in names if n}
+
+
+def _speaker_is_ours(speaker: str, ours: set[str], customers: dict[str, str]) -> bool:
+    key = fold(speaker)
+    if key in customers:
+        return False
+    first = key.split(" ")[0]
+    return key in ours or any(n.split(" ")[0] == first for n in ours if " " not in key)
+
+
+RAN_THE_CALL = re.compile(
+    r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)? (?:ran|presented|demoed|showed|led|drove) the (?:demo|call|session)"
+)
+
+
+def _vendor_speakers(msg: ThreadMessage, sources: list[ThreadMessage], customers: dict[str, str]) -> set[str]:
+    """Transcript speakers we cannot place who talk like a vendor, or whom the rep says ran the demo."""
+    talk: dict[str, int] = {}
+    for turn in msg.turns:
+        talk[fold(turn.speaker)] = talk.get(fold(turn.speaker), 0) + len(lexicon.VENDOR_TALK.findall(turn.text))
+    presenters = {fold(m.group(1)) for src in sources if not src.turns for m in RAN_THE_CALL.finditer(src.body)}
+    out = set()
+    for speaker, score in talk.items():
+        if speaker in customers:
+            continue
+        if score >= 1 or speaker.split(" ")[0] in presenters:
+            out.add(speaker)
+    return out
+
+
+def self_description(account_name: str) -> re.Pattern[str]:
+    """ "<Account> is a ..." / "We are a ...": how a customer describes its own company, whatever the industry."""
+    words = [re.escape(w) for w in re.findall(r"[\w&'-]+", account_name)[:2]]
+    name = words[0] + "".join(rf"(?:\s+{w})?" for w in words[1:]) if words else r"(?!x)x"
+    return re.compile(
+        rf"(?:^|[,;:]\s+|^as \w+ \w+,?\s+)(?:(?:{name}(?:\s+[\w&'.-]+){{0,3}}\s+is|we(?:'re|\s+are))\s+an?|we\s+(?:make|build|"
+        rf"sell|produce|manufacture|provide|operate|run)(?:\s+an?)?)\s+(?P<what>[^.,:;()]{{3,70}}?)(?=\s+(?:with|that|which|across|"
+        rf"about|and we|where)\b|[.,:;()]|$)",
+        re.IGNORECASE,
+    )
+
+
+def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument) -> list[Unit]:
+    people = collect_people(sources, ctx)
+    customers = {fold(p.name): p.email for p in people.values()}
+    customers.update({fold(s.name): s.email or "" for s in document.sections.stakeholders})
+    ours = our_names(sources, ctx)
+    parent_dates: dict[str, date | None] = {}
+    units: list[Unit] = []
+    for msg in sources:
+        root = msg.id.split("#", 1)[0]
+        anchor = message_anchor(msg.body, msg.date) if msg.kind != "calendar" else None
+        anchor = anchor or parent_dates.get(root)
+        parent_dates.setdefault(root, anchor)
+        if msg.auto_generated:
+            continue
+        if msg.turns:
+            vendor = _vendor_speakers(msg, sources, customers)
+            for turn in msg.turns:
+                ours_turn = _speaker_is_ours(turn.speaker, ours, customers) or fold(turn.speaker) in vendor
+                author = "ours" if ours_turn else "customer"
+                email = customers.get(fold(turn.speaker))
+                units.extend(body_units(turn.text, msg.id, turn.speaker, email, author, anchor))
+            continue
+        if msg.kind == "crm":
+            units.extend(crm_units(msg.body, msg.id, anchor))
+            continue
+        sender = msg.sender
+        if sender is None:
+            author, speaker, email = "note", "", None
+        elif ctx.is_ours(sender.email):
+            author, speaker, email = "ours", sender.name or sender.email, sender.email
+        elif is_customer(sender.email, ctx):
+            author, speaker, email = "customer", sender.name or sender.email, sender.email
+        else:
+            continue
+        found = body_units(msg.body, msg.id, speaker, email, author, anchor)
+        if msg.kind == "calendar":
+            for unit in found:
+                unit.quote = ""
+        units.extend(found)
+    _note_voices(units, customers, ours)
+    _tag_languages(units)
+    profile = self_description(ctx.account.name)
+    for unit in units:
+        if unit.heading is None and unit.author in {"customer", "note"} and profile.search(unit.text):
+            unit.heading = "company_overview"
+    return units
+
+
+def _tag_languages(units: list[Unit]) -> None:
+    """Each sentence's language, the message's own as the fallback for short or unclear ones."""
+    by_source: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_source.setdefault(unit.source_id, []).append(unit)
+    for group in by_source.values():
+        main = message_language([u.text for u in group])
+        for unit in group:
+            unit.lang = language_of(unit.text, main)
+
+
+def quotes_of(unit: Unit) -> list[Quote]:
+    if unit.author == "customer" and unit.quote:
+        return [
+            Quote(text=unit.quote, speaker=unit.speaker_email or unit.speaker, source_id=unit.source_id, lang=unit.lang)
+        ]
+    return [
+        Quote(text=words, speaker=speaker, source_id=unit.source_id, lang=language_of(words, unit.lang))
+        for speaker, words in unit.voices
+    ]
+
+
+def _note_voices(units: list[Unit], customers: dict[str, str], ours: set[str]) -> None:
+    """Customer words a rep wrote down in quotation marks, credited to the one customer with that first name."""
+    by_first: dict[str, set[str]] = {}
+    for name, email in customers.items():
+        by_first.setdefault(name.split(" ")[0], set()).add(email or name)
+    our_first = {n.split(" ")[0] for n in ours}
+    for unit in units:
+        if unit.author != "note" or not unit.quote:
+            continue
+        voices = []
+        for match in QUOTED_SPEECH.finditer(unit.quote):
+            first = fold(match.group(1))
+            who = by_first.get(first, set())
+            if len(who) == 1 and first not in our_first:
+                voices.append((next(iter(who)), match.group(2)))
+        unit.voices = tuple(voices)
+
+
+__all__ = ["our_names", "quotes_of", "read_units", "self_description"]
