@@ -252,13 +252,28 @@ def test_the_intake_port_is_the_same_everywhere() -> None:
     doc = compose()
     intake = handoff_by_command(doc, "serve")
     exposed = [int(p.split("/")[0]) for i in instructions("EXPOSE") for p in i["value"].split()]
-    assert exposed == [port], f"Dockerfile EXPOSE {exposed}, intake listens on {port}"
+    assert port in exposed, f"Dockerfile EXPOSE {exposed}, intake listens on {port}"
     published = [str(p).rsplit(":", 1)[-1].split("/")[0] for p in intake.get("ports", [])]
     assert published == [str(port)], f"compose publishes container port(s) {published}, intake listens on {port}"
+    hosts = [str(p).split(":")[0] for p in intake.get("ports", [])]
+    assert hosts == ["127.0.0.1"], "the intake is published on the host's loopback only (envelope mode trusts who connects)"
     probe = " ".join(intake["healthcheck"]["test"])
     assert re.findall(r"'127\.0\.0\.1', (\d+)", probe) == [str(port)], f"the health check probes another port: {probe}"
     # systemd units set no port, so the intake there listens on the default.
     assert Settings.model_fields["smtp_port"].default == port
+
+
+def test_the_web_port_is_the_same_everywhere() -> None:
+    from agent.web.server import DEFAULT_PORT
+
+    web = handoff_by_command(compose(), "web")
+    port = int(web["environment"]["HANDOFF_WEB_PORT"])
+    assert port == DEFAULT_PORT
+    exposed = [int(p.split("/")[0]) for i in instructions("EXPOSE") for p in i["value"].split()]
+    assert sorted(exposed) == sorted({intake_port(), port}), f"Dockerfile EXPOSE {exposed}"
+    assert [str(p) for p in web.get("ports", [])] == [f"127.0.0.1:{port}:{port}"], "behind a reverse proxy on this host"
+    probe = " ".join(web["healthcheck"]["test"])
+    assert f"127.0.0.1:{port}/" in probe, f"the health check probes another port: {probe}"
 
 
 # -- Dockerfile -------------------------------------------------------------------

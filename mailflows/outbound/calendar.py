@@ -7,7 +7,7 @@ an update or a reschedule re-sends the same UID with a higher SEQUENCE),
 ``read_calendar_reply`` reads the METHOD:REPLY an attendee's calendar sends back
 (accepted, declined, tentative). Built with the icalendar library, VTIMEZONE
 generated from the zoneinfo database. Not for: picking the slot (agent/schedule.py)
-or wrapping the calendar into a mail (mailflows/compose.py).
+or wrapping the calendar into a mail (mailflows/outbound/compose.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ brackets and multiple addresses refused), subjects and display names are folded 
 one line, Message-IDs in In-Reply-To/References are checked. Every message carries
 a Message-ID in the inbox's domain, a Date, ``Auto-Submitted`` (RFC 3834) and
 ``X-Auto-Response-Suppress`` so auto-responders leave us alone. Not for: rendering
-the bodies (agent/render.py) or sending (mailflows/send.py).
+the bodies (agent/render.py) or sending (mailflows/outbound/send.py).
 
 ``compose_cancel`` is a notice carrying the iTIP CANCEL the same way (a CSM who lost
 the handoff, or a handoff cancelled after delivery). The final mail's structure, which

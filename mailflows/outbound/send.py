@@ -5,7 +5,7 @@ configured by ``HANDOFF_RELAY_URL``; relay failures translated here into
 ``RelayUnavailable`` — retry later — or ``RelayRejected`` — give up), and
 ``OutboxDirSender`` (the offline default: each message as one complete .eml,
 written atomically so a reader never sees half a file). ``make_sender`` picks one
-from the settings. Not for: building messages (mailflows/compose.py) or remembering
+from the settings. Not for: building messages (mailflows/outbound/compose.py) or remembering
 what was sent (the Outbound table makes a retried send a no-op).
 """
 
