@@ -256,7 +256,9 @@ def test_the_intake_port_is_the_same_everywhere() -> None:
     published = [str(p).rsplit(":", 1)[-1].split("/")[0] for p in intake.get("ports", [])]
     assert published == [str(port)], f"compose publishes container port(s) {published}, intake listens on {port}"
     hosts = [str(p).split(":")[0] for p in intake.get("ports", [])]
-    assert hosts == ["127.0.0.1"], "the intake is published on the host's loopback only (envelope mode trusts who connects)"
+    assert hosts == ["127.0.0.1"], (
+        "the intake is published on the host's loopback only (envelope mode trusts who connects)"
+    )
     probe = " ".join(intake["healthcheck"]["test"])
     assert re.findall(r"'127\.0\.0\.1', (\d+)", probe) == [str(port)], f"the health check probes another port: {probe}"
     # systemd units set no port, so the intake there listens on the default.
