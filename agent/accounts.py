@@ -218,6 +218,18 @@ def get_or_create(app: App, session: Session, key: AccountKey, rep: Address) -> 
     return account
 
 
+def renew_reply_address(app: App, session: Session, account: Account) -> None:
+    """New material on a handoff whose reply address is closed (cancelled, or past its lifetime) opens a new one.
+
+    The old address stays closed: a reply to a draft sent before the cancel is still refused.
+    """
+    if as_utc(account.token_expires_at) >= app.now():
+        return
+    account.token = new_token()
+    account.token_expires_at = app.now() + timedelta(days=app.settings.token_ttl_days)
+    repo.log_event(session, "reply_address_renewed", account.id, at=app.now())
+
+
 def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> Address | None:
     """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
     ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
@@ -276,6 +288,7 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             added = len(repo.add_sources(session, id_of(account), inbound_id, candidates))
             if added:  # new material after delivery: an update the rep approves again
                 reopen(session, account, app.now(), why="material", status="collecting")
+                renew_reply_address(app, session, account)
             csm = csm_mentioned(parsed, own, account.rep_email)
             if csm is not None and not account.csm_email:
                 account.csm_name, account.csm_email = csm.name, csm.email

@@ -357,6 +357,31 @@ async def test_cancel_after_delivery_sends_the_csm_a_cancel_of_the_same_event_an
     assert not [m for m in h.outbox() if str(m["X-Handoff-Kind"]) == "checkback"], "a withdrawn handoff has none"
 
 
+async def test_after_a_cancel_new_material_opens_a_new_reply_address_and_the_old_one_stays_closed(
+    service: Harness,
+) -> None:
+    h = service
+    for n in range(len(CUSTOMER)):
+        await h.send(forward(n))
+    await h.drain()
+    cancelled = await reply(h, "cancel")
+    assert "Forward new material to start again" in text_of(h.outbox_to(REP)[-1])
+
+    await h.send(later_forward())
+    await h.drain()
+    draft = h.outbox_to(REP)[-1]
+    assert str(draft["X-Handoff-Kind"]) == "draft" and "Gaelic" in text_of(draft)
+    assert str(draft["Reply-To"]) != str(cancelled["Reply-To"]), "a new reply address, not the closed one"
+
+    await reply(h, f"{CSM_LINE}\napprove", to=cancelled)
+    assert not h.outbox_to(CSM), "the address closed by the cancel stays closed"
+    assert "reply to the newest draft" in text_of(h.outbox_to(REP)[-1])
+
+    await reply(h, f"{CSM_LINE}\napprove", to=draft)
+    (final,) = h.outbox_to(CSM)
+    assert "Gaelic" in markdown_of(final) and invite_of(final)[0] == "REQUEST"
+
+
 async def test_an_update_after_the_call_has_passed_carries_no_invite_until_a_new_call_is_pinned(
     service: Harness,
 ) -> None:
