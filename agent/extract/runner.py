@@ -20,7 +20,7 @@ from agent.extract.base import ExtractionContext, stamp_provenance, verify_quote
 from db import repo
 from db.models import Account
 from db.session import session_scope
-from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.signatures import stored_message
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
         ctx = context_for(app, account, doc)
     if not new_rows:
         return 0
-    messages = [ThreadMessage.from_dict(row.data) for row in new_rows]
+    messages = [stored_message(row.data) for row in new_rows]
     ledger = getattr(app.extractor, "usage", None)
     seen = len(ledger) if isinstance(ledger, list) else 0
     extraction = await app.extractor.extract(messages, ctx, doc)

@@ -44,7 +44,7 @@ from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.inbound.signatures import is_mobile_footer, split_signature, split_trailing_note
+from mailflows.inbound.signatures import is_mobile_footer, read_card, split_signature, split_trailing_note
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
@@ -445,6 +445,8 @@ def _parse_parsed(
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
     fill_addresses(messages)
+    for message in messages:
+        read_card(message)
     result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
     in_reply_to = msg_ids(header_text(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None
@@ -495,6 +497,8 @@ def parse_body(text: str) -> ParsedMail:
         defects.append("body structure too deep to read")
         top.body = text
         messages = [top]
+    for message in messages:
+        read_card(message)
     return ParsedMail(message_id=msg_id, messages=messages, defects=defects)
 
 

@@ -33,6 +33,7 @@ from db import repo
 from db.models import Account
 from db.session import open_existing, session_scope
 from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.signatures import stored_message
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def _context(settings: Settings, account: Account, doc: HandoffDocument) -> Extr
 def _mail_sources(session: Any, account_id: int) -> list[ThreadMessage]:
     """The account's material, without the rep's replies to our drafts (kept from the document instead)."""
     rows = repo.sources_of(session, account_id)
-    return [ThreadMessage.from_dict(r.data) for r in rows if not r.fingerprint.startswith("reply:")]
+    return [stored_message(r.data) for r in rows if not r.fingerprint.startswith("reply:")]
 
 
 async def _requests_for(
