@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.document import AccountInfo, HandoffDocument, Party, merge_extraction
+from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.base import ExtractionContext, Question, normalize_for_quote
 from agent.extract.dates import resolve_due
 from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
 from mailflows.inbound.mail import ThreadMessage
 from mailflows.inbound.signatures import stored_message
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from agent.document import Extraction, fold, merge_items
+from agent.document import Extraction, fold
 from agent.extract import cues, lexicon
 from agent.extract.units import Unit
+from agent.merge import merge_items
 
 HORIZONS = (
     ("90d", re.compile(r"\b(?:90|ninety|60|30|neunzig|quatre-vingt-dix|noventa)[\s-]+(?:days?|tage[n]?|jours|días)\b|"

@@ -13,10 +13,11 @@ import logging
 from datetime import timedelta
 
 from agent.context import App
-from agent.document import HandoffDocument, Party, merge_extraction
+from agent.document import HandoffDocument, Party
 from agent.document_store import load_document, save_document
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
+from agent.merge import merge_extraction
 from db import repo
 from db.models import Account
 from db.session import session_scope

@@ -164,3 +164,17 @@ class ParsedMail:
             "attachments": [asdict(a) for a in self.attachments],
             "defects": list(self.defects),
         }
+
+    def to_text(self) -> str:
+        """The ``handoff parse --format text`` shape: each message's headers and body, then attachments and defects."""
+        data = self.to_json()
+        lines = []
+        for i, m in enumerate(data["messages"], 1):
+            lines.append(f"--- message {i} ({m['kind']}{', auto-generated' if m['auto_generated'] else ''})")
+            lines.append(f"From: {m['from']}\nDate: {m['date']}\nSubject: {m['subject']}\n\n{m['body']}\n")
+        for a in data["attachments"]:
+            lines.append(
+                f"attachment {a['filename']} {a['content_type']} {a['size']} bytes {'read' if a['read'] else 'NOT read'}"
+            )
+        lines.extend(f"defect: {d}" for d in data["defects"])
+        return "\n".join(lines)

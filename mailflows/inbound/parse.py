@@ -21,7 +21,7 @@ import re
 from datetime import tzinfo
 from email import policy
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 
 from mailflows.inbound.attachments import (
     Blob,
@@ -311,4 +311,24 @@ def parse_body(text: str) -> ParsedMail:
     return ParsedMail(message_id=msg_id, messages=messages, defects=defects)
 
 
-__all__ = ["ParseLimits", "decode_bytes", "parse_body", "parse_message"]
+# RFC 5322: a header field's name is printable ASCII but the colon; an mbox file starts with "From ".
+_FIELD = re.compile(rb"^(?:From |[!-9;-~]+:)")
+_MESSAGE_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version"}
+
+
+def has_headers(raw: bytes) -> bool:
+    """Whether ``raw`` starts with a header block (``Return-Path:`` first counts too), not a bare body."""
+    if not _FIELD.match(raw.lstrip(b"\r\n")[:1000]):
+        return False
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[:65536])
+    return any(name.lower() in _MESSAGE_HEADERS for name in headers)
+
+
+def parse_file(raw: bytes, *, body: bool = False) -> ParsedMail:
+    """A file as ``handoff parse`` reads it: a message when it starts with headers, else a bare body."""
+    if not body and has_headers(raw):
+        return parse_message(raw)
+    return parse_body(raw.decode("utf-8", "replace"))
+
+
+__all__ = ["ParseLimits", "decode_bytes", "has_headers", "parse_body", "parse_file", "parse_message"]

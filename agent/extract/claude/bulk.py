@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.document import SECTION_KEYS, Extraction, Fallback, HandoffDocument, Party, Provenance, merge_extraction
+from agent.document import SECTION_KEYS, Extraction, Fallback, HandoffDocument, Party, Provenance
 from agent.document_store import load_document, save_document
 from agent.errors import AccountNotFound, ConfigError, ExtractorAnswerInvalid
 from agent.extract.base import ExtractionContext, verify_quotes
@@ -28,6 +28,7 @@ from agent.extract.claude.batching import Piece, plan_batches
 from agent.extract.claude.extractor import ClaudeExtractor, now_iso
 from agent.extract.claude.prompt import estimate_tokens, extract_prompt, held_texts
 from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
 from agent.settings import Settings
 from db import repo
 from db.models import Account

@@ -19,7 +19,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.document import Extraction, Fallback, HandoffDocument, Provenance, merge_extraction
+from agent.document import Extraction, Fallback, HandoffDocument, Provenance
 from agent.errors import ConfigError, ExtractorAnswerInvalid, ExtractorUnavailable, HandoffError
 from agent.extract.base import ExtractionContext, Extractor, Question, verify_quotes
 from agent.extract.claude.answer import (
@@ -42,6 +42,7 @@ from agent.extract.claude.prompt import (
 )
 from agent.extract.claude.request import build_request
 from agent.extract.claude.schema import output_schema
+from agent.merge import merge_extraction
 from agent.settings import Settings
 from mailflows.inbound.mail import ThreadMessage
 
