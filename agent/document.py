@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,9 +52,11 @@ Role = Literal[
 Influence = Literal["high", "medium", "low"]
 Horizon = Literal["90d", "6m", "1y"]
 Status = Literal["collecting", "draft_sent", "approved", "delivered"]
+STATUSES: dict[str, Status] = {s: s for s in get_args(Status)}  # an account row's status, as the type
 SourceKind = Literal["email", "note", "transcript", "crm", "attachment"]
 Sentiment = Literal["enthusiastic", "positive", "neutral", "skeptical", "negative", "unknown"]
 UrgencyLevel = Literal["high", "medium", "low", "unknown"]
+Owner = Literal["us", "customer"]  # whose promise a commitment is
 Day = date  # for fields named ``date``, whose name hides the type inside the class body
 
 
@@ -77,7 +79,7 @@ class Item(_Model):
     due: date | None = None
     horizon: Horizon | None = None
     competitor: str | None = None
-    owner: Literal["us", "customer"] | None = None
+    owner: Owner | None = None
     informal: bool = False
 
 

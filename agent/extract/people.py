@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.document import Stakeholder, fold
+from agent.document import Influence, Role, Stakeholder, fold
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
 from agent.extract.units import crm_field, crm_fields
@@ -20,7 +20,7 @@ from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
-ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
     ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bleiter\b",
@@ -201,9 +201,10 @@ def titles_in_text(text: str) -> dict[str, str]:
     return found
 
 
-def role_for(title: str, said: str, about: str) -> tuple[str, str]:
+def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
     """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them)."""
-    role, influence = "other", "medium"
+    role: Role = "other"
+    influence: Influence = "medium"
     for candidate, weight, pattern in ROLE_BY_TITLE:
         if title and pattern.search(title):
             role, influence = candidate, weight
@@ -229,8 +230,8 @@ def stakeholders_from(
                 name=person.name,
                 email=person.email or None,
                 title=person.title or None,
-                role=role,  # type: ignore[arg-type]
-                influence=influence,  # type: ignore[arg-type]
+                role=role,
+                influence=influence,
                 source_ids=list(person.source_ids),
             )
         )

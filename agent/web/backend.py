@@ -25,7 +25,7 @@ from agent.render import doc_view, source_view
 from agent.revisions import Change, Edition, changes, edition_of
 from agent.schedule import handoff_due
 from db import repo
-from db.models import Account, Feedback, Snapshot, Source
+from db.models import Account, Feedback, Snapshot, Source, id_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -120,7 +120,7 @@ def record_mail(
 ) -> int:
     """Record one automatic mail in the outbox table (the same path as every notice); returns its id."""
     row, _ = record_notice(app, session, key=key, kind=kind, to=to, subject=subject, text=text, title=title)
-    return int(row.id)  # type: ignore[arg-type]
+    return id_of(row)
 
 
 async def send_mail(app: App, outbound_id: int) -> None:

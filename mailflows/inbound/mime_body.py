@@ -174,15 +174,15 @@ def _decoded_message(part: Message, inner: Message, ctx: ParseContext) -> Messag
         return inner
     blob = blob_of(inner, ctx.blobs)
     text = inner.get_payload()
-    if blob is None and not isinstance(text, str):
-        return inner
     try:
         if blob is not None:
             raw = blob.decode()
+        elif not isinstance(text, str):
+            return inner
         elif encoding == "base64":
-            raw = binascii.a2b_base64(text.encode("ascii", "ignore"))  # type: ignore[union-attr]
+            raw = binascii.a2b_base64(text.encode("ascii", "ignore"))
         else:
-            raw = quopri.decodestring(text.encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
+            raw = quopri.decodestring(text.encode("utf-8", "surrogateescape"))
     except (binascii.Error, ValueError):
         ctx.defects.append(f"attached message in {encoding} could not be decoded")
         return inner

@@ -37,7 +37,7 @@ from mailflows.inbound.dates import parse_mail_date
 from mailflows.inbound.forwards import FORWARD_KINDS, Chunk, split_thread
 from mailflows.inbound.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.inbound.html_text import html_to_text
-from mailflows.inbound.mail import AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import AttachmentInfo, MessageKind, ParsedMail, ThreadMessage
 from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, body_text, param
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
@@ -117,10 +117,10 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: Pars
     return out
 
 
-def _read(msg: Message, ctx: ParseContext, kind: str, depth: int, msg_id: str) -> list[ThreadMessage]:
+def _read(msg: Message, ctx: ParseContext, kind: MessageKind, depth: int, msg_id: str) -> list[ThreadMessage]:
     top = ThreadMessage(
         id=msg_id,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         subject=header_text(msg, "Subject"),
         date=parse_mail_date(header_text(msg, "Date")),
     )
