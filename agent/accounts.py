@@ -30,7 +30,6 @@ from db import repo
 from db.models import Account, as_utc, id_of
 from db.session import session_scope
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
-from mailflows.inbound.signatures import parse_signature
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ def company_name_for(domain: str, parsed: ParsedMail) -> str:
     names: Counter[str] = Counter()
     for message in parsed.messages:
         if message.sender and message.sender.domain == domain and message.signature:
-            company = parse_signature(message.signature, message.sender).company
+            company = message.card.company
             if company:
                 names[re.sub(r",?\s+(Inc|LLC|Ltd|GmbH|AG|S\.A\.|plc)\.?$", "", company.strip())] += 1
     if names:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import shutil
 import sys
 from enum import StrEnum
@@ -185,7 +184,7 @@ def snapshots(
     format: Annotated[SnapshotFormat, typer.Option("--format", "-f")] = SnapshotFormat.table,
 ) -> None:
     """What the CSM received: one snapshot per delivered revision, never changed afterwards."""
-    from agent.after_handoff.snapshots import snapshot_row
+    from agent.after_handoff.snapshots import snapshot_rows, snapshots_text
     from agent.lookups import snapshots_for
 
     found = snapshots_for(_settings(), account, version)
@@ -195,24 +194,8 @@ def snapshots(
             snap.markdown if format is SnapshotFormat.md else json.dumps(snap.document, indent=2, ensure_ascii=False)
         )
         return
-    rows = [snapshot_row(s, found[n - 1] if n else None) for n, s in enumerate(found)]
-    if format is SnapshotFormat.json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        typer.echo("no snapshots: the handoff was never delivered")
-        return
-    for row in rows:
-        changed = row.get("changes")
-        since = (
-            f"+{changed['added']} -{changed['removed']} ~{changed['changed']} since v{row['version'] - 1}"
-            if changed
-            else "first version"
-        )
-        typer.echo(
-            f"v{row['version']}\trevision {row['revision']}\t{row['delivered_at']}\t{row['csm']}\t"
-            f"{row['filled']} filled\t{since}"
-        )
+    rows = snapshot_rows(found)
+    typer.echo(json.dumps(rows, indent=2) if format is SnapshotFormat.json else snapshots_text(rows))
 
 
 @app.command()
@@ -310,26 +293,16 @@ def parse(
     body: Annotated[bool, typer.Option("--body", help="The file is a message body without headers.")] = False,
 ) -> None:
     """Show what the parser reads in a message, without storing anything."""
-    from mailflows.inbound.parse import parse_body, parse_message
+    from mailflows.inbound.parse import parse_file
 
     if not file.is_file():
         err.print(f"[red]handoff:[/red] no such file: {file}")
         raise typer.Exit(2)
-    raw = file.read_bytes()
-    parsed = parse_message(raw) if not body and has_headers(raw) else parse_body(raw.decode("utf-8", "replace"))
-    data = parsed.to_json()
+    parsed = parse_file(file.read_bytes(), body=body)
     if format is ParseFormat.json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(parsed.to_json(), indent=2, ensure_ascii=False))
         return
-    for i, m in enumerate(data["messages"], 1):
-        typer.echo(f"--- message {i} ({m['kind']}{', auto-generated' if m['auto_generated'] else ''})")
-        typer.echo(f"From: {m['from']}\nDate: {m['date']}\nSubject: {m['subject']}\n\n{m['body']}\n")
-    for a in data["attachments"]:
-        typer.echo(
-            f"attachment {a['filename']} {a['content_type']} {a['size']} bytes {'read' if a['read'] else 'NOT read'}"
-        )
-    for d in data["defects"]:
-        typer.echo(f"defect: {d}")
+    typer.echo(parsed.to_text())
 
 
 @app.command()
@@ -419,19 +392,3 @@ def quarantine_replay(
     settings = _settings()
     done = asyncio.run(replay(settings, ids))
     err.print(f"handoff: replayed {done} message(s)")
-
-
-# RFC 5322: a header field's name is printable ASCII but the colon; an mbox file starts with "From ".
-_FIELD = re.compile(rb"^(?:From |[!-9;-~]+:)")
-_MESSAGE_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version"}
-
-
-def has_headers(raw: bytes) -> bool:
-    """Whether ``raw`` starts with a header block (``Return-Path:`` first counts too), not a bare body."""
-    import email.parser
-    import email.policy
-
-    if not _FIELD.match(raw.lstrip(b"\r\n")[:1000]):
-        return False
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw[:65536])
-    return any(name.lower() in _MESSAGE_HEADERS for name in headers)

@@ -131,7 +131,7 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
         elif verb == "account":
             cmds.account_name = rest.strip(" .")
         elif verb == "call":
-            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
+            when = dateparser.parse(rest, settings=settings)
             if when is None:
                 cmds.errors.append(f"I could not read a date and time in 'call: {rest}'.")
             else:
@@ -139,7 +139,7 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
         elif verb == "remove":
             cmds.remove.append(rest)
         elif verb == "signed":
-            when = dateparser.parse(rest, settings=settings)  # type: ignore[arg-type]
+            when = dateparser.parse(rest, settings=settings)
             if when is None:
                 cmds.errors.append(f"I could not read a date in 'signed: {rest}'.")
             else:

@@ -25,10 +25,11 @@ from sqlmodel import Session
 from agent import loops
 from agent.commands import Commands, own_lines, parse_commands
 from agent.context import App
-from agent.document import Extraction, HandoffDocument, merge_extraction, remove_matching
+from agent.document import Extraction, HandoffDocument
 from agent.document_store import load_document, save_document
 from agent.extract.mentions import csm_from_reply, resolve_colleague
 from agent.extract.runner import context_for
+from agent.merge import merge_extraction, remove_matching
 from agent.outbox import explain
 from agent.questions import questions_from_account
 from agent.revisions import csm_of_record, reopen

@@ -59,7 +59,7 @@ def _mails(outbox: Path) -> list[tuple[Path, EmailMessage]]:
     found = []
     for path in sorted(outbox.glob("*.eml")):
         found.append((path, email.message_from_bytes(path.read_bytes(), policy=email.policy.default)))
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _plain(msg: EmailMessage) -> str:

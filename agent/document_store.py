@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
+from agent.document import SECTION_KEYS, STATUSES, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
 from db.models import Account, as_utc
 from db.repo import SourceEntry
 
@@ -115,5 +115,5 @@ def refresh_document(account: Account, doc: HandoffDocument, sources: Sequence[S
     doc.rep = Party(name=account.rep_name, email=account.rep_email)
     doc.csm = Party(name=account.csm_name, email=account.csm_email) if account.csm_email else None
     doc.contract_signed = account.contract_signed or doc.contract_signed
-    doc.status = account.status  # type: ignore[assignment]
+    doc.status = STATUSES[account.status]
     doc.sources = source_refs(sources)

@@ -1,7 +1,7 @@
 """The two job queues behind ``App.enqueue``: inline asyncio tasks, or arq over Redis.
 
 What it is for: ``InlineQueue`` (jobs as tasks of this process, oldest work first
-through ``Slots``, retried with the ``job_retry_wait`` policy, then given up to
+through ``Slots``, retried with ``retry.job_retry_wait``, then given up to
 ``jobs.on_job_failed``), ``ArqQueue`` (jobs on Redis for ``handoff worker``) and
 ``RedisLocks`` (one account worked on by one process at a time). Not for: what jobs
 do (agent/jobs.py), the arq worker process (agent/worker.py) or choosing a queue
@@ -21,33 +21,17 @@ from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
-from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential
+from tenacity import AsyncRetrying, stop_after_attempt
 
 from agent import jobs
 from agent.context import App
 from agent.errors import ConfigError, TemporaryError
+from agent.retry import job_retry_wait
 from agent.settings import Settings
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "handoff:queue"
-_EXPONENTIAL = wait_exponential(multiplier=2, max=300)  # 2, 4, 8 ... 300 s
-
-
-def job_retry_wait(state: RetryCallState) -> float:
-    """How long before a failed job's next try: the error's ``retry_after_s``, else 2, 4, 8 ... 300 s."""
-    exc = state.outcome.exception() if state.outcome is not None else None
-    if isinstance(exc, TemporaryError) and exc.retry_after_s is not None:
-        return exc.retry_after_s
-    return float(_EXPONENTIAL(state))
-
-
-def job_retry_delay_s(attempt: int, exc: BaseException) -> float:
-    """``job_retry_wait`` after try number ``attempt`` failed with ``exc`` (for arq, which retries itself)."""
-    state = RetryCallState(AsyncRetrying(), None, (), {})
-    state.attempt_number = attempt
-    state.set_exception((type(exc), exc, exc.__traceback__))
-    return job_retry_wait(state)
 
 
 class Slots:

@@ -20,7 +20,7 @@ import secrets
 from agent.roster import Roster
 from agent.settings import Settings
 from db.models import Inbound
-from mailflows.inbound.authorship import Verdict, strict_from
+from mailflows.inbound.authorship import METHODS, Verdict, strict_from
 from mailflows.inbound.authorship import strict_from as strict_sender
 from mailflows.inbound.mail import ParsedMail
 from mailflows.inbound.sender_auth import recheck_stored
@@ -67,7 +67,7 @@ def stored_verdict(row: Inbound, settings: Settings) -> Verdict:
         return recheck_stored(row.raw, row.mail_from, row.channel, settings.sender_auth_mode)
     return Verdict(
         row.auth_address,
-        row.auth_method,  # type: ignore[arg-type]
+        METHODS[row.auth_method],
         row.auth_reason or "",
         suspicious=row.auth_suspicious,
         header_from=row.auth_address or strict_from(row.raw),

@@ -2,7 +2,7 @@
 
 What it is for: ``make_worker`` builds the arq ``Worker`` (every job, the periodic
 tick, the timeouts and tries from settings); each job's failure is retried by arq
-after ``queues.job_retry_delay_s`` (the inline queue's policy), and the last failure
+after ``retry.job_retry_delay_s`` (the inline queue's policy), and the last failure
 goes to ``jobs.on_job_failed``. The worker opens its ``App`` at start-up with the
 ``open_app`` it is handed (agent/app.py), so this module never builds one. Not for:
 what jobs do, or the inline mode (agent/queues.py).
@@ -21,7 +21,8 @@ from arq.worker import Retry, Worker
 
 from agent import jobs
 from agent.context import App
-from agent.queues import QUEUE_NAME, concurrency_for, job_retry_delay_s, redis_settings
+from agent.queues import QUEUE_NAME, concurrency_for, redis_settings
+from agent.retry import job_retry_delay_s
 from agent.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)

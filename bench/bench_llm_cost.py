@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from common import COMPANY, REP, demo_messages, print_table
 
-from agent.document import AccountInfo, HandoffDocument, Party, merge_extraction
+from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.base import ExtractionContext
 from agent.extract.claude import ClaudeExtractor
 from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
 from agent.settings import load_settings
 from mailflows.inbound.mail import ThreadMessage
 from mailflows.inbound.parse import parse_message

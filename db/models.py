@@ -311,5 +311,5 @@ class WebSession(SQLModel, table=True):
 
 
 @event.listens_for(Snapshot, "before_update")
-def _snapshots_are_immutable(_mapper, _conn, target: Snapshot) -> None:  # type: ignore[no-untyped-def]
+def _snapshots_are_immutable(_mapper: Any, _conn: Any, target: Snapshot) -> None:
     raise ValueError(f"snapshot {target.id} is immutable: a later revision is a new snapshot")

@@ -16,18 +16,10 @@ from typing import Any
 
 import pytest
 
-from agent.document import (
-    SECTION_KEYS,
-    AccountInfo,
-    Extraction,
-    HandoffDocument,
-    Item,
-    Party,
-    Sections,
-    merge_extraction,
-)
+from agent.document import SECTION_KEYS, AccountInfo, Extraction, HandoffDocument, Item, Party, Sections
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.claude import ClaudeExtractor, output_schema
+from agent.merge import merge_extraction
 from agent.settings import Settings, load_settings
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
 from tests.fakes.anthropic_server import FakeAnthropic, serving

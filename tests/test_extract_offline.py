@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.document import AccountInfo, HandoffDocument, Party, merge_extraction
+from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.base import ExtractionContext, Question, normalize_for_quote
 from agent.extract.dates import resolve_due
 from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
 from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.signatures import stored_message
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "extract" / "thread.json").read_text())
 
@@ -27,7 +29,7 @@ def ctx() -> ExtractionContext:
 
 
 def _message(key: str) -> ThreadMessage:
-    return ThreadMessage.from_dict(FIXTURE[key])
+    return stored_message(FIXTURE[key])
 
 
 async def _extract(ctx: ExtractionContext) -> HandoffDocument:
@@ -130,7 +132,7 @@ DEAL = json.loads((Path(__file__).parent / "fixtures" / "extract" / "deal.json")
 
 
 def _deal(key: str) -> ThreadMessage:
-    return ThreadMessage.from_dict(DEAL[key])
+    return stored_message(DEAL[key])
 
 
 async def test_transcript_quotes_only_customer_speakers_and_never_the_vendor_engineer(ctx: ExtractionContext) -> None:
@@ -181,7 +183,7 @@ async def test_an_auto_reply_adds_its_sender_but_no_text_and_nobody_it_names(ctx
 
 
 async def test_a_tentative_signature_sets_no_contract_date(ctx: ExtractionContext) -> None:
-    message = ThreadMessage.from_dict(
+    message = stored_message(
         {**DEAL["signed"], "body": "It stays tentative until the order form is signed, which we expect this week."}
     )
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
@@ -228,7 +230,7 @@ async def test_a_signature_card_left_in_the_body_still_gives_the_title_and_the_d
 
 
 async def test_a_company_profile_paragraph_stays_one_item(ctx: ExtractionContext) -> None:
-    message = ThreadMessage.from_dict(
+    message = stored_message(
         {
             **FIXTURE["customer_mail"],
             "body": "Pinewood Bakeries is a regional wholesale bakery. We run 9 plants across three states "

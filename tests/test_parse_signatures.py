@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mailflows.inbound.mail import Address
-from mailflows.inbound.signatures import parse_signature, split_signature, split_trailing_note
+from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
+from mailflows.inbound.parse import parse_message
+from mailflows.inbound.signatures import parse_signature, split_signature, split_trailing_note, stored_message
 
 OMAR = Address("Omar Haddad", "omar.haddad@bluefin.example")
 
@@ -121,3 +122,26 @@ def test_sentences_typed_under_a_signature_card_are_split_off() -> None:
 def test_a_card_with_boilerplate_an_address_or_a_long_title_stays_whole(tail: str) -> None:
     card = f"Ingrid Solberg\nSkerry Line Ferries\n{tail}"
     assert split_trailing_note(card) == (card, "")
+
+
+CARD_MAIL = (
+    b"From: Omar Haddad <omar.haddad@bluefin.example>\r\nTo: sam@northwind.example\r\n"
+    b"Subject: budget\r\nMessage-ID: <card-1@bluefin.example>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\n\r\n"
+    b"Sam,\r\n\r\nYear one under $90K.\r\n\r\nThanks,\r\nOmar\r\n\r\n"
+    b"Omar Haddad\r\nChief Financial Officer\r\nBluefin Shipping\r\n(555) 010-2200\r\n"
+)
+
+
+def test_the_parser_reads_each_card_once_and_the_stored_message_keeps_it():
+    (message,) = parse_message(CARD_MAIL).messages
+    card = (message.card.name, message.card.title, message.card.company, message.card.phone)
+    assert card == ("Omar Haddad", "Chief Financial Officer", "Bluefin Shipping", "(555) 010-2200")
+    assert stored_message(message.to_dict()).card == message.card
+
+
+def test_a_message_stored_before_cards_were_kept_gets_its_card_read_when_loaded():
+    (message,) = parse_message(CARD_MAIL).messages
+    row = message.to_dict()
+    del row["card"]
+    assert stored_message(row).card.title == "Chief Financial Officer"
+    assert ThreadMessage.from_dict(row).card == SignatureInfo()

@@ -17,12 +17,12 @@ from agent.document import (
     SentimentPoint,
     Stakeholder,
     Urgency,
-    merge_extraction,
 )
 from agent.extract.base import ExtractionContext, normalize_for_quote, source_text
 from agent.extract.claude import extraction_from_answer, output_schema, settle_feelings
 from agent.extract.offline import OfflineExtractor
 from agent.extract.sentiment import current_read, sentiment_signals
+from agent.merge import merge_extraction
 from agent.render import render_document, render_draft
 from mailflows.inbound.mail import Address, ThreadMessage
 

@@ -8,7 +8,7 @@ the call it carried, logs a ``snapshot`` event carrying the completeness at appr
 since the version before), so a crash can never leave a sent version without its
 snapshot or its webhook. ``record_missing`` (from ``tick``) snapshots a delivered
 revision that has none (a database from before snapshots were kept this way).
-``snapshot_row`` lists them for ``handoff snapshots``. Not for: composing or sending
+``snapshot_rows`` and ``snapshots_text`` list them for ``handoff snapshots``. Not for: composing or sending
 the final mail (agent/delivery.py) or comparing versions (agent/revisions.py).
 """
 
@@ -104,6 +104,29 @@ def snapshot_row(snap: Snapshot, before: Snapshot | None = None) -> dict[str, An
         found = changes(edition_of(before), edition_of(snap), UTC)  # counts only: the zone does not matter
         row["changes"] = dict(zip(("added", "removed", "changed"), total(found), strict=True))
     return row
+
+
+def snapshot_rows(found: list[Snapshot]) -> list[dict[str, Any]]:
+    """Every row of ``handoff snapshots``, each version compared with the one before it."""
+    return [snapshot_row(s, found[n - 1] if n else None) for n, s in enumerate(found)]
+
+
+def snapshots_text(rows: list[dict[str, Any]]) -> str:
+    """The ``handoff snapshots`` table: one tab-separated line per version."""
+    if not rows:
+        return "no snapshots: the handoff was never delivered"
+    lines = []
+    for row in rows:
+        changed = row.get("changes")
+        since = (
+            f"+{changed['added']} -{changed['removed']} ~{changed['changed']} since v{row['version'] - 1}"
+            if changed
+            else "first version"
+        )
+        lines.append(
+            f"v{row['version']}\trevision {row['revision']}\t{row['delivered_at']}\t{row['csm']}\t{row['filled']} filled\t{since}"
+        )
+    return "\n".join(lines)
 
 
 async def record_missing(app: App) -> int:

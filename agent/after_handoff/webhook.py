@@ -25,10 +25,11 @@ except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
 from sqlmodel import Session
-from tenacity import AsyncRetrying, RetryCallState, wait_exponential
+from tenacity import wait_exponential
 
 from agent.context import App
 from agent.document import SECTION_KEYS, HandoffDocument
+from agent.retry import delay_after
 from agent.settings import Settings
 from db import repo
 from db.models import WebhookDelivery, id_of
@@ -82,9 +83,7 @@ def backoff_s(settings: Settings, attempts: int) -> float:
     The tries are spread over ticks (the next one is stored in the row), so the policy is
     tenacity's exponential wait, asked for the delay after that many failures.
     """
-    state = RetryCallState(AsyncRetrying(), None, (), {})
-    state.attempt_number = max(1, attempts)
-    return float(wait_exponential(multiplier=settings.webhook_backoff_s, max=MAX_BACKOFF_S)(state))
+    return delay_after(wait_exponential(multiplier=settings.webhook_backoff_s, max=MAX_BACKOFF_S), attempts)
 
 
 async def flush_webhooks(app: App) -> int:

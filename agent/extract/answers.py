@@ -13,7 +13,17 @@ from __future__ import annotations
 
 import re
 
-from agent.document import SECTION_KEYS, Evidence, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
+from agent.document import (
+    SECTION_KEYS,
+    Evidence,
+    Extraction,
+    HandoffDocument,
+    Item,
+    Sections,
+    Sentiment,
+    Stakeholder,
+    fold,
+)
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.classify import (
@@ -89,7 +99,7 @@ def read_reply(
             sections.items(key).append(Item(text=chunk, source_ids=[reply.id]))
         item = Item(text=chunks[-1], source_ids=[reply.id])
         if key == "success_metrics":
-            item.horizon = horizon_of(text)  # type: ignore[assignment]
+            item.horizon = horizon_of(text)
         if key == "commitments":
             item.owner = "us"
             item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
@@ -157,7 +167,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
     for person, leanings, _ in reads.values():
         warmer = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
         colder = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
-        leaning = (
+        leaning: Sentiment = (
             ("enthusiastic" if len(warmer) >= 1 and not colder else "positive")
             if len(warmer) > len(colder)
             else "skeptical"
@@ -165,8 +175,8 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         shown = (warmer if len(warmer) > len(colder) else colder)[-1]
         out.append(
             Stakeholder(
-                name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,  # type: ignore[arg-type]
-                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,  # type: ignore[arg-type]
+                name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,
+                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,
                                              speaker=reply.sender.email if reply.sender else "the rep",
                                              date=reply.date.date() if reply.date else None)],
             )

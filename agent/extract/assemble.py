@@ -8,17 +8,18 @@ repeats another section's (or the document's) is folded into the one where it fi
 and with ``refile`` an item filed where it plainly does not belong (a 90-day goal under
 pain points) moves to the section the sentence classifier is sure of. Not for: checking
 quotes (base.verify_quotes runs before this) or merging into the stored document
-(document.merge_extraction runs after).
+(merge.merge_extraction runs after).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from agent.document import Extraction, HandoffDocument, Item, fold, same_fact
+from agent.document import Extraction, HandoffDocument, Item, fold
 from agent.extract.embed import embed
 from agent.extract.sectioner import section_probabilities
 from agent.extract.tone import PLEASANTRY
+from agent.merge import same_fact
 
 ITEM_KEYS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context",

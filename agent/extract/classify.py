@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from agent.document import Extraction, fold, merge_items
+from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
 from agent.extract.units import Unit
+from agent.merge import merge_items
 
-HORIZONS = (
+HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
     ("90d", re.compile(r"\b(?:90|ninety|60|30|neunzig|quatre-vingt-dix|noventa)[\s-]+(?:days?|tage[n]?|jours|días)\b|"
                        r"\b(?:three|3|drei|trois|tres)[\s-]+(?:months?|monate[n]?|mois|meses)\b|\bfirst quarter\b|\bq1\b|"
                        r"\bersten quartal\b|\bpremier trimestre\b|\bprimer trimestre\b", re.I)),
@@ -78,7 +79,7 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     return best
 
 
-def horizon_of(text: str) -> str | None:
+def horizon_of(text: str) -> Horizon | None:
     for key, pattern in HORIZONS:
         if pattern.search(text):
             return key

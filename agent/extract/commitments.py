@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from agent.document import fold
+from agent.document import Owner, fold
 from agent.extract import lexicon
 from agent.extract.cues import DATE_WORDS
 from agent.extract.lexicon import rx
@@ -48,7 +48,7 @@ def _named_promise(text: str, first_names: set[str]) -> bool:
     return False
 
 
-def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> str | None:
+def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     """ "us", "customer" or None for a sentence; ``ours``/``customers`` are first names, ``company`` our name."""
     text = unit.text
     if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Sections, Stakeholder, fold
+from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Owner, Sections, Stakeholder, fold
 from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
@@ -83,7 +83,7 @@ def _item(unit: Unit, **extra: object) -> Item:
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
-    return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)  # type: ignore[arg-type]
+    return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)
 
 
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:
@@ -101,13 +101,13 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
 
 
 def _promise(
-    unit: Unit, text: str, owner: str, formal: bool, signed: date | None, events: dict[str, date] | None
+    unit: Unit, text: str, owner: Owner, formal: bool, signed: date | None, events: dict[str, date] | None
 ) -> Item:
     due = (
         resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
     )
     return Item(
-        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,  # type: ignore[arg-type]
+        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,
         informal=not formal,
     )  # fmt: skip
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.document import Stakeholder, fold
+from agent.document import Influence, Role, Stakeholder, fold
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
 from agent.extract.units import crm_field, crm_fields
-from mailflows.inbound.mail import Address, ThreadMessage
-from mailflows.inbound.signatures import parse_signature
+from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
+from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
-ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
     ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bleiter\b",
@@ -130,6 +130,16 @@ def _closing_card(body: str, sender_name: str) -> str:
     return ""
 
 
+def _card_left_in_body(msg: ThreadMessage) -> SignatureInfo | None:
+    """When the parser found no signature block: a card at the end of the body (an auto-reply's closing lines)."""
+    if msg.sender is None:
+        return None
+    card = trailing_card(msg.body, msg.sender.name)
+    if not card and msg.auto_generated:
+        card = _closing_card(msg.body, msg.sender.name)
+    return parse_signature(card, msg.sender) if card else None
+
+
 def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict[str, Person]:
     """Customer participants of ``sources`` by lower-case email."""
     people: dict[str, Person] = {}
@@ -148,13 +158,14 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
 
     for msg in sources:
         title = ""
-        card = msg.signature or (trailing_card(msg.body, msg.sender.name) if msg.sender else "")
-        if not card and msg.sender and msg.auto_generated:
-            card = _closing_card(msg.body, msg.sender.name)
-        if msg.sender and card:
-            info = parse_signature(card, msg.sender)
-            if info.title and (not info.name or _same_person(info.name, msg.sender.name or info.name)):
-                title = info.title
+        info = msg.card if msg.signature else _card_left_in_body(msg)
+        if (
+            msg.sender
+            and info
+            and info.title
+            and (not info.name or _same_person(info.name, msg.sender.name or info.name))
+        ):
+            title = info.title
         if msg.auto_generated:
             # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a participant
             add(msg.sender, msg.id, title)
@@ -182,8 +193,6 @@ TEXT_TITLE = re.compile(
 
 def titles_in_text(text: str) -> dict[str, str]:
     """Titles written next to a name in prose: "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst"."""
-    from mailflows.inbound.signatures import TITLE_WORDS
-
     found: dict[str, str] = {}
     for match in TEXT_TITLE.finditer(text):
         title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
@@ -192,9 +201,10 @@ def titles_in_text(text: str) -> dict[str, str]:
     return found
 
 
-def role_for(title: str, said: str, about: str) -> tuple[str, str]:
+def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
     """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them)."""
-    role, influence = "other", "medium"
+    role: Role = "other"
+    influence: Influence = "medium"
     for candidate, weight, pattern in ROLE_BY_TITLE:
         if title and pattern.search(title):
             role, influence = candidate, weight
@@ -220,8 +230,8 @@ def stakeholders_from(
                 name=person.name,
                 email=person.email or None,
                 title=person.title or None,
-                role=role,  # type: ignore[arg-type]
-                influence=influence,  # type: ignore[arg-type]
+                role=role,
+                influence=influence,
                 source_ids=list(person.source_ids),
             )
         )

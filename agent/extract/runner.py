@@ -13,14 +13,15 @@ import logging
 from datetime import timedelta
 
 from agent.context import App
-from agent.document import HandoffDocument, Party, merge_extraction
+from agent.document import HandoffDocument, Party
 from agent.document_store import load_document, save_document
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
+from agent.merge import merge_extraction
 from db import repo
 from db.models import Account
 from db.session import session_scope
-from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.signatures import stored_message
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
         ctx = context_for(app, account, doc)
     if not new_rows:
         return 0
-    messages = [ThreadMessage.from_dict(row.data) for row in new_rows]
+    messages = [stored_message(row.data) for row in new_rows]
     ledger = getattr(app.extractor, "usage", None)
     seen = len(ledger) if isinstance(ledger, list) else 0
     extraction = await app.extractor.extract(messages, ctx, doc)

@@ -17,7 +17,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agent.document import Evidence, HandoffDocument, Item, Quote, SentimentPoint, Stakeholder, Urgency, fold
+from agent.document import (
+    Evidence,
+    HandoffDocument,
+    Item,
+    Quote,
+    Sentiment,
+    SentimentPoint,
+    Stakeholder,
+    Urgency,
+    UrgencyLevel,
+    fold,
+)
 from agent.extract.dates import find_dates
 from agent.extract.lexicon import rx
 from agent.extract.tone import tone_read
@@ -89,7 +100,7 @@ WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
 FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
 
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
-URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
     ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
                                       r"\bdoesn'?t renew\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
                                       r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
@@ -166,14 +177,14 @@ def sentiment_signals(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def label_for(leanings: list[str]) -> str:
+def label_for(leanings: list[str]) -> Sentiment:
     """One word for a run of signals: their mean weight, cut into the five leanings."""
     if not leanings:
         return "unknown"
     return _label_of_mean(sum(WEIGHT[x] for x in leanings) / len(leanings))
 
 
-def _label_of_mean(mean: float) -> str:
+def _label_of_mean(mean: float) -> Sentiment:
     if mean >= 1.5:
         return "enthusiastic"
     if mean >= 0.5:
@@ -183,7 +194,7 @@ def _label_of_mean(mean: float) -> str:
     return "skeptical" if mean > -1.5 else "negative"
 
 
-def current_read(evidence: list[Evidence]) -> str:
+def current_read(evidence: list[Evidence]) -> Sentiment:
     """The read the evidence supports now: unknown below ``MIN_SIGNALS``, else the latest few signals."""
     known = [e for e in evidence if e.leaning != "unknown"]
     if len(known) < MIN_SIGNALS:
@@ -201,7 +212,7 @@ def history_of(evidence: list[Evidence]) -> list[SentimentPoint]:
         if piece.leaning != "unknown":
             by_day.setdefault(piece.date, []).append(piece)
     points = [
-        SentimentPoint(date=day, sentiment=label_for([p.leaning for p in pieces]), source_id=pieces[0].source_id)  # type: ignore[arg-type]
+        SentimentPoint(date=day, sentiment=label_for([p.leaning for p in pieces]), source_id=pieces[0].source_id)
         for day, pieces in by_day.items()
     ]
     return sorted(points, key=lambda p: p.date or date.min)
@@ -254,7 +265,7 @@ def sentence_evidence(unit: Unit, people: list[Stakeholder]) -> list[tuple[Stake
         speaker = unit.speaker_email or unit.speaker or "the rep's note"
         piece = Evidence(
             text=unit.quote, source_id=unit.source_id, phrase="; ".join(p for _, p in signals), speaker=speaker,
-            leaning=label_for([x for x, _ in signals]), date=unit.anchor,  # type: ignore[arg-type]
+            leaning=label_for([x for x, _ in signals]), date=unit.anchor,
         )  # fmt: skip
         out.append((person, piece))
     return out
@@ -295,7 +306,7 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         person.sentiment_evidence = mine  # kept even when thin: a later mail may add the second signal
         read = current_read(everything)
         if read != "unknown":
-            person.sentiment = read  # type: ignore[assignment]
+            person.sentiment = read
             person.sentiment_history = history_of(everything)
         elif person.sentiment == "unknown" and _key(person) in spoke:
             person.sentiment = "neutral"  # they said enough in one message, and none of it showed a feeling
@@ -325,7 +336,7 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
         if not any(fold(p.text) == fold(shown_unit.quote) for p in pieces):
             pieces.append(
                 Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="the tone of their own words",
-                         speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)  # type: ignore[arg-type]
+                         speaker=shown_unit.speaker_email or shown_unit.speaker, leaning=leaning, date=shown_unit.anchor)
             )  # fmt: skip
     return spoke
 
@@ -340,7 +351,7 @@ def _key(person: Stakeholder) -> str:
 def read_urgency(units: list[Unit]) -> Urgency | None:
     """The account's urgency from deadline language in customer sentences and the rep's notes."""
     rank = {"low": 1, "medium": 2, "high": 3}
-    level = ""
+    level: UrgencyLevel | None = None
     reasons: list[str] = []
     dates: set[date] = set()
     evidence: list[Evidence] = []
@@ -368,12 +379,12 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
                     Evidence(text=unit.quote, source_id=unit.source_id, phrase=match.group(0),
                              speaker=unit.speaker_email or unit.speaker, date=unit.anchor)
                 )  # fmt: skip
-            if rank[cue_level] > rank.get(level, 0):
+            if level is None or rank[cue_level] > rank[level]:
                 level = cue_level
             break
-    if not level:
+    if level is None:
         return None
-    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)  # type: ignore[arg-type]
+    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
 
 
 MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b", re.I)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from agent.document import Sentiment
 from agent.extract.language import language_of
 from agent.extract.lexicon import GREETING, rx
 
@@ -51,7 +52,7 @@ def sentence_tone(text: str, language: str | None = None) -> float | None:
     return max(-1.0, min(1.0, 0.5 * (warm - cold)))
 
 
-def tone_read(sentences: list[str]) -> tuple[str, str | None, int]:
+def tone_read(sentences: list[str]) -> tuple[Sentiment, str | None, int]:
     """(leaning, the sentence that shows it best, how many sentences counted) from one message of a person's.
 
     "unknown" when nothing they wrote can be read (pleasantries, fragments)."""

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dateutil import parser as date_parser
-
 from agent.extract import cues, lexicon
+from mailflows.inbound.dates import parse_mail_date
 
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -56,10 +55,8 @@ def message_anchor(body: str, fallback: datetime | None) -> date | None:
         return fallback.date()
     match = SENT_LINE.search(body[:600])
     if match:
-        try:
-            return date_parser.parse(match.group(1), fuzzy=True, ignoretz=True).date()
-        except (ValueError, OverflowError):
-            return None
+        sent = parse_mail_date(match.group(1))
+        return sent.date() if sent is not None else None
     return None
 
 
@@ -234,11 +231,9 @@ def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
             continue
         anchor = fallback
         when = crm_field(fields, "date", "created")
-        if when:
-            try:
-                anchor = date_parser.parse(when, fuzzy=True).date()
-            except (ValueError, OverflowError):
-                anchor = fallback
+        written = parse_mail_date(when) if when else None
+        if written is not None:
+            anchor = written.date()
         for sentence in split_sentences(notes):
             text = _clean(sentence)
             if len(text) >= 12 and not is_junk(text):

@@ -10,13 +10,12 @@ not exist. Not for: signing in (auth.py) or rendering (pages.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_
-from sqlalchemy.orm import defer
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent.web import backend
+from db import repo
 from db.models import Account
 
 if TYPE_CHECKING:
@@ -34,6 +33,11 @@ class Viewer:
         return self.email in {(account.rep_email or "").lower(), (account.csm_email or "").lower()}
 
     @property
+    def limited_to(self) -> str | None:
+        """The address whose accounts the viewer sees; None: every account (an admin)."""
+        return None if self.admin else self.email
+
+    @property
     def role(self) -> str:
         return "sees every handoff" if self.admin else "sees the handoffs they own or receive"
 
@@ -46,36 +50,22 @@ def viewer_for(settings: Settings, email: str) -> Viewer:
     return Viewer(email=email, admin=email in admins)
 
 
-def _visible(viewer: Viewer) -> Any:
-    return or_(func.lower(Account.rep_email) == viewer.email, func.lower(Account.csm_email) == viewer.email)
-
-
 def visible_accounts(
     session: Session, viewer: Viewer, *, limit: int | None = None, offset: int = 0, documents: bool = True
 ) -> list[Account]:
     """Newest first; ``documents=False`` leaves the (large) document JSON unread."""
-    stmt = select(Account).order_by(col(Account.created_at).desc(), col(Account.id).desc())
-    if not documents:
-        stmt = stmt.options(defer(Account.document))  # type: ignore[arg-type]
-    if not viewer.admin:
-        stmt = stmt.where(_visible(viewer))
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
-    return list(session.exec(stmt))
+    return repo.visible_accounts(session, viewer.limited_to, limit=limit, offset=offset, documents=documents)
 
 
 def count_visible(session: Session, viewer: Viewer) -> int:
-    stmt = select(func.count()).select_from(Account)
-    if not viewer.admin:
-        stmt = stmt.where(_visible(viewer))
-    return int(session.exec(stmt).one())
+    return repo.count_visible(session, viewer.limited_to)
 
 
 def visible_ids(session: Session, viewer: Viewer) -> list[int] | None:
     """The account ids the viewer may see; None means all of them (an admin)."""
-    if viewer.admin:
+    if viewer.limited_to is None:
         return None
-    return [i for i in session.exec(select(Account.id).where(_visible(viewer))) if i is not None]
+    return repo.visible_ids(session, viewer.limited_to)
 
 
 def visible_account(session: Session, viewer: Viewer, key: str) -> Account | None:

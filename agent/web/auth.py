@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import delete, func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent.web import backend
+from db import repo
 from db.models import WebLogin, WebSession, as_utc
 from db.session import session_scope
 
@@ -84,17 +84,13 @@ def request_link(app: App, email: str, client: str, base_url: str, next_path: st
     settings = app.settings
     now = app.now()
     with session_scope(app.engine) as session:
-        session.exec(delete(WebLogin).where(col(WebLogin.requested_at) < now - KEEP_REQUESTS))  # type: ignore[call-overload]
-        session.exec(delete(WebSession).where(col(WebSession.expires_at) < now - KEEP_REQUESTS))  # type: ignore[call-overload]
+        repo.forget_sign_ins(session, now - KEEP_REQUESTS)
         since = now - RATE_WINDOW
-        for column, value, limit in (
-            (WebLogin.email, email, settings.web_logins_per_address_per_hour),
-            (WebLogin.client, client, settings.web_logins_per_client_per_hour),
+        for by, limit in (
+            ({"email": email}, settings.web_logins_per_address_per_hour),
+            ({"client": client}, settings.web_logins_per_client_per_hour),
         ):
-            recent = select(func.count(), func.min(WebLogin.requested_at)).where(
-                column == value, col(WebLogin.requested_at) >= since
-            )
-            count, oldest = session.exec(recent).one()  # type: ignore[call-overload]
+            count, oldest = repo.link_requests_since(session, since, **by)
             if count >= limit:
                 wait = (as_utc(oldest) or now) + RATE_WINDOW - now
                 log.warning("sign-in link for %s from %s refused: %d requests in the last hour", email, client, count)
@@ -146,29 +142,10 @@ def redeem_link(app: App, token: str, client: str) -> NewSession | None:
     now = app.now()
     hashed = digest(token)
     with session_scope(app.engine) as session:
-        spent = session.exec(  # type: ignore[call-overload]
-            update(WebLogin)
-            .where(
-                col(WebLogin.token_hash) == hashed,
-                col(WebLogin.used_at).is_(None),
-                col(WebLogin.expires_at) > now,
-            )
-            .values(used_at=now)
-        )
-        if spent.rowcount != 1:
+        login = repo.spend_link(session, hashed, now)
+        if login is None:
             log.info("a used, expired or unknown sign-in link was opened from %s", client)
             return None
-        login = session.exec(select(WebLogin).where(WebLogin.token_hash == hashed)).one()
-        # Other links still waiting for this address are spent too: the newest sign-in wins.
-        session.exec(  # type: ignore[call-overload]
-            update(WebLogin)
-            .where(
-                col(WebLogin.email) == login.email,
-                col(WebLogin.used_at).is_(None),
-                col(WebLogin.token_hash).is_not(None),
-            )
-            .values(used_at=now)
-        )
         log.info("web sign-in: %s from %s", login.email, client)
         return _open_session(app, session, login.email, client, login.next_path)
 
@@ -188,13 +165,7 @@ def session_email(app: App, token: str | None) -> str | None:
     if not token or not _TOKEN.match(token):
         return None
     with session_scope(app.engine) as session:
-        row = session.exec(
-            select(WebSession).where(
-                WebSession.token_hash == digest(token),
-                col(WebSession.ended_at).is_(None),
-                col(WebSession.expires_at) > app.now(),
-            )
-        ).first()
+        row = repo.live_session(session, digest(token), app.now())
         return row.email if row is not None else None
 
 
@@ -202,8 +173,4 @@ def end_session(app: App, token: str | None) -> None:
     if not token or not _TOKEN.match(token):
         return
     with session_scope(app.engine) as session:
-        session.exec(  # type: ignore[call-overload]
-            update(WebSession)
-            .where(col(WebSession.token_hash) == digest(token), col(WebSession.ended_at).is_(None))
-            .values(ended_at=app.now())
-        )
+        repo.end_session(session, digest(token), app.now())

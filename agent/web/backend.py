@@ -5,7 +5,7 @@ way every other feature does, through these few functions: search (agent/search.
 as ``handoff search``), the report's figures (agent/report.py, as ``handoff report``),
 the deadline (agent/schedule.py, as ``handoff accounts``), the document views the mail
 templates render (agent/render.py), what changed between two versions (agent/revisions.py,
-as the draft and the CSM's mail show it), the snapshots, sources and feedback (db/repo.py),
+as the draft and the CSM's mail show it), the snapshots, sources, feedback and event log (db/repo/),
 and the outbound path (agent/delivery.py: an outbox row, then the sender). When those
 modules move, only this file changes. Not for: anything the web adds on top (access,
 sign-in, plots, the version list live beside it).
@@ -17,8 +17,6 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
-
 from agent.after_handoff.report import Handoff, RepRow, handoffs_from_events, summarize
 from agent.after_handoff.search import Hit, search
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
@@ -27,7 +25,7 @@ from agent.render import doc_view, source_view
 from agent.revisions import Change, Edition, changes, edition_of
 from agent.schedule import handoff_due
 from db import repo
-from db.models import Account, Event, Feedback, Snapshot, Source
+from db.models import Account, Feedback, Snapshot, Source, id_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -52,6 +50,7 @@ __all__ = [
     "feedback_of",
     "fold",
     "handoff_history",
+    "newest_event_id",
     "record_mail",
     "search_hits",
     "send_mail",
@@ -73,15 +72,9 @@ def handoff_history(
     session: Session, settings: Settings, accounts: list[Account], since: datetime | None = None
 ) -> list[Handoff]:
     """Each account's history as ``handoff report`` reads it from the event log."""
-    ids = [a.id for a in accounts]
-    events = repo.events_since(session) if len(ids) > 500 else _events_of(session, ids)
+    ids = [a.id for a in accounts if a.id is not None]
+    events = repo.events_since(session) if len(ids) > 500 else repo.events_of_accounts(session, ids)
     return handoffs_from_events(accounts, events, settings, since)
-
-
-def _events_of(session: Session, ids: list[Any]) -> list[Event]:
-    if not ids:
-        return []
-    return list(session.exec(select(Event).where(col(Event.account_id).in_(ids)).order_by(col(Event.id))))
 
 
 def team_summary(name: str, handoffs: list[Handoff]) -> RepRow:
@@ -117,12 +110,17 @@ def feedback_of(session: Session, account_id: int) -> list[Feedback]:
     return repo.feedback_of(session, account_id)
 
 
+def newest_event_id(session: Session) -> int | None:
+    """The last event logged: what the metrics page's cached plots are keyed on."""
+    return repo.newest_event_id(session)
+
+
 def record_mail(
     app: App, session: Session, *, key: str, kind: str, to: str, subject: str, text: str, title: str
 ) -> int:
     """Record one automatic mail in the outbox table (the same path as every notice); returns its id."""
     row, _ = record_notice(app, session, key=key, kind=kind, to=to, subject=subject, text=text, title=title)
-    return int(row.id)  # type: ignore[arg-type]
+    return id_of(row)
 
 
 async def send_mail(app: App, outbound_id: int) -> None:

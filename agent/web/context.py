@@ -68,7 +68,7 @@ class SignInRequired(Exception):
 
 
 def state(request: Request) -> WebState:
-    return request.app.state.web  # type: ignore[no-any-return]
+    return request.app.state.web
 
 
 def client_of(request: Request) -> str:
@@ -86,7 +86,7 @@ async def current_viewer(request: Request) -> Viewer | None:
     web = state(request)
     email = await run_in_threadpool(auth.session_email, web.app, request.cookies.get(SESSION_COOKIE))
     request.state.viewer = viewer_for(web.app.settings, email) if email else None
-    return request.state.viewer  # type: ignore[no-any-return]
+    return request.state.viewer
 
 
 async def require_viewer(request: Request) -> Viewer:

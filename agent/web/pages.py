@@ -15,8 +15,6 @@ from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
-from sqlalchemy import func
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,7 +23,7 @@ from starlette.responses import Response
 from agent.web import backend, history
 from agent.web.access import Viewer, count_visible, visible_account, visible_accounts, visible_ids
 from agent.web.context import WebState, page, require_viewer, state
-from db.models import Account, Event, as_utc
+from db.models import Account, as_utc
 from db.session import session_scope
 
 STATUS_LABELS = {
@@ -191,20 +189,21 @@ def _feedback_view(row: Any, versions_by_revision: dict[int, str]) -> dict[str, 
 def _handoff(web: WebState, viewer: Viewer, key: str, version_key: str | None) -> dict[str, Any] | None:
     with session_scope(web.app.engine) as session:
         account = visible_account(session, viewer, key)
-        if account is None:
+        if account is None or account.id is None:
             return None
-        snaps = backend.snapshots_of(session, account.id)  # type: ignore[arg-type]
+        account_id = account.id
+        snaps = backend.snapshots_of(session, account_id)
         found = history.versions(account, snaps, web.app.settings.tz)
         shown = history.pick(found, version_key)
         if shown is None:
             return None
         sources = []
-        for src in backend.sources_of(session, account.id):  # type: ignore[arg-type]
+        for src in backend.sources_of(session, account_id):
             view = backend.source_view(src)
             view["excerpt"] = str(src.data.get("body") or "").strip()[:3000]
             sources.append(view)
         by_revision = {s.revision: f"v{s.version}" for s in snaps}
-        feedback = [_feedback_view(f, by_revision) for f in backend.feedback_of(session, account.id)]  # type: ignore[arg-type]
+        feedback = [_feedback_view(f, by_revision) for f in backend.feedback_of(session, account_id)]
         row = account_row(web, account, web.app.now())
     return {
         "account": row,
@@ -238,7 +237,7 @@ def _metrics(web: WebState, viewer: Viewer, since: date | None, only: str | None
     with session_scope(web.app.engine) as session:
         accounts = visible_accounts(session, viewer, documents=False)
         handoffs = backend.handoff_history(session, settings, accounts, start)
-        newest_event = session.exec(select(func.max(Event.id))).one()
+        newest_event = backend.newest_event_id(session)
     ids = "all" if viewer.admin else tuple(sorted(a.id or 0 for a in accounts))
     stamp = (ids, newest_event, start, now.strftime("%Y%m%d%H"), settings.timezone)
     drawn = plots.plots_for(handoffs, tz=settings.tz, now=now, stamp=stamp, only=only)

@@ -123,9 +123,9 @@ def _dates(ax: Axes, tz: tzinfo, when: list[datetime]) -> None:
     if last - first < timedelta(days=14):
         middle = first + (last - first) / 2
         ax.set_xlim(mdates.date2num(middle - timedelta(days=7)), mdates.date2num(middle + timedelta(days=7)))
-    locator = mdates.AutoDateLocator(tz=tz, minticks=3, maxticks=8)  # type: ignore[arg-type]
+    locator = mdates.AutoDateLocator(tz=tz, minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))  # type: ignore[arg-type]
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))
 
 
 def _median_line(ax: Axes, values: list[float], unit: str) -> None:

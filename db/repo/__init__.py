@@ -4,7 +4,7 @@ What it is for: small functions over a ``Session`` (or, on the intake's hot path
 ``Engine``) so that jobs, the CLI and the intake never write SQL themselves, and so
 that idempotency lives next to the data (content dedupe on intake, source
 fingerprints, outbound keys). The modules are ``inbound``, ``accounts``, ``sources``,
-``outbound``, ``events``, ``after_handoff`` and ``search``; callers use the names
+``outbound``, ``events``, ``after_handoff``, ``search`` and ``web``; callers use the names
 re-exported here (``from db import repo``; ``repo.lock_account(...)``).
 Not for: transactions (the caller's ``session_scope``) or business rules.
 """
@@ -73,6 +73,18 @@ from db.repo.outbound import (
 )
 from db.repo.search import EntriesFor, index_account, refresh_search_index, refresh_search_index_quietly, search_entries
 from db.repo.sources import SourceEntry, add_source, add_sources, mark_extracted, source_index, sources_of
+from db.repo.web import (
+    count_visible,
+    end_session,
+    events_of_accounts,
+    forget_sign_ins,
+    link_requests_since,
+    live_session,
+    newest_event_id,
+    spend_link,
+    visible_accounts,
+    visible_ids,
+)
 
 __all__ = [
     "AUTOMATIC_KINDS",
@@ -142,4 +154,14 @@ __all__ = [
     "sources_of",
     "store_inbound",
     "webhooks_due",
+    "count_visible",
+    "end_session",
+    "events_of_accounts",
+    "forget_sign_ins",
+    "link_requests_since",
+    "live_session",
+    "newest_event_id",
+    "spend_link",
+    "visible_accounts",
+    "visible_ids",
 ]

@@ -57,7 +57,7 @@ def accounts_of_rep(session: Session, rep_email: str, *, open_only: bool = False
     stmt = select(Account).where(Account.rep_email == rep_email.lower())
     if open_only:
         stmt = stmt.where(Account.status != "delivered")
-    return list(session.exec(stmt.order_by(Account.id)))  # type: ignore[arg-type]
+    return list(session.exec(stmt.order_by(col(Account.id))))
 
 
 def account_names_of_rep(
@@ -85,8 +85,8 @@ def open_accounts_per_csm(session: Session) -> dict[str, int]:
 def accounts_awaiting_handoff(session: Session) -> list[Account]:
     """Signed but never handed over: the ones the 48-hour rule watches (an update after delivery is not late)."""
     stmt = select(Account).where(
-        Account.contract_signed.is_not(None),  # type: ignore[union-attr]
-        Account.status.not_in(("approved", "delivered")),  # type: ignore[attr-defined]
+        col(Account.contract_signed).is_not(None),
+        col(Account.status).not_in(("approved", "delivered")),
         col(Account.delivered_at).is_(None),
     )
     return list(session.exec(stmt))

@@ -28,11 +28,12 @@ def feedback_of(session: Session, account_id: int | None = None) -> list[Feedbac
     stmt = select(Feedback)
     if account_id is not None:
         stmt = stmt.where(Feedback.account_id == account_id)
-    return list(session.exec(stmt.order_by(Feedback.id)))  # type: ignore[arg-type]
+    return list(session.exec(stmt.order_by(col(Feedback.id))))
 
 
 def snapshots_of(session: Session, account_id: int) -> list[Snapshot]:
-    return list(session.exec(select(Snapshot).where(Snapshot.account_id == account_id).order_by(Snapshot.version)))  # type: ignore[arg-type]
+    stmt = select(Snapshot).where(Snapshot.account_id == account_id).order_by(col(Snapshot.version))
+    return list(session.exec(stmt))
 
 
 def last_snapshot(session: Session, account_id: int) -> Snapshot | None:
@@ -71,7 +72,7 @@ def webhooks_due(session: Session, now: datetime) -> list[WebhookDelivery]:
         session.exec(
             select(WebhookDelivery)
             .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-            .order_by(WebhookDelivery.id)  # type: ignore[arg-type]
+            .order_by(col(WebhookDelivery.id))
         )
     )
 

@@ -34,5 +34,5 @@ def events_since(session: Session, since: datetime | None = None, kinds: Sequenc
     if since is not None:
         stmt = stmt.where(Event.at >= since)
     if kinds:
-        stmt = stmt.where(Event.kind.in_(list(kinds)))  # type: ignore[attr-defined]
-    return list(session.exec(stmt.order_by(Event.at, Event.id)))  # type: ignore[arg-type]
+        stmt = stmt.where(col(Event.kind).in_(list(kinds)))
+    return list(session.exec(stmt.order_by(col(Event.at), col(Event.id))))

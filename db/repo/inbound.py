@@ -141,7 +141,7 @@ def insert_inbound_batch(engine: Engine, mails: Sequence[RawMail]) -> list[tuple
                     .values(**values)
                     .on_conflict_do_nothing(index_elements=["content_sha256"])
                     .returning(col(Inbound.id))
-                )  # type: ignore[attr-defined]
+                )
                 new_id = conn.execute(stmt).scalar()
                 if new_id is not None:
                     results.append((int(new_id), True))
@@ -176,9 +176,7 @@ def finish_inbound(
 
 
 def move_inbound(session: Session, from_account: int, to_account: int) -> None:
-    session.execute(
-        update(Inbound).where(Inbound.account_id == from_account).values(account_id=to_account)  # type: ignore[arg-type]
-    )
+    session.execute(update(Inbound).where(col(Inbound.account_id) == from_account).values(account_id=to_account))
 
 
 def quarantined(session: Session) -> list[Inbound]:
@@ -187,12 +185,12 @@ def quarantined(session: Session) -> list[Inbound]:
 
 def requeue_quarantined(session: Session, inbound_id: int) -> bool:
     """A quarantined message back to pending with its tries reset; False when it is not quarantined."""
-    result = session.execute(
+    result = session.exec(
         update(Inbound)
         .where(col(Inbound.id) == inbound_id, col(Inbound.status) == "quarantined")
         .values(status="pending", attempts=0, error=None)
     )
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+    return int(result.rowcount) == 1
 
 
 def inbound_counts(session: Session) -> dict[str, int]:

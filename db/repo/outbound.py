@@ -27,12 +27,12 @@ def add_outbound(session: Session, row: Outbound) -> tuple[Outbound, bool]:
 
 def claim_outbound(session: Session, outbound_id: int, now: datetime) -> bool:
     """Take a pending message for sending; only one caller ever gets True for a row."""
-    result = session.execute(
+    result = session.exec(
         update(Outbound)
-        .where(Outbound.id == outbound_id, Outbound.status == "pending")  # type: ignore[arg-type]
+        .where(col(Outbound.id) == outbound_id, col(Outbound.status) == "pending")
         .values(status="sending", claimed_at=now)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount == 1
 
 
 def mark_outbound_sent(session: Session, outbound_id: int, at: datetime) -> None:
@@ -45,12 +45,12 @@ def mark_outbound_sent(session: Session, outbound_id: int, at: datetime) -> None
 
 def release_stale_claims(session: Session, older_than: datetime) -> int:
     """Messages claimed by a sender that died: back to pending (at-least-once after a crash)."""
-    result = session.execute(
+    result = session.exec(
         update(Outbound)
-        .where(Outbound.status == "sending", Outbound.claimed_at < older_than)  # type: ignore[arg-type,operator]
+        .where(col(Outbound.status) == "sending", col(Outbound.claimed_at) < older_than)
         .values(status="pending")
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def pending_outbound(session: Session) -> list[Outbound]:
@@ -103,7 +103,7 @@ def last_sent_at(session: Session, account_ids: list[int], kind: str) -> dict[in
         return {}
     rows = session.exec(
         select(Outbound.account_id, func.max(Outbound.created_at))
-        .where(Outbound.kind == kind, Outbound.account_id.in_(account_ids))  # type: ignore[union-attr]
+        .where(col(Outbound.kind) == kind, col(Outbound.account_id).in_(account_ids))
         .group_by(col(Outbound.account_id))
     )
     return {account_id: when for account_id, when in rows if account_id is not None}

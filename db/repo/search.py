@@ -126,11 +126,11 @@ def search_entries(
         stmt = (
             select(SearchEntry, Account, snippet)
             .select_from(fts)
-            .join(SearchEntry, SearchEntry.id == fts.c.rowid)  # type: ignore[arg-type]
+            .join(SearchEntry, col(SearchEntry.id) == fts.c.rowid)
             .where(match)
             .order_by(func.bm25(literal_column("search_fts")))
         )
-    stmt = stmt.join(Account, Account.id == SearchEntry.account_id)  # type: ignore[arg-type]
+    stmt = stmt.join(Account, col(Account.id) == col(SearchEntry.account_id))
     if rep:
         stmt = stmt.where(
             or_(func.lower(Account.rep_email).contains(rep.lower()), func.lower(Account.rep_name).contains(rep.lower()))
@@ -146,8 +146,8 @@ def search_entries(
     if section:
         stmt = stmt.where(SearchEntry.section == section)
     if since is not None:
-        stmt = stmt.where(SearchEntry.at >= _day(since))  # type: ignore[operator]
+        stmt = stmt.where(col(SearchEntry.at) >= _day(since))
     if until is not None:
-        stmt = stmt.where(SearchEntry.at <= _day(until, end=True))  # type: ignore[operator]
-    rows = session.exec(stmt.limit(limit))  # type: ignore[call-overload]
+        stmt = stmt.where(col(SearchEntry.at) <= _day(until, end=True))
+    rows = session.exec(stmt.limit(limit))
     return [(entry, account, str(snip)) for entry, account, snip in rows]

@@ -105,4 +105,4 @@ def sources_of(session: Session, account_id: int, *, unextracted: bool = False) 
     stmt = select(Source).where(Source.account_id == account_id)
     if unextracted:
         stmt = stmt.where(Source.extracted == False)  # noqa: E712
-    return list(session.exec(stmt.order_by(Source.date, Source.id)))  # type: ignore[arg-type]
+    return list(session.exec(stmt.order_by(col(Source.date), col(Source.id))))

@@ -17,12 +17,13 @@ import re
 from dataclasses import asdict, dataclass
 from email.parser import BytesHeaderParser
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from publicsuffixlist import PublicSuffixList
 
 Channel = Literal["smtp", "imap", "ingest"]
 Method = Literal["relay", "verify", "envelope", "operator", "none"]
+METHODS: dict[str, Method] = {m: m for m in get_args(Method)}  # a stored method, as the type
 
 # The header block a strict reading looks at; the parser's HANDOFF_MAX_HEADER_BYTES default.
 MAX_HEADER_BYTES = 256 * 1024
@@ -226,7 +227,7 @@ def _header_end(raw: bytes) -> int:
 
 def _getaddresses(value: str) -> list[tuple[str, str]]:
     try:
-        return email.utils.getaddresses([value], strict=True)  # type: ignore[call-arg]
+        return email.utils.getaddresses([value], strict=True)
     except TypeError:  # Python without the strict parser (before 3.11.10 / 3.12.6)
         return email.utils.getaddresses([value])
 

@@ -11,7 +11,7 @@ name has elsewhere in the same mail. Not for: the headers a client prints inside
 from __future__ import annotations
 
 import re
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses
 
@@ -28,8 +28,10 @@ def decode_header_value(value: object) -> str:
         value = UNFOLD_RE.sub(" ", value)
         if "=?" not in value:
             return value
+    elif not isinstance(value, Header):
+        return str(value)
     try:
-        parts = decode_header(value)  # type: ignore[arg-type]
+        parts = decode_header(value)
     except Exception:
         return str(value)
     out = []

@@ -37,12 +37,23 @@ class Turn:
 
 
 @dataclass(slots=True)
+class SignatureInfo:
+    """What a signature card says (``signatures.parse_signature`` reads it); any field may be ""."""
+
+    name: str = ""
+    title: str = ""
+    company: str = ""
+    phone: str = ""
+
+
+@dataclass(slots=True)
 class ThreadMessage:
     """One message of what was forwarded: the outer mail, a forwarded or quoted one, or an attachment.
 
     ``body`` is the visible text this author wrote (no quoted history, no signature,
     no disclaimer); ``quoted`` the history below it as it stood; ``signature`` the
-    signature block. Transcripts carry their ``turns``; ``body`` then holds the
+    signature block, and ``card`` what it says (read once, by the parser, for everyone
+    who needs a title or a company name). Transcripts carry their ``turns``; ``body`` then holds the
     turns as ``Speaker: text`` lines. ``own_text`` False: the author wrote nothing
     above the quote, and ``body`` holds the quoted lines (kept for reading, never
     the author's words: no command is taken from it).
@@ -57,6 +68,7 @@ class ThreadMessage:
     subject: str = ""
     body: str = ""
     signature: str = ""
+    card: SignatureInfo = field(default_factory=SignatureInfo)
     quoted: str = ""
     auto_generated: bool = False
     turns: list[Turn] = field(default_factory=list)
@@ -84,6 +96,7 @@ class ThreadMessage:
             subject=data.get("subject", ""),
             body=data.get("body", ""),
             signature=data.get("signature", ""),
+            card=SignatureInfo(**data["card"]) if data.get("card") else SignatureInfo(),
             quoted=data.get("quoted", ""),
             auto_generated=data.get("auto_generated", False),
             turns=[Turn(**t) for t in data.get("turns", [])],
@@ -151,3 +164,17 @@ class ParsedMail:
             "attachments": [asdict(a) for a in self.attachments],
             "defects": list(self.defects),
         }
+
+    def to_text(self) -> str:
+        """The ``handoff parse --format text`` shape: each message's headers and body, then attachments and defects."""
+        data = self.to_json()
+        lines = []
+        for i, m in enumerate(data["messages"], 1):
+            lines.append(f"--- message {i} ({m['kind']}{', auto-generated' if m['auto_generated'] else ''})")
+            lines.append(f"From: {m['from']}\nDate: {m['date']}\nSubject: {m['subject']}\n\n{m['body']}\n")
+        for a in data["attachments"]:
+            lines.append(
+                f"attachment {a['filename']} {a['content_type']} {a['size']} bytes {'read' if a['read'] else 'NOT read'}"
+            )
+        lines.extend(f"defect: {d}" for d in data["defects"])
+        return "\n".join(lines)

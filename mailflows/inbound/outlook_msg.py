@@ -14,6 +14,7 @@ import email.utils
 import io
 from email.message import EmailMessage
 from email.parser import HeaderParser
+from typing import Any
 
 SUBJECT, BODY = "0037", "1000"
 SENDER_NAME, SENDER_EMAIL, SENDER_SMTP = "0C1A", "0C1F", "5D01"
@@ -28,7 +29,7 @@ def is_msg(data: bytes) -> bool:
 
 
 class _Props:
-    def __init__(self, ole, folder: str = "") -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ole: Any, folder: str = "") -> None:
         self.ole = ole
         self.prefix = f"{folder}/" if folder else ""
 

@@ -2,30 +2,26 @@
 
 What it is for: ``parse_message`` is the one entry point intake and the CLI call. It
 reads MIME with the stdlib ``email`` package (``policy.compat32``: its headers are plain
-strings, several times faster to read than ``policy.default``'s header objects) under fixed limits
-(depth, parts, header and message size), picks the body (plain text, or HTML rendered
-by ``html_text`` when there is no plain part or the plain part hides what HTML hides),
-decodes charsets forgivingly, splits forwarded and quoted messages out of the body
-(``forwards``), parses ``message/rfc822`` attachments as messages of their own, and
+strings, several times faster to read than ``policy.default``'s header objects), takes
+the body ``mime_body`` picks under fixed limits, splits forwarded and quoted messages
+out of it (``forwards``), cuts each message's signature and reads its card once
+(``signatures``), parses ``message/rfc822`` attachments as messages of their own, and
 reads text attachments (``attachments``). Order of ``ParsedMail.messages``: the outer
 message first, then for each body the messages split out of it newest to oldest, then
 attached messages (each followed by what it carries), then attachments. It never
 raises on bad input: what could not be read lands in ``defects``. ``parse_body`` does
-the same for a bare body without headers. Not for: storing anything or deciding the
-account.
+the same for a bare body without headers. Not for: walking the MIME tree
+(``mime_body``), storing anything or deciding the account.
 """
 
 from __future__ import annotations
 
-import binascii
 import hashlib
-import quopri
 import re
-from dataclasses import dataclass, field
 from datetime import tzinfo
 from email import policy
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 
 from mailflows.inbound.attachments import (
     Blob,
@@ -41,205 +37,18 @@ from mailflows.inbound.dates import parse_mail_date
 from mailflows.inbound.forwards import FORWARD_KINDS, Chunk, split_thread
 from mailflows.inbound.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.inbound.html_text import html_to_text
-from mailflows.inbound.mail import AttachmentInfo, ParsedMail, ThreadMessage
+from mailflows.inbound.mail import AttachmentInfo, MessageKind, ParsedMail, ThreadMessage
+from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, body_text, param
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.inbound.signatures import is_mobile_footer, split_signature, split_trailing_note
+from mailflows.inbound.signatures import is_mobile_footer, read_card, split_signature, split_trailing_note
 
-HIDDEN_HINT_RE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
-    r"color\s*:\s*(?:#fff\b|#ffffff|white)|\shidden[\s>=]",
-    re.IGNORECASE,
-)
 HTML_TAG_RE = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|b|i|a|ul|li|font)\b[^<>]*>", re.IGNORECASE)
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class ParseLimits:
-    max_depth: int = 20
-    max_parts: int = 1000
-    max_header_bytes: int = 256 * 1024
-    max_attachment_text_chars: int = 5_000_000
-    max_message_bytes: int = 50 * 1024 * 1024
-
-
-@dataclass(slots=True)
-class _Context:
-    limits: ParseLimits
-    outer_id: str
-    defects: list[str] = field(default_factory=list)
-    attachments: list[AttachmentInfo] = field(default_factory=list)
-    parts_seen: int = 0
-    counter: int = 0
-    seen_ids: set[str] = field(default_factory=set)
-    blobs: dict[str, Blob] = field(default_factory=dict)
-
-    def next_id(self) -> str:
-        self.counter += 1
-        return f"{self.outer_id}#{self.counter}"
-
-
 def _stable_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
-
-
-def _decode_part(part: Message, ctx: _Context) -> str:
-    blob = blob_of(part, ctx.blobs)
-    if blob is not None:
-        return decode_bytes(blob.decode(), part.get_content_charset())
-    try:
-        data = part.get_payload(decode=True)
-    except Exception as exc:
-        ctx.defects.append(f"part {part.get_content_type()} could not be decoded: {type(exc).__name__}")
-        return ""
-    if not isinstance(data, bytes):
-        return ""
-    return decode_bytes(data, part.get_content_charset())
-
-
-def _param(part: Message, name: str) -> str:
-    value = part.get_param(name)
-    return value.strip().lower() if isinstance(value, str) else ""
-
-
-def _unflow(text: str, delsp: bool) -> str:
-    out: list[str] = []
-    for line in text.split("\n"):
-        if out and out[-1].endswith(" ") and out[-1] != "-- " and not out[-1].startswith(">"):
-            out[-1] = (out[-1][:-1] if delsp else out[-1]) + line
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _is_attachment(part: Message) -> bool:
-    try:
-        disposition = (part.get_content_disposition() or "").lower()
-        filename = part.get_filename()
-    except Exception:
-        return True
-    if disposition == "attachment" or filename:
-        return True
-    return part.get_content_maintype() not in ("text", "multipart", "message")
-
-
-@dataclass(slots=True)
-class _Body:
-    text: str = ""
-    defects: list[str] = field(default_factory=list)
-    attachments: list[Message] = field(default_factory=list)
-    attached: list[Message] = field(default_factory=list)
-
-
-def _text_of(part: Message, ctx: _Context, body: _Body) -> str:
-    ctype = part.get_content_type()
-    raw = _decode_part(part, ctx)
-    if ctype == "text/html":
-        text, defects = html_to_text(raw)
-        body.defects.extend(defects)
-        return text
-    raw = normalize_newlines(raw)
-    if _param(part, "format") == "flowed":
-        raw = _unflow(raw, _param(part, "delsp") == "yes")
-    return raw
-
-
-def _collect(part: Message, ctx: _Context, body: _Body, depth: int) -> str:
-    """The body text under ``part``; attachments and attached messages go to ``body``."""
-    ctx.parts_seen += 1
-    if ctx.parts_seen > ctx.limits.max_parts:
-        if ctx.parts_seen == ctx.limits.max_parts + 1:
-            ctx.defects.append(f"more than {ctx.limits.max_parts} MIME parts: the rest were not read")
-        return ""
-    if depth > ctx.limits.max_depth:
-        ctx.defects.append(f"MIME nesting deeper than {ctx.limits.max_depth}: inner parts not read")
-        return ""
-    ctype = part.get_content_type()
-    if ctype == "message/rfc822":
-        payload = part.get_payload()
-        inner = payload[0] if isinstance(payload, list) and payload else None
-        if isinstance(inner, Message):
-            body.attached.append(_decoded_message(part, inner, ctx))
-        return ""
-    if part.get_content_maintype() == "multipart" and not part.is_multipart():
-        ctx.defects.append(f"{ctype} without parts: read as plain text")
-        return normalize_newlines(_decode_part(part, ctx) or str(part.get_payload() or ""))
-    if part.is_multipart():
-        payload = part.get_payload()
-        if not isinstance(payload, list):
-            return ""
-        children = [c for c in payload if isinstance(c, Message)]
-        if ctype == "multipart/alternative":
-            return _alternative(children, ctx, body, depth)
-        if ctype == "multipart/related" and children:
-            texts = [_collect(children[0], ctx, body, depth + 1)]
-            for child in children[1:]:
-                if child.get_content_maintype() == "text" and not _is_attachment(child):
-                    continue
-                if not child.is_multipart():
-                    body.attachments.append(child)
-            return "\n\n".join(t for t in texts if t)
-        if ctype == "multipart/report":
-            texts = [_collect(children[0], ctx, body, depth + 1)] if children else []
-            return "\n\n".join(texts)
-        texts = [_collect(child, ctx, body, depth + 1) for child in children]
-        return "\n\n".join(t.strip("\n") for t in texts if t.strip())
-    if _is_attachment(part):
-        body.attachments.append(part)
-        return ""
-    if part.get_content_maintype() == "text" and part.get_content_subtype() in ("plain", "html", "enriched"):
-        return _text_of(part, ctx, body)
-    body.attachments.append(part)
-    return ""
-
-
-def _decoded_message(part: Message, inner: Message, ctx: _Context) -> Message:
-    """An attached message as sent; aerc (and others) base64-encode message/rfc822, which RFC 2046 forbids."""
-    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    if encoding not in ("base64", "quoted-printable"):
-        return inner
-    blob = blob_of(inner, ctx.blobs)
-    text = inner.get_payload()
-    if blob is None and not isinstance(text, str):
-        return inner
-    try:
-        if blob is not None:
-            raw = blob.decode()
-        elif encoding == "base64":
-            raw = binascii.a2b_base64(text.encode("ascii", "ignore"))  # type: ignore[union-attr]
-        else:
-            raw = quopri.decodestring(text.encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
-    except (binascii.Error, ValueError):
-        ctx.defects.append(f"attached message in {encoding} could not be decoded")
-        return inner
-    return BytesParser(policy=policy.compat32).parsebytes(raw)
-
-
-def _alternative(children: list[Message], ctx: _Context, body: _Body, depth: int) -> str:
-    plain = next((c for c in children if c.get_content_type() == "text/plain"), None)
-    html = next((c for c in children if c.get_content_type() == "text/html"), None)
-    nested = [c for c in children if c.is_multipart()]
-    if plain is None and html is None and nested:
-        return _collect(nested[-1], ctx, body, depth + 1)
-    if plain is None and nested:
-        plain_text = _collect(nested[0], ctx, body, depth + 1)
-    else:
-        plain_text = _text_of(plain, ctx, body) if plain is not None else ""
-    ctx.parts_seen += len(children)
-    for child in children:
-        if child is plain or child is html or child.is_multipart():
-            continue
-        if child.get_content_type() == "text/calendar" or _is_attachment(child):
-            body.attachments.append(child)
-    if html is not None:
-        raw_html = _decode_part(html, ctx)
-        if not plain_text.strip() or HIDDEN_HINT_RE.search(raw_html):
-            html_text, defects = html_to_text(raw_html)
-            if defects or not plain_text.strip():
-                body.defects.extend(defects)
-                return html_text
-    return plain_text
 
 
 def _finish(message: ThreadMessage, text: str) -> list[str]:
@@ -254,7 +63,7 @@ def _finish(message: ThreadMessage, text: str) -> list[str]:
     return disclaimers
 
 
-def _unmarked(text: str, ctx: _Context) -> str:
+def _unmarked(text: str, ctx: ParseContext) -> str:
     """A forwarded message a client pasted as HTML source (mutt and aerc with an HTML-only mail), as text."""
     if len(HTML_TAG_RE.findall(text[:20000])) < 3 or not HTML_SNIFF_RE.search(text[:5000]):
         return text
@@ -263,7 +72,7 @@ def _unmarked(text: str, ctx: _Context) -> str:
     return rendered
 
 
-def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Context) -> list[ThreadMessage]:
+def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: ParseContext) -> list[ThreadMessage]:
     chunks: list[Chunk] = split_thread(text, tz)
     first = chunks[0]
     _finish(top, first.text)
@@ -308,10 +117,10 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: _Con
     return out
 
 
-def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> list[ThreadMessage]:
+def _read(msg: Message, ctx: ParseContext, kind: MessageKind, depth: int, msg_id: str) -> list[ThreadMessage]:
     top = ThreadMessage(
         id=msg_id,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         subject=header_text(msg, "Subject"),
         date=parse_mail_date(header_text(msg, "Date")),
     )
@@ -323,8 +132,8 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
         top.auto_generated = is_auto_generated(msg)
     except Exception:
         top.auto_generated = False
-    body = _Body()
-    text = _collect(msg, ctx, body, depth)
+    body = BodyParts()
+    text = body_text(msg, ctx, body, depth)
     ctx.defects.extend(body.defects)
     tz = top.date.tzinfo if top.date else None
     messages = _thread_messages(top, clean(text), tz, ctx)
@@ -337,7 +146,7 @@ def _read(msg: Message, ctx: _Context, kind: str, depth: int, msg_id: str) -> li
     return messages
 
 
-def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
+def _attached(inner: Message, ctx: ParseContext, depth: int) -> list[ThreadMessage]:
     if depth > ctx.limits.max_depth:
         ctx.defects.append(f"attached messages nested deeper than {ctx.limits.max_depth}: not read")
         return []
@@ -348,7 +157,7 @@ def _attached(inner: Message, ctx: _Context, depth: int) -> list[ThreadMessage]:
     return _read(inner, ctx, "attached", depth, msg_id)
 
 
-def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMessage]:
+def _attachment(part: Message, ctx: ParseContext, depth: int = 0) -> list[ThreadMessage]:
     try:
         filename = clean(decode_header_value(part.get_filename() or "")).strip()
     except Exception:
@@ -378,8 +187,8 @@ def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMess
     return [result.message] if result.message else []
 
 
-def _outlook_msg(part: Message, filename: str, ctype: str, ctx: _Context, depth: int) -> list[ThreadMessage]:
-    """An Outlook .msg attachment is read like an attached .eml (see mailflows/outlook_msg.py)."""
+def _outlook_msg(part: Message, filename: str, ctype: str, ctx: ParseContext, depth: int) -> list[ThreadMessage]:
+    """An Outlook .msg attachment is read like an attached .eml (see outlook_msg.py)."""
     try:
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
@@ -441,10 +250,12 @@ def _parse_parsed(
         defects.append(f"MIME: {type(defect).__name__}")
     ids = msg_ids(header_text(msg, "Message-ID"))
     outer_id = ids[0] if ids else fallback_id
-    ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
+    ctx = ParseContext(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
     fill_addresses(messages)
+    for message in messages:
+        read_card(message)
     result = ParsedMail(message_id=outer_id, messages=messages, attachments=ctx.attachments, defects=ctx.defects)
     in_reply_to = msg_ids(header_text(msg, "In-Reply-To"))
     result.in_reply_to = in_reply_to[0] if in_reply_to else None
@@ -469,7 +280,7 @@ def _calendar_reply_part(msg: Message) -> bytes | None:
         for part in msg.walk():
             if part.get_content_type() == "text/calendar":
                 data = part.get_payload(decode=True)
-                method = _param(part, "method").upper()
+                method = param(part, "method").upper()
                 if not method:
                     method = "REPLY" if isinstance(data, bytes) and b"METHOD:REPLY" in data.upper() else ""
                 if method == "REPLY":
@@ -487,7 +298,7 @@ def parse_body(text: str) -> ParsedMail:
     if HTML_SNIFF_RE.search(text[:5000]):
         text, html_defects = html_to_text(text)
         defects.extend(html_defects)
-    ctx = _Context(limits=ParseLimits(), outer_id=msg_id, defects=defects)
+    ctx = ParseContext(limits=ParseLimits(), outer_id=msg_id, defects=defects)
     top = ThreadMessage(id=msg_id)
     try:
         messages = _thread_messages(top, clean(text), None, ctx)
@@ -495,7 +306,29 @@ def parse_body(text: str) -> ParsedMail:
         defects.append("body structure too deep to read")
         top.body = text
         messages = [top]
+    for message in messages:
+        read_card(message)
     return ParsedMail(message_id=msg_id, messages=messages, defects=defects)
 
 
-__all__ = ["ParseLimits", "decode_bytes", "parse_body", "parse_message"]
+# RFC 5322: a header field's name is printable ASCII but the colon; an mbox file starts with "From ".
+_FIELD = re.compile(rb"^(?:From |[!-9;-~]+:)")
+_MESSAGE_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version"}
+
+
+def has_headers(raw: bytes) -> bool:
+    """Whether ``raw`` starts with a header block (``Return-Path:`` first counts too), not a bare body."""
+    if not _FIELD.match(raw.lstrip(b"\r\n")[:1000]):
+        return False
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[:65536])
+    return any(name.lower() in _MESSAGE_HEADERS for name in headers)
+
+
+def parse_file(raw: bytes, *, body: bool = False) -> ParsedMail:
+    """A file as ``handoff parse`` reads it: a message when it starts with headers, else a bare body."""
+    if not body and has_headers(raw):
+        return parse_message(raw)
+    return parse_body(raw.decode("utf-8", "replace"))
+
+
+__all__ = ["ParseLimits", "decode_bytes", "has_headers", "parse_body", "parse_file", "parse_message"]

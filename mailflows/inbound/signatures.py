@@ -3,26 +3,18 @@
 What it is for: ``split_signature`` cuts the trailing block a mail client or a person
 adds under every message ("-- ", "Sent from my iPhone", the "Name / Title / Company /
 phone" card, "Name | Title | Company" one-liners) off a plain-text body, and
-``parse_signature`` reads that block into a ``SignatureInfo`` so the extractor can
-name stakeholders with their titles exactly as written. Not for: quoted history
+``parse_signature`` reads that block into a ``SignatureInfo``; ``read_card`` does it
+once per message, in the parser, into ``ThreadMessage.card``, so the account resolver
+and the extractor take the company and the titles exactly as written from there. Not for: quoted history
 (``quotes.py``) or legal disclaimers inside a body (``html_text.py`` / ``quotes.py``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Any
 
-from mailflows.inbound.mail import Address
-
-
-@dataclass(slots=True)
-class SignatureInfo:
-    name: str = ""
-    title: str = ""
-    company: str = ""
-    phone: str = ""
-
+from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 
 MOBILE_RE = re.compile(
     r"^\s*(?:sent|envoy[ée]|enviado|gesendet|inviato|verzonden|skickat|sendt|wys[łl]ane)\s+(?:from|depuis|desde|de|"
@@ -251,3 +243,16 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
                 info.company = piece
     return info
+
+
+def read_card(message: ThreadMessage) -> None:
+    """Fill ``message.card`` from its signature block: the one place a message's card is read."""
+    message.card = parse_signature(message.signature, message.sender) if message.signature else SignatureInfo()
+
+
+def stored_message(data: dict[str, Any]) -> ThreadMessage:
+    """A message as stored (``ThreadMessage.to_dict``); a row stored before cards were kept gets its card read here."""
+    message = ThreadMessage.from_dict(data)
+    if "card" not in data:
+        read_card(message)
+    return message

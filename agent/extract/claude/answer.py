@@ -19,24 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.document import (
-    SECTION_KEYS,
-    AccountInfo,
-    Evidence,
-    Extraction,
-    Item,
-    Quote,
-    Stakeholder,
-    Urgency,
-    merge_items,
-    merge_provenance,
-    merge_stakeholders,
-    merge_urgency,
-)
+from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, Item, Quote, Stakeholder, Urgency
 from agent.errors import ExtractorAnswerInvalid
 from agent.extract.base import ExtractionContext
 from agent.extract.injection import looks_like_instruction
 from agent.extract.sentiment import history_of
+from agent.merge import merge_items, merge_provenance, merge_stakeholders, merge_urgency
 from mailflows.inbound.mail import ThreadMessage
 
 # Fields of Item that mean something only in one section; elsewhere they are cleared.

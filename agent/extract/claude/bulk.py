@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.document import SECTION_KEYS, Extraction, Fallback, HandoffDocument, Party, Provenance, merge_extraction
+from agent.document import SECTION_KEYS, Extraction, Fallback, HandoffDocument, Party, Provenance
 from agent.document_store import load_document, save_document
 from agent.errors import AccountNotFound, ConfigError, ExtractorAnswerInvalid
 from agent.extract.base import ExtractionContext, verify_quotes
@@ -28,11 +28,13 @@ from agent.extract.claude.batching import Piece, plan_batches
 from agent.extract.claude.extractor import ClaudeExtractor, now_iso
 from agent.extract.claude.prompt import estimate_tokens, extract_prompt, held_texts
 from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
 from agent.settings import Settings
 from db import repo
 from db.models import Account
 from db.session import open_existing, session_scope
 from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.signatures import stored_message
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def _context(settings: Settings, account: Account, doc: HandoffDocument) -> Extr
 def _mail_sources(session: Any, account_id: int) -> list[ThreadMessage]:
     """The account's material, without the rep's replies to our drafts (kept from the document instead)."""
     rows = repo.sources_of(session, account_id)
-    return [ThreadMessage.from_dict(r.data) for r in rows if not r.fingerprint.startswith("reply:")]
+    return [stored_message(r.data) for r in rows if not r.fingerprint.startswith("reply:")]
 
 
 async def _requests_for(

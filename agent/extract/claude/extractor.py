@@ -19,7 +19,14 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.document import Extraction, Fallback, HandoffDocument, Provenance, merge_extraction
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
+
+from agent.document import Extraction, Fallback, HandoffDocument, Provenance
 from agent.errors import ConfigError, ExtractorAnswerInvalid, ExtractorUnavailable, HandoffError
 from agent.extract.base import ExtractionContext, Extractor, Question, verify_quotes
 from agent.extract.claude.answer import (
@@ -42,6 +49,7 @@ from agent.extract.claude.prompt import (
 )
 from agent.extract.claude.request import build_request
 from agent.extract.claude.schema import output_schema
+from agent.merge import merge_extraction
 from agent.settings import Settings
 from mailflows.inbound.mail import ThreadMessage
 
@@ -56,6 +64,19 @@ def now_iso() -> str:
 
 def _reason(exc: HandoffError) -> str:
     return str(exc).split("\n")[0][:200]
+
+
+class _Unusable(Exception):
+    """An answer that could not be read into an extraction: the only thing ``_ask`` asks again for."""
+
+    def __init__(self, answer_error: ExtractorAnswerInvalid) -> None:
+        super().__init__(str(answer_error))
+        self.answer_error = answer_error
+
+
+def _log_unusable(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    log.warning("claude answer %d/%d unusable: %s", state.attempt_number, ANSWER_TRIES, exc)
 
 
 class ClaudeExtractor:
@@ -242,29 +263,45 @@ class ClaudeExtractor:
     ) -> Extraction:
         """One question to Claude; an unusable answer is asked again once, then raised."""
         ids = list(dict.fromkeys(m.id for m in batch))
-        account = ctx.account.domain or ctx.account.name
         request = self.request(prompt)
-        last: ExtractorAnswerInvalid | None = None
-        for attempt in range(1, ANSWER_TRIES + 1):
-            message = await self.caller.create(request, account, purpose)
-            reader = Reader(
-                ctx,
-                ids,
-                sources=whole,
-                held=held_texts(held),
-                held_addresses={p.email for p in held.sections.stakeholders if p.email},
-            )
-            try:
-                extraction, problems = extraction_from_answer(answer_data(message), ctx, ids, reader)
-            except AnswerCutOff:
-                raise
-            except ExtractorAnswerInvalid as exc:
-                log.warning("claude answer %d/%d unusable: %s", attempt, ANSWER_TRIES, exc)
-                last = exc
-                continue
-            for line in problems:
-                log.warning("claude answer: %s", line)
-            verify_quotes(extraction, whole, ctx)
-            settle_feelings(extraction, whole)
-            return extraction
-        raise ExtractorAnswerInvalid(f"answered unusably twice: {last}")
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(ANSWER_TRIES),
+                retry=retry_if_exception_type(_Unusable),
+                after=_log_unusable,
+                reraise=True,
+            ):
+                with attempt:
+                    return await self._ask_once(request, ids, whole, ctx, held, purpose)
+        except _Unusable as exc:
+            raise ExtractorAnswerInvalid(f"answered unusably twice: {exc.answer_error}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _ask_once(
+        self,
+        request: dict[str, Any],
+        ids: list[str],
+        whole: list[ThreadMessage],
+        ctx: ExtractionContext,
+        held: HandoffDocument,
+        purpose: str,
+    ) -> Extraction:
+        message = await self.caller.create(request, ctx.account.domain or ctx.account.name, purpose)
+        reader = Reader(
+            ctx,
+            ids,
+            sources=whole,
+            held=held_texts(held),
+            held_addresses={p.email for p in held.sections.stakeholders if p.email},
+        )
+        try:
+            extraction, problems = extraction_from_answer(answer_data(message), ctx, ids, reader)
+        except AnswerCutOff:
+            raise
+        except ExtractorAnswerInvalid as exc:
+            raise _Unusable(exc) from exc
+        for line in problems:
+            log.warning("claude answer: %s", line)
+        verify_quotes(extraction, whole, ctx)
+        settle_feelings(extraction, whole)
+        return extraction
