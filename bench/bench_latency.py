@@ -18,7 +18,6 @@ import os
 import signal
 import smtplib
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,18 +26,19 @@ from pathlib import Path
 
 from common import (
     COMPANY,
+    HANDOFF,
     INBOX,
     PG_SERVER,
     as_account,
+    cpu_of,
     demo_messages,
-    free_port,
     percentile,
     print_table,
     reset_database,
     reset_redis,
+    start_serve,
 )
 
-HANDOFF = Path(sys.executable).with_name("handoff")
 SCALED_DATABASE_URL = f"{PG_SERVER}/handoff_bench_latency"
 SCALED_REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -58,22 +58,6 @@ def service_env(workdir: Path, workers: int, cpu_processes: int | None) -> dict[
     if cpu_processes is not None:
         env["HANDOFF_CPU_PROCESSES"] = str(cpu_processes)
     return env
-
-
-def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(HANDOFF), "serve"], env={**env, "HANDOFF_SMTP_PORT": str(port)}, cwd=workdir, stderr=subprocess.DEVNULL
-    )
-    until = time.monotonic() + 30
-    while time.monotonic() < until:
-        try:
-            smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("handoff serve did not start within 30 s")
 
 
 class Outbox:
@@ -100,30 +84,6 @@ class Outbox:
             rep = to[to.find("<") + 1 : to.rfind(">")] if "<" in to else to
             self.first_draft.setdefault(rep, stamp.timestamp())
         return self.first_draft
-
-
-def _proc_stats() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds used), for every process (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out: dict[int, tuple[int, float]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    return out
-
-
-def cpu_of(pid: int) -> tuple[float, float]:
-    """CPU seconds of ``pid`` itself and of all its descendants (the parser pool)."""
-    stats = _proc_stats()
-    family, frontier = set(), {pid}
-    while frontier:
-        family |= frontier
-        frontier = {p for p, (parent, _) in stats.items() if parent in frontier} - family
-    own = stats.get(pid, (0, 0.0))[1]
-    return own, sum(stats[p][1] for p in family - {pid} if p in stats)
 
 
 def one_round(port: int, outbox: Outbox, template: bytes, first: int, reps: int) -> list[float]:
