@@ -118,7 +118,7 @@ def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[by
     proc = subprocess.Popen(
         [str(HANDOFF), "serve"], env={**env, "HANDOFF_SMTP_PORT": str(port)}, cwd=workdir, stderr=subprocess.DEVNULL
     )
-    until = time.monotonic() + 30
+    until = time.monotonic() + 120  # a loaded machine takes a while to load the models and migrate
     while time.monotonic() < until:
         try:
             smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
@@ -126,7 +126,7 @@ def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[by
         except OSError:
             time.sleep(0.05)
     proc.kill()
-    raise RuntimeError("handoff serve did not start within 30 s")
+    raise RuntimeError("handoff serve did not start within 120 s")
 
 
 Envelope = tuple[str, bytes]  # (MAIL FROM, the message with CRLF line ends)
