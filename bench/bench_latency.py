@@ -21,7 +21,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from common import (
@@ -29,6 +28,7 @@ from common import (
     HANDOFF,
     INBOX,
     PG_SERVER,
+    Outbox,
     as_account,
     cpu_of,
     demo_messages,
@@ -58,32 +58,6 @@ def service_env(workdir: Path, workers: int, cpu_processes: int | None) -> dict[
     if cpu_processes is not None:
         env["HANDOFF_CPU_PROCESSES"] = str(cpu_processes)
     return env
-
-
-class Outbox:
-    """Who got a draft when: each new file of the outbox folder is read once."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.seen: set[str] = set()
-        self.first_draft: dict[str, float] = {}  # rep address -> epoch seconds (from the file name)
-
-    def drafts(self) -> dict[str, float]:
-        import email
-        import email.policy
-
-        if not self.folder.exists():
-            return self.first_draft
-        for path in sorted(self.folder.glob("*.eml")):
-            if path.name in self.seen:
-                continue
-            self.seen.add(path.name)
-            stamp = datetime.strptime(path.name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            to = str(msg["To"]).lower()
-            rep = to[to.find("<") + 1 : to.rfind(">")] if "<" in to else to
-            self.first_draft.setdefault(rep, stamp.timestamp())
-        return self.first_draft
 
 
 def one_round(port: int, outbox: Outbox, template: bytes, first: int, reps: int) -> list[float]:

@@ -199,7 +199,6 @@ def serve_run(
         "dispositions": dispositions,
         "serve_cpu_ms": (cpu_after[0] - cpu_before[0]) * 1000 / total,
         "pool_cpu_ms": (cpu_after[1] - cpu_before[1]) * 1000 / total,
-        "ack_spread_s": (max(acked) - min(acked)) if acked else 0.0,
     }
 
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,13 +133,15 @@ def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[by
 Envelope = tuple[str, bytes]  # (MAIL FROM, the message with CRLF line ends)
 
 
-def blast(port: int, per_client: Sequence[Sequence[Envelope]], inbox: str = INBOX) -> tuple[float, int, list[float]]:
-    """One thread and connection per client, all starting at once; (seconds, sent, acknowledgement times).
+def blast(
+    port: int, per_client: Sequence[Sequence[Envelope]], inbox: str = INBOX
+) -> tuple[float, int, list[list[float]]]:
+    """One thread and connection per client, all starting at once; (seconds, sent, each client's 250 times).
 
     The clock runs from the start until the last 250; the times are ``time.time()``.
     """
     sent = [0] * len(per_client)
-    acked: list[float] = []
+    acked: list[list[float]] = [[] for _ in per_client]
     barrier = threading.Barrier(len(per_client) + 1)
 
     def client(c: int) -> None:
@@ -146,7 +149,7 @@ def blast(port: int, per_client: Sequence[Sequence[Envelope]], inbox: str = INBO
             barrier.wait()
             for sender, data in per_client[c]:
                 smtp.sendmail(sender, [inbox], data)
-                acked.append(time.time())
+                acked[c].append(time.time())
                 sent[c] += 1
 
     threads = [threading.Thread(target=client, args=(c,)) for c in range(len(per_client))]
@@ -157,6 +160,29 @@ def blast(port: int, per_client: Sequence[Sequence[Envelope]], inbox: str = INBO
     for t in threads:
         t.join()
     return time.perf_counter() - started, sum(sent), acked
+
+
+class Outbox:
+    """Who got a draft when: each new file of the outbox folder is read once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: set[str] = set()
+        self.first_draft: dict[str, float] = {}  # rep address -> epoch seconds (from the file name)
+
+    def drafts(self) -> dict[str, float]:
+        if not self.folder.exists():
+            return self.first_draft
+        for path in sorted(self.folder.glob("*.eml")):
+            if path.name in self.seen:
+                continue
+            self.seen.add(path.name)
+            stamp = datetime.strptime(path.name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            to = str(msg["To"]).lower()
+            rep = to[to.find("<") + 1 : to.rfind(">")] if "<" in to else to
+            self.first_draft.setdefault(rep, stamp.timestamp())
+        return self.first_draft
 
 
 def proc_stats() -> dict[int, tuple[int, str, float]]:
