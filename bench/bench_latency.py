@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/bench_latency.py [--reps 20] [--rounds 5] [--worke
 Starts ``handoff serve`` (offline extractor, debounce 0) in a subprocess: with 0 workers
 the embedded mode (SQLite, inline jobs, the parser pool), with N the scaled one
 (PostgreSQL + Redis, serve as the intake and N ``handoff worker`` processes; the
-database ``handoff_bench_latency`` and Redis db 13 are emptied first). In each round
+database ``handoff_bench_latency`` and Redis db 13 are emptied first; ``BENCH_DATABASE_URL`` and
+``BENCH_REDIS_URL`` name others). In each round
 ``--reps`` reps, each for a distinct customer account, forward a message at the same
 moment. The draft's time is the UTC stamp the outbox writer puts in the file name when
 it writes it. Goal: p50 <= 300 ms, p99 <= 1 s. Not for: intake throughput.
@@ -39,8 +40,8 @@ from common import (
     start_serve,
 )
 
-SCALED_DATABASE_URL = f"{PG_SERVER}/handoff_bench_latency"
-SCALED_REDIS_URL = "redis://127.0.0.1:6379/13"
+SCALED_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"{PG_SERVER}/handoff_bench_latency")
+SCALED_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def service_env(workdir: Path, workers: int, cpu_processes: int | None) -> dict[str, str]:
