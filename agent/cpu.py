@@ -5,7 +5,8 @@ arguments and result pickle. With ``processes`` > 0 it runs in a pool of worker
 processes, so the embedded ``handoff serve`` keeps every core busy while its event
 loop does the database work (a burst of forwards from many reps is parsed and read in
 parallel), and a message that crashes the parser kills a pool process, not the
-service. With 0 it runs in a thread of this process: one-off commands, tests and arq
+service. Pool processes run niced (``POOL_NICENESS``): on a busy machine the serving
+process, which accepts mail, is scheduled first. With 0 it runs in a thread of this process: one-off commands, tests and arq
 workers (each worker is already a process of its own). Not for: I/O, or anything
 that needs the database or the network.
 """
@@ -13,6 +14,7 @@ that needs the database or the network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import multiprocessing
@@ -40,6 +42,16 @@ def default_processes(inline_jobs: bool) -> int:
     if not inline_jobs:
         return 0
     return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+POOL_NICENESS = 5  # the serving process (the intake) goes first when the cores are busy
+
+
+def _start_pool_process(parent: int) -> None:
+    """In a pool process, at its start: a lower priority than the service's, and exit with it."""
+    with contextlib.suppress(OSError):  # not allowed here: run at the service's priority
+        os.nice(POOL_NICENESS)
+    _exit_with(parent)
 
 
 def _exit_with(parent: int) -> None:
@@ -91,7 +103,7 @@ class CpuPool:
         context = multiprocessing.get_context("forkserver")  # no fork of a process running threads and a loop
         context.set_forkserver_preload(PRELOAD)
         self._pool = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+            max_workers=self.processes, mp_context=context, initializer=_start_pool_process, initargs=(os.getpid(),)
         )
         warming = [self._pool.submit(_warm) for _ in range(self.processes * 2)]
         if wait:

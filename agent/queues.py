@@ -15,7 +15,7 @@ import contextlib
 import heapq
 import itertools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,49 +40,114 @@ class Slots:
     The inline queue runs jobs through these so a burst is served oldest first instead of
     all at once: twenty forwards interleaved step by step would all finish at the end,
     while one after the other the first draft is out after one message's work.
+
+    The intake comes first: ``arrival()`` (a message was just accepted) closes the gate
+    for ``quiet_s``, and no waiter starts until the intake has been quiet that long, so a
+    burst is acknowledged at the speed of the intake alone and processed right after it,
+    in the same order. Jobs already running go on. So that a flood that never pauses
+    still gets processed, once work has been held back for ``overdue_s`` it goes in one
+    job at a time while the intake stays busy. ``clock`` (seconds, the loop's by default)
+    is for tests.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self,
+        limit: int,
+        *,
+        quiet_s: float = 0.0,
+        overdue_s: float = float("inf"),
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.limit = limit
+        self.quiet_s = quiet_s
+        self.overdue_s = overdue_s
+        self._clock = clock
         self._busy = 0
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
+        self._last_arrival = float("-inf")
+        self._held_since: float | None = None  # when the gate began holding work back
+        self._timer: asyncio.TimerHandle | None = None
+
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
+    def arrival(self) -> None:
+        """A message was just accepted: new work waits until the intake has been quiet ``quiet_s``."""
+        if self.quiet_s > 0:
+            self._last_arrival = self._now()
 
     @contextlib.asynccontextmanager
     async def take(self, priority: int) -> AsyncIterator[None]:
-        if self._busy >= self.limit or self._waiting:
-            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            entry = (priority, next(self._arrivals), turn)
-            heapq.heappush(self._waiting, entry)
-            try:
-                await turn  # _release hands its slot over: _busy already counts this holder
-            except asyncio.CancelledError:
-                if turn.done() and not turn.cancelled():
-                    self._release()  # the slot was handed over just as we were cancelled
-                else:
-                    self._waiting.remove(entry)
-                    heapq.heapify(self._waiting)
-                raise
-        else:
-            self._busy += 1
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (priority, next(self._arrivals), turn)
+        heapq.heappush(self._waiting, entry)
+        self.wake()
+        try:
+            await turn  # wake() counted this holder in _busy when it handed over the turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release()  # the slot was handed over just as we were cancelled
+            else:
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+            raise
         try:
             yield
         finally:
             self._release()
 
     def _release(self) -> None:
+        self._busy -= 1
+        self.wake()
+
+    def _allowed(self, now: float) -> int:
+        """How many may hold a slot now: all when the intake is quiet, one when work is overdue, else none."""
+        quiet_for = now - self._last_arrival
+        if quiet_for >= self.quiet_s:
+            self._held_since = None
+            return self.limit
+        if self._held_since is None:
+            self._held_since = now
+        return 1 if now - self._held_since >= self.overdue_s else 0
+
+    def wake(self) -> None:
+        """Hand free slots to the first waiters the gate lets in; else look again when it may open."""
         while self._waiting:
+            now = self._now()
+            if self._busy >= min(self.limit, self._allowed(now)):
+                break
             _, _, turn = heapq.heappop(self._waiting)
             if not turn.done():
-                turn.set_result(None)  # the slot passes straight on: _busy stays the same
-                return
-        self._busy -= 1
+                self._busy += 1
+                turn.set_result(None)
+        if not self._waiting:
+            self._held_since = None
+            return
+        now = self._now()
+        allowed = self._allowed(now)
+        if self._timer is not None or allowed >= self.limit:
+            return  # a slot coming free wakes the next waiter
+        opens = self._last_arrival + self.quiet_s  # the gate opens fully
+        if allowed == 0 and self._held_since is not None:
+            opens = min(opens, self._held_since + self.overdue_s)  # or lets one in
+        self._timer = asyncio.get_running_loop().call_later(max(opens - now, 0.001), self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        self.wake()
 
 
 # Jobs that finish work already started (a draft, a flush) go before new messages.
 FIRST = {"send_draft": 0, "flush_outbox": 0, "tick": 1, "resume_pending": 1}
 NEW_WORK = 2
 PRIORITY_LEAD = timedelta(minutes=1)
+
+
+# The intake comes first (``Slots``): jobs wait for the intake to be quiet this long, and
+# once work has been held back OVERDUE_S it goes in one job at a time regardless.
+INTAKE_QUIET_S = 0.1
+OVERDUE_S = 10.0
 
 
 def concurrency_for(extractor_name: str) -> int:
@@ -95,15 +160,24 @@ class InlineQueue:
 
     ``concurrency`` jobs run at once (by default 4 with the offline extractor, whose work
     is CPU; 16 with Claude, whose calls wait on the network), the rest wait in ``Slots``.
+    The intake shares this process's event loop (and SQLite's one writer), so a message
+    being queued counts as the intake at work: jobs start once it has been quiet
+    ``INTAKE_QUIET_S`` (or one at a time after ``OVERDUE_S``), and a burst is accepted
+    at the intake's own speed, then processed oldest first.
     """
 
     shared = False  # a job id dedupes only while its job waits in this process
 
-    def __init__(self, app: App, concurrency: int | None = None) -> None:
+    def __init__(self, app: App, concurrency: int | None = None, clock: Callable[[], float] | None = None) -> None:
         self.app = app
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids: set[str] = set()
-        self.slots = Slots(concurrency or concurrency_for(getattr(app.extractor, "name", "")))
+        self.slots = Slots(
+            concurrency or concurrency_for(getattr(app.extractor, "name", "")),
+            quiet_s=INTAKE_QUIET_S,
+            overdue_s=OVERDUE_S,
+            clock=clock,
+        )
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
         if job not in jobs.JOBS:
@@ -112,6 +186,8 @@ class InlineQueue:
             if job_id in self._ids:
                 return
             self._ids.add(job_id)
+        if job == "process_inbound" and defer_s <= 0:
+            self.slots.arrival()  # a message just came in: the intake is at work
         task = asyncio.create_task(self._run(job, args, defer_s, job_id), name=f"{job}{args}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -17,17 +17,15 @@ import argparse
 import asyncio
 import os
 import signal
-import smtplib
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from common import INBOX, REP, bench_settings, demo_messages, free_port, print_table
+from common import REP, bench_settings, blast, demo_messages, free_port, print_table
 
 
 class BareHandler:
@@ -85,28 +83,12 @@ def message(n: int, template: bytes) -> bytes:
     return (b"\n".join(lines) + sep + body).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-def blast(port: int, clients: int, total: int, template: bytes) -> tuple[float, int]:
-    """``clients`` threads, one connection each, ``total`` messages in all; returns (seconds, sent)."""
+def blast_copies(port: int, clients: int, total: int, template: bytes) -> tuple[float, int]:
+    """``clients`` connections, ``total`` messages in all (each its own Message-ID); returns (seconds, sent)."""
     per_client = total // clients
-    payloads = [[message(c * per_client + i, template) for i in range(per_client)] for c in range(clients)]
-    sent = [0] * clients
-    barrier = threading.Barrier(clients + 1)
-
-    def client(c: int) -> None:
-        with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
-            barrier.wait()
-            for data in payloads[c]:
-                smtp.sendmail(REP, [INBOX], data)
-                sent[c] += 1
-
-    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - started, sum(sent)
+    payloads = [[(REP, message(c * per_client + i, template)) for i in range(per_client)] for c in range(clients)]
+    seconds, sent, _ = blast(port, payloads)
+    return seconds, sent
 
 
 def start_server(kind: str, workdir: Path, database_url: str | None) -> tuple[subprocess.Popen[str], int]:
@@ -148,8 +130,8 @@ def run(client_counts: list[int], total: int, database_url: str | None) -> None:
                     reset_postgres(database_url)
                 proc, port = start_server(kind, Path(tmp), database_url)
                 try:
-                    blast(port, clients, min(total, 50 * clients), template)  # warm-up
-                    seconds, sent = blast(port, clients, total, template)
+                    blast_copies(port, clients, min(total, 50 * clients), template)  # warm-up
+                    seconds, sent = blast_copies(port, clients, total, template)
                 finally:
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(timeout=30)

@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/bench_latency.py [--reps 20] [--rounds 5] [--worke
 Starts ``handoff serve`` (offline extractor, debounce 0) in a subprocess: with 0 workers
 the embedded mode (SQLite, inline jobs, the parser pool), with N the scaled one
 (PostgreSQL + Redis, serve as the intake and N ``handoff worker`` processes; the
-database ``handoff_bench_latency`` and Redis db 13 are emptied first). In each round
+database ``handoff_bench_latency`` and Redis db 13 are emptied first; ``BENCH_DATABASE_URL`` and
+``BENCH_REDIS_URL`` name others). In each round
 ``--reps`` reps, each for a distinct customer account, forward a message at the same
 moment. The draft's time is the UTC stamp the outbox writer puts in the file name when
 it writes it. Goal: p50 <= 300 ms, p99 <= 1 s. Not for: intake throughput.
@@ -18,29 +19,29 @@ import os
 import signal
 import smtplib
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from common import (
     COMPANY,
+    HANDOFF,
     INBOX,
     PG_SERVER,
+    Outbox,
     as_account,
+    cpu_of,
     demo_messages,
-    free_port,
     percentile,
     print_table,
     reset_database,
     reset_redis,
+    start_serve,
 )
 
-HANDOFF = Path(sys.executable).with_name("handoff")
-SCALED_DATABASE_URL = f"{PG_SERVER}/handoff_bench_latency"
-SCALED_REDIS_URL = "redis://127.0.0.1:6379/13"
+SCALED_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"{PG_SERVER}/handoff_bench_latency")
+SCALED_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def service_env(workdir: Path, workers: int, cpu_processes: int | None) -> dict[str, str]:
@@ -58,72 +59,6 @@ def service_env(workdir: Path, workers: int, cpu_processes: int | None) -> dict[
     if cpu_processes is not None:
         env["HANDOFF_CPU_PROCESSES"] = str(cpu_processes)
     return env
-
-
-def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(HANDOFF), "serve"], env={**env, "HANDOFF_SMTP_PORT": str(port)}, cwd=workdir, stderr=subprocess.DEVNULL
-    )
-    until = time.monotonic() + 30
-    while time.monotonic() < until:
-        try:
-            smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("handoff serve did not start within 30 s")
-
-
-class Outbox:
-    """Who got a draft when: each new file of the outbox folder is read once."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.seen: set[str] = set()
-        self.first_draft: dict[str, float] = {}  # rep address -> epoch seconds (from the file name)
-
-    def drafts(self) -> dict[str, float]:
-        import email
-        import email.policy
-
-        if not self.folder.exists():
-            return self.first_draft
-        for path in sorted(self.folder.glob("*.eml")):
-            if path.name in self.seen:
-                continue
-            self.seen.add(path.name)
-            stamp = datetime.strptime(path.name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            to = str(msg["To"]).lower()
-            rep = to[to.find("<") + 1 : to.rfind(">")] if "<" in to else to
-            self.first_draft.setdefault(rep, stamp.timestamp())
-        return self.first_draft
-
-
-def _proc_stats() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds used), for every process (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out: dict[int, tuple[int, float]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    return out
-
-
-def cpu_of(pid: int) -> tuple[float, float]:
-    """CPU seconds of ``pid`` itself and of all its descendants (the parser pool)."""
-    stats = _proc_stats()
-    family, frontier = set(), {pid}
-    while frontier:
-        family |= frontier
-        frontier = {p for p, (parent, _) in stats.items() if parent in frontier} - family
-    own = stats.get(pid, (0, 0.0))[1]
-    return own, sum(stats[p][1] for p in family - {pid} if p in stats)
 
 
 def one_round(port: int, outbox: Outbox, template: bytes, first: int, reps: int) -> list[float]:

@@ -10,10 +10,16 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import os
+import smtplib
 import socket
 import statistics
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,7 @@ REP = "sam.okafor@northwind.example"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/15"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+HANDOFF = Path(sys.executable).with_name("handoff")
 
 
 def bench_settings(workdir: Path, **overrides: Any) -> Settings:
@@ -104,6 +111,104 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_serve(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """``handoff serve`` with ``env`` on a free port, once it answers SMTP."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(HANDOFF), "serve"], env={**env, "HANDOFF_SMTP_PORT": str(port)}, cwd=workdir, stderr=subprocess.DEVNULL
+    )
+    until = time.monotonic() + 120  # a loaded machine takes a while to load the models and migrate
+    while time.monotonic() < until:
+        try:
+            smtplib.SMTP("127.0.0.1", port, timeout=1).quit()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("handoff serve did not start within 120 s")
+
+
+Envelope = tuple[str, bytes]  # (MAIL FROM, the message with CRLF line ends)
+
+
+def blast(
+    port: int, per_client: Sequence[Sequence[Envelope]], inbox: str = INBOX
+) -> tuple[float, int, list[list[float]]]:
+    """One thread and connection per client, all starting at once; (seconds, sent, each client's 250 times).
+
+    The clock runs from the start until the last 250; the times are ``time.time()``.
+    """
+    sent = [0] * len(per_client)
+    acked: list[list[float]] = [[] for _ in per_client]
+    barrier = threading.Barrier(len(per_client) + 1)
+
+    def client(c: int) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=120) as smtp:
+            barrier.wait()
+            for sender, data in per_client[c]:
+                smtp.sendmail(sender, [inbox], data)
+                acked[c].append(time.time())
+                sent[c] += 1
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(len(per_client))]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started, sum(sent), acked
+
+
+class Outbox:
+    """Who got a draft when: each new file of the outbox folder is read once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: set[str] = set()
+        self.first_draft: dict[str, float] = {}  # rep address -> epoch seconds (from the file name)
+
+    def drafts(self) -> dict[str, float]:
+        if not self.folder.exists():
+            return self.first_draft
+        for path in sorted(self.folder.glob("*.eml")):
+            if path.name in self.seen:
+                continue
+            self.seen.add(path.name)
+            stamp = datetime.strptime(path.name.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            to = str(msg["To"]).lower()
+            rep = to[to.find("<") + 1 : to.rfind(">")] if "<" in to else to
+            self.first_draft.setdefault(rep, stamp.timestamp())
+        return self.first_draft
+
+
+def proc_stats() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds used), for every process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[int, str, float]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        out[int(stat.parent.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_of(pid: int) -> tuple[float, float]:
+    """CPU seconds of ``pid`` itself and of all its descendants (the parser pool)."""
+    stats = proc_stats()
+    family, frontier = set(), {pid}
+    while frontier:
+        family |= frontier
+        frontier = {p for p, (parent, _, _) in stats.items() if parent in frontier} - family
+    own = stats.get(pid, (0, "", 0.0))[2]
+    return own, sum(stats[p][2] for p in family - {pid} if p in stats)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -4,7 +4,8 @@ Each benchmark runs in its own process, one after the other (they would distort 
 other's timings if run together), and prints its own table; a benchmark that fails is
 reported and the rest still run. ``--only intake,latency`` or ``--skip scale,crash``
 choose; ``--quick`` passes smaller sizes for a smoke run. Needs PostgreSQL and Redis
-(as in tests/conftest.py) for ``scale``, ``latency`` (its scaled row) and ``crash``. Benchmarks write only to temp dirs. Not for:
+(as in tests/conftest.py) for ``scale``, ``latency`` (its scaled row) and ``crash``; ``BENCH_DATABASE_URL``
+and ``BENCH_REDIS_URL`` choose the database and Redis they empty and use. Benchmarks write only to temp dirs. Not for:
 pass/fail — goals are printed next to the figures, nothing is asserted.
 """
 
@@ -22,10 +23,11 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     # name: (arguments for the full run, arguments for --quick)
     "parse": ([], ["--rounds", "1"]),
     "intake": ([], ["--clients", "1,8", "--messages", "300"]),
+    "serve": ([], ["--messages", "82", "--runs", "1"]),
     "latency": ([], ["--rounds", "1", "--workers", "0"]),
     "extract": ([], ["--rounds", "3"]),
     "llm_cost": ([], ["--messages", "20"]),
-    "scale": ([], ["--workers", "1,2", "--messages", "40", "--per-account", "10", "--sample", "5"]),
+    "scale": ([], ["--workers", "1,2", "--messages", "40", "--paced", "10", "--per-account", "10", "--sample", "5"]),
     "crash": (["--kills", "200"], ["--kills", "10", "--mode", "both"]),
     "web": ([], ["--accounts", "30", "--rounds", "3"]),
     "sender_auth": ([], ["--rounds", "3"]),

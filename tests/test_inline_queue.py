@@ -77,3 +77,85 @@ async def test_a_waiter_cancelled_as_its_turn_comes_passes_the_slot_on() -> None
     async with asyncio.timeout(1):
         async with slots.take(0):
             pass
+
+
+class Clock:
+    """The gate's time, moved by the test: what is asserted is order, never how long something took."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_jobs_wait_while_the_intake_is_busy_then_go_oldest_first() -> None:
+    clock = Clock()
+    slots = Slots(2, quiet_s=0.1, overdue_s=10.0, clock=clock)
+    started: list[str] = []
+
+    async def job(name: str, priority: int) -> None:
+        async with slots.take(priority):
+            started.append(name)
+            await asyncio.sleep(0)
+
+    slots.arrival()
+    tasks = [asyncio.create_task(job(f"message{i}", 2)) for i in range(3)]
+    tasks.append(asyncio.create_task(job("draft", 0)))
+    for t in (0.05, 0.09):  # messages keep arriving: nothing starts
+        clock.now = t
+        slots.arrival()
+        slots.wake()
+        await asyncio.sleep(0.01)
+        assert started == []
+    clock.now = 0.2  # the intake has been quiet for longer than quiet_s
+    slots.wake()
+    await asyncio.gather(*tasks)
+    assert started == ["draft", "message0", "message1", "message2"]
+
+
+async def test_a_flood_that_never_pauses_is_still_processed_one_job_at_a_time() -> None:
+    clock = Clock()
+    slots = Slots(3, quiet_s=0.1, overdue_s=10.0, clock=clock)
+    started: list[str] = []
+    running = 0
+    peak = 0
+    release = asyncio.Event()
+
+    async def job(name: str) -> None:
+        nonlocal running, peak
+        async with slots.take(2):
+            started.append(name)
+            running += 1
+            peak = max(peak, running)
+            await release.wait()
+            running -= 1
+
+    slots.arrival()
+    tasks = [asyncio.create_task(job(n)) for n in ("a", "b", "c")]
+    await asyncio.sleep(0.01)
+    clock.now = 5.0
+    slots.arrival()
+    slots.wake()
+    await asyncio.sleep(0.01)
+    assert started == []  # held back, not overdue yet
+    clock.now = 10.05
+    slots.arrival()  # still arriving, but work has waited overdue_s
+    slots.wake()
+    await asyncio.sleep(0.01)
+    assert started == ["a"]
+    release.set()
+    for _ in range(5):
+        clock.now += 0.05
+        slots.arrival()
+        slots.wake()
+        await asyncio.sleep(0.01)
+    await asyncio.gather(*tasks)
+    assert started == ["a", "b", "c"]
+    assert peak == 1  # one at a time while the intake is busy
+
+
+async def test_without_arrivals_the_gate_is_open() -> None:
+    slots = Slots(1, quiet_s=0.1, overdue_s=10.0)
+    async with asyncio.timeout(1), slots.take(2):
+        pass
