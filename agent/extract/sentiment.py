@@ -63,19 +63,29 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 )  # fmt: skip
 # The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
 _MORE_CUES = {
-    "negative": rx(r"\binakzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\binacceptable\b", r"\bdéçue?s?\b",
-                   r"\bfurieu(?:x|se)\b", r"\binaceptable\b", r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b"),
+    "negative": rx(r"\binakzeptabel\b", r"\bnicht akzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\bunzufrieden\b",
+                   r"\bzeitverschwendung\b", r"\beskalier\w*", r"\binacceptable\b", r"\binadmissible\b", r"\bdéçue?s?\b",
+                   r"\bmécontente?s?\b", r"\bfurieu(?:x|se)\b", r"\bperte de temps\b", r"\binaceptable\b",
+                   r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b", r"\bmolest[oa]s?\b", r"\bpérdida de tiempo\b"),
     "enthusiastic": rx(r"\bgenau das,? was wir brauchen\b", r"\bbegeistert\b", r"\bgroßartig\b", r"\bfantastisch\b",
-                       r"\bfreue(?:n)? (?:mich|uns) sehr\b", r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b",
-                       r"\bravie?s?\b", r"\benthousias\w*", r"\bjusto lo que necesitamos\b", r"\bme encanta\b",
-                       r"\bfantástic[oa]\b", r"\bestupend[oa]\b", r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b"),
-    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
-                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bpas sûre?\b", r"\bescéptic[oa]s?\b",
-                    r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bno lo veo claro\b", r"\bbedenken\b", r"\bréticen"),
+                       r"\bhervorragend\b", r"\bkönnen es kaum erwarten\b", r"\bfreue(?:n)? (?:mich|uns) (?:sehr|riesig)\b",
+                       r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b", r"\bravie?s?\b", r"\benthousias\w*",
+                       r"\bj'adore\b", r"\bformidable\b", r"\bbluffée?s?\b", r"\bimpatiente?s? de\b",
+                       r"\bjusto lo que necesitamos\b", r"\bme encanta\b", r"\bfantástic[oa]\b", r"\bestupend[oa]\b",
+                       r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b", r"\bentusiasmad[oa]s?\b", r"\bcon muchas ganas\b"),
+    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bzweifel\w*", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
+                    r"\bbedenken\b", r"\bzu teuer\b", r"\bnicht rechtfertigen\b", r"\bsorgen? (?:mich|uns)\b", r"\babwarten\b",
+                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bdes doutes\b", r"\bpas sûre?\b",
+                    r"\bréserves\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
+                    r"\bescéptic[oa]s?\b", r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bdudas\b", r"\bno lo veo claro\b",
+                    r"\bno me convence\b", r"\bme preocupa\b", r"\bdemasiado caro\b", r"\brecel\w*"),
     "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",
-                   r"\bdanke für die schnelle\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
-                   r"\bmerci pour la réactivité\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
-                   r"\bgracias por la rapidez\b"),
+                   r"\bdanke für die schnelle\b", r"\bsehr hilfreich\b", r"\bzufrieden\b", r"\bklingt gut\b",
+                   r"\bunterstütze (?:das|es)\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
+                   r"\bmerci pour la réactivité\b", r"\btrès (?:utile|intéressant)\b", r"\bsatisfaite?s?\b",
+                   r"\bbonne impression\b", r"\bje soutiens\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
+                   r"\bgracias por la rapidez\b", r"\bmuy (?:útil|interesante)\b", r"\bsatisfech[oa]s?\b",
+                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b"),
 }  # fmt: skip
 CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
@@ -86,6 +96,7 @@ FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
 CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
 WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
+NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
 FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
 
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
@@ -185,7 +196,7 @@ def _label_of_mean(mean: float) -> str:
 
 def current_read(evidence: list[Evidence]) -> str:
     """The read the evidence supports now: unknown below ``MIN_SIGNALS``, else the latest few signals."""
-    known = [e for e in evidence if e.leaning != "unknown"]
+    known = [e for e in evidence if e.leaning != "unknown" and e.phrase != NOTHING_SHOWN]
     if len(known) < MIN_SIGNALS:
         return "unknown"
     ordered = sorted(known, key=lambda e: e.date or date.min)[-RECENT_SIGNALS:]
@@ -198,7 +209,7 @@ def history_of(evidence: list[Evidence]) -> list[SentimentPoint]:
     """One point per day that showed anything, in date order."""
     by_day: dict[date | None, list[Evidence]] = {}
     for piece in evidence:
-        if piece.leaning != "unknown":
+        if piece.leaning != "unknown" and piece.phrase != NOTHING_SHOWN:
             by_day.setdefault(piece.date, []).append(piece)
     points = [
         SentimentPoint(date=day, sentiment=label_for([p.leaning for p in pieces]), source_id=pieces[0].source_id)  # type: ignore[arg-type]
@@ -282,9 +293,13 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
                 pieces.append(piece)
     spoke = _tone_evidence(units, known, new)
     for person in known:
-        if _key(person) not in keys and _key(person) in new:
+        if _key(person) not in keys and (_key(person) in new or _key(person) in spoke):
             people.append(
-                Stakeholder(name=person.name, email=person.email, source_ids=[new[_key(person)][0].source_id])
+                Stakeholder(
+                    name=person.name,
+                    email=person.email,
+                    source_ids=[_first_source(_key(person), new, spoke)],
+                )
             )
             keys.add(_key(person))
     for person in people:
@@ -294,18 +309,35 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         everything = [*(before.sentiment_evidence if before else []), *mine]
         person.sentiment_evidence = mine  # kept even when thin: a later mail may add the second signal
         read = current_read(everything)
+        held_read = before.sentiment if before else "unknown"
         if read != "unknown":
             person.sentiment = read  # type: ignore[assignment]
             person.sentiment_history = history_of(everything)
-        elif person.sentiment == "unknown" and _key(person) in spoke:
-            person.sentiment = "neutral"  # they said enough in one message, and none of it showed a feeling
+        elif held_read == "unknown" and (single := [e for e in everything if e.leaning not in {"unknown", "neutral"}]):
+            # one passage is a thin read, but a read: the CSM sees the passage and how many signals it rests on
+            person.sentiment = single[-1].leaning
+            person.sentiment_history = history_of(everything)
+        elif held_read == "unknown" and person.sentiment == "unknown" and _key(person) in spoke:
+            # they wrote or spoke, and none of it showed a feeling: that is a neutral read, with what they said
+            person.sentiment = "neutral"
+            said = spoke[_key(person)]
+            if not any(e.phrase == NOTHING_SHOWN for e in everything):
+                person.sentiment_evidence.append(
+                    Evidence(text=said.quote, source_id=said.source_id, phrase=NOTHING_SHOWN, leaning="neutral",
+                             speaker=said.speaker_email or said.speaker, date=said.anchor)  # type: ignore[arg-type]
+                )  # fmt: skip
 
 
-def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> set[str]:
+def _first_source(key: str, new: dict[str, list[Evidence]], spoke: dict[str, Unit]) -> str:
+    return new[key][0].source_id if new.get(key) else spoke[key].source_id
+
+
+def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> dict[str, Unit]:
     """Per message and person, the tone of their own words as one piece of evidence when it shows a feeling.
 
     Read per message, never per batch, so the same mail read in one go or one by one gives the
-    same evidence. Returns who said enough in some message to be read as neutral when nothing shows.
+    same evidence. Returns, for everyone who wrote or spoke a readable sentence, the longest one
+    (the evidence of a neutral read when nothing they said shows a feeling).
     """
     by_message: dict[tuple[str, str], list[Unit]] = {}
     for unit in units:
@@ -313,11 +345,13 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
         others = {_first(p) for p in known if p is not speaker}
         if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
             by_message.setdefault((_key(speaker), unit.source_id), []).append(unit)
-    spoke: set[str] = set()
+    spoke: dict[str, Unit] = {}
     for (key, _source), said in sorted(by_message.items()):
         leaning, shown, scored = tone_read([u.text for u in said])
-        if scored >= MIN_SIGNALS:
-            spoke.add(key)
+        if scored:
+            longest = max((u for u in said if u.quote), key=lambda u: (len(u.quote), u.quote))
+            if key not in spoke or len(longest.quote) > len(spoke[key].quote):
+                spoke[key] = longest
         shown_unit = next((u for u in said if u.text == shown), None)
         if leaning in {"unknown", "neutral"} or shown_unit is None:
             continue
