@@ -114,6 +114,23 @@ def test_the_reps_sentence_states_a_role(sentence: str, role: str) -> None:
     assert said[f"ingrid.olsen@{THEM}"][0] == role
 
 
+def test_among_several_people_the_one_named_just_before_the_phrase_is_meant() -> None:
+    people = [Stakeholder(name="Ingrid Olsen", email="i@x"), Stakeholder(name="Piet Janssen", email="p@x")]
+    said = roles_said(["If the crews skip training, Piet could sink the rollout and Ingrid won't stop him."], people)
+    assert {key: role for key, (role, _, _) in said.items()} == {"p@x": "blocker"}
+    assert roles_said(["Ingrid is the one to watch; she never liked the pilot."], people)["i@x"][0] == "blocker"
+
+
+def test_titles_written_next_to_a_name_in_prose() -> None:
+    found = titles_in_text(
+        "Contacts: Rosa Lind, jefa de tráfico (rosa.lind@x.example). Then Emil Sand (GM of the Kiel terminal, "
+        "our pilot site) joins."
+    )
+    assert found["rosa lind"] == "Jefa De Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
+    assert role_for(found["emil sand"], "", "")[0] == "user"
+    assert role_for("Executive Assistant to the CFO", "", "") == ("other", "low")
+
+
 def test_a_role_sentence_about_two_people_or_a_negated_one_decides_nothing() -> None:
     people = [Stakeholder(name="Ingrid Olsen", email="i@x"), Stakeholder(name="Piet Janssen", email="p@x")]
     assert roles_said(["Ingrid and Piet both want the final say."], people) == {}
@@ -273,3 +290,25 @@ def test_evidence_of_a_neutral_read_does_not_water_down_a_later_read() -> None:
     neutral = Evidence(text="a", source_id="1", phrase=NOTHING_SHOWN, leaning="neutral")
     warm = [Evidence(text=t, source_id=t, phrase="x", leaning="enthusiastic") for t in ("b", "c")]
     assert current_read([neutral, *warm]) == "enthusiastic"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die neue Meldepflicht tritt am 1. Januar 2027 in Kraft, bis dahin muss alles laufen.",
+        "La nouvelle réglementation entre en vigueur le 1er février 2027.",
+        "Nuestro contrato con el proveedor actual vence el 31 de diciembre de 2026.",
+        "Unser Vertrag mit dem alten Anbieter endet am 31. Dezember 2026.",
+        "To be clear, we are not renewing the old scheduling tool.",
+    ],
+)
+def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text: str) -> None:
+    from datetime import date
+
+    from agent.extract.sentiment import read_urgency
+    from agent.extract.units import Unit
+
+    unit = Unit(text=text, quote=text, source_id="m1", speaker="Ole Vik", speaker_email=f"ole.vik@{THEM}",
+                author="customer", anchor=date(2026, 9, 1), heading=None)  # fmt: skip
+    urgency = read_urgency([unit])
+    assert urgency is not None and urgency.level == "high" and urgency.evidence[0].text == text

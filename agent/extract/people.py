@@ -21,6 +21,7 @@ from mailflows.inbound.signatures import parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("other", "low", rx(r"\bassistant\b", r"\bassistent(?:in)?\b", r"\basistente\b")),  # "Assistant to the CFO" is not the CFO
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
     ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
@@ -45,7 +46,7 @@ ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("influencer", "medium", rx(r"\bleiter(?:in)?\b")),  # a German head of some function, when nothing more specific says
     ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
                         r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
-                        r"\bsuperintendent\b", r"\bmanager\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
+                        r"\bsuperintendent\b", r"\bmanager\b", r"\bgm\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
                         r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
@@ -220,7 +221,12 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
 
 
 TEXT_TITLE = re.compile(
-    r"\b([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){1,4}?[\w'’-]+)(?=[),.;]|\s+(?:and|who|from|on)\b)"
+    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){0,5}?[\w'’-]+)"
+    r"(?=[),.;]|\s+(?:and|who|from|on|at)\b)"
+)
+# "Sophie Dumas, cheffe de salle (sophie.dumas@…)": a title between the name and the address
+APPOSITIVE_TITLE = re.compile(
+    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+),\s+((?:[\w&'’-]+ ){0,5}?[\w'’-]+)\s*[(<]\s*[\w.+'-]+@"
 )
 
 
@@ -232,11 +238,13 @@ def titles_in_text(text: str) -> dict[str, str]:
     from mailflows.inbound.signatures import TITLE_WORDS
 
     found: dict[str, str] = {}
-    for match in TEXT_TITLE.finditer(text):
+    for match in [*TEXT_TITLE.finditer(text), *APPOSITIVE_TITLE.finditer(text)]:
         title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
         if len(title.split()) >= 2 and TITLE_WORDS.search(title) and not re.search(r"\d", title):
             found.setdefault(fold(match.group(1)), title.title() if title.islower() else title)
     for match in FIRST_NAME_TITLE.finditer(text):
+        if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", text[max(0, match.start() - 30) : match.start()]):
+            continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it
         title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
         if TITLE_WORDS.search(title) and not re.search(r"\d", title) and len(title.split()) <= 6:
             found.setdefault(f"first:{fold(match.group(1))}", title)

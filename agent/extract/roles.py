@@ -24,7 +24,8 @@ from mailflows.inbound.signatures import TITLE_WORDS
 ROLE_SAID: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("blocker", "medium", rx(
         r"\bblocker\b", r"\btried to (?:block|kill|stop)\b", r"\b(?:is|was|stays?) against (?:it|this|us|the (?:deal|project|purchase))\b",
-        r"\bslow-?walk", r"\bwould (?:happily )?kill (?:it|this|the deal)\b",
+        r"\bslow-?walk", r"\b(?:will|would|could|might) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        r"\bthe one (?:to|you(?:'ll)? (?:have|need) to) (?:manage|watch|worry about)\b",
         r"\bblockiert\b", r"\bbremst\b", r"\bist dagegen\b", r"\bbloque\b", r"\bfreine\b", r"\best contre\b",
         r"\bbloquea\b", r"\bfrena\b", r"\bestá en contra\b",
     )),
@@ -88,17 +89,37 @@ CLAUSE = re.compile(
 )
 
 
-def _named(clause: str, firsts: dict[str, list[Stakeholder]], people: list[Stakeholder]) -> list[Stakeholder]:
+def _named(
+    clause: str, firsts: dict[str, list[Stakeholder]], people: list[Stakeholder]
+) -> list[tuple[int, int, Stakeholder]]:
+    """(start, end, person) for each person ``clause`` names, by full name or by a first name only they have."""
     text = fold(clause)
-    found: list[Stakeholder] = []
+    found: list[tuple[int, int, Stakeholder]] = []
     for person in people:
         full = fold(person.name)
         first = full.split(" ")[0]
-        if (full and re.search(rf"\b{re.escape(full)}\b", text)) or (
+        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or (
             first and len(firsts.get(first, [])) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
-        ):
-            found.append(person)
-    return found
+        )
+        if match:
+            found.append((match.start(), match.end(), person))
+    return sorted(found, key=lambda hit: hit[0])
+
+
+def _subject(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> list[Stakeholder]:
+    """Whom a role phrase at ``at`` is about: the one person named, or, among several, the one named just before
+    it ("If X slips, Curtis will kill it and Harold won't fight him") unless joined to another ("A and B want")."""
+    if len(named) <= 1:
+        return [person for _, _, person in named]
+    before = [hit for hit in named if hit[1] <= at]
+    if not before:
+        return []
+    start, end, person = before[-1]
+    gap = clause[end:at]
+    joined = re.search(r"\b(?:and|und|et|y|or|oder|ou|o)\s+$", clause[:start]) or re.match(
+        r"\s*(?:and|und|et|y|&)\b", gap
+    )
+    return [] if joined or len(gap.split()) > 4 else [person]
 
 
 def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tuple[str, str, str]]:
@@ -110,13 +131,14 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
     out: dict[str, tuple[str, str, str]] = {}
     for text in texts:
         for sentence in split_sentences(text):
-            for clause in CLAUSE.split(sentence):
-                who = _named(clause, firsts, named)
+            for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
+                hits = _named(clause, firsts, named)
                 for role, influence, pattern in ROLE_SAID:
                     match = pattern.search(clause)
                     if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
                         continue
-                    if not who:
+                    who = _subject(hits, clause, match.start())
+                    if not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in FULL_NAME.findall(clause) if not TITLE_WORDS.search(n)]
                         who = [Stakeholder(name=names[0])] if len(names) == 1 else []

@@ -38,6 +38,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\b(?:i|we) (?:really |absolutely )?love\b", r"\bi'?d love\b", r"\bexcited\b", r"\bthrilled\b",
         r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b", r"\bgame[- ]changer\b", r"\bblown away\b",
         r"\bexactly what we (?:need|want)\w*\b", r"\bdelighted\b", r"\bawesome\b", r"\bthis is great\b",
+        r"\b(?:very|highly|super|really) (?:motivated|driven|keen)\b", r"\beager\b",
     )),
     ("skeptical", -1, rx(
         r"\bnot (?:yet |fully |really )?(?:convinced|sold)\b", r"\bskeptic\w*", r"\bsceptic\w*",
@@ -58,7 +59,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bi'?m sold\b", r"\bsold me\b", r"\bwhat i was hoping\b", r"\bwon (?:me|us) over\b", r"\bexcellent\b",
         r"\bthank(?:s| you) for (?:the )?(?:quick|fast|speedy|thorough|great|detailed|clear|taking|turning)\b",
         r"\bno (?:further )?concerns\b", r"\bsigned off\b", r"\blooking forward\b", r"\bmy recommendation is\b",
-        r"\bofficially a\b", r"\bmade this work\b",
+        r"\bofficially a\b", r"\bmade this work\b", r"\bmotivated\b", r"\bkeen\b", r"\bbought in\b", r"\bsupportive\b",
     )),
 )  # fmt: skip
 # The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
@@ -102,7 +103,7 @@ FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
 URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
-                                      r"\bdoesn'?t renew\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
+                                      r"\bdoesn'?t renew\b", r"\bnot (?:be )?renewing\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
                                       r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
                                       r"\bno habrá renovación\b")),
     ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
@@ -110,9 +111,15 @@ URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
                                                  r"\brebid\b", r"\bslips? into\b")),
     ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
                                                  r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
-                                                 r"\b(?:state|regulatory|compliance) deadline\b")),
+                                                 r"\b(?:state|regulatory|compliance) deadline\b", r"\bentra(?:rá)? en vigor\b",
+                                                 r"\bentre(?:ra)? en vigueur\b", r"\btritt [\w .]{0,40}in kraft\b",
+                                                 r"\binkrafttreten\b", r"\b(?:gesetzlich|regulatorisch)\w* (?:frist|pflicht)\b",
+                                                 r"\bobligation réglementaire\b", r"\bobligación (?:legal|normativa)\b")),
     ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b", r"\bcontract (?:ends|expires|runs out)\b",
-                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b")),
+                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b",
+                                                          r"\bvertrag\b[^.]{0,40}\b(?:endet|läuft)\b", r"\bkündigungsfrist\b",
+                                                          r"\bcontrat\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance)\b",
+                                                          r"\bcontrato\b[^.]{0,40}\b(?:vence|termina|expira)\b")),
     ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
                                                  r"\bshow the board\b")),
     ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
