@@ -305,8 +305,8 @@ def test_evidence_of_a_neutral_read_does_not_water_down_a_later_read() -> None:
 def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text: str) -> None:
     from datetime import date
 
-    from agent.extract.sentiment import read_urgency
     from agent.extract.units import Unit
+    from agent.extract.urgency import read_urgency
 
     unit = Unit(text=text, quote=text, source_id="m1", speaker="Ole Vik", speaker_email=f"ole.vik@{THEM}",
                 author="customer", anchor=date(2026, 9, 1), heading=None)  # fmt: skip

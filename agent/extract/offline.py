@@ -31,9 +31,10 @@ from agent.extract.people import Person, collect_people, role_for, stakeholders_
 from agent.extract.roles import key_of as _person_key
 from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
-from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
+from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
 from agent.extract.units import Unit
+from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
