@@ -68,6 +68,8 @@ def _person(doc: HandoffDocument, name: str) -> Stakeholder:
         ("Consejera Delegada", "decision_maker"),
         ("Director Financiero", "economic_buyer"),
         ("Jefe de Tráfico", "user"),
+        ("Présidente", "decision_maker"),
+        ("Vice President, Fleet", "other"),
     ],
 )
 def test_titles_in_four_languages_map_to_roles(title: str, role: str) -> None:
@@ -199,6 +201,21 @@ async def test_everyone_who_wrote_gets_a_read_with_evidence_in_any_language(ctx:
     assert all(p.sentiment_evidence for p in doc.sections.stakeholders)
 
 
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("Je reste réservé sur le montant des licences.", "skeptical"),
+        ("Ich sehe noch nicht, wie sich das im ersten Jahr rechnet.", "skeptical"),
+        ("No veo todavía cómo se amortiza el proyecto.", "skeptical"),
+        ("Honestly, I don't see how this pays back in year one.", "skeptical"),
+    ],
+)
+def test_reserve_in_four_languages_reads_as_doubt(text: str, leaning: str) -> None:
+    from agent.extract.sentiment import sentiment_signals
+
+    assert [x for x, _ in sentiment_signals(text)] == [leaning]
+
+
 async def test_a_transcript_speaker_known_from_mail_is_read_too(ctx: ExtractionContext) -> None:
     doc = await _read(ctx, [_mail(1, _who("Sofía Marín"), "Adjunto el horario.", to=[_who("Ole Vik")])])
     call = ThreadMessage(
@@ -218,7 +235,7 @@ async def test_the_reps_read_wins_says_so_and_the_question_is_not_asked_again(ct
     doc = await _read(ctx, [_mail(1, sofia, "La demo nos encantó, es justo lo que necesitamos.", day=2)])
     assert any("feel" in q.text for q in questions_for(doc, _Account()))
     reply = ThreadMessage(id="r1", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
-                          date=datetime(2026, 9, 10, tzinfo=UTC), body="Sofía is wary of the summer timeline.")  # fmt: skip
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body="Sofía remains skeptical about the summer timeline.")  # fmt: skip
     doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
     person = _person(doc, "Sofía Marín")
     assert person.sentiment == "skeptical" and read_by_rep(person)
@@ -250,6 +267,11 @@ class _Account:
         ("La CSM será Noelia Prieto, que habla gallego.", "Noelia Prieto", None),
         ("Noelia Prieto será nuestra CSM.", "Noelia Prieto", None),
         ("Dmitri Kova will take over the account as CSM next week.", "Dmitri Kova", None),
+        (
+            "For the CSM: Yara Haddad, she speaks Arabic, yara.haddad@ferrocorp.example.",
+            "Yara Haddad",
+            "yara.haddad@ferrocorp.example",
+        ),
     ],
 )
 def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
@@ -300,6 +322,7 @@ def test_evidence_of_a_neutral_read_does_not_water_down_a_later_read() -> None:
         "Nuestro contrato con el proveedor actual vence el 31 de diciembre de 2026.",
         "Unser Vertrag mit dem alten Anbieter endet am 31. Dezember 2026.",
         "To be clear, we are not renewing the old scheduling tool.",
+        "Le port exige le nouveau rapport avant le 15 janvier 2027, sans quoi nous perdons la concession.",
     ],
 )
 def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text: str) -> None:

@@ -38,6 +38,8 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b{_NAME}{_ADDR},?\s+(?:will|is going to)\s+(?:take over|pick up|run|own)\s+(?:the|this)\s+account\s+as\s+{_ROLE}\b",
          False),
         (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s*:?\s+{_NAME}{_ADDR}", False),
+        (rf"\b(?i:for|as|für|pour|para)\s+(?i:the |den |die |le |la |el )?(?:CSM|(?i:customer success)(?: manager)?)\s*[:\-–—]\s*{_NAME}{_ADDR}",
+         False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|nuestr[oa]|nouveau|nouvelle|nuev[oa])\s+)*"
          rf"(?:CSM|customer success manager)\b", False),
         (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",

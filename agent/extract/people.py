@@ -27,7 +27,7 @@ ROLE_BY_TITLE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
                                  r"\bdatenschutz", r"\bprotection des données\b", r"\bprotección de datos\b", r"\bdpo\b",
                                  r"\bqualität", r"\bqualité\b", r"\bcalidad\b", r"\bchair\b")),
-    ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"\bpresident\b", r"\bmanaging (?:director|partner)\b",
+    ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz")),
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",

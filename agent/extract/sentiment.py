@@ -44,7 +44,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bwe'?ll see\b", r"\bhold you to\b", r"\breservations\b", r"\bon the fence\b", r"\bbefore i believe\b",
         r"\bwary\b", r"\bnervous\b", r"\bworr(?:ied|ies me)\b", r"\bconcern (?:is|about)\b",
         r"\bwon'?t sign off\b", r"\bwill not (?:sign off|approve)\b", r"\bnot signing off\b", r"\bpush(?:ing)? back\b",
-        r"\bcan'?t justify\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
+        r"\bcan'?t justify\b", r"\bi (?:still )?don'?t see how\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
         r"\bsitting right there\b", r"\bi'?m not interested\b", r"\bcan'?t take on another\b", r"\boverkill\b", r"\btoo expensive\b", r"\bplay the skeptic\b",
     )),
     ("positive", 1, rx(
@@ -74,7 +74,8 @@ _MORE_CUES = {
     "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bzweifel\w*", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
                     r"\bbedenken\b", r"\bzu teuer\b", r"\bnicht rechtfertigen\b", r"\bsorgen? (?:mich|uns)\b", r"\babwarten\b",
                     r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bdes doutes\b", r"\bpas sûre?\b",
-                    r"\bréserves\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
+                    r"\bréserves\b", r"\b(?:reste|suis) (?:très |encore )?réservée?s?\b", r"\bje ne vois pas (?:encore )?(?:comment|pourquoi|l'intérêt)\b",
+                    r"\bich sehe (?:noch )?nicht,? (?:wie|warum|wozu)\b", r"\bno veo (?:todavía |aún )?(?:cómo|por qué)\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
                     r"\bescéptic[oa]s?\b", r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bdudas\b", r"\bno lo veo claro\b",
                     r"\bno me convence\b", r"\bme preocupa\b", r"\bdemasiado caro\b", r"\brecel\w*"),
     "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",

@@ -27,7 +27,9 @@ URGENCY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
                                       r"\bno habrá renovación\b")),
     ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
                                                  r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
-                                                 r"\brebid\b", r"\bslips? into\b")),
+                                                 r"\brebid\b", r"\bslips? into\b", r"\bsans quoi\b", r"\bfaute de quoi\b",
+                                                 r"\bsonst (?:verlieren|droht|drohen|müssen|zahlen)\b", r"\bde lo contrario\b",
+                                                 r"\bsi no,? (?:perdemos|pagamos|nos)\b")),
     ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
                                                  r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
                                                  r"\b(?:state|regulatory|compliance) deadline\b", r"\bentra(?:rá)? en vigor\b",

@@ -59,7 +59,7 @@ TITLE_WORDS = re.compile(
     r"associate|counsel|attorney|controller|treasurer|scientist|developer|designer|strategist|"
     r"representative|rep|advisor|adviser|nurse|physician|leiter|leiterin|gesch[äa]ftsf[üu]hrer|"
     r"directeur|directrice|responsable|jefe|jefa|gerente|directora?|secretary|buyer|planner|"
-    r"consejer[oa]|delegad[oa]|cheffe|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
+    r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner)\b",
     re.IGNORECASE,
 )
