@@ -87,6 +87,25 @@ def own_lines(text: str) -> str:
     return "\n".join(line for line in lines_of(text) if not is_quoted(line)).strip()
 
 
+def _read_csm(rest: str, cmds: Commands) -> None:
+    """``CSM: Name <address>``, ``CSM: Name`` or ``CSM: Ana`` into ``cmds``."""
+    email = _EMAIL.search(rest)
+    names = _NAME.findall(rest[: email.start()] if email else rest) or _NAME.findall(rest)
+    names = [n for n in names if fold(n) not in {"csm", "customer success"}]
+    if not names and not email and (single := regex.fullmatch(rf"\s*({_WORD})\s*[.!]?\s*", rest)):
+        names = [single.group(1)]  # "CSM: Ana": a first name alone, looked up like any name
+    name = names[-1] if email and names else (names[0] if names else "")
+    before = rest[: email.start()].strip(" <>\"'(),;") if email else ""
+    if email and not name and 0 < len(before.split()) <= 4 and regex.fullmatch(r"[\p{L}'’.\- ]+", before):
+        name = before  # "ÉLODIE Durand <e@x>": the display name as written
+    if email:
+        cmds.csm = Address(name=name, email=email.group(0).lower())
+    elif name:
+        cmds.csm_name_only = name
+    else:
+        cmds.errors.append(f"I could not read a name or address in 'CSM: {rest}'.")
+
+
 def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None) -> tuple[Commands, str]:
     """Split a reply's visible text into commands and the remaining answer text."""
     cmds = Commands()
@@ -115,19 +134,7 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
             continue
         verb, rest = match.group(1).lower(), match.group(2).strip()
         if verb == "csm":
-            email = _EMAIL.search(rest)
-            names = _NAME.findall(rest[: email.start()] if email else rest) or _NAME.findall(rest)
-            names = [n for n in names if fold(n) not in {"csm", "customer success"}]
-            name = names[-1] if email and names else (names[0] if names else "")
-            before = rest[: email.start()].strip(" <>\"'(),;") if email else ""
-            if email and not name and 0 < len(before.split()) <= 4 and regex.fullmatch(r"[\p{L}'’.\- ]+", before):
-                name = before  # "ÉLODIE Durand <e@x>": the display name as written
-            if email:
-                cmds.csm = Address(name=name, email=email.group(0).lower())
-            elif name:
-                cmds.csm_name_only = name
-            else:
-                cmds.errors.append(f"I could not read a name or address in 'CSM: {rest}'.")
+            _read_csm(rest, cmds)
         elif verb == "account":
             cmds.account_name = rest.strip(" .")
         elif verb == "call":

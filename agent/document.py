@@ -112,6 +112,10 @@ class Stakeholder(_Model):
     sentiment: Sentiment = "unknown"
     sentiment_evidence: list[Evidence] = Field(default_factory=list)
     sentiment_history: list[SentimentPoint] = Field(default_factory=list)
+    role_said: str | None = None  # the rep's sentence that states the role: it wins over a guess from the title
+
+
+REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
 
 
 class Urgency(_Model):

@@ -15,6 +15,7 @@ import re
 from datetime import date
 
 from agent.document import (
+    REP_READ,
     SECTION_KEYS,
     Evidence,
     Extraction,
@@ -144,7 +145,9 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder]) -> l
             continue
         twin.email = twin.email or person.email
         twin.title = twin.title or person.title
-        if twin.role == "other" and person.role != "other":
+        if person.role_said:
+            twin.role, twin.influence, twin.role_said = person.role, person.influence, person.role_said
+        elif twin.role == "other" and person.role != "other" and not twin.role_said:
             twin.role = person.role
         twin.influence = twin.influence or person.influence
         for concern in person.concerns:
@@ -165,8 +168,11 @@ def _merge_evidence(into: list[Evidence], new: list[Evidence]) -> None:
 
 
 def _merge_feeling(twin: Stakeholder, person: Stakeholder) -> None:
-    """The newer read replaces the older one when it says anything; evidence and history accumulate."""
-    if person.sentiment != "unknown":
+    """The newer read replaces the older one when it says anything, except that the rep's read is only
+    replaced by the rep's next read; evidence and history accumulate."""
+    by_rep = any(e.phrase == REP_READ for e in person.sentiment_evidence)
+    held_by_rep = any(e.phrase == REP_READ for e in twin.sentiment_evidence)
+    if person.sentiment != "unknown" and (by_rep or not held_by_rep):
         twin.sentiment = person.sentiment
     _merge_evidence(twin.sentiment_evidence, person.sentiment_evidence)
     days = {p.date for p in twin.sentiment_history}

@@ -82,9 +82,9 @@ def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
         no_title = [p.name for p in s.stakeholders if not p.title][:3]
         if no_title:
             asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
-        not_read_by_rep = [p for p in s.stakeholders if not read_by_rep(p)]  # the rep's own read is not asked again
-        if not_read_by_rep:
-            asks.append(("stakeholders", _sentiment_question(not_read_by_rep)))
+        # once the rep has given their own read on the people, the question has its answer: not asked again
+        if not any(read_by_rep(p) for p in s.stakeholders):
+            asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
     if not s.pain_points:
         asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
     if not s.success_metrics:

@@ -21,7 +21,7 @@ from agent.document import (
 from agent.extract.base import ExtractionContext, normalize_for_quote, source_text
 from agent.extract.claude import extraction_from_answer, output_schema, settle_feelings
 from agent.extract.offline import OfflineExtractor
-from agent.extract.sentiment import current_read, sentiment_signals
+from agent.extract.sentiment import NOTHING_SHOWN, current_read, sentiment_signals
 from agent.merge import merge_extraction
 from agent.render import render_document, render_draft
 from mailflows.inbound.mail import Address, ThreadMessage
@@ -75,13 +75,20 @@ async def test_a_skeptic_is_read_as_skeptical_with_the_phrases_that_showed_it(ct
     assert all(normalize_for_quote(e.text) in source for e in otto.sentiment_evidence)
 
 
-async def test_one_warm_sentence_is_not_enough_for_a_read(ctx: ExtractionContext) -> None:
+async def test_courtesy_alone_is_a_neutral_read_not_a_warm_one(ctx: ExtractionContext) -> None:
     body = "Hi Sam,\n\nThanks for the quick demo yesterday. We run nine bakeries and one central kitchen.\n\nIris"
     doc = await read(ctx, [mail(1, IRIS, body, date(2026, 2, 3))])
     iris = person(doc, IRIS.email)
-    assert iris.sentiment == "unknown"
+    assert iris.sentiment == "neutral"  # she wrote, and nothing but courtesy showed
     assert iris.sentiment_history == []
-    assert len(iris.sentiment_evidence) == 1  # kept, so a later mail can complete the read
+    assert len([e for e in iris.sentiment_evidence if e.leaning == "positive"]) == 1  # kept for a later read
+
+
+async def test_one_passage_that_shows_a_feeling_is_a_thin_read(ctx: ExtractionContext) -> None:
+    body = "Hi Sam,\n\nI'm not convinced the oven sensors will report reliably.\n\nIris"
+    doc = await read(ctx, [mail(1, IRIS, body, date(2026, 2, 3))])
+    iris = person(doc, IRIS.email)
+    assert iris.sentiment == "skeptical" and len(iris.sentiment_evidence) == 1
 
 
 async def test_a_second_signal_in_a_later_mail_completes_the_read(ctx: ExtractionContext) -> None:
@@ -111,13 +118,15 @@ async def test_a_problem_they_describe_is_not_a_feeling_about_us(ctx: Extraction
         "We are in a hiring freeze, so the team is stretched.\n\nNell"
     )
     doc = await read(ctx, [mail(1, NELL, body, date(2026, 2, 3))])
-    assert person(doc, NELL.email).sentiment_evidence == []
+    nell = person(doc, NELL.email)
+    assert nell.sentiment == "neutral"  # she wrote: a read, but no feeling about us
+    assert [e.phrase for e in nell.sentiment_evidence] == [NOTHING_SHOWN]
 
 
 async def test_a_colleague_named_before_the_cue_gets_the_evidence_not_the_writer(ctx: ExtractionContext) -> None:
     body = "Sam,\n\nOtto's remaining concern is support load on his team.\nLet us talk Tuesday.\n\nIris"
     doc = await read(ctx, [mail(1, IRIS, body, date(2026, 2, 3), to=[SAM, OTTO])])
-    assert person(doc, IRIS.email).sentiment_evidence == []
+    assert [e.phrase for e in person(doc, IRIS.email).sentiment_evidence] == [NOTHING_SHOWN]
     assert [e.phrase for e in person(doc, OTTO.email).sentiment_evidence] == ["concern is"]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from agent.document import (
+    REP_READ,
     SECTION_KEYS,
     Evidence,
     Extraction,
@@ -39,6 +40,9 @@ from agent.extract.cues import heading_section
 from agent.extract.dates import resolve_due
 from agent.extract.lexicon import rx
 from agent.extract.mentions import csm_in_prose
+from agent.extract.people import role_for
+from agent.extract.roles import key_of as role_key
+from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.units import paragraphs, split_sentences
 from mailflows.inbound.mail import ThreadMessage
@@ -120,10 +124,15 @@ NEW_SUBJECT = re.compile(
 )
 
 
+def _words(text: str) -> set[str]:
+    """The words of ``text``, folded, without punctuation or a possessive "'s" ("Sam's" is "sam", "Sofía" stays)."""
+    return {re.sub(r"['’]s$", "", w.strip(".,;:()")).strip("'’") for w in fold(text).split()}
+
+
 def _by_person(text: str, names: set[str]) -> list[str]:
     chunks: list[list[str]] = []
     for sentence in split_sentences(text):
-        first = fold(sentence).split(" ")[0].strip(".,:;'’s") if sentence else ""
+        first = next(iter(_words(sentence.split(" ")[0])), "") if sentence else ""
         if not chunks or ((first in names or NEW_SUBJECT.match(sentence)) and chunks[-1]):
             chunks.append([])
         chunks[-1].append(sentence)
@@ -132,11 +141,10 @@ def _by_person(text: str, names: set[str]) -> list[str]:
 
 REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"\bsold\b",
               r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b")  # fmt: skip
-REP_COLD = rx(r"\bworry about\b", r"\bsc?eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
+REP_NEUTRAL = rx(r"\bneutral\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
+                 r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
+REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
               r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b")  # fmt: skip
-
-
-REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
 
 
 def read_by_rep(person: Stakeholder) -> bool:
@@ -153,35 +161,46 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
     reads: dict[str, tuple[Stakeholder, list[str], str]] = {}
     for para, _hint, _listed in paragraphs(reply.body):
         for sentence in split_sentences(para):
-            words = {w.strip(".,;:'’s()") for w in fold(sentence).split()}
+            words = _words(sentence)
             named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
             if len(named) != 1:
                 continue
             warm, cold = len(REP_WARM.findall(sentence)), len(REP_COLD.findall(sentence))
-            if warm == cold:
-                continue
-            key = (named[0].email or named[0].name).lower()
-            _, leanings, _first = reads.setdefault(key, (named[0], [], sentence))
-            leanings.append(f"{'warm' if warm > cold else 'cold'}:{sentence}")
-    out = []
-    for person, leanings, _ in reads.values():
-        warmer = [s.split(":", 1)[1] for s in leanings if s.startswith("warm:")]
-        colder = [s.split(":", 1)[1] for s in leanings if s.startswith("cold:")]
-        leaning: Sentiment = (
-            ("enthusiastic" if len(warmer) >= 1 and not colder else "positive")
-            if len(warmer) > len(colder)
-            else "skeptical"
-        )
-        shown = (warmer if len(warmer) > len(colder) else colder)[-1]
-        out.append(
-            Stakeholder(
-                name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,
-                sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,
-                                             speaker=reply.sender.email if reply.sender else "the rep",
-                                             date=reply.date.date() if reply.date else None)],
+            mood = (
+                "warm" if warm > cold else "cold" if cold > warm else "neutral" if REP_NEUTRAL.search(sentence) else ""
             )
+            if not mood:
+                continue
+            key = role_key(named[0])
+            _, leanings, _first = reads.setdefault(key, (named[0], [], sentence))
+            leanings.append(f"{mood}:{sentence}")
+    stated = roles_said((para for para, _hint, _listed in paragraphs(reply.body)), people)
+    out: dict[str, Stakeholder] = {}
+    for key, (person, leanings, _) in reads.items():
+        by_mood = {
+            m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")] for m in ("warm", "cold", "neutral")
+        }
+        warmer, colder = by_mood["warm"], by_mood["cold"]
+        leaning: Sentiment
+        if warmer or colder:
+            leaning = ("enthusiastic" if not colder else "positive") if len(warmer) > len(colder) else "skeptical"
+            shown = (warmer if len(warmer) > len(colder) else colder)[-1]
+        else:
+            leaning, shown = "neutral", by_mood["neutral"][-1]
+        out[key] = Stakeholder(
+            name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,
+            sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,
+                                         speaker=reply.sender.email if reply.sender else "the rep",
+                                         date=reply.date.date() if reply.date else None)],
         )  # fmt: skip
-    return out
+    for person in people:
+        key = role_key(person)
+        if key not in stated:
+            continue
+        entry = out.setdefault(key, Stakeholder(name=person.name, email=person.email, source_ids=[reply.id]))
+        said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0])
+        entry.role, entry.influence, entry.role_said = said_role
+    return list(out.values())
 
 
 LEAD = re.compile(r"^([A-Za-z][\w ,/&'’-]{1,50}?)\s*(?::|--|—|–| - |\.(?=\s))\s*(\S.*)$", re.DOTALL)
@@ -193,7 +212,7 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
         return "rep_perspective"
     if current:
         return current
-    words = {w.strip(".,;:'’s") for w in fold(text).split()}
+    words = _words(text)
     if names & words:
         return "rep_perspective"
     probs = section_probabilities([text])[0]

@@ -20,6 +20,7 @@ from agent.document import fold
 from mailflows.inbound.mail import Address
 
 _NAME = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’\-]+){1,2})"
+_ONE = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})"  # "hand it to Ana": a first name may be all
 _EMAIL = r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
 _ROLE = r"(?i:(?:(?:the|our|your|their|new|dedicated|a)\s+){0,2}(?:CSM|customer success manager|customer success lead))"
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
@@ -32,8 +33,17 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
         (rf"\b{_ROLE}\s+(?:is|will be|for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
-        (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s+{_NAME}{_ADDR}", False),
-        (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird)\s+(?:le |la |el |die |der )?(?:CSM|customer success manager)\b", False),
+        (rf"\b{_NAME}{_ADDR},?\s+(?:is|'s)\s+(?:taking|picking up|getting)\s+(?:over\s+)?(?:the|this)\s+account\s+as\s+{_ROLE}\b",
+         False),
+        (rf"\b{_NAME}{_ADDR},?\s+(?:will|is going to)\s+(?:take over|pick up|run|own)\s+(?:the|this)\s+account\s+as\s+{_ROLE}\b",
+         False),
+        (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s*:?\s+{_NAME}{_ADDR}", False),
+        (rf"\b(?i:for|as|für|pour|para)\s+(?i:the |den |die |le |la |el )?(?:CSM|(?i:customer success)(?: manager)?)\s*[:\-–—]\s*{_NAME}{_ADDR}",
+         False),
+        (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|nuestr[oa]|nouveau|nouvelle|nuev[oa])\s+)*"
+         rf"(?:CSM|customer success manager)\b", False),
+        (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",
+         False),
     )
 )  # fmt: skip
 
@@ -158,6 +168,15 @@ def csm_from_reply(
         ), f"CSM set to {found.name} <{found.email}>, as your reply says."
     people = [(c.name, c.email) for c in (roster.csms if roster is not None else ())]
     seen = [(s.from_name or "", s.from_email or "") for s in sources] + [(rep.rep_name or "", rep.rep_email)]
+    if " " not in found.name.strip():
+        # "hand it to Ana": a first name alone is a colleague only when the roster or our mail knows one
+        own = {d.lower() for d in own_domains}
+        match = [
+            (n, e) for n, e in [*people, *seen] if n and fold(n).split()[0] == fold(found.name) and _is_own(e, own)
+        ]
+        if not match:
+            return None
+        found = Mention(name=match[0][0], email=None)
     email, how = resolve_colleague(found.name, people, seen, own_domains, rep.rep_email)
     note = (
         f"CSM set to {found.name} <{email}>: your reply named no address, so I took it from {how}. "

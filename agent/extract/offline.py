@@ -19,7 +19,18 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Owner, Sections, Stakeholder, fold
+from agent.document import (
+    AccountInfo,
+    Extraction,
+    HandoffDocument,
+    Influence,
+    Item,
+    Owner,
+    Role,
+    Sections,
+    Stakeholder,
+    fold,
+)
 from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
@@ -27,11 +38,14 @@ from agent.extract.classify import competitor_in, competitor_names, dedupe, hori
 from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
-from agent.extract.people import Person, collect_people, stakeholders_from, titles_in_text
+from agent.extract.people import Person, collect_people, role_for, stakeholders_from, title_for, titles_in_text
+from agent.extract.roles import key_of as _person_key
+from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
-from agent.extract.sentiment import read_feelings, read_urgency, relationship_moments
+from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
 from agent.extract.units import Unit
+from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
 
 if TYPE_CHECKING:
@@ -275,31 +289,94 @@ def _stakeholders(
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
     prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    everyone = [p.name for p in people.values()] + [
+        s.name for s in document.sections.stakeholders if s.email not in people
+    ]
+    firsts: dict[str, int] = {}
+    for name in {fold(n) for n in everyone if n}:
+        firsts[name.split(" ")[0]] = firsts.get(name.split(" ")[0], 0) + 1
     for person in people.values():
-        if not person.title and fold(person.name) in prose_titles:
-            person.title = prose_titles[fold(person.name)]
+        if not person.title and (title := title_for(person.name, prose_titles, firsts)):
+            person.title = title
     known_names = {fold(p.name) for p in people.values()}
     for known in document.sections.stakeholders:
         key = (known.email or "").lower()
         known_names.add(fold(known.name))
-        if key and not known.title and key not in people and fold(known.name) in prose_titles:
-            people[key] = Person(name=known.name, email=key, title=prose_titles[fold(known.name)])
+        if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, firsts)):
+            people[key] = Person(name=known.name, email=key, title=title)
     # a customer naming a colleague with a title: kept by name until their address shows up
     ours = our_names(sources, ctx)
     ours_words = {d.split(".")[0] for d in ctx.company_domains}
     for name, title in prose_titles.items():
         squashed = fold(title).replace(" ", "")
+        if name.startswith("first:"):
+            continue  # a first name alone is kept only for a person we know
         if name not in known_names and name not in ours and not any(w in squashed for w in ours_words):
             people[f"name:{name}"] = Person(name=name.title(), email="", title=title)
     said: dict[str, str] = {}
+    by_name = {fold(p.name): k for k, p in people.items()} | {
+        fold(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
+    }
     for unit in units:
-        if unit.author == "customer" and unit.speaker_email:
-            said[unit.speaker_email.lower()] = said.get(unit.speaker_email.lower(), "") + " " + unit.text
+        speaker = (unit.speaker_email or "").lower() or by_name.get(fold(unit.speaker), "")
+        if unit.author == "customer" and speaker:  # a transcript's speaker has a name, and may have no address
+            said[speaker] = said.get(speaker, "") + " " + unit.text
     about = {}
     for key, person in people.items():
         first = fold(person.name).split(" ")[0]
         about[key] = " ".join(u.text for u in units if first and first in fold(u.text))
-    return stakeholders_from(people, said, about, champion)
+    stated = _rep_roles(
+        units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
+    )
+    champion = champion or any(role == "champion" for role, _, _ in stated.values())
+    out = stakeholders_from(people, said, about, champion)
+    return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+
+
+def _rep_roles(
+    units: list[Unit], ctx: ExtractionContext, named: list[Stakeholder], document: HandoffDocument
+) -> dict[str, tuple[Role, Influence, str]]:
+    """The roles the rep's own words state (a note above a forward, a note attachment), by person key."""
+    rep = (ctx.rep.email or "").lower()
+    notes = [
+        u.text for u in units if u.author == "note" or (u.author == "ours" and (u.speaker_email or "").lower() == rep)
+    ]
+    keys = {_person_key(n) for n in named}
+    return roles_said(notes, [*named, *(s for s in document.sections.stakeholders if _person_key(s) not in keys)])
+
+
+def _with_rep_roles(
+    out: list[Stakeholder],
+    stated: dict[str, tuple[Role, Influence, str]],
+    said: dict[str, str],
+    document: HandoffDocument,
+    ours: set[str],
+    source_id: str,
+) -> list[Stakeholder]:
+    """``out`` with the rep's stated roles winning, held people whose words here show their role, and people
+    the rep named before their first mail (kept by name: their address merges in later)."""
+    keys = {_person_key(s) for s in out}
+    held = [s for s in document.sections.stakeholders if _person_key(s) not in keys]
+    known = [*out]
+    for before in held:
+        entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
+        known.append(entry)
+        # someone known from an earlier mail who talks technical matters here, with no title to go by
+        if before.role == "other" and not before.title and not before.role_said:
+            role, influence = role_for("", said.get(_person_key(before), ""), "")
+            if role != "other":
+                entry.role, entry.influence = role, influence
+                out.append(entry)
+    for key in stated:
+        if not any(_person_key(p) == key for p in known) and key not in ours:
+            known.append(Stakeholder(name=name_of(key, stated[key][2]), source_ids=[source_id] if source_id else []))
+    for entry in known:
+        if _person_key(entry) in stated:
+            said_role = stated_role(stated[_person_key(entry)], role_for(entry.title or "", "", "")[0])
+            entry.role, entry.influence, entry.role_said = said_role
+            if entry not in out:
+                out.append(entry)
+    return out
 
 
 def _account(units: list[Unit], ctx: ExtractionContext) -> AccountInfo:

@@ -21,18 +21,18 @@ from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
+    ("other", "low", rx(r"\bassistant\b", r"\bassistent(?:in)?\b", r"\basistente\b")),  # "Assistant to the CFO" is not the CFO
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
     ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
-    ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bleiter\b",
-                                 r"\bleiterin\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
+    ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
                                  r"\bdatenschutz", r"\bprotection des données\b", r"\bprotección de datos\b", r"\bdpo\b",
                                  r"\bqualität", r"\bqualité\b", r"\bcalidad\b", r"\bchair\b")),
-    ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"\bpresident\b", r"\bmanaging (?:director|partner)\b",
+    ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz")),
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
-                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
+                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bcontrolling\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
                                    r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
@@ -40,10 +40,13 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
                                           r"\bhead of it\b", r"\btechnology\b", r"\bwarehouse\b", r"\bplatform\b",
                                           r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
-                                          r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b")),
+                                          r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b",
+                                          r"\bsystèmes? d'information\b", r"\btecnolog\w*", r"\btechnologie\b",
+                                          r"\brechenzentrum\b", r"\binformática\b")),
+    ("influencer", "medium", rx(r"\bleiter(?:in)?\b")),  # a German head of some function, when nothing more specific says
     ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
                         r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
-                        r"\bsuperintendent\b", r"\bmanager\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
+                        r"\bsuperintendent\b", r"\bmanager\b", r"\bgm\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
                         r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
@@ -61,6 +64,48 @@ BLOCKER_CUES = rx(
     r"\bblock",
     r"\bveto\b",
 )
+# What someone who evaluates the technical side talks about, in any of the four languages.
+TECH_TALK = rx(
+    r"\bapis?\b",
+    r"\bsso\b",
+    r"\bsaml\b",
+    r"\bintegrat\w*",
+    r"\bintegraci\w*",
+    r"\bschnittstelle\w*",
+    r"\bsecurity (?:review|questionnaire)\b",
+    r"\bnetwork\b",
+    r"\bfirewall\b",
+    r"\bports?\b",
+    r"\bvpn\b",
+    r"\bdatabases?\b",
+    r"\bdatenbank\w*",
+    r"\bbase de (?:datos|données)\b",
+    r"\bschema\b",
+    r"\bservers?\b",
+    r"\bservidor\w*",
+    r"\bserveurs?\b",
+    r"\bhosting\b",
+    r"\bhosted\b",
+    r"\balojan?\b",
+    r"\bhébergé\w*",
+    r"\bencrypt\w*",
+    r"\bverschlüssel\w*",
+    r"\bchiffr\w*",
+    r"\bcifrad\w*",
+    r"\bldap\b",
+    r"\bactive directory\b",
+    r"\berp\b",
+    r"\bsql\b",
+    r"\bread-only\b",
+    r"\bhistorian\b",
+    r"\bscada\b",
+    r"\bwebhooks?\b",
+    r"\bcsv\b",
+    r"\bsandbox\b",
+    r"\bdata model\b",
+    r"\btags\b",
+)
+TECH_TALK_MIN = 3  # three technical matters in their own words: they are evaluating the technical side
 CHAMPION_CUES = rx(r"\bchampion\b", r"\bruns point\b", r"\bhas my support\b", r"\binternal sell")
 
 ADDRESS = re.compile(r"(?:\"?([^\"<>;,\n]{2,60}?)\"?\s*)?<([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>")
@@ -187,26 +232,64 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
 
 
 TEXT_TITLE = re.compile(
-    r"\b([A-Z][\w'’-]+\s+[A-Z][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){1,4}?[\w'’-]+)(?=[),.;]|\s+(?:and|who|from|on)\b)"
+    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){0,5}?[\w'’-]+)"
+    r"(?=[),.;]|\s+(?:and|who|from|on|at)\b)"
 )
+# "Sophie Dumas, cheffe de salle (sophie.dumas@…)": a title between the name and the address
+APPOSITIVE_TITLE = re.compile(
+    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+),\s+((?:[\w&'’-]+ ){0,5}?[\w'’-]+)\s*[(<]\s*[\w.+'-]+@"
+)
+
+
+FIRST_NAME_TITLE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][a-zà-ÿ'’-]+)\s*\(([^()\n,;]{2,60})\)(?!\s*[<\[]?[\w.+-]+@)")
 
 
 def titles_in_text(text: str) -> dict[str, str]:
     """Titles written next to a name in prose: "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst"."""
     found: dict[str, str] = {}
-    for match in TEXT_TITLE.finditer(text):
+    for match in [*TEXT_TITLE.finditer(text), *APPOSITIVE_TITLE.finditer(text)]:
         title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
         if len(title.split()) >= 2 and TITLE_WORDS.search(title) and not re.search(r"\d", title):
             found.setdefault(fold(match.group(1)), title.title() if title.islower() else title)
+    for match in FIRST_NAME_TITLE.finditer(text):
+        if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", text[max(0, match.start() - 30) : match.start()]):
+            continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it
+        title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
+        if TITLE_WORDS.search(title) and not re.search(r"\d", title) and len(title.split()) <= 6:
+            found.setdefault(f"first:{fold(match.group(1))}", title)
     return found
+
+
+def title_for(name: str, titles: dict[str, str], firsts: dict[str, int]) -> str:
+    """The prose title of ``name``: written next to the full name, or next to a first name only one person has."""
+    first = fold(name).split(" ")[0] if name else ""
+    return titles.get(fold(name)) or (titles.get(f"first:{first}", "") if firsts.get(first) == 1 else "")
+
+
+# "I run procurement", "ich leite die IT", "je dirige les achats", "llevo la parte de sistemas": what they do,
+# read like a title when the mail gives none.
+SELF_DESCRIBED = re.compile(
+    r"\b(?:I (?:run|lead|head|manage|own|look after|am responsible for|'m responsible for)|ich (?:leite|verantworte|bin "
+    r"verantwortlich für)|je (?:dirige|pilote|gère|suis responsable d[eu]s?)|(?:dirijo|llevo|gestiono|soy responsable de))"
+    r"\s+(?:the |our |die |den |das |unsere? |la |le |les |l'|el |los |las |nuestr[oa]s? |la parte de )?"
+    r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|bei|und|chez|et|en|y)\b|$)",
+    re.IGNORECASE,
+)
+
+
+def self_described(said: str) -> str:
+    """What a person says they run, in their own words ("procurement", "die IT"), or ""."""
+    match = SELF_DESCRIBED.search(said)
+    return match.group(1).strip() if match else ""
 
 
 def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
     """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them)."""
     role: Role = "other"
     influence: Influence = "medium"
+    described = "" if title else self_described(said)
     for candidate, weight, pattern in ROLE_BY_TITLE:
-        if title and pattern.search(title):
+        if (title or described) and pattern.search(title or described):
             role, influence = candidate, weight
             break
     strong_doubt = len(BLOCKER_CUES.findall(said)) >= 2
@@ -214,6 +297,8 @@ def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
         return "blocker", "medium"
     if role == "other" and CHAMPION_CUES.search(about):
         return "champion", "high"
+    if role == "other" and not title and len(TECH_TALK.findall(said)) >= TECH_TALK_MIN:
+        return "technical_evaluator", "medium"
     if role == "other" and not title:
         influence = "low"
     return role, influence

@@ -1,11 +1,9 @@
-"""How people feel, how urgent the account is, and what built trust: a transparent rule-based read.
+"""How people feel and what built trust: a transparent rule-based read.
 
 What it is for: ``read_feelings`` gives each customer stakeholder a sentiment from
 their own sentences (praise, enthusiasm, hedges, doubts, complaints, escalation
 words) with the passages and the phrases that triggered it, and how it moved from
-source to source; ``read_urgency`` finds deadline language (go-live dates, a board,
-a renewal elsewhere, a budget cycle) with the reason and the dates; and
-``relationship_moments`` finds what built trust (an on-site visit, a fast fix, a
+source to source (how urgent the account is: urgency.py); and ``relationship_moments`` finds what built trust (an on-site visit, a fast fix, a
 reference call) in either side's sentences. It says "unknown" when the mail holds
 fewer than ``MIN_SIGNALS`` signals: a read is never more certain than its evidence.
 Not for: personal details (only the rep's reply supplies those, into
@@ -17,21 +15,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agent.document import (
-    Evidence,
-    HandoffDocument,
-    Item,
-    Quote,
-    Sentiment,
-    SentimentPoint,
-    Stakeholder,
-    Urgency,
-    UrgencyLevel,
-    fold,
-)
-from agent.extract.dates import find_dates
+from agent.document import Evidence, HandoffDocument, Item, Quote, Sentiment, SentimentPoint, Stakeholder, fold
 from agent.extract.lexicon import rx
-from agent.extract.tone import tone_read
+from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
 
 MIN_SIGNALS = 2  # one warm or cold sentence is politeness or a bad day, not a read
@@ -49,6 +35,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\b(?:i|we) (?:really |absolutely )?love\b", r"\bi'?d love\b", r"\bexcited\b", r"\bthrilled\b",
         r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b", r"\bgame[- ]changer\b", r"\bblown away\b",
         r"\bexactly what we (?:need|want)\w*\b", r"\bdelighted\b", r"\bawesome\b", r"\bthis is great\b",
+        r"\b(?:very|highly|super|really) (?:motivated|driven|keen)\b", r"\beager\b",
     )),
     ("skeptical", -1, rx(
         r"\bnot (?:yet |fully |really )?(?:convinced|sold)\b", r"\bskeptic\w*", r"\bsceptic\w*",
@@ -57,7 +44,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bwe'?ll see\b", r"\bhold you to\b", r"\breservations\b", r"\bon the fence\b", r"\bbefore i believe\b",
         r"\bwary\b", r"\bnervous\b", r"\bworr(?:ied|ies me)\b", r"\bconcern (?:is|about)\b",
         r"\bwon'?t sign off\b", r"\bwill not (?:sign off|approve)\b", r"\bnot signing off\b", r"\bpush(?:ing)? back\b",
-        r"\bcan'?t justify\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
+        r"\bcan'?t justify\b", r"\bi (?:still )?don'?t see how\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
         r"\bsitting right there\b", r"\bi'?m not interested\b", r"\bcan'?t take on another\b", r"\boverkill\b", r"\btoo expensive\b", r"\bplay the skeptic\b",
     )),
     ("positive", 1, rx(
@@ -69,24 +56,35 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bi'?m sold\b", r"\bsold me\b", r"\bwhat i was hoping\b", r"\bwon (?:me|us) over\b", r"\bexcellent\b",
         r"\bthank(?:s| you) for (?:the )?(?:quick|fast|speedy|thorough|great|detailed|clear|taking|turning)\b",
         r"\bno (?:further )?concerns\b", r"\bsigned off\b", r"\blooking forward\b", r"\bmy recommendation is\b",
-        r"\bofficially a\b", r"\bmade this work\b",
+        r"\bofficially a\b", r"\bmade this work\b", r"\bmotivated\b", r"\bkeen\b", r"\bbought in\b", r"\bsupportive\b",
     )),
 )  # fmt: skip
 # The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
 _MORE_CUES = {
-    "negative": rx(r"\binakzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\binacceptable\b", r"\bdéçue?s?\b",
-                   r"\bfurieu(?:x|se)\b", r"\binaceptable\b", r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b"),
+    "negative": rx(r"\binakzeptabel\b", r"\bnicht akzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\bunzufrieden\b",
+                   r"\bzeitverschwendung\b", r"\beskalier\w*", r"\binacceptable\b", r"\binadmissible\b", r"\bdéçue?s?\b",
+                   r"\bmécontente?s?\b", r"\bfurieu(?:x|se)\b", r"\bperte de temps\b", r"\binaceptable\b",
+                   r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b", r"\bmolest[oa]s?\b", r"\bpérdida de tiempo\b"),
     "enthusiastic": rx(r"\bgenau das,? was wir brauchen\b", r"\bbegeistert\b", r"\bgroßartig\b", r"\bfantastisch\b",
-                       r"\bfreue(?:n)? (?:mich|uns) sehr\b", r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b",
-                       r"\bravie?s?\b", r"\benthousias\w*", r"\bjusto lo que necesitamos\b", r"\bme encanta\b",
-                       r"\bfantástic[oa]\b", r"\bestupend[oa]\b", r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b"),
-    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
-                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bpas sûre?\b", r"\bescéptic[oa]s?\b",
-                    r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bno lo veo claro\b", r"\bbedenken\b", r"\bréticen"),
+                       r"\bhervorragend\b", r"\bkönnen es kaum erwarten\b", r"\bfreue(?:n)? (?:mich|uns) (?:sehr|riesig)\b",
+                       r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b", r"\bravie?s?\b", r"\benthousias\w*",
+                       r"\bj'adore\b", r"\bformidable\b", r"\bbluffée?s?\b", r"\bimpatiente?s? de\b",
+                       r"\bjusto lo que necesitamos\b", r"\bme encanta\b", r"\bfantástic[oa]\b", r"\bestupend[oa]\b",
+                       r"\bencantad[oa]s?\b", r"\bilusionad[oa]s?\b", r"\bentusiasmad[oa]s?\b", r"\bcon muchas ganas\b"),
+    "skeptical": rx(r"\bskeptisch\b", r"\bbezweifle\b", r"\bzweifel\w*", r"\bnicht überzeugt\b", r"\bbin mir nicht sicher\b",
+                    r"\bbedenken\b", r"\bzu teuer\b", r"\bnicht rechtfertigen\b", r"\bsorgen? (?:mich|uns)\b", r"\babwarten\b",
+                    r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bdes doutes\b", r"\bpas sûre?\b",
+                    r"\bréserves\b", r"\b(?:reste|suis) (?:très |encore )?réservée?s?\b", r"\bje ne vois pas (?:encore )?(?:comment|pourquoi|l'intérêt)\b",
+                    r"\bich sehe (?:noch )?nicht,? (?:wie|warum|wozu)\b", r"\bno veo (?:todavía |aún )?(?:cómo|por qué)\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
+                    r"\bescéptic[oa]s?\b", r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bdudas\b", r"\bno lo veo claro\b",
+                    r"\bno me convence\b", r"\bme preocupa\b", r"\bdemasiado caro\b", r"\brecel\w*"),
     "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",
-                   r"\bdanke für die schnelle\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
-                   r"\bmerci pour la réactivité\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
-                   r"\bgracias por la rapidez\b"),
+                   r"\bdanke für die schnelle\b", r"\bsehr hilfreich\b", r"\bzufrieden\b", r"\bklingt gut\b",
+                   r"\bunterstütze (?:das|es)\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
+                   r"\bmerci pour la réactivité\b", r"\btrès (?:utile|intéressant)\b", r"\bsatisfaite?s?\b",
+                   r"\bbonne impression\b", r"\bje soutiens\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
+                   r"\bgracias por la rapidez\b", r"\bmuy (?:útil|interesante)\b", r"\bsatisfech[oa]s?\b",
+                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b"),
 }  # fmt: skip
 CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
@@ -97,41 +95,7 @@ FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
 CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
 WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
-FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
-
-# (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
-URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
-    ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
-                                      r"\bdoesn'?t renew\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
-                                      r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
-                                      r"\bno habrá renovación\b")),
-    ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
-                                                 r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
-                                                 r"\brebid\b", r"\bslips? into\b")),
-    ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
-                                                 r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
-                                                 r"\b(?:state|regulatory|compliance) deadline\b")),
-    ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b", r"\bcontract (?:ends|expires|runs out)\b",
-                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b")),
-    ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
-                                                 r"\bshow the board\b")),
-    ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
-                                                 r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
-                                                 r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
-                                                 r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
-                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit\b", r"\bsurety\b")),
-    ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
-    ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
-                                    r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
-                                    r"\b(?:finance|budget|investment) committee (?:meets|meeting)\b")),
-    ("medium", "a change freeze", rx(r"\bchange freeze\b", r"\bcode freeze\b")),
-    ("medium", "a go-live or launch date", rx(r"\bgo[- ]live\b", r"\bbe live\b", r"\blive (?:for [\w ]{1,30} )?by\b",
-                                              r"\blaunch(?:es|ing)? (?:on|by|in)\b", r"\bin place (?:by|before)\b",
-                                              r"\bbefore (?:the )?(?:peak|holiday|season|semester|term|back-to-school)\b",
-                                              r"\bdeadline\b")),
-    ("low", "no rush", rx(r"\bno (?:rush|hurry)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
-                          r"\bno hard deadline\b", r"\bno fixed date\b")),
-)  # fmt: skip
+NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
 
 MOMENT_CUES = rx(
     r"\bon-?site\b(?! (?:deploy|install|server|hosting))",
@@ -196,7 +160,7 @@ def _label_of_mean(mean: float) -> Sentiment:
 
 def current_read(evidence: list[Evidence]) -> Sentiment:
     """The read the evidence supports now: unknown below ``MIN_SIGNALS``, else the latest few signals."""
-    known = [e for e in evidence if e.leaning != "unknown"]
+    known = [e for e in evidence if e.leaning != "unknown" and e.phrase != NOTHING_SHOWN]
     if len(known) < MIN_SIGNALS:
         return "unknown"
     ordered = sorted(known, key=lambda e: e.date or date.min)[-RECENT_SIGNALS:]
@@ -209,7 +173,7 @@ def history_of(evidence: list[Evidence]) -> list[SentimentPoint]:
     """One point per day that showed anything, in date order."""
     by_day: dict[date | None, list[Evidence]] = {}
     for piece in evidence:
-        if piece.leaning != "unknown":
+        if piece.leaning != "unknown" and piece.phrase != NOTHING_SHOWN:
             by_day.setdefault(piece.date, []).append(piece)
     points = [
         SentimentPoint(date=day, sentiment=label_for([p.leaning for p in pieces]), source_id=pieces[0].source_id)
@@ -293,9 +257,13 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
                 pieces.append(piece)
     spoke = _tone_evidence(units, known, new)
     for person in known:
-        if _key(person) not in keys and _key(person) in new:
+        if _key(person) not in keys and (_key(person) in new or _key(person) in spoke):
             people.append(
-                Stakeholder(name=person.name, email=person.email, source_ids=[new[_key(person)][0].source_id])
+                Stakeholder(
+                    name=person.name,
+                    email=person.email,
+                    source_ids=[_first_source(_key(person), new, spoke)],
+                )
             )
             keys.add(_key(person))
     for person in people:
@@ -305,18 +273,40 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         everything = [*(before.sentiment_evidence if before else []), *mine]
         person.sentiment_evidence = mine  # kept even when thin: a later mail may add the second signal
         read = current_read(everything)
+        held_read = before.sentiment if before else "unknown"
         if read != "unknown":
             person.sentiment = read
             person.sentiment_history = history_of(everything)
-        elif person.sentiment == "unknown" and _key(person) in spoke:
-            person.sentiment = "neutral"  # they said enough in one message, and none of it showed a feeling
+        elif held_read in {"unknown", "neutral"} and (single := [e for e in everything if _shows_feeling(e)]):
+            # one passage is a thin read, but a read: the CSM sees the passage and how many signals it rests on
+            person.sentiment = single[-1].leaning
+            person.sentiment_history = history_of(everything)
+        elif held_read == "unknown" and person.sentiment == "unknown" and _key(person) in spoke:
+            # they wrote or spoke, and none of it showed a feeling: that is a neutral read, with what they said
+            person.sentiment = "neutral"
+            said = spoke[_key(person)]
+            if not any(e.phrase == NOTHING_SHOWN for e in everything):
+                person.sentiment_evidence.append(
+                    Evidence(text=said.quote, source_id=said.source_id, phrase=NOTHING_SHOWN, leaning="neutral",
+                             speaker=said.speaker_email or said.speaker, date=said.anchor)
+                )  # fmt: skip
 
 
-def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> set[str]:
+def _shows_feeling(piece: Evidence) -> bool:
+    """A passage that can stand alone as a read: a leaning, and more than courtesy ("thanks for the quick demo")."""
+    return piece.leaning not in {"unknown", "neutral"} and not PLEASANTRY.search(piece.phrase)
+
+
+def _first_source(key: str, new: dict[str, list[Evidence]], spoke: dict[str, Unit]) -> str:
+    return new[key][0].source_id if new.get(key) else spoke[key].source_id
+
+
+def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, list[Evidence]]) -> dict[str, Unit]:
     """Per message and person, the tone of their own words as one piece of evidence when it shows a feeling.
 
     Read per message, never per batch, so the same mail read in one go or one by one gives the
-    same evidence. Returns who said enough in some message to be read as neutral when nothing shows.
+    same evidence. Returns, for everyone who wrote or spoke a readable sentence, the longest one
+    (the evidence of a neutral read when nothing they said shows a feeling).
     """
     by_message: dict[tuple[str, str], list[Unit]] = {}
     for unit in units:
@@ -324,11 +314,13 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
         others = {_first(p) for p in known if p is not speaker}
         if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
             by_message.setdefault((_key(speaker), unit.source_id), []).append(unit)
-    spoke: set[str] = set()
+    spoke: dict[str, Unit] = {}
     for (key, _source), said in sorted(by_message.items()):
         leaning, shown, scored = tone_read([u.text for u in said])
-        if scored >= MIN_SIGNALS:
-            spoke.add(key)
+        if scored:
+            longest = max((u for u in said if u.quote), key=lambda u: (len(u.quote), u.quote))
+            if key not in spoke or len(longest.quote) > len(spoke[key].quote):
+                spoke[key] = longest
         shown_unit = next((u for u in said if u.text == shown), None)
         if leaning in {"unknown", "neutral"} or shown_unit is None:
             continue
@@ -343,57 +335,6 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
 
 def _key(person: Stakeholder) -> str:
     return (person.email or "").lower() or fold(person.name)
-
-
-# -- urgency --------------------------------------------------------------------------------------------------
-
-
-def read_urgency(units: list[Unit]) -> Urgency | None:
-    """The account's urgency from deadline language in customer sentences and the rep's notes."""
-    rank = {"low": 1, "medium": 2, "high": 3}
-    level: UrgencyLevel | None = None
-    reasons: list[str] = []
-    dates: set[date] = set()
-    evidence: list[Evidence] = []
-    for unit in units:
-        if unit.author not in {"customer", "note"} or unit.text.count("|") >= 2:
-            continue
-        for cue_level, reason, pattern in URGENCY_CUES:
-            match = pattern.search(unit.text)
-            if not match:
-                continue
-            found = [d for _, d in find_dates(unit.text, unit.anchor)] if unit.anchor else []
-            found += [] if found else _month_years(unit.text)
-            found = [d for d in found if unit.anchor is None or d >= unit.anchor]
-            if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
-                continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
-            near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
-            if cue_level == "high" and not near and reason != "a renewal at stake":
-                cue_level = "medium"
-            line = f"{reason}: {unit.text}"
-            if not any(fold(unit.text) in fold(r) for r in reasons):
-                reasons.append(line)
-            dates.update(found)
-            if unit.author == "customer" and unit.quote:
-                evidence.append(
-                    Evidence(text=unit.quote, source_id=unit.source_id, phrase=match.group(0),
-                             speaker=unit.speaker_email or unit.speaker, date=unit.anchor)
-                )  # fmt: skip
-            if level is None or rank[cue_level] > rank[level]:
-                level = cue_level
-            break
-    if level is None:
-        return None
-    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
-
-
-MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b", re.I)
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def _month_years(text: str) -> list[date]:
-    """ "Feb 2027": the first of that month, for renewals and budgets that name no day."""
-    return [date(int(m[2]), MONTHS.index(m[1].lower()[:3]) + 1, 1) for m in MONTH_YEAR.finditer(text)]
 
 
 # -- relationship moments -------------------------------------------------------------------------------------
@@ -413,6 +354,6 @@ def relationship_moments(units: list[Unit]) -> list[Item]:
 
 
 __all__ = [
-    "MIN_SIGNALS", "current_read", "history_of", "label_for", "read_feelings", "read_urgency",
+    "MIN_SIGNALS", "NOTHING_SHOWN", "current_read", "history_of", "label_for", "read_feelings",
     "relationship_moments", "sentiment_signals",
 ]  # fmt: skip

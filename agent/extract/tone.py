@@ -69,7 +69,7 @@ def tone_read(sentences: list[str]) -> tuple[Sentiment, str | None, int]:
         return ("negative" if cold >= 4 and mean <= -0.3 else "skeptical"), strongest, len(scored)
     if mean >= 0.25 and warm >= 2:
         return "enthusiastic", strongest, len(scored)
-    if mean >= 0.08:
+    if mean >= 0.15 and warm >= 1:  # a warm sentence, not "security" or "agreement" scoring a little above zero
         return "positive", strongest, len(scored)
     if mean <= -0.15:
         return "skeptical", strongest, len(scored)

@@ -46,11 +46,12 @@ URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|example
 CREDENTIAL_RE = re.compile(r",\s*(?:[A-Z]{2,6}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)(?:\s*,\s*[A-Z]{2,6})*\s*$")
 TITLE_WORDS = re.compile(
     r"\b(?:chief|officer|director|vp|svp|evp|avp|vice\s+president|president|head|manager|lead|"
-    r"engineer|architect|analyst|executive|ceo|cfo|cto|coo|cio|ciso|cmo|cro|founder|owner|partner|"
+    r"engineer|architect|analyst|executive|ceo|cfo|cto|coo|cio|ciso|cmo|cro|gm|founder|owner|partner|"
     r"consultant|specialist|coordinator|administrator|admin|supervisor|superintendent|principal|"
     r"associate|counsel|attorney|controller|treasurer|scientist|developer|designer|strategist|"
     r"representative|rep|advisor|adviser|nurse|physician|leiter|leiterin|gesch[äa]ftsf[üu]hrer|"
     r"directeur|directrice|responsable|jefe|jefa|gerente|directora?|secretary|buyer|planner|"
+    r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner)\b",
     re.IGNORECASE,
 )

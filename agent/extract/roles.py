@@ -1,0 +1,169 @@
+"""The role the rep's own words give a customer's person: "Maria (VP Ops) is our champion".
+
+What it is for: ``roles_said`` reads sentences the rep wrote (notes typed above a forward,
+the reply to a draft) for a role stated about one named person ("Gloria has the final
+say", "Raymond holds the budget", "Ana evaluó la parte técnica", "Jens entscheidet",
+"c'est Claire qui décide"), in English, German, French and Spanish, and returns the role,
+its influence and the sentence that says so. The rep knows the account: a role they state
+wins over one guessed from a job title. Not for: titles (people.py, signatures), the
+customer's own words (a customer calling a colleague "the decision maker" is not the rep's
+read), or feelings (sentiment.py, answers.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from agent.document import Influence, Role, Stakeholder, fold
+from agent.extract.lexicon import rx
+from agent.extract.units import split_sentences
+from mailflows.inbound.signatures import TITLE_WORDS
+
+# Most specific first: "the champion, but not the decision maker" is read clause by clause anyway.
+ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
+    ("blocker", "medium", rx(
+        r"\bblocker\b", r"\btried to (?:block|kill|stop)\b", r"\b(?:is|was|stays?) against (?:it|this|us|the (?:deal|project|purchase))\b",
+        r"\bslow-?walk", r"\b(?:will|would|could|might) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        r"\bthe one (?:to|you(?:'ll)? (?:have|need) to) (?:manage|watch|worry about)\b",
+        r"\bblockiert\b", r"\bbremst\b", r"\bist dagegen\b", r"\bbloque\b", r"\bfreine\b", r"\best contre\b",
+        r"\bbloquea\b", r"\bfrena\b", r"\bestá en contra\b",
+    )),
+    ("champion", "high", rx(
+        r"\bchampion\b", r"\bour (?:internal )?(?:advocate|sponsor|ally|coach)\b", r"\bruns point\b",
+        r"\b(?:pushed|pushes|sold|drove|drives|driving) (?:this|it|us|the (?:deal|project)) internally\b",
+        r"\bhas been driving (?:this|it|the (?:deal|project))\b", r"\binternal sell",
+        r"\bfürsprecher(?:in)?\b", r"\btreibt (?:das|es) (?:projekt )?(?:intern )?voran\b", r"\bunser(?:e)? champion\b",
+        r"\bchampionne\b", r"\bporte (?:le projet|le dossier) en interne\b", r"\bnotre (?:alliée?|sponsor)\b",
+        r"\bcampe(?:ón|ona)\b", r"\bimpuls(?:a|ó) (?:el proyecto|esto) (?:en casa|internamente)\b",
+        r"\bnuestr[oa] (?:alid[oa]|sponsor|valedor[a]?)\b",
+    )),
+    ("economic_buyer", "high", rx(
+        r"\beconomic buyer\b", r"\b(?:holds?|controls?|owns?) the (?:budget|purse(?: strings)?|money)\b",
+        r"\bbudget (?:holder|owner)\b", r"\b(?:is|'s) the one who pays\b", r"\bsigns? the (?:cheque|check|po|purchase order)\b",
+        r"\bbudgetverantwortlich\w*\b", r"\bhat das budget\b", r"\bgibt das (?:geld|budget) frei\b",
+        r"\b(?:tient|détient|contrôle) (?:le|les cordons du) budget\b", r"\bacheteu(?:r|se) économique\b",
+        r"\b(?:tiene|controla|maneja) el presupuesto\b", r"\bcomprador(?:a)? económic[oa]\b", r"\b(?:es )?(?:el|la) que paga\b",
+    )),
+    ("economic_buyer", "high", rx(  # the final say on the purchase: the economic buyer
+        r"\bdecision[- ]?maker\b", r"\bfinal (?:say|word|call|decision)\b", r"\b(?:really|ultimately|actually) decides\b",
+        r"\bwho (?:really |actually )?decides\b", r"\bmakes the (?:final )?(?:call|decision)\b",
+        r"\bentscheide(?:r|rin)\b", r"\b(?:letzte|finale) wort\b", r"\bentscheidet (?:am ende|letztlich|allein)\b",
+        r"\bdécideu(?:r|se)\b", r"\bdernier mot\b", r"\bqui décide\b",
+        r"\b(?:quien|quién) decide\b", r"\bdecide (?:al final|en última instancia)\b", r"\búltima palabra\b",
+    )),
+    ("technical_evaluator", "medium", rx(
+        r"\btechnical (?:evaluator|evaluation|lead|review(?:er)?|sign-?off)\b",
+        r"\b(?:evaluated|evaluates|evaluating|vetted|vets|reviewed|reviews|tested|tests) the (?:tech|technical|integration|security|architecture|api|sap|erp)",
+        r"\bruns? the (?:security|technical|it) review\b",
+        r"\btechnische (?:prüfung|bewertung)\b", r"\bprüft(?:e)? die technik\b", r"\bévaluation technique\b",
+        r"\b(?:a )?évalué la (?:partie )?technique\b", r"\bevaluación técnica\b", r"\bevalu(?:ó|a) la parte técnica\b",
+    )),
+    ("user", "low", rx(
+        r"\b(?:daily|end|power|main|day-to-day) users?\b", r"\bwill use (?:it|this|the \w+) (?:every ?day|daily)\b",
+        r"\buses? it every ?day\b", r"\b(?:haupt|end)(?:anwender|nutzer)(?:in(?:nen)?)?\b",
+        r"\butilisat(?:eur|rice)s? (?:final|finale|principal|principale|quotidien)", r"\busuari[oa]s? (?:final|principal|diari[oa])",
+    )),
+    ("influencer", "medium", rx(r"\binfluencer\b", r"\bhas (?:his|her|their|the \w+'s) ear\b", r"\bwhispers? in\b")),
+)  # fmt: skip
+# "Sofia is the champion going forward": a role to come is not the role the CSM meets.
+FUTURE = rx(
+    r"\bgoing forward\b",
+    r"\bfrom (?:then|now) on\b",
+    r"\bwill (?:be|become)\b",
+    r"\bonce\b",
+    r"\bwhen \w+ leaves\b",
+    r"\bkünftig\b",
+    r"\bab (?:dann|jetzt)\b",
+    r"\bà l'avenir\b",
+    r"\bdésormais\b",
+    r"\ba partir de\b",
+    r"\ben adelante\b",
+)
+NEGATION = re.compile(
+    r"\b(?:not|isn'?t|wasn'?t|no longer|never|nicht|kein\w*|pas|ne|n'|no|nunca)\b[^.]{0,25}$", re.IGNORECASE
+)
+FULL_NAME = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ'’-]+ (?:(?:de|del|van|von|da) )?[A-ZÀ-Ý][a-zà-ÿ'’-]+\b")
+CLAUSE = re.compile(
+    r"\s*(?:;|,?\s+(?:but|while|whereas|though|aber|während|mais|tandis que|pero|mientras)\s+|,\s+(?=\w+\s+(?:is|was)\b))"
+)
+
+
+def _named(
+    clause: str, firsts: dict[str, list[Stakeholder]], people: list[Stakeholder]
+) -> list[tuple[int, int, Stakeholder]]:
+    """(start, end, person) for each person ``clause`` names, by full name or by a first name only they have."""
+    text = fold(clause)
+    found: list[tuple[int, int, Stakeholder]] = []
+    for person in people:
+        full = fold(person.name)
+        first = full.split(" ")[0]
+        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or (
+            first and len(firsts.get(first, [])) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
+        )
+        if match:
+            found.append((match.start(), match.end(), person))
+    return sorted(found, key=lambda hit: hit[0])
+
+
+def _subject(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> list[Stakeholder]:
+    """Whom a role phrase at ``at`` is about: the one person named, or, among several, the one named just before
+    it ("If X slips, Curtis will kill it and Harold won't fight him") unless joined to another ("A and B want")."""
+    if len(named) <= 1:
+        return [person for _, _, person in named]
+    before = [hit for hit in named if hit[1] <= at]
+    if not before:
+        return []
+    start, end, person = before[-1]
+    gap = clause[end:at]
+    joined = re.search(r"\b(?:and|und|et|y|or|oder|ou|o)\s+$", clause[:start]) or re.match(
+        r"\s*(?:and|und|et|y|&)\b", gap
+    )
+    return [] if joined or len(gap.split()) > 4 else [person]
+
+
+def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tuple[Role, Influence, str]]:
+    """person key -> (role, influence, the sentence that says so), from the rep's ``texts``; the last statement wins."""
+    named = [p for p in people if p.name]
+    firsts: dict[str, list[Stakeholder]] = {}
+    for person in named:
+        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    out: dict[str, tuple[Role, Influence, str]] = {}
+    for text in texts:
+        for sentence in split_sentences(text):
+            for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
+                hits = _named(clause, firsts, named)
+                for role, influence, pattern in ROLE_SAID:
+                    match = pattern.search(clause)
+                    if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
+                        continue
+                    who = _subject(hits, clause, match.start())
+                    if not who and not hits:
+                        # a person the mail has not shown yet, named in full: kept by name until their address shows up
+                        names = [n for n in FULL_NAME.findall(clause) if not TITLE_WORDS.search(n)]
+                        who = [Stakeholder(name=names[0])] if len(names) == 1 else []
+                    if len(who) == 1:  # "Bertrand signs, but Patrick decides": one person per clause or nothing
+                        out[key_of(who[0])] = (role, influence, sentence.strip())
+                    break
+    return out
+
+
+def name_of(key: str, sentence: str) -> str:
+    """The name as the rep's ``sentence`` writes it, for a person ``roles_said`` keyed by name alone."""
+    return next((n for n in FULL_NAME.findall(sentence) if fold(n) == key), key.title())
+
+
+def stated_role(stated: tuple[Role, Influence, str], title_role: Role) -> tuple[Role, Influence, str]:
+    """The role to keep from a rep's statement: "Gloria has the final say" makes her the economic buyer, unless
+    her title already makes her the one who runs the company (a CEO's final say is a decision maker's)."""
+    role, influence, sentence = stated
+    return (
+        ("decision_maker", "high", sentence) if role == "economic_buyer" and title_role == "decision_maker" else stated
+    )
+
+
+def key_of(person: Stakeholder) -> str:
+    return (person.email or "").lower() or fold(person.name)
+
+
+__all__ = ["ROLE_SAID", "key_of", "name_of", "roles_said", "stated_role"]

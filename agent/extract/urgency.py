@@ -1,0 +1,113 @@
+"""How urgent the account is: deadline language in the customer's sentences and the rep's notes.
+
+What it is for: ``read_urgency`` finds what presses (a renewal they will not make, a
+regulation taking effect, a contract elsewhere ending, a board or budget date, a go-live)
+in English, German, French and Spanish, with the reason, the dates and the verbatim
+passages. A "high" cue counts as high only with a date within ``FAR_DAYS`` of its message
+("we will not renew" is high on its own). Not for: how people feel (sentiment.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agent.document import Evidence, Urgency, UrgencyLevel, fold
+from agent.extract.dates import find_dates
+from agent.extract.lexicon import rx
+from agent.extract.units import Unit
+
+FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
+
+# (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
+URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
+    ("high", "a renewal at stake", rx(r"\b(?:won'?t|will not|would not|not going to|don'?t|do not) renew\b", r"\bno renewal\b",
+                                      r"\bdoesn'?t renew\b", r"\bnot (?:be )?renewing\b", r"\bverlängern (?:wir )?nicht\b", r"\bkeine verlängerung\b",
+                                      r"\bne renouvel\w* pas\b", r"\bpas de renouvellement\b", r"\bno renovar\w*\b",
+                                      r"\bno habrá renovación\b")),
+    ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
+                                                 r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
+                                                 r"\brebid\b", r"\bslips? into\b", r"\bsans quoi\b", r"\bfaute de quoi\b",
+                                                 r"\bsonst (?:verlieren|droht|drohen|müssen|zahlen)\b", r"\bde lo contrario\b",
+                                                 r"\bsi no,? (?:perdemos|pagamos|nos)\b")),
+    ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
+                                                 r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
+                                                 r"\b(?:state|regulatory|compliance) deadline\b", r"\bentra(?:rá)? en vigor\b",
+                                                 r"\bentre(?:ra)? en vigueur\b", r"\btritt [\w .]{0,40}in kraft\b",
+                                                 r"\binkrafttreten\b", r"\b(?:gesetzlich|regulatorisch)\w* (?:frist|pflicht)\b",
+                                                 r"\bobligation réglementaire\b", r"\bobligación (?:legal|normativa)\b")),
+    ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b", r"\bcontract (?:ends|expires|runs out)\b",
+                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b",
+                                                          r"\bvertrag\b[^.]{0,40}\b(?:endet|läuft)\b", r"\bkündigungsfrist\b",
+                                                          r"\bcontrat\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance)\b",
+                                                          r"\bcontrato\b[^.]{0,40}\b(?:vence|termina|expira)\b")),
+    ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
+                                                 r"\bshow the board\b")),
+    ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
+                                                 r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
+                                                 r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
+                                                 r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
+                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit\b", r"\bsurety\b")),
+    ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
+    ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
+                                    r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
+                                    r"\b(?:finance|budget|investment) committee (?:meets|meeting)\b")),
+    ("medium", "a change freeze", rx(r"\bchange freeze\b", r"\bcode freeze\b")),
+    ("medium", "a go-live or launch date", rx(r"\bgo[- ]live\b", r"\bbe live\b", r"\blive (?:for [\w ]{1,30} )?by\b",
+                                              r"\blaunch(?:es|ing)? (?:on|by|in)\b", r"\bin place (?:by|before)\b",
+                                              r"\bbefore (?:the )?(?:peak|holiday|season|semester|term|back-to-school)\b",
+                                              r"\bdeadline\b")),
+    ("low", "no rush", rx(r"\bno (?:rush|hurry)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
+                          r"\bno hard deadline\b", r"\bno fixed date\b")),
+)  # fmt: skip
+
+
+def read_urgency(units: list[Unit]) -> Urgency | None:
+    """The account's urgency from deadline language in customer sentences and the rep's notes."""
+    rank = {"low": 1, "medium": 2, "high": 3}
+    level: UrgencyLevel | None = None
+    reasons: list[str] = []
+    dates: set[date] = set()
+    evidence: list[Evidence] = []
+    for unit in units:
+        if unit.author not in {"customer", "note"} or unit.text.count("|") >= 2:
+            continue
+        for cue_level, reason, pattern in URGENCY_CUES:
+            match = pattern.search(unit.text)
+            if not match:
+                continue
+            found = [d for _, d in find_dates(unit.text, unit.anchor)] if unit.anchor else []
+            found += [] if found else _month_years(unit.text)
+            found = [d for d in found if unit.anchor is None or d >= unit.anchor]
+            if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
+                continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
+            near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
+            if cue_level == "high" and not near and reason != "a renewal at stake":
+                cue_level = "medium"
+            line = f"{reason}: {unit.text}"
+            if not any(fold(unit.text) in fold(r) for r in reasons):
+                reasons.append(line)
+            dates.update(found)
+            if unit.author == "customer" and unit.quote:
+                evidence.append(
+                    Evidence(text=unit.quote, source_id=unit.source_id, phrase=match.group(0),
+                             speaker=unit.speaker_email or unit.speaker, date=unit.anchor)
+                )  # fmt: skip
+            if level is None or rank[cue_level] > rank[level]:
+                level = cue_level
+            break
+    if level is None:
+        return None
+    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
+
+
+MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b", re.I)
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_years(text: str) -> list[date]:
+    """ "Feb 2027": the first of that month, for renewals and budgets that name no day."""
+    return [date(int(m[2]), MONTHS.index(m[1].lower()[:3]) + 1, 1) for m in MONTH_YEAR.finditer(text)]
+
+
+__all__ = ["FAR_DAYS", "URGENCY_CUES", "read_urgency"]

@@ -1,0 +1,338 @@
+"""The people side of the offline reader: titles to roles in four languages, the rep's word on a role,
+a read with evidence for everyone who wrote or spoke, the rep's read winning, and the CSM a reply names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.commands import parse_commands
+from agent.document import AccountInfo, Evidence, HandoffDocument, Party, Stakeholder
+from agent.extract.answers import read_by_rep
+from agent.extract.base import ExtractionContext
+from agent.extract.mentions import csm_from_reply, csm_in_prose
+from agent.extract.offline import OfflineExtractor
+from agent.extract.people import role_for, self_described, titles_in_text
+from agent.extract.roles import roles_said, stated_role
+from agent.extract.sentiment import NOTHING_SHOWN
+from agent.merge import merge_extraction
+from mailflows.inbound.mail import Address, ThreadMessage, Turn
+
+OURS = "ferrocorp.example"
+THEM = "nordwind-faehren.example"
+
+
+@pytest.fixture
+def ctx() -> ExtractionContext:
+    return ExtractionContext(
+        account=AccountInfo(name="Nordwind Fähren", domain=THEM),
+        rep=Party(name="Lena Brandt", email=f"lena.brandt@{OURS}"),
+        company_domains={OURS},
+    )
+
+
+def _who(name: str) -> Address:
+    return Address(name=name, email=name.lower().replace(" ", ".") + f"@{THEM}")
+
+
+def _mail(n: int, sender: Address, body: str, signature: str = "", day: int = 1, to: list[Address] | None = None):
+    return ThreadMessage(
+        id=f"m{n}", sender=sender, to=to or [Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")],
+        date=datetime(2026, 9, day, 10, tzinfo=UTC), subject="Fähren", body=body, signature=signature,
+    )  # fmt: skip
+
+
+async def _read(ctx: ExtractionContext, sources: list[ThreadMessage], doc: HandoffDocument | None = None):
+    doc = doc or HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    return merge_extraction(doc, await OfflineExtractor().extract(sources, ctx, doc))
+
+
+def _person(doc: HandoffDocument, name: str) -> Stakeholder:
+    return next(s for s in doc.sections.stakeholders if s.name == name)
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Chief Financial Officer", "economic_buyer"),
+        ("Head of Network Infrastructure", "technical_evaluator"),
+        ("Leiter IT", "technical_evaluator"),
+        ("Kaufmännische Leiterin", "economic_buyer"),
+        ("Leiter Controlling", "economic_buyer"),
+        ("Geschäftsführer", "decision_maker"),
+        ("Directrice financière", "economic_buyer"),
+        ("Directeur des Systèmes d'Information", "technical_evaluator"),
+        ("Directeur Général Délégué", "decision_maker"),
+        ("Responsable de Sistemas", "technical_evaluator"),
+        ("Directora de Tecnología", "technical_evaluator"),
+        ("Consejera Delegada", "decision_maker"),
+        ("Director Financiero", "economic_buyer"),
+        ("Jefe de Tráfico", "user"),
+        ("Présidente", "decision_maker"),
+        ("Vice President, Fleet", "other"),
+    ],
+)
+def test_titles_in_four_languages_map_to_roles(title: str, role: str) -> None:
+    assert role_for(title, "", "")[0] == role
+
+
+@pytest.mark.parametrize(
+    ("said", "what", "role"),
+    [
+        ("Morning all. I run procurement here, so the paperwork comes to me.", "procurement", "other"),
+        ("Ich leite die IT am Standort Kiel.", "IT am Standort Kiel", "technical_evaluator"),
+        ("Je dirige le contrôle de gestion et la trésorerie.", "contrôle de gestion", "other"),
+        ("Llevo la informática de las dos terminales.", "informática de las dos terminales", "technical_evaluator"),
+    ],
+)
+def test_what_someone_says_they_run_stands_in_for_a_missing_title(said: str, what: str, role: str) -> None:
+    assert self_described(said) == what
+    assert role_for("", said, "")[0] == role
+
+
+def test_a_title_next_to_a_first_name_in_the_reps_note_is_read() -> None:
+    found = titles_in_text("Quick context: Ingrid (Head of Fleet Operations) is our champion; Piet (our CFO) pays.")
+    assert found == {"first:ingrid": "Head of Fleet Operations", "first:piet": "CFO"}
+    assert titles_in_text("We meet Ingrid (ingrid@x.example) on Monday (10:00).") == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("Ingrid is our champion, she sold it internally.", "champion"),
+        ("Ingrid holds the budget for the whole fleet.", "economic_buyer"),
+        ("In the end Ingrid has the final say.", "economic_buyer"),
+        ("Ingrid ran the technical review of the booking API.", "technical_evaluator"),
+        ("Ingrid and her deck crew are the daily users.", "user"),
+        ("Ingrid tried to block it twice.", "blocker"),
+        ("Ingrid treibt das Projekt intern voran und ist unsere Fürsprecherin.", "champion"),
+        ("C'est Ingrid qui décide, elle a le dernier mot.", "economic_buyer"),
+        ("Ingrid tiene el presupuesto de las terminales.", "economic_buyer"),
+    ],
+)
+def test_the_reps_sentence_states_a_role(sentence: str, role: str) -> None:
+    ingrid = Stakeholder(name="Ingrid Olsen", email=f"ingrid.olsen@{THEM}")
+    said = roles_said([sentence], [ingrid, Stakeholder(name="Piet Janssen", email=f"piet.janssen@{THEM}")])
+    assert said[f"ingrid.olsen@{THEM}"][0] == role
+
+
+def test_among_several_people_the_one_named_just_before_the_phrase_is_meant() -> None:
+    people = [Stakeholder(name="Ingrid Olsen", email="i@x"), Stakeholder(name="Piet Janssen", email="p@x")]
+    said = roles_said(["If the crews skip training, Piet could sink the rollout and Ingrid won't stop him."], people)
+    assert {key: role for key, (role, _, _) in said.items()} == {"p@x": "blocker"}
+    assert roles_said(["Ingrid is the one to watch; she never liked the pilot."], people)["i@x"][0] == "blocker"
+
+
+def test_titles_written_next_to_a_name_in_prose() -> None:
+    found = titles_in_text(
+        "Contacts: Rosa Lind, jefa de tráfico (rosa.lind@x.example). Then Emil Sand (GM of the Kiel terminal, "
+        "our pilot site) joins."
+    )
+    assert found["rosa lind"] == "Jefa De Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
+    assert role_for(found["emil sand"], "", "")[0] == "user"
+    assert role_for("Executive Assistant to the CFO", "", "") == ("other", "low")
+
+
+def test_a_role_sentence_about_two_people_or_a_negated_one_decides_nothing() -> None:
+    people = [Stakeholder(name="Ingrid Olsen", email="i@x"), Stakeholder(name="Piet Janssen", email="p@x")]
+    assert roles_said(["Ingrid and Piet both want the final say."], people) == {}
+    assert roles_said(["Piet is not the decision maker."], people) == {}
+    said = roles_said(["Piet signs, but the one who really decides is Ingrid."], people)
+    assert said == {"i@x": ("economic_buyer", "high", "Piet signs, but the one who really decides is Ingrid.")}
+    assert roles_said(["Nadia leaves in May, so Piet is the champion going forward."], people) == {}
+
+
+def test_the_final_say_of_someone_who_runs_the_company_stays_a_decision_makers() -> None:
+    stated = ("economic_buyer", "high", "Ingrid has the final say.")
+    assert stated_role(stated, role_for("Geschäftsführerin", "", "")[0])[0] == "decision_maker"
+    assert stated_role(stated, role_for("Finance Director", "", "")[0])[0] == "economic_buyer"
+
+
+async def test_the_reps_note_sets_the_role_over_the_title_even_before_the_persons_first_mail(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    note = _mail(
+        1, rep, "New account. Henrik (Director of Port Services) is our champion. "
+        "Marit Dahl, their general manager, has the final say on anything this size.\n",
+        to=[Address(name="Handoff", email=f"handoff@{OURS}")],
+    )  # fmt: skip
+    henrik = _mail(2, _who("Henrik Berg"), "We need the berth schedule in one place before the winter timetable.")
+    doc = await _read(ctx, [note, henrik])
+    assert _person(doc, "Henrik Berg").role == "champion"
+    assert _person(doc, "Henrik Berg").title == "Director of Port Services"
+    marit = _mail(3, _who("Marit Dahl"), "The order is approved.", "Marit Dahl\nGeneral Manager\nNordwind Fähren")
+    doc = await _read(ctx, [marit], doc)
+    person = next(s for s in doc.sections.stakeholders if s.email == f"marit.dahl@{THEM}")
+    assert (person.role, person.title) == ("economic_buyer", "General Manager")  # the final say on the purchase
+    assert person.role_said and "final say" in person.role_said
+
+
+async def test_everyone_who_wrote_gets_a_read_with_evidence_in_any_language(ctx: ExtractionContext) -> None:
+    sources = [
+        _mail(
+            1,
+            _who("Sofía Marín"),
+            "Nos gestionan las reservas en tres hojas distintas. La demo nos encantó, "
+            "es justo lo que necesitamos para el verano.",
+            day=2,
+        ),  # fmt: skip
+        _mail(
+            2,
+            _who("Jules Perrin"),
+            "J'ai des doutes sur le coût des licences, c'est trop cher pour une saison aussi courte.",
+            day=3,
+        ),  # fmt: skip
+        _mail(
+            3,
+            _who("Ole Vik"),
+            "Die Buchungsdaten liegen in einer Oracle-Datenbank am Hafen. "
+            "Wir brauchen eine Schnittstelle per API und einen VPN-Zugang.",
+            day=4,
+        ),  # fmt: skip
+    ]
+    doc = await _read(ctx, sources)
+    assert _person(doc, "Sofía Marín").sentiment == "enthusiastic"
+    assert _person(doc, "Jules Perrin").sentiment == "skeptical"
+    ole = _person(doc, "Ole Vik")
+    assert ole.sentiment == "neutral"
+    assert [e.phrase for e in ole.sentiment_evidence] == [NOTHING_SHOWN]
+    assert ole.role == "technical_evaluator"  # no title, but three technical matters in his own words
+    assert all(p.sentiment_evidence for p in doc.sections.stakeholders)
+
+
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("Je reste réservé sur le montant des licences.", "skeptical"),
+        ("Ich sehe noch nicht, wie sich das im ersten Jahr rechnet.", "skeptical"),
+        ("No veo todavía cómo se amortiza el proyecto.", "skeptical"),
+        ("Honestly, I don't see how this pays back in year one.", "skeptical"),
+    ],
+)
+def test_reserve_in_four_languages_reads_as_doubt(text: str, leaning: str) -> None:
+    from agent.extract.sentiment import sentiment_signals
+
+    assert [x for x, _ in sentiment_signals(text)] == [leaning]
+
+
+async def test_a_transcript_speaker_known_from_mail_is_read_too(ctx: ExtractionContext) -> None:
+    doc = await _read(ctx, [_mail(1, _who("Sofía Marín"), "Adjunto el horario.", to=[_who("Ole Vik")])])
+    call = ThreadMessage(
+        id="t1", kind="transcript", date=datetime(2026, 9, 5, tzinfo=UTC), subject="call",
+        turns=[Turn(speaker="Ole Vik", text="The terminals export a nightly CSV file with every booking."),
+               Turn(speaker="Ole Vik", text="We would need the SSO setup documented before the pilot starts.")],
+    )  # fmt: skip
+    doc = await _read(ctx, [call], doc)
+    ole = _person(doc, "Ole Vik")
+    assert ole.sentiment == "neutral" and ole.sentiment_evidence
+
+
+async def test_the_reps_read_wins_says_so_and_the_question_is_not_asked_again(ctx: ExtractionContext) -> None:
+    from agent.questions import questions_for
+
+    sofia = _who("Sofía Marín")
+    doc = await _read(ctx, [_mail(1, sofia, "La demo nos encantó, es justo lo que necesitamos.", day=2)])
+    assert any("feel" in q.text for q in questions_for(doc, _Account()))
+    reply = ThreadMessage(id="r1", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body="Sofía remains skeptical about the summer timeline.")  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    person = _person(doc, "Sofía Marín")
+    assert person.sentiment == "skeptical" and read_by_rep(person)
+    doc = await _read(ctx, [_mail(2, sofia, "Fantástico, estamos encantados con el equipo.", day=12)], doc)
+    assert _person(doc, "Sofía Marín").sentiment == "skeptical"  # a later warm mail does not overrule the rep
+    assert not any("feel" in q.text for q in questions_for(doc, _Account()))
+
+
+class _Account:
+    csm_email = "x@y"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "email"),
+    [
+        (
+            "Henrike Vogt will be the CSM (henrike.vogt@ferrocorp.example).",
+            "Henrike Vogt",
+            "henrike.vogt@ferrocorp.example",
+        ),
+        (
+            "Good news: Dmitri Kova is taking the account as CSM (dmitri.kova@ferrocorp.example).",
+            "Dmitri Kova",
+            "dmitri.kova@ferrocorp.example",
+        ),
+        ("our CSM is Yara Haddad, she starts Monday.", "Yara Haddad", None),
+        ("Unsere CSM ist Henrike Vogt.", "Henrike Vogt", None),
+        ("La CSM sera Maëlle Caron.", "Maëlle Caron", None),
+        ("La CSM será Noelia Prieto, que habla gallego.", "Noelia Prieto", None),
+        ("Noelia Prieto será nuestra CSM.", "Noelia Prieto", None),
+        ("Dmitri Kova will take over the account as CSM next week.", "Dmitri Kova", None),
+        (
+            "For the CSM: Yara Haddad, she speaks Arabic, yara.haddad@ferrocorp.example.",
+            "Yara Haddad",
+            "yara.haddad@ferrocorp.example",
+        ),
+    ],
+)
+def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
+    found = csm_in_prose(text, [OURS])
+    assert found is not None and (found.name, found.email) == (name, email)
+
+
+def test_quoted_or_foreign_text_never_names_a_csm() -> None:
+    assert csm_in_prose("> Henrike Vogt will be the CSM (henrike.vogt@ferrocorp.example)", [OURS]) is None
+    assert csm_in_prose("Henrike Vogt will be the CSM (henrike@nordwind-faehren.example)", [OURS]) is None
+
+
+class _Rep:
+    rep_name = "Lena Brandt"
+    rep_email = f"lena.brandt@{OURS}"
+
+
+class _Seen:
+    def __init__(self, name: str, email: str) -> None:
+        self.from_name, self.from_email = name, email
+
+
+def test_hand_it_to_a_first_name_needs_a_colleague_we_know() -> None:
+    seen = [_Seen("Yara Haddad", f"yara.haddad@{OURS}")]
+    found = csm_from_reply("Signed. Please hand it to Yara.", [OURS], None, seen, _Rep())
+    assert found is not None and found[0].email == f"yara.haddad@{OURS}"
+    assert csm_from_reply("Please hand it to Finance.", [OURS], None, seen, _Rep()) is None
+
+
+def test_a_csm_command_with_a_first_name_alone_is_read() -> None:
+    cmds, _rest = parse_commands("CSM: Yara\n")
+    assert cmds.csm_name_only == "Yara"
+
+
+def test_evidence_of_a_neutral_read_does_not_water_down_a_later_read() -> None:
+    from agent.extract.sentiment import current_read
+
+    neutral = Evidence(text="a", source_id="1", phrase=NOTHING_SHOWN, leaning="neutral")
+    warm = [Evidence(text=t, source_id=t, phrase="x", leaning="enthusiastic") for t in ("b", "c")]
+    assert current_read([neutral, *warm]) == "enthusiastic"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die neue Meldepflicht tritt am 1. Januar 2027 in Kraft, bis dahin muss alles laufen.",
+        "La nouvelle réglementation entre en vigueur le 1er février 2027.",
+        "Nuestro contrato con el proveedor actual vence el 31 de diciembre de 2026.",
+        "Unser Vertrag mit dem alten Anbieter endet am 31. Dezember 2026.",
+        "To be clear, we are not renewing the old scheduling tool.",
+        "Le port exige le nouveau rapport avant le 15 janvier 2027, sans quoi nous perdons la concession.",
+    ],
+)
+def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text: str) -> None:
+    from datetime import date
+
+    from agent.extract.units import Unit
+    from agent.extract.urgency import read_urgency
+
+    unit = Unit(text=text, quote=text, source_id="m1", speaker="Ole Vik", speaker_email=f"ole.vik@{THEM}",
+                author="customer", anchor=date(2026, 9, 1), heading=None)  # fmt: skip
+    urgency = read_urgency([unit])
+    assert urgency is not None and urgency.level == "high" and urgency.evidence[0].text == text
