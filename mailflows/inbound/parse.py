@@ -19,23 +19,20 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import io
 import quopri
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from pathlib import Path
+from typing import BinaryIO
 
-from mailflows.inbound.attachments import (
-    Blob,
-    blob_of,
-    decode_bytes,
-    encoded_size,
-    is_readable,
-    lift_blobs,
-    read_attachment,
-)
+from mailflows.inbound.attachments import decode_bytes, encoded_size, is_readable, read_attachment, text_window
 from mailflows.inbound.autoreply import is_auto_generated, is_auto_reply_text
 from mailflows.inbound.dates import parse_mail_date
 from mailflows.inbound.forwards import FORWARD_KINDS, Chunk, split_thread
@@ -45,6 +42,7 @@ from mailflows.inbound.mail import AttachmentInfo, ParsedMail, ThreadMessage
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
 from mailflows.inbound.signatures import is_mobile_footer, split_signature, split_trailing_note
+from mailflows.inbound.spool import SPOOL_MIN_MESSAGE_BYTES, Payload, Window, payload_of, spool_message
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
@@ -62,6 +60,7 @@ class ParseLimits:
     max_header_bytes: int = 256 * 1024
     max_attachment_text_chars: int = 5_000_000
     max_message_bytes: int = 50 * 1024 * 1024
+    spool_dir: str | None = None  # where large bodies are decoded to while a message is parsed (None: the temp dir)
 
 
 @dataclass(slots=True)
@@ -73,7 +72,8 @@ class _Context:
     parts_seen: int = 0
     counter: int = 0
     seen_ids: set[str] = field(default_factory=set)
-    blobs: dict[str, Blob] = field(default_factory=dict)
+    blobs: dict[str, Payload] = field(default_factory=dict)
+    directory: str | None = None  # this parse's spool directory, when large bodies were spooled
 
     def next_id(self) -> str:
         self.counter += 1
@@ -84,18 +84,28 @@ def _stable_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@handoff.invalid>"
 
 
-def _decode_part(part: Message, ctx: _Context) -> str:
-    blob = blob_of(part, ctx.blobs)
-    if blob is not None:
-        return decode_bytes(blob.decode(), part.get_content_charset())
+def _payload(part: Message, ctx: _Context) -> Payload | None:
+    """The decoded body of ``part``: its spool file, else decoded in memory; None when it cannot be decoded."""
+    spooled = payload_of(part, ctx.blobs)
+    if spooled is not None:
+        return spooled
     try:
         data = part.get_payload(decode=True)
     except Exception as exc:
         ctx.defects.append(f"part {part.get_content_type()} could not be decoded: {type(exc).__name__}")
+        return None
+    return Payload.of(data) if isinstance(data, bytes) else None
+
+
+def _decode_part(part: Message, ctx: _Context) -> str:
+    """A body part's text, at most ``max_attachment_text_chars`` of it (what is beyond is a defect the rep sees)."""
+    payload = _payload(part, ctx)
+    if payload is None:
         return ""
-    if not isinstance(data, bytes):
-        return ""
-    return decode_bytes(data, part.get_content_charset())
+    text, note = text_window(payload, part.get_content_charset(), ctx.limits.max_attachment_text_chars)
+    if note:
+        ctx.defects.append(f"the message text {note}")
+    return text
 
 
 def _param(part: Message, name: str) -> str:
@@ -199,13 +209,16 @@ def _decoded_message(part: Message, inner: Message, ctx: _Context) -> Message:
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding not in ("base64", "quoted-printable"):
         return inner
-    blob = blob_of(inner, ctx.blobs)
+    spooled = payload_of(inner, ctx.blobs)
+    if spooled is not None and spooled.path is not None and ctx.directory is not None:
+        with spooled.open() as src:  # its own large bodies stay on disk too
+            return BytesParser(policy=policy.compat32).parsebytes(spool_message(src, ctx.directory, ctx.blobs))
     text = inner.get_payload()
-    if blob is None and not isinstance(text, str):
+    if spooled is None and not isinstance(text, str):
         return inner
     try:
-        if blob is not None:
-            raw = blob.decode()
+        if spooled is not None:
+            raw = spooled.read()
         elif encoding == "base64":
             raw = binascii.a2b_base64(text.encode("ascii", "ignore"))  # type: ignore[union-attr]
         else:
@@ -358,18 +371,12 @@ def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMess
         filename = f"unnamed.{ctype.split('/')[-1]}"
     if filename.lower().endswith(".msg") or ctype == "application/vnd.ms-outlook":
         return _outlook_msg(part, filename, ctype, ctx, depth)
-    blob = blob_of(part, ctx.blobs)
-    size: int | None = blob.size if blob is not None else None
+    spooled = payload_of(part, ctx.blobs)
+    size: int | None = spooled.size if spooled is not None else None
     if not is_readable(filename, ctype):
-        data, size = b"", size if size is not None else encoded_size(part)
-    elif blob is not None:
-        data = blob.decode()
+        data, size = Payload(), size if size is not None else encoded_size(part)
     else:
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            payload = None
-        data = payload if isinstance(payload, bytes) else b""
+        data = _payload(part, ctx) or Payload()
     result = read_attachment(
         ctx.next_id(), filename, ctype, data, part.get_content_charset(), ctx.limits.max_attachment_text_chars, size
     )
@@ -381,8 +388,8 @@ def _attachment(part: Message, ctx: _Context, depth: int = 0) -> list[ThreadMess
 def _outlook_msg(part: Message, filename: str, ctype: str, ctx: _Context, depth: int) -> list[ThreadMessage]:
     """An Outlook .msg attachment is read like an attached .eml (see mailflows/outlook_msg.py)."""
     try:
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
+        payload = _payload(part, ctx)
+        data = payload.read() if payload is not None else b""
         inner = BytesParser(policy=policy.compat32).parsebytes(msg_to_rfc822(data))
     except Exception as exc:  # olefile raises anything on a damaged file
         info = AttachmentInfo(filename, ctype, encoded_size(part), False, f"could not be read ({type(exc).__name__})")
@@ -416,32 +423,72 @@ def _prepare(raw: bytes, limits: ParseLimits, defects: list[str]) -> bytes:
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMail:
     """Parse raw RFC 5322 bytes; never raises on bad input."""
     limits = limits or ParseLimits()
+    if len(raw) >= SPOOL_MIN_MESSAGE_BYTES:
+        return _parse_large(io.BytesIO(raw), len(raw), limits)
     defects: list[str] = []
     fallback_id = _stable_id(raw if len(raw) <= limits.max_message_bytes else raw[: limits.max_message_bytes])
     try:
-        raw = _prepare(raw, limits, defects)
-        lifted, blobs = lift_blobs(raw)
-        msg = BytesParser(policy=policy.compat32).parsebytes(lifted)
-        del lifted
-        return _parse_parsed(msg, limits, defects, fallback_id, blobs)
+        msg = BytesParser(policy=policy.compat32).parsebytes(_prepare(raw, limits, defects))
+        return _parse_parsed(msg, _Context(limits=limits, outer_id="", defects=defects), fallback_id)
     except RecursionError:
         defects.append("message structure too deep to read")
     except Exception as exc:  # the last line of defence: intake must store something
         defects.append(f"message could not be parsed: {type(exc).__name__}: {exc}"[:300])
-    text = raw.decode("utf-8", errors="replace")
+    return _unparsed(raw[:400_000], fallback_id, defects)
+
+
+def parse_file(path: Path, limits: ParseLimits | None = None) -> ParsedMail:
+    """Parse the message in a file: a large one streams, its large bodies decoded once to spool files."""
+    limits = limits or ParseLimits()
+    size = path.stat().st_size
+    if size < SPOOL_MIN_MESSAGE_BYTES:
+        return parse_message(path.read_bytes(), limits)
+    with path.open("rb") as src:
+        return _parse_large(src, size, limits)
+
+
+def _parse_large(src: BinaryIO, size: int, limits: ParseLimits) -> ParsedMail:
+    """One streaming pass spools the large bodies; the MIME parser reads the small rest."""
+    defects: list[str] = []
+    digest = hashlib.sha256()
+    left = limits.max_message_bytes
+    while left > 0 and (chunk := src.read(min(1 << 20, left))):
+        digest.update(chunk)
+        left -= len(chunk)
+    fallback_id = f"<{digest.hexdigest()[:32]}@handoff.invalid>"
+    if size > limits.max_message_bytes:
+        defects.append(f"message larger than {limits.max_message_bytes} bytes: truncated")
+    directory = tempfile.mkdtemp(prefix="handoff-parse-", dir=limits.spool_dir)
+    ctx = _Context(limits=limits, outer_id="", defects=defects, directory=directory)
+    try:
+        src.seek(0)
+        window = io.BufferedReader(Window(src, limits.max_message_bytes), 1 << 16)
+        skeleton = spool_message(window, directory, ctx.blobs)
+        msg = BytesParser(policy=policy.compat32).parsebytes(_prepare(skeleton, limits, defects))
+        return _parse_parsed(msg, ctx, fallback_id)
+    except RecursionError:
+        defects.append("message structure too deep to read")
+    except Exception as exc:  # the last line of defence: intake must store something
+        defects.append(f"message could not be parsed: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    src.seek(0)
+    return _unparsed(src.read(400_000), fallback_id, defects)
+
+
+def _unparsed(head: bytes, fallback_id: str, defects: list[str]) -> ParsedMail:
+    text = head.decode("utf-8", errors="replace")
     return ParsedMail(
         message_id=fallback_id, messages=[ThreadMessage(id=fallback_id, body=text[:100_000])], defects=defects
     )
 
 
-def _parse_parsed(
-    msg: Message, limits: ParseLimits, defects: list[str], fallback_id: str, blobs: dict[str, Blob]
-) -> ParsedMail:
+def _parse_parsed(msg: Message, ctx: _Context, fallback_id: str) -> ParsedMail:
     for defect in getattr(msg, "defects", [])[:20]:
-        defects.append(f"MIME: {type(defect).__name__}")
+        ctx.defects.append(f"MIME: {type(defect).__name__}")
     ids = msg_ids(header_text(msg, "Message-ID"))
-    outer_id = ids[0] if ids else fallback_id
-    ctx = _Context(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
+    ctx.outer_id = ids[0] if ids else fallback_id
+    outer_id = ctx.outer_id
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
     fill_addresses(messages)
@@ -451,7 +498,7 @@ def _parse_parsed(
     result.references = msg_ids(header_text(msg, "References"))
     result.reply_to = addresses(msg, "Reply-To", ctx.defects)
     result.auto_generated = messages[0].auto_generated
-    result.calendar_ics = _calendar_reply_part(msg)
+    result.calendar_ics = _calendar_reply_part(msg, ctx)
     result.calendar_reply = result.calendar_ics is not None
     try:
         values = msg.get_all("Authentication-Results") or []
@@ -463,12 +510,13 @@ def _parse_parsed(
     return result
 
 
-def _calendar_reply_part(msg: Message) -> bytes | None:
+def _calendar_reply_part(msg: Message, ctx: _Context) -> bytes | None:
     """The text/calendar part of an iTIP REPLY (b"" when it has no readable payload), else None."""
     try:
         for part in msg.walk():
             if part.get_content_type() == "text/calendar":
-                data = part.get_payload(decode=True)
+                payload = _payload(part, ctx)
+                data = payload.read() if payload is not None else None
                 method = _param(part, "method").upper()
                 if not method:
                     method = "REPLY" if isinstance(data, bytes) and b"METHOD:REPLY" in data.upper() else ""
@@ -498,4 +546,4 @@ def parse_body(text: str) -> ParsedMail:
     return ParsedMail(message_id=msg_id, messages=messages, defects=defects)
 
 
-__all__ = ["ParseLimits", "decode_bytes", "parse_body", "parse_message"]
+__all__ = ["ParseLimits", "decode_bytes", "parse_body", "parse_file", "parse_message"]
