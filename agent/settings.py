@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=256 * 1024, gt=0)
     # A text attachment (transcript, notes, CSV) or message body is read in a window of this many
     # bytes, in whole lines; the rest is named in the rep's draft and stays in the stored message.
-    max_attachment_text_chars: int = Field(default=2_000_000, gt=0)
+    max_attachment_text_chars: int = Field(default=200_000, gt=0)
     # Message bytes the jobs of one process read at once (agent/budget.py): large messages arriving
     # together take turns within it; one larger than all of it goes through alone.
     inflight_budget_bytes: int = Field(default=96 * 1024 * 1024, gt=0)

@@ -58,7 +58,7 @@ class ParseLimits:
     max_depth: int = 20
     max_parts: int = 1000
     max_header_bytes: int = 256 * 1024
-    max_attachment_text_chars: int = 5_000_000
+    max_attachment_text_chars: int = 200_000  # bytes of a text attachment or body read (agent/settings.py)
     max_message_bytes: int = 50 * 1024 * 1024
     spool_dir: str | None = None  # where large bodies are decoded to while a message is parsed (None: the temp dir)
 

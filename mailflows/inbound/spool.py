@@ -86,12 +86,13 @@ class _Decoder:
         if len(self.pending) >= _CHUNK:
             self._flush(final=False)
 
-    def close(self) -> int:
-        self._flush(final=True)
+    def close(self, *, at_boundary: bool) -> int:
+        """Decode the rest; ``at_boundary``: the last line end belongs to the boundary line that follows (RFC 2046)."""
+        self._flush(final=True, at_boundary=at_boundary)
         self.out.close()
         return self.size
 
-    def _flush(self, final: bool) -> None:
+    def _flush(self, final: bool, at_boundary: bool = False) -> None:
         data = bytes(self.pending)
         self.pending.clear()
         if self.encoding == "base64":
@@ -103,10 +104,15 @@ class _Decoder:
                 self.pending += rest
             elif len(rest) >= 2:  # the last group: 2 characters carry 1 byte, 3 carry 2
                 decoded += binascii.a2b_base64(rest + b"=" * (4 - len(rest)))[: len(rest) - 1]
-        elif self.encoding == "quoted-printable":
-            decoded = binascii.a2b_qp(data)  # chunks end on a line end, where a soft break decodes alone
         else:
-            decoded = data
+            if not final:  # the last line waits: its line end may turn out to be the boundary's
+                cut = data.rfind(b"\n", 0, len(data) - 1) + 1
+                data, rest = data[:cut], data[cut:]
+                self.pending += rest
+            elif at_boundary:
+                data = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith(b"\n") else data
+            # quoted-printable: chunks end on a line end, where a soft break decodes alone
+            decoded = binascii.a2b_qp(data) if self.encoding == "quoted-printable" else data
         self.out.write(decoded)
         self.size += len(decoded)
 
@@ -149,11 +155,11 @@ def spool_message(src: BinaryIO, directory: str, payloads: dict[str, Payload]) -
     body_bytes = 0
     decoder: _Decoder | None = None
 
-    def end_body() -> None:
+    def end_body(at_boundary: bool) -> None:
         nonlocal decoder, body_bytes
         if decoder is not None:
             token = f"{BLOB_TOKEN}{len(payloads)}"
-            payloads[token] = Payload(path=decoder.path, size=decoder.close())
+            payloads[token] = Payload(path=decoder.path, size=decoder.close(at_boundary=at_boundary))
             skeleton.extend(token.encode() + b"\n")
             decoder = None
         else:
@@ -183,7 +189,7 @@ def spool_message(src: BinaryIO, directory: str, payloads: dict[str, Payload]) -
             mark = line.rstrip(b"\r\n \t")
             closing = mark not in markers and mark.endswith(b"--") and mark[:-2] in markers
             if closing or mark in markers:
-                end_body()
+                end_body(at_boundary=True)
                 skeleton.extend(line)
                 in_headers = not closing
                 part = _Part(ctype=b"multipart/epilogue")
@@ -200,7 +206,7 @@ def spool_message(src: BinaryIO, directory: str, payloads: dict[str, Payload]) -
             for held in body:
                 decoder.feed(held)
             body.clear()
-    end_body()
+    end_body(at_boundary=False)
     return bytes(skeleton)
 
 
