@@ -14,8 +14,10 @@ then four at once (four distinct messages sent concurrently); its peak is the la
 sum of RSS over the serving process tree (the service, the fork server and the pool
 processes), sampled every 20 ms from /proc, plus the largest single process. The
 figures are printed against the bar of issue 18: peak <= 150 MB + 2x the message size
-for one message; four at once within the byte budget (HANDOFF_INTAKE_BUDGET_BYTES where
-the code has one). PostgreSQL database ``handoff_bench_mem`` (emptied first). Not for:
+for one message; four at once within the byte budget (HANDOFF_INFLIGHT_BUDGET_BYTES, 96 MiB:
+two 40 MB messages are read at a time, the others wait). The process's own floor (Python,
+the language detector and embedding tables the offline reader loads) is about 365 MB for a
+50 kB forward: compare peaks with that, as well as with the bar. PostgreSQL database ``handoff_bench_mem`` (emptied first). Not for:
 pass/fail — figures are printed, nothing is asserted.
 """
 
