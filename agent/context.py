@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from agent.budget import ByteBudget
 from agent.cpu import CpuPool
 from agent.extract.base import Extractor
 from agent.roster import Roster
@@ -72,6 +73,10 @@ class App:
     hold_drafts: bool = False  # batch ingest: one draft per account at the end, not per message
     roster: Roster | None = None
     cpu: CpuPool = field(default_factory=CpuPool)  # parsing and offline extraction (in a thread unless started)
+    budget: ByteBudget = field(init=False)  # message bytes read at once by this process's jobs
+
+    def __post_init__(self) -> None:
+        self.budget = ByteBudget(self.settings.inflight_budget_bytes)
 
     def now(self) -> datetime:
         """Aware UTC now (tests freeze it by passing ``clock``)."""

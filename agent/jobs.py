@@ -13,10 +13,17 @@ effect of running it once. Not for: the rules each step applies, or running jobs
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
+import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import defer
 
 from agent import delivery, invites, outbox, reminders
 from agent.accounts import take_material
@@ -31,7 +38,7 @@ from db.models import Account, Inbound
 from db.session import session_scope
 from mailflows.inbound.authorship import Verdict
 from mailflows.inbound.mail import ParsedMail
-from mailflows.inbound.parse import ParseLimits, parse_message
+from mailflows.inbound.parse import ParseLimits, parse_path
 from mailflows.outbound.calendar import read_calendar_reply
 
 log = logging.getLogger(__name__)
@@ -48,7 +55,16 @@ def limits_of(settings: Settings) -> ParseLimits:
         max_header_bytes=settings.max_header_bytes,
         max_attachment_text_chars=settings.max_attachment_text_chars,
         max_message_bytes=settings.max_message_bytes,
+        spool_dir=str(settings.spool_dir) if settings.spool_dir else None,
     )
+
+
+def spool_raw(app: App, inbound_id: int) -> Path:
+    """The stored message copied to a file of its own a slice at a time: the parser reads it from there."""
+    fd, name = tempfile.mkstemp(prefix=f"inbound-{inbound_id}-", suffix=".eml", dir=app.settings.spool_dir)
+    with os.fdopen(fd, "wb") as out, session_scope(app.engine) as session:
+        repo.copy_raw(session, inbound_id, out)
+    return Path(name)
 
 
 async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
@@ -60,7 +76,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
     """
     app: App = ctx["app"]
     with session_scope(app.engine) as session:
-        row = session.get(Inbound, inbound_id)
+        row = session.get(Inbound, inbound_id, options=[defer(Inbound.raw)])  # type: ignore[arg-type]  # SQLModel types the column as bytes
         if row is None or row.status != "pending":
             return (row.disposition or row.status) if row is not None else "missing"
         if row.attempts >= app.settings.job_max_attempts:
@@ -70,12 +86,28 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
             log.error("inbound %s quarantined after %d attempts", inbound_id, row.attempts)
             return "quarantined"
         row.attempts += 1
-        raw, rcpt_to = row.raw, list(row.rcpt_to)
-        verdict, null = stored_verdict(row, app.settings), null_sender(row)
+        head = io.BytesIO()
+        repo.copy_raw(session, inbound_id, head, limit=app.settings.max_header_bytes)
+        rcpt_to, digest = list(row.rcpt_to), row.content_sha256
+        verdict, null = stored_verdict(row, app.settings, head.getvalue()), null_sender(row)
         reused = repo.earlier_with_message_id(session, inbound_id, row.message_id)
-    parsed = await app.cpu.run(parse_message, raw, limits_of(app.settings))
-    if reused is not None:
-        _tell_apart(parsed, raw, inbound_id, reused)
+        size = repo.raw_size(session, inbound_id)
+    # Large messages arriving together take turns within the byte budget (agent/budget.py).
+    async with app.budget.hold(size):
+        path = await asyncio.to_thread(spool_raw, app, inbound_id)
+        try:
+            parsed = await app.cpu.run(parse_path, path, limits_of(app.settings))
+            if reused is not None:  # a row stored before digests were kept has none: hashed here
+                _tell_apart(parsed, digest or repo.content_digest(path.read_bytes()), inbound_id, reused)
+        finally:
+            path.unlink(missing_ok=True)
+        return await _route(app, inbound_id, parsed, rcpt_to, verdict, null)
+
+
+async def _route(
+    app: App, inbound_id: int, parsed: ParsedMail, rcpt_to: list[str], verdict: Verdict, null: bool
+) -> str:
+    """What the parsed message is (material, a reply, a search, ...) and the work it calls for, done."""
     disposition, token = route(parsed, rcpt_to, app.settings, null_sender=null)
     author = author_of(parsed, verdict)
     if disposition in ("material", "reply", "search") and author is None:
@@ -154,10 +186,10 @@ async def handle_reply(app: App, parsed: ParsedMail, token: str, author: str) ->
     return follow_up.disposition
 
 
-def _tell_apart(parsed: ParsedMail, raw: bytes, inbound_id: int, earlier: int) -> None:
+def _tell_apart(parsed: ParsedMail, digest: str, inbound_id: int, earlier: int) -> None:
     """A Message-ID already on file with other bytes: read this one under an id of its own, so nothing is dropped."""
     original = parsed.message_id
-    own = f"<{repo.content_digest(raw)[:32]}.reused@handoff.invalid>"
+    own = f"<{digest[:32]}.reused@handoff.invalid>"
     log.warning(
         "suspicious: inbound %s reuses Message-ID %s of inbound %s with other content; read as %s",
         inbound_id,

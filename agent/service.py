@@ -36,13 +36,14 @@ log = logging.getLogger(__name__)
 
 
 def messages_in(path: Path) -> Iterator[bytes]:
-    """The raw messages in an .eml file or an mbox file."""
-    data = path.read_bytes()
-    if data.startswith(b"From ") and not data.startswith(b"From: "):
+    """The raw messages in an .eml file or an mbox file (one at a time: none is kept once the next is read)."""
+    with path.open("rb") as f:
+        head = f.read(6)
+    if head.startswith(b"From ") and not head.startswith(b"From: "):
         for message in mailbox.mbox(str(path), create=False):
             yield message.as_bytes()
         return
-    yield data
+    yield path.read_bytes()
 
 
 async def ingest(
@@ -57,6 +58,7 @@ async def ingest(
         for path in paths:
             for raw in messages_in(path):
                 inbound_id, created = await _store_only(app, raw)
+                del raw  # stored: the job reads it back in slices, never this copy
                 counts["stored" if created else "duplicates"] += 1
                 if created:
                     await jobs.process_inbound(ctx, inbound_id)

@@ -114,7 +114,14 @@ class Settings(BaseSettings):
     max_parts: int = Field(default=1000, gt=0)
     max_depth: int = Field(default=20, gt=0)
     max_header_bytes: int = Field(default=256 * 1024, gt=0)
-    max_attachment_text_chars: int = Field(default=5_000_000, gt=0)
+    # A text attachment (transcript, notes, CSV) or message body is read in a window of this many
+    # bytes, in whole lines; the rest is named in the rep's draft and stays in the stored message.
+    max_attachment_text_chars: int = Field(default=200_000, gt=0)
+    # Message bytes the jobs of one process read at once (agent/budget.py): large messages arriving
+    # together take turns within it; one larger than all of it goes through alone.
+    inflight_budget_bytes: int = Field(default=96 * 1024 * 1024, gt=0)
+    # Where a message being read is spooled (the raw file and its large decoded bodies); unset: the temp dir.
+    spool_dir: Path | None = None
     job_max_attempts: int = Field(default=3, ge=1)
     # How long an arq job may run; a job whose worker died runs again this + 10 s later.
     # Unset: twice the worst LLM call (timeout x attempts), at least 300 s.

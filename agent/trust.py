@@ -61,16 +61,20 @@ def null_sender(row: Inbound) -> bool:
     return row.channel != "ingest" and not row.mail_from
 
 
-def stored_verdict(row: Inbound, settings: Settings) -> Verdict:
-    """Who wrote a stored message, as decided when it arrived (``auth_method`` NULL: stored before that)."""
+def stored_verdict(row: Inbound, settings: Settings, head: bytes | None = None) -> Verdict:
+    """Who wrote a stored message, as decided when it arrived (``auth_method`` NULL: stored before that).
+
+    ``head``: the message's first bytes (its header block) when the row was loaded without them.
+    """
+    raw = row.raw if head is None else head
     if row.auth_method is None:
-        return recheck_stored(row.raw, row.mail_from, row.channel, settings.sender_auth_mode)
+        return recheck_stored(raw, row.mail_from, row.channel, settings.sender_auth_mode)
     return Verdict(
         row.auth_address,
         METHODS[row.auth_method],
         row.auth_reason or "",
         suspicious=row.auth_suspicious,
-        header_from=row.auth_address or strict_from(row.raw),
+        header_from=row.auth_address or strict_from(raw),
         mail_from=row.mail_from,
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -76,14 +77,14 @@ _QUOTE_MARKERS = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
 _WRAPPING = " \t\r\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
+def _fold_with_map(text: str) -> tuple[str, array[int]]:
     """``text`` folded for comparison (case, width, typographic marks, whitespace runs, ``>`` quote
     markers) and, for each folded character, the index of the source character it came from."""
     skip: set[int] = set()
     for marker in _QUOTE_MARKERS.finditer(text):
         skip.update(range(marker.start(), marker.end()))
     out: list[str] = []
-    where: list[int] = []
+    where = array("q")
     space = True  # no leading space
     for i, ch in enumerate(text):
         if i in skip:
@@ -109,12 +110,26 @@ def normalize_for_quote(text: str) -> str:
     return _fold_with_map(text)[0]
 
 
-def find_span(needle: str, text: str) -> str | None:
-    """The span of ``text`` that ``needle`` is, compared folded: the source's own characters, or None."""
-    folded_needle = normalize_for_quote(needle.strip(_WRAPPING))
+_Folds = dict[str, tuple[str, "array[int]"]]
+
+
+def find_span(needle: str, text: str, folds: _Folds | None = None) -> str | None:
+    """The span of ``text`` that ``needle`` is, compared folded: the source's own characters, or None.
+
+    ``folds``: texts already folded, by text (``verify_quotes`` looks each quote up in many turns:
+    every quote and every turn is folded once, not once per pair).
+    """
+    folds = {} if folds is None else folds
+
+    def folded(value: str) -> tuple[str, array[int]]:
+        if value not in folds:
+            folds[value] = _fold_with_map(value)
+        return folds[value]
+
+    folded_needle = folded(needle.strip(_WRAPPING))[0]
     if len(folded_needle) < 3:
         return None
-    hay, where = _fold_with_map(text)
+    hay, where = folded(text)
     at = hay.find(folded_needle)
     if at < 0:
         return None
@@ -152,7 +167,9 @@ class _OurSide:
         return bool(label) and any(label <= name for name in self.names)
 
 
-def _ground_quote(quote: Quote, by_id: dict[str, ThreadMessage], ours: _OurSide, dropped: list[str]) -> Quote | None:
+def _ground_quote(
+    quote: Quote, by_id: dict[str, ThreadMessage], ours: _OurSide, dropped: list[str], folds: _Folds
+) -> Quote | None:
     src = by_id.get(quote.source_id)
     if src is None:
         dropped.append(f"quote cites unknown source {quote.source_id!r}: {quote.text[:60]!r}")
@@ -160,7 +177,7 @@ def _ground_quote(quote: Quote, by_id: dict[str, ThreadMessage], ours: _OurSide,
     if src.turns:
         # A transcript: the quote is one speaker's turn, and that turn says who spoke.
         for turn in src.turns:
-            span = find_span(quote.text, turn.text)
+            span = find_span(quote.text, turn.text, folds)
             if span is not None:
                 if ours.says(turn.speaker):
                     dropped.append(f"quote from our own side ({turn.speaker}) dropped: {quote.text[:60]!r}")
@@ -168,7 +185,7 @@ def _ground_quote(quote: Quote, by_id: dict[str, ThreadMessage], ours: _OurSide,
                 return Quote(text=span, speaker=turn.speaker, source_id=quote.source_id)
         dropped.append(f"quote not verbatim in one turn of {quote.source_id}: {quote.text[:60]!r}")
         return None
-    span = find_span(quote.text, src.body)
+    span = find_span(quote.text, src.body, folds)
     if span is None:
         dropped.append(f"quote not verbatim in {quote.source_id}: {quote.text[:60]!r}")
         return None
@@ -195,9 +212,10 @@ def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: Ext
     by_id = {m.id: m for m in sources}
     ours = _OurSide(ctx, sources)
     dropped: list[str] = []
+    folds: _Folds = {}
 
     def ground(quotes: list[Quote]) -> list[Quote]:
-        kept = [q for q in (_ground_quote(q, by_id, ours, dropped) for q in quotes) if q is not None]
+        kept = [q for q in (_ground_quote(q, by_id, ours, dropped, folds) for q in quotes) if q is not None]
         return list({normalize_for_quote(q.text): q for q in kept}.values())
 
     for key in SECTION_KEYS:
@@ -212,7 +230,7 @@ def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: Ext
         kept = []
         for piece in pieces:
             src = by_id.get(piece.source_id)
-            span = find_span(piece.text, source_text(src)) if src is not None else None
+            span = find_span(piece.text, source_text(src), folds) if src is not None else None
             if span is None:
                 dropped.append(f"evidence not verbatim in {piece.source_id}: {piece.text[:60]!r}")
                 continue

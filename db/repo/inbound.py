@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, func, update
 from sqlalchemy import select as sa_select
@@ -41,8 +41,46 @@ def message_id_of(raw: bytes) -> str:
 
 
 def content_digest(raw: bytes) -> str:
-    """What "the same message" means for the intake: the same bytes, whatever the line ends."""
-    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+    """What "the same message" means for the intake: the same bytes, whatever the line ends.
+
+    Hashed a slice at a time, so a large message is not copied whole to drop its CRs.
+    """
+    digest = hashlib.sha256()
+    view = memoryview(raw)
+    start = 0
+    while start < len(raw):
+        end = min(len(raw), start + (1 << 20))
+        while end < len(raw) and raw[end - 1] == 13:  # keep a CR with the LF that may follow it
+            end += 1
+        digest.update(bytes(view[start:end]).replace(b"\r\n", b"\n"))
+        start = end
+    return digest.hexdigest()
+
+
+RAW_CHUNK = 4 * 1024 * 1024
+
+
+def raw_size(session: Session, inbound_id: int) -> int:
+    """The stored message's size in bytes, without loading it."""
+    size = session.scalar(sa_select(func.length(Inbound.raw)).where(col(Inbound.id) == inbound_id))
+    return int(size or 0)
+
+
+def copy_raw(session: Session, inbound_id: int, out: BinaryIO, *, limit: int | None = None) -> int:
+    """Write the stored message (its first ``limit`` bytes) to ``out`` a slice at a time; returns the bytes written.
+
+    The job spools the message to a file this way, so the whole of it is never in memory.
+    """
+    size = raw_size(session, inbound_id) if limit is None else min(limit, raw_size(session, inbound_id))
+    written = 0
+    while written < size:
+        query = sa_select(func.substr(Inbound.raw, written + 1, min(RAW_CHUNK, size - written)))
+        chunk = session.scalar(query.where(col(Inbound.id) == inbound_id))
+        if not chunk:
+            break
+        out.write(chunk)
+        written += len(chunk)
+    return written
 
 
 def store_inbound(

@@ -3,14 +3,16 @@
 What it is for: ``read_attachment`` turns one attachment's bytes into a
 ``ThreadMessage`` (kind "transcript", "crm", "note" or "calendar") when it is a kind
 the handoff can use, or says why not (an ``AttachmentInfo`` with ``read=False`` and a
-reason the rep's draft shows). Text is never truncated below ``max_text_chars``.
+reason the rep's draft shows). Text kinds are read in a bounded window of
+``max_text_chars`` bytes in whole lines (``text_window``), from memory or from the
+spool file a large attachment was decoded to; what lies beyond is recorded (a defect
+and ``AttachmentInfo.reason``: the rep's draft says it), never dropped silently.
 Not for: message/rfc822 attachments (``parse.py`` parses those as messages) or
 choosing which MIME parts are attachments.
 """
 
 from __future__ import annotations
 
-import binascii
 import csv
 import io
 import logging
@@ -18,8 +20,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import Message
+from typing import BinaryIO
 
 from mailflows.inbound.mail import Address, AttachmentInfo, ThreadMessage, Turn
+from mailflows.inbound.spool import Payload
 from mailflows.inbound.transcripts import looks_like_transcript, parse_transcript, turns_as_text
 
 CHARSET_ALIASES = {
@@ -117,7 +121,7 @@ def _cal_address(prop: object) -> Address:
     return Address(name=str(params.get("CN", "")).strip('"'), email=email.lower())
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: BinaryIO) -> str:
     from pypdf import PdfReader
 
     # pypdf logs a warning per repair it makes on a damaged file; the defect list says it once.
@@ -125,16 +129,16 @@ def _pdf_text(data: bytes) -> str:
     level = pypdf_log.level
     pypdf_log.setLevel(logging.ERROR)
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = PdfReader(data)
         return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
     finally:
         pypdf_log.setLevel(level)
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: BinaryIO) -> str:
     import docx
 
-    document = docx.Document(io.BytesIO(data))
+    document = docx.Document(data)
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -142,47 +146,75 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+def text_window(payload: Payload, charset: str | None, max_chars: int) -> tuple[str, str]:
+    """The text of the first ``max_chars`` bytes of ``payload`` in whole lines, and what was left out ("" if nothing).
+
+    The cap bounds what a reader holds (the text, its lines, its turns and sentences are each
+    a copy of it) whatever the size of the attachment; the rest stays in the stored message.
+    """
+    data, cut = payload.head(max_chars)
+    text = decode_bytes(data, charset)
+    if not cut:
+        return text, ""
+    return text, f"is {payload.size:,} bytes of text: only the first {len(data):,} bytes were read"
+
+
 def read_attachment(
     msg_id: str,
     filename: str,
     content_type: str,
-    data: bytes,
+    data: bytes | Payload,
     charset: str | None,
     max_text_chars: int,
     size: int | None = None,
 ) -> ReadResult:
-    """Read one attachment (``size`` when ``data`` was left undecoded); never raises."""
+    """Read one attachment (``size`` when ``data`` was left undecoded); never raises.
+
+    Text kinds are read in a window of ``max_text_chars`` (``text_window``): what is beyond it
+    is said in the defects and in ``info.reason``, so the rep's draft tells it.
+    """
+    payload = data if isinstance(data, Payload) else Payload.of(data)
     info = AttachmentInfo(
-        filename=filename, content_type=content_type, size=len(data) if size is None else size, read=True
+        filename=filename, content_type=content_type, size=payload.size if size is None else size, read=True
     )
     message = ThreadMessage(id=msg_id, kind="note", filename=filename, subject=filename)
     ext = _ext(filename)
+    defects: list[str] = []
+
+    def window() -> str:
+        text, left_out = text_window(payload, charset, max_text_chars)
+        if left_out:
+            info.reason = f"{left_out}; the rest is kept in the stored message"
+            defects.append(f"attachment {filename!r} {left_out}; the rest is kept in the stored message")
+        return text
+
     try:
         if ext in (".vtt", ".srt") or content_type == "text/vtt":
-            turns = parse_transcript(decode_bytes(data, charset))
-            return _transcript(message, info, turns)
+            return _transcript(message, info, parse_transcript(window()), defects)
         if ext == ".csv" or content_type == "text/csv":
             message.kind = "crm"
-            message.body = _csv_text(decode_bytes(data, charset), max_text_chars)
-            return ReadResult(message, info)
+            message.body = _csv_text(window(), max_text_chars)
+            return ReadResult(message, info, defects)
         if ext == ".ics" or content_type == "text/calendar":
             message.kind = "calendar"
-            message.body = "\n".join(_calendar(data, message))
+            message.body = "\n".join(_calendar(payload.read(), message))
             return ReadResult(message, info)
         if ext == ".pdf" or content_type == "application/pdf":
-            message.body = _pdf_text(data)[:max_text_chars]
+            with payload.open() as stream:
+                message.body = _pdf_text(stream)[:max_text_chars]
             return ReadResult(message, info)
         if ext == ".docx" or content_type.endswith("wordprocessingml.document"):
-            message.body = _docx_text(data)[:max_text_chars]
+            with payload.open() as stream:
+                message.body = _docx_text(stream)[:max_text_chars]
             return ReadResult(message, info)
         if content_type == "application/ms-tnef" or filename.lower() == "winmail.dat":
-            return _tnef(message, info, data, max_text_chars)
+            return _tnef(message, info, payload.read(), max_text_chars)
         if ext in TEXT_EXTENSIONS or (content_type.startswith("text/") and content_type != "text/html" and not ext):
-            text = decode_bytes(data, charset).replace("\r\n", "\n")
+            text = window().replace("\r\n", "\n")
             if ext != ".md" and looks_like_transcript(text):
-                return _transcript(message, info, parse_transcript(text))
-            message.body = text.strip()[:max_text_chars]
-            return ReadResult(message, info)
+                return _transcript(message, info, parse_transcript(text), defects)
+            message.body = text.strip()
+            return ReadResult(message, info, defects)
     except Exception as exc:  # third-party readers raise anything on broken files
         info.read = False
         info.reason = f"could not be read ({type(exc).__name__})"
@@ -220,65 +252,15 @@ def _tnef(message: ThreadMessage, info: AttachmentInfo, data: bytes, max_text_ch
     return ReadResult(message, info, defects)
 
 
-def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn]) -> ReadResult:
+def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn], defects: list[str]) -> ReadResult:
     message.kind = "transcript"
     message.turns = turns
     message.body = turns_as_text(turns)
-    return ReadResult(message, info)
-
-
-BLOB_MIN_MESSAGE_BYTES = 1024 * 1024
-# one character class repeated, not a repeated group: sre then keeps no per-line backtracking state
-BLOB_RE = re.compile(rb"(?m)^[A-Za-z0-9+/][A-Za-z0-9+/=\r\n]{262144,}")
-BLOB_TOKEN = "HANDOFFBLOB"
-
-
-@dataclass(slots=True)
-class Blob:
-    """A large base64 body lifted out of the raw message before MIME parsing, decoded only if read."""
-
-    raw: bytes
-    start: int
-    end: int
-
-    @property
-    def size(self) -> int:
-        chars = self.end - self.start - self.raw.count(b"\n", self.start, self.end)
-        chars -= self.raw.count(b"\r", self.start, self.end)
-        tail = self.raw[max(self.start, self.end - 4) : self.end]
-        return chars * 3 // 4 - tail.count(b"=")
-
-    def decode(self) -> bytes:
-        out = bytearray()
-        position = self.start
-        while position < self.end:
-            stop = self.raw.rfind(b"\n", position, min(self.end, position + (1 << 20))) + 1
-            if stop <= position:
-                stop = self.end
-            out += binascii.a2b_base64(self.raw[position:stop])
-            position = stop
-        return bytes(out)
-
-
-def lift_blobs(raw: bytes) -> tuple[bytes, dict[str, Blob]]:
-    """Replace long base64 runs by short tokens, so the MIME parser never copies them."""
-    if len(raw) < BLOB_MIN_MESSAGE_BYTES:
-        return raw, {}
-    pieces: list[bytes] = []
-    blobs: dict[str, Blob] = {}
-    previous = 0
-    for match in BLOB_RE.finditer(raw):
-        end = raw.rfind(b"\n", match.start(), match.end()) + 1
-        if end <= match.start():
-            continue
-        token = f"{BLOB_TOKEN}{len(blobs)}"
-        blobs[token] = Blob(raw, match.start(), end)
-        pieces += [raw[previous : match.start()], token.encode() + b"\n"]
-        previous = end
-    if not blobs:
-        return raw, {}
-    pieces.append(raw[previous:])
-    return b"".join(pieces), blobs
+    last = next((t.at for t in reversed(turns) if t.at), None) if defects else None
+    if last:  # where the reading stopped, in the call's own time
+        defects = [*defects[:-1], f"{defects[-1]} (read up to {last} of the call)"]
+        info.reason = f"{info.reason} (read up to {last} of the call)"
+    return ReadResult(message, info, defects)
 
 
 def is_readable(filename: str, content_type: str) -> bool:
@@ -291,16 +273,6 @@ def is_readable(filename: str, content_type: str) -> bool:
         or content_type.endswith("wordprocessingml.document")
         or (content_type.startswith("text/") and content_type != "text/html" and not ext)
     )
-
-
-def blob_of(part: Message, blobs: dict[str, Blob]) -> Blob | None:
-    """The lifted base64 body of ``part``, when ``lift_blobs`` took it out."""
-    if not blobs:
-        return None
-    payload = part.get_payload()
-    if isinstance(payload, str) and payload.lstrip().startswith(BLOB_TOKEN):
-        return blobs.get(payload.strip())
-    return None
 
 
 def encoded_size(part: Message) -> int:

@@ -115,7 +115,7 @@ def _header_lines(raw: bytes) -> tuple[list[bytes], bool]:
     lines: list[bytes] = []
     clean = True
     size = 0
-    for line in raw.splitlines(keepends=True):
+    for line in raw[: MAX_HEADER_BYTES + 1].splitlines(keepends=True):  # never the whole message's lines
         size += len(line)
         if size > MAX_HEADER_BYTES:
             return lines, False

@@ -20,10 +20,11 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
-from mailflows.inbound.attachments import Blob, blob_of, decode_bytes
+from mailflows.inbound.attachments import text_window
 from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import AttachmentInfo
 from mailflows.inbound.quotes import normalize_newlines
+from mailflows.inbound.spool import Payload, payload_of, spool_message
 
 HIDDEN_HINT_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|mso-hide|opacity\s*:\s*0|"
@@ -37,8 +38,9 @@ class ParseLimits:
     max_depth: int = 20
     max_parts: int = 1000
     max_header_bytes: int = 256 * 1024
-    max_attachment_text_chars: int = 5_000_000
+    max_attachment_text_chars: int = 200_000  # bytes of a text attachment or body read (agent/settings.py)
     max_message_bytes: int = 50 * 1024 * 1024
+    spool_dir: str | None = None  # where large bodies are decoded to while a message is parsed (None: the temp dir)
 
 
 @dataclass(slots=True)
@@ -50,25 +52,36 @@ class ParseContext:
     parts_seen: int = 0
     counter: int = 0
     seen_ids: set[str] = field(default_factory=set)
-    blobs: dict[str, Blob] = field(default_factory=dict)
+    blobs: dict[str, Payload] = field(default_factory=dict)
+    directory: str | None = None  # this parse's spool directory, when large bodies were spooled
 
     def next_id(self) -> str:
         self.counter += 1
         return f"{self.outer_id}#{self.counter}"
 
 
-def _decode_part(part: Message, ctx: ParseContext) -> str:
-    blob = blob_of(part, ctx.blobs)
-    if blob is not None:
-        return decode_bytes(blob.decode(), part.get_content_charset())
+def part_payload(part: Message, ctx: ParseContext) -> Payload | None:
+    """The decoded body of ``part``: its spool file, else decoded in memory; None when it cannot be decoded."""
+    spooled = payload_of(part, ctx.blobs)
+    if spooled is not None:
+        return spooled
     try:
         data = part.get_payload(decode=True)
     except Exception as exc:
         ctx.defects.append(f"part {part.get_content_type()} could not be decoded: {type(exc).__name__}")
+        return None
+    return Payload.of(data) if isinstance(data, bytes) else None
+
+
+def _decode_part(part: Message, ctx: ParseContext) -> str:
+    """A body part's text, at most ``max_attachment_text_chars`` of it (what is beyond is a defect the rep sees)."""
+    payload = part_payload(part, ctx)
+    if payload is None:
         return ""
-    if not isinstance(data, bytes):
-        return ""
-    return decode_bytes(data, part.get_content_charset())
+    text, note = text_window(payload, part.get_content_charset(), ctx.limits.max_attachment_text_chars)
+    if note:
+        ctx.defects.append(f"the message text {note}")
+    return text
 
 
 def param(part: Message, name: str) -> str:
@@ -172,11 +185,14 @@ def _decoded_message(part: Message, inner: Message, ctx: ParseContext) -> Messag
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding not in ("base64", "quoted-printable"):
         return inner
-    blob = blob_of(inner, ctx.blobs)
+    spooled = payload_of(inner, ctx.blobs)
+    if spooled is not None and spooled.path is not None and ctx.directory is not None:
+        with spooled.open() as src:  # its own large bodies stay on disk too
+            return BytesParser(policy=policy.compat32).parsebytes(spool_message(src, ctx.directory, ctx.blobs))
     text = inner.get_payload()
     try:
-        if blob is not None:
-            raw = blob.decode()
+        if spooled is not None:
+            raw = spooled.read()
         elif not isinstance(text, str):
             return inner
         elif encoding == "base64":

@@ -17,31 +17,29 @@ the same for a bare body without headers. Not for: walking the MIME tree
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import shutil
+import tempfile
 from datetime import tzinfo
 from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
+from pathlib import Path
+from typing import BinaryIO
 
-from mailflows.inbound.attachments import (
-    Blob,
-    blob_of,
-    decode_bytes,
-    encoded_size,
-    is_readable,
-    lift_blobs,
-    read_attachment,
-)
+from mailflows.inbound.attachments import decode_bytes, encoded_size, is_readable, read_attachment
 from mailflows.inbound.autoreply import is_auto_generated, is_auto_reply_text
 from mailflows.inbound.dates import parse_mail_date
 from mailflows.inbound.forwards import FORWARD_KINDS, Chunk, split_thread
 from mailflows.inbound.headers import addresses, decode_header_value, fill_addresses, header_text, msg_ids
 from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import AttachmentInfo, MessageKind, ParsedMail, ThreadMessage
-from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, body_text, param
+from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, body_text, param, part_payload
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
 from mailflows.inbound.signatures import is_mobile_footer, read_card, split_signature, split_trailing_note
+from mailflows.inbound.spool import SPOOL_MIN_MESSAGE_BYTES, Payload, Window, payload_of, spool_message
 
 HTML_TAG_RE = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|b|i|a|ul|li|font)\b[^<>]*>", re.IGNORECASE)
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
@@ -167,18 +165,12 @@ def _attachment(part: Message, ctx: ParseContext, depth: int = 0) -> list[Thread
         filename = f"unnamed.{ctype.split('/')[-1]}"
     if filename.lower().endswith(".msg") or ctype == "application/vnd.ms-outlook":
         return _outlook_msg(part, filename, ctype, ctx, depth)
-    blob = blob_of(part, ctx.blobs)
-    size: int | None = blob.size if blob is not None else None
+    spooled = payload_of(part, ctx.blobs)
+    size: int | None = spooled.size if spooled is not None else None
     if not is_readable(filename, ctype):
-        data, size = b"", size if size is not None else encoded_size(part)
-    elif blob is not None:
-        data = blob.decode()
+        data, size = Payload(), size if size is not None else encoded_size(part)
     else:
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            payload = None
-        data = payload if isinstance(payload, bytes) else b""
+        data = part_payload(part, ctx) or Payload()
     result = read_attachment(
         ctx.next_id(), filename, ctype, data, part.get_content_charset(), ctx.limits.max_attachment_text_chars, size
     )
@@ -190,8 +182,8 @@ def _attachment(part: Message, ctx: ParseContext, depth: int = 0) -> list[Thread
 def _outlook_msg(part: Message, filename: str, ctype: str, ctx: ParseContext, depth: int) -> list[ThreadMessage]:
     """An Outlook .msg attachment is read like an attached .eml (see outlook_msg.py)."""
     try:
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
+        payload = part_payload(part, ctx)
+        data = payload.read() if payload is not None else b""
         inner = BytesParser(policy=policy.compat32).parsebytes(msg_to_rfc822(data))
     except Exception as exc:  # olefile raises anything on a damaged file
         info = AttachmentInfo(filename, ctype, encoded_size(part), False, f"could not be read ({type(exc).__name__})")
@@ -225,32 +217,71 @@ def _prepare(raw: bytes, limits: ParseLimits, defects: list[str]) -> bytes:
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMail:
     """Parse raw RFC 5322 bytes; never raises on bad input."""
     limits = limits or ParseLimits()
+    if len(raw) >= SPOOL_MIN_MESSAGE_BYTES:
+        return _parse_large(io.BytesIO(raw), len(raw), limits)
     defects: list[str] = []
     fallback_id = _stable_id(raw if len(raw) <= limits.max_message_bytes else raw[: limits.max_message_bytes])
     try:
-        raw = _prepare(raw, limits, defects)
-        lifted, blobs = lift_blobs(raw)
-        msg = BytesParser(policy=policy.compat32).parsebytes(lifted)
-        del lifted
-        return _parse_parsed(msg, limits, defects, fallback_id, blobs)
+        msg = BytesParser(policy=policy.compat32).parsebytes(_prepare(raw, limits, defects))
+        return _parse_parsed(msg, ParseContext(limits=limits, outer_id="", defects=defects), fallback_id)
     except RecursionError:
         defects.append("message structure too deep to read")
     except Exception as exc:  # the last line of defence: intake must store something
         defects.append(f"message could not be parsed: {type(exc).__name__}: {exc}"[:300])
-    text = raw.decode("utf-8", errors="replace")
+    return _unparsed(raw[:400_000], fallback_id, defects)
+
+
+def parse_path(path: Path, limits: ParseLimits | None = None) -> ParsedMail:
+    """Parse the message in a file: a large one streams, its large bodies decoded once to spool files."""
+    limits = limits or ParseLimits()
+    size = path.stat().st_size
+    if size < SPOOL_MIN_MESSAGE_BYTES:
+        return parse_message(path.read_bytes(), limits)
+    with path.open("rb") as src:
+        return _parse_large(src, size, limits)
+
+
+def _parse_large(src: BinaryIO, size: int, limits: ParseLimits) -> ParsedMail:
+    """One streaming pass spools the large bodies; the MIME parser reads the small rest."""
+    defects: list[str] = []
+    digest = hashlib.sha256()
+    left = limits.max_message_bytes
+    while left > 0 and (chunk := src.read(min(1 << 20, left))):
+        digest.update(chunk)
+        left -= len(chunk)
+    fallback_id = f"<{digest.hexdigest()[:32]}@handoff.invalid>"
+    if size > limits.max_message_bytes:
+        defects.append(f"message larger than {limits.max_message_bytes} bytes: truncated")
+    directory = tempfile.mkdtemp(prefix="handoff-parse-", dir=limits.spool_dir)
+    ctx = ParseContext(limits=limits, outer_id="", defects=defects, directory=directory)
+    try:
+        src.seek(0)
+        window = io.BufferedReader(Window(src, limits.max_message_bytes), 1 << 16)
+        skeleton = spool_message(window, directory, ctx.blobs)
+        msg = BytesParser(policy=policy.compat32).parsebytes(_prepare(skeleton, limits, defects))
+        return _parse_parsed(msg, ctx, fallback_id)
+    except RecursionError:
+        defects.append("message structure too deep to read")
+    except Exception as exc:  # the last line of defence: intake must store something
+        defects.append(f"message could not be parsed: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    src.seek(0)
+    return _unparsed(src.read(400_000), fallback_id, defects)
+
+
+def _unparsed(head: bytes, fallback_id: str, defects: list[str]) -> ParsedMail:
+    text = head.decode("utf-8", errors="replace")
     return ParsedMail(
         message_id=fallback_id, messages=[ThreadMessage(id=fallback_id, body=text[:100_000])], defects=defects
     )
 
 
-def _parse_parsed(
-    msg: Message, limits: ParseLimits, defects: list[str], fallback_id: str, blobs: dict[str, Blob]
-) -> ParsedMail:
+def _parse_parsed(msg: Message, ctx: ParseContext, fallback_id: str) -> ParsedMail:
     for defect in getattr(msg, "defects", [])[:20]:
-        defects.append(f"MIME: {type(defect).__name__}")
+        ctx.defects.append(f"MIME: {type(defect).__name__}")
     ids = msg_ids(header_text(msg, "Message-ID"))
-    outer_id = ids[0] if ids else fallback_id
-    ctx = ParseContext(limits=limits, outer_id=outer_id, defects=defects, blobs=blobs)
+    ctx.outer_id = outer_id = ids[0] if ids else fallback_id
     ctx.seen_ids.add(outer_id)
     messages = _read(msg, ctx, "email", 0, outer_id)
     fill_addresses(messages)
@@ -262,7 +293,7 @@ def _parse_parsed(
     result.references = msg_ids(header_text(msg, "References"))
     result.reply_to = addresses(msg, "Reply-To", ctx.defects)
     result.auto_generated = messages[0].auto_generated
-    result.calendar_ics = _calendar_reply_part(msg)
+    result.calendar_ics = _calendar_reply_part(msg, ctx)
     result.calendar_reply = result.calendar_ics is not None
     try:
         values = msg.get_all("Authentication-Results") or []
@@ -274,12 +305,13 @@ def _parse_parsed(
     return result
 
 
-def _calendar_reply_part(msg: Message) -> bytes | None:
+def _calendar_reply_part(msg: Message, ctx: ParseContext) -> bytes | None:
     """The text/calendar part of an iTIP REPLY (b"" when it has no readable payload), else None."""
     try:
         for part in msg.walk():
             if part.get_content_type() == "text/calendar":
-                data = part.get_payload(decode=True)
+                payload = part_payload(part, ctx)
+                data = payload.read() if payload is not None else None
                 method = param(part, "method").upper()
                 if not method:
                     method = "REPLY" if isinstance(data, bytes) and b"METHOD:REPLY" in data.upper() else ""
@@ -331,4 +363,4 @@ def parse_file(raw: bytes, *, body: bool = False) -> ParsedMail:
     return parse_body(raw.decode("utf-8", "replace"))
 
 
-__all__ = ["ParseLimits", "decode_bytes", "has_headers", "parse_body", "parse_file", "parse_message"]
+__all__ = ["ParseLimits", "decode_bytes", "has_headers", "parse_body", "parse_file", "parse_message", "parse_path"]

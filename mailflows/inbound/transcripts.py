@@ -55,18 +55,38 @@ def _cue_start(line: str) -> str:
     return line.split("-->", 1)[0].strip().split(".")[0].split(",")[0]
 
 
-def _append(turns: list[Turn], speaker: str, text: str, at: str | None) -> None:
-    text = text.strip()
-    if not text:
-        return
-    if turns and turns[-1].speaker == speaker:
-        turns[-1].text = f"{turns[-1].text} {text}"
-        return
-    turns.append(Turn(speaker=speaker, text=text, at=at))
+class _Turns:
+    """Turns as they are read: one speaker's consecutive text is joined once at the end, not copied per cue."""
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self._parts: list[list[str]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.turns)
+
+    @property
+    def speaker(self) -> str:
+        return self.turns[-1].speaker
+
+    def add(self, speaker: str, text: str, at: str | None) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self.turns and self.turns[-1].speaker == speaker:
+            self._parts[-1].append(text)
+            return
+        self.turns.append(Turn(speaker=speaker, text="", at=at))
+        self._parts.append([text])
+
+    def done(self) -> list[Turn]:
+        for turn, parts in zip(self.turns, self._parts, strict=True):
+            turn.text = " ".join(parts)
+        return self.turns
 
 
 def _parse_cues(text: str) -> list[Turn]:
-    turns: list[Turn] = []
+    turns = _Turns()
     at: str | None = None
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.strip().split("\n") if ln.strip()]
@@ -82,20 +102,20 @@ def _parse_cues(text: str) -> list[Turn]:
         for line in cue_lines:
             voice = VOICE_RE.match(line)
             if voice:
-                _append(turns, voice.group(1).strip(), re.sub(r"<[^>]+>", "", voice.group(2)), at)
+                turns.add(voice.group(1).strip(), re.sub(r"<[^>]+>", "", voice.group(2)), at)
                 continue
             speaker, sep, said = line.partition(":")
             if sep and 0 < len(speaker) <= 60 and not re.search(r"\d", speaker) and said.strip():
-                _append(turns, speaker.strip(), said, at)
+                turns.add(speaker.strip(), said, at)
             elif turns:
-                _append(turns, turns[-1].speaker, line, None)
+                turns.add(turns.speaker, line, None)
             else:
-                _append(turns, "Unknown", line, at)
-    return turns
+                turns.add("Unknown", line, at)
+    return turns.done()
 
 
 def _parse_lines(text: str) -> list[Turn]:
-    turns: list[Turn] = []
+    turns = _Turns()
     pending: str | None = None
     pending_at: str | None = None
     for raw in text.split("\n"):
@@ -105,7 +125,7 @@ def _parse_lines(text: str) -> list[Turn]:
         match = TIMED_LINE_RE.match(line)
         if match and match.group("speaker").strip().lower() not in NOT_SPEAKERS:
             at = match.group("at1") or match.group("at2") or match.group("at3")
-            _append(turns, match.group("speaker").strip(), match.group("text"), at)
+            turns.add(match.group("speaker").strip(), match.group("text"), at)
             pending = None
             continue
         only = SPEAKER_ONLY_RE.match(line)
@@ -113,11 +133,11 @@ def _parse_lines(text: str) -> list[Turn]:
             pending, pending_at = only.group("speaker").strip(), only.group("at")
             continue
         if pending:
-            _append(turns, pending, line, pending_at)
+            turns.add(pending, line, pending_at)
             pending_at = None
         elif turns:
-            turns[-1].text = f"{turns[-1].text} {line}"
-    return turns
+            turns.add(turns.speaker, line, None)
+    return turns.done()
 
 
 def parse_transcript(text: str) -> list[Turn]:
