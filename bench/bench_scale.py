@@ -3,8 +3,10 @@
 Run: ``.venv/bin/python bench/bench_scale.py [--workers 1,2,4] [--messages 200]
 [--accounts 1000] [--per-account 10,100]`` (add ``--accounts 1000,10000`` and
 ``--per-account 10,100,1000`` for the full figures; the default run stays within a few
-minutes). Needs the PostgreSQL and Redis of tests/conftest.py; it uses its own database
-(``handoff_bench``, created if missing) and Redis db 14, so it never touches test data.
+minutes; an empty option, e.g. ``--workers ''``, skips its table). Needs the PostgreSQL and Redis of tests/conftest.py; it uses its own database
+(``handoff_bench``, created if missing) and Redis db 14, so it never touches test data;
+``--database-url``/``--redis-url`` (or ``HANDOFF_BENCH_DATABASE_URL``/``HANDOFF_BENCH_REDIS_URL``)
+choose others, e.g. for two benchmarks at once.
 Three tables: messages/s fully processed (parse, account, extraction, draft written) by
 N workers; per-message cost and the periodic tick with 1k/10k accounts in the database;
 per-message cost as one account grows. Not for: intake (bench_intake.py).
@@ -43,13 +45,23 @@ from sqlmodel import select
 from agent import jobs
 from agent.app import open_app
 from agent.context import App
+from db import repo
 from db.models import Account, Inbound
 from db.session import session_scope
-from mailflows.inbound.intake import store
+from mailflows.inbound.authorship import Arrival
+from mailflows.inbound.intake import raw_mail
+from mailflows.inbound.sender_auth import operator_verdict
 
-DATABASE_URL = f"{PG_SERVER}/handoff_bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+# Options or environment choose the database and Redis db, so two benchmarks can run at once.
+DATABASE_URL = os.environ.get("HANDOFF_BENCH_DATABASE_URL", f"{PG_SERVER}/handoff_bench")
+REDIS_URL = os.environ.get("HANDOFF_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 HANDOFF = Path(sys.executable).with_name("handoff")
+
+
+def store(app: App, raw: bytes) -> int:
+    """Store one message as the intake does, committed, from the rep it names (the author is not measured)."""
+    mail = raw_mail(raw, Arrival("smtp", mail_from=f"rep@{COMPANY}"), [INBOX], operator_verdict(raw))
+    return repo.insert_inbound_batch(app.engine, [mail])[0][0]
 
 
 def worker_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, str]:
@@ -98,7 +110,7 @@ async def throughput(workers: int, messages: int, database_url: str, redis_url: 
             payloads = forwards(messages)
             started = time.perf_counter()
             for raw in payloads:
-                inbound_id, _ = await asyncio.to_thread(store, app.engine, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+                inbound_id = await asyncio.to_thread(store, app, raw)
                 await app.enqueue("process_inbound", inbound_id, job_id=f"inbound:{inbound_id}")
             while done_count(app) < messages:
                 if time.perf_counter() - started > 600:
@@ -150,7 +162,7 @@ async def process_all(app: App, payloads: list[bytes]) -> list[float]:
     times = []
     for raw in payloads:
         started = time.perf_counter()
-        inbound_id, _ = await asyncio.to_thread(store, app.engine, raw, f"rep@{COMPANY}", [INBOX], "smtp")
+        inbound_id = await asyncio.to_thread(store, app, raw)
         await jobs.process_inbound(ctx, inbound_id)
         await app.queue.drain()  # type: ignore[union-attr]
         times.append(time.perf_counter() - started)
@@ -204,10 +216,28 @@ async def growing(sizes: list[int], database_url: str) -> list[list[object]]:
     return rows
 
 
+def sizes_of(option: str) -> list[int]:
+    """``"1,2,4"`` as numbers; an empty option skips its table."""
+    return [int(x) for x in option.split(",") if x.strip()]
+
+
 async def run(args: argparse.Namespace) -> None:
+    if sizes_of(args.workers):
+        await throughput_table(args)
+    if sizes_of(args.accounts):
+        await accounts_table(args)
+    if sizes_of(args.per_account):
+        print_table(
+            "Cost as one account grows (PostgreSQL, inline): the last 10 messages at each size",
+            ["messages in account", "median ms per message", "max ms"],
+            await growing(sizes_of(args.per_account), args.database_url),
+        )
+
+
+async def throughput_table(args: argparse.Namespace) -> None:
     rows = []
     base = None
-    for w in [int(x) for x in args.workers.split(",")]:
+    for w in sizes_of(args.workers):
         rate = await throughput(w, args.messages, args.database_url, args.redis_url)
         base = base or rate
         rows.append([w, rate, rate / base])
@@ -217,20 +247,17 @@ async def run(args: argparse.Namespace) -> None:
         ["workers", "messages/s", "speed-up"],
         rows,
     )
+
+
+async def accounts_table(args: argparse.Namespace) -> None:
     rows = []
-    for accounts in [int(x) for x in args.accounts.split(",")]:
+    for accounts in sizes_of(args.accounts):
         ms, tick_ms = await with_accounts(accounts, args.database_url, args.sample)
         rows.append([accounts, ms, tick_ms])
     print_table(
         f"Cost with many accounts in the database (PostgreSQL, inline, median of {args.sample} new forwards)",
         ["accounts in DB", "ms per message", "periodic tick ms"],
         rows,
-    )
-    sizes = [int(x) for x in args.per_account.split(",")]
-    print_table(
-        "Cost as one account grows (PostgreSQL, inline): the last 10 messages at each size",
-        ["messages in account", "median ms per message", "max ms"],
-        await growing(sizes, args.database_url),
     )
 
 
