@@ -71,7 +71,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
             if note not in account.notes:
                 account.notes = [*account.notes, note]
         repo.mark_extracted(session, [row.id for row in new_rows if row.id is not None])
-        save_document(account, doc, repo.source_index(session, account_id))
+        save_document(account, doc, repo.source_dates(session, account_id))
         account.updated_at = app.now()
         # The debounce counts from when the material was read, so a burst of forwards gives one draft.
         account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)

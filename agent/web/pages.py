@@ -194,7 +194,7 @@ def _handoff(web: WebState, viewer: Viewer, key: str, version_key: str | None) -
         if account is None:
             return None
         snaps = backend.snapshots_of(session, account.id)  # type: ignore[arg-type]
-        found = history.versions(account, snaps, web.app.settings.tz)
+        found = history.versions(account, snaps, web.app.settings.tz, backend.full_document(session, account))
         shown = history.pick(found, version_key)
         if shown is None:
             return None

@@ -72,7 +72,16 @@ from db.repo.outbound import (
     release_stale_claims,
 )
 from db.repo.search import EntriesFor, index_account, refresh_search_index, refresh_search_index_quietly, search_entries
-from db.repo.sources import SourceEntry, add_source, add_sources, mark_extracted, source_index, sources_of
+from db.repo.sources import (
+    SourceEntry,
+    add_source,
+    add_sources,
+    mark_extracted,
+    newest_sources,
+    source_dates,
+    source_index,
+    sources_of,
+)
 
 __all__ = [
     "AUTOMATIC_KINDS",
@@ -138,6 +147,8 @@ __all__ = [
     "set_inbound_account",
     "snapshot_for",
     "snapshots_of",
+    "newest_sources",
+    "source_dates",
     "source_index",
     "sources_of",
     "store_inbound",

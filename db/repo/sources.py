@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -86,14 +86,43 @@ class SourceEntry:
     fingerprint: str
 
 
-def source_index(session: Session, account_id: int) -> list[SourceEntry]:
-    """An account's sources without their stored message (cheap: for listing and ordering)."""
-    columns = [
+def _index_columns() -> list[Any]:
+    """The columns of a ``SourceEntry``, in its order."""
+    return [
         col(Source.id), col(Source.source_id), col(Source.kind), col(Source.date), col(Source.from_email),
         col(Source.from_name), col(Source.subject), col(Source.fingerprint),
     ]  # fmt: skip
-    stmt = sa_select(*columns).where(col(Source.account_id) == account_id).order_by(col(Source.date), col(Source.id))
+
+
+def source_index(session: Session, account_id: int) -> list[SourceEntry]:
+    """An account's sources without their stored message (cheap: for listing and ordering)."""
+    stmt = (
+        sa_select(*_index_columns())
+        .where(col(Source.account_id) == account_id)
+        .order_by(col(Source.date), col(Source.id))
+    )
     return [SourceEntry(*row) for row in session.execute(stmt)]
+
+
+def source_dates(session: Session, account_id: int) -> dict[str, datetime]:
+    """When each of an account's sources was written (the document's items are ordered by it)."""
+    stmt = sa_select(col(Source.source_id), col(Source.date)).where(
+        col(Source.account_id) == account_id, col(Source.date).is_not(None)
+    )
+    return {source_id: date for source_id, date in session.execute(stmt)}
+
+
+def newest_sources(session: Session, account_id: int, limit: int) -> tuple[list[SourceEntry], int]:
+    """The last ``limit`` sources of ``source_index`` (oldest first) and how many the account has in all."""
+    stmt = (
+        sa_select(*_index_columns())
+        .where(col(Source.account_id) == account_id)
+        .order_by(col(Source.date).desc(), col(Source.id).desc())
+        .limit(limit)
+    )
+    newest = [SourceEntry(*row) for row in session.execute(stmt)][::-1]
+    total = session.execute(sa_select(func.count()).where(col(Source.account_id) == account_id)).scalar_one()
+    return newest, int(total)
 
 
 def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
