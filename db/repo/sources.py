@@ -7,7 +7,7 @@ of them (no stored message), and marking them read. Not for: reading them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,6 +104,14 @@ def source_index(session: Session, account_id: int) -> list[SourceEntry]:
     return [SourceEntry(*row) for row in session.execute(stmt)]
 
 
+def mark_unextracted(session: Session, account_id: int, *, but: Collection[str] = ()) -> None:
+    """Every source of the account to be read again, except the source ids in ``but``."""
+    stmt = update(Source).where(col(Source.account_id) == account_id)
+    if but:
+        stmt = stmt.where(col(Source.source_id).not_in(list(but)))
+    session.execute(stmt.values(extracted=False))
+
+
 def source_dates(session: Session, account_id: int) -> dict[str, datetime]:
     """When each of an account's sources was written (the document's items are ordered by it)."""
     stmt = sa_select(col(Source.source_id), col(Source.date)).where(
@@ -130,8 +138,13 @@ def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
         session.execute(update(Source).where(col(Source.id).in_(list(source_row_ids))).values(extracted=True))
 
 
-def sources_of(session: Session, account_id: int, *, unextracted: bool = False) -> list[Source]:
+def sources_of(
+    session: Session, account_id: int, *, unextracted: bool = False, inbound_id: int | None = None
+) -> list[Source]:
+    """An account's sources, oldest first; only those not read yet, or only those of one inbound message."""
     stmt = select(Source).where(Source.account_id == account_id)
     if unextracted:
         stmt = stmt.where(Source.extracted == False)  # noqa: E712
+    if inbound_id is not None:
+        stmt = stmt.where(Source.inbound_id == inbound_id)
     return list(session.exec(stmt.order_by(Source.date, Source.id)))  # type: ignore[arg-type]
