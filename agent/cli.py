@@ -343,6 +343,17 @@ def reextract(
     )
 
 
+@app.command()
+def rebuild(
+    accounts: Annotated[list[str] | None, typer.Argument(help="Domains or names; none: every account.")] = None,
+) -> None:
+    """Read accounts' documents again from all their sources with the extractor configured (after its rules change)."""
+    from agent.service import rebuild as rebuild_
+
+    for name, read in asyncio.run(rebuild_(_settings(), accounts or None)).items():
+        typer.echo(f"{name}: {read} source(s) read again")
+
+
 @app.command("eval")
 def eval_(
     corpus: Annotated[Path, typer.Argument(help="A folder of labelled deals (inbox/*.eml, rep-reply.txt, gold.json).")],

@@ -297,7 +297,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
                     extracted=True,
                     from_rep=True,
                 )
-            save_document(account, doc, repo.source_index(session, account_id))
+            save_document(account, doc, repo.source_dates(session, account_id))
             if (answer_text or cmds.changes) and not cmds.cancel:
                 reopen(session, account, app.now(), why="reply", status="draft_sent")
             account.last_rep_message_id = parsed.message_id

@@ -26,7 +26,7 @@ from sqlmodel import Session
 from agent import invites
 from agent.context import App
 from agent.document import HandoffDocument
-from agent.document_store import load_document, refresh_document, save_document
+from agent.document_store import dates_of, load_document, refresh_document, save_document, source_refs, with_sources
 from agent.extract.base import Question, provenance_lines
 from agent.loops import take_untold_mutes
 from agent.outbox import explain, hand_over, send_outbound
@@ -42,6 +42,7 @@ from mailflows.inbound.mail import ParsedMail
 from mailflows.outbound.compose import compose_draft, compose_final, handoff_subject
 
 log = logging.getLogger(__name__)
+DRAFT_SOURCES = 25  # the draft lists the newest sources; the rest are counted (the final mail lists every one)
 
 
 def draft_subject(account: Account) -> str:
@@ -87,8 +88,10 @@ async def send_draft(
                 return False
             assign_csm_from_roster(app, session, account)
             doc = load_document(account)
-            sources = repo.source_index(session, account_id)
-            refresh_document(account, doc, sources)
+            dates = repo.source_dates(session, account_id)
+            refresh_document(account, doc, dates)
+            # the newest sources and a count of the rest: a long deal's draft does not list (or cost) them all
+            newest, total = repo.newest_sources(session, account_id, DRAFT_SOURCES)
             asks = [*(asks_first or []), *((q.section, q.text) for q in questions_for(doc, account))]
             questions = [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
             account.questions = [{"n": q.n, "section": q.section, "text": q.text} for q in questions]
@@ -105,6 +108,8 @@ async def send_draft(
                 references=list(account.references),
                 domain=app.settings.inbox_domain,
                 changes=_changes_for_draft(app, session, account, doc),
+                sources=[ref.model_dump(by_alias=True) for ref in source_refs(newest)],
+                earlier_sources=total - len(newest),
             )
         # Rendering and composing are pure work: a pool process does it while this one serves others.
         raw, message_id = await app.cpu.run(build_draft, draft)
@@ -130,7 +135,7 @@ async def send_draft(
             if account.status in ("collecting", "draft_sent"):
                 account.status = "draft_sent"
             account.last_draft_message_id = row.message_id
-            save_document(account, doc, sources)
+            save_document(account, doc, dates)
             repo.log_event(session, "draft_sent", account_id, number=number, questions=len(questions), at=app.now())
             outbound_id, recipients = id_of(row), list(row.recipients)
     if created:
@@ -156,6 +161,8 @@ class DraftMail:
     references: list[str]
     domain: str | None
     changes: dict[str, Any] | None = None  # once delivered: what changed since the version the CSM has
+    sources: list[dict[str, Any]] = field(default_factory=list)  # the newest DRAFT_SOURCES, as exported
+    earlier_sources: int = 0  # the account's older sources, only counted in the draft
 
 
 def _changes_for_draft(app: App, session: Session, account: Account, doc: HandoffDocument) -> dict[str, Any] | None:
@@ -163,6 +170,7 @@ def _changes_for_draft(app: App, session: Session, account: Account, doc: Handof
     last = repo.last_snapshot(session, id_of(account))
     if last is None:
         return None
+    with_sources(doc, repo.source_index(session, id_of(account)))  # "Sources read" is compared too
     withdrawn = account.withdrawn_at is not None
     previous = edition_of(last, as_utc(account.call_start))
     new_csm = bool(last.csm_email) and (last.csm_email or "").lower() != (account.csm_email or "").lower()
@@ -177,11 +185,12 @@ def build_draft(draft: DraftMail) -> tuple[bytes, str]:
     text, html = render_draft(
         draft.doc,
         questions=draft.questions,
-        sources=[ref.model_dump(by_alias=True) for ref in draft.doc.sources],
+        sources=draft.sources,
         unread=draft.unread,
         notes=draft.notes,
         inbox_address=draft.inbox_address,
         changes=draft.changes,
+        earlier_sources=draft.earlier_sources,
     )
     msg = compose_draft(
         from_addr=draft.inbox_address,
@@ -265,10 +274,10 @@ async def deliver_final(
             new_csm = bool(old_csm) and old_csm.lower() != account.csm_email.lower()
             standing = previous.call_start if previous is not None else None
             start = invites.planned_call(app, account, standing, first=previous is None or withdrawn, new_csm=new_csm)
-            doc = load_document(account)
             sources = repo.source_index(session, account_id)
+            doc = with_sources(load_document(account), sources)
             account.status = "delivered"
-            refresh_document(account, doc, sources)
+            refresh_document(account, doc, dates_of(sources))
             tz, minutes = app.settings.tz, app.settings.call_minutes
             found = changes(previous, Edition(doc, start), tz, minutes=minutes)
             if last is not None and not withdrawn and not found:
@@ -276,7 +285,7 @@ async def deliver_final(
                     last.revision
                 )  # the CSM's version (data from before may have counted the update early)
                 account.draft_due_at = None
-                save_document(account, doc, sources)
+                save_document(account, doc, dates_of(sources))
                 repo.log_event(session, "approve_unchanged", account_id, version=last.version, at=app.now())
                 who = _party(doc.csm.name if doc.csm else None, last.csm_email or "")
                 unchanged_text = (
@@ -370,7 +379,7 @@ def _record_version(
         account.withdrawn_at = None
     account.approved_at = account.delivered_at = app.now()
     account.draft_due_at = None
-    save_document(account, doc, sources)
+    save_document(account, doc, dates_of(sources))
     repo.log_event(
         session,
         "delivered",
@@ -391,7 +400,7 @@ def _record_version(
                 outbound_id=outbound_ids[0],
                 csm_email=csm_email,
                 delivered_at=app.now(),
-                document=account.document,
+                document=doc.export(),  # the whole document, its sources too (the account keeps them as rows)
                 markdown=markdown,
                 call_start=start.astimezone(UTC) if start else None,
                 changes=found,

@@ -1,19 +1,27 @@
 """Where an account's handoff document is kept: read it, bring it up to date, store it back.
 
 What it is for: ``load_document`` (the stored JSON as a ``HandoffDocument``),
-``refresh_document`` (the account's own facts — names, parties, status, sources — into
-the document, in an order that does not depend on the order sources were read) and
+``refresh_document`` (the account's own facts — names, parties, status — into the
+document, in an order that does not depend on the order sources were read) and
 ``save_document`` (that, stored on the account). Every step that changes a document
-goes through these. Not for: reading sources (agent/extract/runner.py) or SQL (db/).
+goes through these. The export's ``sources`` list is not stored with the document: the
+account's source rows are that list, and a long deal would otherwise rewrite (and read,
+and validate) every source on every message. ``with_sources`` and ``full_document``
+attach it where a whole document leaves the service (the final mail, a snapshot, an
+export, the web page). Not for: reading sources (agent/extract/runner.py) or SQL (db/).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
 
 from agent.document import SECTION_KEYS, STATUSES, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
-from db.models import Account, as_utc
+from db import repo
+from db.models import Account, as_utc, id_of
 from db.repo import SourceEntry
 
 _KIND_FOR_EXPORT: dict[str, SourceKind] = {
@@ -52,10 +60,33 @@ def source_refs(sources: Sequence[SourceEntry]) -> list[SourceRef]:
 
 
 def load_document(account: Account) -> HandoffDocument:
-    return HandoffDocument.model_validate(account.document)
+    """The stored document, without its ``sources`` (a document stored before they moved out keeps them unread)."""
+    return HandoffDocument.model_validate({k: v for k, v in account.document.items() if k != "sources"})
 
 
-def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> None:
+def with_sources(doc: HandoffDocument, sources: Sequence[SourceEntry]) -> HandoffDocument:
+    """``doc`` with its export's ``sources``: every source the account has read, oldest first."""
+    doc.sources = source_refs(sources)
+    return doc
+
+
+def full_document(session: Session, account: Account) -> HandoffDocument:
+    """The account's whole document as it is exported: the stored one and its sources."""
+    return with_sources(load_document(account), repo.source_index(session, id_of(account)))
+
+
+def stored_form(doc: HandoffDocument) -> dict[str, Any]:
+    """What ``account.document`` holds: the export without ``sources`` (those are the account's source rows)."""
+    sources, doc.sources = doc.sources, []
+    try:
+        out = doc.export()
+    finally:
+        doc.sources = sources
+    del out["sources"]
+    return out
+
+
+def canonicalize(doc: HandoffDocument, source_dates: Mapping[str, datetime]) -> None:
     """Make the document independent of the order its sources were read in.
 
     A quote's speaker is the stakeholder's name whenever the name is known (the address
@@ -101,19 +132,25 @@ def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> Non
     doc.relationship.sort(key=lambda i: (first_seen(i.source_ids), fold(i.text)))
 
 
-def save_document(account: Account, doc: HandoffDocument, sources: Sequence[SourceEntry]) -> None:
-    """Bring ``doc`` up to date with the account (``refresh_document``) and store it on the account."""
-    refresh_document(account, doc, sources)
-    account.document = doc.export()
+def save_document(account: Account, doc: HandoffDocument, source_dates: Mapping[str, datetime]) -> None:
+    """Bring ``doc`` up to date with the account (``refresh_document``) and store it on the account.
+
+    ``source_dates``: ``repo.source_dates`` (or ``dates_of`` a source index already loaded).
+    """
+    refresh_document(account, doc, source_dates)
+    account.document = stored_form(doc)
 
 
-def refresh_document(account: Account, doc: HandoffDocument, sources: Sequence[SourceEntry]) -> None:
-    """The account's own facts (names, parties, status, sources) into ``doc``, in canonical order."""
-    canonicalize(doc, {row.source_id: row.date for row in sources if row.date is not None})
+def dates_of(sources: Sequence[SourceEntry]) -> dict[str, datetime]:
+    return {row.source_id: row.date for row in sources if row.date is not None}
+
+
+def refresh_document(account: Account, doc: HandoffDocument, source_dates: Mapping[str, datetime]) -> None:
+    """The account's own facts (names, parties, status) into ``doc``, in canonical order."""
+    canonicalize(doc, source_dates)
     doc.account.name = account.name
     doc.account.domain = account.domain
     doc.rep = Party(name=account.rep_name, email=account.rep_email)
     doc.csm = Party(name=account.csm_name, email=account.csm_email) if account.csm_email else None
     doc.contract_signed = account.contract_signed or doc.contract_signed
     doc.status = STATUSES[account.status]
-    doc.sources = source_refs(sources)

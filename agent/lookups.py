@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from agent.document import HandoffDocument
-from agent.document_store import load_document
+from agent.document_store import full_document
 from agent.errors import AccountNotFound
 from agent.schedule import handoff_due
 from agent.settings import Settings
@@ -24,7 +24,7 @@ from db.session import reading, session_scope
 
 def document_for(settings: Settings, key: str) -> HandoffDocument:
     with reading(settings.database_url) as engine, session_scope(engine) as session:
-        return load_document(_account(session, key))
+        return full_document(session, _account(session, key))
 
 
 def _account(session: Session, key: str) -> Account:

@@ -75,8 +75,8 @@ def _reply_events(session: Session, account_id: int, but: str | None = None) -> 
     """The thread's reply events, without those a message ``but`` left (a retried job decides as the first try)."""
     return [
         e
-        for e in repo.events_of(session, account_id)
-        if e.kind in ("rep_reply", "replies_muted") and (but is None or e.data.get("message_id") != but)
+        for e in repo.events_of(session, account_id, kinds=("rep_reply", "replies_muted"))
+        if but is None or e.data.get("message_id") != but
     ]
 
 

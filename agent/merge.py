@@ -104,9 +104,12 @@ def _merge_ids(into: list[str], new: list[str]) -> None:
             into.append(source_id)
 
 
-def merge_items(existing: list[Item], new: list[Item]) -> list[Item]:
-    """Existing items keep their order and content; new facts are appended or folded in."""
-    merged = [item.model_copy(deep=True) for item in existing]
+def merge_items(existing: list[Item], new: list[Item], *, copy: bool = True) -> list[Item]:
+    """Existing items keep their order and content; new facts are appended or folded in.
+
+    ``copy=False`` folds into ``existing``'s own items (the caller's document is changed in place).
+    """
+    merged = [item.model_copy(deep=True) for item in existing] if copy else list(existing)
     for item in new:
         twin = next((m for m in merged if same_fact(m.text, item.text)), None)
         if twin is None:
@@ -127,8 +130,8 @@ def _person_key(s: Stakeholder) -> str:
     return (s.email or "").lower() or fold(s.name)
 
 
-def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder]) -> list[Stakeholder]:
-    merged = [s.model_copy(deep=True) for s in existing]
+def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, copy: bool = True) -> list[Stakeholder]:
+    merged = [s.model_copy(deep=True) for s in existing] if copy else list(existing)
     for person in new:
         twin = next(
             (
@@ -215,13 +218,16 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
         if not out.account.domain and info.domain:
             out.account.domain = info.domain
     out.contract_signed = out.contract_signed or extraction.contract_signed
+    # ``out`` is a copy already (or the caller's to change): its items are merged into, not copied again
     for key in SECTION_KEYS:
         if key == "stakeholders":
-            out.sections.stakeholders = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders)
+            people = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders, copy=False)
+            out.sections.stakeholders = people
         else:
-            setattr(out.sections, key, merge_items(out.sections.items(key), extraction.sections.items(key)))
+            items = merge_items(out.sections.items(key), extraction.sections.items(key), copy=False)
+            setattr(out.sections, key, items)
     out.urgency = merge_urgency(out.urgency, extraction.urgency)
-    out.relationship = merge_items(out.relationship, extraction.relationship)
+    out.relationship = merge_items(out.relationship, extraction.relationship, copy=False)
     out.provenance = merge_provenance(out.provenance, extraction.provenance)
     out.missing = missing_sections(out.sections)
     return out

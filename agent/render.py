@@ -196,7 +196,7 @@ def _urgency_view(doc: HandoffDocument) -> dict[str, Any]:
     }
 
 
-def doc_view(doc: HandoffDocument, sources: Iterable[Any] = ()) -> dict[str, Any]:
+def doc_view(doc: HandoffDocument, sources: Iterable[Any] = (), earlier_sources: int = 0) -> dict[str, Any]:
     """The document in the order a CSM reads it: who they are, the people and how they feel, what we
     promised, how urgent; then the rest of what is known; what is not known comes last."""
     names = {p.email.lower(): p.name for p in doc.sections.stakeholders if p.email}
@@ -252,7 +252,7 @@ def doc_view(doc: HandoffDocument, sources: Iterable[Any] = ()) -> dict[str, Any
         "blocks": blocks,
         "unknown": unknown,
         "completeness": f"{filled} of {total} sections filled",
-        "sources": source_views(sources, _own_domains(doc)),
+        "sources": source_views(sources, _own_domains(doc), earlier_sources),
     }
 
 
@@ -287,9 +287,12 @@ def source_view(row: SourceRef | Mapping[str, Any] | Any) -> dict[str, str]:
     }
 
 
-def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any], own_domains: set[str]) -> dict[str, Any]:
+def source_views(
+    sources: Iterable[SourceRef | Mapping[str, Any] | Any], own_domains: set[str], earlier: int = 0
+) -> dict[str, Any]:
     """What was read, as the reader recognises it: the customer's messages and every attachment,
-    transcript or note listed; our own mails (the rep's forwards and replies, our drafts) only counted."""
+    transcript or note listed; our own mails (the rep's forwards and replies, our drafts) only counted.
+    ``earlier``: older sources not given here (the draft shows the newest), only counted."""
     listed, own = [], 0
     for row in sources:
         view = source_view(row)
@@ -298,7 +301,7 @@ def source_views(sources: Iterable[SourceRef | Mapping[str, Any] | Any], own_dom
             own += 1
             continue
         listed.append(view)
-    return {"listed": sorted(listed, key=lambda v: v["date"]), "own": own}
+    return {"listed": sorted(listed, key=lambda v: v["date"]), "own": own, "earlier": earlier}
 
 
 # -- public rendering -----------------------------------------------------------------
@@ -332,10 +335,12 @@ def render_draft(
     *,
     inbox_address: str | None = None,
     changes: Mapping[str, Any] | None = None,
+    earlier_sources: int = 0,
 ) -> tuple[str, str]:
-    """The draft reply to the rep: (plain text, HTML); ``changes``: what changed since the version the CSM has."""
+    """The draft reply to the rep: (plain text, HTML); ``changes``: what changed since the version the CSM has;
+    ``earlier_sources``: how many older sources ``sources`` leaves out (the draft lists the newest)."""
     context = {
-        "doc": doc_view(doc, sources),
+        "doc": doc_view(doc, sources, earlier_sources),
         "questions": [
             {"n": q.n, "text": _one_line(q.text), "section": SECTION_TITLES.get(q.section, "")} for q in questions
         ],

@@ -4,7 +4,8 @@ What it is for: ``serve`` (SMTP intake on the event loop; inline jobs and the
 periodic tick when no Redis is configured; graceful shutdown on SIGTERM: stop
 intake, drain jobs until a deadline, close clients) and ``ingest`` (feed .eml and
 mbox files as if they had arrived by mail, processed to completion, one draft per
-account at the end) and ``replay`` (quarantined messages processed again). Each intake is handed its ``Intake`` (settings, engine, queue)
+account at the end), ``replay`` (quarantined messages processed again) and ``rebuild``
+(accounts' documents read again from their sources, after the extraction rules change). Each intake is handed its ``Intake`` (settings, engine, queue)
 by ``intake_for``: mail in never reaches into the App. Not for: what a job does
 (agent/jobs.py).
 """
@@ -70,6 +71,29 @@ async def ingest(
     finally:
         await app.close()
     return counts
+
+
+async def rebuild(settings: Settings, keys: list[str] | None) -> dict[str, int]:
+    """Read the named accounts (None: every one) again into new documents; sources read per account."""
+    from agent.errors import AccountNotFound
+    from agent.extract.runner import rebuild_document
+
+    app = await open_app(settings, inline=True)
+    try:
+        with session_scope(app.engine) as session:
+            if keys:
+                found = {key: repo.find_account(session, key) for key in keys}
+                missing = [key for key, account in found.items() if account is None]
+                if missing:
+                    raise AccountNotFound(f"no account {missing[0]!r}; `handoff accounts` lists them")
+                accounts = [(a.id, a.name) for a in found.values() if a is not None]
+            else:
+                accounts = [(a.id, a.name) for a in repo.list_accounts(session)]
+        return {
+            name: await rebuild_document(app, account_id) for account_id, name in accounts if account_id is not None
+        }
+    finally:
+        await app.close()
 
 
 async def _store_only(app: App, raw: bytes) -> tuple[int, bool]:

@@ -333,18 +333,34 @@ def one_account(count: int) -> list[bytes]:
     return out
 
 
-async def growing(sizes: list[int], database_url: str) -> list[list[object]]:
+async def growing(sizes: list[int], database_url: str, side_by_side: int) -> list[list[object]]:
+    """Per-message cost as one account grows; then ``side_by_side`` messages to the grown account and
+    as many to a 10-message one, taken in turns, so the two costs meet the same load of the machine."""
     rows: list[list[object]] = []
     reset_database(database_url)
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         app = await open_app(bench_settings(Path(tmp), database_url=database_url), inline=True)
         try:
-            payloads = one_account(max(sizes))
+            payloads = one_account(max(sizes) + side_by_side)
             done = 0
             for size in sorted(sizes):
                 times = await process_all(app, payloads[done:size])
                 done = size
                 rows.append([size, median(times[-10:]) * 1000, max(times[-10:]) * 1000])
+            if side_by_side:
+                small = [as_account(raw, 10**7) for raw in one_account(10 + side_by_side)]
+                await process_all(app, small[:10])
+                grown, fresh = [], []
+                for n in range(side_by_side):
+                    grown += await process_all(app, payloads[done + n : done + n + 1])
+                    fresh += await process_all(app, small[10 + n : 11 + n])
+                rows.append(
+                    [
+                        f"{done} and 10, in turns",
+                        median(grown) * 1000,
+                        f"{median(fresh) * 1000:,.1f} (ratio {median(grown) / median(fresh):.2f})",
+                    ]
+                )
         finally:
             await app.close()
     return rows
@@ -396,8 +412,8 @@ async def run(args: argparse.Namespace) -> None:
         sizes = [int(x) for x in args.per_account.split(",")]
         print_table(
             "Cost as one account grows (PostgreSQL, inline): the last 10 messages at each size",
-            ["messages in account", "median ms per message", "max ms"],
-            await growing(sizes, args.database_url),
+            ["messages in account", "median ms per message", "max ms (in turns: the 10-message account's median)"],
+            await growing(sizes, args.database_url, args.side_by_side),
         )
 
 
@@ -411,6 +427,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", default="1000", help="e.g. 1000,10000")
     parser.add_argument("--sample", type=int, default=20, help="forwards timed per accounts size")
     parser.add_argument("--per-account", default="10,100", help="e.g. 10,100,1000")
+    parser.add_argument(
+        "--side-by-side", type=int, default=20, help="messages to the grown and a 10-message account, in turns"
+    )
     parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--redis-url", default=REDIS_URL, help="default: a redis-server of its own")
     args = parser.parse_args(argv)

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from agent import jobs
 from agent.cli import app as cli
+from agent.document_store import full_document
 from agent.lookups import document_for
 from agent.web import history
 from db import repo
@@ -224,7 +225,9 @@ async def test_answers_and_new_material_after_delivery_give_a_draft_that_says_wh
     assert re.search(r"Removed: ~~.*60,000 GBP", on_top), "a removed item is struck through in the Markdown"
     with session_scope(h.app.engine) as session:
         account = session.exec(select(Account)).one()
-        shown = history.versions(account, repo.snapshots_of(session, account.id or 0), h.settings.tz)
+        shown = history.versions(
+            account, repo.snapshots_of(session, account.id or 0), h.settings.tz, full_document(session, account)
+        )
     assert [v.label for v in shown] == ["v1", "v2"], "the web page lists both versions"
     mail = " ".join(text_of(second).split())
     assert [c.title for c in shown[1].changes] == ["Purchase drivers", "Expansion", "Risks", "Sources read"]

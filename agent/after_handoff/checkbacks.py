@@ -20,6 +20,7 @@ from typing import Any
 
 from agent.context import App
 from agent.document import HandoffDocument, Item
+from agent.document_store import full_document
 from agent.errors import AccountNotFound
 from agent.outbox import record_notice, send_outbound
 from agent.settings import Settings
@@ -76,7 +77,7 @@ def due_checkbacks(session: Any, now: datetime, grace: timedelta) -> list[Checkb
         csm_email = (last.csm_email if last is not None else account.csm_email) or ""
         if start is None or not csm_email:
             continue
-        doc = HandoffDocument.model_validate(last.document if last is not None else account.document)
+        doc = HandoffDocument.model_validate(last.document) if last is not None else full_document(session, account)
         for horizon, delta in HORIZONS.items():
             due = start + delta
             if due <= now < due + grace:

@@ -27,6 +27,7 @@ from agent.commands import is_quoted, lines_of
 from agent.context import App
 from agent.delivery import send_draft
 from agent.document import SECTION_KEYS, SECTION_TITLES, fold
+from agent.document_store import full_document
 from agent.outbox import record_notice, send_outbound
 from agent.revisions import reopen
 from db import repo
@@ -218,7 +219,7 @@ async def handle_csm_feedback(app: App, account_id: int, parsed: ParsedMail) -> 
 def _delivered_document(session: Session, account: Account) -> dict[str, Any]:
     """The version the CSM answered: the newest they received (an update in progress is not theirs yet)."""
     last = repo.last_snapshot(session, id_of(account))
-    return last.document if last is not None else account.document
+    return last.document if last is not None else full_document(session, account).export()
 
 
 def _feedback_json(row: Feedback) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from agent.after_handoff.webhook import flush_webhooks, queue_webhook
 from agent.context import App
 from agent.delivery import Delivered
 from agent.document import HandoffDocument
+from agent.document_store import full_document
 from agent.render import render_document
 from agent.revisions import Change, Edition, changes, changes_view, edition_of, total
 from db import repo
@@ -144,7 +145,7 @@ async def record_missing(app: App) -> int:
 
 def _keep_from_account(app: App, session: Session, account: Account) -> None:
     account_id = account.id or 0
-    doc = HandoffDocument.model_validate(account.document)
+    doc = full_document(session, account)
     last = repo.last_snapshot(session, account_id)
     found: list[Change] = []
     view = None

@@ -29,6 +29,7 @@ from tenacity import wait_exponential
 
 from agent.context import App
 from agent.document import SECTION_KEYS, HandoffDocument
+from agent.document_store import full_document
 from agent.retry import delay_after
 from agent.settings import Settings
 from db import repo
@@ -196,7 +197,7 @@ def crm_record(doc: HandoffDocument, *, delivered_at: datetime | None = None) ->
 def all_documents(settings: Settings) -> list[HandoffDocument]:
     """Every account's document, by name (``handoff export --all``)."""
     with reading(settings.database_url) as engine, session_scope(engine) as session:
-        return [HandoffDocument.model_validate(a.document) for a in repo.list_accounts(session)]
+        return [full_document(session, a) for a in repo.list_accounts(session)]
 
 
 def export_text(docs: list[HandoffDocument], fmt: str) -> str:

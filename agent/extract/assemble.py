@@ -101,11 +101,6 @@ def assemble(
     return changes
 
 
-def _near(a: Item, b: Item) -> bool:
-    va, vb = embed([a.text, b.text])
-    return float(va @ vb) >= NEAR_DUPLICATE
-
-
 def _merge_near(items: list[Item], changes: list[str], key: str) -> list[Item]:
     """Items of one section whose meaning is nearly the same become one citing every source."""
     if len(items) < 2:
@@ -127,9 +122,22 @@ def _drop_repeats_of(extraction: Extraction, document: HandoffDocument, changes:
     held = [(key, item) for key in ITEM_KEYS for item in document.sections.items(key)]
     moved: list[tuple[str, Item]] = []
     for key in ITEM_KEYS:
+        new = extraction.sections.items(key)
+        if not new:
+            continue
+        # the section's held items embedded once (the vectors are cached by text), not once per new item
+        mine = [at for at, (k, _) in enumerate(held) if k == key]
+        vectors = dict(zip(mine, embed([held[at][1].text for at in mine]), strict=True))
         fresh = []
-        for item in extraction.sections.items(key):
-            twin = next(((k, old) for k, old in held if _same(old, item) or (k == key and _near(old, item))), None)
+        for item, vector in zip(new, embed([item.text for item in new]), strict=True):
+            twin = next(
+                (
+                    (k, old)
+                    for at, (k, old) in enumerate(held)
+                    if _same(old, item) or (at in vectors and float(vectors[at] @ vector) >= NEAR_DUPLICATE)
+                ),
+                None,
+            )
             if twin is None:
                 fresh.append(item)
                 continue
@@ -139,6 +147,3 @@ def _drop_repeats_of(extraction: Extraction, document: HandoffDocument, changes:
         setattr(extraction.sections, key, fresh)
     for key, item in moved:
         extraction.sections.items(key).append(item)
-
-
-__all__ = ["assemble"]

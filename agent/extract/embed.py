@@ -4,12 +4,15 @@ What it is for: ``embed(texts)`` gives unit-length 256-dimension vectors (token 
 averaged), loaded once per process from the files the wheel installs — the weights and the
 tokenizer — so nothing is ever downloaded at run time (``WordLlama.load`` would fetch the
 tokenizer from the network when its own lookup misses, which it does for the packaged path).
-Deterministic and CPU-only. Not for: deciding anything from the vectors (sectioner.py).
+Deterministic and CPU-only, and a text's vector does not depend on the texts embedded with
+it, so the latest vectors are kept by text: comparing a new item with every item a long
+deal already holds embeds only the new one. Not for: deciding anything from the vectors (sectioner.py).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +27,8 @@ from agent.errors import HandoffError
 WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _lock = threading.Lock()
+CACHED_VECTORS = 16384  # ~16 MB of vectors: the items of the deals being read
+_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 class EmbeddingModelMissing(HandoffError):
@@ -48,9 +53,20 @@ def embed(texts: list[str]) -> np.ndarray:
     """One unit vector per text (rows), float32."""
     if not texts:
         return np.zeros((0, 256), dtype=np.float32)
-    with _lock:  # the tokenizer's padding settings are shared state
-        vectors = _model().embed(list(texts), norm=True)
-    return np.asarray(vectors, dtype=np.float32)
+    with _lock:  # the tokenizer's padding settings are shared state, and so is the cache
+        missing = [text for text in dict.fromkeys(texts) if text not in _vectors]
+        if missing:
+            computed = np.asarray(_model().embed(missing, norm=True), dtype=np.float32)
+            for text, vector in zip(missing, computed, strict=True):
+                vector.setflags(write=False)
+                _vectors[text] = vector
+        rows = []
+        for text in texts:
+            _vectors.move_to_end(text)
+            rows.append(_vectors[text])
+        while len(_vectors) > CACHED_VECTORS:
+            _vectors.popitem(last=False)
+        return np.stack(rows)
 
 
 __all__ = ["EmbeddingModelMissing", "embed"]

@@ -2,7 +2,8 @@
 
 What it is for: load the sources not yet read, call the configured extractor with only
 those (incremental: nothing is re-read), check its quotes, merge into the stored
-document, mark the sources read and count the tokens spent. Not for: the extraction
+document, mark the sources read and count the tokens spent; ``rebuild_document`` reads them all
+again into a new document. Not for: the extraction
 rules themselves (offline.py, claude.py) or how a document is stored
 (agent/document_store.py).
 """
@@ -13,7 +14,7 @@ import logging
 from datetime import timedelta
 
 from agent.context import App
-from agent.document import HandoffDocument, Party
+from agent.document import SECTION_KEYS, AccountInfo, HandoffDocument, Party
 from agent.document_store import load_document, save_document
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
@@ -43,12 +44,52 @@ async def extract_new_sources(app: App, account_id: int) -> int:
         return await _extract_locked(app, account_id)
 
 
-async def _extract_locked(app: App, account_id: int) -> int:
+async def rebuild_document(app: App, account_id: int) -> int:
+    """Read all of the account's material again into a new document; returns how many sources were read.
+
+    The path for when the extraction rules change: the sources are read again message by
+    message, in the order they came, into an empty document, and the document each message
+    folded into as it came is what that gives (tests/test_incremental.py holds the two equal).
+    The rep's replies are not read again (their answers were applied when they came): items
+    citing only replies are kept.
+    """
+    async with app.locks.hold(f"account:{account_id}"):
+        with session_scope(app.engine) as session:
+            account = repo.lock_account(session, account_id)
+            old = load_document(account)
+            replies = {
+                row.source_id for row in repo.source_index(session, account_id) if row.fingerprint.startswith("reply:")
+            }
+            fresh = HandoffDocument(account=AccountInfo(name=account.name, domain=account.domain))
+            for key in SECTION_KEYS:
+                if key != "stakeholders":
+                    kept = [i for i in old.sections.items(key) if i.source_ids and set(i.source_ids) <= replies]
+                    setattr(fresh.sections, key, kept)
+            save_document(account, fresh, repo.source_dates(session, account_id))
+            repo.mark_unextracted(session, account_id, but=replies)
+            due = account.draft_due_at
+            arrivals = sorted(
+                {row.inbound_id for row in repo.sources_of(session, account_id, unextracted=True)},
+                key=lambda i: (i is None, i or 0),
+            )
+        # message by message, in the order they came: what each read added is what it adds again
+        read = 0
+        for arrival in arrivals:
+            read += await _extract_locked(app, account_id, arrival=arrival, by_arrival=True)
+        with session_scope(app.engine) as session:
+            repo.lock_account(session, account_id).draft_due_at = due  # the same content: no new draft for it
+        return read
+
+
+async def _extract_locked(app: App, account_id: int, *, arrival: int | None = None, by_arrival: bool = False) -> int:
+    """Read the unread sources (``by_arrival``: only those that came with inbound message ``arrival``)."""
     with session_scope(app.engine) as session:
         account = session.get(Account, account_id)
         if account is None:
             return 0
-        new_rows = repo.sources_of(session, account_id, unextracted=True)
+        new_rows = repo.sources_of(session, account_id, unextracted=True, inbound_id=arrival)
+        if by_arrival:
+            new_rows = [row for row in new_rows if row.inbound_id == arrival]
         doc = load_document(account)
         ctx = context_for(app, account, doc)
     if not new_rows:
@@ -72,7 +113,7 @@ async def _extract_locked(app: App, account_id: int) -> int:
             if note not in account.notes:
                 account.notes = [*account.notes, note]
         repo.mark_extracted(session, [row.id for row in new_rows if row.id is not None])
-        save_document(account, doc, repo.source_index(session, account_id))
+        save_document(account, doc, repo.source_dates(session, account_id))
         account.updated_at = app.now()
         # The debounce counts from when the material was read, so a burst of forwards gives one draft.
         account.draft_due_at = app.now() + timedelta(seconds=app.settings.debounce_s)

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from agent import document_store
 from agent.after_handoff.report import Handoff, RepRow, handoffs_from_events, summarize
 from agent.after_handoff.search import Hit, search
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
@@ -49,6 +50,7 @@ __all__ = [
     "edition_of",
     "feedback_of",
     "fold",
+    "full_document",
     "handoff_history",
     "newest_event_id",
     "record_mail",
@@ -85,6 +87,11 @@ def team_summary(name: str, handoffs: list[Handoff]) -> RepRow:
 def deadline(settings: Settings, signed: date) -> datetime:
     """The 48-hour rule, as ``handoff accounts`` shows it."""
     return handoff_due(signed, settings.tz, settings.handoff_due_h)
+
+
+def full_document(session: Session, account: Account) -> HandoffDocument:
+    """The account's whole document, its sources too (agent/document_store.py)."""
+    return document_store.full_document(session, account)
 
 
 def document_view(doc: HandoffDocument) -> dict[str, Any]:

@@ -45,8 +45,11 @@ class Version:
         return sum(len(c.changed) for c in self.changes)
 
 
-def versions(account: Account, snapshots: list[Snapshot], tz: tzinfo) -> list[Version]:
-    """Delivered versions in order, then the revision in progress (if the account moved on since)."""
+def versions(account: Account, snapshots: list[Snapshot], tz: tzinfo, document: HandoffDocument) -> list[Version]:
+    """Delivered versions in order, then the revision in progress (if the account moved on since).
+
+    ``document``: the account's whole document (document_store.full_document), its sources too.
+    """
     out: list[Version] = []
     previous: Edition | None = None
     for snap in snapshots:
@@ -66,7 +69,7 @@ def versions(account: Account, snapshots: list[Snapshot], tz: tzinfo) -> list[Ve
         previous = edition
     last_revision = snapshots[-1].revision if snapshots else None
     if account.status != "delivered" or last_revision != account.revision:
-        doc = HandoffDocument.model_validate(account.document)
+        doc = document
         pinned = as_utc(account.call_pinned_at)
         standing = previous.call_start if previous is not None else None
         current = Edition(doc, pinned if pinned is not None and pinned != standing else standing)

@@ -193,7 +193,7 @@ def _handoff(web: WebState, viewer: Viewer, key: str, version_key: str | None) -
             return None
         account_id = account.id
         snaps = backend.snapshots_of(session, account_id)
-        found = history.versions(account, snaps, web.app.settings.tz)
+        found = history.versions(account, snaps, web.app.settings.tz, backend.full_document(session, account))
         shown = history.pick(found, version_key)
         if shown is None:
             return None

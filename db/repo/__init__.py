@@ -74,7 +74,17 @@ from db.repo.outbound import (
     release_stale_claims,
 )
 from db.repo.search import EntriesFor, index_account, refresh_search_index, refresh_search_index_quietly, search_entries
-from db.repo.sources import SourceEntry, add_source, add_sources, mark_extracted, source_index, sources_of
+from db.repo.sources import (
+    SourceEntry,
+    add_source,
+    add_sources,
+    mark_extracted,
+    mark_unextracted,
+    newest_sources,
+    source_dates,
+    source_index,
+    sources_of,
+)
 from db.repo.web import (
     count_visible,
     end_session,
@@ -134,6 +144,7 @@ __all__ = [
     "lock_account",
     "log_event",
     "mark_extracted",
+    "mark_unextracted",
     "mark_outbound_sent",
     "message_id_of",
     "move_inbound",
@@ -154,6 +165,8 @@ __all__ = [
     "set_inbound_account",
     "snapshot_for",
     "snapshots_of",
+    "newest_sources",
+    "source_dates",
     "source_index",
     "sources_of",
     "store_inbound",

@@ -25,8 +25,12 @@ def log_event(
     session.add(Event(kind=kind, account_id=account_id, data=data, at=at or utcnow()))
 
 
-def events_of(session: Session, account_id: int) -> list[Event]:
-    return list(session.exec(select(Event).where(Event.account_id == account_id).order_by(col(Event.id))))
+def events_of(session: Session, account_id: int, kinds: Sequence[str] | None = None) -> list[Event]:
+    """An account's events, oldest first; only ``kinds`` when given (an account's log grows with every message)."""
+    stmt = select(Event).where(Event.account_id == account_id)
+    if kinds:
+        stmt = stmt.where(col(Event.kind).in_(list(kinds)))
+    return list(session.exec(stmt.order_by(col(Event.id))))
 
 
 def events_since(session: Session, since: datetime | None = None, kinds: Sequence[str] | None = None) -> list[Event]:

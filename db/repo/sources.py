@@ -7,12 +7,12 @@ of them (no stored message), and marking them read. Not for: reading them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -86,14 +86,51 @@ class SourceEntry:
     fingerprint: str
 
 
-def source_index(session: Session, account_id: int) -> list[SourceEntry]:
-    """An account's sources without their stored message (cheap: for listing and ordering)."""
-    columns = [
+def _index_columns() -> list[Any]:
+    """The columns of a ``SourceEntry``, in its order."""
+    return [
         col(Source.id), col(Source.source_id), col(Source.kind), col(Source.date), col(Source.from_email),
         col(Source.from_name), col(Source.subject), col(Source.fingerprint),
     ]  # fmt: skip
-    stmt = sa_select(*columns).where(col(Source.account_id) == account_id).order_by(col(Source.date), col(Source.id))
+
+
+def source_index(session: Session, account_id: int) -> list[SourceEntry]:
+    """An account's sources without their stored message (cheap: for listing and ordering)."""
+    stmt = (
+        sa_select(*_index_columns())
+        .where(col(Source.account_id) == account_id)
+        .order_by(col(Source.date), col(Source.id))
+    )
     return [SourceEntry(*row) for row in session.execute(stmt)]
+
+
+def mark_unextracted(session: Session, account_id: int, *, but: Collection[str] = ()) -> None:
+    """Every source of the account to be read again, except the source ids in ``but``."""
+    stmt = update(Source).where(col(Source.account_id) == account_id)
+    if but:
+        stmt = stmt.where(col(Source.source_id).not_in(list(but)))
+    session.execute(stmt.values(extracted=False))
+
+
+def source_dates(session: Session, account_id: int) -> dict[str, datetime]:
+    """When each of an account's sources was written (the document's items are ordered by it)."""
+    stmt = sa_select(col(Source.source_id), col(Source.date)).where(
+        col(Source.account_id) == account_id, col(Source.date).is_not(None)
+    )
+    return {source_id: date for source_id, date in session.execute(stmt)}
+
+
+def newest_sources(session: Session, account_id: int, limit: int) -> tuple[list[SourceEntry], int]:
+    """The last ``limit`` sources of ``source_index`` (oldest first) and how many the account has in all."""
+    stmt = (
+        sa_select(*_index_columns())
+        .where(col(Source.account_id) == account_id)
+        .order_by(col(Source.date).desc(), col(Source.id).desc())
+        .limit(limit)
+    )
+    newest = [SourceEntry(*row) for row in session.execute(stmt)][::-1]
+    total = session.execute(sa_select(func.count()).where(col(Source.account_id) == account_id)).scalar_one()
+    return newest, int(total)
 
 
 def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
@@ -101,8 +138,13 @@ def mark_extracted(session: Session, source_row_ids: Sequence[int]) -> None:
         session.execute(update(Source).where(col(Source.id).in_(list(source_row_ids))).values(extracted=True))
 
 
-def sources_of(session: Session, account_id: int, *, unextracted: bool = False) -> list[Source]:
+def sources_of(
+    session: Session, account_id: int, *, unextracted: bool = False, inbound_id: int | None = None
+) -> list[Source]:
+    """An account's sources, oldest first; only those not read yet, or only those of one inbound message."""
     stmt = select(Source).where(Source.account_id == account_id)
     if unextracted:
         stmt = stmt.where(Source.extracted == False)  # noqa: E712
+    if inbound_id is not None:
+        stmt = stmt.where(Source.inbound_id == inbound_id)
     return list(session.exec(stmt.order_by(col(Source.date), col(Source.id))))

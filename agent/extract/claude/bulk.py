@@ -192,7 +192,7 @@ async def _apply(
             new = HandoffDocument(account=old.account, contract_signed=old.contract_signed)
             new = merge_extraction(new, combined, in_place=True)
             _keep_rep_supplied(old, new, reply_ids)
-            save_document(account, new, repo.source_index(session, account_id))
+            save_document(account, new, repo.source_dates(session, account_id))
             repo.log_event(session, "reextracted", account_id, batch=out.batch_id, parts=len(custom_ids))
         out.accounts += 1
     out.usage = extractor.usage_totals()
