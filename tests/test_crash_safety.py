@@ -625,16 +625,16 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     from agent.errors import TemporaryError
     from agent.lookups import quarantined_rows
     from agent.service import intake_for
-    from mailflows.inbound.parse import parse_message
+    from mailflows.inbound.parse import parse_file
 
     settings = make_settings(tmp_path, job_max_attempts=3)
     calls = Counter[str]()
 
-    def exploding_parser(raw: bytes, limits: Any = None) -> Any:
+    def exploding_parser(path: Any, limits: Any = None) -> Any:
         calls["parse"] += 1
         raise TemporaryError("the parser choked", retry_after_s=0)
 
-    monkeypatch.setattr(jobs, "parse_message", exploding_parser)
+    monkeypatch.setattr(jobs, "parse_file", exploding_parser)
     app = await open_app(settings)
     try:
         intake = intake_for(app)
@@ -653,7 +653,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     assert [r["id"] for r in rows] == [inbound_id]
     assert "the parser choked" in rows[0]["error"]
 
-    monkeypatch.setattr(jobs, "parse_message", parse_message)
+    monkeypatch.setattr(jobs, "parse_file", parse_file)
     result = subprocess.run(
         [str(HANDOFF), "quarantine", "replay", str(inbound_id)],
         env=server_env(tmp_path, free_port()),
