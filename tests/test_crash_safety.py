@@ -625,7 +625,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     from agent.errors import TemporaryError
     from agent.lookups import quarantined_rows
     from agent.service import intake_for
-    from mailflows.inbound.parse import parse_file
+    from mailflows.inbound.parse import parse_path
 
     settings = make_settings(tmp_path, job_max_attempts=3)
     calls = Counter[str]()
@@ -634,7 +634,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
         calls["parse"] += 1
         raise TemporaryError("the parser choked", retry_after_s=0)
 
-    monkeypatch.setattr(jobs, "parse_file", exploding_parser)
+    monkeypatch.setattr(jobs, "parse_path", exploding_parser)
     app = await open_app(settings)
     try:
         intake = intake_for(app)
@@ -653,7 +653,7 @@ async def test_a_poison_message_is_quarantined_after_three_tries_and_replayed(
     assert [r["id"] for r in rows] == [inbound_id]
     assert "the parser choked" in rows[0]["error"]
 
-    monkeypatch.setattr(jobs, "parse_file", parse_file)
+    monkeypatch.setattr(jobs, "parse_path", parse_path)
     result = subprocess.run(
         [str(HANDOFF), "quarantine", "replay", str(inbound_id)],
         env=server_env(tmp_path, free_port()),
