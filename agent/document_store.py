@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from agent.document import SECTION_KEYS, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
+from agent.document import (
+    SECTION_KEYS,
+    Evidence,
+    HandoffDocument,
+    Party,
+    Quote,
+    SourceKind,
+    SourceRef,
+    fold,
+    neutral_evidence_kept,
+)
 from db.models import Account, as_utc
 from db.repo import SourceEntry
 
@@ -81,7 +91,7 @@ def canonicalize(doc: HandoffDocument, source_dates: dict[str, datetime]) -> Non
     for person in doc.sections.stakeholders:
         speak(person.quotes)
         person.source_ids = by_date(person.source_ids)
-        person.sentiment_evidence = evidence_order(person.sentiment_evidence)
+        person.sentiment_evidence = evidence_order(neutral_evidence_kept(person.sentiment_evidence))
         person.sentiment_history.sort(key=lambda point: (str(point.date or ""), point.source_id))
     doc.urgency.reasons.sort(key=fold)
     doc.urgency.dates.sort()
