@@ -116,6 +116,17 @@ class Stakeholder(_Model):
 
 
 REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
+NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
+
+
+def neutral_evidence_kept(pieces: list[Evidence]) -> list[Evidence]:
+    """At most one passage for a neutral read, the same whatever order the mail came in: none when another
+    passage shows a feeling, else the longest of them."""
+    neutral = [e for e in pieces if e.phrase == NOTHING_SHOWN]
+    rest = [e for e in pieces if e.phrase != NOTHING_SHOWN]
+    if not neutral or any(e.leaning not in {"unknown", "neutral"} for e in rest):
+        return rest
+    return [*rest, max(neutral, key=lambda e: (len(e.text), e.text))]
 
 
 class Urgency(_Model):

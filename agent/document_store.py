@@ -19,7 +19,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from agent.document import SECTION_KEYS, STATUSES, Evidence, HandoffDocument, Party, Quote, SourceKind, SourceRef, fold
+from agent.document import (
+    SECTION_KEYS,
+    STATUSES,
+    Evidence,
+    HandoffDocument,
+    Party,
+    Quote,
+    SourceKind,
+    SourceRef,
+    fold,
+    neutral_evidence_kept,
+)
 from db import repo
 from db.models import Account, as_utc, id_of
 from db.repo import SourceEntry
@@ -112,7 +123,7 @@ def canonicalize(doc: HandoffDocument, source_dates: Mapping[str, datetime]) -> 
     for person in doc.sections.stakeholders:
         speak(person.quotes)
         person.source_ids = by_date(person.source_ids)
-        person.sentiment_evidence = evidence_order(person.sentiment_evidence)
+        person.sentiment_evidence = evidence_order(neutral_evidence_kept(person.sentiment_evidence))
         person.sentiment_history.sort(key=lambda point: (str(point.date or ""), point.source_id))
     doc.urgency.reasons.sort(key=fold)
     doc.urgency.dates.sort()

@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from agent.commands import parse_commands
-from agent.document import AccountInfo, Evidence, HandoffDocument, Party, Stakeholder
+from agent.document import NOTHING_SHOWN, AccountInfo, Evidence, HandoffDocument, Party, Stakeholder
 from agent.extract.answers import read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import csm_from_reply, csm_in_prose
 from agent.extract.offline import OfflineExtractor
 from agent.extract.people import role_for, self_described, titles_in_text
 from agent.extract.roles import roles_said, stated_role
-from agent.extract.sentiment import NOTHING_SHOWN
 from agent.merge import merge_extraction
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
 

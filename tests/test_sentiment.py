@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from agent.document import (
+    NOTHING_SHOWN,
     AccountInfo,
     Evidence,
     Extraction,
@@ -21,7 +22,7 @@ from agent.document import (
 from agent.extract.base import ExtractionContext, normalize_for_quote, source_text
 from agent.extract.claude import extraction_from_answer, output_schema, settle_feelings
 from agent.extract.offline import OfflineExtractor
-from agent.extract.sentiment import NOTHING_SHOWN, current_read, sentiment_signals
+from agent.extract.sentiment import current_read, sentiment_signals
 from agent.merge import merge_extraction
 from agent.render import render_document, render_draft
 from mailflows.inbound.mail import Address, ThreadMessage
@@ -88,7 +89,9 @@ async def test_one_passage_that_shows_a_feeling_is_a_thin_read(ctx: ExtractionCo
     body = "Hi Sam,\n\nI'm not convinced the oven sensors will report reliably.\n\nIris"
     doc = await read(ctx, [mail(1, IRIS, body, date(2026, 2, 3))])
     iris = person(doc, IRIS.email)
-    assert iris.sentiment == "skeptical" and len(iris.sentiment_evidence) == 1
+    assert iris.sentiment == "skeptical" and [e.leaning for e in iris.sentiment_evidence if e.leaning != "neutral"] == [
+        "skeptical"
+    ]
 
 
 async def test_a_second_signal_in_a_later_mail_completes_the_read(ctx: ExtractionContext) -> None:

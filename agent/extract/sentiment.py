@@ -15,7 +15,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agent.document import Evidence, HandoffDocument, Item, Quote, Sentiment, SentimentPoint, Stakeholder, fold
+from agent.document import (
+    NOTHING_SHOWN,
+    Evidence,
+    HandoffDocument,
+    Item,
+    Quote,
+    Sentiment,
+    SentimentPoint,
+    Stakeholder,
+    fold,
+)
 from agent.extract.lexicon import rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
@@ -95,7 +105,6 @@ FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
 CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
 WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
-NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
 
 MOMENT_CUES = rx(
     r"\bon-?site\b(?! (?:deploy|install|server|hosting))",
@@ -281,15 +290,15 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
             # one passage is a thin read, but a read: the CSM sees the passage and how many signals it rests on
             person.sentiment = single[-1].leaning
             person.sentiment_history = history_of(everything)
-        elif held_read == "unknown" and person.sentiment == "unknown" and _key(person) in spoke:
-            # they wrote or spoke, and none of it showed a feeling: that is a neutral read, with what they said
-            person.sentiment = "neutral"
+        elif held_read == "unknown" and _key(person) in spoke:
+            person.sentiment = "neutral"  # they wrote or spoke, and none of it showed a feeling
+        if _key(person) in spoke:
+            # the passage a neutral read rests on; the store keeps one, whatever order the mail came in
             said = spoke[_key(person)]
-            if not any(e.phrase == NOTHING_SHOWN for e in everything):
-                person.sentiment_evidence.append(
-                    Evidence(text=said.quote, source_id=said.source_id, phrase=NOTHING_SHOWN, leaning="neutral",
-                             speaker=said.speaker_email or said.speaker, date=said.anchor)
-                )  # fmt: skip
+            person.sentiment_evidence.append(
+                Evidence(text=said.quote, source_id=said.source_id, phrase=NOTHING_SHOWN, leaning="neutral",
+                         speaker=said.speaker_email or said.speaker, date=said.anchor)
+            )  # fmt: skip
 
 
 def _shows_feeling(piece: Evidence) -> bool:
