@@ -123,6 +123,9 @@ def canonicalize(doc: HandoffDocument, source_dates: Mapping[str, datetime]) -> 
     for person in doc.sections.stakeholders:
         speak(person.quotes)
         person.source_ids = by_date(person.source_ids)
+        for piece in person.sentiment_evidence:  # a transcript read before their mail names them; their address wins
+            if person.email and fold(piece.speaker or "") == fold(person.name):
+                piece.speaker = person.email
         person.sentiment_evidence = evidence_order(neutral_evidence_kept(person.sentiment_evidence))
         person.sentiment_history.sort(key=lambda point: (str(point.date or ""), point.source_id))
     doc.urgency.reasons.sort(key=fold)

@@ -258,7 +258,7 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
     new: dict[str, list[Evidence]] = {}
     for unit in units:
         named_only = unit.author == "customer" and len(unit.speaker.split()) >= 2 and "@" not in unit.speaker
-        if named_only and _speaker_of(unit, known) is None and sentiment_signals(unit.text):
+        if named_only and _speaker_of(unit, known) is None:  # they spoke: read, whatever order the mail came in
             known.append(Stakeholder(name=unit.speaker, email=unit.speaker_email or None, source_ids=[unit.source_id]))
         for person, piece in sentence_evidence(unit, known):
             pieces = new.setdefault(_key(person), [])
