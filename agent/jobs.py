@@ -104,6 +104,27 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
         return await _route(app, inbound_id, parsed, rcpt_to, verdict, null)
 
 
+OLDER_MAIL_WAIT_S = 30.0
+
+
+async def _after_older_mail(app: App, inbound_id: int) -> bool:
+    """Wait (bounded) while mail that arrived before this one is still being read; whether there was any.
+
+    Jobs run side by side, so a forward that only names the rep's open account ("more on
+    this one") can be read before the forward that opens it, though it came after it.
+    """
+    waited = False
+    deadline = asyncio.get_running_loop().time() + OLDER_MAIL_WAIT_S
+    while asyncio.get_running_loop().time() < deadline:
+        with session_scope(app.engine) as session:
+            older = [i for i in repo.pending_inbound_ids(session) if i < inbound_id]
+        if not older:
+            return waited
+        waited = True
+        await asyncio.sleep(0.2)
+    return waited
+
+
 async def _route(
     app: App, inbound_id: int, parsed: ParsedMail, rcpt_to: list[str], verdict: Verdict, null: bool
 ) -> str:
@@ -127,6 +148,8 @@ async def _route(
             )
         else:
             account_id = await take_material(app, inbound_id, parsed)
+            if account_id is None and await _after_older_mail(app, inbound_id):
+                account_id = await take_material(app, inbound_id, parsed)  # the account it names may exist now
             if account_id is None:
                 disposition = "unresolved"
                 await outbox.explain(

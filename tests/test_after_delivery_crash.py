@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from agent import jobs
 from agent.demo_deal import demo_files
+from agent.queues import INTAKE_QUIET_S
 from db.models import Inbound, Outbound, Snapshot
 from db.session import make_engine, session_scope
 from tests.conftest import REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
@@ -83,7 +84,8 @@ def test_updates_approved_under_kills_go_out_once_each_with_one_cancel_and_one_s
             when = start + timedelta(days=n)
             text = f"CSM: {name} <{address}>\ncall: {when:%Y-%m-%d %H:%M}\napprove"
             client.deliver(fixed_reply(draft, text, f"update-{n}"), rcpt_to=reply_to)
-            time.sleep(rng.uniform(0.0, 0.5))  # inside the reply's processing, or the sending after it
+            # inside the reply's processing (which starts once the intake has been quiet), or the sending after it
+            time.sleep(INTAKE_QUIET_S + rng.uniform(0.0, 0.5))
             server.kill()
             server.start()
             wait_for(lambda n=n: settled(database_url, 4 + n), f"update {n} after the kill")  # type: ignore[misc]
