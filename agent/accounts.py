@@ -96,8 +96,12 @@ def company_name_for(domain: str, parsed: ParsedMail) -> str:
                 names[re.sub(r",?\s+(Inc|LLC|Ltd|GmbH|AG|S\.A\.|plc)\.?$", "", company.strip())] += 1
     if names:
         return names.most_common(1)[0][0]
-    label = domain.split(".")[0]
-    return label.replace("-", " ").title()
+    return domain_label(domain)
+
+
+def domain_label(domain: str) -> str:
+    """The name an account gets when no signature names the company: its domain's first label."""
+    return domain.split(".")[0].replace("-", " ").title()
 
 
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
@@ -195,6 +199,10 @@ def get_or_create(app: App, session: Session, key: AccountKey, rep: Address) -> 
     if account is not None:
         if not account.domain and key.domain:
             account.domain = key.domain
+        if account.domain and account.name == domain_label(account.domain) and key.name != account.name:
+            # named after its domain by mail that came first; a signature (or the rep's line) names the company
+            account.name = key.name
+            repo.log_event(session, "account_named", account.id, name=key.name, at=app.now())
         return account
     now = app.now()
     doc = HandoffDocument(
