@@ -265,3 +265,51 @@ async def test_large_messages_arriving_together_take_turns_in_the_budget_and_all
             assert {session.get(Inbound, i).status for i in ids} == {"done"}  # type: ignore[union-attr]
     finally:
         await app.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_large_message_is_stored_byte_for_byte_once_and_beside_small_ones(tmp_path: Path, database: str) -> None:
+    """Over LARGE_MESSAGE_BYTES PostgreSQL takes the message by COPY, in slices: same bytes, same dedupe."""
+    import io
+
+    from db.repo.inbound import LARGE_MESSAGE_BYTES, RawMail, copy_raw, insert_inbound_batch
+    from db.session import make_engine, upgrade
+    from tests.conftest import PG_URL, reset_postgres
+
+    if database == "postgres":
+        reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    large = forward(
+        bytes(range(256)) * (LARGE_MESSAGE_BYTES // 200),
+        name="a.bin",
+        ctype="application/octet-stream",
+        encoding="base64",
+    )
+    small = forward(b"short notes", name="b.txt", ctype="text/plain", encoding="base64", n=1)
+    other = large.replace(b"(0)", b"(2)")
+    assert len(large) > LARGE_MESSAGE_BYTES
+    try:
+        first = insert_inbound_batch(engine, [RawMail(large, REP, [INBOX], "smtp")])
+        again = insert_inbound_batch(
+            engine,
+            [
+                RawMail(small, REP, [INBOX], "smtp"),
+                RawMail(large, REP, [INBOX], "smtp"),
+                RawMail(other, REP, [INBOX], "smtp"),
+            ],
+        )
+        assert first[0][1] and again[1] == (first[0][0], False)
+        assert again[0][1] and again[2][1]
+        with session_scope(engine) as session:
+            for (inbound_id, _), raw in zip(again, (small, large, other), strict=True):
+                out = io.BytesIO()
+                copy_raw(session, inbound_id, out)
+                assert out.getvalue() == raw
+                row = session.get(Inbound, inbound_id)
+                assert row is not None and row.status == "pending" and row.rcpt_to == [INBOX]
+    finally:
+        engine.dispose()
