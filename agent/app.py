@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-from arq.worker import Worker
+from typing import TYPE_CHECKING, Any
 
 from agent.context import App
 from agent.cpu import CpuPool
@@ -22,9 +20,11 @@ from agent.extract import make_extractor
 from agent.queues import ArqQueue, InlineQueue, RedisLocks
 from agent.roster import load_roster
 from agent.settings import Settings
-from agent.worker import job_timeout_s, make_worker
 from db.session import make_engine, upgrade
 from mailflows.outbound.send import make_sender
+
+if TYPE_CHECKING:  # the arq worker loads only in `handoff worker` and its tests
+    from arq.worker import Worker
 
 
 async def open_app(
@@ -72,9 +72,13 @@ async def open_worker_app(settings: Settings) -> App:
 
     Waiting longer would have arq cut the job and drop it.
     """
+    from agent.worker import job_timeout_s
+
     return await open_app(settings, inline=False, lock_wait_s=job_timeout_s(settings) / 2)
 
 
 def arq_worker(settings: Settings, *, burst: bool = False, **overrides: Any) -> Worker:
     """``handoff worker``: an arq worker that opens its App at start-up."""
+    from agent.worker import make_worker
+
     return make_worker(settings, open_app=open_worker_app, burst=burst, **overrides)

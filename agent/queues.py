@@ -17,10 +17,8 @@ import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
 from tenacity import AsyncRetrying, stop_after_attempt
 
 from agent import jobs
@@ -28,6 +26,9 @@ from agent.context import App
 from agent.errors import ConfigError, TemporaryError
 from agent.retry import job_retry_wait
 from agent.settings import Settings
+
+if TYPE_CHECKING:  # arq (and redis) load only where a Redis queue is used: the inline service never pays for them
+    from arq.connections import ArqRedis, RedisSettings
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +246,8 @@ class ArqQueue:
 
     @classmethod
     async def connect(cls, settings: Settings) -> ArqQueue:
+        from arq import create_pool
+
         return cls(await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME))
 
     async def enqueue(self, job: str, *args: Any, defer_s: float = 0.0, job_id: str | None = None) -> None:
@@ -321,6 +324,8 @@ class RedisLocks:
 def redis_settings(settings: Settings) -> RedisSettings:
     if not settings.redis_url:
         raise ConfigError("HANDOFF_REDIS_URL is not set: `handoff worker` needs Redis, e.g. redis://127.0.0.1:6379/0")
+    from arq.connections import RedisSettings
+
     rs = RedisSettings.from_dsn(settings.redis_url)
     rs.conn_timeout = 5
     rs.conn_retries = 3
