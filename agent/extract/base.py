@@ -129,6 +129,9 @@ def find_span(needle: str, text: str, folds: _Folds | None = None) -> str | None
     folded_needle = folded(needle.strip(_WRAPPING))[0]
     if len(folded_needle) < 3:
         return None
+    exact = needle.strip(_WRAPPING).strip()
+    if len(exact) >= 3 and exact in text:
+        return exact  # the source's own characters already: no need to fold a long transcript for it
     hay, where = folded(text)
     at = hay.find(folded_needle)
     if at < 0:
