@@ -71,6 +71,9 @@ def test_dates_in_german_french_and_spanish_resolve_against_the_message_date() -
     assert resolve_due("Abnahme am 15.10.2026", sent) == date(2026, 10, 15)
     assert resolve_due("en service le 30/09/2026", sent, day_first=True) == date(2026, 9, 30)
     assert resolve_due("by 4/17", sent) == date(2026, 4, 17)
+    assert resolve_due("Der Vertrag muss bis 31.12.2026.", sent) == date(2026, 12, 31)  # the date ends the sentence
+    assert resolve_due("mise en service le 30/09/2026", sent) == date(2026, 9, 30)  # only day-first can be a date
+    assert resolve_due("release v1.2.3 is out", sent) is None
 
 
 def test_sentences_keep_german_ordinal_dates_thousands_and_abbreviations_whole() -> None:

@@ -37,7 +37,7 @@ _FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
 DAY_MONTH_FOREIGN = re.compile(
     rf"\b(\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?({_FOREIGN}|{_MON})\b(?:\s+(?:de\s+)?(\d{{4}}))?", re.I
 )
-DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?![\d.])")  # 15.10.2026
+DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?!\d|\.\d)")  # 15.10.2026, also ending a sentence
 MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 DAY_MONTH = re.compile(rf"\b{_DAY}\.?\s+{_MON}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -132,6 +132,8 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
             found.append((m.start(), d))
     for m in SLASH.finditer(text):
         month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
+        if month > 12 >= day:  # 30/09/2026 can only be day first, whoever wrote it
+            month, day = day, month
         if m[3]:
             year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
             d = _safe(year, month, day)
