@@ -174,13 +174,17 @@ def score_document(
 
 
 def _score_people(result: DealScore, gold: dict[str, Any], doc: dict[str, Any]) -> None:
-    people = {normalize(str(s.get("email") or "")): s for s in _items(doc, "stakeholders")}
+    found = _items(doc, "stakeholders")
+    by_email = {normalize(str(s.get("email") or "")): s for s in found if s.get("email")}
+    by_name = {normalize(str(s.get("name") or "")): s for s in found if s.get("name")}
     for person in gold.get("stakeholders", []):
         for counter in (result.stakeholders, result.titles, result.roles):
             counter[1] += 1
-        got = people.get(normalize(person["email"]))
+        # Someone who only spoke on a call or was named has no address in the mail: matched by name.
+        who = person.get("email") or person.get("name") or "?"
+        got = by_email.get(normalize(person["email"])) if person.get("email") else by_name.get(normalize(who))
         if got is None:
-            result.lost.append(f"stakeholder {person['email']}")
+            result.lost.append(f"stakeholder {who}")
             continue
         result.stakeholders[0] += 1
         if person.get("title") and normalize(str(got.get("title") or "")) == normalize(person["title"]):
@@ -188,7 +192,7 @@ def _score_people(result: DealScore, gold: dict[str, Any], doc: dict[str, Any]) 
         if person.get("role") and got.get("role") == person["role"]:
             result.roles[0] += 1
         else:
-            result.checks_failed.append(f"role of {person['email']}: {got.get('role')} != {person.get('role')}")
+            result.checks_failed.append(f"role of {who}: {got.get('role')} != {person.get('role')}")
         wanted = person.get("sentiment")
         if wanted:
             result.sentiment[1] += 1
@@ -196,7 +200,7 @@ def _score_people(result: DealScore, gold: dict[str, Any], doc: dict[str, Any]) 
             if got.get("sentiment") in allowed:
                 result.sentiment[0] += 1
             else:
-                result.checks_failed.append(f"sentiment of {person['email']}: {got.get('sentiment')} != {wanted}")
+                result.checks_failed.append(f"sentiment of {who}: {got.get('sentiment')} != {wanted}")
 
 
 def _score_urgency(result: DealScore, gold: dict[str, Any], doc: dict[str, Any]) -> None:
