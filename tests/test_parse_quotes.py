@@ -120,3 +120,34 @@ def test_sign_off_right_above_a_signature_card_goes_with_the_signature():
 
 def test_a_reply_that_is_only_a_sign_off_keeps_it():
     assert visible_reply("Thanks!\n\nAlan Brooks\nProcurement Manager\n(704) 555-0128") == "Thanks!"
+
+
+FOOTERS = [
+    "CONFIDENTIAL: This message and any attachments are intended only for the named recipient. If you received it "
+    "in error, please delete it and let the sender know. Alder & Finch does not accept liability for omissions.",
+    "Diese E-Mail enthält vertrauliche Informationen und ist ausschließlich für den Empfänger bestimmt. Wenn Sie "
+    "diese E-Mail irrtümlich erhalten haben, informieren Sie bitte den Absender.",
+    "Ce message est confidentiel et destiné exclusivement à ses destinataires. Si vous l'avez reçu par erreur, "
+    "merci de le supprimer.",
+    "Este mensaje es confidencial y está dirigido únicamente a sus destinatarios. Si lo ha recibido por error, bórrelo.",
+]
+NOT_FOOTERS = [
+    "Please keep the pricing confidential, the board is the intended audience.",
+    "We had a disclosure issue last year: an unauthorized export. Liability was ours.",
+    "Sorry, I sent the deck to you in error, please delete it.",
+]
+
+
+@pytest.mark.parametrize("footer", FOOTERS)
+def test_a_legal_footer_is_dropped_however_it_is_phrased(footer: str) -> None:
+    from mailflows.inbound.quotes import strip_disclaimers
+
+    body = "We go live on 3 March.\n\n" + footer
+    assert strip_disclaimers(body) == ("We go live on 3 March.", [footer])
+
+
+@pytest.mark.parametrize("text", NOT_FOOTERS)
+def test_a_sentence_about_confidentiality_or_a_mistake_is_kept(text: str) -> None:
+    from mailflows.inbound.quotes import strip_disclaimers
+
+    assert strip_disclaimers("Hi Sam,\n\n" + text)[0].endswith(text)

@@ -64,6 +64,37 @@ DISCLAIMER_RE = re.compile(
     re.IGNORECASE,
 )
 
+# What legal footers are made of, in the languages we read: words about who the mail is for or what
+# the law says of it, and the hallmark of a footer, what to do if you got it by mistake. A paragraph
+# with the hallmark and one of the others is a footer however it is phrased ("intended only for the
+# named recipient … if you received it in error … does not accept liability").
+FOOTER_ADDRESSED = re.compile(
+    r"\b(?:intended|recipients?|addressees?|empfänger\w*|bestimmt|destinataires?|destinatarios?|"
+    r"destinad\w+|dirigido)\b",
+    re.IGNORECASE,
+)
+FOOTER_LEGAL = re.compile(
+    r"\b(?:confidential\w*|vertraulich\w*|confidenti\w+|confidencial\w*|privileg\w*|liabilit\w*|liable|"
+    r"haftung\w*|responsabilit\w+|unauthori[sz]ed|prohibited|untersagt|interdit\w*|prohibid\w+)\b",
+    re.IGNORECASE,
+)
+FOOTER_MISTAKE = re.compile(
+    r"\b(?:in error|by mistake|par erreur|por error|irrtümlich\w*|fälschlich\w*|delete (?:it|this)|"
+    r"notify the sender|let the sender know|informieren sie (?:bitte )?den absender|supprimer|borr[ae]rlo|bórrelo)\b",
+    re.IGNORECASE,
+)
+
+
+def is_disclaimer(paragraph: str) -> bool:
+    """A legal footer or an external-sender banner (not a sentence that merely says "confidential")."""
+    if len(paragraph) >= 3000:
+        return False
+    if DISCLAIMER_RE.search(paragraph):
+        return True
+    return bool(FOOTER_MISTAKE.search(paragraph)) and bool(
+        FOOTER_ADDRESSED.search(paragraph) or FOOTER_LEGAL.search(paragraph)
+    )
+
 
 @dataclass(slots=True)
 class Boundary:
@@ -319,12 +350,12 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
 
 def strip_disclaimers(text: str) -> tuple[str, list[str]]:
     """Drop paragraphs that are legal disclaimers or external-sender banners."""
-    if not DISCLAIMER_RE.search(text):
+    if not DISCLAIMER_RE.search(text) and not FOOTER_MISTAKE.search(text):
         return text, []
     kept: list[str] = []
     dropped: list[str] = []
     for para in re.split(r"\n[ \t]*\n", text):
-        if DISCLAIMER_RE.search(para) and len(para) < 3000:
+        if is_disclaimer(para):
             dropped.append(para.strip())
         else:
             kept.append(para)
