@@ -161,6 +161,30 @@ def test_promises_are_ours_or_the_customers_by_who_makes_them_and_two_in_one_sen
     ]
 
 
+def test_our_dated_promise_counts_whatever_its_verb_and_housekeeping_is_not_a_commitment() -> None:
+    from agent.extract.offline import _commitment
+    from agent.extract.units import Unit
+
+    def ours(text: str) -> Unit:
+        return Unit(text, text, "m1", "Priya", None, "ours", date(2026, 5, 11), None)
+
+    certify = _commitment(
+        ours("We will certify the Brightwater connector for your 9.x servers by July 15, 2026."), False, None
+    )
+    assert certify is not None and certify.due == date(2026, 7, 15) and certify.owner == "us"
+    back = _commitment(ours("You'll have our security questionnaire back by Wednesday, May 20."), False, None)
+    assert back is not None and back.due == date(2026, 5, 20)
+    assert _commitment(ours("We will audit the mapping tables before go-live on June 30."), False, None) is not None
+    for chatter in (
+        "Thanks all, I'll send the recording around.",
+        "I'll share the deck after the call.",
+        "We'll introduce your customer success manager shortly.",
+        "I'll follow up next week.",
+        "We will think about it.",  # no date, no deliverable
+    ):
+        assert _commitment(ours(chatter), False, None) is None, chatter
+
+
 def test_a_section_marked_internal_and_disclaimers_in_other_languages_never_become_units() -> None:
     from agent.extract.units import body_units
 

@@ -131,17 +131,20 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
         if d and all(abs(pos - m.start()) > 3 for pos, _ in found):
             found.append((m.start(), d))
     for m in SLASH.finditer(text):
-        month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
-        if month > 12 >= day:  # 30/09/2026 can only be day first, whoever wrote it
-            month, day = day, month
-        if m[3]:
-            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-            d = _safe(year, month, day)
-        else:
-            d = _infer_year(month, day, anchor) if 1 <= month <= 12 and 1 <= day <= 31 else None
+        d = _slash_date(m, anchor, day_first)
         if d:
             found.append((m.start(), d))
     return sorted(found, key=lambda pair: pair[0])
+
+
+def _slash_date(m: re.Match[str], anchor: date, day_first: bool) -> date | None:
+    """4/17, 17/4/2026 or 30/09/2026 (which can only be day first, whoever wrote it)."""
+    month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
+    if month > 12 >= day:
+        month, day = day, month
+    if m[3]:
+        return _safe(int(m[3]) + (2000 if len(m[3]) == 2 else 0), month, day)
+    return _infer_year(month, day, anchor) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def _weekday(match: re.Match[str], anchor: date) -> date:

@@ -209,6 +209,17 @@ COMMIT_ACTION = rx(
     r"\bfinish",
     r"\bcomplete",
 )
+# Our side telling the customer what they will receive from us: "You'll have our redlines back by Wednesday".
+YOU_WILL_RECEIVE = rx(r"\byou(?:'ll| will) (?:have|get|receive|see) (?:our|the|a|an|your)\b")
+# Meeting housekeeping is not a commitment a CSM inherits: sending the recording, the deck or a recap,
+# introducing the CSM, following up. (The substance promised inside a recap is read where it is written.)
+HOUSEKEEPING = rx(
+    r"\b(?:send|share|circulate|forward|pass)\b(?:\s+\w+){0,2}?\s+(?:the |a |our |my )?(?:call |meeting )?"
+    r"(?:recording|recap|summary|notes|slides|deck|invite|minutes)"
+    r"(?:\s+(?:around|over|out|today|tonight|tomorrow|later|shortly|after\b.*|to (?:everyone|all|you)))*\s*[.!]?\s*$",
+    r"\bintroduce (?:you to )?(?:your|the|our) (?:new )?(?:customer success|csm)\b",
+    r"\b(?:follow up|get back to you|be in touch|circle back)\s*(?:soon|shortly|next week|later)?\s*[.!]?\s*$",
+)
 NOT_COMMITMENT = rx(
     r"\bi'll (?:be honest|admit|say|let you know if)\b",
     r"\bwe'll see\b",

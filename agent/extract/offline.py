@@ -104,13 +104,18 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
     text = unit.text
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
     if not promised:
+        if lexicon.NOT_COMMITMENT.search(text) or lexicon.HOUSEKEEPING.search(text):
+            return None
         foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
-        if not lexicon.COMMITMENT.search(text) and not foreign:
+        receive = lexicon.YOU_WILL_RECEIVE.search(text)
+        if not lexicon.COMMITMENT.search(text) and not foreign and not receive:
             return None
-        if not foreign and not lexicon.COMMIT_ACTION.search(text) and not re.search(r"\bpromised\b", text, re.I):
+        item = _promise(unit, text, "us", formal, signed, events)
+        # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
+        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I)
+        if not foreign and item.due is None and not acts:
             return None
-        if lexicon.NOT_COMMITMENT.search(text):
-            return None
+        return item
     return _promise(unit, text, "us", formal, signed, events)
 
 
