@@ -203,6 +203,25 @@ async def test_numbered_answers_go_to_the_section_their_question_asked_about(ctx
     assert "dana.lee" not in dumped
 
 
+async def test_a_numbered_list_under_a_heading_keeps_the_heading_whatever_the_draft_asked(
+    ctx: ExtractionContext,
+) -> None:
+    doc = await _extract(ctx)
+    body = (
+        "Answers below.\n\nOn the people:\n"
+        "1. Renata signs, nobody else.\n"
+        "2. Ollie is a quiet champion, coaches his daughter's soccer team on Saturdays.\n\n"
+        "Sam"
+    )
+    questions = [Question(n=1, section="expansion", text="?"), Question(n=2, section="success_metrics", text="?")]
+    answers = await OfflineExtractor().read_answers(ThreadMessage(id="reply-3", body=body), ctx, doc, questions)
+    assert answers.sections.expansion == [] and answers.sections.success_metrics == []
+    assert [i.text for i in answers.sections.rep_perspective] == [
+        "Renata signs, nobody else.",
+        "Ollie is a quiet champion, coaches his daughter's soccer team on Saturdays.",
+    ]
+
+
 async def test_nothing_new_yields_an_empty_extraction(ctx: ExtractionContext) -> None:
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract([], ctx, doc)

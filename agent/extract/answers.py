@@ -69,7 +69,9 @@ def read_reply(
     anchor = reply.date.date() if reply.date else None
     for para, hint, listed in paragraphs(reply.body):
         numbered = NUMBERED.match(para)
-        if numbered and int(numbered.group(1)) in by_number:
+        if numbered and hint and listed:
+            current, para = hint, numbered.group(2)  # a list under "People:" numbers its own points, not our questions
+        elif numbered and int(numbered.group(1)) in by_number:
             current = by_number[int(numbered.group(1))]
             current = current if current in SECTION_KEYS else None  # "who is the CSM?" is a command's job
             para = numbered.group(2)
