@@ -10,7 +10,8 @@ It is a softmax regression trained deterministically on the sentences in
 ``data/sentences_*.tsv`` (written for this project in English, German, French and Spanish;
 none copied from customer mail); the trained weights ship as ``data/sectioner_weights.npz``
 with a digest of what they were trained from, and are retrained at start when the digest
-does not match (``python -m agent.extract.sectioner`` rewrites them). Not for: headings, speakers or promises
+does not match (``python -m agent.extract.sectioner`` rewrites them;
+``--evaluate`` trains without every fifth sentence and reports how those land, per label). Not for: headings, speakers or promises
 (those are rules in offline.py and commitments.py, which weigh these probabilities).
 """
 
@@ -39,6 +40,7 @@ LEARNING_RATE = 0.5
 L2 = 1e-3
 FEATURE_VERSION = 1  # bump when form_features or features change, so the shipped weights are retrained
 WEIGHTS_FILE = "sectioner_weights.npz"
+HELD_OUT_EVERY = 5  # --evaluate holds out every fifth sentence
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,34 @@ def rebuild_weights(path: Path | None = None) -> Path:
     return target
 
 
+def held_out_split(
+    texts: list[str], labels: list[int]
+) -> tuple[tuple[list[str], list[int]], tuple[list[str], list[int]]]:
+    """Every HELD_OUT_EVERY-th sentence is held out: the same split every run, spread over labels and languages."""
+    keep = [i for i in range(len(texts)) if i % HELD_OUT_EVERY != HELD_OUT_EVERY - 1]
+    held = [i for i in range(len(texts)) if i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1]
+    return ([texts[i] for i in keep], [labels[i] for i in keep]), ([texts[i] for i in held], [labels[i] for i in held])
+
+
+def evaluate() -> str:
+    """Train without the held-out sentences and report how many of them land in their label (recall, precision)."""
+    (train_texts, train_labels), (held_texts, held_labels) = held_out_split(*_training_rows())
+    weights = train(train_texts, train_labels)
+    predicted = (features(held_texts).astype(np.float64) @ weights).argmax(axis=1)
+    lines = [f"trained on {len(train_texts)} sentences, held out {len(held_texts)} (every {HELD_OUT_EVERY}th)"]
+    lines.append(f"{'label':22} {'n':>4} {'recall':>7} {'precision':>9}")
+    for index, label in enumerate(LABELS):
+        truth = np.asarray(held_labels) == index
+        guessed = predicted == index
+        hits = int((truth & guessed).sum())
+        recall = hits / truth.sum() if truth.sum() else 0.0
+        precision = hits / guessed.sum() if guessed.sum() else 0.0
+        lines.append(f"{label:22} {int(truth.sum()):4d} {recall:7.2f} {precision:9.2f}")
+    accuracy = float((predicted == np.asarray(held_labels)).mean()) if held_labels else 0.0
+    lines.append(f"accuracy {accuracy:.3f}")
+    return "\n".join(lines)
+
+
 def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
     """For each text, a probability per label (they sum to one)."""
     if not texts:
@@ -153,9 +183,11 @@ def warm_up() -> None:
 
 
 __all__ = [
-    "LABELS", "features", "form_features", "rebuild_weights", "section_probabilities", "train", "training_digest",
+    "LABELS", "evaluate", "features", "form_features", "held_out_split", "rebuild_weights", "section_probabilities", "train", "training_digest",
     "warm_up",
 ]  # fmt: skip
 
 if __name__ == "__main__":
-    print(f"wrote {rebuild_weights()}")
+    import sys
+
+    print(evaluate() if "--evaluate" in sys.argv[1:] else f"wrote {rebuild_weights()}")
