@@ -168,7 +168,7 @@ def training_digest() -> str:
 
 @lru_cache(maxsize=1)
 def _weights() -> np.ndarray:
-    """The shipped weights when they match the training data (fast start), else trained now (~10 s)."""
+    """The shipped weights when they match the training data (fast start), else trained now (~15 s)."""
     shipped = resources.files("agent.extract") / "data" / WEIGHTS_FILE
     if shipped.is_file():
         with shipped.open("rb") as handle, np.load(handle) as saved:
