@@ -121,6 +121,8 @@ def test_sentences_are_filed_by_what_they_do_in_each_language() -> None:
     cases = {
         "Six months after launch we want returns below 4 percent.": "success_metrics",
         "Nach einem Jahr sollen die Reklamationen halbiert sein.": "success_metrics",
+        "Innerhalb eines Jahres sollen die Leerstandstage um 15 Prozent sinken.": "success_metrics",
+        "Am 9. Mai bin ich auf einer Hochzeit und nicht erreichbar.": None,
         "Chaque lundi, deux personnes recopient les chiffres à la main dans Excel.": "pain_points",
         "Ya tenemos licencias de Tableau y sistemas prefiere usarlas.": "competitive_context",
         "Thanks, talk to you Thursday.": None,

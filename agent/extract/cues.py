@@ -295,6 +295,7 @@ SUCCESS_GOAL = re.compile(
     + "|"
     + rx(
         r"\b(?:in|nach|innerhalb von)\s+(?:\d+|drei|sechs|zwölf|einem|ein)\s+(?:tagen|monaten|jahr)",
+        r"\b(?:innerhalb|binnen)\s+(?:eines|des ersten)\s+(?:halben\s+)?jahres\b",
         r"\bziel\b",
         r"\berfolg\b",
         r"\b(?:à|dans|d'ici|au bout de)\s+(?:\d+|trois|six|douze|un)\s+(?:jours|mois|an)",
