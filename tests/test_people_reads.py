@@ -244,6 +244,27 @@ async def test_the_reps_read_wins_says_so_and_the_question_is_not_asked_again(ct
     assert not any("feel" in q.text for q in questions_for(doc, _Account()))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        ("Ray is all in, he pitched it to the board himself.", "enthusiastic"),
+        ("Ray is lukewarm: fine with it, but it is not his project.", "neutral"),
+        ("Ray is hesitant, he has seen two rollouts fail here.", "skeptical"),
+        ("Ray is not sold yet on the forecasting module.", "skeptical"),
+    ],
+)
+async def test_the_reps_everyday_words_for_how_someone_feels(
+    ctx: ExtractionContext, sentence: str, leaning: str
+) -> None:
+    ray = _who("Ray Donnelly")
+    doc = await _read(ctx, [_mail(1, ray, "Thanks for the overview, see you Tuesday.", day=2)])
+    reply = ThreadMessage(id="r2", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=sentence)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    person = _person(doc, "Ray Donnelly")
+    assert person.sentiment == leaning and read_by_rep(person)
+
+
 class _Account:
     csm_email = "x@y"
 

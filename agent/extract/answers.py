@@ -141,12 +141,16 @@ def _by_person(text: str, names: set[str]) -> list[str]:
     return [" ".join(c) for c in chunks if c] or [text]
 
 
-REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"\bsold\b",
-              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b")  # fmt: skip
-REP_NEUTRAL = rx(r"\bneutral\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
+REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"(?<!not )\bsold\b",
+              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b",
+              r"\ball[- ]in\b", r"\bon board\b", r"\bbought in\b", r"\benthusiastic\b", r"\bpushing for (?:us|it|this)\b",
+              r"\bfully behind\b", r"\b(?:is|was) (?:a |our )?(?:big|huge) (?:supporter|advocate)\b")  # fmt: skip
+REP_NEUTRAL = rx(r"\bneutral\b", r"\blukewarm\b", r"\bon the fence\b", r"\bwait(?:s|ing)? and see\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
                  r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
 REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
-              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b")  # fmt: skip
+              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b",
+              r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b", r"\bnervous\b",
+              r"\bworried\b", r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b")  # fmt: skip
 
 
 def read_by_rep(person: Stakeholder) -> bool:
