@@ -3,17 +3,19 @@
 What it is for: ``section_scores`` / ``classify`` (which sections a sentence speaks
 to, from the cue phrases in cues.py), ``place`` (the one section a sentence goes to: the
 classifier's probabilities with cues and headings as added evidence), ``horizon_of`` (90d / 6m / 1y),
-``competitor_in`` (a vendor named in a sentence) and ``dedupe``. Pure functions of
+``competitor_in`` (the alternative a sentence names, known or by its frame) and ``dedupe``. Pure functions of
 text. Not for: deciding who said what (offline.py) or reading the rep's reply (answers.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
+from agent.extract.rivals import Rival, news_only, rival_in
 from agent.extract.units import Unit
 from agent.merge import merge_items
 
@@ -95,7 +97,26 @@ def competitor_names(extra: tuple[str, ...], ours: frozenset[str]) -> tuple[re.P
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), {fold(n): n for n in names}
 
 
-def competitor_in(text: str, names: tuple[re.Pattern[str], dict[str, str]], configured: set[str]) -> str | None:
+def competitor_in(
+    text: str,
+    names: tuple[re.Pattern[str], dict[str, str]],
+    configured: set[str],
+    not_names: Collection[str] = (),
+) -> str | None:
+    found = rival_of(text, names, configured, not_names)
+    return found.name if found else None
+
+
+def rival_of(
+    text: str,
+    names: tuple[re.Pattern[str], dict[str, str]],
+    configured: set[str],
+    not_names: Collection[str] = (),
+) -> Rival | None:
+    """The alternative ``text`` weighs us against: a known vendor's name (kind "named"), or what the sentence
+    does with one (rivals.py); None when the vendor is only news ("saw that Tallis got acquired")."""
+    if news_only(text, not_names):
+        return None
     pattern, canonical = names
     for match in pattern.finditer(text):
         key = fold(match.group(0))
@@ -104,12 +125,8 @@ def competitor_in(text: str, names: tuple[re.Pattern[str], dict[str, str]], conf
         weak = key in lexicon.WEAK_COMPETITORS and key not in configured
         if weak and not (match.group(0)[0].isupper() and lexicon.COMPARISON.search(text)):
             continue
-        return name
-    for rule in lexicon.COMPETITOR_PATTERNS:
-        found = rule.search(text)
-        if found and not set(fold(found.group(1)).split(" ")) & lexicon.NOT_COMPANY:
-            return found.group(1)
-    return None
+        return Rival(name, "named")
+    return rival_in(text, not_names)
 
 
 def dedupe(extraction: Extraction) -> None:

@@ -50,26 +50,6 @@ COMPARISON = rx(
     r"\bpartner\b",
     r"\bmigrat",
 )
-_NAME = r"((?:[A-Z][\w.]*[A-Za-z0-9])(?:\s+(?:[A-Z][\w.]*[A-Za-z0-9]|&)){0,4})"
-# Competitors found by what the sentence does with a name: trialled it, got a quote from it, built it in-house.
-COMPETITOR_PATTERNS = tuple(
-    re.compile(p)
-    for p in (
-        rf"\b(?:we also looked at|we also evaluated|we evaluated|we were also evaluating|we trialed|we piloted)\s+{_NAME}",
-        rf"\b{_NAME}\s+(?:was|is|came in)\s+cheaper\b",
-        rf"\b(?:[Tt]rial(?:l)?ed|[Pp]iloted|[Ee]valuated|[Ll]ooked at|[Cc]onsidered|[Ss]hortlisted|[Dd]emoed|[Tt]ested)"
-        rf"\s+(?:the\s+|their\s+|a\s+)?{_NAME}",
-        rf"\b{_NAME}\s+(?:quoted|offered|proposed|pitched|bid)\b",
-        r"\b((?:[A-Z][\w.]*\s+(?:&\s+)?){1,3}(?:Consulting|Consultancy|Advisors|Partners|Conseil|Beratung))\b",
-        rf"\b{_NAME}(?:'s)?\s+(?:add-on|module|prototype|quote|bid|proposal|trial)\b",
-        rf"\b(?:[Cc]onsultancy|[Cc]onsulting firm|[Cc]onsultants|[Aa]gency|[Ii]ntegrator|[Vv]endor)\s*,?\s+{_NAME}",
-        rf"\b{_NAME},\s+an?\s+(?:[\w-]+\s+){{0,4}}(?:consultancy|vendor|shop|firm|tool|platform|provider)\b",
-        rf"\b{_NAME}(?:-|\s+)(?:Prototyp|prototype|prototipo)\b",
-        rf"\b(?:Prototyp mit|mit)\s+{_NAME}\s+(?:\w+\s+){{0,3}}(?:getestet|gebaut|evaluiert|angeschaut)\b",
-        rf"\b(?:[Bb]eratung|[Cc]abinet|[Cc]onsultora|[Cc]onsultoría)\s+{_NAME}",
-        rf"\b(?:testé|évalué|regardé|probamos|evaluamos|miramos)\s+{_NAME}",
-    )
-)  # fmt: skip
 NOT_COMPANY = frozenset(
     [
         "we",

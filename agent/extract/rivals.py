@@ -1,0 +1,359 @@
+"""Competitors found by what a sentence does with them, in English, German, French and Spanish.
+
+What it is for: ``rival_in(text)`` reads the frames a buyer uses when another option was
+on the table — evaluating, comparing, trialling ("we also looked at Ferrovia Cloud", "wir
+haben auch X angeschaut", "nous avons aussi évalué X", "también evaluamos X"), being
+quoted ("Deloitte quoted us 180k", "la propuesta de X"), building it in-house ("IT offered
+to build it themselves on Power Apps", "our Excel/VBA macro that Tom built"), staying with
+the status quo ("we could just stay on spreadsheets") and replacing an incumbent ("we're
+moving off Sage") — and returns the alternative's name: the proper-noun span next to the
+frame, or what the in-house tool or the status quo is. ``loss_reason(text)`` says why an
+option lost ("too expensive", "no German support", "their demo crashed", "zu teuer",
+"trop chère", "demasiado caro"); ``news_only(text)`` tells a mention as news ("saw that
+Tallis got acquired") from competition. Rules about meaning, never a list of brands
+(lexicon.COMPETITORS is that list; classify.competitor_in weighs both). Not for: filing
+the sentence (offline.py) or known vendor names (classify.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from agent.document import fold
+from agent.extract.lexicon import NOT_COMPANY, rx
+
+Kind = Literal["named", "vendor", "consultancy", "in_house", "status_quo", "incumbent"]
+
+# A name: capitalised words (inner capitals, digits, dots and slashes allowed), "&" may join them.
+_WORD = r"[A-ZÀ-Ý][\w./+-]*[\w+]|[A-ZÀ-Ý]"
+_SPAN = re.compile(rf"(?:{_WORD})(?:\s+(?:&\s+)?(?:{_WORD}|\d[\w.]*))" + "{0,3}")
+# Small words that may stand between a frame and the name ("looked at the Ferrovia suite", "l'offre de X").
+_LEAD = re.compile(
+    r"^(?:\s*(?:the|a|an|their|its|also|too|with|to|at|against|from|by|of|on|into|des|du|de|del|di|la|le|les|el|los|"
+    r"las|un|une|una|uno|die|der|das|den|dem|des|ein|eine|einen|einem|auch|ebenfalls|noch|von|mit|bei|à|chez|con|"
+    r"a|aussi|également|también|y|und|et|al|au|aux)\b|\s*[dl][’'])*\s*",
+    re.IGNORECASE,
+)
+_ARTICLE = frozenset((
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "unser", "unsere",
+    "unseren", "ihr", "ihre",
+))  # fmt: skip
+# Words that open sentences or name a department or a plain thing: never an alternative's name.
+_GENERIC = frozenset((
+    "price", "pricing", "cost", "costs", "quote", "offer", "proposal", "demo", "pilot", "trial", "setup",
+    "support", "licensing", "license", "licence", "everything", "nothing", "everyone", "nobody", "someone",
+    "something", "finance", "legal", "procurement", "security", "marketing", "sales", "management",
+    "leadership", "engineering", "data", "reporting", "board", "team", "it's", "that's", "there", "they",
+    "them", "what", "which", "who", "but", "and", "or", "so", "then", "if", "when", "because", "however",
+    "honestly", "frankly", "still", "only", "even", "both", "either", "neither", "each", "all", "some", "most",
+    "many", "several", "other", "another", "any", "no", "not", "yes", "ok", "okay", "thanks", "hi", "hello",
+    "dear", "again", "now", "today", "implementation", "onboarding", "training", "hosting",
+    "your", "my", "his", "her", "our",
+))  # fmt: skip
+
+# (kind, where the name stands, frame). "after": the name follows the frame; "before": it precedes it.
+_FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
+    ("vendor", "after", rx(
+        r"\b(?:looked|look|looking|glanced) at\b", r"\b(?:evaluat|consider|shortlist|benchmark)(?:ed|ing)\b",
+        r"\b(?:trial(?:l)?|pilot|demo|test)(?:ed|ing)\b", r"\bdemo'd\b",
+        r"\b(?:compar|benchmark)(?:e|ed|ing)? (?:you |us |it |them |that )?(?:to|with|against)\b",
+        r"\b(?:got|had|saw|sat through|did|ran) (?:a|an|the) (?:\w+ )?(?:demo|pitch|proposal|presentation|quote|trial|"
+        r"pilot|poc|proof of concept|bake-?off|bid|offer) (?:from|of|by|with|against)\b",
+        r"\bquotes? from\b", r"\bup against\b", r"\binstead of\b", r"\brather than\b", r"\bversus\b", r"\bvs\.?",
+        r"\b(?:went|go|going) with\b", r"\blost (?:out )?to\b",
+        r"\b(?:chose|picked|preferred|selected) (?:you|us|\w+) over\b", r"\b(?:also|were|are) talking to\b",
+        # German: the name before the participle ("wir haben auch X angeschaut") is read by _BETWEEN
+        r"\b(?:im )?vergleich (?:mit|zu)\b", r"\bverglichen mit\b", r"\bgegenüber\b", r"\banstelle von\b",
+        r"\b(?:angebot|demo|pilot|test|prototyp|vorschlag) (?:von|mit)\b",
+        # French
+        r"\b(?:avons|avions|avait|a|ont|on a) (?:aussi |également |déjà |d'abord )?(?:évalué|regardé|testé|comparé|"
+        r"considéré|étudié|essayé|rencontré|consulté|vu)(?: avec| à)?\b",
+        r"\b(?:évaluer|regarder|tester|comparer (?:avec|à))\b", r"\bpar rapport à\b", r"\bplutôt que\b",
+        r"\bau lieu de\b", r"\b(?:l'offre|la proposition|le devis|la démo|une démo|un devis|un pilote|un essai|"
+        r"le prototype|la solution|le prix) (?:de|d')", r"\b(?:un pilote|un essai|un test) avec\b",
+        # Spanish
+        r"\b(?:evaluamos|probamos|miramos|consideramos|comparamos|analizamos|vimos|estudiamos|hablamos con)\b",
+        r"\b(?:hemos|habíamos) (?:evaluado|probado|mirado|visto|considerado|comparado|analizado)\b",
+        r"\bcomparad[oa]s? con\b", r"\bfrente a\b", r"\ben (?:lugar|vez) de\b",
+        r"\b(?:la propuesta|la oferta|el presupuesto|la cotización|la demo|una demo|un piloto|una prueba|"
+        r"el prototipo|el precio) (?:de|con)\b",
+    )),
+    ("vendor", "before", rx(
+        r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid|came in|charges?|charged|would charge|wanted \$|"
+        r"was|were|is|seemed|felt|looked|came|war|wäre|ist|était|est|fue|era|es|resultó|salía)\s+"
+        r"(?:\w+ )?(?:too|zu|trop|demasiado|cheaper|more expensive|günstiger|teurer|moins cher|plus cher|más barato|"
+        r"más caro|(?:at )?[$€£]\s?\d|\d[\d,.]*\s?(?:k|K|€|EUR|USD|CHF|GBP)\b)",
+        r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid)\b",
+        r"(?:'s|’s)\s+(?:quote|bid|proposal|offer|demo|pilot|trial|prototype|pricing|price|poc)\b",
+        r"\s+(?:quote|bid|proposal|prototype)\b",
+        r"\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
+        r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré|demandé)\b", r"\s+nous proposait\b",
+        r"\s+nos (?:cotizó|ofreció|propuso|pidió|cobraba)\b",
+        r"\s+came (?:back )?(?:with|in) (?:a |an )?(?:lower|higher|cheaper|better|bigger|smaller)\b",
+        r"\s+(?:undercut|underbid|beat) (?:you|us|your)\b",
+    )),
+    ("incumbent", "after", rx(
+        r"\b(?:moving|move|moved|migrating|migrate|switching|switch|transitioning|getting|coming) "
+        r"(?:off(?: of)?|away from|out of|from)\b",
+        r"\breplac(?:e|es|ed|ing)\b", r"\bsunset(?:ting)?\b", r"\bretir(?:e|ing)\b", r"\bphas(?:e|ing) out\b",
+        r"\brip(?:ping)? out\b", r"\bdecommission(?:ing)?\b", r"\b(?:dropping|ditching)\b",
+        r"\b(?:weg|wechsel|umstieg|abschied|migration) (?:von|aus)\b", r"\braus aus\b",
+        r"\b(?:remplacer|remplace|remplaçons|quitter|quittons|abandonner|abandonnons|sortir de|en finir avec)\b",
+        r"\bmigr(?:er|ons|ation) (?:depuis|de|hors de)\b",
+        r"\b(?:reemplazar|reemplazamos|sustituir|sustituimos|dejar de usar|dejamos|abandonar|abandonamos|salir de)\b",
+        r"\bmigr(?:ar|amos|ación) (?:desde|de)\b",
+    )),
+    ("incumbent", "before", rx(r"\s+(?:\w+\s+){0,3}(?:ablösen|abgelöst|ersetzen|ersetzt|abschalten|abgeschaltet)\b")),
+)  # fmt: skip
+# German puts the verb last: the name sits between the auxiliary and the participle.
+_BETWEEN = rx(
+    r"\b(?:haben|hatten|habe|hat|wurde|wurden)\s+(?P<mid>.{2,80}?)\s+(?:angeschaut|angesehen|evaluiert|getestet|"
+    r"geprüft|verglichen|pilotiert|ausprobiert|angefragt|eingeholt)\b",
+)
+_CONSULTANCY = (
+    re.compile(r"\b((?:[A-Z][\w.]*\s+(?:&\s+)?){1,3}(?:Consulting|Consultancy|Advisors|Partners|Conseil|Beratung))\b"),
+    re.compile(rf"\b(?i:consultancy|consulting firm|consultants|agency|integrator|vendor|beratung|cabinet|consultora|"
+               rf"consultoría)\s*,?\s+({_SPAN.pattern})"),
+    re.compile(rf"\b({_SPAN.pattern}),\s+an?\s+(?:[\w-]+\s+){{0,4}}(?:consultancy|vendor|shop|firm|tool|platform|"
+               r"provider|start-?up)\b"),
+)  # fmt: skip
+# Building it themselves: no vendor, the alternative is their own tool.
+IN_HOUSE = rx(
+    r"\b(?:build|built|building|develop|developed|developing|write|writing|code|coding|do)\s+(?:it|this|that|"
+    r"something|one|the \w+|a \w+|our own|their own)?\s*(?:\w+\s+)?(?:ourselves|themselves|himself|herself|in[- ]house|"
+    r"internally)\b",
+    r"\bin[- ]house (?:build|tool|solution|option|alternative|app|system|version|approach|team)\b",
+    r"\bhome[- ]?grown\b", r"\bbuild (?:vs\.?|versus|or) buy\b",
+    r"\b(?:IT|engineering|(?:our|the|their) (?:dev|data|it|bi|engineering) team|\w+ from IT) (?:\w+ )?(?:offered|wanted|"
+    r"proposed|suggested|could|would rather|planned|plans|wants|want|is trying|tried) to build\b",
+    r"\b(?:macro|script|tool|spreadsheet|app|workbook|database|dashboard)s? (?:that|which) [A-Z]\w+ "
+    r"(?:\w+ )?(?:built|wrote|made|maintains|created|cobbled)\b",
+    r"\b(?:selbst|selber|intern|inhouse|im haus)\s+(?:zu\s+)?(?:bauen|entwickeln|programmieren|gebaut|entwickelt)\b",
+    r"\beigenentwicklung\b", r"\bin eigenregie\b",
+    r"\b(?:makro|tool|skript|lösung|datenbank), (?:das|die|den) [A-Z]\w+ (?:\w+ )?(?:gebaut|geschrieben|entwickelt)\b",
+    r"\b(?:développer|construire|faire|coder|bâtir)\s+(?:\w+\s+){0,2}(?:en interne|nous-mêmes|eux-mêmes|maison)\b",
+    r"\bdéveloppement (?:interne|maison)\b", r"\b(?:outil|solution|macro|application) (?:maison|interne)\b",
+    r"\bmacro (?:que|qu')\s?[A-Z]\w+ a (?:faite|fait|créée|écrite|développée)\b",
+    r"\b(?:desarrollar|construir|hacer|programar)(?:lo|la|los|las)?\s+(?:\w+\s+){0,2}(?:nosotros mismos|internamente|"
+    r"en casa|ellos mismos|por nuestra cuenta)\b",
+    r"\bdesarrollo (?:interno|propio|en casa)\b", r"\b(?:herramienta|solución|macro) (?:interna|casera|propia)\b",
+    r"\bmacro que [A-Z]\w+ (?:hizo|creó|escribió|montó)\b",
+)  # fmt: skip
+_ON_PLATFORM = re.compile(rf"\b(?i:on|in|with|using|auf|mit|sur|avec|sous|con|en)\s+({_SPAN.pattern})")
+_OWN_TOOL = re.compile(
+    r"\b(?i:our|their|unser\w*|notre|leur|nuestr[oa]|su)\s+((?:[\w/+-]+[\s-]+){0,3}?(?i:macro|script|tool|spreadsheet|"
+    r"app|workbook|database|makro|skript|outil|herramienta|tabla|tableur|hoja))\b"
+)
+# Staying as they are, said as an option: "we could just stay on spreadsheets".
+STATUS_QUO = rx(
+    r"\b(?:stay(?:ing|ed)?|stick(?:ing)?|stuck|remain(?:ing|ed)?|keep(?:ing)?|kept)\s+(?:on|with|using|doing)\s+(?:the |our |what |how )?"
+    r"(?P<what>[\w/ -]{2,30}?)(?=[,.;!?)]|\s+(?:and|or|for|because|if|until|another|one more|forever)\b|$)",
+    r"\bdo(?:ing)? nothing\b", r"\bstatus quo\b", r"\bstatu quo\b",
+    r"\bbei (?:unseren |unserem |unserer |der |den |dem )?(?P<what_de>[\wÄÖÜäöüß/ -]{2,30}?) (?:zu )?bleiben\b",
+    r"\balles (?:beim alten|so) (?:lassen|bleiben)\b",
+    r"\b(?:rester|continuer) (?:sur|avec|à|dans) (?:nos |notre |les |le |la |l')?(?P<what_fr>[\w/ -]{2,30}?)"
+    r"(?=[,.;!?)]|\s+(?:et|ou|pour|parce|encore)\b|$)",
+    r"\bne rien faire\b",
+    r"\b(?:quedarnos|quedarse|seguir|continuar) (?:con|en|usando) (?:nuestr[oa]s? |la |las |los |el )?"
+    r"(?P<what_es>[\w/ -]{2,30}?)(?=[,.;!?)]|\s+(?:y|o|para|porque|otro|otra)\b|$)",
+    r"\bno hacer nada\b",
+)  # fmt: skip
+# ... only as one of the options, never "stay on track"
+_AN_OPTION = rx(
+    r"\b(?:could|would|might|option|alternative|rather|just|simply|fallback|plan b|considered|debated|tempt|easier|"
+    r"cheaper|instead|or|wants?|wanted|prefers?|preferred|pushed|pushing)\b",
+    r"\b(?:könnten|würden|lieber|einfach|alternative|option|oder|will|wollte|wollen|möchte)\b",
+    r"\b(?:pourrions|pourrait|plutôt|simplement|option|alternative|ou|veut|voulait|préfère|préférait)\b",
+    r"\b(?:podríamos|podría|simplemente|opción|alternativa|o|quiere|quería|prefiere|prefería)\b",
+)  # fmt: skip
+_NOT_TOOL = frozenset((
+    "track", "schedule", "top", "budget", "plan", "course", "time", "point", "call", "line", "board", "us",
+    "you", "it", "this", "that", "them", "the", "same", "page", "topic",
+))  # fmt: skip
+LOSS = rx(
+    r"\btoo (?:expensive|pricey|costly|slow|complex|complicated|heavy|rigid|limited|basic|clunky|technical|"
+    r"much|big|small|late|risky|generic|immature)\b",
+    r"\b(?:no|lacked|lacks|lacking|without|didn'?t have|did not have|doesn'?t have|missing|had no|has no)\s+"
+    r"(?:\w+\s+){0,2}(?:support|connector|integration|sso|api|feature|hosting|option|localization|certification|"
+    r"sla|roadmap|presence|team|office|partner)s?\b",
+    r"\b(?:demo|pilot|trial|poc|prototype|sandbox|instance|test)s?\s+(?:\w+\s+){0,2}(?:crashed|failed|stalled|broke|"
+    r"froze|fell over|fell apart|died|went down|timed out|flopped)\b",
+    r"\b(?:crashed|stalled|fell over) (?:during|in|on)\b",
+    r"\bonly (?:connects|works|integrates|supports|handles|covers|runs|speaks)\b", r"\bcan'?t\b", r"\bcannot\b",
+    r"\bkann (?:nicht|kein)", r"\bnur (?:auf|mit|für) \w+ (?:verfügbar|möglich)\b", r"\bne (?:peut|permet) pas\b",
+    r"\bno (?:puede|permite)\b", r"\bsolo (?:funciona|se conecta|conecta)\b",
+    r"\bcouldn'?t\b", r"\bcould not\b", r"\bwouldn'?t\b", r"\bpriced (?:us |themselves )?out\b",
+    r"\bover (?:our |the )?budget\b", r"\b(?:twice|double|triple|\d+x) (?:the|our|what)\b",
+    r"\b(?:ruled|knocked|crossed) (?:it |them |\w+ )?out\b", r"\bdeal[- ]?breaker\b", r"\bdropped (?:them|it|out)\b",
+    r"\bmore expensive\b", r"\bnot (?:a (?:good )?fit|able to|ready|mature|compliant|an option)\b", r"\bwent nowhere\b",
+    r"\bzu (?:teuer|langsam|komplex|kompliziert|starr|unflexibel|aufwendig|aufwändig|spät|klein|groß)\b",
+    r"\bkein(?:en|e)? (?:\w+ ){0,2}(?:support|unterstützung|schnittstelle|konnektor|sso|hosting|integration|"
+    r"ansprechpartner|niederlassung)\b",
+    r"\b(?:abgestürzt|hängen geblieben|gescheitert|scheiterte|fehlte|teurer)\b", r"\bkonnte(?:n)? (?:nicht|kein)",
+    r"\b(?:k\.o\.|ausschluss)-?kriterium\b",
+    r"\btrop (?:cher|chère|chers|chères|lent|lente|complexe|compliqué|compliquée|rigide|limité|limitée|lourd|lourde)\b",
+    r"\b(?:pas de|sans|aucun) (?:\w+ ){0,2}(?:support|connecteur|sso|hébergement|intégration|interlocuteur)\b",
+    r"\ba planté\b", r"\bne (?:pouvait|pouvaient|savait|gérait|supportait|proposait) pas\b", r"\bplus cher\b",
+    r"\béchoué\b", r"\brédhibitoire\b",
+    r"\bdemasiado (?:caro|cara|caros|caras|lento|lenta|complejo|compleja|rígido|limitado|pesado)\b",
+    r"\bsin (?:\w+ ){0,2}(?:soporte|conector|sso|alojamiento|integración)\b",
+    r"\bno (?:tenía|tenían|tiene|ofrecía|ofrece|podía|podían|soportaba)\b", r"\bse (?:colgó|cayó|bloqueó)\b",
+    r"\b(?:falló|fracasó|descartamos|descartado)\b", r"\bmás caro\b",
+)  # fmt: skip
+NEWS = rx(
+    r"\b(?:got|was|were|has been|have been|just been|being|is being)\s+(?:\w+\s+)?(?:acquired|bought|taken over)\b",
+    r"\bacquired by\b", r"\b(?:raised|raises|announced|announces|launched|launches|went public|ipo|laid off|layoffs|"
+    r"rebranded|merged with|merging with)\b", r"\bin the news\b", r"\b(?:saw|read|heard|noticed) (?:that|about)\b",
+    r"\b(?:übernommen|aufgekauft|gekauft worden|finanzierungsrunde|in den nachrichten|gelesen, dass)\b",
+    r"\b(?:racheté|rachat|a levé|levée de fonds|dans la presse|lu que)\b",
+    r"\b(?:fue (?:adquirida|comprada)|adquirió|ronda de financiación|en las noticias|leí que)\b",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Rival:
+    name: str  # "Ferrovia Cloud", "in-house (Power Apps)", "status quo (spreadsheets)"
+    kind: Kind  # "named": a vendor the built-in or configured list knows, in whatever sentence
+
+
+def rival_in(text: str, not_names: Collection[str] = ()) -> Rival | None:
+    """The alternative a sentence weighs us against, by what it does with it; None for news or no frame.
+
+    ``not_names`` are folded words that are never a rival here: people's names, our own company.
+    """
+    excluded = {fold(n) for n in not_names}
+    for finder in (_framed, _consultancy, _in_house, _status_quo):
+        found = finder(text, excluded)
+        if found is not None:
+            return found
+    return None
+
+
+def news_only(text: str, not_names: Collection[str] = ()) -> bool:
+    """A vendor mentioned as news ("saw that Tallis got acquired"), with nothing weighing it against us."""
+    return bool(NEWS.search(text)) and rival_in(NEWS.sub(" ", text), not_names) is None
+
+
+# A sentence that goes on about the alternative just named ("It only connects to …", "Leur démo …").
+POINTS_BACK = rx(
+    r"^(?:\w+,?\s+){0,2}?(?:(?-i:[Ii]t)|its|it's|they|their|they're|them|that one|the tool|the product|the platform)\b",
+    r"^(?:\w+,?\s+){0,2}?(?:es|sie|ihr|ihre|ihr\w+|das tool|die lösung)\b",
+    r"^(?:\w+,?\s+){0,2}?(?:il|ils|elle|elles|leur|leurs|l'outil|la solution)\b",
+    r"^(?:\w+,?\s+){0,2}?(?:su|sus|ellos|ellas|la herramienta|la solución)\b",
+)
+
+
+def loss_reason(text: str) -> str | None:
+    """The words that say why an option lost, or None."""
+    found = LOSS.search(text)
+    return found.group(0) if found else None
+
+
+def _framed(text: str, excluded: set[str]) -> Rival | None:
+    for kind, side, frame in _FRAMES:
+        for match in frame.finditer(text):
+            name = _name_after(text, match.end()) if side == "after" else _name_ending_at(text, match.start())
+            if name and _is_name(name, excluded):
+                return Rival(name, kind)
+    for match in _BETWEEN.finditer(text):
+        name = _german_name(match.group("mid"))
+        if name and _is_name(name, excluded):
+            return Rival(name, "vendor")
+    return None
+
+
+def _name_after(text: str, at: int) -> str | None:
+    rest = text[at:]
+    lead = _LEAD.match(rest)
+    rest = rest[lead.end() :] if lead else rest
+    span = _SPAN.match(rest)
+    return _clean(span.group(0)) if span else None
+
+
+def _name_ending_at(text: str, end: int) -> str | None:
+    """The name that ends where a frame read after it begins ("Deloitte| quoted us")."""
+    head = text[:end]
+    spans = [s for s in _SPAN.finditer(head) if s.end() == end]
+    if not spans:
+        return None
+    before = head[: spans[-1].start()].split() + spans[-1].group(0).split()[:1]
+    if fold(before[-1]) in _ARTICLE or (len(before) > 1 and fold(before[-2]) in _ARTICLE):
+        return None  # "Das Angebot war zu teuer": a German noun, not a name
+    return _clean(spans[-1].group(0))
+
+
+def _german_name(mid: str) -> str | None:
+    """Between "haben … angeschaut": after "von/mit" if there, else a capitalised span no article precedes."""
+    after = re.search(rf"\b(?:von|mit|bei)\s+({_SPAN.pattern})", mid)
+    if after:
+        return _clean(after.group(1))
+    for span in _SPAN.finditer(mid):
+        before = mid[: span.start()].split()
+        if not before or fold(before[-1]) not in _ARTICLE:
+            return _clean(span.group(0))
+    return None
+
+
+def _clean(name: str) -> str:
+    """The span without a possessive, a full stop or the sentence's opening words ("Then Deloitte")."""
+    words = re.sub(r"(?:’s|'s)$", "", name.strip()).rstrip(".").split()
+    while len(words) > 1 and fold(words[0]) in _GENERIC | NOT_COMPANY | _ARTICLE:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _is_name(name: str, excluded: set[str]) -> bool:
+    words = fold(name).split(" ")
+    if (
+        not name[:1].isupper()
+        or set(words) & (NOT_COMPANY | _ARTICLE)
+        or fold(name) in excluded
+        or words[0] in excluded
+    ):
+        return False
+    if any(" " in w and w in fold(name) for w in excluded):
+        return False  # "Officer Cedar Health Partners": the customer itself
+    squashed = "".join(words)
+    if len(squashed) >= 4 and any(w.replace(" ", "").startswith(squashed) for w in excluded):
+        return False  # "Lumen quoted us 40k" when we are lumendata
+    if len(words) == 1 and words[0] in _GENERIC:
+        return False
+    return not (len(words) == 1 and len(name) < 2)
+
+
+def _consultancy(text: str, excluded: set[str]) -> Rival | None:
+    for rule in _CONSULTANCY:
+        found = rule.search(text)
+        if found and _is_name(_clean(found.group(1)), excluded):
+            return Rival(_clean(found.group(1)), "consultancy")
+    return None
+
+
+def _in_house(text: str, excluded: set[str]) -> Rival | None:
+    if not IN_HOUSE.search(text):
+        return None
+    own = _OWN_TOOL.search(text)
+    platform = next(
+        (_clean(m.group(1)) for m in _ON_PLATFORM.finditer(text) if _is_name(_clean(m.group(1)), set())), None
+    )
+    what = own.group(1) if own else platform
+    return Rival(f"in-house ({what})" if what else "in-house build", "in_house")
+
+
+def _status_quo(text: str, excluded: set[str]) -> Rival | None:
+    for match in STATUS_QUO.finditer(text):
+        what = next((v for k, v in match.groupdict().items() if k.startswith("what") and v), None)
+        if what is not None:
+            what = what.strip()
+            if fold(what).split(" ")[0] in _NOT_TOOL or not _AN_OPTION.search(text[: match.start()] + " "):
+                continue
+            if _SPAN.fullmatch(what) and _is_name(what, excluded) and fold(what) not in NOT_COMPANY:
+                return Rival(what, "incumbent")  # "stick with Qlik": the vendor they have
+        return Rival(f"status quo ({what})" if what else "status quo", "status_quo")
+    return None
+
+
+__all__ = ["IN_HOUSE", "LOSS", "NEWS", "POINTS_BACK", "STATUS_QUO", "Rival", "loss_reason", "news_only", "rival_in"]
