@@ -3,10 +3,17 @@ the status quo, an incumbent being replaced; why each lost; and a vendor in the 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from agent.document import AccountInfo, HandoffDocument, Party
+from agent.extract.assemble import ITEM_KEYS
+from agent.extract.base import ExtractionContext
 from agent.extract.classify import competitor_in, competitor_names
+from agent.extract.offline import OfflineExtractor
 from agent.extract.rivals import loss_reason, news_only, rival_in
+from mailflows.inbound.mail import Address, ThreadMessage
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,52 @@ def test_news_that_made_them_drop_a_vendor_is_competition() -> None:
 def test_why_an_option_lost_is_read_in_each_language(sentence: str, reason: str) -> None:
     found = loss_reason(sentence)
     assert found is not None and reason in found
+
+
+@pytest.fixture
+def ctx() -> ExtractionContext:
+    return ExtractionContext(
+        account=AccountInfo(name="Halvard Marine", domain="halvard.example"),
+        rep=Party(name="Noor Haddad", email="noor.haddad@ourco.example"),
+        company_domains={"ourco.example"},
+    )
+
+
+def _mail(key: str, body: str) -> ThreadMessage:
+    return ThreadMessage(
+        id=key,
+        sender=Address(name="Ines Gallo", email="ines.gallo@halvard.example"),
+        date=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+        subject="Where we are",
+        body=body,
+    )
+
+
+async def test_each_alternative_is_filed_with_its_name_and_why_it_lost_and_the_news_item_nowhere(
+    ctx: ExtractionContext,
+) -> None:
+    sources = [
+        _mail(
+            "m1",
+            "Hi Noor,\n\nA bit of history for the team. We spent March evaluating Quillon Data. "
+            "Their sandbox kept timing out and they had no Italian support. "
+            "Marrowgate Advisory pitched a bespoke portal for 240k. "
+            "Our ops lead also offered to build the whole thing himself in Airtable. "
+            "I saw that Corvana got acquired last week, which surprised everyone.\n\nBest,\nInes",
+        ),
+        _mail(
+            "m2",
+            "Hola Noor,\n\nTambién miramos Tamarisco en abril. Era demasiado cara para tres almacenes.\n\n"
+            "Wir haben auch Korrin Insights angeschaut. Korrin war zu teuer.\n\n"
+            "Nous avons aussi regardé Orvalis, mais leur démo a planté.\n\nInes",
+        ),
+    ]
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract(sources, ctx, doc)
+    items = {item.competitor: item.text for item in extraction.sections.competitive_context}
+    assert set(items) >= {"Quillon Data", "Marrowgate Advisory", "in-house (Airtable)", "Tamarisco", "Korrin Insights",
+                          "Orvalis"}  # fmt: skip
+    assert "no Italian support" in items["Quillon Data"]
+    assert "demasiado cara" in items["Tamarisco"] and "zu teuer" in items["Korrin Insights"]
+    everything = " ".join(item.text for key in ITEM_KEYS for item in extraction.sections.items(key))
+    assert "Corvana" not in everything and "Ines" not in items

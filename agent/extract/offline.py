@@ -34,11 +34,12 @@ from agent.document import (
 from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
-from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, substantive
+from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
 from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
 from agent.extract.people import Person, collect_people, role_for, stakeholders_from, title_for, titles_in_text
+from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.roles import key_of as _person_key
 from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
@@ -91,9 +92,16 @@ class OfflineExtractor:
         return read_reply(reply, ctx, document, questions)
 
 
-def _item(unit: Unit, **extra: object) -> Item:
+def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
+    """The unit as an item; "that"/"it" at its start takes the sentence before along, unless it stands ``alone``."""
     quotes = quotes_of(unit)
-    if unit.context and substantive(unit.context) and len(unit.text) < 160 and lexicon.ANAPHOR.match(unit.text):
+    if (
+        not alone
+        and unit.context
+        and substantive(unit.context)
+        and len(unit.text) < 160
+        and lexicon.ANAPHOR.match(unit.text)
+    ):
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
@@ -193,7 +201,13 @@ def _sentence_items(
     probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
-    for unit in units:
+    people = _not_rivals(our_first, customer_first, customer_names, ctx)
+    rival: tuple[Unit, Item] | None = None  # the last alternative filed: the next sentence may say why it lost
+    for at, unit in enumerate(units):
+        if rival and _goes_on_about(unit, units[at - 1], rival, names, wanted, people):
+            _extend(rival[1], unit)
+            rival = (unit, rival[1])  # "It only connects to X. You can't define KPIs." both belong to it
+            continue
         if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
@@ -205,7 +219,12 @@ def _sentence_items(
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
             sections.commitments.extend(_promises(item, unit, signed, events))
             continue
-        if unit.author == "ours" and not _read_ours(unit, sections, formal, notes, probs.get(id(unit)), names, wanted):
+        filed = len(sections.competitive_context)
+        if unit.author == "ours" and not _read_ours(
+            unit, sections, formal, notes, probs.get(id(unit)), names, wanted, people
+        ):
+            if len(sections.competitive_context) > filed:
+                rival = (unit, sections.competitive_context[-1])
             continue
         if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
@@ -217,10 +236,14 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
                 continue
-        name = competitor_in(unit.text, names, wanted)
+        found = rival_of(unit.text, names, wanted, people)
+        name = found.name if found else None
         key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
-        if name and key not in {"purchase_drivers", "risks"}:
-            sections.competitive_context.append(_item(unit, competitor=name))
+        # a sentence that weighs an alternative is competition; a known name alone may be a reason or a worry
+        if found and (found.kind != "named" or key not in {"purchase_drivers", "risks"}):
+            # one that names its alternative by a frame says all it needs ("our macro, das Jonas gebaut hat")
+            sections.competitive_context.append(_item(unit, alone=found.kind != "named", competitor=name))
+            rival = (unit, sections.competitive_context[-1])
             continue
         if key == "competitive_context" and probs.get(id(unit), {}).get(key, 0.0) < UNNAMED_COMPETITION:
             continue  # no vendor named: only a sentence plainly about alternatives ("build it in-house") counts
@@ -254,9 +277,10 @@ def _read_ours(
     probs: dict[str, float] | None,
     names: tuple[re.Pattern[str], dict[str, str]],
     wanted: set[str],
+    people: set[str],
 ) -> bool:
     """Our side's sentence: a vendor we were compared with, the plan in our proposal, or (True) read on as a fact."""
-    name = competitor_in(unit.text, names, wanted)
+    name = competitor_in(unit.text, names, wanted, people)
     if name and unit.source_id not in formal:
         sections.competitive_context.append(_item(unit, competitor=name))
         return False
@@ -268,6 +292,32 @@ def _read_ours(
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
     return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
+
+
+def _not_rivals(
+    our_first: set[str], customer_first: set[str], customer_names: set[str], ctx: ExtractionContext
+) -> set[str]:
+    """Names a competitor frame must not take for a vendor: the people in the deal, us, the customer."""
+    own = {d.split(".")[0] for d in ctx.company_domains} | {ctx.account.name or ""}
+    return our_first | customer_first | {fold(n) for n in customer_names} | {fold(n) for n in own if n}
+
+
+def _goes_on_about(
+    unit: Unit,
+    previous: Unit,
+    rival: tuple[Unit, Item],
+    names: tuple[re.Pattern[str], dict[str, str]],
+    wanted: set[str],
+    people: set[str],
+) -> bool:
+    """The sentence right after an alternative, by the same speaker, says why it lost or goes on about it
+    ("It only connects to …"), and names no other one."""
+    if previous is not rival[0] or unit.source_id != previous.source_id or unit.speaker != previous.speaker:
+        return False
+    if len(rival[1].text) >= PARAGRAPH_CHARS or not (loss_reason(unit.text) or POINTS_BACK.search(unit.text)):
+        return False
+    other = competitor_in(unit.text, names, wanted, people)
+    return other is None or fold(other).split(" ")[0] == fold(rival[1].competitor or "").split(" ")[0]
 
 
 YOU_PROMISED = re.compile(
