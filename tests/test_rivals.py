@@ -38,6 +38,14 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("Antes de decidir, probamos Tamarisco durante un mes.", "Tamarisco", "vendor"),
         ("Queremos dejar de usar Contasol antes de julio.", "Contasol", "incumbent"),
         ("Sistemas propuso desarrollarlo internamente con su equipo.", "in-house build", "in_house"),
+        ("Our shortlist came down to you and Orinoco BI.", "Orinoco BI", "vendor"),
+        ("Nordlys Reporting was the other finalist.", "Nordlys Reporting", "vendor"),
+        ("We had Castellan Data in for two demos.", "Castellan Data", "vendor"),
+        ("My analyst hacked together a Python script that emails the numbers.", "in-house (Python script)", "in_house"),
+        ("Die Alternative wäre gewesen, weiter mit Excel zu arbeiten.", "status quo (Excel)", "status_quo"),
+        ("On a aussi reçu une proposition de Lumio.", "Lumio", "vendor"),
+        ("Pedimos presupuesto a Arbolado Consultores en enero.", "Arbolado Consultores", "vendor"),
+        ("Estamos migrando desde Holded este trimestre.", "Holded", "incumbent"),
     ],
 )  # fmt: skip
 def test_an_alternative_is_named_by_what_the_sentence_does_with_it(sentence: str, name: str, kind: str) -> None:

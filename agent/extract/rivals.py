@@ -72,14 +72,18 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\b(?:avons|avions|avait|a|ont|on a) (?:aussi |également |déjà |d'abord )?(?:évalué|regardé|testé|comparé|"
         r"considéré|étudié|essayé|rencontré|consulté|vu)(?: avec| à)?\b",
         r"\b(?:évaluer|regarder|tester|comparer (?:avec|à))\b", r"\bpar rapport à\b", r"\bplutôt que\b",
-        r"\bau lieu de\b", r"\b(?:l'offre|la proposition|le devis|la démo|une démo|un devis|un pilote|un essai|"
-        r"le prototype|la solution|le prix) (?:de|d')", r"\b(?:un pilote|un essai|un test) avec\b",
+        r"\bau lieu de\b", r"\b(?:l'|la |le |une |un )(?:offre|proposition|devis|démo|pilote|essai|prototype|solution|"
+        r"prix) (?:de|d')", r"\b(?:un pilote|un essai|un test) avec\b",
         # Spanish
         r"\b(?:evaluamos|probamos|miramos|consideramos|comparamos|analizamos|vimos|estudiamos|hablamos con)\b",
         r"\b(?:hemos|habíamos) (?:evaluado|probado|mirado|visto|considerado|comparado|analizado)\b",
         r"\bcomparad[oa]s? con\b", r"\bfrente a\b", r"\ben (?:lugar|vez) de\b",
-        r"\b(?:la propuesta|la oferta|el presupuesto|la cotización|la demo|una demo|un piloto|una prueba|"
-        r"el prototipo|el precio) (?:de|con)\b",
+        r"\b(?:la|el|una|un) (?:propuesta|oferta|presupuesto|cotización|demo|piloto|prueba|prototipo|precio) (?:de|con)\b",
+        r"\b(?:pedimos|solicitamos|pidieron) (?:un |una )?(?:presupuesto|cotización|oferta|propuesta) a\b",
+        # the field came down to two: "you and X", "X was the other finalist"
+        r"\b(?:came down to|between|zwischen|entre) (?:you|us|yourselves|euch|ihnen|uns|vous|nous|ustedes|vosotros) "
+        r"(?:and|und|et|y)\b",
+        r"\bthe other (?:finalist|option|vendor|candidate|bidder|contender|shortlisted \w+) (?:was|is|being)\b",
     )),
     ("vendor", "before", rx(
         r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid|came in|charges?|charged|would charge|wanted \$|"
@@ -94,6 +98,8 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\s+nos (?:cotizó|ofreció|propuso|pidió|cobraba)\b",
         r"\s+came (?:back )?(?:with|in) (?:a |an )?(?:lower|higher|cheaper|better|bigger|smaller)\b",
         r"\s+(?:undercut|underbid|beat) (?:you|us|your)\b",
+        r"\s+(?:was|were|is|are) (?:the other|also|our other|on (?:the|our) shortlist|a finalist|the runner-up)"
+        r"(?: \w+)?\b",
     )),
     ("incumbent", "after", rx(
         r"\b(?:moving|move|moved|migrating|migrate|switching|switch|transitioning|getting|coming) "
@@ -102,9 +108,9 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\brip(?:ping)? out\b", r"\bdecommission(?:ing)?\b", r"\b(?:dropping|ditching)\b",
         r"\b(?:weg|wechsel|umstieg|abschied|migration) (?:von|aus)\b", r"\braus aus\b",
         r"\b(?:remplacer|remplace|remplaçons|quitter|quittons|abandonner|abandonnons|sortir de|en finir avec)\b",
-        r"\bmigr(?:er|ons|ation) (?:depuis|de|hors de)\b",
+        r"\bmigr\w* (?:depuis|de|hors de)\b",
         r"\b(?:reemplazar|reemplazamos|sustituir|sustituimos|dejar de usar|dejamos|abandonar|abandonamos|salir de)\b",
-        r"\bmigr(?:ar|amos|ación) (?:desde|de)\b",
+        r"\bmigr\w* desde\b",
     )),
     ("incumbent", "before", rx(r"\s+(?:\w+\s+){0,3}(?:ablösen|abgelöst|ersetzen|ersetzt|abschalten|abgeschaltet)\b")),
 )  # fmt: skip
@@ -112,6 +118,8 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
 _BETWEEN = rx(
     r"\b(?:haben|hatten|habe|hat|wurde|wurden)\s+(?P<mid>.{2,80}?)\s+(?:angeschaut|angesehen|evaluiert|getestet|"
     r"geprüft|verglichen|pilotiert|ausprobiert|angefragt|eingeholt)\b",
+    r"\b(?:had|brought|invited|got)\s+(?P<mid_en>\S+(?:\s+\S+){0,3}?)\s+in (?:for|to (?:do|give|run))\s+(?:a |an |two |"
+    r"three |\w+ )?(?:demos?|pitch(?:es)?|presentations?|workshops?|bake-?offs?|pilots?)\b",
 )
 _CONSULTANCY = (
     re.compile(r"\b((?:[A-Z][\w.]*\s+(?:&\s+)?){1,3}(?:Consulting|Consultancy|Advisors|Partners|Conseil|Beratung))\b"),
@@ -126,7 +134,8 @@ IN_HOUSE = rx(
     r"something|one|the \w+|a \w+|our own|their own)?\s*(?:\w+\s+)?(?:ourselves|themselves|himself|herself|in[- ]house|"
     r"internally)\b",
     r"\bin[- ]house (?:build|tool|solution|option|alternative|app|system|version|approach|team)\b",
-    r"\bhome[- ]?grown\b", r"\bbuild (?:vs\.?|versus|or) buy\b",
+    r"\bhome[- ]?grown\b", r"\b(?:hacked|cobbled|threw|thrown|stitched|put) together (?:a |an |some |our |their )?"
+    r"(?:\w+ ){0,2}(?:script|macro|tool|app|workbook|database|dashboard)s?\b", r"\bbuild (?:vs\.?|versus|or) buy\b",
     r"\b(?:IT|engineering|(?:our|the|their) (?:dev|data|it|bi|engineering) team|\w+ from IT) (?:\w+ )?(?:offered|wanted|"
     r"proposed|suggested|could|would rather|planned|plans|wants|want|is trying|tried) to build\b",
     r"\b(?:macro|script|tool|spreadsheet|app|workbook|database|dashboard)s? (?:that|which) [A-Z]\w+ "
@@ -142,9 +151,12 @@ IN_HOUSE = rx(
     r"\bdesarrollo (?:interno|propio|en casa)\b", r"\b(?:herramienta|solución|macro) (?:interna|casera|propia)\b",
     r"\bmacro que [A-Z]\w+ (?:hizo|creó|escribió|montó)\b",
 )  # fmt: skip
-_ON_PLATFORM = re.compile(rf"\b(?i:on|in|with|using|auf|mit|sur|avec|sous|con|en)\s+({_SPAN.pattern})")
+_ON_PLATFORM = re.compile(
+    rf"\b(?i:on|in|with|using|auf|mit|sur|avec|sous|con|en)\s+(?i:their |our |the |unser\w* |leur |nuestr\w+ )?"
+    rf"({_SPAN.pattern})"
+)
 _OWN_TOOL = re.compile(
-    r"\b(?i:our|their|unser\w*|notre|leur|nuestr[oa]|su)\s+((?:[\w/+-]+[\s-]+){0,3}?(?i:macro|script|tool|spreadsheet|"
+    r"\b(?i:our|their|unser\w*|notre|leur|nuestr[oa]|su|together an?)\s+((?:[\w/+-]+[\s-]+){0,3}?(?i:macro|script|tool|spreadsheet|"
     r"app|workbook|database|makro|skript|outil|herramienta|tabla|tableur|hoja))\b"
 )
 # Staying as they are, said as an option: "we could just stay on spreadsheets".
@@ -154,6 +166,8 @@ STATUS_QUO = rx(
     r"\bdo(?:ing)? nothing\b", r"\bstatus quo\b", r"\bstatu quo\b",
     r"\bbei (?:unseren |unserem |unserer |der |den |dem )?(?P<what_de>[\wÄÖÜäöüß/ -]{2,30}?) (?:zu )?bleiben\b",
     r"\balles (?:beim alten|so) (?:lassen|bleiben)\b",
+    r"\bweiter(?:hin)? (?:mit|in|auf) (?:unseren |unserem |der |den |dem )?(?P<what_de2>[\wÄÖÜäöüß/-]{2,30}) (?:zu )?"
+    r"(?:arbeiten|machen|leben)\b",
     r"\b(?:rester|continuer) (?:sur|avec|à|dans) (?:nos |notre |les |le |la |l')?(?P<what_fr>[\w/ -]{2,30}?)"
     r"(?=[,.;!?)]|\s+(?:et|ou|pour|parce|encore)\b|$)",
     r"\bne rien faire\b",
@@ -187,7 +201,7 @@ LOSS = rx(
     r"\bno (?:puede|permite)\b", r"\bsolo (?:funciona|se conecta|conecta)\b",
     r"\bcouldn'?t\b", r"\bcould not\b", r"\bwouldn'?t\b", r"\bpriced (?:us |themselves )?out\b",
     r"\bover (?:our |the )?budget\b", r"\b(?:twice|double|triple|\d+x) (?:the|our|what)\b",
-    r"\b(?:ruled|knocked|crossed) (?:it |them |\w+ )?out\b", r"\bdeal[- ]?breaker\b", r"\bdropped (?:them|it|out)\b",
+    r"\b(?:ruled|knocked|crossed) (?:it |them |\w+ )?out\b", r"\bdeal[- ]?(?:breaker|killer)\b", r"\bkilled (?:it|the deal|them)\b", r"\bdropped (?:them|it|out)\b",
     r"\bmore expensive\b", r"\bnot (?:a (?:good )?fit|able to|ready|mature|compliant|an option)\b", r"\bwent nowhere\b",
     r"\bzu (?:teuer|langsam|komplex|kompliziert|starr|unflexibel|aufwendig|aufwändig|spät|klein|groß)\b",
     r"\bkein(?:en|e)? (?:\w+ ){0,2}(?:support|unterstützung|schnittstelle|konnektor|sso|hosting|integration|"
@@ -259,7 +273,7 @@ def _framed(text: str, excluded: set[str]) -> Rival | None:
             if name and _is_name(name, excluded):
                 return Rival(name, kind)
     for match in _BETWEEN.finditer(text):
-        name = _german_name(match.group("mid"))
+        name = _german_name(match.group("mid") or match.group("mid_en"))
         if name and _is_name(name, excluded):
             return Rival(name, "vendor")
     return None
