@@ -10,9 +10,9 @@ import pytest
 from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.assemble import ITEM_KEYS
 from agent.extract.base import ExtractionContext
-from agent.extract.classify import competitor_in, competitor_names
+from agent.extract.classify import competitor_in, competitor_names, rival_of
 from agent.extract.offline import OfflineExtractor
-from agent.extract.rivals import loss_reason, news_only, rival_in
+from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
 from mailflows.inbound.mail import Address, ThreadMessage
 
 
@@ -84,6 +84,15 @@ def test_a_sentence_without_an_alternative_names_none(sentence: str) -> None:
 def test_a_vendor_in_the_news_is_not_competition_even_a_known_one(sentence: str) -> None:
     assert news_only(sentence)
     assert competitor_in(sentence, competitor_names((), frozenset()), set()) is None
+
+
+def test_a_listed_vendor_is_weighed_when_the_sentence_compares_it_or_says_why_it_lost() -> None:
+    names = competitor_names((), frozenset())
+    weighed = rival_of("Qlik came in cheaper, but it had no alerting at all.", names, set())
+    assert weighed is not None and weighed.name == "Qlik" and weighed.kind != "named"
+    assert rival_of("Zu teuer war am Ende auch Tableau.", names, set()) == Rival("Tableau", "vendor")
+    passing = rival_of("Our controller used Qlik at her previous company.", names, set())
+    assert passing == Rival("Qlik", "named")  # a known name in passing: the classifier still decides
 
 
 def test_news_that_made_them_drop_a_vendor_is_competition() -> None:

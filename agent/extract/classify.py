@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
-from agent.extract.rivals import Rival, news_only, rival_in
+from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
 from agent.extract.units import Unit
 from agent.merge import merge_items
 
@@ -125,7 +125,9 @@ def rival_of(
         weak = key in lexicon.WEAK_COMPETITORS and key not in configured
         if weak and not (match.group(0)[0].isupper() and lexicon.COMPARISON.search(text)):
             continue
-        return Rival(name, "named")
+        # named and weighed ("we also evaluated Tableau", "Tableau was too expensive"): by what the sentence does
+        framed = rival_in(text, not_names)
+        return Rival(name, framed.kind if framed else "vendor" if loss_reason(text) else "named")
     return rival_in(text, not_names)
 
 
