@@ -65,6 +65,10 @@ def test_an_alternative_is_named_by_what_the_sentence_does_with_it(sentence: str
         "Wir haben die Zahlen mit dem Controlling abgestimmt.",
         "La migration de l'entrepôt prendra trois semaines.",
         "El precio era demasiado alto para el comité.",
+        "Our team tested the Workday connector last week and it worked.",
+        "We're moving from Bristol to Cardiff in the autumn.",
+        "Wir haben die Ergebnisse mit dem Team in Hannover angeschaut.",
+        "Hemos evaluado el piloto de Zaragoza con buenos resultados.",
     ],
 )
 def test_a_sentence_without_an_alternative_names_none(sentence: str) -> None:

@@ -41,6 +41,7 @@ _ARTICLE = frozenset((
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "unser", "unsere",
     "unseren", "ihr", "ihre",
 ))  # fmt: skip
+_PLACE_WORDS = frozenset(("in", "im", "nach", "aus", "am", "um", "bis", "seit", "ab", "zum", "zur"))  # "in Hamburg"
 # Words that open sentences or name a department or a plain thing: never an alternative's name.
 _GENERIC = frozenset((
     "price", "pricing", "cost", "costs", "quote", "offer", "proposal", "demo", "pilot", "trial", "setup",
@@ -67,18 +68,18 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\b(?:chose|picked|preferred|selected) (?:you|us|\w+) over\b", r"\b(?:also|were|are) talking to\b",
         # German: the name before the participle ("wir haben auch X angeschaut") is read by _BETWEEN
         r"\b(?:im )?vergleich (?:mit|zu)\b", r"\bverglichen mit\b", r"\bgegenüber\b", r"\banstelle von\b",
-        r"\b(?:angebot|demo|pilot|test|prototyp|vorschlag) (?:von|mit)\b",
+        r"\b(?:angebot|demo|prototyp|vorschlag) (?:von|mit)\b", r"\b(?:pilot|test) mit\b",
         # French
         r"\b(?:avons|avions|avait|a|ont|on a) (?:aussi |également |déjà |d'abord )?(?:évalué|regardé|testé|comparé|"
         r"considéré|étudié|essayé|rencontré|consulté|vu)(?: avec| à)?\b",
         r"\b(?:évaluer|regarder|tester|comparer (?:avec|à))\b", r"\bpar rapport à\b", r"\bplutôt que\b",
-        r"\bau lieu de\b", r"\b(?:l'|la |le |une |un )(?:offre|proposition|devis|démo|pilote|essai|prototype|solution|"
-        r"prix) (?:de|d')", r"\b(?:un pilote|un essai|un test) avec\b",
+        r"\bau lieu de\b", r"\b(?:l'|la |le |une |un )(?:offre|proposition|devis|démo|prototype|solution|prix) (?:de|d')", r"\b(?:un pilote|un essai|un test) avec\b",
         # Spanish
         r"\b(?:evaluamos|probamos|miramos|consideramos|comparamos|analizamos|vimos|estudiamos|hablamos con)\b",
         r"\b(?:hemos|habíamos) (?:evaluado|probado|mirado|visto|considerado|comparado|analizado)\b",
         r"\bcomparad[oa]s? con\b", r"\bfrente a\b", r"\ben (?:lugar|vez) de\b",
-        r"\b(?:la|el|una|un) (?:propuesta|oferta|presupuesto|cotización|demo|piloto|prueba|prototipo|precio) (?:de|con)\b",
+        r"\b(?:la|el|una|un) (?:propuesta|oferta|presupuesto|cotización|demo|prototipo|precio) (?:de|con)\b",
+        r"\b(?:un piloto|una prueba) con\b",
         r"\b(?:pedimos|solicitamos|pidieron) (?:un |una )?(?:presupuesto|cotización|oferta|propuesta) a\b",
         # the field came down to two: "you and X", "X was the other finalist"
         r"\b(?:came down to|between|zwischen|entre) (?:you|us|yourselves|euch|ihnen|uns|vous|nous|ustedes|vosotros) "
@@ -102,8 +103,8 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"(?: \w+)?\b",
     )),
     ("incumbent", "after", rx(
-        r"\b(?:moving|move|moved|migrating|migrate|switching|switch|transitioning|getting|coming) "
-        r"(?:off(?: of)?|away from|out of|from)\b",
+        r"\b(?:moving|move|moved|getting|coming) (?:off(?: of)?|away from|out of)\b",
+        r"\b(?:migrating|migrate|switching|switch|transitioning) (?:off(?: of)?|away from|out of|from)\b",
         r"\breplac(?:e|es|ed|ing)\b", r"\bsunset(?:ting)?\b", r"\bretir(?:e|ing)\b", r"\bphas(?:e|ing) out\b",
         r"\brip(?:ping)? out\b", r"\bdecommission(?:ing)?\b", r"\b(?:dropping|ditching)\b",
         r"\b(?:weg|wechsel|umstieg|abschied|migration) (?:von|aus)\b", r"\braus aus\b",
@@ -128,6 +129,11 @@ _CONSULTANCY = (
     re.compile(rf"\b({_SPAN.pattern}),\s+an?\s+(?:[\w-]+\s+){{0,4}}(?:consultancy|vendor|shop|firm|tool|platform|"
                r"provider|start-?up)\b"),
 )  # fmt: skip
+_SYSTEM_PART = rx(
+    r"\s+(?:connector|integration|export|import|feed|sync|api|extract|fields?|tables?|data|instance|tenant|login|"
+    r"sso|laptops?|machines?|servers?|licen[cs]es?|seats?|users?|accounts?|tickets?|ids?)s?\b",
+    r"\s+(?:-?(?:anbindung|schnittstelle|export|daten|lizenzen?))\b",
+)
 # Building it themselves: no vendor, the alternative is their own tool.
 IN_HOUSE = rx(
     r"\b(?:build|built|building|develop|developed|developing|write|writing|code|coding|do)\s+(?:it|this|that|"
@@ -284,7 +290,9 @@ def _name_after(text: str, at: int) -> str | None:
     lead = _LEAD.match(rest)
     rest = rest[lead.end() :] if lead else rest
     span = _SPAN.match(rest)
-    return _clean(span.group(0)) if span else None
+    if span is None or _SYSTEM_PART.match(rest, span.end()):
+        return None  # "tested the SAP connector": a part of a system they keep, not an alternative
+    return _clean(span.group(0))
 
 
 def _name_ending_at(text: str, end: int) -> str | None:
@@ -306,7 +314,7 @@ def _german_name(mid: str) -> str | None:
         return _clean(after.group(1))
     for span in _SPAN.finditer(mid):
         before = mid[: span.start()].split()
-        if not before or fold(before[-1]) not in _ARTICLE:
+        if not before or fold(before[-1]) not in _ARTICLE | _PLACE_WORDS:
             return _clean(span.group(0))
     return None
 
