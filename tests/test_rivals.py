@@ -166,3 +166,17 @@ async def test_each_alternative_is_filed_with_its_name_and_why_it_lost_and_the_n
     assert "demasiado cara" in items["Tamarisco"] and "zu teuer" in items["Korrin Insights"]
     everything = " ".join(item.text for key in ITEM_KEYS for item in extraction.sections.items(key))
     assert "Corvana" not in everything and "Ines" not in items
+
+
+async def test_a_fact_of_another_section_right_after_an_alternative_stays_in_its_section(
+    ctx: ExtractionContext,
+) -> None:
+    body = (
+        "Hi Noor,\n\nWe also trialled Skellig Metrics in May. It takes our planners three days to rebuild the "
+        "berth schedule every week, and that is the real problem.\n\nBest,\nInes"
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([_mail("m1", body)], ctx, doc)
+    (skellig,) = extraction.sections.competitive_context
+    assert skellig.competitor == "Skellig Metrics" and "three days" not in skellig.text
+    assert any("three days" in item.text for item in extraction.sections.pain_points)

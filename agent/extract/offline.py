@@ -204,7 +204,7 @@ def _sentence_items(
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
     rival: tuple[Unit, Item] | None = None  # the last alternative filed: the next sentence may say why it lost
     for at, unit in enumerate(units):
-        if rival and _goes_on_about(unit, units[at - 1], rival, names, wanted, people):
+        if rival and _goes_on_about(unit, units[at - 1], rival, names, wanted, people, probs.get(id(unit), {})):
             _extend(rival[1], unit)
             rival = (unit, rival[1])  # "It only connects to X. You can't define KPIs." both belong to it
             continue
@@ -309,12 +309,18 @@ def _goes_on_about(
     names: tuple[re.Pattern[str], dict[str, str]],
     wanted: set[str],
     people: set[str],
+    probs: dict[str, float],
 ) -> bool:
     """The sentence right after an alternative, by the same speaker, says why it lost or goes on about it
-    ("It only connects to …"), and names no other one."""
+    ("It only connects to …") and is no fact of another section ("It takes us three days …"), and names no
+    other one."""
     if previous is not rival[0] or unit.source_id != previous.source_id or unit.speaker != previous.speaker:
         return False
-    if len(rival[1].text) >= PARAGRAPH_CHARS or not (loss_reason(unit.text) or POINTS_BACK.search(unit.text)):
+    if len(rival[1].text) >= PARAGRAPH_CHARS:
+        return False
+    if not loss_reason(unit.text) and not (
+        POINTS_BACK.search(unit.text) and place(unit, probs, ITEM_SECTIONS) in {None, "competitive_context"}
+    ):
         return False
     other = competitor_in(unit.text, names, wanted, people)
     return other is None or fold(other).split(" ")[0] == fold(rival[1].competitor or "").split(" ")[0]
