@@ -1,8 +1,9 @@
 """Inbound messages: stored once per content, then processed, finished or quarantined.
 
 What it is for: the intake's hot path (``insert_inbound_batch``: one INSERT ... ON
-CONFLICT DO NOTHING per message on its content digest, one commit per batch) and the
-rows the jobs and the CLI read and update. The same bytes again add nothing; a
+CONFLICT DO NOTHING per message on its content digest, one commit per batch; on PostgreSQL
+a message over ``LARGE_MESSAGE_BYTES`` goes in by ``COPY`` a slice at a time, so the driver
+never holds a copy of it) and the rows the jobs and the CLI read and update. The same bytes again add nothing; a
 different message that reuses a Message-ID on file is stored as a new one
 (``earlier_with_message_id`` lets the job tell it apart). Not for: parsing
 (mailflows/inbound/).
