@@ -23,6 +23,7 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("We ran a pilot with Skellig Metrics in the Cork depot.", "Skellig Metrics", "vendor"),
         ("Marrowgate Advisory quoted 240k and nine months for a bespoke portal.", "Marrowgate Advisory", "vendor"),
         ("Vantori's proposal came in at half your price.", "Vantori", "vendor"),
+        ("Zenbridge nous a demandé 90 000 € pour la même chose.", "Zenbridge", "vendor"),
         ("Our finance team is migrating away from Ledgerline this autumn.", "Ledgerline", "incumbent"),
         ("The warehouse app that Priya built in Access still does the picking lists.", "in-house (", "in_house"),
         ("Engineering wanted to build the dashboards themselves on Retool.", "in-house (Retool)", "in_house"),
@@ -83,6 +84,8 @@ def test_a_sentence_without_an_alternative_names_none(sentence: str) -> None:
         "J'ai lu que Orvalis a levé 20 millions.",
         "Leí que Tamarisco fue adquirida el mes pasado.",
         "Heard that Domo announced layoffs again.",
+        "Mathilde a demandé si on avait vu que Brisquet a été racheté.",  # a person asking is no vendor's offer
+        "Rodrigo nos pidió que leyéramos que Tamarisco fue adquirida.",
     ],
 )
 def test_a_vendor_in_the_news_is_not_competition_even_a_known_one(sentence: str) -> None:

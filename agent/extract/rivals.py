@@ -95,8 +95,9 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"(?:'s|’s)\s+(?:quote|bid|proposal|offer|demo|pilot|trial|prototype|pricing|price|poc)\b",
         r"\s+(?:quote|bid|proposal|prototype)\b",
         r"\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
-        r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré|demandé)\b", r"\s+nous proposait\b",
-        r"\s+nos (?:cotizó|ofreció|propuso|pidió|cobraba)\b",
+        r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré)\b",
+        r"\s+(?:nous )?(?:a|avait) demandé\s+(?:\S+\s+){0,2}?\d",  # a price asked, not a person asking a question, r"\s+nous proposait\b",
+        r"\s+nos (?:cotizó|ofreció|propuso|cobraba)\b",
         r"\s+came (?:back )?(?:with|in) (?:a |an )?(?:lower|higher|cheaper|better|bigger|smaller)\b",
         r"\s+(?:undercut|underbid|beat) (?:you|us|your)\b",
         r"\s+(?:was|were|is|are) (?:the other|also|our other|on (?:the|our) shortlist|a finalist|the runner-up)"
