@@ -271,3 +271,31 @@ async def test_the_reps_read_keeps_each_person_in_one_findable_item(ctx: Extract
     texts = [item.text for item in answers.sections.rep_perspective]
     assert any(text.startswith("Omar") and "ultramarathons" in text for text in texts)
     assert any(text.startswith("Rosa") for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("You promised the SAP connector would be ready by May 1, 2026.", date(2026, 5, 1)),
+        ("Your team committed to having single sign-on ready by June 3.", date(2026, 6, 3)),
+        ("Ihr hattet uns zugesagt, dass die DATEV-Schnittstelle bis zum 15. März läuft.", date(2026, 3, 15)),
+        ("Vous nous aviez promis le connecteur Sage pour le 12 mai.", date(2026, 5, 12)),
+        ("Ustedes se comprometieron a entregar el tablero antes de fin de junio.", date(2026, 6, 30)),
+    ],
+)
+async def test_the_customer_reminding_us_of_our_word_is_our_commitment(
+    ctx: ExtractionContext, said: str, due: date
+) -> None:
+    from datetime import UTC, datetime
+
+    from mailflows.inbound.mail import Address
+
+    mail = ThreadMessage(
+        id="c1", sender=Address(name="Ines Paredes", email="ines.paredes@pinewood.example"),
+        date=datetime(2026, 3, 2, 9, tzinfo=UTC), subject="Re: rollout", body=f"Hi Sam,\n\n{said}\n\nInes",
+    )  # fmt: skip
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    doc = merge_extraction(doc, await OfflineExtractor().extract([mail], ctx, doc))
+    (promise,) = doc.sections.commitments
+    assert (promise.owner, promise.due) == ("us", due)
+    assert promise.quotes and promise.quotes[0].text == said

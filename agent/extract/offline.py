@@ -231,11 +231,10 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.append(item)
                 continue
-        if unit.author == "customer" and cues.PROMISE.search(unit.text) and YOU_PROMISED.search(unit.text):
-            item = _commitment(unit, False, signed, events)  # "You promised the connector by May 1": ours to keep
-            if item is not None:
-                sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
-                continue
+        if unit.author == "customer" and YOU_PROMISED.search(unit.text) and not unit.text.rstrip().endswith("?"):
+            item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
+            sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
+            continue
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
         key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
@@ -326,9 +325,14 @@ def _goes_on_about(
     return other is None or fold(other).split(" ")[0] == fold(rival[1].competitor or "").split(" ")[0]
 
 
+# The customer reminding us of our word: "you promised …", "your team committed to …", "wie zugesagt".
 YOU_PROMISED = re.compile(
-    r"\byou (?:promised|committed|said you(?:'d| would))\b|\bsie haben (?:uns )?\S* ?(?:zugesagt|versprochen)|"
-    r"\bvous (?:nous )?avez promis\b|\bnos prometieron\b|\bnos prometiste\b|\bme prometi",
+    r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
+    r"\bas (?:you )?promised\b|"
+    r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,4}?(?:zugesagt|versprochen|zugesichert)|"
+    r"\bwie (?:zugesagt|versprochen)\b|"
+    r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b|"
+    r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo (?:prometieron|prometido)\b",
     re.IGNORECASE,
 )
 
