@@ -30,6 +30,7 @@ from agent.document import (
     Sections,
     Stakeholder,
     fold,
+    name_key,
 )
 from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
@@ -38,10 +39,18 @@ from agent.extract.classify import competitor_in, competitor_names, dedupe, hori
 from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
-from agent.extract.people import Person, collect_people, role_for, stakeholders_from, title_for, titles_in_text
+from agent.extract.people import (
+    Person,
+    collect_people,
+    named_titles,
+    role_for,
+    stakeholders_from,
+    title_for,
+    titles_in_text,
+)
 from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.roles import key_of as _person_key
-from agent.extract.roles import name_of, roles_said, stated_role
+from agent.extract.roles import name_of, roles_said, roles_shown, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
@@ -350,6 +359,7 @@ def _stakeholders(
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
     prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
     everyone = [p.name for p in people.values()] + [
         s.name for s in document.sections.stakeholders if s.email not in people
     ]
@@ -358,28 +368,26 @@ def _stakeholders(
         firsts[name.split(" ")[0]] = firsts.get(name.split(" ")[0], 0) + 1
     for person in people.values():
         if not person.title and (title := title_for(person.name, prose_titles, firsts)):
-            person.title = title
-    known_names = {fold(p.name) for p in people.values()}
+            person.title, person.title_in_prose = title, True
+    known_names = {name_key(p.name) for p in people.values()}
     for known in document.sections.stakeholders:
         key = (known.email or "").lower()
-        known_names.add(fold(known.name))
+        known_names.add(name_key(known.name))
         if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, firsts)):
-            people[key] = Person(name=known.name, email=key, title=title)
-    # a customer naming a colleague with a title: kept by name until their address shows up
-    ours = our_names(sources, ctx)
-    ours_words = {d.split(".")[0] for d in ctx.company_domains}
-    for name, title in prose_titles.items():
-        squashed = fold(title).replace(" ", "")
-        if name.startswith("first:"):
-            continue  # a first name alone is kept only for a person we know
-        if name not in known_names and name not in ours and not any(w in squashed for w in ours_words):
-            people[f"name:{name}"] = Person(name=name.title(), email="", title=title)
+            people[key] = Person(name=known.name, email=key, title=title, title_in_prose=True)
+    # a person named with a title (a colleague's mail, the rep's note, a transcript's speaker label): kept by
+    # name until their address shows up
+    for name, title in _prose_people(sources, ctx, ours):
+        if name_key(name) not in known_names:
+            known_names.add(name_key(name))
+            title = prose_titles.get(name_key(name), title)
+            people[f"name:{fold(name)}"] = Person(name=name, email="", title=title, title_in_prose=True)
     said: dict[str, str] = {}
-    by_name = {fold(p.name): k for k, p in people.items()} | {
-        fold(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
+    by_name = {name_key(p.name): k for k, p in people.items()} | {
+        name_key(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
     }
     for unit in units:
-        speaker = (unit.speaker_email or "").lower() or by_name.get(fold(unit.speaker), "")
+        speaker = (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "")
         if unit.author == "customer" and speaker:  # a transcript's speaker has a name, and may have no address
             said[speaker] = said.get(speaker, "") + " " + unit.text
     about = {}
@@ -390,8 +398,73 @@ def _stakeholders(
         units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
     )
     champion = champion or any(role == "champion" for role, _, _ in stated.values())
-    out = stakeholders_from(people, said, about, champion)
+    held = [s for s in document.sections.stakeholders if _person_key(s) not in people]
+    everyone_here = [Stakeholder(name=p.name, email=p.email or None) for p in people.values()]
+    sentences = [(_speaker_key(u, by_name) if u.author == "customer" else "", u.text) for u in units]
+    shown = roles_shown(sentences, [*everyone_here, *held])
+    by_key = {k: _person_key(e) for k, e in zip(people, everyone_here, strict=True)}
+    out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
+    out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
     return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+
+
+def _speaker_key(unit: Unit, by_name: dict[str, str]) -> str:
+    """The person key (``roles.key_of``) of who said ``unit``: their address, else their folded name."""
+    return (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "").removeprefix("name:")
+
+
+def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: set[str]) -> list[tuple[str, str]]:
+    """(name, title) of the customer's people named with a title in the sources' text, never one of ours
+    ("our solutions engineer Tom Hale" in our own mail is ours)."""
+    found = []
+    account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
+    for msg in sources:
+        if msg.auto_generated:
+            continue
+        vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
+        for name, title in named_titles(msg.body, vendor=vendor):
+            if fold(name) not in ours and not _names_us(title, ctx) and not set(fold(name).split()) & account:
+                found.append((name, title))
+    return found
+
+
+def _names_us(title: str, ctx: ExtractionContext) -> bool:
+    """ "solutions architect at Lumen": a title at our company (named by its domain, or the start of it)."""
+    ours = [d.split(".")[0] for d in ctx.company_domains]
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(title)) if len(w) >= 4]
+    squashed = "".join(words)
+    return any(domain in squashed or any(domain.startswith(w) for w in words) for domain in ours)
+
+
+def _with_shown_roles(
+    out: list[Stakeholder],
+    shown: dict[str, tuple[Role, Influence, str]],
+    held: list[Stakeholder],
+    ours: set[str],
+    ctx: ExtractionContext,
+    source_id: str,
+) -> list[Stakeholder]:
+    """``out`` with what these sources show of people held from earlier mail, and of people they name in full
+    for the first time ("Marta Gil lo usará a diario"), kept by name until their address shows up."""
+    keys = {_person_key(s) for s in out}
+    ours_words = {d.split(".")[0] for d in ctx.company_domains} | {fold(w) for w in ctx.account.name.split()}
+    for key, (role, influence, sentence) in shown.items():
+        if key in keys or key in {fold(n) for n in ours}:
+            continue
+        before = next((s for s in held if _person_key(s) == key), None)
+        if before is not None:
+            title_role = role_for(before.title or "", "", "", role)
+            if title_role[0] != role or before.role_said:
+                continue
+            entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
+        elif not any(w in key.split() for w in ours_words):
+            entry = Stakeholder(name=name_of(key, sentence), source_ids=[source_id] if source_id else [])
+        else:
+            continue
+        entry.role, entry.influence, entry.role_shown = role, influence, sentence
+        out.append(entry)
+        keys.add(key)
+    return out
 
 
 def _rep_roles(
