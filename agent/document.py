@@ -254,3 +254,9 @@ def name_key(name: str) -> str:
     """A person's name compared without case or accents: "Ramón Escrivá" signs as "Ramon Escriva"."""
     text = unicodedata.normalize("NFKD", fold(name))
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def spells_out(short: str, title: str) -> bool:
+    """Whether ``title`` is ``short`` written in full: "CMO" and "Chief Medical Officer" (the full one says more)."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", title) if w[0].isupper())
+    return short.isupper() and 2 <= len(short) <= 5 and initials.upper() == short

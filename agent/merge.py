@@ -29,6 +29,7 @@ from agent.document import (
     fold,
     missing_sections,
     name_key,
+    spells_out,
 )
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
@@ -157,8 +158,12 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
             merged.append(person.model_copy(deep=True))
             continue
         twin.email = twin.email or person.email
-        if person.title and (not twin.title or (twin.title_in_prose and not person.title_in_prose)):
+        weaker = not twin.title or (twin.title_in_prose and not person.title_in_prose)
+        if person.title and (weaker or spells_out(twin.title or "", person.title)):
             twin.title, twin.title_in_prose = person.title, person.title_in_prose  # a signature's title over a mention
+            settled = twin.role_said or twin.role_shown or person.role_shown or twin.role == "champion"
+            if not twin.title_in_prose and not settled:
+                twin.role, twin.influence = person.role, person.influence  # the guess follows the better title
         if person.role_said:
             twin.role, twin.influence, twin.role_said = person.role, person.influence, person.role_said
         elif person.role_shown and not twin.role_said and _shown_first(person, twin):

@@ -13,7 +13,14 @@ from agent.extract.answers import read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import csm_from_reply, csm_in_prose
 from agent.extract.offline import OfflineExtractor
-from agent.extract.people import named_titles, role_for, self_described, titles_in_text
+from agent.extract.people import (
+    named_addresses,
+    named_titles,
+    role_for,
+    self_described,
+    self_titled,
+    titles_in_text,
+)
 from agent.extract.roles import roles_said, roles_shown, stated_role
 from agent.merge import merge_extraction
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
@@ -521,3 +528,62 @@ async def test_a_doubt_shown_in_a_later_mail_makes_a_known_user_a_blocker_in_eit
     for doc in (one_by_one, reversed_order, together):
         teodor = next(s for s in doc.sections.stakeholders if s.email == f"teodor.lind@{THEM}")
         assert (teodor.title, teodor.role) == ("Nurse Manager, 3 North", "blocker")
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        ("Edda Kvist, I'm the Chief Nursing Officer. I look after the wards.", "Chief Nursing Officer"),
+        ("Ich bin Werkleiter in Zwickau und seit 2019 dabei.", "Werkleiter in Zwickau"),
+        ("Bonjour, je suis directrice du site de Vesoul.", "directrice du site de Vesoul"),
+        ("Hola, soy el jefe de tienda en Delicias.", "jefe de tienda en Delicias"),
+        ("I'm the one who will actually use this.", ""),
+        ("I'm a bit worried about the timeline.", ""),
+        ("I'm not overruling my CISO on patient data.", ""),
+    ],
+)
+def test_a_speaker_introducing_themselves_gives_their_title(said: str, title: str) -> None:
+    assert self_titled(said) == title
+
+
+def test_an_address_in_the_parentheses_after_a_name_is_that_persons() -> None:
+    text = "Attendees: Edda Kvist (Chief Nursing Officer, edda.kvist@nordwind-faehren.example, dialed in), Bo Lund."
+    assert named_addresses(text) == [("Edda Kvist", "edda.kvist@nordwind-faehren.example")]
+    assert named_titles(text) == [("Edda Kvist", "Chief Nursing Officer")]
+
+
+async def test_someone_who_only_spoke_on_a_call_gets_their_own_title_and_role(ctx: ExtractionContext) -> None:
+    call = _call(1, [
+        Turn(speaker="Lena Brandt", text="Welcome, let me share the booking screen."),
+        Turn(speaker="Edda Kvist", text="Edda Kvist, I'm the Chief Nursing Officer. My nurses will use it every day."),
+        Turn(speaker="Bo Lund", text="Ich bin Leiter der Haustechnik. Wir prüfen die Schnittstelle zum Dienstplan."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [call])
+    edda, bo = _person(doc, "Edda Kvist"), _person(doc, "Bo Lund")
+    assert (edda.email, edda.title) == (None, "Chief Nursing Officer")
+    assert bo.title == "Leiter der Haustechnik"
+    assert [s.name for s in doc.sections.stakeholders].count("Edda Kvist") == 1
+    assert "Lena Brandt" not in [s.name for s in doc.sections.stakeholders]
+
+
+def test_a_spelled_out_title_beats_its_acronym_in_either_order() -> None:
+    assert titles_in_text("Edda Kvist (CNO) joined. Later: Edda Kvist (Chief Nursing Officer).") == {
+        "edda kvist": "Chief Nursing Officer"
+    }
+    assert titles_in_text("Edda Kvist (Chief Nursing Officer) joined. Later: Edda Kvist (CNO).") == {
+        "edda kvist": "Chief Nursing Officer"
+    }
+
+
+async def test_a_better_title_later_brings_its_role_when_nothing_said_or_shown_one(ctx: ExtractionContext) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    note = _mail(
+        1, rep, "Met Edda Kvist (CNO) and Bo Lund today.", to=[Address(name="Handoff", email=f"handoff@{OURS}")]
+    )
+    card = _mail(2, _who("Edda Kvist"), "Agreed.", "Edda Kvist\nChief Financial Officer\nNordwind Fähren", day=4)
+    read_card(card)
+    one_by_one = await _read(ctx, [card], await _read(ctx, [note]))
+    together = await _read(ctx, [note, card])
+    for doc in (one_by_one, together):
+        edda = _person(doc, "Edda Kvist")
+        assert (edda.title, edda.role) == ("Chief Financial Officer", "economic_buyer")

@@ -44,6 +44,7 @@ from agent.extract.people import (
     collect_people,
     named_titles,
     role_for,
+    self_titled,
     stakeholders_from,
     title_for,
     titles_in_text,
@@ -377,11 +378,15 @@ def _stakeholders(
             people[key] = Person(name=known.name, email=key, title=title, title_in_prose=True)
     # a person named with a title (a colleague's mail, the rep's note, a transcript's speaker label): kept by
     # name until their address shows up
-    for name, title in _prose_people(sources, ctx, ours):
+    for name, title, source_id in _prose_people(sources, ctx, ours):
         if name_key(name) not in known_names:
             known_names.add(name_key(name))
             title = prose_titles.get(name_key(name), title)
-            people[f"name:{fold(name)}"] = Person(name=name, email="", title=title, title_in_prose=True)
+            people[f"name:{fold(name)}"] = Person(name, "", title, [source_id], title_in_prose=True)
+    for unit in units:  # a customer who only spoke on a call, named in full
+        if unit.author == "customer" and not unit.speaker_email and _full_name(unit.speaker, known_names, firsts):
+            known_names.add(name_key(unit.speaker))
+            people[f"name:{fold(unit.speaker)}"] = Person(name=unit.speaker, email="", source_ids=[unit.source_id])
     said: dict[str, str] = {}
     by_name = {name_key(p.name): k for k, p in people.items()} | {
         name_key(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
@@ -390,6 +395,9 @@ def _stakeholders(
         speaker = (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "")
         if unit.author == "customer" and speaker:  # a transcript's speaker has a name, and may have no address
             said[speaker] = said.get(speaker, "") + " " + unit.text
+    for key, person in people.items():
+        if not person.title and (title := self_titled(said.get(key, ""))):
+            person.title, person.title_in_prose = title, True
     about = {}
     for key, person in people.items():
         first = fold(person.name).split(" ")[0]
@@ -408,13 +416,26 @@ def _stakeholders(
     return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
 
 
+def _full_name(speaker: str, known: set[str], firsts: dict[str, int]) -> bool:
+    """A speaker label that names someone new in full ("Jorge Villarreal"): not one the mail knows, by full name
+    or by first name (sentiment._speaker_of reads "Jorge Villarreal" as the one Jorge it knows)."""
+    words = speaker.split()
+    return (
+        2 <= len(words) <= 4
+        and "@" not in speaker
+        and words[0][:1].isupper()
+        and name_key(speaker) not in known
+        and not firsts.get(fold(words[0]))
+    )
+
+
 def _speaker_key(unit: Unit, by_name: dict[str, str]) -> str:
     """The person key (``roles.key_of``) of who said ``unit``: their address, else their folded name."""
     return (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "").removeprefix("name:")
 
 
-def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: set[str]) -> list[tuple[str, str]]:
-    """(name, title) of the customer's people named with a title in the sources' text, never one of ours
+def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: set[str]) -> list[tuple[str, str, str]]:
+    """(name, title, source id) of the customer's people named with a title in the sources' text, never one of ours
     ("our solutions engineer Tom Hale" in our own mail is ours)."""
     found = []
     account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
@@ -424,7 +445,7 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
         vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
         for name, title in named_titles(msg.body, vendor=vendor):
             if fold(name) not in ours and not _names_us(title, ctx) and not set(fold(name).split()) & account:
-                found.append((name, title))
+                found.append((name, title, msg.id))
     return found
 
 

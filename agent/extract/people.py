@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.document import Influence, Role, Stakeholder, fold, name_key
+from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
 from agent.extract.units import crm_field, crm_fields
@@ -226,6 +226,8 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         for header in HEADER.finditer(msg.body):
             for name, email in ADDRESS.findall(header.group(1)):
                 add(Address(name=name, email=email), msg.id)
+        for name, email in named_addresses(msg.body):  # "Shauna Pike (Practice Manager, Eugene, shauna.pike@…)"
+            add(Address(name=name, email=email), msg.id)
         if msg.kind == "crm":
             for row in msg.body.splitlines():
                 fields = crm_fields(row)
@@ -246,7 +248,7 @@ _OWNER = (
     r"(?i:our|their|his|her|the|nuestr[oa]|su|notre|leur|son|sa|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|sein(?:e[mnr]?)?)"
 )
 # "Uwe Schäfer (Niederlassungsleiter Göttingen)", a transcript's "Jorge Villarreal (Plant Manager, Saltillo):"
-PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n@]{{2,90}})\)")
+PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
 # "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
@@ -297,7 +299,9 @@ def title_of(text: str, closed: bool = True) -> str:
     comma after it, and the segments after that comma are kept only while they read as a place
     ("Nurse Manager, 4 West, Rockland, told us": the title stops before "told us").
     """
-    segments = [seg.strip() for seg in text.split(",")]
+    segments = [seg.strip() for seg in re.split(r"[,;]", text) if "@" not in seg]
+    if not segments:
+        return ""
     head = ARTICLE.sub("", segments[0])
     if (
         not head
@@ -357,7 +361,8 @@ def titles_in_text(text: str) -> dict[str, str]:
     """Titles written next to a name in prose, by folded name ("first:<name>" for a first name alone)."""
     found: dict[str, str] = {}
     for name, title in named_titles(text):
-        found.setdefault(name_key(name), title)
+        if name_key(name) not in found or spells_out(found[name_key(name)], title):
+            found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
         if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", text[max(0, match.start() - 30) : match.start()]):
             continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it
@@ -365,6 +370,18 @@ def titles_in_text(text: str) -> dict[str, str]:
         if TITLE_WORDS.search(title) and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:
             found.setdefault(f"first:{name_key(match.group(1))}", title)
     return found
+
+
+_EMAIL = r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+# "Ana Gil (ana.gil@…)", "Ana Gil (Store Manager, Alicante, ana.gil@…, dialed in)", "Ana Gil, jefa de tienda (ana.gil@…)"
+NAMED_ADDRESS = re.compile(
+    rf"(?<![\w-])(?P<name>{PERSON})(?:,[^,.;:()<>\n@]{{2,60}}?)?\s*\((?:[^()\n@]*?[,;]\s*)?(?P<email>{_EMAIL})\s*(?:[,;][^()\n]*)?\)"
+)
+
+
+def named_addresses(text: str) -> list[tuple[str, str]]:
+    """(name, address) for each person ``text`` names with their address in parentheses after the name."""
+    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in NAMED_ADDRESS.finditer(text)]
 
 
 def speaker_name(label: str) -> str:
@@ -387,6 +404,29 @@ SELF_DESCRIBED = re.compile(
     r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|bei|und|chez|et|en|y)\b|$)",
     re.IGNORECASE,
 )
+
+
+# "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
+# a speaker introducing themselves on a call
+SELF_TITLE = re.compile(
+    r"\b(?:I(?:'m|’m| am)|ich bin|je suis|soy)\s+(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
+    r"(?P<title>[^.,;!?()\n]{2,60}?)(?=\s*[.,;!?()]|\s+(?:and|so|und|et|y)\b|$)",
+    re.IGNORECASE,
+)
+NOT_A_TITLE = re.compile(
+    r"\b(?:this|that|it|who|which|one|not|no|my|das|es|nicht|kein\w*|mein\w*|ça|cela|pas|mon|ma|mes|esto|eso|mi|mis)\b",
+    re.IGNORECASE,
+)
+
+
+def self_titled(said: str) -> str:
+    """The title a person gives themselves in their own words, or ""."""
+    for match in SELF_TITLE.finditer(said):
+        title = match.group("title").strip()
+        leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
+        if len(title.split()) <= 6 and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+            return title_of(title)
+    return ""
 
 
 def self_described(said: str) -> str:
