@@ -137,7 +137,7 @@ def test_titles_written_next_to_a_name_in_prose() -> None:
         "Contacts: Rosa Lind, jefa de tráfico (rosa.lind@x.example). Then Emil Sand (GM of the Kiel terminal, "
         "our pilot site) joins."
     )
-    assert found["rosa lind"] == "Jefa De Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
+    assert found["rosa lind"] == "Jefa de Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
     assert role_for(found["emil sand"], "", "")[0] == "user"
     assert role_for("Executive Assistant to the CFO", "", "") == ("other", "low")
 
@@ -420,6 +420,11 @@ def test_our_own_colleague_named_with_a_title_in_our_mail_is_ours() -> None:
     assert named_titles(text, vendor=True) == [("Ilse Maurer", "CFO")]
 
 
+def test_a_lower_case_title_is_written_as_a_signature_would() -> None:
+    found = named_titles("Héloïse Garnier, directrice de l'exploitation, détient le budget.")
+    assert found == [("Héloïse Garnier", "Directrice de l'Exploitation")]
+
+
 @pytest.mark.parametrize(
     ("speaker", "sentence", "role"),
     [
@@ -540,6 +545,7 @@ async def test_a_doubt_shown_in_a_later_mail_makes_a_known_user_a_blocker_in_eit
         ("I'm the one who will actually use this.", ""),
         ("I'm a bit worried about the timeline.", ""),
         ("I'm not overruling my CISO on patient data.", ""),
+        ("Hi all, I'm the IT Manager here. We run SAP.", "IT Manager"),
     ],
 )
 def test_a_speaker_introducing_themselves_gives_their_title(said: str, title: str) -> None:

@@ -320,7 +320,25 @@ def title_of(text: str, closed: bool = True) -> str:
             break  # the last piece of an open appositive is the sentence going on
         kept.append(segment)
     title = ", ".join(kept)
-    return title.title() if title.islower() else title
+    return _title_case(title) if title.islower() else title
+
+
+PARTICLES = frozenset({
+    "of", "the", "and", "for", "at", "in", "on", "de", "du", "des", "la", "le", "les", "et", "à", "del", "el", "los",
+    "las", "y", "en", "für", "der", "die", "das", "und", "von", "zu", "im", "am",
+})  # fmt: skip
+
+
+def _title_case(title: str) -> str:
+    """ "directrice de l'exploitation" -> "Directrice de l'Exploitation", as a signature would write it."""
+    words = []
+    for at, word in enumerate(title.split(" ")):
+        head, quote, rest = word.rpartition("'") if word[:2] in {"l'", "d'"} else ("", "", word)
+        if at and rest in PARTICLES:
+            words.append(word)
+        else:
+            words.append(f"{head}{quote}{rest[:1].upper()}{rest[1:]}")
+    return " ".join(words)
 
 
 WE = re.compile(r"^(?:our|nuestr[oa]|notre|unser\w*)$", re.IGNORECASE)
@@ -413,16 +431,15 @@ SELF_TITLE = re.compile(
     r"(?P<title>[^.,;!?()\n]{2,60}?)(?=\s*[.,;!?()]|\s+(?:and|so|und|et|y)\b|$)",
     re.IGNORECASE,
 )
-NOT_A_TITLE = re.compile(
-    r"\b(?:this|that|it|who|which|one|not|no|my|das|es|nicht|kein\w*|mein\w*|ça|cela|pas|mon|ma|mes|esto|eso|mi|mis)\b",
-    re.IGNORECASE,
+NOT_A_TITLE = re.compile(  # lower case only: "the IT Manager" is a title, "it" is not
+    r"\b(?:this|that|it|who|which|one|not|no|my|das|es|nicht|kein\w*|mein\w*|ça|cela|pas|mon|ma|mes|esto|eso|mi|mis)\b"
 )
 
 
 def self_titled(said: str) -> str:
     """The title a person gives themselves in their own words, or ""."""
     for match in SELF_TITLE.finditer(said):
-        title = match.group("title").strip()
+        title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
         leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
         if len(title.split()) <= 6 and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
             return title_of(title)
