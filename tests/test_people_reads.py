@@ -593,3 +593,20 @@ async def test_a_better_title_later_brings_its_role_when_nothing_said_or_shown_o
     for doc in (one_by_one, together):
         edda = _person(doc, "Edda Kvist")
         assert (edda.title, edda.role) == ("Chief Financial Officer", "economic_buyer")
+
+
+async def test_a_call_pasted_into_the_reps_mail_gives_its_speakers_titles_and_roles(ctx: ExtractionContext) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    body = (
+        "Pasting the key bits of Tuesday's call.\n\nLena Brandt: Thanks for the time today.\n"
+        "Joaquín Ferrer (Jefe de Planta, Valencia): Mi equipo lo usará a diario, en los tres turnos.\n"
+        "Sigrid Aalto (Head of Finance): I own the budget for this, so pricing comes to me.\n"
+    )
+    doc = await _read(ctx, [_mail(1, rep, body, to=[Address(name="Handoff", email=f"handoff@{OURS}")])])
+    joaquin, sigrid = _person(doc, "Joaquín Ferrer"), _person(doc, "Sigrid Aalto")
+    assert (joaquin.email, joaquin.title, joaquin.role) == (None, "Jefe de Planta, Valencia", "user")
+    assert (sigrid.title, sigrid.role) == ("Head of Finance", "economic_buyer")
+    his = _mail(2, Address(name="Joaquin Ferrer", email=f"joaquin.ferrer@{THEM}"), "Os paso el cuadrante.", day=4)
+    doc = await _read(ctx, [his], doc)
+    ferrers = [s for s in doc.sections.stakeholders if "Ferrer" in s.name]
+    assert len(ferrers) == 1 and ferrers[0].email == f"joaquin.ferrer@{THEM}" and ferrers[0].role == "user"
