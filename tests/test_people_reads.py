@@ -437,6 +437,9 @@ def test_a_lower_case_title_is_written_as_a_signature_would() -> None:
         ("", "Son équipe l'utilisera tous les jours au guichet.", None),  # nobody named, nobody speaking
         ("", "Gunnar was skeptical at first, but the pilot won him over.", None),
         ("", "Gunnar is not skeptical any more.", None),
+        ("", "Odile signs off on anything above 50k.", "economic_buyer"),
+        ("", "Odile signs off early on Fridays, so call before noon.", None),
+        ("", "Odile will sign off on the security review.", None),
     ],
 )
 def test_what_is_said_of_a_person_shows_their_role(speaker: str, sentence: str, role: str | None) -> None:

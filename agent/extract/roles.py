@@ -166,7 +166,7 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bse opone\b", r"\breaci[oa]\b",
     )),
     ("economic_buyer", "high", rx(
-        r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsigns? off\b(?! on (?:the )?(?:security|technical|tech|architecture|data|privacy|integration|it)\b)",
+        r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsigns? off(?: on (?:it|this|that|the (?:deal|purchase|contract|budget|spend|order|po)|anything|everything|all)\b|\s*(?:[.,;]|$))",
         r"\bsigns? (?:the )?(?:contract|po|purchase order|order)\b", r"\bapproves? the (?:budget|purchase|spend)\b",
         r"\bbudget (?:holder|owner|sign-?off)\b",
         r"\bgibt (?:das )?budget frei\b", r"\b(?:verantwortet|hat|hält) das budget\b", r"\bunterschreibt\b",
