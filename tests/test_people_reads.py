@@ -613,3 +613,15 @@ async def test_a_call_pasted_into_the_reps_mail_gives_its_speakers_titles_and_ro
     doc = await _read(ctx, [his], doc)
     ferrers = [s for s in doc.sections.stakeholders if "Ferrer" in s.name]
     assert len(ferrers) == 1 and ferrers[0].email == f"joaquin.ferrer@{THEM}" and ferrers[0].role == "user"
+
+
+async def test_a_colleague_we_bring_to_the_call_is_not_made_a_customer_stakeholder(ctx: ExtractionContext) -> None:
+    call = _call(1, [
+        Turn(speaker="Lena Brandt", text="Welcome all. Jonas from our solutions team will drive the demo."),
+        Turn(speaker="Jonas Weber", text="Hi everyone, Jonas Weber, solutions engineer. We will evaluate the API."),
+        Turn(speaker="Edda Kvist", text="Edda Kvist, I'm the Chief Nursing Officer. Sounds good."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [call])
+    jonas = [s for s in doc.sections.stakeholders if s.name == "Jonas Weber"]
+    assert all(s.title is None and s.role == "other" for s in jonas)  # never dressed up as the customer's evaluator
+    assert _person(doc, "Edda Kvist").title == "Chief Nursing Officer"

@@ -38,6 +38,8 @@ def stakeholders_of(
     people = collect_people(sources, ctx)
     prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
     ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
+    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
+    ours |= {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
     everyone = [p.name for p in people.values()] + [
         s.name for s in document.sections.stakeholders if s.email not in people
     ]
@@ -61,7 +63,12 @@ def stakeholders_of(
             title = prose_titles.get(name_key(name), title)
             people[f"name:{fold(name)}"] = Person(name, "", title, [source_id], title_in_prose=True)
     for unit in units:  # a customer who only spoke on a call, named in full
-        if unit.author == "customer" and not unit.speaker_email and _full_name(unit.speaker, known_names, firsts):
+        if (
+            unit.author == "customer"
+            and not unit.speaker_email
+            and fold(unit.speaker) not in ours
+            and _full_name(unit.speaker, known_names, firsts)
+        ):
             known_names.add(name_key(unit.speaker))
             people[f"name:{fold(unit.speaker)}"] = Person(name=unit.speaker, email="", source_ids=[unit.source_id])
     said: dict[str, str] = {}
@@ -91,6 +98,14 @@ def stakeholders_of(
     out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
     out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
     return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+
+
+# "Omar from our solutions team will drive the demo", "Felix is with me", "mein Kollege Jan": one of ours on the
+# call, even when the transcript cannot tell whose side he speaks for
+BROUGHT_ALONG = re.compile(
+    r"\b([A-ZÀ-Ý][a-zà-ÿ]+)(?: [A-ZÀ-Ý][a-zà-ÿ]+)? (?:from our|from my|is with me|de notre|de nuestro|aus unserem)\b|"
+    r"\b(?:my colleague|mein(?:e)? Kolleg(?:e|in)|mon collègue|ma collègue|mi compañer[oa]) ([A-ZÀ-Ý][a-zà-ÿ]+)"
+)
 
 
 def _full_name(speaker: str, known: set[str], firsts: dict[str, int]) -> bool:
