@@ -113,8 +113,12 @@ class Stakeholder(_Model):
     sentiment_evidence: list[Evidence] = Field(default_factory=list)
     sentiment_history: list[SentimentPoint] = Field(default_factory=list)
     role_said: str | None = None  # the rep's sentence that states the role: it wins over a guess from the title
+    title_in_prose: bool = False  # the title comes from someone's sentence: a signature's or CRM row's replaces it
+    role_shown: str | None = None  # the sentence that shows the role ("Uwe ist skeptisch"): over a title, under the rep
 
 
+# Which shown role stands when the mail shows two (roles.ROLE_SHOWN): a doubt matters most to a CSM.
+SHOWN_ROLE_ORDER: tuple[Role, ...] = ("blocker", "economic_buyer", "technical_evaluator", "user")
 REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
 NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
 
@@ -244,3 +248,15 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip()
+
+
+def name_key(name: str) -> str:
+    """A person's name compared without case or accents: "Ramón Escrivá" signs as "Ramon Escriva"."""
+    text = unicodedata.normalize("NFKD", fold(name))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def spells_out(short: str, title: str) -> bool:
+    """Whether ``title`` is ``short`` written in full: "CMO" and "Chief Medical Officer" (the full one says more)."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-zÀ-ÿ]+", title) if w[0].isupper())
+    return short.isupper() and 2 <= len(short) <= 5 and initials.upper() == short

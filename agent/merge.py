@@ -17,6 +17,7 @@ from datetime import date
 from agent.document import (
     REP_READ,
     SECTION_KEYS,
+    SHOWN_ROLE_ORDER,
     Evidence,
     Extraction,
     HandoffDocument,
@@ -27,6 +28,8 @@ from agent.document import (
     Urgency,
     fold,
     missing_sections,
+    name_key,
+    spells_out,
 )
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
@@ -130,6 +133,14 @@ def _person_key(s: Stakeholder) -> str:
     return (s.email or "").lower() or fold(s.name)
 
 
+def _shown_first(person: Stakeholder, twin: Stakeholder) -> bool:
+    """Whether ``person``'s shown role replaces ``twin``'s: always over a title's guess, else by SHOWN_ROLE_ORDER
+    (so the same mail read in any order gives the same role)."""
+    if not twin.role_shown or twin.role not in SHOWN_ROLE_ORDER or person.role not in SHOWN_ROLE_ORDER:
+        return True
+    return SHOWN_ROLE_ORDER.index(person.role) <= SHOWN_ROLE_ORDER.index(twin.role)
+
+
 def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, copy: bool = True) -> list[Stakeholder]:
     merged = [s.model_copy(deep=True) for s in existing] if copy else list(existing)
     for person in new:
@@ -138,8 +149,8 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
                 m
                 for m in merged
                 if _person_key(m) == _person_key(person)
-                or (person.email and not m.email and fold(m.name) == fold(person.name))
-                or (m.email and not person.email and fold(m.name) == fold(person.name))
+                or (person.email and not m.email and name_key(m.name) == name_key(person.name))
+                or (m.email and not person.email and name_key(m.name) == name_key(person.name))
             ),
             None,
         )
@@ -147,10 +158,18 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
             merged.append(person.model_copy(deep=True))
             continue
         twin.email = twin.email or person.email
-        twin.title = twin.title or person.title
+        weaker = not twin.title or (twin.title_in_prose and not person.title_in_prose)
+        if person.title and (weaker or spells_out(twin.title or "", person.title)):
+            twin.title, twin.title_in_prose = person.title, person.title_in_prose  # a signature's title over a mention
+            settled = twin.role_said or twin.role_shown or person.role_shown or twin.role == "champion"
+            if not twin.title_in_prose and not settled:
+                twin.role, twin.influence = person.role, person.influence  # the guess follows the better title
         if person.role_said:
             twin.role, twin.influence, twin.role_said = person.role, person.influence, person.role_said
-        elif twin.role == "other" and person.role != "other" and not twin.role_said:
+        elif person.role_shown and not twin.role_said and _shown_first(person, twin):
+            # what a later mail shows of them beats a title's guess; a shown doubt stays until the rep says otherwise
+            twin.role, twin.influence, twin.role_shown = person.role, person.influence, person.role_shown
+        elif twin.role == "other" and person.role != "other" and not twin.role_said and not twin.role_shown:
             twin.role = person.role
         twin.influence = twin.influence or person.influence
         for concern in person.concerns:

@@ -13,10 +13,19 @@ from agent.extract.answers import read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import csm_from_reply, csm_in_prose
 from agent.extract.offline import OfflineExtractor
-from agent.extract.people import role_for, self_described, titles_in_text
-from agent.extract.roles import roles_said, stated_role
+from agent.extract.people import (
+    named_addresses,
+    named_titles,
+    role_for,
+    self_described,
+    self_titled,
+    titles_in_text,
+)
+from agent.extract.roles import roles_said, roles_shown, stated_role
 from agent.merge import merge_extraction
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
+from mailflows.inbound.signatures import read_card
+from mailflows.inbound.transcripts import turns_as_text
 
 OURS = "ferrocorp.example"
 THEM = "nordwind-faehren.example"
@@ -128,7 +137,7 @@ def test_titles_written_next_to_a_name_in_prose() -> None:
         "Contacts: Rosa Lind, jefa de tráfico (rosa.lind@x.example). Then Emil Sand (GM of the Kiel terminal, "
         "our pilot site) joins."
     )
-    assert found["rosa lind"] == "Jefa De Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
+    assert found["rosa lind"] == "Jefa de Tráfico" and found["emil sand"] == "GM of the Kiel terminal"
     assert role_for(found["emil sand"], "", "")[0] == "user"
     assert role_for("Executive Assistant to the CFO", "", "") == ("other", "low")
 
@@ -356,3 +365,263 @@ def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text:
                 author="customer", anchor=date(2026, 9, 1), heading=None)  # fmt: skip
     urgency = read_urgency([unit])
     assert urgency is not None and urgency.level == "high" and urgency.evidence[0].text == text
+
+
+# -- people who never wrote: named with a title in prose, or speaking on a call ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("Yesterday our quality manager Odile Banerjee said she will own the rollout.", "Odile Banerjee",
+         "Quality Manager"),
+        ("Teodor Lind (Nurse Manager, 3 North, Halden) wants the pilot on his ward.", "Teodor Lind",
+         "Nurse Manager, 3 North, Halden"),
+        ("Teodor Lind, Nurse Manager, 3 North, Halden, asked for the rota export.", "Teodor Lind",
+         "Nurse Manager, 3 North, Halden"),
+        ("Gestern hat Henrike Brandl (Filialleiterin Kassel-Mitte) den Piloten zugesagt.", "Henrike Brandl",
+         "Filialleiterin Kassel-Mitte"),
+        ("Unser Werkleiter Gunnar Pohl ist noch nicht überzeugt.", "Gunnar Pohl", "Werkleiter"),
+        ("Maëlys Fournier, directrice du site de Vesoul, reste sceptique.", "Maëlys Fournier",
+         "directrice du site de Vesoul"),
+        ("Inés Calvo, nuestra Directora Comercial, firmará el contrato.", "Inés Calvo", "Directora Comercial"),
+        ("Rubén Ortiz, jefe de tienda, Zaragoza Delicias, lo usará a diario.", "Rubén Ortiz",
+         "jefe de tienda, Zaragoza Delicias"),
+        ("Rubén Ortiz (Gerente, Tienda Zaragoza Delicias): Necesitamos ver el stock por la mañana.", "Rubén Ortiz",
+         "Gerente, Tienda Zaragoza Delicias"),
+    ],
+)  # fmt: skip
+def test_a_title_named_in_prose_is_kept_whole_with_its_place_in_four_languages(
+    text: str, name: str, title: str
+) -> None:
+    assert named_titles(text) == [(name, title)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Teodor Lind, thanks for the call on Tuesday.",
+        "Maëlys Fournier, who runs the site, agreed to the pilot.",
+        "We meet Inés Calvo (10:30 CET) at the Zaragoza store.",
+        "Inés Calvo (ines.calvo@nordwind-faehren.example) sent the list.",
+    ],
+)
+def test_a_name_next_to_no_title_gives_none(text: str) -> None:
+    assert named_titles(text) == []
+
+
+def test_a_list_of_people_with_titles_is_not_read_as_one_long_title() -> None:
+    found = named_titles("On the call: Kaja Brun, Plant Manager, Oskar Wendt, IT Lead, and me.")
+    assert found == [("Kaja Brun", "Plant Manager"), ("Oskar Wendt", "IT Lead")]
+
+
+def test_our_own_colleague_named_with_a_title_in_our_mail_is_ours() -> None:
+    text = "Our solutions engineer Tobias Rehm will join; their CFO Ilse Maurer asked for the price."
+    assert named_titles(text, vendor=True) == [("Ilse Maurer", "CFO")]
+
+
+def test_a_lower_case_title_is_written_as_a_signature_would() -> None:
+    found = named_titles("Héloïse Garnier, directrice de l'exploitation, détient le budget.")
+    assert found == [("Héloïse Garnier", "Directrice de l'Exploitation")]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "sentence", "role"),
+    [
+        ("", "Gunnar Pohl ist noch skeptisch, was die Schichtplanung angeht.", "blocker"),
+        ("", "Maëlys Fournier, directrice du site de Vesoul, reste sceptique.", "blocker"),
+        ("", "Inés Calvo tiene el presupuesto de las tiendas.", "economic_buyer"),
+        ("", "Odile owns the budget for the quality programme.", "economic_buyer"),
+        ("", "Teodor will evaluate the integration with the rota system next week.", "technical_evaluator"),
+        ("odile@x", "My team will use it daily on the packing line.", "user"),
+        ("", "Son équipe l'utilisera tous les jours au guichet.", None),  # nobody named, nobody speaking
+        ("", "Gunnar was skeptical at first, but the pilot won him over.", None),
+        ("", "Gunnar is not skeptical any more.", None),
+        ("", "Odile signs off on anything above 50k.", "economic_buyer"),
+        ("", "Odile signs off early on Fridays, so call before noon.", None),
+        ("", "Odile will sign off on the security review.", None),
+    ],
+)
+def test_what_is_said_of_a_person_shows_their_role(speaker: str, sentence: str, role: str | None) -> None:
+    people = [Stakeholder(name="Gunnar Pohl"), Stakeholder(name="Odile Banerjee", email="odile@x"),
+              Stakeholder(name="Teodor Lind", email="teodor@x")]  # fmt: skip
+    shown = roles_shown([(speaker, sentence)], people)
+    assert [r for r, _, _ in shown.values()] == ([role] if role else [])
+
+
+def test_one_doubt_in_their_own_words_is_a_question_not_resistance() -> None:
+    people = [Stakeholder(name="Odile Banerjee", email="odile@x")]
+    assert roles_shown([("odile@x", "I'm not convinced the scanners are fast enough.")], people) == {}
+    two = [("odile@x", "I'm not convinced the scanners are fast enough."), ("odile@x", "I remain skeptical on cost.")]
+    assert roles_shown(two, people)["odile@x"][0] == "blocker"
+
+
+def _call(n: int, turns: list[Turn], day: int = 5) -> ThreadMessage:
+    return ThreadMessage(
+        id=f"t{n}", kind="transcript", date=datetime(2026, 9, day, tzinfo=UTC), subject="call", turns=turns,
+        body=turns_as_text(turns),
+    )  # fmt: skip
+
+
+async def test_a_call_speaker_and_a_person_named_in_a_note_become_stakeholders_and_merge_with_their_mail(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    note = _mail(
+        1, rep, "Notes from Kiel. Ihr Werkleiter Gunnar Pohl ist noch skeptisch, er sieht den Nutzen nicht. "
+        "Maëlys Fournier, directrice du site de Vesoul, reste sceptique elle aussi.",
+        to=[Address(name="Handoff", email=f"handoff@{OURS}")],
+    )  # fmt: skip
+    call = _call(2, [
+        Turn(speaker="Lena Brandt", text="Thanks for joining, let me share the booking screen."),
+        Turn(speaker="Ansgar Thiel (Schichtleiter, Terminal Nord)",
+             text="Mein Team wird das täglich nutzen, an jeder Rampe."),
+        Turn(speaker="Lena Brandt", text="Great, we can set up the ramps first."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [note, call])
+    gunnar, ansgar = _person(doc, "Gunnar Pohl"), _person(doc, "Ansgar Thiel")
+    assert (gunnar.email, gunnar.title, gunnar.role) == (None, "Werkleiter", "blocker")
+    assert gunnar.role_shown and "skeptisch" in gunnar.role_shown
+    assert (ansgar.title, ansgar.role) == ("Schichtleiter, Terminal Nord", "user")
+    assert _person(doc, "Maëlys Fournier").role == "blocker"
+    later = _mail(3, _who("Gunnar Pohl"), "Anbei die Schichtpläne.", "Gunnar Pohl\nWerkleiter\nNordwind Fähren", 8)
+    read_card(later)
+    ansgar_mail = _mail(4, Address(name="Ansgar Thiel", email=f"ansgar.thiel@{THEM}"), "Die Rampenliste.", day=9)
+    doc = await _read(ctx, [later, ansgar_mail], doc)
+    named = [s for s in doc.sections.stakeholders if s.name in {"Gunnar Pohl", "Ansgar Thiel"}]
+    assert len(named) == 2, "one person each, not a name-only twin beside the address"
+    assert _person(doc, "Gunnar Pohl").email == f"gunnar.pohl@{THEM}" and _person(doc, "Gunnar Pohl").role == "blocker"
+    assert _person(doc, "Ansgar Thiel").email == f"ansgar.thiel@{THEM}"
+
+
+async def test_a_first_name_on_the_call_and_an_accentless_address_are_one_person(ctx: ExtractionContext) -> None:
+    mail = _mail(1, Address(name="Ines Calvo", email=f"ines.calvo@{THEM}"), "Adjunto la lista de tiendas.")
+    call = _call(2, [
+        Turn(speaker="Inés", text="Yo tengo el presupuesto de las tiendas, así que firmo yo el contrato."),
+        Turn(speaker="Lena Brandt", text="Perfecto, let me share the pricing screen."),
+        Turn(speaker="Inés Calvo", text="Mi equipo lo usará a diario en las tiendas."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [mail, call])
+    ines = [s for s in doc.sections.stakeholders if s.name.startswith(("Ines", "Inés"))]
+    assert len(ines) == 1 and ines[0].email == f"ines.calvo@{THEM}"
+
+
+async def test_the_reps_word_beats_what_the_mail_shows_and_a_cfo_doubting_the_price_still_pays(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    note = _mail(
+        1, rep, "Maëlys Fournier, directrice du site de Vesoul, reste sceptique sur le planning. "
+        "Still, Maëlys is our champion: she sold it internally.",
+        to=[Address(name="Handoff", email=f"handoff@{OURS}")],
+    )  # fmt: skip
+    cfo = _mail(2, _who("Ilse Maurer"), "I'm not convinced on the price yet. I remain skeptical about year two.",
+                "Ilse Maurer\nChief Financial Officer\nNordwind Fähren")  # fmt: skip
+    read_card(cfo)
+    doc = await _read(ctx, [note, cfo])
+    assert _person(doc, "Maëlys Fournier").role == "champion"
+    assert _person(doc, "Ilse Maurer").role == "economic_buyer"
+
+
+async def test_a_doubt_shown_in_a_later_mail_makes_a_known_user_a_blocker_in_either_order(
+    ctx: ExtractionContext,
+) -> None:
+    first = _mail(1, _who("Teodor Lind"), "Here is the ward list.", "Teodor Lind\nNurse Manager, 3 North\nNordwind")
+    read_card(first)
+    second = _mail(2, _who("Odile Banerjee"), "Teodor Lind is still skeptical and keeps pushing back on the night shift.",
+                   day=3)  # fmt: skip
+    one_by_one = await _read(ctx, [second], await _read(ctx, [first]))
+    reversed_order = await _read(ctx, [first], await _read(ctx, [second]))
+    together = await _read(ctx, [first, second])
+    for doc in (one_by_one, reversed_order, together):
+        teodor = next(s for s in doc.sections.stakeholders if s.email == f"teodor.lind@{THEM}")
+        assert (teodor.title, teodor.role) == ("Nurse Manager, 3 North", "blocker")
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        ("Edda Kvist, I'm the Chief Nursing Officer. I look after the wards.", "Chief Nursing Officer"),
+        ("Ich bin Werkleiter in Zwickau und seit 2019 dabei.", "Werkleiter in Zwickau"),
+        ("Bonjour, je suis directrice du site de Vesoul.", "directrice du site de Vesoul"),
+        ("Hola, soy el jefe de tienda en Delicias.", "jefe de tienda en Delicias"),
+        ("I'm the one who will actually use this.", ""),
+        ("I'm a bit worried about the timeline.", ""),
+        ("I'm not overruling my CISO on patient data.", ""),
+        ("Hi all, I'm the IT Manager here. We run SAP.", "IT Manager"),
+    ],
+)
+def test_a_speaker_introducing_themselves_gives_their_title(said: str, title: str) -> None:
+    assert self_titled(said) == title
+
+
+def test_an_address_in_the_parentheses_after_a_name_is_that_persons() -> None:
+    text = "Attendees: Edda Kvist (Chief Nursing Officer, edda.kvist@nordwind-faehren.example, dialed in), Bo Lund."
+    assert named_addresses(text) == [("Edda Kvist", "edda.kvist@nordwind-faehren.example")]
+    assert named_titles(text) == [("Edda Kvist", "Chief Nursing Officer")]
+
+
+async def test_someone_who_only_spoke_on_a_call_gets_their_own_title_and_role(ctx: ExtractionContext) -> None:
+    call = _call(1, [
+        Turn(speaker="Lena Brandt", text="Welcome, let me share the booking screen."),
+        Turn(speaker="Edda Kvist", text="Edda Kvist, I'm the Chief Nursing Officer. My nurses will use it every day."),
+        Turn(speaker="Bo Lund", text="Ich bin Leiter der Haustechnik. Wir prüfen die Schnittstelle zum Dienstplan."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [call])
+    edda, bo = _person(doc, "Edda Kvist"), _person(doc, "Bo Lund")
+    assert (edda.email, edda.title) == (None, "Chief Nursing Officer")
+    assert bo.title == "Leiter der Haustechnik"
+    assert [s.name for s in doc.sections.stakeholders].count("Edda Kvist") == 1
+    assert "Lena Brandt" not in [s.name for s in doc.sections.stakeholders]
+
+
+def test_a_spelled_out_title_beats_its_acronym_in_either_order() -> None:
+    assert titles_in_text("Edda Kvist (CNO) joined. Later: Edda Kvist (Chief Nursing Officer).") == {
+        "edda kvist": "Chief Nursing Officer"
+    }
+    assert titles_in_text("Edda Kvist (Chief Nursing Officer) joined. Later: Edda Kvist (CNO).") == {
+        "edda kvist": "Chief Nursing Officer"
+    }
+
+
+async def test_a_better_title_later_brings_its_role_when_nothing_said_or_shown_one(ctx: ExtractionContext) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    note = _mail(
+        1, rep, "Met Edda Kvist (CNO) and Bo Lund today.", to=[Address(name="Handoff", email=f"handoff@{OURS}")]
+    )
+    card = _mail(2, _who("Edda Kvist"), "Agreed.", "Edda Kvist\nChief Financial Officer\nNordwind Fähren", day=4)
+    read_card(card)
+    one_by_one = await _read(ctx, [card], await _read(ctx, [note]))
+    together = await _read(ctx, [note, card])
+    for doc in (one_by_one, together):
+        edda = _person(doc, "Edda Kvist")
+        assert (edda.title, edda.role) == ("Chief Financial Officer", "economic_buyer")
+
+
+async def test_a_call_pasted_into_the_reps_mail_gives_its_speakers_titles_and_roles(ctx: ExtractionContext) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    body = (
+        "Pasting the key bits of Tuesday's call.\n\nLena Brandt: Thanks for the time today.\n"
+        "Joaquín Ferrer (Jefe de Planta, Valencia): Mi equipo lo usará a diario, en los tres turnos.\n"
+        "Sigrid Aalto (Head of Finance): I own the budget for this, so pricing comes to me.\n"
+    )
+    doc = await _read(ctx, [_mail(1, rep, body, to=[Address(name="Handoff", email=f"handoff@{OURS}")])])
+    joaquin, sigrid = _person(doc, "Joaquín Ferrer"), _person(doc, "Sigrid Aalto")
+    assert (joaquin.email, joaquin.title, joaquin.role) == (None, "Jefe de Planta, Valencia", "user")
+    assert (sigrid.title, sigrid.role) == ("Head of Finance", "economic_buyer")
+    his = _mail(2, Address(name="Joaquin Ferrer", email=f"joaquin.ferrer@{THEM}"), "Os paso el cuadrante.", day=4)
+    doc = await _read(ctx, [his], doc)
+    ferrers = [s for s in doc.sections.stakeholders if "Ferrer" in s.name]
+    assert len(ferrers) == 1 and ferrers[0].email == f"joaquin.ferrer@{THEM}" and ferrers[0].role == "user"
+
+
+async def test_a_colleague_we_bring_to_the_call_is_not_made_a_customer_stakeholder(ctx: ExtractionContext) -> None:
+    call = _call(1, [
+        Turn(speaker="Lena Brandt", text="Welcome all. Jonas from our solutions team will drive the demo."),
+        Turn(speaker="Jonas Weber", text="Hi everyone, Jonas Weber, solutions engineer. We will evaluate the API."),
+        Turn(speaker="Edda Kvist", text="Edda Kvist, I'm the Chief Nursing Officer. Sounds good."),
+    ])  # fmt: skip
+    doc = await _read(ctx, [call])
+    jonas = [s for s in doc.sections.stakeholders if s.name == "Jonas Weber"]
+    assert all(s.title is None and s.role == "other" for s in jonas)  # never dressed up as the customer's evaluator
+    assert _person(doc, "Edda Kvist").title == "Chief Nursing Officer"

@@ -6,7 +6,7 @@ said it) goes to the one section a classifier of what sentences do puts it in
 (sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
 tells a CSM nothing; promises become commitments with owner and due date
 (commitments.py, milestones.py); competitors by name or by what the sentence does;
-stakeholders from participants and signatures; sentiment and urgency. Every quote is the
+stakeholders (stakeholders.py); sentiment and urgency. Every quote is the
 customer's verbatim sentence, tagged with its language. Not for: merging
 (agent/document.py), the rules every extractor's output goes through (assemble.py) or the
 Claude extractor (claude.py).
@@ -23,12 +23,9 @@ from agent.document import (
     AccountInfo,
     Extraction,
     HandoffDocument,
-    Influence,
     Item,
     Owner,
-    Role,
     Sections,
-    Stakeholder,
     fold,
 )
 from agent.extract import cues, lexicon
@@ -38,13 +35,12 @@ from agent.extract.classify import competitor_in, competitor_names, dedupe, hori
 from agent.extract.commitments import first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
-from agent.extract.people import Person, collect_people, role_for, stakeholders_from, title_for, titles_in_text
+from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
-from agent.extract.roles import key_of as _person_key
-from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
+from agent.extract.stakeholders import stakeholders_of
 from agent.extract.units import Unit
 from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
@@ -165,7 +161,7 @@ def extract_sources(
     sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
-    sections.stakeholders = _stakeholders(sources, ctx, document, units, champion)
+    sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
     read_feelings(units, sections.stakeholders, document)
     extraction = Extraction(
         account=_account(units, ctx), contract_signed=signed, sections=sections,
@@ -347,101 +343,6 @@ def _extend(item: Item, unit: Unit) -> None:
     item.quotes.extend(quotes_of(unit))
     if unit.source_id not in item.source_ids:
         item.source_ids.append(unit.source_id)
-
-
-def _stakeholders(
-    sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
-) -> list[Stakeholder]:
-    people = collect_people(sources, ctx)
-    prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
-    everyone = [p.name for p in people.values()] + [
-        s.name for s in document.sections.stakeholders if s.email not in people
-    ]
-    firsts: dict[str, int] = {}
-    for name in {fold(n) for n in everyone if n}:
-        firsts[name.split(" ")[0]] = firsts.get(name.split(" ")[0], 0) + 1
-    for person in people.values():
-        if not person.title and (title := title_for(person.name, prose_titles, firsts)):
-            person.title = title
-    known_names = {fold(p.name) for p in people.values()}
-    for known in document.sections.stakeholders:
-        key = (known.email or "").lower()
-        known_names.add(fold(known.name))
-        if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, firsts)):
-            people[key] = Person(name=known.name, email=key, title=title)
-    # a customer naming a colleague with a title: kept by name until their address shows up
-    ours = our_names(sources, ctx)
-    ours_words = {d.split(".")[0] for d in ctx.company_domains}
-    for name, title in prose_titles.items():
-        squashed = fold(title).replace(" ", "")
-        if name.startswith("first:"):
-            continue  # a first name alone is kept only for a person we know
-        if name not in known_names and name not in ours and not any(w in squashed for w in ours_words):
-            people[f"name:{name}"] = Person(name=name.title(), email="", title=title)
-    said: dict[str, str] = {}
-    by_name = {fold(p.name): k for k, p in people.items()} | {
-        fold(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
-    }
-    for unit in units:
-        speaker = (unit.speaker_email or "").lower() or by_name.get(fold(unit.speaker), "")
-        if unit.author == "customer" and speaker:  # a transcript's speaker has a name, and may have no address
-            said[speaker] = said.get(speaker, "") + " " + unit.text
-    about = {}
-    for key, person in people.items():
-        first = fold(person.name).split(" ")[0]
-        about[key] = " ".join(u.text for u in units if first and first in fold(u.text))
-    stated = _rep_roles(
-        units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
-    )
-    champion = champion or any(role == "champion" for role, _, _ in stated.values())
-    out = stakeholders_from(people, said, about, champion)
-    return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
-
-
-def _rep_roles(
-    units: list[Unit], ctx: ExtractionContext, named: list[Stakeholder], document: HandoffDocument
-) -> dict[str, tuple[Role, Influence, str]]:
-    """The roles the rep's own words state (a note above a forward, a note attachment), by person key."""
-    rep = (ctx.rep.email or "").lower()
-    notes = [
-        u.text for u in units if u.author == "note" or (u.author == "ours" and (u.speaker_email or "").lower() == rep)
-    ]
-    keys = {_person_key(n) for n in named}
-    return roles_said(notes, [*named, *(s for s in document.sections.stakeholders if _person_key(s) not in keys)])
-
-
-def _with_rep_roles(
-    out: list[Stakeholder],
-    stated: dict[str, tuple[Role, Influence, str]],
-    said: dict[str, str],
-    document: HandoffDocument,
-    ours: set[str],
-    source_id: str,
-) -> list[Stakeholder]:
-    """``out`` with the rep's stated roles winning, held people whose words here show their role, and people
-    the rep named before their first mail (kept by name: their address merges in later)."""
-    keys = {_person_key(s) for s in out}
-    held = [s for s in document.sections.stakeholders if _person_key(s) not in keys]
-    known = [*out]
-    for before in held:
-        entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
-        known.append(entry)
-        # someone known from an earlier mail who talks technical matters here, with no title to go by
-        if before.role == "other" and not before.title and not before.role_said:
-            role, influence = role_for("", said.get(_person_key(before), ""), "")
-            if role != "other":
-                entry.role, entry.influence = role, influence
-                out.append(entry)
-    for key in stated:
-        if not any(_person_key(p) == key for p in known) and key not in ours:
-            known.append(Stakeholder(name=name_of(key, stated[key][2]), source_ids=[source_id] if source_id else []))
-    for entry in known:
-        if _person_key(entry) in stated:
-            said_role = stated_role(stated[_person_key(entry)], role_for(entry.title or "", "", "")[0])
-            entry.role, entry.influence, entry.role_said = said_role
-            if entry not in out:
-                out.append(entry)
-    return out
 
 
 def _account(units: list[Unit], ctx: ExtractionContext) -> AccountInfo:

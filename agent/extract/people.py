@@ -3,8 +3,12 @@
 What it is for: ``collect_people`` walks the new sources for customer participants
 (senders, recipients, attendees, quoted header lines, CRM contact rows) and
 ``stakeholders_from`` turns them into ``Stakeholder`` entries with title (as the
-signature writes it), role and influence. Never our own domains, never people named
-only inside an auto-reply. Not for: section sentences (offline.py).
+signature writes it), role and influence. ``named_titles`` finds people named with a
+title in prose or a transcript's speaker label ("our quality manager Sunita Rao",
+"Uwe Schäfer (Niederlassungsleiter Göttingen)", "Ana Gil, jefa de tienda, Alicante
+Centro, ..."), the title kept whole with its place or unit, so someone who never wrote
+is a stakeholder too. Never our own domains, never people named only inside an
+auto-reply. Not for: section sentences (offline.py) or what is said of a person (roles.py).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.document import Influence, Role, Stakeholder, fold
+from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
 from agent.extract.units import crm_field, crm_fields
@@ -123,6 +127,7 @@ class Person:
     title: str = ""
     source_ids: list[str] = field(default_factory=list)
     authored: int = 0
+    title_in_prose: bool = False  # from a sentence naming them, not their signature or a CRM row
 
 
 def name_from_email(email: str) -> str:
@@ -221,6 +226,8 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         for header in HEADER.finditer(msg.body):
             for name, email in ADDRESS.findall(header.group(1)):
                 add(Address(name=name, email=email), msg.id)
+        for name, email in named_addresses(msg.body):  # "Shauna Pike (Practice Manager, Eugene, shauna.pike@…)"
+            add(Address(name=name, email=email), msg.id)
         if msg.kind == "crm":
             for row in msg.body.splitlines():
                 fields = crm_fields(row)
@@ -231,39 +238,179 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
     return people
 
 
-TEXT_TITLE = re.compile(
-    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+)(?:\s*\(|,\s+(?:our|their)\s+)((?:[\w&'’-]+ ){0,5}?[\w'’-]+)"
-    r"(?=[),.;]|\s+(?:and|who|from|on|at)\b)"
+_PART = r"(?:[A-ZÀ-Ý]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?"  # O'Brien, McKay, not I'm
+_GREETING = (
+    r"(?:Hi|Hello|Hey|Dear|Thanks|Hallo|Liebe[r]?|Danke|Bonjour|Cher|Chère|Merci|Hola|Estimad[oa]|Gracias|The|Our)\b"
 )
-# "Sophie Dumas, cheffe de salle (sophie.dumas@…)": a title between the name and the address
-APPOSITIVE_TITLE = re.compile(
-    r"\b([A-ZÀ-Ý][\w'’-]+\s+[A-ZÀ-Ý][\w'’-]+),\s+((?:[\w&'’-]+ ){0,5}?[\w'’-]+)\s*[(<]\s*[\w.+'-]+@"
+_GAP = r"\s+"  # a plain-text mail wraps its lines, a name too
+PERSON = rf"(?!{_GREETING}){_PART}{_GAP}(?:(?:de la|de|del|van|von|da|di|le){_GAP})?{_PART}"  # "Ana de Luna"
+_OWNER = (
+    r"(?i:our|their|his|her|the|nuestr[oa]|su|notre|leur|son|sa|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|sein(?:e[mnr]?)?)"
 )
+# "Uwe Schäfer (Niederlassungsleiter Göttingen)", a transcript's "Jorge Villarreal (Plant Manager, Saltillo):"
+PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
+# "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
+APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
+# "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
+TITLE_BEFORE = re.compile(
+    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+(?P<name>{PERSON})\b"
+)
+ARTICLE = re.compile(
+    r"^(?:our|their|his|her|the|a|an|nuestr[oa]|su|el|la|notre|leur|son|sa|le|l'|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|"
+    r"sein(?:e[mnr]?)?|der|die|den)\s+",
+    re.IGNORECASE,
+)
+NOT_TITLE_START = re.compile(
+    r"^(?:who|which|that|is|was|will|has|and|or|but|thanks|thank|hi|hello|que|qui|quien|quién|der|die|das|i|i'm|"
+    r"i've|i'll|we|we're|ich|wir|je|j'ai|nous|yo|soy|likely|probably|maybe|"
+    r"welche[rs]?|est|es|ist|y|et|und|o|ou|oder|merci|gracias|danke)\b",
+    re.IGNORECASE,
+)
+TIME_OR_DATE = re.compile(
+    r"\d{1,2}[:.h]\d{2}|\d{1,2}/\d{1,2}|\b(?:am|pm|utc|cet)\b|\d+\s*(?:min|mins|minutes|minuten|minutos|h|hrs|hours)\b",
+    re.IGNORECASE,
+)
+# Words that make a title only with a function in front ("claims agent"): a capitalised "Cornerstone agent" after a
+# comma is more likely a product than a person's title.
+WEAK_TITLE = re.compile(
+    r"^(?:agent|owner|partner|rep|associate|intern|editor|producer|buyer|planner|steward|admin|"
+    r"principal|executive|representative|assistant)$",
+    re.IGNORECASE,
+)
+MAX_TITLE_WORDS = 8
+
+
+def _place(segment: str) -> bool:
+    """A place or unit that belongs to the title before it: "Saltillo", "4 West", "Alicante Centro"."""
+    words = segment.split()
+    return (
+        0 < len(words) <= 4
+        and (segment[0].isupper() or segment[0].isdigit())
+        and not ARTICLE.match(segment)
+        and not NOT_TITLE_START.match(segment)
+        and not TIME_OR_DATE.search(segment)
+    )
+
+
+def title_of(text: str, closed: bool = True) -> str:
+    """The title at the start of ``text`` (what follows a name), kept whole with its place or unit, or "".
+
+    ``closed``: ``text`` is the title's whole span (inside parentheses); else an appositive runs to the
+    comma after it, and the segments after that comma are kept only while they read as a place
+    ("Nurse Manager, 4 West, Rockland, told us": the title stops before "told us").
+    """
+    segments = [seg.strip() for seg in re.split(r"[,;]", text) if "@" not in seg]
+    if not segments:
+        return ""
+    head = ARTICLE.sub("", segments[0])
+    if (
+        not head
+        or NOT_TITLE_START.match(head)
+        or not TITLE_WORDS.search(head)
+        or len(head.split()) > MAX_TITLE_WORDS
+        or TIME_OR_DATE.search(head)
+    ):
+        return ""
+    kept = [head]
+    for at, segment in enumerate(segments[1:], start=1):
+        following = segments[at + 1] if at + 1 < len(segments) else ""
+        if not _place(segment) or (re.fullmatch(PERSON, segment) and TITLE_WORDS.search(following)):
+            break  # "Kai Berg, Plant Manager, Hugo Lenz, IT Lead": a list of people, not a place
+        if not closed and at == len(segments) - 1:
+            break  # the last piece of an open appositive is the sentence going on
+        kept.append(segment)
+    title = ", ".join(kept)
+    return _title_case(title) if title.islower() else title
+
+
+PARTICLES = frozenset({
+    "of", "the", "and", "for", "at", "in", "on", "de", "du", "des", "la", "le", "les", "et", "à", "del", "el", "los",
+    "las", "y", "en", "für", "der", "die", "das", "und", "von", "zu", "im", "am",
+})  # fmt: skip
+
+
+def _title_case(title: str) -> str:
+    """ "directrice de l'exploitation" -> "Directrice de l'Exploitation", as a signature would write it."""
+    words = []
+    for at, word in enumerate(title.split(" ")):
+        head, quote, rest = word.rpartition("'") if word[:2] in {"l'", "d'"} else ("", "", word)
+        if at and rest in PARTICLES:
+            words.append(word)
+        else:
+            words.append(f"{head}{quote}{rest[:1].upper()}{rest[1:]}")
+    return " ".join(words)
+
+
+WE = re.compile(r"^(?:our|nuestr[oa]|notre|unser\w*)$", re.IGNORECASE)
+
+
+def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
+    """(name as written, title) for each person ``text`` names next to a title, in four languages:
+    "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst", "our quality manager Sunita Rao".
+    ``vendor``: our own side wrote ``text``, so "our engineer Tom Hale" is one of ours, not the customer's."""
+    found: list[tuple[str, str]] = []
+    for match in PAREN_TITLE.finditer(text):
+        found.append((match.group("name"), title_of(match.group("title"))))
+    for match in APPOSITIVE.finditer(text):
+        found.append((match.group("name"), title_of(match.group("title"), closed=False)))
+    for match in TITLE_BEFORE.finditer(text):
+        title = match.group("title")
+        if vendor and WE.match(match.group("owner")):
+            continue
+        if not re.search(r"[A-ZÀ-Ý]", title[:1]) or title.islower() or TITLE_WORDS.search(title.split()[-1]):
+            found.append((match.group("name"), title_of(title)))
+    return [
+        (re.sub(r"\s+", " ", name), re.sub(r"\s+", " ", title))
+        for name, title in found
+        if title and not TITLE_WORDS.search(name) and not _weak(title)
+    ]
+
+
+def _weak(title: str) -> bool:
+    """ "Cornerstone agent": capitalised, and its only title words are ones a product name carries too."""
+    heads = [w for w in re.findall(r"[\w'’-]+", title.split(",")[0]) if TITLE_WORDS.fullmatch(w)]
+    return title[0].isupper() and bool(heads) and all(WEAK_TITLE.match(w) for w in heads)
 
 
 FIRST_NAME_TITLE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][a-zà-ÿ'’-]+)\s*\(([^()\n,;]{2,60})\)(?!\s*[<\[]?[\w.+-]+@)")
 
 
 def titles_in_text(text: str) -> dict[str, str]:
-    """Titles written next to a name in prose: "Mei Tanaka (Data Engineering Lead)", "X, our supply chain analyst"."""
+    """Titles written next to a name in prose, by folded name ("first:<name>" for a first name alone)."""
     found: dict[str, str] = {}
-    for match in [*TEXT_TITLE.finditer(text), *APPOSITIVE_TITLE.finditer(text)]:
-        title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
-        if len(title.split()) >= 2 and TITLE_WORDS.search(title) and not re.search(r"\d", title):
-            found.setdefault(fold(match.group(1)), title.title() if title.islower() else title)
+    for name, title in named_titles(text):
+        if name_key(name) not in found or spells_out(found[name_key(name)], title):
+            found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
         if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", text[max(0, match.start() - 30) : match.start()]):
             continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it
-        title = re.sub(r"^(?:our|their|the|a|an)\s+", "", match.group(2).strip(), flags=re.IGNORECASE)
-        if TITLE_WORDS.search(title) and not re.search(r"\d", title) and len(title.split()) <= 6:
-            found.setdefault(f"first:{fold(match.group(1))}", title)
+        title = ARTICLE.sub("", match.group(2).strip())
+        if TITLE_WORDS.search(title) and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:
+            found.setdefault(f"first:{name_key(match.group(1))}", title)
     return found
+
+
+_EMAIL = r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+# "Ana Gil (ana.gil@…)", "Ana Gil (Store Manager, Alicante, ana.gil@…, dialed in)", "Ana Gil, jefa de tienda (ana.gil@…)"
+NAMED_ADDRESS = re.compile(
+    rf"(?<![\w-])(?P<name>{PERSON})(?:,[^,.;:()<>\n@]{{2,60}}?)?\s*\((?:[^()\n@]*?[,;]\s*)?(?P<email>{_EMAIL})\s*(?:[,;][^()\n]*)?\)"
+)
+
+
+def named_addresses(text: str) -> list[tuple[str, str]]:
+    """(name, address) for each person ``text`` names with their address in parentheses after the name."""
+    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in NAMED_ADDRESS.finditer(text)]
+
+
+def speaker_name(label: str) -> str:
+    """The name in a transcript's speaker label: "Jorge Villarreal (Plant Manager, Saltillo)" -> "Jorge Villarreal"."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", label).strip() or label
 
 
 def title_for(name: str, titles: dict[str, str], firsts: dict[str, int]) -> str:
     """The prose title of ``name``: written next to the full name, or next to a first name only one person has."""
-    first = fold(name).split(" ")[0] if name else ""
-    return titles.get(fold(name)) or (titles.get(f"first:{first}", "") if firsts.get(first) == 1 else "")
+    first = name_key(name).split(" ")[0] if name else ""
+    return titles.get(name_key(name)) or (titles.get(f"first:{first}", "") if firsts.get(first) == 1 else "")
 
 
 # "I run procurement", "ich leite die IT", "je dirige les achats", "llevo la parte de sistemas": what they do,
@@ -277,14 +424,53 @@ SELF_DESCRIBED = re.compile(
 )
 
 
+# "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
+# a speaker introducing themselves on a call
+SELF_TITLE = re.compile(
+    r"\b(?:I(?:'m|’m| am)|ich bin|je suis|soy)\s+(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
+    r"(?P<title>[^.,;!?()\n]{2,60}?)(?=\s*[.,;!?()]|\s+(?:and|so|und|et|y)\b|$)",
+    re.IGNORECASE,
+)
+NOT_A_TITLE = re.compile(  # lower case only: "the IT Manager" is a title, "it" is not
+    r"\b(?:this|that|it|who|which|one|not|no|my|das|es|nicht|kein\w*|mein\w*|ça|cela|pas|mon|ma|mes|esto|eso|mi|mis)\b"
+)
+
+
+def self_titled(said: str) -> str:
+    """The title a person gives themselves in their own words, or ""."""
+    for match in SELF_TITLE.finditer(said):
+        title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
+        leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
+        if len(title.split()) <= 6 and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+            return title_of(title)
+    return ""
+
+
 def self_described(said: str) -> str:
     """What a person says they run, in their own words ("procurement", "die IT"), or ""."""
     match = SELF_DESCRIBED.search(said)
     return match.group(1).strip() if match else ""
 
 
-def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
-    """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them)."""
+# The roles what the mail shows of a person (roles.ROLE_SHOWN) may replace, by the role their title gives.
+SHOWN_OVER: dict[Role, frozenset[Role]] = {
+    # an evaluator's doubts are their job: only their own repeated doubt (role_for's strong_doubt) makes them a blocker
+    "blocker": frozenset({"other", "user", "influencer", "economic_buyer"}),
+    "economic_buyer": frozenset({"other", "user", "influencer", "technical_evaluator"}),
+    "technical_evaluator": frozenset({"other", "user", "influencer"}),
+    "user": frozenset({"other", "influencer"}),
+}
+_SHOWN_INFLUENCE: dict[Role, Influence] = {"blocker": "medium", "economic_buyer": "high", "technical_evaluator": "medium",
+                                           "user": "low"}  # fmt: skip
+# A finance chief pushing back on price is negotiating as the economic buyer, not blocking.
+FINANCE_TITLE = rx(
+    r"\bcfo\b", r"\bchief financial\b", r"\bfinanc", r"\bfinanz", r"\bcontroll", r"\bkaufmännisch", r"\btreasur"
+)
+
+
+def role_for(title: str, said: str, about: str, shown: Role | None = None) -> tuple[Role, Influence]:
+    """Role and influence from a title and cue phrases (``said``: their words; ``about``: words about them;
+    ``shown``: the role what was said of or by them shows, roles.roles_shown)."""
     role: Role = "other"
     influence: Influence = "medium"
     described = "" if title else self_described(said)
@@ -292,6 +478,9 @@ def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
         if (title or described) and pattern.search(title or described):
             role, influence = candidate, weight
             break
+    finance_doubt = shown == "blocker" and FINANCE_TITLE.search(title)
+    if shown is not None and role in SHOWN_OVER.get(shown, frozenset()) and not finance_doubt:
+        return shown, _SHOWN_INFLUENCE[shown]
     strong_doubt = len(BLOCKER_CUES.findall(said)) >= 2
     if (role in {"technical_evaluator", "user"} or (role == "other" and title)) and strong_doubt:
         return "blocker", "medium"
@@ -305,11 +494,17 @@ def role_for(title: str, said: str, about: str) -> tuple[Role, Influence]:
 
 
 def stakeholders_from(
-    people: dict[str, Person], said: dict[str, str], about: dict[str, str], champion_known: bool
+    people: dict[str, Person],
+    said: dict[str, str],
+    about: dict[str, str],
+    champion_known: bool,
+    shown: dict[str, tuple[Role, Influence, str]] | None = None,
 ) -> list[Stakeholder]:
     out: list[Stakeholder] = []
+    shown = shown or {}
     for key, person in people.items():
-        role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""))
+        seen = shown.get(key)
+        role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""), seen[0] if seen else None)
         out.append(
             Stakeholder(
                 name=person.name,
@@ -318,6 +513,8 @@ def stakeholders_from(
                 role=role,
                 influence=influence,
                 source_ids=list(person.source_ids),
+                title_in_prose=bool(person.title) and person.title_in_prose,
+                role_shown=seen[2] if seen and role == seen[0] else None,
             )
         )
     if not champion_known:

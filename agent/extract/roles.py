@@ -1,13 +1,17 @@
-"""The role the rep's own words give a customer's person: "Maria (VP Ops) is our champion".
+"""The role the rep's own words give a customer's person ("Maria (VP Ops) is our champion"), and the role
+what anyone says of or by them shows ("Jean-Claude reste sceptique").
 
 What it is for: ``roles_said`` reads sentences the rep wrote (notes typed above a forward,
 the reply to a draft) for a role stated about one named person ("Gloria has the final
 say", "Raymond holds the budget", "Ana evaluó la parte técnica", "Jens entscheidet",
 "c'est Claire qui décide"), in English, German, French and Spanish, and returns the role,
 its influence and the sentence that says so. The rep knows the account: a role they state
-wins over one guessed from a job title. Not for: titles (people.py, signatures), the
-customer's own words (a customer calling a colleague "the decision maker" is not the rep's
-read), or feelings (sentiment.py, answers.py).
+wins over one guessed from a job title. ``roles_shown`` reads everyone's sentences for
+what they show of a person (a doubt or resistance, "my team will use it daily", "Inés
+tiene el presupuesto", a technical evaluation): weaker than the rep's word, stronger than
+a title's guess (people.SHOWN_OVER says over which). A customer calling a colleague "the
+decision maker" is not the rep's read: ROLE_SAID reads the rep only. Not for: titles
+(people.py, signatures) or feelings (sentiment.py, answers.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.document import Influence, Role, Stakeholder, fold
+from agent.document import SHOWN_ROLE_ORDER, Influence, Role, Stakeholder, fold
 from agent.extract.lexicon import rx
 from agent.extract.units import split_sentences
 from mailflows.inbound.signatures import TITLE_WORDS
@@ -148,6 +152,117 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
     return out
 
 
+# What is said about a person (by anyone) that shows the part they play, whoever's sentence it is. Weaker than the
+# rep's statement (ROLE_SAID wins), stronger than a guess from a title for the roles they name.
+ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
+    ("blocker", "medium", rx(
+        r"\bskeptic\w*", r"\bsceptic\w*", r"\b(?:not|isn'?t|wasn'?t) (?:yet |at all |really )?(?:convinced|sold)\b",
+        r"\bunconvinced\b", r"\bresist\w*", r"\bpush(?:es|ed|ing)? back\b", r"\bopposes?\b", r"\bopposed to\b",
+        r"\b(?:is|remains?|stays?) (?:still )?(?:against|wary)\b", r"\bhas (?:serious |real )?(?:doubts|reservations)\b",
+        r"\bskeptisch\b", r"\bnicht überzeugt\b", r"\bsträubt sich\b", r"\bwehrt sich\b", r"\bhat (?:große |erhebliche )?bedenken\b",
+        r"\bsceptique\b", r"\bpas (?:encore |du tout )?convaincue?\b", r"\brésiste\b", r"\bréticente?\b", r"\bs'oppose\b",
+        r"\b(?:reste|est) (?:très )?réservée?\b",
+        r"\bescéptic[oa]\b", r"\bno (?:está|esta) (?:nada |muy )?convencid[oa]\b", r"\bse resiste\b", r"\breticente\b",
+        r"\bse opone\b", r"\breaci[oa]\b",
+    )),
+    ("economic_buyer", "high", rx(
+        r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsigns? off(?: on (?:it|this|that|the (?:deal|purchase|contract|budget|spend|order|po)|anything|everything|all)\b|\s*(?:[.,;]|$))",
+        r"\bsigns? (?:the )?(?:contract|po|purchase order|order)\b", r"\bapproves? the (?:budget|purchase|spend)\b",
+        r"\bbudget (?:holder|owner|sign-?off)\b",
+        r"\bgibt (?:das )?budget frei\b", r"\b(?:verantwortet|hat|hält) das budget\b", r"\bunterschreibt\b",
+        r"\b(?:détient|tient|gère|valide(?:ra)?) le budget\b", r"\bsigne(?:ra)? (?:le contrat|le bon de commande|la commande)\b",
+        r"\bvalide(?:ra)? (?:l'achat|la dépense)\b",
+        r"\b(?:tiene|controla|aprueba|maneja|gestiona) el presupuesto\b", r"\bfirma(?:rá)? (?:el contrato|la orden de compra|el pedido)\b",
+        r"\baprueba (?:la compra|el gasto)\b",
+    )),
+    ("technical_evaluator", "medium", rx(
+        r"\b(?:evaluat|assess|test|review|vet|validat)\w* (?:the |our |your )?(?:integration|api|security|architecture|connector|sso|data model|technical)",
+        r"\btechnical (?:evaluation|review|validation|lead)\b",
+        r"\bprüf\w* (?:die |den )?(?:schnittstelle|integration|sicherheit|api|technik|architektur)", r"\btechnische (?:prüfung|bewertung|evaluierung)\b",
+        r"\bévalu\w* (?:l'intégration|l'api|la sécurité|la partie technique|l'architecture)", r"\b(?:validation|évaluation) technique\b",
+        r"\bevalu\w* (?:la integración|la api|la seguridad|la parte técnica|la arquitectura)", r"\b(?:evaluación|validación) técnica\b",
+    )),
+    ("user", "low", rx(
+        r"\b(?:his|her|their|my) (?:\w+ )?(?:team|crew|staff|nurses|agents|planners|shift|people|dispatchers|technicians)\b[^.]{0,30}?"
+        r"\b(?:will|would|are going to|'ll|to) (?:use|be using|work (?:in|with)|live in)\b",
+        r"\b(?:uses?|will use|using) (?:it|this|the \w+) (?:daily|every ?day|all day|each shift)\b",
+        r"\b(?:sein|ihr|mein)(?:e)? (?:team|mannschaft|leute|schicht|mitarbeiter)\b[^.]{0,40}?\b(?:nutz|arbeit|verwend)\w*",
+        r"\btäglich (?:damit )?(?:nutz|arbeit)\w*",
+        r"\b(?:son|leur|mon) équipe\b[^.]{0,30}?\b(?:l'utilisera|utilisera|va l'utiliser|l'utilise|travaillera)\b",
+        r"\b(?:l'utilisera|utilisera) (?:au quotidien|tous les jours)\b",
+        r"\b(?:su|mi) equipo\b[^.]{0,30}?\b(?:lo usará|usará|va a usar|lo utilizará|utilizará|trabajará con)\b",
+        r"\b(?:lo usará|usará|lo utilizará) (?:a diario|todos los días|cada día)\b",
+    )),
+)  # fmt: skip
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|my|me|ich|mein\w*|je|j'|moi|mon|yo|mi|me)\b", re.IGNORECASE)
+OWN_DOUBTS_MIN = 2
+NOT_A_NAME = re.compile(
+    r"^(?:the|our|their|this|that|my|his|her|its|der|die|das|unser\w*|mein\w*|sein\w*|ihr\w*|dein\w*|le|la|les|notre|"
+    r"mon|ma|mes|son|sa|ses|leur|el|los|las|nuestr\w*|mi|mis|su|sus|tu|mr|mrs|ms|dr|herr|frau|monsieur|madame|"
+    r"señor|señora|don|doña)\b",
+    re.IGNORECASE,
+)
+# "skeptical at first, but the pilot won him over": a doubt that is over shows no blocker
+DOUBT_OVER = rx(
+    r"\bat first\b",
+    r"\binitially\b",
+    r"\bwon (?:him|her|them) over\b",
+    r"\bno longer\b",
+    r"\banfangs\b",
+    r"\bzunächst\b",
+    r"\bau début\b",
+    r"\bau départ\b",
+    r"\bal principio\b",
+    r"\ben un principio\b",
+    r"\bya no\b",
+)
+
+
+def roles_shown(
+    sentences: Iterable[tuple[str, str]], people: list[Stakeholder]
+) -> dict[str, tuple[Role, Influence, str]]:
+    """person key -> (role, influence, the sentence that shows it), from (speaker key, sentence) pairs by anyone:
+    a sentence about a named person ("Uwe ist skeptisch") shows theirs, one in the first person without a name
+    ("my team will use it daily") the speaker's. A full name the people do not hold yet is kept by name."""
+    named = [p for p in people if p.name]
+    firsts: dict[str, list[Stakeholder]] = {}
+    for person in named:
+        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    out: dict[str, tuple[Role, Influence, str]] = {}
+    own_doubts: dict[str, int] = {}
+    for speaker, text in sentences:
+        for sentence in split_sentences(text):
+            if DOUBT_OVER.search(sentence) or FUTURE.search(sentence):
+                continue
+            for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
+                hits = _named(clause, firsts, named)
+                for role, influence, pattern in ROLE_SHOWN:
+                    match = pattern.search(clause)
+                    if not match or NEGATION.search(clause[: match.start()]):
+                        continue
+                    keys = [key_of(p) for p in _subject(hits, clause, match.start())]
+                    if not hits:
+                        names = [n for n in FULL_NAME.findall(clause) if _a_name(n)]
+                        if len(names) == 1:
+                            keys = [fold(names[0])]
+                        elif not names and speaker and FIRST_PERSON.search(clause[: match.end()]):
+                            keys = [speaker]
+                            own_doubts[speaker] = own_doubts.get(speaker, 0) + (role == "blocker")
+                            if role == "blocker" and own_doubts[speaker] < OWN_DOUBTS_MIN:
+                                keys = []  # one doubt in their own words is a question, not resistance
+                    if len(keys) == 1:
+                        held = out.get(keys[0])
+                        if held is None or SHOWN_ROLE_ORDER.index(role) < SHOWN_ROLE_ORDER.index(held[0]):
+                            out[keys[0]] = (role, influence, sentence.strip())
+                    break
+    return out
+
+
+def _a_name(text: str) -> bool:
+    """ "Jorge Villarreal", not "The Saltillo" or "Vice President"."""
+    return not TITLE_WORDS.search(text) and not NOT_A_NAME.match(text)
+
+
 def name_of(key: str, sentence: str) -> str:
     """The name as the rep's ``sentence`` writes it, for a person ``roles_said`` keyed by name alone."""
     return next((n for n in FULL_NAME.findall(sentence) if fold(n) == key), key.title())
@@ -166,4 +281,4 @@ def key_of(person: Stakeholder) -> str:
     return (person.email or "").lower() or fold(person.name)
 
 
-__all__ = ["ROLE_SAID", "key_of", "name_of", "roles_said", "stated_role"]
+__all__ = ["ROLE_SAID", "ROLE_SHOWN", "key_of", "name_of", "roles_said", "roles_shown", "stated_role"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agent.document import HandoffDocument, Quote, fold
+from agent.document import HandoffDocument, Quote, fold, name_key
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext
 from agent.extract.language import language_of, message_language
-from agent.extract.people import collect_people, is_customer
+from agent.extract.people import collect_people, is_customer, speaker_name
 from agent.extract.units import Unit, body_units, crm_units, message_anchor
 from mailflows.inbound.mail import ThreadMessage
 
@@ -57,7 +57,8 @@ def _vendor_speakers(msg: ThreadMessage, sources: list[ThreadMessage], customers
     """Transcript speakers we cannot place who talk like a vendor, or whom the rep says ran the demo."""
     talk: dict[str, int] = {}
     for turn in msg.turns:
-        talk[fold(turn.speaker)] = talk.get(fold(turn.speaker), 0) + len(lexicon.VENDOR_TALK.findall(turn.text))
+        name = fold(speaker_name(turn.speaker))
+        talk[name] = talk.get(name, 0) + len(lexicon.VENDOR_TALK.findall(turn.text))
     presenters = {fold(m.group(1)) for src in sources if not src.turns for m in RAN_THE_CALL.finditer(src.body)}
     out = set()
     for speaker, score in talk.items():
@@ -84,6 +85,8 @@ def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: H
     people = collect_people(sources, ctx)
     customers = {fold(p.name): p.email for p in people.values()}
     customers.update({fold(s.name): s.email or "" for s in document.sections.stakeholders})
+    # "Ramón Escrivá" on a call is the "Ramon Escriva" of the mail
+    customers.update({name_key(n): e for n, e in list(customers.items()) if e and name_key(n) not in customers})
     ours = our_names(sources, ctx)
     parent_dates: dict[str, date | None] = {}
     units: list[Unit] = []
@@ -97,10 +100,11 @@ def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: H
         if msg.turns:
             vendor = _vendor_speakers(msg, sources, customers)
             for turn in msg.turns:
-                ours_turn = _speaker_is_ours(turn.speaker, ours, customers) or fold(turn.speaker) in vendor
+                name = speaker_name(turn.speaker)
+                ours_turn = _speaker_is_ours(name, ours, customers) or fold(name) in vendor
                 author = "ours" if ours_turn else "customer"
-                email = customers.get(fold(turn.speaker))
-                units.extend(body_units(turn.text, msg.id, turn.speaker, email, author, anchor))
+                email = customers.get(fold(name)) or customers.get(name_key(name))
+                units.extend(body_units(turn.text, msg.id, name, email, author, anchor))
             continue
         if msg.kind == "crm":
             units.extend(crm_units(msg.body, msg.id, anchor))

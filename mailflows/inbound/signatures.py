@@ -52,7 +52,9 @@ TITLE_WORDS = re.compile(
     r"representative|rep|advisor|adviser|nurse|physician|leiter|leiterin|gesch[äa]ftsf[üu]hrer|"
     r"directeur|directrice|responsable|jefe|jefa|gerente|directora?|secretary|buyer|planner|"
     r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
-    r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner)\b",
+    r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
+    # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
+    r"\w+(?:leiter|leiterin|leitung|managerin|direktor|direktorin|beauftragter?))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(

@@ -1,0 +1,229 @@
+"""The stakeholders section of the offline reader: who the customer's people are, their titles and roles.
+
+What it is for: ``stakeholders_of`` puts together the people who took part (people.py:
+senders, recipients, attendees, CRM rows), the people named with a title in prose or on a
+call who never wrote (kept by name, ``email`` None, until their address shows up), their
+titles (signature and CRM first, then prose, then their own introduction) and their
+roles: a title's guess, what anyone's sentences show of them (roles.roles_shown) and,
+winning over both, what the rep states (roles.roles_said). Not for: feelings
+(sentiment.py), section sentences (offline.py) or merging into the document (merge.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.document import HandoffDocument, Influence, Role, Stakeholder, fold, name_key
+from agent.extract.base import ExtractionContext
+from agent.extract.people import (
+    Person,
+    collect_people,
+    named_titles,
+    role_for,
+    self_titled,
+    stakeholders_from,
+    title_for,
+    titles_in_text,
+)
+from agent.extract.roles import key_of as _person_key
+from agent.extract.roles import name_of, roles_said, roles_shown, stated_role
+from agent.extract.speakers import our_names
+from agent.extract.units import Unit
+from mailflows.inbound.mail import ThreadMessage
+
+
+def stakeholders_of(
+    sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
+) -> list[Stakeholder]:
+    people = collect_people(sources, ctx)
+    prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
+    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
+    ours |= {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
+    everyone = [p.name for p in people.values()] + [
+        s.name for s in document.sections.stakeholders if s.email not in people
+    ]
+    firsts: dict[str, int] = {}
+    for name in {fold(n) for n in everyone if n}:
+        firsts[name.split(" ")[0]] = firsts.get(name.split(" ")[0], 0) + 1
+    for person in people.values():
+        if not person.title and (title := title_for(person.name, prose_titles, firsts)):
+            person.title, person.title_in_prose = title, True
+    known_names = {name_key(p.name) for p in people.values()}
+    for known in document.sections.stakeholders:
+        key = (known.email or "").lower()
+        known_names.add(name_key(known.name))
+        if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, firsts)):
+            people[key] = Person(name=known.name, email=key, title=title, title_in_prose=True)
+    # a person named with a title (a colleague's mail, the rep's note, a transcript's speaker label): kept by
+    # name until their address shows up
+    for name, title, source_id in _prose_people(sources, ctx, ours):
+        if name_key(name) not in known_names:
+            known_names.add(name_key(name))
+            title = prose_titles.get(name_key(name), title)
+            people[f"name:{fold(name)}"] = Person(name, "", title, [source_id], title_in_prose=True)
+    for unit in units:  # a customer who only spoke on a call, named in full
+        if (
+            unit.author == "customer"
+            and not unit.speaker_email
+            and fold(unit.speaker) not in ours
+            and _full_name(unit.speaker, known_names, firsts)
+        ):
+            known_names.add(name_key(unit.speaker))
+            people[f"name:{fold(unit.speaker)}"] = Person(name=unit.speaker, email="", source_ids=[unit.source_id])
+    said: dict[str, str] = {}
+    by_name = {name_key(p.name): k for k, p in people.items()} | {
+        name_key(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
+    }
+    for unit in units:
+        speaker = (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "")
+        if unit.author == "customer" and speaker:  # a transcript's speaker has a name, and may have no address
+            said[speaker] = said.get(speaker, "") + " " + unit.text
+    for key, person in people.items():
+        if not person.title and (title := self_titled(said.get(key, ""))):
+            person.title, person.title_in_prose = title, True
+    about = {}
+    for key, person in people.items():
+        first = fold(person.name).split(" ")[0]
+        about[key] = " ".join(u.text for u in units if first and first in fold(u.text))
+    stated = _rep_roles(
+        units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
+    )
+    champion = champion or any(role == "champion" for role, _, _ in stated.values())
+    held = [s for s in document.sections.stakeholders if _person_key(s) not in people]
+    everyone_here = [Stakeholder(name=p.name, email=p.email or None) for p in people.values()]
+    sentences = [(_speaker_key(u, by_name) if u.author == "customer" else "", u.text) for u in units]
+    shown = roles_shown(sentences, [*everyone_here, *held])
+    by_key = {k: _person_key(e) for k, e in zip(people, everyone_here, strict=True)}
+    out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
+    out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
+    return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+
+
+# "Omar from our solutions team will drive the demo", "Felix is with me", "mein Kollege Jan": one of ours on the
+# call, even when the transcript cannot tell whose side he speaks for
+BROUGHT_ALONG = re.compile(
+    r"\b([A-ZÀ-Ý][a-zà-ÿ]+)(?: [A-ZÀ-Ý][a-zà-ÿ]+)? (?:from our|from my|is with me|de notre|de nuestro|aus unserem)\b|"
+    r"\b(?:my colleague|mein(?:e)? Kolleg(?:e|in)|mon collègue|ma collègue|mi compañer[oa]) ([A-ZÀ-Ý][a-zà-ÿ]+)"
+)
+
+
+def _full_name(speaker: str, known: set[str], firsts: dict[str, int]) -> bool:
+    """A speaker label that names someone new in full ("Jorge Villarreal"): not one the mail knows, by full name
+    or by first name (sentiment._speaker_of reads "Jorge Villarreal" as the one Jorge it knows)."""
+    words = speaker.split()
+    return (
+        2 <= len(words) <= 4
+        and "@" not in speaker
+        and words[0][:1].isupper()
+        and name_key(speaker) not in known
+        and not firsts.get(fold(words[0]))
+    )
+
+
+def _speaker_key(unit: Unit, by_name: dict[str, str]) -> str:
+    """The person key (``roles.key_of``) of who said ``unit``: their address, else their folded name."""
+    return (unit.speaker_email or "").lower() or by_name.get(name_key(unit.speaker), "").removeprefix("name:")
+
+
+def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: set[str]) -> list[tuple[str, str, str]]:
+    """(name, title, source id) of the customer's people named with a title in the sources' text, never one of ours
+    ("our solutions engineer Tom Hale" in our own mail is ours)."""
+    found = []
+    account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
+    for msg in sources:
+        if msg.auto_generated:
+            continue
+        vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
+        for name, title in named_titles(msg.body, vendor=vendor):
+            if fold(name) not in ours and not _names_us(title, ctx) and not set(fold(name).split()) & account:
+                found.append((name, title, msg.id))
+    return found
+
+
+def _names_us(title: str, ctx: ExtractionContext) -> bool:
+    """ "solutions architect at Lumen": a title at our company (named by its domain, or the start of it)."""
+    ours = [d.split(".")[0] for d in ctx.company_domains]
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(title)) if len(w) >= 4]
+    squashed = "".join(words)
+    return any(domain in squashed or any(domain.startswith(w) for w in words) for domain in ours)
+
+
+def _with_shown_roles(
+    out: list[Stakeholder],
+    shown: dict[str, tuple[Role, Influence, str]],
+    held: list[Stakeholder],
+    ours: set[str],
+    ctx: ExtractionContext,
+    source_id: str,
+) -> list[Stakeholder]:
+    """``out`` with what these sources show of people held from earlier mail, and of people they name in full
+    for the first time ("Marta Gil lo usará a diario"), kept by name until their address shows up."""
+    keys = {_person_key(s) for s in out}
+    ours_words = {d.split(".")[0] for d in ctx.company_domains} | {fold(w) for w in ctx.account.name.split()}
+    for key, (role, influence, sentence) in shown.items():
+        if key in keys or key in {fold(n) for n in ours}:
+            continue
+        before = next((s for s in held if _person_key(s) == key), None)
+        if before is not None:
+            title_role = role_for(before.title or "", "", "", role)
+            if title_role[0] != role or before.role_said:
+                continue
+            entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
+        elif not any(w in key.split() for w in ours_words):
+            entry = Stakeholder(name=name_of(key, sentence), source_ids=[source_id] if source_id else [])
+        else:
+            continue
+        entry.role, entry.influence, entry.role_shown = role, influence, sentence
+        out.append(entry)
+        keys.add(key)
+    return out
+
+
+def _rep_roles(
+    units: list[Unit], ctx: ExtractionContext, named: list[Stakeholder], document: HandoffDocument
+) -> dict[str, tuple[Role, Influence, str]]:
+    """The roles the rep's own words state (a note above a forward, a note attachment), by person key."""
+    rep = (ctx.rep.email or "").lower()
+    notes = [
+        u.text for u in units if u.author == "note" or (u.author == "ours" and (u.speaker_email or "").lower() == rep)
+    ]
+    keys = {_person_key(n) for n in named}
+    return roles_said(notes, [*named, *(s for s in document.sections.stakeholders if _person_key(s) not in keys)])
+
+
+def _with_rep_roles(
+    out: list[Stakeholder],
+    stated: dict[str, tuple[Role, Influence, str]],
+    said: dict[str, str],
+    document: HandoffDocument,
+    ours: set[str],
+    source_id: str,
+) -> list[Stakeholder]:
+    """``out`` with the rep's stated roles winning, held people whose words here show their role, and people
+    the rep named before their first mail (kept by name: their address merges in later)."""
+    keys = {_person_key(s) for s in out}
+    held = [s for s in document.sections.stakeholders if _person_key(s) not in keys]
+    known = [*out]
+    for before in held:
+        entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
+        known.append(entry)
+        # someone known from an earlier mail who talks technical matters here, with no title to go by
+        if before.role == "other" and not before.title and not before.role_said:
+            role, influence = role_for("", said.get(_person_key(before), ""), "")
+            if role != "other":
+                entry.role, entry.influence = role, influence
+                out.append(entry)
+    for key in stated:
+        if not any(_person_key(p) == key for p in known) and key not in ours:
+            known.append(Stakeholder(name=name_of(key, stated[key][2]), source_ids=[source_id] if source_id else []))
+    for entry in known:
+        if _person_key(entry) in stated:
+            said_role = stated_role(stated[_person_key(entry)], role_for(entry.title or "", "", "")[0])
+            entry.role, entry.influence, entry.role_said = said_role
+            if entry not in out:
+                out.append(entry)
+    return out
+
+
+__all__ = ["stakeholders_of"]
