@@ -106,15 +106,18 @@ def _grams(text: str) -> list[str]:
     return grams
 
 
+def _buckets(text: str) -> np.ndarray:
+    """The hashed buckets a text's grams fall in, each once."""
+    return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) % HASHED_DIMS for g in _grams(text)), dtype=np.int64))
+
+
 def hashed_features(texts: list[str]) -> np.ndarray:
     """Each text's grams hashed into HASHED_DIMS buckets (present or not), unit length: the phrasing the embedding averages away."""
     table = np.zeros((len(texts), HASHED_DIMS), dtype=np.float32)
     for row, text in enumerate(texts):
-        for gram in _grams(text):
-            table[row, zlib.crc32(gram.encode("utf-8")) % HASHED_DIMS] = 1.0
-        norm = float(np.linalg.norm(table[row]))
-        if norm:
-            table[row] /= norm
+        buckets = _buckets(text)
+        if buckets.size:
+            table[row, buckets] = np.float32(1.0 / np.sqrt(buckets.size))
     return table
 
 
@@ -231,8 +234,24 @@ def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
         return []
     with _lock:
         weights = _weights()
-    probs = _softmax(features(texts).astype(np.float64) @ weights)
+    probs = _softmax(_logits(texts, weights))
     return [{label: float(p) for label, p in zip(LABELS, row, strict=True)} for row in probs]
+
+
+def _logits(texts: list[str], weights: np.ndarray) -> np.ndarray:
+    """``features(texts) @ weights`` without the dense hashed columns: a text has a few dozen of 8,192, so
+    their rows of ``weights`` are summed instead (a long transcript's 3,000 sentences held 200 MB as a matrix)."""
+    dense = len(form_features("x")) + 256
+    z = (embed(texts) * 4.0).astype(np.float64) @ weights[:256]
+    z += np.asarray([form_features(t) for t in texts], dtype=np.float32).astype(np.float64) @ weights[256:dense]
+    z += weights[-1]
+    hashed = weights[dense : dense + HASHED_DIMS]
+    for row, text in enumerate(texts):
+        buckets = _buckets(text)
+        if buckets.size:
+            value = float(np.float32(1.0 / np.sqrt(buckets.size)) * np.float32(HASHED_WEIGHT))
+            z[row] += hashed[buckets].sum(axis=0) * value
+    return z
 
 
 def warm_up() -> None:
