@@ -111,23 +111,35 @@ def _buckets(text: str) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) % HASHED_DIMS for g in _grams(text)), dtype=np.int64))
 
 
+def _bucket_value(count: int) -> np.float32:
+    """Each of a text's ``count`` buckets holds this: the hashed part has unit length (float32, as trained)."""
+    ones = np.ones(count, dtype=np.float32)
+    ones /= float(np.linalg.norm(ones))
+    return ones[0]
+
+
 def hashed_features(texts: list[str]) -> np.ndarray:
     """Each text's grams hashed into HASHED_DIMS buckets (present or not), unit length: the phrasing the embedding averages away."""
     table = np.zeros((len(texts), HASHED_DIMS), dtype=np.float32)
     for row, text in enumerate(texts):
         buckets = _buckets(text)
         if buckets.size:
-            table[row, buckets] = np.float32(1.0 / np.sqrt(buckets.size))
+            table[row, buckets] = _bucket_value(buckets.size)
     return table
+
+
+def _dense_features(texts: list[str]) -> np.ndarray:
+    """The embedding and the signals of form, side by side (float32): every column but the hashed grams and the bias."""
+    form = np.asarray([form_features(t) for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    return np.hstack([embed(texts) * 4.0, form])
 
 
 def features(texts: list[str]) -> np.ndarray:
     """Embedding, signals of form, hashed grams and a bias, side by side (float32)."""
     if not texts:
         return np.zeros((0, 256 + len(form_features("x")) + HASHED_DIMS + 1), dtype=np.float32)
-    form = np.asarray([form_features(t) for t in texts], dtype=np.float32)
     bias = np.ones((len(texts), 1), dtype=np.float32)
-    return np.hstack([embed(texts) * 4.0, form, hashed_features(texts) * HASHED_WEIGHT, bias])
+    return np.hstack([_dense_features(texts), hashed_features(texts) * HASHED_WEIGHT, bias])
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -241,16 +253,13 @@ def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
 def _logits(texts: list[str], weights: np.ndarray) -> np.ndarray:
     """``features(texts) @ weights`` without the dense hashed columns: a text has a few dozen of 8,192, so
     their rows of ``weights`` are summed instead (a long transcript's 3,000 sentences held 200 MB as a matrix)."""
-    dense = len(form_features("x")) + 256
-    z = (embed(texts) * 4.0).astype(np.float64) @ weights[:256]
-    z += np.asarray([form_features(t) for t in texts], dtype=np.float32).astype(np.float64) @ weights[256:dense]
-    z += weights[-1]
-    hashed = weights[dense : dense + HASHED_DIMS]
+    dense = _dense_features(texts).astype(np.float64)
+    z = dense @ weights[: dense.shape[1]] + weights[-1]
+    hashed = weights[dense.shape[1] : dense.shape[1] + HASHED_DIMS]
     for row, text in enumerate(texts):
         buckets = _buckets(text)
         if buckets.size:
-            value = float(np.float32(1.0 / np.sqrt(buckets.size)) * np.float32(HASHED_WEIGHT))
-            z[row] += hashed[buckets].sum(axis=0) * value
+            z[row] += hashed[buckets].sum(axis=0) * float(_bucket_value(buckets.size) * np.float32(HASHED_WEIGHT))
     return z
 
 
