@@ -126,10 +126,11 @@ def find_span(needle: str, text: str, folds: _Folds | None = None) -> str | None
             folds[value] = _fold_with_map(value)
         return folds[value]
 
-    folded_needle = folded(needle.strip(_WRAPPING))[0]
+    wanted = needle.strip(_WRAPPING)
+    folded_needle = folded(wanted)[0]
     if len(folded_needle) < 3:
         return None
-    exact = needle.strip(_WRAPPING).strip()
+    exact = wanted.strip()
     if len(exact) >= 3 and exact in text:
         return exact  # the source's own characters already: no need to fold a long transcript for it
     hay, where = folded(text)
