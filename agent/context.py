@@ -18,11 +18,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
-from agent.budget import ByteBudget
 from agent.cpu import CpuPool
 from agent.extract.base import Extractor
 from agent.roster import Roster
 from agent.settings import Settings
+from mailflows.inbound.budget import ByteBudget
 from mailflows.outbound.send import Sender
 
 

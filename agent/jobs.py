@@ -92,7 +92,7 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
         verdict, null = stored_verdict(row, app.settings, head.getvalue()), null_sender(row)
         reused = repo.earlier_with_message_id(session, inbound_id, row.message_id)
         size = repo.raw_size(session, inbound_id)
-    # Large messages arriving together take turns within the byte budget (agent/budget.py).
+    # Large messages arriving together take turns within the byte budget (mailflows/inbound/budget.py).
     async with app.budget.hold(size):
         path = await asyncio.to_thread(spool_raw, app, inbound_id)
         try:

@@ -117,9 +117,12 @@ class Settings(BaseSettings):
     # A text attachment (transcript, notes, CSV) or message body is read in a window of this many
     # bytes, in whole lines; the rest is named in the rep's draft and stays in the stored message.
     max_attachment_text_chars: int = Field(default=200_000, gt=0)
-    # Message bytes the jobs of one process read at once (agent/budget.py): large messages arriving
+    # Message bytes the jobs of one process read at once (mailflows/inbound/budget.py): large messages arriving
     # together take turns within it; one larger than all of it goes through alone.
     inflight_budget_bytes: int = Field(default=96 * 1024 * 1024, gt=0)
+    # Message bytes the intake (SMTP, IMAP) holds in memory at once while it authenticates and stores
+    # them; SMTP DATA is spooled to a file as it arrives and read in only within this budget.
+    intake_budget_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     # Where a message being read is spooled (the raw file and its large decoded bodies); unset: the temp dir.
     spool_dir: Path | None = None
     job_max_attempts: int = Field(default=3, ge=1)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.budget import ByteBudget
+from mailflows.inbound.budget import ByteBudget
 from agent.jobs import process_inbound
 from agent.service import ingest
 from db.models import Inbound

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import smtplib
+import socket
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -11,7 +15,8 @@ from sqlmodel import select
 from agent.demo_deal import demo_files
 from db.models import Inbound
 from db.session import session_scope
-from tests.conftest import INBOX, REP, Harness
+from mailflows.inbound.smtp_intake import SPOOL_IN_MEMORY_BYTES
+from tests.conftest import INBOX, REP, Harness, make_settings, start_harness, stop_harness
 
 
 def small_forward(sender: str = REP, message_id: str = "<fwd-1@northwind.example>") -> bytes:
@@ -95,3 +100,96 @@ async def test_all_demo_forwards_are_accepted(service: Harness) -> None:
     for path in demo_files():
         assert await service.send(path.read_bytes()) == {}
     assert len(stored(service)) == len(demo_files())
+
+
+def large_forward(n: int, size: int) -> bytes:
+    """A forward of about ``size`` bytes whose lines include SMTP's special ones: a lone dot, leading dots."""
+    lines = [f"Line {i} of the call notes: the pilot covers the Leeds and Derby depots." for i in range(size // 72)]
+    lines[len(lines) // 3] = "."
+    lines[len(lines) // 2] = "..leading dots stay as written"
+    msg = EmailMessage()
+    msg["From"] = f"Sam Okafor <{REP}>"
+    msg["To"] = INBOX
+    msg["Subject"] = f"Fwd: call notes {n}"
+    msg["Date"] = "Mon, 02 Mar 2026 09:00:00 +0000"
+    msg["Message-ID"] = f"<large-{n}@northwind.example>"
+    msg.set_content("\n".join(lines) + "\n", cte="7bit")
+    return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+async def test_a_large_message_is_spooled_and_stored_byte_for_byte(service: Harness) -> None:
+    raw = large_forward(1, 3 * SPOOL_IN_MEMORY_BYTES)
+    assert await service.send(raw) == {}
+    (row,) = stored(service)
+    assert row.raw == raw  # transparency undone: the lone dot and the leading dots are as the rep's client wrote them
+
+
+async def test_a_message_over_the_limit_gets_552_and_the_connection_goes_on(tmp_path: Path) -> None:
+    harness = await start_harness(make_settings(tmp_path, max_message_bytes=200_000), "sqlite")
+    try:
+        too_big, small = large_forward(1, 300_000), small_forward()
+
+        def one_connection() -> tuple[tuple[int, bytes], dict[str, Any]]:
+            with smtplib.SMTP("127.0.0.1", harness.port, timeout=30) as client:
+                client.ehlo("client.example")
+                client.mail(REP)
+                client.rcpt(INBOX)
+                refused = client.data(too_big)
+                return refused, client.sendmail(REP, [INBOX], small)
+
+        refused, accepted = await asyncio.to_thread(one_connection)
+        assert refused[0] == 552 and accepted == {}
+        assert [row.message_id for row in stored(harness)] == ["<fwd-1@northwind.example>"]
+    finally:
+        await stop_harness(harness)
+
+
+async def test_a_line_longer_than_smtp_allows_gets_500_and_nothing_is_stored(service: Harness) -> None:
+    raw = small_forward().replace(b"We spend two days", b"x" * 5000 + b" We spend two days")
+    code, _ = await asyncio.to_thread(service.smtp_transaction, raw)
+    assert code == 500
+    assert stored(service) == []
+
+
+async def test_a_connection_cut_during_data_stores_nothing(service: Harness) -> None:
+    raw = large_forward(1, 200_000).replace(b"\r\n.", b"\r\n..")  # dot-stuffed, as a client sends it
+
+    def cut_off() -> None:
+        with socket.create_connection(("127.0.0.1", service.port), timeout=30) as sock:
+            reader = sock.makefile("rb")
+            assert reader.readline().startswith(b"220")
+            for command in (b"EHLO client.example", f"MAIL FROM:<{REP}>".encode(), f"RCPT TO:<{INBOX}>".encode()):
+                sock.sendall(command + b"\r\n")
+                while (reply := reader.readline())[3:4] == b"-":  # a multi-line reply goes on
+                    pass
+                assert reply.startswith(b"250"), reply
+            sock.sendall(b"DATA\r\n")
+            assert reader.readline().startswith(b"354")
+            sock.sendall(raw[: len(raw) // 2])  # and the client goes away without the final dot
+
+    await asyncio.to_thread(cut_off)
+    assert await service.send(small_forward()) == {}  # the server is still there, and took only this one
+    assert [row.message_id for row in stored(service)] == ["<fwd-1@northwind.example>"]
+
+
+async def test_large_messages_arriving_together_are_stored_in_turn_within_the_intake_budget(tmp_path: Path) -> None:
+    size = 2 * SPOOL_IN_MEMORY_BYTES
+    budget = size * 3 // 2  # room for one at a time
+    harness = await start_harness(make_settings(tmp_path, intake_budget_bytes=budget), "sqlite")
+    held: list[int] = []
+
+    async def watch() -> None:
+        while True:
+            held.append(harness.intake.budget.in_flight)
+            await asyncio.sleep(0.001)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        messages = [large_forward(n, size) for n in range(4)]
+        answers = await asyncio.gather(*(harness.send(m) for m in messages))
+        assert answers == [{}] * 4
+        assert sorted(row.raw for row in stored(harness)) == sorted(messages)
+        assert size <= max(held) <= budget  # each was read in within the budget, one at a time
+    finally:
+        watcher.cancel()
+        await stop_harness(harness)

@@ -289,26 +289,28 @@ class ImapIntake:
             if size > self.settings.max_message_bytes:
                 await asyncio.to_thread(self._set_aside, client, uid, size)
                 continue
-            raw = await asyncio.to_thread(self._fetch, client, uid)
-            if raw is None:
-                continue  # expunged by someone else meanwhile
-            mail_from, rcpt_to = envelope_of(raw)
-            try:
-                inbound_id, created = await self.intake.receive(
-                    raw, arrival=Arrival("imap", mail_from=mail_from), rcpt_to=rcpt_to
-                )
-            except SenderCheckDeferred as exc:
-                self.stats.deferred += 1
-                log.warning("IMAP message uid %s left unseen for the next round: %s", uid, exc)
-                continue
-            except StorageUnavailable as exc:
-                self.stats.storage_failures += 1
-                log.error("IMAP message uid %s left unseen, the database is down: %s", uid, exc)
-                return "storage_down"
-            except Exception:
-                self.stats.failures += 1
-                log.exception("IMAP message uid %s left unseen: unexpected error while storing", uid)
-                continue
+            async with self.intake.admit(size):  # its bytes are in memory from the fetch to the commit
+                raw = await asyncio.to_thread(self._fetch, client, uid)
+                if raw is None:
+                    continue  # expunged by someone else meanwhile
+                mail_from, rcpt_to = envelope_of(raw)
+                try:
+                    inbound_id, created = await self.intake.receive(
+                        raw, arrival=Arrival("imap", mail_from=mail_from), rcpt_to=rcpt_to
+                    )
+                except SenderCheckDeferred as exc:
+                    self.stats.deferred += 1
+                    log.warning("IMAP message uid %s left unseen for the next round: %s", uid, exc)
+                    continue
+                except StorageUnavailable as exc:
+                    self.stats.storage_failures += 1
+                    log.error("IMAP message uid %s left unseen, the database is down: %s", uid, exc)
+                    return "storage_down"
+                except Exception:
+                    self.stats.failures += 1
+                    log.exception("IMAP message uid %s left unseen: unexpected error while storing", uid)
+                    continue
+                del raw  # out of memory before the budget lets the next one in
             self.stats.stored += created
             self.stats.duplicates += not created
             await asyncio.to_thread(self._finish, client, uid, capabilities)

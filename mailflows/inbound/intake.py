@@ -9,14 +9,18 @@ yet (DNS did not answer) raises ``SenderCheckDeferred`` and stores nothing: the
 sender's server tries again. A queue that is down (Redis) does not lose the message
 either: it stays ``pending`` and the service's resume picks it up. The code that
 starts an intake hands it what it needs (settings, a database engine, a job queue,
-the authenticator): nothing here knows what a job does. Not for: parsing.
+the authenticator): nothing here knows what a job does. ``Intake.admit(size)`` is
+the intake's byte budget (``intake_budget_bytes``): a receiver holds it while the
+message's bytes are in memory, so large messages arriving together take turns instead
+of each adding its size to the process. Not for: parsing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,6 +30,7 @@ from agent.errors import SenderCheckDeferred
 from agent.settings import Settings
 from db import repo
 from mailflows.inbound.authorship import Arrival, Verdict
+from mailflows.inbound.budget import ByteBudget
 from mailflows.inbound.sender_auth import SenderAuthenticator, operator_verdict
 
 log = logging.getLogger(__name__)
@@ -114,9 +119,17 @@ class Intake:
     queue: JobQueue
     authenticator: SenderAuthenticator
     writer: InboundWriter = field(init=False)
+    budget: ByteBudget = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = InboundWriter(self.engine)
+        self.budget = ByteBudget(self.settings.intake_budget_bytes)
+
+    @asynccontextmanager
+    async def admit(self, size: int) -> AsyncIterator[None]:
+        """Hold ``size`` bytes of the intake's budget while a message of that size is in memory."""
+        async with self.budget.hold(size):
+            yield
 
     async def receive(self, raw: bytes, *, arrival: Arrival, rcpt_to: Sequence[str]) -> tuple[int, bool]:
         """Decide the author, store the message and queue it once.

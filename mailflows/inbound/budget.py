@@ -1,14 +1,16 @@
 """A budget of message bytes in flight: large messages processed at once share a bounded amount of memory.
 
 What it is for: ``ByteBudget.hold(n)`` is a semaphore counted in bytes, not in
-messages: the job that reads a stored message holds its size while it parses and
-reads it, so four 40 MB forwards arriving together are processed as far as the budget
+messages. Two places hold one: the intake while it reads a received message into memory
+to authenticate and store it (intake.py, ``HANDOFF_INTAKE_BUDGET_BYTES``), and the job
+that reads a stored message while it parses and reads it (``HANDOFF_INFLIGHT_BUDGET_BYTES``),
+so four 40 MB forwards arriving together go through as far as each budget
 allows (the others wait their turn), while a burst of small ones is not held back.
 Waiters are served in arrival order, so a large message is not starved by small
 ones behind it. A message larger than the whole budget is counted as the whole
 budget: it goes through alone, once nothing else is in flight, and never waits
-forever. Per process (each arq worker has its own). Not for: the SMTP intake's own
-receiving, or limiting how many jobs run (agent/queues.py).
+forever. Per process (each arq worker has its own). Not for: receiving the bytes off
+the wire (smtp_intake.py spools them to a file), or limiting how many jobs run (agent/queues.py).
 """
 
 from __future__ import annotations
