@@ -34,6 +34,7 @@ from mailflows.inbound.intake import Intake
 log = logging.getLogger(__name__)
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024  # a message up to this size is spooled in memory; a larger one goes to disk
+SPOOL_WRITE_BYTES = 64 * 1024  # lines reach the spool in pieces of about this size
 
 
 class SpooledEnvelope(Envelope):
@@ -89,9 +90,13 @@ class SpoolingSMTP(SMTP):
         await self.push("250 OK" if status is MISSING else status)
 
     async def _receive_data(self, spool: SpooledTemporaryFile[bytes]) -> str | None:
-        """Lines up to the final dot into ``spool``: "" when they were all taken, the refusal, or None if cut off."""
+        """Lines up to the final dot into ``spool``: "" when they were all taken, the refusal, or None if cut off.
+
+        Lines are written ``SPOOL_WRITE_BYTES`` at a time (a write per line costs more than reading it).
+        """
         limit = self.data_size_limit
-        received = 0
+        received = written = 0
+        lines: list[bytes] = []
         refusal = ""
         in_long_line = False  # the rest of a line longer than the reader's limit is still to come
         while self.transport is not None:
@@ -104,23 +109,33 @@ class SpoolingSMTP(SMTP):
             except asyncio.LimitOverrunError as exc:
                 refusal = refusal or "500 Line too long (see RFC5321 4.5.3.1.6)"
                 received += len(await self._reader.read(exc.consumed))
+                in_long_line = True
+                lines.clear()
                 spool.seek(0)
                 spool.truncate()
-                in_long_line = True
                 continue
             if in_long_line:
                 in_long_line = False
                 received += len(line)
                 continue
             if line == b".\r\n":
+                if not refusal:
+                    spool.write(b"".join(lines))
                 return refusal
             received += len(line)
-            if not refusal and limit and received > limit:
+            if refusal:
+                continue
+            if limit and received > limit:
                 refusal = "552 Error: Too much mail data"
+                lines.clear()
                 spool.seek(0)
                 spool.truncate()
-            if not refusal:
-                spool.write(line[1:] if line.startswith(b".") else line)  # RFC 5321 4.5.2 transparency
+                continue
+            lines.append(line[1:] if line[:1] == b"." else line)  # RFC 5321 4.5.2 transparency
+            if received - written >= SPOOL_WRITE_BYTES:
+                spool.write(b"".join(lines))
+                lines.clear()
+                written = received
         return None
 
 
