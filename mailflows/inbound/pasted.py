@@ -1,0 +1,217 @@
+"""A call transcript a rep pasted into a mail body, found among the prose around it.
+
+What it is for: ``split_pasted_transcript`` finds the runs of speaker lines in one message's
+own text ("Name: text", "[00:04:12] Name: text", "Name (00:04:12): text", "00:04:12 Name:
+text", Otter/Zoom "Name  00:04" and Teams "Moreau, Ines   4:12 PM" heads over their text,
+speakers in any language, under an optional "Transcript" / "Transkript" / "Transcripción"
+title and "Participants:" line), reads them with ``parse_transcript`` (the reader of attached transcripts, so a pasted
+call becomes the same ``Turn`` records), and returns the prose with the transcript cut out.
+A run is a transcript only when it is a conversation: at least two speakers who each speak
+more than once, talking in the first or second person or asking. A rep's "Budget: / Timeline:
+/ Risks:" notes, a forward's printed "From: / Sent: / To:" header, "P.S.:" and signature lines
+("Tel: ...") never are. Not for: attachments (``attachments.py``) or building the messages
+(``parse.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mailflows.inbound.mail import Turn
+from mailflows.inbound.transcripts import parse_transcript, speaker_line
+
+# labels of a rep's notes and of signatures: recurring in a long note, never people
+NOTE_LABELS = frozenset(
+    [
+        "p.s.",
+        "ps",
+        "pps",
+        "tel",
+        "tel.",
+        "phone",
+        "mobile",
+        "mobil",
+        "handy",
+        "cell",
+        "fax",
+        "email",
+        "e-mail",
+        "mail",
+        "web",
+        "www",
+        "address",
+        "adresse",
+        "budget",
+        "timeline",
+        "timing",
+        "risks",
+        "risk",
+        "pricing",
+        "price",
+        "owner",
+        "status",
+        "decision",
+        "decisions",
+        "goal",
+        "goals",
+        "pain",
+        "pains",
+        "competitor",
+        "competitors",
+        "competition",
+        "stakeholders",
+        "champion",
+        "blocker",
+        "blockers",
+        "todo",
+        "to-do",
+        "action",
+        "question",
+        "answer",
+    ]
+)
+TITLE_RE = re.compile(
+    r"^\s*(?:[\w'’.,&/–-]+\s+){0,4}?(?:transcript|transkript|transcripci[óo]n|"
+    r"transcription|transcrição|trascrizione|mitschrift|gesprächsprotokoll)\b[^.!?]{0,60}$",
+    re.IGNORECASE,
+)
+PARTICIPANTS_RE = re.compile(
+    r"^\s*(?:participants|attendees|teilnehmer(?:innen)?|teilnehmende|participantes|asistentes|intervenants)\s*[:：]",
+    re.IGNORECASE,
+)
+# first or second person, or a question: someone talking, not a note about them
+SPEECH_RE = re.compile(
+    r"\?|¿|\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|we'll|us|our|you|your|you're|ich|mich|mir|mein|meine|wir|"
+    r"uns|unser|unsere|sie|ihnen|ihr|euch|du|yo|mi|mis|me|nos|nosotros|nuestro|nuestra|nuestros|usted|ustedes|"
+    r"tú|tu|te|je|j'|moi|mon|ma|mes|nous|notre|nos|vous|votre|vos|\w{2,}(?:amos|emos|imos))\b",
+    re.IGNORECASE,
+)
+MIN_TURNS = 4
+
+
+def _speaker(line: str) -> tuple[str, bool] | None:
+    """The speaker a line opens a turn for, and whether it is a head ("Name  00:04") whose text follows."""
+    if ":" not in line:
+        return None
+    opens = speaker_line(line)
+    if opens is None:
+        return None
+    speaker = opens[0]
+    key = speaker.lower()
+    if key in NOTE_LABELS or len(key.replace(".", "")) < 2:
+        return None
+    return speaker, opens[2] is None
+
+
+def _runs(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each run of speaker lines, with the text that belongs to their turns."""
+    runs = []
+    i, n = 0, len(lines)
+    while i < n:
+        opened = _speaker(lines[i])
+        if opened is None:
+            i += 1
+            continue
+        start, end = i, i + 1
+        head, waiting = opened[1], opened[1]  # a head's text is still to come
+        j = end
+        while j < n:
+            line = lines[j]
+            if not line.strip():
+                j += 1
+                continue
+            opened = _speaker(line)
+            if opened is not None:
+                head, waiting = opened[1], opened[1]
+                end = j = j + 1
+                continue
+            if j == end or waiting:  # the turn's own text, or a wrapped line of it
+                waiting = False
+                end = j = j + 1
+                continue
+            if head and _paragraph_then_speaker(lines, j):  # a head's turn of several paragraphs
+                while j < n and lines[j].strip():
+                    j += 1
+                end = j
+                continue
+            break
+        runs.append((start, end))
+        i = end
+    return runs
+
+
+def _paragraph_then_speaker(lines: list[str], j: int) -> bool:
+    while j < len(lines) and lines[j].strip():
+        j += 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and _speaker(lines[j]) is not None
+
+
+def is_conversation(turns: list[Turn], known: frozenset[str] = frozenset()) -> bool:
+    """Two or more speakers who each speak more than once, mostly in the first or second person.
+
+    ``known``: speakers of a transcript already found in the same text; a later run of theirs
+    (after the rep's "and on pricing:") is the same call.
+    """
+    counts = Counter(t.speaker for t in turns)
+    if known and len(turns) >= 2 and set(counts) <= known:
+        return True
+    if len(turns) < MIN_TURNS or sum(1 for n in counts.values() if n >= 2) < 2:
+        return False
+    talking = sum(1 for t in turns if SPEECH_RE.search(t.text))
+    timed = any(t.at for t in turns)
+    return talking >= 2 and (timed or 2 * talking >= len(turns))
+
+
+def _header_above(lines: list[str], start: int, floor: int) -> list[int]:
+    """The transcript's header lines just above ``start``: its title ("Transcript", "Transkript - Kickoff")
+    and "Participants:" lines, which an attached transcript's reader skips too."""
+    found = []
+    j = start - 1
+    while j >= floor and (not lines[j].strip() or TITLE_RE.match(lines[j]) or PARTICIPANTS_RE.match(lines[j])):
+        if lines[j].strip():
+            found.append(j)
+        j -= 1
+    return found
+
+
+def split_pasted_transcript(text: str) -> tuple[str, list[Turn]] | None:
+    """(the text without its pasted transcript, the transcript's turns), or None when it holds none.
+
+    Lines around the transcript stay as they were; its title and "Participants:" lines go with it.
+    """
+    if text.count(":") < MIN_TURNS:
+        return None
+    lines = text.split("\n")
+    cut: set[int] = set()
+    turns: list[Turn] = []
+    known: frozenset[str] = frozenset()
+    floor = 0
+    for start, end in _runs(lines):
+        run = parse_transcript("\n".join(lines[start:end]))
+        if not is_conversation(run, known):
+            continue
+        cut.update(range(start, end), _header_above(lines, start, floor))
+        turns.extend(run)
+        known = known | {t.speaker for t in run}
+        floor = end
+    if not turns:
+        return None
+    for i in sorted(cut):  # with the blank lines around it, the transcript leaves one paragraph break
+        for j in (range(i - 1, -1, -1), range(i + 1, len(lines))):
+            for k in j:
+                if k in cut or lines[k].strip():
+                    break
+                cut.add(k)
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if i not in cut:
+            kept.append(line)
+        elif i - 1 not in cut and kept:
+            kept.append("")
+    return "\n".join(kept).strip("\n"), turns
+
+
+__all__ = ["is_conversation", "split_pasted_transcript"]
