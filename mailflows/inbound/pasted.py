@@ -21,56 +21,15 @@ from collections import Counter
 from mailflows.inbound.mail import Turn
 from mailflows.inbound.transcripts import parse_transcript, speaker_line
 
-# labels of a rep's notes and of signatures: recurring in a long note, never people
-NOTE_LABELS = frozenset(
-    [
-        "p.s.",
-        "ps",
-        "pps",
-        "tel",
-        "tel.",
-        "phone",
-        "mobile",
-        "mobil",
-        "handy",
-        "cell",
-        "fax",
-        "email",
-        "e-mail",
-        "mail",
-        "web",
-        "www",
-        "address",
-        "adresse",
-        "budget",
-        "timeline",
-        "timing",
-        "risks",
-        "risk",
-        "pricing",
-        "price",
-        "owner",
-        "status",
-        "decision",
-        "decisions",
-        "goal",
-        "goals",
-        "pain",
-        "pains",
-        "competitor",
-        "competitors",
-        "competition",
-        "stakeholders",
-        "champion",
-        "blocker",
-        "blockers",
-        "todo",
-        "to-do",
-        "action",
-        "question",
-        "answer",
-    ]
+# labels of a rep's notes and of signatures, and the days of a schedule: they recur in a long note, never people
+_NOTE_WORDS = (
+    "p.s. ps pps tel tel. phone mobile mobil handy cell fax email e-mail mail web www address adresse budget timeline "
+    "timing risks risk pricing price owner status decision decisions goal goals pain pains competitor competitors "
+    "competition stakeholders champion blocker blockers todo to-do action question answer today tomorrow monday "
+    "tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag sonntag "
+    "lunes martes miércoles jueves viernes sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
+NOTE_LABELS = frozenset(_NOTE_WORDS.split())
 TITLE_RE = re.compile(
     r"^\s*(?:[\w'’.,&/–-]+\s+){0,4}?(?:transcript|transkript|transcripci[óo]n|"
     r"transcription|transcrição|trascrizione|mitschrift|gesprächsprotokoll)\b[^.!?]{0,60}$",
