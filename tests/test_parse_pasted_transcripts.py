@@ -169,10 +169,12 @@ async def test_the_customers_turns_of_a_pasted_call_are_theirs_and_quoted_as_the
         "Ines Moreau  04:12\nWe need it.\nSam Okafor  04:20\nSure?\nInes Moreau  04:31\nYes, we do.\nSam Okafor  04:40\nNoted.",
         "Moreau, Ines   4:12 PM\nWe need it.\nOkafor, Sam   4:13 PM\nSure?\nMoreau, Ines   4:14 PM\nYes, we do.\n"
         "Okafor, Sam   4:15 PM\nNoted.",
+        "Ines Moreau\n00:04:12\nWe need it.\n\nSam Okafor\n00:04:20\nSure?\n\nInes Moreau\n\n00:04:31\n\nYes, we do.\n\n"
+        "Sam Okafor\n00:04:40\nNoted.",
         "Transkript\nJörg Brückner: Wir brauchen das bis Mai.\nSam Okafor: Geht das?\nJörg Brückner: Ja, ich denke schon.\n"
         "Sam Okafor: Gut.",
     ],
-    ids=["plain", "bracketed", "gong", "time-first", "otter", "teams", "german"],
+    ids=["plain", "bracketed", "gong", "time-first", "otter", "teams", "name-over-time", "german"],
 )
 def test_each_shape_of_a_pasted_call_is_read_into_alternating_turns(text: str) -> None:
     found = split_pasted_transcript(f"Call from today:\n\n{text}\n\nThanks,\nSam")

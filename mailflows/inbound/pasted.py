@@ -19,7 +19,7 @@ import re
 from collections import Counter
 
 from mailflows.inbound.mail import Turn
-from mailflows.inbound.transcripts import parse_transcript, speaker_line
+from mailflows.inbound.transcripts import name_over_clock, parse_transcript, speaker_line
 
 # labels of a rep's notes and of signatures, and the days of a schedule: they recur in a long note, never people
 _NOTE_WORDS = (
@@ -49,18 +49,35 @@ SPEECH_RE = re.compile(
 MIN_TURNS = 4
 
 
-def _speaker(line: str) -> tuple[str, bool] | None:
-    """The speaker a line opens a turn for, and whether it is a head ("Name  00:04") whose text follows."""
-    if ":" not in line:
-        return None
-    opens = speaker_line(line)
-    if opens is None:
-        return None
-    speaker = opens[0]
+def _filled(lines: list[str], j: int) -> int:
+    """The index of the first line from ``j`` on with text (``len(lines)`` if none)."""
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j
+
+
+def _speaker(lines: list[str], i: int) -> tuple[str, bool, int] | None:
+    """The speaker line ``i`` opens a turn for, whether it is a head ("Name  00:04") whose text follows,
+    and the index after the opening (after the time line under a name: "Ines Moreau" over "00:04:12")."""
+    line = lines[i]
+    after = i + 1
+    if ":" in line:
+        opens = speaker_line(line)
+        if opens is None:
+            return None
+        speaker, head = opens[0], opens[2] is None
+    else:
+        below = _filled(lines, i + 1)
+        if below == len(lines) or ":" not in lines[below] or len(line) > 60:
+            return None
+        two = name_over_clock(line.strip(), lines[below])
+        if two is None:
+            return None
+        speaker, head, after = two[0], True, below + 1
     key = speaker.lower()
     if key in NOTE_LABELS or len(key.replace(".", "")) < 2:
         return None
-    return speaker, opens[2] is None
+    return speaker, head, after
 
 
 def _runs(lines: list[str]) -> list[tuple[int, int]]:
@@ -68,22 +85,23 @@ def _runs(lines: list[str]) -> list[tuple[int, int]]:
     runs = []
     i, n = 0, len(lines)
     while i < n:
-        opened = _speaker(lines[i])
+        opened = _speaker(lines, i)
         if opened is None:
             i += 1
             continue
-        start, end = i, i + 1
-        head, waiting = opened[1], opened[1]  # a head's text is still to come
+        start = i
+        _, head, end = opened
+        waiting = head  # a head's text is still to come
         j = end
         while j < n:
-            line = lines[j]
-            if not line.strip():
+            if not lines[j].strip():
                 j += 1
                 continue
-            opened = _speaker(line)
+            opened = _speaker(lines, j)
             if opened is not None:
-                head, waiting = opened[1], opened[1]
-                end = j = j + 1
+                _, head, end = opened
+                waiting = head
+                j = end
                 continue
             if j == end or waiting:  # the turn's own text, or a wrapped line of it
                 waiting = False
@@ -103,9 +121,8 @@ def _runs(lines: list[str]) -> list[tuple[int, int]]:
 def _paragraph_then_speaker(lines: list[str], j: int) -> bool:
     while j < len(lines) and lines[j].strip():
         j += 1
-    while j < len(lines) and not lines[j].strip():
-        j += 1
-    return j < len(lines) and _speaker(lines[j]) is not None
+    j = _filled(lines, j)
+    return j < len(lines) and _speaker(lines, j) is not None
 
 
 def is_conversation(turns: list[Turn], known: frozenset[str] = frozenset()) -> bool:

@@ -27,6 +27,7 @@ TIMED_LINE_RE = re.compile(
 )
 # "Ines Moreau  00:04" (Otter, Zoom), "Moreau, Ines   4:12 PM" (Teams; "| 4:12 PM" from a pasted table)
 SPEAKER_ONLY_RE = re.compile(rf"^\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)(?:\s*[|·•]\s*|\s+)(?P<at>{CLOCK})\s*$")
+CLOCK_ONLY_RE = re.compile(rf"^\s*\[?(?P<at>{CLOCK})\]?\s*$")
 # "[4:12 PM] Moreau, Ines" (a Teams chat copy)
 CLOCK_FIRST_RE = re.compile(rf"^\s*\[(?P<at>{CLOCK})\]\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)\s*$")
 # a forward's printed header ("Von:", "De:", "Asunto:") in any language is no speaker
@@ -190,25 +191,42 @@ def speaker_line(line: str) -> tuple[str, str | None, str | None] | None:
         )
     head = SPEAKER_ONLY_RE.match(line) or CLOCK_FIRST_RE.match(line)
     if head and is_name(head.group("speaker")):
-        last, comma, first = head.group("speaker").strip(" ,").partition(",")
-        # Teams writes a directory name last name first: "Moreau, Ines" is Ines Moreau
-        return (f"{first.strip()} {last.strip()}" if comma else last), head.group("at"), None
+        return _first_name_first(head.group("speaker")), head.group("at"), None
     return None
+
+
+def name_over_clock(line: str, below: str) -> tuple[str, str] | None:
+    """(speaker, offset) when ``line`` is a name alone and ``below`` (the next line with text) a time alone:
+    a web player's copy ("Ines Moreau" over "00:04:12") heads the turn in two lines."""
+    clock = CLOCK_ONLY_RE.match(below)
+    if clock is None or ":" in line or not is_name(line):
+        return None
+    return _first_name_first(line), clock.group("at")
+
+
+def _first_name_first(label: str) -> str:
+    # Teams writes a directory name last name first: "Moreau, Ines" is Ines Moreau
+    last, comma, first = label.strip(" ,").partition(",")
+    return f"{first.strip()} {last.strip()}" if comma else last.strip()
 
 
 def _parse_lines(text: str) -> list[Turn]:
     turns = _Turns()
     pending: str | None = None
     pending_at: str | None = None
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
+    lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+    clock_below = False
+    for i, line in enumerate(lines):
+        if clock_below:  # the time under a name, read with it
+            clock_below = False
             continue
         opens = speaker_line(line)
         if opens is not None and opens[2] is not None:
             turns.add(opens[0], opens[2], opens[1])
             pending = None
             continue
+        if opens is None and i + 1 < len(lines) and (two := name_over_clock(line, lines[i + 1])):
+            opens, clock_below = (*two, None), True
         if opens is not None:
             pending, pending_at = opens[0], opens[1]
             continue
