@@ -173,8 +173,9 @@ async def test_the_customers_turns_of_a_pasted_call_are_theirs_and_quoted_as_the
         "Sam Okafor\n00:04:40\nNoted.",
         "Transkript\nJörg Brückner: Wir brauchen das bis Mai.\nSam Okafor: Geht das?\nJörg Brückner: Ja, ich denke schon.\n"
         "Sam Okafor: Gut.",
+        "王伟：我们每个月要手工核对发票。\nSam Okafor: How many people?\n王伟：三个人，我希望减少到一个。\nSam Okafor: We can do that.",
     ],
-    ids=["plain", "bracketed", "gong", "time-first", "otter", "teams", "name-over-time", "german"],
+    ids=["plain", "bracketed", "gong", "time-first", "otter", "teams", "name-over-time", "german", "chinese"],
 )
 def test_each_shape_of_a_pasted_call_is_read_into_alternating_turns(text: str) -> None:
     found = split_pasted_transcript(f"Call from today:\n\n{text}\n\nThanks,\nSam")

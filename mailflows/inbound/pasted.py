@@ -41,7 +41,7 @@ PARTICIPANTS_RE = re.compile(
 )
 # first or second person, or a question: someone talking, not a note about them
 SPEECH_RE = re.compile(
-    r"\?|¿|\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|we'll|us|our|you|your|you're|ich|mich|mir|mein|meine|wir|"
+    r"\?|¿|？|[我你您私]|\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|we'll|us|our|you|your|you're|ich|mich|mir|mein|meine|wir|"
     r"uns|unser|unsere|sie|ihnen|ihr|euch|du|yo|mi|mis|me|nos|nosotros|nuestro|nuestra|nuestros|usted|ustedes|"
     r"tú|tu|te|je|j'|moi|mon|ma|mes|nous|notre|nos|vous|votre|vos|\w{2,}(?:amos|emos|imos))\b",
     re.IGNORECASE,
@@ -61,7 +61,7 @@ def _speaker(lines: list[str], i: int) -> tuple[str, bool, int] | None:
     and the index after the opening (after the time line under a name: "Ines Moreau" over "00:04:12")."""
     line = lines[i]
     after = i + 1
-    if ":" in line:
+    if ":" in line or "：" in line:
         opens = speaker_line(line)
         if opens is None:
             return None
@@ -158,7 +158,7 @@ def split_pasted_transcript(text: str) -> tuple[str, list[Turn]] | None:
 
     Lines around the transcript stay as they were; its title and "Participants:" lines go with it.
     """
-    if text.count(":") < MIN_TURNS:
+    if text.count(":") + text.count("：") < MIN_TURNS:
         return None
     lines = text.split("\n")
     cut: set[int] = set()

@@ -20,10 +20,11 @@ from mailflows.inbound.markers import LABELS
 CUE_TIME_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 VOICE_RE = re.compile(r"^<v\s+([^>]+)>(.*?)(?:</v>)?$")
 CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
-# "Name: text", "[00:04:12] Name: text", "00:04:12 - Name: text", "Name (00:04:12): text", "Name [4:12 PM]: text"
+# "Name: text", "[00:04:12] Name: text", "00:04:12 - Name: text", "Name (00:04:12): text", "Name [4:12 PM]: text",
+# "王伟：text" (a full-width colon)
 TIMED_LINE_RE = re.compile(
     rf"^\s*(?:\[?(?P<at1>{CLOCK})\]?\s*(?:[-–—|]\s*)?)?(?P<speaker>[^\W\d][\w .,'’()&/-]{{0,60}}?)\s*"
-    rf"(?:\((?P<at2>{CLOCK})\)|\[(?P<at3>{CLOCK})\])?\s*:\s+(?P<text>\S.*)$"
+    rf"(?:\((?P<at2>{CLOCK})\)|\[(?P<at3>{CLOCK})\])?\s*(?::\s+|：\s*)(?P<text>\S.*)$"
 )
 # "Ines Moreau  00:04" (Otter, Zoom), "Moreau, Ines   4:12 PM" (Teams; "| 4:12 PM" from a pasted table)
 SPEAKER_ONLY_RE = re.compile(rf"^\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)(?:\s*[|·•]\s*|\s+)(?P<at>{CLOCK})\s*$")
@@ -170,14 +171,15 @@ def is_name(label: str) -> bool:
     """Whether a speaker label reads as a name ("Ines Moreau (Bluefin)", "Speaker 2", "Ana de la Vega").
 
     A sentence before a colon ("Here is what she said: ...") is none: its words are lower case.
+    A script without case ("王伟") reads as capitalised.
     """
-    words = re.sub(r"\([^()]*\)", " ", label).replace(",", " ").split()
+    words = [w for w in re.sub(r"\([^()]*\)", " ", label).replace(",", " ").split() if any(c.isalnum() for c in w)]
     key = " ".join(words).lower()
     if not words or len(words) > 5 or key in NOT_SPEAKERS or key in HEADER_LABELS:
         return False
-    if not words[0][0].isupper():
-        return False
-    return all(w[0].isupper() or w.isdigit() or w in NAME_PARTICLES or w[:2] in ("d'", "l'") for w in words)
+    capital = [not w[0].islower() and not w.isdigit() for w in words]
+    lower_ok = [w.isdigit() or w in NAME_PARTICLES or w[:2] in ("d'", "l'") for w in words]
+    return any(capital) and all(c or ok for c, ok in zip(capital, lower_ok, strict=True))
 
 
 def speaker_line(line: str) -> tuple[str, str | None, str | None] | None:
