@@ -202,3 +202,18 @@ def test_each_shape_of_a_pasted_call_is_read_into_alternating_turns(text: str) -
 def test_lines_that_only_look_like_speakers_stay_prose(text: str) -> None:
     assert split_pasted_transcript(text) is None
     assert transcripts(parse_body(f"Hi,\n\n{text}\n\nSam")) == []
+
+
+def test_me_in_a_reps_write_up_of_a_call_is_the_rep() -> None:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = (
+        "Sam Okafor <sam.okafor@northwind.example>",
+        "handoff@northwind.example",
+        "x",
+    )
+    msg.set_content(
+        "From memory, the pricing call:\n\nMe: Can you live with annual billing?\nInes Moreau: We need quarterly.\n"
+        "Me: Quarterly costs 4% more, is that fine?\nInes Moreau: Yes, our CFO agreed.\n\nSam\n"
+    )
+    (call,) = transcripts(parse_message(bytes(msg)))
+    assert [t.speaker for t in call.turns] == ["Sam Okafor", "Ines Moreau", "Sam Okafor", "Ines Moreau"]

@@ -76,7 +76,7 @@ def _unmarked(text: str, ctx: ParseContext) -> str:
 
 def _pasted(message: ThreadMessage, text: str, ctx: ParseContext, pasted: dict[int, ThreadMessage]) -> str:
     """``text`` without the call transcript pasted in it; the transcript, a source of its own, goes into ``pasted``."""
-    found = split_pasted_transcript(text)
+    found = split_pasted_transcript(text, message.sender.name if message.sender else "")
     if found is None:
         return text
     prose, turns = found

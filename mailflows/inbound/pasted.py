@@ -4,13 +4,13 @@ What it is for: ``split_pasted_transcript`` finds the runs of speaker lines in o
 own text ("Name: text", "[00:04:12] Name: text", "Name (00:04:12): text", "00:04:12 Name:
 text", Otter/Zoom "Name  00:04" and Teams "Moreau, Ines   4:12 PM" heads over their text,
 speakers in any language, under an optional "Transcript" / "Transkript" / "Transcripción"
-title and "Participants:" line), reads them with ``parse_transcript`` (the reader of attached transcripts, so a pasted
-call becomes the same ``Turn`` records), and returns the prose with the transcript cut out.
-A run is a transcript only when it is a conversation: at least two speakers who each speak
-more than once, talking in the first or second person or asking. A rep's "Budget: / Timeline:
-/ Risks:" notes, a forward's printed "From: / Sent: / To:" header, "P.S.:" and signature lines
-("Tel: ...") never are. Not for: attachments (``attachments.py``) or building the messages
-(``parse.py``).
+title and "Participants:" line), reads them with ``parse_transcript`` (the reader of attached
+transcripts, so a pasted call becomes the same ``Turn`` records), and returns the prose with
+the transcript cut out. A run is a transcript only when it is a conversation: at least two
+speakers who each speak more than once, talking in the first or second person or asking. A
+rep's "Budget: / Timeline: / Risks:" notes, a forward's printed "From: / Sent: / To:" header,
+"P.S.:" and signature lines ("Tel: ...") never are. Not for: attachments (``attachments.py``)
+or building the messages (``parse.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ SPEECH_RE = re.compile(
     re.IGNORECASE,
 )
 MIN_TURNS = 4
+# a rep writing down a call: "Me: ..." is the author of the mail
+ME = frozenset({"me", "myself", "ich", "yo", "moi"})
 
 
 def _filled(lines: list[str], j: int) -> int:
@@ -153,10 +155,11 @@ def _header_above(lines: list[str], start: int, floor: int) -> list[int]:
     return found
 
 
-def split_pasted_transcript(text: str) -> tuple[str, list[Turn]] | None:
+def split_pasted_transcript(text: str, author: str = "") -> tuple[str, list[Turn]] | None:
     """(the text without its pasted transcript, the transcript's turns), or None when it holds none.
 
     Lines around the transcript stay as they were; its title and "Participants:" lines go with it.
+    A speaker called "Me" ("Ich", "Yo", "Moi") is ``author``, the name of who wrote the mail.
     """
     if text.count(":") + text.count("：") < MIN_TURNS:
         return None
@@ -175,6 +178,10 @@ def split_pasted_transcript(text: str) -> tuple[str, list[Turn]] | None:
         floor = end
     if not turns:
         return None
+    if author:
+        for turn in turns:
+            if turn.speaker.lower() in ME:
+                turn.speaker = author
     for i in sorted(cut):  # with the blank lines around it, the transcript leaves one paragraph break
         for j in (range(i - 1, -1, -1), range(i + 1, len(lines))):
             for k in j:
