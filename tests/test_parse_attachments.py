@@ -106,3 +106,14 @@ def test_a_broken_pdf_is_listed_as_unreadable_not_raised():
     result = read_attachment("id#1", "broken.pdf", "application/pdf", b"%PDF-1.4 garbage", None, 1000)
     assert result.message is None
     assert result.info.read is False and "could not be read" in result.info.reason
+
+
+def test_a_teams_copy_attached_as_text_names_its_speakers_first_name_first() -> None:
+    teams = "Moreau, Ines   4:12 PM\nWe reconcile by hand.\nOkafor, Sam   4:13 PM\nHow often?\nMoreau, Ines   4:14 PM\nDaily.\n"
+    read = read_attachment("m#1", "teams.txt", "text/plain", teams.encode(), "utf-8", 10_000)
+    assert read.message is not None and read.message.kind == "transcript"
+    turns = read.message.turns
+    assert [(t.speaker, t.at, t.text) for t in turns][:2] == [
+        ("Ines Moreau", "4:12 PM", "We reconcile by hand."),
+        ("Sam Okafor", "4:13 PM", "How often?"),
+    ]

@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from mailflows.inbound.mail import Address, AttachmentInfo, ThreadMessage, Turn
 from mailflows.inbound.spool import Payload
-from mailflows.inbound.transcripts import looks_like_transcript, parse_transcript, turns_as_text
+from mailflows.inbound.transcripts import as_transcript, looks_like_transcript, parse_transcript
 
 CHARSET_ALIASES = {
     "iso-8859-1": "windows-1252",
@@ -253,9 +253,7 @@ def _tnef(message: ThreadMessage, info: AttachmentInfo, data: bytes, max_text_ch
 
 
 def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn], defects: list[str]) -> ReadResult:
-    message.kind = "transcript"
-    message.turns = turns
-    message.body = turns_as_text(turns)
+    as_transcript(message, turns)
     last = next((t.at for t in reversed(turns) if t.at), None) if defects else None
     if last:  # where the reading stopped, in the call's own time
         defects = [*defects[:-1], f"{defects[-1]} (read up to {last} of the call)"]

@@ -6,7 +6,9 @@ strings, several times faster to read than ``policy.default``'s header objects),
 the body ``mime_body`` picks under fixed limits, splits forwarded and quoted messages
 out of it (``forwards``), cuts each message's signature and reads its card once
 (``signatures``), parses ``message/rfc822`` attachments as messages of their own, and
-reads text attachments (``attachments``). Order of ``ParsedMail.messages``: the outer
+reads text attachments (``attachments``). A call transcript pasted into a message's own
+text (``pasted``) becomes a transcript source of its own, right after that message, and the
+prose around it stays the message's body. Order of ``ParsedMail.messages``: the outer
 message first, then for each body the messages split out of it newest to oldest, then
 attached messages (each followed by what it carries), then attachments. It never
 raises on bad input: what could not be read lands in ``defects``. ``parse_body`` does
@@ -37,9 +39,11 @@ from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import AttachmentInfo, MessageKind, ParsedMail, ThreadMessage
 from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, body_text, param, part_payload
 from mailflows.inbound.outlook_msg import msg_to_rfc822
+from mailflows.inbound.pasted import split_pasted_transcript
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
 from mailflows.inbound.signatures import is_mobile_footer, read_card, split_signature, split_trailing_note
 from mailflows.inbound.spool import SPOOL_MIN_MESSAGE_BYTES, Payload, Window, payload_of, spool_message
+from mailflows.inbound.transcripts import as_transcript
 
 HTML_TAG_RE = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|b|i|a|ul|li|font)\b[^<>]*>", re.IGNORECASE)
 HTML_SNIFF_RE = re.compile(r"<(?:html|body|div|p|br|table|span|blockquote|!doctype)\b", re.IGNORECASE)
@@ -70,10 +74,22 @@ def _unmarked(text: str, ctx: ParseContext) -> str:
     return rendered
 
 
+def _pasted(message: ThreadMessage, text: str, ctx: ParseContext, pasted: dict[int, ThreadMessage]) -> str:
+    """``text`` without the call transcript pasted in it; the transcript, a source of its own, goes into ``pasted``."""
+    found = split_pasted_transcript(text, message.sender.name if message.sender else "")
+    if found is None:
+        return text
+    prose, turns = found
+    transcript = ThreadMessage(id=ctx.next_id(), date=message.date, subject=message.subject)
+    pasted[id(message)] = as_transcript(transcript, turns)
+    return prose
+
+
 def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: ParseContext) -> list[ThreadMessage]:
     chunks: list[Chunk] = split_thread(text, tz)
     first = chunks[0]
-    _finish(top, first.text)
+    pasted: dict[int, ThreadMessage] = {}
+    _finish(top, _pasted(top, first.text, ctx, pasted) if first.own else first.text)
     top.quoted = first.quoted
     top.own_text = first.own
     out = [top]
@@ -93,7 +109,7 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: Pars
             or re.sub(r"^\s*(?:(?:fwd?|fw|wg|tr|rv|vb|i|enc|pd)\s*:\s*)+", "", subject, flags=re.I),
         )
         subject = message.subject
-        _finish(message, _unmarked(chunk.text, ctx))
+        _finish(message, _pasted(message, _unmarked(chunk.text, ctx), ctx, pasted))
         message.quoted = chunk.quoted
         message.auto_generated = is_auto_reply_text(
             header.subject, message.body, header.sender.email if header.sender else ""
@@ -112,6 +128,8 @@ def _thread_messages(top: ThreadMessage, text: str, tz: tzinfo | None, ctx: Pars
         out[-1].signature, note = split_trailing_note(out[-1].signature)
         if note:
             top.body = "\n\n".join(t for t in (top.body, split_signature(note, top.sender)[0]) if t)
+    if pasted:  # each pasted transcript follows the message it was pasted in
+        out = [m for message in out for m in (message, pasted.get(id(message))) if m is not None]
     return out
 
 

@@ -2,28 +2,76 @@
 
 What it is for: ``parse_transcript`` reads the transcript formats reps attach (Zoom and
 Teams WebVTT, SubRip, Gong/Otter-style "Name (hh:mm:ss): text" and plain "Name: text"
-exports) into ``Turn`` records, every line kept (no truncation), consecutive cues of
-one speaker merged. ``looks_like_transcript`` decides whether a .txt attachment is one.
-Not for: deciding which attachment is read at all (``attachments.py``).
+exports, and the "Name  00:04" / "Moreau, Ines   4:12 PM" heads of Otter, Zoom and Teams copies,
+each followed by the text) into ``Turn`` records, every line kept (no truncation), consecutive
+cues of one speaker merged. ``speaker_line`` reads one line's speaker, so the finder of a
+transcript pasted into a mail body (``pasted.py``) cuts lines the way this reads them.
+``looks_like_transcript`` decides whether a .txt attachment is one. Not for: deciding which
+attachment is read at all (``attachments.py``).
 """
 
 from __future__ import annotations
 
 import re
 
-from mailflows.inbound.mail import Turn
+from mailflows.inbound.mail import ThreadMessage, Turn
+from mailflows.inbound.markers import LABELS
 
 CUE_TIME_RE = re.compile(r"^\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 VOICE_RE = re.compile(r"^<v\s+([^>]+)>(.*?)(?:</v>)?$")
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+# "Name: text", "[00:04:12] Name: text", "00:04:12 - Name: text", "Name (00:04:12): text", "Name [4:12 PM]: text",
+# "王伟：text" (a full-width colon)
 TIMED_LINE_RE = re.compile(
-    r"^\s*\[?(?P<at1>\d{1,2}:\d{2}(?::\d{2})?)?\]?\s*(?P<speaker>[^\W\d][\w .,'’()&/-]{0,60}?)\s*"
-    r"(?:\((?P<at2>\d{1,2}:\d{2}(?::\d{2})?)\)|\[(?P<at3>\d{1,2}:\d{2}(?::\d{2})?)\])?\s*:\s+(?P<text>\S.*)$"
+    rf"^\s*(?:\[?(?P<at1>{CLOCK})\]?\s*(?:[-–—|]\s*)?)?(?P<speaker>[^\W\d][\w .,'’()&/-]{{0,60}}?)\s*"
+    rf"(?:\((?P<at2>{CLOCK})\)|\[(?P<at3>{CLOCK})\])?\s*(?::\s+|：\s*)(?P<text>\S.*)$"
 )
-SPEAKER_ONLY_RE = re.compile(r"^\s*(?P<speaker>[^\W\d][\w .'’-]{0,50}?)\s+(?P<at>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# "Ines Moreau  00:04" (Otter, Zoom), "Moreau, Ines   4:12 PM" (Teams; "| 4:12 PM" from a pasted table)
+SPEAKER_ONLY_RE = re.compile(rf"^\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)(?:\s*[|·•]\s*|\s+)(?P<at>{CLOCK})\s*$")
+CLOCK_ONLY_RE = re.compile(rf"^\s*\[?(?P<at>{CLOCK})\]?\s*$")
+# "[4:12 PM] Moreau, Ines" (a Teams chat copy)
+CLOCK_FIRST_RE = re.compile(rf"^\s*\[(?P<at>{CLOCK})\]\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)\s*$")
+# a forward's printed header ("Von:", "De:", "Asunto:") in any language is no speaker
+HEADER_LABELS = frozenset(word for words in LABELS.values() for word in words.split("|"))
+# the lower-case words a name may hold: "Ana de la Vega", "Jan van der Berg", "Ramón y Cajal"
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "la",
+        "las",
+        "los",
+        "le",
+        "les",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "y",
+        "e",
+        "zu",
+        "al",
+        "bin",
+    ]
+)
 NOT_SPEAKERS = frozenset(
     {
         "participants",
         "attendees",
+        "teilnehmer",
+        "teilnehmende",
+        "participantes",
+        "asistentes",
+        "intervenants",
         "date",
         "subject",
         "note",
@@ -47,6 +95,11 @@ NOT_SPEAKERS = frozenset(
         "from",
         "cc",
         "sent",
+        "aw",
+        "wg",
+        "tr",
+        "rv",
+        "sv",
     }
 )
 
@@ -114,23 +167,70 @@ def _parse_cues(text: str) -> list[Turn]:
     return turns.done()
 
 
+def is_name(label: str) -> bool:
+    """Whether a speaker label reads as a name ("Ines Moreau (Bluefin)", "Speaker 2", "Ana de la Vega").
+
+    A sentence before a colon ("Here is what she said: ...") is none: its words are lower case.
+    A script without case ("王伟") reads as capitalised.
+    """
+    words = [w for w in re.sub(r"\([^()]*\)", " ", label).replace(",", " ").split() if any(c.isalnum() for c in w)]
+    key = " ".join(words).lower()
+    if not words or len(words) > 5 or key in NOT_SPEAKERS or key in HEADER_LABELS:
+        return False
+    capital = [not w[0].islower() and not w.isdigit() for w in words]
+    lower_ok = [w.isdigit() or w in NAME_PARTICLES or w[:2] in ("d'", "l'") for w in words]
+    return any(capital) and all(c or ok for c, ok in zip(capital, lower_ok, strict=True))
+
+
+def speaker_line(line: str) -> tuple[str, str | None, str | None] | None:
+    """(speaker, offset, text) of a line that opens a turn; text is None for a head line ("Name  00:04")."""
+    match = TIMED_LINE_RE.match(line)
+    if match and is_name(match.group("speaker")):
+        return (
+            match.group("speaker").strip(),
+            match.group("at1") or match.group("at2") or match.group("at3"),
+            match.group("text"),
+        )
+    head = SPEAKER_ONLY_RE.match(line) or CLOCK_FIRST_RE.match(line)
+    if head and is_name(head.group("speaker")):
+        return _first_name_first(head.group("speaker")), head.group("at"), None
+    return None
+
+
+def name_over_clock(line: str, below: str) -> tuple[str, str] | None:
+    """(speaker, offset) when ``line`` is a name alone and ``below`` (the next line with text) a time alone:
+    a web player's copy ("Ines Moreau" over "00:04:12") heads the turn in two lines."""
+    clock = CLOCK_ONLY_RE.match(below)
+    if clock is None or ":" in line or not is_name(line):
+        return None
+    return _first_name_first(line), clock.group("at")
+
+
+def _first_name_first(label: str) -> str:
+    # Teams writes a directory name last name first: "Moreau, Ines" is Ines Moreau
+    last, comma, first = label.strip(" ,").partition(",")
+    return f"{first.strip()} {last.strip()}" if comma else last.strip()
+
+
 def _parse_lines(text: str) -> list[Turn]:
     turns = _Turns()
     pending: str | None = None
     pending_at: str | None = None
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
+    lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+    clock_below = False
+    for i, line in enumerate(lines):
+        if clock_below:  # the time under a name, read with it
+            clock_below = False
             continue
-        match = TIMED_LINE_RE.match(line)
-        if match and match.group("speaker").strip().lower() not in NOT_SPEAKERS:
-            at = match.group("at1") or match.group("at2") or match.group("at3")
-            turns.add(match.group("speaker").strip(), match.group("text"), at)
+        opens = speaker_line(line)
+        if opens is not None and opens[2] is not None:
+            turns.add(opens[0], opens[2], opens[1])
             pending = None
             continue
-        only = SPEAKER_ONLY_RE.match(line)
-        if only:
-            pending, pending_at = only.group("speaker").strip(), only.group("at")
+        if opens is None and i + 1 < len(lines) and (two := name_over_clock(line, lines[i + 1])):
+            opens, clock_below = (*two, None), True
+        if opens is not None:
+            pending, pending_at = opens[0], opens[1]
             continue
         if pending:
             turns.add(pending, line, pending_at)
@@ -157,3 +257,11 @@ def looks_like_transcript(text: str) -> bool:
 
 def turns_as_text(turns: list[Turn]) -> str:
     return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
+
+
+def as_transcript(message: ThreadMessage, turns: list[Turn]) -> ThreadMessage:
+    """``message`` made a transcript source: its turns, and its body the turns as ``Speaker: text`` lines."""
+    message.kind = "transcript"
+    message.turns = turns
+    message.body = turns_as_text(turns)
+    return message
