@@ -156,7 +156,17 @@ def _person_view(person: Stakeholder, names: Mapping[str, str] | None = None) ->
         "concerns": [_one_line(c) for c in person.concerns],
         "quotes": _quotes(person.quotes, names),
         "feeling": _feeling_view(person) if person.sentiment != "unknown" else None,
+        "role_basis": _role_basis(person),
     }
+
+
+def _role_basis(person: Stakeholder) -> str:
+    """Why the role reads as it does, when a sentence decided it rather than the title: the rep's words or the mail's."""
+    if person.role_said:
+        return f"the rep: “{_one_line(person.role_said)}”"
+    if person.role_shown:
+        return f"as the mail shows: “{_one_line(person.role_shown)}”"
+    return ""
 
 
 def _mail_address(value: str | None) -> str:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from mailflows.inbound.budget import ByteBudget
 from agent.jobs import process_inbound
 from agent.service import ingest
 from db.models import Inbound
 from db.session import session_scope
+from mailflows.inbound.budget import ByteBudget
 from mailflows.inbound.intake import store_file
 from mailflows.inbound.parse import ParseLimits, parse_message, parse_path
 from mailflows.inbound.spool import Payload, payload_of, spool_message

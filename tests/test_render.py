@@ -247,3 +247,17 @@ def test_environment_is_built_once_escapes_html_names_only_and_rejects_undefined
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="md, html, txt"):
         render_document(make_doc(), "pdf")  # type: ignore[arg-type]
+
+
+def test_a_role_decided_by_a_sentence_shows_that_sentence_in_every_format() -> None:
+    doc = make_doc()
+    doc.sections.stakeholders = [
+        Stakeholder(name="Uwe Brandl", title="IT-Leiter", role="blocker", role_shown="Uwe hält das für Spielerei."),
+        Stakeholder(name="Ana Ruiz", title="COO", role="champion", role_said="Ana is the one who pushed this through."),
+        Stakeholder(name="Maria Chen", title="VP Operations", role="economic_buyer"),
+    ]
+    for fmt in ("txt", "md", "html"):
+        out = render_document(doc, fmt)
+        assert "as the mail shows: “Uwe hält das für Spielerei.”" in out, fmt
+        assert "the rep: “Ana is the one who pushed this through.”" in out, fmt
+        assert out.count("Role, per") + out.count("role, per") == 2, fmt  # a role from the title says nothing more
