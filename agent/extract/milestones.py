@@ -15,7 +15,7 @@ from datetime import date
 
 from agent.document import HandoffDocument, Item, fold
 from agent.extract import lexicon
-from agent.extract.dates import find_dates, resolve_due
+from agent.extract.dates import find_dates, resolve_due, resolve_due_precise
 from agent.extract.units import Unit
 from mailflows.inbound.mail import ThreadMessage
 
@@ -93,7 +93,8 @@ def date_the_undated(new: list[Item], existing: list[Item]) -> list[Item]:
         if old.due is None:
             twin = next((d for d in dated if _same_topic(old.text, d.text)), None)
             if twin is not None:
-                out.append(old.model_copy(update={"due": twin.due, "time_sensitive": True}))
+                update = {"due": twin.due, "due_precision": twin.due_precision, "time_sensitive": True}
+                out.append(old.model_copy(update=update))
     return out
 
 
@@ -102,9 +103,11 @@ def dues_after_signature(document: HandoffDocument, signed: date | None) -> list
     out = []
     for item in document.sections.commitments:
         if item.due is None and signed and re.search(r"\b(?:signature|signing)\b", item.text, re.I):
-            due = resolve_due(item.text, signed, signed)
+            due = resolve_due_precise(item.text, signed, signed)
             if due:
-                out.append(item.model_copy(update={"due": due, "time_sensitive": True}))
+                out.append(
+                    item.model_copy(update={"due": due.day, "due_precision": due.precision, "time_sensitive": True})
+                )
     return out
 
 

@@ -25,6 +25,7 @@ from agent.document import (
     HandoffDocument,
     Item,
     Owner,
+    Quote,
     Sections,
     fold,
 )
@@ -32,8 +33,9 @@ from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
-from agent.extract.commitments import first_names, promise_owner, split_promises
-from agent.extract.dates import resolve_due
+from agent.extract.commitments import FIRST_PERSON, first_names, promise_owner, split_promises
+from agent.extract.dates import resolve_due_precise
+from agent.extract.delivered import Delivery, delivery_in, hands_over, kept_by
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
 from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
@@ -112,7 +114,8 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
         receive = lexicon.YOU_WILL_RECEIVE.search(text)
-        if not lexicon.COMMITMENT.search(text) and not foreign and not receive:
+        ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
+        if not lexicon.COMMITMENT.search(text) and not foreign and not receive and not ours:
             return None
         item = _promise(unit, text, "us", formal, signed, events)
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
@@ -127,11 +130,13 @@ def _promise(
     unit: Unit, text: str, owner: Owner, formal: bool, signed: date | None, events: dict[str, date] | None
 ) -> Item:
     due = (
-        resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
+        resolve_due_precise(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"})
+        if unit.anchor
+        else None
     )
     return Item(
-        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,
-        informal=not formal,
+        text=text, source_ids=[unit.source_id], owner=owner, due=due.day if due else None,
+        due_precision=due.precision if due else None, time_sensitive=due is not None, informal=not formal,
     )  # fmt: skip
 
 
@@ -142,10 +147,17 @@ def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, dat
         return [item]
     return [
         _promise(unit, part, item.owner or "us", not item.informal, signed, events).model_copy(
-            update={"quotes": list(item.quotes)}
+            update={"quotes": [_part_of(q, part) for q in item.quotes]}
         )
         for part in parts
     ]
+
+
+def _part_of(quote: Quote, part: str) -> Quote:
+    """The words of one promise out of a quote that holds two (still verbatim: a piece of the quote)."""
+    words = part.rstrip(" .")
+    at = quote.text.find(words)
+    return quote.model_copy(update={"text": words}) if at >= 0 and len(words) > 20 else quote
 
 
 def extract_sources(
@@ -160,6 +172,7 @@ def extract_sources(
     )
     sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
+    sections.commitments += _mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
     read_feelings(units, sections.stakeholders, document)
@@ -170,6 +183,32 @@ def extract_sources(
     dedupe(extraction)
     verify_quotes(extraction, sources, ctx)
     return extraction
+
+
+def _mark_kept(units: list[Unit], new: list[Item], document: HandoffDocument, signed: date | None) -> list[Item]:
+    """Promises later mail shows delivered are kept, the rest open: this read's own in place, and copies of the
+    document's held ones (the merge folds a copy into the item it repeats)."""
+    deliveries: list[Delivery] = [d for d in map(delivery_in, units) if d is not None]
+    written = {u.source_id: u.anchor for u in units if u.anchor}
+    for source in document.sources:
+        if source.id not in written and source.date:
+            try:
+                written[source.id] = date.fromisoformat(source.date[:10])
+            except ValueError:
+                continue
+    days = [d for d in (document.contract_signed or signed, *written.values()) if d]
+    reference = max(days) if days else None
+    for item in new:
+        item.status = item.status or "open"
+        proof = kept_by(item, deliveries, written, reference) if item.status == "open" else []
+        if proof:
+            item.status, item.kept_source_ids = "kept", proof
+    held = []
+    for item in document.sections.commitments:
+        proof = [s for s in kept_by(item, deliveries, written, reference) if s not in item.kept_source_ids]
+        if proof:
+            held.append(item.model_copy(update={"status": "kept", "kept_source_ids": [*item.kept_source_ids, *proof]}))
+    return held
 
 
 def _sentence_items(
@@ -204,12 +243,13 @@ def _sentence_items(
             _extend(rival[1], unit)
             rival = (unit, rival[1])  # "It only connects to X. You can't define KPIs." both belong to it
             continue
-        if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
+        handed_over = hands_over(unit)
+        if not handed_over and (unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments")):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
                 sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
-        owner = promise_owner(unit, our_first, customer_first, company)
+        owner = None if handed_over else promise_owner(unit, our_first, customer_first, company)
         if owner is not None:
             item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
@@ -222,12 +262,13 @@ def _sentence_items(
             if len(sections.competitive_context) > filed:
                 rival = (unit, sections.competitive_context[-1])
             continue
-        if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
+        if unit.author == "note" and not handed_over and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
                 sections.commitments.append(item)
                 continue
-        if unit.author == "customer" and YOU_PROMISED.search(unit.text) and not unit.text.rstrip().endswith("?"):
+        reminds = unit.author == "customer" and not handed_over and YOU_PROMISED.search(unit.text)
+        if reminds and not unit.text.rstrip().endswith("?"):
             item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
             sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
             continue
