@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from agent.document import Item, Owner, fold
+from agent.document import HandoffDocument, Item, Owner, fold
 from agent.extract.dates import MONTHS, WEEKDAYS
 from agent.extract.units import Unit
 
@@ -295,4 +295,40 @@ def kept_by(item: Item, deliveries: list[Delivery], written: dict[str, date], re
     return out
 
 
-__all__ = ["Delivery", "delivery_in", "hands_over", "kept_by", "promised_object", "same_object", "same_promise"]
+def mark_kept(units: list[Unit], new: list[Item], document: HandoffDocument, signed: date | None) -> list[Item]:
+    """Promises later mail shows delivered are kept, the rest open: this read's own (``new``) in place, and
+    copies of the document's held ones are returned (the merge folds a copy into the item it repeats).
+    Whichever extractor wrote the promises, the mail it read says whether they were kept."""
+    deliveries: list[Delivery] = [d for d in map(delivery_in, units) if d is not None]
+    written = {u.source_id: u.anchor for u in units if u.anchor}
+    for source in document.sources:
+        if source.id not in written and source.date:
+            try:
+                written[source.id] = date.fromisoformat(source.date[:10])
+            except ValueError:
+                continue
+    days = [d for d in (document.contract_signed or signed, *written.values()) if d]
+    reference = max(days) if days else None
+    for item in new:
+        item.status = item.status or "open"
+        proof = kept_by(item, deliveries, written, reference) if item.status == "open" else []
+        if proof:
+            item.status, item.kept_source_ids = "kept", proof
+    held = []
+    for item in document.sections.commitments:
+        proof = [s for s in kept_by(item, deliveries, written, reference) if s not in item.kept_source_ids]
+        if proof:
+            held.append(item.model_copy(update={"status": "kept", "kept_source_ids": [*item.kept_source_ids, *proof]}))
+    return held
+
+
+__all__ = [
+    "Delivery",
+    "delivery_in",
+    "hands_over",
+    "kept_by",
+    "mark_kept",
+    "promised_object",
+    "same_object",
+    "same_promise",
+]

@@ -35,7 +35,7 @@ from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
 from agent.extract.commitments import FIRST_PERSON, first_names, promise_owner, split_promises
 from agent.extract.dates import resolve_due_precise
-from agent.extract.delivered import Delivery, delivery_in, hands_over, kept_by
+from agent.extract.delivered import hands_over, mark_kept
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
 from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
@@ -172,7 +172,7 @@ def extract_sources(
     )
     sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
-    sections.commitments += _mark_kept(units, sections.commitments, document, signed)
+    sections.commitments += mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
     read_feelings(units, sections.stakeholders, document)
@@ -183,32 +183,6 @@ def extract_sources(
     dedupe(extraction)
     verify_quotes(extraction, sources, ctx)
     return extraction
-
-
-def _mark_kept(units: list[Unit], new: list[Item], document: HandoffDocument, signed: date | None) -> list[Item]:
-    """Promises later mail shows delivered are kept, the rest open: this read's own in place, and copies of the
-    document's held ones (the merge folds a copy into the item it repeats)."""
-    deliveries: list[Delivery] = [d for d in map(delivery_in, units) if d is not None]
-    written = {u.source_id: u.anchor for u in units if u.anchor}
-    for source in document.sources:
-        if source.id not in written and source.date:
-            try:
-                written[source.id] = date.fromisoformat(source.date[:10])
-            except ValueError:
-                continue
-    days = [d for d in (document.contract_signed or signed, *written.values()) if d]
-    reference = max(days) if days else None
-    for item in new:
-        item.status = item.status or "open"
-        proof = kept_by(item, deliveries, written, reference) if item.status == "open" else []
-        if proof:
-            item.status, item.kept_source_ids = "kept", proof
-    held = []
-    for item in document.sections.commitments:
-        proof = [s for s in kept_by(item, deliveries, written, reference) if s not in item.kept_source_ids]
-        if proof:
-            held.append(item.model_copy(update={"status": "kept", "kept_source_ids": [*item.kept_source_ids, *proof]}))
-    return held
 
 
 def _sentence_items(
