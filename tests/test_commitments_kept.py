@@ -215,3 +215,45 @@ async def test_the_customer_saying_it_arrived_keeps_our_promise_in_their_languag
     thanks = mail(CUSTOMER, day(2027, 3, 3), "Hallo Dana,\n\nvielen Dank für den Schulungsplan, passt so.\n\nGreta")
     doc = await read(ctx, ours, thanks)
     assert promise_about(doc, "Schulungsplan").status == "kept"
+
+
+@pytest.mark.parametrize(
+    ("promise", "delivery", "kept"),
+    [
+        # the same thing named in another language, or with other words around it
+        ("We'll send you the security questionnaire by Friday.", "Anbei wie zugesagt der Sicherheitsfragebogen.", True),
+        ("Wir schicken Ihnen den SOC-2-Bericht bis Freitag.", "Here's the SOC 2 report, as promised.", True),
+        (
+            "Nous vous enverrons le questionnaire de sécurité d'ici vendredi.",
+            "Vous trouverez ci-joint le questionnaire.",
+            True,
+        ),
+        (
+            "Les enviaremos la propuesta revisada antes del viernes.",
+            "Aquí está la propuesta final, como acordamos.",
+            True,
+        ),
+        # the promise again, not the thing; and a thing nobody promised
+        ("We'll send you the SOC 2 report by Friday.", "As promised, we'll send the SOC 2 report on Friday.", False),
+        ("We'll send you the SOC 2 report by Friday.", "Here is the onboarding checklist for your team.", False),
+    ],
+)
+async def test_what_was_handed_over_is_matched_to_what_was_promised_by_meaning(
+    ctx: ExtractionContext, promise: str, delivery: str, kept: bool
+) -> None:
+    doc = await read(
+        ctx,
+        mail(REP, day(2027, 2, 1), f"Hi Greta,\n\n{promise}\n\nDana"),
+        mail(REP, day(2027, 2, 3), f"Hi Greta,\n\n{delivery}\n\nDana"),
+    )
+    statuses = [i.status for i in doc.sections.commitments]
+    assert statuses == (["kept"] if kept else ["open"]), [i.text for i in doc.sections.commitments]
+
+
+async def test_the_customers_you_promised_by_a_month_is_ours_and_stays_a_month(ctx: ExtractionContext) -> None:
+    said = "Sie haben uns die DATEV-Schnittstelle bis Ende März zugesagt, darauf verlassen wir uns."
+    doc = await read(ctx, mail(CUSTOMER, day(2026, 12, 2), f"Hallo Dana,\n\n{said}\n\nGreta"))
+    (item,) = doc.sections.commitments
+    assert (item.owner, item.due, item.due_precision) == ("us", date(2027, 3, 31), "month")
+    assert item.quotes and item.quotes[0].text == said
+    assert "(due March 2027)" in render_document(doc, "txt")

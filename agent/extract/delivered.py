@@ -66,6 +66,11 @@ _HOW_WORDS = [
 ]
 # fmt: on
 _PERIOD_WORDS = ["q1", "q2", "q3", "q4", "quartal", "trimestre", "quarter", "eod"]
+_POSSESSIVES = [
+    "my", "mine", "their", "his", "mein", "meine", "meinen", "unser", "unsere", "unseren", "unserem", "euer", "eure",
+    "notre", "nos", "votre", "vos", "mon", "ma", "mes", "leur", "leurs", "mi", "mis", "tu", "tus", "su", "sus",
+    "nuestro", "nuestra", "nuestros", "nuestras", "vuestro", "vuestra",
+]  # fmt: skip
 
 # The same thing in each language: a stem found in a word (German compounds included) stands for the concept.
 _CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -76,7 +81,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "connector": ("connector", "konnektor", "connecteur", "conector"),
     "integration": ("integration", "integracion", "schnittstelle", "interface"),
     "contract": ("contract", "vertrag", "contrat", "contrato"),
-    "proposal": ("proposal", "angebot", "offre", "propuesta", "oferta", "devis"),
+    "proposal": ("proposal", "proposition", "angebot", "offre", "propuesta", "oferta", "devis"),
     "price": ("pricing", "price", "preis", "tarif", "precio", "cotizacion"),
     "training": ("training", "schulung", "formation", "formacion", "capacitacion"),
     "recording": ("recording", "aufzeichnung", "enregistrement", "grabacion"),
@@ -121,7 +126,9 @@ def _plain(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(c))
 
 
-_FUNCTION_WORDS = frozenset(_plain(w) for w in [*_HOW_WORDS, *_NUMBERS_AND_STATES, *MONTHS, *WEEKDAYS, *_PERIOD_WORDS])
+_FUNCTION_WORDS = frozenset(
+    _plain(w) for w in [*_HOW_WORDS, *_NUMBERS_AND_STATES, *MONTHS, *WEEKDAYS, *_PERIOD_WORDS, *_POSSESSIVES]
+)
 
 
 def _keys(word: str) -> set[str]:
@@ -136,6 +143,7 @@ def _keys(word: str) -> set[str]:
 
 
 EARLY = timedelta(days=14)  # how long before its due date a delivery still keeps the promise
+LONGER = 3  # words a delivery may name beyond the promised thing ("… signed off by our CISO")
 
 # The verb a promise's object follows: "send the SOC 2 report", "schicke Ihnen den Fragebogen", "enviaremos el informe"
 ACTION = re.compile(
@@ -226,7 +234,7 @@ STILL_TO_COME = re.compile(
 )
 # The other side saying it arrived: "thanks for the SOC 2 report", "danke für den Fragebogen", "bien reçu le …"
 RECEIVED = re.compile(
-    r"\b(?:thanks|thank you) for (?:sending|sharing|the|your)\b|\b(?:we|i) (?:have |'ve )?(?:received|got) (?:the|your)\b|"
+    r"\b(?:thanks|thank you) for (?:sending|sharing|the|your)\b|\b(?:we|i) (?:have |'ve )?received (?:the|your)\b|"
     r"\b(?:danke|vielen dank) f[üu]r (?:die|den|das|ihre|ihren|euren|eure)\b|\b(?:haben|habe) (?:\S+ ){0,3}?erhalten\b|"
     r"\bmerci pour (?:le|la|les|l'|votre|vos)\b|\bbien re[çc]u\b|\bgracias por (?:el|la|los|las|enviar|compartir|su|tu)\b|"
     r"\b(?:hemos|he) recibido\b|\brecibimos\b",
@@ -289,7 +297,9 @@ def kept_by(item: Item, deliveries: list[Delivery], written: dict[str, date], re
             continue
         if promised_on and delivery.day and delivery.day < promised_on:
             continue
-        covered = what <= delivery.what or delivery.what <= what or same_object(what, delivery.what)
+        # the promised thing inside what was handed over (a clause not much longer), or the other way round
+        inside = what <= delivery.what and len(delivery.what - what) <= LONGER
+        covered = inside or delivery.what <= what or same_object(what, delivery.what)
         if covered and what & delivery.what and delivery.source_id not in out:
             out.append(delivery.source_id)
     return out
