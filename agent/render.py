@@ -231,6 +231,7 @@ def doc_view(doc: HandoffDocument, sources: Iterable[Any] = (), earlier_sources:
             people, entries = [], [_item_view(i, names) for i in doc.relationship]
         else:
             people, entries = [], [_item_view(i, names) for i in doc.sections.items(key)]
+            entries.sort(key=lambda entry: bool(entry["done"]))  # what is still to do first, then what was kept
         if people or entries or key == "how_urgent":
             blocks.append(
                 {

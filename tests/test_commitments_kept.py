@@ -103,6 +103,7 @@ async def test_a_promise_later_mail_delivers_is_kept_and_shown_done(
     assert exported["status"] == "kept"
     text, md, html = (render_document(doc, f) for f in ("txt", "md", "html"))
     assert "DONE: " in text and "DUE " not in text
+    assert "(was due " in text
     assert "✓ Done:" in md and "✓ Done:" not in text
     assert "Done:" in html
 
@@ -257,3 +258,19 @@ async def test_the_customers_you_promised_by_a_month_is_ours_and_stays_a_month(c
     assert (item.owner, item.due, item.due_precision) == ("us", date(2027, 3, 31), "month")
     assert item.quotes and item.quotes[0].text == said
     assert "(due March 2027)" in render_document(doc, "txt")
+
+
+async def test_the_csm_reads_what_is_still_to_do_before_what_was_kept(ctx: ExtractionContext) -> None:
+    first = mail(
+        REP,
+        day(2027, 2, 1),
+        "Hi Greta,\n\nWe'll send you the load-test results by Friday. We'll have the Snowflake connector "
+        "certified by March.\n\nDana",
+    )
+    second = mail(REP, day(2027, 2, 3), "Hi Greta,\n\nAs promised, here are the load-test results.\n\nDana")
+    doc = await read(ctx, first, second)
+    assert [i.status for i in doc.sections.commitments] == ["kept", "open"]  # in the order they were made
+    text, md = render_document(doc, "txt"), render_document(doc, "md")
+    assert text.index("DUE March 2027: We'll have the Snowflake") < text.index("DONE: We'll send you the load-test")
+    assert md.index("Snowflake") < md.index("✓ Done: We'll send you the load-test results")
+    assert "**We'll send you the load-test" not in md  # a kept promise is not bold like a to-do

@@ -157,7 +157,7 @@ CLAUSE_END = re.compile(r"[;:.!?()]|\s[-–—]\s")
 
 
 def _keys_of(text: str) -> frozenset[str]:
-    words = [w for w in _WORD.findall(_plain(text)) if w not in _FUNCTION_WORDS and not w.isdigit() and len(w) > 1]
+    words = [w for w in _WORD.findall(_plain(text)) if w not in _FUNCTION_WORDS and not w[0].isdigit() and len(w) > 1]
     return frozenset(key for word in words for key in _keys(word))
 
 
