@@ -13,6 +13,7 @@ says which of those deliveries keep a promise. Not for: whose promise a sentence
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
         "presentation",
         "diapositiv",
         "presentacion",
-    ),  # fmt: skip
+    ),
     "summary": ("summary", "zusammenfassung", "resume", "resumen", "recap"),
     "timeline": ("timeline", "zeitplan", "calendrier", "cronograma", "calendario", "schedule"),
     "certificate": ("certific", "zertifikat", "certificat"),
@@ -147,7 +148,7 @@ LONGER = 3  # words a delivery may name beyond the promised thing ("… signed o
 
 # The verb a promise's object follows: "send the SOC 2 report", "schicke Ihnen den Fragebogen", "enviaremos el informe"
 ACTION = re.compile(
-    r"\b(?:send|sends|sending|share|get|gets|give|provide|deliver|have|set up|finish|complete|prepare|book|schedule|"
+    r"\b(?:share|get|gets|give|provide|deliver|have|set up|finish|complete|prepare|book|schedule|"
     r"arrange|run|host|introduce|bring|hand over|answer|fill|update|enable|connect|configure|build|record|translate|"
     r"promised|committed|schick\w*|send\w*|liefer\w*|bereitstell\w*|vorbereit\w*|einricht\w*|zukommen|"
     r"envo\w*|envi\w*|enverr\w*|livr\w*|fourni\w*|pr[ée]par\w*|transmet\w*|partag\w*|entreg\w*|tendr\w*|compart\w*|mand\w*)\b",
@@ -166,6 +167,7 @@ def _clause_after(text: str, at: int) -> str:
     return text[at : end.start() if end else len(text)]
 
 
+@functools.lru_cache(maxsize=8192)
 def promised_object(text: str) -> frozenset[str]:
     """What a promise is about, as concept keys: the words after its verb ("We'll send the SOC 2 report by
     Friday" -> {"soc", "report"}), or the whole sentence's when no verb says it."""
