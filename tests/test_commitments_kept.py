@@ -15,6 +15,7 @@ import pytest
 from agent.document import AccountInfo, HandoffDocument, Item, Party
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, verify_quotes
+from agent.extract.dates import resolve_due_precise
 from agent.extract.offline import OfflineExtractor
 from agent.merge import merge_extraction
 from agent.render import render_document
@@ -274,3 +275,24 @@ async def test_the_csm_reads_what_is_still_to_do_before_what_was_kept(ctx: Extra
     assert text.index("DUE March 2027: We'll have the Snowflake") < text.index("DONE: We'll send you the load-test")
     assert md.index("Snowflake") < md.index("✓ Done: We'll send you the load-test results")
     assert "**We'll send you the load-test" not in md  # a kept promise is not bold like a to-do
+
+
+@pytest.mark.parametrize(
+    ("phrase", "anchor", "due", "precision"),
+    [
+        ("wir liefern im dritten Quartal", date(2026, 11, 20), date(2027, 9, 30), "quarter"),
+        ("livraison au troisième trimestre 2027", date(2026, 11, 20), date(2027, 9, 30), "quarter"),
+        ("en el primer trimestre", date(2026, 11, 20), date(2027, 3, 31), "quarter"),
+        ("in Q4", date(2026, 11, 20), date(2026, 12, 31), "quarter"),  # the quarter we are in
+        ("by end of March 2028", date(2026, 11, 20), date(2028, 3, 31), "month"),  # a year said wins
+        ("hasta mayo", date(2026, 5, 12), date(2026, 5, 31), "month"),  # the month we are in
+        ("by March 15", date(2026, 11, 20), date(2027, 3, 15), "day"),  # a day named is a day
+        ("bis 15. März", date(2026, 11, 20), date(2027, 3, 15), "day"),
+        ("d'ici jeudi", date(2026, 11, 20), date(2026, 11, 26), "day"),
+        ("el próximo lunes", date(2026, 11, 20), date(2026, 11, 23), "day"),
+    ],
+)
+def test_a_due_phrase_resolves_with_its_precision_against_the_message_date(
+    phrase: str, anchor: date, due: date, precision: str
+) -> None:
+    assert resolve_due_precise(phrase, anchor) == (due, precision)
