@@ -44,11 +44,15 @@ def mail(sender: tuple[str, str], when: datetime, body: str, subject: str = "Re:
     return (head + body + "\n").encode()
 
 
-async def read(ctx: ExtractionContext, *raws: bytes) -> HandoffDocument:
-    """The mails read one at a time, in order, as the extract step reads each arrival."""
+async def read(ctx: ExtractionContext, *raws: bytes, together: bool = False) -> HandoffDocument:
+    """The mails read one at a time, in order, as the extract step reads each arrival (or all in one read)."""
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
-    for raw in raws:
-        messages = parse_message(raw).messages
+    batches = (
+        [[m for raw in raws for m in parse_message(raw).messages]]
+        if together
+        else [parse_message(raw).messages for raw in raws]
+    )
+    for messages in batches:
         extraction = await OfflineExtractor().extract(messages, ctx, doc)
         verify_quotes(extraction, messages, ctx)
         assemble(extraction, doc, source_order=[m.id for m in messages])
@@ -296,3 +300,23 @@ def test_a_due_phrase_resolves_with_its_precision_against_the_message_date(
     phrase: str, anchor: date, due: date, precision: str
 ) -> None:
     assert resolve_due_precise(phrase, anchor) == (due, precision)
+
+
+@pytest.mark.parametrize("together", [False, True])
+async def test_a_promise_first_told_without_a_date_and_then_with_one_is_one_dated_item(
+    ctx: ExtractionContext, together: bool
+) -> None:
+    first = mail(REP, day(2027, 2, 1), "Hi Greta,\n\nWe'll send you our SOC 2 report.\n\nDana")
+    second = mail(REP, day(2027, 2, 8), "Hi Greta,\n\nWe'll send the SOC 2 report by March 3.\n\nDana")
+    doc = await read(ctx, first, second, together=together)
+    (item,) = doc.sections.commitments
+    assert item.due == date(2027, 3, 3)
+    assert sorted(item.source_ids) == sorted(parse_message(raw).messages[0].id for raw in (first, second))
+
+
+async def test_a_promise_and_its_delivery_read_in_one_go_is_kept(ctx: ExtractionContext) -> None:
+    first = mail(REP, day(2027, 2, 1), "Hola Greta,\n\nLes enviaremos el cuestionario de seguridad el viernes.\n\nDana")
+    second = mail(REP, day(2027, 2, 4), "Hola Greta,\n\nComo les prometimos, adjunto el cuestionario.\n\nDana")
+    doc = await read(ctx, first, second, together=True)
+    (item,) = doc.sections.commitments
+    assert item.status == "kept" and item.due == date(2027, 2, 5)

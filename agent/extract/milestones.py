@@ -86,9 +86,18 @@ def _same_topic(a: str, b: str) -> bool:
 
 
 def date_the_undated(new: list[Item], existing: list[Item]) -> list[Item]:
-    """One promise told twice, once with a date: keep the dated telling, and date an earlier undated one."""
+    """One promise told twice, once with a date: keep the dated telling (citing the undated one's sources too),
+    and date an earlier undated one."""
     dated = [item for item in new if item.due]
-    out = [item for item in new if item.due or not any(_same_topic(item.text, d.text) for d in dated)]
+    out = []
+    for item in new:
+        twin = None if item.due else next((d for d in dated if _same_topic(item.text, d.text)), None)
+        if twin is None:
+            out.append(item)
+            continue
+        # the undated telling is folded into the dated one: one item citing both
+        twin.source_ids.extend(s for s in item.source_ids if s not in twin.source_ids)
+        twin.quotes.extend(q for q in item.quotes if q not in twin.quotes)
     for old in existing:
         if old.due is None:
             twin = next((d for d in dated if _same_topic(old.text, d.text)), None)
