@@ -320,3 +320,25 @@ async def test_a_promise_and_its_delivery_read_in_one_go_is_kept(ctx: Extraction
     doc = await read(ctx, first, second, together=True)
     (item,) = doc.sections.commitments
     assert item.status == "kept" and item.due == date(2027, 2, 5)
+
+
+async def test_a_check_back_asks_only_about_open_promises_shown_as_exactly_as_they_were_said(
+    ctx: ExtractionContext,
+) -> None:
+    from agent.after_handoff.checkbacks import checkback_for, checkback_text
+    from db.models import Account
+
+    first = mail(
+        REP,
+        day(2026, 11, 2),
+        "Hi Greta,\n\nWe'll send you the completed security questionnaire by Friday. We'll have the Snowflake "
+        "connector certified by December.\n\nDana",
+    )
+    second = mail(REP, day(2026, 11, 5), "Hi Greta,\n\nAs promised, attached is the security questionnaire.\n\nDana")
+    doc = await read(ctx, first, second)
+    doc.sections.success_metrics = [Item(text="Weekly report builds itself", horizon="90d", source_ids=["m0"])]
+    check = checkback_for(doc, 1, "90d", datetime(2027, 2, 1, tzinfo=UTC))
+    assert check is not None and [c.text for c in check.commitments] == [
+        "We'll have the Snowflake connector certified by December."
+    ]
+    assert "(due December 2026; promised by us)" in checkback_text(Account(name="Kestrel Bau"), check)
