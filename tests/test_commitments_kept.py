@@ -342,3 +342,19 @@ async def test_a_check_back_asks_only_about_open_promises_shown_as_exactly_as_th
         "We'll have the Snowflake connector certified by December."
     ]
     assert "(due December 2026; promised by us)" in checkback_text(Account(name="Kestrel Bau"), check)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Thanks for sending the pricing, but we still need the SOC 2 report before the board meets.",
+        "Den SOC-2-Bericht haben wir noch nicht erhalten.",
+        "Nous n'avons pas encore reçu le rapport SOC 2.",
+        "Todavía no hemos recibido el informe SOC 2.",
+    ],
+)
+async def test_the_customer_still_waiting_for_it_keeps_the_promise_open(ctx: ExtractionContext, reply: str) -> None:
+    ours = mail(REP, day(2027, 3, 1), "Hi Greta,\n\nWe'll send you the SOC 2 report by Wednesday.\n\nDana")
+    theirs = mail(CUSTOMER, day(2027, 3, 4), f"Hi Dana,\n\n{reply}\n\nGreta")
+    doc = await read(ctx, ours, theirs)
+    assert promise_about(doc, "SOC 2 report").status == "open"

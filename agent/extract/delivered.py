@@ -154,7 +154,16 @@ ACTION = re.compile(
     r"envo\w*|envi\w*|enverr\w*|livr\w*|fourni\w*|pr[ée]par\w*|transmet\w*|partag\w*|entreg\w*|tendr\w*|compart\w*|mand\w*)\b",
     re.IGNORECASE,
 )
-CLAUSE_END = re.compile(r"[;:.!?()]|\s[-–—]\s")
+# Where what is handed over ends: "thanks for the pricing, but we still need the SOC 2 report" thanks for one thing
+CLAUSE_END = re.compile(
+    r"[;:.!?()]|\s[-–—]\s|,?\s+(?:but|however|although|though|aber|jedoch|mais|cependant|pero|sin embargo|aunque)\b",
+    re.IGNORECASE,
+)
+# "we have not received the report", "noch nicht erhalten", "pas encore reçu", "todavía no hemos recibido"
+NOT_YET = re.compile(
+    r"n't\b|\b(?:not|never|nicht|keine?n?|pas|jamais|todav[ií]a no|a[uú]n no|no (?:hemos|he|han|tenemos|nos))\b",
+    re.IGNORECASE,
+)
 
 
 def _keys_of(text: str) -> frozenset[str]:
@@ -259,7 +268,7 @@ def delivery_in(unit: Unit) -> Delivery | None:
     saying it arrived. What was handed over is the clause after the words that hand it over ("Here is the
     revised proposal; the order form will follow" hands over the proposal)."""
     text = unit.text
-    if text.rstrip().endswith("?"):
+    if text.rstrip().endswith("?") or NOT_YET.search(text):
         return None
     side: Owner | None = None
     found = HANDED_OVER.search(text)  # "as promised" alone may only recall the promise
