@@ -358,3 +358,21 @@ async def test_the_customer_still_waiting_for_it_keeps_the_promise_open(ctx: Ext
     theirs = mail(CUSTOMER, day(2027, 3, 4), f"Hi Dana,\n\n{reply}\n\nGreta")
     doc = await read(ctx, ours, theirs)
     assert promise_about(doc, "SOC 2 report").status == "open"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "You promised the SAP connector by May 3 and the SSO setup by June 7, so we planned around both.",
+        "Vous nous avez promis le connecteur SAP pour le 3 mai et le SSO pour le 7 juin.",
+    ],
+)
+async def test_the_customer_recalling_two_promises_in_one_sentence_gives_two_of_ours(
+    ctx: ExtractionContext, said: str
+) -> None:
+    doc = await read(ctx, mail(CUSTOMER, day(2027, 2, 1), f"Hi Dana,\n\n{said}\n\nGreta"))
+    assert sorted((i.owner, i.due) for i in doc.sections.commitments) == [
+        ("us", date(2027, 5, 3)),
+        ("us", date(2027, 6, 7)),
+    ]
+    assert all(i.quotes and i.quotes[0].text in said for i in doc.sections.commitments)

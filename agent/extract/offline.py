@@ -244,7 +244,9 @@ def _sentence_items(
         reminds = unit.author == "customer" and not handed_over and YOU_PROMISED.search(unit.text)
         if reminds and not unit.text.rstrip().endswith("?"):
             item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
-            sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
+            sections.commitments.extend(
+                _promises(item.model_copy(update={"quotes": quotes_of(unit)}), unit, signed, events)
+            )
             continue
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
