@@ -5,7 +5,7 @@ engine) reads parsed sources into an ``Extraction``: each sentence (speakers.py 
 said it) goes to the one section a classifier of what sentences do puts it in
 (sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
 tells a CSM nothing; promises become commitments with owner and due date
-(commitments.py, milestones.py); competitors by name or by what the sentence does;
+(commitments.py, milestones.py), kept or open by what later mail hands over (delivered.py); competitors by name or by what the sentence does;
 stakeholders (stakeholders.py); sentiment and urgency. Every quote is the
 customer's verbatim sentence, tagged with its language. Not for: merging
 (agent/document.py), the rules every extractor's output goes through (assemble.py) or the
@@ -156,8 +156,7 @@ def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, dat
 def _part_of(quote: Quote, part: str) -> Quote:
     """The words of one promise out of a quote that holds two (still verbatim: a piece of the quote)."""
     words = part.rstrip(" .")
-    at = quote.text.find(words)
-    return quote.model_copy(update={"text": words}) if at >= 0 and len(words) > 20 else quote
+    return quote.model_copy(update={"text": words}) if len(words) > 20 and words in quote.text else quote
 
 
 def extract_sources(
