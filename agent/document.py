@@ -57,6 +57,8 @@ SourceKind = Literal["email", "note", "transcript", "crm", "attachment"]
 Sentiment = Literal["enthusiastic", "positive", "neutral", "skeptical", "negative", "unknown"]
 UrgencyLevel = Literal["high", "medium", "low", "unknown"]
 Owner = Literal["us", "customer"]  # whose promise a commitment is
+Precision = Literal["day", "month", "quarter"]  # how exact a due date is: "by March" names a month, not its last day
+PromiseStatus = Literal["open", "kept"]  # a commitment later mail shows delivered is kept
 Day = date  # for fields named ``date``, whose name hides the type inside the class body
 
 
@@ -81,6 +83,11 @@ class Item(_Model):
     competitor: str | None = None
     owner: Owner | None = None
     informal: bool = False
+    # Added to v1 (additive): ``due_precision`` says how much of ``due`` the source said ("month": "by March",
+    # due is the month's last day); ``status`` and ``kept_source_ids`` are for commitments only.
+    due_precision: Precision | None = None
+    status: PromiseStatus | None = None
+    kept_source_ids: list[str] = Field(default_factory=list)  # the sources that show the promise delivered
 
 
 class Evidence(_Model):
@@ -230,8 +237,15 @@ class HandoffDocument(_Model):
     provenance: Provenance = Field(default_factory=Provenance)
 
     def export(self) -> dict[str, object]:
-        """The JSON export contract, with ``missing`` recomputed."""
+        """The JSON export contract, with ``missing`` recomputed; every commitment says open or kept, every due
+        date how exact it is."""
         self.missing = missing_sections(self.sections)
+        for key in SECTION_KEYS:
+            for item in [] if key == "stakeholders" else self.sections.items(key):
+                if item.due is not None and item.due_precision is None:
+                    item.due_precision = "day"
+                if key == "commitments" and item.status is None:
+                    item.status = "open"
         return self.model_dump(mode="json", by_alias=True)
 
     def completeness(self) -> tuple[int, int]:

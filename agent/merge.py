@@ -121,12 +121,25 @@ def merge_items(existing: list[Item], new: list[Item], *, copy: bool = True) -> 
         _merge_quotes(twin.quotes, item.quotes)
         _merge_ids(twin.source_ids, item.source_ids)
         twin.time_sensitive = twin.time_sensitive or item.time_sensitive
-        twin.due = twin.due or item.due
+        if twin.due is None and item.due is not None:
+            twin.due, twin.due_precision = item.due, item.due_precision
         twin.horizon = twin.horizon or item.horizon
         twin.competitor = twin.competitor or item.competitor
         twin.owner = twin.owner or item.owner
         twin.informal = twin.informal and item.informal if twin.owner else item.informal
+        fold_promise(twin, item)
     return merged
+
+
+def fold_promise(into: Item, item: Item) -> None:
+    """One promise told twice: kept when either telling is, with every source that shows it delivered."""
+    if item.status == "kept" or into.status == "kept":
+        into.status = "kept"
+    else:
+        into.status = into.status or item.status
+    _merge_ids(into.kept_source_ids, item.kept_source_ids)
+    if into.due_precision is None and into.due == item.due:
+        into.due_precision = item.due_precision
 
 
 def _person_key(s: Stakeholder) -> str:

@@ -91,6 +91,17 @@ def _fmt_date(value: date | None) -> str:
     return value.strftime("%a %d %b %Y") if value else ""
 
 
+def due_label(item: Item) -> str:
+    """The due date as exact as its source was: "Fri 13 Mar 2026", "March 2027", "Q3 2026"."""
+    if item.due is None:
+        return ""
+    if item.due_precision == "month":
+        return item.due.strftime("%B %Y")
+    if item.due_precision == "quarter":
+        return f"Q{(item.due.month - 1) // 3 + 1} {item.due.year}"
+    return _fmt_date(item.due)
+
+
 def _fmt_source_date(value: str | datetime | None) -> str:
     if value is None or value == "":
         return "date unknown"
@@ -135,11 +146,15 @@ def _item_view(item: Item, names: Mapping[str, str] | None = None) -> dict[str, 
         details.append("we promised" if item.owner == "us" else "customer's commitment")
     if item.informal:
         details.append("said informally")
+    done = item.status == "kept"
+    if done:
+        details.append("delivered in later mail")
     return {
         "text": _one_line(text if own_words else item.text),
         "said_by": _one_line(said_by),
-        "bold": item.time_sensitive,
-        "due": _fmt_date(item.due),
+        "bold": item.time_sensitive and not done,  # a kept promise is no longer a to-do
+        "done": done,
+        "due": due_label(item),
         "details": details,
         "quotes": _quotes([q for q in item.quotes if q not in own_words], names),
     }
@@ -226,6 +241,7 @@ def doc_view(doc: HandoffDocument, sources: Iterable[Any] = (), earlier_sources:
             people, entries = [], [_item_view(i, names) for i in doc.relationship]
         else:
             people, entries = [], [_item_view(i, names) for i in doc.sections.items(key)]
+            entries.sort(key=lambda entry: bool(entry["done"]))  # what is still to do first, then what was kept
         if people or entries or key == "how_urgent":
             blocks.append(
                 {

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from sqlmodel import Session
 
 from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
-from agent.render import HORIZON_LABELS, call_time, source_views
+from agent.render import HORIZON_LABELS, call_time, due_label, source_views
 from db import repo
 from db.models import Account, Snapshot, as_utc
 
@@ -124,14 +124,19 @@ def _line(text: str) -> str:
 
 
 def _entries(doc: HandoffDocument, key: str) -> list[tuple[str, str]]:
-    """(key, text) per item; a commitment's due date and a metric's horizon are part of what it says."""
+    """(key, text) per item; a commitment's due date (and whether it was kept) and a metric's horizon are part
+    of what it says."""
     if key == "stakeholders":
         people = [", ".join(x for x in (p.name, p.title) if x) for p in doc.sections.stakeholders]
         return [(fold(p), p) for p in people]
     out = []
     for item in doc.sections.items(key):
         text = _line(item.text)
-        extra = [f"due {item.due.isoformat()}" if item.due else "", HORIZON_LABELS.get(item.horizon or "", "")]
+        due = (
+            due_label(item) if item.due_precision in {"month", "quarter"} else item.due.isoformat() if item.due else ""
+        )
+        kept = "kept" if item.status == "kept" else ""
+        extra = [f"due {due}" if due else "", HORIZON_LABELS.get(item.horizon or "", ""), kept]
         shown = text + "".join(f" ({x})" for x in extra if x)
         out.append((fold(shown), shown))
     return out

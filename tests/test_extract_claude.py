@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agent.document import SECTION_KEYS, AccountInfo, Extraction, HandoffDocument, Item, Party, Sections
+from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, Question
 from agent.extract.claude import ClaudeExtractor, output_schema
 from agent.merge import merge_extraction
@@ -971,3 +972,55 @@ async def test_a_fact_restated_with_same_as_folds_into_the_held_item(fake_anthro
 
     (item,) = doc.sections.pain_points
     assert item.source_ids == ["<m0@h>", source.id]
+
+
+async def test_claudes_promises_are_kept_by_later_mail_merged_when_told_twice_and_keep_a_months_precision(
+    fake_anthropic, make_claude
+):
+    """What Claude returns goes through the same commitment rules: the mail says whether a promise was kept,
+    a promise told twice is one item, and a month-only due stays a month."""
+    ours = Address("Sam Okafor", REP.email)
+    first = mail(
+        "<c1@northwind.example>", "Hi Maria,\n\nWe'll send you the filled-in security questionnaire by Friday.\n", ours
+    )
+    later = mail(
+        "<c2@northwind.example>",
+        "Hi Maria,\n\nAs promised, attached is the security questionnaire, filled in by our CISO.\n",
+        ours,
+        SENT + timedelta(days=2),
+    )
+    promise = {"owner": "us", "informal": True, "time_sensitive": True, "quotes": []}
+    fake_anthropic.enqueue(
+        {
+            "sections": {
+                "commitments": [
+                    {
+                        **promise,
+                        "text": "Send the security questionnaire",
+                        "due": "2026-03-06",
+                        "source_ids": ["<c1@northwind.example>"],
+                    },
+                    {
+                        **promise,
+                        "text": "Security questionnaire filled in and sent",
+                        "due": "2026-03-06",
+                        "source_ids": ["<c2@northwind.example>"],
+                    },
+                    {
+                        **promise,
+                        "text": "Carrier scorecards live",
+                        "due": "2026-04-30",
+                        "due_precision": "month",
+                        "source_ids": ["<c1@northwind.example>"],
+                    },
+                ]
+            }
+        }
+    )
+    extraction = await make_claude().extract([first, later], context(), empty_document())
+    assemble(extraction, empty_document(), refile=True, source_order=[first.id, later.id])
+    doc = merge_extraction(empty_document(), extraction)
+    questionnaire, scorecards = doc.sections.commitments
+    assert questionnaire.status == "kept" and questionnaire.kept_source_ids == [later.id]
+    assert sorted(questionnaire.source_ids) == sorted([first.id, later.id])
+    assert (scorecards.status, scorecards.due_precision) == ("open", "month")

@@ -23,6 +23,7 @@ from agent.document import HandoffDocument, Item
 from agent.document_store import full_document
 from agent.errors import AccountNotFound
 from agent.outbox import record_notice, send_outbound
+from agent.render import due_label
 from agent.settings import Settings
 from db import repo
 from db.models import Account, as_utc, id_of
@@ -59,7 +60,10 @@ def checkback_for(doc: HandoffDocument, account_id: int, horizon: str, due: date
     metrics = [i for i in doc.sections.success_metrics if i.horizon == horizon]
     if not metrics:
         return None
-    commitments = [i for i in doc.sections.commitments if i.due is not None and i.due <= due.date()]
+    # a promise later mail showed kept is not one to ask about
+    commitments = [
+        i for i in doc.sections.commitments if i.due is not None and i.due <= due.date() and i.status != "kept"
+    ]
     return Checkback(account_id, horizon, due, metrics, commitments)
 
 
@@ -99,7 +103,7 @@ def checkback_text(account: Account, cb: Checkback) -> str:
     if cb.commitments:
         lines += ["", "Commitments due by now:"]
         who = {"us": "; promised by us", "customer": "; the customer's"}
-        lines += [f"  - {c.text} (due {c.due:%d %b %Y}{who.get(c.owner or '', '')})" for c in cb.commitments]
+        lines += [f"  - {c.text} (due {due_label(c)}{who.get(c.owner or '', '')})" for c in cb.commitments]
     lines += ["", "Are they on track? A reply to this mail reaches the handoff (and the rep) as feedback."]
     return "\n".join(lines)
 

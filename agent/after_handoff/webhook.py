@@ -170,7 +170,7 @@ def crm_record(doc: HandoffDocument, *, delivered_at: datetime | None = None) ->
         p = next((p for p in s.stakeholders if p.role == role), None)
         return f"{p.name} <{p.email}>" if p is not None and p.email else (p.name if p is not None else "")
 
-    dues = sorted(i.due for i in s.commitments if i.due is not None)
+    dues = sorted(i.due for i in s.commitments if i.due is not None and i.status != "kept")  # kept: not due
     return {
         "account_name": doc.account.name,
         "account_domain": doc.account.domain or "",
@@ -184,7 +184,7 @@ def crm_record(doc: HandoffDocument, *, delivered_at: datetime | None = None) ->
         "success_metrics_90d": joined([i for i in s.success_metrics if i.horizon == "90d"]),
         "success_metrics_6m": joined([i for i in s.success_metrics if i.horizon == "6m"]),
         "success_metrics_1y": joined([i for i in s.success_metrics if i.horizon in ("1y", None)]),
-        "commitments": joined(s.commitments),
+        "commitments": " | ".join(f"(kept) {i.text}" if i.status == "kept" else i.text for i in s.commitments),
         "next_commitment_due": dues[0].isoformat() if dues else "",
         "risks": joined(s.risks),
         "expansion": joined(s.expansion),

@@ -37,7 +37,7 @@ from agent.extract.classify import (
     section_scores,
 )
 from agent.extract.cues import heading_section
-from agent.extract.dates import resolve_due
+from agent.extract.dates import resolve_due_precise
 from agent.extract.lexicon import rx
 from agent.extract.mentions import csm_in_prose
 from agent.extract.people import role_for
@@ -108,7 +108,8 @@ def read_reply(
             item.horizon = horizon_of(text)
         if key == "commitments":
             item.owner = "us"
-            item.due = resolve_due(text, anchor, document.contract_signed) if anchor else None
+            due = resolve_due_precise(text, anchor, document.contract_signed) if anchor else None
+            item.due, item.due_precision = due if due else (None, None)
             item.time_sensitive = item.due is not None
             item.informal = True
         if key == "competitive_context":

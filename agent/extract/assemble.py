@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from agent.document import Extraction, HandoffDocument, Item, fold
+from agent.extract.delivered import same_promise
 from agent.extract.embed import embed
 from agent.extract.sectioner import section_probabilities
 from agent.extract.tone import PLEASANTRY
-from agent.merge import same_fact
+from agent.merge import fold_promise, same_fact
 
 ITEM_KEYS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context",
@@ -39,14 +40,17 @@ def _absorb(into: Item, item: Item) -> None:
     seen = {fold(q.text) for q in into.quotes}
     into.quotes.extend(q for q in item.quotes if fold(q.text) not in seen)
     into.source_ids.extend(s for s in item.source_ids if s not in into.source_ids)
-    into.due = into.due or item.due
+    if into.due is None and item.due is not None:
+        into.due, into.due_precision = item.due, item.due_precision
     into.horizon = into.horizon or item.horizon
     into.competitor = into.competitor or item.competitor
     into.time_sensitive = into.time_sensitive or item.time_sensitive
+    fold_promise(into, item)
 
 
-def _same(a: Item, b: Item) -> bool:
-    return same_fact(a.text, b.text) or bool(_quote_keys(a) & _quote_keys(b))
+def _same(a: Item, b: Item, promises: bool = False) -> bool:
+    """The same fact; of two commitments (``promises``), also the same promise told in other words."""
+    return same_fact(a.text, b.text) or bool(_quote_keys(a) & _quote_keys(b)) or (promises and same_promise(a, b))
 
 
 def assemble(
@@ -87,7 +91,7 @@ def assemble(
     order.sort(key=lambda pair: min((rank.get(s, len(rank)) for s in pair[1].source_ids), default=len(rank)))
     survivors: list[tuple[str, Item]] = []
     for key, item in order:
-        twin = next(((k, other) for k, other in survivors if _same(other, item)), None)
+        twin = next(((k, other) for k, other in survivors if _same(other, item, k == key == "commitments")), None)
         if twin is None:
             survivors.append((key, item))
             continue
@@ -134,7 +138,8 @@ def _drop_repeats_of(extraction: Extraction, document: HandoffDocument, changes:
                 (
                     (k, old)
                     for at, (k, old) in enumerate(held)
-                    if _same(old, item) or (at in vectors and float(vectors[at] @ vector) >= NEAR_DUPLICATE)
+                    if _same(old, item, k == key == "commitments")
+                    or (at in vectors and float(vectors[at] @ vector) >= NEAR_DUPLICATE)
                 ),
                 None,
             )

@@ -17,6 +17,7 @@ import re
 from agent.document import Owner, fold
 from agent.extract import lexicon
 from agent.extract.cues import DATE_WORDS
+from agent.extract.dates import names_due
 from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
@@ -27,10 +28,15 @@ _ACTION = (
 )
 OUR_PRONOUN = re.compile(rf"\b(?:she|he|they)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
 TOLD = re.compile(r"\b(?:i|we) (?:told|promised|assured) (?:[A-Z]\w+|them|her|him)\b", re.I)
+# We (or I) will do it, by the grammar of each language: "wir schicken Ihnen … bis Freitag", "bis Freitag
+# liefern wir", "nous vous enverrons", "je vais", "les enviaremos", "lo tendré"; a date makes it a promise.
 FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am going to| are going to)\b",
-                  r"\b(?:ich|wir) (?:werde|werden|kann|können|liefern|schicke|stellen)\b",
-                  r"\b(?:je|nous) (?:vais|allons|pourrai|pourrons|livrerons|enverrons)\b",
-                  r"\b(?:lo |la |los )?(?:tendré|tendremos|enviaré|enviaremos|entregaremos|podré|podremos)\b")  # fmt: skip
+                  r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
+                  r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
+                  r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
+                  r"\b(?:je|nous) (?:vous |te |les? |la |l')?(?:\w+(?:rai|rons)|vais|allons|envoie|envoyons|livrons)\b",
+                  r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|\bvamos a\b|"
+                  r"\b(?:les|te|os) (?:enviamos|mandamos|mando|envío)\b")  # fmt: skip
 SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |das |le |la |les |el |los )?\S)", re.I)
 
 
@@ -76,18 +82,26 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
 
 
 def split_promises(text: str) -> list[str]:
-    """ "We'll map the feed by April 17 and record the videos by May 8" -> two promises, each with its date."""
-    parts = SPLIT.split(text)
-    if len(parts) < 2:
+    """ "We'll map the feed by April 17 and record the videos by May 8" -> two promises, each with its date.
+
+    The sentence is cut at "and"/"und"/"et"/"y"; a piece without a date of its own belongs with the next dated
+    one (or, at the end, with the one before), and it is two promises only when two pieces are dated.
+    """
+    cuts = list(SPLIT.finditer(text))
+    if not cuts:
         return [text]
-    out: list[str] = []
-    for part in parts:
-        if out and not DATE_WORDS.search(part) and not re.search(r"\b(?:by|bis|avant|antes|before)\b", part, re.I):
-            out[-1] = f"{out[-1]} and {part}"
-            continue
-        out.append(part)
-    dated = [p for p in out if DATE_WORDS.search(p)]
-    return out if len(out) > 1 and len(dated) == len(out) else [text]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(text)]
+    out: list[tuple[int, int]] = []
+    begin: int | None = None
+    for start, end in zip(starts, ends, strict=True):
+        begin = start if begin is None else begin
+        if names_due(text[start:end]):
+            out.append((begin, end))
+            begin = None
+    if begin is not None and out:
+        out[-1] = (out[-1][0], len(text))
+    return [text[a:b].strip(" ,") for a, b in out] if len(out) > 1 else [text]
 
 
 def first_names(names: set[str]) -> set[str]:

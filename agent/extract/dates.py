@@ -2,8 +2,10 @@
 
 What it is for: ``resolve_due`` turns the date phrase of one sentence into an ISO
 date, resolved against the date the sentence was written (and the contract
-signature date for "... of signature"), and ``find_dates`` lists explicit calendar
-dates. Deterministic and offline. Not for: deciding whether a sentence is a promise
+signature date for "... of signature"); ``resolve_due_precise`` says as well how exact
+the sentence was ("by March", "bis Ende März", "para abril" are a month, "in Q3" a
+quarter: the date is the period's last day and the precision says not to read more
+into it), and ``find_dates`` lists explicit calendar dates. Deterministic and offline. Not for: deciding whether a sentence is a promise
 (offline.py) or parsing message headers (mailflows).
 """
 
@@ -12,6 +14,9 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
+
+from agent.document import Precision
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -25,6 +30,13 @@ FOREIGN_MONTHS = {
 }  # fmt: skip
 MONTHS.update(FOREIGN_MONTHS)
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+FOREIGN_WEEKDAYS = {
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6,
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+    "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4, "sábado": 5, "sabado": 5,
+    "domingo": 6,
+}  # fmt: skip
+WEEKDAYS.update(FOREIGN_WEEKDAYS)
 NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "thirty": 30, "a": 1, "an": 1,
@@ -42,10 +54,15 @@ MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE
 DAY_MONTH = re.compile(rf"\b{_DAY}\.?\s+{_MON}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
-WEEKDAY = re.compile(r"\b(?:(next|this|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-END_OF_MONTH = re.compile(rf"\b(?:end|close)\s+of\s+{_MON}(?!\s+\d)", re.IGNORECASE)
+WEEKDAY = re.compile(
+    r"\b(?:(next|this|coming|nächsten|kommenden|próximo|proximo)\s+)?"
+    rf"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|{'|'.join(FOREIGN_WEEKDAYS)})\b",
+    re.I,
+)
+END_OF_MONTH = re.compile(rf"\b(?:end|close)\s+of\s+{_MON}(?:\s+(\d{{4}}))?(?!\s*\d)", re.IGNORECASE)
 END_OF_QUARTER = re.compile(
-    r"\b(?:end\s+of\s+|by\s+|before\s+)(?:the\s+)?(?:q([1-4])|(first|second|third|fourth) quarter)\b", re.I
+    r"\b(?:end\s+of\s+|by\s+|before\s+)(?:the\s+)?(?:q([1-4])|(first|second|third|fourth) quarter)(?:\s+(\d{4}))?\b",
+    re.I,
 )
 END_OF_WEEK = re.compile(r"\b(?:end of|by the end of|later)\s+(?:(this|next|the)\s+)?week\b|\b(next|this) week\b", re.I)
 END_OF_THIS_MONTH = re.compile(r"\b(?:end of|by the end of)\s+(?:the|this|next)\s+month\b", re.IGNORECASE)
@@ -150,7 +167,7 @@ def _slash_date(m: re.Match[str], anchor: date, day_first: bool) -> date | None:
 def _weekday(match: re.Match[str], anchor: date) -> date:
     target = WEEKDAYS[match[2].lower()]
     ahead = (target - anchor.weekday()) % 7 or 7
-    if (match[1] or "").lower() == "next" and ahead < 3:
+    if (match[1] or "").lower() in {"next", "nächsten", "próximo", "proximo"} and ahead < 3:
         ahead += 7
     return anchor + timedelta(days=ahead)
 
@@ -188,6 +205,13 @@ def _end_of_week(match: re.Match[str], anchor: date) -> date:
     return friday + timedelta(days=7) if which == "next" else friday
 
 
+class Due(NamedTuple):
+    """A due date and how exact its sentence was: "by March" is ``(March 31, "month")``."""
+
+    day: date
+    precision: Precision
+
+
 def resolve_due(
     text: str, anchor: date, signed: date | None = None, events: dict[str, date] | None = None, day_first: bool = False
 ) -> date | None:
@@ -195,7 +219,15 @@ def resolve_due(
 
     ``events`` holds known dates ("kickoff", "golive") for "within 30 days of kickoff".
     """
-    candidates: list[tuple[int, date]] = list(find_dates(text, anchor, day_first))
+    due = resolve_due_precise(text, anchor, signed, events, day_first)
+    return due.day if due else None
+
+
+def resolve_due_precise(
+    text: str, anchor: date, signed: date | None = None, events: dict[str, date] | None = None, day_first: bool = False
+) -> Due | None:
+    """``resolve_due`` with how exact the phrase was: a month or a quarter stays one (its last day, marked so)."""
+    candidates: list[tuple[int, date, Precision]] = [(pos, d, "day") for pos, d in find_dates(text, anchor, day_first)]
     candidates += _foreign_spans(text, anchor)
     for m in DAY_OF_MONTH.finditer(text):
         day = int(m[1])
@@ -203,49 +235,108 @@ def resolve_due(
             (c for c in (_safe(anchor.year, anchor.month, day), _next_month(anchor, day)) if c and c >= anchor), None
         )
         if d:
-            candidates.append((m.start(), d))
+            candidates.append((m.start(), d, "day"))
     for m in SPAN.finditer(text):
         d = _span(m, anchor, signed, events)
         if d:
-            candidates.append((m.start(), d))
+            candidates.append((m.start(), d, "day"))
         elif m[3]:
             return None  # relative to a signature we do not know yet
     for m in END_OF_WEEK.finditer(text):
-        candidates.append((m.start(), _end_of_week(m, anchor)))
+        candidates.append((m.start(), _end_of_week(m, anchor), "day"))
     for m in END_OF_THIS_MONTH.finditer(text):
         month = anchor.month + (1 if "next" in m[0].lower() else 0)
         year = anchor.year + (month - 1) // 12
         month = (month - 1) % 12 + 1
-        candidates.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+        candidates.append((m.start(), date(year, month, calendar.monthrange(year, month)[1]), "month"))
     for m in END_OF_MONTH.finditer(text):
         named = MONTHS.get(m[1].lower().rstrip("."))
         if named:
-            year = anchor.year + (1 if named < anchor.month - 2 else 0)
-            candidates.append((m.start(), date(year, named, calendar.monthrange(year, named)[1])))
+            candidates.append((m.start(), month_end(named, anchor, m[2]), "month"))
     for m in END_OF_QUARTER.finditer(text):
         q = int(m[1]) if m[1] else QUARTER_WORDS[m[2].lower()]
-        year = anchor.year + (1 if q * 3 < anchor.month - 2 else 0)
-        candidates.append((m.start(), date(year, q * 3, calendar.monthrange(year, q * 3)[1])))
+        candidates.append((m.start(), month_end(q * 3, anchor, m[3]), "quarter"))
+    candidates += _months_and_quarters(text, anchor, candidates)
     for m in WEEKDAY.finditer(text):
-        if not any(abs(pos - m.start()) < 12 for pos, _ in candidates):
-            candidates.append((m.start(), _weekday(m, anchor)))
+        if not any(abs(pos - m.start()) < 12 for pos, _, _ in candidates):
+            candidates.append((m.start(), _weekday(m, anchor), "day"))
     for m in TOMORROW.finditer(text):
-        candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0)))
+        candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
     if not candidates:
         return None
-    return min(candidates, key=lambda pair: pair[0])[1]
+    _, when, precision = min(candidates, key=lambda triple: triple[0])
+    return Due(when, precision)
+
+
+def names_due(text: str) -> bool:
+    """Whether ``text`` names a due date at all (whatever it resolves to)."""
+    anchor = date(2000, 1, 3)
+    return resolve_due_precise(text, anchor, signed=anchor, events={"kickoff": anchor, "golive": anchor}) is not None
+
+
+def month_end(month: int, anchor: date, year: str | None = None) -> date:
+    """The last day of ``month``: of ``year`` when the sentence says it, else the next one from ``anchor`` on
+    (a month earlier than the message's is next year's)."""
+    at = int(year) if year else anchor.year + (1 if month < anchor.month else 0)
+    return date(at, month, calendar.monthrange(at, month)[1])
+
+
+# "by March", "in March 2027", "bis März", "im Mai", "en mars", "d'ici avril", "para abril", "antes de mayo":
+# a month named without a day (the day-first and month-first patterns take those)
+MONTH_ONLY = re.compile(
+    rf"\b(?:by|in|before|until|till|for|during|bis|im|vor|ab|en|d'ici|avant|pour|para|antes\s+de|hasta|durante)"
+    rf"\s+(?:(?:early|mid|late|anfang|mitte|début|mi|principios\s+de|mediados\s+de)[\s-]+)?"
+    rf"(?:(?:de\s+)?(?:the\s+)?(?:month\s+of\s+)?)({_FOREIGN}|{_MON})(?:\s+(?:de\s+)?(\d{{4}}))?\b(?![\s.]*\d{{1,2}}\b(?!\d))",
+    re.IGNORECASE,
+)
+# "in Q3", "Q3 2026", "im dritten Quartal", "au T3", "au troisième trimestre", "en el tercer trimestre"
+QUARTER = re.compile(
+    r"\b(?:q([1-4])|([1-4])\.\s*quartal|t([1-4])|([1-4])(?:er|e|º|o)?\s+trimestre)(?:\s+(?:de\s+)?(\d{4}))?\b|"
+    r"\b(first|second|third|fourth|ersten|zweiten|dritten|vierten|premier|deuxième|second|troisième|quatrième|"
+    r"primer|segundo|tercer|cuarto)\s+(?:quarter|quartal|trimestre)(?:\s+(?:of\s+|de\s+)?(\d{4}))?\b",
+    re.IGNORECASE,
+)
+QUARTER_WORDS.update({
+    "ersten": 1, "zweiten": 2, "dritten": 3, "vierten": 4, "premier": 1, "deuxième": 2, "troisième": 3,
+    "quatrième": 4, "primer": 1, "segundo": 2, "tercer": 3, "cuarto": 4,
+})  # fmt: skip
+
+
+def _months_and_quarters(
+    text: str, anchor: date, taken: list[tuple[int, date, Precision]]
+) -> list[tuple[int, date, Precision]]:
+    """A month or a quarter named alone: its last day, kept as a month or a quarter (not where another
+    pattern already read a date, such as "end of March" or "bis Ende Q3")."""
+    out: list[tuple[int, date, Precision]] = []
+
+    def free(start: int, stop: int) -> bool:
+        return not any(start - 12 <= pos <= stop for pos, _, _ in taken)
+
+    for m in MONTH_ONLY.finditer(text):
+        month = MONTHS.get(m[1].lower().rstrip("."))
+        if month is None:
+            continue
+        if free(m.start(), m.end()):
+            out.append((m.start(), month_end(month, anchor, m[3]), "month"))  # m[2] is the English name's own group
+    for m in QUARTER.finditer(text):
+        number = m[1] or m[2] or m[3] or m[4]
+        q = int(number) if number else QUARTER_WORDS[m[6].lower()]
+        if free(m.start(), m.end()):
+            out.append((m.start(), month_end(q * 3, anchor, m[5] or m[7]), "quarter"))
+    return out
 
 
 FOREIGN_END = re.compile(
-    r"\b(?:bis\s+)?ende\s+(?:q([1-4])|(\w+))\b|\b(?:d'ici\s+)?(?:la\s+)?fin\s+(?:(?:du\s+)?t([1-4])|(?:de\s+|d')?(\w+))\b|"
-    r"\b(?:a\s+|para\s+)?finales\s+de\s+(\w+)\b|\bantes\s+de\s+fin\s+de\s+(\w+)\b",
+    r"\b(?:bis\s+)?ende\s+(?:q([1-4])|(\w+))|\b(?:d'ici\s+)?(?:la\s+)?fin\s+(?:(?:du\s+)?t([1-4])|(?:de\s+|d')?(\w+))|"
+    r"\b(?:a\s+|para\s+)?finales\s+de\s+(\w+)|\bantes\s+de\s+fin\s+de\s+(\w+)",
     re.IGNORECASE,
 )
+YEAR_AFTER = re.compile(r"\s+(?:de\s+)?(\d{4})\b")
 
 
-def _foreign_spans(text: str, anchor: date) -> list[tuple[int, date]]:
+def _foreign_spans(text: str, anchor: date) -> list[tuple[int, date, Precision]]:
     """ "bis Ende Q3", "Ende September", "d'ici fin juin", "fin T2", "a finales de marzo": the last day of it."""
-    out = []
+    out: list[tuple[int, date, Precision]] = []
     for m in FOREIGN_END.finditer(text):
         quarter = m[1] or m[3]
         name = (m[2] or m[4] or m[5] or m[6] or "").lower()
@@ -255,6 +346,6 @@ def _foreign_spans(text: str, anchor: date) -> list[tuple[int, date]]:
             month = MONTHS[name]
         else:
             continue
-        year = anchor.year + (1 if month < anchor.month - 2 else 0)
-        out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+        year = YEAR_AFTER.match(text, m.end())
+        out.append((m.start(), month_end(month, anchor, year[1] if year else None), "quarter" if quarter else "month"))
     return out

@@ -15,7 +15,7 @@ from datetime import date
 
 from agent.document import HandoffDocument, Item, fold
 from agent.extract import lexicon
-from agent.extract.dates import find_dates, resolve_due
+from agent.extract.dates import find_dates, resolve_due, resolve_due_precise
 from agent.extract.units import Unit
 from mailflows.inbound.mail import ThreadMessage
 
@@ -86,14 +86,24 @@ def _same_topic(a: str, b: str) -> bool:
 
 
 def date_the_undated(new: list[Item], existing: list[Item]) -> list[Item]:
-    """One promise told twice, once with a date: keep the dated telling, and date an earlier undated one."""
+    """One promise told twice, once with a date: keep the dated telling (citing the undated one's sources too),
+    and date an earlier undated one."""
     dated = [item for item in new if item.due]
-    out = [item for item in new if item.due or not any(_same_topic(item.text, d.text) for d in dated)]
+    out = []
+    for item in new:
+        twin = None if item.due else next((d for d in dated if _same_topic(item.text, d.text)), None)
+        if twin is None:
+            out.append(item)
+            continue
+        # the undated telling is folded into the dated one: one item citing both
+        twin.source_ids.extend(s for s in item.source_ids if s not in twin.source_ids)
+        twin.quotes.extend(q for q in item.quotes if q not in twin.quotes)
     for old in existing:
         if old.due is None:
             twin = next((d for d in dated if _same_topic(old.text, d.text)), None)
             if twin is not None:
-                out.append(old.model_copy(update={"due": twin.due, "time_sensitive": True}))
+                update = {"due": twin.due, "due_precision": twin.due_precision, "time_sensitive": True}
+                out.append(old.model_copy(update=update))
     return out
 
 
@@ -102,9 +112,11 @@ def dues_after_signature(document: HandoffDocument, signed: date | None) -> list
     out = []
     for item in document.sections.commitments:
         if item.due is None and signed and re.search(r"\b(?:signature|signing)\b", item.text, re.I):
-            due = resolve_due(item.text, signed, signed)
+            due = resolve_due_precise(item.text, signed, signed)
             if due:
-                out.append(item.model_copy(update={"due": due, "time_sensitive": True}))
+                out.append(
+                    item.model_copy(update={"due": due.day, "due_precision": due.precision, "time_sensitive": True})
+                )
     return out
 
 

@@ -5,7 +5,7 @@ engine) reads parsed sources into an ``Extraction``: each sentence (speakers.py 
 said it) goes to the one section a classifier of what sentences do puts it in
 (sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
 tells a CSM nothing; promises become commitments with owner and due date
-(commitments.py, milestones.py); competitors by name or by what the sentence does;
+(commitments.py, milestones.py), kept or open by what later mail hands over (delivered.py); competitors by name or by what the sentence does;
 stakeholders (stakeholders.py); sentiment and urgency. Every quote is the
 customer's verbatim sentence, tagged with its language. Not for: merging
 (agent/document.py), the rules every extractor's output goes through (assemble.py) or the
@@ -25,6 +25,7 @@ from agent.document import (
     HandoffDocument,
     Item,
     Owner,
+    Quote,
     Sections,
     fold,
 )
@@ -32,8 +33,9 @@ from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
-from agent.extract.commitments import first_names, promise_owner, split_promises
-from agent.extract.dates import resolve_due
+from agent.extract.commitments import FIRST_PERSON, first_names, promise_owner, split_promises
+from agent.extract.dates import resolve_due_precise
+from agent.extract.delivered import hands_over, mark_kept
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
 from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
@@ -112,7 +114,8 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
         receive = lexicon.YOU_WILL_RECEIVE.search(text)
-        if not lexicon.COMMITMENT.search(text) and not foreign and not receive:
+        ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
+        if not lexicon.COMMITMENT.search(text) and not foreign and not receive and not ours:
             return None
         item = _promise(unit, text, "us", formal, signed, events)
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
@@ -127,11 +130,13 @@ def _promise(
     unit: Unit, text: str, owner: Owner, formal: bool, signed: date | None, events: dict[str, date] | None
 ) -> Item:
     due = (
-        resolve_due(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"}) if unit.anchor else None
+        resolve_due_precise(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"})
+        if unit.anchor
+        else None
     )
     return Item(
-        text=text, source_ids=[unit.source_id], owner=owner, due=due, time_sensitive=due is not None,
-        informal=not formal,
+        text=text, source_ids=[unit.source_id], owner=owner, due=due.day if due else None,
+        due_precision=due.precision if due else None, time_sensitive=due is not None, informal=not formal,
     )  # fmt: skip
 
 
@@ -142,10 +147,16 @@ def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, dat
         return [item]
     return [
         _promise(unit, part, item.owner or "us", not item.informal, signed, events).model_copy(
-            update={"quotes": list(item.quotes)}
+            update={"quotes": [_part_of(q, part) for q in item.quotes]}
         )
         for part in parts
     ]
+
+
+def _part_of(quote: Quote, part: str) -> Quote:
+    """The words of one promise out of a quote that holds two (still verbatim: a piece of the quote)."""
+    words = part.rstrip(" .")
+    return quote.model_copy(update={"text": words}) if len(words) > 20 and words in quote.text else quote
 
 
 def extract_sources(
@@ -160,6 +171,7 @@ def extract_sources(
     )
     sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
+    sections.commitments += mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
     read_feelings(units, sections.stakeholders, document)
@@ -204,12 +216,13 @@ def _sentence_items(
             _extend(rival[1], unit)
             rival = (unit, rival[1])  # "It only connects to X. You can't define KPIs." both belong to it
             continue
-        if unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments"):
+        handed_over = hands_over(unit)
+        if not handed_over and (unit.author == "ours" or (unit.author == "note" and unit.heading == "commitments")):
             item = _commitment(unit, unit.source_id in formal and unit.list_item, signed, events)
             if item is not None:
                 sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
-        owner = promise_owner(unit, our_first, customer_first, company)
+        owner = None if handed_over else promise_owner(unit, our_first, customer_first, company)
         if owner is not None:
             item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
@@ -222,14 +235,17 @@ def _sentence_items(
             if len(sections.competitive_context) > filed:
                 rival = (unit, sections.competitive_context[-1])
             continue
-        if unit.author == "note" and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
+        if unit.author == "note" and not handed_over and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
             item = _commitment(unit, False, signed, events)
             if item is not None:
                 sections.commitments.append(item)
                 continue
-        if unit.author == "customer" and YOU_PROMISED.search(unit.text) and not unit.text.rstrip().endswith("?"):
+        reminds = unit.author == "customer" and not handed_over and YOU_PROMISED.search(unit.text)
+        if reminds and not unit.text.rstrip().endswith("?"):
             item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
-            sections.commitments.append(item.model_copy(update={"quotes": quotes_of(unit)}))
+            sections.commitments.extend(
+                _promises(item.model_copy(update={"quotes": quotes_of(unit)}), unit, signed, events)
+            )
             continue
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
@@ -325,7 +341,7 @@ def _goes_on_about(
 YOU_PROMISED = re.compile(
     r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
     r"\bas (?:you )?promised\b|"
-    r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,4}?(?:zugesagt|versprochen|zugesichert)|"
+    r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,8}?(?:zugesagt|versprochen|zugesichert)|"
     r"\bwie (?:zugesagt|versprochen)\b|"
     r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b|"
     r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo (?:prometieron|prometido)\b",

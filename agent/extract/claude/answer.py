@@ -148,7 +148,9 @@ class Reader:
         if not isinstance(raw, dict):
             self.problems.append(f"{where} dropped: not an object")
             return None
-        raw = _blank_to_none(dict(raw), "due", "horizon", "competitor", "owner", "email", "title", "influence")
+        raw = _blank_to_none(
+            dict(raw), "due", "due_precision", "horizon", "competitor", "owner", "email", "title", "influence"
+        )
         quotes = self._quotes(_loads_if_text(raw.pop("quotes", [])), where)
         evidence = self.evidence(_loads_if_text(raw.pop("sentiment_evidence", [])), where)
         raw.pop("sentiment_history", None)
@@ -187,6 +189,8 @@ class Reader:
                     setattr(entry, name, None)
             if key != "commitments":
                 entry.informal = False
+            if entry.due is None:
+                entry.due_precision = None
             held_key, held_text = self.held.get(same_as, (None, None))
             if held_key == key and held_text:
                 entry.text = held_text  # the same fact: the document's merge folds it into the held item

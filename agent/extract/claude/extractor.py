@@ -49,6 +49,8 @@ from agent.extract.claude.prompt import (
 )
 from agent.extract.claude.request import build_request
 from agent.extract.claude.schema import output_schema
+from agent.extract.delivered import mark_kept
+from agent.extract.speakers import read_units
 from agent.merge import merge_extraction
 from agent.settings import Settings
 from mailflows.inbound.mail import ThreadMessage
@@ -179,6 +181,9 @@ class ClaudeExtractor:
         }
         result.provenance = prov
         result.sections.rep_perspective = []  # only the rep's reply supplies it
+        # whether a promise was kept is read from the mail the same way whoever wrote the promise
+        units = read_units(sources, ctx, document)
+        result.sections.commitments += mark_kept(units, result.sections.commitments, document, result.contract_signed)
         return result
 
     async def read_answers(

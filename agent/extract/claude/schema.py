@@ -15,7 +15,7 @@ import copy
 from functools import cache
 from typing import Any, get_args
 
-from agent.document import SECTION_KEYS, Horizon, Influence, Role, Sentiment, UrgencyLevel
+from agent.document import SECTION_KEYS, Horizon, Influence, Precision, Role, Sentiment, UrgencyLevel
 
 _TEXT = {
     "text": "The fact in one plain sentence in the rep's language, numbers kept.",
@@ -28,6 +28,8 @@ _TEXT = {
     "owner": "us: our company promised it (also a customer's 'you promised ...'); customer: they promised us.",
     "same_as": 'The id of the item in document_so_far this restates or adds to; "" when the fact is new.',
     "informal": "True when promised in passing (a call, a casual mail), not in a contract or order form.",
+    "due_precision": 'How exact the source was: month for "by March" (due is the last day of March), quarter for '
+    '"in Q3" (the last day of the quarter), day otherwise; "" when there is no due.',
 }
 
 
@@ -97,6 +99,7 @@ def _item(section: str) -> dict[str, Any]:
     if section == "commitments":
         props["owner"] = _enum(["us", "customer"], _TEXT["owner"])
         props["informal"] = {"type": "boolean", "description": _TEXT["informal"]}
+        props["due_precision"] = _enum([*get_args(Precision), ""], _TEXT["due_precision"])
     return _object(props)
 
 
