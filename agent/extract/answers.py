@@ -187,7 +187,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             if not mood and _leads_with(sentence, fold(named[0].name).split(" ")[0]):
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
                 leaning, _p = stance_of([sentence])[0]
-                mood = "" if leaning == "neutral" else leaning
+                mood = {"warm": "mild", "cold": "cold"}.get(leaning, "")  # a model's warm is positive, not enthusiastic
             if not mood:
                 continue
             key = role_key(named[0])
@@ -197,12 +197,14 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
     out: dict[str, Stakeholder] = {}
     for key, (person, leanings, _) in reads.items():
         by_mood = {
-            m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")] for m in ("warm", "cold", "neutral")
+            m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")]
+            for m in ("warm", "mild", "cold", "neutral")
         }
-        warmer, colder = by_mood["warm"], by_mood["cold"]
+        warmer, colder = by_mood["warm"] + by_mood["mild"], by_mood["cold"]
         leaning: Sentiment
         if warmer or colder:
-            leaning = ("enthusiastic" if not colder else "positive") if len(warmer) > len(colder) else "skeptical"
+            strong = by_mood["warm"] and not colder
+            leaning = ("enthusiastic" if strong else "positive") if len(warmer) > len(colder) else "skeptical"
             shown = (warmer if len(warmer) > len(colder) else colder)[-1]
         else:
             leaning, shown = "neutral", by_mood["neutral"][-1]

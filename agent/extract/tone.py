@@ -24,7 +24,8 @@ WARM = rx(
     r"\bsuper\b", r"\btoll\b", r"\bgenau das\b", r"\bbegeistert\b", r"\büberzeugt\b", r"\bausgezeichnet\b", r"\bfreue mich\b",
     r"\bgénial\b", r"\bparfait\b", r"\bexcellent\b", r"\bravie?\b", r"\bconvaincue?s?\b", r"\bexactement\b", r"\benthousias",
     r"\bgenial\b", r"\bperfecto\b", r"\bexcelente\b", r"\bencantad[oa]\b", r"\bconvencid[oa]s?\b", r"\bexactamente\b",
-    r"\bme encanta\b", r"\bj'adore\b", r"\bgern(?:e)?\b",
+    r"\bme encanta\b", r"\bj'adore\b", r"\bgern(?:e)?\b", r"\bchampionne\b", r"\balliée?s?\b", r"\baliad[oa]s?\b",
+    r"\bverbündete?\b", r"\bfürsprecher(?:in)?\b", r"\bbefürworter(?:in)?\b", r"\bdéfenseur\b", r"\bimpulsor(?:a)?\b", r"\bfeuer und flamme\b",
 )  # fmt: skip
 COLD = rx(
     r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\benttäuscht\b", r"\bsorge\b", r"\bsceptique\b",
