@@ -218,3 +218,34 @@ def test_the_reps_read_on_a_person_sets_how_they_feel_and_says_it_is_the_reps() 
     assert reads["fiona@acme.example"].sentiment == "enthusiastic"
     assert reads["graham@acme.example"].sentiment == "skeptical"
     assert all(read_by_rep(s) for s in reads.values())
+
+
+def test_the_shipped_stance_weights_were_trained_on_the_sentences_shipped_with_them() -> None:
+    from importlib import resources
+
+    import numpy as np
+
+    from agent.extract.sectioner import training_digest
+    from agent.extract.stance import DATA_FILES, LABELS, WEIGHTS_FILE
+
+    with (resources.files("agent.extract") / "data" / WEIGHTS_FILE).open("rb") as handle, np.load(handle) as saved:
+        assert str(saved["digest"]) == training_digest(DATA_FILES, LABELS), "run: python -m agent.extract.stance"
+
+
+def test_how_a_sentence_stands_toward_us_in_each_language() -> None:
+    from agent.extract.stance import stance_of
+
+    cases = {
+        "Wilma pushed this purchase through herself and keeps telling her peers about it.": "warm",
+        "Honestly I don't see why we need yet another dashboard tool.": "cold",
+        "Ole sends the list of depots on Monday.": "neutral",
+        "Frau Kessler ist begeistert und will das Tool in allen Filialen.": "warm",
+        "Herr Brandl glaubt nicht, dass das bei uns funktioniert.": "cold",
+        "Claire est ravie, elle en parle à toute son équipe.": "warm",
+        "Franck doute fort que l'outil tienne la charge.": "cold",
+        "Lucía está feliz con la demo y quiere empezar ya.": "warm",
+        "Don Aurelio no confía en las soluciones en la nube.": "cold",
+    }
+    got = dict(zip(cases, (leaning for leaning, _p in stance_of(list(cases))), strict=True))
+    wrong = {text: (got[text], want) for text, want in cases.items() if got[text] != want}
+    assert len(wrong) <= 1, wrong  # a model, not a rule: one miss in nine is allowed, not more

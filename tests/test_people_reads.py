@@ -353,6 +353,13 @@ def test_evidence_of_a_neutral_read_does_not_water_down_a_later_read() -> None:
         "Unser Vertrag mit dem alten Anbieter endet am 31. Dezember 2026.",
         "To be clear, we are not renewing the old scheduling tool.",
         "Le port exige le nouveau rapport avant le 15 janvier 2027, sans quoi nous perdons la concession.",
+        "Der Zuschuss des Landes verfällt, wenn die Abrechnung nicht bis 30.11.2026 vorliegt.",
+        "Si no presentamos el informe antes del 15 de octubre de 2026, la subvención se pierde.",
+        "Everything has to run before the winter season opens on 12 December 2026.",
+        "Die Dashboards müssen vor dem Saisonstart am 1. Dezember 2026 stehen.",
+        "El tablero debe estar listo antes de la temporada alta, que empieza el 1 de noviembre de 2026.",
+        "The CFO review on 30 September 2026 will cut any project without a visible result.",
+        "Der Aufsichtsrat entscheidet am 20. November 2026 über das zweite und dritte Jahr.",
     ],
 )
 def test_a_hard_regulatory_or_renewal_date_in_any_language_is_high_urgency(text: str) -> None:
@@ -625,3 +632,27 @@ async def test_a_colleague_we_bring_to_the_call_is_not_made_a_customer_stakehold
     jonas = [s for s in doc.sections.stakeholders if s.name == "Jonas Weber"]
     assert all(s.title is None and s.role == "other" for s in jonas)  # never dressed up as the customer's evaluator
     assert _person(doc, "Edda Kvist").title == "Chief Nursing Officer"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        ("Ray ist Feuer und Flamme und hat das Projekt selbst dem Vorstand vorgestellt.", "enthusiastic"),
+        ("Ray glaubt nicht an das Projekt und wird es bremsen, wo er kann.", "skeptical"),
+        ("Ray est ravi, il en parle déjà à ses collègues.", "enthusiastic"),
+        ("Ray no confía en nosotros después del último proveedor.", "skeptical"),
+        # named, but the sentence is about a task, not about him: no read from it
+        ("Mi propuesta: que Lena prepare con Ray una presentación para el consejo.", None),
+    ],
+)
+async def test_the_reps_read_in_other_languages(ctx: ExtractionContext, sentence: str, leaning: str | None) -> None:
+    ray = _who("Ray Donnelly")
+    doc = await _read(ctx, [_mail(1, ray, "Thanks for the overview, see you Tuesday.", day=2)])
+    reply = ThreadMessage(id="r3", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=sentence)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    person = _person(doc, "Ray Donnelly")
+    if leaning is None:
+        assert not read_by_rep(person)
+    else:
+        assert person.sentiment == leaning and read_by_rep(person)

@@ -44,6 +44,8 @@ from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
 from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
+from agent.extract.stance import stance_of
+from agent.extract.tone import COLD, WARM
 from agent.extract.units import paragraphs, split_sentences
 from mailflows.inbound.mail import ThreadMessage
 
@@ -154,6 +156,12 @@ REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", 
               r"\bworried\b", r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b")  # fmt: skip
 
 
+def _leads_with(sentence: str, first: str) -> bool:
+    """The sentence is about this person: their name opens it ("Ana: …", "- Ana Ruiz is …", "Ana's team …")."""
+    head = [re.sub(r"['’]s$", "", w.strip(".,;:()*•–—-")) for w in fold(sentence).split()[:2]]
+    return first in [w for w in head if w][:1]
+
+
 def read_by_rep(person: Stakeholder) -> bool:
     """The rep has already said how this person feels: the draft does not ask again."""
     return any(e.phrase == REP_READ for e in person.sentiment_evidence)
@@ -172,10 +180,15 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
             if len(named) != 1:
                 continue
-            warm, cold = len(REP_WARM.findall(sentence)), len(REP_COLD.findall(sentence))
+            warm = len(REP_WARM.findall(sentence)) + len(WARM.findall(sentence))
+            cold = len(REP_COLD.findall(sentence)) + len(COLD.findall(sentence))
             mood = (
                 "warm" if warm > cold else "cold" if cold > warm else "neutral" if REP_NEUTRAL.search(sentence) else ""
             )
+            if not mood and _leads_with(sentence, fold(named[0].name).split(" ")[0]):
+                # a sentence about the person in the rep's words, in any language: the stance model reads it
+                leaning, _p = stance_of([sentence])[0]
+                mood = {"warm": "mild", "cold": "cold"}.get(leaning, "")  # a model's warm is positive, not enthusiastic
             if not mood:
                 continue
             key = role_key(named[0])
@@ -185,12 +198,14 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
     out: dict[str, Stakeholder] = {}
     for key, (person, leanings, _) in reads.items():
         by_mood = {
-            m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")] for m in ("warm", "cold", "neutral")
+            m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")]
+            for m in ("warm", "mild", "cold", "neutral")
         }
-        warmer, colder = by_mood["warm"], by_mood["cold"]
+        warmer, colder = by_mood["warm"] + by_mood["mild"], by_mood["cold"]
         leaning: Sentiment
         if warmer or colder:
-            leaning = ("enthusiastic" if not colder else "positive") if len(warmer) > len(colder) else "skeptical"
+            strong = by_mood["warm"] and not colder
+            leaning = ("enthusiastic" if strong else "positive") if len(warmer) > len(colder) else "skeptical"
             shown = (warmer if len(warmer) > len(colder) else colder)[-1]
         else:
             leaning, shown = "neutral", by_mood["neutral"][-1]

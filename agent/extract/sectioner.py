@@ -14,7 +14,9 @@ none copied from customer mail); the trained weights ship as ``data/sectioner_we
 with a digest of what they were trained from, and are retrained at start when the digest
 does not match (``python -m agent.extract.sectioner`` rewrites them;
 ``--evaluate`` trains without every fifth sentence and reports how those land, per label).
-Not for: headings, speakers or promises (those are rules in offline.py and commitments.py,
+The training, the shipped-weights check and the scoring take a label set and data files, so
+another sentence model (stance.py: warm, neutral or cold toward us) is trained and read the
+same way. Not for: headings, speakers or promises (those are rules in offline.py and commitments.py,
 which weigh these probabilities), or abstaining: classify.place turns a weak best guess into nothing.
 """
 
@@ -75,20 +77,23 @@ def form_features(text: str) -> list[float]:
     ]
 
 
-def _file_rows(name: str) -> list[tuple[str, int]]:
+def _file_rows(name: str, labels: tuple[str, ...] = LABELS) -> list[tuple[str, int]]:
     """The (sentence, label index) pairs of one data file."""
     rows = []
     for line in (resources.files("agent.extract") / "data" / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         label, _, text = line.partition("\t")
-        if label in LABELS and text.strip():
-            rows.append((text.strip(), LABELS.index(label)))
+        if label in labels and text.strip():
+            rows.append((text.strip(), labels.index(label)))
     return rows
 
 
-def _training_rows() -> tuple[list[str], list[int]]:
-    rows = [row for name in DATA_FILES for row in _file_rows(name)]
+def training_rows(
+    data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS
+) -> tuple[list[str], list[int]]:
+    """The labelled sentences of ``data_files``: texts and label indexes."""
+    rows = [row for name in data_files for row in _file_rows(name, labels)]
     return [text for text, _ in rows], [label for _, label in rows]
 
 
@@ -148,7 +153,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def train(texts: list[str], labels: list[int]) -> np.ndarray:
+def train(texts: list[str], labels: list[int], n_labels: int = len(LABELS)) -> np.ndarray:
     """Full-batch gradient descent with momentum from zero weights: the same data always gives the same model.
 
     The weights stay a weighted sum of the training rows (w = X^T a), so the descent runs on
@@ -156,12 +161,12 @@ def train(texts: list[str], labels: list[int]) -> np.ndarray:
     sentences x features, and the steps are exactly those of plain descent on ``w``.
     """
     x = features(texts)
-    y = np.zeros((len(labels), len(LABELS)))
+    y = np.zeros((len(labels), n_labels))
     y[np.arange(len(labels)), labels] = 1.0
     counts = y.sum(axis=0)
-    sample_weight = (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / len(LABELS)  # classes weigh the same
+    sample_weight = (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / n_labels  # classes weigh the same
     kernel = (x @ x.T).astype(np.float64)
-    a = np.zeros((len(labels), len(LABELS)))
+    a = np.zeros((len(labels), n_labels))
     velocity = np.zeros_like(a)
     for _ in range(EPOCHS):
         p = _softmax(kernel @ a)
@@ -171,33 +176,44 @@ def train(texts: list[str], labels: list[int]) -> np.ndarray:
     return np.asarray(x.T.astype(np.float64) @ a)
 
 
-def training_digest() -> str:
+def training_digest(data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS) -> str:
     """What the weights were trained from: the data files, the labels and the training settings."""
     folder = resources.files("agent.extract") / "data"
-    settings = (LABELS, EPOCHS, LEARNING_RATE, L2, MOMENTUM, HASHED_DIMS, HASHED_WEIGHT, FEATURE_VERSION)
+    settings = (labels, EPOCHS, LEARNING_RATE, L2, MOMENTUM, HASHED_DIMS, HASHED_WEIGHT, FEATURE_VERSION)
     digest = hashlib.sha256(repr(settings).encode())
-    for name in DATA_FILES:
+    for name in data_files:
         digest.update((folder / name).read_bytes())
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _weights() -> np.ndarray:
+def trained_weights(
+    weights_file: str, data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS
+) -> np.ndarray:
     """The shipped weights when they match the training data (fast start), else trained now (~15 s)."""
-    shipped = resources.files("agent.extract") / "data" / WEIGHTS_FILE
+    shipped = resources.files("agent.extract") / "data" / weights_file
     if shipped.is_file():
         with shipped.open("rb") as handle, np.load(handle) as saved:
-            if str(saved["digest"]) == training_digest():
+            if str(saved["digest"]) == training_digest(data_files, labels):
                 return np.asarray(saved["weights"], dtype=np.float64)
-    log.warning("sectioner: shipped weights do not match the training sentences; training now")
-    return train(*_training_rows())
+    log.warning("%s does not match its training sentences; training now", weights_file)
+    return train(*training_rows(data_files, labels), n_labels=len(labels))
 
 
-def rebuild_weights(path: Path | None = None) -> Path:
+@lru_cache(maxsize=1)
+def _weights() -> np.ndarray:
+    return trained_weights(WEIGHTS_FILE)
+
+
+def rebuild_weights(
+    path: Path | None = None,
+    weights_file: str = WEIGHTS_FILE,
+    data_files: tuple[str, ...] = DATA_FILES,
+    labels: tuple[str, ...] = LABELS,
+) -> Path:
     """Train on the sentences and write the weights next to them (``python -m agent.extract.sectioner``)."""
-    target = path or Path(__file__).with_name("data") / WEIGHTS_FILE
-    weights = train(*_training_rows()).astype(np.float32)
-    np.savez_compressed(target, weights=weights, digest=np.asarray(training_digest()))
+    target = path or Path(__file__).with_name("data") / weights_file
+    weights = train(*training_rows(data_files, labels), n_labels=len(labels)).astype(np.float32)
+    np.savez_compressed(target, weights=weights, digest=np.asarray(training_digest(data_files, labels)))
     return target
 
 
@@ -214,14 +230,14 @@ def held_out_split(
     return ([texts[i] for i in keep], [labels[i] for i in keep]), ([texts[i] for i in held], [labels[i] for i in held])
 
 
-def evaluate() -> str:
+def evaluate(data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS) -> str:
     """Train without the held-out sentences and report how many of them land in their label (recall, precision)."""
-    (train_texts, train_labels), (held_texts, held_labels) = held_out_split(*_training_rows())
-    weights = train(train_texts, train_labels)
+    (train_texts, train_labels), (held_texts, held_labels) = held_out_split(*training_rows(data_files, labels))
+    weights = train(train_texts, train_labels, n_labels=len(labels))
     predicted = (features(held_texts).astype(np.float64) @ weights).argmax(axis=1)
     lines = [f"trained on {len(train_texts)} sentences, held out {len(held_texts)} (every {HELD_OUT_EVERY}th)"]
     lines.append(f"{'label':22} {'n':>4} {'recall':>7} {'precision':>9}")
-    for index, label in enumerate(LABELS):
+    for index, label in enumerate(labels):
         truth = np.asarray(held_labels) == index
         guessed = predicted == index
         hits = int((truth & guessed).sum())
@@ -230,9 +246,9 @@ def evaluate() -> str:
         lines.append(f"{label:22} {int(truth.sum()):4d} {recall:7.2f} {precision:9.2f}")
     right = predicted == np.asarray(held_labels)
     lines.append(f"accuracy {float(right.mean()) if held_labels else 0.0:.3f}")
-    files = [name for name in DATA_FILES for _ in _file_rows(name)]
+    files = [name for name in data_files for _ in _file_rows(name, labels)]
     held_files = [name for i, name in enumerate(files) if _held_out(i)]
-    for name in DATA_FILES:
+    for name in data_files:
         mine = np.asarray([f == name for f in held_files])
         lines.append(
             f"  {name:22} {int(mine.sum()):4d} held out, accuracy {float(right[mine].mean()) if mine.any() else 0.0:.3f}"
@@ -246,11 +262,16 @@ def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
         return []
     with _lock:
         weights = _weights()
-    probs = _softmax(_logits(texts, weights))
-    return [{label: float(p) for label, p in zip(LABELS, row, strict=True)} for row in probs]
+    return probabilities(texts, weights, LABELS)
 
 
-def _logits(texts: list[str], weights: np.ndarray) -> np.ndarray:
+def probabilities(texts: list[str], weights: np.ndarray, labels: tuple[str, ...]) -> list[dict[str, float]]:
+    """For each text, a probability per label of a model trained by ``train`` (they sum to one)."""
+    probs = _softmax(logits(texts, weights)) if texts else np.zeros((0, len(labels)))
+    return [{label: float(p) for label, p in zip(labels, row, strict=True)} for row in probs]
+
+
+def logits(texts: list[str], weights: np.ndarray) -> np.ndarray:
     """``features(texts) @ weights`` without the dense hashed columns: a text has a few dozen of 8,192, so
     their rows of ``weights`` are summed instead (a long transcript's 3,000 sentences held 200 MB as a matrix)."""
     dense = _dense_features(texts).astype(np.float64)
@@ -269,8 +290,8 @@ def warm_up() -> None:
 
 
 __all__ = [
-    "LABELS", "evaluate", "features", "form_features", "hashed_features", "held_out_split", "rebuild_weights", "section_probabilities", "train", "training_digest",
-    "warm_up",
+    "LABELS", "evaluate", "features", "form_features", "hashed_features", "held_out_split", "logits", "probabilities", "rebuild_weights",
+    "section_probabilities", "train", "trained_weights", "training_digest", "training_rows", "warm_up",
 ]  # fmt: skip
 
 if __name__ == "__main__":

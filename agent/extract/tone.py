@@ -1,9 +1,9 @@
 """The tone of a person's own sentences, for a sentiment read when no cue phrase decides it.
 
 What it is for: ``sentence_tone`` scores one sentence from -1 (cold) to +1 (warm): VADER's
-compound score (its lexicon ships inside the ``vaderSentiment`` wheel) for English, and a
-short list of warm and cold words for German, French and Spanish, where VADER knows
-nothing. ``tone_read`` turns a person's sentences into one of the document's leanings.
+compound score (its lexicon ships inside the ``vaderSentiment`` wheel) for English, and for
+German, French and Spanish, where VADER knows nothing, a short list of warm and cold words
+and, when none is there, the stance model's warmth (stance.py). ``tone_read`` turns a person's sentences into one of the document's leanings.
 Pleasantries ("thanks", "sounds good") are left out: politeness is not a read. Not for:
 the cue-based read with its evidence (sentiment.py calls this only when cues say nothing).
 """
@@ -18,12 +18,14 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from agent.document import Sentiment
 from agent.extract.language import language_of
 from agent.extract.lexicon import GREETING, rx
+from agent.extract.stance import warmth
 
 WARM = rx(
     r"\bsuper\b", r"\btoll\b", r"\bgenau das\b", r"\bbegeistert\b", r"\büberzeugt\b", r"\bausgezeichnet\b", r"\bfreue mich\b",
     r"\bgénial\b", r"\bparfait\b", r"\bexcellent\b", r"\bravie?\b", r"\bconvaincue?s?\b", r"\bexactement\b", r"\benthousias",
     r"\bgenial\b", r"\bperfecto\b", r"\bexcelente\b", r"\bencantad[oa]\b", r"\bconvencid[oa]s?\b", r"\bexactamente\b",
-    r"\bme encanta\b", r"\bj'adore\b", r"\bgern(?:e)?\b",
+    r"\bme encanta\b", r"\bj'adore\b", r"\bgern(?:e)?\b", r"\bchampionne\b", r"\balliée?s?\b", r"\baliad[oa]s?\b",
+    r"\bverbündete?\b", r"\bfürsprecher(?:in)?\b", r"\bbefürworter(?:in)?\b", r"\bdéfenseur\b", r"\bimpulsor(?:a)?\b", r"\bfeuer und flamme\b",
 )  # fmt: skip
 COLD = rx(
     r"\bskeptisch\b", r"\bbezweifle\b", r"\bnicht überzeugt\b", r"\benttäuscht\b", r"\bsorge\b", r"\bsceptique\b",
@@ -49,7 +51,9 @@ def sentence_tone(text: str, language: str | None = None) -> float | None:
     if language == "en":
         return float(_vader().polarity_scores(text)["compound"])
     warm, cold = len(WARM.findall(text)), len(COLD.findall(text))
-    return max(-1.0, min(1.0, 0.5 * (warm - cold)))
+    if warm or cold:
+        return max(-1.0, min(1.0, 0.5 * (warm - cold)))
+    return warmth(text)  # no listed word: the stance model (stance.py) reads the sentence
 
 
 def tone_read(sentences: list[str]) -> tuple[Sentiment, str | None, int]:

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from agent.document import Evidence, Urgency, UrgencyLevel, fold
-from agent.extract.dates import find_dates
+from agent.extract.dates import MONTHS, find_dates
 from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
@@ -42,7 +42,21 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                                           r"\bcontrat\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance)\b",
                                                           r"\bcontrato\b[^.]{0,40}\b(?:vence|termina|expira)\b")),
     ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
-                                                 r"\bshow the board\b")),
+                                                 r"\bshow the board\b", r"\b(?:budget|quarterly|annual|cfo'?s?) review\b",
+                                                 r"\b(?:aufsichtsrat|gemeinderat|stadtrat|verwaltungsrat)(?:s?sitzung)?\b",
+                                                 r"\bconseil d'administration\b", r"\bcomité de direction\b",
+                                                 r"\bjunta directiva\b", r"\bconsejo (?:de administración|directivo)\b",
+                                                 r"\bcomité (?:de dirección|ejecutivo)\b")),
+    ("high", "money that is lost after a date", rx(r"\b(?:grant|subsid\w*|funding|rebate)\b[^.]{0,60}\b(?:lost|lose|forfeit\w*|expires?|lapses?)\b",
+                                                   r"\b(?:förder\w*|zuschuss\w*)\b[^.]{0,60}\b(?:verfällt|verfallen|verlieren|weg|zurückzahlen)\b",
+                                                   r"\b(?:subvention\w*|financement)\b[^.]{0,60}\b(?:perd\w*|perdu\w*|rembourser)\b",
+                                                   r"\b(?:subvenci\w*|financiación|ayuda)\b[^.]{0,60}\b(?:perde\w*|pierde\w*|devolver)\b",
+                                                   r"\b(?:verfällt|verfallen)\b", r"\bse pierde\b", r"\bperdemos\b", r"\bwe lose\b",
+                                                   r"\bwe(?:'d| would) lose\b", r"\bnous perdons\b", r"\bon perd\b", r"\bverlieren wir\b")),
+    ("high", "a season or shutdown that will not move", rx(
+        r"\b(?:before|ahead of|in time for|vor|bevor|rechtzeitig zu[mr]?|avant|à temps pour|antes|a tiempo para)\b[^.;]{0,30}?"
+        r"\b(?:season|shutdown|turnaround|harvest|peak|saison\w*|stillstand|revision|ernte|récolte|rentrée|arrêt|"
+        r"temporada|cosecha|zafra|parada|campaña)\b")),
     ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
                                                  r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
                                                  r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
@@ -77,8 +91,8 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
             if not match:
                 continue
             found = [d for _, d in find_dates(unit.text, unit.anchor)] if unit.anchor else []
-            found += [] if found else _month_years(unit.text)
-            found = [d for d in found if unit.anchor is None or d >= unit.anchor]
+            found += [] if found else _month_years(unit.text, unit.anchor)
+            found = [d for d in found if unit.anchor is None or d >= unit.anchor.replace(day=1)]
             if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
                 continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
             near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
@@ -101,13 +115,26 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
     return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
 
 
-MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(20\d\d)\b", re.I)
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
+MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?\s+(20\d\d)\b", re.I)
+# a month named without a year after a word that makes it a time ("in September", "im November", "en noviembre")
+MONTH_ALONE = re.compile(
+    r"\b(?:in|by|until|before|end of|early|mid|late|im|bis|vor|ende|anfang|mitte|en|para|antes de|hasta|a finales de|"
+    rf"a principios de|d'ici|avant|fin|début|mi|en|au mois de)[\s-]+(?:(?:early|late|mid)[\s-]+)?({_MONTH_NAMES})\b(?!\s+20\d\d)",
+    re.I,
+)
 
 
-def _month_years(text: str) -> list[date]:
-    """ "Feb 2027": the first of that month, for renewals and budgets that name no day."""
-    return [date(int(m[2]), MONTHS.index(m[1].lower()[:3]) + 1, 1) for m in MONTH_YEAR.finditer(text)]
+def _month_years(text: str, anchor: date | None = None) -> list[date]:
+    """ "Feb 2027", "im November": the first of that month, for deadlines that name no day.
+
+    A month without a year is the next one from the message's date (its own month counts)."""
+    found = [date(int(m[2]), MONTHS[m[1].lower()], 1) for m in MONTH_YEAR.finditer(text)]
+    if anchor is not None:
+        for m in MONTH_ALONE.finditer(text):
+            month = MONTHS[m[1].lower()]
+            found.append(date(anchor.year + (month < anchor.month), month, 1))
+    return found
 
 
 __all__ = ["FAR_DAYS", "URGENCY_CUES", "read_urgency"]
