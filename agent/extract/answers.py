@@ -187,8 +187,8 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             )
             if not mood and _leads_with(sentence, fold(named[0].name).split(" ")[0]):
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
-                leaning, _p = stance_of([sentence])[0]
-                mood = {"warm": "mild", "cold": "cold"}.get(leaning, "")  # a model's warm is positive, not enthusiastic
+                stance, _p = stance_of([sentence])[0]
+                mood = {"warm": "mild", "cold": "cold"}.get(stance, "")  # a model's warm is positive, not enthusiastic
             if not mood:
                 continue
             key = role_key(named[0])
