@@ -71,7 +71,8 @@ async def test_a_skeptic_is_read_as_skeptical_with_the_phrases_that_showed_it(ct
     otto = person(doc, OTTO.email)
     assert otto.sentiment == "skeptical"
     phrases = " | ".join(e.phrase for e in otto.sentiment_evidence)
-    assert "not convinced" in phrases and "will not sign off" in phrases
+    assert "not convinced" in phrases
+    assert "will not sign off" not in phrases  # "… until the oven data is mapped" states a requirement, not a doubt
     source = normalize_for_quote(source_text(mail(1, OTTO, SKEPTIC_MAIL, date(2026, 2, 3))))
     assert all(normalize_for_quote(e.text) in source for e in otto.sentiment_evidence)
 
@@ -321,3 +322,22 @@ def test_the_draft_asks_the_rep_to_confirm_the_sentiment_read() -> None:
     text, html = render_draft(feeling_doc(), [], [], [], [])
     assert text.index("STAKEHOLDER MAP") < text.index("HOW URGENT") < text.index("NOT KNOWN YET")
     assert "How urgent" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("I will not sign off without the accessibility report.", None),
+        ("Ich gebe nichts frei, bevor die Datenschutzprüfung durch ist.", None),
+        ("I won't sign off on this, it's too risky for us.", "skeptical"),
+        ("We have approved the three-year term this morning.", "positive"),
+        ("Der Vorstand hat die Beauftragung heute beschlossen.", "positive"),
+        ("Hemos aprobado la propuesta en el comité.", "positive"),
+    ],
+)
+def test_a_refusal_until_something_is_done_is_a_requirement_and_an_approval_is_support(
+    text: str, leaning: str | None
+) -> None:
+    from agent.extract.sentiment import sentiment_signals
+
+    assert [found for found, _phrase in sentiment_signals(text)][:1] == ([leaning] if leaning else [])

@@ -152,8 +152,13 @@ REP_NEUTRAL = rx(r"\bneutral\b", r"\blukewarm\b", r"\bon the fence\b", r"\bwait(
                  r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
 REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
               r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b",
-              r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b", r"\bnervous\b",
-              r"\bworried\b", r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b")  # fmt: skip
+              r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b",
+              r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b")  # fmt: skip
+# "She is worried / nervous that the date slips" is the person's own worry, not a stand against us: no read
+# ("Graham is the one I worry about" is the rep's worry about him, and stays cold).
+
+
+PRONOUN_LEAD = re.compile(r"^\W*(?:she|he|sie|er|elle|il|ella|él)\b", re.IGNORECASE)
 
 
 def _leads_with(sentence: str, first: str) -> bool:
@@ -175,11 +180,15 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
     reads: dict[str, tuple[Stakeholder, list[str], str]] = {}
     for para, _hint, _listed in paragraphs(reply.body):
+        last: Stakeholder | None = None  # the person the paragraph's previous sentence was about
         for sentence in split_sentences(para):
             words = _words(sentence)
             named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
+            if PRONOUN_LEAD.match(sentence):  # "She is worried that … Gloria's promise": about the one named before
+                named = [last] if last is not None else []
             if len(named) != 1:
                 continue
+            last = named[0]
             warm = len(REP_WARM.findall(sentence)) + len(WARM.findall(sentence))
             cold = len(REP_COLD.findall(sentence)) + len(COLD.findall(sentence))
             mood = (

@@ -67,6 +67,8 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bthank(?:s| you) for (?:the )?(?:quick|fast|speedy|thorough|great|detailed|clear|taking|turning)\b",
         r"\bno (?:further )?concerns\b", r"\bsigned off\b", r"\blooking forward\b", r"\bmy recommendation is\b",
         r"\bofficially a\b", r"\bmade this work\b", r"\bmotivated\b", r"\bkeen\b", r"\bbought in\b", r"\bsupportive\b",
+        r"\b(?:we|i|the board|the committee) (?:have |has )?(?:approved|signed)\b", r"\bgreen light\b", r"\bgo[- ]ahead\b",
+        r"\b(?:decided|chose|picked) (?:to go with )?(?:you|your|lumen)\b",
     )),
 )  # fmt: skip
 # The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
@@ -94,7 +96,10 @@ _MORE_CUES = {
                    r"\bmerci pour la réactivité\b", r"\btrès (?:utile|intéressant)\b", r"\bsatisfaite?s?\b",
                    r"\bbonne impression\b", r"\bje soutiens\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
                    r"\bgracias por la rapidez\b", r"\bmuy (?:útil|interesante)\b", r"\bsatisfech[oa]s?\b",
-                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b"),
+                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b", r"\bbeschlossen\b", r"\bfreigegeben\b",
+                   r"\bgenehmigt\b", r"\bgrünes licht\b", r"\bzugestimmt\b", r"\bapprouvée?s?\b", r"\bvalidée?s?\b",
+                   r"\bfeu vert\b", r"\bavons (?:retenu|choisi)\b", r"\baprobad[oa]s?\b", r"\baprobamos\b",
+                   r"\bluz verde\b", r"\bautorizad[oa]s?\b", r"\b(?:elegimos|decidimos ir con)\b"),
 }  # fmt: skip
 CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
@@ -104,6 +109,11 @@ NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGN
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
 CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
+# a refusal followed by what would lift it is a requirement: "won't sign off without", "nicht freigeben, bevor"
+REQUIREMENT = re.compile(
+    r"[\s,]*(?:\w+[\s,]+){0,3}?(?:without|unless|until|before|ohne|bevor|solange|sans|tant que|avant|sin|hasta que|antes de)\b",
+    re.IGNORECASE,
+)
 WEIGHT = {name: weight for name, weight, _ in CUES} | {"neutral": 0}
 
 MOMENT_CUES = rx(
@@ -143,6 +153,8 @@ def sentiment_signals(text: str) -> list[tuple[str, str]]:
             negated = NEGATED.search(text[max(0, match.start() - 30) : match.start()])
             if negated and leaning in {"positive", "enthusiastic"}:
                 found.append(("skeptical", text[negated.start() + max(0, match.start() - 30) : match.end()]))
+            elif leaning == "skeptical" and REQUIREMENT.match(text, match.end()):
+                continue  # "I won't sign off without the report" states a requirement, not a doubt about us
             elif not negated:
                 # "If X, I'm against it" is a condition, not a verdict: count it as doubt
                 conditional = leaning == "negative" and CONDITIONAL.search(text)
