@@ -32,7 +32,8 @@ HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
-MIN_CONFIDENCE = 0.45  # below this the sentence tells the CSM nothing we can file
+MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can file
+NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 
 
 section_scores = cues.section_scores
@@ -72,7 +73,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     if unit.heading in scores:
         scores[unit.heading] += HEADING_WEIGHT
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
-        scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
+        # a success metric mostly says by when, or that it is the goal: without either it needs more evidence
+        scores["success_metrics"] = scores.get("success_metrics", 0.0) - NO_HORIZON_PENALTY
     best = max(scores, key=lambda key: scores[key])
     if best == "none" or scores[best] < MIN_CONFIDENCE:
         return None
