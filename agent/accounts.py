@@ -138,13 +138,36 @@ def _labels(account: Account) -> set[str]:
     return {label for label in labels if label}
 
 
+def _mention_text(parsed: ParsedMail) -> str:
+    return fold(" ".join([parsed.outer.subject, *(m.body[:5000] for m in parsed.messages)]))
+
+
+SQUASHED_MIN = 6  # a shorter name, run together with its neighbours, is found inside too many other words
+
+
+def _hits(account: Account, text: str) -> int:
+    """How many of the account's names (its name, its domain's label, a distinctive first word) the folded text has."""
+    squashed = re.sub(r"[\s.&'’-]+", "", text)  # "Corvid Marine" names the account its domain calls "corvidmarine"
+    return sum(
+        1
+        for label in _labels(account)
+        if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)
+        or (len(label) >= SQUASHED_MIN and re.sub(r"\W+", "", label) in squashed)
+    )
+
+
+def names_account(parsed: ParsedMail, account: Account) -> bool:
+    """The mail names this account (a rep's note from before the account existed, say)."""
+    return _hits(account, _mention_text(parsed)) > 0
+
+
 def known_account_mentioned(session: Session, parsed: ParsedMail, rep_email: str) -> Account | None:
     """Material with no customer address (a transcript, notes): the rep's account it names, else the rep's only open one."""
-    text = fold(" ".join([parsed.outer.subject, *(m.body[:5000] for m in parsed.messages)]))
+    text = _mention_text(parsed)
     mine = repo.accounts_of_rep(session, rep_email)
     scored = []
     for account in mine:
-        hits = sum(1 for label in _labels(account) if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
+        hits = _hits(account, text)
         if hits:
             scored.append((hits, account.updated_at, account))
     if scored:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.orm import defer
 
 from agent import delivery, invites, outbox, reminders
-from agent.accounts import take_material
+from agent.accounts import names_account, take_material
 from agent.after_handoff import checkbacks, feedback, report, search, snapshots, webhook
 from agent.context import App
 from agent.conversation import apply_reply, check_reply, route
@@ -104,6 +104,39 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
         return await _route(app, inbound_id, parsed, rcpt_to, verdict, null)
 
 
+EARLIER_NOTES_DAYS = 60  # a rep's note that named no known customer is adopted by an account opened this soon after
+
+
+async def _adopt_earlier_notes(app: App, account_id: int, author: str) -> int:
+    """The author's earlier mail that named no customer we knew (a first note before any forward), taken by this
+    account now that it exists, when it names it ("Keystone Valley CU - discovery notes"); how many were taken."""
+    with session_scope(app.engine) as session:
+        waiting = repo.unresolved_from(session, author, since=app.now() - timedelta(days=EARLIER_NOTES_DAYS))
+        account = session.get(Account, account_id)
+    if not waiting or account is None:
+        return 0
+    adopted = 0
+    for inbound_id in waiting:
+        with session_scope(app.engine) as session:
+            size = repo.raw_size(session, inbound_id)
+        async with app.budget.hold(size):
+            path = await asyncio.to_thread(spool_raw, app, inbound_id)
+            try:
+                parsed = await app.cpu.run(parse_path, path, limits_of(app.settings))
+            finally:
+                path.unlink(missing_ok=True)
+        if not names_account(parsed, account) or await take_material(app, inbound_id, parsed) != account_id:
+            continue
+        with session_scope(app.engine) as session:
+            repo.finish_inbound(
+                session, inbound_id, status="done", disposition="material", at=app.now(), account_id=account_id
+            )
+            repo.log_event(session, "adopted", account_id, message_id=parsed.message_id, at=app.now())
+        log.info("inbound %s adopted by account %s: it names it", inbound_id, account_id)
+        adopted += 1
+    return adopted
+
+
 OLDER_MAIL_WAIT_S = 30.0
 
 
@@ -160,6 +193,7 @@ async def _route(
                     parsed,
                 )
             else:
+                await _adopt_earlier_notes(app, account_id, author or "")
                 await extract_new_sources(app, account_id)
                 if not app.hold_drafts:
                     await app.enqueue(

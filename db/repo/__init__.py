@@ -56,6 +56,7 @@ from db.repo.inbound import (
     requeue_quarantined,
     set_inbound_account,
     store_inbound,
+    unresolved_from,
 )
 from db.repo.outbound import (
     AUTOMATIC_KINDS,
@@ -163,6 +164,7 @@ __all__ = [
     "search_entries",
     "set_checkbacks",
     "set_inbound_account",
+    "unresolved_from",
     "snapshot_for",
     "snapshots_of",
     "newest_sources",

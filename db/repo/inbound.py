@@ -226,6 +226,17 @@ def pending_inbound_ids(session: Session, *, received_before: datetime | None = 
     return [i for i in session.exec(stmt.order_by(col(Inbound.id))) if i is not None]
 
 
+def unresolved_from(session: Session, author: str, *, since: datetime) -> list[int]:
+    """Messages of ``author`` (the authenticated address) that named no customer we knew, oldest first."""
+    stmt = select(Inbound.id).where(
+        Inbound.disposition == "unresolved",
+        col(Inbound.account_id).is_(None),
+        func.lower(col(Inbound.auth_address)) == author.lower(),
+        col(Inbound.received_at) >= since,
+    )
+    return [i for i in session.exec(stmt.order_by(col(Inbound.id))) if i is not None]
+
+
 def set_inbound_account(session: Session, inbound_id: int, account_id: int) -> None:
     session.execute(update(Inbound).where(col(Inbound.id) == inbound_id).values(account_id=account_id))
 

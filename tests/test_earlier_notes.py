@@ -1,0 +1,69 @@
+"""A rep's first note, sent before any customer mail, is taken by the account it names once that account exists."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from sqlmodel import select
+
+from db.models import Account, Inbound, Source
+from db.session import session_scope
+from tests.conftest import INBOX, REP, Harness
+
+
+def note(subject: str, body: str, message_id: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Sam Okafor <{REP}>"
+    msg["To"] = INBOX
+    msg["Subject"] = subject
+    msg["Date"] = "Mon, 02 Mar 2026 09:00:00 +0000"
+    msg["Message-ID"] = message_id
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def forward_from_customer() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Sam Okafor <{REP}>"
+    msg["To"] = INBOX
+    msg["Subject"] = "Fwd: berth scheduling"
+    msg["Date"] = "Thu, 05 Mar 2026 09:00:00 +0000"
+    msg["Message-ID"] = "<fwd-corvid@northwind.example>"
+    msg.set_content(
+        "FYI, their ops lead.\n\n---------- Forwarded message ---------\n"
+        "From: Ines Alvarado <ines.alvarado@corvidmarine.example>\nDate: Wed, 4 Mar 2026 at 16:10\n"
+        f"Subject: berth scheduling\nTo: Sam Okafor <{REP}>\n\n"
+        "Our berth plans live in three spreadsheets and the night shift rebuilds them by hand.\n\nInes\n"
+    )
+    return msg.as_bytes()
+
+
+def dispositions(harness: Harness) -> dict[str, tuple[str | None, int | None]]:
+    with session_scope(harness.app.engine) as session:
+        return {row.message_id: (row.disposition, row.account_id) for row in session.exec(select(Inbound))}
+
+
+async def test_a_note_sent_before_the_first_forward_is_adopted_by_the_account_it_names(service: Harness) -> None:
+    first = note(
+        "Corvid Marine - discovery notes",
+        "Notes from the discovery call with Corvid Marine today.\n\n"
+        "- 14 vessels, two terminals, about 300 staff\n- berth planning is done by hand every night\n",
+        "<notes-corvid@northwind.example>",
+    )
+    other = note(
+        "Halden Rail - first call", "Halden Rail runs 40 trains; they want a demo in May.\n", "<notes-halden@x.example>"
+    )
+    await service.send(first)
+    await service.send(other)
+    await service.drain()
+    assert dispositions(service)["<notes-corvid@northwind.example>"] == ("unresolved", None)
+
+    await service.send(forward_from_customer())
+    await service.drain()
+    with session_scope(service.app.engine) as session:
+        account = session.exec(select(Account).where(Account.domain == "corvidmarine.example")).one()
+        sources = {s.source_id for s in session.exec(select(Source).where(Source.account_id == account.id))}
+    seen = dispositions(service)
+    assert seen["<notes-corvid@northwind.example>"] == ("material", account.id)
+    assert "<notes-corvid@northwind.example>" in sources  # its text is read into the document with the rest
+    assert seen["<notes-halden@x.example>"] == ("unresolved", None)  # a note about another customer stays put
