@@ -656,3 +656,14 @@ async def test_the_reps_read_in_other_languages(ctx: ExtractionContext, sentence
         assert not read_by_rep(person)
     else:
         assert person.sentiment == leaning and read_by_rep(person)
+
+
+def test_a_name_the_mail_puts_after_at_or_in_is_a_place_not_a_person() -> None:
+    from agent.extract.stakeholders import is_place
+
+    text = (
+        "We have 40 shift supervisors at Wolf Lake. Die Schulung findet in Ried statt. "
+        "Budget sits in Jasmine Redsky's team; Jasmine Redsky (Maintenance Planning) owns it."
+    )
+    assert is_place("Wolf Lake", text) and is_place("Ried", text)
+    assert not is_place("Jasmine Redsky", text)  # "in Jasmine Redsky's team" is her team, not a town

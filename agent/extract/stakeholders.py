@@ -131,14 +131,29 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
     ("our solutions engineer Tom Hale" in our own mail is ours)."""
     found = []
     account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
+    text = "\n".join(m.body for m in sources if not m.auto_generated)
     for msg in sources:
         if msg.auto_generated:
             continue
         vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
         for name, title in named_titles(msg.body, vendor=vendor):
-            if fold(name) not in ours and not _names_us(title, ctx) and not set(fold(name).split()) & account:
+            if (
+                fold(name) not in ours
+                and not _names_us(title, ctx)
+                and not set(fold(name).split()) & account
+                and not is_place(name, text)
+            ):
                 found.append((name, title, msg.id))
     return found
+
+
+# "at Wolf Lake", "in Ried", "bei Linz", "à Laval", "en Zamora": a name the mail puts after one of these is a place
+_AT_PLACE = "at|in|near|bei|nach|à|au|en|cerca de"
+
+
+def is_place(name: str, text: str) -> bool:
+    """The mail speaks of ``name`` as a place (a site, a town), so it is not a person."""
+    return bool(re.search(rf"\b(?i:{_AT_PLACE})\s+(?:the\s+)?{re.escape(name)}\b(?!['’]s)", text))
 
 
 def _names_us(title: str, ctx: ExtractionContext) -> bool:
