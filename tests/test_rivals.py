@@ -183,3 +183,20 @@ async def test_a_fact_of_another_section_right_after_an_alternative_stays_in_its
     (skellig,) = extraction.sections.competitive_context
     assert skellig.competitor == "Skellig Metrics" and "three days" not in skellig.text
     assert any("three days" in item.text for item in extraction.sections.pain_points)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Der Beirat fragt natürlich, warum nicht Quellwerk BI, wo wir doch deren ERP haben.", "Quellwerk BI"),
+        ("Quellwerk BI hätte uns an deren Release-Zyklus gebunden.", "Quellwerk BI"),
+        ("Kestrel Analytics would have cost us twice as much in year one.", "Kestrel Analytics"),
+        ("Atelier Nordique, une firme-conseil de Québec, nous a soumis 180 000 $ pour le projet.", "Atelier Nordique"),
+        ("Datamar, una consultora de Valencia, nos cotizó 90 mil euros.", "Datamar"),
+        ("Maria would have liked a demo on Monday.", None),
+        ("Tom would have taken the call himself.", None),
+    ],
+)
+def test_an_alternative_asked_about_priced_or_imagined_in_four_languages(text: str, name: str | None) -> None:
+    found = rival_in(text)
+    assert (found.name if found else None) == name

@@ -85,6 +85,9 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\b(?:came down to|between|zwischen|entre) (?:you|us|yourselves|euch|ihnen|uns|vous|nous|ustedes|vosotros) "
         r"(?:and|und|et|y)\b",
         r"\bthe other (?:finalist|option|vendor|candidate|bidder|contender|shortlisted \w+) (?:was|is|being)\b",
+        # the alternative someone asks about: "the board asks why not X"
+        r"\bwhy not (?:just )?(?:go with |use )?", r"\bwarum (?:denn )?nicht (?:einfach )?", r"\bpourquoi pas\b",
+        r"\bpor qué no (?:usar |ir con )?",
     )),
     ("vendor", "before", rx(
         r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid|came in|charges?|charged|would charge|wanted \$|"
@@ -95,7 +98,11 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"(?:'s|’s)\s+(?:quote|bid|proposal|offer|demo|pilot|trial|prototype|pricing|price|poc)\b",
         r"\s+(?:quote|bid|proposal|prototype)\b",
         r"\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
-        r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré)\b",
+        r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré|soumis|présenté|soumissionné)\b",
+        # what the alternative would have meant: "X hätte uns an die Migration gekoppelt", "X would have locked us in"
+        r"\s+(?:would have|would've|hätte|hätten|aurait|auraient|habría|hubiera)\s+(?:\S+\s+){0,5}?(?:cost|charged|"
+        r"locked|tied|coupled|forced|gekostet|gekoppelt|gebunden|coûté|liée?s?|obligée?s?|costado|atad[oa]s?|"
+        r"obligad[oa]s?)\b",
         r"\s+(?:nous )?(?:a|avait) demandé\s+(?:\S+\s+){0,2}?\d",  # a price asked, not a person asking a question, r"\s+nous proposait\b",
         r"\s+nos (?:cotizó|ofreció|propuso|cobraba)\b",
         r"\s+came (?:back )?(?:with|in) (?:a |an )?(?:lower|higher|cheaper|better|bigger|smaller)\b",
@@ -129,6 +136,9 @@ _CONSULTANCY = (
                rf"consultoría)\s*,?\s+({_SPAN.pattern})"),
     re.compile(rf"\b({_SPAN.pattern}),\s+an?\s+(?:[\w-]+\s+){{0,4}}(?:consultancy|vendor|shop|firm|tool|platform|"
                r"provider|start-?up)\b"),
+    re.compile(rf"\b({_SPAN.pattern}),\s+(?i:une?|una?|eine?)\s+(?:[\w-]+\s+){{0,3}}(?i:firme-conseil|firme|cabinet|"
+               r"société de conseil|boîte|consultora|consultoría|firma|beratung\w*|beratungsfirma|agentur|"
+               r"dienstleister|softwarehaus|éditeur|proveedor)\b"),
 )  # fmt: skip
 _SYSTEM_PART = rx(
     r"\s+(?:connector|integration|export|import|feed|sync|api|extract|fields?|tables?|data|instance|tenant|login|"
