@@ -376,3 +376,32 @@ async def test_the_customer_recalling_two_promises_in_one_sentence_gives_two_of_
         ("us", date(2027, 6, 7)),
     ]
     assert all(i.quotes and i.quotes[0].text in said for i in doc.sections.commitments)
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("As agreed with Ines, you will train our 20 planners on site by 12 March.", date(2027, 3, 12)),
+        ("Comme convenu avec Ines, vous formerez nos 20 planificateurs au plus tard le 12 mars.", date(2027, 3, 12)),
+        ("Wie besprochen liefern Sie uns die Schulungsunterlagen bis 12.03.2027.", date(2027, 3, 12)),
+        (
+            "Dana, quedaste de que la capacitación de los 20 planificadores se hace antes del 12 de marzo.",
+            date(2027, 3, 12),
+        ),
+    ],
+)
+async def test_the_customer_stating_what_we_will_do_by_a_date_is_our_commitment(
+    ctx: ExtractionContext, said: str, due: date | None
+) -> None:
+    doc = await read(ctx, mail(CUSTOMER, day(2027, 2, 2), f"Hallo Dana,\n\n{said}\n\nGreta"))
+    (item,) = doc.sections.commitments
+    assert item.owner == "us" and item.quotes and item.quotes[0].text == said
+    if due is not None:
+        assert item.due == due
+
+
+async def test_the_customer_telling_us_what_we_will_see_without_a_date_is_no_commitment(
+    ctx: ExtractionContext,
+) -> None:
+    doc = await read(ctx, mail(CUSTOMER, day(2027, 2, 2), "Hi Dana,\n\nYou will see that our data is messy.\n\nGreta"))
+    assert doc.sections.commitments == []

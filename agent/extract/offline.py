@@ -240,7 +240,18 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.append(item)
                 continue
-        reminds = unit.author == "customer" and not handed_over and YOU_PROMISED.search(unit.text)
+        reminds = (
+            unit.author == "customer"
+            and not handed_over
+            and (
+                YOU_PROMISED.search(unit.text)
+                or (
+                    YOU_WILL.search(unit.text)
+                    and unit.anchor is not None
+                    and resolve_due_precise(unit.text, unit.anchor, signed) is not None
+                )
+            )
+        )
         if reminds and not unit.text.rstrip().endswith("?"):
             item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
             sections.commitments.extend(
@@ -345,6 +356,19 @@ YOU_PROMISED = re.compile(
     r"\bwie (?:zugesagt|versprochen)\b|"
     r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b|"
     r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo (?:prometieron|prometido)\b",
+    re.IGNORECASE,
+)
+
+
+# The customer stating, with a date, what we will do: "as agreed, you will train our 35 dispatchers by 29 May",
+# "vous formerez nos répartiteurs au plus tard le 29 mai", "Sie liefern uns bis 15.10. die Nachweise", "quedaste de que …"
+YOU_WILL = re.compile(
+    r"\b(?:you|your (?:team|side|people|company))(?: will|'ll| are going to| need to| have to)\b|"
+    r"\b(?:as agreed|as discussed),? you\b|"
+    r"\bvous (?:nous |me |leur )?\w+(?:rez|ez à)\b|\bcomme convenu\b|"
+    r"\b(?:sie|ihr) (?:werden|werdet|liefern|schicken|senden|schulen|richten)\b|\bwie (?:besprochen|vereinbart)\b|"
+    r"\bquedaste (?:de|en) que\b|\bquedaron (?:de|en) que\b|\b(?:ustedes|usted) (?:nos )?\w+(?:rán|rá)\b|"
+    r"\bcomo (?:acordamos|quedamos)\b",
     re.IGNORECASE,
 )
 
