@@ -2,7 +2,7 @@
 
 What it is for: the regular expressions and word lists that say "this sentence is a
 pain point", "this is our promise", "this is a competitor", "this is a
-disclaimer or an injected instruction". General phrasing only, never text from one
+disclaimer" (an injected instruction: injection.py). General phrasing only, never text from one
 customer's mail. Not for: the logic that applies them (classify.py, offline.py), or
 the title-to-role cues (people.py).
 """
@@ -238,12 +238,9 @@ NOT_SIGNED = rx(r"\bmany times\b", r"\bin the past\b", r"\bpreviously\b", r"\bun
                  r"\bwhen\b", r"\bready to\b", r"\bcan sign\b", r"\bto be signed\b", r"\bnot (?:yet )?signed\b",
                  r"\bsigning off\b", r"\bsign off\b")  # fmt: skip
 
-# Lines that must never reach the document: legal boilerplate, auto-replies, injected instructions, secrets.
+# Lines that must never reach the document: legal boilerplate, auto-replies, secrets (injected instructions:
+# injection.py).
 JUNK = rx(
-    r"\bignore (?:all |any )?(?:previous|prior|above|earlier) instructions\b",
-    r"\bdisregard (?:all |any )?(?:prior|previous"
-    r"|above|earlier)\b",
-    r"\b(?:system|assistant) prompt\b",
     r"\bforward (?:this|the document|it) to\b",
     r"\bsend (?:this|the document|a copy|it) to\b",
     r"\bconfidential(?:ity)? notice\b",
@@ -271,8 +268,6 @@ JUNK = rx(
     r"\bfloor (?:price|on this)\b",
     r"\bdiscount approval\b",
     r"\brefund \d+\s?%",
-    r"\bas an ai\b",
-    r"\bnew instructions\b",
     r"\bprivileged\b",
     r"\bdial-in\b",
     r"\baccess code\b",

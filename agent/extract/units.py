@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from agent.extract import cues, lexicon
+from agent.extract.injection import looks_like_instruction
 from mailflows.inbound.dates import parse_mail_date
 
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
@@ -61,7 +62,20 @@ def message_anchor(body: str, fallback: datetime | None) -> date | None:
 
 
 def is_junk(text: str) -> bool:
-    return bool(lexicon.JUNK.search(text) or lexicon.GREETING.match(text) or lexicon.HEADER_LINE.match(text))
+    return bool(
+        lexicon.JUNK.search(text)
+        or lexicon.GREETING.match(text)
+        or lexicon.HEADER_LINE.match(text)
+        or looks_like_instruction(text)
+    )
+
+
+def before_instruction(sentences: list[str]) -> list[str]:
+    """The sentences before one planted for a model: what follows it in its paragraph is its payload."""
+    for at, sentence in enumerate(sentences):
+        if looks_like_instruction(sentence):
+            return sentences[:at]
+    return sentences
 
 
 ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
@@ -185,7 +199,7 @@ def body_units(
     for para, hint, listed in paragraphs(body):
         if lexicon.HEADER_LINE.match(para):
             continue
-        pieces = [para] if listed and len(para) < 260 else split_sentences(para)
+        pieces = before_instruction([para] if listed and len(para) < 260 else split_sentences(para))
         local_hint = hint
         prev = ""
         for piece in pieces:
@@ -234,7 +248,7 @@ def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
         written = parse_mail_date(when) if when else None
         if written is not None:
             anchor = written.date()
-        for sentence in split_sentences(notes):
+        for sentence in before_instruction(split_sentences(notes)):
             text = _clean(sentence)
             if len(text) >= 12 and not is_junk(text):
                 units.append(Unit(text, sentence, source_id, "", None, "note", anchor, None))
