@@ -70,7 +70,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
     if unit.heading in scores:
-        scores[unit.heading] += HEADING_WEIGHT
+        # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
+        scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
     best = max(scores, key=lambda key: scores[key])
