@@ -32,7 +32,11 @@ HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
-MIN_CONFIDENCE = 0.45  # below this the sentence tells the CSM nothing we can file
+MIN_CONFIDENCE = 0.45  # below this the sentence tells the CSM nothing we can file ...
+# ... unless its best section is at least CLEAR_FLOOR and CLEAR_RATIO times the next one (or "none"): the
+# classifier spreads its probability thinner on German, French and Spanish sentences, yet a clear winner is one
+CLEAR_FLOOR = 0.3
+CLEAR_RATIO = 2.0
 
 
 section_scores = cues.section_scores
@@ -75,7 +79,9 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
     best = max(scores, key=lambda key: scores[key])
-    if best == "none" or scores[best] < MIN_CONFIDENCE:
+    runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+    clear = scores[best] >= CLEAR_FLOOR and scores[best] >= CLEAR_RATIO * runner_up
+    if best == "none" or (scores[best] < MIN_CONFIDENCE and not clear):
         return None
     if unit.text.rstrip().endswith("?") and unit.heading is None:
         return None

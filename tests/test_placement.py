@@ -1,0 +1,39 @@
+"""Where a sentence lands when the classifier is unsure, and which telling of a fact told twice survives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.document import Extraction, Item, Quote, Sections
+from agent.extract.assemble import assemble
+from agent.extract.classify import place
+from agent.extract.units import Unit
+
+
+def _unit(text: str) -> Unit:
+    return Unit(text, text, "m1", "Lea", "lea@molkerei.example", "customer", None, None)
+
+
+def test_a_clear_but_unsure_winner_is_filed_and_a_close_call_is_not() -> None:
+    unit = _unit("Die Förderung des Landes deckt im ersten Jahr die Hälfte der Lizenzkosten.")
+    clear = {"purchase_drivers": 0.34, "risks": 0.15, "none": 0.12, "implementation": 0.1}
+    close = {"purchase_drivers": 0.34, "risks": 0.24, "none": 0.12}
+    weak = {"purchase_drivers": 0.22, "none": 0.05}
+    assert place(unit, clear) == "purchase_drivers"
+    assert place(unit, close) is None
+    assert place(unit, weak) is None
+
+
+def test_a_promise_told_again_keeps_its_owner_and_date_though_another_section_heard_it_first() -> None:
+    said = "We will deliver the cheese-plant data model by 30 September."
+    quote = [Quote(text=said, speaker="lea@molkerei.example", source_id="m1")]
+    extraction = Extraction(
+        sections=Sections(
+            implementation=[Item(text=said, quotes=quote, source_ids=["m1"])],
+            commitments=[Item(text=said, quotes=quote, source_ids=["m2"], owner="us", due=date(2026, 9, 30))],
+        )
+    )
+    assemble(extraction, source_order=["m1", "m2"])
+    assert extraction.sections.implementation == []
+    (promise,) = extraction.sections.commitments
+    assert promise.due == date(2026, 9, 30) and promise.source_ids == ["m2", "m1"]
