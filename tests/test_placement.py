@@ -37,3 +37,20 @@ def test_a_promise_told_again_keeps_its_owner_and_date_though_another_section_he
     assert extraction.sections.implementation == []
     (promise,) = extraction.sections.commitments
     assert promise.due == date(2026, 9, 30) and promise.source_ids == ["m2", "m1"]
+
+
+def test_a_condition_and_its_cost_and_a_team_of_one_are_risks_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "If the milk price stays under 40 cents through autumn, every project gets reviewed in November.",
+        "Steigt der Strompreis weiter, verlieren wir das Budget für die zweite Ausbaustufe.",
+        "Si nous perdons l'appel d'offres de la ville, nous réviserons le contrat.",
+        "Si el dólar sube por arriba de 19 pesos, tendré que revisar el presupuesto.",
+        "Years two and three depend on the cooperative's vote in March.",
+        "Je suis seule à la comptabilité, avec une stagiaire le mardi.",
+        "Mein Team ist klein: ich und ein Werkstudent.",
+        "En sistemas somos yo y un practicante.",
+    ):
+        assert "risks" in classify(_unit(text)), text
+    assert "risks" not in classify(_unit("If you have questions, call me on Friday."))

@@ -52,6 +52,8 @@ def classify(unit: Unit) -> list[str]:
     if not substantive(unit.text):
         return []
     scores = section_scores(unit.text)
+    if cues.DEAL_THREAT.search(unit.text) or cues.THIN_TEAM.search(unit.text):
+        scores["risks"] += 2  # the shape of a threat to the deal: a condition and its cost, a team of one
     if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):
         scores[unit.heading] += 2
     best = max(scores.values())

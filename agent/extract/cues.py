@@ -147,6 +147,37 @@ SECTION_CUES: dict[str, re.Pattern[str]] = {
     ),
 }  # fmt: skip
 
+# What puts the deal or its money at risk, by the shape of the sentence rather than a word: a condition and what
+# follows from it ("if X, we lose / review / pay another year"), later years not yet committed, and a team of one.
+# Evidence for classify.place only: the classifier's features (section_scores) do not see these.
+DEAL_THREAT = rx(
+    r"\bif\b[^.;]{3,140}?\b(?:los[et]|losing|review(?:ed|s)?|revisit\w*|reconsider\w*|cut|cancel\w*|pull (?:the plug|out)|"
+    r"walk away|freeze|on hold|looked at|pay\b[^.;]{0,25}\banother)\b",
+    r"\b(?:years? (?:two|2|three|3)|renewal|the (?:second|third) year)\b[^.;]{0,50}\b(?:depend|contingent|subject to|"
+    r"go(?:es)? to the board)",
+    r"(?:\b(?:wenn|falls|sollten?)\b|^\W*\w+(?:en|t) (?:wir|sie|die|der|das|es)\b)[^.;]{3,140}?\b(?:verlier\w*|verloren|"
+    r"überprüf\w*|überdenk\w*|streich\w*|gestrichen|kündig\w*|auf eis|zurückzieh\w*|neu (?:bewert|verhandel)\w*)",
+    r"\b(?:jahre?|jahr) (?:zwei|2|drei|3)\b[^.;]{0,60}\b(?:häng\w*|abhängig|bestätig\w*|genehmig\w*)",
+    r"\bsi\b[^.;]{3,140}?\b(?:perd\w*|revoir|révis\w*|annul\w*|coup\w*|remett\w* en (?:question|cause)|"
+    r"reconsid[ée]r\w*|arrêt\w*|revisar\w*|revisaremos|cancel\w*|recort\w*|suspend\w*)",
+    r"\bann[ée]es? (?:2|deux|3|trois)\b[^.;]{0,50}\bdépend",
+    r"\b(?:(?:segundo|tercer) año|años? (?:2|dos|3|tres))\b[^.;]{0,60}\b(?:depend\w*|revis\w*|aprob\w*)",
+)
+THIN_TEAM = rx(
+    r"\b(?:i'?m|i am) (?:the only|alone)\b",
+    r"\bteam is (?:just )?(?:me|one|two)\b",
+    r"\bme and (?:one|a|two)\b",
+    r"\bonly (?:one|two) (?:people|person|engineers?|analysts?|developers?|admins?)\b",
+    r"\bseule? (?:à|au|en|dans|pour)\b",
+    r"\bmoi et (?:un|une|deux)\b",
+    r"\ballein (?:in|für|im|mit)\b",
+    r"\bich und (?:ein|eine|zwei)\b",
+    r"\bnur (?:ein|eine|zwei) (?:person|leute|kolleg\w*|mitarbeiter\w*)\b",
+    r"\b(?:solo|sola|solito) (?:en|con|para)\b",
+    r"\byo y (?:un|una|dos)\b",
+    r"\bsolo (?:una|dos) personas?\b",
+)
+
 # A success metric needs both a horizon or goal word and something measurable.
 SUCCESS_GOAL = rx(
     r"^\W*(?:first\s+|within\s+|after\s+)?(?:\d+|one|three|six|nine|twelve)\s+(?:days?|months?|years?)\b[^:]{0,30}:",
