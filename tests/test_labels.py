@@ -58,3 +58,8 @@ def test_a_word_in_an_earlier_sentence_of_a_colon_line_is_no_heading() -> None:
     assert [u.heading for u in _units("Hi Ines, technical side:\n- Historian is on-prem at each brewery.\n")] == [
         "implementation"
     ]
+
+
+def test_a_lowercase_sentence_after_the_first_still_decides_the_title_of_a_colon_line() -> None:
+    body = "call w/ the plant team today. quick notes:\n- The Passau plant wants a dashboard next year too.\n"
+    assert [u.heading for u in _units(body)] == [None]

@@ -54,3 +54,16 @@ def test_a_condition_and_its_cost_and_a_team_of_one_are_risks_in_each_language()
     ):
         assert "risks" in classify(_unit(text)), text
     assert "risks" not in classify(_unit("If you have questions, call me on Friday."))
+
+
+def test_another_part_of_the_customer_that_may_come_on_later_is_expansion_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "Their cheese division might come on board once the milk plants are live.",
+        "Die Tochtergesellschaft in Salzburg hat nachgefragt, ob sie die Dashboards mitnutzen kann.",
+        "La filiale de Gatineau pourrait suivre au printemps.",
+        "La cooperativa vecina está interesada en usar la misma plataforma.",
+    ):
+        assert "expansion" in classify(_unit(text)), text
+    assert "expansion" not in classify(_unit("Our division heads meet every Monday to review the numbers."))

@@ -178,6 +178,20 @@ THIN_TEAM = rx(
     r"\bsolo (?:una|dos) personas?\b",
 )
 
+# Another part of the customer, or a neighbour, that may come on later: the shape of an expansion.
+_OTHER_UNIT = (
+    r"(?:division|business unit|sister company|subsidiary|affiliate|neighbou?ring|other (?:site|plant|region|team)s?|"
+    r"sparte|tochter\w*|nachbar\w*|schwester\w*|geschäftsbereich|filiale|voisin\w*|división|filial|vecin\w*|"
+    r"hermana|unidad de negocio)"
+)
+GROWTH = rx(
+    rf"\b{_OTHER_UNIT}\b[^.;]{{0,80}}\b(?:could|might|may|would|wants?|will|interested|asked|join\w*|come in|follow|"
+    r"einsteigen|einsteig\w*|nachziehen|folgen|interess\w*|gemeinsam nutzen|mitnutzen|nachgefragt|pourrai\w*|suivre|"
+    r"rejoindre|intéress\w*|podría\w*|sumar\w*|unir\w*|interesad\w*|quier\w*)\b",
+    r"\b(?:join\w*|come in|einsteigen|suivre|sumarse)\b[^.;]{0,60}\b(?:next year|20\d\d|nächstes jahr|l'an prochain|"
+    r"el año que viene|el próximo año)\b",
+)
+
 # A success metric needs both a horizon or goal word and something measurable.
 SUCCESS_GOAL = rx(
     r"^\W*(?:first\s+|within\s+|after\s+)?(?:\d+|one|three|six|nine|twelve)\s+(?:days?|months?|years?)\b[^:]{0,30}:",

@@ -182,7 +182,7 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
 
 def title_of(line: str) -> str:
     """What a line ending in a colon would title: its last sentence, without a greeting."""
-    return (split_sentences(SALUTATION.sub("", line.strip()))[-1:] or [""])[0]
+    return re.split(r"(?<=[.!?])\s+", SALUTATION.sub("", line.strip()))[-1]  # "…today. quick notes:" too
 
 
 def labelled_section(text: str) -> tuple[str | None, str | None] | None:
