@@ -67,3 +67,23 @@ def test_another_part_of_the_customer_that_may_come_on_later_is_expansion_in_eac
     ):
         assert "expansion" in classify(_unit(text)), text
     assert "expansion" not in classify(_unit("Our division heads meet every Monday to review the numbers."))
+
+
+def test_what_was_bought_and_who_works_on_it_is_implementation_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "Year one is $84,000 with 15 creator licenses and 60 hours of services.",
+        "Erstes Jahr 71.000 Euro inklusive 40 Stunden Beratung.",
+        "Première année : 65 000 $, 12 licences et 50 heures d'accompagnement.",
+        "Asignamos 0,5 FTE de sistemas al proyecto.",
+    ):
+        assert "implementation" in classify(_unit(text)), text
+
+
+def test_a_label_naming_a_system_area_files_its_sentence_under_implementation() -> None:
+    from agent.extract.units import body_units
+
+    for line in ("Nómina: Aspel NOI, en un servidor local.", "Buchhaltung: DATEV, gehostet beim Steuerberater."):
+        (unit,) = body_units(line, "m1", "Ana", None, "customer", None)
+        assert unit.heading == "implementation" and unit.labelled, line

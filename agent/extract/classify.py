@@ -54,6 +54,8 @@ def classify(unit: Unit) -> list[str]:
     scores = section_scores(unit.text)
     if cues.DEAL_THREAT.search(unit.text) or cues.THIN_TEAM.search(unit.text):
         scores["risks"] += 2  # the shape of a threat to the deal: a condition and its cost, a team of one
+    if cues.SCOPE.search(unit.text):
+        scores["implementation"] += 2  # what was bought (licences, hours) and who works on it (FTE)
     if cues.GROWTH.search(unit.text):
         scores["expansion"] += 2  # another part of the customer, or a neighbour, that may come on later
     if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):

@@ -39,6 +39,14 @@ TOPIC_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bpurchasing\b", r"\bfinanzierung\b", r"\bförderung\b", r"\bbeschaffung\b",
                             r"\bfinancement\b", r"\bsubventions?\b", r"\bachats?\b", r"\bfinanciaci[oó]n\b",
                             r"\bfinanciamiento\b", r"\bsubvenci[oó]n\b", r"\bcompras\b")),
+    # a system or technical area named before what runs there ("ERP: …", "Comptabilité : Sage …", "Zur Technik: …")
+    ("implementation", rx(r"\berp\b", r"\bcrm\b", r"\bcore\b", r"\baccounting\b", r"\bpayroll\b", r"\bbilling\b",
+                          r"\btelematics\b", r"\bidentity\b", r"\bsso\b", r"\bhosting\b", r"\bnetwork\b",
+                          r"\bschedul\w*", r"\bdispatch\b", r"\bhistorian\b", r"\bgis\b", r"\bsystems?\b", r"\bstack\b",
+                          r"\btechni(?:k|cal|que)\b", r"\btechnology\b", r"\babrechnung\b", r"\bbuchhaltung\b", r"\blohn\w*",
+                          r"\btelematik\b", r"\bcomptabilité\b", r"\bpaie\b", r"\btélématique\b", r"\bplanification\b",
+                          r"\bfacturation\b", r"\bhébergement\b", r"\bcontabilidad\b", r"\bnómina\b",
+                          r"\bfacturación\b", r"\btelemática\b", r"\bsistemas?\b", r"\binfra\w*")),
 )  # fmt: skip
 
 _MORE_HEADINGS = {
@@ -190,6 +198,17 @@ GROWTH = rx(
     r"rejoindre|intéress\w*|podría\w*|sumar\w*|unir\w*|interesad\w*|quier\w*)\b",
     r"\b(?:join\w*|come in|einsteigen|suivre|sumarse)\b[^.;]{0,60}\b(?:next year|20\d\d|nächstes jahr|l'an prochain|"
     r"el año que viene|el próximo año)\b",
+)
+
+# What was bought and the people put on it: an amount with licences, seats or service hours ("year one 96,000,
+# 30 creators and 80 hours of services"), or a share of someone's time ("0,5 FTE", "eine halbe Stelle").
+_AMOUNT = r"(?:[$€£]\s?\d|\d[\d.,\s]*\s?(?:k\b|\$|€|£|eur\b|euro|usd\b|cad\b|chf\b|dollars?|pesos?))"
+SCOPE = rx(
+    rf"{_AMOUNT}[^.;]{{0,120}}\b(?:licen[cs]es?|licencias?|lizenzen|seats|creators?|créateurs|creadores|users|usuarios|"
+    r"utilisateurs|nutzer|hours|heures|horas|stunden|ps hours)\b",
+    r"\b(?:licen[cs]es?|licencias?|lizenzen|seats|creators?|hours|heures|horas|stunden)\b[^.;]{0,120}" + _AMOUNT,
+    r"\b\d+(?:[.,]\d+)?\s?fte\b",
+    r"\b(?:halbe[n]? (?:stelle|mann)|mi-temps|media jornada|medio tiempo)\b",
 )
 
 # A success metric needs both a horizon or goal word and something measurable.
