@@ -16,6 +16,7 @@ from functools import lru_cache
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
 from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
+from agent.extract.shapes import shape_sections
 from agent.extract.units import Unit
 from agent.merge import merge_items
 
@@ -52,12 +53,8 @@ def classify(unit: Unit) -> list[str]:
     if not substantive(unit.text):
         return []
     scores = section_scores(unit.text)
-    if cues.DEAL_THREAT.search(unit.text) or cues.THIN_TEAM.search(unit.text):
-        scores["risks"] += 2  # the shape of a threat to the deal: a condition and its cost, a team of one
-    if cues.SCOPE.search(unit.text):
-        scores["implementation"] += 2  # what was bought (licences, hours) and who works on it (FTE)
-    if cues.GROWTH.search(unit.text):
-        scores["expansion"] += 2  # another part of the customer, or a neighbour, that may come on later
+    for key in shape_sections(unit.text):
+        scores[key] += 2  # a sentence's shape (a condition and its cost, what was bought) counts like two cues
     if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):
         scores[unit.heading] += 2
     best = max(scores.values())
