@@ -81,6 +81,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
         scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         scores.pop("success_metrics", None)  # a success metric says by when, or that it is the goal
+    if not cues.LATER.search(unit.text):
+        scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
     best = max(scores, key=lambda key: scores[key])
     runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
     clear = scores[best] >= CLEAR_FLOOR and scores[best] >= CLEAR_RATIO * runner_up
