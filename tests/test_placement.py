@@ -91,6 +91,6 @@ def test_a_label_naming_a_system_area_files_its_sentence_under_implementation() 
 
 def test_expansion_needs_a_later_or_a_maybe() -> None:
     probs = {"expansion": 0.5, "risks": 0.2, "none": 0.1}
-    assert place(_unit("What I won't own is one more hand-built pipeline."), probs) != "expansion"
+    assert place(_unit("Honestly, the piece I refuse to own is one more hand-built pipeline."), probs) is None
     assert place(_unit("Their Graz plant might want the same dashboards next spring."), probs) == "expansion"
     assert place(_unit("La planta de Mexicali podría sumarse el próximo año."), probs) == "expansion"
