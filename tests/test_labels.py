@@ -63,3 +63,9 @@ def test_a_word_in_an_earlier_sentence_of_a_colon_line_is_no_heading() -> None:
 def test_a_lowercase_sentence_after_the_first_still_decides_the_title_of_a_colon_line() -> None:
     body = "call w/ the plant team today. quick notes:\n- The Passau plant wants a dashboard next year too.\n"
     assert [u.heading for u in _units(body)] == [None]
+
+
+def test_a_why_us_label_files_only_its_own_sentence_and_the_losers_after_it_go_where_they_fit() -> None:
+    body = "Warum Brewlytics: der SCADA-Anschluss und ein Festpreis. Hopfwerk war doppelt so teuer."
+    units = _units(body)
+    assert [(u.heading, u.labelled) for u in units] == [("purchase_drivers", True), (None, False)]

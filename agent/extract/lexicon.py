@@ -299,12 +299,14 @@ PRIVATE_HEADING = re.compile(
 )
 HEADER_LINE = re.compile(r"^\s*(?:from|sent|to|cc|bcc|date|subject|reply-to|attendees|when|where|event)\s*:", re.I)
 
-# A sentence that says it gives the reasons they bought: "Why now", "the real reason", and a label naming the vendor
-# they chose, in any of the four languages ("Why Acme and not Beta:", "why us per Dana:", "Warum wir:", "Pourquoi X :").
 WHY_LEAD = re.compile(
-    r"^(?:\w+,\s*)?(?:so\s+)?(?:why (?:this year|now|we're doing this)|here'?s why|the (?:real )?reason|timing (?:matters|is everything))\b|"
-    r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S",
+    r"^(?:\w+,\s*)?(?:so\s+)?(?:why (?:this year|now|we're doing this)|here'?s why|the (?:real )?reason|timing (?:matters|is everything))\b",
     re.I,
+)
+# A label naming the vendor they chose, in any of the four languages ("Why Acme and not Beta:", "why us per Dana:",
+# "Warum wir:", "Pourquoi X :"): its own sentence gives the reasons; the next often weighs the losers.
+REASON_LABEL = re.compile(
+    r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I
 )
 ANAPHOR = re.compile(
     r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"

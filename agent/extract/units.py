@@ -230,9 +230,11 @@ def body_units(
             quote = "" if "|" in piece else BULLET.sub("", piece).strip()
             text = _clean(piece)
             labelled = lexicon.WHY_LEAD.match(text) is not None
-            own_hint = None  # a topic label files its own sentence only
+            own_hint = None  # a topic label, or "Why us:", files its own sentence only
             if labelled:
                 local_hint = "purchase_drivers"
+            elif lexicon.REASON_LABEL.match(text):
+                own_hint, labelled = "purchase_drivers", True
             elif label := labelled_section(text):
                 local_hint, own_hint, labelled = label[0] or local_hint, label[1], True
                 text = _clean(LEAD_IN.match(text).group(2))  # type: ignore[union-attr]
