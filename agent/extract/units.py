@@ -166,7 +166,7 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             flush(heading)
             out.append((line.strip(), heading, True))
             continue
-        lead = LEAD_IN.match(line)
+        lead = None if lexicon.REASON_LABEL.match(line) else LEAD_IN.match(line)  # "Why us:" labels one sentence
         if lead and not buffer and heading_section(lead.group(1)) and len(lead.group(1).split()) <= LEAD_WORDS:
             flush(heading)
             heading, sticky = heading_section(lead.group(1)), False
@@ -235,6 +235,8 @@ def body_units(
                 local_hint = "purchase_drivers"
             elif lexicon.REASON_LABEL.match(text):
                 own_hint, labelled = "purchase_drivers", True
+                lead = LEAD_IN.match(text)
+                text = _clean(lead.group(2)) if lead else text
             elif label := labelled_section(text):
                 local_hint, own_hint, labelled = label[0] or local_hint, label[1], True
                 text = _clean(LEAD_IN.match(text).group(2))  # type: ignore[union-attr]
