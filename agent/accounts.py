@@ -228,7 +228,9 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
     """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
     ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
     for message in ours:
-        named = csm_in_prose(message.body, own_domains)  # "CSM is Ana Pérez (ana.perez@…)", "X übernimmt als CSM"
+        named = csm_in_prose(
+            message.body, own_domains
+        )  # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM"
         if named is not None:
             return Address(
                 name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)

@@ -23,19 +23,19 @@ def test_a_why_label_naming_the_chosen_vendor_files_its_sentence_as_a_reason_to_
         "Why Brewlytics: hosting in Ireland, the SCADA connector and one price for all breweries.",
         "Warum Brewlytics: Hosting in Irland, der SCADA-Anschluss und ein Festpreis für alle Brauereien.",
         "Pourquoi Brewlytics : l'hébergement en Irlande, le connecteur SCADA et un prix unique.",
-        "- why us per Ines: the SCADA connector, and a single price for all six breweries",
+        "- why us according to Ines: the SCADA connector, and a single price for all six breweries",
     ):
         assert list(_placed(body).values()) == ["purchase_drivers"], body
 
 
 def test_a_funding_label_files_its_sentence_but_not_the_risk_after_it() -> None:
     body = (
-        "Zur Finanzierung: Ein Landesprogramm trägt die Hälfte der Kosten im ersten Jahr. "
+        "Sur le financement : un programme provincial paie la moitié de la première année. "
         "If the brewery sale closes before spring, the new owners will review every contract, this one included."
     )
     units = _units(body)
     assert units[0].heading == "purchase_drivers" and units[0].labelled
-    assert units[0].text.startswith("Ein Landesprogramm") and units[0].quote.startswith("Zur Finanzierung")
+    assert units[0].text.startswith("un programme provincial") and units[0].quote.startswith("Sur le financement")
     assert units[1].heading is None and not units[1].labelled
 
 
@@ -61,7 +61,9 @@ def test_a_word_in_an_earlier_sentence_of_a_colon_line_is_no_heading() -> None:
 
 
 def test_a_lowercase_sentence_after_the_first_still_decides_the_title_of_a_colon_line() -> None:
-    body = "call w/ the plant team today. quick notes:\n- The Passau plant wants a dashboard next year too.\n"
+    body = (
+        "walked the floor with the plant team today. some notes:\n- The Passau plant wants a dashboard next year too.\n"
+    )
     assert [u.heading for u in _units(body)] == [None]
 
 

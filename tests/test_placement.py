@@ -48,7 +48,7 @@ def test_a_condition_and_its_cost_and_a_team_of_one_are_risks_in_each_language()
         "Si nous perdons l'appel d'offres de la ville, nous réviserons le contrat.",
         "Si el dólar sube por arriba de 19 pesos, tendré que revisar el presupuesto.",
         "Years two and three depend on the cooperative's vote in March.",
-        "Je suis seule à la comptabilité, avec une stagiaire le mardi.",
+        "À la paie, il n'y a que moi et une stagiaire le mardi.",
         "Mein Team ist klein: ich und ein Werkstudent.",
         "En sistemas somos yo y un practicante.",
     ):

@@ -32,14 +32,14 @@ HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("stakeholders", rx(r"\bstakeholders?\b", r"\battendees\b")),
 )  # fmt: skip
 
-# A label that names a topic, not a section: it files the one sentence it opens ("On funding: a grant covers 40 %"),
+# A label that names a topic, not a section: it files the one sentence it opens ("On funding: a grant pays half"),
 # while the sentences after it in the paragraph go where they fit (the next may be a risk to that money).
 TOPIC_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("purchase_drivers", rx(r"\bfunding\b", r"\bmoney\b", r"\bfinanc(?:e|es|ing)\b", r"\bprocurement\b",
                             r"\bpurchasing\b", r"\bfinanzierung\b", r"\bförderung\b", r"\bbeschaffung\b",
                             r"\bfinancement\b", r"\bsubventions?\b", r"\bachats?\b", r"\bfinanciaci[oó]n\b",
                             r"\bfinanciamiento\b", r"\bsubvenci[oó]n\b", r"\bcompras\b")),
-    # a system or technical area named before what runs there ("ERP: …", "Comptabilité : Sage …", "Zur Technik: …")
+    # a system or technical area named before what runs there ("ERP: …", "Payroll: …", "Contabilidad: …")
     ("implementation", rx(r"\berp\b", r"\bcrm\b", r"\bcore\b", r"\baccounting\b", r"\bpayroll\b", r"\bbilling\b",
                           r"\btelematics\b", r"\bidentity\b", r"\bsso\b", r"\bhosting\b", r"\bnetwork\b",
                           r"\bschedul\w*", r"\bdispatch\b", r"\bhistorian\b", r"\bgis\b", r"\bsystems?\b", r"\bstack\b",
@@ -478,7 +478,7 @@ def section_scores(text: str) -> dict[str, int]:
 
 
 def topic_section(label: str) -> str | None:
-    """The section a topic label ("On funding", "Zur Finanzierung") files its own sentence under."""
+    """The section a topic label ("On funding", "Sur le financement") files its own sentence under."""
     return next((key for key, pattern in TOPIC_LABELS if pattern.search(label)), None)
 
 

@@ -5,8 +5,8 @@ returns (an item, a quote, a name, a title, a concern, a reason, an industry...)
 an instruction planted in a source ("ignore previous instructions", "ignoriere alle
 vorherigen Anweisungen", "oublie les instructions précédentes", "ignora las
 instrucciones anteriores", a role marker such as "SYSTEM:", a fence tag such as
-"</sources>"), or a line addressed to a model ("Note for AI assistants: ...", "Hinweis an
-KI-Assistenten", "Instruction pour l'assistant IA", "Nota para el asistente de IA"). Such a field
+"</sources>"), or a line addressed to a model ("Memo to the language model: ...", "Notiz für die
+KI", "Message pour l'IA", "Aviso para la inteligencia artificial"). Such a field
 is dropped: a handoff never needs those words. The offline reader drops such a sentence and the
 rest of its paragraph (units.py), since what follows the instruction is its payload.
 Not for: deciding who receives mail (no content can do that) or judging the mail itself.
@@ -21,12 +21,12 @@ _AI = (
     r"(?:ai|a\.i\.|llm|gpt|chatbot|ki|ia|language model|sprachmodell|modèle de langage|modelo de lenguaje|"
     r"intelligence artificielle|inteligencia artificial|künstliche intelligenz)s?"
 )
-# Between "for" and the model: an article or quantifier and a word for assistant or system ("l'assistant IA").
+# Between "for" and the model: an article or quantifier and a word for assistant or system ("le système d'IA").
 _WHO = (
     r"(?:(?:the|any|all|every|den|die|das|alle|jede[nm]?|l['’]|le|la|les|tout|toute|tous|el|los|las|cualquier)\s*)?"
     r"(?:(?:assistant|assistent|asistente|model|modèle|modelo|system|système|sistema)\w*\s+(?:de\s+|d['’])?)?"
 )
-# "Note for AI assistants:", "Hinweis an KI-Assistenten", "Instruction pour l'assistant IA", "Nota para la IA".
+# "Memo to any LLM:", "Notiz für die KI", "Message pour le modèle de langage", "Aviso para la IA".
 _ADDRESSED = (
     r"\b(?:note|notice|message|instructions?|attention|reminder|memo|hinweis|anweisung(?:en)?|nachricht|notiz|"
     r"achtung|mitteilung|consignes?|remarque|avis|nota|instrucci[oó]n(?:es)?|mensaje|aviso|atenci[oó]n)\b"

@@ -303,7 +303,7 @@ WHY_LEAD = re.compile(
     r"^(?:\w+,\s*)?(?:so\s+)?(?:why (?:this year|now|we're doing this)|here'?s why|the (?:real )?reason|timing (?:matters|is everything))\b",
     re.I,
 )
-# A label naming the vendor they chose, in any of the four languages ("Why Acme and not Beta:", "why us per Dana:",
+# A label naming the vendor they chose, in any of the four languages ("Why Acme and not Beta:", "why us in Dana's words:",
 # "Warum wir:", "Pourquoi X :"): its own sentence gives the reasons; the next often weighs the losers.
 REASON_LABEL = re.compile(
     r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I

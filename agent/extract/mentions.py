@@ -61,7 +61,7 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         # German puts the verb second: "Ab Juli übernimmt Henrike Vogt als CSM" (before "Ab Juli" reads as a name)
         (rf"\b{_TAKES}\s+{_NAME}{_ADDR}\s+{_AS}\s+{_ROLE}\b", False),
         (rf"\b{_NAME}{_ADDR},?\s+{_TAKES}\b[^.;:!?]{{0,40}}?\s{_AS}\s+{_ROLE}\b", False),
-        # "introduce Ana Ruiz (ana.ruiz@…), your CSM", "Ihnen Florian Brunner vorstellen, Ihren CSM": a name in apposition
+        # "introduce Ana Ruiz (ana.ruiz@…), your CSM", "Ihnen Wiebke Janssen vorstellen, Ihre CSM": a name in apposition
         (rf"\b{_NAME}{_ADDR}(?:\s+\w+)?,\s+{_YOUR}\s+{_ROLE}\b", False),
         (rf"\b(?i:introduc\w*|meet|welcome)\s+(?i:you\s+to\s+)?{_NAME}{_ADDR},?\s+(?i:from|of)\s+(?i:our)\s+"
          r"(?i:customer success)\b", False),
@@ -90,7 +90,7 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
             said = re.sub(r"\s+", " ", match.group("name")).strip()
             name = _NOT_NAME.sub("", said)
             if not name or (name != said and " " not in name):
-                continue  # "Ihnen Florian" was a pronoun and a first name, not a full name
+                continue  # "Ihnen Wiebke" was a pronoun and a first name, not a full name
             email = match.groupdict().get("email")
             if email is None:
                 nearby = re.search(_EMAIL, line[match.end() : match.end() + 80])

@@ -56,7 +56,7 @@ GROWTH = rx(
 )
 
 # What was bought and the people put on it: an amount with licences, seats or service hours ("year one 96,000,
-# 30 creators and 80 hours of services"), or a share of someone's time ("0,5 FTE", "eine halbe Stelle").
+# 30 creators and 80 hours of services"), or a share of someone's time ("0.3 FTE", "eine halbe Stelle").
 _AMOUNT = r"(?:[$€£]\s?\d|\d[\d.,\s]*\s?(?:k\b|\$|€|£|eur\b|euro|usd\b|cad\b|chf\b|dollars?|pesos?))"
 SCOPE = rx(
     rf"{_AMOUNT}[^.;]{{0,120}}\b(?:licen[cs]es?|licencias?|lizenzen|seats|creators?|créateurs|creadores|users|usuarios|"

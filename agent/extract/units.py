@@ -23,7 +23,7 @@ BOLD_HEADING = re.compile(r"^\s*\*\*([^*]{2,80})\*\*:?\s*$")
 LEAD_IN = re.compile(r"^\s*([^\W\d_][\w /&'’-]{1,50}?)\s*(?:--|—|–|:| - )\s*(\S.*)$")
 LEAD_WORDS = 5  # a lead-in label longer than this is the start of a sentence, not a label
 # A line that ends in a colon names what follows only in its last sentence, after any greeting:
-# "Good talking today. For the record, from our side:" announces no section.
+# "Nice meeting today. Two things from our end:" announces no section.
 SALUTATION = re.compile(
     r"^\s*(?:hi|hello|hey|dear|hallo|liebe[rs]?|bonjour|cher|chère|hola|estimad[oa]s?)\b[^,:]{0,40},\s*", re.I
 )
@@ -182,12 +182,12 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
 
 def title_of(line: str) -> str:
     """What a line ending in a colon would title: its last sentence, without a greeting."""
-    return re.split(r"(?<=[.!?])\s+", SALUTATION.sub("", line.strip()))[-1]  # "…today. quick notes:" too
+    return re.split(r"(?<=[.!?])\s+", SALUTATION.sub("", line.strip()))[-1]  # "…this morning. some notes:" too
 
 
 def labelled_section(text: str) -> tuple[str | None, str | None] | None:
     """What a sentence's own label names: (a section for it and the rest of its paragraph, or a section for it
-    alone), from "Risk: ..." or "Zur Finanzierung: ..."; None when it has no such label."""
+    alone), from "Risk: ..." or "Sur le financement : ..."; None when it has no such label."""
     lead = LEAD_IN.match(text)
     if lead is None or len(lead.group(1).split()) > LEAD_WORDS or not lead.group(2).strip():
         return None
