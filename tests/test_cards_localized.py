@@ -36,7 +36,7 @@ def test_a_footer_glued_under_a_card_is_dropped_and_the_card_kept() -> None:
     text = (
         "Gracias por la demo.\n\nSaludos cordiales,\nLic. Pilar Fuentes\nDirectora de Planta\nLácteos del Valle, S.A.\n"
         "AVISO LEGAL: Este mensaje es confidencial y está dirigido solo a su destinatario. Si lo recibió por error, "
-        "notifique al remitente y bórrelo."
+        "avise a quien lo envió y bórrelo."
     )
     kept, dropped = strip_disclaimers(text)
     assert kept.endswith("Directora de Planta\nLácteos del Valle, S.A.") and dropped[0].startswith("AVISO LEGAL")
