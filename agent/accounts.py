@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-import regex
 from sqlmodel import Session
 
 from agent.context import App
@@ -36,18 +35,6 @@ log = logging.getLogger(__name__)
 _GENERIC_TAGS = {"external", "ext", "spam", "fwd", "fw", "secure", "encrypt", "confidential", "internal", "ticket"}
 _TAG = re.compile(r"\[([^\[\]]{2,80})\]")
 _ACCOUNT_LINE = re.compile(r"(?im)^\s*(?:account|customer)\s*:\s*(?P<name>[^\n]{2,80}?)\s*$")
-_CSM_MENTION = [
-    regex.compile(
-        r"(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2})\s+(?:is|will be)\s+(?:the|your|our)\s+"
-        r"(?:new\s+)?(?:CSM|customer success manager)\b",
-        re.IGNORECASE,
-    ),
-    regex.compile(
-        r"introduc\w*\s+(?:you\s+to\s+)?(?P<name>\p{Lu}[\w'\-]+(?:\s\p{Lu}[\w'\-]+){1,2}),?\s+"
-        r"(?:from\s+our\s+customer\s+success|who\s+will\s+be\s+your\s+(?:CSM|customer\s+success))",
-        re.IGNORECASE,
-    ),
-]
 
 
 @dataclass(slots=True)
@@ -264,12 +251,9 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
     """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
     ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
     for message in ours:
-        for pattern in _CSM_MENTION:
-            match = pattern.search(message.body)
-            if match:
-                name = match.group("name").strip()
-                return Address(name=name, email=email_for_colleague(name, parsed, own_domains, rep_email))
-        named = csm_in_prose(message.body, own_domains)  # reader hook: "CSM is Ana Pérez (ana.perez@…)"
+        named = csm_in_prose(
+            message.body, own_domains
+        )  # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM"
         if named is not None:
             return Address(
                 name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)

@@ -54,6 +54,17 @@ def test_a_csm_introduced_by_our_side_is_found_with_their_address() -> None:
     assert found == Address("Jordan Lee", "jordan.lee@northwind.example")
 
 
+def test_a_csm_our_side_hands_over_to_in_german_is_found_with_the_address_from_the_cc() -> None:
+    intro = ThreadMessage(
+        id="<g@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address("Wiebke Janssen", "wiebke.janssen@northwind.example")],
+        body="Vertrag unterschrieben. Wiebke Janssen übernimmt ab Montag als CSM.",
+    )
+    found = csm_mentioned(mail(intro), OWN, "sam.okafor@northwind.example")
+    assert found == Address("Wiebke Janssen", "wiebke.janssen@northwind.example")
+
+
 def test_a_customer_saying_csm_does_not_name_ours() -> None:
     said = msg("maren@alderfinch.example", body="Pat Doe is the CSM we had with the last vendor.")
     assert csm_mentioned(mail(said), OWN, "sam.okafor@northwind.example") is None

@@ -302,11 +302,26 @@ class _Account:
             "Yara Haddad",
             "yara.haddad@ferrocorp.example",
         ),
+        ("Vertrag ist da! Ab Juli übernimmt Henrike Vogt als CSM.", "Henrike Vogt", None),
+        (
+            "Gern stelle ich Ihnen Henrike Vogt (henrike.vogt@ferrocorp.example) vor, Ihre neue Customer Success Managerin.",
+            "Henrike Vogt",
+            "henrike.vogt@ferrocorp.example",
+        ),
+        ("Je vous présente Maëlle Caron, votre CSM dès la semaine prochaine.", "Maëlle Caron", None),
+        ("Maëlle Caron prend le relais comme CSM après le lancement.", "Maëlle Caron", None),
+        ("Les presento a Noelia Prieto, su nueva CSM.", "Noelia Prieto", None),
+        ("Dmitri Kova steps in as your CSM from Monday.", "Dmitri Kova", None),
     ],
 )
 def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
     found = csm_in_prose(text, [OURS])
     assert found is not None and (found.name, found.email) == (name, email)
+
+
+def test_a_colleague_named_with_another_title_is_not_the_csm() -> None:
+    assert csm_in_prose("Ich stelle Ihnen Henrike Vogt vor, unsere Projektleiterin.", [OURS]) is None
+    assert csm_in_prose("Hola Noelia, su CSM llega el lunes.", [OURS]) is None
 
 
 def test_quoted_or_foreign_text_never_names_a_csm() -> None:

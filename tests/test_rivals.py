@@ -200,3 +200,16 @@ async def test_a_fact_of_another_section_right_after_an_alternative_stays_in_its
 def test_an_alternative_asked_about_priced_or_imagined_in_four_languages(text: str, name: str | None) -> None:
     found = rival_in(text)
     assert (found.name if found else None) == name
+
+
+def test_a_vendor_named_before_what_it_is_and_then_its_quote_is_a_rival() -> None:
+    found = rival_in("Harwick Data, a two-person shop in Leeds, quoted us 90k for the same reports.")
+    assert found is not None and (found.name, found.kind) == ("Harwick Data", "vendor")
+    found = rival_in("Maison Lacoste, un petit cabinet de Rimouski, nous a soumis 85 000 $ pour le même travail.")
+    assert found is not None and found.name == "Maison Lacoste"
+    assert rival_in("Thanks, and the board, as usual, was happy.") is None
+
+
+def test_a_tool_a_team_built_for_itself_in_german_is_in_house_with_its_name() -> None:
+    found = rival_in("Die Leitstelle hat sich selbst zwei Kibana-Dashboards gebastelt.")
+    assert found is not None and (found.name, found.kind) == ("in-house (Kibana)", "in_house")

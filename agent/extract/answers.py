@@ -38,6 +38,7 @@ from agent.extract.classify import (
 )
 from agent.extract.cues import heading_section
 from agent.extract.dates import resolve_due_precise
+from agent.extract.injection import looks_like_instruction
 from agent.extract.lexicon import rx
 from agent.extract.mentions import csm_in_prose
 from agent.extract.people import role_for
@@ -95,7 +96,12 @@ def read_reply(
         while sentences and (lexicon.NOTHING_YET.search(sentences[0]) or EMPTY_NOTE.search(sentences[0])):
             sentences.pop(0)  # "fair that it's empty, it never came up in email." tells the CSM nothing
         text = " ".join(sentences)
-        if not text or lexicon.JUNK.search(text) or csm_in_prose(text, ctx.company_domains):
+        if (
+            not text
+            or lexicon.JUNK.search(text)
+            or looks_like_instruction(text)
+            or csm_in_prose(text, ctx.company_domains)
+        ):
             continue
         key = _reply_section(text, current, names)
         if key is None:

@@ -70,6 +70,7 @@ def assemble(
         return changes
     probs = section_probabilities([item.text for _, item in placed])
     kept: dict[str, list[Item]] = {key: [] for key in ITEM_KEYS}
+    sure: dict[int, float] = {}  # how likely the classifier finds each kept item's section
     for (key, item), p in zip(placed, probs, strict=True):
         has_number = any(ch.isdigit() for ch in item.text)
         courtesy = PLEASANTRY.search(item.text) is not None and len(item.text.split()) <= 10
@@ -84,6 +85,7 @@ def assemble(
                 changes.append(f"moved from {key} to {best}: {item.text[:60]!r}")
                 target = best
         kept[target].append(item)
+        sure[id(item)] = p.get(target, 0.0)
     # One sentence, one place: a repeat folds into the first telling (the earliest source), wherever that
     # was filed, so reading the mail in one go or message by message gives the same document.
     rank = {source: at for at, source in enumerate(source_order or [])}
@@ -94,6 +96,14 @@ def assemble(
         twin = next(((k, other) for k, other in survivors if _same(other, item, k == key == "commitments")), None)
         if twin is None:
             survivors.append((key, item))
+            continue
+        promise = key == "commitments" and twin[0] != "commitments"
+        if promise or (twin[0] != key and twin[0] != "commitments" and sure[id(item)] > sure[id(twin[1])]):
+            # a promise told again keeps its owner and date, and a fact told twice lives where it fits best:
+            # the earlier telling joins this one
+            survivors[survivors.index(twin)] = (key, item)
+            _absorb(item, twin[1])
+            changes.append(f"merged a repeat of {key} in {twin[0]}: {twin[1].text[:60]!r}")
             continue
         _absorb(twin[1], item)
         changes.append(f"merged a repeat of {twin[0]} in {key}: {item.text[:60]!r}")

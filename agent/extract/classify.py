@@ -16,6 +16,7 @@ from functools import lru_cache
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
 from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
+from agent.extract.shapes import shape_sections
 from agent.extract.units import Unit
 from agent.merge import merge_items
 
@@ -32,7 +33,11 @@ HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
-MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can file
+MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can file ...
+# ... unless its best section is at least CLEAR_FLOOR and CLEAR_RATIO times the next one (or "none"): the
+# classifier spreads its probability thinner on German, French and Spanish sentences, yet a clear winner is one
+CLEAR_FLOOR = 0.3
+CLEAR_RATIO = 2.0
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 
 
@@ -49,6 +54,8 @@ def classify(unit: Unit) -> list[str]:
     if not substantive(unit.text):
         return []
     scores = section_scores(unit.text)
+    for key in shape_sections(unit.text):
+        scores[key] += 2  # a sentence's shape (a condition and its cost, what was bought) counts like two cues
     if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):
         scores[unit.heading] += 2
     best = max(scores.values())
@@ -71,12 +78,17 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
     if unit.heading in scores:
-        scores[unit.heading] += HEADING_WEIGHT
+        # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
+        scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         # a success metric mostly says by when, or that it is the goal: without either it needs more evidence
         scores["success_metrics"] = scores.get("success_metrics", 0.0) - NO_HORIZON_PENALTY
+    if not cues.LATER.search(unit.text):
+        scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
     best = max(scores, key=lambda key: scores[key])
-    if best == "none" or scores[best] < MIN_CONFIDENCE:
+    runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+    clear = scores[best] >= CLEAR_FLOOR and scores[best] >= CLEAR_RATIO * runner_up
+    if best == "none" or (scores[best] < MIN_CONFIDENCE and not clear):
         return None
     if unit.text.rstrip().endswith("?") and unit.heading is None:
         return None

@@ -19,7 +19,8 @@ HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bchampion\b", r"\bpersonal\b", r"\bwho'?s who\b", r"\bmy take\b", r"\bgut\b")),
     ("success_metrics", rx(r"\bsuccess\b", r"\bmetric", r"\bkpi", r"\bgoals?\b", r"\boutcomes?\b", r"\bwin looks")),
     ("pain_points", rx(r"\bpain", r"\bproblems?\b", r"\bchallenges?\b", r"\bcurrent state\b", r"\btoday\b")),
-    ("purchase_drivers", rx(r"\bdrivers?\b", r"\bwhy (?:they|we) (?:bought|won|buy)", r"\bwhy now\b", r"\breasons?\b")),
+    ("purchase_drivers", rx(r"\bdrivers?\b", r"\bwhy (?:they|we) (?:bought|won|buy)", r"\bwhy now\b", r"\breasons?\b",
+                             r"^\W*why\b")),
     ("implementation", rx(r"\bimplementation\b", r"\btimeline\b", r"\brollout\b", r"\bintegrations?\b",
                            r"\bresources?\b", r"\bphas(?:e|ing)\b", r"\bplan\b", r"\bgo-?live\b", r"\btechnical\b")),
     ("competitive_context", rx(r"\bcompetit", r"\balternatives?\b", r"\bwhy we won\b", r"\bvs\.?\b")),
@@ -31,13 +32,30 @@ HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("stakeholders", rx(r"\bstakeholders?\b", r"\battendees\b")),
 )  # fmt: skip
 
+# A label that names a topic, not a section: it files the one sentence it opens ("On funding: a grant pays half"),
+# while the sentences after it in the paragraph go where they fit (the next may be a risk to that money).
+TOPIC_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("purchase_drivers", rx(r"\bfunding\b", r"\bmoney\b", r"\bfinanc(?:e|es|ing)\b", r"\bprocurement\b",
+                            r"\bpurchasing\b", r"\bfinanzierung\b", r"\bförderung\b", r"\bbeschaffung\b",
+                            r"\bfinancement\b", r"\bsubventions?\b", r"\bachats?\b", r"\bfinanciaci[oó]n\b",
+                            r"\bfinanciamiento\b", r"\bsubvenci[oó]n\b", r"\bcompras\b")),
+    # a system or technical area named before what runs there ("ERP: …", "Payroll: …", "Contabilidad: …")
+    ("implementation", rx(r"\berp\b", r"\bcrm\b", r"\bcore\b", r"\baccounting\b", r"\bpayroll\b", r"\bbilling\b",
+                          r"\btelematics\b", r"\bidentity\b", r"\bsso\b", r"\bhosting\b", r"\bnetwork\b",
+                          r"\bschedul\w*", r"\bdispatch\b", r"\bhistorian\b", r"\bgis\b", r"\bsystems?\b", r"\bstack\b",
+                          r"\btechni(?:k|cal|que)\b", r"\btechnology\b", r"\babrechnung\b", r"\bbuchhaltung\b", r"\blohn\w*",
+                          r"\btelematik\b", r"\bcomptabilité\b", r"\bpaie\b", r"\btélématique\b", r"\bplanification\b",
+                          r"\bfacturation\b", r"\bhébergement\b", r"\bcontabilidad\b", r"\bnómina\b",
+                          r"\bfacturación\b", r"\btelemática\b", r"\bsistemas?\b", r"\binfra\w*")),
+)  # fmt: skip
+
 _MORE_HEADINGS = {
     "success_metrics": rx(r"\bziele?\b", r"\berfolg", r"\bobjectifs?\b", r"\bobjetivos?\b", r"\bkennzahlen\b",
                           r"\bindicateurs\b", r"\bindicadores\b"),
     "pain_points": rx(r"\bprobleme\b", r"\bproblèmes\b", r"\bproblemas\b", r"\bherausforderungen\b",
                       r"\bdifficultés\b", r"\bdificultades\b"),
     "purchase_drivers": rx(r"\bgründe\b", r"\braisons\b", r"\brazones\b", r"\bpourquoi maintenant\b",
-                           r"\bwarum jetzt\b", r"\bpor qué ahora\b"),
+                           r"\bwarum jetzt\b", r"\bpor qué ahora\b", r"^\W*(?:warum|wieso|weshalb|pourquoi|por ?qu[ée])\b"),
     "implementation": rx(r"\bzeitplan\b", r"\beinführung\b", r"\bcalendrier\b", r"\bmise en (?:œ|oe)uvre\b",
                          r"\bdéploiement\b", r"\bimplantación\b", r"\bcalendario\b", r"\bcronograma\b"),
     "competitive_context": rx(r"\bwettbewerb\b", r"\bconcurrence\b", r"\bcompetencia\b"),
@@ -345,6 +363,60 @@ SUCCESS_MEASURE = re.compile(
     re.IGNORECASE,
 )
 
+# An expansion is about later or about maybe: a time to come, a condition, or a wish not yet agreed.
+LATER = rx(
+    r"\bnext\b",
+    r"\blater\b",
+    r"\bfuture\b",
+    r"\bdown the road\b",
+    r"\bonce\b",
+    r"\bafter\b",
+    r"\bthen\b",
+    r"\byears?\b",
+    r"\b20\d\d\b",
+    r"\bq[1-4]\b",
+    r"\bcould\b",
+    r"\bmight\b",
+    r"\bmay\b",
+    r"\bwould\b",
+    r"\bmaybe\b",
+    r"\beventually\b",
+    r"\binterest",
+    r"\bif\b",
+    r"\bnächst\w*",
+    r"\bspäter\b",
+    r"\beventuell\b",
+    r"\bkönnte\w*",
+    r"\bwürde\w*",
+    r"\bvielleicht\b",
+    r"\binteress\w*",
+    r"\bwenn\b",
+    r"\bjahr\w*",
+    r"\bprochain\w*",
+    r"\bplus tard\b",
+    r"\bpourrai\w*",
+    r"\bpeut-être\b",
+    r"\béventuellement\b",
+    r"\bintéress\w*",
+    r"\bsi\b",
+    r"\bann[ée]e?s?\b",
+    r"\bpróxim\w*",
+    r"\bmás adelante\b",
+    r"\bpodría\w*",
+    r"\bquizá\w*",
+    r"\btal vez\b",
+    r"\binteresad\w*",
+    r"\baños?\b",
+    r"\bdespués\b",
+    r"\bdanach\b",
+    r"\bensuite\b",
+    r"\bwants?\b.{0,60}\btoo\b",
+    r"\bas well\b",
+    r"\bauch\b",
+    r"\baussi\b",
+    r"\btambién\b",
+)
+
 CUE_SECTIONS = ("company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion",
                 "risks")  # fmt: skip
 HORIZON_ANY = rx(
@@ -403,6 +475,11 @@ def section_scores(text: str) -> dict[str, int]:
     goal, measure = SUCCESS_GOAL.findall(text), SUCCESS_MEASURE.findall(text)
     scores["success_metrics"] = len(goal) + len(measure) if goal and measure else 0
     return scores
+
+
+def topic_section(label: str) -> str | None:
+    """The section a topic label ("On funding", "Sur le financement") files its own sentence under."""
+    return next((key for key, pattern in TOPIC_LABELS if pattern.search(label)), None)
 
 
 def heading_section(text: str) -> str | None:

@@ -2,7 +2,7 @@
 
 What it is for: the regular expressions and word lists that say "this sentence is a
 pain point", "this is our promise", "this is a competitor", "this is a
-disclaimer or an injected instruction". General phrasing only, never text from one
+disclaimer" (an injected instruction: injection.py). General phrasing only, never text from one
 customer's mail. Not for: the logic that applies them (classify.py, offline.py), or
 the title-to-role cues (people.py).
 """
@@ -238,12 +238,9 @@ NOT_SIGNED = rx(r"\bmany times\b", r"\bin the past\b", r"\bpreviously\b", r"\bun
                  r"\bwhen\b", r"\bready to\b", r"\bcan sign\b", r"\bto be signed\b", r"\bnot (?:yet )?signed\b",
                  r"\bsigning off\b", r"\bsign off\b")  # fmt: skip
 
-# Lines that must never reach the document: legal boilerplate, auto-replies, injected instructions, secrets.
+# Lines that must never reach the document: legal boilerplate, auto-replies, secrets (injected instructions:
+# injection.py).
 JUNK = rx(
-    r"\bignore (?:all |any )?(?:previous|prior|above|earlier) instructions\b",
-    r"\bdisregard (?:all |any )?(?:prior|previous"
-    r"|above|earlier)\b",
-    r"\b(?:system|assistant) prompt\b",
     r"\bforward (?:this|the document|it) to\b",
     r"\bsend (?:this|the document|a copy|it) to\b",
     r"\bconfidential(?:ity)? notice\b",
@@ -271,8 +268,6 @@ JUNK = rx(
     r"\bfloor (?:price|on this)\b",
     r"\bdiscount approval\b",
     r"\brefund \d+\s?%",
-    r"\bas an ai\b",
-    r"\bnew instructions\b",
     r"\bprivileged\b",
     r"\bdial-in\b",
     r"\baccess code\b",
@@ -307,6 +302,11 @@ HEADER_LINE = re.compile(r"^\s*(?:from|sent|to|cc|bcc|date|subject|reply-to|atte
 WHY_LEAD = re.compile(
     r"^(?:\w+,\s*)?(?:so\s+)?(?:why (?:this year|now|we're doing this)|here'?s why|the (?:real )?reason|timing (?:matters|is everything))\b",
     re.I,
+)
+# A label naming the vendor they chose, in any of the four languages ("Why Acme and not Beta:", "why us in Dana's words:",
+# "Warum wir:", "Pourquoi X :"): its own sentence gives the reasons; the next often weighs the losers.
+REASON_LABEL = re.compile(
+    r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I
 )
 ANAPHOR = re.compile(
     r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"

@@ -22,7 +22,23 @@ from mailflows.inbound.mail import Address
 _NAME = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’\-]+){1,2})"
 _ONE = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})"  # "hand it to Ana": a first name may be all
 _EMAIL = r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
-_ROLE = r"(?i:(?:(?:the|our|your|their|new|dedicated|a)\s+){0,2}(?:CSM|customer success manager|customer success lead))"
+_ROLE = (
+    r"(?i:(?:(?:the|our|your|their|new|dedicated|a|der|die|unser\w*|ihr\w*|neue\w*|le|la|notre|votre|nouveau|"
+    r"nouvelle|el|su|nuestr[oa]|nuev[oa])\s+){0,2}(?:CSM|customer success manager(?:in)?|customer success lead))"
+)
+# "Ihren", "your", "votre", "su": the role word belongs to the reader, as in "X, your CSM".
+_YOUR = r"(?i:your|our|ihre[nmr]?|unsere[nmr]?|votre|notre|su|nuestr[oa])"
+# A verb of arriving or taking over, before "as"/"als"/"comme"/"como" and the role.
+_TAKES = (
+    r"(?i:takes over|is taking over|steps in|comes on(?: board)?|joins(?: us)?|übernimmt|kommt|reprend|"
+    r"prend le relais|arrive|rejoint|asume|se incorpora|entra|se encarga)"
+)
+_AS = r"(?i:as|als|comme|en tant que|como)"
+# Capitalised words that stand before a name without being part of it: German pronouns, courtesy titles.
+_NOT_NAME = re.compile(
+    r"^(?:(?:Ihnen|Sie|Ihr|Euch|Dir|Herr|Herrn|Frau|Mr|Ms|Mrs|Dr|Monsieur|Madame|Mme|Señor|Señora|Sr|Sra|Don|Doña|"
+    r"Hi|Hello|Hallo|Bonjour|Hola|Please|Bitte|Welcome|Meet)\.?\s+)+"
+)
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
 # Each pattern puts the name and, optionally, an address next to the role word in one sentence.
 CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
@@ -42,6 +58,13 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|nuestr[oa]|nouveau|nouvelle|nuev[oa])\s+)*"
          rf"(?:CSM|customer success manager)\b", False),
+        # German puts the verb second: "Ab Juli übernimmt Henrike Vogt als CSM" (before "Ab Juli" reads as a name)
+        (rf"\b{_TAKES}\s+{_NAME}{_ADDR}\s+{_AS}\s+{_ROLE}\b", False),
+        (rf"\b{_NAME}{_ADDR},?\s+{_TAKES}\b[^.;:!?]{{0,40}}?\s{_AS}\s+{_ROLE}\b", False),
+        # "introduce Ana Ruiz (ana.ruiz@…), your CSM", "Ihnen Wiebke Janssen vorstellen, Ihre CSM": a name in apposition
+        (rf"\b{_NAME}{_ADDR}(?:\s+\w+)?,\s+{_YOUR}\s+{_ROLE}\b", False),
+        (rf"\b(?i:introduc\w*|meet|welcome)\s+(?i:you\s+to\s+)?{_NAME}{_ADDR},?\s+(?i:from|of)\s+(?i:our)\s+"
+         r"(?i:customer success)\b", False),
         (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",
          False),
     )
@@ -64,7 +87,10 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
             match = pattern.search(line)
             if match is None:
                 continue
-            name = re.sub(r"\s+", " ", match.group("name")).strip()
+            said = re.sub(r"\s+", " ", match.group("name")).strip()
+            name = _NOT_NAME.sub("", said)
+            if not name or (name != said and " " not in name):
+                continue  # "Ihnen Wiebke" was a pronoun and a first name, not a full name
             email = match.groupdict().get("email")
             if email is None:
                 nearby = re.search(_EMAIL, line[match.end() : match.end() + 80])

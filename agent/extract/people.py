@@ -37,7 +37,8 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
                                    r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bcontrolling\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
-                                   r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b")),
+                                   r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
+                                   r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
     ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
@@ -46,10 +47,11 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                           r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
                                           r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b",
                                           r"\bsystèmes? d'information\b", r"\btecnolog\w*", r"\btechnologie\b",
-                                          r"\brechenzentrum\b", r"\binformática\b")),
+                                          r"\brechenzentrum\b", r"\binformática\b", r"\bti\b")),
     ("influencer", "medium", rx(r"\bleiter(?:in)?\b")),  # a German head of some function, when nothing more specific says
     ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
                         r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
+                        r"\bcoordonnat(?:eur|rice)\b", r"\bcoordinador(?:a)?\b", r"\bkoordinator(?:in)?\b",
                         r"\bsuperintendent\b", r"\bmanager\b", r"\bgm\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
                         r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter")),
 )  # fmt: skip

@@ -159,6 +159,9 @@ IN_HOUSE = rx(
     r"(?:\w+ )?(?:built|wrote|made|maintains|created|cobbled)\b",
     r"\b(?:selbst|selber|intern|inhouse|im haus)\s+(?:zu\s+)?(?:bauen|entwickeln|programmieren|gebaut|entwickelt)\b",
     r"\beigenentwicklung\b", r"\bin eigenregie\b",
+    r"\bsich\s+(?:selbst|selber)\s+(?:\S+\s+){0,5}?(?:gebaut|gebastelt|entwickelt|programmiert|geschrieben)\b",
+    r"\b(?:se sont|s'est|s’est) (?:fait|construit|bricolé|développé|monté)\b",
+    r"\b(?:se armaron|se hicieron|se construyeron|se programaron)\b",
     r"\b(?:makro|tool|skript|lösung|datenbank), (?:das|die|den) [A-Z]\w+ (?:\w+ )?(?:gebaut|geschrieben|entwickelt)\b",
     r"\b(?:développer|construire|faire|coder|bâtir)\s+(?:\w+\s+){0,2}(?:en interne|nous-mêmes|eux-mêmes|maison)\b",
     r"\bdéveloppement (?:interne|maison)\b", r"\b(?:outil|solution|macro|application) (?:maison|interne)\b",
@@ -175,6 +178,10 @@ _ON_PLATFORM = re.compile(
 _OWN_TOOL = re.compile(
     r"\b(?i:our|their|unser\w*|notre|leur|nuestr[oa]|su|together an?)\s+((?:[\w/+-]+[\s-]+){0,3}?(?i:macro|script|tool|spreadsheet|"
     r"app|workbook|database|makro|skript|outil|herramienta|tabla|tableur|hoja))\b"
+)
+# German names a tool by compounding: "ein paar Kibana-Dashboards", "das Access-Makro".
+_COMPOUND_TOOL = re.compile(
+    r"\b([A-ZÀ-Ý][\w.+]+)-(?:Dashboards?|Makros?|Tools?|Datenbank(?:en)?|Skripte?|Lösung(?:en)?|Tabellen?|Berichte?|App)\b"
 )
 # Staying as they are, said as an option: "we could just stay on spreadsheets".
 STATUS_QUO = rx(
@@ -306,9 +313,18 @@ def _name_after(text: str, at: int) -> str | None:
     return _clean(span.group(0))
 
 
+# A name, then a comma and what it is, then the frame: "Acme Advisory, a shop in Leeds, quoted us 90k".
+_APPOSITIVE = re.compile(r",\s+[a-zà-ÿ][^,;.]{2,60},\s*$")
+
+
 def _name_ending_at(text: str, end: int) -> str | None:
-    """The name that ends where a frame read after it begins ("Deloitte| quoted us")."""
+    """The name that ends where a frame read after it begins ("Deloitte| quoted us"), or before what it is
+    ("Acme Advisory|, a shop in Leeds, quoted us")."""
     head = text[:end]
+    appositive = _APPOSITIVE.search(head)
+    if appositive is not None:
+        head = head[: appositive.start()]
+        end = len(head)
     spans = [s for s in _SPAN.finditer(head) if s.end() == end]
     if not spans:
         return None
@@ -372,7 +388,8 @@ def _in_house(text: str, excluded: set[str]) -> Rival | None:
     platform = next(
         (_clean(m.group(1)) for m in _ON_PLATFORM.finditer(text) if _is_name(_clean(m.group(1)), set())), None
     )
-    what = own.group(1) if own else platform
+    compound = _COMPOUND_TOOL.search(text)
+    what = own.group(1) if own else platform or (compound.group(1) if compound else None)
     return Rival(f"in-house ({what})" if what else "in-house build", "in_house")
 
 

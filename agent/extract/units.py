@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from agent.extract import cues, lexicon
+from agent.extract.injection import looks_like_instruction
 from mailflows.inbound.dates import parse_mail_date
 
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
 MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
 BOLD_HEADING = re.compile(r"^\s*\*\*([^*]{2,80})\*\*:?\s*$")
-LEAD_IN = re.compile(r"^\s*([A-Za-z][\w /&'’-]{1,50}?)\s*(?:--|—|–|:| - )\s*(\S.*)$")
+LEAD_IN = re.compile(r"^\s*([^\W\d_][\w /&'’-]{1,50}?)\s*(?:--|—|–|:| - )\s*(\S.*)$")
+LEAD_WORDS = 5  # a lead-in label longer than this is the start of a sentence, not a label
+# A line that ends in a colon names what follows only in its last sentence, after any greeting:
+# "Nice meeting today. Two things from our end:" announces no section.
+SALUTATION = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|hallo|liebe[rs]?|bonjour|cher|chère|hola|estimad[oa]s?)\b[^,:]{0,40},\s*", re.I
+)
 SENT_LINE = re.compile(r"^\s*(?:sent|date)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 CRM_KEY = re.compile(r"(?:^|;\s*)([A-Za-z][\w /-]{0,30}?)\s*:\s")
 CRM_KEY_WORDS = re.compile(
@@ -42,6 +49,7 @@ class Unit:
     anchor: date | None
     heading: str | None  # section a heading or lead-in points to
     list_item: bool = False
+    labelled: bool = False  # its own line opens with a label naming ``heading`` ("Risk: ...", "Why us: ...")
     context: str = ""  # the sentence just before, for "that"/"it" that points back to it
     lang: str | None = None  # ISO 639-1 code of the sentence (language.py), set by the reader
     voices: tuple[tuple[str, str], ...] = ()  # (speaker, words) quoted inside a rep's note: Name: "..."
@@ -61,7 +69,20 @@ def message_anchor(body: str, fallback: datetime | None) -> date | None:
 
 
 def is_junk(text: str) -> bool:
-    return bool(lexicon.JUNK.search(text) or lexicon.GREETING.match(text) or lexicon.HEADER_LINE.match(text))
+    return bool(
+        lexicon.JUNK.search(text)
+        or lexicon.GREETING.match(text)
+        or lexicon.HEADER_LINE.match(text)
+        or looks_like_instruction(text)
+    )
+
+
+def before_instruction(sentences: list[str]) -> list[str]:
+    """The sentences before one planted for a model: what follows it in its paragraph is its payload."""
+    for at, sentence in enumerate(sentences):
+        if looks_like_instruction(sentence):
+            return sentences[:at]
+    return sentences
 
 
 ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
@@ -136,7 +157,7 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             continue
         if line.rstrip().endswith(":") and len(line) < 160 and not BULLET.match(line):
             flush(heading)
-            hint = heading_section(line)
+            hint = heading_section(title_of(line))
             if hint or not sticky:
                 heading, sticky = hint, sticky and hint is None
                 fresh_at = len(out)
@@ -145,18 +166,35 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             flush(heading)
             out.append((line.strip(), heading, True))
             continue
-        lead = LEAD_IN.match(line)
-        if lead and not buffer and heading_section(lead.group(1)) and len(lead.group(1).split()) <= 5:
+        lead = None if lexicon.REASON_LABEL.match(line) else LEAD_IN.match(line)  # "Why us:" labels one sentence
+        if lead and not buffer and heading_section(lead.group(1)) and len(lead.group(1).split()) <= LEAD_WORDS:
             flush(heading)
             heading, sticky = heading_section(lead.group(1)), False
             fresh_at = len(out)
-            buffer.append(lead.group(2).strip())
+            buffer.append(line.strip())  # the label stays: the sentence it opens is labelled by it (body_units)
             continue
         if not buffer and not sticky and heading is not None and len(out) > fresh_at and not out[-1][2]:
             heading = None
         buffer.append(line.strip())
     flush(heading)
     return out
+
+
+def title_of(line: str) -> str:
+    """What a line ending in a colon would title: its last sentence, without a greeting."""
+    return re.split(r"(?<=[.!?])\s+", SALUTATION.sub("", line.strip()))[-1]  # "…this morning. some notes:" too
+
+
+def labelled_section(text: str) -> tuple[str | None, str | None] | None:
+    """What a sentence's own label names: (a section for it and the rest of its paragraph, or a section for it
+    alone), from "Risk: ..." or "Sur le financement : ..."; None when it has no such label."""
+    lead = LEAD_IN.match(text)
+    if lead is None or len(lead.group(1).split()) > LEAD_WORDS or not lead.group(2).strip():
+        return None
+    if section := heading_section(lead.group(1)):
+        return section, None
+    topic = cues.topic_section(lead.group(1))
+    return None if topic is None else (None, topic)
 
 
 def without_private(body: str) -> str:
@@ -185,18 +223,38 @@ def body_units(
     for para, hint, listed in paragraphs(body):
         if lexicon.HEADER_LINE.match(para):
             continue
-        pieces = [para] if listed and len(para) < 260 else split_sentences(para)
+        pieces = before_instruction([para] if listed and len(para) < 260 else split_sentences(para))
         local_hint = hint
         prev = ""
         for piece in pieces:
             quote = "" if "|" in piece else BULLET.sub("", piece).strip()
             text = _clean(piece)
-            if lexicon.WHY_LEAD.match(text):
+            labelled = lexicon.WHY_LEAD.match(text) is not None
+            own_hint = None  # a topic label, or "Why us:", files its own sentence only
+            if labelled:
                 local_hint = "purchase_drivers"
+            elif lexicon.REASON_LABEL.match(text):
+                own_hint, labelled = "purchase_drivers", True
+                lead = LEAD_IN.match(text)
+                text = _clean(lead.group(2)) if lead else text
+            elif label := labelled_section(text):
+                local_hint, own_hint, labelled = label[0] or local_hint, label[1], True
+                text = _clean(LEAD_IN.match(text).group(2))  # type: ignore[union-attr]
             if len(text) < 12 or is_junk(text):
                 prev = ""
                 continue
-            unit = Unit(text, quote, source_id, speaker, email, author, anchor, local_hint, listed)
+            unit = Unit(
+                text,
+                quote,
+                source_id,
+                speaker,
+                email,
+                author,
+                anchor,
+                own_hint or local_hint,
+                listed,
+                labelled=labelled,
+            )
             unit.context = prev
             units.append(unit)
             prev = "" if "|" in piece else piece.strip()
@@ -234,7 +292,7 @@ def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
         written = parse_mail_date(when) if when else None
         if written is not None:
             anchor = written.date()
-        for sentence in split_sentences(notes):
+        for sentence in before_instruction(split_sentences(notes)):
             text = _clean(sentence)
             if len(text) >= 12 and not is_junk(text):
                 units.append(Unit(text, sentence, source_id, "", None, "note", anchor, None))

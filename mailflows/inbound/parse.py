@@ -41,7 +41,13 @@ from mailflows.inbound.mime_body import BodyParts, ParseContext, ParseLimits, bo
 from mailflows.inbound.outlook_msg import msg_to_rfc822
 from mailflows.inbound.pasted import split_pasted_transcript
 from mailflows.inbound.quotes import clean, normalize_newlines, strip_disclaimers
-from mailflows.inbound.signatures import is_mobile_footer, read_card, split_signature, split_trailing_note
+from mailflows.inbound.signatures import (
+    is_mobile_footer,
+    read_card,
+    split_own_signature,
+    split_signature,
+    split_trailing_note,
+)
 from mailflows.inbound.spool import SPOOL_MIN_MESSAGE_BYTES, Payload, Window, payload_of, spool_message
 from mailflows.inbound.transcripts import as_transcript
 
@@ -56,7 +62,7 @@ def _stable_id(raw: bytes) -> str:
 def _finish(message: ThreadMessage, text: str) -> list[str]:
     """Fill ``body`` and ``signature`` of ``message`` from its own text; returns the dropped disclaimers."""
     text, disclaimers = strip_disclaimers(text.strip("\n"))
-    body, signature = split_signature(text, message.sender)
+    body, signature = split_own_signature(text, message.sender)
     lines = body.rstrip().split("\n")
     while lines and (is_mobile_footer(lines[-1].strip()) or not lines[-1].strip()):
         signature = (lines.pop().strip() + "\n" + signature).strip()

@@ -80,7 +80,9 @@ FOOTER_LEGAL = re.compile(
 )
 FOOTER_MISTAKE = re.compile(
     r"\b(?:in error|by mistake|par erreur|por error|irrtümlich\w*|fälschlich\w*|delete (?:it|this)|"
-    r"notify the sender|let the sender know|informieren sie (?:bitte )?den absender|supprimer|borr[ae]rlo|bórrelo)\b",
+    r"notify the sender|let the sender know|informieren sie (?:bitte )?den absender|supprimer|borr[ae]rlo|bórrelo|"
+    r"(?:informieren|benachrichtigen|verständigen) sie\b[^.]{0,25}\babsender|nicht der richtige (?:adressat|empfänger)|"
+    r"aviser l'expéditeur|avertir l'expéditeur|notifi\w+ al remitente|elimínelo|destr[ou]\w+)\b",
     re.IGNORECASE,
 )
 
@@ -356,10 +358,23 @@ def strip_disclaimers(text: str) -> tuple[str, list[str]]:
     dropped: list[str] = []
     for para in re.split(r"\n[ \t]*\n", text):
         if is_disclaimer(para):
-            dropped.append(para.strip())
+            card, footer = _above_footer(para)
+            kept.extend([card] if card.strip() else [])
+            dropped.append(footer.strip())
         else:
             kept.append(para)
     return "\n\n".join(kept).strip(), dropped
+
+
+def _above_footer(paragraph: str) -> tuple[str, str]:
+    """A footer glued under a signature card with no blank line ("Name / Title / Company / CONFIDENTIALITY:
+    …"): (the lines above the footer's first legal line, the footer). The card keeps its title."""
+    lines = paragraph.split("\n")
+    for at, line in enumerate(lines):
+        legal = DISCLAIMER_RE.search(line) or FOOTER_LEGAL.search(line) or FOOTER_MISTAKE.search(line)
+        if legal and is_disclaimer("\n".join(lines[at:])):
+            return "\n".join(lines[:at]), "\n".join(lines[at:])
+    return "", paragraph
 
 
 def unquote(lines: list[str]) -> list[str]:

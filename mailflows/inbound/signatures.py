@@ -30,8 +30,15 @@ MOBILE_RE = re.compile(
 )
 BOILERPLATE_RE = re.compile(
     r"environment|before printing|confidential|disclaimer|privilege|intended|recipient|unsubscribe|privacy|"
+    r"vertraulich|confidencial|destinatari|empfänger|adressat|privacidad|datenschutz|"
     r"linkedin|twitter|facebook|"
     r"instagram|we(?:'re| are) hiring|careers|sent from|this (?:e-?mail|message)",
+    re.IGNORECASE,
+)
+# A company's legal particulars under a card: register court and number, VAT id, registered office.
+REGISTRY_RE = re.compile(
+    r"\b(?:firmenbuch\w*|handelsregister\w*|registergericht|amtsgericht|sitz|uid|ust-?id\w*|hrb|fn \d+|"
+    r"siret|siren|rcs|tva|capital social|cif|nif|rfc|registered (?:office|in)|company (?:no|number)|vat)\b",
     re.IGNORECASE,
 )
 URL_TAIL_RE = re.compile(r"\s*[<(\[]?(?:https?://|www\.)[^\s>)\]]*[>)\]]?\s*$")
@@ -43,6 +50,11 @@ PHONE_LABEL_RE = re.compile(
 )
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|example|co|de|fr)\b", re.IGNORECASE)
+# Degrees and courtesy titles written before a name on a card ("Ing.", "Lic.", "Mag.", "DI", "Dr."): not the name.
+NAME_PREFIX_RE = re.compile(
+    r"^(?:(?:dr|prof|ing|lic|mag|dipl\.?-?\w*|di|mr|mrs|ms|mme|mlle|sr|sra|srta|herr|frau|arq|c\.?p)\.?\s+)+(?=\S+\s+\S)",
+    re.IGNORECASE,
+)
 CREDENTIAL_RE = re.compile(r",\s*(?:[A-Z]{2,6}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)(?:\s*,\s*[A-Z]{2,6})*\s*$")
 TITLE_WORDS = re.compile(
     r"\b(?:chief|officer|director|vp|svp|evp|avp|vice\s+president|president|head|manager|lead|"
@@ -52,6 +64,7 @@ TITLE_WORDS = re.compile(
     r"representative|rep|advisor|adviser|nurse|physician|leiter|leiterin|gesch[äa]ftsf[üu]hrer|"
     r"directeur|directrice|responsable|jefe|jefa|gerente|directora?|secretary|buyer|planner|"
     r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
+    r"coordonnat(?:eur|rice)|vorstand\w*|aufsichtsrat\w*|gründer(?:in)?|fondat(?:eur|rice)|fundador[a]?|prokurist(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
     r"\w+(?:leiter|leiterin|leitung|managerin|direktor|direktorin|beauftragter?))\b",
@@ -64,7 +77,9 @@ COMPANY_SUFFIX_RE = re.compile(
 SIGN_OFF_RE = re.compile(
     r"^\s*(?:thanks|thank you|many thanks|thx|best|best regards|kind regards|regards|warm regards|"
     r"cheers|sincerely|all the best|talk soon|br|mit freundlichen gr[üu]ßen|freundliche gr[üu]sse|"
-    r"viele gr[üu]ße|cordialement|bien à vous|saludos|un saludo|atentamente|cordiali saluti)\s*[,.!]?\s*$",
+    r"viele gr[üu]ße|cordialement|bien à vous|saludos|un saludo|atentamente|cordiali saluti|"
+    r"herzliche gr[üu]ße|beste gr[üu]ße|liebe gr[üu]ße|sch[öo]ne gr[üu]ße|au plaisir|bien cordialement|"
+    r"salutations|meilleures salutations|merci|saludos cordiales|un abrazo|gracias|atte\.?)\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
 NAME_RE = re.compile(r"^[A-ZÀ-Ý][\w'’.\-À-ÿ]*(?:\s+[A-ZÀ-Ý][\w'’.\-À-ÿ]*){1,3}$")
@@ -150,6 +165,23 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
     return text, "\n".join(lines[start:]).strip()
 
 
+def signed_by(signature: str, sender: Address | None) -> bool:
+    """Whether ``signature`` carries the sender's own name (not a forwarder's card left under their message)."""
+    tokens = _name_tokens(sender)
+    return not tokens or any(_is_name_line(line.strip(" \t>*_"), tokens) for line in signature.split("\n"))
+
+
+def split_own_signature(body: str, sender: Address | None) -> tuple[str, str]:
+    """``split_signature``, but a trailing card of someone else (the rep who forwarded the message signs
+    under it) is cut off first, so the sender's own card above it is the one read."""
+    text, signature = split_signature(body, sender)
+    if signature and sender is not None and not signed_by(signature, sender):
+        above, own = split_signature(text, sender)
+        if own and signed_by(own, sender):
+            return above, own
+    return text, signature
+
+
 def split_trailing_note(signature: str) -> tuple[str, str]:
     """A signature card with someone's sentences under it: (the card, the sentences).
 
@@ -184,6 +216,7 @@ def _looks_like_card(rest: list[str], has_name: bool) -> bool:
         return has_name
     if len(content) > MAX_SIGNATURE_LINES:
         return False
+    content = [c for c in content if not (REGISTRY_RE.search(c) and "|" in c)] or content
     return all(len(c) < 90 or _is_contact_line(c) or is_mobile_footer(c) for c in content[:4]) and (
         any(TITLE_WORDS.search(c) or _is_contact_line(c) or "|" in c for c in content[:4])
     )
@@ -225,7 +258,7 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
     if name_at is not None:
         name_line = lines[name_at]
         parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", name_line) if p.strip()]
-        info.name = CREDENTIAL_RE.sub("", parts[0]).strip()
+        info.name = NAME_PREFIX_RE.sub("", CREDENTIAL_RE.sub("", parts[0]).strip())
         rest = parts[1:] + lines[name_at + 1 :]
     elif sender is not None and sender.name:
         info.name = sender.name

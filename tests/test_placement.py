@@ -1,0 +1,96 @@
+"""Where a sentence lands when the classifier is unsure, and which telling of a fact told twice survives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.document import Extraction, Item, Quote, Sections
+from agent.extract.assemble import assemble
+from agent.extract.classify import place
+from agent.extract.units import Unit
+
+
+def _unit(text: str) -> Unit:
+    return Unit(text, text, "m1", "Lea", "lea@molkerei.example", "customer", None, None)
+
+
+def test_a_clear_but_unsure_winner_is_filed_and_a_close_call_is_not() -> None:
+    unit = _unit("Die Förderung des Landes deckt im ersten Jahr die Hälfte der Lizenzkosten.")
+    clear = {"purchase_drivers": 0.34, "risks": 0.15, "none": 0.12, "implementation": 0.1}
+    close = {"purchase_drivers": 0.34, "risks": 0.24, "none": 0.12}
+    weak = {"purchase_drivers": 0.22, "none": 0.05}
+    assert place(unit, clear) == "purchase_drivers"
+    assert place(unit, close) is None
+    assert place(unit, weak) is None
+
+
+def test_a_promise_told_again_keeps_its_owner_and_date_though_another_section_heard_it_first() -> None:
+    said = "We will deliver the cheese-plant data model by 30 September."
+    quote = [Quote(text=said, speaker="lea@molkerei.example", source_id="m1")]
+    extraction = Extraction(
+        sections=Sections(
+            implementation=[Item(text=said, quotes=quote, source_ids=["m1"])],
+            commitments=[Item(text=said, quotes=quote, source_ids=["m2"], owner="us", due=date(2026, 9, 30))],
+        )
+    )
+    assemble(extraction, source_order=["m1", "m2"])
+    assert extraction.sections.implementation == []
+    (promise,) = extraction.sections.commitments
+    assert promise.due == date(2026, 9, 30) and promise.source_ids == ["m2", "m1"]
+
+
+def test_a_condition_and_its_cost_and_a_team_of_one_are_risks_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "If the milk price stays under 40 cents through autumn, every project gets reviewed in November.",
+        "Steigt der Strompreis weiter, verlieren wir das Budget für die zweite Ausbaustufe.",
+        "Si nous perdons l'appel d'offres de la ville, nous réviserons le contrat.",
+        "Si el dólar sube por arriba de 19 pesos, tendré que revisar el presupuesto.",
+        "Years two and three depend on the cooperative's vote in March.",
+        "À la paie, il n'y a que moi et une stagiaire le mardi.",
+        "Mein Team ist klein: ich und ein Werkstudent.",
+        "En sistemas somos yo y un practicante.",
+    ):
+        assert "risks" in classify(_unit(text)), text
+    assert "risks" not in classify(_unit("If you have questions, call me on Friday."))
+
+
+def test_another_part_of_the_customer_that_may_come_on_later_is_expansion_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "Their cheese division might come on board once the milk plants are live.",
+        "Die Tochtergesellschaft in Salzburg hat nachgefragt, ob sie die Dashboards mitnutzen kann.",
+        "La filiale de Gatineau pourrait suivre au printemps.",
+        "La cooperativa vecina está interesada en usar la misma plataforma.",
+    ):
+        assert "expansion" in classify(_unit(text)), text
+    assert "expansion" not in classify(_unit("Our division heads meet every Monday to review the numbers."))
+
+
+def test_what_was_bought_and_who_works_on_it_is_implementation_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "Year one is $84,000 with 15 creator licenses and 60 hours of services.",
+        "Erstes Jahr 71.000 Euro inklusive 40 Stunden Beratung.",
+        "Première année : 65 000 $, 12 licences et 50 heures d'accompagnement.",
+        "Asignamos 0,5 FTE de sistemas al proyecto.",
+    ):
+        assert "implementation" in classify(_unit(text)), text
+
+
+def test_a_label_naming_a_system_area_files_its_sentence_under_implementation() -> None:
+    from agent.extract.units import body_units
+
+    for line in ("Nómina: Aspel NOI, en un servidor local.", "Buchhaltung: DATEV, gehostet beim Steuerberater."):
+        (unit,) = body_units(line, "m1", "Ana", None, "customer", None)
+        assert unit.heading == "implementation" and unit.labelled, line
+
+
+def test_expansion_needs_a_later_or_a_maybe() -> None:
+    probs = {"expansion": 0.5, "risks": 0.2, "none": 0.1}
+    assert place(_unit("Honestly, the piece I refuse to own is one more hand-built pipeline."), probs) is None
+    assert place(_unit("Their Graz plant might want the same dashboards next spring."), probs) == "expansion"
+    assert place(_unit("La planta de Mexicali podría sumarse el próximo año."), probs) == "expansion"
