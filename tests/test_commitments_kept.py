@@ -405,3 +405,10 @@ async def test_the_customer_telling_us_what_we_will_see_without_a_date_is_no_com
 ) -> None:
     doc = await read(ctx, mail(CUSTOMER, day(2027, 2, 2), "Hi Dana,\n\nYou will see that our data is messy.\n\nGreta"))
     assert doc.sections.commitments == []
+
+
+async def test_our_sides_note_that_something_is_owed_by_a_date_is_our_commitment(ctx: ExtractionContext) -> None:
+    note = "Quick notes:\n\n- we still owe them the SKU mapping by 14 March (it's in the SOW)\n"
+    doc = await read(ctx, mail(REP, day(2027, 2, 2), note, subject="notes"))
+    (item,) = doc.sections.commitments
+    assert item.owner == "us" and item.due == date(2027, 3, 14)

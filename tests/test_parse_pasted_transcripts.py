@@ -217,3 +217,20 @@ def test_me_in_a_reps_write_up_of_a_call_is_the_rep() -> None:
     )
     (call,) = transcripts(parse_message(bytes(msg)))
     assert [t.speaker for t in call.turns] == ["Sam Okafor", "Ines Moreau", "Sam Okafor", "Ines Moreau"]
+
+
+def test_a_chat_export_pasted_with_its_messages_run_together_is_one_turn_per_message() -> None:
+    body = (
+        "Te paso el chat con Marta de ayer:\n\n"
+        "[14/04/26, 09:02] Marta Solís: Buenos días, ¿pudiste ver lo de los turnos? "
+        "[14/04/26, 09:05] Iván Gil: Sí, te mando el resumen hoy. "
+        "[14/04/26, 09:07] Marta Solís: Genial, lo que más me urge es el tablero de mermas. "
+        "[14/04/26, 09:10] Iván Gil: Lo tienes antes del viernes.\n\n"
+        "Iván"
+    )
+    found = split_pasted_transcript(body, "Iván Gil")
+    assert found is not None
+    rest, turns = found
+    assert [t.speaker for t in turns] == ["Marta Solís", "Iván Gil", "Marta Solís", "Iván Gil"]
+    assert turns[2].text == "Genial, lo que más me urge es el tablero de mermas."
+    assert "Te paso el chat" in rest and "[14/04/26" not in rest

@@ -54,6 +54,17 @@ def _named_promise(text: str, first_names: set[str]) -> bool:
     return False
 
 
+# Our side's note that something is ours to deliver: "we still owe them the mapping by May 15", "it's in the SOW",
+# "laut Angebot liefern wir … bis", "on leur doit … d'ici", "les debemos … para"
+OWED = re.compile(
+    r"\b(?:we|I) (?:still |also )?owe\b|\b(?:it'?s|that'?s) (?:in|part of) (?:the|our) (?:sow|contract|order form)\b|"
+    r"\bper (?:the )?(?:sow|contract)\b|\bwir schulden\b|\blaut (?:angebot|vertrag|sow|auftrag) (?:liefern|schulden|"
+    r"machen|schulen) wir\b|\bon (?:leur|lui) doit\b|\bnous (?:leur|lui) devons\b|\bselon le contrat,? nous\b|"
+    r"\b(?:les|le) debemos\b|\bsegún el contrato,? (?:les )?(?:entregamos|debemos)\b",
+    re.IGNORECASE,
+)
+
+
 def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     """ "us", "customer" or None for a sentence; ``ours``/``customers`` are first names, ``company`` our name."""
     text = unit.text
@@ -66,7 +77,7 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     if unit.author in {"ours", "note"}:
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
-        if TOLD.search(text) and dated:
+        if (TOLD.search(text) or OWED.search(text)) and dated:
             return "us"
         if _named_promise(text, customers) and dated:
             return "customer"

@@ -351,6 +351,8 @@ def _goes_on_about(
 # The customer reminding us of our word: "you promised …", "your team committed to …", "wie zugesagt".
 YOU_PROMISED = re.compile(
     r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
+    r"\byou (?:told|assured|promised) (?:\w+ ){0,2}(?:that )?you(?:'d| would| will|'ll)\b|"
+    r"\bvous (?:nous |lui |leur )?(?:avez|aviez) dit que vous\b|\b(?:nos|le|les) (?:dijiste|dijeron|dijo) que\b|"
     r"\bas (?:you )?promised\b|"
     r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,8}?(?:zugesagt|versprochen|zugesichert)|"
     r"\bwie (?:zugesagt|versprochen)\b|"

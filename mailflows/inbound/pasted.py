@@ -19,7 +19,7 @@ import re
 from collections import Counter
 
 from mailflows.inbound.mail import Turn
-from mailflows.inbound.transcripts import name_over_clock, parse_transcript, speaker_line
+from mailflows.inbound.transcripts import name_over_clock, parse_transcript, speaker_line, unglue_chat
 
 # labels of a rep's notes and of signatures, and the days of a schedule: they recur in a long note, never people
 _NOTE_WORDS = (
@@ -163,7 +163,7 @@ def split_pasted_transcript(text: str, author: str = "") -> tuple[str, list[Turn
     """
     if text.count(":") + text.count("：") < MIN_TURNS:
         return None
-    lines = text.split("\n")
+    lines = unglue_chat(text).split("\n")
     cut: set[int] = set()
     turns: list[Turn] = []
     known: frozenset[str] = frozenset()

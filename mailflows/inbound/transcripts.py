@@ -22,8 +22,12 @@ VOICE_RE = re.compile(r"^<v\s+([^>]+)>(.*?)(?:</v>)?$")
 CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 # "Name: text", "[00:04:12] Name: text", "00:04:12 - Name: text", "Name (00:04:12): text", "Name [4:12 PM]: text",
 # "王伟：text" (a full-width colon)
+# a chat export's stamp carries the day too: "[20/05/26, 17:46] Name: text" (WhatsApp), "20.05.26, 17:46 - Name: text"
+DAY = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
+# several chat messages pasted into one line: each stamp after the first starts a line of its own
+CHAT_RUN_ON = re.compile(rf"\s+(?=\[{DAY},?\s+{CLOCK}\]\s)")
 TIMED_LINE_RE = re.compile(
-    rf"^\s*(?:\[?(?P<at1>{CLOCK})\]?\s*(?:[-–—|]\s*)?)?(?P<speaker>[^\W\d][\w .,'’()&/-]{{0,60}}?)\s*"
+    rf"^\s*(?:\[?(?:{DAY},?\s+)?(?P<at1>{CLOCK})\]?\s*(?:[-–—|]\s*)?)?(?P<speaker>[^\W\d][\w .,'’()&/-]{{0,60}}?)\s*"
     rf"(?:\((?P<at2>{CLOCK})\)|\[(?P<at3>{CLOCK})\])?\s*(?::\s+|：\s*)(?P<text>\S.*)$"
 )
 # "Ines Moreau  00:04" (Otter, Zoom), "Moreau, Ines   4:12 PM" (Teams; "| 4:12 PM" from a pasted table)
@@ -212,11 +216,16 @@ def _first_name_first(label: str) -> str:
     return f"{first.strip()} {last.strip()}" if comma else last.strip()
 
 
+def unglue_chat(text: str) -> str:
+    """Chat messages pasted into one line ("[20/05/26, 17:46] Ana: … [20/05/26, 17:47] Luis: …"), one a line."""
+    return CHAT_RUN_ON.sub("\n", text)
+
+
 def _parse_lines(text: str) -> list[Turn]:
     turns = _Turns()
     pending: str | None = None
     pending_at: str | None = None
-    lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+    lines = [line for line in (raw.strip() for raw in unglue_chat(text).split("\n")) if line]
     clock_below = False
     for i, line in enumerate(lines):
         if clock_below:  # the time under a name, read with it
