@@ -225,12 +225,14 @@ def test_a_chat_export_pasted_with_its_messages_run_together_is_one_turn_per_mes
         "[14/04/26, 09:02] Marta Solís: Buenos días, ¿pudiste ver lo de los turnos? "
         "[14/04/26, 09:05] Iván Gil: Sí, te mando el resumen hoy. "
         "[14/04/26, 09:07] Marta Solís: Genial, lo que más me urge es el tablero de mermas. "
-        "[14/04/26, 09:10] Iván Gil: Lo tienes antes del viernes.\n\n"
+        "[14/04/26, 09:10] Iván Gil: Lo tienes antes del viernes.\n"
+        "[14/04/26, 09:11] Iván Gil: Y el de turnos la semana que viene.\n\n"
         "Iván"
     )
     found = split_pasted_transcript(body, "Iván Gil")
     assert found is not None
     rest, turns = found
-    assert [t.speaker for t in turns] == ["Marta Solís", "Iván Gil", "Marta Solís", "Iván Gil"]
+    assert [t.speaker for t in turns] == ["Marta Solís", "Iván Gil", "Marta Solís", "Iván Gil", "Iván Gil"]
     assert turns[2].text == "Genial, lo que más me urge es el tablero de mermas."
+    assert turns[4].text == "Y el de turnos la semana que viene."  # a message of its own, never glued to the last
     assert "Te paso el chat" in rest and "[14/04/26" not in rest

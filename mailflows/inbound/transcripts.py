@@ -25,6 +25,7 @@ CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
 # a chat export's stamp carries the day too: "[20/05/26, 17:46] Name: text" (WhatsApp), "20.05.26, 17:46 - Name: text"
 DAY = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
 # several chat messages pasted into one line: each stamp after the first starts a line of its own
+CHAT_STAMP = re.compile(rf"^\s*\[?{DAY},?\s+{CLOCK}")
 CHAT_RUN_ON = re.compile(rf"\s+(?=\[{DAY},?\s+{CLOCK}\]\s)")
 TIMED_LINE_RE = re.compile(
     rf"^\s*(?:\[?(?:{DAY},?\s+)?(?P<at1>{CLOCK})\]?\s*(?:[-–—|]\s*)?)?(?P<speaker>[^\W\d][\w .,'’()&/-]{{0,60}}?)\s*"
@@ -126,11 +127,12 @@ class _Turns:
     def speaker(self) -> str:
         return self.turns[-1].speaker
 
-    def add(self, speaker: str, text: str, at: str | None) -> None:
+    def add(self, speaker: str, text: str, at: str | None, *, separate: bool = False) -> None:
+        """``separate``: a message of its own (a chat's stamped line), never joined to the one before."""
         text = text.strip()
         if not text:
             return
-        if self.turns and self.turns[-1].speaker == speaker:
+        if self.turns and self.turns[-1].speaker == speaker and not separate:
             self._parts[-1].append(text)
             return
         self.turns.append(Turn(speaker=speaker, text="", at=at))
@@ -233,7 +235,7 @@ def _parse_lines(text: str) -> list[Turn]:
             continue
         opens = speaker_line(line)
         if opens is not None and opens[2] is not None:
-            turns.add(opens[0], opens[2], opens[1])
+            turns.add(opens[0], opens[2], opens[1], separate=bool(CHAT_STAMP.match(line)))
             pending = None
             continue
         if opens is None and i + 1 < len(lines) and (two := name_over_clock(line, lines[i + 1])):
