@@ -81,9 +81,17 @@ def company_name_for(domain: str, parsed: ParsedMail) -> str:
             company = message.card.company
             if company:
                 names[re.sub(r",?\s+(Inc|LLC|Ltd|GmbH|AG|S\.A\.|plc)\.?$", "", company.strip())] += 1
-    if names:
-        return names.most_common(1)[0][0]
+    related = [name for name, _ in names.most_common() if _names_domain(name, domain)]
+    if related:  # a signature line that shares no word with the domain is more likely a title ("Gerenta de Siniestros")
+        return related[0]
     return domain_label(domain)
+
+
+def _names_domain(name: str, domain: str) -> bool:
+    """The company name and the domain share a word of four letters or more ("Keystone Valley CU", keystonevalleycu)."""
+    label = fold(domain.split(".")[0]).replace("-", "")
+    words = [w for w in re.findall(r"\w+", fold(name)) if len(w) >= 4]
+    return any(w in label for w in words) or fold(name).replace(" ", "") in label
 
 
 def domain_label(domain: str) -> str:

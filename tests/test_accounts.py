@@ -74,3 +74,21 @@ def test_a_colleague_address_follows_the_reps_pattern() -> None:
     own = {"lumen.example"}
     assert email_for_colleague("Tom Okafor", None, own, "dana.reyes@lumen.example") == "tom.okafor@lumen.example"
     assert email_for_colleague("Tom Okafor", None, own, "dana_reyes@lumen.example") == "tom_okafor@lumen.example"
+
+
+def test_a_signature_line_that_shares_no_word_with_the_domain_does_not_name_the_account() -> None:
+    from agent.accounts import company_name_for
+    from mailflows.inbound.mail import SignatureInfo
+
+    def signed(company: str) -> ThreadMessage:
+        return ThreadMessage(
+            id="<s@x>",
+            sender=Address("Valeria Sosa", "valeria.sosa@mutualdelsur.example"),
+            body="Hola,\n\nGracias.\n\nValeria Sosa\n" + company + "\n",
+            signature="Valeria Sosa\n" + company,
+            card=SignatureInfo(company=company),
+        )
+
+    # a title the card reader took for the company is no name for the account; the domain's label is
+    assert company_name_for("mutualdelsur.example", mail(signed("Gerenta de Siniestros"))) == "Mutualdelsur"
+    assert company_name_for("mutualdelsur.example", mail(signed("Mutual del Sur"))) == "Mutual del Sur"

@@ -303,6 +303,17 @@ class _Account:
             "yara.haddad@ferrocorp.example",
         ),
         ("Vertrag ist da! Ab Juli übernimmt Henrike Vogt als CSM.", "Henrike Vogt", None),
+        ("Your CSM going forward is Dmitri Kova.", "Dmitri Kova", None),
+        ("Dmitri Kova from our Customer Success team will take over after kickoff.", "Dmitri Kova", None),
+        ("Handing over to Dmitri Kova (Customer Success) for onboarding.", "Dmitri Kova", None),
+        ("Les presento a Noelia Prieto, gerente de éxito de clientes, que los acompaña.", "Noelia Prieto", None),
+        (
+            "Noelia Prieto (noelia.prieto@ferrocorp.example) será su Customer Success Manager.",
+            "Noelia Prieto",
+            "noelia.prieto@ferrocorp.example",
+        ),
+        ("Henrike Vogt übernimmt ab sofort als Ihre Ansprechpartnerin im Customer Success.", "Henrike Vogt", None),
+        ("Je vous présente Maëlle Caron, votre gestionnaire du succès client.", "Maëlle Caron", None),
         (
             "Gern stelle ich Ihnen Henrike Vogt (henrike.vogt@ferrocorp.example) vor, Ihre neue Customer Success Managerin.",
             "Henrike Vogt",

@@ -22,9 +22,16 @@ from mailflows.inbound.mail import Address
 _NAME = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’\-]+){1,2})"
 _ONE = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})"  # "hand it to Ana": a first name may be all
 _EMAIL = r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
+# The role spelled out in the four languages ("gerente de éxito de clientes", "votre gestionnaire du succès client")
+_ROLE_WORDS = (
+    r"customer success manager(?:in)?|customer success lead|kundenerfolgs?manager(?:in)?|"
+    r"ansprechpartner(?:in)? (?:im|für|in) customer success|gestionnaire (?:du |de )?succès client(?:s|èle)?|"
+    r"responsable (?:du |de )?succès client(?:s|èle)?|gerente de éxito (?:de(?:l)? )?client(?:e|es)|"
+    r"responsable de éxito (?:de(?:l)? )?client(?:e|es)"
+)
 _ROLE = (
     r"(?i:(?:(?:the|our|your|their|new|dedicated|a|der|die|unser\w*|ihr\w*|neue\w*|le|la|notre|votre|nouveau|"
-    r"nouvelle|el|su|nuestr[oa]|nuev[oa])\s+){0,2}(?:CSM|customer success manager(?:in)?|customer success lead))"
+    rf"nouvelle|el|su|tu|nuestr[oa]|nuev[oa])\s+){{0,2}}(?:CSM|{_ROLE_WORDS}))"
 )
 # "Ihren", "your", "votre", "su": the role word belongs to the reader, as in "X, your CSM".
 _YOUR = r"(?i:your|our|ihre[nmr]?|unsere[nmr]?|votre|notre|su|nuestr[oa])"
@@ -48,7 +55,8 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b(?:loop in|bring in|add|cc|introduce|assign|looping in)\s+{_NAME}{_ADDR},?\s+(?:as|to be)\s+{_ROLE}\b",
          False),
         (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
-        (rf"\b{_ROLE}\s+(?:is|will be|for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
+        (rf"\b{_ROLE}(?:\s+(?i:going forward|from now on|from here on|moving forward|for you))?\s+(?:is|will be|"
+         rf"for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
         (rf"\b{_NAME}{_ADDR},?\s+(?:is|'s)\s+(?:taking|picking up|getting)\s+(?:over\s+)?(?:the|this)\s+account\s+as\s+{_ROLE}\b",
          False),
         (rf"\b{_NAME}{_ADDR},?\s+(?:will|is going to)\s+(?:take over|pick up|run|own)\s+(?:the|this)\s+account\s+as\s+{_ROLE}\b",
@@ -56,8 +64,15 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s*:?\s+{_NAME}{_ADDR}", False),
         (rf"\b(?i:for|as|für|pour|para)\s+(?i:the |den |die |le |la |el )?(?:CSM|(?i:customer success)(?: manager)?)\s*[:\-–—]\s*{_NAME}{_ADDR}",
          False),
-        (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|nuestr[oa]|nouveau|nouvelle|nuev[oa])\s+)*"
-         rf"(?:CSM|customer success manager)\b", False),
+        (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|votre|su|tu|"
+         rf"nuestr[oa]|vuestr[oa]|ihr|ihre|nouveau|nouvelle|nuev[oa])\s+)*(?i:CSM|{_ROLE_WORDS})\b", False),
+        # the role spelled out in apposition, "your" or not: "Martina Ocampo, gerente de éxito de clientes, que …"
+        (rf"\b{_NAME}{_ADDR},\s+(?:{_YOUR}\s+)?(?i:{_ROLE_WORDS})\b", False),
+        # "X from our Customer Success team will take over", "handing over to X (Customer Success)"
+        (rf"\b{_NAME}{_ADDR},?\s+(?i:from|of)\s+(?i:our)\s+(?i:customer success)(?:\s+team)?,?\s+(?i:will|is going to|"
+         r"is)\s+(?i:take over|own|lead|run|be your|pick up|taking over)", False),
+        (rf"\b(?i:hand(?:ing)?|pass(?:ing)?)\s+(?i:it |this |the account )?(?i:over\s+)?(?i:to)\s+{_NAME}{_ADDR}\s*"
+         r"\((?i:customer success|CSM)[^)]{0,40}\)", False),
         # German puts the verb second: "Ab Juli übernimmt Henrike Vogt als CSM" (before "Ab Juli" reads as a name)
         (rf"\b{_TAKES}\s+{_NAME}{_ADDR}\s+{_AS}\s+{_ROLE}\b", False),
         (rf"\b{_NAME}{_ADDR},?\s+{_TAKES}\b[^.;:!?]{{0,40}}?\s{_AS}\s+{_ROLE}\b", False),
