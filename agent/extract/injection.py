@@ -33,6 +33,11 @@ _ADDRESSED = (
     rf"[^.\n:]{{0,12}}\b(?:for|to|an|für|pour|à|aux|para|al?)\s+{_WHO}{_AI}\b",
     rf"\b(?:attention|achtung|atenci[oó]n|dear|liebe[rs]?|cher|chère|querid[oa]),?\s+{_AI}\b",
     rf"\b(?:any|every|all)\s+{_AI}\b[^.\n]{{0,30}}\b(?:reading|processing|summari[sz]ing)\b",
+    # "Note to the summarizer:", "To whoever drafts this summary:": a line for the machine that reads the mail
+    r"\b(?:note|message|memo|instructions?|reminder)\s+(?:to|for)\s+(?:the|any|whatever)\s+(?:summari[sz]er|"
+    r"summari[sz]ing (?:tool|system)|bot|tool|parser|automation|system|assistant)\b",
+    r"\bto (?:whoever|whatever|the (?:tool|system|bot) that) (?:reads|drafts|summari[sz]es|processes|writes up) "
+    r"(?:this|these)\b",
 )
 # Telling the reader to drop what it was told: a verb of setting aside, as an order (at the start of a clause,
 # after "please" or "you must"), near a word for instructions. "We can't ignore the rules" states, not orders.
@@ -42,8 +47,9 @@ _START = (
 )
 _EN = (
     rf"{_START}(?:ignore|disregard|forget|override|skip|bypass|pay no attention to|do not follow|don'?t follow|"
-    r"stop following)\b[^.\n]{0,40}\b(?:previous|prior|above|earlier|all|any|your|the)\b"
-    r"[^.\n]{0,30}\b(?:instructions?|prompts?|rules|directions|guidelines|orders|commands)\b",
+    r"stop following|set aside|throw out|drop)\b[^.\n]{0,40}\b(?:previous|prior|above|earlier|all|any|your|the)\b"
+    r"[^.\n]{0,30}\b(?:instructions?|prompts?|rules|directions|guidelines|guidance|directives?|orders|commands|"
+    r"policies|constraints)\b",
     rf"{_START}(?:ignore|disregard|forget)\b\s+(?:everything|anything|all|what)\b[^.\n]{0, 20}"
     r"\b(?:above|before|earlier|previously|you (?:were|have been) told)\b",
     r"\bdisregard (?:all |any )?(?:prior|previous|above|earlier)\b",
