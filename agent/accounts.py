@@ -263,9 +263,10 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
             message.body, own_domains
         )  # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM"
         if named is not None:
-            return Address(
-                name=named.name, email=named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
-            )
+            email = named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
+            # "Aisha - you'll be the CSM": her full name as the mail's headers give it for that address
+            seen = (a.name for m in parsed.messages for a in m.participants() if a.email.lower() == email and a.name)
+            return Address(name=next(seen, named.name) if " " not in named.name else named.name, email=email)
     return None
 
 

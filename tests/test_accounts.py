@@ -92,3 +92,14 @@ def test_a_signature_line_that_shares_no_word_with_the_domain_does_not_name_the_
     # a title the card reader took for the company is no name for the account; the domain's label is
     assert company_name_for("mutualdelsur.example", mail(signed("Gerenta de Siniestros"))) == "Mutualdelsur"
     assert company_name_for("mutualdelsur.example", mail(signed("Mutual del Sur"))) == "Mutual del Sur"
+
+
+def test_the_rep_telling_a_colleague_they_are_the_csm_names_them_in_full_from_the_headers() -> None:
+    note = ThreadMessage(
+        id="<n@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address("Aisha Rahman", "aisha.rahman@northwind.example")],
+        body="Aisha - looping you in, you'll be the CSM on Alderfinch (aisha.rahman@northwind.example).",
+    )
+    found = csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example")
+    assert found == Address("Aisha Rahman", "aisha.rahman@northwind.example")

@@ -314,6 +314,12 @@ class _Account:
         ),
         ("Henrike Vogt übernimmt ab sofort als Ihre Ansprechpartnerin im Customer Success.", "Henrike Vogt", None),
         ("Je vous présente Maëlle Caron, votre gestionnaire du succès client.", "Maëlle Caron", None),
+        ("La CSM va a ser Noelia Prieto, habla gallego.", "Noelia Prieto", None),
+        (
+            "Yara - looping you in, you'll be the CSM on this one (yara.haddad@ferrocorp.example).",
+            "Yara",
+            "yara.haddad@ferrocorp.example",
+        ),
         (
             "Gern stelle ich Ihnen Henrike Vogt (henrike.vogt@ferrocorp.example) vor, Ihre neue Customer Success Managerin.",
             "Henrike Vogt",

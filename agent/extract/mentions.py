@@ -61,7 +61,11 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR},?\s+(?:will|is going to)\s+(?:take over|pick up|run|own)\s+(?:the|this)\s+account\s+as\s+{_ROLE}\b",
          False),
-        (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es)\s*:?\s+{_NAME}{_ADDR}", False),
+        (rf"\b(?:CSM|customer success)\s*(?:sera|será|wird|ist|est|es|va a ser|va être|will be|is going to be)\s*:?\s+"
+         rf"{_NAME}{_ADDR}", False),
+        # the rep writing to the CSM: "Aisha - looping you in, you'll be the CSM on Ridgeline (aisha.t@…)"
+        (rf"^\W*{_ONE}\s*[-–—,:]\s+[^.?!]{{0,60}}?\b(?i:you(?:'ll| will) be|you are|you're)\s+(?i:the|our|their)\s+"
+         r"(?i:CSM|customer success manager)\b(?!['’])", False),
         (rf"\b(?i:for|as|für|pour|para)\s+(?i:the |den |die |le |la |el )?(?:CSM|(?i:customer success)(?: manager)?)\s*[:\-–—]\s*{_NAME}{_ADDR}",
          False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|votre|su|tu|"
