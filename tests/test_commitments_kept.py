@@ -412,3 +412,27 @@ async def test_our_sides_note_that_something_is_owed_by_a_date_is_our_commitment
     doc = await read(ctx, mail(REP, day(2027, 2, 2), note, subject="notes"))
     (item,) = doc.sections.commitments
     assert item.owner == "us" and item.due == date(2027, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Wir liefern bis Ende nächster Woche.", date(2026, 9, 25)),
+        ("Ende dieser Woche schicken wir es.", date(2026, 9, 18)),
+        ("Lo tenemos para fin de la semana que viene.", date(2026, 9, 25)),
+        ("Nous livrerons d'ici la fin du mois.", date(2026, 9, 30)),
+        ("Lo tenemos para fin de mes.", date(2026, 9, 30)),
+        ("Die Schulung erfolgt innerhalb von 10 Arbeitstagen.", date(2026, 9, 28)),
+        ("Le enviaremos el informe en 15 días.", date(2026, 9, 29)),
+        ("Nous livrons dans deux semaines.", date(2026, 9, 28)),
+        ("Wir liefern am Freitag, den 25.9.", date(2026, 9, 25)),
+        ("bis zum 3.10. liefern wir", date(2026, 10, 3)),
+        ("bis Mitte Oktober", date(2026, 10, 15)),
+        ("a mediados de octubre", date(2026, 10, 15)),
+        ("by mid-October", date(2026, 10, 15)),
+        ("Version 2.1. ist live.", None),
+    ],
+)
+def test_relative_and_partial_dates_in_four_languages(text: str, due: date | None) -> None:
+    found = resolve_due_precise(text, date(2026, 9, 14), None, day_first=True)  # a Monday
+    assert (found.day if found else None) == due

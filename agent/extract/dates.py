@@ -38,6 +38,8 @@ FOREIGN_WEEKDAYS = {
 }  # fmt: skip
 WEEKDAYS.update(FOREIGN_WEEKDAYS)
 NUMBERS = {
+    "zwei": 2, "drei": 3, "vier": 4, "zehn": 10, "deux": 2, "trois": 3, "quatre": 4, "dix": 10, "quinze": 15,
+    "dos": 2, "tres": 3, "cuatro": 4, "diez": 10, "quince": 15,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "thirty": 30, "a": 1, "an": 1,
 }  # fmt: skip
@@ -48,6 +50,11 @@ _FOREIGN = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
 # "am 30. September", "le 15 mars", "el 1 de abril", "15. Oktober 2026": day first, in any of the four languages
 DAY_MONTH_FOREIGN = re.compile(
     rf"\b(\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?({_FOREIGN}|{_MON})\b(?:\s+(?:de\s+)?(\d{{4}}))?", re.I
+)
+# "den 25.9.", "bis zum 3.10.": a German day and month with no year, after a word that makes it a date
+DOTTED_NO_YEAR = re.compile(
+    r"\b(?:den|am|bis(?:\s+zum)?|zum|vom|ab|spätestens(?:\s+am)?|vor\s+dem|le|el|au)\s+(\d{1,2})\.(\d{1,2})\.(?!\d)",
+    re.IGNORECASE,
 )
 DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2,4})(?!\d|\.\d)")  # 15.10.2026, also ending a sentence
 MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
@@ -64,11 +71,24 @@ END_OF_QUARTER = re.compile(
     r"\b(?:end\s+of\s+|by\s+|before\s+)(?:the\s+)?(?:q([1-4])|(first|second|third|fourth) quarter)(?:\s+(\d{4}))?\b",
     re.I,
 )
-END_OF_WEEK = re.compile(r"\b(?:end of|by the end of|later)\s+(?:(this|next|the)\s+)?week\b|\b(next|this) week\b", re.I)
-END_OF_THIS_MONTH = re.compile(r"\b(?:end of|by the end of)\s+(?:the|this|next)\s+month\b", re.IGNORECASE)
+END_OF_WEEK = re.compile(
+    r"\b(?:end of|by the end of|later)\s+(?:(this|next|the)\s+)?week\b|\b(next|this) week\b|"
+    r"\bende\s+(?:der\s+)?(dieser|nächster|der|kommender)\s+woche\b|\bfin\s+de\s+(?:la\s+)?(esta|próxima|proxima|"
+    r"semana)(?:\s+semana)?(?:\s+que\s+viene)?\b|\bfin\s+de\s+(?:la\s+)?(cette|semaine)(?:\s+semaine)?(?:\s+prochaine)?\b",
+    re.I,
+)
+END_OF_THIS_MONTH = re.compile(
+    r"\b(?:end of|by the end of)\s+(?:the|this|next)\s+month\b|\bende\s+(?:des|dieses|nächsten)\s+monats\b|"
+    r"\bfin\s+(?:de|del)\s+(?:este\s+|próximo\s+)?mes\b|\bfin\s+(?:du|de\s+ce)\s+mois(?:\s+prochain)?\b",
+    re.IGNORECASE,
+)
 SPAN = re.compile(
-    r"\b(?:in|within)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|fifteen|thirty|a|an)"
-    r"\s+(business\s+days?|working\s+days?|days?|weeks?|months?)(\s+(?:of|after|from)\s+(?:contract\s+)?"
+    r"\b(?:in|within|innerhalb\s+von|binnen|dans|sous|d'ici|en|dentro\s+de)\s+(\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|fourteen|fifteen|thirty|a|an|zwei|drei|vier|zehn|deux|trois|quatre|dix|quinze|dos|tres|cuatro|"
+    r"diez|quince)"
+    r"\s+(business\s+days?|working\s+days?|days?|weeks?|months?|arbeitstage?n?|werktage?n?|tage?n?|wochen?|monate?n?|"
+    r"jours?\s+ouvr(?:és|ables)|jours?|semaines?|mois|días?\s+hábiles|días?|semanas?|meses)"
+    r"(\s+(?:of|after|from)\s+(?:contract\s+)?"
     r"(?:signature|signing|contract signature|execution|the order form|kick-?off|go-?live))?",
     re.IGNORECASE,
 )
@@ -122,15 +142,7 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
         d = _safe(int(m[3]), month, int(m[1])) if m[3] else _infer_year(month, int(m[1]), anchor)
         if d:
             found.append((m.start(), d))
-    for m in DOTTED.finditer(text):
-        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-        d = _safe(year, int(m[2]), int(m[1]))
-        if d:
-            found.append((m.start(), d))
-    for m in ISO.finditer(text):
-        d = _safe(int(m[1]), int(m[2]), int(m[3]))
-        if d:
-            found.append((m.start(), d))
+    found += _numeric_dates(text, anchor)
     for m in MONTH_DAY.finditer(text):
         month = MONTHS.get(m[1].lower().rstrip("."))
         if month is None or int(m[2]) > 31:
@@ -152,6 +164,25 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
         if d:
             found.append((m.start(), d))
     return sorted(found, key=lambda pair: pair[0])
+
+
+def _numeric_dates(text: str, anchor: date) -> list[tuple[int, date]]:
+    """15.10.2026, "den 25.9." and 2026-10-15."""
+    found: list[tuple[int, date]] = []
+    for m in DOTTED.finditer(text):
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        d = _safe(year, int(m[2]), int(m[1]))
+        if d:
+            found.append((m.start(), d))
+    for m in DOTTED_NO_YEAR.finditer(text):  # "am Freitag, den 25.9."
+        d = _infer_year(int(m[2]), int(m[1]), anchor) if 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31 else None
+        if d:
+            found.append((m.start(), d))
+    for m in ISO.finditer(text):
+        d = _safe(int(m[1]), int(m[2]), int(m[3]))
+        if d:
+            found.append((m.start(), d))
+    return found
 
 
 def _slash_date(m: re.Match[str], anchor: date, day_first: bool) -> date | None:
@@ -188,11 +219,11 @@ def _span(
         if known is None:
             return None
         start = known
-    if unit.startswith(("business", "working")):
+    if unit.startswith(("business", "working", "arbeitstag", "werktag")) or "ouvr" in unit or "hábil" in unit:
         return add_business_days(start, n)
-    if unit.startswith("week"):
+    if unit.startswith(("week", "woche", "semaine", "semana")):
         return start + timedelta(weeks=n)
-    if unit.startswith("month"):
+    if unit.startswith(("month", "monat", "mois", "mes")):
         month = start.month - 1 + n
         year = start.year + month // 12
         return _safe(year, month % 12 + 1, min(start.day, 28))
@@ -200,9 +231,13 @@ def _span(
 
 
 def _end_of_week(match: re.Match[str], anchor: date) -> date:
-    which = (match[1] or match[2] or "this").lower()
+    which = next((g for g in match.groups() if g), "this").lower()
     friday = anchor + timedelta(days=(4 - anchor.weekday()) % 7)
-    return friday + timedelta(days=7) if which == "next" else friday
+    said = match[0].lower()
+    later = (
+        which in {"next", "nächster", "kommender", "próxima", "proxima"} or "prochaine" in said or "que viene" in said
+    )
+    return friday + timedelta(days=7) if later else friday
 
 
 class Due(NamedTuple):
@@ -245,7 +280,7 @@ def resolve_due_precise(
     for m in END_OF_WEEK.finditer(text):
         candidates.append((m.start(), _end_of_week(m, anchor), "day"))
     for m in END_OF_THIS_MONTH.finditer(text):
-        month = anchor.month + (1 if "next" in m[0].lower() else 0)
+        month = anchor.month + (1 if re.search(r"next|nächsten|próximo|prochain", m[0], re.I) else 0)
         year = anchor.year + (month - 1) // 12
         month = (month - 1) % 12 + 1
         candidates.append((m.start(), date(year, month, calendar.monthrange(year, month)[1]), "month"))
@@ -258,7 +293,7 @@ def resolve_due_precise(
         candidates.append((m.start(), month_end(q * 3, anchor, m[3]), "quarter"))
     candidates += _months_and_quarters(text, anchor, candidates)
     for m in WEEKDAY.finditer(text):
-        if not any(abs(pos - m.start()) < 12 for pos, _, _ in candidates):
+        if not any(-4 <= pos - m.start() <= 22 for pos, _, _ in candidates):  # "Freitag, den 25.9.": the date
             candidates.append((m.start(), _weekday(m, anchor), "day"))
     for m in TOMORROW.finditer(text):
         candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
@@ -283,9 +318,10 @@ def month_end(month: int, anchor: date, year: str | None = None) -> date:
 
 # "by March", "in March 2027", "bis März", "im Mai", "en mars", "d'ici avril", "para abril", "antes de mayo":
 # a month named without a day (the day-first and month-first patterns take those)
+MID = frozenset(("mid", "mitte", "mi", "mediados de"))
 MONTH_ONLY = re.compile(
-    rf"\b(?:by|in|before|until|till|for|during|bis|im|vor|ab|en|d'ici|avant|pour|para|antes\s+de|hasta|durante)"
-    rf"\s+(?:(?:early|mid|late|anfang|mitte|début|mi|principios\s+de|mediados\s+de)[\s-]+)?"
+    rf"\b(?:by|in|before|until|till|for|during|bis|im|vor|ab|en|d'ici|avant|pour|para|antes\s+de|hasta|durante|a)"
+    rf"\s+(?:(early|mid|late|anfang|mitte|début|mi|principios\s+de|mediados\s+de)[\s-]+)?"
     rf"(?:(?:de\s+)?(?:the\s+)?(?:month\s+of\s+)?)({_FOREIGN}|{_MON})(?:\s+(?:de\s+)?(\d{{4}}))?\b(?![\s.]*\d{{1,2}}\b(?!\d))",
     re.IGNORECASE,
 )
@@ -313,11 +349,15 @@ def _months_and_quarters(
         return not any(start - 12 <= pos <= stop for pos, _, _ in taken)
 
     for m in MONTH_ONLY.finditer(text):
-        month = MONTHS.get(m[1].lower().rstrip("."))
+        month = MONTHS.get(m[2].lower().rstrip("."))
         if month is None:
             continue
         if free(m.start(), m.end()):
-            out.append((m.start(), month_end(month, anchor, m[3]), "month"))  # m[2] is the English name's own group
+            end = month_end(month, anchor, m[4])  # m[3] is the English name's own group
+            if m[1] and m[1].lower() in MID:  # "mid-October", "Mitte Oktober", "a mediados de octubre": the 15th
+                out.append((m.start(), end.replace(day=15), "day"))
+            else:
+                out.append((m.start(), end, "month"))
     for m in QUARTER.finditer(text):
         number = m[1] or m[2] or m[3] or m[4]
         q = int(number) if number else QUARTER_WORDS[m[6].lower()]
