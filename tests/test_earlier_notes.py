@@ -11,31 +11,27 @@ from db.session import session_scope
 from tests.conftest import INBOX, REP, Harness
 
 
-def note(subject: str, body: str, message_id: str) -> bytes:
+def note(subject: str, body: str, message_id: str, day: str = "Mon, 02 Mar 2026 09:00:00 +0000") -> bytes:
     msg = EmailMessage()
     msg["From"] = f"Sam Okafor <{REP}>"
     msg["To"] = INBOX
     msg["Subject"] = subject
-    msg["Date"] = "Mon, 02 Mar 2026 09:00:00 +0000"
+    msg["Date"] = day
     msg["Message-ID"] = message_id
     msg.set_content(body)
     return msg.as_bytes()
 
 
 def forward_from_customer() -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Sam Okafor <{REP}>"
-    msg["To"] = INBOX
-    msg["Subject"] = "Fwd: berth scheduling"
-    msg["Date"] = "Thu, 05 Mar 2026 09:00:00 +0000"
-    msg["Message-ID"] = "<fwd-corvid@northwind.example>"
-    msg.set_content(
+    return note(
+        "Fwd: berth scheduling",
         "FYI, their ops lead.\n\n---------- Forwarded message ---------\n"
         "From: Ines Alvarado <ines.alvarado@corvidmarine.example>\nDate: Wed, 4 Mar 2026 at 16:10\n"
         f"Subject: berth scheduling\nTo: Sam Okafor <{REP}>\n\n"
-        "Our berth plans live in three spreadsheets and the night shift rebuilds them by hand.\n\nInes\n"
+        "Our berth plans live in three spreadsheets and the night shift rebuilds them by hand.\n\nInes\n",
+        "<fwd-corvid@northwind.example>",
+        "Thu, 05 Mar 2026 09:00:00 +0000",
     )
-    return msg.as_bytes()
 
 
 def dispositions(harness: Harness) -> dict[str, tuple[str | None, int | None]]:
