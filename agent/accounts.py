@@ -258,16 +258,16 @@ def renew_reply_address(app: App, session: Session, account: Account) -> None:
 def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> Address | None:
     """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
     ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
-    for message in ours:
-        named = csm_in_prose(
-            message.body, own_domains
-        )  # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM"
-        if named is not None:
-            email = named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
-            # "Aisha - you'll be the CSM": her full name as the mail's headers give it for that address
-            seen = (a.name for m in parsed.messages for a in m.participants() if a.email.lower() == email and a.name)
-            return Address(name=next(seen, named.name) if " " not in named.name else named.name, email=email)
-    return None
+    # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM": a mention that gives the address wins over
+    # one that names the person only ("I introduced Declan as their CSM" above the mail that says who Declan is)
+    found = [named for message in ours if (named := csm_in_prose(message.body, own_domains)) is not None]
+    if not found:
+        return None
+    named = min(found, key=lambda mention: mention.email is None)  # the first with an address, else the first
+    email = named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
+    # "Aisha - you'll be the CSM": her full name as the mail's headers give it for that address
+    seen = (a.name for m in parsed.messages for a in m.participants() if a.email.lower() == email and a.name)
+    return Address(name=next(seen, named.name) if " " not in named.name else named.name, email=email)
 
 
 def email_for_colleague(name: str, parsed: ParsedMail | None, own_domains: set[str], rep_email: str) -> str:

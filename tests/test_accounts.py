@@ -103,3 +103,18 @@ def test_the_rep_telling_a_colleague_they_are_the_csm_names_them_in_full_from_th
     )
     found = csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example")
     assert found == Address("Aisha Rahman", "aisha.rahman@northwind.example")
+
+
+def test_a_csm_named_with_an_address_wins_over_the_same_named_by_first_name_only() -> None:
+    note = ThreadMessage(
+        id="<n@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        body="Copy for the file. Note I introduced Declan as their CSM.",
+    )
+    sent = ThreadMessage(
+        id="<n@x>#1",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        body="- Your customer success manager from signature onwards will be Declan Moore (declan.m@northwind.example).",
+    )
+    found = csm_mentioned(mail(note, sent), OWN, "sam.okafor@northwind.example")
+    assert found == Address("Declan Moore", "declan.m@northwind.example")  # never a guessed declan@northwind.example

@@ -316,6 +316,22 @@ class _Account:
         ("Je vous présente Maëlle Caron, votre gestionnaire du succès client.", "Maëlle Caron", None),
         ("La CSM va a ser Noelia Prieto, habla gallego.", "Noelia Prieto", None),
         (
+            "Le presenté a Carolina a Noelia Prieto (noelia.prieto@ferrocorp.example) como su CSM, ya se conocieron.",
+            "Noelia Prieto",
+            "noelia.prieto@ferrocorp.example",
+        ),
+        ("Copy for the file. Note I introduced Yara as their CSM.", "Yara", None),
+        (
+            "- Your customer success manager from signature onwards will be Dmitri Kova (dmitri.kova@ferrocorp.example).",
+            "Dmitri Kova",
+            "dmitri.kova@ferrocorp.example",
+        ),
+        (
+            "- CSM = Yara Haddad (yara.haddad@ferrocorp.example), she knows resorts",
+            "Yara Haddad",
+            "yara.haddad@ferrocorp.example",
+        ),
+        (
             "Yara - looping you in, you'll be the CSM on this one (yara.haddad@ferrocorp.example).",
             "Yara",
             "yara.haddad@ferrocorp.example",
@@ -339,6 +355,11 @@ def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, ema
 def test_a_colleague_named_with_another_title_is_not_the_csm() -> None:
     assert csm_in_prose("Ich stelle Ihnen Henrike Vogt vor, unsere Projektleiterin.", [OURS]) is None
     assert csm_in_prose("Hola Noelia, su CSM llega el lunes.", [OURS]) is None
+
+
+def test_a_tool_or_someone_elses_csm_is_never_ours() -> None:
+    assert csm_in_prose("We used Tableau as their CSM tool.", [OURS]) is None
+    assert csm_in_prose("They hired Anna as CSM at their old vendor.", [OURS]) is None
 
 
 def test_quoted_or_foreign_text_never_names_a_csm() -> None:

@@ -34,10 +34,14 @@ _ADDRESSED = (
     rf"\b(?:attention|achtung|atenci[oó]n|dear|liebe[rs]?|cher|chère|querid[oa]),?\s+{_AI}\b",
     rf"\b(?:any|every|all)\s+{_AI}\b[^.\n]{{0,30}}\b(?:reading|processing|summari[sz]ing)\b",
     # "Note to the summarizer:", "To whoever drafts this summary:": a line for the machine that reads the mail
-    r"\b(?:note|message|memo|instructions?|reminder)\s+(?:to|for)\s+(?:the|any|whatever)\s+(?:summari[sz]er|"
-    r"summari[sz]ing (?:tool|system)|bot|tool|parser|automation|system|assistant)\b",
+    r"\b(?:note|message|memo|instructions?|reminder)\s+(?:to|for)\s+(?:the|any|whatever|whichever)\s+(?:summari[sz]er|"
+    r"summari[sz]ing (?:tool|system)|bot|tool|parser|automation|system|assistant|software|program|app|engine)\b",
     r"\bto (?:whoever|whatever|the (?:tool|system|bot) that) (?:reads|drafts|summari[sz]es|processes|writes up) "
     r"(?:this|these)\b",
+    # "Assistant reading this export:", "whatever software summarises this thread", "the tool that parses this"
+    r"(?:^|[\n\"“(])\W*(?:(?:the|dear|hey|any|whatever)\s+)?(?:assistant|bot|model|summari[sz]er|software|tool|system|"
+    r"program|parser|ai|llm)s?\s+(?:that\s+)?(?:reading|processing|summari[sz]ing|parsing|reads|processes|"
+    r"summari[sz]es|parses)\s+(?:this|these)(?:\s+[\w-]+){0,2}\s*[:,]",
 )
 # Telling the reader to drop what it was told: a verb of setting aside, as an order (at the start of a clause,
 # after "please" or "you must"), near a word for instructions. "We can't ignore the rules" states, not orders.

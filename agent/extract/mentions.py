@@ -55,7 +55,8 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b(?:loop in|bring in|add|cc|introduce|assign|looping in)\s+{_NAME}{_ADDR},?\s+(?:as|to be)\s+{_ROLE}\b",
          False),
         (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
-        (rf"\b{_ROLE}(?:\s+(?i:going forward|from now on|from here on|moving forward|for you))?\s+(?:is|will be|"
+        (rf"\b{_ROLE}(?:\s+(?i:going forward|from now on|from here on|moving forward|for you|from signature onwards|"
+         rf"after (?:signature|kickoff|go-live)))?\s+(?:is|will be|"
          rf"for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
         (rf"\b{_NAME}{_ADDR},?\s+(?:is|'s)\s+(?:taking|picking up|getting)\s+(?:over\s+)?(?:the|this)\s+account\s+as\s+{_ROLE}\b",
          False),
@@ -70,6 +71,8 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|votre|su|tu|"
          rf"nuestr[oa]|vuestr[oa]|ihr|ihre|nouveau|nouvelle|nuev[oa])\s+)*(?i:CSM|{_ROLE_WORDS})\b", False),
+        # a note's "CSM = Hannah Okafor (…)", "CSM: Hannah Okafor"
+        (rf"(?:^|[-•*]\s*|\n)\s*(?i:CSM)\s*[:=]\s*{_NAME}{_ADDR}", False),
         # the role spelled out in apposition, "your" or not: "Martina Ocampo, gerente de éxito de clientes, que …"
         (rf"\b{_NAME}{_ADDR},\s+(?:{_YOUR}\s+)?(?i:{_ROLE_WORDS})\b", False),
         # "X from our Customer Success team will take over", "handing over to X (Customer Success)"
@@ -86,6 +89,9 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          r"(?i:customer success)\b", False),
         (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",
          False),
+        # last, as it is the loosest: "introduced Declan as their CSM", "le presenté a X (…) como su CSM"
+        (rf"\b{_ONE}{_ADDR},?\s+{_AS}\s+(?:(?i:their|leur|leurs|ihre[nm]?)\s+|{_YOUR}\s+)?(?i:CSM|{_ROLE_WORDS})"
+         r"(?=\s*(?:[.,;:!)]|$|(?i:and|und|et|y|vorgestellt|presented|introduced)\b))", False),
     )
 )  # fmt: skip
 
