@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
-from agent.extract.units import crm_field, crm_fields
+from agent.extract.units import crm_contact, crm_fields
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
@@ -232,11 +232,9 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
             add(Address(name=name, email=email), msg.id)
         if msg.kind == "crm":
             for row in msg.body.splitlines():
-                fields = crm_fields(row)
-                email = crm_field(fields, "email", "e-mail")
-                if "@" in email and " " not in email.strip():
-                    contact = crm_field(fields, "contact name", "name", "contact")
-                    add(Address(name=contact, email=email.strip()), msg.id, crm_field(fields, "title", "role"))
+                contact, email, title = crm_contact(crm_fields(row))
+                if "@" in email and " " not in email:
+                    add(Address(name=contact, email=email), msg.id, title)
     return people
 
 
@@ -253,6 +251,10 @@ _OWNER = (
 PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
 # "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
+# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes — CFO"
+LISTED_TITLE = re.compile(
+    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
+)
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 TITLE_BEFORE = re.compile(
     rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+(?P<name>{PERSON})\b"
@@ -355,11 +357,15 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
         found.append((match.group("name"), title_of(match.group("title"))))
     for match in APPOSITIVE.finditer(text):
         found.append((match.group("name"), title_of(match.group("title"), closed=False)))
+    for match in LISTED_TITLE.finditer(text):
+        found.append((match.group("name"), title_of(match.group("title"))))
     for match in TITLE_BEFORE.finditer(text):
         title = match.group("title")
         if vendor and WE.match(match.group("owner")):
             continue
-        if not re.search(r"[A-ZÀ-Ý]", title[:1]) or title.islower() or TITLE_WORDS.search(title.split()[-1]):
+        words = title.split()
+        # a capitalised title is one when it starts or ends in a title word ("Head of Finance", "Leiterin Controlling")
+        if not re.search(r"[A-ZÀ-Ý]", title[:1]) or title.islower() or TITLE_WORDS.search(f"{words[0]} {words[-1]}"):
             found.append((match.group("name"), title_of(title)))
     return [
         (re.sub(r"\s+", " ", name), re.sub(r"\s+", " ", title))

@@ -103,14 +103,19 @@ def _name_tokens(sender: Address | None) -> list[str]:
     return [t for t in _norm(name).split() if len(t) > 1]
 
 
+# What parts a name from a title on the name line: "Ana Ruiz – Head of Finance", "Ana Ruiz | CFO", "Ana Ruiz, CFO"
+LIST_ITEM_RE = re.compile(r"^\s*[-*•+]\s")
+NAME_SEPARATOR = re.compile(r"\s[|•·–—-]\s|,")
+
+
 def _is_name_line(line: str, tokens: list[str]) -> bool:
-    head = re.split(r"\s[|•·–—-]\s|,", line, maxsplit=1)[0].strip()
-    if not head or len(head) > 60:
+    head = NAME_SEPARATOR.split(line, maxsplit=1)[0].strip()
+    if not head or len(head) > 60 or LIST_ITEM_RE.match(line):  # "- Ana Ruiz – CFO" lists attendees
         return False
     words = _norm(head).split()
     if tokens:
         return len(words) >= 2 and all(t in words for t in tokens[:1]) and tokens[-1] in words
-    return bool(NAME_RE.match(head)) and not TITLE_WORDS.search(head)
+    return bool(NAME_RE.match(head)) and not TITLE_WORDS.search(head) and not COMPANY_SUFFIX_RE.search(head)
 
 
 def _is_contact_line(line: str) -> bool:
@@ -152,17 +157,42 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
             and i >= n - 2
             or (
                 not SIGN_OFF_RE.match(line)
-                and _is_name_line(line, tokens)
+                and (_is_name_line(line, tokens) or (start is None and _signs_first_name(lines, i, tokens)))
                 and _looks_like_card(lines[i + 1 : n], has_name=bool(tokens))
             )
         ):
             start = i
+        elif _is_name_line(line, tokens) and tokens and _title_above(lines, i):
+            start = i - 1  # "Head of Finance\nAna Ruiz\nKunde Inc.": the title written over the name
     if start is None:
         return body.rstrip(), ""
     if not is_mobile_footer(lines[start].strip()):
         start = _with_sign_off(lines, start)
     text = "\n".join(lines[:start]).rstrip()
     return text, "\n".join(lines[start:]).strip()
+
+
+def _signs_first_name(lines: list[str], at: int, tokens: list[str]) -> bool:
+    """ "Best,\nAna\nHead of Finance": the sender's first name alone under a sign-off starts their card."""
+    return (
+        bool(tokens)
+        and _norm(lines[at]) == tokens[0]
+        and at > 0
+        and bool(SIGN_OFF_RE.match(lines[at - 1]))
+        and any(ln.strip() for ln in lines[at + 1 :])  # "Thanks,\nSam" alone closes the text, it is no card
+    )
+
+
+def _title_above(lines: list[str], at: int) -> bool:
+    """A short title line right over the name line, itself under a sign-off or a blank line."""
+    above = lines[at - 1].strip() if at > 0 else ""
+    over = lines[at - 2].strip() if at > 1 else ""
+    return (
+        bool(TITLE_WORDS.search(above))
+        and len(above) < 60
+        and not above.endswith((".", "!", "?", ":"))
+        and (not over or bool(SIGN_OFF_RE.match(over)))
+    )
 
 
 def signed_by(signature: str, sender: Address | None) -> bool:
@@ -250,18 +280,21 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
         for ln in signature.split("\n")
         if ln.strip(" \t>*_-—") and not is_mobile_footer(ln.strip())
     ]
-    lines = [ln for ln in lines if ln and len(ln) < 160 and not SIGN_OFF_RE.match(ln)]
+    first = tokens[0] if tokens else None
+    lines = [ln for ln in lines if ln and len(ln) < 160 and not SIGN_OFF_RE.match(ln) and _norm(ln) != first]
     name_at = next((i for i, ln in enumerate(lines) if tokens and _is_name_line(ln, tokens)), None)
     if name_at is None:
         name_at = next((i for i, ln in enumerate(lines) if _is_name_line(ln, [])), None)
     rest = lines
     if name_at is not None:
-        name_line = lines[name_at]
-        parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", name_line) if p.strip()]
-        info.name = NAME_PREFIX_RE.sub("", CREDENTIAL_RE.sub("", parts[0]).strip())
+        name_line = CREDENTIAL_RE.sub("", lines[name_at]).strip()
+        parts = [p.strip() for p in NAME_SEPARATOR.split(name_line, maxsplit=1) if p.strip()]
+        info.name = NAME_PREFIX_RE.sub("", parts[0])
         rest = parts[1:] + lines[name_at + 1 :]
     elif sender is not None and sender.name:
         info.name = sender.name
+    if name_at and TITLE_WORDS.search(lines[name_at - 1]) and not _is_contact_line(lines[name_at - 1]):
+        rest = [*rest, lines[name_at - 1]]  # a title written over the name, when none is under it
     for line in rest:
         if _is_contact_line(line):
             if not info.phone:

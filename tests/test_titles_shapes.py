@@ -1,0 +1,149 @@
+"""Titles in the shapes real mail writes them, end to end: a real .eml through the parser and the offline reader.
+
+HTML signatures laid out in a table beside a logo, the title on the name's line or over it, a first-name
+sign-off with the card under it, CRM exports whose title column is called "Cargo", "Funktion" or "Poste"
+(and Excel's ";" between columns), an attendee list of "Name – Title" lines, and a title before a name.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from agent.document import AccountInfo, HandoffDocument, Party
+from agent.extract.base import ExtractionContext
+from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
+from mailflows.inbound.html_text import html_to_text
+from mailflows.inbound.parse import parse_message
+
+OURS = "ourco.example"
+THEM = "kunde.example"
+ANA = f"Ana Ruiz <ana.ruiz@{THEM}>"
+
+
+@pytest.fixture
+def ctx() -> ExtractionContext:
+    return ExtractionContext(
+        account=AccountInfo(name="Kunde", domain=THEM),
+        rep=Party(name="Nico Ramos", email=f"nico.ramos@{OURS}"),
+        company_domains={OURS},
+    )
+
+
+def _direct(sender: str, text: str | None = None, html: str | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = f"Nico Ramos <nico.ramos@{OURS}>"
+    msg["Subject"] = "contract"
+    msg["Date"] = "Mon, 13 Apr 2026 09:12:00 -0500"
+    msg["Message-ID"] = f"<d1@{THEM}>"
+    if text is not None:
+        msg.set_content(text)
+    else:
+        msg.set_content(html or "", subtype="html")
+    return msg.as_bytes()
+
+
+def _forward(inner_from: str, inner_body: str, attachment: tuple[str, str, str] | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Nico Ramos <nico.ramos@{OURS}>"
+    msg["To"] = f"handoff@{OURS}"
+    msg["Subject"] = "Fwd: contract"
+    msg["Date"] = "Tue, 14 Apr 2026 10:00:00 -0500"
+    msg["Message-ID"] = f"<f1@{OURS}>"
+    msg.set_content(
+        "Closed, for the file.\n\n---------- Forwarded message ---------\n"
+        f"From: {inner_from}\nDate: Mon, 13 Apr 2026 at 09:12\nSubject: contract\n"
+        f"To: Nico Ramos <nico.ramos@{OURS}>\n\n{inner_body}\n"
+    )
+    if attachment:
+        name, ctype, data = attachment
+        main, sub = ctype.split("/")
+        msg.add_attachment(data.encode(), maintype=main, subtype=sub, filename=name)
+    return msg.as_bytes()
+
+
+async def _titles(ctx: ExtractionContext, raw: bytes) -> dict[str, str | None]:
+    sources = parse_message(raw).messages
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    doc = merge_extraction(doc, await OfflineExtractor().extract(sources, ctx, doc))
+    return {s.name: s.title for s in doc.sections.stakeholders}
+
+
+SIGNED = "Hi Nico,\n\nWe signed today and start the rollout next week.\n\n"
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        "Best,\nAna Ruiz – Head of Finance\nKunde Inc.\n+1 555 010 0101",
+        "Best,\nHead of Finance\nAna Ruiz\nKunde Inc.",
+        "Best,\nAna\nHead of Finance, Kunde Inc.",
+        "Best,\nAna\n\nHead of Finance\nKunde Inc. | +1 555 010 0101",
+    ],
+    ids=["title-on-name-line", "title-over-name", "first-name-sign-off", "first-name-then-blank"],
+)
+async def test_a_card_gives_the_title_however_it_is_laid_out(ctx: ExtractionContext, card: str) -> None:
+    assert (await _titles(ctx, _direct(ANA, SIGNED + card)))["Ana Ruiz"] == "Head of Finance"
+
+
+async def test_an_html_only_signature_beside_a_logo_gives_the_title(ctx: ExtractionContext) -> None:
+    html = (
+        "<html><body><p>Hi Nico,</p><p>We signed today and start the rollout next week.</p>"
+        '<table><tr><td><img src="cid:logo"></td><td><p><b>Ana Ruiz</b></p><p>Head of Finance | Kunde Inc.</p>'
+        "<p>m: +1 555 010 0101</p></td></tr></table></body></html>"
+    )
+    assert (await _titles(ctx, _direct(ANA, html=html)))["Ana Ruiz"] == "Head of Finance"
+
+
+def test_a_table_of_values_still_reads_as_one_row_a_line() -> None:
+    html = "<table><tr><td>Plan</td><td>Seats</td></tr><tr><td>Growth</td><td>40</td></tr></table>"
+    assert html_to_text(html)[0] == "Plan | Seats\nGrowth | 40"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("Job Title,Full Name,Email Address", "Jefe de Almacén,Tom Reyes,tom.reyes@{d}"),
+        ("Nombre,Cargo,Correo electrónico", "Tom Reyes,Jefe de Almacén,tom.reyes@{d}"),
+        ("Vorname,Nachname,Funktion,E-Mail", "Tom,Reyes,Jefe de Almacén,tom.reyes@{d}"),
+        ("Prénom;Nom;Poste;Courriel;Téléphone", "Tom;Reyes;Jefe de Almacén;tom.reyes@{d};+33 1 23 45 67 89"),
+        ("Contact,Position,Email", "Tom Reyes,Jefe de Almacén,tom.reyes@{d}"),
+    ],
+    ids=["job-title-first", "cargo", "funktion-split-name", "poste-semicolons", "position"],
+)
+async def test_a_crm_exports_title_column_is_read_whatever_its_name_and_place(
+    ctx: ExtractionContext, header: str, row: str
+) -> None:
+    csv = f"{header}\n{row.format(d=THEM)}\n"
+    raw = _forward(ANA, "Contacts attached.\n\nAna", ("contacts.csv", "text/csv", csv))
+    assert (await _titles(ctx, raw))["Tom Reyes"] == "Jefe de Almacén"
+
+
+async def test_an_attendee_list_of_name_and_title_lines_gives_each_title(ctx: ExtractionContext) -> None:
+    body = (
+        "Meeting recap\n\nAttendees:\n- Ana Ruiz – Head of Finance\n- Tom Reyes – Warehouse Manager\n\n"
+        "We agreed to go live on 4 May.\n\nAna"
+    )
+    titles = await _titles(ctx, _forward(ANA, body))
+    assert (titles["Ana Ruiz"], titles["Tom Reyes"]) == ("Head of Finance", "Warehouse Manager")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        ("Our Head of Finance Ana Ruiz signed this morning.", "Ana Ruiz", "Head of Finance"),
+        ("Unsere Leiterin Controlling Gerda Huber hat heute unterschrieben.", "Gerda Huber", "Leiterin Controlling"),
+    ],
+)
+async def test_a_capitalised_title_before_a_name_is_read(
+    ctx: ExtractionContext, sentence: str, name: str, title: str
+) -> None:
+    assert (await _titles(ctx, _forward(f"Tom Reyes <tom.reyes@{THEM}>", f"{sentence}\n\nTom")))[name] == title
+
+
+async def test_who_someone_is_in_a_relative_clause_is_not_made_a_title(ctx: ExtractionContext) -> None:
+    body = "I'm copying Tom Reyes, who runs our warehouse team, so he can plan the go-live.\n\nAna"
+    assert (await _titles(ctx, _forward(ANA, body))).get("Tom Reyes") is None
