@@ -147,3 +147,31 @@ async def test_a_capitalised_title_before_a_name_is_read(
 async def test_who_someone_is_in_a_relative_clause_is_not_made_a_title(ctx: ExtractionContext) -> None:
     body = "I'm copying Tom Reyes, who runs our warehouse team, so he can plan the go-live.\n\nAna"
     assert (await _titles(ctx, _forward(ANA, body))).get("Tom Reyes") is None
+
+
+@pytest.mark.parametrize(
+    ("sender", "card", "title"),
+    [
+        ("Claire Roux", "Cordialement,\nClaire Roux\nChargée de projet SI\nKunde SAS", "Chargée de projet SI"),
+        ("Marta Gil", "Un saludo,\nMarta Gil\nAnalista de Datos\nKunde S.L.", "Analista de Datos"),
+        (
+            "Gerda Huber",
+            "Beste Grüße\ni.A. Gerda Huber\nSachbearbeiterin Einkauf\nKunde GmbH",
+            "Sachbearbeiterin Einkauf",
+        ),
+        ("Jan Vogt", "Viele Grüße\nJan Vogt\nProjektmanager IT\nKunde GmbH", "Projektmanager IT"),
+    ],
+)
+async def test_job_names_in_french_spanish_and_german_are_titles(
+    ctx: ExtractionContext, sender: str, card: str, title: str
+) -> None:
+    address = f"{sender} <{sender.lower().replace(' ', '.')}@{THEM}>"
+    assert (await _titles(ctx, _direct(address, SIGNED + card)))[sender] == title
+
+
+@pytest.mark.parametrize("display", ['"Ruiz, Ana"', '"RUIZ Ana"'])
+async def test_a_from_name_written_last_name_first_still_takes_the_cards_title(
+    ctx: ExtractionContext, display: str
+) -> None:
+    titles = await _titles(ctx, _direct(f"{display} <ana.ruiz@{THEM}>", SIGNED + "Best,\nAna Ruiz\nHead of Finance"))
+    assert list(titles.values()) == ["Head of Finance"]

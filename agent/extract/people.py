@@ -168,7 +168,9 @@ def trailing_card(body: str, name: str) -> str:
 
 def _same_person(a: str, b: str) -> bool:
     """ "Harold Byrnes" signs the mail "Hal Byrnes" sent: the same last name is the same person."""
-    fa, fb = fold(a).split(), fold(b).split()
+    fa, fb = re.findall(r"[\w'’-]+", fold(a)), re.findall(r"[\w'’-]+", fold(b))
+    if len(fa) > 1 and set(fa) == set(fb):
+        return True  # "Ruiz, Ana" and "RUIZ Ana" in the From header sign "Ana Ruiz"
     return fa == fb or (len(fa) > 1 and len(fb) > 1 and fa[-1] == fb[-1])
 
 

@@ -66,8 +66,18 @@ TITLE_WORDS = re.compile(
     r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
     r"coordonnat(?:eur|rice)|vorstand\w*|aufsichtsrat\w*|gründer(?:in)?|fondat(?:eur|rice)|fundador[a]?|prokurist(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
+    r"auditor|pharmacist|lawyer|paralegal|clerk|technician|operator|recruiter|"
+    # French, Spanish and German job names ("Chargée de projet", "Analista de datos", "Sachbearbeiterin Einkauf")
+    r"daf|dsi|rssi|drh|charg[ée]e?|analyste|comptable|acheteu(?:r|se)|juriste|avocate?|technicien(?:ne)?|"
+    r"gestionnaire|assistante|conseill(?:er|ère)|consultante|audit(?:eur|rice)|pharmacien(?:ne)?|médecin|"
+    r"infirmi(?:er|ère)|analista|contador[a]?|contable|abogad[oa]|jurista|t[ée]cnic[oa]|administrador[a]?|"
+    r"consultor[a]?|asesor[a]?|ejecutiv[oa]|asistente|auditor[a]?|investigador[a]?|enfermer[oa]|m[ée]dic[oa]|"
+    r"farmac[ée]utic[oa]|comprador[a]?|supervisor[a]|especialista|subdirector[a]?|sachbearbeiter(?:in)?|"
+    r"eink[äa]ufer(?:in)?|buchhalter(?:in)?|berater(?:in)?|jurist(?:in)?|syndikus|disponent(?:in)?|"
+    r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
+    r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
-    r"\w+(?:leiter|leiterin|leitung|managerin|direktor|direktorin|beauftragter?))\b",
+    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
