@@ -175,3 +175,30 @@ async def test_a_from_name_written_last_name_first_still_takes_the_cards_title(
 ) -> None:
     titles = await _titles(ctx, _direct(f"{display} <ana.ruiz@{THEM}>", SIGNED + "Best,\nAna Ruiz\nHead of Finance"))
     assert list(titles.values()) == ["Head of Finance"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        ("I'm looping in Ana Ruiz, who is our Head of Finance.", "Ana Ruiz", "Head of Finance"),
+        ("Ana Ruiz is our Head of Finance and she signed.", "Ana Ruiz", "Head of Finance"),
+        ("Marta Gil es la jefa de compras y firmó ayer.", "Marta Gil", "Jefa de Compras"),
+        ("Unser Geschäftsführer, Herr Jan Vogt, hat unterschrieben.", "Jan Vogt", "Geschäftsführer"),
+        (
+            "Gerda Huber, unsere Leiterin Controlling am Standort Graz, hat unterschrieben.",
+            "Gerda Huber",
+            "Leiterin Controlling am Standort Graz",
+        ),
+        ("Ana Ruiz, head of finance at Kunde, signed this morning.", "Ana Ruiz", "Head of Finance"),
+    ],
+    ids=["who-is", "is-our", "es-la", "courtesy-title", "german-am-is-no-time", "account-name-cut"],
+)
+async def test_a_title_said_of_someone_in_a_sentence_is_read(
+    ctx: ExtractionContext, sentence: str, name: str, title: str
+) -> None:
+    assert (await _titles(ctx, _forward(f"Tom Reyes <tom.reyes@{THEM}>", f"{sentence}\n\nTom")))[name] == title
+
+
+async def test_a_past_title_is_not_taken_as_theirs(ctx: ExtractionContext) -> None:
+    body = "Ana Ruiz was the CFO at her last company, she knows the drill.\n\nTom"
+    assert (await _titles(ctx, _forward(f"Tom Reyes <tom.reyes@{THEM}>", body))).get("Ana Ruiz") is None

@@ -258,8 +258,16 @@ LISTED_TITLE = re.compile(
     rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
 )
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
+_COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
 TITLE_BEFORE = re.compile(
-    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+(?P<name>{PERSON})\b"
+    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+{_COURTESY}?(?P<name>{PERSON})\b"
+)
+# "Ana Ruiz is our Head of Finance", "…, who is the IT lead", "Marta Gil es la jefa de compras": a title said of
+# them now (never "was": a past title is not theirs)
+COPULA_TITLE = re.compile(
+    rf"(?<![\w-])(?P<name>{PERSON})(?:,\s*(?:who|quien|qui|die|der)\s+|\s+)(?:is|es|est|ist)\s+"
+    rf"(?P<owner>{_OWNER}|the|a|an|el|la|le|l'|der|die|das|ein|eine)\s+(?P<title>[^.;:,()\n]{{2,80}}?)"
+    r"(?=\s*[.;:,()\n]|\s+(?:and|y|et|und|who|que|qui|der|die|since|seit|depuis|desde)\b|$)"
 )
 ARTICLE = re.compile(
     r"^(?:our|their|his|her|the|a|an|nuestr[oa]|su|el|la|notre|leur|son|sa|le|l'|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|"
@@ -272,8 +280,9 @@ NOT_TITLE_START = re.compile(
     r"welche[rs]?|est|es|ist|y|et|und|o|ou|oder|merci|gracias|danke)\b",
     re.IGNORECASE,
 )
+# "am"/"pm" only after a number: German "am Standort Graz" is a place in a title
 TIME_OR_DATE = re.compile(
-    r"\d{1,2}[:.h]\d{2}|\d{1,2}/\d{1,2}|\b(?:am|pm|utc|cet)\b|\d+\s*(?:min|mins|minutes|minuten|minutos|h|hrs|hours)\b",
+    r"\d{1,2}[:.h]\d{2}|\d{1,2}/\d{1,2}|\d\s*(?:am|pm)\b|\b(?:utc|cet)\b|\d+\s*(?:min|mins|minutes|minuten|minutos|h|hrs|hours)\b",
     re.IGNORECASE,
 )
 # Words that make a title only with a function in front ("claims agent"): a capitalised "Cornerstone agent" after a
@@ -359,6 +368,9 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
         found.append((match.group("name"), title_of(match.group("title"))))
     for match in APPOSITIVE.finditer(text):
         found.append((match.group("name"), title_of(match.group("title"), closed=False)))
+    for match in COPULA_TITLE.finditer(text):
+        if not (vendor and WE.match(match.group("owner"))):
+            found.append((match.group("name"), title_of(match.group("title"))))
     for match in LISTED_TITLE.finditer(text):
         found.append((match.group("name"), title_of(match.group("title"))))
     for match in TITLE_BEFORE.finditer(text):
