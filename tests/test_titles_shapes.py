@@ -202,3 +202,22 @@ async def test_a_title_said_of_someone_in_a_sentence_is_read(
 async def test_a_past_title_is_not_taken_as_theirs(ctx: ExtractionContext) -> None:
     body = "Ana Ruiz was the CFO at her last company, she knows the drill.\n\nTom"
     assert (await _titles(ctx, _forward(f"Tom Reyes <tom.reyes@{THEM}>", body))).get("Ana Ruiz") is None
+
+
+async def test_a_table_of_contacts_in_an_html_mail_gives_each_title(ctx: ExtractionContext) -> None:
+    html = (
+        "<html><body><p>Hi Nico, attendees for the kickoff:</p><table><tr><th>Name</th><th>Title</th><th>Email</th>"
+        f"</tr><tr><td>Ana Ruiz</td><td>Head of Finance</td><td>ana.ruiz@{THEM}</td></tr><tr><td>Tom Reyes</td>"
+        f"<td>Warehouse Manager</td><td>tom.reyes@{THEM}</td></tr></table><p>Ana</p></body></html>"
+    )
+    titles = await _titles(ctx, _direct(ANA, html=html))
+    assert (titles["Ana Ruiz"], titles["Tom Reyes"]) == ("Head of Finance", "Warehouse Manager")
+
+
+async def test_a_markdown_table_of_contacts_is_not_cut_off_as_a_signature(ctx: ExtractionContext) -> None:
+    body = (
+        "Attendees:\n\n| Nombre | Cargo | Correo |\n|---|---|---|\n"
+        f"| Ana Ruiz | Directora Financiera | ana.ruiz@{THEM} |\n| Tom Reyes | Jefe de Almacén | tom.reyes@{THEM} |\n\nAna"
+    )
+    titles = await _titles(ctx, _forward(ANA, body))
+    assert (titles["Ana Ruiz"], titles["Tom Reyes"]) == ("Directora Financiera", "Jefe de Almacén")

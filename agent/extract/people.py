@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
-from agent.extract.units import crm_contact, crm_fields
+from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
@@ -232,6 +232,10 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
                 add(Address(name=name, email=email), msg.id)
         for name, email in named_addresses(msg.body):  # "Shauna Pike (Practice Manager, Eugene, shauna.pike@…)"
             add(Address(name=name, email=email), msg.id)
+        for fields in table_rows(msg.body):  # a table of contacts pasted into a mail: "Name | Title | Email"
+            contact, email, title = crm_contact(fields)
+            if email:
+                add(Address(name=contact, email=email), msg.id, title)
         if msg.kind == "crm":
             for row in msg.body.splitlines():
                 contact, email, title = crm_contact(crm_fields(row))

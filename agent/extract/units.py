@@ -304,6 +304,26 @@ def crm_contact(fields: dict[str, str]) -> tuple[str, str, str]:
     return name, email, crm_field(fields, *CRM_TITLE_KEYS)
 
 
+def table_rows(text: str) -> list[dict[str, str]]:
+    """The rows of each "a | b | c" table in ``text`` (an HTML table as html_text renders it, a Markdown
+    table) whose first row names its columns the way a CRM export does, as lower-case column -> value."""
+    rows: list[dict[str, str]] = []
+    header: list[str] = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or "|" not in line:
+            header = []
+            continue
+        if TABLE_RULE.match(line):
+            continue
+        if not header:
+            named = [c for c in cells if CRM_KEY_WORDS.fullmatch(c.lower())]
+            header = [c.lower() for c in cells] if len(named) >= 2 else []
+            continue
+        rows.append({h: v for h, v in zip(header, cells, strict=False) if v})
+    return rows
+
+
 def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
     units: list[Unit] = []
     for row in body.splitlines():

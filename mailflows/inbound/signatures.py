@@ -114,7 +114,7 @@ def _name_tokens(sender: Address | None) -> list[str]:
 
 
 # What parts a name from a title on the name line: "Ana Ruiz – Head of Finance", "Ana Ruiz | CFO", "Ana Ruiz, CFO"
-LIST_ITEM_RE = re.compile(r"^\s*[-*•+]\s")
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•+]\s|\|)")  # a list item or a Markdown table row
 NAME_SEPARATOR = re.compile(r"\s[|•·–—-]\s|,")
 
 
@@ -174,7 +174,7 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
             start = i
         elif _is_name_line(line, tokens) and tokens and _title_above(lines, i):
             start = i - 1  # "Head of Finance\nAna Ruiz\nKunde Inc.": the title written over the name
-    if start is None:
+    if start is None or _in_table(lines, start):
         return body.rstrip(), ""
     if not is_mobile_footer(lines[start].strip()):
         start = _with_sign_off(lines, start)
@@ -191,6 +191,12 @@ def _signs_first_name(lines: list[str], at: int, tokens: list[str]) -> bool:
         and bool(SIGN_OFF_RE.match(lines[at - 1]))
         and any(ln.strip() for ln in lines[at + 1 :])  # "Thanks,\nSam" alone closes the text, it is no card
     )
+
+
+def _in_table(lines: list[str], at: int) -> bool:
+    """ "Ana Ruiz | CFO | ana@…" under a row with as many cells ("Name | Title | Email"): a table, not a card."""
+    cells = lines[at].count(" | ")
+    return cells > 0 and at > 0 and lines[at - 1].count(" | ") == cells
 
 
 def _title_above(lines: list[str], at: int) -> bool:
