@@ -221,3 +221,29 @@ async def test_a_markdown_table_of_contacts_is_not_cut_off_as_a_signature(ctx: E
     )
     titles = await _titles(ctx, _forward(ANA, body))
     assert (titles["Ana Ruiz"], titles["Tom Reyes"]) == ("Directora Financiera", "Jefe de Almacén")
+
+
+@pytest.mark.parametrize(
+    ("turns", "name", "title"),
+    [
+        ("Tom Reyes: Hi all, I'm the warehouse manager in Reno.", "Tom Reyes", "warehouse manager in Reno"),
+        (
+            "Tom Reyes: Tom Reyes here, warehouse manager for the Reno site.",
+            "Tom Reyes",
+            "warehouse manager for the Reno site",
+        ),
+        ("Tom Reyes: Hi, my role is warehouse manager.", "Tom Reyes", "Warehouse Manager"),
+        (
+            "Marta Gil: Hola, soy la jefa de compras de la sede de Valencia.",
+            "Marta Gil",
+            "jefa de compras de la sede de Valencia",
+        ),
+    ],
+    ids=["im-the", "name-here", "my-role-is", "spanish-long"],
+)
+async def test_a_speaker_introducing_themselves_gives_their_title(
+    ctx: ExtractionContext, turns: str, name: str, title: str
+) -> None:
+    call = f"{turns}\nNico Ramos: Great to meet you.\n{name}: We need reports per site.\n"
+    raw = _forward(ANA, "Transcript attached.\n\nAna", ("call.txt", "text/plain", call))
+    assert (await _titles(ctx, raw))[name] == title

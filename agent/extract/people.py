@@ -453,7 +453,9 @@ SELF_DESCRIBED = re.compile(
 # "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
 # a speaker introducing themselves on a call
 SELF_TITLE = re.compile(
-    r"\b(?:I(?:'m|’m| am)|ich bin|je suis|soy)\s+(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
+    r"(?:\b(?:I(?:'m|’m| am)|ich bin|je suis|soy|my (?:role|title|job) is|meine (?:rolle|funktion) ist|mon (?:rôle|poste)"
+    r" est|mi (?:cargo|puesto) es)\s+|\b(?-i:[A-ZÀ-Ý])[\w'’-]+\s+(?:here|hier|ici|aquí)\s*,\s*)"  # "Tom Reyes here, warehouse manager for …"
+    r"(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
     r"(?P<title>[^.,;!?()\n]{2,60}?)(?=\s*[.,;!?()]|\s+(?:and|so|und|et|y)\b|$)",
     re.IGNORECASE,
 )
@@ -467,7 +469,7 @@ def self_titled(said: str) -> str:
     for match in SELF_TITLE.finditer(said):
         title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
         leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
-        if len(title.split()) <= 6 and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+        if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
             return title_of(title)
     return ""
 
