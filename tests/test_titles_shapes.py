@@ -247,3 +247,28 @@ async def test_a_speaker_introducing_themselves_gives_their_title(
     call = f"{turns}\nNico Ramos: Great to meet you.\n{name}: We need reports per site.\n"
     raw = _forward(ANA, "Transcript attached.\n\nAna", ("call.txt", "text/plain", call))
     assert (await _titles(ctx, raw))[name] == title
+
+
+@pytest.mark.parametrize(
+    ("labels", "name", "title"),
+    [
+        (("Ruiz, Ana (Kunde)", "Reyes, Tom (Kunde)", "Ramos, Nico (OurCo)"), "Tom Reyes", "Warehouse Manager"),
+        (("Ana Ruiz (Head of Finance)", "Tom Reyes (Warehouse Manager)", "Nico Ramos"), "Ana Ruiz", "Head of Finance"),
+    ],
+    ids=["teams-last-first-with-company", "zoom-label-with-title"],
+)
+async def test_a_call_copied_with_a_note_in_each_speaker_label_is_read(
+    ctx: ExtractionContext, labels: tuple[str, str, str], name: str, title: str
+) -> None:
+    said = [
+        "Thanks for joining, we want invoices split by site.",
+        "Hi, I'm the warehouse manager, scanners must work offline.",
+        "Understood, we will confirm by Friday.",
+        "Also the Reno site goes first.",
+    ]
+    order = [labels[0], labels[1], labels[2], labels[1]]
+    call = "".join(
+        f"{label}   0:{at * 7:02d}\n{text}\n\n" for at, (label, text) in enumerate(zip(order, said, strict=True))
+    )
+    raw = _forward(ANA, "Transcript attached.\n\nAna", ("transcript.txt", "text/plain", call))
+    assert (await _titles(ctx, raw))[name] == title
