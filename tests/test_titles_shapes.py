@@ -272,3 +272,18 @@ async def test_a_call_copied_with_a_note_in_each_speaker_label_is_read(
     )
     raw = _forward(ANA, "Transcript attached.\n\nAna", ("transcript.txt", "text/plain", call))
     assert (await _titles(ctx, raw))[name] == title
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Best,\nAna\nPS: our CFO will call you on Monday about the invoice.",
+        "Best,\nAna\n\nP.S. The IT manager needs the SSO details.",
+    ],
+)
+async def test_a_postscript_under_a_first_name_stays_in_the_text_and_is_no_title(
+    ctx: ExtractionContext, tail: str
+) -> None:
+    (mail,) = parse_message(_direct(ANA, SIGNED + tail)).messages
+    assert mail.body.endswith(tail.split("\n")[-1]) and not mail.card.title
+    assert (await _titles(ctx, _direct(ANA, SIGNED + tail)))["Ana Ruiz"] is None

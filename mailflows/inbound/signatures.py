@@ -114,6 +114,7 @@ def _name_tokens(sender: Address | None) -> list[str]:
 
 
 # What parts a name from a title on the name line: "Ana Ruiz – Head of Finance", "Ana Ruiz | CFO", "Ana Ruiz, CFO"
+PS_RE = re.compile(r"^p\.?\s?s\.?(?:\s|:)", re.IGNORECASE)
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•+]\s|\|)")  # a list item or a Markdown table row
 NAME_SEPARATOR = re.compile(r"\s[|•·–—-]\s|,")
 
@@ -176,6 +177,8 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
             start = i - 1  # "Head of Finance\nAna Ruiz\nKunde Inc.": the title written over the name
     if start is None or _in_table(lines, start):
         return body.rstrip(), ""
+    if tokens and _is_name_line(lines[start].strip(), tokens) and _title_above(lines, start):
+        start -= 1
     if not is_mobile_footer(lines[start].strip()):
         start = _with_sign_off(lines, start)
     text = "\n".join(lines[:start]).rstrip()
@@ -190,7 +193,16 @@ def _signs_first_name(lines: list[str], at: int, tokens: list[str]) -> bool:
         and at > 0
         and bool(SIGN_OFF_RE.match(lines[at - 1]))
         and any(ln.strip() for ln in lines[at + 1 :])  # "Thanks,\nSam" alone closes the text, it is no card
+        and not any(_is_sentence(ln) for ln in lines[at + 1 :])  # "Best,\nAna\nPS: our CFO will call you."
     )
+
+
+def _is_sentence(line: str) -> bool:
+    """A line someone wrote as a sentence (a "P.S.", a remark), which no card holds."""
+    stripped = line.strip()
+    words = stripped.split()
+    # "… about the invoice." ends a sentence; "Head of Finance, Kunde Inc." ends a company's name
+    return bool(PS_RE.match(stripped)) or (len(words) >= 5 and bool(re.match(r"[a-zà-ÿ0-9]\S*[.!?]$", words[-1])))
 
 
 def _in_table(lines: list[str], at: int) -> bool:
@@ -322,7 +334,7 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
             continue
         pieces = [p.strip() for p in re.split(r"\s+[|•·]\s+", line) if p.strip()]
         for piece in pieces:
-            if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80:
+            if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80 and not _is_sentence(piece):
                 info.title, company = _split_title_company(piece, sender)
                 info.company = info.company or company
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
