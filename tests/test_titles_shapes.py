@@ -16,7 +16,9 @@ from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
 from agent.merge import merge_extraction
 from mailflows.inbound.html_text import html_to_text
+from mailflows.inbound.mail import Address
 from mailflows.inbound.parse import parse_message
+from mailflows.inbound.signatures import parse_signature
 
 OURS = "ourco.example"
 THEM = "kunde.example"
@@ -287,3 +289,24 @@ async def test_a_postscript_under_a_first_name_stays_in_the_text_and_is_no_title
     (mail,) = parse_message(_direct(ANA, SIGNED + tail)).messages
     assert mail.body.endswith(tail.split("\n")[-1]) and not mail.card.title
     assert (await _titles(ctx, _direct(ANA, SIGNED + tail)))["Ana Ruiz"] is None
+
+
+@pytest.mark.parametrize(
+    ("card", "title", "company"),
+    [
+        (
+            "Ana Ruiz\nResponsable de Compras · Sede Valencia\nKunde S.L.",
+            "Responsable de Compras · Sede Valencia",
+            "Kunde S.L.",
+        ),
+        (
+            "Ana Ruiz | Leiterin Controlling | Standort Graz | Kunde GmbH",
+            "Leiterin Controlling | Standort Graz",
+            "Kunde GmbH",
+        ),
+        ("Ana Ruiz | Head of Finance | Kunde Inc.", "Head of Finance", "Kunde Inc."),
+    ],
+)
+def test_a_site_or_unit_after_the_title_on_a_card_stays_with_the_title(card: str, title: str, company: str) -> None:
+    info = parse_signature(card, Address("Ana Ruiz", f"ana.ruiz@{THEM}"))
+    assert (info.title, info.company) == (title, company)

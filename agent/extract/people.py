@@ -270,7 +270,7 @@ TITLE_BEFORE = re.compile(
 # them now (never "was": a past title is not theirs)
 COPULA_TITLE = re.compile(
     rf"(?<![\w-])(?P<name>{PERSON})(?:,\s*(?:who|quien|qui|die|der)\s+|\s+)(?:is|es|est|ist)\s+"
-    rf"(?P<owner>{_OWNER}|the|a|an|el|la|le|l'|der|die|das|ein|eine)\s+(?P<title>[^.;:,()\n]{{2,80}}?)"
+    rf"(?P<owner>{_OWNER}|the|el|la|le|l'|der|die|das)\s+(?P<title>[^.;:,()\n]{{2,80}}?)"
     r"(?=\s*[.;:,()\n]|\s+(?:and|y|et|und|who|que|qui|der|die|since|seit|depuis|desde)\b|$)"
 )
 ARTICLE = re.compile(

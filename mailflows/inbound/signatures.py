@@ -114,6 +114,13 @@ def _name_tokens(sender: Address | None) -> list[str]:
 
 
 # What parts a name from a title on the name line: "Ana Ruiz – Head of Finance", "Ana Ruiz | CFO", "Ana Ruiz, CFO"
+# A site or unit a card writes after the title, parted from it by "|" or "·": part of the title, not the company
+UNIT_RE = re.compile(
+    r"(?:standort|werk|niederlassung|filiale|abteilung|bereich|region|sede|sucursal|planta|delegaci[óo]n|"
+    r"departamento|site|agence|usine|direction|d[ée]partement|campus|plant|office|branch|department|dept|division|"
+    r"team)\b",
+    re.IGNORECASE,
+)
 PS_RE = re.compile(r"^p\.?\s?s\.?(?:\s|:)", re.IGNORECASE)
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•+]\s|\|)")  # a list item or a Markdown table row
 NAME_SEPARATOR = re.compile(r"\s[|•·–—-]\s|,")
@@ -332,11 +339,19 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
             continue
         if info.title and info.company:
             continue
-        pieces = [p.strip() for p in re.split(r"\s+[|•·]\s+", line) if p.strip()]
-        for piece in pieces:
+        parts = re.split(r"\s+([|•·])\s+", line)  # pieces, with the separator between each two
+        titled_at = -1
+        for at in range(0, len(parts), 2):
+            piece = parts[at].strip()
+            if not piece:
+                continue
+            if titled_at == at - 2 and UNIT_RE.match(piece):  # "Responsable de Compras · Sede Valencia"
+                info.title = f"{info.title} {parts[at - 1]} {piece}"
+                continue
             if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80 and not _is_sentence(piece):
                 info.title, company = _split_title_company(piece, sender)
                 info.company = info.company or company
+                titled_at = at
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
                 info.company = piece
     return info
