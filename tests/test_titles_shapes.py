@@ -14,6 +14,7 @@ import pytest
 from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
+from agent.extract.people import named_titles
 from agent.merge import merge_extraction
 from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import Address
@@ -310,3 +311,19 @@ async def test_a_postscript_under_a_first_name_stays_in_the_text_and_is_no_title
 def test_a_site_or_unit_after_the_title_on_a_card_stays_with_the_title(card: str, title: str, company: str) -> None:
     info = parse_signature(card, Address("Ana Ruiz", f"ana.ruiz@{THEM}"))
     assert (info.title, info.company) == (title, company)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ana Ruiz - Head of Finance - joined late", [("Ana Ruiz", "Head of Finance")]),
+        ("- Ana Ruiz – will send the PO by Friday", []),
+        ("Ana Ruiz is the lead on this.", []),
+        ("Ana Ruiz is a manager I trust.", []),
+        ("Ana Ruiz is our biggest fan.", []),
+    ],
+)
+def test_what_is_said_next_to_a_name_is_no_title_unless_it_names_a_job(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert named_titles(text) == expected

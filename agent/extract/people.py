@@ -373,10 +373,10 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     for match in APPOSITIVE.finditer(text):
         found.append((match.group("name"), title_of(match.group("title"), closed=False)))
     for match in COPULA_TITLE.finditer(text):
-        if not (vendor and WE.match(match.group("owner"))):
-            found.append((match.group("name"), title_of(match.group("title"))))
-    for match in LISTED_TITLE.finditer(text):
-        found.append((match.group("name"), title_of(match.group("title"))))
+        if not (vendor and WE.match(match.group("owner"))) and not NOT_A_TITLE.search(match.group("title")):
+            found.append((match.group("name"), title_of(match.group("title"))))  # not "is the lead on this"
+    for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
+        found.append((match.group("name"), title_of(re.split(r"\s[–—-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
         title = match.group("title")
         if vendor and WE.match(match.group("owner")):
