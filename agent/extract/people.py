@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
-from agent.extract.units import crm_field, crm_fields
+from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 
@@ -168,7 +168,9 @@ def trailing_card(body: str, name: str) -> str:
 
 def _same_person(a: str, b: str) -> bool:
     """ "Harold Byrnes" signs the mail "Hal Byrnes" sent: the same last name is the same person."""
-    fa, fb = fold(a).split(), fold(b).split()
+    fa, fb = re.findall(r"[\w'’-]+", fold(a)), re.findall(r"[\w'’-]+", fold(b))
+    if len(fa) > 1 and set(fa) == set(fb):
+        return True  # "Ruiz, Ana" and "RUIZ Ana" in the From header sign "Ana Ruiz"
     return fa == fb or (len(fa) > 1 and len(fb) > 1 and fa[-1] == fb[-1])
 
 
@@ -230,13 +232,15 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
                 add(Address(name=name, email=email), msg.id)
         for name, email in named_addresses(msg.body):  # "Shauna Pike (Practice Manager, Eugene, shauna.pike@…)"
             add(Address(name=name, email=email), msg.id)
+        for fields in table_rows(msg.body):  # a table of contacts pasted into a mail: "Name | Title | Email"
+            contact, email, title = crm_contact(fields)
+            if email:
+                add(Address(name=contact, email=email), msg.id, title)
         if msg.kind == "crm":
             for row in msg.body.splitlines():
-                fields = crm_fields(row)
-                email = crm_field(fields, "email", "e-mail")
-                if "@" in email and " " not in email.strip():
-                    contact = crm_field(fields, "contact name", "name", "contact")
-                    add(Address(name=contact, email=email.strip()), msg.id, crm_field(fields, "title", "role"))
+                contact, email, title = crm_contact(crm_fields(row))
+                if "@" in email and " " not in email:
+                    add(Address(name=contact, email=email), msg.id, title)
     return people
 
 
@@ -253,9 +257,21 @@ _OWNER = (
 PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
 # "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
+# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes — CFO"
+LISTED_TITLE = re.compile(
+    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
+)
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
+_COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
 TITLE_BEFORE = re.compile(
-    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+(?P<name>{PERSON})\b"
+    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+{_COURTESY}?(?P<name>{PERSON})\b"
+)
+# "Ana Ruiz is our Head of Finance", "…, who is the IT lead", "Marta Gil es la jefa de compras": a title said of
+# them now (never "was": a past title is not theirs)
+COPULA_TITLE = re.compile(
+    rf"(?<![\w-])(?P<name>{PERSON})(?:,\s*(?:who|quien|qui|die|der)\s+|\s+)(?:is|es|est|ist)\s+"
+    rf"(?P<owner>{_OWNER}|the|el|la|le|l'|der|die|das)\s+(?P<title>[^.;:,()\n]{{2,80}}?)"
+    r"(?=\s*[.;:,()\n]|\s+(?:and|y|et|und|who|que|qui|der|die|since|seit|depuis|desde)\b|$)"
 )
 ARTICLE = re.compile(
     r"^(?:our|their|his|her|the|a|an|nuestr[oa]|su|el|la|notre|leur|son|sa|le|l'|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|"
@@ -268,8 +284,9 @@ NOT_TITLE_START = re.compile(
     r"welche[rs]?|est|es|ist|y|et|und|o|ou|oder|merci|gracias|danke)\b",
     re.IGNORECASE,
 )
+# "am"/"pm" only after a number: German "am Standort Graz" is a place in a title
 TIME_OR_DATE = re.compile(
-    r"\d{1,2}[:.h]\d{2}|\d{1,2}/\d{1,2}|\b(?:am|pm|utc|cet)\b|\d+\s*(?:min|mins|minutes|minuten|minutos|h|hrs|hours)\b",
+    r"\d{1,2}[:.h]\d{2}|\d{1,2}/\d{1,2}|\d\s*(?:am|pm)\b|\b(?:utc|cet)\b|\d+\s*(?:min|mins|minutes|minuten|minutos|h|hrs|hours)\b",
     re.IGNORECASE,
 )
 # Words that make a title only with a function in front ("claims agent"): a capitalised "Cornerstone agent" after a
@@ -355,11 +372,18 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
         found.append((match.group("name"), title_of(match.group("title"))))
     for match in APPOSITIVE.finditer(text):
         found.append((match.group("name"), title_of(match.group("title"), closed=False)))
+    for match in COPULA_TITLE.finditer(text):
+        if not (vendor and WE.match(match.group("owner"))) and not NOT_A_TITLE.search(match.group("title")):
+            found.append((match.group("name"), title_of(match.group("title"))))  # not "is the lead on this"
+    for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
+        found.append((match.group("name"), title_of(re.split(r"\s[–—-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
         title = match.group("title")
         if vendor and WE.match(match.group("owner")):
             continue
-        if not re.search(r"[A-ZÀ-Ý]", title[:1]) or title.islower() or TITLE_WORDS.search(title.split()[-1]):
+        words = title.split()
+        # a capitalised title is one when it starts or ends in a title word ("Head of Finance", "Leiterin Controlling")
+        if not re.search(r"[A-ZÀ-Ý]", title[:1]) or title.islower() or TITLE_WORDS.search(f"{words[0]} {words[-1]}"):
             found.append((match.group("name"), title_of(title)))
     return [
         (re.sub(r"\s+", " ", name), re.sub(r"\s+", " ", title))
@@ -429,7 +453,9 @@ SELF_DESCRIBED = re.compile(
 # "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
 # a speaker introducing themselves on a call
 SELF_TITLE = re.compile(
-    r"\b(?:I(?:'m|’m| am)|ich bin|je suis|soy)\s+(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
+    r"(?:\b(?:I(?:'m|’m| am)|ich bin|je suis|soy|my (?:role|title|job) is|meine (?:rolle|funktion) ist|mon (?:rôle|poste)"
+    r" est|mi (?:cargo|puesto) es)\s+|\b(?-i:[A-ZÀ-Ý])[\w'’-]+\s+(?:here|hier|ici|aquí)\s*,\s*)"  # "Tom Reyes here, warehouse manager for …"
+    r"(?:the |a |an |our |der |die |hier |le |la |l'|el |)"
     r"(?P<title>[^.,;!?()\n]{2,60}?)(?=\s*[.,;!?()]|\s+(?:and|so|und|et|y)\b|$)",
     re.IGNORECASE,
 )
@@ -443,7 +469,7 @@ def self_titled(said: str) -> str:
     for match in SELF_TITLE.finditer(said):
         title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
         leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
-        if len(title.split()) <= 6 and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+        if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
             return title_of(title)
     return ""
 

@@ -23,6 +23,7 @@ from agent.extract.people import (
     self_titled,
     stakeholders_from,
     title_for,
+    title_of,
     titles_in_text,
 )
 from agent.extract.roles import key_of as _person_key
@@ -36,7 +37,8 @@ def stakeholders_of(
     sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
-    prose_titles = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    written = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
     ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
     brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
     ours |= {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
@@ -143,17 +145,33 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
                 and not set(fold(name).split()) & account
                 and not is_place(name, text)
             ):
-                found.append((name, title, msg.id))
+                found.append((name, without_account(title, ctx), msg.id))
     return found
+
+
+def without_account(title: str, ctx: ExtractionContext) -> str:
+    """ "head of finance at Kunde" -> "Head of Finance": the customer's own name is not part of a title."""
+    names = [re.escape(n) for n in (ctx.account.name, (ctx.account.domain or "").split(".")[0]) if n and len(n) > 2]
+    if not names:
+        return title
+    cut = re.sub(rf"\s+(?:at|@|bei|chez|de|en|of)\s+(?:the\s+)?(?i:{'|'.join(names)})\b.*$", "", title)
+    return title if cut == title else (title_of(cut) or title)
 
 
 # "at Wolf Lake", "in Ried", "bei Linz", "à Laval", "en Zamora": a name the mail puts after one of these is a place
 _AT_PLACE = "at|in|near|bei|nach|à|au|en|cerca de"
 
 
+# "looping in Ana Ruiz", "bringing in", "keep X in": "in" after one of these brings a person into the thread
+_BRINGS_IN = re.compile(r"\b(?:loop|bring|brought|pull|rope|keep|kept|add|copy|copie|cc)\w*\s+$", re.IGNORECASE)
+
+
 def is_place(name: str, text: str) -> bool:
     """The mail speaks of ``name`` as a place (a site, a town), so it is not a person."""
-    return bool(re.search(rf"\b(?i:{_AT_PLACE})\s+(?:the\s+)?{re.escape(name)}\b(?!['’]s)", text))
+    return any(
+        not _BRINGS_IN.search(text[max(0, m.start() - 20) : m.start()])
+        for m in re.finditer(rf"\b(?i:{_AT_PLACE})\s+(?:the\s+)?{re.escape(name)}\b(?!['’]s)", text)
+    )
 
 
 def _names_us(title: str, ctx: ExtractionContext) -> bool:

@@ -28,10 +28,23 @@ SALUTATION = re.compile(
     r"^\s*(?:hi|hello|hey|dear|hallo|liebe[rs]?|bonjour|cher|chère|hola|estimad[oa]s?)\b[^,:]{0,40},\s*", re.I
 )
 SENT_LINE = re.compile(r"^\s*(?:sent|date)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
-CRM_KEY = re.compile(r"(?:^|;\s*)([A-Za-z][\w /-]{0,30}?)\s*:\s")
+CRM_KEY = re.compile(r"(?:^|;\s*)([^\W\d_][\w /-]{0,30}?)\s*:\s")
+# What a CRM export names its columns, in the four languages (a German export's "Funktion", a French "Poste").
+CRM_TITLE_KEYS = ("job title", "title", "position", "role", "cargo", "puesto", "funktion", "jobtitel", "rolle",
+                  "stellung", "poste", "fonction", "titre")  # fmt: skip
+CRM_NAME_KEYS = ("contact name", "full name", "name", "contact", "nombre completo", "nombre", "nom complet", "nom",
+                 "kontakt", "ansprechpartner\\w*", "contacto")  # fmt: skip
+CRM_FIRST_KEYS = ("first name", "given name", "first", "vorname", "prénom", "nombre")
+CRM_LAST_KEYS = ("last name", "surname", "family name", "last", "nachname", "familienname", "nom", "apellidos?")
+CRM_EMAIL_KEYS = ("email", "e-mail", "mail", "courriel", "correo")
+CRM_OTHER_KEYS = ("telefon", "téléphone", "teléfono", "tel", "mobile?", "móvil", "handy", "firma", "société", "empresa",
+                  "entreprise", "abteilung", "département", "departamento", "department", "ville", "stadt", "ciudad")  # fmt: skip
+CRM_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 CRM_KEY_WORDS = re.compile(
     r"\b(?:date|type|subject|contact|name|title|email|e-mail|notes?|description|comments?|details|summary|owner|"
-    r"assigned|outcome|next|status|account|company|phone|activity|role|stage|amount|due|created|by)\b",
+    r"assigned|outcome|next|status|account|company|phone|activity|role|stage|amount|due|created|by|"
+    + "|".join(CRM_TITLE_KEYS + CRM_NAME_KEYS + CRM_FIRST_KEYS + CRM_LAST_KEYS + CRM_EMAIL_KEYS + CRM_OTHER_KEYS)
+    + r")\b",
     re.IGNORECASE,
 )
 NOTES_KEY = re.compile(r"\b(?:notes?|description|comments?|details|summary)\b", re.IGNORECASE)
@@ -278,6 +291,37 @@ def crm_field(fields: dict[str, str], *words: str) -> str:
             if re.search(rf"\b{word}\b", key) and value:
                 return value
     return ""
+
+
+def crm_contact(fields: dict[str, str]) -> tuple[str, str, str]:
+    """(name, email, title) of the contact one CRM row names, whatever the export calls its columns; "" when absent.
+    A name split in two columns ("Vorname", "Nachname"; "Prénom", "Nom") is joined."""
+    address = CRM_ADDRESS.search(crm_field(fields, *CRM_EMAIL_KEYS))
+    email = address.group() if address else ""
+    first = crm_field(fields, *CRM_FIRST_KEYS)
+    last = crm_field(fields, *CRM_LAST_KEYS) if first else ""
+    name = f"{first} {last}" if first and last else crm_field(fields, *CRM_NAME_KEYS)
+    return name, email, crm_field(fields, *CRM_TITLE_KEYS)
+
+
+def table_rows(text: str) -> list[dict[str, str]]:
+    """The rows of each "a | b | c" table in ``text`` (an HTML table as html_text renders it, a Markdown
+    table) whose first row names its columns the way a CRM export does, as lower-case column -> value."""
+    rows: list[dict[str, str]] = []
+    header: list[str] = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or "|" not in line:
+            header = []
+            continue
+        if TABLE_RULE.match(line):
+            continue
+        if not header:
+            named = [c for c in cells if CRM_KEY_WORDS.fullmatch(c.lower())]
+            header = [c.lower() for c in cells] if len(named) >= 2 else []
+            continue
+        rows.append({h: v for h, v in zip(header, cells, strict=False) if v})
+    return rows
 
 
 def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:

@@ -71,7 +71,11 @@ def _ext(filename: str) -> str:
 
 
 def _csv_text(text: str, limit: int) -> str:
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    # Excel in German, French or Spanish writes ";" between columns (the comma is their decimal mark)
+    delimiter = max((",", ";", "\t"), key=header.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         return ""
     head, body = rows[0], rows[1 : MAX_CSV_ROWS + 1]

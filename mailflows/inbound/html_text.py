@@ -71,6 +71,7 @@ SOFT = "\x01"  # a block boundary: one line break, however many blocks meet ther
 PARA = "\x02"  # a paragraph boundary: one blank line
 WS_CHARS = " \t\n\x01\x02"
 INNER_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}")
+LAYOUT_SEPARATOR_RE = re.compile(r"\s*\|\s*(?=\x01)|(?<=\x01)\s*\|\s*")  # a cell separator next to a layout cell
 BREAKS_RE = re.compile(r"[ \t]*[\x01\x02][\x01\x02 \t]*")
 WS_RE = re.compile(r"[ \t\r\n\f]+")
 EDGE_TAGS = BLOCK_TAGS | {"li", "tr", "td", "th", "p", "br", "blockquote", "hr"}
@@ -190,9 +191,12 @@ def _wrap(name: str, tag: Tag, inner: str, ol_index: int) -> str:
         marker = f"{ol_index}. " if parent == "ol" else "- "
         return SOFT + marker + inner.strip(WS_CHARS) + SOFT
     if name in ("td", "th"):
+        if re.search(r"\S\s*[\n\x01\x02]+\s*\S", inner):
+            # lines in a cell are a layout (a signature beside its logo: name, title, phone), not a table's value
+            return SOFT + inner.strip(WS_CHARS) + SOFT
         return re.sub(r"\s*[\n\x01\x02]+\s*", " ", inner).strip() + " | "
     if name == "tr":
-        row = inner.strip()
+        row = LAYOUT_SEPARATOR_RE.sub(SOFT, inner.strip())
         return SOFT + (row[:-2].rstrip() if row.endswith(" |") else row) + SOFT
     if name == "blockquote":
         quoted = _tidy(inner)

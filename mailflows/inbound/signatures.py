@@ -66,8 +66,18 @@ TITLE_WORDS = re.compile(
     r"consejer[oa]|delegad[oa]|cheffe|pr[ée]sidente?|presidenta|pdg|vorsitzende[rn]?|ingénieure?|ingenier[oa]|coordinador[a]?|coordinatrice|leitung|referent(?:in)?|"
     r"coordonnat(?:eur|rice)|vorstand\w*|aufsichtsrat\w*|gründer(?:in)?|fondat(?:eur|rice)|fundador[a]?|prokurist(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
+    r"auditor|pharmacist|lawyer|paralegal|clerk|technician|operator|recruiter|"
+    # French, Spanish and German job names ("Chargée de projet", "Analista de datos", "Sachbearbeiterin Einkauf")
+    r"daf|dsi|rssi|drh|charg[ée]e?|analyste|comptable|acheteu(?:r|se)|juriste|avocate?|technicien(?:ne)?|"
+    r"gestionnaire|assistante|conseill(?:er|ère)|consultante|audit(?:eur|rice)|pharmacien(?:ne)?|médecin|"
+    r"infirmi(?:er|ère)|analista|contador[a]?|contable|abogad[oa]|jurista|t[ée]cnic[oa]|administrador[a]?|"
+    r"consultor[a]?|asesor[a]?|ejecutiv[oa]|asistente|auditor[a]?|investigador[a]?|enfermer[oa]|m[ée]dic[oa]|"
+    r"farmac[ée]utic[oa]|comprador[a]?|supervisor[a]|especialista|subdirector[a]?|sachbearbeiter(?:in)?|"
+    r"eink[äa]ufer(?:in)?|buchhalter(?:in)?|berater(?:in)?|jurist(?:in)?|syndikus|disponent(?:in)?|"
+    r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
+    r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
-    r"\w+(?:leiter|leiterin|leitung|managerin|direktor|direktorin|beauftragter?))\b",
+    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
@@ -103,14 +113,27 @@ def _name_tokens(sender: Address | None) -> list[str]:
     return [t for t in _norm(name).split() if len(t) > 1]
 
 
+# What parts a name from a title on the name line: "Ana Ruiz – Head of Finance", "Ana Ruiz | CFO", "Ana Ruiz, CFO"
+# A site or unit a card writes after the title, parted from it by "|" or "·": part of the title, not the company
+UNIT_RE = re.compile(
+    r"(?:standort|werk|niederlassung|filiale|abteilung|bereich|region|sede|sucursal|planta|delegaci[óo]n|"
+    r"departamento|site|agence|usine|direction|d[ée]partement|campus|plant|office|branch|department|dept|division|"
+    r"team)\b",
+    re.IGNORECASE,
+)
+PS_RE = re.compile(r"^p\.?\s?s\.?(?:\s|:)", re.IGNORECASE)
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-*•+]\s|\|)")  # a list item or a Markdown table row
+NAME_SEPARATOR = re.compile(r"\s[|•·–—-]\s|,")
+
+
 def _is_name_line(line: str, tokens: list[str]) -> bool:
-    head = re.split(r"\s[|•·–—-]\s|,", line, maxsplit=1)[0].strip()
-    if not head or len(head) > 60:
+    head = NAME_SEPARATOR.split(line, maxsplit=1)[0].strip()
+    if not head or len(head) > 60 or LIST_ITEM_RE.match(line):  # "- Ana Ruiz – CFO" lists attendees
         return False
     words = _norm(head).split()
     if tokens:
         return len(words) >= 2 and all(t in words for t in tokens[:1]) and tokens[-1] in words
-    return bool(NAME_RE.match(head)) and not TITLE_WORDS.search(head)
+    return bool(NAME_RE.match(head)) and not TITLE_WORDS.search(head) and not COMPANY_SUFFIX_RE.search(head)
 
 
 def _is_contact_line(line: str) -> bool:
@@ -152,17 +175,59 @@ def split_signature(body: str, sender: Address | None) -> tuple[str, str]:
             and i >= n - 2
             or (
                 not SIGN_OFF_RE.match(line)
-                and _is_name_line(line, tokens)
+                and (_is_name_line(line, tokens) or (start is None and _signs_first_name(lines, i, tokens)))
                 and _looks_like_card(lines[i + 1 : n], has_name=bool(tokens))
             )
         ):
             start = i
-    if start is None:
+        elif _is_name_line(line, tokens) and tokens and _title_above(lines, i):
+            start = i - 1  # "Head of Finance\nAna Ruiz\nKunde Inc.": the title written over the name
+    if start is None or _in_table(lines, start):
         return body.rstrip(), ""
+    if tokens and _is_name_line(lines[start].strip(), tokens) and _title_above(lines, start):
+        start -= 1
     if not is_mobile_footer(lines[start].strip()):
         start = _with_sign_off(lines, start)
     text = "\n".join(lines[:start]).rstrip()
     return text, "\n".join(lines[start:]).strip()
+
+
+def _signs_first_name(lines: list[str], at: int, tokens: list[str]) -> bool:
+    """ "Best,\nAna\nHead of Finance": the sender's first name alone under a sign-off starts their card."""
+    return (
+        bool(tokens)
+        and _norm(lines[at]) == tokens[0]
+        and at > 0
+        and bool(SIGN_OFF_RE.match(lines[at - 1]))
+        and any(ln.strip() for ln in lines[at + 1 :])  # "Thanks,\nSam" alone closes the text, it is no card
+        and not any(_is_sentence(ln) for ln in lines[at + 1 :])  # "Best,\nAna\nPS: our CFO will call you."
+    )
+
+
+def _is_sentence(line: str) -> bool:
+    """A line someone wrote as a sentence (a "P.S.", a remark), which no card holds."""
+    stripped = line.strip()
+    words = stripped.split()
+    # "… about the invoice." ends a sentence; "Head of Finance, Kunde Inc." ends a company's name
+    return bool(PS_RE.match(stripped)) or (len(words) >= 5 and bool(re.match(r"[a-zà-ÿ0-9]\S*[.!?]$", words[-1])))
+
+
+def _in_table(lines: list[str], at: int) -> bool:
+    """ "Ana Ruiz | CFO | ana@…" under a row with as many cells ("Name | Title | Email"): a table, not a card."""
+    cells = lines[at].count(" | ")
+    return cells > 0 and at > 0 and lines[at - 1].count(" | ") == cells
+
+
+def _title_above(lines: list[str], at: int) -> bool:
+    """A short title line right over the name line, itself under a sign-off or a blank line."""
+    above = lines[at - 1].strip() if at > 0 else ""
+    over = lines[at - 2].strip() if at > 1 else ""
+    return (
+        bool(TITLE_WORDS.search(above))
+        and len(above) < 60
+        and not above.endswith((".", "!", "?", ":"))
+        and (not over or bool(SIGN_OFF_RE.match(over)))
+    )
 
 
 def signed_by(signature: str, sender: Address | None) -> bool:
@@ -250,18 +315,21 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
         for ln in signature.split("\n")
         if ln.strip(" \t>*_-—") and not is_mobile_footer(ln.strip())
     ]
-    lines = [ln for ln in lines if ln and len(ln) < 160 and not SIGN_OFF_RE.match(ln)]
+    first = tokens[0] if tokens else None
+    lines = [ln for ln in lines if ln and len(ln) < 160 and not SIGN_OFF_RE.match(ln) and _norm(ln) != first]
     name_at = next((i for i, ln in enumerate(lines) if tokens and _is_name_line(ln, tokens)), None)
     if name_at is None:
         name_at = next((i for i, ln in enumerate(lines) if _is_name_line(ln, [])), None)
     rest = lines
     if name_at is not None:
-        name_line = lines[name_at]
-        parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", name_line) if p.strip()]
-        info.name = NAME_PREFIX_RE.sub("", CREDENTIAL_RE.sub("", parts[0]).strip())
+        name_line = CREDENTIAL_RE.sub("", lines[name_at]).strip()
+        parts = [p.strip() for p in NAME_SEPARATOR.split(name_line, maxsplit=1) if p.strip()]
+        info.name = NAME_PREFIX_RE.sub("", parts[0])
         rest = parts[1:] + lines[name_at + 1 :]
     elif sender is not None and sender.name:
         info.name = sender.name
+    if name_at and TITLE_WORDS.search(lines[name_at - 1]) and not _is_contact_line(lines[name_at - 1]):
+        rest = [*rest, lines[name_at - 1]]  # a title written over the name, when none is under it
     for line in rest:
         if _is_contact_line(line):
             if not info.phone:
@@ -271,11 +339,19 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
             continue
         if info.title and info.company:
             continue
-        pieces = [p.strip() for p in re.split(r"\s+[|•·]\s+", line) if p.strip()]
-        for piece in pieces:
-            if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80:
+        parts = re.split(r"\s+([|•·])\s+", line)  # pieces, with the separator between each two
+        titled_at = -1
+        for at in range(0, len(parts), 2):
+            piece = parts[at].strip()
+            if not piece:
+                continue
+            if titled_at == at - 2 and UNIT_RE.match(piece):  # "Responsable de Compras · Sede Valencia"
+                info.title = f"{info.title} {parts[at - 1]} {piece}"
+                continue
+            if not info.title and TITLE_WORDS.search(piece) and len(piece) < 80 and not _is_sentence(piece):
                 info.title, company = _split_title_company(piece, sender)
                 info.company = info.company or company
+                titled_at = at
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
                 info.company = piece
     return info

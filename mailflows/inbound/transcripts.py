@@ -32,7 +32,9 @@ TIMED_LINE_RE = re.compile(
     rf"(?:\((?P<at2>{CLOCK})\)|\[(?P<at3>{CLOCK})\])?\s*(?::\s+|：\s*)(?P<text>\S.*)$"
 )
 # "Ines Moreau  00:04" (Otter, Zoom), "Moreau, Ines   4:12 PM" (Teams; "| 4:12 PM" from a pasted table)
-SPEAKER_ONLY_RE = re.compile(rf"^\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)(?:\s*[|·•]\s*|\s+)(?P<at>{CLOCK})\s*$")
+SPEAKER_ONLY_RE = re.compile(
+    rf"^\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?(?:\s*\([^()\d]{{1,60}}\))?)(?:\s*[|·•]\s*|\s+)(?P<at>{CLOCK})\s*$"
+)  # the label may say their organisation or title: "Ruiz, Ana (Kunde)  0:05", "Ana Ruiz (Head of Finance)  0:05"
 CLOCK_ONLY_RE = re.compile(rf"^\s*\[?(?P<at>{CLOCK})\]?\s*$")
 # "[4:12 PM] Moreau, Ines" (a Teams chat copy)
 CLOCK_FIRST_RE = re.compile(rf"^\s*\[(?P<at>{CLOCK})\]\s*(?P<speaker>[^\W\d][\w .,'’-]{{0,50}}?)\s*$")
@@ -214,8 +216,10 @@ def name_over_clock(line: str, below: str) -> tuple[str, str] | None:
 
 def _first_name_first(label: str) -> str:
     # Teams writes a directory name last name first: "Moreau, Ines" is Ines Moreau
+    label, paren, note = label.strip(" ,").partition("(")  # "Moreau, Ines (Bluefin)": the note stays at the end
     last, comma, first = label.strip(" ,").partition(",")
-    return f"{first.strip()} {last.strip()}" if comma else last.strip()
+    name = f"{first.strip()} {last.strip()}" if comma else last.strip()
+    return f"{name} ({note.strip()}" if paren else name
 
 
 def unglue_chat(text: str) -> str:
