@@ -94,14 +94,21 @@ async def process_inbound(ctx: dict[str, Any], inbound_id: int) -> str:
         size = repo.raw_size(session, inbound_id)
     # Large messages arriving together take turns within the byte budget (mailflows/inbound/budget.py).
     async with app.budget.hold(size):
-        path = await asyncio.to_thread(spool_raw, app, inbound_id)
-        try:
-            parsed = await app.cpu.run(parse_path, path, limits_of(app.settings))
-            if reused is not None:  # a row stored before digests were kept has none: hashed here
-                _tell_apart(parsed, digest or repo.content_digest(path.read_bytes()), inbound_id, reused)
-        finally:
-            path.unlink(missing_ok=True)
+        # a row stored before digests were kept has none: hashed here
+        parsed, hashed = await _parse_stored(app, inbound_id, digest_too=reused is not None and not digest)
+        if reused is not None:
+            _tell_apart(parsed, digest or hashed, inbound_id, reused)
         return await _route(app, inbound_id, parsed, rcpt_to, verdict, null)
+
+
+async def _parse_stored(app: App, inbound_id: int, *, digest_too: bool = False) -> tuple[ParsedMail, str]:
+    """The stored message parsed from a spool file of its own in the CPU pool (and its content digest if asked)."""
+    path = await asyncio.to_thread(spool_raw, app, inbound_id)
+    try:
+        parsed = await app.cpu.run(parse_path, path, limits_of(app.settings))
+        return parsed, repo.content_digest(path.read_bytes()) if digest_too else ""
+    finally:
+        path.unlink(missing_ok=True)
 
 
 EARLIER_NOTES_DAYS = 60  # a rep's note that named no known customer is adopted by an account opened this soon after
@@ -120,11 +127,7 @@ async def _adopt_earlier_notes(app: App, account_id: int, author: str) -> int:
         with session_scope(app.engine) as session:
             size = repo.raw_size(session, inbound_id)
         async with app.budget.hold(size):
-            path = await asyncio.to_thread(spool_raw, app, inbound_id)
-            try:
-                parsed = await app.cpu.run(parse_path, path, limits_of(app.settings))
-            finally:
-                path.unlink(missing_ok=True)
+            parsed, _ = await _parse_stored(app, inbound_id)
         if not names_account(parsed, account) or await take_material(app, inbound_id, parsed) != account_id:
             continue
         with session_scope(app.engine) as session:

@@ -166,14 +166,15 @@ class IntakeHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        spool = envelope.spool if isinstance(envelope, SpooledEnvelope) else None
-        size = envelope.size if isinstance(envelope, SpooledEnvelope) else len(envelope.original_content or b"")
+        if not isinstance(envelope, SpooledEnvelope) or envelope.spool is None:
+            raise TypeError("IntakeHandler is served by SpoolingSMTP (start_smtp), which spools DATA")
+        spool, size = envelope.spool, envelope.size
         if size > self.settings.max_message_bytes:
             return "552 5.3.4 Message too big for this inbox"
         try:
             arrival = Arrival.from_smtp(session, envelope)
             async with self.intake.admit(size):
-                raw = spool.read() if spool is not None else envelope.original_content or b""
+                raw = spool.read()
                 inbound_id, created = await self.intake.receive(raw, arrival=arrival, rcpt_to=list(envelope.rcpt_tos))
                 del raw
         except SenderCheckDeferred as exc:
