@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-web test test-fast lint format typecheck services bench eval clean
+.PHONY: install demo demo-web test test-fast lint format typecheck services bench eval catalogs clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python ../shared/tools/eval_deals.py --cmd "$(BIN)/handoff"
+
+# Our own words in the code and templates -> agent/locale/handoff.pot -> each language's .po (agent/wording.py).
+# Translate what it adds (msgstr) before committing: tests/test_wording.py fails on an untranslated message.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k N_ --no-location --sort-output --omit-header -o agent/locale/handoff.pot .
+	$(BIN)/pybabel update -q -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --omit-header --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) handoff-demo .pytest_cache

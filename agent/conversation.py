@@ -35,6 +35,7 @@ from agent.questions import questions_from_account
 from agent.revisions import csm_of_record, reopen
 from agent.settings import Settings
 from agent.trust import may_receive, outside_rule, token_in
+from agent.wording import note_rep_words
 from db import repo
 from db.models import Account, as_utc, id_of
 from db.session import session_scope
@@ -272,6 +273,7 @@ async def apply_reply(app: App, account_id: int, parsed: ParsedMail) -> FollowUp
             )
             extraction = await app.extractor.read_answers(reply, ctx, doc, questions)
             doc = merge_extraction(doc, extraction)
+            note_rep_words(doc, [answer_text], app.settings.document_language)
         changed = _content(doc) != before
         with session_scope(app.engine) as session:
             account = repo.lock_account(session, account_id)

@@ -32,18 +32,33 @@ SECTION_KEYS: tuple[str, ...] = (
     "rep_perspective",
 )
 
+
+def N_(text: str) -> str:
+    """Mark a label for the translation catalogs (agent/wording.py); it is translated where it is shown."""
+    return text
+
+
 SECTION_TITLES: dict[str, str] = {
-    "company_overview": "Company overview",
-    "stakeholders": "Stakeholder map",
-    "pain_points": "Pain points",
-    "success_metrics": "Success metrics",
-    "purchase_drivers": "Purchase drivers",
-    "implementation": "Implementation",
-    "competitive_context": "Competitive context",
-    "commitments": "Commitments we made",
-    "expansion": "Expansion",
-    "risks": "Risks",
-    "rep_perspective": "Rep perspective",
+    "company_overview": N_("Company overview"),
+    "stakeholders": N_("Stakeholder map"),
+    "pain_points": N_("Pain points"),
+    "success_metrics": N_("Success metrics"),
+    "purchase_drivers": N_("Purchase drivers"),
+    "implementation": N_("Implementation"),
+    "competitive_context": N_("Competitive context"),
+    "commitments": N_("Commitments we made"),
+    "expansion": N_("Expansion"),
+    "risks": N_("Risks"),
+    "rep_perspective": N_("Rep perspective"),
+}
+
+HORIZON_LABELS = {"90d": N_("90 days"), "6m": N_("6 months"), "1y": N_("1 year")}
+SENTIMENT_LABELS = {
+    "enthusiastic": N_("enthusiastic"),
+    "positive": N_("positive"),
+    "neutral": N_("neutral"),
+    "skeptical": N_("skeptical"),
+    "negative": N_("negative"),
 }
 
 Role = Literal[
@@ -185,6 +200,7 @@ class Provenance(_Model):
     model: str | None = None
     sources_read: dict[str, int] = Field(default_factory=dict)  # extractor name -> sources it read
     fallbacks: list[Fallback] = Field(default_factory=list)  # the latest 50
+    rep_letters: dict[str, int] = Field(default_factory=dict)  # language -> letters of the rep's own words read
 
 
 class Sections(_Model):
@@ -235,6 +251,7 @@ class HandoffDocument(_Model):
     urgency: Urgency = Field(default_factory=Urgency)
     relationship: list[Item] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
+    language: str = "en"  # the language of the document's own words (agent/wording.py); quotes keep theirs
 
     def export(self) -> dict[str, object]:
         """The JSON export contract, with ``missing`` recomputed; every commitment says open or kept, every due

@@ -24,6 +24,7 @@ from agent.outbox import explain, send_outbound
 from agent.render import call_time, render_notice
 from agent.schedule import Hours, next_call_slot, parse_hours
 from agent.trust import token_address
+from agent.wording import translations
 from db import repo
 from db.models import Account, Outbound, as_utc, id_of
 from db.session import session_scope
@@ -99,14 +100,19 @@ def request(
         tz=app.settings.tz,
         organizer=app.settings.inbox_address,
         attendees=[(csm_name, account.csm_email or ""), (rep_name, account.rep_email)],
-        summary=_summary(account, rep_name, csm_name),
+        summary=_summary(account, rep_name, csm_name, doc.language),
         description=_agenda(doc),
         now=app.now(),
     )
 
 
-def _summary(account: Account, rep_name: str, csm_name: str) -> str:
-    return f"Handoff call: {account.name} ({rep_name} -> {csm_name})"
+def _summary(account: Account, rep_name: str, csm_name: str, language: str = "en") -> str:
+    _ = translations(language).gettext
+    return _("Handoff call: %(account)s (%(rep)s -> %(csm)s)") % {
+        "account": account.name,
+        "rep": rep_name,
+        "csm": csm_name,
+    }
 
 
 def record_cancel(
@@ -252,12 +258,18 @@ async def withdraw(app: App, account_id: int, parsed: ParsedMail, notes: list[st
 
 
 def _agenda(doc: HandoffDocument) -> str:
-    lines = [f"15-minute handoff of {doc.account.name} from sales to customer success.", "", "Agenda:"]
-    lines += ["1. Who is who (stakeholder map)", "2. What they bought it for (pains, success metrics)"]
+    _ = translations(doc.language).gettext
+    lines = [_("15-minute handoff of %(account)s from sales to customer success.") % {"account": doc.account.name}]
     lines += [
-        "3. What we promised (commitments and dates)",
-        "4. Risks and the rep's read",
         "",
-        "The document is attached to the mail.",
+        _("Agenda:"),
+        _("1. Who is who (stakeholder map)"),
+        _("2. What they bought it for (pains, success metrics)"),
+    ]
+    lines += [
+        _("3. What we promised (commitments and dates)"),
+        _("4. Risks and the rep's read"),
+        "",
+        _("The document is attached to the mail."),
     ]
     return "\n".join(lines)

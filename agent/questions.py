@@ -10,11 +10,13 @@ the answers (the extractors' ``read_answers``).
 
 from __future__ import annotations
 
+import gettext
 import re
 
-from agent.document import HandoffDocument, Stakeholder
+from agent.document import HORIZON_LABELS, N_, SENTIMENT_LABELS, HandoffDocument, Stakeholder
 from agent.extract.answers import read_by_rep
 from agent.extract.base import Question
+from agent.wording import translations
 from db.models import Account
 
 _KNOWN_TECH = (
@@ -49,12 +51,12 @@ _KNOWN_TECH = (
 )
 
 REP_QUESTIONS = [
-    "Who really makes the decision, and how does that differ from the official buyer?",
-    "What internal politics should the CSM know about (allies, skeptics, people to keep in the loop)?",
-    "How strong is the champion, and is their position secure?",
-    "Any personal details that help the relationship (interests, career goals, how they like to work)?",
-    "How strategically important is this account to us, and why?",
-    "Are there budget limits the CSM should know before talking expansion?",
+    N_("Who really makes the decision, and how does that differ from the official buyer?"),
+    N_("What internal politics should the CSM know about (allies, skeptics, people to keep in the loop)?"),
+    N_("How strong is the champion, and is their position secure?"),
+    N_("Any personal details that help the relationship (interests, career goals, how they like to work)?"),
+    N_("How strategically important is this account to us, and why?"),
+    N_("Are there budget limits the CSM should know before talking expansion?"),
 ]
 
 
@@ -66,86 +68,113 @@ def _mentioned_tech(doc: HandoffDocument) -> list[str]:
 
 
 def questions_for(doc: HandoffDocument, account: Account) -> list[Question]:
-    """Specific questions for missing or thin sections, then the rep-perspective ones."""
+    """Specific questions for missing or thin sections, then the rep-perspective ones, in the document's language."""
     s = doc.sections
+    tr = translations(doc.language)
+    _ = tr.gettext
     asks: list[tuple[str, str]] = []
-    company = doc.account.name
+    company = {"company": doc.account.name}
     if not s.company_overview:
         asks.append(
-            ("company_overview", f"What does {company} do, and roughly how big is it (people, sites, revenue)?")
+            (
+                "company_overview",
+                _("What does %(company)s do, and roughly how big is it (people, sites, revenue)?") % company,
+            )
         )
     if not s.stakeholders:
         asks.append(
-            ("stakeholders", f"Who are the people at {company} the CSM will work with, and what are their roles?")
+            (
+                "stakeholders",
+                _("Who are the people at %(company)s the CSM will work with, and what are their roles?") % company,
+            )
         )
     else:
         no_title = [p.name for p in s.stakeholders if not p.title][:3]
         if no_title:
-            asks.append(("stakeholders", f"What are the titles of {', '.join(no_title)}?"))
+            asks.append(("stakeholders", _("What are the titles of %(names)s?") % {"names": ", ".join(no_title)}))
         # once the rep has given their own read on the people, the question has its answer: not asked again
         if not any(read_by_rep(p) for p in s.stakeholders):
-            asks.append(("stakeholders", _sentiment_question(s.stakeholders)))
+            asks.append(("stakeholders", _sentiment_question(s.stakeholders, tr)))
     if not s.pain_points:
-        asks.append(("pain_points", f"What problem made {company} start looking — what was it costing them?"))
+        asks.append(
+            ("pain_points", _("What problem made %(company)s start looking — what was it costing them?") % company)
+        )
     if not s.success_metrics:
         asks.append(
             (
                 "success_metrics",
-                "How will the customer measure success at 90 days, 6 months and 1 year (numbers if you have them)?",
+                _("How will the customer measure success at 90 days, 6 months and 1 year (numbers if you have them)?"),
             )
         )
     else:
         have = {i.horizon for i in s.success_metrics}
         gaps = [h for h in ("90d", "6m", "1y") if h not in have]
         if gaps:
-            label = {"90d": "90 days", "6m": "6 months", "1y": "1 year"}
-            asks.append(("success_metrics", f"What does success look like at {' and '.join(label[g] for g in gaps)}?"))
+            spans = _(" and ").join(_(HORIZON_LABELS[g]) for g in gaps)
+            asks.append(("success_metrics", _("What does success look like at %(spans)s?") % {"spans": spans}))
     if not s.purchase_drivers:
-        asks.append(("purchase_drivers", "Why did they buy now, and why us?"))
+        asks.append(("purchase_drivers", _("Why did they buy now, and why us?")))
     tech = _mentioned_tech(doc)
     if not s.implementation:
         asks.append(
             (
                 "implementation",
-                "What is the implementation timeline, who on their side does the work, and which systems must we integrate with?",
+                _(
+                    "What is the implementation timeline, who on their side does the work, and which systems must we "
+                    "integrate with?"
+                ),
             )
         )
     elif tech:
+        named = ", ".join(tech[:-1]) + _(" and ") + tech[-1] if len(tech) > 1 else tech[0]
         asks.append(
             (
                 "implementation",
-                f"You mention {', '.join(tech[:-1]) + ' and ' + tech[-1] if len(tech) > 1 else tech[0]} — are there other integrations the CSM must plan for?",
+                _("You mention %(systems)s — are there other integrations the CSM must plan for?") % {"systems": named},
             )
         )
     if not s.competitive_context:
         asks.append(
             (
                 "competitive_context",
-                "Which alternatives did they consider (including doing nothing or building it), and why did we win?",
+                _("Which alternatives did they consider (including doing nothing or building it), and why did we win?"),
             )
         )
     if not s.commitments:
-        asks.append(("commitments", "Did we promise anything — dates, features, people, discounts — even in passing?"))
+        asks.append(
+            ("commitments", _("Did we promise anything — dates, features, people, discounts — even in passing?"))
+        )
     if not s.expansion:
-        asks.append(("expansion", f"Where could {company} grow with us (other teams, sites, products), and when?"))
+        asks.append(
+            ("expansion", _("Where could %(company)s grow with us (other teams, sites, products), and when?") % company)
+        )
     if not s.risks:
-        asks.append(("risks", "What could make this account churn or stall (people, data, budget, timing)?"))
+        asks.append(("risks", _("What could make this account churn or stall (people, data, budget, timing)?")))
     if not account.csm_email:
-        asks.append(("csm", "Who should be the CSM? Reply with a line such as  CSM: Name <name@company.com>"))
+        asks.append(("csm", _("Who should be the CSM? Reply with a line such as  CSM: Name <name@company.com>")))
     if not s.rep_perspective:
-        asks.extend(("rep_perspective", q) for q in REP_QUESTIONS)
+        asks.extend(("rep_perspective", _(q)) for q in REP_QUESTIONS)
     return [Question(n=i, section=section, text=text) for i, (section, text) in enumerate(asks, 1)]
 
 
-def _sentiment_question(people: list[Stakeholder]) -> str:
+def _sentiment_question(people: list[Stakeholder], tr: gettext.NullTranslations) -> str:
     """Ask the rep to confirm or correct the read in "How they feel", naming what was read."""
-    read = [f"{p.name.split(' ')[0]} {p.sentiment}" for p in people if p.sentiment != "unknown"][:5]
+    _ = tr.gettext
+    read = [
+        f"{p.name.split(' ')[0]} {_(SENTIMENT_LABELS.get(p.sentiment, p.sentiment))}"
+        for p in people
+        if p.sentiment != "unknown"
+    ][:5]
     unread = [p.name.split(" ")[0] for p in people if p.sentiment == "unknown"][:4]
     parts = []
     if read:
-        parts.append(f"From the mail I read {', '.join(read)}: is that right, or how do they really feel?")
+        parts.append(
+            _("From the mail I read %(reads)s: is that right, or how do they really feel?") % {"reads": ", ".join(read)}
+        )
     if unread:
-        parts.append(f"How do {', '.join(unread)} feel about the purchase (keen, on board, doubtful)?")
+        parts.append(
+            _("How do %(names)s feel about the purchase (keen, on board, doubtful)?") % {"names": ", ".join(unread)}
+        )
     return " ".join(parts)
 
 

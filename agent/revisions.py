@@ -24,8 +24,9 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
-from agent.document import SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
-from agent.render import HORIZON_LABELS, call_time, due_label, source_views
+from agent.document import HORIZON_LABELS, SECTION_KEYS, SECTION_TITLES, HandoffDocument, fold
+from agent.render import call_time, due_label, source_views
+from agent.wording import translations
 from db import repo
 from db.models import Account, Snapshot, as_utc
 
@@ -61,11 +62,16 @@ def changes(old: Edition | None, new: Edition, tz: tzinfo, *, minutes: int = 15)
     """What ``new`` tells its reader that ``old`` did not, and the reverse, per section (``old`` None: nothing)."""
     if old is None:
         return []
-    found = [_facts_change(_facts(old, new, tz, minutes), _facts(new, new, tz, minutes))]
-    found += [
-        _diff(SECTION_TITLES[key], _entries(old.document, key), _entries(new.document, key)) for key in SECTION_KEYS
+    language = new.document.language  # both versions told in the words of the newest
+    _ = translations(language).gettext
+    found = [
+        _facts_change(_facts(old, new, tz, minutes, language), _facts(new, new, tz, minutes, language), _("Details"))
     ]
-    found.append(_diff("Sources read", _sources(old.document), _sources(new.document)))
+    found += [
+        _diff(_(SECTION_TITLES[key]), _entries(old.document, key, language), _entries(new.document, key, language))
+        for key in SECTION_KEYS
+    ]
+    found.append(_diff(_("Sources read"), _sources(old.document, language), _sources(new.document, language)))
     return [c for c in found if c is not None]
 
 
@@ -123,9 +129,10 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _entries(doc: HandoffDocument, key: str) -> list[tuple[str, str]]:
+def _entries(doc: HandoffDocument, key: str, language: str) -> list[tuple[str, str]]:
     """(key, text) per item; a commitment's due date (and whether it was kept) and a metric's horizon are part
     of what it says."""
+    _ = translations(language).gettext
     if key == "stakeholders":
         people = [", ".join(x for x in (p.name, p.title) if x) for p in doc.sections.stakeholders]
         return [(fold(p), p) for p in people]
@@ -133,43 +140,55 @@ def _entries(doc: HandoffDocument, key: str) -> list[tuple[str, str]]:
     for item in doc.sections.items(key):
         text = _line(item.text)
         due = (
-            due_label(item) if item.due_precision in {"month", "quarter"} else item.due.isoformat() if item.due else ""
+            due_label(item, language)
+            if item.due_precision in {"month", "quarter"}
+            else item.due.isoformat()
+            if item.due
+            else ""
         )
-        kept = "kept" if item.status == "kept" else ""
-        extra = [f"due {due}" if due else "", HORIZON_LABELS.get(item.horizon or "", ""), kept]
+        kept = _("kept") if item.status == "kept" else ""
+        horizon = _(HORIZON_LABELS[item.horizon]) if item.horizon in HORIZON_LABELS else ""
+        extra = [_("due %(date)s") % {"date": due} if due else "", horizon, kept]
         shown = text + "".join(f" ({x})" for x in extra if x)
         out.append((fold(shown), shown))
     return out
 
 
-def _sources(doc: HandoffDocument) -> list[tuple[str, str]]:
+def _sources(doc: HandoffDocument, language: str) -> list[tuple[str, str]]:
     """The customer's messages and attachments as the document lists them (our own mail is only counted)."""
     own = {p.email.rsplit("@", 1)[-1].lower() for p in (doc.rep, doc.csm) if p is not None}
+    _ = translations(language).gettext
     return [
-        (f"{v['date']}|{v['sender']}|{v['subject']}", f"{v['date']} {v['kind']} from {v['sender']}: {v['subject']}")
-        for v in source_views(doc.sources, own)["listed"]
+        (
+            f"{v['date']}|{v['sender']}|{v['subject']}",
+            f"{v['date']} "
+            + _("%(kind)s from %(sender)s") % {"kind": v["kind"], "sender": v["sender"]}
+            + f": {v['subject']}",
+        )
+        for v in source_views(doc.sources, own, language=language)["listed"]
     ]
 
 
-def _facts(edition: Edition, newest: Edition, tz: tzinfo, minutes: int) -> list[tuple[str, str]]:
+def _facts(edition: Edition, newest: Edition, tz: tzinfo, minutes: int, language: str) -> list[tuple[str, str]]:
     """(label, value) of the handoff's own facts; the call only where the newest version carries one."""
     doc = edition.document
-    out = [("Account", _line(doc.account.name))]
+    _ = translations(language).gettext
+    out = [(_("Account"), _line(doc.account.name))]
     if doc.csm is not None:
         out.append(("CSM", f"{_line(doc.csm.name) + ' ' if doc.csm.name else ''}<{doc.csm.email}>"))
     if doc.contract_signed is not None:
-        out.append(("Contract signed", doc.contract_signed.isoformat()))
+        out.append((_("Contract signed"), doc.contract_signed.isoformat()))
     if doc.urgency.level != "unknown":
-        out.append(("How urgent", doc.urgency.level))
+        out.append((_("How urgent"), doc.urgency.level))
     if edition.call_start is not None and newest.call_start is not None:
-        out.append(("Handoff call", call_time(edition.call_start, tz, minutes)))
+        out.append((_("Handoff call"), call_time(edition.call_start, tz, minutes, language)))
     return out
 
 
-def _facts_change(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> Change | None:
+def _facts_change(old: list[tuple[str, str]], new: list[tuple[str, str]], title: str) -> Change | None:
     before, after = dict(old), dict(new)
     change = Change(
-        title="Details",
+        title=title,
         added=[f"{k}: {v}" for k, v in new if k not in before],
         removed=[f"{k}: {v}" for k, v in old if k not in after],
         changed=[f"{k}: {before[k]} → {v}" for k, v in new if k in before and fold(before[k]) != fold(v)],

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("./outbox")
     debounce_s: float = Field(default=60.0, ge=0)
     timezone: str = "UTC"
+    document_language: Literal["auto", "en", "de", "fr", "es"] = "auto"  # auto: the language the rep writes in
 
     extractor: Literal["auto", "claude", "offline"] = "auto"
     anthropic_api_key: str | None = Field(

@@ -19,9 +19,11 @@ from agent.document_store import load_document, save_document
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, stamp_provenance, verify_quotes
 from agent.merge import merge_extraction
+from agent.wording import note_rep_words
 from db import repo
 from db.models import Account
 from db.session import session_scope
+from mailflows.inbound.mail import ThreadMessage
 from mailflows.inbound.signatures import stored_message
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,7 @@ async def _extract_locked(app: App, account_id: int, *, arrival: int | None = No
     with session_scope(app.engine) as session:
         account = repo.lock_account(session, account_id)
         doc = merge_extraction(load_document(account), extraction, in_place=True)
+        note_rep_words(doc, [m.body for m in messages if _rep_wrote(m, ctx)], app.settings.document_language)
         if extraction.contract_signed and not account.contract_signed:
             account.contract_signed = extraction.contract_signed
         for note in extraction.notes:
@@ -132,6 +135,12 @@ async def _extract_locked(app: App, account_id: int, *, arrival: int | None = No
             at=app.now(),
         )
     return len(new_rows)
+
+
+def _rep_wrote(message: ThreadMessage, ctx: ExtractionContext) -> bool:
+    """The rep's own words: a note or mail the rep typed (not a quote, a forward or an attachment)."""
+    sender = message.sender.email.lower() if message.sender else ""
+    return message.own_text and message.kind in ("email", "note") and sender == ctx.rep.email.lower()
 
 
 _USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")

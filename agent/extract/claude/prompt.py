@@ -54,6 +54,10 @@ def fenced_json(data: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+# the deployment's document language (HANDOFF_DOCUMENT_LANGUAGE) as the prompt names it; "auto" names none
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish"}
+
+
 def system_prompt(settings: Settings, env: Environment | None = None) -> str:
     env = env or environment()
     domains = sorted(settings.own_domains)
@@ -64,6 +68,7 @@ def system_prompt(settings: Settings, env: Environment | None = None) -> str:
             product=settings.product_name or "",
             domains=domains,
             competitors=list(settings.competitors),
+            language=LANGUAGE_NAMES.get(settings.document_language, ""),
         )
         .strip()
     )
