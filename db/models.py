@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, overload
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 
@@ -50,7 +50,17 @@ class Inbound(SQLModel, table=True):
     """One raw message as it arrived (SMTP, IMAP or ``handoff ingest``)."""
 
     __tablename__ = "inbound"
-    __table_args__ = (Index("ix_inbound_status", "status"),)
+    __table_args__ = (
+        Index("ix_inbound_status", "status"),
+        # a rep's mail that named no customer we knew, looked up each time an account takes material
+        # (agent/jobs.py adopts it when it names that account): only those few rows are in this index
+        Index(
+            "ix_inbound_unresolved",
+            "received_at",
+            sqlite_where=text("disposition = 'unresolved'"),
+            postgresql_where=text("disposition = 'unresolved'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # Not unique: a reused Message-ID with other bytes is another message (stored, logged as suspicious).

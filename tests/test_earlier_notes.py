@@ -63,3 +63,24 @@ async def test_a_note_sent_before_the_first_forward_is_adopted_by_the_account_it
     assert seen["<notes-corvid@northwind.example>"] == ("material", account.id)
     assert "<notes-corvid@northwind.example>" in sources  # its text is read into the document with the rest
     assert seen["<notes-halden@x.example>"] == ("unresolved", None)  # a note about another customer stays put
+
+
+def test_the_lookup_of_unresolved_notes_reads_only_the_partial_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every account that takes material asks for the rep's unresolved notes: that must not scan every message."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import event
+
+    from db import repo
+    from db.session import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    seen: list[tuple[str, object]] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: seen.append((sql, params)))
+    with session_scope(engine) as session:
+        assert repo.unresolved_from(session, REP, since=datetime(2026, 1, 1, tzinfo=UTC)) == []
+    (sql, params), *_ = [(s, p) for s, p in seen if "FROM inbound" in s]
+    with engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))  # type: ignore[arg-type]
+    assert "USING INDEX ix_inbound_unresolved" in plan, plan

@@ -229,12 +229,12 @@ def pending_inbound_ids(session: Session, *, received_before: datetime | None = 
 def unresolved_from(session: Session, author: str, *, since: datetime) -> list[int]:
     """Messages of ``author`` (the authenticated address) that named no customer we knew, oldest first."""
     stmt = select(Inbound.id).where(
-        Inbound.disposition == "unresolved",
-        col(Inbound.account_id).is_(None),
+        # written out, so the partial index ix_inbound_unresolved serves it (an unresolved message has no account)
+        text("inbound.disposition = 'unresolved'"),
         func.lower(col(Inbound.auth_address)) == author.lower(),
         col(Inbound.received_at) >= since,
     )
-    return [i for i in session.exec(stmt.order_by(col(Inbound.id))) if i is not None]
+    return sorted(i for i in session.exec(stmt) if i is not None)  # sorted here: an ORDER BY id would walk the table
 
 
 def set_inbound_account(session: Session, inbound_id: int, account_id: int) -> None:
