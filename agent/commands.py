@@ -30,6 +30,17 @@ _NAME = regex.compile(rf"(?<!\w)({_WORD}(?:\s+(?:(?:van|de|von|da|del|le|di|du|d
 _LEAD = re.compile(r"^[\s*\-•#\d.)]*")
 _QUOTED = re.compile(r"^[\s\u00a0]*[>\uff1e]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# A line that is only one of these (case, list marks and a final "." or "!" aside) is the command. The draft
+# may be in German, French or Spanish (agent/wording.py): a rep who answers it in that language is understood.
+APPROVE = {"approve", "approved", "i approve", "approve it", "freigeben", "freigegeben", "genehmigt",
+           "ich genehmige", "approuvé", "approuve", "j'approuve", "validé", "je valide", "aprobado", "apruebo"}  # fmt: skip
+STATUS = {"status", "status?", "statut", "statut ?", "estado", "estado?", "¿estado?"}
+CANCEL = {"cancel", "cancel this handoff", "cancel handoff", "abbrechen", "annuler", "cancelar"}
+# "remove:" in the four languages; the other verbs (CSM:, account:, call:, signed:) are written as in English
+_VERB = re.compile(
+    r"(?i)^(csm|account|call|remove|signed|entfernen|löschen|supprimer|retirer|eliminar|quitar)\s*[:\-\u2013\u2014]\s*(.+)$"
+)
+_REMOVE = {"remove", "entfernen", "löschen", "supprimer", "retirer", "eliminar", "quitar"}
 
 
 @dataclass
@@ -119,20 +130,21 @@ def parse_commands(text: str, tz_name: str = "UTC", now: datetime | None = None)
             continue
         line = _clean(raw_line)
         low = line.lower().rstrip(" .!")
-        if low in {"approve", "approved", "i approve", "approve it"}:
+        if low in APPROVE:
             cmds.approve = True
             continue
-        if low in {"status", "status?"}:
+        if low in STATUS:
             cmds.status = True
             continue
-        if low in {"cancel", "cancel this handoff", "cancel handoff"}:
+        if low in CANCEL:
             cmds.cancel = True
             continue
-        match = re.match(r"(?i)^(csm|account|call|remove|signed)\s*[:\-\u2013\u2014]\s*(.+)$", line)
+        match = _VERB.match(line)
         if not match:
             answers.append(raw_line)
             continue
         verb, rest = match.group(1).lower(), match.group(2).strip()
+        verb = "remove" if verb in _REMOVE else verb
         if verb == "csm":
             _read_csm(rest, cmds)
         elif verb == "account":

@@ -18,6 +18,37 @@ def test_approve_alone_on_its_line_approves_whatever_the_case_and_punctuation() 
         assert parse_commands(text)[0].approve, text
 
 
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("Freigegeben.", "approve"),
+        ("- genehmigt", "approve"),
+        ("Validé !", "approve"),
+        ("Aprobado", "approve"),
+        ("Statut", "status"),
+        ("¿Estado?", "status"),
+        ("Abbrechen", "cancel"),
+        ("Annuler", "cancel"),
+    ],
+)
+def test_a_rep_answering_a_draft_in_their_language_is_understood(text: str, what: str) -> None:
+    cmds, answers = parse_commands(f"Danke, sieht gut aus.\n{text}")
+    assert getattr(cmds, what), text
+    assert answers == "Danke, sieht gut aus."
+
+
+@pytest.mark.parametrize("line", ["Entfernen: Excel-Export", "supprimer : Excel-Export", "Quitar: Excel-Export"])
+def test_remove_in_another_language_removes(line: str) -> None:
+    cmds, answers = parse_commands(line)
+    assert cmds.remove == ["Excel-Export"] and answers == ""
+
+
+def test_the_words_of_a_command_inside_a_sentence_in_another_language_are_an_answer() -> None:
+    cmds, answers = parse_commands("Der Vorstand hat das Budget freigegeben, aber erst für Q3.")
+    assert not cmds.given
+    assert "Vorstand" in answers
+
+
 def test_approve_inside_a_sentence_is_an_answer_not_a_command() -> None:
     cmds, answers = parse_commands("I will approve once Derek signs off")
     assert not cmds.approve
