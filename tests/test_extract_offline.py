@@ -299,3 +299,27 @@ async def test_the_customer_reminding_us_of_our_word_is_our_commitment(
     (promise,) = doc.sections.commitments
     assert (promise.owner, promise.due) == ("us", due)
     assert promise.quotes and promise.quotes[0].text == said
+
+
+async def test_a_reason_the_classifier_is_sure_of_is_not_taken_for_a_rival_by_a_name_before_a_verb(
+    ctx: ExtractionContext,
+) -> None:
+    from datetime import UTC, datetime
+
+    from mailflows.inbound.mail import Address
+
+    said = (
+        "Marta was also relieved that the files stay in your Canadian data centre, "
+        "which was a must-have for our privacy officer and you met it."
+    )
+    mail = ThreadMessage(
+        id="m-pia",
+        sender=Address("Pia Lund", "pia.lund@pinewood.example"),
+        date=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+        subject="Trial results",
+        body=f"Hi Sam,\n\nThe trial went well. {said}\n\nPia",
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([mail], ctx, doc)
+    assert any("Canadian data centre" in item.text for item in extraction.sections.purchase_drivers)
+    assert not any("Canadian data centre" in item.text for item in extraction.sections.competitive_context)

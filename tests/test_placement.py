@@ -94,3 +94,38 @@ def test_expansion_needs_a_later_or_a_maybe() -> None:
     assert place(_unit("Honestly, the piece I refuse to own is one more hand-built pipeline."), probs) is None
     assert place(_unit("Their Graz plant might want the same dashboards next spring."), probs) == "expansion"
     assert place(_unit("La planta de Mexicali podría sumarse el próximo año."), probs) == "expansion"
+
+
+def test_a_reason_to_buy_said_without_why_has_the_shape_of_a_driver_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        "We have to be running on the new reports before the spring planting rush starts.",
+        "The quote of 41,000 a year sits well under the ceiling our owners approved.",
+        "Hosting in Canada was a hard requirement for legal and your team showed it working in the trial.",
+        "The route map sold the whole dispatch team in about five minutes.",
+        "Our auditors flagged the manual stock counts and they expect a fix by the next visit.",
+        "Their new controller used Lumen at her previous company and asked for it on day one.",
+        "The clerk who wrote our billing macros retires in June and nobody else can change them.",
+        "Die Zeit drängt: bis zur Ernte müssen die Auswertungen stehen.",
+        "Unser Aufsichtsrat hat ausdrücklich verlangt, dass wir das Lager digitalisieren.",
+        "Le devis reste sous notre budget de 30 000 euros.",
+        "La directora ya usó la herramienta en su empresa anterior.",
+    ):
+        assert "purchase_drivers" in shape_sections(text), text
+    for text in (
+        "Our warehouse team is stretched and may not have time for the training.",
+        "The old reports take two days every month to build by hand.",
+        "We are under pressure from finance to trim the budget again.",
+        "Der Einkauf ist vom Dashboard noch nicht überzeugt.",
+        "If the board does not see savings by June, as they asked, we lose the budget for year two.",
+    ):
+        assert "purchase_drivers" not in shape_sections(text), text
+
+
+def test_a_driver_shape_outweighs_a_classifier_that_reads_it_as_the_worry_it_mentions() -> None:
+    unit = _unit("The planner who maintains our Access scheduling file is retiring in March and nobody else knows it.")
+    probs = {"risks": 0.55, "pain_points": 0.1, "purchase_drivers": 0.08, "none": 0.07}
+    assert place(unit, probs) == "purchase_drivers"
+    worry = _unit("The planner who maintains our Access scheduling file is overloaded until March.")
+    assert place(worry, probs) == "risks"

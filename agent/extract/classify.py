@@ -38,6 +38,7 @@ MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can fi
 # classifier spreads its probability thinner on German, French and Spanish sentences, yet a clear winner is one
 CLEAR_FLOOR = 0.3
 CLEAR_RATIO = 2.0
+SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this beyond its cue weight: see place
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 
 
@@ -77,6 +78,10 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
+    if "purchase_drivers" in scores and "purchase_drivers" in shape_sections(unit.text):
+        # a reason said without "why" (a date to beat, a price inside the limit, a retiring expert) reads to the
+        # classifier like the worry or the pain it mentions: its shape is the stronger evidence
+        scores["purchase_drivers"] += SHAPE_WEIGHT
     if unit.heading in scores:
         # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
         scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)

@@ -55,6 +55,7 @@ ITEM_SECTIONS = frozenset({
     "competitive_context",
 })  # fmt: skip  # where the classifier may file a sentence; promises and the rep's read have their own rules
 UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
+FRAME_OVERRULED = 0.4  # a reason or worry the classifier is this sure of stays one, whatever a competitor frame guessed
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
 PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
@@ -261,8 +262,12 @@ def _sentence_items(
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
         key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
-        # a sentence that weighs an alternative is competition; a known name alone may be a reason or a worry
-        if found and (found.kind != "named" or key not in {"purchase_drivers", "risks"}):
+        # a sentence that weighs an alternative is competition; a known name alone may be a reason or a worry, and
+        # so may a frame's guess the classifier gives no weight to ("our core banking vendor, X, is slow")
+        if found and (
+            key not in {"purchase_drivers", "risks"}
+            or (found.kind != "named" and _weighs_rival(probs.get(id(unit), {}), key))
+        ):
             # one that names its alternative by a frame says all it needs ("our macro, das Jonas gebaut hat")
             sections.competitive_context.append(_item(unit, alone=found.kind != "named", competitor=name))
             rival = (unit, sections.competitive_context[-1])
@@ -314,6 +319,11 @@ def _read_ours(
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
     return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
+
+
+def _weighs_rival(probs: dict[str, float], key: str) -> bool:
+    """A sentence a competitor frame caught is competition unless the classifier is sure of ``key`` and not of it."""
+    return probs.get(key, 0.0) < FRAME_OVERRULED or probs.get("competitive_context", 0.0) >= UNNAMED_COMPETITION / 4
 
 
 def _not_rivals(

@@ -2,7 +2,10 @@
 
 What it is for: ``shape_sections(text)`` names the sections a sentence's structure points to — a condition
 and its cost or a team of one (risks), another part of the customer that may come on later (expansion), what
-was bought with its licences and hours or a share of someone's time (implementation). classify.place weighs
+was bought with its licences and hours or a share of someone's time (implementation), a reason to buy that
+never says "why" (purchase drivers: a date the customer must beat, a price inside their limit, a must-have
+that was met, a feature that won people over, a board or regulator asking, use of us at a former employer,
+the one person who knows the old way retiring). classify.place weighs
 them like cue phrases. Not for: the cue phrases the sentence classifier reads as features (cues.py; these
 shapes stay out of them so the shipped weights keep meaning what they were trained on), or headings.
 """
@@ -67,13 +70,74 @@ SCOPE = rx(
 )
 
 
+# A reason to buy said without "why": what the customer must beat, what they were asked for, what won them over.
+_EVENT = (
+    r"(?:season|surge|peak|rush|holidays?|christmas|summer|winter|spring|fall|autumn|fair|trade show|expo|audit|exam|"
+    r"inspection|launch|campaign|anniversary|deadline|renewal|year[- ]end|saison|salon|messe|weihnacht\w*|sommer|"
+    r"winter|prüfung|audit|temporada|feria|auditoría|campaña|navidad|verano)"
+)
+_LIMIT = r"(?:budget|cap|ceiling|limit|envelope|set aside|plafond|enveloppe|presupuesto|tope|obergrenze|deckel)"
+DRIVER = rx(
+    # a date to beat: "we have to be running on something better before the holiday surge"
+    rf"\b(?:need|needs|have to|has to|must|want|got to)\b[^.;]{{0,80}}\bbefore (?:the |our |their |next )?(?:\w+ ){{0,3}}{_EVENT}",
+    rf"\bbefore (?:the |our |their |next )?(?:\w+ ){{0,2}}{_EVENT}\b[^.;]{{0,60}}\b(?:need|have to|has to|must)\b",
+    r"\btiming (?:matters|is (?:everything|key|critical))\b|\bthe clock is ticking\b|\bzeit drängt\b|"
+    r"\bil y a urgence\b|\bel tiempo apremia\b",
+    r"\bbis (?:zur|zum|vor der|vor dem) [^.;]{0,40}\b(?:müssen|muss|brauchen)\b",
+    rf"\b(?:avant|d'ici) (?:la|le|l'|les) ?[^.;]{{0,30}}{_EVENT}[^.;]{{0,50}}\b(?:faut|devons|doit)\b",
+    rf"\b(?:tenemos|hay) que\b[^.;]{{0,60}}\bantes de (?:la|el|las|los) [^.;]{{0,20}}{_EVENT}",
+    # a price inside the customer's limit: "lands under the ceiling our board set", "liegt unter dem Budget"
+    rf"\b(?:under|below|inside|within|fits(?: in| into| inside| within)?|stays? (?:in|inside|within)|unter|innerhalb|"
+    rf"im rahmen|sous|dans|en dessous de|dentro de|por debajo de)\s+(?!pressure\b|review\b|fire\b|threat\b)"
+    rf"(?:[\w$€£.,']+\s+){{0,4}}?{_LIMIT}\b",
+    r"\broom to spare\b",
+    # a must-have that was met: "a hard requirement for us and your team showed it working"
+    r"\b(?:must[- ]have|hard requirement|requirement|deal[- ]?breaker|non[- ]negotiable|prerequisite|voraussetzung|"
+    r"anforderung|pflicht|exigence|condition sine qua non|requisito)\b[^.;]{0,90}\b(?:met|ticked|checked|covered|"
+    r"satisfied|showed|shown|proved|handled|erfüllt|abgedeckt|remplie?s?|satisfaite?s?|cumpl\w+)\b",
+    r"\b(?:box|häkchen) (?:is )?(?:ticked|checked)\b",
+    # a feature that won people over: "the drill-down sold the whole room", "hat die Werksleiter überzeugt"
+    r"\b(?:sold|won over|hooked|blew away|convinced|impressed|wowed)\b (?:the |our |my |his |her )?(?:whole |entire )?"
+    r"(?:room|team|board|us|them|everyone|people|managers?|staff|\w+ (?:team|leads?|managers?))\b",
+    r"\b(?:loved|fell for|raved about|excited about|can't stop talking about)\b",
+    r"\b(?:überzeugt|begeistert|angetan)\b",
+    r"\b(?:séduit|convaincu|emballés?|conquis)\b",
+    r"\b(?:encant[óa]|convenci[óe]|entusiasm\w+|nos conquist\w+)\b",
+    # a board, regulator, auditor or insurer asking for it
+    r"\b(?:board|regulators?|examiners?|auditors?|insurers?|reinsurers?|supervisors?|inspectors?|beirat|aufsichtsrat|"
+    r"vorstand|prüfer|aufsicht|behörde|versicherer|conseil d'administration|régulateur|autorité|auditeurs?|assureurs?|"
+    r"consejo|junta directiva|regulador|auditores?|asegurador\w*)\b[^.;]{0,60}\b(?:asked|asks|demand\w*|requires?|"
+    r"required|expects?|expecting|flagged|mandated?|told us|insist\w*|pushed|verlangt|fordert|gefordert|erwartet|"
+    r"bemängelt|exig\w+|demandé|attend|pid\w+|requier\w+|esper\w+)\b",
+    # us at a former employer: "he used Lumen at Gulfstar before he joined us", "kennt uns von ihrem früheren Arbeitgeber"
+    r"\b(?:at|from) (?:his|her|my|their|our) (?:previous|last|former|old) (?:company|job|employer|role|firm|shop)\b",
+    r"\bbefore (?:he|she|i|they) (?:joined|came (?:here|over|to us))\b",
+    r"\b(?:früheren|vorherigen|letzten|alten) (?:arbeitgeber|firma|unternehmen|job|stelle)\b",
+    r"\b(?:ancien|précédent) (?:employeur|poste)\b|\bprécédente entreprise\b",
+    r"\b(?:empresa|trabajo|empleo|empleador) anterior\b",
+    # the one person who knows the old way retiring
+    r"\b(?:retir(?:es|ing|ement)|in (?:rente|pension)|ruhestand|retraite|jubila\w*)\b[^.;]{0,100}\b(?:only|nobody else|"
+    r"no one else|einzige|niemand|le seul|la seule|personne d'autre|el único|la única|nadie)\b",
+    r"\b(?:only (?:one|person)|nobody else|no one else|einzige|le seul|la seule|el único|la única)\b[^.;]{0,100}"
+    r"\b(?:retir(?:es|ing|ement)|in rente|ruhestand|retraite|jubila\w*)\b",
+)
+# ... not when the enthusiasm is denied ("not convinced", "nicht überzeugt", "pas encore séduit"): that is a worry
+UNCONVINCED = rx(
+    r"\b(?:not|never|nicht|kein\w*|pas|jamais|no)\b(?:\s+\w+){0,2}\s+(?:sold|convinced|impressed|loved|won over|"
+    r"überzeugt|begeistert|angetan|séduit|convaincu|emballé|conquis|convencid\w*|entusiasm\w*)\b"
+)
+
+
 def shape_sections(text: str) -> set[str]:
     """The sections the shape of ``text`` points to (empty when it has none of these shapes)."""
     found = set()
-    if DEAL_THREAT.search(text) or THIN_TEAM.search(text):
+    threat = DEAL_THREAT.search(text)
+    if threat or THIN_TEAM.search(text):
         found.add("risks")
     if GROWTH.search(text):
         found.add("expansion")
     if SCOPE.search(text):
         found.add("implementation")
+    if DRIVER.search(text) and not threat and not UNCONVINCED.search(text):
+        found.add("purchase_drivers")  # a condition and its cost is a threat, whatever it was asked for
     return found
