@@ -323,3 +323,19 @@ async def test_a_reason_the_classifier_is_sure_of_is_not_taken_for_a_rival_by_a_
     extraction = await OfflineExtractor().extract([mail], ctx, doc)
     assert any("Canadian data centre" in item.text for item in extraction.sections.purchase_drivers)
     assert not any("Canadian data centre" in item.text for item in extraction.sections.competitive_context)
+
+
+async def test_a_reason_the_rep_writes_without_why_is_a_purchase_driver_not_a_later_plan(
+    ctx: ExtractionContext,
+) -> None:
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    body = (
+        "Looks right.\n\n"
+        "The COO wants the dashboards live before the holiday season next year.\n\n"
+        "What tipped it: the plant manager retires in May and he is the only one who can run the old scheduling "
+        "macros.\n\nSam"
+    )
+    answers = await OfflineExtractor().read_answers(ThreadMessage(id="reply-9", body=body), ctx, doc, [])
+    drivers = " ".join(item.text for item in answers.sections.purchase_drivers)
+    assert "holiday season" in drivers and "retires in May" in drivers
+    assert answers.sections.expansion == [] and answers.sections.risks == []

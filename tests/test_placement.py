@@ -123,6 +123,22 @@ def test_a_reason_to_buy_said_without_why_has_the_shape_of_a_driver_in_each_lang
         assert "purchase_drivers" not in shape_sections(text), text
 
 
+def test_a_worry_an_open_question_and_a_full_team_are_risks_in_each_language() -> None:
+    from agent.extract.classify import classify
+
+    for text in (
+        "What worries me is the scanner firmware: half the guns are six years old.",
+        "We don't know yet whether the weighbridge export carries the lot numbers.",
+        "Our two admins are fully booked with the ERP move until Easter.",
+        "Sorgen macht mir die Schnittstelle zur Waage.",
+        "Wir wissen noch nicht, ob die Waage die Chargennummer mitliefert.",
+        "L'équipe informatique est débordée jusqu'en mars.",
+        "No sabemos si el sistema viejo exporta los lotes.",
+    ):
+        assert "risks" in classify(_unit(text)), text
+    assert "risks" not in classify(_unit("We know the weighbridge export carries the lot numbers."))
+
+
 def test_a_driver_shape_outweighs_a_classifier_that_reads_it_as_the_worry_it_mentions() -> None:
     unit = _unit("The planner who maintains our Access scheduling file is retiring in March and nobody else knows it.")
     probs = {"risks": 0.55, "pain_points": 0.1, "purchase_drivers": 0.08, "none": 0.07}

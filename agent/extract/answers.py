@@ -35,6 +35,7 @@ from agent.extract.classify import (
     dedupe,
     horizon_of,
     section_scores,
+    shape_weights,
 )
 from agent.extract.cues import heading_section
 from agent.extract.dates import resolve_due_precise
@@ -45,6 +46,7 @@ from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
 from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
+from agent.extract.shapes import shape_sections
 from agent.extract.stance import stance_of
 from agent.extract.tone import COLD, WARM
 from agent.extract.units import paragraphs, split_sentences
@@ -253,9 +255,11 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
     if names & words:
         return "rep_perspective"
     probs = section_probabilities([text])[0]
-    for key, score in section_scores(text).items():
-        if score:
-            probs[key] = probs.get(key, 0.0) + CUE_WEIGHT
+    cued = {key for key, score in section_scores(text).items() if score}
+    for key in cued | shape_sections(text):
+        probs[key] = probs.get(key, 0.0) + CUE_WEIGHT  # a shape counts as a cue, as in classify.place
+    for key, extra in shape_weights(text).items():
+        probs[key] = probs.get(key, 0.0) + extra
     best = max(probs, key=lambda k: probs[k])
     if best == "none" or probs[best] < MIN_CONFIDENCE:
         return "rep_perspective" if PEOPLE_CUES.search(text) else None

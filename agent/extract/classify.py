@@ -50,6 +50,15 @@ def substantive(text: str) -> bool:
     return len(text.split()) >= 5 or bool(re.search(r"\d", text))
 
 
+def shape_weights(text: str) -> dict[str, float]:
+    """What a sentence's shape adds to its section's score beyond a cue phrase.
+
+    A reason said without "why" (a date to beat, a price inside the limit, a retiring expert) reads to the
+    classifier like the worry or the pain it mentions: its shape is the stronger evidence.
+    """
+    return {"purchase_drivers": SHAPE_WEIGHT} if "purchase_drivers" in shape_sections(text) else {}
+
+
 def classify(unit: Unit) -> list[str]:
     """The sections a unit belongs to: the best-scoring ones, with its heading as a strong hint."""
     if not substantive(unit.text):
@@ -78,10 +87,9 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
-    if "purchase_drivers" in scores and "purchase_drivers" in shape_sections(unit.text):
-        # a reason said without "why" (a date to beat, a price inside the limit, a retiring expert) reads to the
-        # classifier like the worry or the pain it mentions: its shape is the stronger evidence
-        scores["purchase_drivers"] += SHAPE_WEIGHT
+    for key, extra in shape_weights(unit.text).items():
+        if key in scores:
+            scores[key] += extra
     if unit.heading in scores:
         # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
         scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)

@@ -1,7 +1,7 @@
 """Sentence shapes that say what a sentence does for a CSM, in English, German, French and Spanish.
 
 What it is for: ``shape_sections(text)`` names the sections a sentence's structure points to — a condition
-and its cost or a team of one (risks), another part of the customer that may come on later (expansion), what
+and its cost, a team of one, a worry, an outcome nobody knows yet or a team with no room left (risks), another part of the customer that may come on later (expansion), what
 was bought with its licences and hours or a share of someone's time (implementation), a reason to buy that
 never says "why" (purchase drivers: a date the customer must beat, a price inside their limit, a must-have
 that was met, a feature that won people over, a board or regulator asking, use of us at a former employer,
@@ -44,6 +44,19 @@ THIN_TEAM = rx(
     r"\bsolo (?:una|dos) personas?\b",
 )
 
+# A worry said as one, an outcome nobody knows yet, or a team with no room left: what to watch, in any wording.
+WATCH = rx(
+    r"\b(?:worries|worried|concerns? me|keeps me up|nervous about|what scares me|sorgen? mach\w*|bedenken|"
+    r"beunruhig\w*|m'inquièt\w*|inquiète|me preocupa\w*|nos preocupa\w*)\b",
+    r"\b(?:don'?t|do not|nobody|no one) (?:yet )?(?:know|knows|can say) (?:yet )?(?:whether|if)\b|"
+    r"\bnot (?:yet )?sure (?:whether|if)\b|"
+    r"\bwissen (?:wir |noch )*nicht,? ob\b|\bunklar,? ob\b|\bne sa(?:it|vons) pas (?:encore )?si\b|"
+    r"\bno (?:sabemos|sé) si\b",
+    r"\b(?:fully booked|at (?:full )?capacity|stretched(?: thin)?|maxed out|swamped|no (?:spare )?(?:hours|time) (?:for|left)|"
+    r"voll (?:ausgelastet|beschäftigt|eingespannt)|keine kapazität\w*|débordée?s?|saturée?s?|sin capacidad|"
+    r"desbordad[oa]s?)\b",
+)
+
 # Another part of the customer, or a neighbour, that may come on later: the shape of an expansion.
 _OTHER_UNIT = (
     r"(?:division|business unit|sister company|subsidiary|affiliate|neighbou?ring|other (?:site|plant|region|team)s?|"
@@ -79,11 +92,11 @@ _EVENT = (
 _LIMIT = r"(?:budget|cap|ceiling|limit|envelope|set aside|plafond|enveloppe|presupuesto|tope|obergrenze|deckel)"
 DRIVER = rx(
     # a date to beat: "we have to be running on something better before the holiday surge"
-    rf"\b(?:need|needs|have to|has to|must|want|got to)\b[^.;]{{0,80}}\bbefore (?:the |our |their |next )?(?:\w+ ){{0,3}}{_EVENT}",
+    rf"\b(?:needs?|have to|has to|must|wants?|got to)\b[^.;]{{0,80}}\bbefore (?:the |our |their |next )?(?:\w+ ){{0,3}}{_EVENT}",
     rf"\bbefore (?:the |our |their |next )?(?:\w+ ){{0,2}}{_EVENT}\b[^.;]{{0,60}}\b(?:need|have to|has to|must)\b",
     r"\btiming (?:matters|is (?:everything|key|critical))\b|\bthe clock is ticking\b|\bzeit drängt\b|"
     r"\bil y a urgence\b|\bel tiempo apremia\b",
-    r"\bbis (?:zur|zum|vor der|vor dem) [^.;]{0,40}\b(?:müssen|muss|brauchen)\b",
+    r"\b(?:bis (?:zur|zum)|vor (?:der|dem|den)) [^.;]{0,40}\b(?:müssen|muss|brauchen|braucht)\b",
     rf"\b(?:avant|d'ici) (?:la|le|l'|les) ?[^.;]{{0,30}}{_EVENT}[^.;]{{0,50}}\b(?:faut|devons|doit)\b",
     rf"\b(?:tenemos|hay) que\b[^.;]{{0,60}}\bantes de (?:la|el|las|los) [^.;]{{0,20}}{_EVENT}",
     # a price inside the customer's limit: "lands under the ceiling our board set", "liegt unter dem Budget"
@@ -110,10 +123,11 @@ DRIVER = rx(
     r"required|expects?|expecting|flagged|mandated?|told us|insist\w*|pushed|verlangt|fordert|gefordert|erwartet|"
     r"bemängelt|exig\w+|demandé|attend|pid\w+|requier\w+|esper\w+)\b",
     # us at a former employer: "he used Lumen at Gulfstar before he joined us", "kennt uns von ihrem früheren Arbeitgeber"
-    r"\b(?:at|from) (?:his|her|my|their|our) (?:previous|last|former|old) (?:company|job|employer|role|firm|shop)\b",
+    r"\b(?:at|from|in) (?:his|her|my|their|our) (?:previous|last|former|old) (?:\w+ )?(?:company|job|employer|role|"
+    r"firm|shop|place|hospital|clinic|school|plant|bank|agency|store|group)\b",
     r"\bbefore (?:he|she|i|they) (?:joined|came (?:here|over|to us))\b",
-    r"\b(?:früheren|vorherigen|letzten|alten) (?:arbeitgeber|firma|unternehmen|job|stelle)\b",
-    r"\b(?:ancien|précédent) (?:employeur|poste)\b|\bprécédente entreprise\b",
+    r"\b(?:seine[mr]?|ihre[mr]?|meine[mr]?|unsere[mr]?|de[mrn]) (?:früheren|vorherigen|letzten|alten) [A-ZÄÖÜ]?\w+",
+    r"\b(?:son|sa|mon|ma) (?:ancien(?:ne)?|précédente?) (?:employeur|poste|entreprise|société|clinique|hôpital|\w+)\b",
     r"\b(?:empresa|trabajo|empleo|empleador) anterior\b",
     # the one person who knows the old way retiring
     r"\b(?:retir(?:es|ing|ement)|in (?:rente|pension)|ruhestand|retraite|jubila\w*)\b[^.;]{0,100}\b(?:only|nobody else|"
@@ -132,7 +146,7 @@ def shape_sections(text: str) -> set[str]:
     """The sections the shape of ``text`` points to (empty when it has none of these shapes)."""
     found = set()
     threat = DEAL_THREAT.search(text)
-    if threat or THIN_TEAM.search(text):
+    if threat or THIN_TEAM.search(text) or WATCH.search(text):
         found.add("risks")
     if GROWTH.search(text):
         found.add("expansion")
