@@ -16,7 +16,7 @@ from datetime import date
 from agent.document import HandoffDocument, Item, fold
 from agent.extract import lexicon
 from agent.extract.dates import find_dates, resolve_due, resolve_due_precise
-from agent.extract.units import Unit
+from agent.extract.units import Unit, paragraphs
 from mailflows.inbound.mail import ThreadMessage
 
 
@@ -49,7 +49,11 @@ def formal_ids(sources: list[ThreadMessage]) -> set[str]:
     out = set()
     for msg in sources:
         label = f"{msg.subject} {msg.filename or ''}"
-        if lexicon.FORMAL_DOC.search(label) and re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body):
+        # a list, or a table of the plan (its rows as "a | b | c" or lined up in columns)
+        listed = re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body) or any(
+            row and "|" in para for para, _, row in paragraphs(msg.body)
+        )
+        if lexicon.FORMAL_DOC.search(label) and listed:
             out.add(msg.id)
     return out
 

@@ -136,6 +136,8 @@ def _marker(line: str) -> str:
 def _bare_heading(line: str, following: list[str]) -> re.Match[str] | None:
     """A short title line with no sentence punctuation directly above a list ("What we commit to")."""
     nxt = next((ln for ln in following if ln.strip()), "")
+    if "|" in line:
+        return None  # a row of a table (its header row too), never the title above it
     if len(line) > 60 or re.search(r"[.!?,;:]\s*$", line) or not (BULLET.match(nxt) or "|" in nxt):
         return None
     if BULLET.match(line) and _marker(line) == _marker(nxt):
@@ -156,7 +158,7 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             out.append((" ".join(buffer), hint, False))
             buffer.clear()
 
-    lines = body.splitlines()
+    lines = [_as_row(raw) for raw in body.splitlines()]
     for at, raw in enumerate(lines):
         line = raw.rstrip()
         if not line.strip() or TABLE_RULE.match(line):
@@ -191,6 +193,17 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
         buffer.append(line.strip())
     flush(heading)
     return out
+
+
+# A plain-text table lines its columns up with runs of spaces or tabs: "Sandbox loaded    Lumen Data    3/6"
+COLUMN_GAP = re.compile(r"(?<=\S)(?: {3,}|\t+)(?=\S)")
+
+
+def _as_row(line: str) -> str:
+    """A line of a space-aligned table as a "a | b | c" row (three columns or more), else the line as it is."""
+    if "|" in line or len(COLUMN_GAP.findall(line.strip())) < 2:
+        return line
+    return " | ".join(COLUMN_GAP.split(line.strip()))
 
 
 def title_of(line: str) -> str:
