@@ -88,3 +88,77 @@ def test_a_proposal_whose_plan_is_a_table_is_a_formal_document() -> None:
     msg.set_content("Our plan:\n\n| Who | What | When |\n|---|---|---|\n| Tern IT | Register the SAML app | 4/24 |\n")
     mail = parse_message(bytes(msg))
     assert {m.id for m in mail.messages} & formal_ids(mail.messages)
+
+
+def test_a_tables_header_row_is_no_sentence() -> None:
+    from agent.extract.units import body_units
+
+    body = "| Who | What | Target date |\n|---|---|---|\n| Tern IT | Register the SAML app | 4/24 |\n"
+    texts = [u.text for u in body_units(body, "s1", "", None, "ours", date(2026, 4, 6))]
+    assert texts == ["Tern IT | Register the SAML app | 4/24"]
+
+
+def test_a_call_is_dated_by_its_own_first_lines_else_by_the_note_that_forwards_it() -> None:
+    from agent.extract.units import call_day
+
+    friday = date(2026, 9, 11)
+    assert call_day("Kickoff prep - Sep 9, 2026\n\nAna: hello", "", friday) == date(2026, 9, 9)
+    assert call_day("Ana: hello", "Recording of Tuesday's workshop with their data team.", friday) == date(2026, 9, 8)
+    assert call_day("Ana: hello", "Transcript of yesterday's call.", friday) == date(2026, 9, 10)
+    assert call_day("Ana: hello", "Notes below.", friday) == friday
+
+
+async def test_tomorrow_on_a_forwarded_call_is_the_day_after_the_call() -> None:
+    from email.message import EmailMessage
+
+    from agent.document import AccountInfo, HandoffDocument, Party
+    from agent.extract.base import ExtractionContext
+    from agent.extract.offline import extract_sources
+    from mailflows.inbound.parse import parse_message
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "Nora Vale <nora.vale@acmedata.example>", "handoff@acmedata.example"
+    msg["Subject"], msg["Date"] = "Tern - call transcript", "Fri, 11 Sep 2026 09:00:00 +0000"
+    msg.set_content("Transcript from Wednesday's scoping call (Sep 9).")
+    call = (
+        "Nora Vale: Thanks for joining.\nVik Rao: We need the field mapping before we can plan.\n"
+        "Nora Vale: I'll send you the field mapping workbook tomorrow.\n"
+    )
+    msg.add_attachment(call.encode(), maintype="text", subtype="plain", filename="scoping-call.txt")
+    ctx = ExtractionContext(
+        account=AccountInfo(name="Tern Foods", domain="ternfoods.example"),
+        rep=Party(name="Nora Vale", email="nora.vale@acmedata.example"),
+        company_domains={"acmedata.example"},
+    )
+    mail = parse_message(bytes(msg))
+    extraction = extract_sources(mail.messages, ctx, HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep), [])
+    dues = {item.due for item in extraction.sections.commitments if "mapping" in item.text}
+    assert dues == {date(2026, 9, 10)}
+
+
+def test_our_plan_under_its_own_label_in_a_thread_is_an_implementation_fact() -> None:
+    from email.message import EmailMessage
+
+    from agent.document import AccountInfo, HandoffDocument, Party
+    from agent.extract.base import ExtractionContext
+    from agent.extract.offline import extract_sources
+    from mailflows.inbound.parse import parse_message
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "Nora Vale <nora.vale@acmedata.example>", "handoff@acmedata.example"
+    msg["Subject"], msg["Date"] = "Fwd: Re: next steps", "Fri, 11 Sep 2026 09:00:00 +0000"
+    msg.set_content(
+        "For the file.\n\n---------- Forwarded message ---------\n"
+        "From: Nora Vale <nora.vale@acmedata.example>\nDate: Thu, Sep 10, 2026 at 4:00 PM\nSubject: Re: next steps\n"
+        "To: Vik Rao <vik.rao@ternfoods.example>\n\nVik, thanks for the time today.\n\n"
+        "On rollout: the two Fresno depots go first in October, then the other five depots by mid-December.\n\n"
+        "Nora\n"
+    )
+    ctx = ExtractionContext(
+        account=AccountInfo(name="Tern Foods", domain="ternfoods.example"),
+        rep=Party(name="Nora Vale", email="nora.vale@acmedata.example"),
+        company_domains={"acmedata.example"},
+    )
+    mail = parse_message(bytes(msg))
+    extraction = extract_sources(mail.messages, ctx, HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep), [])
+    assert any("Fresno depots" in item.text for item in extraction.sections.implementation)

@@ -140,7 +140,8 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
 def _promise(
     unit: Unit, text: str, owner: Owner, formal: bool, signed: date | None, events: dict[str, date] | None
 ) -> Item:
-    if text == unit.text and unit.context and substantive(unit.context) and REFERS_BACK.search(text):
+    back = REFERS_BACK.search(text) if text == unit.text and unit.context and substantive(unit.context) else None
+    if back and not re.search(r"[;:]", text[: back.start()]):  # "X; I told her the first one …" names it itself
         text = f"{unit.context} {text}"  # "My team will have that done by the 3rd": what "that" is comes first
     due = (
         resolve_due_precise(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"})
@@ -241,14 +242,12 @@ def _sentence_items(
         if row is not None:  # a dated step of a plan with its owner: "Acme Data | sandbox | 3/14"
             item = _promise(unit, unit.text, row, unit.source_id in formal, signed, events)
             sections.commitments.append(item)
-            _their_part(unit, row, sections, probs.get(id(unit)))
             continue
         owner = None if handed_over else promise_owner(unit, our_first, customer_first, company)
         if owner is not None:
             item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
             sections.commitments.extend(_promises(item, unit, signed, events))
-            _their_part(unit, owner, sections, probs.get(id(unit)))
             continue
         filed = len(sections.competitive_context)
         if unit.author == "ours" and not _read_ours(
@@ -317,15 +316,6 @@ def _sentence_items(
     return sections
 
 
-def _their_part(unit: Unit, owner: Owner, sections: Sections, probs: dict[str, float] | None) -> None:
-    """The customer's promise of project work ("I'll have the VPN config to you by the 3rd") is also who does what
-    on their side: an implementation fact when its heading or the classifier says so."""
-    if owner != "customer" or len(split_promises(unit.text)) > 1:
-        return  # a sentence of several promises stays one telling of each, in commitments
-    if unit.heading == "implementation" or (probs and place(unit, probs, ITEM_SECTIONS) == "implementation"):
-        sections.implementation.append(_item(unit))
-
-
 def _read_ours(
     unit: Unit,
     sections: Sections,
@@ -348,7 +338,11 @@ def _read_ours(
         return False
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
-    return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
+    if place(unit, probs) != "implementation":
+        return False
+    # our plan under its own label ("On rollout: pilot in May, then the rest") needs no surer classifier
+    labelled = unit.heading == "implementation" and not unit.text.rstrip().endswith("?")
+    return probs["implementation"] >= OURS_IMPLEMENTATION or labelled
 
 
 def _not_rivals(
