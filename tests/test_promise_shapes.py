@@ -162,3 +162,54 @@ def test_our_plan_under_its_own_label_in_a_thread_is_an_implementation_fact() ->
     mail = parse_message(bytes(msg))
     extraction = extract_sources(mail.messages, ctx, HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep), [])
     assert any("Fresno depots" in item.text for item in extraction.sections.implementation)
+
+
+def test_someone_of_ours_named_in_our_words_with_a_deed_and_a_date_is_our_promise() -> None:
+    said = unit("Mara will have the load test results to Vik by Tuesday.", "ours")
+    assert promise_owner(said, OURS, THEIRS, "acmedata") == "us"
+    theirs = unit("Vik will have the load test results to us by Tuesday.", "ours")
+    assert promise_owner(theirs, OURS, THEIRS, "acmedata") == "customer"
+
+
+def test_the_customers_group_that_can_stand_something_up_by_a_date_promises_it() -> None:
+    said = unit("My group can install the gateway on the plant network within ten days.", "customer")
+    assert promise_owner(said, OURS, THEIRS, "acmedata") == "customer"
+
+
+def test_a_free_loan_and_a_commitment_in_the_past_tense_are_promises() -> None:
+    from agent.extract.commitments import FREE
+
+    assert GIFT.search("We'll lend you our migration engineer for the first six weeks, no charge.")
+    assert FREE.search("Two extra admin seats at no additional cost.")
+    assert lexicon.COMMITMENT.search("I committed to a data quality review with their controller in May.")
+    assert delivery_in(unit("The calibration guide went over to Vik on the 4th.", "ours")) is not None
+
+
+async def test_a_plan_row_owned_by_the_customer_under_its_domain_name_is_theirs() -> None:
+    from email.message import EmailMessage
+
+    from agent.document import AccountInfo, HandoffDocument, Party
+    from agent.extract.base import ExtractionContext
+    from agent.extract.offline import extract_sources
+    from mailflows.inbound.parse import parse_message
+
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "Nora Vale <nora.vale@acmedata.example>", "handoff@acmedata.example"
+    msg["Subject"], msg["Date"] = "Tern proposal and plan", "Fri, 11 Sep 2026 09:00:00 +0000"
+    msg.set_content(
+        "Plan as agreed:\n\nStep                          Owner          Date\n"
+        "Register the SAML app         Ternfoods IT   9/21\n"
+        "Load the sample extracts      Acme Data      9/18\n"
+    )
+    ctx = ExtractionContext(
+        account=AccountInfo(name="Tern Foods Co", domain="ternfoods.example"),
+        rep=Party(name="Nora Vale", email="nora.vale@acmedata.example"),
+        company_domains={"acmedata.example"},
+    )
+    mail = parse_message(bytes(msg))
+    extraction = extract_sources(mail.messages, ctx, HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep), [])
+    owners = {item.text.split(" | ")[0]: (item.owner, item.due) for item in extraction.sections.commitments}
+    assert owners == {
+        "Register the SAML app": ("customer", date(2026, 9, 21)),
+        "Load the sample extracts": ("us", date(2026, 9, 18)),
+    }

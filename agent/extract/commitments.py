@@ -27,6 +27,8 @@ _ACTION = (
     r"fournir|enviar|entregar|tener)"
 )
 OUR_PRONOUN = re.compile(rf"\b(?:she|he|they)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
+# In our own words, someone named doing a deed: "Kenji will have the mapping to Dario by Thursday" (not the customer's)
+NAMED_DEED = re.compile(rf"\b((?-i:[A-Z])[a-z]+)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
 TOLD = re.compile(r"\b(?:i|we) (?:told|promised|assured) (?:[A-Z]\w+|them|her|him)\b", re.I)
 # We (or I) will do it, by the grammar of each language: "wir schicken Ihnen … bis Freitag", "bis Freitag
 # liefern wir", "nous vous enverrons", "je vais", "les enviaremos", "lo tendré"; a date makes it a promise.
@@ -36,7 +38,7 @@ TEAM = (
     r"architects?|consultants?|specialists?)"
 )
 FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am going to| are going to)\b",
-                  rf"\b(?:my|our) (?:[\w-]+ ){{0,2}}{TEAM}(?:'ll| will| can have| is going to| are going to| owes?)\b",
+                  rf"\b(?:my|our) (?:[\w-]+ ){{0,2}}{TEAM}(?:'ll| will| can| is going to| are going to| owes?)\b",
                   r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
                   r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
                   r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
@@ -84,6 +86,9 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     if unit.author in {"ours", "note"}:
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
+        named = NAMED_DEED.search(text)
+        if unit.author == "ours" and named and dated and fold(named[1]) not in customers:
+            return "us"
         if (TOLD.search(text) or OWED.search(text)) and dated:
             return "us"
         if _named_promise(text, customers) and dated:
@@ -113,18 +118,22 @@ TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be
 WANTS = re.compile(r"\s*(?:\w+\s+)?(?:need|want|have to|hope|try|see|be able|be happy|be glad|like|wait)\b", re.I)
 # What a customer does for the project: open a port, create an account, grant access ("abriremos el puerto")
 OPENS = re.compile(
-    r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|assign|"
+    r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|assign|stand\w* up|install|"
+    r"deploy|load|build|configur|connect|migrat|"
     r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris)\w*",
     re.IGNORECASE,
 )
 # What we give on top of the price: "happy to throw in two extra seats", "the connector is included at no charge",
 # "offered a training track free for year one", "sin costo", "kostenlos", "sans frais"
+_FREE = (
+    r"(?:\bat no (?:extra |additional )?(?:charge|cost)|\bfree of charge|\bfor free|\bfree (?:for|in|during) (?:the )?"
+    r"(?:first )?(?:year|\d+|one|two|three|six)|\bon the house|\bon us\b|\bno (?:extra )?charge|\bsin (?:costo|cargo)|"
+    r"\bgratis\b|\bkostenlos|\bohne aufpreis|\bsans frais|\bgratuit)"
+)
+FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
-    r"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr)\w*\b[^.;]{0,80}?(?:\bat no (?:extra |additional )?"
-    r"(?:charge|cost)|\bfree of charge|\bfor free|\bfree (?:for|in|during) (?:the )?(?:first )?(?:year|\d+|one|two|three|six)|"
-    r"\bon the house|\bon us\b|\bno charge|\bsin (?:costo|cargo)|\bgratis\b|\bkostenlos|\bohne aufpreis|\bsans frais|"
-    r"\bgratuit)",
+    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend)\w*\b[^.;]{{0,80}}?{_FREE}",
 )
 # A promise whose object points back to the sentence before: "My team will have that done by the 3rd",
 # "I told her the first one would be mid-October"
@@ -188,4 +197,4 @@ def first_names(names: set[str]) -> set[str]:
     return {fold(n).split(" ")[0] for n in names if n and len(fold(n).split(" ")[0]) > 1}
 
 
-__all__ = ["GIFT", "REFERS_BACK", "first_names", "promise_owner", "split_promises", "table_owner"]
+__all__ = ["FREE", "GIFT", "REFERS_BACK", "first_names", "promise_owner", "split_promises", "table_owner"]

@@ -226,7 +226,7 @@ def _period_start(item: Item) -> date:
 HANDED_OVER = re.compile(
     r"\b(?:attached (?:is|are|you(?:'ll| will) find)|i(?:'ve| have) attached|please find|enclosed (?:is|are)|"
     r"here(?:'s| is| are)\b|(?:i|we)(?:'ve| have) (?:just |now )?(?:sent|shared|uploaded|delivered|completed|finished|"
-    r"set up|enabled|turned on|added)|(?:is|are) now (?:live|ready|available|enabled|in your)|went (?:out|live)|\balready (?:\w+ )?(?:sent|shared|delivered|booked|scheduled|set up|enabled|ran|held|done)|(?:is|are|has been|have been) (?:now )?(?:booked|scheduled|lined up) (?:for|on)|"
+    r"set up|enabled|turned on|added)|(?:is|are) now (?:live|ready|available|enabled|in your)|went (?:out|live|over|across|to)\b|\balready (?:\w+ )?(?:sent|shared|delivered|booked|scheduled|set up|enabled|ran|held|done)|(?:is|are|has been|have been) (?:now )?(?:booked|scheduled|lined up) (?:for|on)|"
     r"(?:has|have) (?:now )?been (?:sent|shared|delivered|completed|set up|enabled)|"
     r"anbei|im anhang|hier (?:wie|ist|sind|kommt|kommen|finden sie|die|der|das|den)\b|"
     r"(?:habe|haben) (?:ich |wir )?(?:\S+ ){0,5}?(?:geschickt|gesendet|verschickt|hochgeladen|geteilt|eingerichtet|"

@@ -35,6 +35,7 @@ from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
 from agent.extract.commitments import (
     FIRST_PERSON,
+    FREE,
     GIFT,
     REFERS_BACK,
     first_names,
@@ -130,7 +131,7 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
             return None
         item = _promise(unit, text, "us", formal, signed, events)
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
-        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I)
+        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I) or FREE.search(text)
         if not foreign and not yours and item.due is None and not acts:
             return None
         return item
@@ -225,7 +226,13 @@ def _sentence_items(
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
     our_words = our_first | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
-    customer_words = customer_first | {fold(w) for w in (ctx.account.name or "").split()[:1] if len(w) > 3}
+    # the customer by its name or its domain's ("Pinecrest IT" for pinecrestcu.example), as we are by ours
+    label = (ctx.account.domain or "").split(".")[0].lower()
+    customer_words = (
+        customer_first
+        | {fold(w) for w in (ctx.account.name or "").split()[:1] if len(w) > 3}
+        | {label[:k] for k in range(5, len(label) + 1)}
+    )
     rival: tuple[Unit, Item] | None = None  # the last alternative filed: the next sentence may say why it lost
     for at, unit in enumerate(units):
         if rival and _goes_on_about(unit, units[at - 1], rival, names, wanted, people, probs.get(id(unit), {})):
