@@ -213,3 +213,11 @@ async def test_a_plan_row_owned_by_the_customer_under_its_domain_name_is_theirs(
         "Register the SAML app": ("customer", date(2026, 9, 21)),
         "Load the sample extracts": ("us", date(2026, 9, 18)),
     }
+
+
+def test_a_future_date_after_from_is_when_it_starts_and_a_condition_is_no_promise() -> None:
+    start = resolve_due_precise("An analyst two days a week from May 4 through the launch.", date(2026, 4, 6))
+    assert start is not None and start.day == date(2026, 5, 4)
+    worry = unit("If the data isn't there by June, I'll be hiring a contractor to rebuild it.", "customer")
+    assert promise_owner(worry, OURS, THEIRS, "acmedata") is None
+    assert promise_owner(unit("Sent to Vik, a day ahead of the 5/2 due date.", "note"), OURS, THEIRS, "acme") is None

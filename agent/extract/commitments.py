@@ -96,7 +96,7 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
         if unit.author == "note" and dated and (subject := TO_DO.match(text)):
             return "customer" if _names(subject.group(1), customers - our_words) else "us"
         return None
-    if unit.author == "customer" and dated:
+    if unit.author == "customer" and dated and not CONDITION.match(text):
         said = FIRST_PERSON.search(text)
         if (
             said
@@ -113,7 +113,9 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
 
 # A note's to-do, its subject then "to" and the deed: "Sandbox to be enabled by 6/5", "Acme Data to provide the
 # mapping by 3/14" (no verb of its own before "to": "Ana wants to go live by May" is a wish)
-TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|\w+)\b", re.IGNORECASE)
+TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|(?-i:[a-z])\w+)\b", re.IGNORECASE)
+# A condition and what follows from it is a worry, not a promise: "If we can't show it by May, I'll be paying …"
+CONDITION = re.compile(r"^\W*(?:if|unless|should|wenn|falls|si|sauf si|a menos que)\b", re.IGNORECASE)
 # The customer's "we will" that is no deed of theirs: "we'll need to", "we will want", "we'll have to wait"
 WANTS = re.compile(r"\s*(?:\w+\s+)?(?:need|want|have to|hope|try|see|be able|be happy|be glad|like|wait)\b", re.I)
 # What a customer does for the project: open a port, create an account, grant access ("abriremos el puerto")

@@ -299,7 +299,8 @@ def resolve_due_precise(
             candidates.append((m.start(), _weekday(m, anchor), "day"))
     for m in TOMORROW.finditer(text):
         candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
-    candidates = [c for c in candidates if not SINCE.search(text[max(0, c[0] - 12) : c[0]])]
+    # "the summary from Feb 19" written in March: when it was promised; "from June 1 through launch": when it starts
+    candidates = [c for c in candidates if not (c[1] < anchor and SINCE.search(text[max(0, c[0] - 12) : c[0]]))]
     if not candidates:
         return None
     _, when, precision = min(candidates, key=lambda triple: triple[0])
