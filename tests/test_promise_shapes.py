@@ -221,3 +221,19 @@ def test_a_future_date_after_from_is_when_it_starts_and_a_condition_is_no_promis
     worry = unit("If the data isn't there by June, I'll be hiring a contractor to rebuild it.", "customer")
     assert promise_owner(worry, OURS, THEIRS, "acmedata") is None
     assert promise_owner(unit("Sent to Vik, a day ahead of the 5/2 due date.", "note"), OURS, THEIRS, "acme") is None
+
+
+def test_an_undated_reminder_of_a_held_dated_promise_is_that_promise_again() -> None:
+    from agent.document import Item
+    from agent.extract.milestones import date_the_undated
+
+    held = Item(text="The audit summary is yours within 10 business days.", source_ids=["m1"], owner="us")
+    held.due = date(2026, 3, 5)
+    again = Item(text="Reminder that we still owe Vik the audit summary.", source_ids=["m4"], owner="us")
+    out = date_the_undated([again], [held])
+    assert [(i.text, i.due, i.source_ids) for i in out] == [(held.text, date(2026, 3, 5), ["m1", "m4"])]
+
+
+def test_a_thing_booked_or_sent_in_the_passive_is_named_by_its_subject_too() -> None:
+    found = delivery_in(unit("Vik, the architecture review is booked for Tuesday, invite to follow.", "ours"))
+    assert found is not None and {"architecture", "review"} <= found.what

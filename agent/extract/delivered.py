@@ -285,8 +285,9 @@ def delivery_in(unit: Unit) -> Delivery | None:
     ):
         return None  # "as promised, we'll send it Friday" is the promise again, not the thing
     what = _keys_of(clause)
-    if not what and before.strip():  # "The connection guide went out on May 15": the thing is the subject
-        what = _keys_of(before[before.rfind(",") + 1 :])
+    passive = re.match(r"(?i)(?:is|are|was|were|has|have|went)\b", found.group(0))
+    if (passive or not what) and before.strip():  # "The guide went out on May 15", "The call is booked for Tuesday":
+        what = what | _keys_of(before[before.rfind(",") + 1 :])  # the thing handed over is the subject
     return Delivery(side, what, unit.source_id, unit.anchor) if what else None
 
 
