@@ -237,3 +237,9 @@ def test_an_undated_reminder_of_a_held_dated_promise_is_that_promise_again() -> 
 def test_a_thing_booked_or_sent_in_the_passive_is_named_by_its_subject_too() -> None:
     found = delivery_in(unit("Vik, the architecture review is booked for Tuesday, invite to follow.", "ours"))
     assert found is not None and {"architecture", "review"} <= found.what
+
+
+def test_telling_the_customer_what_to_expect_from_us_is_a_promise() -> None:
+    assert lexicon.YOURS.search("Expect the revised order form from me early next week.")
+    assert lexicon.YOURS.search("Count on a named support engineer for the first 60 days.")
+    assert not lexicon.YOURS.search("Expect some delays on their side around the holidays.")

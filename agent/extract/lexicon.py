@@ -197,6 +197,8 @@ YOU_WILL_RECEIVE = rx(r"\byou(?:'ll| will) (?:have|get|receive|see) (?:our|the|a
 YOURS = rx(
     r"\byou(?:'ll| will) (?:have|get|receive) (?:it|them|that|those|this)\b",
     r"\b(?:is|are) yours\b",
+    r"^\W*expect\b[^.;]{1,80}\bfrom (?:me|us|our)\b",
+    r"^\W*count on\b",
     r"\b(?:tendr|recibir)(?:ás|án|á usted)\b",
     r"\bvous (?:aurez|recevrez)\b",
     r"\b(?:sie|du) (?:bekommen|erhalten|bekommst|erhältst)\b",
