@@ -243,3 +243,17 @@ def test_telling_the_customer_what_to_expect_from_us_is_a_promise() -> None:
     assert lexicon.YOURS.search("Expect the revised order form from me early next week.")
     assert lexicon.YOURS.search("Count on a named support engineer for the first 60 days.")
     assert not lexicon.YOURS.search("Expect some delays on their side around the holidays.")
+
+
+def test_a_department_of_the_customer_promising_a_dated_deed_is_their_commitment() -> None:
+    said = unit("Procurement will countersign the order form by the 30th.", "customer")
+    assert promise_owner(said, OURS, THEIRS, "acmedata") == "customer"
+    busy = unit("Legal will be slammed until the 30th.", "customer")
+    assert promise_owner(busy, OURS, THEIRS, "acmedata") is None
+
+
+def test_it_the_pronoun_is_no_it_department() -> None:
+    from agent.extract.commitments import FIRST_PERSON
+
+    assert FIRST_PERSON.search("IT will open the port for your collectors by Friday.")
+    assert not FIRST_PERSON.search("It will cover the dashboards and the phone alerts.")

@@ -39,6 +39,8 @@ TEAM = (
 )
 FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am going to| are going to)\b",
                   rf"\b(?:my|our) (?:[\w-]+ ){{0,2}}{TEAM}(?:'ll| will| can| is going to| are going to| owes?)\b",
+                  r"^\W*(?:procurement|purchasing|legal|finance|security|(?-i:IT)|compliance|facilities|infosec)(?: team)?"
+                  r"(?:'ll| will| can| is going to)\b",
                   r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
                   r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
                   r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
@@ -120,7 +122,8 @@ CONDITION = re.compile(r"^\W*(?:if|unless|should|wenn|falls|si|sauf si|a menos q
 WANTS = re.compile(r"\s*(?:\w+\s+)?(?:need|want|have to|hope|try|see|be able|be happy|be glad|like|wait)\b", re.I)
 # What a customer does for the project: open a port, create an account, grant access ("abriremos el puerto")
 OPENS = re.compile(
-    r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|assign|stand\w* up|install|"
+    r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|countersign|assign|"
+    r"stand\w* up|install|"
     r"deploy|load|build|configur|connect|migrat|"
     r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris)\w*",
     re.IGNORECASE,
