@@ -27,10 +27,20 @@ _ACTION = (
     r"fournir|enviar|entregar|tener)"
 )
 OUR_PRONOUN = re.compile(rf"\b(?:she|he|they)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
+# In our own words, someone named doing a deed: "Kenji will have the mapping to Dario by Thursday" (not the customer's)
+NAMED_DEED = re.compile(rf"\b((?-i:[A-Z])[a-z]+)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
 TOLD = re.compile(r"\b(?:i|we) (?:told|promised|assured) (?:[A-Z]\w+|them|her|him)\b", re.I)
 # We (or I) will do it, by the grammar of each language: "wir schicken Ihnen … bis Freitag", "bis Freitag
 # liefern wir", "nous vous enverrons", "je vais", "les enviaremos", "lo tendré"; a date makes it a promise.
+# The people of one side as the subject of a sentence: "my team", "our security folks", "our IT", "nuestro equipo"
+TEAM = (
+    r"(?:team|it|engineers?|people|side|folks|group|department|dba|admins?|lawyers|legal|security|counsel|staff|"
+    r"architects?|consultants?|specialists?)"
+)
 FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am going to| are going to)\b",
+                  rf"\b(?:my|our) (?:[\w-]+ ){{0,2}}{TEAM}(?:'ll| will| can| is going to| are going to| owes?)\b",
+                  r"^\W*(?:procurement|purchasing|legal|finance|security|(?-i:IT)|compliance|facilities|infosec)(?: team)?"
+                  r"(?:'ll| will| can| is going to)\b",
                   r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
                   r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
                   r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
@@ -43,8 +53,10 @@ SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |da
 def _named_promise(text: str, first_names: set[str]) -> bool:
     for name in first_names:
         if re.search(
-            rf"\b{re.escape(name)}(?:'s team| and (?:his|her) team)?(?:\s+(?:says|said|confirmed)\s+(?:his|her|their)\s+team)?"
-            rf"(?:\s+(?:will|'ll|can|is going to|owes|to)\s+(?:\w+\s+){{0,3}}{_ACTION}|\s+(?:runs|sends|hosts|delivers|owes))\b",
+            rf"\b{re.escape(name)}(?:\s+(?-i:[A-Z])[\w-]+)?(?:'s team| and (?:his|her) team)?"
+            rf"(?:\s+(?:says|said|confirmed)\s+(?:his|her|their)\s+team)?"
+            rf"(?:\s+(?:will|'ll|can|is going to|owes|to)\s+(?:\w+\s+){{0,3}}{_ACTION}|\s+(?:runs|sends|hosts|delivers|owes)"
+            rf"|\s+(?:\w+(?:rá|rán|era|eront)))\b",
             text,
             re.I,
         ):
@@ -57,7 +69,7 @@ def _named_promise(text: str, first_names: set[str]) -> bool:
 # Our side's note that something is ours to deliver: "we still owe them the mapping by May 15", "it's in the SOW",
 # "laut Angebot liefern wir … bis", "on leur doit … d'ici", "les debemos … para"
 OWED = re.compile(
-    r"\b(?:we|I) (?:still |also )?owe\b|\b(?:it'?s|that'?s) (?:in|part of) (?:the|our) (?:sow|contract|order form)\b|"
+    rf"\b(?:we|I|(?:our|my) (?:[\w-]+ ){{0,2}}{TEAM}) (?:still |also )?owes?\b|\b(?:it'?s|that'?s) (?:in|part of) (?:the|our) (?:sow|contract|order form)\b|"
     r"\bper (?:the )?(?:sow|contract)\b|\bwir schulden\b|\blaut (?:angebot|vertrag|sow|auftrag) (?:liefern|schulden|"
     r"machen|schulen) wir\b|\bon (?:leur|lui) doit\b|\bnous (?:leur|lui) devons\b|\bselon le contrat,? nous\b|"
     r"\b(?:les|le) debemos\b|\bsegún el contrato,? (?:les )?(?:entregamos|debemos)\b",
@@ -70,25 +82,96 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     text = unit.text
     if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):
         return None
-    dated = bool(DATE_WORDS.search(text)) or bool(re.search(r"\b(?:tomorrow|today|next week|monday|tuesday|"
-                                                           r"wednesday|thursday|friday|end of \w+)\b", text, re.I))  # fmt: skip
+    dated = bool(DATE_WORDS.search(text)) or names_due(text)
     # "Lumen runs the training" when our domain is lumendata.example: the company by its short name too
     our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
     if unit.author in {"ours", "note"}:
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
+        named = NAMED_DEED.search(text)
+        if unit.author == "ours" and named and dated and fold(named[1]) not in customers:
+            return "us"
         if (TOLD.search(text) or OWED.search(text)) and dated:
             return "us"
         if _named_promise(text, customers) and dated:
             return "customer"
+        if unit.author == "note" and dated and (subject := TO_DO.match(text)):
+            return "customer" if _names(subject.group(1), customers - our_words) else "us"
         return None
-    if unit.author == "customer" and dated:
-        if FIRST_PERSON.search(text) and re.search(rf"\b{_ACTION}\b", text, re.I):
+    if unit.author == "customer" and dated and not CONDITION.match(text):
+        said = FIRST_PERSON.search(text)
+        if (
+            said
+            and not WANTS.match(text, said.end())
+            and (re.search(rf"\b{_ACTION}\b", text, re.I) or OPENS.search(text))
+        ):
             return "customer"
         if _named_promise(text, customers - our_words):
             return "customer"
         if _named_promise(text, our_words):
             return "us"
+    return None
+
+
+# A note's to-do, its subject then "to" and the deed: "Sandbox to be enabled by 6/5", "Acme Data to provide the
+# mapping by 3/14" (no verb of its own before "to": "Ana wants to go live by May" is a wish)
+TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|(?-i:[a-z])\w+)\b", re.IGNORECASE)
+# A condition and what follows from it is a worry, not a promise: "If we can't show it by May, I'll be paying …"
+CONDITION = re.compile(r"^\W*(?:if|unless|should|wenn|falls|si|sauf si|a menos que)\b", re.IGNORECASE)
+# The customer's "we will" that is no deed of theirs: "we'll need to", "we will want", "we'll have to wait"
+WANTS = re.compile(r"\s*(?:\w+\s+)?(?:need|want|have to|hope|try|see|be able|be happy|be glad|like|wait)\b", re.I)
+# What a customer does for the project: open a port, create an account, grant access ("abriremos el puerto")
+OPENS = re.compile(
+    r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|countersign|assign|"
+    r"stand\w* up|install|"
+    r"deploy|load|build|configur|connect|migrat|"
+    r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris)\w*",
+    re.IGNORECASE,
+)
+# What we give on top of the price: "happy to throw in two extra seats", "the connector is included at no charge",
+# "offered a training track free for year one", "sin costo", "kostenlos", "sans frais"
+_FREE = (
+    r"(?:\bat no (?:extra |additional )?(?:charge|cost)|\bfree of charge|\bfor free|\bfree (?:for|in|during) (?:the )?"
+    r"(?:first )?(?:year|\d+|one|two|three|six)|\bon the house|\bon us\b|\bno (?:extra )?charge|\bsin (?:costo|cargo)|"
+    r"\bgratis\b|\bkostenlos|\bohne aufpreis|\bsans frais|\bgratuit)"
+)
+FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
+GIFT = rx(
+    r"\bthrow(?:ing)? in\b",
+    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend)\w*\b[^.;]{{0,80}}?{_FREE}",
+)
+# A promise whose object points back to the sentence before: "My team will have that done by the 3rd",
+# "I told her the first one would be mid-October"
+REFERS_BACK = re.compile(
+    r"\b(?:that|it|this|them|those) (?:done|sorted|finished|ready|over|out|set up|back|sent)\b|"
+    r"\b(?:the first one|that one|the next one|the last one)\b",
+    re.IGNORECASE,
+)
+
+
+EVENT = re.compile(r"\b(?:starts?|begins?|freeze|kick-?off|go-?live|signed|ends?)\b", re.IGNORECASE)
+
+
+def _names(words: str, names: set[str]) -> bool:
+    folded = fold(words)
+    return any(re.search(rf"\b{re.escape(n)}\b", folded) for n in names if n)
+
+
+def table_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose step a dated row of a plan is: "Lumen Data | Sandbox loaded | 3/14" is ours, "Acme IT | SSO app | 3/20"
+    the customer's; a shared row ("Both", "Joint") or one with no owner cell or date is nobody's promise."""
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    if len(cells) < 3 or not any(names_due(c) for c in cells):
+        return None
+    for cell in cells:
+        if len(cell.split()) > 4 or names_due(cell):
+            continue
+        if _names(cell, ours):
+            return "us"
+        if _names(cell, customers):
+            # theirs to do, not a date that comes ("Pilot starts", "Code freeze begins", "Order form signed")
+            deed = OPENS.search(text) or re.search(rf"\b{_ACTION}\b|\bconfigur", text, re.I)
+            return "customer" if deed and not EVENT.search(text) else None
     return None
 
 
@@ -119,4 +202,4 @@ def first_names(names: set[str]) -> set[str]:
     return {fold(n).split(" ")[0] for n in names if n and len(fold(n).split(" ")[0]) > 1}
 
 
-__all__ = ["first_names", "promise_owner", "split_promises"]
+__all__ = ["FREE", "GIFT", "REFERS_BACK", "first_names", "promise_owner", "split_promises", "table_owner"]

@@ -96,6 +96,8 @@ DAY_OF_MONTH = re.compile(
     r"\b(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?the (\d{1,2})(?:st|nd|rd|th)\b", re.I
 )
 TOMORROW = re.compile(r"\b(tomorrow|today|tonight|eod|end of day)\b", re.IGNORECASE)
+# "the summary from Feb 19", "seit dem 3. Mai", "depuis le 2 mars", "desde el 5 de mayo": when it began, not a due
+SINCE = re.compile(r"\b(?:from|since|seit(?: dem)?|depuis(?: le)?|desde(?: el)?)\s+(?:the\s+|on\s+)?$", re.I)
 QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
@@ -297,6 +299,8 @@ def resolve_due_precise(
             candidates.append((m.start(), _weekday(m, anchor), "day"))
     for m in TOMORROW.finditer(text):
         candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
+    # "the summary from Feb 19" written in March: when it was promised; "from June 1 through launch": when it starts
+    candidates = [c for c in candidates if not (c[1] < anchor and SINCE.search(text[max(0, c[0] - 12) : c[0]]))]
     if not candidates:
         return None
     _, when, precision = min(candidates, key=lambda triple: triple[0])
@@ -320,8 +324,8 @@ def month_end(month: int, anchor: date, year: str | None = None) -> date:
 # a month named without a day (the day-first and month-first patterns take those)
 MID = frozenset(("mid", "mitte", "mi", "mediados de"))
 MONTH_ONLY = re.compile(
-    rf"\b(?:by|in|before|until|till|for|during|bis|im|vor|ab|en|d'ici|avant|pour|para|antes\s+de|hasta|durante|a)"
-    rf"\s+(?:(early|mid|late|anfang|mitte|début|mi|principios\s+de|mediados\s+de)[\s-]+)?"
+    rf"(?:\b(?:by|in|before|until|till|for|during|bis|im|vor|ab|en|d'ici|avant|pour|para|antes\s+de|hasta|durante|a)"
+    rf"\s+|(?=\b(?:early|mid|late)-))(?:(early|mid|late|anfang|mitte|début|mi|principios\s+de|mediados\s+de)[\s-]+)?"
     rf"(?:(?:de\s+)?(?:the\s+)?(?:month\s+of\s+)?)({_FOREIGN}|{_MON})(?:\s+(?:de\s+)?(\d{{4}}))?\b(?![\s.]*\d{{1,2}}\b(?!\d))",
     re.IGNORECASE,
 )

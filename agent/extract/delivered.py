@@ -226,7 +226,7 @@ def _period_start(item: Item) -> date:
 HANDED_OVER = re.compile(
     r"\b(?:attached (?:is|are|you(?:'ll| will) find)|i(?:'ve| have) attached|please find|enclosed (?:is|are)|"
     r"here(?:'s| is| are)\b|(?:i|we)(?:'ve| have) (?:just |now )?(?:sent|shared|uploaded|delivered|completed|finished|"
-    r"set up|enabled|turned on|added)|(?:is|are) now (?:live|ready|available|enabled|in your)|went (?:out|live)|"
+    r"set up|enabled|turned on|added)|(?:is|are) now (?:live|ready|available|enabled|in your)|went (?:out|live|over|across|to)\b|\balready (?:\w+ )?(?:sent|shared|delivered|booked|scheduled|set up|enabled|ran|held|done)|(?:is|are|has been|have been) (?:now )?(?:booked|scheduled|lined up) (?:for|on)|"
     r"(?:has|have) (?:now )?been (?:sent|shared|delivered|completed|set up|enabled)|"
     r"anbei|im anhang|hier (?:wie|ist|sind|kommt|kommen|finden sie|die|der|das|den)\b|"
     r"(?:habe|haben) (?:ich |wir )?(?:\S+ ){0,5}?(?:geschickt|gesendet|verschickt|hochgeladen|geteilt|eingerichtet|"
@@ -285,6 +285,9 @@ def delivery_in(unit: Unit) -> Delivery | None:
     ):
         return None  # "as promised, we'll send it Friday" is the promise again, not the thing
     what = _keys_of(clause)
+    passive = re.match(r"(?i)(?:is|are|was|were|has|have|went)\b", found.group(0))
+    if (passive or not what) and before.strip():  # "The guide went out on May 15", "The call is booked for Tuesday":
+        what = what | _keys_of(before[before.rfind(",") + 1 :])  # the thing handed over is the subject
     return Delivery(side, what, unit.source_id, unit.anchor) if what else None
 
 

@@ -150,6 +150,8 @@ COMMITMENT = rx(
     r"\bwe owe\b",
     r"\bwe can have\b",
     r"\b(?:i|we) (?:am|are) going to\b",
+    r"\blet me\b",
+    r"\b(?:i|we) (?:committed|agreed|signed up) to\b",
     r"^\s*(?:[A-Z][a-z]+ )?to (?:send|deliver|provide|share|"
     r"schedule|set up|run|draft|get)\b",
 )
@@ -191,6 +193,16 @@ COMMIT_ACTION = rx(
 )
 # Our side telling the customer what they will receive from us: "You'll have our redlines back by Wednesday".
 YOU_WILL_RECEIVE = rx(r"\byou(?:'ll| will) (?:have|get|receive|see) (?:our|the|a|an|your)\b")
+# ... and what becomes theirs: "you'll have it before go-live", "the summary is yours within 10 days", "tendrás"
+YOURS = rx(
+    r"\byou(?:'ll| will) (?:have|get|receive) (?:it|them|that|those|this)\b",
+    r"\b(?:is|are) yours\b",
+    r"^\W*expect\b[^.;]{1,80}\bfrom (?:me|us|our)\b",
+    r"^\W*count on\b",
+    r"\b(?:tendr|recibir)(?:ás|án|á usted)\b",
+    r"\bvous (?:aurez|recevrez)\b",
+    r"\b(?:sie|du) (?:bekommen|erhalten|bekommst|erhältst)\b",
+)
 # Meeting housekeeping is not a commitment a CSM inherits: sending the recording, the deck or a recap,
 # introducing the CSM, following up. (The substance promised inside a recap is read where it is written.)
 HOUSEKEEPING = rx(
@@ -206,6 +218,7 @@ NOT_COMMITMENT = rx(
     r"\bif you\b.{0,20}\bwe'll\b",
     r"\bwe'll show it live\b",
     r"^\s*(?:happy|glad) to\b",
+    r"\blet (?:me|us) know\b",
     r"\bwould you\b",
     r"\?\s*$",
 )

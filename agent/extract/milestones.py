@@ -16,7 +16,7 @@ from datetime import date
 from agent.document import HandoffDocument, Item, fold
 from agent.extract import lexicon
 from agent.extract.dates import find_dates, resolve_due, resolve_due_precise
-from agent.extract.units import Unit
+from agent.extract.units import Unit, paragraphs
 from mailflows.inbound.mail import ThreadMessage
 
 
@@ -49,7 +49,11 @@ def formal_ids(sources: list[ThreadMessage]) -> set[str]:
     out = set()
     for msg in sources:
         label = f"{msg.subject} {msg.filename or ''}"
-        if lexicon.FORMAL_DOC.search(label) and re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body):
+        # a list, or a table of the plan (its rows as "a | b | c" or lined up in columns)
+        listed = re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body) or any(
+            row and "|" in para for para, _, row in paragraphs(msg.body)
+        )
+        if lexicon.FORMAL_DOC.search(label) and listed:
             out.add(msg.id)
     return out
 
@@ -89,9 +93,17 @@ def date_the_undated(new: list[Item], existing: list[Item]) -> list[Item]:
     """One promise told twice, once with a date: keep the dated telling (citing the undated one's sources too),
     and date an earlier undated one."""
     dated = [item for item in new if item.due]
+    held = [item for item in existing if item.due]
     out = []
     for item in new:
         twin = None if item.due else next((d for d in dated if _same_topic(item.text, d.text)), None)
+        earlier = None if item.due or twin else next((d for d in held if _same_topic(item.text, d.text)), None)
+        if earlier is not None and (earlier.owner or "us") == (item.owner or "us"):
+            # "we still owe them the summary" after "the summary is yours within 10 days": the dated promise again,
+            # as a copy of it citing this source too (the merge folds a copy into the item it repeats)
+            sources = [*earlier.source_ids, *(s for s in item.source_ids if s not in earlier.source_ids)]
+            out.append(earlier.model_copy(update={"source_ids": sources}))
+            continue
         if twin is None:
             out.append(item)
             continue

@@ -33,7 +33,16 @@ from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
 from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
-from agent.extract.commitments import FIRST_PERSON, first_names, promise_owner, split_promises
+from agent.extract.commitments import (
+    FIRST_PERSON,
+    FREE,
+    GIFT,
+    REFERS_BACK,
+    first_names,
+    promise_owner,
+    split_promises,
+    table_owner,
+)
 from agent.extract.dates import resolve_due_precise
 from agent.extract.delivered import hands_over, mark_kept
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
@@ -110,18 +119,21 @@ def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:
     text = unit.text
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
+    if GIFT.search(text) and not text.rstrip().endswith("?"):
+        return _promise(unit, text, "us", formal, signed, events)  # "happy to throw in two seats": given, undated
     if not promised:
         if lexicon.NOT_COMMITMENT.search(text) or lexicon.HOUSEKEEPING.search(text):
             return None
         foreign = unit.lang not in {None, "en"} and cues.PROMISE.search(text)  # "lo tendremos el 15 de abril"
         receive = lexicon.YOU_WILL_RECEIVE.search(text)
+        yours = lexicon.YOURS.search(text)  # "you'll have it before go-live": theirs to get, dated or not
         ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
-        if not lexicon.COMMITMENT.search(text) and not foreign and not receive and not ours:
+        if not lexicon.COMMITMENT.search(text) and not foreign and not receive and not ours and not yours:
             return None
         item = _promise(unit, text, "us", formal, signed, events)
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
-        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I)
-        if not foreign and item.due is None and not acts:
+        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I) or FREE.search(text)
+        if not foreign and not yours and item.due is None and not acts:
             return None
         return item
     return _promise(unit, text, "us", formal, signed, events)
@@ -130,6 +142,9 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
 def _promise(
     unit: Unit, text: str, owner: Owner, formal: bool, signed: date | None, events: dict[str, date] | None
 ) -> Item:
+    back = REFERS_BACK.search(text) if text == unit.text and unit.context and substantive(unit.context) else None
+    if back and not re.search(r"[;:]", text[: back.start()]):  # "X; I told her the first one …" names it itself
+        text = f"{unit.context} {text}"  # "My team will have that done by the 3rd": what "that" is comes first
     due = (
         resolve_due_precise(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"})
         if unit.anchor
@@ -211,6 +226,14 @@ def _sentence_items(
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
+    our_words = our_first | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    # the customer by its name or its domain's ("Pinecrest IT" for pinecrestcu.example), as we are by ours
+    label = (ctx.account.domain or "").split(".")[0].lower()
+    customer_words = (
+        customer_first
+        | {fold(w) for w in (ctx.account.name or "").split()[:1] if len(w) > 3}
+        | {label[:k] for k in range(5, len(label) + 1)}
+    )
     rival: tuple[Unit, Item] | None = None  # the last alternative filed: the next sentence may say why it lost
     for at, unit in enumerate(units):
         if rival and _goes_on_about(unit, units[at - 1], rival, names, wanted, people, probs.get(id(unit), {})):
@@ -223,6 +246,11 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
+        row = table_owner(unit.text, our_words, customer_words) if "|" in unit.text and not handed_over else None
+        if row is not None:  # a dated step of a plan with its owner: "Acme Data | sandbox | 3/14"
+            item = _promise(unit, unit.text, row, unit.source_id in formal, signed, events)
+            sections.commitments.append(item)
+            continue
         owner = None if handed_over else promise_owner(unit, our_first, customer_first, company)
         if owner is not None:
             item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
@@ -236,7 +264,11 @@ def _sentence_items(
             if len(sections.competitive_context) > filed:
                 rival = (unit, sections.competitive_context[-1])
             continue
-        if unit.author == "note" and not handed_over and re.match(r"(?i)^(?:i |we )?promised\b", unit.text):
+        if (
+            unit.author == "note"
+            and not handed_over
+            and (re.match(r"(?i)^(?:i |we )?promised\b", unit.text) or GIFT.search(unit.text))
+        ):
             item = _commitment(unit, False, signed, events)
             if item is not None:
                 sections.commitments.append(item)
@@ -318,7 +350,11 @@ def _read_ours(
         return False
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
-    return place(unit, probs) == "implementation" and probs["implementation"] >= OURS_IMPLEMENTATION
+    if place(unit, probs) != "implementation":
+        return False
+    # our plan under its own label ("On rollout: pilot in May, then the rest") needs no surer classifier
+    labelled = unit.heading == "implementation" and not unit.text.rstrip().endswith("?")
+    return probs["implementation"] >= OURS_IMPLEMENTATION or labelled
 
 
 def _weighs_rival(probs: dict[str, float], key: str) -> bool:

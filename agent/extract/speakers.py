@@ -18,7 +18,7 @@ from agent.extract import lexicon
 from agent.extract.base import ExtractionContext
 from agent.extract.language import language_of, message_language
 from agent.extract.people import collect_people, is_customer, speaker_name
-from agent.extract.units import Unit, body_units, crm_units, message_anchor
+from agent.extract.units import Unit, body_units, call_day, crm_units, message_anchor
 from mailflows.inbound.mail import ThreadMessage
 
 QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))?:\s*[\"“]([^\"”]{12,400})[\"”]")
@@ -89,12 +89,16 @@ def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: H
     customers.update({name_key(n): e for n, e in list(customers.items()) if e and name_key(n) not in customers})
     ours = our_names(sources, ctx)
     parent_dates: dict[str, date | None] = {}
+    bodies: dict[str, str] = {}
     units: list[Unit] = []
     for msg in sources:
         root = msg.id.split("#", 1)[0]
         anchor = message_anchor(msg.body, msg.date) if msg.kind != "calendar" else None
         anchor = anchor or parent_dates.get(root)
         parent_dates.setdefault(root, anchor)
+        bodies.setdefault(root, msg.body)
+        if msg.turns and anchor is not None:  # "tomorrow" on a call is the day after the call, not after the forward
+            anchor = call_day(msg.body, bodies.get(root, ""), anchor)
         if msg.auto_generated:
             continue
         if msg.turns:

@@ -8,11 +8,13 @@ instructions on the way. Not for: deciding sections (offline.py) or people (peop
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from agent.extract import cues, lexicon
+from agent.extract.dates import find_dates
 from agent.extract.injection import looks_like_instruction
 from mailflows.inbound.dates import parse_mail_date
 
@@ -71,6 +73,37 @@ class Unit:
 heading_section = cues.heading_section
 
 
+# A sentence of the rep's note that says when the call was: "Transcript from Thursday's demo (Aug 6)"
+CALL_WORDS = re.compile(
+    r"\b(?:call|transcript|demo|meeting|session|workshop|llamada|reuni[oó]n|sesi[oó]n|appel|r[ée]union|anruf|"
+    r"besprechung|termin|gespr[äa]ch)\b",
+    re.IGNORECASE,
+)
+CALL_WEEKDAY = re.compile(
+    r"\b(?:(yesterday|today)|(?:last |on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?)\b", re.I
+)
+
+
+def call_day(transcript: str, note: str, written: date) -> date:
+    """The day a call took place, for a transcript forwarded on ``written``: a date in its own first lines, else the
+    one the note above it gives the call ("Thursday's demo (Aug 6)", "yesterday's call"), else ``written``."""
+    recent = [d for _, d in find_dates(transcript[:300], written) if written - timedelta(days=45) <= d <= written]
+    if recent:
+        return recent[0]
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", note[:1500]):
+        if not CALL_WORDS.search(sentence):
+            continue
+        dated = [d for _, d in find_dates(sentence, written) if written - timedelta(days=45) <= d <= written]
+        if dated:
+            return dated[0]
+        if said := CALL_WEEKDAY.search(sentence):
+            if said[1]:
+                return written - timedelta(days=1 if said[1].lower() == "yesterday" else 0)
+            back = (written.weekday() - list(calendar.day_name).index(said[2].capitalize())) % 7
+            return written - timedelta(days=back)
+    return written
+
+
 def message_anchor(body: str, fallback: datetime | None) -> date | None:
     if fallback is not None:
         return fallback.date()
@@ -81,9 +114,24 @@ def message_anchor(body: str, fallback: datetime | None) -> date | None:
     return None
 
 
+# The names of a table's columns: a header row tells a CSM nothing ("Owner | Step | Target date")
+COLUMN_NAME = re.compile(
+    r"(?:who|what|when|owner|owners|step|steps|task|tasks|action|actions|item|items|milestone|milestones|target|due|"
+    r"date|dates|deadline|status|responsible|notes?|phase|activity|deliverable|by|verantwortlich|aufgabe|termin|datum|"
+    r"schritt|responsable|tâche|étape|échéance|fecha|tarea|paso|hito|dueño|plazo|estado)",
+    re.IGNORECASE,
+)
+
+
+def header_row(text: str) -> bool:
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    return len(cells) >= 2 and all(COLUMN_NAME.fullmatch(w) for c in cells for w in c.split())
+
+
 def is_junk(text: str) -> bool:
     return bool(
-        lexicon.JUNK.search(text)
+        header_row(text)
+        or lexicon.JUNK.search(text)
         or lexicon.GREETING.match(text)
         or lexicon.HEADER_LINE.match(text)
         or looks_like_instruction(text)
@@ -136,6 +184,8 @@ def _marker(line: str) -> str:
 def _bare_heading(line: str, following: list[str]) -> re.Match[str] | None:
     """A short title line with no sentence punctuation directly above a list ("What we commit to")."""
     nxt = next((ln for ln in following if ln.strip()), "")
+    if "|" in line:
+        return None  # a row of a table (its header row too), never the title above it
     if len(line) > 60 or re.search(r"[.!?,;:]\s*$", line) or not (BULLET.match(nxt) or "|" in nxt):
         return None
     if BULLET.match(line) and _marker(line) == _marker(nxt):
@@ -156,7 +206,7 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             out.append((" ".join(buffer), hint, False))
             buffer.clear()
 
-    lines = body.splitlines()
+    lines = [_as_row(raw) for raw in body.splitlines()]
     for at, raw in enumerate(lines):
         line = raw.rstrip()
         if not line.strip() or TABLE_RULE.match(line):
@@ -191,6 +241,17 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
         buffer.append(line.strip())
     flush(heading)
     return out
+
+
+# A plain-text table lines its columns up with runs of spaces or tabs: "Sandbox loaded    Lumen Data    3/6"
+COLUMN_GAP = re.compile(r"(?<=\S)(?: {3,}|\t+)(?=\S)")
+
+
+def _as_row(line: str) -> str:
+    """A line of a space-aligned table as a "a | b | c" row (three columns or more), else the line as it is."""
+    if "|" in line or len(COLUMN_GAP.findall(line.strip())) < 2:
+        return line
+    return " | ".join(COLUMN_GAP.split(line.strip()))
 
 
 def title_of(line: str) -> str:
