@@ -152,6 +152,10 @@ COMMITMENT = rx(
     r"\b(?:i|we) (?:am|are) going to\b",
     r"^\s*(?:[A-Z][a-z]+ )?to (?:send|deliver|provide|share|"
     r"schedule|set up|run|draft|get)\b",
+    # our mail confirming the deal's terms, and what our own people do for them
+    r"\b(?:confirming|to confirm|just confirming) (?:what we agreed|our agreement|the plan)\b",
+    r"\bour (?:team|engineers|consultants|people|services team) (?:will )?(?:build|configure|connect|run|handle|set up|"
+    r"deliver|take care of|migrate|install)s?\b[^.;]{0,80}\b(?:ourselves|for (?:you|them))\b",
 )
 COMMIT_ACTION = rx(
     r"\bsend",

@@ -1,0 +1,89 @@
+"""What non-English customers write (and the English rep around them) lands where it means: a small or busy team and
+a conditional refusal are risks in any language, the rep's "that's on us" and "our team builds it" are our promises,
+and a customer's bare "as promised" hands something over rather than reminding us of our word."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent.extract.commitments import promise_owner
+from agent.extract.offline import YOU_PROMISED, _commitment
+from agent.extract.shapes import shape_sections
+from agent.extract.units import Unit
+
+
+def _unit(text: str, author: str) -> Unit:
+    return Unit(text, text, "m1", "x", None, author, date(2026, 3, 2), None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unser Team ist klein und steckt bis Juni mitten in der Umstellung auf das neue Lagersystem.",
+        "Ehrlich gesagt haben wir im Herbst kaum Kapazität für ein weiteres Projekt.",
+        "Nous sommes une petite équipe, donc peu de disponibilité avant la rentrée.",
+        "Mi equipo es pequeño y no tenemos capacidad hasta después del cierre fiscal.",
+        "Si el tablero no se actualiza antes de las ocho, los supervisores no lo van a usar.",
+        "Si les alertes arrivent en anglais, personne ne va les lire sur le quai.",
+        "Wenn die Zahlen erst mittags kommen, nutzt das in der Frühschicht keiner.",
+        "Le chef d'atelier reste sceptique face à un autre logiciel en pleine saison.",
+        "If the numbers are not refreshed before the morning stand-up, the planners won't use it.",
+    ],
+)
+def test_a_thin_team_or_a_conditional_refusal_is_a_risk_in_any_language(text: str) -> None:
+    assert "risks" in shape_sections(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My team is three people, so a standard connector was the deciding factor for me.",
+        "Wir haben das Tool in drei Wochen eingeführt und nutzen es täglich.",
+        "Si vous êtes d'accord, nous commençons lundi.",
+    ],
+)
+def test_a_team_size_or_a_plain_condition_alone_is_no_risk(text: str) -> None:
+    assert "risks" not in shape_sections(text)
+
+
+def test_the_reps_that_is_on_us_with_a_date_is_our_promise() -> None:
+    ours, theirs = {"nora"}, {"ines"}
+    note = _unit("Ines needs the test tenant by 12 March, that's on us.", "note")
+    assert promise_owner(note, ours, theirs, "lumendata") == "us"
+    action = _unit("Action on us: the data-processing agreement by 20 March.", "note")
+    assert promise_owner(action, ours, theirs, "lumendata") == "us"
+    assert promise_owner(_unit("Ines needs the test tenant by 12 March.", "note"), ours, theirs, "lumendata") is None
+
+
+def test_our_mail_confirming_the_terms_or_what_our_team_builds_is_a_commitment() -> None:
+    confirmed = _commitment(
+        _unit(
+            "Ines, confirming what we agreed: the onboarding sessions run in Spanish in the week of 6 April.", "ours"
+        ),
+        False,
+        None,
+    )
+    assert confirmed is not None and confirmed.due is not None
+    built = _commitment(
+        _unit("Our team configures the ERP extract ourselves before 30 April, no work on your side.", "ours"),
+        False,
+        None,
+    )
+    assert built is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "reminds"),
+    [
+        ("Wie versprochen ein paar Zahlen zu unseren Standorten.", False),
+        ("As promised, some background on our fleet before the workshop.", False),
+        ("Comme promis, quelques chiffres sur nos entrepôts.", False),
+        ("Wie versprochen schicken Sie uns bis Freitag das Angebot.", True),
+        ("As promised, you'll send the updated quote by Friday.", True),
+        ("Vous nous avez promis la traduction pour le 30 juin.", True),
+    ],
+)
+def test_a_bare_as_promised_hands_over_and_only_a_you_reminds_us(text: str, reminds: bool) -> None:
+    assert bool(YOU_PROMISED.search(text)) is reminds
