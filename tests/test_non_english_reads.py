@@ -87,3 +87,59 @@ def test_our_mail_confirming_the_terms_or_what_our_team_builds_is_a_commitment()
 )
 def test_a_bare_as_promised_hands_over_and_only_a_you_reminds_us(text: str, reminds: bool) -> None:
     assert bool(YOU_PROMISED.search(text)) is reminds
+
+
+def test_a_kind_of_tool_is_never_a_rival_but_a_named_one_still_is() -> None:
+    from agent.extract.rivals import rival_in
+
+    assert rival_in("Er ist skeptisch gegenüber noch einem Tool, seine Leute haben schon genug offen.") is None
+    found = rival_in("Im Vergleich mit Qlik war das Angebot teurer.")
+    assert found is not None and found.name == "Qlik"
+
+
+async def test_a_sentence_opening_with_she_keeps_the_person_named_just_before() -> None:
+    from agent.extract.offline import _item
+
+    unit = Unit(
+        "Sie ist skeptisch, ihr Team hat schon vier Programme offen.",
+        "Sie ist skeptisch, ihr Team hat schon vier Programme offen.",
+        "m1",
+        "Ines",
+        "ines@kunde.example",
+        "customer",
+        None,
+        None,
+        context="Greta Blum leitet den Versand und testet den Piloten.",
+    )
+    assert _item(unit).text.startswith("Greta Blum leitet den Versand")
+    plain = Unit(
+        "Sie können uns jederzeit anrufen.", "x", "m1", "Ines", None, "customer", None, None, context="Greta ist da."
+    )
+    assert _item(plain).text == "Sie können uns jederzeit anrufen."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bis Ende Q2 sollen alle Filialen live sein, zuerst aber vier Wochen Test in Villach.",
+        "Toutes les agences seront en production d'ici fin octobre, après un pilote à Nantes.",
+        "Las demás plantas entran en vivo a finales de agosto, después del piloto en Toluca.",
+    ],
+)
+def test_what_goes_live_and_when_is_the_rollout_not_a_success_metric(text: str) -> None:
+    from agent.extract.classify import place
+    from agent.extract.sectioner import section_probabilities
+
+    unit = Unit(text, text, "m1", "Ines", "ines@kunde.example", "customer", None, None)
+    assert place(unit, section_probabilities([text])[0]) != "success_metrics"
+
+
+def test_connecting_their_systems_is_an_implementation_cue_in_four_languages() -> None:
+    from agent.extract.cues import section_scores
+
+    for text in (
+        "Beide Systeme müssen angebunden werden.",
+        "Il faudra brancher la paie et le MES.",
+        "Hay que conectar el ERP y la nómina.",
+    ):
+        assert section_scores(text)["implementation"] >= 1, text

@@ -246,6 +246,19 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bnecesitamos\b",
     ),
     "implementation": rx(
+        # connecting their systems, in so many words
+        r"\banbind\w*",
+        r"\bangebunden\b",
+        r"\bschnittstelle\w*",
+        r"\bsingle sign-on\b",
+        r"\bgehostet\b",
+        r"\bbranch(?:er|és?|ement)\b",
+        r"\bconnecteurs?\b",
+        r"\bintégr(?:er|ation)\b",
+        r"\bauthentification unique\b",
+        r"\bconect(?:ar|ores?|ión)\b",
+        r"\bintegraci[óo]n\b",
+        r"\binicio de sesión único\b",
         r"\beinführung\b",
         r"\bschulung\b",
         r"\bprojektleitung\b",
@@ -307,6 +320,18 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
 }
 for _key, _pattern in _MORE_CUES.items():
     SECTION_CUES[_key] = re.compile(f"{SECTION_CUES[_key].pattern}|{_pattern.pattern}", re.IGNORECASE)
+
+# Going live, in four languages: a rollout plan, which is implementation unless it comes with a measure.
+ROLLOUT = rx(
+    r"\b(?:go(?:es)?|going|be|are|is) live\b",
+    r"\bgo-live\b",
+    r"\blive (?:sein|gehen|geht|sind)\b",
+    r"\bin betrieb\b",
+    r"\ben production\b",
+    r"\bmise en (?:service|production)\b",
+    r"\ben (?:vivo|producción)\b",
+    r"\bpuesta en marcha\b",
+)
 
 SUCCESS_GOAL = re.compile(
     SUCCESS_GOAL.pattern

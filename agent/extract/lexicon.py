@@ -314,7 +314,9 @@ REASON_LABEL = re.compile(
 )
 ANAPHOR = re.compile(
     r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
-    r"das|diese[rsnm]?|dieses)\b",
+    r"das|diese[rsnm]?|dieses)\b"
+    # a person named in the sentence before: "Sie ist skeptisch …", "Elle reste …", "Ella no quiere …", "He …"
+    r"|^(?:he|she|er|il|elle|él|ella)\b|^sie (?:ist|war|hat|hatte|wird|will|möchte|leitet|findet|sieht)\b",
     re.IGNORECASE,
 )
 NOTHING_YET = re.compile(
