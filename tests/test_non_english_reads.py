@@ -143,3 +143,36 @@ def test_connecting_their_systems_is_an_implementation_cue_in_four_languages() -
         "Hay que conectar el ERP y la nómina.",
     ):
         assert section_scores(text)["implementation"] >= 1, text
+
+
+def test_a_turn_to_a_new_point_does_not_take_the_sentence_before_along() -> None:
+    from agent.extract.offline import _item
+
+    def unit(text: str) -> Unit:
+        return Unit(
+            text,
+            text,
+            "m1",
+            "Ines",
+            "ines@kunde.example",
+            "customer",
+            None,
+            None,
+            context="Las cifras llegan siempre tarde a la dirección.",
+        )
+
+    said = "Eso sí: los socios no quieren ver datos por profesional en los tableros."
+    assert _item(unit(said)).text == said
+    assert _item(unit("Cela dit, le comité doit encore valider les écrans.")).text.startswith("Cela dit")
+    assert _item(unit("Eso no lo sabíamos hasta el cierre del mes.")).text.startswith("Las cifras llegan")
+
+
+def test_billing_is_no_company_profile_but_revenue_with_its_figure_is() -> None:
+    from agent.extract.cues import section_scores
+
+    assert section_scores("Alguien copia las cifras a mano y nunca cuadra con facturación.")["company_overview"] == 0
+    assert section_scores("Tuvimos una facturación de 42 millones el año pasado.")["company_overview"] >= 1
+
+
+def test_a_team_tied_up_elsewhere_is_a_risk() -> None:
+    assert "risks" in shape_sections("Somos tres en sistemas y tenemos encima el cambio de servidores hasta junio.")

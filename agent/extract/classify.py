@@ -87,6 +87,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     if cues.ROLLOUT.search(unit.text) and not cues.SUCCESS_MEASURE.search(unit.text):
         # "all sites live by the end of Q3, a pilot first" is the rollout plan, not a target to measure
         scores["success_metrics"] = scores.get("success_metrics", 0.0) - ROLLOUT_PENALTY
+        if "implementation" in scores:
+            scores["implementation"] += ROLLOUT_PENALTY
     if not cues.LATER.search(unit.text):
         scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
     best = max(scores, key=lambda key: scores[key])

@@ -188,7 +188,7 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bchiffre d'affaires\b",
         r"\bumsatz\b",
         r"\bfacturamos\b",
-        r"\bfacturación\b",
+        r"\bfacturación\b[^.;]{0,30}\d|\d[^.;]{0,30}\bfacturación\b",  # revenue with its figure, not billing
         r"\bfiliale\b",
         r"\btochter\w*\b",
         r"\bfilial de\b",

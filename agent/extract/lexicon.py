@@ -313,7 +313,9 @@ REASON_LABEL = re.compile(
     r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I
 )
 ANAPHOR = re.compile(
-    r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
+    # "Eso sí:", "That said,", "Cela dit", "Das heißt" turn to a new point: they point back at nothing
+    r"^(?!\W*(?:eso sí|esto es|that said|this said|cela dit|ceci dit|das heißt|dies gesagt)\b)"
+    r"(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
     r"das|diese[rsnm]?|dieses)\b"
     # a person named in the sentence before: "Sie ist skeptisch …", "Elle reste …", "Ella no quiere …", "He …"
     r"|^(?:he|she|er|il|elle|él|ella)\b|^sie (?:ist|war|hat|hatte|wird|will|möchte|leitet|findet|sieht)\b",

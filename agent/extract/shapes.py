@@ -46,6 +46,9 @@ THIN_TEAM = rx(
     r"\bteam besteht (?:nur )?aus (?:zwei|2) (?:leuten|personen|mitarbeiter\w*)\b",
     r"\bkleine[ns]? team\b",
     # the same people tied up in another project: "mitten in der ERP-Umstellung", "en pleine migration"
+    r"\b(?:tenemos|tienen) encima\b",
+    r"\bnous avons (?:déjà )?sur les bras\b",
+    r"\bhaben (?:gerade|noch) \w+ am hals\b",
     r"\b(?:mitten in|in the middle of|en pleine|en plena|en medio de)\b[^.;]{0,30}(?:migration|umstellung|migración|"
     r"einführung|implantation|implementación|déménagement|umzug|mudanza)",
     r"\b(?:keine|wenig|kaum) (?:kapazität|kapazitäten|zeit)\b",
