@@ -176,3 +176,17 @@ def test_billing_is_no_company_profile_but_revenue_with_its_figure_is() -> None:
 
 def test_a_team_tied_up_elsewhere_is_a_risk() -> None:
     assert "risks" in shape_sections("Somos tres en sistemas y tenemos encima el cambio de servidores hasta junio.")
+
+
+def test_a_doubt_about_she_or_er_is_not_the_speakers_own_feeling() -> None:
+    from agent.document import Stakeholder
+    from agent.extract.sentiment import _about
+
+    speaker = Stakeholder(name="Ines Roth", email="ines@kunde.example")
+    for text in ("Sie ist skeptisch, ihr Team hat schon genug Programme.", "Elle reste sceptique sur les écrans."):
+        unit = Unit(text, text, "m1", "Ines Roth", "ines@kunde.example", "customer", None, None)
+        at = text.lower().index("scepti" if "scepti" in text else "skepti")
+        assert _about(unit, at, "skeptisch", [speaker]) is None
+    own = "Ich bin skeptisch, ehrlich gesagt."
+    unit = Unit(own, own, "m1", "Ines Roth", "ines@kunde.example", "customer", None, None)
+    assert _about(unit, own.index("skeptisch"), "skeptisch", [speaker]) == speaker
