@@ -190,3 +190,32 @@ def test_a_doubt_about_she_or_er_is_not_the_speakers_own_feeling() -> None:
     own = "Ich bin skeptisch, ehrlich gesagt."
     unit = Unit(own, own, "m1", "Ines Roth", "ines@kunde.example", "customer", None, None)
     assert _about(unit, own.index("skeptisch"), "skeptisch", [speaker]) == speaker
+
+
+def test_an_amount_or_a_street_abbreviation_does_not_end_a_sentence() -> None:
+    from agent.extract.units import split_sentences
+
+    assert split_sentences("Wir setzen rund 45 Mio. Franken um und haben 3 Mrd. Datensätze. Danach kommt mehr.") == [
+        "Wir setzen rund 45 Mio. Franken um und haben 3 Mrd. Datensätze.",
+        "Danach kommt mehr.",
+    ]
+    assert split_sentences("Das Lager liegt in der Hafenstr. 12 in Kiel.") == [
+        "Das Lager liegt in der Hafenstr. 12 in Kiel."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("Auf das Labor-System bekommt ihr nur einen Lesezugriff.", "implementation"),
+        ("Wir starten im Juni mit dem Werk in Thun.", "implementation"),
+        ("On démarre par l'entrepôt de Laval en mai.", "implementation"),
+        ("Wenn eine Lieferung fehlt, merken wir das erst am nächsten Morgen.", "pain_points"),
+        ("Nos enteramos de los retrasos hasta que el cliente llama.", "pain_points"),
+        ("Hintergrund ist die neue Meldepflicht ab Januar.", "purchase_drivers"),
+    ],
+)
+def test_cue_phrases_in_german_french_and_spanish(text: str, section: str) -> None:
+    from agent.extract.cues import section_scores
+
+    assert section_scores(text)[section] >= 1

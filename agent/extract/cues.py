@@ -198,6 +198,10 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "pain_points": rx(
         r"\bvon hand\b",
+        # found out too late: "wissen wir es erst nach sechs Wochen", "on ne le voit qu'à la fin du mois"
+        r"\b(?:wissen|sehen|merken|erfahren) wir\b[^.;]{0,30}\berst\b",
+        r"\b(?:on ne|nous ne) (?:le |les )?(?:voit|voyons|sait|savons|découvre|découvrons)\b[^.;]{0,30}\bqu'",
+        r"\b(?:sabemos|vemos|enteramos)\b[^.;]{0,40}\bhasta\b",
         r"\bmanuell\b",
         r"\bhändisch\b",
         r"\bà la main\b",
@@ -228,6 +232,7 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bentscheidend\b",
         r"\büberzeugt hat\b",
         r"\bder (?:eigentliche )?grund\b",
+        r"\bhintergrund ist\b",
         r"\bbudget\b",
         r"\bausläuft\b",
         r"\bconvaincus?\b",
@@ -259,6 +264,13 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bconect(?:ar|ores?|ión)\b",
         r"\bintegraci[óo]n\b",
         r"\binicio de sesión único\b",
+        # read-only access to their systems, and where the rollout starts
+        r"\blesezugriff\w*",
+        r"\baccès en lecture\b",
+        r"\bacceso de (?:solo )?lectura\b",
+        r"\bwir starten (?:im|am|in|mit)\b",
+        r"\b(?:on démarre|nous démarrons|on commence) (?:par|en|le|à)\b",
+        r"\b(?:arrancamos|empezamos) (?:con|en|el)\b",
         r"\beinführung\b",
         r"\bschulung\b",
         r"\bprojektleitung\b",
