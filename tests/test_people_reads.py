@@ -67,7 +67,7 @@ def _person(doc: HandoffDocument, name: str) -> Stakeholder:
         ("Head of Network Infrastructure", "technical_evaluator"),
         ("Leiter IT", "technical_evaluator"),
         ("Kaufmännische Leiterin", "economic_buyer"),
-        ("Leiter Controlling", "economic_buyer"),
+        ("Leiter Controlling", "influencer"),  # heads management accounting; the finance chief holds the budget
         ("Geschäftsführer", "decision_maker"),
         ("Directrice financière", "economic_buyer"),
         ("Directeur des Systèmes d'Information", "technical_evaluator"),
@@ -79,6 +79,12 @@ def _person(doc: HandoffDocument, name: str) -> Stakeholder:
         ("Jefe de Tráfico", "user"),
         ("Présidente", "decision_maker"),
         ("Vice President, Fleet", "other"),
+        ("Responsable des technologies de l'information", "technical_evaluator"),
+        ("Superviseure de production", "user"),
+        ("Contremaître, atelier de découpe", "user"),
+        ("Teamleiterin Wareneingang", "user"),
+        ("Supervisora de Turno Nocturno", "user"),
+        ("Gerente General", "decision_maker"),
     ],
 )
 def test_titles_in_four_languages_map_to_roles(title: str, role: str) -> None:
@@ -116,6 +122,8 @@ def test_a_title_next_to_a_first_name_in_the_reps_note_is_read() -> None:
         ("Ingrid tried to block it twice.", "blocker"),
         ("Ingrid treibt das Projekt intern voran und ist unsere Fürsprecherin.", "champion"),
         ("C'est Ingrid qui décide, elle a le dernier mot.", "economic_buyer"),
+        ("Honestly, Ingrid is the real risk here: her planners love their old macros.", "blocker"),
+        ("Ingrid es el mayor riesgo del proyecto, no la parte técnica.", "blocker"),
         ("Ingrid tiene el presupuesto de las terminales.", "economic_buyer"),
     ],
 )
@@ -500,6 +508,8 @@ def test_a_lower_case_title_is_written_as_a_signature_would() -> None:
         ("", "Odile signs off on anything above 50k.", "economic_buyer"),
         ("", "Odile signs off early on Fridays, so call before noon.", None),
         ("", "Odile will sign off on the security review.", None),
+        ("", "Odile signed off on the budget last night.", "economic_buyer"),
+        ("", "Gunnar Pohl leitet den Wareneingang und wird das Dashboard im Alltag testen.", "user"),
     ],
 )
 def test_what_is_said_of_a_person_shows_their_role(speaker: str, sentence: str, role: str | None) -> None:
@@ -720,3 +730,20 @@ def test_a_name_the_mail_puts_after_at_or_in_is_a_place_not_a_person() -> None:
     )
     assert is_place("Wolf Lake", text) and is_place("Ried", text)
     assert not is_place("Jasmine Redsky", text)  # "in Jasmine Redsky's team" is her team, not a town
+
+
+async def test_the_one_chief_executive_holds_the_budget_only_when_no_one_else_does(ctx: ExtractionContext) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    chief = _mail(1, _who("Harald Quist"), "Passt, wir machen das.", "Harald Quist\nGeschäftsführer\nNordwind Fähren")
+    read_card(chief)
+    alone = _person(await _read(ctx, [chief]), "Harald Quist")
+    assert alone.role == "economic_buyer"
+    cfo = _mail(2, _who("Edda Kvist"), "Einverstanden.", "Edda Kvist\nLeiterin Finanzen\nNordwind Fähren")
+    read_card(cfo)
+    with_cfo = await _read(ctx, [chief, cfo])
+    assert (_person(with_cfo, "Harald Quist").role, _person(with_cfo, "Edda Kvist").role) == (
+        "decision_maker",
+        "economic_buyer",
+    )
+    said = _mail(3, rep, "Harald is our champion.", to=[Address(name="Handoff", email=f"handoff@{OURS}")])
+    assert _person(await _read(ctx, [chief, said]), "Harald Quist").role == "champion"

@@ -40,6 +40,7 @@ CLEAR_FLOOR = 0.3
 CLEAR_RATIO = 2.0
 SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this beyond its cue weight: see place
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
+ROLLOUT_PENALTY = 0.4  # and one that only says what goes live, and when, loses this much
 
 
 section_scores = cues.section_scores
@@ -96,6 +97,11 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         # a success metric mostly says by when, or that it is the goal: without either it needs more evidence
         scores["success_metrics"] = scores.get("success_metrics", 0.0) - NO_HORIZON_PENALTY
+    if cues.ROLLOUT.search(unit.text) and not cues.SUCCESS_MEASURE.search(unit.text):
+        # "all sites live by the end of Q3, a pilot first" is the rollout plan, not a target to measure
+        scores["success_metrics"] = scores.get("success_metrics", 0.0) - ROLLOUT_PENALTY
+        if "implementation" in scores:
+            scores["implementation"] += ROLLOUT_PENALTY
     if not cues.LATER.search(unit.text):
         scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
     best = max(scores, key=lambda key: scores[key])

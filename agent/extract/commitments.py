@@ -72,7 +72,10 @@ OWED = re.compile(
     rf"\b(?:we|I|(?:our|my) (?:[\w-]+ ){{0,2}}{TEAM}) (?:still |also )?owes?\b|\b(?:it'?s|that'?s) (?:in|part of) (?:the|our) (?:sow|contract|order form)\b|"
     r"\bper (?:the )?(?:sow|contract)\b|\bwir schulden\b|\blaut (?:angebot|vertrag|sow|auftrag) (?:liefern|schulden|"
     r"machen|schulen) wir\b|\bon (?:leur|lui) doit\b|\bnous (?:leur|lui) devons\b|\bselon le contrat,? nous\b|"
-    r"\b(?:les|le) debemos\b|\bsegún el contrato,? (?:les )?(?:entregamos|debemos)\b",
+    r"\b(?:les|le) debemos\b|\bsegún el contrato,? (?:les )?(?:entregamos|debemos)\b|"
+    # the next move is ours: "that's on us", "action on us: …", "das liegt bei uns", "c'est à nous", "nos toca"
+    r"\b(?:that|this|it)(?:'s| is) on us\b|\b(?:action|next step|ball)(?: is)? on us\b|\b(?:das|es) liegt bei uns\b|"
+    r"\bc'est (?:à|pour) nous\b|\b(?:eso )?nos toca\b|\bcorre por nuestra cuenta\b",
     re.IGNORECASE,
 )
 

@@ -188,7 +188,7 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bchiffre d'affaires\b",
         r"\bumsatz\b",
         r"\bfacturamos\b",
-        r"\bfacturación\b",
+        r"\bfacturación\b[^.;]{0,30}\d|\d[^.;]{0,30}\bfacturación\b",  # revenue with its figure, not billing
         r"\bfiliale\b",
         r"\btochter\w*\b",
         r"\bfilial de\b",
@@ -198,6 +198,10 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "pain_points": rx(
         r"\bvon hand\b",
+        # found out too late: "wissen wir es erst nach sechs Wochen", "on ne le voit qu'à la fin du mois"
+        r"\b(?:wissen|sehen|merken|erfahren) wir\b[^.;]{0,30}\berst\b",
+        r"\b(?:on ne|nous ne) (?:le |les )?(?:voit|voyons|sait|savons|découvre|découvrons)\b[^.;]{0,30}\bqu'",
+        r"\b(?:sabemos|vemos|enteramos)\b[^.;]{0,40}\bhasta\b",
         r"\bmanuell\b",
         r"\bhändisch\b",
         r"\bà la main\b",
@@ -228,6 +232,7 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bentscheidend\b",
         r"\büberzeugt hat\b",
         r"\bder (?:eigentliche )?grund\b",
+        r"\bhintergrund ist\b",
         r"\bbudget\b",
         r"\bausläuft\b",
         r"\bconvaincus?\b",
@@ -246,6 +251,26 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
         r"\bnecesitamos\b",
     ),
     "implementation": rx(
+        # connecting their systems, in so many words
+        r"\banbind\w*",
+        r"\bangebunden\b",
+        r"\bschnittstelle\w*",
+        r"\bsingle sign-on\b",
+        r"\bgehostet\b",
+        r"\bbranch(?:er|és?|ement)\b",
+        r"\bconnecteurs?\b",
+        r"\bintégr(?:er|ation)\b",
+        r"\bauthentification unique\b",
+        r"\bconect(?:ar|ores?|ión)\b",
+        r"\bintegraci[óo]n\b",
+        r"\binicio de sesión único\b",
+        # read-only access to their systems, and where the rollout starts
+        r"\blesezugriff\w*",
+        r"\baccès en lecture\b",
+        r"\bacceso de (?:solo )?lectura\b",
+        r"\bwir starten (?:im|am|in|mit)\b",
+        r"\b(?:on démarre|nous démarrons|on commence) (?:par|en|le|à)\b",
+        r"\b(?:arrancamos|empezamos) (?:con|en|el)\b",
         r"\beinführung\b",
         r"\bschulung\b",
         r"\bprojektleitung\b",
@@ -307,6 +332,18 @@ _MORE_CUES: dict[str, re.Pattern[str]] = {
 }
 for _key, _pattern in _MORE_CUES.items():
     SECTION_CUES[_key] = re.compile(f"{SECTION_CUES[_key].pattern}|{_pattern.pattern}", re.IGNORECASE)
+
+# Going live, in four languages: a rollout plan, which is implementation unless it comes with a measure.
+ROLLOUT = rx(
+    r"\b(?:go(?:es)?|going|be|are|is) live\b",
+    r"\bgo-live\b",
+    r"\blive (?:sein|gehen|geht|sind)\b",
+    r"\bin betrieb\b",
+    r"\ben production\b",
+    r"\bmise en (?:service|production)\b",
+    r"\ben (?:vivo|producción)\b",
+    r"\bpuesta en marcha\b",
+)
 
 SUCCESS_GOAL = re.compile(
     SUCCESS_GOAL.pattern

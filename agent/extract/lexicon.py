@@ -154,6 +154,10 @@ COMMITMENT = rx(
     r"\b(?:i|we) (?:committed|agreed|signed up) to\b",
     r"^\s*(?:[A-Z][a-z]+ )?to (?:send|deliver|provide|share|"
     r"schedule|set up|run|draft|get)\b",
+    # our mail confirming the deal's terms, and what our own people do for them
+    r"\b(?:confirming|to confirm|just confirming) (?:what we agreed|our agreement|the plan)\b",
+    r"\bour (?:team|engineers|consultants|people|services team) (?:will )?(?:build|configure|connect|run|handle|set up|"
+    r"deliver|take care of|migrate|install)s?\b[^.;]{0,80}\b(?:ourselves|for (?:you|them))\b",
 )
 COMMIT_ACTION = rx(
     r"\bsend",
@@ -322,8 +326,12 @@ REASON_LABEL = re.compile(
     r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I
 )
 ANAPHOR = re.compile(
-    r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
-    r"das|diese[rsnm]?|dieses)\b",
+    # "Eso sí:", "That said,", "Cela dit", "Das heißt" turn to a new point: they point back at nothing
+    r"^(?!\W*(?:eso sí|esto es|that said|this said|cela dit|ceci dit|das heißt|dies gesagt)\b)"
+    r"(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
+    r"das|diese[rsnm]?|dieses)\b"
+    # a person named in the sentence before: "Sie ist skeptisch …", "Elle reste …", "Ella no quiere …", "He …"
+    r"|^(?:he|she|er|il|elle|él|ella)\b|^sie (?:ist|war|hat|hatte|wird|will|möchte|leitet|findet|sieht)\b",
     re.IGNORECASE,
 )
 NOTHING_YET = re.compile(

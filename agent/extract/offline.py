@@ -399,11 +399,13 @@ YOU_PROMISED = re.compile(
     r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
     r"\byou (?:told|assured|promised) (?:\w+ ){0,2}(?:that )?you(?:'d| would| will|'ll)\b|"
     r"\bvous (?:nous |lui |leur )?(?:avez|aviez) dit que vous\b|\b(?:nos|le|les) (?:dijiste|dijeron|dijo) que\b|"
-    r"\bas (?:you )?promised\b|"
+    # a bare "as promised" opens what the writer hands over ("Wie versprochen ein paar Eckdaten"): a reminder
+    # of our word only with "you" after it
+    r"\bas you promised\b|\bas promised,? (?=[^.;]{0,40}\byou\b)|"
     r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,8}?(?:zugesagt|versprochen|zugesichert)|"
-    r"\bwie (?:zugesagt|versprochen)\b|"
-    r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b|"
-    r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo (?:prometieron|prometido)\b",
+    r"\bwie (?:zugesagt|versprochen)\b(?=[^.;]{0,40}\b(?:sie|ihr|du)\b)|"
+    r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b(?=[^.;]{0,40}\bvous\b)|"
+    r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo prometieron\b|\bcomo prometido\b(?=[^.;]{0,40}\b(?:ustedes|usted)\b)",
     re.IGNORECASE,
 )
 

@@ -33,27 +33,33 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                  r"\bqualität", r"\bqualité\b", r"\bcalidad\b", r"\bchair\b")),
     ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
-                                   r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz")),
+                                   r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz",
+                                   r"\bgerente general\b", r"\bgeschäftsleitung\b")),  # "Gerente General" runs the company
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
-                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bcontrolling\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
+                                   # not "Leiterin Controlling": the head of management accounting prepares the budget, the finance chief holds it
+                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
                                    r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
                                    r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
     ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
-                                          r"\bhead of it\b", r"\btechnology\b", r"\bwarehouse\b", r"\bplatform\b",
+                                          r"\bhead of it\b", r"\btechnolog\w*", r"\bwarehouse\b", r"\bplatform\b",
                                           r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
                                           r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b",
-                                          r"\bsystèmes? d'information\b", r"\btecnolog\w*", r"\btechnologie\b",
+                                          r"\bsystèmes? d'information\b", r"\bsistemas? de informaci[óo]n\b", r"\btecnolog\w*",
                                           r"\brechenzentrum\b", r"\binformática\b", r"\bti\b")),
     ("influencer", "medium", rx(r"\bleiter(?:in)?\b")),  # a German head of some function, when nothing more specific says
     ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
                         r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
                         r"\bcoordonnat(?:eur|rice)\b", r"\bcoordinador(?:a)?\b", r"\bkoordinator(?:in)?\b",
                         r"\bsuperintendent\b", r"\bmanager\b", r"\bgm\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
-                        r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter")),
+                        r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter",
+                        # who runs a shift, a crew or a plant floor, in French, Spanish and German
+                        r"\bsupervis(?:ora|eure?|euse)\b", r"\bcontrema[îi]tre(?:sse)?\b", r"\bchef(?:fe)? d'(?:équipe|atelier|usine)\b",
+                        r"\bcapataz\b", r"\bdirect(?:eur|rice) d'usine\b", r"\b(?:team|schicht|werks|lager|filial)leit(?:er|erin|ung)\b",
+                        r"\bvorarbeiter(?:in)?\b")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
     r"\bnot convinced\b",

@@ -53,6 +53,9 @@ _GENERIC = frozenset((
     "many", "several", "other", "another", "any", "no", "not", "yes", "ok", "okay", "thanks", "hi", "hello",
     "dear", "again", "now", "today", "implementation", "onboarding", "training", "hosting",
     "your", "my", "his", "her", "our",
+    # a kind of thing, never a vendor's name: "skeptisch gegenüber noch einem Tool", "frente a otro programa"
+    "tool", "tools", "software", "system", "systems", "app", "apps", "platform", "programm", "programme", "werkzeug",
+    "plattform", "logiciel", "outil", "plateforme", "herramienta", "programa", "plataforma", "sistema",
 ))  # fmt: skip
 
 # (kind, where the name stands, frame). "after": the name follows the frame; "before": it precedes it.

@@ -30,6 +30,9 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bblocker\b", r"\btried to (?:block|kill|stop)\b", r"\b(?:is|was|stays?) against (?:it|this|us|the (?:deal|project|purchase))\b",
         r"\bslow-?walk", r"\b(?:will|would|could|might) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
         r"\bthe one (?:to|you(?:'ll)? (?:have|need) to) (?:manage|watch|worry about)\b",
+        # a person the rep calls the deal's real risk: "X is the real risk", "X ist das größte Risiko"
+        r"\b(?:is|'s) (?:the|our) (?:real|biggest|main|big) risk\b", r"\bist (?:das|unser) (?:eigentliche|größte|wahre) risiko\b",
+        r"\best (?:le|notre) (?:vrai|plus gros|principal|grand) risque\b", r"\bes (?:el|nuestro) (?:verdadero|mayor|principal|gran) riesgo\b",
         r"\bblockiert\b", r"\bbremst\b", r"\bist dagegen\b", r"\bbloque\b", r"\bfreine\b", r"\best contre\b",
         r"\bbloquea\b", r"\bfrena\b", r"\bestá en contra\b",
     )),
@@ -166,7 +169,7 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bse opone\b", r"\breaci[oa]\b",
     )),
     ("economic_buyer", "high", rx(
-        r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsigns? off(?: on (?:it|this|that|the (?:deal|purchase|contract|budget|spend|order|po)|anything|everything|all)\b|\s*(?:[.,;]|$))",
+        r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsign(?:s|ed)? off(?: on (?:it|this|that|the (?:deal|purchase|contract|budget|spend|order|po)|anything|everything|all)\b|\s*(?:[.,;]|$))",
         r"\bsigns? (?:the )?(?:contract|po|purchase order|order)\b", r"\bapproves? the (?:budget|purchase|spend)\b",
         r"\bbudget (?:holder|owner|sign-?off)\b",
         r"\bgibt (?:das )?budget frei\b", r"\b(?:verantwortet|hat|hält) das budget\b", r"\bunterschreibt\b",
@@ -187,7 +190,8 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:will|would|are going to|'ll|to) (?:use|be using|work (?:in|with)|live in)\b",
         r"\b(?:uses?|will use|using) (?:it|this|the \w+) (?:daily|every ?day|all day|each shift)\b",
         r"\b(?:sein|ihr|mein)(?:e)? (?:team|mannschaft|leute|schicht|mitarbeiter)\b[^.]{0,40}?\b(?:nutz|arbeit|verwend)\w*",
-        r"\btäglich (?:damit )?(?:nutz|arbeit)\w*",
+        r"\btäglich (?:damit )?(?:nutz|arbeit)\w*", r"\b(?:im alltag|jeden tag)\b[^.]{0,20}?\b(?:nutz|arbeit|verwend|test)\w*",
+        r"\b(?:test|use|try)s? (?:it|this|the \w+) (?:day to day|day-to-day|on the floor)\b",
         r"\b(?:son|leur|mon) équipe\b[^.]{0,30}?\b(?:l'utilisera|utilisera|va l'utiliser|l'utilise|travaillera)\b",
         r"\b(?:l'utilisera|utilisera) (?:au quotidien|tous les jours)\b",
         r"\b(?:su|mi) equipo\b[^.]{0,30}?\b(?:lo usará|usará|va a usar|lo utilizará|utilizará|trabajará con)\b",

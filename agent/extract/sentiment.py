@@ -107,7 +107,13 @@ CUES = tuple(
 )
 NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
-THIRD_PARTY = re.compile(r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b")
+THIRD_PARTY = re.compile(
+    r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b|"
+    # someone else by pronoun, in four languages: "Sie ist skeptisch", "Elle reste", "Ella está", "He is" (a
+    # German capitalised word before "ist" is any noun, so names there are left to _about's known people)
+    r"\b(?:[Ee]r|[Ss]ie) (?:ist|war|bleibt|findet|hält)\b|\b(?:[Ii]l|[Ee]lle) (?:est|reste|était|trouve)\b|"
+    r"\b(?:[ÉéEe]l|[Ee]lla) (?:es|está|sigue|era|estaba)\b|\b(?:[Hh]e|[Ss]he) (?:is|was|has|keeps|feels|thinks)\b"
+)
 CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
 # a refusal followed by what would lift it is a requirement: "won't sign off without", "nicht freigeben, bevor"
 REQUIREMENT = re.compile(

@@ -42,6 +42,43 @@ THIN_TEAM = rx(
     r"\b(?:solo|sola|solito) (?:en|con|para)\b",
     r"\byo y (?:un|una|dos)\b",
     r"\bsolo (?:una|dos) personas?\b",
+    # a small team or no room for the work, in so many words: "my team is three people", "peu de disponibilité"
+    r"\b(?:small|tiny|thin) team\b",
+    r"\bteam (?:is|of) (?:only |just )?(?:two|2) (?:people|persons)\b",
+    r"\b(?:no|little|limited|not much) (?:bandwidth|capacity)\b",
+    r"\bteam besteht (?:nur )?aus (?:zwei|2) (?:leuten|personen|mitarbeiter\w*)\b",
+    r"\bkleine[ns]? team\b",
+    # the same people tied up in another project: "mitten in der ERP-Umstellung", "en pleine migration"
+    r"\b(?:tenemos|tienen) encima\b",
+    r"\bnous avons (?:déjà )?sur les bras\b",
+    r"\bhaben (?:gerade|noch) \w+ am hals\b",
+    r"\b(?:mitten in|in the middle of|en pleine|en plena|en medio de)\b[^.;]{0,30}(?:migration|umstellung|migración|"
+    r"einführung|implantation|implementación|déménagement|umzug|mudanza)",
+    r"\b(?:keine|wenig|kaum) (?:kapazität|kapazitäten|zeit)\b",
+    r"\bkapazität\w* haben wir\b[^.;]{0,20}\bnicht\b",
+    r"\béquipe (?:est )?(?:petite|réduite|restreinte)\b",
+    r"\bpetite équipe\b",
+    r"\bpeu de (?:disponibilité|capacité|bande passante|temps)\b",
+    r"\bpas (?:de|le) temps (?:d'|de )",
+    r"\bequipo (?:es )?(?:pequeño|reducido|chico)\b",
+    r"\b(?:poca|sin|no tenemos) (?:capacidad|disponibilidad)\b",
+    r"\bno (?:tienen|tenemos|hay) tiempo (?:de|para)\b",
+)
+# Who will not use it unless a condition holds: "if it doesn't show X daily, we won't use it", "sinon personne ne
+# le regardera", "si no …, no la vamos a usar", "sonst nutzt es keiner"; and doubt about one more tool to learn.
+NON_ADOPTION = rx(
+    r"\b(?:if|unless)\b[^.;]{3,140}?\b(?:won'?t|will not|nobody will|no one will|not going to) (?:use|adopt|open|look at)\b",
+    r"\b(?:wenn|falls|sonst)\b[^.;]{3,140}?\b(?:nutzt|nutzen|verwendet|öffnet|anschauen|schaut)\b[^.;]{0,25}\b(?:keiner|niemand|nicht)\b",
+    r"\b(?:wenn|falls)\b[^.;]{3,140}?\b(?:keiner|niemand)\b[^.;]{0,25}\b(?:nutz|verwend|schau)\w*",
+    r"\b(?:si|sinon)\b[^.;]{3,140}?\b(?:personne ne|ne (?:va|vont|vais|allons) pas|n'(?:utiliser|utilisera)\w*)",
+    r"\bsi\b[^.;]{3,140}?\b(?:no (?:la|lo|las|los) (?:vamos a|van a) (?:usar|utilizar)|nadie (?:la|lo) (?:va a )?(?:usar|utilizar|usará)|"
+    r"no (?:la|lo) (?:usaremos|usarán|utilizaremos))\b",
+    r"\b(?:skeptic\w*|sceptic\w*|skeptisch\w*|sceptique\w*|escéptic\w*|reluctant|réticent\w*|reticente\w*|"
+    r"keine lust|pas envie|no quieren)\b[^.;]{0,40}\b(?:another|one more|yet another|noch (?:ein|eine|einem|einen)|"
+    r"un autre|une autre|encore un|otr[oa])\b",
+    r"\b(?:another|one more|noch (?:ein|eine|einem|einen)|un autre|une autre|otr[oa])\s+(?:\w+\s+)?(?:tool|app|system|software|"
+    r"programm|werkzeug|logiciel|outil|herramienta|programa|aplicación)\b[^.;]{0,40}\b(?:skeptic\w*|skeptisch|sceptique|"
+    r"escéptic\w*|no time|keine zeit|pas le temps|sin tiempo)",
 )
 
 # A worry said as one, an outcome nobody knows yet, or a team with no room left: what to watch, in any wording.
@@ -146,7 +183,7 @@ def shape_sections(text: str) -> set[str]:
     """The sections the shape of ``text`` points to (empty when it has none of these shapes)."""
     found = set()
     threat = DEAL_THREAT.search(text)
-    if threat or THIN_TEAM.search(text) or WATCH.search(text):
+    if threat or THIN_TEAM.search(text) or WATCH.search(text) or NON_ADOPTION.search(text):
         found.add("risks")
     if GROWTH.search(text):
         found.add("expansion")

@@ -99,7 +99,22 @@ def stakeholders_of(
     by_key = {k: _person_key(e) for k, e in zip(people, everyone_here, strict=True)}
     out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
     out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
-    return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+    out = _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+    return _chief_holds_budget(out, held)
+
+
+def _chief_holds_budget(out: list[Stakeholder], held: list[Stakeholder]) -> list[Stakeholder]:
+    """``out`` with the one chief executive (a Geschäftsführer, a Gerente General, a directeur général) made the
+    economic buyer when no one in the account holds the budget by title, word or deed: in a company without a
+    finance chief, the one who runs it approves the spend. With a CFO on the deal the chief stays the decision
+    maker, and a rep who said otherwise is never overruled."""
+    everyone = [*out, *held]
+    if any(s.role == "economic_buyer" for s in everyone):
+        return out
+    chiefs = [s for s in everyone if s.role == "decision_maker"]
+    if len(chiefs) == 1 and chiefs[0] in out and not chiefs[0].role_said:
+        chiefs[0].role, chiefs[0].influence = "economic_buyer", "high"
+    return out
 
 
 # "Omar from our solutions team will drive the demo", "Felix is with me", "mein Kollege Jan": one of ours on the

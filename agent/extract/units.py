@@ -148,7 +148,9 @@ def before_instruction(sentences: list[str]) -> list[str]:
 
 ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")  # "am 30." before "September": a German date, not a sentence end
 ABBREVIATION_END = re.compile(
-    r"(?:^|\s)(?:z|d|u|Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a)\.$"
+    r"(?:^|\s)(?:z|d|u|Dr|Mr|Mrs|Ms|Prof|Nr|St|Sr|Sra|Mme|Hr|Fr|bzw|ca|vs|etc|inkl|z\.\s?B|d\.\s?h|u\.\s?a|"
+    # amounts and everyday abbreviations in German, French and Spanish: "2,5 Mio. €", "90 Mio. Liter", "3 Mrd. CHF"
+    r"Mio|Mrd|Tsd|Mill|Std|Min|evtl|ggf|usw|vgl|resp|Abt|\w*[Ss]tr|Tel|Mag|Dipl|Ing|Lic|aprox|env|Sres|Dña|Mlle)\.$"
 )
 MONTH_START = re.compile(
     r"^(?:Jan|Feb|M[äa]r|Apr|Ma[iy]|Jun|Jul|Aug|Sep|O[ck]t|Nov|De[cz]|Jänner|Janvier|Février|Avril|Juin|Juillet|Août|"

@@ -75,7 +75,8 @@ TITLE_WORDS = re.compile(
     r"farmac[ée]utic[oa]|comprador[a]?|supervisor[a]|especialista|subdirector[a]?|sachbearbeiter(?:in)?|"
     r"eink[äa]ufer(?:in)?|buchhalter(?:in)?|berater(?:in)?|jurist(?:in)?|syndikus|disponent(?:in)?|"
     r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
-    r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|"
+    r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|superviseu(?:r|re|se)|contrema[îi]tre(?:sse)?|capataz|"
+    r"vorarbeiter(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
     r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?))\b",
     re.IGNORECASE,
