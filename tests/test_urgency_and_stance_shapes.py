@@ -216,3 +216,70 @@ async def test_the_reps_note_above_a_forward_reads_the_person_it_opens_with(
     shown = [e for e in tor_read.sentiment_evidence if e.source_id == "m2"]
     assert [e.leaning for e in shown] == ([leaning] if leaning else [])
     assert tor_read.sentiment == (leaning or "neutral")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("The board votes on the budget on 3 December 2026; without a pilot to show, the project is dead.", "high"),
+        ("La campaña de cítricos arranca el 15 de noviembre y para entonces el stock tiene que verse en vivo.", "high"),
+        ("Our current vendor is sunsetting the product in January, after which we have no support.", "high"),
+        ("The new reporting rules apply from 1 January 2027 and non-compliance means fines.", "high"),
+        ("Die Zertifizierung steht im Januar an, und ohne saubere Nachweise verlieren wir das Zertifikat.", "high"),
+        ("Paula, our only BI developer, leaves at the end of November.", "high"),
+        ("We're targeting a Q2 launch for the first region.", "medium"),
+        ("Ideally we'd be up and running sometime in the spring.", "medium"),
+        ("Wir wollen bis Mitte 2027 alle Standorte angebunden haben.", "medium"),
+        ("Timing is flexible on our end.", "low"),
+    ],
+)  # fmt: skip
+def test_an_event_a_consequence_or_a_plan_is_read_by_its_shape_with_any_date(text: str, level: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each month we lose four days to reconciling spreadsheets.",  # a pain, not a deadline
+        "We were fined twice in 2025 for late filings.",  # the past presses on nothing
+        "Maria leaves for a conference next week, so please send the deck to me.",
+        "Our ISO certification was renewed last year.",
+        "The truck fleet is serviced every spring.",
+    ],
+)
+def test_a_loss_a_fine_or_an_event_without_a_coming_date_is_not_urgent(text: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("Before we go further, I'd want to understand how this is different from what our BI tool does.", "skeptical"),
+        ("I remain to be convinced that the adoption numbers are realistic.", "skeptical"),
+        ("Let me play devil's advocate: what happens if your company is acquired?", "skeptical"),
+        ("No tengo claro que el ahorro compense el coste de implantación.", "skeptical"),
+        ("Je reste prudent sur les délais annoncés.", "skeptical"),
+        ("This has been a long process and I'm close to walking away.", "negative"),
+        ("We are not going ahead with the project this year.", "negative"),
+        ("I'm going to push hard internally to get this approved.", "positive"),
+        ("You can count on my support with the board.", "positive"),
+        ("Ya se lo enseñé al comité de dirección y les encantó.", "positive"),
+        ("Honestly this is the best demo we've seen all year.", "positive"),
+    ],
+)  # fmt: skip
+def test_polite_doubt_walking_away_and_advocacy_in_other_words(text: str, leaning: str) -> None:
+    assert leaning in [found for found, _phrase in sentiment_signals(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Attached is the export with the columns you asked for.",
+        "We're not going ahead with the old vendor's upgrade.",
+        "Our planners want to understand how the forecast is better than last year's.",
+    ],
+)
+def test_a_plain_sentence_shows_no_stance(text: str) -> None:
+    assert sentiment_signals(text) == []

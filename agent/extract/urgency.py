@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from agent.document import Evidence, Urgency, UrgencyLevel, fold
-from agent.extract.dates import MONTHS, find_dates
+from agent.extract.dates import MONTHS, QUARTER, QUARTER_WORDS, find_dates, month_end
 from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
@@ -47,6 +47,8 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                                           r"\b(?:contrat|licence|abonnement)\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance|court jusqu|se termine)\b",
                                                           r"\b(?:contrato|licencia|suscripción)\b[^.]{0,40}\b(?:vence|termina|expira|caduca|finaliza)\b")),
     ("high", "a key person leaving", rx(r"\b(?:retires|retiring|will retire|is leaving|are leaving|leaves (?:us|the company))\b",
+                                        r"(?:^[A-ZÀ-Ý][a-zà-ÿ]+\b|\bour (?:only|sole|one|lead|senior|main|head)\b)[^.;]{0,60}?"
+                                        r"\b(?:leaves|will leave|quits|departs|moves on)\b",
                                         r"\b(?:her|his|their) last day\b", r"\bgoes on (?:parental|maternity|long|extended) leave\b",
                                         r"\bin den ruhestand\b", r"\bverlässt (?:uns|das unternehmen|die firma)\b",
                                         r"\bpart à la retraite\b", r"\bprend sa retraite\b", r"\bquitte (?:l'entreprise|la société|nous)\b",
@@ -67,6 +69,21 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
         r"\b(?:before|ahead of|in time for|vor|bevor|rechtzeitig zu[mr]?|avant|à temps pour|antes|a tiempo para)\b[^.;]{0,30}?"
         r"\b(?:season|shutdown|turnaround|harvest|peak|saison\w*|stillstand|revision|ernte|récolte|rentrée|arrêt|"
         r"temporada|cosecha|zafra|parada|campaña)\b")),
+    ("high", "an outside event that will not move", rx(
+        r"\b(?:board|shareholders?'?|council|committee|trustees?)\b[^.;]{0,20}\b(?:votes?|decides?|meets|meeting|approves?)\b",
+        r"\b(?:re)?certification\b", r"\b(?:re)?zertifizierung\b", r"\b(?:re)?certificación\b",
+        r"\b(?:rules?|regulations?|law|directive|standard)s? (?:appl(?:y|ies)|(?:is|are|becomes?) (?:mandatory|binding|effective))\b",
+        r"\bin force\b", r"\bsunset\w*", r"\bend[- ]of[- ](?:life|support)\b", r"\bdiscontinu\w*", r"\babgekündigt\b",
+        r"\bfin de (?:vie|support)\b", r"\bfin del soporte\b", r"\bdescontinua\w*",
+        r"\b(?:campaign|season|campaña|temporada|zafra|saison|kampagne)\b[^.;]{0,20}\b(?:starts?|opens?|begins?|arranca|empieza|"
+        r"comienza|commence|débute|beginnt|startet)\b")),
+    ("high", "a date with a consequence", rx(
+        r"\b(?:we|they|you|i)(?:'ll| will| would)? (?:lose|forfeit)\b", r"\bfine[sd]?\b", r"\bnon-compliance\b", r"\bsanction\w*",
+        r"\b(?:is|are|would be|will be) dead\b", r"\bpull (?:the )?(?:funding|budget|plug)\b", r"\b(?:no|without|lose) support\b",
+        r"\bunsupported\b", r"\bmiss(?:es)? the (?:window|season|slot)\b", r"\bwait (?:until|another|a full) (?:next )?year\b",
+        r"\bverlier\w*", r"\bbußgeld\w*", r"\bstrafe\w*", r"\bsanktion\w*", r"\bohne (?:support|wartung)\b",
+        r"\bperd(?:re|ons|rions|rons)\b", r"\bamendes?\b", r"\bpénalit\w*", r"\bperder\w*", r"\bpierde\w*", r"\bmultas?\b",
+        r"\bsancion\w*", r"\bsin soporte\b")),
     ("high", "a dated event", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
                                                  r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
                                                  r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
@@ -84,11 +101,14 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
     # their own plan, not what they need from us ("I need your SOC 2 report")
     ("medium", "a dated plan", rx(r"\b(?:we|i)(?:'d| would) (?:like|love|want)\b(?! (?:you|your)\b)",
                                   r"\b(?:we|i) (?:want|need|aim|plan|hope|expect|intend)\b(?! (?:you|your)\b)",
-                                  r"\bour (?:goal|target|aim|plan) is\b", r"\b(?:wir|ich) (?:möchten|möchte|wollen|will|planen|brauchen|hoffen)\b",
+                                  r"\bour (?:goal|target|aim|plan) is\b", r"\b(?:we'?re|we are|i'?m) (?:targeting|aiming|planning|hoping)\b",
+                                  r"\bideally\b", r"\bup and running\b", r"\bstreben\b", r"\bidealerweise\b",
+                                  r"\b(?:la|nuestra) idea es\b", r"\bidealmente\b", r"\bidéalement\b", r"\b(?:wir|ich) (?:möchten|möchte|wollen|will|planen|brauchen|hoffen)\b",
                                   r"\bunser ziel\b", r"\bnous (?:voulons|souhaitons|visons|prévoyons|aimerions|comptons)\b",
                                   r"\bnotre objectif\b", r"\b(?:queremos|quisiéramos|nos gustaría|buscamos|planeamos|esperamos|necesitamos)\b",
                                   r"\bnuestro objetivo\b")),
-    ("low", "no rush", rx(r"\bno (?:rush|hurry|time pressure)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
+    ("low", "no rush", rx(r"\bno (?:particular |real |great )?(?:rush|hurry|time pressure)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
+                          r"\b(?:timing|the timeline|the schedule|the date|dates) (?:is|are) flexible\b", r"\bflexible on (?:timing|dates|the timeline)\b",
                           r"\bno (?:hard |real |particular |set )?deadline\b", r"\bno fixed date\b", r"\bwhenever (?:you|your team|it suits)\b",
                           r"\btake (?:our|your) time\b", r"\bkeine eile\b", r"\b(?:kein|ohne) (?:zeitdruck|festen? termin)\b",
                           r"\bes eilt nicht\b", r"\bnicht dringend\b", r"\bpas d'urgence\b", r"\brien ne presse\b", r"\bpas urgent\b",
@@ -143,9 +163,11 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
 
 
 # cues that say nothing without a date of their own: a word for an event, or a plan
-DATE_NEEDED = frozenset(
-    {"a go-live or launch date", "a contract or licence elsewhere ending", "a dated event", "a dated plan"}
-)
+DATE_NEEDED = frozenset({
+    "a go-live or launch date", "a contract or licence elsewhere ending", "a dated event", "a dated plan",
+    "an outside event that will not move", "a date with a consequence", "a key person leaving",
+    "money that is lost after a date",
+})  # fmt: skip
 # a sentence whose time is the one just named: "by then", "bis dahin", "d'ici là", "para entonces", "otherwise …"
 POINTS_BACK = rx(r"\b(?:by|until|till|before) then\b", r"\bby that (?:date|time|point|day)\b", r"\bthat (?:date|deadline|day)\b",
                  r"\botherwise\b", r"\bor else\b", r"\bbis dahin\b", r"\bbis zu diesem (?:zeitpunkt|termin|tag)\b",
@@ -163,10 +185,37 @@ def _negated(text: str, at: int) -> bool:
 
 
 def _dates_in(text: str, anchor: date | None) -> list[date]:
-    """The dates a sentence names that are not already past (a month counts from its first day)."""
+    """The dates a sentence names that are not already past (a month counts from its first day);
+    failing those, a quarter, a season or a year ("a Q2 launch", "in the spring", "bis Mitte 2027")."""
     found = [d for _, d in find_dates(text, anchor)] if anchor else []
     found += [] if found else _month_years(text, anchor)
+    found += [] if found or anchor is None else _vague_dates(text, anchor)
     return [d for d in found if anchor is None or d >= anchor.replace(day=1)]
+
+
+SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1, "frühjahr": 4, "frühling": 4, "sommer": 7,
+           "herbst": 10, "printemps": 4, "été": 7, "automne": 10, "hiver": 1, "primavera": 4, "verano": 7, "otoño": 10,
+           "invierno": 1}  # fmt: skip
+SEASON = re.compile(
+    r"\b(?:in|by|before|until|for|this|next|im|bis|vor|diesen?|nächsten?|au|d'ici|en|para|antes de|la|el)\s+(?:the\s+)?"
+    rf"({'|'.join(SEASONS)})\b(?:\s+(?:de\s+)?(20\d\d))?",
+    re.IGNORECASE,
+)
+MID_YEAR = re.compile(
+    r"\b(?:mid|mitte|mediados de|mi)[\s-]+(20\d\d)\b|\b(?:in|by|until|bis|für|en|para|hasta|d'ici)\s+(20\d\d)\b", re.I
+)
+
+
+def _vague_dates(text: str, anchor: date) -> list[date]:
+    found = [month_end(int(m[1] or m[2] or m[3] or m[4]) * 3, anchor, m[5] or m[7]) if (m[1] or m[2] or m[3] or m[4])
+             else month_end(QUARTER_WORDS[m[6].lower()] * 3, anchor, m[7]) for m in QUARTER.finditer(text)]  # fmt: skip
+    for m in SEASON.finditer(text):
+        month = SEASONS[m[1].lower()]
+        year = int(m[2]) if m[2] else anchor.year + (month < anchor.month)
+        found.append(date(year, month, 1))
+    for m in MID_YEAR.finditer(text):
+        found.append(date(int(m[1]), 7, 1) if m[1] else date(int(m[2]), 1, 1))
+    return found
 
 
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
