@@ -283,3 +283,23 @@ def test_polite_doubt_walking_away_and_advocacy_in_other_words(text: str, leanin
 )
 def test_a_plain_sentence_shows_no_stance(text: str) -> None:
     assert sentiment_signals(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        ("Tor is positive and steady, he'll champion the rollout.", "positive"),  # the rep's label beats "champion"
+        ("Tor: negative, whatever he says in meetings.", "negative"),
+        ("Tor ist noch skeptisch.", "skeptical"),
+        ("Tor sigue escéptico con los plazos.", "skeptical"),
+    ],
+)
+async def test_the_reps_own_label_for_a_person_is_taken_as_said(
+    ctx: ExtractionContext, sentence: str, leaning: str
+) -> None:
+    tor = Address(name="Tor Lund", email=f"tor.lund@{THEM}")
+    doc = await _read(ctx, [_mail(1, tor, "Sam,\n\nHere are the six vessel names for the pilot.\n\nTor")])
+    reply = ThreadMessage(id="r9", sender=Address(name="Sam Rep", email=f"sam.rep@{OURS}"),
+                          date=datetime(2026, 9, 20, tzinfo=UTC), body=sentence)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    assert _person(doc, "Tor Lund").sentiment == leaning

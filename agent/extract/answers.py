@@ -154,6 +154,16 @@ def _by_person(text: str, names: set[str]) -> list[str]:
 # ("Graham is the one I worry about" is the rep's worry about him, and stays cold).
 
 
+# the document's own words for a read, said by the rep of someone, in four languages ("Katrin: positive")
+LABEL_SAID = re.compile(
+    r"(?:\b(?:is|was|seems|feels|stays|remains|looks|sounds|ist|wirkt|bleibt|est|reste|semble|es|está|sigue|parece)\s+"
+    r"(?:(?:still|very|quite|rather|more|noch|sehr|eher|encore|très|plutôt|muy|bastante|más)\s+)?|:\s*|\s[-–—]\s*)"
+    r"(enthusiastic|begeistert|enthousiaste|entusiasta|positive?|positiv[oa]?|positif|neutral|neutre|neutr[oa]|skeptical|"
+    r"sceptical|skeptisch|sceptique|escéptic[oa]|negative?|negativ[oa]?|négati(?:f|ve))\b",
+    re.IGNORECASE,
+)
+LABEL_MOOD = (("enth", "warm"), ("entu", "warm"), ("begeist", "warm"), ("posit", "mild"), ("neutr", "neutral"),
+              ("skep", "cold"), ("scep", "cold"), ("escép", "cold"), ("negat", "hostile"), ("négat", "hostile"))  # fmt: skip
 PRONOUN_LEAD = re.compile(r"^\W*(?:she|he|sie|er|elle|il|ella|él)\b", re.IGNORECASE)
 
 
@@ -198,6 +208,8 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             )
             if mood == "cold" and REP_HOSTILE.search(sentence):
                 mood = "hostile"
+            if said := LABEL_SAID.search(sentence):  # "Katrin: positive", "Dev is negative": the rep's own label
+                mood = next((m for prefix, m in LABEL_MOOD if said.group(1).lower().startswith(prefix)), mood)
             if not mood and _leads_with(sentence, fold(named[0].name).split(" ")[0]):
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
                 stance, _p = stance_of([sentence])[0]
