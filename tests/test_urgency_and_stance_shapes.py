@@ -267,6 +267,12 @@ def test_a_loss_a_fine_or_an_event_without_a_coming_date_is_not_urgent(text: str
         ("You can count on my support with the board.", "positive"),
         ("Ya se lo enseñé al comité de dirección y les encantó.", "positive"),
         ("Honestly this is the best demo we've seen all year.", "positive"),
+        ("My only hesitation is the cost compared with what we pay today.", "skeptical"),
+        ("It's not obvious to me that we need this.", "skeptical"),
+        ("I question whether our data is clean enough for this.", "skeptical"),
+        ("Frankly I think this is a waste of money.", "negative"),
+        ("I've recommended you to our COO.", "positive"),
+        ("This would make my team's life so much easier.", "positive"),
     ],
 )  # fmt: skip
 def test_polite_doubt_walking_away_and_advocacy_in_other_words(text: str, leaning: str) -> None:
@@ -279,6 +285,8 @@ def test_polite_doubt_walking_away_and_advocacy_in_other_words(text: str, leanin
         "Attached is the export with the columns you asked for.",
         "We're not going ahead with the old vendor's upgrade.",
         "Our planners want to understand how the forecast is better than last year's.",
+        "Please don't hesitate to call me if anything is unclear.",
+        "I don't want it to slip past March.",
     ],
 )
 def test_a_plain_sentence_shows_no_stance(text: str) -> None:
