@@ -311,3 +311,17 @@ async def test_the_reps_own_label_for_a_person_is_taken_as_said(
                           date=datetime(2026, 9, 20, tzinfo=UTC), body=sentence)  # fmt: skip
     doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
     assert _person(doc, "Tor Lund").sentiment == leaning
+
+
+async def test_what_presses_in_the_reps_reply_raises_the_urgency(ctx: ExtractionContext) -> None:
+    tor = Address(name="Tor Lund", email=f"tor.lund@{THEM}")
+    doc = await _read(ctx, [_mail(1, tor, "Sam,\n\nHere are the six vessel names for the pilot.\n\nTor")])
+    assert doc.urgency.level == "low"
+    body = (
+        "CSM: Kim Dahl <kim.dahl@ourco.example>\n\n"
+        "Why it matters: the maritime inspectors come on 20 October 2026 and they must show fuel logs per vessel.\n"
+    )
+    reply = ThreadMessage(id="r9", sender=Address(name="Sam Rep", email=f"sam.rep@{OURS}"),
+                          date=datetime(2026, 9, 20, tzinfo=UTC), body=body)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    assert doc.urgency.level == "high" and date(2026, 10, 20) in doc.urgency.dates

@@ -12,6 +12,7 @@ customer. Not for: the customer's sources (offline.py).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from agent.document import (
     REP_READ,
@@ -23,6 +24,7 @@ from agent.document import (
     Sections,
     Sentiment,
     Stakeholder,
+    Urgency,
     fold,
 )
 from agent.extract import lexicon
@@ -47,7 +49,8 @@ from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.stance import stance_of
 from agent.extract.tone import COLD, WARM
-from agent.extract.units import paragraphs, split_sentences
+from agent.extract.units import Unit, paragraphs, split_sentences
+from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
 
 FACT_SECTIONS = frozenset({"expansion", "success_metrics", "commitments", "competitive_context", "implementation"})
@@ -124,7 +127,7 @@ def read_reply(
             item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
         sections.items(key).append(item)
     sections.stakeholders = rep_reads(reply, document)
-    extraction = Extraction(sections=sections)
+    extraction = Extraction(sections=sections, urgency=_reply_urgency(reply, anchor))
     dedupe(extraction)
     return extraction
 
@@ -133,6 +136,18 @@ EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)
 NEW_SUBJECT = re.compile(
     r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b"
 )
+
+
+def _reply_urgency(reply: ThreadMessage, anchor: date | None) -> Urgency | None:
+    """What presses, in the rep's own words ("they must show it at the audit on May 3, or …"), read like a note:
+    merged like any source's, it can raise the level the mail gave; a reply that names nothing adds nothing."""
+    units = [
+        Unit(sentence, sentence, reply.id, "", None, "note", anchor, None)
+        for para, _hint, _listed in paragraphs(reply.body)
+        for sentence in split_sentences(para)
+        if not re.match(r"(?i)^\s*(?:csm|approve)\b", sentence) and not looks_like_instruction(sentence)
+    ]
+    return read_urgency(units)
 
 
 def _words(text: str) -> set[str]:
