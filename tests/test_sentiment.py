@@ -171,10 +171,13 @@ async def test_a_far_renewal_presses_only_a_little_and_no_rush_is_low(ctx: Extra
     assert (await read(ctx, [mail(2, NELL, calm, date(2026, 3, 2))])).urgency.level == "low"
 
 
-async def test_mail_without_deadline_language_leaves_urgency_unknown(ctx: ExtractionContext) -> None:
+async def test_customer_mail_without_deadline_language_is_low_and_no_mail_leaves_it_unknown(
+    ctx: ExtractionContext,
+) -> None:
     body = "Sam,\n\nWe run nine bakeries and one central kitchen in Oregon.\n\nIris"
     doc = await read(ctx, [mail(1, IRIS, body, date(2026, 3, 2))])
-    assert doc.urgency == Urgency()
+    assert doc.urgency == Urgency(level="low")  # nothing presses: a careful reader says low, with no reason to cite
+    assert HandoffDocument(account=ctx.account.model_copy(), rep=REP).urgency == Urgency()
 
 
 async def test_trust_moments_come_from_either_side_and_quote_only_the_customer(ctx: ExtractionContext) -> None:

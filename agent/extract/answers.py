@@ -12,6 +12,7 @@ customer. Not for: the customer's sources (offline.py).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from agent.document import (
     REP_READ,
@@ -23,6 +24,7 @@ from agent.document import (
     Sections,
     Sentiment,
     Stakeholder,
+    Urgency,
     fold,
 )
 from agent.extract import lexicon
@@ -40,16 +42,17 @@ from agent.extract.classify import (
 from agent.extract.cues import heading_section
 from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
-from agent.extract.lexicon import rx
+from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM
 from agent.extract.mentions import csm_in_prose
-from agent.extract.people import role_for
+from agent.extract.people import PERSON, named_titles, role_for
 from agent.extract.roles import key_of as role_key
 from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.shapes import shape_sections
 from agent.extract.stance import stance_of
 from agent.extract.tone import COLD, WARM
-from agent.extract.units import paragraphs, split_sentences
+from agent.extract.units import Unit, paragraphs, split_sentences
+from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
 
 FACT_SECTIONS = frozenset({"expansion", "success_metrics", "commitments", "competitive_context", "implementation"})
@@ -126,7 +129,7 @@ def read_reply(
             item.competitor = competitor_in(text, competitor_names(tuple(ctx.competitors), frozenset()), set())
         sections.items(key).append(item)
     sections.stakeholders = rep_reads(reply, document)
-    extraction = Extraction(sections=sections)
+    extraction = Extraction(sections=sections, urgency=_reply_urgency(reply, anchor))
     dedupe(extraction)
     return extraction
 
@@ -135,6 +138,18 @@ EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)
 NEW_SUBJECT = re.compile(
     r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b"
 )
+
+
+def _reply_urgency(reply: ThreadMessage, anchor: date | None) -> Urgency | None:
+    """What presses, in the rep's own words ("they must show it at the audit on May 3, or …"), read like a note:
+    merged like any source's, it can raise the level the mail gave; a reply that names nothing adds nothing."""
+    units = [
+        Unit(sentence, sentence, reply.id, "", None, "note", anchor, None)
+        for para, _hint, _listed in paragraphs(reply.body)
+        for sentence in split_sentences(para)
+        if not re.match(r"(?i)^\s*(?:csm|approve)\b", sentence) and not looks_like_instruction(sentence)
+    ]
+    return read_urgency(units)
 
 
 def _words(text: str) -> set[str]:
@@ -152,20 +167,20 @@ def _by_person(text: str, names: set[str]) -> list[str]:
     return [" ".join(c) for c in chunks if c] or [text]
 
 
-REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"(?<!not )\bsold\b",
-              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b",
-              r"\ball[- ]in\b", r"\bon board\b", r"\bbought in\b", r"\benthusiastic\b", r"\bpushing for (?:us|it|this)\b",
-              r"\bfully behind\b", r"\b(?:is|was) (?:a |our )?(?:big|huge) (?:supporter|advocate)\b")  # fmt: skip
-REP_NEUTRAL = rx(r"\bneutral\b", r"\blukewarm\b", r"\bon the fence\b", r"\bwait(?:s|ing)? and see\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
-                 r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
-REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
-              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b",
-              r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b",
-              r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b")  # fmt: skip
 # "She is worried / nervous that the date slips" is the person's own worry, not a stand against us: no read
 # ("Graham is the one I worry about" is the rep's worry about him, and stays cold).
 
 
+# the document's own words for a read, said by the rep of someone, in four languages ("Katrin: positive")
+LABEL_SAID = re.compile(
+    r"(?:\b(?:is|was|seems|feels|stays|remains|looks|sounds|ist|wirkt|bleibt|est|reste|semble|es|está|sigue|parece)\s+"
+    r"(?:(?:still|very|quite|rather|more|noch|sehr|eher|encore|très|plutôt|muy|bastante|más)\s+)?|:\s*|\s[-–—]\s*)"
+    r"(enthusiastic|begeistert|enthousiaste|entusiasta|positive?|positiv[oa]?|positif|neutral|neutre|neutr[oa]|skeptical|"
+    r"sceptical|skeptisch|sceptique|escéptic[oa]|negative?|negativ[oa]?|négati(?:f|ve))\b",
+    re.IGNORECASE,
+)
+LABEL_MOOD = (("enth", "warm"), ("entu", "warm"), ("begeist", "warm"), ("posit", "mild"), ("neutr", "neutral"),
+              ("skep", "cold"), ("scep", "cold"), ("escép", "cold"), ("negat", "hostile"), ("négat", "hostile"))  # fmt: skip
 PRONOUN_LEAD = re.compile(r"^\W*(?:she|he|sie|er|elle|il|ella|él)\b", re.IGNORECASE)
 
 
@@ -183,6 +198,7 @@ def read_by_rep(person: Stakeholder) -> bool:
 def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
     """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
     people = [s for s in document.sections.stakeholders if s.name]
+    held = list(people)
     firsts: dict[str, list[Stakeholder]] = {}
     for person in people:
         firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
@@ -194,6 +210,11 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
             if PRONOUN_LEAD.match(sentence):  # "She is worried that … Gloria's promise": about the one named before
                 named = [last] if last is not None else []
+            elif not named and (newcomer := _newcomer(sentence, document, reply)) is not None:
+                # a colleague of theirs the mail never showed: the rep's words are all we know of them
+                people.append(newcomer)
+                firsts.setdefault(fold(newcomer.name).split(" ")[0], []).append(newcomer)
+                named = [newcomer]
             if len(named) != 1:
                 continue
             last = named[0]
@@ -202,6 +223,10 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             mood = (
                 "warm" if warm > cold else "cold" if cold > warm else "neutral" if REP_NEUTRAL.search(sentence) else ""
             )
+            if mood == "cold" and REP_HOSTILE.search(sentence):
+                mood = "hostile"
+            if said := LABEL_SAID.search(sentence):  # "Katrin: positive", "Dev is negative": the rep's own label
+                mood = next((m for prefix, m in LABEL_MOOD if said.group(1).lower().startswith(prefix)), mood)
             if not mood and _leads_with(sentence, fold(named[0].name).split(" ")[0]):
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
                 stance, _p = stance_of([sentence])[0]
@@ -216,18 +241,20 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
     for key, (person, leanings, _) in reads.items():
         by_mood = {
             m: [s.split(":", 1)[1] for s in leanings if s.startswith(f"{m}:")]
-            for m in ("warm", "mild", "cold", "neutral")
+            for m in ("warm", "mild", "cold", "hostile", "neutral")
         }
-        warmer, colder = by_mood["warm"] + by_mood["mild"], by_mood["cold"]
+        warmer, colder = by_mood["warm"] + by_mood["mild"], by_mood["cold"] + by_mood["hostile"]
         leaning: Sentiment
         if warmer or colder:
             strong = by_mood["warm"] and not colder
-            leaning = ("enthusiastic" if strong else "positive") if len(warmer) > len(colder) else "skeptical"
+            cold_read: Sentiment = "negative" if by_mood["hostile"] and not warmer else "skeptical"
+            leaning = ("enthusiastic" if strong else "positive") if len(warmer) > len(colder) else cold_read
             shown = (warmer if len(warmer) > len(colder) else colder)[-1]
         else:
             leaning, shown = "neutral", by_mood["neutral"][-1]
         out[key] = Stakeholder(
             name=person.name, email=person.email, source_ids=[reply.id], sentiment=leaning,
+            title=None if person in held else person.title, title_in_prose=person not in held and bool(person.title),
             sentiment_evidence=[Evidence(text=shown, source_id=reply.id, phrase=REP_READ, leaning=leaning,
                                          speaker=reply.sender.email if reply.sender else "the rep",
                                          date=reply.date.date() if reply.date else None)],
@@ -240,6 +267,34 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0])
         entry.role, entry.influence, entry.role_said = said_role
     return list(out.values())
+
+
+FULL_NAME = re.compile(rf"(?<![\w-])(?P<name>{PERSON})(?![\w-])")
+# the sentence speaks of the named one as a person: a pronoun, "who", or a title next to the name
+PERSON_REFERENCE = re.compile(r"\b(?:he|she|him|her|his|who|er|sie|ihm|ihr|il|elle|lui|él|ella|quien)\b", re.IGNORECASE)
+
+
+def _newcomer(sentence: str, document: HandoffDocument, reply: ThreadMessage) -> Stakeholder | None:
+    """One full name in a sentence of the rep's about a person of theirs the document does not hold yet
+    ("There's also Pam Sutter in procurement, who …", "Heiko Brandl (Pflegedienstleitung Verden) barely spoke …").
+
+    Not the rep, the CSM or anyone at our domain, and never a name the account or a competitor carries."""
+    names = {m.group("name") for m in FULL_NAME.finditer(sentence)}
+    ours = {fold(p.name or "") for p in (document.csm, reply.sender) if p is not None}
+    rivals = [i.competitor or "" for i in document.sections.competitive_context]
+    blocked = fold(" ".join([document.account.name or "", *rivals]))
+    titled = dict(named_titles(sentence, vendor=True))
+    names = {
+        n for n in names
+        if fold(n) not in ours and not any(w in blocked.split() for w in fold(n).split())
+        and not any(n in title for title in titled.values())  # "(Pflegedienstleitung Verden)" is a title, not a name
+    }  # fmt: skip
+    if len(names) != 1:
+        return None
+    name = " ".join(next(iter(names)).split())
+    if name not in titled and not PERSON_REFERENCE.search(sentence):
+        return None
+    return Stakeholder(name=name, title=titled.get(name), source_ids=[reply.id])
 
 
 LEAD = re.compile(r"^([A-Za-z][\w ,/&'’-]{1,50}?)\s*(?::|--|—|–| - |\.(?=\s))\s*(\S.*)$", re.DOTALL)

@@ -2,7 +2,8 @@
 
 What it is for: the regular expressions and word lists that say "this sentence is a
 pain point", "this is our promise", "this is a competitor", "this is a
-disclaimer" (an injected instruction: injection.py). General phrasing only, never text from one
+disclaimer" (an injected instruction: injection.py), and the rep's everyday words for how a
+person stands (``REP_WARM`` … ``REP_HOSTILE``: the reply and the notes above a forward). General phrasing only, never text from one
 customer's mail. Not for: the logic that applies them (classify.py, offline.py), or
 the title-to-role cues (people.py).
 """
@@ -354,3 +355,24 @@ VENDOR_TALK = rx(
     r"\bin our connector\b",
     r"\bour sandbox\b",
 )
+
+
+# The rep's words for how one of the customer's people stands toward us (answers.py, sentiment.py).
+REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"(?<!not )\bsold\b",
+              r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b",
+              r"\b(?:is|are|was|went|going|'s) all[- ]in\b", r"\bon board\b", r"\bbought in\b", r"\benthusiastic\b", r"\bpushing for (?:us|it|this)\b",
+              r"\bfully behind\b", r"\b(?:is|was) (?:a |our )?(?:big|huge) (?:supporter|advocate)\b",
+              r"(?<!not )(?<!n't )\bkeen\b", r"\bhappy with\b", r"\btalk(?:s|ed|ing)? (?:it |us |the project )?up\b",
+              r"\bsells? (?:it|us|this|the project)\b", r"\badvocate\b", r"\bdriv(?:es|ing) (?:it|this|the (?:deal|project|evaluation))\b", r"\bsponsor\b")  # fmt: skip
+REP_NEUTRAL = rx(r"\bneutral\b", r"\blukewarm\b", r"\bon the fence\b", r"\bwait(?:s|ing)? and see\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
+                 r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
+REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
+              r"\bwon'?t move\b", r"\bkill\b", r"\bblock", r"\bcount me out\b", r"\bresist", r"\bpush(?:es|ed)? back\b",
+              r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b",
+              r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b", r"\bcautious\b", r"\bguarded\b",
+              r"\bnot (?:a fan|keen|thrilled)\b", r"\bn't (?:a fan|keen|thrilled)\b", r"\bdrag(?:s|ged|ging)? (?:his|her|their) feet\b",
+              r"\bgrudging\w*", r"\boverruled\b", r"\bopposed\b", r"\bhostile\b", r"\b(?:does|did)(?:n't| not) want (?:us|this|it|lumen|the (?:tool|project|platform))\b")  # fmt: skip
+# the rep's cold read that is open opposition, not doubt: "negative"
+REP_HOSTILE = rx(r"\bopposed\b", r"\bhostile\b", r"\bagainst (?:us|it|this|the (?:project|deal|tool|platform))\b",
+                 r"\b(?:does|did)(?:n't| not) want (?:us|this|it|lumen|the (?:tool|project|platform))\b", r"\bwants? us (?:out|gone)\b",
+                 r"\b(?:ist|war) dagegen\b", r"\bcontre (?:nous|le projet)\b", r"\ben contra\b")  # fmt: skip

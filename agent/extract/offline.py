@@ -190,7 +190,7 @@ def extract_sources(
     sections.commitments += mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
-    read_feelings(units, sections.stakeholders, document)
+    read_feelings(units, sections.stakeholders, document, rep_notes(sources, ctx))
     extraction = Extraction(
         account=_account(units, ctx), contract_signed=signed, sections=sections,
         urgency=read_urgency(units), relationship=relationship_moments(units),
@@ -216,9 +216,7 @@ def _sentence_items(
     events = milestones(units)
     our_first = first_names(our_names(sources, ctx))
     customer_first = first_names({u.speaker for u in units if u.author == "customer" and u.speaker} | customer_names)
-    notes = {
-        m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
-    }
+    notes = rep_notes(sources, ctx)
     # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
     emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
     readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
@@ -332,7 +330,7 @@ def _read_ours(
     unit: Unit,
     sections: Sections,
     formal: set[str],
-    notes: set[str],
+    notes: frozenset[str],
     probs: dict[str, float] | None,
     names: tuple[re.Pattern[str], dict[str, str]],
     wanted: set[str],
@@ -421,6 +419,13 @@ YOU_WILL = re.compile(
     r"\bcomo (?:acordamos|quedamos)\b",
     re.IGNORECASE,
 )
+
+
+def rep_notes(sources: list[ThreadMessage], ctx: ExtractionContext) -> frozenset[str]:
+    """Ids of the rep's own mail to the inbox (the notes above a forward), not the rep's mail to the customer."""
+    return frozenset(
+        m.id for m in sources if "#" not in m.id and m.kind == "email" and m.sender and _is_rep(m.sender.email, ctx)
+    )
 
 
 def _is_rep(email: str, ctx: ExtractionContext) -> bool:

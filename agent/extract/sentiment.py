@@ -26,7 +26,7 @@ from agent.document import (
     Stakeholder,
     fold,
 )
-from agent.extract.lexicon import rx
+from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_WARM, rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
 
@@ -38,7 +38,10 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("negative", -2, rx(
         r"\bdisappoint\w*", r"\bunacceptable\b", r"\bnot happy\b", r"\bunhappy\b", r"\bfed up\b",
         r"\b(?:i'?ll|i will|we'?ll|we will|have to|going to) escalate\b", r"\bescalat\w* (?:this|it) to\b",
-        r"\bwaste of (?:our |my )?time\b", r"\bnot going to move\b", r"\bpull the plug\b", r"\bi'?m against\b",
+        r"\bwaste of (?:our |my )?(?:time|money)\b", r"\bnot going to move\b", r"\bpull the plug\b",
+        r"\b(?:i'?m|i am|we'?re|we are) (?:firmly |strongly |flatly |completely )?(?:against|opposed to)\b", r"\bi object to\b",
+        r"\b(?:close to|ready to|about to|will|might|going to) walk(?:ing)? away\b",
+        r"\bnot (?:going ahead|moving forward|proceeding) with (?:this|you|lumen|the (?:project|deal|purchase))\b",
         r"\bveto\b", r"\bfurious\b",
     )),
     ("enthusiastic", 2, rx(
@@ -49,8 +52,18 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     )),
     ("skeptical", -1, rx(
         r"\bnot (?:yet |fully |really )?(?:convinced|sold)\b", r"\bskeptic\w*", r"\bsceptic\w*",
-        r"\bi (?:still )?don'?t (?:think|see why) we (?:need|should)\b", r"\bi'?m not sure\b",
-        r"\bwhy wouldn'?t we just\b", r"\bwhy (?:we )?don'?t (?:we )?just\b", r"\bhesitan\w*", r"\bdoubt\w*",
+        r"\bi (?:still )?don'?t (?:think|see why) we (?:would|need|should|must)\b",
+        r"\b(?:want|like|need) to see\b[^.;]{0,80}\bbefore (?:we|i) (?:commit|sign|believe|agree|buy|decide|go ahead)\b", r"\bi'?m not sure\b",
+        r"\bwhy wouldn'?t we just\b", r"\bwhy (?:we )?don'?t (?:we )?just\b",
+        r"\bwhy (?:we |i )?(?:shouldn'?t|couldn'?t|can'?t|wouldn'?t) (?:we |i )?(?:just|simply)\b",
+        r"\b(?:happy|glad) to be proven wrong\b", r"\bprove me wrong\b", r"\bunconvinced\b",
+        r"\b(?:remain|yet|still) to be convinced\b", r"\bdevil'?s advocate\b",
+        r"\b(?:how|why) (?:is )?(?:this|it|yours|your \w+) (?:is |would be )?(?:any |really )?(?:different|better) (?:from|than)\b",
+        r"\b(?:i'?m|i am|we'?re|we are|i remain|we remain) (?:still )?(?:cautious|guarded)\b",
+        r"\bmy (?:only |one |main |biggest |real )?(?:worry|concern|hesitation|reservation) (?:is|remains)\b",
+        r"(?<!n't )(?<!not )\bhesitat\w*", r"\bnot (?:obvious|clear) to me (?:that|why|how|whether)\b",
+        r"\bi question (?:whether|if|why|the)\b", r"\bhelp me understand why\b",
+        r"\bi don'?t want (?:this|your|another) (?:tool|platform|product|system|vendor|solution)\b", r"\bhesitan\w*", r"\bdoubt\w*",
         r"\bwe'?ll see\b", r"\bhold you to\b", r"\breservations\b", r"\bon the fence\b", r"\bbefore i believe\b",
         r"\bwary\b", r"\bnervous\b", r"\bworr(?:ied|ies me)\b", r"\bconcern (?:is|about)\b",
         r"\bwon'?t sign off\b", r"\bwill not (?:sign off|approve)\b", r"\bnot signing off\b", r"\bpush(?:ing)? back\b",
@@ -69,6 +82,18 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bofficially a\b", r"\bmade this work\b", r"\bmotivated\b", r"\bkeen\b", r"\bbought in\b", r"\bsupportive\b",
         r"\b(?:we|i|the board|the committee) (?:have |has )?(?:approved|signed)\b", r"\bgreen light\b", r"\bgo[- ]ahead\b",
         r"\b(?:decided|chose|picked) (?:to go with )?(?:you|your|lumen)\b",
+        # a champion selling us inside: our demo shown to colleagues, leadership told about it
+        r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:showed|shown|demoed|presented|shared|pitched) (?:your|the|lumen'?s?|this) "
+        r"(?:\w+ ){0,2}?(?:demo|deck|proposal|dashboards?|prototype|tool|platform|product)\b[^.;]{0,12}\b(?:to|with)\b",
+        r"\bi(?:'ve| have)? (?:been )?(?:telling|told|briefed|pitched) (?:the |our |my )?(?:\w+ )?(?:board|leadership|management|"
+        r"ceo|cfo|coo|boss|colleagues|directors?|executives?)\b",
+        r"\b(?:they|leadership|management|the board)(?:'re| are| is) (?:all )?on board\b",
+        r"\b(?:i'?ll|i will|i'?m going to|let me) (?:push (?:hard )?(?:internally|for)|make the case|champion|advocate for|lobby|go to bat)\b",
+        r"\b(?:count on|you have) my (?:support|vote|backing)\b", r"\bfully behind\b",
+        r"\b(?:i'?m|i am|we'?re|we are) (?:all |firmly )?behind (?:this|it|you|the project)\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have) recommended (?:you|lumen|your)\b",
+        r"\bmake (?:my|our) (?:team'?s? )?(?:life|lives|job|jobs|work) (?:so much |a lot |far )?easier\b", r"\bi(?:'ve| have)? (?:already )?walked (?:our|the|my) \w+ through\b",
+        r"\bthe best (?:demo|tool|platform|product|solution|option|vendor)\b",
     )),
 )  # fmt: skip
 # The same leanings in German, French and Spanish: a German champion's "genau das, was wir brauchen" counts too.
@@ -76,7 +101,9 @@ _MORE_CUES = {
     "negative": rx(r"\binakzeptabel\b", r"\bnicht akzeptabel\b", r"\benttäuscht\b", r"\bverärgert\b", r"\bunzufrieden\b",
                    r"\bzeitverschwendung\b", r"\beskalier\w*", r"\binacceptable\b", r"\binadmissible\b", r"\bdéçue?s?\b",
                    r"\bmécontente?s?\b", r"\bfurieu(?:x|se)\b", r"\bperte de temps\b", r"\binaceptable\b",
-                   r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b", r"\bmolest[oa]s?\b", r"\bpérdida de tiempo\b"),
+                   r"\bdecepcionad[oa]s?\b", r"\bhart[oa]s? de\b", r"\bmolest[oa]s?\b", r"\bpérdida de tiempo\b",
+                   r"\b(?:ich bin|wir sind) (?:klar |entschieden )?dagegen\b", r"\b(?:je suis|nous sommes) contre\b",
+                   r"\bje m'oppose\b", r"\b(?:estoy|estamos) en contra\b", r"\bme opongo\b"),
     "enthusiastic": rx(r"\bgenau das,? was wir brauchen\b", r"\bbegeistert\b", r"\bgroßartig\b", r"\bfantastisch\b",
                        r"\bhervorragend\b", r"\bkönnen es kaum erwarten\b", r"\bfreue(?:n)? (?:mich|uns) (?:sehr|riesig)\b",
                        r"\bexactement ce qu'il nous (?:faut|manque)\b", r"\bgénial\b", r"\bravie?s?\b", r"\benthousias\w*",
@@ -87,10 +114,16 @@ _MORE_CUES = {
                     r"\bbedenken\b", r"\bzu teuer\b", r"\bnicht rechtfertigen\b", r"\bsorgen? (?:mich|uns)\b", r"\babwarten\b",
                     r"\bsceptique\b", r"\bpas convaincue?s?\b", r"\bje doute\b", r"\bdes doutes\b", r"\bpas sûre?\b",
                     r"\bréserves\b", r"\b(?:reste|suis) (?:très |encore )?réservée?s?\b", r"\bje ne vois pas (?:encore )?(?:comment|pourquoi|l'intérêt)\b",
-                    r"\bich sehe (?:noch )?nicht,? (?:wie|warum|wozu)\b", r"\bno veo (?:todavía |aún )?(?:cómo|por qué)\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
+                    r"\bich sehe (?:noch )?nicht,? (?:wie|warum|wozu)\b", r"\bwarum (?:wir )?nicht einfach\b", r"\bno (?:lo )?tengo (?:nada )?claro\b",
+                    r"\b(?:reste|suis|restons|sommes) (?:très |encore )?(?:prudente?s?|dubitati\w*)\b",
+                    r"\bpourquoi (?:ne pas|nous ne) (?:tout )?simplement\b", r"\bpor qué no (?:simplemente|seguir)\b", r"\bno veo (?:todavía |aún )?(?:cómo|por qué)\b", r"\binquiète?s?\b", r"\btrop cher\b", r"\bréticen\w*", r"\bméfian\w*",
                     r"\bescéptic[oa]s?\b", r"\bno estoy convencid[oa]\b", r"\bdudo\b", r"\bdudas\b", r"\bno lo veo claro\b",
                     r"\bno me convence\b", r"\bme preocupa\b", r"\bdemasiado caro\b", r"\brecel\w*"),
     "positive": rx(r"\bgefällt (?:mir|uns)\b", r"\bsieht gut aus\b", r"\bpasst (?:gut|für uns)\b", r"\büberzeugt (?:mich|uns)\b",
+                   r"\bhat (?:mich|uns) überzeugt\b", r"\bich (?:setze|werde) mich (?:dafür )?ein\w*\b",
+                   r"\bse lo (?:enseñé|mostré|presenté)\b", r"\b(?:les|le|nos|me) encantó\b", r"\bje (?:vais )?(?:défendre|défendrai)\b", r"\bnous a convaincue?s?\b", r"\b(?:me|nos) (?:ha )?convenci(?:ó|do)\b",
+                   r"\bich habe (?:ihre|die|eure|unsere) (?:\w+ )?(?:demo|präsentation|lösung|dashboards?)\b[^.;]{0,60}\b(?:gezeigt|vorgestellt)\b",
+                   r"\bj'ai (?:montré|présenté) (?:votre|la|vos)\b", r"\b(?:le |les )?(?:mostré|presenté|enseñé) (?:su|la|vuestra|sus)\b",
                    r"\bdanke für die schnelle\b", r"\bsehr hilfreich\b", r"\bzufrieden\b", r"\bklingt gut\b",
                    r"\bunterstütze (?:das|es)\b", r"\bça nous convient\b", r"\btrès bien\b", r"\bça me plaît\b",
                    r"\bmerci pour la réactivité\b", r"\btrès (?:utile|intéressant)\b", r"\bsatisfaite?s?\b",
@@ -241,9 +274,14 @@ def _about(unit: Unit, at: int, phrase: str, people: list[Stakeholder]) -> Stake
     return _speaker_of(unit, people)
 
 
-def sentence_evidence(unit: Unit, people: list[Stakeholder]) -> list[tuple[Stakeholder, Evidence]]:
-    """One piece of evidence per person a sentence shows a feeling of, with every phrase that triggered it."""
-    if unit.author not in {"customer", "note"} or not unit.quote:
+def sentence_evidence(
+    unit: Unit, people: list[Stakeholder], notes: frozenset[str] = frozenset()
+) -> list[tuple[Stakeholder, Evidence]]:
+    """One piece of evidence per person a sentence shows a feeling of, with every phrase that triggered it.
+
+    ``notes``: ids of the rep's own notes to the inbox, read like a CRM note (about the people they name)."""
+    note = unit.author == "note" or (unit.author == "ours" and unit.source_id in notes)
+    if not (unit.author == "customer" or note) or not unit.quote:
         return []
     grouped: dict[int, tuple[Stakeholder, list[tuple[str, str]]]] = {}
     for leaning, phrase in sentiment_signals(unit.text):
@@ -251,9 +289,11 @@ def sentence_evidence(unit: Unit, people: list[Stakeholder]) -> list[tuple[Stake
         person = _about(unit, max(at, 0), phrase, people)
         if person is not None:
             grouped.setdefault(id(person), (person, []))[1].append((leaning, phrase))
+    if not grouped and note and (read := _notes_read(unit.text, people)) is not None:
+        grouped[id(read[0])] = (read[0], [read[1]])
     out = []
     for person, signals in grouped.values():
-        speaker = unit.speaker_email or unit.speaker or "the rep's note"
+        speaker = "the rep's note" if note else unit.speaker_email or unit.speaker or "the rep's note"
         piece = Evidence(
             text=unit.quote, source_id=unit.source_id, phrase="; ".join(p for _, p in signals), speaker=speaker,
             leaning=label_for([x for x, _ in signals]), date=unit.anchor,
@@ -262,7 +302,27 @@ def sentence_evidence(unit: Unit, people: list[Stakeholder]) -> list[tuple[Stake
     return out
 
 
-def read_feelings(units: list[Unit], people: list[Stakeholder], document: HandoffDocument) -> None:
+def _notes_read(text: str, people: list[Stakeholder]) -> tuple[Stakeholder, tuple[str, str]] | None:
+    """The rep's note on one person, in the rep's everyday words, when the sentence opens with their name:
+    "Hollis is driving it", "Grant pushed back on the overlap", "Dev still doesn't want us there"."""
+    head = fold(text).split()[:1]
+    first = re.sub(r"['’]s$", "", head[0].strip(".,;:()*-")) if head else ""
+    named = [p for p in people if first and _first(p) == first]
+    if len(named) != 1:
+        return None
+    warm, cold, hostile = REP_WARM.search(text), REP_COLD.search(text), REP_HOSTILE.search(text)
+    if hostile and not warm:
+        return named[0], ("negative", hostile.group(0))
+    if cold and not warm:
+        return named[0], ("skeptical", cold.group(0))
+    if warm and not cold:
+        return named[0], ("positive", warm.group(0))
+    return None
+
+
+def read_feelings(
+    units: list[Unit], people: list[Stakeholder], document: HandoffDocument, notes: frozenset[str] = frozenset()
+) -> None:
     """Fill sentiment, evidence and history on ``people`` (this extraction's stakeholders), in place.
 
     The read counts the evidence the document already holds for each person, so a second
@@ -278,7 +338,7 @@ def read_feelings(units: list[Unit], people: list[Stakeholder], document: Handof
         named_only = unit.author == "customer" and len(unit.speaker.split()) >= 2 and "@" not in unit.speaker
         if named_only and _speaker_of(unit, known) is None:  # they spoke: read, whatever order the mail came in
             known.append(Stakeholder(name=unit.speaker, email=unit.speaker_email or None, source_ids=[unit.source_id]))
-        for person, piece in sentence_evidence(unit, known):
+        for person, piece in sentence_evidence(unit, known, notes):
             pieces = new.setdefault(_key(person), [])
             if not any(fold(p.text) == fold(piece.text) for p in pieces):
                 pieces.append(piece)
@@ -342,7 +402,7 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
         if speaker is not None and unit.quote and not others & set(fold(unit.text).replace("'s", "").split()):
             by_message.setdefault((_key(speaker), unit.source_id), []).append(unit)
     spoke: dict[str, Unit] = {}
-    for (key, _source), said in sorted(by_message.items()):
+    for (key, source), said in sorted(by_message.items()):
         leaning, shown, scored = tone_read([u.text for u in said])
         if scored:
             longest = max((u for u in said if u.quote), key=lambda u: (len(u.quote), u.quote))
@@ -352,6 +412,8 @@ def _tone_evidence(units: list[Unit], known: list[Stakeholder], new: dict[str, l
         if leaning in {"unknown", "neutral"} or shown_unit is None:
             continue
         pieces = new.setdefault(key, [])
+        if any(p.source_id == source for p in pieces):
+            continue  # a cue in this message already shows how they stand: tone is for when no cue decides
         if not any(fold(p.text) == fold(shown_unit.quote) for p in pieces):
             pieces.append(
                 Evidence(text=shown_unit.quote, source_id=shown_unit.source_id, phrase="the tone of their own words",

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from agent.document import Evidence, Urgency, UrgencyLevel, fold
-from agent.extract.dates import MONTHS, find_dates
+from agent.extract.dates import MONTHS, QUARTER, QUARTER_WORDS, find_dates, month_end
 from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
@@ -27,7 +27,8 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                       r"\bno habrá renovación\b")),
     ("high", "a deadline with a consequence", rx(r"\b(?:by|before) [\w ,.]{3,30}? or (?:we|they|the|it|our)\b",
                                                  r"\bhard deadline\b", r"\bdrop[- ]dead\b", r"\bpenalt\w*",
-                                                 r"\brebid\b", r"\bslips? into\b", r"\bsans quoi\b", r"\bfaute de quoi\b",
+                                                 r"\brebid\b", r"\bslips? into\b", r"\b(?:otherwise|or else) (?:we|they|the|it|our)\b",
+                                                 r"\bsans quoi\b", r"\bfaute de quoi\b", r"\bsinon (?:nous|on|la|le|les)\b",
                                                  r"\bsonst (?:verlieren|droht|drohen|müssen|zahlen)\b", r"\bde lo contrario\b",
                                                  r"\bsi no,? (?:perdemos|pagamos|nos)\b")),
     ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
@@ -35,12 +36,23 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                                  r"\b(?:state|regulatory|compliance) deadline\b", r"\bentra(?:rá)? en vigor\b",
                                                  r"\bentre(?:ra)? en vigueur\b", r"\btritt [\w .]{0,40}in kraft\b",
                                                  r"\binkrafttreten\b", r"\b(?:gesetzlich|regulatorisch)\w* (?:frist|pflicht)\b",
+                                                 r"\b(?:regulators?|inspectors?|inspections?|supervisory authority)\b",
+                                                 r"\w*aufsicht\b", r"\bautorité de (?:contrôle|tutelle)\b",
+                                                 r"\b(?:regulador|inspección|inspectores?|superintendencia)\b",
                                                  r"\bobligation réglementaire\b", r"\bobligación (?:legal|normativa)\b")),
-    ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b", r"\bcontract (?:ends|expires|runs out)\b",
-                                                          r"\blicen[cs]es? (?:expire|end|run out)\w*\b",
-                                                          r"\bvertrag\b[^.]{0,40}\b(?:endet|läuft)\b", r"\bkündigungsfrist\b",
-                                                          r"\bcontrat\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance)\b",
-                                                          r"\bcontrato\b[^.]{0,40}\b(?:vence|termina|expira)\b")),
+    ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b",
+                                                          r"\b(?:contract|licen[cs]e|subscription|lease|support agreement)s?\b[^.;]{0,40}?"
+                                                          r"\b(?:ends|expires?|runs? (?:out|until|till|through)|is up|lapses?|valid until)\b",
+                                                          r"\b(?:vertrag|lizenz|wartungsvertrag)\w*\b[^.]{0,40}\b(?:endet|läuft|gilt bis)\b", r"\bkündigungsfrist\b",
+                                                          r"\b(?:contrat|licence|abonnement)\b[^.]{0,40}\b(?:expire|prend fin|arrive à échéance|court jusqu|se termine)\b",
+                                                          r"\b(?:contrato|licencia|suscripción)\b[^.]{0,40}\b(?:vence|termina|expira|caduca|finaliza)\b")),
+    ("high", "a key person leaving", rx(r"\b(?:retires|retiring|will retire|is leaving|are leaving|leaves (?:us|the company))\b",
+                                        r"(?:^[A-ZÀ-Ý][a-zà-ÿ]+\b|\bour (?:only|sole|one|lead|senior|main|head)\b)[^.;]{0,60}?"
+                                        r"\b(?:leaves|will leave|quits|departs|moves on)\b",
+                                        r"\b(?:her|his|their) last day\b", r"\bgoes on (?:parental|maternity|long|extended) leave\b",
+                                        r"\bin den ruhestand\b", r"\bverlässt (?:uns|das unternehmen|die firma)\b",
+                                        r"\bpart à la retraite\b", r"\bprend sa retraite\b", r"\bquitte (?:l'entreprise|la société|nous)\b",
+                                        r"\bse jubila\b", r"\b(?:deja|dejará) la empresa\b", r"\bnos deja\b")),
     ("high", "a board or executive deadline", rx(r"\bboard (?:meeting|deadline|review|wants|expects|has asked)\b",
                                                  r"\bshow the board\b", r"\b(?:budget|quarterly|annual|cfo'?s?) review\b",
                                                  r"\b(?:aufsichtsrat|gemeinderat|stadtrat|verwaltungsrat)(?:s?sitzung)?\b",
@@ -57,11 +69,26 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
         r"\b(?:before|ahead of|in time for|vor|bevor|rechtzeitig zu[mr]?|avant|à temps pour|antes|a tiempo para)\b[^.;]{0,30}?"
         r"\b(?:season|shutdown|turnaround|harvest|peak|saison\w*|stillstand|revision|ernte|récolte|rentrée|arrêt|"
         r"temporada|cosecha|zafra|parada|campaña)\b")),
-    ("high", "a deadline with a consequence", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
+    ("high", "an outside event that will not move", rx(
+        r"\b(?:board|shareholders?'?|council|committee|trustees?)\b[^.;]{0,20}\b(?:votes?|decides?|meets|meeting|approves?)\b",
+        r"\b(?:re)?certification\b", r"\b(?:re)?zertifizierung\b", r"\b(?:re)?certificación\b",
+        r"\b(?:rules?|regulations?|law|directive|standard)s? (?:appl(?:y|ies)|(?:is|are|becomes?) (?:mandatory|binding|effective))\b",
+        r"\bin force\b", r"\bsunset\w*", r"\bend[- ]of[- ](?:life|support)\b", r"\bdiscontinu\w*", r"\babgekündigt\b",
+        r"\bfin de (?:vie|support)\b", r"\bfin del soporte\b", r"\bdescontinua\w*",
+        r"\b(?:campaign|season|campaña|temporada|zafra|saison|kampagne)\b[^.;]{0,20}\b(?:starts?|opens?|begins?|arranca|empieza|"
+        r"comienza|commence|débute|beginnt|startet)\b")),
+    ("high", "a date with a consequence", rx(
+        r"\b(?:we|they|you|i)(?:'ll| will| would)? (?:lose|forfeit)\b", r"\bfine[sd]?\b", r"\bnon-compliance\b", r"\bsanction\w*",
+        r"\b(?:is|are|would be|will be) dead\b", r"\bpull (?:the )?(?:funding|budget|plug)\b", r"\b(?:no|without|lose) support\b",
+        r"\bunsupported\b", r"\bmiss(?:es)? the (?:window|season|slot)\b", r"\bwait (?:until|another|a full) (?:next )?year\b",
+        r"\bverlier\w*", r"\bbußgeld\w*", r"\bstrafe\w*", r"\bsanktion\w*", r"\bohne (?:support|wartung)\b",
+        r"\bperd(?:re|ons|rions|rons)\b", r"\bamendes?\b", r"\bpénalit\w*", r"\bperder\w*", r"\bpierde\w*", r"\bmultas?\b",
+        r"\bsancion\w*", r"\bsin soporte\b")),
+    ("high", "a dated event", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
                                                  r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
                                                  r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
                                                  r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
-                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit\b", r"\bsurety\b")),
+                                                 r"\bexamin(?:ers?|ation)\b", r"\baudit(?:s|or|ors|oría)?\b", r"\w*prüfung\b", r"\bsurety\b")),
     ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
     ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
                                     r"\bfiscal year\b", r"\bend of (?:the )?(?:quarter|fiscal)\b", r"\buse it or lose it\b",
@@ -71,30 +98,49 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                               r"\blaunch(?:es|ing)? (?:on|by|in)\b", r"\bin place (?:by|before)\b",
                                               r"\bbefore (?:the )?(?:peak|holiday|season|semester|term|back-to-school)\b",
                                               r"\bdeadline\b")),
-    ("low", "no rush", rx(r"\bno (?:rush|hurry)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
-                          r"\bno hard deadline\b", r"\bno fixed date\b")),
+    # their own plan, not what they need from us ("I need your SOC 2 report")
+    ("medium", "a dated plan", rx(r"\b(?:we|i)(?:'d| would) (?:like|love|want)\b(?! (?:you|your)\b)",
+                                  r"\b(?:we|i) (?:want|need|aim|plan|hope|expect|intend)\b(?! (?:you|your)\b)",
+                                  r"\bour (?:goal|target|aim|plan) is\b", r"\b(?:we'?re|we are|i'?m) (?:targeting|aiming|planning|hoping)\b",
+                                  r"\bideally\b", r"\bup and running\b", r"\bstreben\b", r"\bidealerweise\b",
+                                  r"\b(?:la|nuestra) idea es\b", r"\bidealmente\b", r"\bidéalement\b", r"\b(?:wir|ich) (?:möchten|möchte|wollen|will|planen|brauchen|hoffen)\b",
+                                  r"\bunser ziel\b", r"\bnous (?:voulons|souhaitons|visons|prévoyons|aimerions|comptons)\b",
+                                  r"\bnotre objectif\b", r"\b(?:queremos|quisiéramos|nos gustaría|buscamos|planeamos|esperamos|necesitamos)\b",
+                                  r"\bnuestro objetivo\b")),
+    ("low", "no rush", rx(r"\bno (?:particular |real |great )?(?:rush|hurry|time pressure)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
+                          r"\b(?:timing|the timeline|the schedule|the date|dates) (?:is|are) flexible\b", r"\bflexible on (?:timing|dates|the timeline)\b",
+                          r"\bno (?:hard |real |particular |set )?deadline\b", r"\bno fixed date\b", r"\bwhenever (?:you|your team|it suits)\b",
+                          r"\btake (?:our|your) time\b", r"\bkeine eile\b", r"\b(?:kein|ohne) (?:zeitdruck|festen? termin)\b",
+                          r"\bes eilt nicht\b", r"\bnicht dringend\b", r"\bpas d'urgence\b", r"\brien ne presse\b", r"\bpas urgent\b",
+                          r"\bsans urgence\b", r"\b(?:sin|no hay|no corre) prisa\b", r"\bsin urgencia\b", r"\bno es urgente\b")),
 )  # fmt: skip
 
 
 def read_urgency(units: list[Unit]) -> Urgency | None:
-    """The account's urgency from deadline language in customer sentences and the rep's notes."""
+    """The account's urgency from deadline language in customer sentences and the rep's notes.
+
+    "low" when the customer wrote and nothing they or the notes say presses; None when no customer spoke."""
     rank = {"low": 1, "medium": 2, "high": 3}
     level: UrgencyLevel | None = None
     reasons: list[str] = []
     dates: set[date] = set()
     evidence: list[Evidence] = []
+    customer_spoke = False
     for unit in units:
         if unit.author not in {"customer", "note"} or unit.text.count("|") >= 2:
             continue
+        customer_spoke = customer_spoke or unit.author == "customer"
         for cue_level, reason, pattern in URGENCY_CUES:
-            match = pattern.search(unit.text)
+            match = next((m for m in pattern.finditer(unit.text) if not _negated(unit.text, m.start())), None)
+            if cue_level == "low":
+                match = pattern.search(unit.text)
             if not match:
                 continue
-            found = [d for _, d in find_dates(unit.text, unit.anchor)] if unit.anchor else []
-            found += [] if found else _month_years(unit.text, unit.anchor)
-            found = [d for d in found if unit.anchor is None or d >= unit.anchor.replace(day=1)]
-            if cue_level != "low" and reason.startswith(("a go-live", "a contract")) and not found:
-                continue  # "go-live" or "renewal" alone is a plan or a word, not a date that presses
+            found = _dates_in(unit.text, unit.anchor)
+            if not found and unit.context and POINTS_BACK.search(unit.text):
+                found = _dates_in(unit.context, unit.anchor)  # "Bis dahin …, sonst …": the date is the sentence before
+            if cue_level != "low" and reason in DATE_NEEDED and not found:
+                continue  # "go-live", "renewal" or "an audit" alone is a plan or a word, not a date that presses
             near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
             if cue_level == "high" and not near and reason != "a renewal at stake":
                 cue_level = "medium"
@@ -111,8 +157,65 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
                 level = cue_level
             break
     if level is None:
-        return None
+        # the customer wrote and nothing presses: a careful reader calls that low, not unknown
+        return Urgency(level="low") if customer_spoke else None
     return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
+
+
+# cues that say nothing without a date of their own: a word for an event, or a plan
+DATE_NEEDED = frozenset({
+    "a go-live or launch date", "a contract or licence elsewhere ending", "a dated event", "a dated plan",
+    "an outside event that will not move", "a date with a consequence", "a key person leaving",
+    "money that is lost after a date",
+})  # fmt: skip
+# a sentence whose time is the one just named: "by then", "bis dahin", "d'ici là", "para entonces", "otherwise …"
+POINTS_BACK = rx(r"\b(?:by|until|till|before) then\b", r"\bby that (?:date|time|point|day)\b", r"\bthat (?:date|deadline|day)\b",
+                 r"\botherwise\b", r"\bor else\b", r"\bbis dahin\b", r"\bbis zu diesem (?:zeitpunkt|termin|tag)\b",
+                 r"\bandernfalls\b", r"\bsonst\b", r"\bd'ici là\b", r"\bà cette date\b", r"\bsinon\b",
+                 r"\b(?:para|hasta) entonces\b", r"\bpara esa fecha\b", r"\bde lo contrario\b")  # fmt: skip
+# "not urgent", "no hard deadline", "kein Stichtag", "pas d'échéance", "sin plazo": the cue is denied
+DENIED = re.compile(
+    r"\b(?:no|not|isn'?t|aren'?t|without|nothing|kein\w*|nicht|ohne|pas d[e']|aucune?|sans|sin|ningún|ninguna)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+
+
+def _negated(text: str, at: int) -> bool:
+    return bool(DENIED.search(text[max(0, at - 30) : at]))
+
+
+def _dates_in(text: str, anchor: date | None) -> list[date]:
+    """The dates a sentence names that are not already past (a month counts from its first day);
+    failing those, a quarter, a season or a year ("a Q2 launch", "in the spring", "bis Mitte 2027")."""
+    found = [d for _, d in find_dates(text, anchor)] if anchor else []
+    found += [] if found else _month_years(text, anchor)
+    found += [] if found or anchor is None else _vague_dates(text, anchor)
+    return [d for d in found if anchor is None or d >= anchor.replace(day=1)]
+
+
+SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1, "frühjahr": 4, "frühling": 4, "sommer": 7,
+           "herbst": 10, "printemps": 4, "été": 7, "automne": 10, "hiver": 1, "primavera": 4, "verano": 7, "otoño": 10,
+           "invierno": 1}  # fmt: skip
+SEASON = re.compile(
+    r"\b(?:in|by|before|until|for|this|next|im|bis|vor|diesen?|nächsten?|au|d'ici|en|para|antes de|la|el)\s+(?:the\s+)?"
+    rf"({'|'.join(SEASONS)})\b(?:\s+(?:de\s+)?(20\d\d))?",
+    re.IGNORECASE,
+)
+MID_YEAR = re.compile(
+    r"\b(?:mid|mitte|mediados de|mi)[\s-]+(20\d\d)\b|\b(?:in|by|until|bis|für|en|para|hasta|d'ici)\s+(20\d\d)\b", re.I
+)
+
+
+def _vague_dates(text: str, anchor: date) -> list[date]:
+    found = [month_end(int(m[1] or m[2] or m[3] or m[4]) * 3, anchor, m[5] or m[7]) if (m[1] or m[2] or m[3] or m[4])
+             else month_end(QUARTER_WORDS[m[6].lower()] * 3, anchor, m[7]) for m in QUARTER.finditer(text)]  # fmt: skip
+    for m in SEASON.finditer(text):
+        month = SEASONS[m[1].lower()]
+        year = int(m[2]) if m[2] else anchor.year + (month < anchor.month)
+        found.append(date(year, month, 1))
+    for m in MID_YEAR.finditer(text):
+        found.append(date(int(m[1]), 7, 1) if m[1] else date(int(m[2]), 1, 1))
+    return found
 
 
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
