@@ -8,7 +8,7 @@ title in prose or a transcript's speaker label ("our quality manager Sunita Rao"
 "Uwe Schäfer (Niederlassungsleiter Göttingen)", "Ana Gil, jefa de tienda, Alicante
 Centro, ..."), the title kept whole with its place or unit, so someone who never wrote
 is a stakeholder too. Never our own domains, never people named only inside an
-auto-reply. Not for: section sentences (offline.py) or what is said of a person (roles.py).
+auto-reply, except the colleague it hands over to (``referred_people``). Not for: section sentences (offline.py) or what is said of a person (roles.py).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                    r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
+    # an analyst works in the dashboards ("Data Analyst"), unless the subject is the systems or their security
+    ("user", "low", rx(r"(?<!security )(?<!systems )(?<!system )(?<!it )\banalyst(?:in)?\b", r"\banalyste\b(?! (?:système|sécurité))",
+                        r"\banalista\b(?! de (?:sistemas|seguridad))")),
     ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
                                           r"\bhead of it\b", r"\btechnology\b", r"\bwarehouse\b", r"\bplatform\b",
@@ -221,8 +224,11 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         ):
             title = info.title
         if msg.auto_generated:
-            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a participant
+            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a
+            # participant, except the colleague it hands over to
             add(msg.sender, msg.id, title)
+            for name, deputy_title, email in _deputies(msg.body):
+                add(Address(name=name, email=email), msg.id, deputy_title)
             continue
         add(msg.sender, msg.id, title, authored=True)
         for addr in [*msg.to, *msg.cc, *msg.attendees]:
@@ -257,9 +263,9 @@ _OWNER = (
 PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
 # "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
-# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes — CFO"
+# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes | CFO | Acme"
 LISTED_TITLE = re.compile(
-    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
+    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—|-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
 )
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 _COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
@@ -376,7 +382,7 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
         if not (vendor and WE.match(match.group("owner"))) and not NOT_A_TITLE.search(match.group("title")):
             found.append((match.group("name"), title_of(match.group("title"))))  # not "is the lead on this"
     for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
-        found.append((match.group("name"), title_of(re.split(r"\s[–—-]\s", match.group("title"))[0])))
+        found.append((match.group("name"), title_of(re.split(r"\s[–—|-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
         title = match.group("title")
         if vendor and WE.match(match.group("owner")):
@@ -428,6 +434,55 @@ def named_addresses(text: str) -> list[tuple[str, str]]:
     return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in NAMED_ADDRESS.finditer(text)]
 
 
+# What an out-of-office says to hand its reader over to someone: "please contact my deputy …", "wenden Sie sich an …",
+# "contactez …", "contacte con …". The person it names there is a customer contact, unlike anyone else it names.
+REFERRAL = rx(
+    r"\bcontact(?:ing)?\b",
+    r"\breach(?: out to)?\b",
+    r"\bget in touch\b",
+    r"\bwrite to\b",
+    r"\bdeputy\b",
+    r"\bstand-?in\b",
+    r"\bcovering for me\b",
+    r"\bin my absence\b",
+    r"\bwenden sie sich\b",
+    r"\bkontaktieren sie\b",
+    r"\bvertret(?:ung|er|erin|en)\b",
+    r"\bin dringenden fällen\b",
+    r"\bcontacte[rz]?\b",
+    r"\bjoindre\b",
+    r"\bsuppléante?\b",
+    r"\ben mon absence\b",
+    r"\bcontacte con\b",
+    r"\bcontactar con\b",
+    r"\bpóngase en contacto\b",
+    r"\bescriba a\b",
+    r"\ben mi ausencia\b",
+)
+
+
+def referred_people(text: str) -> list[tuple[str, str, str]]:
+    """(name, title, address or "") of the people an auto-reply hands its reader over to, in the paragraphs that
+    do so: "please contact my deputy Calvin Stroud, Clinic Systems Lead (calvin.stroud@…)". Only one named with a
+    title becomes a stakeholder; the title may be ""."""
+    found: list[tuple[str, str, str]] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        if not REFERRAL.search(paragraph):
+            continue
+        addresses = {name_key(name): email for name, email in named_addresses(paragraph)}
+        titled = {name_key(name): (name, title) for name, title in named_titles(paragraph)}
+        for key, (name, title) in titled.items():
+            found.append((name, title, addresses.pop(key, "")))
+        found.extend((name, "", email) for name, email in named_addresses(paragraph) if name_key(name) in addresses)
+    return found
+
+
+def _deputies(text: str) -> list[tuple[str, str, str]]:
+    """The colleagues an auto-reply hands over to, named with a title and an address ("contact Jo (jo@…)" alone
+    is a mailbox to try, not a stakeholder)."""
+    return [(name, title, email) for name, title, email in referred_people(text) if title and email]
+
+
 def speaker_name(label: str) -> str:
     """The name in a transcript's speaker label: "Jorge Villarreal (Plant Manager, Saltillo)" -> "Jorge Villarreal"."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", label).strip() or label
@@ -450,6 +505,14 @@ SELF_DESCRIBED = re.compile(
 )
 
 
+# "As head of information security, I …", "als Leiterin der Lagerlogistik verantworte ich …", "en tant que directrice
+# financière, je …", "como director de sistemas, necesito …": the writer's own title, said in passing
+AS_TITLE = re.compile(
+    r"(?:^|[.!?;]\s+|\n)(?:speaking |writing |and )?(?:as|als|en tant que|como|en calidad de|in my role as|in meiner "
+    r"(?:rolle|funktion) als|dans mon rôle de|en mi papel de)\s+(?:the |our |a |an |der |die |le |la |l'|el |la )?"
+    r"(?P<title>[^.,;:!?()\n]{2,60}?)(?=\s*,|\s+(?:I|we)\b|\s+\w+\s+(?:ich|wir)\b|\s+(?:je|j'|nous)\b)",
+    re.IGNORECASE,
+)
 # "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
 # a speaker introducing themselves on a call
 SELF_TITLE = re.compile(
@@ -470,6 +533,10 @@ def self_titled(said: str) -> str:
         title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
         leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
         if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+            return title_of(title)
+    for match in AS_TITLE.finditer(said):
+        title = match.group("title").strip()
+        if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(title):
             return title_of(title)
     return ""
 

@@ -19,6 +19,7 @@ from agent.extract.people import (
     Person,
     collect_people,
     named_titles,
+    referred_people,
     role_for,
     self_titled,
     stakeholders_from,
@@ -135,10 +136,12 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
     account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
     text = "\n".join(m.body for m in sources if not m.auto_generated)
     for msg in sources:
-        if msg.auto_generated:
-            continue
         vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
-        for name, title in named_titles(msg.body, vendor=vendor):
+        if msg.auto_generated:  # an out-of-office names only the colleague it hands over to
+            pairs = [(name, title) for name, title, _ in referred_people(msg.body) if title]
+        else:
+            pairs = named_titles(msg.body, vendor=vendor)
+        for name, title in pairs:
             if (
                 fold(name) not in ours
                 and not _names_us(title, ctx)

@@ -67,6 +67,8 @@ TITLE_WORDS = re.compile(
     r"coordonnat(?:eur|rice)|vorstand\w*|aufsichtsrat\w*|gründer(?:in)?|fondat(?:eur|rice)|fundador[a]?|prokurist(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
     r"auditor|pharmacist|lawyer|paralegal|clerk|technician|operator|recruiter|"
+    r"chemist|teacher|professor|dean|lecturer|mechanic|electrician|inspector|surveyor|dispatcher|scheduler|"
+    r"estimator|merchandiser|underwriter|actuary|adjuster|therapist|dentist|hygienist|surgeon|librarian|registrar|"
     # French, Spanish and German job names ("Chargée de projet", "Analista de datos", "Sachbearbeiterin Einkauf")
     r"daf|dsi|rssi|drh|charg[ée]e?|analyste|comptable|acheteu(?:r|se)|juriste|avocate?|technicien(?:ne)?|"
     r"gestionnaire|assistante|conseill(?:er|ère)|consultante|audit(?:eur|rice)|pharmacien(?:ne)?|médecin|"
@@ -77,7 +79,8 @@ TITLE_WORDS = re.compile(
     r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
     r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
-    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?))\b",
+    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?|vorstand|chef|chefin|"
+    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(

@@ -1,0 +1,197 @@
+"""People the customer's mail only names: an address built from the customer's own pattern, the colleague an
+out-of-office hands over to, titles said in passing ("as head of …", "Name | Title | Company", German compounds),
+roles given to several people at once, and role phrases that are no person."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
+from agent.extract.base import ExtractionContext
+from agent.extract.mentions import with_guessed_addresses
+from agent.extract.offline import OfflineExtractor
+from agent.extract.people import named_titles, referred_people, role_for, self_titled
+from agent.extract.roles import roles_said, roles_shown
+from agent.merge import merge_extraction, merge_stakeholders
+from mailflows.inbound.mail import Address, ThreadMessage
+
+OURS = "brightsail.example"
+THEM = "quarzwerk.example"
+
+
+@pytest.fixture
+def ctx() -> ExtractionContext:
+    return ExtractionContext(
+        account=AccountInfo(name="Quarzwerk", domain=THEM),
+        rep=Party(name="Omar Haddad", email=f"omar.haddad@{OURS}"),
+        company_domains={OURS},
+    )
+
+
+def _mail(n: int, sender: Address, body: str, auto: bool = False) -> ThreadMessage:
+    return ThreadMessage(
+        id=f"m{n}", sender=sender, to=[Address(name="Omar Haddad", email=f"omar.haddad@{OURS}")],
+        date=datetime(2026, 5, n, 9, tzinfo=UTC), subject="Sensoren", body=body, auto_generated=auto,
+    )  # fmt: skip
+
+
+async def _read(ctx: ExtractionContext, sources: list[ThreadMessage], doc: HandoffDocument | None = None):
+    doc = doc or HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    return merge_extraction(doc, await OfflineExtractor().extract(sources, ctx, doc))
+
+
+def _by_name(doc: HandoffDocument) -> dict[str, Stakeholder]:
+    return {s.name: s for s in doc.sections.stakeholders}
+
+
+async def test_a_person_only_named_gets_the_address_the_customers_pattern_builds_until_their_own_mail(
+    ctx: ExtractionContext,
+) -> None:
+    wiebke = Address(name="Wiebke Sander", email=f"wiebke.sander@{THEM}")
+    piet = Address(name="Piet Albers", email=f"piet.albers@{THEM}")
+    doc = await _read(ctx, [
+        _mail(1, wiebke, "We grind quartz for solar glass at two sites."),
+        _mail(2, piet, "Happy to help with the sensor rollout.\n\nOur plant chemist, Rosalind Okafor, will check the lab feed."),
+    ])  # fmt: skip
+    rosalind = _by_name(doc)["Rosalind Okafor"]
+    assert (rosalind.email, rosalind.email_guessed) == (f"rosalind.okafor@{THEM}", True)
+    # her own mail writes another address: it replaces the guess, and she stays one person
+    real = Address(name="Rosalind Okafor", email=f"r.okafor@{THEM}")
+    doc = await _read(ctx, [_mail(3, real, "Lab feed looks fine from my side.")], doc)
+    rosalinds = [s for s in doc.sections.stakeholders if s.name == "Rosalind Okafor"]
+    assert [(s.email, s.email_guessed) for s in rosalinds] == [(f"r.okafor@{THEM}", False)]
+
+
+def test_no_address_is_built_when_the_customers_addresses_disagree_or_are_too_few() -> None:
+    mixed = [
+        Stakeholder(name="Wiebke Sander", email=f"wiebke.sander@{THEM}"),
+        Stakeholder(name="Piet Albers", email=f"palbers@{THEM}"),
+        Stakeholder(name="Rosalind Okafor"),
+    ]
+    assert with_guessed_addresses(mixed)[2].email is None
+    one = [Stakeholder(name="Wiebke Sander", email=f"wiebke.sander@{THEM}"), Stakeholder(name="Rosalind Okafor")]
+    assert with_guessed_addresses(one)[1].email is None
+    two = [
+        Stakeholder(name="Wiebke Sander", email=f"wiebke.sander@{THEM}"),
+        Stakeholder(name="Piet Albers", email=f"piet.albers@{THEM}"),
+        Stakeholder(name="Rosalind Okafor"),  # named, no title, no role: perhaps one of ours on the call
+        Stakeholder(name="Ivo Brandt", role="user"),
+    ]
+    assert [s.email for s in with_guessed_addresses(two)[2:]] == [None, f"ivo.brandt@{THEM}"]
+
+
+def test_a_guessed_address_gives_way_to_a_written_one_in_either_order() -> None:
+    guessed = Stakeholder(name="Ivo Brandt", email=f"ivo.brandt@{THEM}", email_guessed=True, title="Werkleiter")
+    written = Stakeholder(name="Ivo Brandt", email=f"ibrandt@{THEM}")
+    for first, second in ((guessed, written), (written, guessed)):
+        merged = merge_stakeholders([first], [second])
+        assert [(s.email, s.email_guessed) for s in merged] == [(f"ibrandt@{THEM}", False)]
+
+
+async def test_the_colleague_an_out_of_office_hands_over_to_is_a_stakeholder_with_title(ctx: ExtractionContext) -> None:
+    wiebke = Address(name="Wiebke Sander", email=f"wiebke.sander@{THEM}")
+    away = (
+        "I am travelling until 14 May. Our auditor Petra Lind reviewed the last order.\n\n"
+        f"For anything urgent please contact my deputy Bastian Roth, Head of Process Control (bastian.roth@{THEM})."
+    )
+    bare = f"Back on Monday. Urgent orders: please contact Gero Funk (gero.funk@{THEM})."
+    sources = [_mail(1, wiebke, "Quartz, two sites."), _mail(2, wiebke, away, auto=True), _mail(3, wiebke, bare, True)]
+    doc = await _read(ctx, sources)
+    people = _by_name(doc)
+    assert "Gero Funk" not in people  # a mailbox to try, named with no part to play
+    assert people["Bastian Roth"].email == f"bastian.roth@{THEM}"
+    assert people["Bastian Roth"].title == "Head of Process Control"
+    assert "Petra Lind" not in people  # named in the auto-reply, but not as the one to turn to
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "Bei dringenden Fragen wenden Sie sich bitte an meine Vertretung Jana Ost (Leiterin Disposition).",
+            "Jana Ost",
+        ),
+        (
+            "En mon absence, vous pouvez joindre Marc Aubry, responsable maintenance (marc.aubry@x.example).",
+            "Marc Aubry",
+        ),
+        ("Para temas urgentes, contacte con Inés Robles, jefa de compras.", "Inés Robles"),
+    ],
+)
+def test_the_handover_in_an_out_of_office_is_read_in_four_languages(text: str, who: str) -> None:
+    assert [name for name, title, _ in referred_people(text) if title] == [who]
+
+
+def test_an_out_of_office_without_a_handover_names_nobody() -> None:
+    assert referred_people("I am out until Monday. Kai Moll (Plant Manager) knows about the order.") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        ("As head of process safety I need your pen test report.", "Head of Process Safety"),
+        ("Als Leiter der Instandhaltung brauche ich die Daten stündlich.", "Leiter der Instandhaltung"),
+        ("En tant que responsable qualité, je dois valider le format.", "Responsable Qualité"),
+        ("Como jefa de planta, quiero ver los turnos.", "Jefa de Planta"),
+        ("As soon as the pilot ends, I will send numbers.", ""),
+        ("As discussed, I attach the list.", ""),
+    ],
+)
+def test_a_title_said_in_passing_with_as_is_the_writers(said: str, title: str) -> None:
+    assert self_titled(said) == title
+
+
+def test_a_pipe_separated_line_and_a_german_compound_title_name_a_person() -> None:
+    assert named_titles("Tilde Varga | Shift Supervisor | Quarzwerk") == [("Tilde Varga", "Shift Supervisor")]
+    assert named_titles("Unser Technikvorstand, Dr. Ruben Falk, prüft das.") == [("Ruben Falk", "Technikvorstand")]
+    assert named_titles("Mining | Glass | Solar") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [("Data Analyst", "user"), ("Analista de datos", "user"), ("Systems Analyst", "technical_evaluator")],
+)
+def test_an_analyst_uses_the_dashboards_unless_the_systems_are_the_subject(title: str, role: str) -> None:
+    assert role_for(title, "", "")[0] == role
+
+
+def test_one_statement_gives_a_users_role_to_everyone_it_lists_but_never_shares_a_champion() -> None:
+    people = [Stakeholder(name=n) for n in ("Jana Ost", "Kai Moll", "Tilde Varga")]
+    said = roles_said(["Jana, Kai und Tilde arbeiten täglich damit."], people)
+    assert {k: v[0] for k, v in said.items()} == {"jana ost": "user", "kai moll": "user", "tilde varga": "user"}
+    assert roles_said(["Jana and Kai are our champion."], people) == {}
+
+
+def test_a_capitalised_role_phrase_is_no_person_and_a_spanish_review_shows_an_evaluator() -> None:
+    assert roles_shown([("", "Technische Prüfung läuft noch.")], []) == {}
+    shown = roles_shown([("", "Inés Robles revisa la integración con el ERP.")], [])
+    assert shown["inés robles"][0] == "technical_evaluator"
+
+
+@pytest.mark.parametrize(
+    ("said", "role"),
+    [
+        ("Nadia vetted the SSO setup and the API limits.", "technical_evaluator"),
+        ("Nadia handles the integration with their MES.", "technical_evaluator"),
+        ("Nadia is not a fan and could stall the rollout.", "blocker"),
+        ("Nadia is the biggest obstacle left.", "blocker"),
+        ("Nadia könnte das Projekt ausbremsen.", "blocker"),
+        ("Nadia a porté le projet auprès de la direction.", "champion"),
+        ("Nadia sold it to her board.", "champion"),
+        ("Nadia approved the spend in March.", "economic_buyer"),
+        ("Nadia firmó el contrato ayer.", "economic_buyer"),
+        ("Nadia will be using it every day with her dispatchers.", "user"),
+        ("Nadia will be the champion once Bo leaves.", None),  # a role to come
+    ],
+)
+def test_the_reps_word_on_a_role_is_read_in_its_many_phrasings(said: str, role: str | None) -> None:
+    got = roles_said([said], [Stakeholder(name="Nadia Kovac"), Stakeholder(name="Bo Lind")])
+    assert got.get("nadia kovac", (None,))[0] == role
+
+
+def test_drawing_a_hard_line_shows_resistance_over_a_chief_title() -> None:
+    shown = roles_shown([("", "Dr. Ilse Moreau drew a hard line on per-doctor rankings.")], [])
+    assert shown["ilse moreau"][0] == "blocker"
+    assert role_for("Chief Medical Officer", "", "", shown["ilse moreau"][0])[0] == "blocker"
