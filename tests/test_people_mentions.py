@@ -16,6 +16,7 @@ from agent.extract.people import named_titles, referred_people, role_for, self_t
 from agent.extract.roles import roles_said, roles_shown
 from agent.merge import merge_extraction, merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage
+from mailflows.inbound.signatures import parse_signature
 
 OURS = "brightsail.example"
 THEM = "quarzwerk.example"
@@ -195,3 +196,31 @@ def test_drawing_a_hard_line_shows_resistance_over_a_chief_title() -> None:
     shown = roles_shown([("", "Dr. Ilse Moreau drew a hard line on per-doctor rankings.")], [])
     assert shown["ilse moreau"][0] == "blocker"
     assert role_for("Chief Medical Officer", "", "", shown["ilse moreau"][0])[0] == "blocker"
+
+
+@pytest.mark.parametrize(
+    ("card", "title", "company"),
+    [
+        ("Rubén Soto\nGerente de Planta – Cerámicas Ebro S.A.", "Gerente de Planta", "Cerámicas Ebro S.A."),
+        ("Rubén Soto\nHead of Maintenance at Quarzwerk", "Head of Maintenance", "Quarzwerk"),
+        ("Rubén Soto\nResponsable Architecture - DSI", "Responsable Architecture - DSI", ""),
+    ],
+)
+def test_a_company_after_the_title_on_a_card_is_parted_from_it(card: str, title: str, company: str) -> None:
+    info = parse_signature(card, Address(name="Rubén Soto", email=f"ruben.soto@{THEM}"))
+    assert (info.title, info.company) == (title, company)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We met their head of maintenance (Ivo Brandt) on site.", [("Ivo Brandt", "Head of Maintenance")]),
+        ("Ivo Brandt is their new Plant Manager.", [("Ivo Brandt", "Plant Manager")]),
+        ("Su jefa de mantenimiento es Lola Vidal.", [("Lola Vidal", "Jefa de Mantenimiento")]),
+        ("La responsable des achats, Lise Caron, valide.", [("Lise Caron", "Responsable des Achats")]),
+        ("La semaine prochaine, Lise Caron valide.", []),
+        ("the pilot (Ivo Brandt and Lise Caron) went well", []),
+    ],
+)
+def test_a_title_before_a_name_in_parentheses_after_an_article_or_a_verb(text: str, found: list) -> None:
+    assert named_titles(text) == found

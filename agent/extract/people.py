@@ -269,9 +269,13 @@ LISTED_TITLE = re.compile(
 )
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 _COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
+# also "the CFO (Kim Park)", "la directrice des achats, Claire Roux", "nuestra jefa de compras es Ana Gil"
 TITLE_BEFORE = re.compile(
-    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+{_COURTESY}?(?P<name>{PERSON})\b"
+    rf"\b(?P<owner>{_OWNER}|(?i:el|la|le|der|die))\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+)(?:,?\s+|\s*\(\s*)"
+    rf"{_COURTESY}?(?P<name>{PERSON})\b"
 )
+# "… compras es Ana Gil", "our CFO is Kim Park": the verb between a title and the name it gives
+_COPULA_END = re.compile(r"\s+(?:is|es|est|ist|was|war|era|était|sera|será|wird)$", re.IGNORECASE)
 # "Ana Ruiz is our Head of Finance", "…, who is the IT lead", "Marta Gil es la jefa de compras": a title said of
 # them now (never "was": a past title is not theirs)
 COPULA_TITLE = re.compile(
@@ -284,6 +288,8 @@ ARTICLE = re.compile(
     r"sein(?:e[mnr]?)?|der|die|den)\s+",
     re.IGNORECASE,
 )
+# "our new Director of Nursing": new or current is when, not part of the title ("Acting CFO" is a title)
+NOW = re.compile(r"^(?:new|current|newly appointed|neue[rn]?|nouvel(?:le)?|nouveau|nuev[oa]|actual)\s+", re.IGNORECASE)
 NOT_TITLE_START = re.compile(
     r"^(?:who|which|that|is|was|will|has|and|or|but|thanks|thank|hi|hello|que|qui|quien|quién|der|die|das|i|i'm|"
     r"i've|i'll|we|we're|ich|wir|je|j'ai|nous|yo|soy|likely|probably|maybe|"
@@ -327,7 +333,7 @@ def title_of(text: str, closed: bool = True) -> str:
     segments = [seg.strip() for seg in re.split(r"[,;]", text) if "@" not in seg]
     if not segments:
         return ""
-    head = ARTICLE.sub("", segments[0])
+    head = NOW.sub("", ARTICLE.sub("", segments[0]))
     if (
         not head
         or NOT_TITLE_START.match(head)
@@ -384,7 +390,7 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
         found.append((match.group("name"), title_of(re.split(r"\s[–—|-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
-        title = match.group("title")
+        title = _COPULA_END.sub("", match.group("title"))
         if vendor and WE.match(match.group("owner")):
             continue
         words = title.split()

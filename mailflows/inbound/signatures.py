@@ -84,7 +84,8 @@ TITLE_WORDS = re.compile(
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
-    r"\b(?:inc|llc|ltd|gmbh|ag|sa|sas|bv|plc|corp|corporation|company|co|group|partners|holdings)\.?$",
+    r"\b(?:inc|llc|ltd|gmbh|ag|sa|sas|bv|plc|corp|corporation|company|co|group|partners|holdings)\.?$|"
+    r"\b(?:s\.a\.(?:s\.)?|s\.l\.|s\.r\.l\.|s\.p\.a\.|kg|sarl|nv|pty)$",
     re.IGNORECASE,
 )
 SIGN_OFF_RE = re.compile(
@@ -297,11 +298,12 @@ def _company_from_domain(sender: Address | None) -> str:
 
 
 def _split_title_company(line: str, sender: Address | None) -> tuple[str, str]:
-    """ "VP of Product, Orbis Learning" -> title and company; "Terminal Manager, Savannah" stays whole."""
-    if "," not in line:
+    """ "VP of Product, Orbis Learning", "Gerente de Operaciones – Acme S.A." -> title and company; "Terminal
+    Manager, Savannah" stays whole."""
+    parted = re.match(r"^(.+?)(?:,|\s[–—|@-]\s|\s+at\s+)\s*([^,–—|@]+)$", line)
+    if not parted:
         return line, ""
-    head, _, tail = line.rpartition(",")
-    tail = tail.strip()
+    head, tail = parted.group(1), parted.group(2).strip()
     domain = _company_from_domain(sender)
     squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
     if (domain and squashed and (squashed in domain or domain in squashed)) or COMPANY_SUFFIX_RE.search(tail):
