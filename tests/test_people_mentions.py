@@ -17,6 +17,7 @@ from agent.extract.roles import roles_said, roles_shown
 from agent.merge import merge_extraction, merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
+from mailflows.inbound.transcripts import parse_transcript
 
 OURS = "brightsail.example"
 THEM = "quarzwerk.example"
@@ -224,3 +225,17 @@ def test_a_company_after_the_title_on_a_card_is_parted_from_it(card: str, title:
 )
 def test_a_title_before_a_name_in_parentheses_after_an_article_or_a_verb(text: str, found: list) -> None:
     assert named_titles(text) == found
+
+
+def test_a_transcript_shouting_its_speaker_labels_names_people_as_they_are_written() -> None:
+    turns = parse_transcript(
+        "OMAR HADDAD: Welcome.\nLOLA VIDAL (Jefa de Planta): Gracias.\nOMAR HADDAD: Let us start.\n"
+        "LOLA VIDAL (Jefa de Planta): Mi equipo lo usará a diario.\n"
+    )
+    assert [t.speaker for t in turns][:2] == ["Omar Haddad", "Lola Vidal (Jefa de Planta)"]
+
+
+def test_one_line_of_attendees_with_titles_and_a_french_finance_acronym() -> None:
+    found = named_titles("Teilnehmer: Lola Vidal – Leiterin Disposition; Ivo Brandt – Technikvorstand")
+    assert found == [("Lola Vidal", "Leiterin Disposition"), ("Ivo Brandt", "Technikvorstand")]
+    assert role_for("DAF", "", "")[0] == "economic_buyer"

@@ -36,7 +36,7 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz")),
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
-                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bcontrolling\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
+                                   r"\bfinanzvorstand\b", r"\bdaf\b", r"\bdirection financière\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bcontrolling\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
                                    r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
                                    r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
@@ -265,8 +265,9 @@ PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
 # A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes | CFO | Acme"
 LISTED_TITLE = re.compile(
-    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—|-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
-)
+    rf"(?m)(?:^|[:;][ \t]*)[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—|-][ \t]+(?P<title>[^\n;]{{2,120}}?)"
+    r"[ \t]*(?=;|$)"
+)  # also one line of them: "Teilnehmer: Ana Ruiz – Leiterin Einkauf; Tom Reyes – CFO"
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 _COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
 # also "the CFO (Kim Park)", "la directrice des achats, Claire Roux", "nuestra jefa de compras es Ana Gil"
