@@ -239,3 +239,13 @@ def test_one_line_of_attendees_with_titles_and_a_french_finance_acronym() -> Non
     found = named_titles("Teilnehmer: Lola Vidal – Leiterin Disposition; Ivo Brandt – Technikvorstand")
     assert found == [("Lola Vidal", "Leiterin Disposition"), ("Ivo Brandt", "Technikvorstand")]
     assert role_for("DAF", "", "")[0] == "economic_buyer"
+
+
+async def test_a_person_written_with_an_address_in_angle_brackets_in_a_note_is_a_stakeholder(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Omar Haddad", email=f"omar.haddad@{OURS}")
+    note = f"Contacts for Quarzwerk: Lola Vidal <lola.vidal@{THEM}> runs the lab; my colleague Ari Stone <ari.stone@{OURS}>."
+    people = _by_name(await _read(ctx, [_mail(1, rep, note)]))
+    assert people["Lola Vidal"].email == f"lola.vidal@{THEM}"
+    assert "Ari Stone" not in people

@@ -436,9 +436,15 @@ NAMED_ADDRESS = re.compile(
 )
 
 
+# "Kim Park <kim.park@…>" written into a note or a list, not only in a header line
+ANGLED_ADDRESS = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*<(?:mailto:)?(?P<email>{_EMAIL})>")
+
+
 def named_addresses(text: str) -> list[tuple[str, str]]:
-    """(name, address) for each person ``text`` names with their address in parentheses after the name."""
-    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in NAMED_ADDRESS.finditer(text)]
+    """(name, address) for each person ``text`` names with their address after the name, in parentheses or
+    angle brackets."""
+    found = [*NAMED_ADDRESS.finditer(text), *ANGLED_ADDRESS.finditer(text)]
+    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in found]
 
 
 # What an out-of-office says to hand its reader over to someone: "please contact my deputy …", "wenden Sie sich an …",
