@@ -249,3 +249,20 @@ async def test_a_person_written_with_an_address_in_angle_brackets_in_a_note_is_a
     people = _by_name(await _read(ctx, [_mail(1, rep, note)]))
     assert people["Lola Vidal"].email == f"lola.vidal@{THEM}"
     assert "Ari Stone" not in people
+
+
+@pytest.mark.parametrize(
+    ("said", "role"),
+    [
+        ("The budget sits with me, so the paperwork comes to me.", "economic_buyer"),
+        ("I approve all tooling spend above 20k.", "economic_buyer"),
+        ("Ich habe das Budget und unterschreibe am Freitag.", "economic_buyer"),
+        ("Je signerai le bon de commande lundi.", "economic_buyer"),
+        ("Yo apruebo el presupuesto del área.", "economic_buyer"),
+        ("I don't see the point of a second dashboard tool. I'm not convinced at all.", "blocker"),
+        ("I don't see why not. Not convinced we need the add-on, though.", None),
+    ],
+)
+def test_what_someone_says_of_their_own_budget_or_doubts_shows_their_role(said: str, role: str | None) -> None:
+    shown = roles_shown([(f"lola.vidal@{THEM}", said)], [Stakeholder(name="Lola Vidal", email=f"lola.vidal@{THEM}")])
+    assert shown.get(f"lola.vidal@{THEM}", (None,))[0] == role

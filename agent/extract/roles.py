@@ -202,6 +202,7 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:reste|est) (?:très )?réservée?\b",
         r"\bescéptic[oa]\b", r"\bno (?:está|esta) (?:nada |muy )?convencid[oa]\b", r"\bse resiste\b", r"\breticente\b",
         r"\bse opone\b", r"\breaci[oa]\b",
+        r"\b(?:don'?t|do not|can'?t|cannot) see (?:why(?! not\b)|the (?:need|point|value))\b",
         r"\bdr[ae]w (?:a|the) (?:hard |firm |red )?line\b", r"\b(?:will|would|'ll|going to) fight (?:it|this|that|us)\b",
         r"\b(?:zieht|zog) eine (?:klare |rote )?grenze\b", r"\bwerde (?:ich )?(?:mich )?dagegen wehren\b",
         r"\b(?:je (?:m'y opposerai|vais me battre contre))\b", r"\bme opondré\b",
@@ -215,6 +216,10 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bvalide(?:ra)? (?:l'achat|la dépense)\b",
         r"\b(?:tiene|controla|aprueba|maneja|gestiona) el presupuesto\b", r"\bfirma(?:rá)? (?:el contrato|la orden de compra|el pedido)\b",
         r"\baprueba (?:la compra|el gasto)\b",
+        r"\bbudget (?:sits|lies|is) with (?:me|him|her)\b", r"\bapproves? (?:all |any |the )?(?:\w+ )?spend\b",
+        r"\b(?:ich )?(?:habe|halte|verantworte) das budget\b", r"\bunterschreibe\b", r"\bgebe (?:das )?budget frei\b",
+        r"\bsignerai\b", r"\b(?:je )?(?:valide|détiens|tiens) le budget\b",
+        r"\b(?:apruebo|controlo|manejo|tengo) el presupuesto\b", r"\bfirmaré\b",
     )),
     ("technical_evaluator", "medium", rx(
         r"\b(?:evaluat|assess|test|review|vet|validat|check|audit)\w* (?:the |our |your |their )?(?:[\w-]+ )?(?:integrations?|api|security|architecture|connector|sso|data model|technical)",
