@@ -15,7 +15,7 @@ from agent.extract.offline import OfflineExtractor
 from agent.extract.people import named_titles, referred_people, role_for, self_titled
 from agent.extract.roles import roles_said, roles_shown
 from agent.merge import merge_extraction, merge_stakeholders
-from mailflows.inbound.mail import Address, ThreadMessage
+from mailflows.inbound.mail import Address, ThreadMessage, Turn
 from mailflows.inbound.signatures import parse_signature
 from mailflows.inbound.transcripts import parse_transcript
 
@@ -266,3 +266,21 @@ async def test_a_person_written_with_an_address_in_angle_brackets_in_a_note_is_a
 def test_what_someone_says_of_their_own_budget_or_doubts_shows_their_role(said: str, role: str | None) -> None:
     shown = roles_shown([(f"lola.vidal@{THEM}", said)], [Stakeholder(name="Lola Vidal", email=f"lola.vidal@{THEM}")])
     assert shown.get(f"lola.vidal@{THEM}", (None,))[0] == role
+
+
+async def test_a_colleague_the_rep_brings_to_a_call_is_never_a_stakeholder_even_when_he_sounds_pleased(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Omar Haddad", email=f"omar.haddad@{OURS}")
+    call = ThreadMessage(
+        id="m1", sender=rep, to=[Address(name="handoff", email=f"handoff@{OURS}")], date=datetime(2026, 5, 2, tzinfo=UTC),
+        subject="call", body="Call notes below.",
+        turns=[
+            Turn(speaker="Omar Haddad", text="Thanks all. Ansel is with me today."),
+            Turn(speaker="Ansel Roy", text="Great to meet you, I love how clean your sensor data is, this is exciting."),
+            Turn(speaker="Lola Vidal", text="We are really happy with the pilot so far, it is excellent."),
+        ],
+    )  # fmt: skip
+    people = _by_name(await _read(ctx, [call]))
+    assert "Ansel Roy" not in people
+    assert "Lola Vidal" in people

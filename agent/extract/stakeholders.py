@@ -40,9 +40,7 @@ def stakeholders_of(
     people = collect_people(sources, ctx)
     written = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
     prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
-    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
-    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
-    ours |= {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
+    ours = our_people(sources, ctx, units)
     everyone = [p.name for p in people.values()] + [
         s.name for s in document.sections.stakeholders if s.email not in people
     ]
@@ -101,6 +99,14 @@ def stakeholders_of(
     out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
     out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
     return _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
+
+
+def our_people(sources: list[ThreadMessage], ctx: ExtractionContext, units: list[Unit]) -> set[str]:
+    """The folded names of our own people in these sources: our addresses, our speakers, and the colleague a
+    rep brings along to a call ("Felix is with me"), even when the transcript cannot tell whose side he is on."""
+    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
+    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
+    return ours | {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
 
 
 # "Omar from our solutions team will drive the demo", "Felix is with me", "mein Kollege Jan": one of ours on the
@@ -262,4 +268,4 @@ def _with_rep_roles(
     return out
 
 
-__all__ = ["stakeholders_of"]
+__all__ = ["our_people", "stakeholders_of"]
