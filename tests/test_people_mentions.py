@@ -284,3 +284,14 @@ async def test_a_colleague_the_rep_brings_to_a_call_is_never_a_stakeholder_even_
     people = _by_name(await _read(ctx, [call]))
     assert "Ansel Roy" not in people
     assert "Lola Vidal" in people
+
+
+async def test_a_shared_mailbox_or_a_list_on_the_thread_is_no_stakeholder(ctx: ExtractionContext) -> None:
+    lola = Address(name="Lola Vidal", email=f"lola.vidal@{THEM}")
+    msg = _mail(1, lola, "Copying the plant leads so they see the plan.")
+    msg.cc = [
+        Address(name="Plant Leads", email=f"plantleads@{THEM}"),
+        Address(name="", email=f"it-support@{THEM}"),
+        Address(name="Ivo Brandt", email=f"ivo.brandt@{THEM}"),
+    ]
+    assert sorted(_by_name(await _read(ctx, [msg]))) == ["Ivo Brandt", "Lola Vidal"]

@@ -122,6 +122,16 @@ HEADER = re.compile(r"^\s*>?\s*(?:from|to|cc|attendees)\s*:\s*(.+)$", re.IGNOREC
 SERVICE_LOCAL = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)", re.I
 )
+# A shared mailbox or a list, not a person: "it-support@", "Summit GMs <gms@…>", "Finance Team <finance@…>"
+GROUP_LOCAL = re.compile(
+    r"^(?:info|team|all|everyone|staff|sales|support|help|helpdesk|it|it-\w+|ops|operations|finance|accounts?|ap|ar|"
+    r"billing|invoices?|hr|admin|office|contact|hello|procurement|purchasing|legal|security|gms|managers|dl[-._]\w+|"
+    r"list[-._]\w+|\w+[-._](?:team|list|group|all))$",
+    re.IGNORECASE,
+)
+GROUP_NAME = re.compile(
+    r"\b(?:team|all|everyone|group|list|mailbox|department|dept|desk|GMs|managers|leads|staff)$", re.IGNORECASE
+)
 FREE_MAIL = frozenset({"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "proton.me"})
 
 
@@ -143,6 +153,11 @@ def name_from_email(email: str) -> str:
 def is_customer(email: str, ctx: ExtractionContext) -> bool:
     local, _, domain = email.lower().partition("@")
     return bool(domain) and not ctx.is_ours(email) and domain not in FREE_MAIL and not SERVICE_LOCAL.match(local)
+
+
+def is_group(addr: Address) -> bool:
+    """A shared mailbox or a distribution list rather than one person."""
+    return bool(GROUP_LOCAL.match(addr.email.split("@", 1)[0])) or bool(GROUP_NAME.search((addr.name or "").strip()))
 
 
 def _clean_name(name: str, email: str) -> str:
@@ -202,7 +217,7 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
     people: dict[str, Person] = {}
 
     def add(addr: Address | None, source_id: str, title: str = "", authored: bool = False) -> None:
-        if addr is None or not addr.email or not is_customer(addr.email, ctx):
+        if addr is None or not addr.email or not is_customer(addr.email, ctx) or is_group(addr):
             return
         key = addr.email.lower()
         person = people.setdefault(key, Person(name=_clean_name(addr.name, key), email=key))
