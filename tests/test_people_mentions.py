@@ -5,6 +5,7 @@ roles given to several people at once, and role phrases that are no person."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 import pytest
 
@@ -16,6 +17,7 @@ from agent.extract.people import named_titles, referred_people, role_for, self_t
 from agent.extract.roles import roles_said, roles_shown
 from agent.merge import merge_extraction, merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
+from mailflows.inbound.parse import parse_message
 from mailflows.inbound.signatures import parse_signature
 from mailflows.inbound.transcripts import parse_transcript
 
@@ -295,3 +297,32 @@ async def test_a_shared_mailbox_or_a_list_on_the_thread_is_no_stakeholder(ctx: E
         Address(name="Ivo Brandt", email=f"ivo.brandt@{THEM}"),
     ]
     assert sorted(_by_name(await _read(ctx, [msg]))) == ["Ivo Brandt", "Lola Vidal"]
+
+
+async def test_a_crm_exports_buying_role_column_gives_the_role_and_never_the_title(ctx: ExtractionContext) -> None:
+    rows = (
+        "Full Name,Email,Job Title,Contact Role\n"
+        f"Lola Vidal,lola.vidal@{THEM},Head of Planning,Business User\n"
+        f"Ivo Brandt,ivo.brandt@{THEM},Plant Director,Economic Buyer\n"
+        f"Piet Albers,piet.albers@{THEM},,Technical Buyer\n"
+    )
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = f"Omar Haddad <omar.haddad@{OURS}>", f"handoff@{OURS}", "contacts"
+    mail["Date"] = "Tue, 05 May 2026 09:00:00 +0000"
+    mail.set_content("CRM contacts attached.")
+    mail.add_attachment(rows.encode(), maintype="text", subtype="csv", filename="contacts.csv")
+    people = _by_name(await _read(ctx, parse_message(mail.as_bytes()).messages))
+    got = {n: (p.title, p.role) for n, p in people.items()}
+    assert got == {
+        "Lola Vidal": ("Head of Planning", "user"),
+        "Ivo Brandt": ("Plant Director", "economic_buyer"),
+        "Piet Albers": (None, "technical_evaluator"),
+    }
+
+
+async def test_an_attendee_label_with_a_title_in_parentheses_gives_name_and_title(ctx: ExtractionContext) -> None:
+    lola = Address(name="Lola Vidal", email=f"lola.vidal@{THEM}")
+    msg = _mail(1, lola, "See you Tuesday.")
+    msg.cc = [Address(name="Brandt, Ivo (Plant Director)", email=f"ivo.brandt@{THEM}")]
+    ivo = _by_name(await _read(ctx, [msg]))["Ivo Brandt"]
+    assert ivo.title == "Plant Director"

@@ -143,6 +143,7 @@ class Person:
     source_ids: list[str] = field(default_factory=list)
     authored: int = 0
     title_in_prose: bool = False  # from a sentence naming them, not their signature or a CRM row
+    crm_role: str = ""  # the buying role a CRM row gives them ("Economic Buyer"): the rep's own word, in a column
 
 
 def name_from_email(email: str) -> str:
@@ -220,6 +221,8 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         if addr is None or not addr.email or not is_customer(addr.email, ctx) or is_group(addr):
             return
         key = addr.email.lower()
+        addr, labelled_title = _title_in_label(addr)
+        title = title or labelled_title
         person = people.setdefault(key, Person(name=_clean_name(addr.name, key), email=key))
         if source_id not in person.source_ids:
             person.source_ids.append(source_id)
@@ -257,12 +260,52 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
             contact, email, title = crm_contact(fields)
             if email:
                 add(Address(name=contact, email=email), msg.id, title)
-        if msg.kind == "crm":
-            for row in msg.body.splitlines():
-                contact, email, title = crm_contact(crm_fields(row))
-                if "@" in email and " " not in email:
-                    add(Address(name=contact, email=email), msg.id, title)
+        for addr, crm_title, role in _crm_rows(msg):
+            add(addr, msg.id, crm_title)
+            people[addr.email.lower()].crm_role = people[addr.email.lower()].crm_role or role
     return people
+
+
+def _title_in_label(addr: Address) -> tuple[Address, str]:
+    """ "Park, Kim (VP Finance)" as an invite's attendee name: the name, and the title it carries."""
+    labelled = re.match(r"^(.+?)\s*\(([^()]{2,80})\)\s*$", addr.name or "")
+    if labelled and TITLE_WORDS.search(labelled.group(2)):
+        return Address(name=labelled.group(1), email=addr.email), title_of(labelled.group(2))
+    return addr, ""
+
+
+def _crm_rows(msg: ThreadMessage) -> list[tuple[Address, str, str]]:
+    """(contact, title, buying role as written) of each row of a CRM export."""
+    found = []
+    for row in msg.body.splitlines() if msg.kind == "crm" else []:
+        fields = crm_fields(row)
+        contact, email, title = crm_contact(fields)
+        role = next((v for v in fields.values() if buying_role(v)), "")
+        if "@" in email and " " not in email:
+            found.append((Address(name=contact, email=email), "" if buying_role(title) else title, role))
+    return found
+
+
+# The buying roles a CRM's contact-role column uses (Salesforce's "Economic Buyer", "Technical Buyer", "Business
+# User", HubSpot's "Decision maker", "Blocker"), in four languages
+BUYING_ROLES: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
+    ("economic_buyer", "high", rx(r"^(?:economic buyer|budget (?:holder|owner)|executive sponsor|acheteur économique|"
+                                  r"comprador económico|wirtschaftliche[rn]? entscheider(?:in)?)$")),
+    ("decision_maker", "high", rx(r"^(?:decision[- ]maker|entscheider(?:in)?|décideur|décisionnaire|decisor(?:a)?)$")),
+    ("technical_evaluator", "medium", rx(r"^(?:technical (?:buyer|evaluator|decision maker)|evaluator|"
+                                         r"technische[rn]? (?:entscheider|evaluator)(?:in)?|évaluateur technique|evaluador técnico)$")),
+    ("champion", "high", rx(r"^(?:champion|coach|sponsor|internal champion|fürsprecher(?:in)?|championne?|campe[oó]n(?:a)?)$")),
+    ("influencer", "medium", rx(r"^(?:influencer|influenceur|influenciador(?:a)?|beeinflusser(?:in)?)$")),
+    ("user", "low", rx(r"^(?:(?:business|end|key|power) user|user|anwender(?:in)?|nutzer(?:in)?|utilisat(?:eur|rice)(?: final)?|"
+                       r"usuari[oa](?: final)?)$")),
+    ("blocker", "medium", rx(r"^(?:blocker|detractor|opponent|bloqueur|bloqueador(?:a)?|blockierer(?:in)?)$")),
+)  # fmt: skip
+
+
+def buying_role(value: str) -> tuple[Role, Influence] | None:
+    """The role a CRM's buying-role value names ("Economic Buyer" -> economic_buyer), or None."""
+    value = value.strip()
+    return next(((role, weight) for role, weight, pattern in BUYING_ROLES if pattern.match(value)), None)
 
 
 _PART = r"(?:[A-ZÀ-Ý]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?"  # O'Brien, McKay, not I'm
@@ -628,6 +671,9 @@ def stakeholders_from(
     for key, person in people.items():
         seen = shown.get(key)
         role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""), seen[0] if seen else None)
+        crm = buying_role(person.crm_role)
+        if crm is not None:
+            role, influence = crm
         out.append(
             Stakeholder(
                 name=person.name,
@@ -638,6 +684,7 @@ def stakeholders_from(
                 source_ids=list(person.source_ids),
                 title_in_prose=bool(person.title) and person.title_in_prose,
                 role_shown=seen[2] if seen and role == seen[0] else None,
+                role_said=f"{person.crm_role} (CRM)" if crm is not None else None,
             )
         )
     if not champion_known:
