@@ -10,6 +10,7 @@ from email.message import EmailMessage
 import pytest
 
 from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
+from agent.extract.answers import rep_reads
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import with_guessed_addresses
 from agent.extract.offline import OfflineExtractor
@@ -326,3 +327,20 @@ async def test_an_attendee_label_with_a_title_in_parentheses_gives_name_and_titl
     msg.cc = [Address(name="Brandt, Ivo (Plant Director)", email=f"ivo.brandt@{THEM}")]
     ivo = _by_name(await _read(ctx, [msg]))["Ivo Brandt"]
     assert ivo.title == "Plant Director"
+
+
+def test_a_customer_person_the_reply_first_names_with_a_title_and_role_joins_but_never_our_colleague() -> None:
+    doc = HandoffDocument(
+        account=AccountInfo(name="Quarzwerk", domain=THEM), rep=Party(name="Omar Haddad", email=f"omar.haddad@{OURS}")
+    )
+    doc.sections.stakeholders = [Stakeholder(name="Lola Vidal", email=f"lola.vidal@{THEM}", title="Head of Planning")]
+    reply = _mail(
+        9,
+        Address(name="Omar Haddad", email=f"omar.haddad@{OURS}"),
+        "Lola is our champion. Please add Ivo Brandt, their kiln shift supervisor, who will use the dashboards "
+        "every day. Our engineer Ari Stone vetted the SSO setup with them.",
+    )
+    got = {s.name: (s.title, s.role) for s in rep_reads(reply, doc)}
+    assert got["Ivo Brandt"] == ("Kiln Shift Supervisor", "user")
+    assert got["Lola Vidal"][1] == "champion"
+    assert "Ari Stone" not in got
