@@ -344,3 +344,11 @@ def test_a_customer_person_the_reply_first_names_with_a_title_and_role_joins_but
     assert got["Ivo Brandt"] == ("Kiln Shift Supervisor", "user")
     assert got["Lola Vidal"][1] == "champion"
     assert "Ari Stone" not in got
+
+
+def test_a_lower_case_title_with_a_word_a_product_name_also_carries_is_still_a_title() -> None:
+    # "planner" alone could end a product's name ("Cornerstone Planner"); written in lower case it is a job
+    assert named_titles("Please add Ivo Brandt, their maintenance planner, to the list.") == [
+        ("Ivo Brandt", "Maintenance Planner")
+    ]
+    assert named_titles("Ana Gil, the Cornerstone Planner, is open.") == []

@@ -459,7 +459,7 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     return [
         (re.sub(r"\s+", " ", name), re.sub(r"\s+", " ", title))
         for name, title in found
-        if title and not TITLE_WORDS.search(name) and not _weak(title)
+        if title and not TITLE_WORDS.search(name) and not (_weak(title) and title in text)  # as written, capitalised
     ]
 
 
