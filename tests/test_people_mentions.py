@@ -188,6 +188,13 @@ def test_a_capitalised_role_phrase_is_no_person_and_a_spanish_review_shows_an_ev
         ("Nadia approved the spend in March.", "economic_buyer"),
         ("Nadia firmó el contrato ayer.", "economic_buyer"),
         ("Nadia will be using it every day with her dispatchers.", "user"),
+        ("Nadia ist unsere Championin und treibt das Projekt intern.", "champion"),
+        ("Nadia hat den Kauf intern vorangetrieben.", "champion"),
+        ("Nadia wird die Auswertung täglich nutzen.", "user"),
+        ("Nadia ist die technische Ansprechpartnerin.", "technical_evaluator"),
+        ("Nadia a vérifié la sécurité du connecteur.", "technical_evaluator"),
+        ("Nadia validó la integración con el ERP.", "technical_evaluator"),
+        ("Nadia treibt die Kosten nach oben.", None),
         ("Nadia will be the champion once Bo leaves.", None),  # a role to come
     ],
 )
