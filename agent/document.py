@@ -137,6 +137,7 @@ class Stakeholder(_Model):
     role_said: str | None = None  # the rep's sentence that states the role: it wins over a guess from the title
     title_in_prose: bool = False  # the title comes from someone's sentence: a signature's or CRM row's replaces it
     role_shown: str | None = None  # the sentence that shows the role ("Uwe ist skeptisch"): over a title, under the rep
+    email_guessed: bool = False  # built from the name and the customer's address pattern: a written address replaces it
 
 
 # Which shown role stands when the mail shows two (roles.ROLE_SHOWN): a doubt matters most to a CSM.

@@ -31,6 +31,7 @@ from agent.document import (
     name_key,
     spells_out,
 )
+from agent.extract.mentions import with_guessed_addresses
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 _WORD = re.compile(r"[a-z0-9$%.,]+")
@@ -164,13 +165,15 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
                 if _person_key(m) == _person_key(person)
                 or (person.email and not m.email and name_key(m.name) == name_key(person.name))
                 or (m.email and not person.email and name_key(m.name) == name_key(person.name))
+                or ((m.email_guessed or person.email_guessed) and name_key(m.name) == name_key(person.name))
             ),
             None,
         )
         if twin is None:
             merged.append(person.model_copy(deep=True))
             continue
-        twin.email = twin.email or person.email
+        if person.email and (not twin.email or (twin.email_guessed and not person.email_guessed)):
+            twin.email, twin.email_guessed = person.email, person.email_guessed  # an address written in mail wins
         weaker = not twin.title or (twin.title_in_prose and not person.title_in_prose)
         if person.title and (weaker or spells_out(twin.title or "", person.title)):
             twin.title, twin.title_in_prose = person.title, person.title_in_prose  # a signature's title over a mention
@@ -254,7 +257,7 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
     for key in SECTION_KEYS:
         if key == "stakeholders":
             people = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders, copy=False)
-            out.sections.stakeholders = people
+            out.sections.stakeholders = with_guessed_addresses(people)
         else:
             items = merge_items(out.sections.items(key), extraction.sections.items(key), copy=False)
             setattr(out.sections, key, items)

@@ -20,12 +20,15 @@ from agent.document import (
     Evidence,
     Extraction,
     HandoffDocument,
+    Influence,
     Item,
+    Role,
     Sections,
     Sentiment,
     Stakeholder,
     Urgency,
     fold,
+    name_key,
 )
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext, Question
@@ -46,7 +49,7 @@ from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM
 from agent.extract.mentions import csm_in_prose
 from agent.extract.people import PERSON, named_titles, role_for
 from agent.extract.roles import key_of as role_key
-from agent.extract.roles import roles_said, stated_role
+from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.shapes import shape_sections
 from agent.extract.stance import stance_of
@@ -266,7 +269,27 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         entry = out.setdefault(key, Stakeholder(name=person.name, email=person.email, source_ids=[reply.id]))
         said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0])
         entry.role, entry.influence, entry.role_said = said_role
-    return list(out.values())
+    return [*out.values(), *_introduced(reply, stated, {role_key(p) for p in people} | set(out))]
+
+
+def _introduced(
+    reply: ThreadMessage, stated: dict[str, tuple[Role, Influence, str]], known: set[str]
+) -> list[Stakeholder]:
+    """People the reply is the first to name, with a title and a role ("Also loop in Tomas Reyna, their control
+    room supervisor, who will use it daily"); never "our engineer …" (the rep's own colleague)."""
+    titled = {
+        name_key(name): title
+        for para, _hint, _listed in paragraphs(reply.body)
+        for name, title in named_titles(para, vendor=True)
+    }
+    found = []
+    for key, (role, influence, sentence) in stated.items():
+        name = name_of(key, sentence)
+        if key in known or "@" in key or name_key(name) not in titled:
+            continue
+        found.append(Stakeholder(name=name, title=titled[name_key(name)], title_in_prose=True, role=role,
+                                 influence=influence, role_said=sentence, source_ids=[reply.id]))  # fmt: skip
+    return found
 
 
 FULL_NAME = re.compile(rf"(?<![\w-])(?P<name>{PERSON})(?![\w-])")

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent.document import fold
+from agent.document import Stakeholder, fold
 from mailflows.inbound.mail import Address
+from mailflows.inbound.signatures import TITLE_WORDS
 
 _NAME = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’\-]+){1,2})"
 _ONE = r"(?P<name>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})"  # "hand it to Ana": a first name may be all
@@ -136,16 +137,23 @@ def address_pattern(colleagues: Iterable[tuple[str, str]], own_domains: Iterable
     ``first_last``, ``flast`` or ``first``; None when no colleague shows it."""
     own = {d.lower() for d in own_domains}
     for name, email in colleagues:
-        parts = [re.sub(r"[^a-z]", "", w) for w in fold(_ascii(name)).split()]
-        parts = [p for p in parts if p]
-        if len(parts) < 2 or not _is_own(email, own):
-            continue
-        local = email.split("@", 1)[0].lower()
-        first, last = parts[0], parts[-1]
-        for shape, built in (("first.last", f"{first}.{last}"), ("first_last", f"{first}_{last}"),
-                             ("flast", f"{first[0]}{last}"), ("firstlast", f"{first}{last}"), ("first", first)):  # fmt: skip
-            if local == built:
-                return shape
+        if _is_own(email, own) and (shape := address_shape(name, email)):
+            return shape
+    return None
+
+
+def address_shape(name: str, email: str) -> str | None:
+    """How ``email`` is built from ``name`` (``first.last``, ``first_last``, ``flast``, ``firstlast``, ``first``), or
+    None when it is not built from it or the name is not a full name."""
+    parts = [p for p in (re.sub(r"[^a-z]", "", w) for w in fold(_ascii(name)).split()) if p]
+    if len(parts) < 2:
+        return None
+    local = email.split("@", 1)[0].lower()
+    first, last = parts[0], parts[-1]
+    for shape, built in (("first.last", f"{first}.{last}"), ("first_last", f"{first}_{last}"),
+                         ("flast", f"{first[0]}{last}"), ("firstlast", f"{first}{last}"), ("first", first)):  # fmt: skip
+        if local == built:
+            return shape
     return None
 
 
@@ -180,6 +188,38 @@ def resolve_colleague(
     if len(wanted.split()) < 2:
         shape = "first"
     return build_address(name, shape, domain), f"our address pattern ({shape}@{domain})"
+
+
+def with_guessed_addresses(out: list[Stakeholder]) -> list[Stakeholder]:
+    """The customer's people ``out`` with an address for each one named in full without one but with a title or a
+    role, built the way the addresses written in their mail are ("Marta Gil" -> marta.gil@…) when at least two
+    show one pattern and none another; marked ``email_guessed``, so the address their own mail writes replaces it."""
+    written = [(s.name, s.email) for s in out if s.email and not s.email_guessed]
+    shapes: dict[str, int] = {}
+    domains: dict[str, int] = {}
+    for name, email in written:
+        if shape := address_shape(name, email):
+            shapes[shape] = shapes.get(shape, 0) + 1
+            domain = email.rsplit("@", 1)[-1].lower()
+            domains[domain] = domains.get(domain, 0) + 1
+    if len(shapes) != 1 or len(domains) != 1 or next(iter(shapes.values())) < GUESS_MIN_ADDRESSES:
+        return out
+    shape, domain = next(iter(shapes)), next(iter(domains))
+    taken = {(s.email or "").lower() for s in out}
+    for person in out:
+        words = person.name.split()
+        if person.email or not 2 <= len(words) <= 4 or TITLE_WORDS.search(person.name):
+            continue
+        if not person.title and person.role == "other":
+            continue  # named, but nothing says what part they play: maybe not even the customer's
+        email = build_address(person.name, shape, domain)
+        if email not in taken:
+            person.email, person.email_guessed = email, True
+            taken.add(email)
+    return out
+
+
+GUESS_MIN_ADDRESSES = 2  # one address may be a one-off ("jsmith@"), two agreeing are the company's pattern
 
 
 class _CSMLike(Protocol):
@@ -242,4 +282,13 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-__all__ = ["Mention", "address_pattern", "build_address", "csm_from_reply", "csm_in_prose", "resolve_colleague"]
+__all__ = [
+    "Mention",
+    "address_pattern",
+    "address_shape",
+    "build_address",
+    "csm_from_reply",
+    "csm_in_prose",
+    "resolve_colleague",
+    "with_guessed_addresses",
+]

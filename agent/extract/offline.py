@@ -51,7 +51,7 @@ from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
-from agent.extract.stakeholders import stakeholders_of
+from agent.extract.stakeholders import our_people, stakeholders_of
 from agent.extract.units import Unit
 from agent.extract.urgency import read_urgency
 from mailflows.inbound.mail import ThreadMessage
@@ -190,7 +190,9 @@ def extract_sources(
     sections.commitments += mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
-    read_feelings(units, sections.stakeholders, document, rep_notes(sources, ctx))
+    read_feelings(
+        units, sections.stakeholders, document, rep_notes(sources, ctx), frozenset(our_people(sources, ctx, units))
+    )
     extraction = Extraction(
         account=_account(units, ctx), contract_signed=signed, sections=sections,
         urgency=read_urgency(units), relationship=relationship_moments(units),

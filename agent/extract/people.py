@@ -8,7 +8,7 @@ title in prose or a transcript's speaker label ("our quality manager Sunita Rao"
 "Uwe Schäfer (Niederlassungsleiter Göttingen)", "Ana Gil, jefa de tienda, Alicante
 Centro, ..."), the title kept whole with its place or unit, so someone who never wrote
 is a stakeholder too. Never our own domains, never people named only inside an
-auto-reply. Not for: section sentences (offline.py) or what is said of a person (roles.py).
+auto-reply, except the colleague it hands over to (``referred_people``). Not for: section sentences (offline.py) or what is said of a person (roles.py).
 """
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
                                    # not "Leiterin Controlling": the head of management accounting prepares the budget, the finance chief holds it
-                                   r"\bfinanzvorstand\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
+                                   r"\bfinanzvorstand\b", r"\bdaf\b", r"\bdirection financière\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
                                    r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
                                    r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
+    # an analyst works in the dashboards ("Data Analyst"), unless the subject is the systems or their security
+    ("user", "low", rx(r"(?<!security )(?<!systems )(?<!system )(?<!it )\banalyst(?:in)?\b", r"\banalyste\b(?! (?:système|sécurité))",
+                        r"\banalista\b(?! de (?:sistemas|seguridad))")),
     ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
                                           r"\bhead of it\b", r"\btechnolog\w*", r"\bwarehouse\b", r"\bplatform\b",
@@ -125,6 +128,16 @@ HEADER = re.compile(r"^\s*>?\s*(?:from|to|cc|attendees)\s*:\s*(.+)$", re.IGNOREC
 SERVICE_LOCAL = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)", re.I
 )
+# A shared mailbox or a list, not a person: "it-support@", "Summit GMs <gms@…>", "Finance Team <finance@…>"
+GROUP_LOCAL = re.compile(
+    r"^(?:info|team|all|everyone|staff|sales|support|help|helpdesk|it|it-\w+|ops|operations|finance|accounts?|ap|ar|"
+    r"billing|invoices?|hr|admin|office|contact|hello|procurement|purchasing|legal|security|gms|managers|dl[-._]\w+|"
+    r"list[-._]\w+|\w+[-._](?:team|list|group|all))$",
+    re.IGNORECASE,
+)
+GROUP_NAME = re.compile(
+    r"\b(?:team|all|everyone|group|list|mailbox|department|dept|desk|GMs|managers|leads|staff)$", re.IGNORECASE
+)
 FREE_MAIL = frozenset({"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "proton.me"})
 
 
@@ -136,6 +149,7 @@ class Person:
     source_ids: list[str] = field(default_factory=list)
     authored: int = 0
     title_in_prose: bool = False  # from a sentence naming them, not their signature or a CRM row
+    crm_role: str = ""  # the buying role a CRM row gives them ("Economic Buyer"): the rep's own word, in a column
 
 
 def name_from_email(email: str) -> str:
@@ -146,6 +160,11 @@ def name_from_email(email: str) -> str:
 def is_customer(email: str, ctx: ExtractionContext) -> bool:
     local, _, domain = email.lower().partition("@")
     return bool(domain) and not ctx.is_ours(email) and domain not in FREE_MAIL and not SERVICE_LOCAL.match(local)
+
+
+def is_group(addr: Address) -> bool:
+    """A shared mailbox or a distribution list rather than one person."""
+    return bool(GROUP_LOCAL.match(addr.email.split("@", 1)[0])) or bool(GROUP_NAME.search((addr.name or "").strip()))
 
 
 def _clean_name(name: str, email: str) -> str:
@@ -205,9 +224,11 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
     people: dict[str, Person] = {}
 
     def add(addr: Address | None, source_id: str, title: str = "", authored: bool = False) -> None:
-        if addr is None or not addr.email or not is_customer(addr.email, ctx):
+        if addr is None or not addr.email or not is_customer(addr.email, ctx) or is_group(addr):
             return
         key = addr.email.lower()
+        addr, labelled_title = _title_in_label(addr)
+        title = title or labelled_title
         person = people.setdefault(key, Person(name=_clean_name(addr.name, key), email=key))
         if source_id not in person.source_ids:
             person.source_ids.append(source_id)
@@ -227,8 +248,11 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
         ):
             title = info.title
         if msg.auto_generated:
-            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a participant
+            # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a
+            # participant, except the colleague it hands over to
             add(msg.sender, msg.id, title)
+            for name, deputy_title, email in _deputies(msg.body):
+                add(Address(name=name, email=email), msg.id, deputy_title)
             continue
         add(msg.sender, msg.id, title, authored=True)
         for addr in [*msg.to, *msg.cc, *msg.attendees]:
@@ -242,12 +266,52 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
             contact, email, title = crm_contact(fields)
             if email:
                 add(Address(name=contact, email=email), msg.id, title)
-        if msg.kind == "crm":
-            for row in msg.body.splitlines():
-                contact, email, title = crm_contact(crm_fields(row))
-                if "@" in email and " " not in email:
-                    add(Address(name=contact, email=email), msg.id, title)
+        for addr, crm_title, role in _crm_rows(msg):
+            add(addr, msg.id, crm_title)
+            people[addr.email.lower()].crm_role = people[addr.email.lower()].crm_role or role
     return people
+
+
+def _title_in_label(addr: Address) -> tuple[Address, str]:
+    """ "Park, Kim (VP Finance)" as an invite's attendee name: the name, and the title it carries."""
+    labelled = re.match(r"^(.+?)\s*\(([^()]{2,80})\)\s*$", addr.name or "")
+    if labelled and TITLE_WORDS.search(labelled.group(2)):
+        return Address(name=labelled.group(1), email=addr.email), title_of(labelled.group(2))
+    return addr, ""
+
+
+def _crm_rows(msg: ThreadMessage) -> list[tuple[Address, str, str]]:
+    """(contact, title, buying role as written) of each row of a CRM export."""
+    found = []
+    for row in msg.body.splitlines() if msg.kind == "crm" else []:
+        fields = crm_fields(row)
+        contact, email, title = crm_contact(fields)
+        role = next((v for v in fields.values() if buying_role(v)), "")
+        if "@" in email and " " not in email:
+            found.append((Address(name=contact, email=email), "" if buying_role(title) else title, role))
+    return found
+
+
+# The buying roles a CRM's contact-role column uses (Salesforce's "Economic Buyer", "Technical Buyer", "Business
+# User", HubSpot's "Decision maker", "Blocker"), in four languages
+BUYING_ROLES: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
+    ("economic_buyer", "high", rx(r"^(?:economic buyer|budget (?:holder|owner)|executive sponsor|acheteur économique|"
+                                  r"comprador económico|wirtschaftliche[rn]? entscheider(?:in)?)$")),
+    ("decision_maker", "high", rx(r"^(?:decision[- ]maker|entscheider(?:in)?|décideur|décisionnaire|decisor(?:a)?)$")),
+    ("technical_evaluator", "medium", rx(r"^(?:technical (?:buyer|evaluator|decision maker)|evaluator|"
+                                         r"technische[rn]? (?:entscheider|evaluator)(?:in)?|évaluateur technique|evaluador técnico)$")),
+    ("champion", "high", rx(r"^(?:champion|coach|sponsor|internal champion|fürsprecher(?:in)?|championne?|campe[oó]n(?:a)?)$")),
+    ("influencer", "medium", rx(r"^(?:influencer|influenceur|influenciador(?:a)?|beeinflusser(?:in)?)$")),
+    ("user", "low", rx(r"^(?:(?:business|end|key|power) user|user|anwender(?:in)?|nutzer(?:in)?|utilisat(?:eur|rice)(?: final)?|"
+                       r"usuari[oa](?: final)?)$")),
+    ("blocker", "medium", rx(r"^(?:blocker|detractor|opponent|bloqueur|bloqueador(?:a)?|blockierer(?:in)?)$")),
+)  # fmt: skip
+
+
+def buying_role(value: str) -> tuple[Role, Influence] | None:
+    """The role a CRM's buying-role value names ("Economic Buyer" -> economic_buyer), or None."""
+    value = value.strip()
+    return next(((role, weight) for role, weight, pattern in BUYING_ROLES if pattern.match(value)), None)
 
 
 _PART = r"(?:[A-ZÀ-Ý]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?"  # O'Brien, McKay, not I'm
@@ -263,15 +327,20 @@ _OWNER = (
 PAREN_TITLE = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*\((?P<title>[^()\n]{{2,120}})\)")
 # "Ramón Escrivá, nuestro Director Comercial, ...", "Jean-Claude Perrin, directeur du site de Pontarlier, reste ..."
 APPOSITIVE = re.compile(rf"(?<![\w-])(?P<name>{PERSON}),\s+(?=(?P<title>[^.;:()\n]{{2,120}}))")
-# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes — CFO"
+# A line of its own, in a list of attendees or under a sign-off: "- Ana Ruiz – Head of Finance", "Tom Reyes | CFO | Acme"
 LISTED_TITLE = re.compile(
-    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—-][ \t]+(?P<title>[^\n]{{2,120}}?)[ \t]*$"
-)
+    rf"(?m)(?:^|[:;][ \t]*)[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—|-][ \t]+(?P<title>[^\n;]{{2,120}}?)"
+    r"[ \t]*(?=;|$)"
+)  # also one line of them: "Teilnehmer: Ana Ruiz – Leiterin Einkauf; Tom Reyes – CFO"
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 _COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
+# also "the CFO (Kim Park)", "la directrice des achats, Claire Roux", "nuestra jefa de compras es Ana Gil"
 TITLE_BEFORE = re.compile(
-    rf"\b(?P<owner>{_OWNER})\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+),?\s+{_COURTESY}?(?P<name>{PERSON})\b"
+    rf"\b(?P<owner>{_OWNER}|(?i:el|la|le|der|die))\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+)(?:,?\s+|\s*\(\s*)"
+    rf"{_COURTESY}?(?P<name>{PERSON})\b"
 )
+# "… compras es Ana Gil", "our CFO is Kim Park": the verb between a title and the name it gives
+_COPULA_END = re.compile(r"\s+(?:is|es|est|ist|was|war|era|était|sera|será|wird)$", re.IGNORECASE)
 # "Ana Ruiz is our Head of Finance", "…, who is the IT lead", "Marta Gil es la jefa de compras": a title said of
 # them now (never "was": a past title is not theirs)
 COPULA_TITLE = re.compile(
@@ -284,6 +353,8 @@ ARTICLE = re.compile(
     r"sein(?:e[mnr]?)?|der|die|den)\s+",
     re.IGNORECASE,
 )
+# "our new Director of Nursing": new or current is when, not part of the title ("Acting CFO" is a title)
+NOW = re.compile(r"^(?:new|current|newly appointed|neue[rn]?|nouvel(?:le)?|nouveau|nuev[oa]|actual)\s+", re.IGNORECASE)
 NOT_TITLE_START = re.compile(
     r"^(?:who|which|that|is|was|will|has|and|or|but|thanks|thank|hi|hello|que|qui|quien|quién|der|die|das|i|i'm|"
     r"i've|i'll|we|we're|ich|wir|je|j'ai|nous|yo|soy|likely|probably|maybe|"
@@ -327,7 +398,7 @@ def title_of(text: str, closed: bool = True) -> str:
     segments = [seg.strip() for seg in re.split(r"[,;]", text) if "@" not in seg]
     if not segments:
         return ""
-    head = ARTICLE.sub("", segments[0])
+    head = NOW.sub("", ARTICLE.sub("", segments[0]))
     if (
         not head
         or NOT_TITLE_START.match(head)
@@ -382,9 +453,9 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
         if not (vendor and WE.match(match.group("owner"))) and not NOT_A_TITLE.search(match.group("title")):
             found.append((match.group("name"), title_of(match.group("title"))))  # not "is the lead on this"
     for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
-        found.append((match.group("name"), title_of(re.split(r"\s[–—-]\s", match.group("title"))[0])))
+        found.append((match.group("name"), title_of(re.split(r"\s[–—|-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
-        title = match.group("title")
+        title = _COPULA_END.sub("", match.group("title"))
         if vendor and WE.match(match.group("owner")):
             continue
         words = title.split()
@@ -394,7 +465,7 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     return [
         (re.sub(r"\s+", " ", name), re.sub(r"\s+", " ", title))
         for name, title in found
-        if title and not TITLE_WORDS.search(name) and not _weak(title)
+        if title and not TITLE_WORDS.search(name) and not (_weak(title) and title in text)  # as written, capitalised
     ]
 
 
@@ -429,9 +500,64 @@ NAMED_ADDRESS = re.compile(
 )
 
 
+# "Kim Park <kim.park@…>" written into a note or a list, not only in a header line
+ANGLED_ADDRESS = re.compile(rf"(?<![\w-])(?P<name>{PERSON})\s*<(?:mailto:)?(?P<email>{_EMAIL})>")
+
+
 def named_addresses(text: str) -> list[tuple[str, str]]:
-    """(name, address) for each person ``text`` names with their address in parentheses after the name."""
-    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in NAMED_ADDRESS.finditer(text)]
+    """(name, address) for each person ``text`` names with their address after the name, in parentheses or
+    angle brackets."""
+    found = [*NAMED_ADDRESS.finditer(text), *ANGLED_ADDRESS.finditer(text)]
+    return [(re.sub(r"\s+", " ", m.group("name")), m.group("email").lower()) for m in found]
+
+
+# What an out-of-office says to hand its reader over to someone: "please contact my deputy …", "wenden Sie sich an …",
+# "contactez …", "contacte con …". The person it names there is a customer contact, unlike anyone else it names.
+REFERRAL = rx(
+    r"\bcontact(?:ing)?\b",
+    r"\breach(?: out to)?\b",
+    r"\bget in touch\b",
+    r"\bwrite to\b",
+    r"\bdeputy\b",
+    r"\bstand-?in\b",
+    r"\bcovering for me\b",
+    r"\bin my absence\b",
+    r"\bwenden sie sich\b",
+    r"\bkontaktieren sie\b",
+    r"\bvertret(?:ung|er|erin|en)\b",
+    r"\bin dringenden fällen\b",
+    r"\bcontacte[rz]?\b",
+    r"\bjoindre\b",
+    r"\bsuppléante?\b",
+    r"\ben mon absence\b",
+    r"\bcontacte con\b",
+    r"\bcontactar con\b",
+    r"\bpóngase en contacto\b",
+    r"\bescriba a\b",
+    r"\ben mi ausencia\b",
+)
+
+
+def referred_people(text: str) -> list[tuple[str, str, str]]:
+    """(name, title, address or "") of the people an auto-reply hands its reader over to, in the paragraphs that
+    do so: "please contact my deputy Calvin Stroud, Clinic Systems Lead (calvin.stroud@…)". Only one named with a
+    title becomes a stakeholder; the title may be ""."""
+    found: list[tuple[str, str, str]] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        if not REFERRAL.search(paragraph):
+            continue
+        addresses = {name_key(name): email for name, email in named_addresses(paragraph)}
+        titled = {name_key(name): (name, title) for name, title in named_titles(paragraph)}
+        for key, (name, title) in titled.items():
+            found.append((name, title, addresses.pop(key, "")))
+        found.extend((name, "", email) for name, email in named_addresses(paragraph) if name_key(name) in addresses)
+    return found
+
+
+def _deputies(text: str) -> list[tuple[str, str, str]]:
+    """The colleagues an auto-reply hands over to, named with a title and an address ("contact Jo (jo@…)" alone
+    is a mailbox to try, not a stakeholder)."""
+    return [(name, title, email) for name, title, email in referred_people(text) if title and email]
 
 
 def speaker_name(label: str) -> str:
@@ -456,6 +582,14 @@ SELF_DESCRIBED = re.compile(
 )
 
 
+# "As head of information security, I …", "als Leiterin der Lagerlogistik verantworte ich …", "en tant que directrice
+# financière, je …", "como director de sistemas, necesito …": the writer's own title, said in passing
+AS_TITLE = re.compile(
+    r"(?:^|[.!?;]\s+|\n)(?:speaking |writing |and )?(?:as|als|en tant que|como|en calidad de|in my role as|in meiner "
+    r"(?:rolle|funktion) als|dans mon rôle de|en mi papel de)\s+(?:the |our |a |an |der |die |le |la |l'|el |la )?"
+    r"(?P<title>[^.,;:!?()\n]{2,60}?)(?=\s*,|\s+(?:I|we)\b|\s+\w+\s+(?:ich|wir)\b|\s+(?:je|j'|nous)\b)",
+    re.IGNORECASE,
+)
 # "Renata Salas, I'm the Chief Medical Officer", "ich bin Werkleiter in Zwickau", "je suis directrice du site":
 # a speaker introducing themselves on a call
 SELF_TITLE = re.compile(
@@ -476,6 +610,10 @@ def self_titled(said: str) -> str:
         title = re.sub(r"\s+(?:here|hier|ici|aquí|aqui)$", "", match.group("title").strip(), flags=re.IGNORECASE)
         leads = " ".join(title.split()[:2])  # "Chief Medical Officer", "practice manager at …", not "sure the CISO"
         if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(leads):
+            return title_of(title)
+    for match in AS_TITLE.finditer(said):
+        title = match.group("title").strip()
+        if len(title.split()) <= MAX_TITLE_WORDS and not NOT_A_TITLE.search(title) and TITLE_WORDS.search(title):
             return title_of(title)
     return ""
 
@@ -539,6 +677,9 @@ def stakeholders_from(
     for key, person in people.items():
         seen = shown.get(key)
         role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""), seen[0] if seen else None)
+        crm = buying_role(person.crm_role)
+        if crm is not None:
+            role, influence = crm
         out.append(
             Stakeholder(
                 name=person.name,
@@ -549,6 +690,7 @@ def stakeholders_from(
                 source_ids=list(person.source_ids),
                 title_in_prose=bool(person.title) and person.title_in_prose,
                 role_shown=seen[2] if seen and role == seen[0] else None,
+                role_said=f"{person.crm_role} (CRM)" if crm is not None else None,
             )
         )
     if not champion_known:

@@ -35,15 +35,25 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\best (?:le|notre) (?:vrai|plus gros|principal|grand) risque\b", r"\bes (?:el|nuestro) (?:verdadero|mayor|principal|gran) riesgo\b",
         r"\bblockiert\b", r"\bbremst\b", r"\bist dagegen\b", r"\bbloque\b", r"\bfreine\b", r"\best contre\b",
         r"\bbloquea\b", r"\bfrena\b", r"\bestá en contra\b",
+        r"\b(?:could|might|may|will|would|can) (?:still )?(?:stall|slow down|hold up|stand in the way of|derail) (?:it|this|us|the \w+)\b",
+        r"\b(?:main|biggest|real|only) (?:obstacle|hurdle|roadblock|risk among (?:them|the people))\b", r"\bnot a fan\b",
+        r"\b(?:könnte|kann|wird) (?:das (?:projekt|ganze) )?(?:bremsen|aufhalten|ausbremsen)\b", r"\b(?:größtes|einziges) hindernis\b",
+        r"\b(?:pourrait|peut) (?:tout )?(?:ralentir|freiner|bloquer)\b", r"\b(?:principal|seul) obstacle\b",
+        r"\b(?:podría|puede) (?:frenar|retrasar|bloquear)\b", r"\b(?:principal|único) obstáculo\b",
     )),
     ("champion", "high", rx(
-        r"\bchampion\b", r"\bour (?:internal )?(?:advocate|sponsor|ally|coach)\b", r"\bruns point\b",
+        r"\bchampion(?:in)?\b", r"\bour (?:internal )?(?:advocate|sponsor|ally|coach)\b", r"\bruns point\b",
+        r"\btreibt (?:das projekt|es|den deal|das thema) (?:intern )?(?:voran\b)?", r"\b(?:intern )?vorangetrieben\b",
         r"\b(?:pushed|pushes|sold|drove|drives|driving) (?:this|it|us|the (?:deal|project)) internally\b",
         r"\bhas been driving (?:this|it|the (?:deal|project))\b", r"\binternal sell",
         r"\bfürsprecher(?:in)?\b", r"\btreibt (?:das|es) (?:projekt )?(?:intern )?voran\b", r"\bunser(?:e)? champion\b",
         r"\bchampionne\b", r"\bporte (?:le projet|le dossier) en interne\b", r"\bnotre (?:alliée?|sponsor)\b",
         r"\bcampe(?:ón|ona)\b", r"\bimpuls(?:a|ó) (?:el proyecto|esto) (?:en casa|internamente)\b",
         r"\bnuestr[oa] (?:alid[oa]|sponsor|valedor[a]?)\b",
+        r"\b(?:drove|pushed|sold|fought for|carried) (?:this|it|us|the (?:deal|project|purchase))(?: (?:internally|inside|to (?:her|his|their) (?:leadership|board|boss|team)))?\b",
+        r"\bthe one who (?:drove|pushed|sold|championed)\b", r"\bchampioned\b",
+        r"\b(?:a |hat )?(?:porté|getragen|vorangetrieben) (?:le projet|le dossier|das projekt)\b",
+        r"\b(?:impulsó|defendió|empujó) (?:el proyecto|la compra|esto)\b",
     )),
     ("economic_buyer", "high", rx(
         r"\beconomic buyer\b", r"\b(?:holds?|controls?|owns?) the (?:budget|purse(?: strings)?|money)\b",
@@ -51,6 +61,9 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bbudgetverantwortlich\w*\b", r"\bhat das budget\b", r"\bgibt das (?:geld|budget) frei\b",
         r"\b(?:tient|détient|contrôle) (?:le|les cordons du) budget\b", r"\bacheteu(?:r|se) économique\b",
         r"\b(?:tiene|controla|maneja) el presupuesto\b", r"\bcomprador(?:a)? económic[oa]\b", r"\b(?:es )?(?:el|la) que paga\b",
+        r"\bapproved the (?:spend|budget|purchase|deal)\b", r"\bsigned (?:off on )?(?:the )?(?:contract|order form|po|deal)\b",
+        r"\bhat (?:das budget|den vertrag) (?:freigegeben|unterschrieben)\b", r"\ba (?:validé le budget|signé le (?:contrat|bon de commande))\b",
+        r"\b(?:aprobó el presupuesto|firmó el contrato)\b",
     )),
     ("economic_buyer", "high", rx(  # the final say on the purchase: the economic buyer
         r"\bdecision[- ]?maker\b", r"\bfinal (?:say|word|call|decision)\b", r"\b(?:really|ultimately|actually) decides\b",
@@ -65,9 +78,21 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bruns? the (?:security|technical|it) review\b",
         r"\btechnische (?:prüfung|bewertung)\b", r"\bprüft(?:e)? die technik\b", r"\bévaluation technique\b",
         r"\b(?:a )?évalué la (?:partie )?technique\b", r"\bevaluación técnica\b", r"\bevalu(?:ó|a) la parte técnica\b",
+        r"\btechnical (?:contact|point of contact|owner)\b", r"\btechnische[rn]? ansprechpartner(?:in)?\b",
+        r"\bréférente? technique\b", r"\bresponsable técnic[oa]\b",
+        r"\b(?:a )?(?:validé|vérifié|testé|audité) (?:la sécurité|l'intégration|la partie technique|l'architecture|le sso|l'api)",
+        r"\b(?:revisó|validó|evaluó|probó|auditó) (?:la seguridad|la integración|la parte técnica|la arquitectura|el sso|la api)",
+        r"\b(?:checked|checks|vetted|reviewed|tested|owns|handles|handled) (?:the |our )?(?:security|integration|sso|api|technical|it|architecture)\w*\b",
+        r"\b(?:kümmert sich um|verantwortet) die (?:technik|integration|schnittstellen|it-sicherheit)\b",
+        r"\bs'occupe de (?:la partie technique|l'intégration|la sécurité)\b", r"\bse encarga de (?:la parte técnica|la integración|la seguridad)\b",
     )),
     ("user", "low", rx(
         r"\b(?:daily|end|power|main|day-to-day) users?\b", r"\bwill use (?:it|this|the \w+) (?:every ?day|daily)\b",
+        r"\b(?:will|'ll) (?:be )?(?:use|using|live in|work in) (?:it|this|them|the \w+)(?: \w+)? (?:every ?day|daily|day[- ]to[- ]day|each (?:day|morning|shift))\b",
+        r"\b(?:nutz|verwend|arbeit)\w* (?:es |das \w+ |die \w+ |damit )?(?:täglich|jeden tag)\b",
+        r"\b(?:täglich|jeden tag) (?:nutzen|verwenden|damit arbeiten|arbeiten)\b",
+        r"\butiliser(?:a|ont) (?:l'outil |la plateforme |les tableaux de bord )?(?:au quotidien|tous les jours|chaque jour)\b",
+        r"\b(?:usar|utilizar)(?:á|án) (?:la herramienta |la plataforma |el producto |los paneles |lo |la )?(?:a diario|todos los días|cada día)\b",
         r"\buses? it every ?day\b", r"\b(?:haupt|end)(?:anwender|nutzer)(?:in(?:nen)?)?\b",
         r"\butilisat(?:eur|rice)s? (?:final|finale|principal|principale|quotidien)", r"\busuari[oa]s? (?:final|principal|diari[oa])",
     )),
@@ -77,7 +102,7 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
 FUTURE = rx(
     r"\bgoing forward\b",
     r"\bfrom (?:then|now) on\b",
-    r"\bwill (?:be|become)\b",
+    r"\bwill (?:be|become)\b(?! (?:using|working|living)\b)",
     r"\bonce\b",
     r"\bwhen \w+ leaves\b",
     r"\bkünftig\b",
@@ -129,6 +154,20 @@ def _subject(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) ->
     return [] if joined or len(gap.split()) > 4 else [person]
 
 
+def _joined(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> list[Stakeholder]:
+    """The people a clause lists as the subject of the phrase at ``at`` ("Marta and Nuria will use it",
+    "Ana, Tom und Uwe nutzen es täglich"): named one after another with only commas and "and" between them."""
+    before = [hit for hit in named if hit[1] <= at]
+    if len(before) < 2 or len(clause[before[-1][1] : at].split()) > 4:
+        return []
+    group = [before[-1]]
+    for hit in reversed(before[:-1]):
+        if not re.fullmatch(r"\s*(?:,\s*)?(?:(?:and|und|et|y|e|&)\s+)?", clause[hit[1] : group[0][0]], re.IGNORECASE):
+            break
+        group.insert(0, hit)
+    return [person for _, _, person in group] if len(group) > 1 else []
+
+
 def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tuple[Role, Influence, str]]:
     """person key -> (role, influence, the sentence that says so), from the rep's ``texts``; the last statement wins."""
     named = [p for p in people if p.name]
@@ -145,12 +184,17 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                     if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
                         continue
                     who = _subject(hits, clause, match.start())
+                    if not who and role not in {"champion", "economic_buyer"}:
+                        who = _joined(hits, clause, match.start())  # "Marta y Nuria usarán la herramienta a diario"
                     if not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
-                        names = [n for n in FULL_NAME.findall(clause) if not TITLE_WORDS.search(n)]
+                        names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
                         who = [Stakeholder(name=names[0])] if len(names) == 1 else []
-                    if len(who) == 1:  # "Bertrand signs, but Patrick decides": one person per clause or nothing
-                        out[key_of(who[0])] = (role, influence, sentence.strip())
+                    if len(who) == 1 or (len(who) > 1 and role not in {"champion", "economic_buyer"}):
+                        # "Bertrand signs, but Patrick decides": one person per clause or nothing, unless the clause
+                        # gives the same part to all it lists ("Ana and Tom will use it daily")
+                        for person in who:
+                            out[key_of(person)] = (role, influence, sentence.strip())
                     break
     return out
 
@@ -167,6 +211,10 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:reste|est) (?:très )?réservée?\b",
         r"\bescéptic[oa]\b", r"\bno (?:está|esta) (?:nada |muy )?convencid[oa]\b", r"\bse resiste\b", r"\breticente\b",
         r"\bse opone\b", r"\breaci[oa]\b",
+        r"\b(?:don'?t|do not|can'?t|cannot) see (?:why(?! not\b)|the (?:need|point|value))\b",
+        r"\bdr[ae]w (?:a|the) (?:hard |firm |red )?line\b", r"\b(?:will|would|'ll|going to) fight (?:it|this|that|us)\b",
+        r"\b(?:zieht|zog) eine (?:klare |rote )?grenze\b", r"\bwerde (?:ich )?(?:mich )?dagegen wehren\b",
+        r"\b(?:je (?:m'y opposerai|vais me battre contre))\b", r"\bme opondré\b",
     )),
     ("economic_buyer", "high", rx(
         r"\b(?:owns?|holds?|controls?|has) the budget\b", r"\bsign(?:s|ed)? off(?: on (?:it|this|that|the (?:deal|purchase|contract|budget|spend|order|po)|anything|everything|all)\b|\s*(?:[.,;]|$))",
@@ -177,9 +225,15 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bvalide(?:ra)? (?:l'achat|la dépense)\b",
         r"\b(?:tiene|controla|aprueba|maneja|gestiona) el presupuesto\b", r"\bfirma(?:rá)? (?:el contrato|la orden de compra|el pedido)\b",
         r"\baprueba (?:la compra|el gasto)\b",
+        r"\bbudget (?:sits|lies|is) with (?:me|him|her)\b", r"\bapproves? (?:all |any |the )?(?:\w+ )?spend\b",
+        r"\b(?:ich )?(?:habe|halte|verantworte) das budget\b", r"\bunterschreibe\b", r"\bgebe (?:das )?budget frei\b",
+        r"\bsignerai\b", r"\b(?:je )?(?:valide|détiens|tiens) le budget\b",
+        r"\b(?:apruebo|controlo|manejo|tengo) el presupuesto\b", r"\bfirmaré\b",
     )),
     ("technical_evaluator", "medium", rx(
-        r"\b(?:evaluat|assess|test|review|vet|validat)\w* (?:the |our |your )?(?:integration|api|security|architecture|connector|sso|data model|technical)",
+        r"\b(?:evaluat|assess|test|review|vet|validat|check|audit)\w* (?:the |our |your |their )?(?:[\w-]+ )?(?:integrations?|api|security|architecture|connector|sso|data model|technical)",
+        r"\b(?:revis|comprueb|examin|valid|prueb|audit)\w* (?:la |el |los |las |nuestr[oa] )?(?:integraci|seguridad|api|arquitectura|conector|sso|parte técnica)",
+        r"\b(?:vérifi|contrôl|valid|test|audit)\w* (?:l'|la |le |les |notre )?(?:intégration|sécurité|api|architecture|connecteur|sso|partie technique)",
         r"\btechnical (?:evaluation|review|validation|lead)\b",
         r"\bprüf\w* (?:die |den )?(?:schnittstelle|integration|sicherheit|api|technik|architektur)", r"\btechnische (?:prüfung|bewertung|evaluierung)\b",
         r"\bévalu\w* (?:l'intégration|l'api|la sécurité|la partie technique|l'architecture)", r"\b(?:validation|évaluation) technique\b",
@@ -246,7 +300,7 @@ def roles_shown(
                         continue
                     keys = [key_of(p) for p in _subject(hits, clause, match.start())]
                     if not hits:
-                        names = [n for n in FULL_NAME.findall(clause) if _a_name(n)]
+                        names = [n for n in _names_apart(clause, match) if _a_name(n)]
                         if len(names) == 1:
                             keys = [fold(names[0])]
                         elif not names and speaker and FIRST_PERSON.search(clause[: match.end()]):
@@ -260,6 +314,12 @@ def roles_shown(
                             out[keys[0]] = (role, influence, sentence.strip())
                     break
     return out
+
+
+def _names_apart(clause: str, role: re.Match[str]) -> list[str]:
+    """The full names ``clause`` writes outside the role phrase ``role`` matched: in German a capitalised
+    "Technische Prüfung" is the phrase itself, not a person."""
+    return [m.group() for m in FULL_NAME.finditer(clause) if m.end() <= role.start() or m.start() >= role.end()]
 
 
 def _a_name(text: str) -> bool:

@@ -321,14 +321,19 @@ def _notes_read(text: str, people: list[Stakeholder]) -> tuple[Stakeholder, tupl
 
 
 def read_feelings(
-    units: list[Unit], people: list[Stakeholder], document: HandoffDocument, notes: frozenset[str] = frozenset()
+    units: list[Unit],
+    people: list[Stakeholder],
+    document: HandoffDocument,
+    notes: frozenset[str] = frozenset(),
+    ours: frozenset[str] = frozenset(),
 ) -> None:
     """Fill sentiment, evidence and history on ``people`` (this extraction's stakeholders), in place.
 
     The read counts the evidence the document already holds for each person, so a second
     signal in a later mail can turn an earlier "unknown" into a read. A held person, or a
     customer speaker known by full name only (a transcript), who shows a feeling in these
-    sources is added to ``people`` so the merge carries the evidence to them.
+    sources is added to ``people`` so the merge carries the evidence to them; never one of
+    ``ours`` (folded names of our own people a transcript could not place).
     """
     keys = {_key(p) for p in people}
     held = {_key(p): p for p in document.sections.stakeholders}
@@ -336,6 +341,7 @@ def read_feelings(
     new: dict[str, list[Evidence]] = {}
     for unit in units:
         named_only = unit.author == "customer" and len(unit.speaker.split()) >= 2 and "@" not in unit.speaker
+        named_only = named_only and fold(unit.speaker) not in ours
         if named_only and _speaker_of(unit, known) is None:  # they spoke: read, whatever order the mail came in
             known.append(Stakeholder(name=unit.speaker, email=unit.speaker_email or None, source_ids=[unit.source_id]))
         for person, piece in sentence_evidence(unit, known, notes):

@@ -19,6 +19,7 @@ from agent.extract.people import (
     Person,
     collect_people,
     named_titles,
+    referred_people,
     role_for,
     self_titled,
     stakeholders_from,
@@ -39,9 +40,7 @@ def stakeholders_of(
     people = collect_people(sources, ctx)
     written = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
     prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
-    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
-    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
-    ours |= {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
+    ours = our_people(sources, ctx, units)
     everyone = [p.name for p in people.values()] + [
         s.name for s in document.sections.stakeholders if s.email not in people
     ]
@@ -117,6 +116,14 @@ def _chief_holds_budget(out: list[Stakeholder], held: list[Stakeholder]) -> list
     return out
 
 
+def our_people(sources: list[ThreadMessage], ctx: ExtractionContext, units: list[Unit]) -> set[str]:
+    """The folded names of our own people in these sources: our addresses, our speakers, and the colleague a
+    rep brings along to a call ("Felix is with me"), even when the transcript cannot tell whose side he is on."""
+    ours = our_names(sources, ctx) | {fold(u.speaker) for u in units if u.author == "ours" and u.speaker}
+    brought = {fold(a or b) for u in units if u.author == "ours" for a, b in BROUGHT_ALONG.findall(u.text)}
+    return ours | {fold(u.speaker) for u in units if u.speaker and fold(u.speaker).split(" ")[0] in brought}
+
+
 # "Omar from our solutions team will drive the demo", "Felix is with me", "mein Kollege Jan": one of ours on the
 # call, even when the transcript cannot tell whose side he speaks for
 BROUGHT_ALONG = re.compile(
@@ -150,10 +157,12 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
     account = {fold(w) for w in ctx.account.name.split() if len(w) > 2}  # "Summit Hotels (CFO ...)" is no person
     text = "\n".join(m.body for m in sources if not m.auto_generated)
     for msg in sources:
-        if msg.auto_generated:
-            continue
         vendor = msg.sender is not None and ctx.is_ours(msg.sender.email) and not msg.turns
-        for name, title in named_titles(msg.body, vendor=vendor):
+        if msg.auto_generated:  # an out-of-office names only the colleague it hands over to
+            pairs = [(name, title) for name, title, _ in referred_people(msg.body) if title]
+        else:
+            pairs = named_titles(msg.body, vendor=vendor)
+        for name, title in pairs:
             if (
                 fold(name) not in ours
                 and not _names_us(title, ctx)
@@ -274,4 +283,4 @@ def _with_rep_roles(
     return out
 
 
-__all__ = ["stakeholders_of"]
+__all__ = ["our_people", "stakeholders_of"]

@@ -67,6 +67,8 @@ TITLE_WORDS = re.compile(
     r"coordonnat(?:eur|rice)|vorstand\w*|aufsichtsrat\w*|gründer(?:in)?|fondat(?:eur|rice)|fundador[a]?|prokurist(?:in)?|"
     r"officer|steward|assistant|intern|editor|producer|accountant|agent|owner|encargad[oa]|chef|foreman|"
     r"auditor|pharmacist|lawyer|paralegal|clerk|technician|operator|recruiter|"
+    r"chemist|teacher|professor|dean|lecturer|mechanic|electrician|inspector|surveyor|dispatcher|scheduler|"
+    r"estimator|merchandiser|underwriter|actuary|adjuster|therapist|dentist|hygienist|surgeon|librarian|registrar|"
     # French, Spanish and German job names ("Chargée de projet", "Analista de datos", "Sachbearbeiterin Einkauf")
     r"daf|dsi|rssi|drh|charg[ée]e?|analyste|comptable|acheteu(?:r|se)|juriste|avocate?|technicien(?:ne)?|"
     r"gestionnaire|assistante|conseill(?:er|ère)|consultante|audit(?:eur|rice)|pharmacien(?:ne)?|médecin|"
@@ -78,11 +80,13 @@ TITLE_WORDS = re.compile(
     r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|superviseu(?:r|re|se)|contrema[îi]tre(?:sse)?|capataz|"
     r"vorarbeiter(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
-    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?))\b",
+    r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?|vorstand|chef|chefin|"
+    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
-    r"\b(?:inc|llc|ltd|gmbh|ag|sa|sas|bv|plc|corp|corporation|company|co|group|partners|holdings)\.?$",
+    r"\b(?:inc|llc|ltd|gmbh|ag|sa|sas|bv|plc|corp|corporation|company|co|group|partners|holdings)\.?$|"
+    r"\b(?:s\.a\.(?:s\.)?|s\.l\.|s\.r\.l\.|s\.p\.a\.|kg|sarl|nv|pty)$",
     re.IGNORECASE,
 )
 SIGN_OFF_RE = re.compile(
@@ -295,11 +299,12 @@ def _company_from_domain(sender: Address | None) -> str:
 
 
 def _split_title_company(line: str, sender: Address | None) -> tuple[str, str]:
-    """ "VP of Product, Orbis Learning" -> title and company; "Terminal Manager, Savannah" stays whole."""
-    if "," not in line:
+    """ "VP of Product, Orbis Learning", "Gerente de Operaciones – Acme S.A." -> title and company; "Terminal
+    Manager, Savannah" stays whole."""
+    parted = re.match(r"^(.+?)(?:,|\s[–—|@-]\s|\s+at\s+)\s*([^,–—|@]+)$", line)
+    if not parted:
         return line, ""
-    head, _, tail = line.rpartition(",")
-    tail = tail.strip()
+    head, tail = parted.group(1), parted.group(2).strip()
     domain = _company_from_domain(sender)
     squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
     if (domain and squashed and (squashed in domain or domain in squashed)) or COMPANY_SUFFIX_RE.search(tail):

@@ -134,6 +134,7 @@ class _Turns:
         text = text.strip()
         if not text:
             return
+        speaker = unshouted(speaker)
         if self.turns and self.turns[-1].speaker == speaker and not separate:
             self._parts[-1].append(text)
             return
@@ -188,6 +189,14 @@ def is_name(label: str) -> bool:
     capital = [not w[0].islower() and not w.isdigit() for w in words]
     lower_ok = [w.isdigit() or w in NAME_PARTICLES or w[:2] in ("d'", "l'") for w in words]
     return any(capital) and all(c or ok for c, ok in zip(capital, lower_ok, strict=True))
+
+
+def unshouted(label: str) -> str:
+    """ "ROSA DIAZ" (a transcript writing its labels in capitals) -> "Rosa Diaz"; a title in parentheses stays."""
+    name, paren, rest = label.partition("(")
+    if name.strip().isupper() and len(name.split()) >= 2:
+        name = name.title()
+    return f"{name}{paren}{rest}"
 
 
 def speaker_line(line: str) -> tuple[str, str | None, str | None] | None:
