@@ -32,6 +32,7 @@ HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
                       r"\bfin de año\b", re.I)),
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
+SHAPE_WEIGHT = 0.2  # a sentence's shape (shapes.py) adds this on top: it says what the sentence does, not a word
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
 MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can file ...
 # ... unless its best section is at least CLEAR_FLOOR and CLEAR_RATIO times the next one (or "none"): the
@@ -77,14 +78,19 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT
+    for key in shape_sections(unit.text):
+        if key in scores:
+            scores[key] += SHAPE_WEIGHT
     if unit.heading in scores:
         # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
         scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         # a success metric mostly says by when, or that it is the goal: without either it needs more evidence
         scores["success_metrics"] = scores.get("success_metrics", 0.0) - NO_HORIZON_PENALTY
-    if not cues.LATER.search(unit.text):
-        scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
+    if not cues.LATER.search(unit.text) and "expansion" not in shape_sections(unit.text):
+        # an expansion is about later or maybe: a time to come, a condition, a wish; or it has growth's shape
+        # (a sister company with the same trouble, a merger that adds branches)
+        scores.pop("expansion", None)
     best = max(scores, key=lambda key: scores[key])
     runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
     clear = scores[best] >= CLEAR_FLOOR and scores[best] >= CLEAR_RATIO * runner_up

@@ -98,12 +98,29 @@ def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
         and unit.context
         and substantive(unit.context)
         and len(unit.text) < 160
-        and lexicon.ANAPHOR.match(unit.text)
+        and (lexicon.ANAPHOR.match(unit.text) or ENDS_POINTING_BACK.search(unit.text))
     ):
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
     return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)
+
+
+# A short sentence that only points back ("They'd want it too.", "Das kostet uns jede Woche."): it says what it
+# says about the sentence before, so it is read, placed and kept with that one.
+POINTS_BACK_ONLY = re.compile(
+    r"^\W*(?:they|it|that|this|those|these|sie|die|das|dies|ils|elles|cela|ça|ellos|ellas|eso|esto)\b", re.IGNORECASE
+)
+SHORT_WORDS = 6
+# "My controller spends three days a month formatting it.": the thing it costs them is named in the sentence before
+ENDS_POINTING_BACK = re.compile(r"\b(?:it|them|that|this|es|sie|le|la|les|lo|los)\W*$", re.IGNORECASE)
+
+
+def _with_antecedent(unit: Unit) -> Unit:
+    """``unit`` with the sentence before it when it is short and only points back to it; else ``unit`` itself."""
+    if not unit.context or len(unit.text.split()) > SHORT_WORDS or not POINTS_BACK_ONLY.match(unit.text):
+        return unit
+    return replace(unit, text=f"{unit.context} {unit.text}", context="")
 
 
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:
@@ -206,7 +223,9 @@ def _sentence_items(
     # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
     emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
     readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
-    probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
+    probs = dict(
+        zip(map(id, readable), section_probabilities([_with_antecedent(u).text for u in readable]), strict=True)
+    )
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
@@ -260,7 +279,8 @@ def _sentence_items(
             continue
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
-        key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
+        read = _with_antecedent(unit)
+        key = place(read, probs.get(id(unit), {}), ITEM_SECTIONS)
         # a sentence that weighs an alternative is competition; a known name alone may be a reason or a worry
         if found and (found.kind != "named" or key not in {"purchase_drivers", "risks"}):
             # one that names its alternative by a frame says all it needs ("our macro, das Jonas gebaut hat")
@@ -282,6 +302,9 @@ def _sentence_items(
             last[key] = (unit, previous[1])
             continue
         item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
+        if read is not unit and item.text == unit.text:
+            item = _item(read, alone=True)
+            item.quotes = quotes_of(replace(unit, quote=unit.context)) + item.quotes if unit.quote else item.quotes
         if name:
             item.competitor = name
         last[key] = (unit, item)

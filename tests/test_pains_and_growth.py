@@ -1,0 +1,109 @@
+"""Pain points and expansion by what a sentence does: the cost of today, another unit that may come on later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.document import AccountInfo, HandoffDocument, Party
+from agent.extract.base import ExtractionContext
+from agent.extract.classify import place
+from agent.extract.offline import OfflineExtractor
+from agent.extract.shapes import shape_sections
+from agent.extract.units import Unit
+from mailflows.inbound.mail import Address, ThreadMessage
+
+
+@pytest.fixture
+def ctx() -> ExtractionContext:
+    return ExtractionContext(
+        account=AccountInfo(name="Marlow Foundry", domain="marlowfoundry.example"),
+        rep=Party(name="Ines Rep", email="ines.rep@ourco.example"),
+        company_domains={"ourco.example"},
+    )
+
+
+def _unit(text: str) -> Unit:
+    return Unit(text, text, "m1", "Ola Brandt", "ola@marlowfoundry.example", "customer", None, None, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our three schedulers lose a full day every week rebuilding the casting plan.",
+        "We usually find out about a cracked mould from the customer, not from inspection.",
+        "The quality figures from the two plants never agree, so every review starts with an argument.",
+        "The export macro crashes every time the ERP gets patched.",
+        "We have 60 open change requests sitting with the one engineer who knows the tool.",
+        "Two of our melt supervisors quit this spring, worn down by the paperwork.",
+        "Die Meister verbringen jeden Freitag zwei Stunden mit der Schichtübergabe auf Papier.",
+        "Les chefs d'atelier passent trois heures par semaine à ressaisir les rebuts.",
+        "Los supervisores pasan dos horas cada lunes copiando las paradas a mano.",
+    ],
+)
+def test_the_cost_of_today_has_the_shape_of_a_pain_point(text: str) -> None:
+    assert "pain_points" in shape_sections(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next quarter we want the dashboard to show scrap by shift.",
+        "The integration is live in both plants since March.",
+    ],
+)
+def test_a_goal_or_a_plan_is_not_a_pain_point(text: str) -> None:
+    assert "pain_points" not in shape_sections(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our sister company in Leeds has exactly the same scheduling mess.",
+        "We are merging with a smaller foundry, which adds four more plants.",
+        "Die Schwesterfirma in Linz hat genau die gleichen Probleme.",
+        "I've set aside money for a second phase that would bring in the machining side.",
+    ],
+)
+def test_another_unit_with_the_same_trouble_or_a_funded_later_phase_is_expansion(text: str) -> None:
+    assert "expansion" in shape_sections(text)
+
+
+def test_an_expansion_shape_files_a_sentence_that_names_no_time_to_come() -> None:
+    unit = _unit("Our sister company in Leeds has exactly the same scheduling mess.")
+    probs = {"expansion": 0.25, "company_overview": 0.3, "pain_points": 0.2, "none": 0.25}
+    assert place(unit, probs) == "expansion"
+
+
+def _mail(body: str) -> ThreadMessage:
+    return ThreadMessage(
+        id="m1",
+        sender=Address("Ola Brandt", "ola@marlowfoundry.example"),
+        date=datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
+        subject="Where we are",
+        body=body,
+    )
+
+
+async def test_a_short_sentence_pointing_back_is_read_with_the_one_before(ctx: ExtractionContext) -> None:
+    body = (
+        "If the casting plan works out, our machining business in Porto has twelve cells with the same problem. "
+        "They'd want it too."
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([_mail(body)], ctx, doc)
+    (item,) = [i for i in extraction.sections.expansion if "want it too" in i.text]
+    assert "Porto" in item.text
+    assert {q.text for q in item.quotes} >= {"They'd want it too."}
+
+
+async def test_a_cost_that_ends_on_it_keeps_the_thing_it_costs(ctx: ExtractionContext) -> None:
+    body = (
+        "The weekly yield review is the worst part. Our plant controller spends two full days every week building it."
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([_mail(body)], ctx, doc)
+    assert any("yield review" in i.text and "two full days" in i.text for i in extraction.sections.pain_points), (
+        extraction.sections.pain_points
+    )
