@@ -40,6 +40,11 @@ def _unit(text: str) -> Unit:
         "Die Meister verbringen jeden Freitag zwei Stunden mit der Schichtübergabe auf Papier.",
         "Les chefs d'atelier passent trois heures par semaine à ressaisir les rebuts.",
         "Los supervisores pasan dos horas cada lunes copiando las paradas a mano.",
+        "La revisión del año pasado nos costó cinco semanas de trabajo solo para rehacer los datos.",
+        "Our first-pass yield slipped to 81% this winter and nobody can say which line caused it.",
+        "The sales figures reach the plants three weeks late, so the schedule is always behind.",
+        "Les relevés des capteurs arrivent avec deux semaines de retard.",
+        "Three senior welders have left this year, tired of the double shifts.",
     ],
 )
 def test_the_cost_of_today_has_the_shape_of_a_pain_point(text: str) -> None:
@@ -55,6 +60,11 @@ def test_the_cost_of_today_has_the_shape_of_a_pain_point(text: str) -> None:
 )
 def test_a_goal_or_a_plan_is_not_a_pain_point(text: str) -> None:
     assert "pain_points" not in shape_sections(text)
+
+
+def test_only_to_in_spanish_is_no_team_of_one() -> None:
+    assert "risks" not in shape_sections("Nos costó tres semanas solo para reconstruir los informes.")
+    assert "risks" in shape_sections("En sistemas estoy sola desde marzo.")
 
 
 @pytest.mark.parametrize(
@@ -107,3 +117,21 @@ async def test_a_cost_that_ends_on_it_keeps_the_thing_it_costs(ctx: ExtractionCo
     assert any("yield review" in i.text and "two full days" in i.text for i in extraction.sections.pain_points), (
         extraction.sections.pain_points
     )
+
+
+async def test_the_it_department_is_no_pronoun_and_an_upside_label_files_expansion(ctx: ExtractionContext) -> None:
+    body = (
+        "Notes after the signing call.\n"
+        "Risk: the plant historian sits on-prem and their IT has a single admin.\n"
+        "Upside: they are bidding for two foundries in Brno; if they win, both would join the platform."
+    )
+    mail = ThreadMessage(
+        id="n1", sender=Address("Ines Rep", "ines.rep@ourco.example"),
+        date=datetime(2026, 4, 2, 9, 0, tzinfo=UTC), subject="Marlow Foundry - notes", body=body,
+    )  # fmt: skip
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([mail], ctx, doc)
+    assert [i.text for i in extraction.sections.risks if "historian" in i.text] == [
+        "the plant historian sits on-prem and their IT has a single admin."
+    ]
+    assert any("Brno" in i.text for i in extraction.sections.expansion)

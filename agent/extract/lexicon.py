@@ -309,7 +309,7 @@ REASON_LABEL = re.compile(
     r"^\W*(?:why|warum|wieso|weshalb|pourquoi|por ?qu[ée])\s+(?:[^\W\d_][\w'’-]*\s*){1,6}[:—–]\s*\S", re.I
 )
 ANAPHOR = re.compile(
-    r"^(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
+    r"^(?:\S+\s+){0,7}?(?:that|this|(?-i:it|It)|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
     r"das|diese[rsnm]?|dieses)\b",
     re.IGNORECASE,
 )

@@ -113,7 +113,7 @@ POINTS_BACK_ONLY = re.compile(
 )
 SHORT_WORDS = 6
 # "My controller spends three days a month formatting it.": the thing it costs them is named in the sentence before
-ENDS_POINTING_BACK = re.compile(r"\b(?:it|them|that|this|es|sie|le|la|les|lo|los)\W*$", re.IGNORECASE)
+ENDS_POINTING_BACK = re.compile(r"\b(?:(?-i:it)|them|that|this|es|sie|le|la|les|lo|los)\W*$", re.IGNORECASE)
 
 
 def _with_antecedent(unit: Unit) -> Unit:

@@ -38,7 +38,7 @@ THIN_TEAM = rx(
     r"\ballein (?:in|für|im|mit)\b",
     r"\bich und (?:ein|eine|zwei)\b",
     r"\bnur (?:ein|eine|zwei) (?:person|leute|kolleg\w*|mitarbeiter\w*)\b",
-    r"\b(?:solo|sola|solito) (?:en|con|para)\b",
+    r"\b(?:estoy|está|estás|quedo|queda|trabaja|trabajo) sol[oa]\b|\bsolit[oa]\b",  # "solo para" is "only to"
     r"\byo y (?:un|una|dos)\b",
     r"\bsolo (?:una|dos) personas?\b",
 )
@@ -132,7 +132,7 @@ TIME_COST = rx(
     rf"\b{_SPAN}[\s-]+{_TIME}\b",
     rf"\b(?:pass(?:e|ent|ons)|perd(?:s|ons|ent)?|pren(?:d|nent|ons)|coût(?:e|ent)|mobilis\w*|y laiss\w*)\b[^.;]{{0,50}}"
     rf"\b{_SPAN}[\s-]+{_TIME}\b",
-    rf"\b(?:pas(?:a|an|amos)|pierd\w*|perdemos|tard(?:a|an|amos)|lleva(?:n|mos)?|cuesta(?:n)?|dedica(?:n|mos)?|"
+    rf"\b(?:pas(?:a|an|amos)|pierd\w*|perdemos|tard(?:a|an|amos)|lleva(?:n|mos)?|cuesta(?:n)?|cost(?:ó|aron)|dedica(?:n|mos)?|"
     rf"invert\w*|se (?:nos )?va(?:n)?)\b[^.;]{{0,50}}\b{_SPAN}[\s-]+{_TIME}\b",
 )
 LEARNT_LATE = rx(
@@ -144,6 +144,14 @@ LEARNT_LATE = rx(
     r"\b(?:on|nous) (?:l'|le |les )?(?:apprend|apprenons|découvr\w*) (?:\w+ ){0,3}(?:par le client|trop tard|après coup|"
     r"quand le client)\b",
     r"\bnos enteramos (?:\w+ ){0,3}(?:por el cliente|cuando el cliente|tarde|después)\b|\bcuando (?:el|un) cliente (?:llama|se queja)\b",
+    # what they steer by arrives late ("six weeks late", "avec six semaines de retard")
+    rf"\b{_SPAN}[\s-]+(?:weeks?|days?|months?) (?:late|behind|out of date)\b",
+    rf"\b(?:avec|mit|con) {_SPAN} (?:semaines?|jours?|mois|wochen|tagen?|monaten?|semanas|días|meses) "
+    r"(?:de retard|verspätung|verzögerung|de retraso)\b",
+    # a figure they answer for that has slipped ("on-time delivery slipped to 86%")
+    r"\b(?:slipped|dropped|fell|sank|declined|has gone down|went down) (?:to|below|under)\s+\d",
+    r"\b(?:gesunken|gefallen|abgerutscht) (?:auf|unter)\s+\d|\b(?:tombée?s?|chutée?s?|baissée?s?) (?:à|sous)\s+\d|"
+    r"\b(?:cayó|bajó|cayeron|bajaron) (?:a|al|por debajo de(?:l)?)\s+\d",
 )
 # Figures that never agree, a chore that breaks with every change, a queue of requests, work no one is there to do.
 FRICTION = rx(
@@ -162,9 +170,12 @@ FRICTION = rx(
     r"\b(?:file d'attente|demandes en attente|tickets ouverts)\b|\b(?:cola|solicitudes pendientes|tickets abiertos)\b",
     r"\b(?:don'?t|do not) have (?:anyone|anybody|the people|the staff|the time)\b|\b(?:no one|nobody) (?:to|who can)\b",
     r"\bwithout knowing\b|\bno idea (?:which|whether|how|what|where)\b",
+    r"\b(?:flying blind|à l'aveugle|a ciegas|im blindflug|blind (?:fliegen|steuern))\b",
 )
 WORN_OUT = rx(
     r"\b(?:quit|quits|resigned|burn(?:ed|t)?[- ]?out|burnout|walked out)\b",
+    r"\b(?:\d+|two|three|four|five|several|some) (?:[\w-]+ ){0,2}(?:[\w-]+s|staff|people) (?:have |had )?(?:left|quit|"
+    r"resigned)\b",
     r"\b(?:nearly |almost )?lost (?:a|an|one|two|three|\d+|one of our|some of our|our best) (?:[\w-]+ ){0,2}"
     r"(?:managers?|analysts?|planners?|nurses?|drivers?|staff|engineers?|employees?|dispatchers?|agents?)\b",
     r"\b(?:ausgebrannt|burn-?out)\b",
