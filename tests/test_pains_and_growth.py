@@ -11,8 +11,9 @@ from agent.extract.base import ExtractionContext
 from agent.extract.classify import place
 from agent.extract.offline import OfflineExtractor
 from agent.extract.shapes import shape_sections
+from agent.extract.speakers import asked_about, read_units
 from agent.extract.units import Unit
-from mailflows.inbound.mail import Address, ThreadMessage
+from mailflows.inbound.mail import Address, ThreadMessage, Turn
 
 
 @pytest.fixture
@@ -135,3 +136,38 @@ async def test_the_it_department_is_no_pronoun_and_an_upside_label_files_expansi
         "the plant historian sits on-prem and their IT has a single admin."
     ]
     assert any("Brno" in i.text for i in extraction.sections.expansion)
+
+
+async def test_our_question_on_a_call_heads_the_customers_answer(ctx: ExtractionContext) -> None:
+    call = ThreadMessage(
+        id="t1",
+        kind="transcript",
+        date=datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
+        body="",
+        turns=[
+            Turn(speaker="Ines Rep", text="Thanks for the time. What is the biggest problem today?"),
+            Turn(speaker="Ola Brandt", text="Honestly the casting plan. It lives in one planner's head."),
+            Turn(speaker="Ines Rep", text="Got it. Who else joins next week?"),
+            Turn(speaker="Ola Brandt", text="Our plant controller and the melt shop lead."),
+        ],
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    units = read_units([call], ctx, doc)
+    heads = {unit.text: unit.heading for unit in units if unit.author == "customer"}
+    assert heads["It lives in one planner's head."] == "pain_points"
+    assert heads["Our plant controller and the melt shop lead."] is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "section"),
+    [
+        ("Thanks. What does success look like at six months?", "success_metrics"),
+        ("Danke. Was wäre nach einem Jahr ein Erfolg?", "success_metrics"),
+        ("Where are the biggest problems right now?", "pain_points"),
+        ("Can you walk us through how the orders flow today?", None),
+        ("Who else should be on the next call?", None),
+        ("That is the part we would automate.", None),
+    ],
+)
+def test_only_a_question_about_a_section_heads_the_answer(turn: str, section: str | None) -> None:
+    assert asked_about(turn) == section
