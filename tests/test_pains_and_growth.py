@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.document import AccountInfo, HandoffDocument, Party
+from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
+from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext
 from agent.extract.classify import place
 from agent.extract.offline import OfflineExtractor
@@ -171,3 +172,27 @@ async def test_our_question_on_a_call_heads_the_customers_answer(ctx: Extraction
 )
 def test_only_a_question_about_a_section_heads_the_answer(turn: str, section: str | None) -> None:
     assert asked_about(turn) == section
+
+
+def test_growth_a_customer_named_in_the_reply_spoke_of_is_expansion_not_the_reps_read(ctx: ExtractionContext) -> None:
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    doc.sections.stakeholders = [
+        Stakeholder(name="Ola Brandt", email="ola@marlowfoundry.example"),
+        Stakeholder(name="Kai Moreno", email="kai@marlowfoundry.example"),
+    ]
+    body = (
+        "Thanks, looks good.\n\n"
+        "On the signing call Ola said that if the casting plan works, the machining plant in Porto is next, "
+        "probably early next year.\n\n"
+        "Kai also wants roughly 30 more seats for the shift leads once the pilot is over.\n\n"
+        "Ola is the real decision maker and Kai is a quiet supporter.\n"
+    )
+    reply = ThreadMessage(id="r1", sender=Address("Ines Rep", "ines.rep@ourco.example"), body=body)
+    answers = read_reply(reply, ctx, doc, [])
+    assert [i.text[:30] for i in answers.sections.expansion] == [
+        "On the signing call Ola said t",
+        "Kai also wants roughly 30 more",
+    ]
+    assert [i.text for i in answers.sections.rep_perspective] == [
+        "Ola is the real decision maker and Kai is a quiet supporter."
+    ]

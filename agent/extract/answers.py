@@ -30,13 +30,14 @@ from agent.extract.base import ExtractionContext, Question
 from agent.extract.classify import (
     CUE_WEIGHT,
     MIN_CONFIDENCE,
+    SHAPE_WEIGHT,
     competitor_in,
     competitor_names,
     dedupe,
     horizon_of,
     section_scores,
 )
-from agent.extract.cues import heading_section
+from agent.extract.cues import LATER, heading_section
 from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
 from agent.extract.lexicon import rx
@@ -45,6 +46,7 @@ from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
 from agent.extract.roles import roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
+from agent.extract.shapes import shape_sections
 from agent.extract.stance import stance_of
 from agent.extract.tone import COLD, WARM
 from agent.extract.units import paragraphs, split_sentences
@@ -249,14 +251,18 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
         return "rep_perspective"
     if current:
         return current
-    words = _words(text)
-    if names & words:
-        return "rep_perspective"
     probs = section_probabilities([text])[0]
     for key, score in section_scores(text).items():
         if score:
             probs[key] = probs.get(key, 0.0) + CUE_WEIGHT
+    for key in shape_sections(text):
+        probs[key] = probs.get(key, 0.0) + SHAPE_WEIGHT
     best = max(probs, key=lambda k: probs[k])
+    if names & _words(text):
+        # a paragraph naming the customer's people is the rep's read on them, unless it reports where they said
+        # the account will grow ("Ola said the Porto plant is next if this works"): that is an expansion fact
+        grows = best == "expansion" and LATER.search(text) and not PEOPLE_CUES.search(text)
+        return "expansion" if grows else "rep_perspective"
     if best == "none" or probs[best] < MIN_CONFIDENCE:
         return "rep_perspective" if PEOPLE_CUES.search(text) else None
     return best
