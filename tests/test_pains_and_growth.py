@@ -10,7 +10,7 @@ from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext
 from agent.extract.classify import place
-from agent.extract.offline import OfflineExtractor
+from agent.extract.offline import OfflineExtractor, names_topic
 from agent.extract.shapes import shape_sections
 from agent.extract.speakers import asked_about, read_units
 from agent.extract.units import Unit
@@ -47,6 +47,7 @@ def _unit(text: str) -> Unit:
         "The sales figures reach the plants three weeks late, so the schedule is always behind.",
         "Les relevés des capteurs arrivent avec deux semaines de retard.",
         "Three senior welders have left this year, tired of the double shifts.",
+        "Which alloys to stock is a coin toss, and honestly we're guessing every quarter.",
     ],
 )
 def test_the_cost_of_today_has_the_shape_of_a_pain_point(text: str) -> None:
@@ -76,6 +77,8 @@ def test_only_to_in_spanish_is_no_team_of_one() -> None:
         "We are merging with a smaller foundry, which adds four more plants.",
         "Die Schwesterfirma in Linz hat genau die gleichen Probleme.",
         "I've set aside money for a second phase that would bring in the machining side.",
+        "The tooling team keeps asking for the same dashboards.",
+        "There is budget in FY28 for adding the quality engineers, about 20 seats.",
     ],
 )
 def test_another_unit_with_the_same_trouble_or_a_funded_later_phase_is_expansion(text: str) -> None:
@@ -196,3 +199,19 @@ def test_growth_a_customer_named_in_the_reply_spoke_of_is_expansion_not_the_reps
     assert [i.text for i in answers.sections.rep_perspective] == [
         "Ola is the real decision maker and Kai is a quiet supporter."
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [("Scrap reporting.", True), ("Die Schichtübergabe.", True), ("Good question.", False), ("Sure, thanks.", False),
+     ("Scrap is the worst.", False), ("12 plants.", False)],
+)  # fmt: skip
+def test_a_bare_topic_is_two_to_four_words_without_a_verb_or_a_courtesy(line: str, topic: bool) -> None:
+    assert names_topic(line) is topic
+
+
+async def test_a_bare_topic_before_a_cost_stays_with_it(ctx: ExtractionContext) -> None:
+    body = "Scrap reporting. Every month two engineers lose four days matching the scale tickets against the ERP."
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([_mail(body)], ctx, doc)
+    assert any(i.text.startswith("Scrap reporting. Every month") for i in extraction.sections.pain_points)

@@ -377,6 +377,7 @@ LATER = rx(
     r"\byears?\b",
     r"\b20\d\d\b",
     r"\bq[1-4]\b",
+    r"\bfy ?\d{2,4}\b",
     r"\bcould\b",
     r"\bmight\b",
     r"\bmay\b",

@@ -103,6 +103,10 @@ def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
+    elif not alone and unit.context and names_topic(unit.context) and len(unit.text) < 220:
+        # "Royalty statements. Twice a year my team disappears for three weeks …": the fragment says what costs them
+        quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
+        unit = replace(unit, text=f"{unit.context} {unit.text}")
     return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)
 
 
@@ -121,6 +125,27 @@ def _with_antecedent(unit: Unit) -> Unit:
     if not unit.context or len(unit.text.split()) > SHORT_WORDS or not POINTS_BACK_ONLY.match(unit.text):
         return unit
     return replace(unit, text=f"{unit.context} {unit.text}", context="")
+
+
+# Words that make a short line an answer, a courtesy or a sentence of its own rather than a bare topic.
+_NOT_A_TOPIC = re.compile(
+    r"\b(?:yes|yeah|no|sure|right|ok|okay|thanks?|great|good|exactly|well|so|absolutely|definitely|totally|true|"
+    r"i|we|you|it|they|he|she|that|this|is|are|was|were|be|has|have|had|do|does|did|will|can|ja|nein|genau|gut|danke|"
+    r"oui|non|merci|bien|exactement|sí|si|no|gracias|claro|bueno|exacto|ist|sind|est|sont|es|son)\b",
+    re.IGNORECASE,
+)
+
+
+def names_topic(line: str) -> bool:
+    """A bare topic said before what it costs ("Royalty statements.", "Die Inventur."): two to four words, no verb,
+    no courtesy, no number."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and line.rstrip().endswith((".", ":"))
+        and not re.search(r"\d", line)
+        and not _NOT_A_TOPIC.search(line)
+    )
 
 
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:

@@ -47,7 +47,7 @@ THIN_TEAM = rx(
 _OTHER_UNIT = (
     r"(?:division|business unit|sister (?:company|firm|brand)|subsidiar(?:y|ies)|affiliate|neighbou?ring|"
     r"other (?:site|plant|region|team|office|brand|compan(?:y|ie))s?|another (?:site|plant|region|team|office|brand|company)|"
-    r"(?:our|their) (?:[\w-]+ ){1,2}(?:group|arm|brand|subsidiary)|"
+    r"(?:our|their) (?:[\w-]+ ){1,2}(?:group|arm|brand|subsidiary|imprint|label|business line|product line)|"
     r"sparte|tochter\w*|nachbar\w*|schwester\w*|geschäftsbereich|filiale|voisin\w*|division|filial|vecin\w*|"
     r"hermana|unidad de negocio|(?:autres?|otr[oa]s?) (?:sites?|usines?|équipes?|sedes?|plantas?|equipos?))"
 )
@@ -77,6 +77,10 @@ GROWTH = rx(
     r"(?:vamos a|van a|estamos) (?:adquirir|comprar|fusionar)\w*|adquisición|fusión)\b",
     rf"\b(?:adds?|adding|bring(?:s|ing)? (?:in|on)|would add|brings?)\b[^.;]{{0,20}}\b{_NUMBER_WORD}\s+(?:more\s+|new\s+)?"
     rf"{_SITES}",
+    # another team already asking for the same, or money set aside for adding people or units
+    r"\b(?:team|department|group|office|unit|division|side|imprint|brand|business)s? (?:keeps? asking|(?:has |have )?"
+    r"(?:already )?asked|(?:is|are) asking)\b[^.;]{0,40}\b(?:the same|it too|this too|access|for it|in\b)",
+    r"\bbudget\w*\b[^.;]{0,40}\b(?:for|to) (?:add|adding|bring(?:ing)? in|roll(?:ing)? (?:it )?out to|extend\w*)\b",
 )
 # A later phase, module or wave with money set aside or a condition on it is growth, not the agreed rollout.
 LATER_STAGE = rx(
@@ -171,6 +175,8 @@ FRICTION = rx(
     r"\b(?:don'?t|do not) have (?:anyone|anybody|the people|the staff|the time)\b|\b(?:no one|nobody) (?:to|who can)\b",
     r"\bwithout knowing\b|\bno idea (?:which|whether|how|what|where)\b",
     r"\b(?:flying blind|à l'aveugle|a ciegas|im blindflug|blind (?:fliegen|steuern))\b",
+    r"\b(?:i'?m|we'?re|i am|we are) (?:just |basically |honestly |mostly )?guessing\b|\bguesswork\b|\bgut feel\b",
+    r"\bnach bauchgefühl\b|\bau (?:doigt mouillé|pifomètre)\b|\b(?:a ojo|al tanteo)\b",
 )
 WORN_OUT = rx(
     r"\b(?:quit|quits|resigned|burn(?:ed|t)?[- ]?out|burnout|walked out)\b",
