@@ -4,7 +4,8 @@ What it is for: ``OfflineExtractor`` (the default when no API key is set, and th
 engine) reads parsed sources into an ``Extraction``: each sentence (speakers.py says who
 said it) goes to the one section a classifier of what sentences do puts it in
 (sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
-tells a CSM nothing; promises become commitments with owner and due date
+tells a CSM nothing (a short sentence that only points back, "They'd want it too.", is read with the
+one before, and a bare topic, "Royalty statements.", stays with the cost said after it); promises become commitments with owner and due date
 (commitments.py, milestones.py), kept or open by what later mail hands over (delivered.py); competitors by name or by what the sentence does;
 stakeholders (stakeholders.py); sentiment and urgency. Every quote is the
 customer's verbatim sentence, tagged with its language. Not for: merging

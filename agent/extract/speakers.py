@@ -3,7 +3,8 @@
 What it is for: ``read_units`` turns an account's new sources into ``Unit`` records (units.py
 cuts the sentences) with the author decided by who speaks to whom — our domains and our
 people's names (``our_names``), transcript speakers who talk like a vendor, the rep's notes
-— each sentence's language, and customer words a rep quoted in a note; ``quotes_of`` gives
+— each sentence's language, customer words a rep quoted in a note, and on a call the section our
+question asked about as the heading of the customer's answer (``asked_about``); ``quotes_of`` gives
 the verbatim quotes an item may carry (the customer's own words only). Not for: deciding
 sections (offline.py, classify.py) or promises (commitments.py).
 """
