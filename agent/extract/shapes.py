@@ -11,6 +11,8 @@ shapes stay out of them so the shipped weights keep meaning what they were train
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agent.extract.lexicon import rx
 
 # What puts the deal or its money at risk, by the shape of the sentence rather than a word: a condition and what
@@ -190,8 +192,10 @@ WORN_OUT = rx(
 )
 
 
-def shape_sections(text: str) -> set[str]:
-    """The sections the shape of ``text`` points to (empty when it has none of these shapes)."""
+@lru_cache(maxsize=4096)
+def shape_sections(text: str) -> frozenset[str]:
+    """The sections the shape of ``text`` points to (empty when it has none of these shapes); a sentence is asked
+    more than once (classify and place), so the answer is kept."""
     found = set()
     if DEAL_THREAT.search(text) or THIN_TEAM.search(text):
         found.add("risks")
@@ -201,4 +205,4 @@ def shape_sections(text: str) -> set[str]:
         found.add("pain_points")
     if SCOPE.search(text):
         found.add("implementation")
-    return found
+    return frozenset(found)
