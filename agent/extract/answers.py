@@ -42,7 +42,7 @@ from agent.extract.classify import (
     section_scores,
     shape_weights,
 )
-from agent.extract.cues import heading_section
+from agent.extract.cues import LATER, heading_section
 from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
 from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM
@@ -329,9 +329,6 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
         return "rep_perspective"
     if current:
         return current
-    words = _words(text)
-    if names & words:
-        return "rep_perspective"
     probs = section_probabilities([text])[0]
     cued = {key for key, score in section_scores(text).items() if score}
     for key in cued | shape_sections(text):
@@ -339,6 +336,11 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
     for key, extra in shape_weights(text).items():
         probs[key] = probs.get(key, 0.0) + extra
     best = max(probs, key=lambda k: probs[k])
+    if names & _words(text):
+        # a paragraph naming the customer's people is the rep's read on them, unless it reports where they said
+        # the account will grow ("Ola said the Porto plant is next if this works"): that is an expansion fact
+        grows = best == "expansion" and LATER.search(text) and not PEOPLE_CUES.search(text)
+        return "expansion" if grows else "rep_perspective"
     if best == "none" or probs[best] < MIN_CONFIDENCE:
         return "rep_perspective" if PEOPLE_CUES.search(text) else None
     return best

@@ -32,13 +32,14 @@ HORIZONS: tuple[tuple[Horizon, re.Pattern[str]], ...] = (
                       r"\bfin de año\b", re.I)),
 )  # fmt: skip
 CUE_WEIGHT = 0.4  # a cue phrase of the section adds this to the classifier's probability
+SHAPE_WEIGHT = 0.2  # a sentence's shape (shapes.py) adds this on top: it says what the sentence does, not a word
 HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
 MIN_CONFIDENCE = 0.35  # below this the sentence tells the CSM nothing we can file ...
 # ... unless its best section is at least CLEAR_FLOOR and CLEAR_RATIO times the next one (or "none"): the
 # classifier spreads its probability thinner on German, French and Spanish sentences, yet a clear winner is one
 CLEAR_FLOOR = 0.3
 CLEAR_RATIO = 2.0
-SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this beyond its cue weight: see place
+DRIVER_SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this instead: see shape_weights
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 ROLLOUT_PENALTY = 0.4  # and one that only says what goes live, and when, loses this much
 
@@ -52,12 +53,12 @@ def substantive(text: str) -> bool:
 
 
 def shape_weights(text: str) -> dict[str, float]:
-    """What a sentence's shape adds to its section's score beyond a cue phrase.
+    """What a sentence's shape adds to its sections' scores beyond a cue phrase (``SHAPE_WEIGHT`` each).
 
     A reason said without "why" (a date to beat, a price inside the limit, a retiring expert) reads to the
-    classifier like the worry or the pain it mentions: its shape is the stronger evidence.
+    classifier like the worry or the pain it mentions: its shape is the stronger evidence (``DRIVER_SHAPE_WEIGHT``).
     """
-    return {"purchase_drivers": SHAPE_WEIGHT} if "purchase_drivers" in shape_sections(text) else {}
+    return {key: DRIVER_SHAPE_WEIGHT if key == "purchase_drivers" else SHAPE_WEIGHT for key in shape_sections(text)}
 
 
 def classify(unit: Unit) -> list[str]:
@@ -102,8 +103,10 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
         scores["success_metrics"] = scores.get("success_metrics", 0.0) - ROLLOUT_PENALTY
         if "implementation" in scores:
             scores["implementation"] += ROLLOUT_PENALTY
-    if not cues.LATER.search(unit.text):
-        scores.pop("expansion", None)  # an expansion is about later or maybe: a time to come, a condition, a wish
+    if not cues.LATER.search(unit.text) and "expansion" not in shape_sections(unit.text):
+        # an expansion is about later or maybe: a time to come, a condition, a wish; or it has growth's shape
+        # (a sister company with the same trouble, a merger that adds branches)
+        scores.pop("expansion", None)
     best = max(scores, key=lambda key: scores[key])
     runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
     clear = scores[best] >= CLEAR_FLOOR and scores[best] >= CLEAR_RATIO * runner_up

@@ -329,7 +329,7 @@ REASON_LABEL = re.compile(
 ANAPHOR = re.compile(
     # "Eso sí:", "That said,", "Cela dit", "Das heißt" turn to a new point: they point back at nothing
     r"^(?!\W*(?:eso sí|esto es|that said|this said|cela dit|ceci dit|das heißt|dies gesagt)\b)"
-    r"(?:\S+\s+){0,7}?(?:that|this|it|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
+    r"(?:\S+\s+){0,7}?(?:that|this|(?-i:it|It)|those|these|esa|ese|eso|esto|esta|este|esas|esos|cela|ça|cette|ces|ce chiffre|"
     r"das|diese[rsnm]?|dieses)\b"
     # a person named in the sentence before: "Sie ist skeptisch …", "Elle reste …", "Ella no quiere …", "He …"
     r"|^(?:he|she|er|il|elle|él|ella)\b|^sie (?:ist|war|hat|hatte|wird|will|möchte|leitet|findet|sieht)\b",

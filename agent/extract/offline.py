@@ -4,7 +4,8 @@ What it is for: ``OfflineExtractor`` (the default when no API key is set, and th
 engine) reads parsed sources into an ``Extraction``: each sentence (speakers.py says who
 said it) goes to the one section a classifier of what sentences do puts it in
 (sectioner.py, with cues and headings as evidence, classify.place), or nowhere when it
-tells a CSM nothing; promises become commitments with owner and due date
+tells a CSM nothing (a short sentence that only points back, "They'd want it too.", is read with the
+one before, and a bare topic, "Royalty statements.", stays with the cost said after it); promises become commitments with owner and due date
 (commitments.py, milestones.py), kept or open by what later mail hands over (delivered.py); competitors by name or by what the sentence does;
 stakeholders (stakeholders.py); sentiment and urgency. Every quote is the
 customer's verbatim sentence, tagged with its language. Not for: merging
@@ -108,12 +109,54 @@ def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
         and unit.context
         and substantive(unit.context)
         and len(unit.text) < 160
-        and lexicon.ANAPHOR.match(unit.text)
+        and (lexicon.ANAPHOR.match(unit.text) or ENDS_POINTING_BACK.search(unit.text))
     ):
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
+    elif not alone and unit.context and names_topic(unit.context) and len(unit.text) < 220:
+        # "Royalty statements. Twice a year my team disappears for three weeks …": the fragment says what costs them
+        quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
+        unit = replace(unit, text=f"{unit.context} {unit.text}")
     return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)
+
+
+# A short sentence that only points back ("They'd want it too.", "Das kostet uns jede Woche."): it says what it
+# says about the sentence before, so it is read, placed and kept with that one.
+POINTS_BACK_ONLY = re.compile(
+    r"^\W*(?:they|it|that|this|those|these|sie|die|das|dies|ils|elles|cela|ça|ellos|ellas|eso|esto)\b", re.IGNORECASE
+)
+SHORT_WORDS = 6
+# "My controller spends three days a month formatting it.": the thing it costs them is named in the sentence before
+ENDS_POINTING_BACK = re.compile(r"\b(?:(?-i:it)|them|that|this|es|sie|le|la|les|lo|los)\W*$", re.IGNORECASE)
+
+
+def _with_antecedent(unit: Unit) -> Unit:
+    """``unit`` with the sentence before it when it is short and only points back to it; else ``unit`` itself."""
+    if not unit.context or len(unit.text.split()) > SHORT_WORDS or not POINTS_BACK_ONLY.match(unit.text):
+        return unit
+    return replace(unit, text=f"{unit.context} {unit.text}", context="")
+
+
+# Words that make a short line an answer, a courtesy or a sentence of its own rather than a bare topic.
+_NOT_A_TOPIC = re.compile(
+    r"\b(?:yes|yeah|no|sure|right|ok|okay|thanks?|great|good|exactly|well|so|absolutely|definitely|totally|true|"
+    r"i|we|you|it|they|he|she|that|this|is|are|was|were|be|has|have|had|do|does|did|will|can|ja|nein|genau|gut|danke|"
+    r"oui|non|merci|bien|exactement|sí|si|no|gracias|claro|bueno|exacto|ist|sind|est|sont|es|son)\b",
+    re.IGNORECASE,
+)
+
+
+def names_topic(line: str) -> bool:
+    """A bare topic said before what it costs ("Royalty statements.", "Die Inventur."): two to four words, no verb,
+    no courtesy, no number."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 4
+        and line.rstrip().endswith((".", ":"))
+        and not re.search(r"\d", line)
+        and not _NOT_A_TOPIC.search(line)
+    )
 
 
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:
@@ -222,7 +265,9 @@ def _sentence_items(
     # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
     emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
     readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
-    probs = dict(zip(map(id, readable), section_probabilities([u.text for u in readable]), strict=True))
+    probs = dict(
+        zip(map(id, readable), section_probabilities([_with_antecedent(u).text for u in readable]), strict=True)
+    )
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
@@ -264,28 +309,10 @@ def _sentence_items(
             if len(sections.competitive_context) > filed:
                 rival = (unit, sections.competitive_context[-1])
             continue
-        if (
-            unit.author == "note"
-            and not handed_over
-            and (re.match(r"(?i)^(?:i |we )?promised\b", unit.text) or GIFT.search(unit.text))
-        ):
-            item = _commitment(unit, False, signed, events)
-            if item is not None:
-                sections.commitments.append(item)
-                continue
-        reminds = (
-            unit.author == "customer"
-            and not handed_over
-            and (
-                YOU_PROMISED.search(unit.text)
-                or (
-                    YOU_WILL.search(unit.text)
-                    and unit.anchor is not None
-                    and resolve_due_precise(unit.text, unit.anchor, signed) is not None
-                )
-            )
-        )
-        if reminds and not unit.text.rstrip().endswith("?"):
+        if not handed_over and (noted := _note_promise(unit, signed, events)) is not None:
+            sections.commitments.append(noted)
+            continue
+        if not handed_over and _reminds_us(unit, signed):
             item = _promise(unit, unit.text, "us", False, signed, events)  # "You promised X by May 1": ours to keep
             sections.commitments.extend(
                 _promises(item.model_copy(update={"quotes": quotes_of(unit)}), unit, signed, events)
@@ -293,13 +320,11 @@ def _sentence_items(
             continue
         found = rival_of(unit.text, names, wanted, people)
         name = found.name if found else None
-        key = place(unit, probs.get(id(unit), {}), ITEM_SECTIONS)
+        read = _with_antecedent(unit)
+        key = place(read, probs.get(id(unit), {}), ITEM_SECTIONS)
         # a sentence that weighs an alternative is competition; a known name alone may be a reason or a worry, and
         # so may a frame's guess the classifier gives no weight to ("our core banking vendor, X, is slow")
-        if found and (
-            key not in {"purchase_drivers", "risks"}
-            or (found.kind != "named" and _weighs_rival(probs.get(id(unit), {}), key))
-        ):
+        if found and _is_competition(found.kind, key, probs.get(id(unit), {})):
             # one that names its alternative by a frame says all it needs ("our macro, das Jonas gebaut hat")
             sections.competitive_context.append(_item(unit, alone=found.kind != "named", competitor=name))
             rival = (unit, sections.competitive_context[-1])
@@ -319,6 +344,9 @@ def _sentence_items(
             last[key] = (unit, previous[1])
             continue
         item = _item(unit, horizon=horizon_of(unit.text)) if key == "success_metrics" else _item(unit)
+        if read is not unit and item.text == unit.text:
+            item = _item(read, alone=True)
+            item.quotes = quotes_of(replace(unit, quote=unit.context)) + item.quotes if unit.quote else item.quotes
         if name:
             item.competitor = name
         last[key] = (unit, item)
@@ -357,9 +385,31 @@ def _read_ours(
     return probs["implementation"] >= OURS_IMPLEMENTATION or labelled
 
 
-def _weighs_rival(probs: dict[str, float], key: str) -> bool:
-    """A sentence a competitor frame caught is competition unless the classifier is sure of ``key`` and not of it."""
-    return probs.get(key, 0.0) < FRAME_OVERRULED or probs.get("competitive_context", 0.0) >= UNNAMED_COMPETITION / 4
+def _note_promise(unit: Unit, signed: date | None, events: dict[str, date] | None) -> Item | None:
+    """The rep's note of a promise ("promised them the SSO guide", a seat thrown in for free) as our commitment."""
+    if unit.author != "note" or not (re.match(r"(?i)^(?:i |we )?promised\b", unit.text) or GIFT.search(unit.text)):
+        return None
+    return _commitment(unit, False, signed, events)
+
+
+def _reminds_us(unit: Unit, signed: date | None) -> bool:
+    """The customer holding us to a promise: "You promised X by May 1", "you will have it ready by the 3rd"."""
+    if unit.author != "customer" or unit.text.rstrip().endswith("?"):
+        return False
+    if YOU_PROMISED.search(unit.text):
+        return True
+    dated = unit.anchor is not None and resolve_due_precise(unit.text, unit.anchor, signed) is not None
+    return bool(YOU_WILL.search(unit.text)) and dated
+
+
+def _is_competition(kind: str, key: str | None, probs: dict[str, float]) -> bool:
+    """A sentence that names or frames an alternative is competition, unless it was placed as a reason or a worry:
+    then a named vendor is part of that reason, and a frame's guess (no name) stays competition only when the
+    classifier is not sure of ``key`` or gives competition some weight."""
+    if key not in {"purchase_drivers", "risks"}:
+        return True
+    weighs = probs.get(key, 0.0) < FRAME_OVERRULED or probs.get("competitive_context", 0.0) >= UNNAMED_COMPETITION / 4
+    return kind != "named" and weighs
 
 
 def _not_rivals(

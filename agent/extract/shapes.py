@@ -1,16 +1,21 @@
 """Sentence shapes that say what a sentence does for a CSM, in English, German, French and Spanish.
 
 What it is for: ``shape_sections(text)`` names the sections a sentence's structure points to — a condition
-and its cost, a team of one, a worry, an outcome nobody knows yet or a team with no room left (risks), another part of the customer that may come on later (expansion), what
-was bought with its licences and hours or a share of someone's time (implementation), a reason to buy that
-never says "why" (purchase drivers: a date the customer must beat, a price inside their limit, a must-have
-that was met, a feature that won people over, a board or regulator asking, use of us at a former employer,
-the one person who knows the old way retiring). classify.place weighs
+and its cost, a team of one, a worry, an outcome nobody knows yet or a team with no room left (risks), another
+part of the customer that may come on later, a unit it is buying or merging with, or a later phase with money or a
+condition on it (expansion), what was bought with its licences and hours or a share of someone's time
+(implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
+own customer, staff worn out by it (pain points), and a reason to buy that never says "why" (purchase drivers: a
+date the customer must beat, a price inside their limit, a must-have that was met, a feature that won people over,
+a board or regulator asking, use of us at a former employer, the one person who knows the old way retiring).
+classify.place weighs
 them like cue phrases. Not for: the cue phrases the sentence classifier reads as features (cues.py; these
 shapes stay out of them so the shipped weights keep meaning what they were trained on), or headings.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from agent.extract.lexicon import rx
 
@@ -39,7 +44,7 @@ THIN_TEAM = rx(
     r"\ballein (?:in|für|im|mit)\b",
     r"\bich und (?:ein|eine|zwei)\b",
     r"\bnur (?:ein|eine|zwei) (?:person|leute|kolleg\w*|mitarbeiter\w*)\b",
-    r"\b(?:solo|sola|solito) (?:en|con|para)\b",
+    r"\b(?:estoy|está|estás|quedo|queda|trabaja|trabajo) sol[oa]\b|\bsolit[oa]\b",  # "solo para" is "only to"
     r"\byo y (?:un|una|dos)\b",
     r"\bsolo (?:una|dos) personas?\b",
     # a small team or no room for the work, in so many words: "my team is three people", "peu de disponibilité"
@@ -96,16 +101,66 @@ WATCH = rx(
 
 # Another part of the customer, or a neighbour, that may come on later: the shape of an expansion.
 _OTHER_UNIT = (
-    r"(?:division|business unit|sister company|subsidiary|affiliate|neighbou?ring|other (?:site|plant|region|team)s?|"
-    r"sparte|tochter\w*|nachbar\w*|schwester\w*|geschäftsbereich|filiale|voisin\w*|división|filial|vecin\w*|"
-    r"hermana|unidad de negocio)"
+    r"(?:division|business unit|sister (?:company|firm|brand)|subsidiar(?:y|ies)|affiliate|neighbou?ring|"
+    r"other (?:site|plant|region|team|office|brand|compan(?:y|ie))s?|another (?:site|plant|region|team|office|brand|company)|"
+    r"(?:our|their) (?:[\w-]+ ){1,2}(?:group|arm|brand|subsidiary|imprint|label|business line|product line)|"
+    r"sparte|tochter\w*|nachbar\w*|schwester\w*|geschäftsbereich|filiale|voisin\w*|division|filial|vecin\w*|"
+    r"hermana|unidad de negocio|(?:autres?|otr[oa]s?) (?:sites?|usines?|équipes?|sedes?|plantas?|equipos?))"
+)
+_NUMBER_WORD = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|more|another|zwei|drei|vier|"
+    r"fünf|sechs|weitere|deux|trois|quatre|cinq|six|plusieurs|dos|tres|cuatro|cinco|seis|varias|otr[oa]s)"
+)
+_SITES = (
+    r"(?:branch|site|store|plant|office|clinic|practice|hospital|location|warehouse|depot|school|hotel|terminal|"
+    r"filiale|standort|lager|werk|markt|klinik|magasin|agence|usine|entrepôt|dépôt|clinique|hôtel|sucursal|tienda|"
+    r"planta|oficina|almacén|clínica|hotel|sede)"
 )
 GROWTH = rx(
     rf"\b{_OTHER_UNIT}\b[^.;]{{0,80}}\b(?:could|might|may|would|wants?|will|interested|asked|join\w*|come in|follow|"
-    r"einsteigen|einsteig\w*|nachziehen|folgen|interess\w*|gemeinsam nutzen|mitnutzen|nachgefragt|pourrai\w*|suivre|"
-    r"rejoindre|intéress\w*|podría\w*|sumar\w*|unir\w*|interesad\w*|quier\w*)\b",
+    r"einsteigen|einsteig\w*|nachziehen|folgen|interess\w*|gemeinsam nutzen|mitnutzen|nachgefragt|mitmachen|pourrai\w*|"
+    r"suivre|rejoindre|intéress\w*|podría\w*|sumar\w*|unir\w*|interesad\w*|quier\w*)\b",
     r"\b(?:join\w*|come in|einsteigen|suivre|sumarse)\b[^.;]{0,60}\b(?:next year|20\d\d|nächstes jahr|l'an prochain|"
     r"el año que viene|el próximo año)\b",
+    # another unit with the same trouble is the next customer inside the customer
+    rf"\b{_OTHER_UNIT}\b[^.;]{{0,80}}\b(?:same|similar|identical|gleiche\w*|ähnliche\w*|selbe\w*|même\w*|"
+    r"similaires?|mism[oa]s?|parecid[oa]s?|iguales)\b",
+    # a unit being bought or merged in, or sites being added: more of the customer to come
+    r"\b(?:(?:are|is|we'?re|they'?re) (?:acquiring|buying|merging|taking over|in talks to)|(?:will|to|plan to|going to) "
+    r"(?:acquire|buy|merge|take over)|(?:pending|planned|upcoming) (?:acquisition|merger)|"
+    r"(?:übernehmen|kaufen|fusionieren) (?:\w+ ){0,4}(?:im|nächst|dieses|zum)|übernahme|"
+    r"(?:allons|va|vont|en train de) (?:racheter|acquérir|fusionner)|rachat|"
+    r"(?:vamos a|van a|estamos) (?:adquirir|comprar|fusionar)\w*|adquisición|fusión)\b",
+    rf"\b(?:adds?|adding|bring(?:s|ing)? (?:in|on)|would add|brings?)\b[^.;]{{0,20}}\b{_NUMBER_WORD}\s+(?:more\s+|new\s+)?"
+    rf"{_SITES}",
+    # another team already asking for the same, or money set aside for adding people or units
+    r"\b(?:team|department|group|office|unit|division|side|imprint|brand|business)s? (?:keeps? asking|(?:has |have )?"
+    r"(?:already )?asked|(?:is|are) asking)\b[^.;]{0,40}\b(?:the same|it too|this too|access|for it|in\b)",
+    r"\bbudget\w*\b[^.;]{0,40}\b(?:for|to) (?:add|adding|bring(?:ing)? in|roll(?:ing)? (?:it )?out to|extend\w*)\b",
+)
+# A later phase, module or wave with money set aside or a condition on it is growth, not the agreed rollout.
+LATER_STAGE = rx(
+    r"\b(?:second|2nd|third|next|later|another) (?:phase|module|stage|wave|product|line of business)\b",
+    r"\bphase (?:two|2|three|3|ii)\b",
+    r"\b(?:zweite|dritte|nächste)n? (?:phase|ausbaustufe|stufe|modul|welle)\b",
+    r"\b(?:deuxième|seconde|troisième|prochaine) (?:phase|étape|vague|tranche)\b|\bsecond module\b",
+    r"\b(?:segunda|tercera|próxima) (?:fase|etapa|ola)\b|\bsegundo módulo\b",
+)
+STAGE_CONDITION = rx(
+    r"\bbudget",
+    r"\bif\b",
+    r"\bwould\b",
+    r"\bcould\b",
+    r"\bnext (?:year|fiscal)",
+    r"\b20\d\d\b",
+    r"\bonce\b",
+    r"\bhaushalt",
+    r"\bbudget",
+    r"\bwenn\b",
+    r"\bfalls\b",
+    r"\bwürde",
+    r"\bsi\b",
+    r"\bpresupuesto\b",
 )
 
 # What was bought and the people put on it: an amount with licences, seats or service hours ("year one 96,000,
@@ -119,6 +174,76 @@ SCOPE = rx(
     r"\b(?:halbe[n]? (?:stelle|mann)|mi-temps|media jornada|medio tiempo)\b",
 )
 
+# What today costs them, by shape: people or hours spent on a chore ("three of us spend four days reconciling",
+# "it eats half a day of each manager's week"), a problem learnt of late or from their own customer, staff worn out.
+_SPAN = (
+    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|ten|half|a|an|full|whole|einen?|zwei|drei|vier|fünf|"
+    r"halben?|ganzen?|une?|deux|trois|quatre|cinq|demi|una?|dos|tres|cuatro|cinco|medio|media)"
+)
+_TIME = (
+    r"(?:full |whole )?(?:hours?|days?|weeks?|afternoons?|mornings?|evenings?|weekends?|stunden?|tage?n?|wochen?|"
+    r"nachmittage?|vormittage?|abende?|heures?|jours?|journées?|semaines?|après-midi|matinées?|soirées?|horas?|días?|"
+    r"semanas?|tardes?|mañanas?|jornadas?)"
+)
+TIME_COST = rx(
+    rf"\b(?:spends?|spending|spent|eats?|eating|ate|burns?|burning|costs?|loses?|losing|lose|takes?|sinks?|wastes?)\b"
+    rf"[^.;]{{0,40}}\b{_SPAN}[\s-]+{_TIME}\b",
+    rf"\b(?:kostet|kosten|kostete|verbring\w*|verlier\w*|brauch\w*|frisst|fressen|geh(?:t|en) \w+ drauf)\b[^.;]{{0,50}}"
+    rf"\b{_SPAN}[\s-]+{_TIME}\b",
+    rf"\b(?:pass(?:e|ent|ons)|perd(?:s|ons|ent)?|pren(?:d|nent|ons)|coût(?:e|ent)|mobilis\w*|y laiss\w*)\b[^.;]{{0,50}}"
+    rf"\b{_SPAN}[\s-]+{_TIME}\b",
+    rf"\b(?:pas(?:a|an|amos)|pierd\w*|perdemos|tard(?:a|an|amos)|lleva(?:n|mos)?|cuesta(?:n)?|cost(?:ó|aron)|dedica(?:n|mos)?|"
+    rf"invert\w*|se (?:nos )?va(?:n)?)\b[^.;]{{0,50}}\b{_SPAN}[\s-]+{_TIME}\b",
+)
+LEARNT_LATE = rx(
+    r"\b(?:find|found|finds|learn|learns|learned|learnt|hear|heard|discover\w*) (?:out )?"
+    r"(?:about (?:[\w-]+ ){1,4})?(?:only )?(?:from (?:the|a|our) (?:customer|client|patient|member|guest|shipper)|when (?:the|a) (?:customer|client|patient|"
+    r"member|guest) (?:calls|complains|tells)|weeks later|days later|too late|after the fact|at (?:check-?in|the counter|the door))",
+    r"\b(?:surfaces?|shows? up|turns? up|comes? to light)\b[^.;]{0,30}\b(?:weeks?|months?|days?) (?:after|later)\b",
+    r"\berfahren (?:wir |sie )?(?:\w+ ){0,3}erst\b|\berst (?:wenn|als) (?:der|die|ein) (?:kunde|kundin|patient\w*)\b",
+    r"\b(?:on|nous) (?:l'|le |les )?(?:apprend|apprenons|découvr\w*) (?:\w+ ){0,3}(?:par le client|trop tard|après coup|"
+    r"quand le client)\b",
+    r"\bnos enteramos (?:\w+ ){0,3}(?:por el cliente|cuando el cliente|tarde|después)\b|\bcuando (?:el|un) cliente (?:llama|se queja)\b",
+    # what they steer by arrives late ("six weeks late", "avec six semaines de retard")
+    rf"\b{_SPAN}[\s-]+(?:weeks?|days?|months?) (?:late|behind|out of date)\b",
+    rf"\b(?:avec|mit|con) {_SPAN} (?:semaines?|jours?|mois|wochen|tagen?|monaten?|semanas|días|meses) "
+    r"(?:de retard|verspätung|verzögerung|de retraso)\b",
+    # a figure they answer for that has slipped ("on-time delivery slipped to 86%")
+    r"\b(?:slipped|dropped|fell|sank|declined|has gone down|went down) (?:to|below|under)\s+\d",
+    r"\b(?:gesunken|gefallen|abgerutscht) (?:auf|unter)\s+\d|\b(?:tombée?s?|chutée?s?|baissée?s?) (?:à|sous)\s+\d|"
+    r"\b(?:cayó|bajó|cayeron|bajaron) (?:a|al|por debajo de(?:l)?)\s+\d",
+)
+# Figures that never agree, a chore that breaks with every change, a queue of requests, work no one is there to do.
+FRICTION = rx(
+    r"\b(?:don'?t|didn'?t|doesn'?t|do not|did not|never|rarely) (?:match|tie out|tie|agree|add up|line up|reconcile)\b",
+    r"\b(?:stimm\w* (?:\w+ ){0,3}nicht|selten) (?:\w+ ){0,6}überein\b|\bpass\w* nie zusammen\b",
+    r"\bne (?:correspond\w*|concord\w*) (?:jamais|pas)\b|\bno (?:cuadra\w*|coincide\w*)\b",
+    r"\b(?:breaks?|crash(?:es)?|falls? over|stops? working|fails?)\b[^.;]{0,40}\b(?:every|each|whenever|any time)\b",
+    r"\b(?:every time|whenever)\b[^.;]{0,60}\b(?:breaks?|crash(?:es)?|falls? over|stops? working)\b",
+    r"\b(?:bricht|fällt \w*\s?aus|stürzt \w*\s?ab)\b[^.;]{0,40}\b(?:jede[mnrs]?|immer wenn)\b|"
+    r"\b(?:jede[mnrs]?|immer wenn)\b[^.;]{0,60}\b(?:bricht|ausfällt|abstürzt)\b",
+    r"\b(?:plante|casse|tombe en panne)\b[^.;]{0,40}\b(?:chaque|à chaque)\b|\bà chaque\b[^.;]{0,60}\b(?:plante|casse)\b",
+    r"\b(?:se (?:rompe|cae)|falla)\b[^.;]{0,40}\bcada\b|\bcada vez que\b[^.;]{0,60}\b(?:se rompe|se cae|falla)\b",
+    r"\b(?:\d+|dozens of|hundreds of) (?:open|unanswered|pending|outstanding) (?:[\w-]+ ){0,2}(?:requests|tickets|cases|claims)\b",
+    r"\b(?:queue|backlog|waiting list)\b[^.;]{0,30}\b(?:\d+|two|three|four|five|six|several) (?:weeks?|months?|days?)\b",
+    r"\b(?:offene[n]? (?:\w+ )?(?:tickets|anfragen)|warteschlange|rückstau)\b",
+    r"\b(?:file d'attente|demandes en attente|tickets ouverts)\b|\b(?:cola|solicitudes pendientes|tickets abiertos)\b",
+    r"\b(?:don'?t|do not) have (?:anyone|anybody|the people|the staff|the time)\b|\b(?:no one|nobody) (?:to|who can)\b",
+    r"\bwithout knowing\b|\bno idea (?:which|whether|how|what|where)\b",
+    r"\b(?:flying blind|à l'aveugle|a ciegas|im blindflug|blind (?:fliegen|steuern))\b",
+    r"\b(?:i'?m|we'?re|i am|we are) (?:just |basically |honestly |mostly )?guessing\b|\bguesswork\b|\bgut feel\b",
+    r"\bnach bauchgefühl\b|\bau (?:doigt mouillé|pifomètre)\b|\b(?:a ojo|al tanteo)\b",
+)
+WORN_OUT = rx(
+    r"\b(?:quit|quits|resigned|burn(?:ed|t)?[- ]?out|burnout|walked out)\b",
+    r"\b(?:\d+|two|three|four|five|several|some) (?:[\w-]+ ){0,2}(?:[\w-]+s|staff|people) (?:have |had )?(?:left|quit|"
+    r"resigned)\b",
+    r"\b(?:nearly |almost )?lost (?:a|an|one|two|three|\d+|one of our|some of our|our best) (?:[\w-]+ ){0,2}"
+    r"(?:managers?|analysts?|planners?|nurses?|drivers?|staff|engineers?|employees?|dispatchers?|agents?)\b",
+    r"\b(?:ausgebrannt|burn-?out)\b",
+    r"\b(?:démissionn\w*|épuis\w*|claqu\w* la porte)\b",
+    r"\b(?:renunció|renunciaron|quemad[oa]s|agotad[oa]s)\b",
+)
 
 # A reason to buy said without "why": what the customer must beat, what they were asked for, what won them over.
 _EVENT = (
@@ -179,16 +304,20 @@ UNCONVINCED = rx(
 )
 
 
-def shape_sections(text: str) -> set[str]:
-    """The sections the shape of ``text`` points to (empty when it has none of these shapes)."""
+@lru_cache(maxsize=4096)
+def shape_sections(text: str) -> frozenset[str]:
+    """The sections the shape of ``text`` points to (empty when it has none of these shapes); a sentence is asked
+    more than once (classify and place), so the answer is kept."""
     found = set()
     threat = DEAL_THREAT.search(text)
     if threat or THIN_TEAM.search(text) or WATCH.search(text) or NON_ADOPTION.search(text):
         found.add("risks")
-    if GROWTH.search(text):
+    if GROWTH.search(text) or (LATER_STAGE.search(text) and STAGE_CONDITION.search(text)):
         found.add("expansion")
+    if any(shape.search(text) for shape in (TIME_COST, LEARNT_LATE, FRICTION, WORN_OUT)):
+        found.add("pain_points")
     if SCOPE.search(text):
         found.add("implementation")
     if DRIVER.search(text) and not threat and not UNCONVINCED.search(text):
         found.add("purchase_drivers")  # a condition and its cost is a threat, whatever it was asked for
-    return found
+    return frozenset(found)

@@ -3,7 +3,8 @@
 What it is for: ``read_units`` turns an account's new sources into ``Unit`` records (units.py
 cuts the sentences) with the author decided by who speaks to whom — our domains and our
 people's names (``our_names``), transcript speakers who talk like a vendor, the rep's notes
-— each sentence's language, and customer words a rep quoted in a note; ``quotes_of`` gives
+— each sentence's language, customer words a rep quoted in a note, and on a call the section our
+question asked about as the heading of the customer's answer (``asked_about``); ``quotes_of`` gives
 the verbatim quotes an item may carry (the customer's own words only). Not for: deciding
 sections (offline.py, classify.py) or promises (commitments.py).
 """
@@ -18,7 +19,7 @@ from agent.extract import lexicon
 from agent.extract.base import ExtractionContext
 from agent.extract.language import language_of, message_language
 from agent.extract.people import collect_people, is_customer, speaker_name
-from agent.extract.units import Unit, body_units, call_day, crm_units, message_anchor
+from agent.extract.units import Unit, body_units, call_day, crm_units, heading_section, message_anchor, split_sentences
 from mailflows.inbound.mail import ThreadMessage
 
 QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))?:\s*[\"“]([^\"”]{12,400})[\"”]")
@@ -103,12 +104,19 @@ def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: H
             continue
         if msg.turns:
             vendor = _vendor_speakers(msg, sources, customers)
+            asked: str | None = None  # what our last question on the call asked about
             for turn in msg.turns:
                 name = speaker_name(turn.speaker)
                 ours_turn = _speaker_is_ours(name, ours, customers) or fold(name) in vendor
                 author = "ours" if ours_turn else "customer"
                 email = customers.get(fold(name)) or customers.get(name_key(name))
-                units.extend(body_units(turn.text, msg.id, name, email, author, anchor))
+                said = body_units(turn.text, msg.id, name, email, author, anchor)
+                if ours_turn:
+                    asked = asked_about(turn.text)
+                elif asked:
+                    for unit in said:
+                        unit.heading = unit.heading or asked  # the answer to "What hurts most today?"
+                units.extend(said)
             continue
         if msg.kind == "crm":
             units.extend(crm_units(msg.body, msg.id, anchor))
@@ -134,6 +142,43 @@ def read_units(sources: list[ThreadMessage], ctx: ExtractionContext, document: H
         if unit.heading is None and unit.author in {"customer", "note"} and profile.search(unit.text):
             unit.heading = "company_overview"
     return units
+
+
+ASKABLE = frozenset({
+    "pain_points", "success_metrics", "purchase_drivers", "implementation", "competitive_context", "expansion", "risks",
+})  # fmt: skip
+
+
+PAIN_ASKED = lexicon.rx(
+    r"\bpain",
+    r"\bproblems?\b",
+    r"\bchallenges?\b",
+    r"\bhurts?\b",
+    r"\bbroken\b",
+    r"\bfrustrat",
+    r"\bstruggl",
+    r"\bherausforderung",
+    r"\bprobleme?\b",
+    r"\bschuh\b",
+    r"\bproblèmes?\b",
+    r"\bdifficult",
+    r"\bcoince\b",
+    r"\bproblemas?\b",
+    r"\bduele\b",
+    r"\bdificultades\b",
+)
+
+
+def asked_about(turn: str) -> str | None:
+    """The section our call turn's closing question asks about ("What's the biggest problem today?"), like a heading
+    over the customer's answer; None when the turn ends on no question or on one about nothing we file."""
+    sentences = split_sentences(turn.strip())
+    if not sentences or not sentences[-1].rstrip().endswith("?"):
+        return None
+    key = heading_section(sentences[-1])
+    if key == "pain_points" and not PAIN_ASKED.search(sentences[-1]):
+        return None  # "how does the data land today?" asks how things work, not what hurts
+    return key if key in ASKABLE else None
 
 
 def _tag_languages(units: list[Unit]) -> None:
