@@ -266,7 +266,14 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         key = role_key(person)
         if key not in stated:
             continue
-        entry = out.setdefault(key, Stakeholder(name=person.name, email=person.email, source_ids=[reply.id]))
+        new = person not in held  # a person only the reply names: their title is the reply's
+        entry = out.setdefault(
+            key,
+            Stakeholder(
+                name=person.name, email=person.email, source_ids=[reply.id],
+                title=person.title if new else None, title_in_prose=new and bool(person.title),
+            ),
+        )  # fmt: skip
         said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0])
         entry.role, entry.influence, entry.role_said = said_role
     return [*out.values(), *_introduced(reply, stated, {role_key(p) for p in people} | set(out))]
