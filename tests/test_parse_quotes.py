@@ -130,11 +130,14 @@ FOOTERS = [
     "Ce message est confidentiel et destiné exclusivement à ses destinataires. Si vous l'avez reçu par erreur, "
     "merci de le supprimer.",
     "Este mensaje es confidencial y está dirigido únicamente a sus destinatarios. Si lo ha recibido por error, bórrelo.",
+    "PUBLIC RECORDS NOTICE: This email is subject to the Washington Public Records Act and may be disclosed to "
+    "third parties.",
 ]
 NOT_FOOTERS = [
     "Please keep the pricing confidential, the board is the intended audience.",
     "We had a disclosure issue last year: an unauthorized export. Liability was ours.",
     "Sorry, I sent the deck to you in error, please delete it.",
+    "Our maintenance records are public, so we publish the outage log every month.",
 ]
 
 

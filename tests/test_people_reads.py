@@ -360,6 +360,15 @@ def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, ema
     assert found is not None and (found.name, found.email) == (name, email)
 
 
+def test_the_csm_introduced_as_theirs_with_more_said_after_it() -> None:
+    found = csm_in_prose(
+        f"I've introduced Mira Holt (mira.holt@{OURS}) as their CSM in my reply to Dana and Raj; she runs kickoff.",
+        [OURS],
+    )
+    assert found is not None and (found.name, found.email) == ("Mira Holt", f"mira.holt@{OURS}")
+    assert csm_in_prose("We see Ana as CSM material one day.", [OURS]) is None
+
+
 def test_a_colleague_named_with_another_title_is_not_the_csm() -> None:
     assert csm_in_prose("Ich stelle Ihnen Henrike Vogt vor, unsere Projektleiterin.", [OURS]) is None
     assert csm_in_prose("Hola Noelia, su CSM llega el lunes.", [OURS]) is None

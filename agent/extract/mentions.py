@@ -92,7 +92,8 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         # last, as it is the loosest: "introduced Declan as their CSM", "le presenté a X (…) como su CSM"
         (rf"\b{_ONE}{_ADDR},?\s+{_AS}\s+(?:(?i:their|leur|leurs|ihre[nm]?)\s+|{_YOUR}\s+)?(?i:CSM|{_ROLE_WORDS})"
-         r"(?=\s*(?:[.,;:!)]|$|(?i:and|und|et|y|vorgestellt|presented|introduced)\b))", False),
+         r"(?=\s*(?:[.,;:!)]|$|(?i:and|und|et|y|vorgestellt|presented|introduced|in|on|for|from|with|starting|"
+         r"effective|going|once|after|when|who|to|im|ab|dans|dès|en|desde|a partir)\b))", False),
     )
 )  # fmt: skip
 

@@ -60,7 +60,10 @@ DISCLAIMER_RE = re.compile(
     r"^\s*disclaimer\s*:|may contain confidential|privileged (?:and|or) confidential|"
     r"if you (?:have )?received this (?:e-?mail|message|communication) in error|"
     r"^\s*caution\s*:\s*this (?:e-?mail|message) originated|^\s*\[?external\]?\s*:?\s*this (?:e-?mail|message)"
-    r" (?:was sent|originated) from outside",
+    r" (?:was sent|originated) from outside|"
+    # a public body's footer: the mail is a public record ("PUBLIC RECORDS NOTICE: ... may be disclosed")
+    r"public records? (?:notice|law|act|disclosure)|subject to (?:public )?disclosure|"
+    r"may be (?:publicly )?disclosed to third parties|freedom of information (?:act|law|request)",
     re.IGNORECASE,
 )
 
