@@ -52,8 +52,8 @@ eval: $(STAMP)
 # Our own words in the code and templates -> agent/locale/handoff.pot -> each language's .po (agent/wording.py).
 # Translate what it adds (msgstr) before committing: tests/test_wording.py fails on an untranslated message.
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ --no-location --sort-output --omit-header -o agent/locale/handoff.pot .
-	$(BIN)/pybabel update -q -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o agent/locale/handoff.pot .
+	$(BIN)/pybabel -q update -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) handoff-demo .pytest_cache

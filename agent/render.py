@@ -191,6 +191,8 @@ def _person_view(person: Stakeholder, names: Mapping[str, str] | None = None, la
     return {
         "name": _one_line(person.name),
         "email": _mail_address(person.email),
+        # built from the name and the company's address pattern, never seen written: the CSM should check it
+        "email_note": tr.gettext("address guessed from their colleagues' addresses") if person.email_guessed else "",
         "details": details,
         "concerns": [_one_line(c) for c in person.concerns],
         "quotes": _quotes(person.quotes, names),

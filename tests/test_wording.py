@@ -223,3 +223,15 @@ async def test_a_rep_who_writes_german_gets_a_german_draft_and_the_csm_a_german_
         assert str(event["SUMMARY"]).startswith(de("Handoff call: %(account)s (%(rep)s -> %(csm)s)").split("%")[0])
     finally:
         await stop_harness(harness)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_guessed_address_says_so_in_every_format(language: str) -> None:
+    doc = _document(language)
+    doc.sections.stakeholders.append(
+        Stakeholder(name="Ivo Brandt", email="ivo.brandt@kessler.example", email_guessed=True, role="user")
+    )
+    note = translations(language).gettext("address guessed from their colleagues' addresses")
+    for fmt in ("md", "txt", "html"):
+        out = html.unescape(render_document(doc, fmt))
+        assert out.count(note) == 1, fmt  # Ivo's, not Jana's: hers was written in the mail
