@@ -31,6 +31,7 @@ from agent.web.access import Viewer, viewer_for
 from agent.web.csrf import COOKIE as CSRF_COOKIE
 from agent.web.csrf import FIELD as CSRF_FIELD
 from agent.web.csrf import Csrf, from_elsewhere, new_nonce, origin_of
+from agent.wording import translations
 
 SESSION_COOKIE = "handoff_session"
 _UNKNOWN = object()
@@ -52,13 +53,18 @@ class WebState:
 def environment() -> Environment:
     """templates/web/ (and the shared document macros beside it): HTML autoescaped, undefined names an error."""
     folder = Path(templates.__file__).resolve().parent
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(["html", "html.j2", "svg"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The pages are English; the shared document macros say their own words through _() (agent/wording.py),
+    # and a document's labels arrive already in its language from render.doc_view.
+    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 class SignInRequired(Exception):
