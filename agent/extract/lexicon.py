@@ -103,7 +103,6 @@ NOT_COMPANY = frozenset(
         "quarter",
         "month",
         "week",
-        "lumen",
         "final",
         "revised",
         "updated",
@@ -371,8 +370,8 @@ REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", 
               r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b",
               r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b", r"\bcautious\b", r"\bguarded\b",
               r"\bnot (?:a fan|keen|thrilled)\b", r"\bn't (?:a fan|keen|thrilled)\b", r"\bdrag(?:s|ged|ging)? (?:his|her|their) feet\b",
-              r"\bgrudging\w*", r"\boverruled\b", r"\bopposed\b", r"\bhostile\b", r"\b(?:does|did)(?:n't| not) want (?:us|this|it|lumen|the (?:tool|project|platform))\b")  # fmt: skip
+              r"\bgrudging\w*", r"\boverruled\b", r"\bopposed\b", r"\bhostile\b", r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b")  # fmt: skip
 # the rep's cold read that is open opposition, not doubt: "negative"
 REP_HOSTILE = rx(r"\bopposed\b", r"\bhostile\b", r"\bagainst (?:us|it|this|the (?:project|deal|tool|platform))\b",
-                 r"\b(?:does|did)(?:n't| not) want (?:us|this|it|lumen|the (?:tool|project|platform))\b", r"\bwants? us (?:out|gone)\b",
+                 r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b", r"\bwants? us (?:out|gone)\b",
                  r"\b(?:ist|war) dagegen\b", r"\bcontre (?:nous|le projet)\b", r"\ben contra\b")  # fmt: skip

@@ -41,7 +41,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bwaste of (?:our |my )?(?:time|money)\b", r"\bnot going to move\b", r"\bpull the plug\b",
         r"\b(?:i'?m|i am|we'?re|we are) (?:firmly |strongly |flatly |completely )?(?:against|opposed to)\b", r"\bi object to\b",
         r"\b(?:close to|ready to|about to|will|might|going to) walk(?:ing)? away\b",
-        r"\bnot (?:going ahead|moving forward|proceeding) with (?:this|you|lumen|the (?:project|deal|purchase))\b",
+        r"\bnot (?:going ahead|moving forward|proceeding) with (?:this|you|the (?:project|deal|purchase))\b",
         r"\bveto\b", r"\bfurious\b",
     )),
     ("enthusiastic", 2, rx(
@@ -81,9 +81,9 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bno (?:further )?concerns\b", r"\bsigned off\b", r"\blooking forward\b", r"\bmy recommendation is\b",
         r"\bofficially a\b", r"\bmade this work\b", r"\bmotivated\b", r"\bkeen\b", r"\bbought in\b", r"\bsupportive\b",
         r"\b(?:we|i|the board|the committee) (?:have |has )?(?:approved|signed)\b", r"\bgreen light\b", r"\bgo[- ]ahead\b",
-        r"\b(?:decided|chose|picked) (?:to go with )?(?:you|your|lumen)\b",
+        r"\b(?:decided|chose|picked) (?:to go with )?(?:you|your)\b",
         # a champion selling us inside: our demo shown to colleagues, leadership told about it
-        r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:showed|shown|demoed|presented|shared|pitched) (?:your|the|lumen'?s?|this) "
+        r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:showed|shown|demoed|presented|shared|pitched) (?:your|the|this) "
         r"(?:\w+ ){0,2}?(?:demo|deck|proposal|dashboards?|prototype|tool|platform|product)\b[^.;]{0,12}\b(?:to|with)\b",
         r"\bi(?:'ve| have)? (?:been )?(?:telling|told|briefed|pitched) (?:the |our |my )?(?:\w+ )?(?:board|leadership|management|"
         r"ceo|cfo|coo|boss|colleagues|directors?|executives?)\b",
@@ -91,7 +91,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\b(?:i'?ll|i will|i'?m going to|let me) (?:push (?:hard )?(?:internally|for)|make the case|champion|advocate for|lobby|go to bat)\b",
         r"\b(?:count on|you have) my (?:support|vote|backing)\b", r"\bfully behind\b",
         r"\b(?:i'?m|i am|we'?re|we are) (?:all |firmly )?behind (?:this|it|you|the project)\b",
-        r"\b(?:i'?ve|i have|we'?ve|we have) recommended (?:you|lumen|your)\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have) recommended (?:you|your)\b",
         r"\bmake (?:my|our) (?:team'?s? )?(?:life|lives|job|jobs|work) (?:so much |a lot |far )?easier\b", r"\bi(?:'ve| have)? (?:already )?walked (?:our|the|my) \w+ through\b",
         r"\bthe best (?:demo|tool|platform|product|solution|option|vendor)\b",
     )),
