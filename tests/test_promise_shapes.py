@@ -257,3 +257,41 @@ def test_it_the_pronoun_is_no_it_department() -> None:
 
     assert FIRST_PERSON.search("IT will open the port for your collectors by Friday.")
     assert not FIRST_PERSON.search("It will cover the dashboards and the phone alerts.")
+
+
+def test_the_subject_of_a_dated_deed_says_whose_promise_it_is_in_four_languages() -> None:
+    cases = [
+        ("Our platform engineer Rafa will hand over the export script by April 30.", "ours", "us"),
+        ("Lena from my team is sending the store list on the 28th.", "customer", "customer"),
+        ("Unsere Netzwerkabteilung richtet den Tunnel bis zum 29. April ein.", "customer", "customer"),
+        ("Frau Brück schickt Ihnen die Lieferantenliste bis zum 24. April.", "customer", "customer"),
+        ("Nuestra área de sistemas abrirá el puerto 5432 antes del 27 de abril.", "customer", "customer"),
+        ("Inés te mandará los formatos de factura el 23 de abril.", "customer", "customer"),
+        ("Notre service réseau autorisera vos adresses IP d'ici le 25 avril.", "customer", "customer"),
+        ("Mathis vous enverra le modèle de données le 29 avril.", "customer", "customer"),
+        ("Vik will send the plant list by April 24.", "ours", "customer"),  # a name the customer side knows
+        ("Reminder: Rafa sends the sizing sheet by 4/24.", "note", "us"),
+    ]
+    for text, author, owner in cases:
+        assert promise_owner(unit(text, author), OURS, THEIRS, "acmedata") == owner, text
+
+
+def test_a_deed_without_a_date_or_asked_or_wished_is_no_promise() -> None:
+    for text in [
+        "Our platform engineer Rafa will hand over the export script.",  # no date: a plan, not a promise
+        "Will Lena send the store list by the 28th?",
+        "Our finance team will want to see the invoice by April 30.",
+        "If our security team opens the port by the 27th, we can start.",
+        "Today we build the store report by hand every Monday.",
+    ]:
+        assert promise_owner(unit(text, "customer"), OURS, THEIRS, "acmedata") is None, text
+
+
+def test_a_customer_plan_row_with_a_date_is_theirs_even_when_its_step_names_no_verb() -> None:
+    assert table_owner("Tern IT | Reporting replica of the ERP | 4/27", OURS, THEIRS) == "customer"
+
+
+def test_what_we_cover_free_and_what_they_get_from_us_in_german_are_promises() -> None:
+    assert GIFT.search("Acme Data covers the onboarding workshop for six analysts at no cost.")
+    assert GIFT.search("Den Workshop für sechs Analysten übernimmt Acme Data kostenlos.")
+    assert lexicon.YOURS.search("Das Konzept erhalten Sie von uns bis zum 30. April.")

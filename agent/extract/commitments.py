@@ -46,7 +46,7 @@ FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am goi
                   r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
                   r"\b(?:je|nous) (?:vous |te |les? |la |l')?(?:\w+(?:rai|rons)|vais|allons|envoie|envoyons|livrons)\b",
                   r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|\bvamos a\b|"
-                  r"\b(?:les|te|os) (?:enviamos|mandamos|mando|envío)\b")  # fmt: skip
+                  r"\b(?:les|te|os|le) (?:enviamos|mandamos|mando|envío|devolvemos|entregamos|compartimos|habilitamos)\b")  # fmt: skip
 SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |das |le |la |les |el |los )?\S)", re.I)
 
 
@@ -82,6 +82,14 @@ OWED = re.compile(
 
 def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     """ "us", "customer" or None for a sentence; ``ours``/``customers`` are first names, ``company`` our name."""
+    owner = _said_promise(unit, ours, customers, company)
+    if owner is not None:
+        return owner
+    our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    return deed_owner(unit, our_words, customers - our_words)
+
+
+def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     text = unit.text
     if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):
         return None
@@ -116,6 +124,92 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     return None
 
 
+# Who does a deed, by the sentence's subject and verb, in any of the four languages: a group of one side ("our network
+# admin", "unsere IT", "nuestro equipo de TI", "notre équipe informatique"), optionally with the person's name ("our
+# engineer Omar"), or a person by name ("Priya from my team", "Frau Keller"), then a deed in the future or the present
+# ("will hand you", "is sending over", "liefert Ihnen", "te enviará", "vous enverra"). Whose deed it is comes from
+# the subject: the writer's group is the writer's side; a name is whoever the name belongs to.
+_GROUP = r"(?:our|my|unser(?:e|em|er)?|nuestr[oa]s?|mis?|notre|nos|mon|ma)"
+_TITLE = r"(?:(?-i:Herr|Frau|Mr|Ms|Mrs|Dr|Mme|M|Sr|Sra)\.? )"
+# the head of a group of people: "our network admin", "unsere IT-Abteilung", "nuestro equipo de TI", "notre DSI"
+_PEOPLE = (
+    r"(?:[\w-]*(?:team|abteilung|department|departamento|département|équipe|equipo|service|staff|people|folks|leute|"
+    r"kolleg|colleg|compañer|engineer|ingeni|ingénieu|admin|manager|lead|leiter|jefe|jefa|gerente|responsable|"
+    r"direct|chef|architect|architekt|arquitect|analyst|analista|consultant|berater|consultor|specialist|spezialist|"
+    r"especialista|dba|sistemas|informati|security|sicherheit|seguridad|sécurité|legal|counsel|finance|finanz|"
+    r"procurement|einkauf|compras|achats|contact|ansprechpartner)[\w-]*|(?-i:IT|TI|DSI|DBA|IT-\w+))"
+)
+_NAME = rf"{_TITLE}?(?-i:[A-ZÁÉÍÓÚÄÖÜ][a-záéíóúäöüñç]+)(?: (?-i:[A-Z][a-záéíóúäöüñç]+))?"
+_DEED_EN = (
+    r"(?:will|'ll|is going to|are going to|is|are)\s+(?:also\s+|personally\s+)?"
+    r"(?:send|sending|hand|handing|deliver|delivering|provide|providing|share|sharing|return|returning|open|opening|"
+    r"whitelist|whitelisting|allowlist|allowlisting|set(?:ting)? up|create|creating|grant|granting|enable|enabling|"
+    r"run|running|host|hosting|schedule|scheduling|give|giving|finish|finishing|complete|completing|load|loading|"
+    r"install|installing|configure|configuring|build|building|write|writing|draft|drafting|prepare|preparing|book|"
+    r"booking|sign|signing|get|getting|have|walk|walking)\b"
+    r"|(?:sends|hands|delivers|provides|shares|returns|opens|whitelists|allowlists|sets up|creates|grants|enables|"
+    r"runs|hosts|schedules|gives|installs|configures|builds|writes|drafts|prepares|books|signs|gets|owes)\b"
+)
+_DEED_DE = (
+    r"(?:(?:wird|werden)\b[^.;]{0,80}\b(?:liefern|schicken|senden|einrichten|bereitstellen|freischalten|öffnen|"
+    r"erstellen|übermitteln|zurücksenden|zurückschicken|geben|übernehmen|durchführen|vorbereiten)|liefert|liefern|schickt|schicken|sendet|senden|richtet|richten|stellt|stellen|übernimmt|"
+    r"übernehmen|gibt|geben|erstellt|erstellen|öffnet|öffnen|bereitet|bereiten|schaltet|schalten|legt|legen|"
+    r"übermittelt|übermitteln|reicht|reichen|bringt|bringen)\b"
+)
+_DEED_ES = (
+    r"(?:(?:te|les|le|nos|os|lo|la|los|las|se) )*(?:(?!(?:est|ser|podr|habr|deber|querr|sabr|expir|venc|termin|"
+    r"acab|empez|comenz|decid|evalu|revis)\w)\w+(?:ará|erá|irá|rán|drá|dremos|aremos|eremos|iremos)|"
+    r"envía|entrega|devuelve|manda|comparte|habilita|abre|enviamos|entregamos|devolvemos|mandamos|habilitamos|"
+    r"abrimos)\b"
+)
+_DEED_FR = (
+    r"(?:(?:vous|te|nous|leur|lui|les|le|la|l') ?)*(?:(?!(?:ser|aur|pourr|devr|voudr|saur|expir|termin|commenc|"
+    r"décid|évalu|gèl)\w)\w+r(?:a|ont|ons|ai)|envoie|livre|retourne|ouvre|"
+    r"envoyons|livrons|retournons|ouvrons|fournit|fournissons)\b"
+)
+DEED = re.compile(
+    rf"^\W*(?:[^\W\d][\w ]{{0,24}}:\s+)?(?:(?P<group>{_GROUP} (?:[\w-]+ ){{0,2}}?{_PEOPLE}"
+    rf"(?: (?:de|of|für|du|des|del|de la) [\w-]+| (?-i:[a-zéèáíóú])[\w-]+)? )(?P<named>{_NAME} )?|(?P<name>{_NAME})"
+    rf"(?: (?:from|of|aus|de|del|von) (?:my|our|the|unserem|unserer|mi|nuestro|nuestra|mon|notre) [\w-]+(?: [\w-]+)?)? )"
+    rf"(?:{_DEED_EN}|{_DEED_DE}|{_DEED_ES}|{_DEED_FR})",
+    re.IGNORECASE,
+)
+
+
+def deed_owner(unit: Unit, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose dated deed a sentence states by its subject: "Omar will hand you the runbook by May 14" in our mail is
+    ours, "Carla te enviará los catálogos el 15 de mayo" in the customer's is theirs; a name either side knows decides
+    over the writer. Undated, or a question or a condition, it is no promise."""
+    text = unit.text
+    if unit.author not in {"ours", "customer", "note"} or text.rstrip().endswith("?") or CONDITION.match(text):
+        return None
+    if lexicon.NOT_COMMITMENT.search(text) or not (DATE_WORDS.search(text) or names_due(text)):
+        return None
+    found = DEED.match(text)
+    if found is None or WANTS.match(text, found.end()):
+        return None
+    writer: Owner = "customer" if unit.author == "customer" else "us"
+    name = found["named"] or found["name"]
+    if name:
+        first = fold(re.sub(_TITLE, "", name.strip(), flags=re.I)).split(" ")[0]
+        if first in ours:
+            return "us"
+        if first in customers:
+            return "customer"
+        if found["name"] and first in _NOT_PEOPLE:
+            return None
+    return writer
+
+
+# Capitalised words that open a sentence but name no one: "Today", "Hoy", "Heute", "Aujourd'hui", "This", "The"
+_NOT_PEOPLE = {
+    "the", "this", "that", "these", "those", "it", "there", "today", "tomorrow", "next", "then", "also", "and", "but",
+    "we", "they", "he", "she", "you", "i", "our", "your", "their", "der", "die", "das", "den", "dem", "wir", "sie",
+    "heute", "morgen", "dann", "el", "la", "los", "las", "hoy", "manana", "luego", "le", "les", "nous", "vous", "ils",
+    "elles", "aujourd", "demain", "puis", "ce", "cette", "pilot", "piloto", "pilote", "phase", "wave",
+}  # fmt: skip
+
+
 # A note's to-do, its subject then "to" and the deed: "Sandbox to be enabled by 6/5", "Acme Data to provide the
 # mapping by 3/14" (no verb of its own before "to": "Ana wants to go live by May" is a wish)
 TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|(?-i:[a-z])\w+)\b", re.IGNORECASE)
@@ -128,7 +222,8 @@ OPENS = re.compile(
     r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|countersign|assign|"
     r"stand\w* up|install|"
     r"deploy|load|build|configur|connect|migrat|"
-    r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris)\w*",
+    r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris|"
+    r"devolv|retourn|renvo|zurücksend|zurückschick)\w*",
     re.IGNORECASE,
 )
 # What we give on top of the price: "happy to throw in two extra seats", "the connector is included at no charge",
@@ -141,7 +236,7 @@ _FREE = (
 FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
-    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend)\w*\b[^.;]{{0,80}}?{_FREE}",
+    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend|cover|übernimm|cubr|couvr|prend)\w*\b[^.;]{{0,80}}?{_FREE}",
 )
 # A promise whose object points back to the sentence before: "My team will have that done by the 3rd",
 # "I told her the first one would be mid-October"
@@ -173,8 +268,7 @@ def table_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
             return "us"
         if _names(cell, customers):
             # theirs to do, not a date that comes ("Pilot starts", "Code freeze begins", "Order form signed")
-            deed = OPENS.search(text) or re.search(rf"\b{_ACTION}\b|\bconfigur", text, re.I)
-            return "customer" if deed and not EVENT.search(text) else None
+            return None if EVENT.search(text) else "customer"  # a date that comes ("Pilot starts") is no deed
     return None
 
 
@@ -205,4 +299,4 @@ def first_names(names: set[str]) -> set[str]:
     return {fold(n).split(" ")[0] for n in names if n and len(fold(n).split(" ")[0]) > 1}
 
 
-__all__ = ["FREE", "GIFT", "REFERS_BACK", "first_names", "promise_owner", "split_promises", "table_owner"]
+__all__ = ["FREE", "GIFT", "REFERS_BACK", "deed_owner", "first_names", "promise_owner", "split_promises", "table_owner"]

@@ -207,6 +207,7 @@ YOURS = rx(
     r"\b(?:tendr|recibir)(?:ás|án|á usted)\b",
     r"\bvous (?:aurez|recevrez)\b",
     r"\b(?:sie|du) (?:bekommen|erhalten|bekommst|erhältst)\b",
+    r"\b(?:bekommen|erhalten) sie\b[^.;]{0,60}\bvon (?:mir|uns)\b",
 )
 # Meeting housekeeping is not a commitment a CSM inherits: sending the recording, the deck or a recap,
 # introducing the CSM, following up. (The substance promised inside a recap is read where it is written.)
