@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from agent.extract import lexicon
-from agent.extract.commitments import GIFT, promise_owner, table_owner
+from agent.extract.commitments import GIFT, label_owner, promise_owner, table_owner
 from agent.extract.dates import resolve_due_precise
 from agent.extract.delivered import delivery_in
 from agent.extract.units import Unit, paragraphs
@@ -295,3 +295,19 @@ def test_what_we_cover_free_and_what_they_get_from_us_in_german_are_promises() -
     assert GIFT.search("Acme Data covers the onboarding workshop for six analysts at no cost.")
     assert GIFT.search("Den Workshop für sechs Analysten übernimmt Acme Data kostenlos.")
     assert lexicon.YOURS.search("Das Konzept erhalten Sie von uns bis zum 30. April.")
+
+
+def test_a_plan_line_led_by_its_owner_and_a_granted_discount_are_promises() -> None:
+    assert label_owner("Acme Data: usage dashboard for the board by 4/30.", OURS, THEIRS) == "us"
+    assert label_owner("Tern IT: service account for our consultants by 4/27.", OURS, THEIRS) == "customer"
+    assert label_owner("Rollout plan: depots in the west first, then the east by June.", OURS, THEIRS) is None
+    assert label_owner("Acme Data: usage dashboard for the board.", OURS, THEIRS) is None  # undated: a plan step
+    assert GIFT.search("We also knocked 12% off the renewal of the analyst seats.")
+    assert GIFT.search("Dafür gewähren wir einen Nachlass von 8 % auf die Zusatzmodule.")
+    assert not GIFT.search("They asked for a 30% discount on year two.")
+    owner = promise_owner(unit("Unsere Beraterin Jana leitet den Workshop am 20. April.", "ours"), OURS, THEIRS, "acme")
+    assert owner == "us"
+
+
+def test_a_remark_about_a_person_after_their_name_is_no_plan_line() -> None:
+    assert label_owner("Vik: the audit in Q3 eats his whole team. Ola is the only analyst left.", OURS, THEIRS) is None

@@ -146,25 +146,25 @@ _DEED_EN = (
     r"whitelist|whitelisting|allowlist|allowlisting|set(?:ting)? up|create|creating|grant|granting|enable|enabling|"
     r"run|running|host|hosting|schedule|scheduling|give|giving|finish|finishing|complete|completing|load|loading|"
     r"install|installing|configure|configuring|build|building|write|writing|draft|drafting|prepare|preparing|book|"
-    r"booking|sign|signing|get|getting|have|walk|walking)\b"
-    r"|(?:sends|hands|delivers|provides|shares|returns|opens|whitelists|allowlists|sets up|creates|grants|enables|"
+    r"booking|sign|signing|get|getting|have|walk|walking|join|joining|lead|leading|train|training|attend|attending)\b"
+    r"|(?:joins|leads|trains|attends|sends|hands|delivers|provides|shares|returns|opens|whitelists|allowlists|sets up|creates|grants|enables|"
     r"runs|hosts|schedules|gives|installs|configures|builds|writes|drafts|prepares|books|signs|gets|owes)\b"
 )
 _DEED_DE = (
     r"(?:(?:wird|werden)\b[^.;]{0,80}\b(?:liefern|schicken|senden|einrichten|bereitstellen|freischalten|öffnen|"
-    r"erstellen|übermitteln|zurücksenden|zurückschicken|geben|übernehmen|durchführen|vorbereiten)|liefert|liefern|schickt|schicken|sendet|senden|richtet|richten|stellt|stellen|übernimmt|"
+    r"erstellen|übermitteln|zurücksenden|zurückschicken|geben|übernehmen|durchführen|vorbereiten)|liefert|leitet|leiten|schult|schulen|führt|führen|moderiert|liefern|schickt|schicken|sendet|senden|richtet|richten|stellt|stellen|übernimmt|"
     r"übernehmen|gibt|geben|erstellt|erstellen|öffnet|öffnen|bereitet|bereiten|schaltet|schalten|legt|legen|"
     r"übermittelt|übermitteln|reicht|reichen|bringt|bringen)\b"
 )
 _DEED_ES = (
     r"(?:(?:te|les|le|nos|os|lo|la|los|las|se) )*(?:(?!(?:est|ser|podr|habr|deber|querr|sabr|expir|venc|termin|"
     r"acab|empez|comenz|decid|evalu|revis)\w)\w+(?:ará|erá|irá|rán|drá|dremos|aremos|eremos|iremos)|"
-    r"envía|entrega|devuelve|manda|comparte|habilita|abre|enviamos|entregamos|devolvemos|mandamos|habilitamos|"
+    r"envía|entrega|dirige|imparte|capacita|devuelve|manda|comparte|habilita|abre|enviamos|entregamos|devolvemos|mandamos|habilitamos|"
     r"abrimos)\b"
 )
 _DEED_FR = (
     r"(?:(?:vous|te|nous|leur|lui|les|le|la|l') ?)*(?:(?!(?:ser|aur|pourr|devr|voudr|saur|expir|termin|commenc|"
-    r"décid|évalu|gèl)\w)\w+r(?:a|ont|ons|ai)|envoie|livre|retourne|ouvre|"
+    r"décid|évalu|gèl)\w)\w+r(?:a|ont|ons|ai)|envoie|livre|retourne|ouvre|anime|forme|dirige|"
     r"envoyons|livrons|retournons|ouvrons|fournit|fournissons)\b"
 )
 DEED = re.compile(
@@ -236,7 +236,16 @@ _FREE = (
 FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
-    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend|cover|übernimm|cubr|couvr|prend)\w*\b[^.;]{{0,80}}?{_FREE}",
+    # what we take on at no cost ("covers the training at no cost", "übernimmt … kostenlos"); "that's on us" here
+    # says whose task it is, not its price
+    r"\b(?:cover|übernimm|cubr|couvr|prend\w* en charge)\w*\b[^.;]{0,80}?(?:\bat no (?:extra |additional )?"
+    r"(?:charge|cost)|\bfree of charge|\bfor free|\bsin (?:costo|cargo)|\bgratis\b|\bkostenlos|\bohne aufpreis|"
+    r"\bsans frais|\bgratuit)",
+    # a price cut we grant: "a 20% discount on the add-on seats", "15 % Rabatt", "une remise de 10 %"
+    r"^(?![^.;]*\b(?:ask|want|request|push|demand|verlang|fordert|pide|pidi|exig|demand)\w*)[^.;]*(?:\d+\s?%[^.;]{0,40}"
+    r"\b(?:discount|off|rabatt|nachlass|descuento|remise)\b|\b(?:discount|rabatt|nachlass|descuento|remise)\b"
+    r"[^.;]{0,20}\d+\s?%)",
+    rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend)\w*\b[^.;]{{0,80}}?{_FREE}",
 )
 # A promise whose object points back to the sentence before: "My team will have that done by the 3rd",
 # "I told her the first one would be mid-October"
@@ -272,6 +281,22 @@ def table_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
     return None
 
 
+# a line that says something of its own (a second sentence, a verb of being) rather than naming a deliverable
+_SAYS = re.compile(
+    r"[.!?]\s+\S|\b(?:is|are|was|were|isn't|aren't|has|had|ist|sind|war|es|son|era|est|sont|était)\b|\w+s (?:his|her|their|our|the)\b",
+    re.IGNORECASE,
+)
+
+
+def label_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose step a plan line led by its owner is, "Acme Data: staging workspace by 4/20" or "Vik: sign-off on the
+    list by 5/2": the owner's label then a dated deliverable, read as a row of a plan."""
+    found = re.match(r"^\W*([^:|]{2,30}?):\s+(\S.*)$", text)
+    if found is None or len(found[1].split()) > 4 or _SAYS.search(found[2]):
+        return None  # "Tobias: the rollout eats his team. Gabe is the only one" is a remark about them, no step
+    return table_owner(f"{found[1]} | {found[2]} | {found[2]}", ours, customers) if names_due(found[2]) else None
+
+
 def split_promises(text: str) -> list[str]:
     """ "We'll map the feed by April 17 and record the videos by May 8" -> two promises, each with its date.
 
@@ -299,4 +324,14 @@ def first_names(names: set[str]) -> set[str]:
     return {fold(n).split(" ")[0] for n in names if n and len(fold(n).split(" ")[0]) > 1}
 
 
-__all__ = ["FREE", "GIFT", "REFERS_BACK", "deed_owner", "first_names", "promise_owner", "split_promises", "table_owner"]
+__all__ = [
+    "FREE",
+    "GIFT",
+    "REFERS_BACK",
+    "deed_owner",
+    "first_names",
+    "label_owner",
+    "promise_owner",
+    "split_promises",
+    "table_owner",
+]

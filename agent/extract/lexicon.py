@@ -152,7 +152,7 @@ COMMITMENT = rx(
     r"\bwe can have\b",
     r"\b(?:i|we) (?:am|are) going to\b",
     r"\blet me\b",
-    r"\b(?:i|we) (?:committed|agreed|signed up) to\b",
+    r"\b(?:i|we) (?:also |already )?(?:committed|agreed|signed up) to\b",
     r"^\s*(?:[A-Z][a-z]+ )?to (?:send|deliver|provide|share|"
     r"schedule|set up|run|draft|get)\b",
     # our mail confirming the deal's terms, and what our own people do for them
