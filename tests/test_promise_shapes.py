@@ -311,3 +311,9 @@ def test_a_plan_line_led_by_its_owner_and_a_granted_discount_are_promises() -> N
 
 def test_a_remark_about_a_person_after_their_name_is_no_plan_line() -> None:
     assert label_owner("Vik: the audit in Q3 eats his whole team. Ola is the only analyst left.", OURS, THEIRS) is None
+
+
+def test_the_reps_note_of_what_we_send_by_a_date_is_our_promise_not_a_plan_step() -> None:
+    note = unit("We send the tariff mapping within five business days of kickoff.", "note")
+    assert promise_owner(note, OURS, THEIRS, "acme") == "us"
+    assert promise_owner(unit("We send the tariff mapping.", "note"), OURS, THEIRS, "acme") is None

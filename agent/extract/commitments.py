@@ -147,6 +147,7 @@ _DEED_EN = (
     r"run|running|host|hosting|schedule|scheduling|give|giving|finish|finishing|complete|completing|load|loading|"
     r"install|installing|configure|configuring|build|building|write|writing|draft|drafting|prepare|preparing|book|"
     r"booking|sign|signing|get|getting|have|walk|walking|join|joining|lead|leading|train|training|attend|attending)\b"
+    r"|(?:(?<=\bwe )|(?<=\bwir )|(?<=\bnous ))(?:send|hand over|deliver|provide|share|return|run|host|give|set up|schedule|book)\b"
     r"|(?:joins|leads|trains|attends|sends|hands|delivers|provides|shares|returns|opens|whitelists|allowlists|sets up|creates|grants|enables|"
     r"runs|hosts|schedules|gives|installs|configures|builds|writes|drafts|prepares|books|signs|gets|owes)\b"
 )
@@ -168,7 +169,7 @@ _DEED_FR = (
     r"envoyons|livrons|retournons|ouvrons|fournit|fournissons)\b"
 )
 DEED = re.compile(
-    rf"^\W*(?:[^\W\d][\w ]{{0,24}}:\s+)?(?:(?P<group>{_GROUP} (?:[\w-]+ ){{0,2}}?{_PEOPLE}"
+    rf"^\W*(?:[^\W\d][\w ]{{0,24}}:\s+)?(?:(?P<self>we|wir|nous|nosotros) |(?P<group>{_GROUP} (?:[\w-]+ ){{0,2}}?{_PEOPLE}"
     rf"(?: (?:de|of|für|du|des|del|de la) [\w-]+| (?-i:[a-zéèáíóú])[\w-]+)? )(?P<named>{_NAME} )?|(?P<name>{_NAME})"
     rf"(?: (?:from|of|aus|de|del|von) (?:my|our|the|unserem|unserer|mi|nuestro|nuestra|mon|notre) [\w-]+(?: [\w-]+)?)? )"
     rf"(?:{_DEED_EN}|{_DEED_DE}|{_DEED_ES}|{_DEED_FR})",
