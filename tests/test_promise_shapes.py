@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from agent.extract import lexicon
-from agent.extract.commitments import GIFT, promise_owner, table_owner
+from agent.extract.commitments import GIFT, label_owner, promise_owner, table_owner
 from agent.extract.dates import resolve_due_precise
 from agent.extract.delivered import delivery_in
 from agent.extract.units import Unit, paragraphs
@@ -257,3 +257,63 @@ def test_it_the_pronoun_is_no_it_department() -> None:
 
     assert FIRST_PERSON.search("IT will open the port for your collectors by Friday.")
     assert not FIRST_PERSON.search("It will cover the dashboards and the phone alerts.")
+
+
+def test_the_subject_of_a_dated_deed_says_whose_promise_it_is_in_four_languages() -> None:
+    cases = [
+        ("Our platform engineer Rafa will hand over the export script by April 30.", "ours", "us"),
+        ("Lena from my team is sending the store list on the 28th.", "customer", "customer"),
+        ("Unsere Netzwerkabteilung richtet den Tunnel bis zum 29. April ein.", "customer", "customer"),
+        ("Frau Brück schickt Ihnen die Lieferantenliste bis zum 24. April.", "customer", "customer"),
+        ("Nuestra área de sistemas abrirá el puerto 5432 antes del 27 de abril.", "customer", "customer"),
+        ("Inés te mandará los formatos de factura el 23 de abril.", "customer", "customer"),
+        ("Notre service réseau autorisera vos adresses IP d'ici le 25 avril.", "customer", "customer"),
+        ("Mathis vous enverra le modèle de données le 29 avril.", "customer", "customer"),
+        ("Vik will send the plant list by April 24.", "ours", "customer"),  # a name the customer side knows
+        ("Reminder: Rafa sends the sizing sheet by 4/24.", "note", "us"),
+    ]
+    for text, author, owner in cases:
+        assert promise_owner(unit(text, author), OURS, THEIRS, "acmedata") == owner, text
+
+
+def test_a_deed_without_a_date_or_asked_or_wished_is_no_promise() -> None:
+    for text in [
+        "Our platform engineer Rafa will hand over the export script.",  # no date: a plan, not a promise
+        "Will Lena send the store list by the 28th?",
+        "Our finance team will want to see the invoice by April 30.",
+        "If our security team opens the port by the 27th, we can start.",
+        "Today we build the store report by hand every Monday.",
+    ]:
+        assert promise_owner(unit(text, "customer"), OURS, THEIRS, "acmedata") is None, text
+
+
+def test_a_customer_plan_row_with_a_date_is_theirs_even_when_its_step_names_no_verb() -> None:
+    assert table_owner("Tern IT | Reporting replica of the ERP | 4/27", OURS, THEIRS) == "customer"
+
+
+def test_what_we_cover_free_and_what_they_get_from_us_in_german_are_promises() -> None:
+    assert GIFT.search("Acme Data covers the onboarding workshop for six analysts at no cost.")
+    assert GIFT.search("Den Workshop für sechs Analysten übernimmt Acme Data kostenlos.")
+    assert lexicon.YOURS.search("Das Konzept erhalten Sie von uns bis zum 30. April.")
+
+
+def test_a_plan_line_led_by_its_owner_and_a_granted_discount_are_promises() -> None:
+    assert label_owner("Acme Data: usage dashboard for the board by 4/30.", OURS, THEIRS) == "us"
+    assert label_owner("Tern IT: service account for our consultants by 4/27.", OURS, THEIRS) == "customer"
+    assert label_owner("Rollout plan: depots in the west first, then the east by June.", OURS, THEIRS) is None
+    assert label_owner("Acme Data: usage dashboard for the board.", OURS, THEIRS) is None  # undated: a plan step
+    assert GIFT.search("We also knocked 12% off the renewal of the analyst seats.")
+    assert GIFT.search("Dafür gewähren wir einen Nachlass von 8 % auf die Zusatzmodule.")
+    assert not GIFT.search("They asked for a 30% discount on year two.")
+    owner = promise_owner(unit("Unsere Beraterin Jana leitet den Workshop am 20. April.", "ours"), OURS, THEIRS, "acme")
+    assert owner == "us"
+
+
+def test_a_remark_about_a_person_after_their_name_is_no_plan_line() -> None:
+    assert label_owner("Vik: the audit in Q3 eats his whole team. Ola is the only analyst left.", OURS, THEIRS) is None
+
+
+def test_the_reps_note_of_what_we_send_by_a_date_is_our_promise_not_a_plan_step() -> None:
+    note = unit("We send the tariff mapping within five business days of kickoff.", "note")
+    assert promise_owner(note, OURS, THEIRS, "acme") == "us"
+    assert promise_owner(unit("We send the tariff mapping.", "note"), OURS, THEIRS, "acme") is None

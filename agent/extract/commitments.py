@@ -46,7 +46,7 @@ FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am goi
                   r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
                   r"\b(?:je|nous) (?:vous |te |les? |la |l')?(?:\w+(?:rai|rons)|vais|allons|envoie|envoyons|livrons)\b",
                   r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|\bvamos a\b|"
-                  r"\b(?:les|te|os) (?:enviamos|mandamos|mando|envío)\b")  # fmt: skip
+                  r"\b(?:les|te|os|le) (?:enviamos|mandamos|mando|envío|devolvemos|entregamos|compartimos|habilitamos)\b")  # fmt: skip
 SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |das |le |la |les |el |los )?\S)", re.I)
 
 
@@ -82,6 +82,14 @@ OWED = re.compile(
 
 def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     """ "us", "customer" or None for a sentence; ``ours``/``customers`` are first names, ``company`` our name."""
+    owner = _said_promise(unit, ours, customers, company)
+    if owner is not None:
+        return owner
+    our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    return deed_owner(unit, our_words, customers - our_words)
+
+
+def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     text = unit.text
     if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):
         return None
@@ -116,6 +124,93 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     return None
 
 
+# Who does a deed, by the sentence's subject and verb, in any of the four languages: a group of one side ("our network
+# admin", "unsere IT", "nuestro equipo de TI", "notre équipe informatique"), optionally with the person's name ("our
+# engineer Omar"), or a person by name ("Priya from my team", "Frau Keller"), then a deed in the future or the present
+# ("will hand you", "is sending over", "liefert Ihnen", "te enviará", "vous enverra"). Whose deed it is comes from
+# the subject: the writer's group is the writer's side; a name is whoever the name belongs to.
+_GROUP = r"(?:our|my|unser(?:e|em|er)?|nuestr[oa]s?|mis?|notre|nos|mon|ma)"
+_TITLE = r"(?:(?-i:Herr|Frau|Mr|Ms|Mrs|Dr|Mme|M|Sr|Sra)\.? )"
+# the head of a group of people: "our network admin", "unsere IT-Abteilung", "nuestro equipo de TI", "notre DSI"
+_PEOPLE = (
+    r"(?:[\w-]*(?:team|abteilung|department|departamento|département|équipe|equipo|service|staff|people|folks|leute|"
+    r"kolleg|colleg|compañer|engineer|ingeni|ingénieu|admin|manager|lead|leiter|jefe|jefa|gerente|responsable|"
+    r"direct|chef|architect|architekt|arquitect|analyst|analista|consultant|berater|consultor|specialist|spezialist|"
+    r"especialista|dba|sistemas|informati|security|sicherheit|seguridad|sécurité|legal|counsel|finance|finanz|"
+    r"procurement|einkauf|compras|achats|contact|ansprechpartner)[\w-]*|(?-i:IT|TI|DSI|DBA|IT-\w+))"
+)
+_NAME = rf"{_TITLE}?(?-i:[A-ZÁÉÍÓÚÄÖÜ][a-záéíóúäöüñç]+)(?: (?-i:[A-Z][a-záéíóúäöüñç]+))?"
+_DEED_EN = (
+    r"(?:will|'ll|is going to|are going to|is|are)\s+(?:also\s+|personally\s+)?"
+    r"(?:send|sending|hand|handing|deliver|delivering|provide|providing|share|sharing|return|returning|open|opening|"
+    r"whitelist|whitelisting|allowlist|allowlisting|set(?:ting)? up|create|creating|grant|granting|enable|enabling|"
+    r"run|running|host|hosting|schedule|scheduling|give|giving|finish|finishing|complete|completing|load|loading|"
+    r"install|installing|configure|configuring|build|building|write|writing|draft|drafting|prepare|preparing|book|"
+    r"booking|sign|signing|get|getting|have|walk|walking|join|joining|lead|leading|train|training|attend|attending)\b"
+    r"|(?:(?<=\bwe )|(?<=\bwir )|(?<=\bnous ))(?:send|hand over|deliver|provide|share|return|run|host|give|set up|schedule|book)\b"
+    r"|(?:joins|leads|trains|attends|sends|hands|delivers|provides|shares|returns|opens|whitelists|allowlists|sets up|creates|grants|enables|"
+    r"runs|hosts|schedules|gives|installs|configures|builds|writes|drafts|prepares|books|signs|gets|owes)\b"
+)
+_DEED_DE = (
+    r"(?:(?:wird|werden)\b[^.;]{0,80}\b(?:liefern|schicken|senden|einrichten|bereitstellen|freischalten|öffnen|"
+    r"erstellen|übermitteln|zurücksenden|zurückschicken|geben|übernehmen|durchführen|vorbereiten)|liefert|leitet|leiten|schult|schulen|führt|führen|moderiert|liefern|schickt|schicken|sendet|senden|richtet|richten|stellt|stellen|übernimmt|"
+    r"übernehmen|gibt|geben|erstellt|erstellen|öffnet|öffnen|bereitet|bereiten|schaltet|schalten|legt|legen|"
+    r"übermittelt|übermitteln|reicht|reichen|bringt|bringen)\b"
+)
+_DEED_ES = (
+    r"(?:(?:te|les|le|nos|os|lo|la|los|las|se) )*(?:(?!(?:est|ser|podr|habr|deber|querr|sabr|expir|venc|termin|"
+    r"acab|empez|comenz|decid|evalu|revis)\w)\w+(?:ará|erá|irá|rán|drá|dremos|aremos|eremos|iremos)|"
+    r"envía|entrega|dirige|imparte|capacita|devuelve|manda|comparte|habilita|abre|enviamos|entregamos|devolvemos|mandamos|habilitamos|"
+    r"abrimos)\b"
+)
+_DEED_FR = (
+    r"(?:(?:vous|te|nous|leur|lui|les|le|la|l') ?)*(?:(?!(?:ser|aur|pourr|devr|voudr|saur|expir|termin|commenc|"
+    r"décid|évalu|gèl)\w)\w+r(?:a|ont|ons|ai)|envoie|livre|retourne|ouvre|anime|forme|dirige|"
+    r"envoyons|livrons|retournons|ouvrons|fournit|fournissons)\b"
+)
+DEED = re.compile(
+    rf"^\W*(?:[^\W\d][\w ]{{0,24}}:\s+)?(?:(?P<self>we|wir|nous|nosotros) |(?P<group>{_GROUP} (?:[\w-]+ ){{0,2}}?{_PEOPLE}"
+    rf"(?: (?:de|of|für|du|des|del|de la) [\w-]+| (?-i:[a-zéèáíóú])[\w-]+)? )(?P<named>{_NAME} )?|(?P<name>{_NAME})"
+    rf"(?: (?:from|of|aus|de|del|von) (?:my|our|the|unserem|unserer|mi|nuestro|nuestra|mon|notre) [\w-]+(?: [\w-]+)?)? )"
+    rf"(?:{_DEED_EN}|{_DEED_DE}|{_DEED_ES}|{_DEED_FR})",
+    re.IGNORECASE,
+)
+
+
+def deed_owner(unit: Unit, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose dated deed a sentence states by its subject: "Omar will hand you the runbook by May 14" in our mail is
+    ours, "Carla te enviará los catálogos el 15 de mayo" in the customer's is theirs; a name either side knows decides
+    over the writer. Undated, or a question or a condition, it is no promise."""
+    text = unit.text
+    if unit.author not in {"ours", "customer", "note"} or text.rstrip().endswith("?") or CONDITION.match(text):
+        return None
+    if lexicon.NOT_COMMITMENT.search(text) or not (DATE_WORDS.search(text) or names_due(text)):
+        return None
+    found = DEED.match(text)
+    if found is None or WANTS.match(text, found.end()):
+        return None
+    writer: Owner = "customer" if unit.author == "customer" else "us"
+    name = found["named"] or found["name"]
+    if name:
+        first = fold(re.sub(_TITLE, "", name.strip(), flags=re.I)).split(" ")[0]
+        if first in ours:
+            return "us"
+        if first in customers:
+            return "customer"
+        if found["name"] and first in _NOT_PEOPLE:
+            return None
+    return writer
+
+
+# Capitalised words that open a sentence but name no one: "Today", "Hoy", "Heute", "Aujourd'hui", "This", "The"
+_NOT_PEOPLE = {
+    "the", "this", "that", "these", "those", "it", "there", "today", "tomorrow", "next", "then", "also", "and", "but",
+    "we", "they", "he", "she", "you", "i", "our", "your", "their", "der", "die", "das", "den", "dem", "wir", "sie",
+    "heute", "morgen", "dann", "el", "la", "los", "las", "hoy", "manana", "luego", "le", "les", "nous", "vous", "ils",
+    "elles", "aujourd", "demain", "puis", "ce", "cette", "pilot", "piloto", "pilote", "phase", "wave",
+}  # fmt: skip
+
+
 # A note's to-do, its subject then "to" and the deed: "Sandbox to be enabled by 6/5", "Acme Data to provide the
 # mapping by 3/14" (no verb of its own before "to": "Ana wants to go live by May" is a wish)
 TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|(?-i:[a-z])\w+)\b", re.IGNORECASE)
@@ -128,7 +223,8 @@ OPENS = re.compile(
     r"\b(?:open|allowlist|whitelist|creat|provision|grant|enabl|regist|approv|return|sign|countersign|assign|"
     r"stand\w* up|install|"
     r"deploy|load|build|configur|connect|migrat|"
-    r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris)\w*",
+    r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris|"
+    r"devolv|retourn|renvo|zurücksend|zurückschick)\w*",
     re.IGNORECASE,
 )
 # What we give on top of the price: "happy to throw in two extra seats", "the connector is included at no charge",
@@ -141,6 +237,15 @@ _FREE = (
 FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
+    # what we take on at no cost ("covers the training at no cost", "übernimmt … kostenlos"); "that's on us" here
+    # says whose task it is, not its price
+    r"\b(?:cover|übernimm|cubr|couvr|prend\w* en charge)\w*\b[^.;]{0,80}?(?:\bat no (?:extra |additional )?"
+    r"(?:charge|cost)|\bfree of charge|\bfor free|\bsin (?:costo|cargo)|\bgratis\b|\bkostenlos|\bohne aufpreis|"
+    r"\bsans frais|\bgratuit)",
+    # a price cut we grant: "a 20% discount on the add-on seats", "15 % Rabatt", "une remise de 10 %"
+    r"^(?![^.;]*\b(?:ask|want|request|push|demand|verlang|fordert|pide|pidi|exig|demand)\w*)[^.;]*(?:\d+\s?%[^.;]{0,40}"
+    r"\b(?:discount|off|rabatt|nachlass|descuento|remise)\b|\b(?:discount|rabatt|nachlass|descuento|remise)\b"
+    r"[^.;]{0,20}\d+\s?%)",
     rf"\b(?:offer|inclu|add|giv|extend|waiv|comp|regal|schenk|offr|loan|lend)\w*\b[^.;]{{0,80}}?{_FREE}",
 )
 # A promise whose object points back to the sentence before: "My team will have that done by the 3rd",
@@ -173,9 +278,24 @@ def table_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
             return "us"
         if _names(cell, customers):
             # theirs to do, not a date that comes ("Pilot starts", "Code freeze begins", "Order form signed")
-            deed = OPENS.search(text) or re.search(rf"\b{_ACTION}\b|\bconfigur", text, re.I)
-            return "customer" if deed and not EVENT.search(text) else None
+            return None if EVENT.search(text) else "customer"  # a date that comes ("Pilot starts") is no deed
     return None
+
+
+# a line that says something of its own (a second sentence, a verb of being) rather than naming a deliverable
+_SAYS = re.compile(
+    r"[.!?]\s+\S|\b(?:is|are|was|were|isn't|aren't|has|had|ist|sind|war|es|son|era|est|sont|était)\b|\w+s (?:his|her|their|our|the)\b",
+    re.IGNORECASE,
+)
+
+
+def label_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose step a plan line led by its owner is, "Acme Data: staging workspace by 4/20" or "Vik: sign-off on the
+    list by 5/2": the owner's label then a dated deliverable, read as a row of a plan."""
+    found = re.match(r"^\W*([^:|]{2,30}?):\s+(\S.*)$", text)
+    if found is None or len(found[1].split()) > 4 or _SAYS.search(found[2]):
+        return None  # "Tobias: the rollout eats his team. Gabe is the only one" is a remark about them, no step
+    return table_owner(f"{found[1]} | {found[2]} | {found[2]}", ours, customers) if names_due(found[2]) else None
 
 
 def split_promises(text: str) -> list[str]:
@@ -205,4 +325,14 @@ def first_names(names: set[str]) -> set[str]:
     return {fold(n).split(" ")[0] for n in names if n and len(fold(n).split(" ")[0]) > 1}
 
 
-__all__ = ["FREE", "GIFT", "REFERS_BACK", "first_names", "promise_owner", "split_promises", "table_owner"]
+__all__ = [
+    "FREE",
+    "GIFT",
+    "REFERS_BACK",
+    "deed_owner",
+    "first_names",
+    "label_owner",
+    "promise_owner",
+    "split_promises",
+    "table_owner",
+]

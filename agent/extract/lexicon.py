@@ -151,7 +151,7 @@ COMMITMENT = rx(
     r"\bwe can have\b",
     r"\b(?:i|we) (?:am|are) going to\b",
     r"\blet me\b",
-    r"\b(?:i|we) (?:committed|agreed|signed up) to\b",
+    r"\b(?:i|we) (?:also |already )?(?:committed|agreed|signed up) to\b",
     r"^\s*(?:[A-Z][a-z]+ )?to (?:send|deliver|provide|share|"
     r"schedule|set up|run|draft|get)\b",
     # our mail confirming the deal's terms, and what our own people do for them
@@ -206,6 +206,7 @@ YOURS = rx(
     r"\b(?:tendr|recibir)(?:ás|án|á usted)\b",
     r"\bvous (?:aurez|recevrez)\b",
     r"\b(?:sie|du) (?:bekommen|erhalten|bekommst|erhältst)\b",
+    r"\b(?:bekommen|erhalten) sie\b[^.;]{0,60}\bvon (?:mir|uns)\b",
 )
 # Meeting housekeeping is not a commitment a CSM inherits: sending the recording, the deck or a recap,
 # introducing the CSM, following up. (The substance promised inside a recap is read where it is written.)

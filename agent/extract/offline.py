@@ -40,6 +40,7 @@ from agent.extract.commitments import (
     GIFT,
     REFERS_BACK,
     first_names,
+    label_owner,
     promise_owner,
     split_promises,
     table_owner,
@@ -291,7 +292,7 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
-        row = table_owner(unit.text, our_words, customer_words) if "|" in unit.text and not handed_over else None
+        row = None if handed_over else _plan_row(unit, our_words, customer_words)
         if row is not None:  # a dated step of a plan with its owner: "Acme Data | sandbox | 3/14"
             item = _promise(unit, unit.text, row, unit.source_id in formal, signed, events)
             sections.commitments.append(item)
@@ -354,6 +355,14 @@ def _sentence_items(
             item.text = f"{unit.speaker}: {item.text}"
         sections.items(key).append(item)
     return sections
+
+
+def _plan_row(unit: Unit, ours: set[str], customers: set[str]) -> Owner | None:
+    """Whose dated step of a plan a line is: a table row ("Acme Data | sandbox | 3/14") or a list line led by its
+    owner ("Acme Data: staging workspace by 4/20")."""
+    if "|" in unit.text:
+        return table_owner(unit.text, ours, customers)
+    return label_owner(unit.text, ours, customers) if unit.list_item else None
 
 
 def _read_ours(
