@@ -123,9 +123,9 @@ def due_label(item: Item, language: str = "en") -> str:
     return day(item.due, language)
 
 
-def _fmt_source_date(value: str | datetime | None, tr: gettext.NullTranslations | None = None) -> str:
+def _fmt_source_date(value: str | datetime | None, tr: gettext.NullTranslations) -> str:
     if value is None or value == "":
-        return (tr or gettext.NullTranslations()).gettext("date unknown")
+        return tr.gettext("date unknown")
     if isinstance(value, datetime):
         when = value
     else:

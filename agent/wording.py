@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -29,7 +28,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from agent.document import HandoffDocument
-from agent.extract.language import language_of
+from agent.extract.language import language_of, letter_count
 
 LANGUAGES = ("en", "de", "fr", "es")  # the languages the document can be written in (English is the source)
 DOMAIN = "handoff"
@@ -66,15 +65,11 @@ def month_year(value: date, language: str) -> str:
     return value.strftime("%B %Y") if language == "en" else format_skeleton("yMMMM", value, locale=language)
 
 
-def letters(text: str) -> int:
-    return len(re.sub(r"[^\w]|[\d_]", "", text))
-
-
 def note_rep_words(doc: HandoffDocument, texts: Iterable[str], setting: str) -> None:
     """Tally the languages of the rep's own words in ``texts`` and set ``doc.language`` from ``setting``."""
     tally = doc.provenance.rep_letters
     for text in texts:
-        count = letters(text)
+        count = letter_count(text)
         if count < MIN_LETTERS:
             continue
         found = language_of(text)

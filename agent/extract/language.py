@@ -30,11 +30,15 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).with_low_accuracy_mode().build()
 
 
+def letter_count(text: str) -> int:
+    """How many letters ``text`` has (digits, punctuation and spaces left out): what a language can be read from."""
+    return len(re.sub(r"[^\w]|[\d_]", "", text))
+
+
 @lru_cache(maxsize=8192)
 def language_of(text: str, fallback: str | None = None) -> str | None:
     """The language ``text`` is written in, or ``fallback`` when it is too short or unclear."""
-    letters = re.sub(r"[^\w]|[\d_]", "", text)
-    if len(letters) < MIN_LETTERS:
+    if letter_count(text) < MIN_LETTERS:
         return fallback
     with _lock:
         values = _detector().compute_language_confidence_values(text)
