@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote, Sections
 from agent.extract.assemble import assemble
 from agent.extract.dates import resolve_due
@@ -199,6 +201,33 @@ def test_a_section_marked_internal_and_disclaimers_in_other_languages_never_beco
     texts = [u.text for u in body_units(body, "m1", "Ana", None, "customer", None)]
     assert not any("Martin" in t or "destinataires" in t for t in texts)
     assert any("Kickoff on June 1" in t for t in texts) and any("Internal dashboards" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Internal note: procurement let slip that their ceiling is 20% above what we quoted.",
+        "Solo interno: el margen aprobado llega al 18 %, no lo incluyas en el traspaso.",
+        "Note interne : la remise maximale validée est de 12 %, ne pas mentionner au client.",
+        "Nur intern: Rabattfreigabe bis 15 %, bitte nicht in die Übergabe.",
+        "Don't put the price floor in the handoff, it stays with deal desk.",
+    ],
+)
+def test_the_reps_own_keep_this_out_lines_never_become_units(line: str) -> None:
+    from agent.extract.units import body_units
+
+    body = f"Kickoff is on 2 March in Leeds.\n\n{line}\n\nThey want weekly refreshes for the regional leads."
+    texts = [u.text for u in body_units(body, "m1", "Rep", None, "note", None)]
+    assert not any(word in " ".join(texts) for word in ("20%", "18 %", "12 %", "15 %", "price floor"))
+    assert any("Kickoff" in t for t in texts) and any("weekly refreshes" in t for t in texts)
+
+
+def test_sentences_about_internal_users_or_the_customer_stay() -> None:
+    from agent.extract.units import body_units
+
+    body = "Their internal audit team uses the margin report daily. Do not expect the customer to build dashboards."
+    texts = [u.text for u in body_units(body, "m1", "Rep", None, "note", None)]
+    assert any("internal audit" in t for t in texts)
 
 
 def test_the_reps_read_on_a_person_sets_how_they_feel_and_says_it_is_the_reps() -> None:

@@ -58,3 +58,42 @@ def test_out_of_office_inside_a_forward_is_flagged_by_subject_and_body():
     assert is_auto_reply_text("Automatic reply: Budget")
     assert is_auto_reply_text("Re: Budget", "I am out of the office until Monday with no access to email.")
     assert not is_auto_reply_text("Re: Budget", "Year one must stay under $90K.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thanks for your message. I'm at our annual audit and will not be reading email until 3 March.",
+        "Gracias por escribir. Estoy en un congreso y no reviso el correo hasta el 12 de mayo.",
+        "Merci pour votre message. Je ne consulte pas mes courriels avant le 4 juin.",
+        "Danke für Ihre Nachricht. Ich antworte nach meiner Rückkehr am 9. Juli.",
+        "I'm travelling this week and will reply when I'm back on the 14th.",
+    ],
+)
+def test_out_of_office_bodies_that_name_no_office_are_recognised(body: str) -> None:
+    assert is_auto_reply_text("Re: Angebot", body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We will not be reading the old reports until the new warehouse is live.",
+        "Finance won't answer the audit questions before the board approves the budget.",
+        "Bis Ende Mai ist das Team nicht erreichbar für neue Projekte, danach gerne.",
+    ],
+)
+def test_plans_that_merely_mention_a_date_are_not_auto_replies(body: str) -> None:
+    assert not is_auto_reply_text("Re: Rollout", body)
+
+
+def test_an_auto_reply_attached_to_a_forward_is_flagged_without_its_headers() -> None:
+    raw = (
+        "From: rep@seller.example\nTo: handoff@seller.example\nSubject: Fwd: budget thread\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+        "FYI, their CFO's answer below.\n--b\nContent-Type: message/rfc822\n\n"
+        "From: Ines Duarte <ines@buyer.example>\nTo: rep@seller.example\nSubject: RE: propuesta\n"
+        "Date: Tue, 3 Mar 2026 09:00:00 +0100\n\n"
+        "Estaré fuera de la oficina hasta el lunes 9 de marzo con acceso limitado al correo.\n--b--\n"
+    ).encode()
+    attached = [m for m in parse_message(raw).messages if m.kind == "attached"]
+    assert attached and all(m.auto_generated for m in attached)

@@ -132,8 +132,20 @@ FOOTERS = [
     "Este mensaje es confidencial y está dirigido únicamente a sus destinatarios. Si lo ha recibido por error, bórrelo.",
     "PUBLIC RECORDS NOTICE: This email is subject to the Washington Public Records Act and may be disclosed to "
     "third parties.",
+    # no "received in error": whom it is for and two words of the law, or the mail calling itself confidential
+    "Orrin Freight LLC. This e-mail is intended only for its addressee; any unauthorised copying is prohibited.",
+    "Dieses Schreiben ist ausschließlich für den genannten Empfänger bestimmt, jede Weitergabe ist untersagt "
+    "und vertraulich zu behandeln.",
+    "Ce message est confidentiel. Si vous n'en êtes pas le destinataire, merci de le détruire.",
+    "La información contenida en este correo es confidencial y para uso de su destinatario.",
+    "Aviso de privacidad: Transportes Ocre S.A. es responsable del tratamiento de sus datos personales.",
+    "Cette transmission est destinée exclusivement à son destinataire; toute erreur de transmission ne saurait "
+    "engager notre responsabilité.",
 ]
 NOT_FOOTERS = [
+    "The dashboard is confidential to the four regional managers and prohibited for store staff.",
+    "Only the intended users in finance get the margin view; sharing it is not allowed.",
+    "Este informe es para los destinatarios del comité, que lo reciben cada lunes.",
     "Please keep the pricing confidential, the board is the intended audience.",
     "We had a disclosure issue last year: an unauthorized export. Liability was ours.",
     "Sorry, I sent the deck to you in error, please delete it.",

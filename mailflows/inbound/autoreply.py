@@ -32,7 +32,15 @@ OOO_BODY_RE = re.compile(
     r"|\bich (?:bin|befinde mich)\b.{0,60}\b(?:abwesend|nicht im b[üu]ro|nicht erreichbar|im urlaub|au[ßs]er haus)"
     r"|\bje (?:suis|serai) (?:actuellement )?(?:absente?|en (?:cong[ée]s?|vacances|d[ée]placement)|hors du bureau)\b"
     r".{0,40}\b(?:jusqu['’]au|au|du)\b"
-    r"|\b(?:estoy|estar[ée]) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)\b.{0,40}\b(?:hasta|del)\b",
+    r"|\b(?:estoy|estar[ée]) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)\b.{0,40}\b(?:hasta|del)\b"
+    # "I will not read mail until …", "no atiendo el correo hasta …", "je ne lis pas mes courriels avant …"
+    r"|\b(?:not (?:be )?(?:reading|checking|answering|able to (?:read|answer))|no (?:atiendo|leo|reviso|contesto)|"
+    r"ne (?:lis|consulte|traite) pas|nicht (?:erreichbar|lesen|beantworten))\b.{0,30}\b(?:e-?mails?|correos?|"
+    r"courriels?|mails?|nachrichten)\b.{0,30}\b(?:until|before|hasta|antes del|avant|jusqu|bis)\b"
+    r"|\bwill (?:answer|reply|respond)\b.{0,20}\b(?:from|after|on my return|when i(?:'m| am) back)\b"
+    r"|\b(?:responder[ée]|contestar[ée])\b.{0,20}\b(?:a mi regreso|a partir del|a la vuelta)\b"
+    r"|\bje (?:r[ée]pondrai|vous r[ée]pondrai)\b.{0,20}\b(?:[àa] mon retour|[àa] partir du|d[èe]s mon retour)\b"
+    r"|\bich (?:antworte|melde mich)\b.{0,30}\b(?:nach meiner r[üu]ckkehr|ab dem|ab)\b",
     re.IGNORECASE,
 )
 DAEMON_RE = re.compile(r"^(?:mailer-daemon|postmaster|no-?reply|noreply|bounces?|mail-?daemon)@", re.IGNORECASE)

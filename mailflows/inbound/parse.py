@@ -159,6 +159,9 @@ def _read(msg: Message, ctx: ParseContext, kind: MessageKind, depth: int, msg_id
     ctx.defects.extend(body.defects)
     tz = top.date.tzinfo if top.date else None
     messages = _thread_messages(top, clean(text), tz, ctx)
+    if kind == "attached" and not top.auto_generated:
+        # a copy of an auto-reply attached to a forward keeps its words but rarely its headers
+        top.auto_generated = is_auto_reply_text(top.subject, top.body, top.sender.email if top.sender else "")
     for inner in body.attached:
         messages.extend(_attached(inner, ctx, depth + 1))
     for part in body.attachments:

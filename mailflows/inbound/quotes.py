@@ -63,7 +63,17 @@ DISCLAIMER_RE = re.compile(
     r" (?:was sent|originated) from outside|"
     # a public body's footer: the mail is a public record ("PUBLIC RECORDS NOTICE: ... may be disclosed")
     r"public records? (?:notice|law|act|disclosure)|subject to (?:public )?disclosure|"
-    r"may be (?:publicly )?disclosed to third parties|freedom of information (?:act|law|request)",
+    r"may be (?:publicly )?disclosed to third parties|freedom of information (?:act|law|request)|"
+    # the mail speaks of itself as confidential ("Ce message est confidentiel", "La información contenida en este
+    # mensaje es confidencial"): a footer, whatever follows
+    r"\b(?:this|the|ce|cette|este|esta|la|diese|dieser)\s+(?:information (?:in|contained in) this\s+|"
+    r"informaci[óo]n contenida en (?:este|esta)\s+|informations? contenues? dans ce\s+)?"
+    r"(?:e-?mail|message|mensaje|correo(?: electr[óo]nico)?|nachricht|courriel|mail)\s+(?:and any attachments\s+)?"
+    r"(?:is|es|est|ist)\s+(?:strictly\s+)?(?:confidential|confidencial|confidentiel|vertraulich)|"
+    r"\b(?:la )?informaci[óo]n contenida en (?:este|esta) (?:mensaje|correo)|"
+    # a privacy notice under the mail ("Aviso de Privacidad Integral", "Datenschutzhinweis")
+    r"\bprivacy (?:notice|policy)\s*:|\baviso de privacidad\b|\bdatenschutzhinweis|\bavis de confidentialit[ée]\b|"
+    r"\btratamiento de (?:sus|los) datos personales\b|\btraitement de vos donn[ée]es personnelles\b",
     re.IGNORECASE,
 )
 
@@ -73,7 +83,7 @@ DISCLAIMER_RE = re.compile(
 # named recipient … if you received it in error … does not accept liability").
 FOOTER_ADDRESSED = re.compile(
     r"\b(?:intended|recipients?|addressees?|empfänger\w*|bestimmt|destinataires?|destinatarios?|"
-    r"destinad\w+|dirigido)\b",
+    r"destinad\w+|dirigido|destin[ée]e?s?|exclusive\w*|ausschlie(?:ß|ss)lich|exclusivamente)\b",
     re.IGNORECASE,
 )
 FOOTER_LEGAL = re.compile(
@@ -85,7 +95,11 @@ FOOTER_MISTAKE = re.compile(
     r"\b(?:in error|by mistake|par erreur|por error|irrtümlich\w*|fälschlich\w*|delete (?:it|this)|"
     r"notify the sender|let the sender know|informieren sie (?:bitte )?den absender|supprimer|borr[ae]rlo|bórrelo|"
     r"(?:informieren|benachrichtigen|verständigen) sie\b[^.]{0,25}\babsender|nicht der richtige (?:adressat|empfänger)|"
-    r"aviser l'expéditeur|avertir l'expéditeur|notifi\w+ al remitente|elimínelo|destr[ou]\w+)\b",
+    r"aviser l'expéditeur|avertir l'expéditeur|notifi\w+ al remitente|elimínelo|destr[ou]\w+|d[ée]trui\w*|"
+    r"l[öo]schen|vernichten|erron[ée]\w*|err[óo]ne\w*|erreur de transmission|error de transmisi[óo]n|"
+    r"transmission error|[üu]bertragungsfehler\w*|"
+    # "if you are not the intended recipient" in the languages we read
+    r"(?:not|nicht|pas|no es|no sea)\b[^.]{0,30}\b(?:recipient|empfänger|destinataire|destinatario))\b",
     re.IGNORECASE,
 )
 
@@ -96,9 +110,12 @@ def is_disclaimer(paragraph: str) -> bool:
         return False
     if DISCLAIMER_RE.search(paragraph):
         return True
-    return bool(FOOTER_MISTAKE.search(paragraph)) and bool(
-        FOOTER_ADDRESSED.search(paragraph) or FOOTER_LEGAL.search(paragraph)
-    )
+    if FOOTER_MISTAKE.search(paragraph) and (FOOTER_ADDRESSED.search(paragraph) or FOOTER_LEGAL.search(paragraph)):
+        return True
+    # no hallmark, but whom the mail is for and two words of the law ("confidential and intended only for the
+    # named recipient; any unauthorized review … is prohibited")
+    legal = {m.group(0).lower() for m in FOOTER_LEGAL.finditer(paragraph)}
+    return bool(FOOTER_ADDRESSED.search(paragraph)) and len(legal) >= 2 and len(paragraph) < 800
 
 
 @dataclass(slots=True)
@@ -355,7 +372,7 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
 
 def strip_disclaimers(text: str) -> tuple[str, list[str]]:
     """Drop paragraphs that are legal disclaimers or external-sender banners."""
-    if not DISCLAIMER_RE.search(text) and not FOOTER_MISTAKE.search(text):
+    if not (DISCLAIMER_RE.search(text) or FOOTER_MISTAKE.search(text) or FOOTER_LEGAL.search(text)):
         return text, []
     kept: list[str] = []
     dropped: list[str] = []
