@@ -215,7 +215,8 @@ async def test_the_reps_note_above_a_forward_reads_the_person_it_opens_with(
     tor_read = _person(doc, "Tor Lund")
     shown = [e for e in tor_read.sentiment_evidence if e.source_id == "m2"]
     assert [e.leaning for e in shown] == ([leaning] if leaning else [])
-    assert tor_read.sentiment == (leaning or "neutral")
+    # without the note's read, his own words decide (feelings.py): nothing cold in them
+    assert tor_read.sentiment == leaning if leaning else tor_read.sentiment in {"positive", "neutral"}
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ import logging
 import re
 import threading
 import zlib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -154,23 +155,33 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def train(texts: list[str], labels: list[int], n_labels: int = len(LABELS)) -> np.ndarray:
+    """The sentence model: ``fit`` on the sentences' features, every label weighing the same."""
+    return fit(features(texts), labels, n_labels)
+
+
+def fit(
+    x: np.ndarray, labels: list[int], n_labels: int, l2: float = L2, balanced: bool = True, epochs: int = EPOCHS
+) -> np.ndarray:
     """Full-batch gradient descent with momentum from zero weights: the same data always gives the same model.
 
+    ``balanced`` weighs every label the same (the sentence models); without it each row counts once,
+    so the labels' own frequencies stay in the model (feelings.py, where they are part of the read).
     The weights stay a weighted sum of the training rows (w = X^T a), so the descent runs on
-    ``a`` through the rows' dot products: each step costs sentences x sentences instead of
-    sentences x features, and the steps are exactly those of plain descent on ``w``.
+    ``a`` through the rows' dot products: each step costs rows x rows instead of
+    rows x features, and the steps are exactly those of plain descent on ``w``.
     """
-    x = features(texts)
     y = np.zeros((len(labels), n_labels))
     y[np.arange(len(labels)), labels] = 1.0
     counts = y.sum(axis=0)
-    sample_weight = (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / n_labels  # classes weigh the same
+    sample_weight = (
+        (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / n_labels if balanced else np.ones(len(labels))
+    )
     kernel = (x @ x.T).astype(np.float64)
     a = np.zeros((len(labels), n_labels))
     velocity = np.zeros_like(a)
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         p = _softmax(kernel @ a)
-        grad = (p - y) * sample_weight[:, None] / len(labels) + L2 * a
+        grad = (p - y) * sample_weight[:, None] / len(labels) + l2 * a
         velocity = MOMENTUM * velocity - LEARNING_RATE * grad
         a += velocity
     return np.asarray(x.T.astype(np.float64) @ a)
@@ -190,13 +201,22 @@ def trained_weights(
     weights_file: str, data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS
 ) -> np.ndarray:
     """The shipped weights when they match the training data (fast start), else trained now (~15 s)."""
+    return shipped_weights(
+        weights_file,
+        training_digest(data_files, labels),
+        lambda: train(*training_rows(data_files, labels), n_labels=len(labels)),
+    )
+
+
+def shipped_weights(weights_file: str, digest: str, train_now: Callable[[], np.ndarray]) -> np.ndarray:
+    """``data/weights_file`` when its digest is ``digest`` (what it was trained from), else ``train_now()``."""
     shipped = resources.files("agent.extract") / "data" / weights_file
     if shipped.is_file():
         with shipped.open("rb") as handle, np.load(handle) as saved:
-            if str(saved["digest"]) == training_digest(data_files, labels):
+            if str(saved["digest"]) == digest:
                 return np.asarray(saved["weights"], dtype=np.float64)
-    log.warning("%s does not match its training sentences; training now", weights_file)
-    return train(*training_rows(data_files, labels), n_labels=len(labels))
+    log.warning("%s does not match its training data; training now", weights_file)
+    return train_now()
 
 
 @lru_cache(maxsize=1)
@@ -290,8 +310,8 @@ def warm_up() -> None:
 
 
 __all__ = [
-    "LABELS", "evaluate", "features", "form_features", "hashed_features", "held_out_split", "logits", "probabilities", "rebuild_weights",
-    "section_probabilities", "train", "trained_weights", "training_digest", "training_rows", "warm_up",
+    "LABELS", "evaluate", "features", "fit", "form_features", "hashed_features", "held_out_split", "logits", "probabilities", "rebuild_weights",
+    "section_probabilities", "shipped_weights", "train", "trained_weights", "training_digest", "training_rows", "warm_up",
 ]  # fmt: skip
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ their own sentences (praise, enthusiasm, hedges, doubts, complaints, escalation
 words) with the passages and the phrases that triggered it, and how it moved from
 source to source (how urgent the account is: urgency.py); and ``relationship_moments`` finds what built trust (an on-site visit, a fast fix, a
 reference call) in either side's sentences. It says "unknown" when the mail holds
-fewer than ``MIN_SIGNALS`` signals: a read is never more certain than its evidence.
+fewer than ``MIN_SIGNALS`` signals: a read is never more certain than its evidence. A person
+who wrote or spoke but whose words show nothing on their own is read from everything taken
+together (feelings.py).
 Not for: personal details (only the rep's reply supplies those, into
 ``rep_perspective``), or the Claude extractor's read (claude.py).
 """
@@ -26,6 +28,7 @@ from agent.document import (
     Stakeholder,
     fold,
 )
+from agent.extract.feelings import person_read
 from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_WARM, rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
@@ -349,6 +352,10 @@ def read_feelings(
             if not any(fold(p.text) == fold(piece.text) for p in pieces):
                 pieces.append(piece)
     spoke = _tone_evidence(units, known, new)
+    words: dict[str, list[str]] = {}  # everything each person wrote or said in these sources, for the overall read
+    for unit in units:
+        if unit.quote and (speaker := _speaker_of(unit, known)) is not None:
+            words.setdefault(_key(speaker), []).append(unit.text)
     for person in known:
         if _key(person) not in keys and (_key(person) in new or _key(person) in spoke):
             people.append(
@@ -383,6 +390,8 @@ def read_feelings(
                 Evidence(text=said.quote, source_id=said.source_id, phrase=NOTHING_SHOWN, leaning="neutral",
                          speaker=said.speaker_email or said.speaker, date=said.anchor)
             )  # fmt: skip
+        shown = [*(before.sentiment_evidence if before else []), *person.sentiment_evidence]
+        person.sentiment = person_read(person, shown, person.sentiment, words.get(_key(person), []))
 
 
 def _shows_feeling(piece: Evidence) -> bool:

@@ -1,0 +1,67 @@
+"""The overall read of a person (feelings.py): when it decides, what it cites, and that its weights ship trained."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+
+import numpy as np
+
+from agent.document import NOTHING_SHOWN, REP_READ, Evidence, Stakeholder
+from agent.extract import feelings
+from agent.extract.sectioner import fit
+
+MARTA = Stakeholder(name="Marta Holm", email="marta.holm@quarryfield.example", role="champion", source_ids=["m1"])
+SAID = [
+    "We moved the weighbridge tickets to the new depot last spring.",
+    "Our drivers log each load by hand and the office retypes it on Fridays.",
+]
+
+
+def shown(phrase: str, leaning: str = "neutral") -> Evidence:
+    return Evidence(
+        text=SAID[1], source_id="m1", phrase=phrase, speaker=MARTA.email or "", leaning=leaning,  # type: ignore[arg-type]
+        date=date(2026, 4, 2),
+    )  # fmt: skip
+
+
+def test_a_person_whose_words_show_nothing_on_their_own_gets_an_overall_read() -> None:
+    read = feelings.person_read(MARTA, [shown(NOTHING_SHOWN)], "neutral", SAID)
+    assert read in {"positive", "neutral", "skeptical"}
+    assert read == feelings.person_read(MARTA, [shown(NOTHING_SHOWN)], "neutral", SAID)  # the same every time
+
+
+def test_a_cue_read_stands_the_model_does_not_overrule_a_phrase() -> None:
+    doubt = shown("not convinced", "skeptical")
+    assert feelings.person_read(MARTA, [doubt, shown(NOTHING_SHOWN)], "skeptical", SAID) == "skeptical"
+    warm = shown("the tone of their own words", "enthusiastic")
+    assert feelings.person_read(MARTA, [warm], "enthusiastic", SAID) == "enthusiastic"
+
+
+def test_nobody_the_mail_never_shows_stays_unknown() -> None:
+    assert feelings.person_read(MARTA, [], "unknown", []) == "unknown"
+    by_rep = shown(REP_READ, "positive")
+    assert feelings.person_read(MARTA, [by_rep], "positive", []) == "positive"  # the rep's read is not re-read
+
+
+def test_the_features_are_numbers_of_a_fixed_length_for_any_person() -> None:
+    quiet = Stakeholder(name="Ivo Sand")
+    a = feelings.person_features(MARTA, [shown(NOTHING_SHOWN)], SAID)
+    b = feelings.person_features(quiet, [], [])
+    assert len(a) == len(b) and all(isinstance(x, float) and np.isfinite(x) for x in a + b)
+
+
+def test_the_shipped_rows_hold_numbers_only_and_the_weights_match_them() -> None:
+    x, labels = feelings.training_rows()
+    assert x.shape[1] == len(feelings.person_features(MARTA, [], [])) and set(labels) <= {0, 1, 2}
+    text = (resources.files("agent.extract") / "data" / feelings.DATA_FILE).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    assert all(row[0] in feelings.LABELS for row in rows)  # a label, then numbers: no sentence from any deal
+    with (resources.files("agent.extract") / "data" / feelings.WEIGHTS_FILE).open("rb") as handle:
+        assert str(np.load(handle)["digest"]) == feelings.training_digest()  # no training at start
+
+
+def test_an_unbalanced_fit_keeps_how_often_each_label_is_seen() -> None:
+    bias = np.ones((10, 1))
+    weights = fit(bias, [0] * 7 + [1] * 2 + [2], 3, l2=1e-3, balanced=False, epochs=300)
+    assert int((bias[:1] @ weights).argmax()) == 0
