@@ -4,7 +4,10 @@ What it is for: ``read_urgency`` finds what presses (a renewal they will not mak
 regulation taking effect, a contract elsewhere ending, a board or budget date, a go-live)
 in English, German, French and Spanish, with the reason, the dates and the verbatim
 passages. A "high" cue counts as high only with a date within ``FAR_DAYS`` of its message
-("we will not renew" is high on its own). Not for: how people feel (sentiment.py).
+("we will not renew" is high on its own). Any date the customer holds themselves to ("must be
+live by", "muss bis", "doit … avant", "tiene que … antes de") counts as medium with that sentence
+as the reason, so an account whose mail names a deadline no cue knows is not called low. Not for:
+how people feel (sentiment.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
 FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
+# the reasons that stay high with no near date of their own: what is at stake says it presses
+HIGH_WITHOUT_DATE = frozenset({"a renewal at stake"})
 
 # (level, reason, cue): a "high" cue counts as high only with a date within FAR_DAYS of its message.
 URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
@@ -107,6 +112,14 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                   r"\bunser ziel\b", r"\bnous (?:voulons|souhaitons|visons|prévoyons|aimerions|comptons)\b",
                                   r"\bnotre objectif\b", r"\b(?:queremos|quisiéramos|nos gustaría|buscamos|planeamos|esperamos|necesitamos)\b",
                                   r"\bnuestro objetivo\b")),
+    # any date they hold themselves to ("muss bis 1. September laufen", "tiene que estar antes del 31 de marzo"): it
+    # presses, even in words no cue above knows; a question to us ("can you send it by Friday?") is not theirs
+    ("medium", "a date they must meet", rx(
+        r"\bmust\b", r"\b(?:has|have|need|needs) to\b", r"\bby\b", r"\bbefore\b", r"\bno later than\b",
+        r"\bmuss\b", r"\bmüssen\b", r"\bbis (?:zum |spätestens |ende |anfang |mitte )?\d", r"\bbis zum\b", r"\bspätestens\b",
+        r"\bdoi(?:t|vent)\b", r"\bil faut\b", r"\bavant\b", r"\bd'ici\b", r"\bau plus tard\b",
+        r"\btienen? que\b", r"\bdeben?\b", r"\bantes de\w*\b", r"\ba más tardar\b",
+    )),
     ("low", "no rush", rx(r"\bno (?:particular |real |great )?(?:rush|hurry|time pressure)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
                           r"\b(?:timing|the timeline|the schedule|the date|dates) (?:is|are) flexible\b", r"\bflexible on (?:timing|dates|the timeline)\b",
                           r"\bno (?:hard |real |particular |set )?deadline\b", r"\bno fixed date\b", r"\bwhenever (?:you|your team|it suits)\b",
@@ -142,7 +155,11 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
             if cue_level != "low" and reason in DATE_NEEDED and not found:
                 continue  # "go-live", "renewal" or "an audit" alone is a plan or a word, not a date that presses
             near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
-            if cue_level == "high" and not near and reason != "a renewal at stake":
+            if reason == "a date they must meet" and (
+                unit.text.rstrip().endswith("?") or not _ahead(found, unit.anchor)
+            ):
+                continue
+            if cue_level == "high" and not near and reason not in HIGH_WITHOUT_DATE:
                 cue_level = "medium"
             line = f"{reason}: {unit.text}"
             if not any(fold(unit.text) in fold(r) for r in reasons):
@@ -166,8 +183,15 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
 DATE_NEEDED = frozenset({
     "a go-live or launch date", "a contract or licence elsewhere ending", "a dated event", "a dated plan",
     "an outside event that will not move", "a date with a consequence", "a key person leaving",
-    "money that is lost after a date",
+    "money that is lost after a date", "a date they must meet",
 })  # fmt: skip
+
+
+def _ahead(found: list[date], anchor: date | None) -> bool:
+    """A date after the message's own day: a date already reached binds no one any more."""
+    return anchor is not None and any(d > anchor for d in found)
+
+
 # a sentence whose time is the one just named: "by then", "bis dahin", "d'ici là", "para entonces", "otherwise …"
 POINTS_BACK = rx(r"\b(?:by|until|till|before) then\b", r"\bby that (?:date|time|point|day)\b", r"\bthat (?:date|deadline|day)\b",
                  r"\botherwise\b", r"\bor else\b", r"\bbis dahin\b", r"\bbis zu diesem (?:zeitpunkt|termin|tag)\b",
