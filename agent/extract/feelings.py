@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from agent.document import NOTHING_SHOWN, REP_READ, Evidence, Sentiment, Stakeholder, fold
-from agent.extract.sectioner import fit, shipped_weights
+from agent.extract.sectioner import fit, shipped_weights, softmax
 from agent.extract.stance import stance_probabilities
 from agent.extract.tone import sentence_tone
 
@@ -133,9 +133,8 @@ def lean_probabilities(features: list[float], weights: np.ndarray | None = None)
     if weights is None:
         with _lock:
             weights = _weights()
-    z = np.asarray(features, dtype=np.float64) @ weights
-    e = np.exp(z - z.max())
-    return {label: float(p) for label, p in zip(LABELS, e / e.sum(), strict=True)}
+    probs = softmax(np.asarray(features, dtype=np.float64) @ weights)
+    return {label: float(p) for label, p in zip(LABELS, probs, strict=True)}
 
 
 def person_read(person: Stakeholder, evidence: list[Evidence], rule: Sentiment, said: list[str]) -> Sentiment:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from agent.document import Role
+from agent.extract import sectioner
 from agent.extract.lexicon import rx
 from agent.extract.units import split_sentences
 
@@ -81,7 +82,6 @@ ACTS: tuple[tuple[Role, re.Pattern[str]], ...] = (
 )  # fmt: skip
 CAP = 3  # an act said a fourth time tells nothing the third did not
 EPOCHS = 600
-LEARNING_RATE = 0.5
 L2 = 1e-2
 WEIGHTS_FILE = "role_weights.json"
 ROWS_FILE = "role_rows.tsv"
@@ -98,24 +98,9 @@ def features(said: str) -> list[float]:
     return [*(min(c, CAP) / CAP for c in act_counts(said)), 1.0]
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=-1, keepdims=True))
-
-
 def fit(rows: list[list[float]], labels: list[int]) -> np.ndarray:
-    """Softmax regression by full-batch descent from zero weights, classes weighed the same: deterministic."""
-    x = np.asarray(rows, dtype=np.float64)
-    y = np.zeros((len(labels), len(ROLES)))
-    y[np.arange(len(labels)), labels] = 1.0
-    counts = y.sum(axis=0)
-    weight = (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / len(ROLES)
-    w = np.zeros((x.shape[1], len(ROLES)))
-    for _ in range(EPOCHS):
-        grad = x.T @ ((_softmax(x @ w) - y) * weight[:, None]) / len(labels) + L2 * w
-        w -= LEARNING_RATE * grad
-    return w
+    """The softmax regression on the rows (sectioner.fit: deterministic, every role weighing the same)."""
+    return sectioner.fit(np.asarray(rows, dtype=np.float64), labels, len(ROLES), l2=L2, epochs=EPOCHS)
 
 
 def read_rows(text: str) -> tuple[list[list[float]], list[int]]:
@@ -145,7 +130,7 @@ def role_read(said: str, weights: np.ndarray | None = None) -> tuple[Role, str] 
     x = np.asarray(features(said))
     if not x[:-1].any():
         return None
-    probs = _softmax(x @ (_weights() if weights is None else weights))
+    probs = sectioner.softmax(x @ (_weights() if weights is None else weights))
     sentences = split_sentences(said)
     acts = dict(ACTS)
     for index in np.argsort(-probs, kind="stable"):

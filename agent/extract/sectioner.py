@@ -148,10 +148,11 @@ def features(texts: list[str]) -> np.ndarray:
     return np.hstack([_dense_features(texts), hashed_features(texts) * HASHED_WEIGHT, bias])
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Probabilities from scores along the last axis (one row of scores or a table of them)."""
+    z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return np.asarray(e / e.sum(axis=-1, keepdims=True))
 
 
 def train(texts: list[str], labels: list[int], n_labels: int = len(LABELS)) -> np.ndarray:
@@ -180,7 +181,7 @@ def fit(
     a = np.zeros((len(labels), n_labels))
     velocity = np.zeros_like(a)
     for _ in range(epochs):
-        p = _softmax(kernel @ a)
+        p = softmax(kernel @ a)
         grad = (p - y) * sample_weight[:, None] / len(labels) + l2 * a
         velocity = MOMENTUM * velocity - LEARNING_RATE * grad
         a += velocity
@@ -287,7 +288,7 @@ def section_probabilities(texts: list[str]) -> list[dict[str, float]]:
 
 def probabilities(texts: list[str], weights: np.ndarray, labels: tuple[str, ...]) -> list[dict[str, float]]:
     """For each text, a probability per label of a model trained by ``train`` (they sum to one)."""
-    probs = _softmax(logits(texts, weights)) if texts else np.zeros((0, len(labels)))
+    probs = softmax(logits(texts, weights)) if texts else np.zeros((0, len(labels)))
     return [{label: float(p) for label, p in zip(labels, row, strict=True)} for row in probs]
 
 
@@ -311,7 +312,7 @@ def warm_up() -> None:
 
 __all__ = [
     "LABELS", "evaluate", "features", "fit", "form_features", "hashed_features", "held_out_split", "logits", "probabilities", "rebuild_weights",
-    "section_probabilities", "shipped_weights", "train", "trained_weights", "training_digest", "training_rows", "warm_up",
+    "section_probabilities", "shipped_weights", "softmax", "train", "trained_weights", "training_digest", "training_rows", "warm_up",
 ]  # fmt: skip
 
 if __name__ == "__main__":
