@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from agent.extract.commitments import GAVE_WORD, price_held, promise_owner
+from agent.extract.commitments import GAVE_WORD, label_owner, price_held, promise_owner
 from agent.extract.milestones import formal_ids
 from agent.extract.offline import _commitment
 from agent.extract.units import Unit
@@ -35,6 +35,13 @@ def test_a_denied_or_someone_elses_word_is_no_promise_of_ours() -> None:
     assert not GAVE_WORD.search("They offered us a reference call with their parent company.")
 
 
+def test_a_notes_line_labelled_as_a_promise_is_ours() -> None:
+    line = unit("Commit: warehouse export certified for their Oracle 19c by 15.09.2026", "note")
+    assert promise_owner(line, OURS, THEIRS, "acmedata") == "us"
+    german = unit("Zusage im Angebot: Lieferantenportal-Anbindung bis 30.11.2026 produktiv.", "note")
+    assert promise_owner(german, OURS, THEIRS, "acmedata") == "us"
+
+
 def test_a_price_we_hold_for_a_term_is_ours_and_the_customers_ask_for_one_is_not() -> None:
     assert price_held("On price: we keep the licence fee fixed for three years.", "ours")
     assert price_held("Prix gelé pendant deux ans, c'est acceptable pour nous.", "ours")
@@ -43,6 +50,11 @@ def test_a_price_we_hold_for_a_term_is_ours_and_the_customers_ask_for_one_is_not
     assert not price_held("I need the price locked for three years, or this goes to tender.", "customer")
     assert not price_held("Necesito que el precio quede fijo por tres años.", "customer")
     assert price_held("For the record, the price is locked for three years as discussed.", "customer")
+
+
+def test_the_reps_own_label_on_a_dated_to_do_makes_it_ours() -> None:
+    assert label_owner("me: pricing one-pager by 14 Apr", OURS, THEIRS) == "us"
+    assert label_owner("Vik: plant list by 14 Apr", OURS, THEIRS) == "customer"
 
 
 def test_a_dated_line_of_our_proposal_is_a_promise_but_a_date_of_the_plan_is_not() -> None:

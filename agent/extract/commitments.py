@@ -7,7 +7,7 @@ customer's ("I can have the replica ready by 1 June", "Ezra says his team will h
 crosswalk to you by July 10") — and ``split_promises`` cuts "A by April 17 and B by May 8"
 into two promises, each with its own date. The customer's promises count only with a date:
 without one they are plans, and the implementation section has them. Our word as we report it ("I told
-Sameer we'd run a session", "ich habe … zugesagt", "les prometí"), a price held
+Sameer we'd run a session", "ich habe … zugesagt", "les prometí"), a note's line labelled as a promise, a price held
 for a term and a dated line of our proposal (``binds_us``) are ours, dated or not. Not for: resolving
 the dates (dates.py) or deciding the item's section otherwise (offline.py).
 """
@@ -121,6 +121,12 @@ def binds_us(unit: Unit, formal: bool) -> bool:
     return unit.author == "ours" and bool(FIRM_DUE.search(unit.text))
 
 
+# A note's line labelled as a promise: "Commit: connector certified by 30.06.", "Zusage im Angebot: …", "Promis : …"
+PROMISE_LABEL = re.compile(
+    r"^\W*(?:commit(?:ment)?s?|promised?|(?:our|my) promises?|we owe|zusagen?|zugesagt|versprochen|promis|"
+    r"engagements?|compromisos?|prometido)\b[^:.;]{0,25}:\s",
+    re.IGNORECASE,
+)
 # A price held for a term, which only the seller can give: "€38,000 fixed for two years", "year-2 increase capped
 # at 4%", "Preisbindung über drei Jahre", "prix bloqué pour deux ans", "precio fijo por tres años"
 PRICE_HELD = rx(
@@ -169,7 +175,7 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
     # "Lumen runs the training" when our domain is lumendata.example: the company by its short name too
     our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
     if unit.author in {"ours", "note"}:
-        if GAVE_WORD.search(text) or price_held(text, unit.author):
+        if GAVE_WORD.search(text) or PROMISE_LABEL.match(text) or price_held(text, unit.author):
             return "us"
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
@@ -371,7 +377,12 @@ def label_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
     found = re.match(r"^\W*([^:|]{2,30}?):\s+(\S.*)$", text)
     if found is None or len(found[1].split()) > 4 or _SAYS.search(found[2]):
         return None  # "Tobias: the rollout eats his team. Gabe is the only one" is a remark about them, no step
+    if fold(found[1]).strip() in _ME and names_due(found[2]):
+        return "us"  # the rep's own to-do: "me: demo with their data by 31 Mar"
     return table_owner(f"{found[1]} | {found[2]} | {found[2]}", ours, customers) if names_due(found[2]) else None
+
+
+_ME = {"me", "i", "myself", "us", "we", "ich", "wir", "moi", "nous", "yo", "nosotros", "mí", "mi"}
 
 
 def split_promises(text: str) -> list[str]:
