@@ -79,3 +79,12 @@ def test_a_proposal_in_any_of_the_four_languages_is_a_formal_document() -> None:
     body = "Bonjour,\n\n- Licence annuelle 40 000 €\n- Connecteur SFTP au plus tard le 1er mai 2026\n"
     for subject in ("Proposition finale", "Unser Angebot", "Propuesta final", "Final proposal"):
         assert formal_ids([ThreadMessage(id="<p@x>", subject=subject, body=body)]) == {"<p@x>"}, subject
+
+
+def test_a_foreign_date_keeps_the_year_it_names() -> None:
+    from agent.extract.dates import find_dates
+
+    anchor = date(2026, 5, 19)
+    assert find_dates("avant le 28 février 2028", anchor)[0][1] == date(2028, 2, 28)
+    assert find_dates("antes del 3 de marzo de 2027", anchor)[0][1] == date(2027, 3, 3)
+    assert find_dates("bis 12. März 2027", anchor)[0][1] == date(2027, 3, 12)

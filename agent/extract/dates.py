@@ -141,7 +141,8 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
         month = MONTHS.get(m[2].lower().rstrip("."))
         if month is None or int(m[1]) > 31 or m[2].lower() in MONTHS and m[2].lower() not in FOREIGN_MONTHS:
             continue
-        d = _safe(int(m[3]), month, int(m[1])) if m[3] else _infer_year(month, int(m[1]), anchor)
+        # the year is the fourth group: the English month names in the alternation carry a group of their own
+        d = _safe(int(m[4]), month, int(m[1])) if m[4] else _infer_year(month, int(m[1]), anchor)
         if d:
             found.append((m.start(), d))
     found += _numeric_dates(text, anchor)
