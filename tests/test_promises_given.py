@@ -88,3 +88,13 @@ def test_a_foreign_date_keeps_the_year_it_names() -> None:
     assert find_dates("avant le 28 février 2028", anchor)[0][1] == date(2028, 2, 28)
     assert find_dates("antes del 3 de marzo de 2027", anchor)[0][1] == date(2027, 3, 3)
     assert find_dates("bis 12. März 2027", anchor)[0][1] == date(2027, 3, 12)
+
+
+def test_the_day_of_the_meeting_a_promise_was_given_is_not_its_due_date() -> None:
+    from agent.extract.dates import resolve_due_precise
+
+    anchor = date(2026, 6, 20)
+    told = "La visita a la planta la prometí en la reunión del 2 de junio, para antes del 10 de julio."
+    due = resolve_due_precise(told, anchor, None, None, day_first=True)
+    assert due is not None and due.day == date(2026, 7, 10)
+    assert resolve_due_precise("Promised on the call of June 2 to send the runbook.", anchor, None, None) is None
