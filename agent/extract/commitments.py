@@ -6,7 +6,9 @@ What it is for: ``promise_owner`` says whether a sentence is a promise and whose
 customer's ("I can have the replica ready by 1 June", "Ezra says his team will have the
 crosswalk to you by July 10") — and ``split_promises`` cuts "A by April 17 and B by May 8"
 into two promises, each with its own date. The customer's promises count only with a date:
-without one they are plans, and the implementation section has them. Not for: resolving
+without one they are plans, and the implementation section has them. Our word as we report it ("I told
+Sameer we'd run a session", "ich habe … zugesagt", "les prometí"), a note's line labelled as a promise, a price held
+for a term and a dated line of our proposal (``binds_us``) are ours, dated or not. Not for: resolving
 the dates (dates.py) or deciding the item's section otherwise (offline.py).
 """
 
@@ -80,6 +82,82 @@ OWED = re.compile(
 )
 
 
+# Our word given, as we report it: "on the call I told Sameer we'd run a session", "I offered a free workshop in
+# May", "told him yes on the template", "ich biete an, dass wir …", "Les prometí la demo", "le propuse a Luisa que …",
+# "je leur ai promis …". Said to the customer, so a promise dated or not; a denial ("I never promised") is none.
+GAVE_WORD = rx(
+    r"^(?![^.;]*\b(?:not|never|didn'?t|nicht|nie|jamais|pas|nunca|no)\b)(?:[^.;]{0,60}?\b(?:i|we)\s+|\W*)"
+    r"(?:(?:also|already|just|then|personally)\s+)?(?:offered|promised|made (?:\w+ )?promises?|"
+    r"told (?:\w+ ){1,2}(?:yes|we'd|we would|we'll|we will|that we|i'd|i would|i'll)\b)",
+    r"\b(?:ich|wir) (?:habe|haben|hab) [^.;]{0,80}\b(?:zugesagt|versprochen|angeboten|zugesichert)\b",
+    r"\b(?:ich biete|wir bieten|biete ich|bieten wir)\b",
+    r"\b(?:j'ai|nous avons|on a) (?:\w+ )?(?:leur |lui |vous )?(?:promis|proposé|offert|garanti)\b",
+    r"\bje (?:leur|lui|vous) ai (?:promis|proposé|offert|garanti)\b",
+    r"\b(?:(?:les?|te|se|la|lo|las|los) )+(?:prometí|prometimos|ofrecí|ofrecimos|propuse|propusimos|garanticé)\b",
+)
+# A deadline we hold ourselves to, said of a deliverable in our mail: "at the latest", "no later than", "a más tardar",
+# "au plus tard", "spätestens"; or what we hand over "will be with you by …", "estará en producción el …"
+FIRM_DUE = rx(
+    r"\b(?:at the latest|no later than|a más tardar|au plus tard|spätestens)\b",
+    r"\bwill be (?:with you|done|ready|delivered|certified|signed|available|in production|generally available)\b",
+    r"\bestar[áa]n? (?:en producción|listos?|listas?|disponibles?|certificad[oa]s?)\b",
+    r"\bseront? (?:livrés?|prêts?|prêtes?|disponibles?|en production|certifiés?)\b",
+    r"\bwird\b[^.;]{0,60}\b(?:produktiv|verfügbar|fertig|geliefert|zertifiziert)\b",
+)
+# A date the plan sets rather than a deliverable we owe: "kickoff 19 October", "change freeze 20 Nov – 5 Jan"
+DATES_OF_PLAN = re.compile(
+    r"(?<![\w-])(?:kick-?off|freeze|starts?|begins?|ends?|beginnt|startet|commence|empieza|comienza)\b", re.I
+)
+
+
+def binds_us(unit: Unit, formal: bool) -> bool:
+    """Whether our line, once it has a due date, is our promise by where it stands: a line of our proposal or order
+    form ("Interface in Dutch by 1 September", ``formal``) or a deadline we set in our mail ("the DPA goes to him by
+    22 May at the latest"). A line under the plan's own heading is the plan, whatever its date."""
+    if unit.heading == "implementation" or unit.text.rstrip().endswith("?"):
+        return False
+    if formal and not DATES_OF_PLAN.search(unit.text):
+        return True
+    return unit.author == "ours" and bool(FIRM_DUE.search(unit.text))
+
+
+# A note's line labelled as a promise: "Commit: connector certified by 30.06.", "Zusage im Angebot: …", "Promis : …"
+PROMISE_LABEL = re.compile(
+    r"^\W*(?:commit(?:ment)?s?|promised?|(?:our|my) promises?|we owe|zusagen?|zugesagt|versprochen|promis|"
+    r"engagements?|compromisos?|prometido)\b[^:.;]{0,25}:\s",
+    re.IGNORECASE,
+)
+# A price held for a term, which only the seller can give: "€38,000 fixed for two years", "year-2 increase capped
+# at 4%", "Preisbindung über drei Jahre", "prix bloqué pour deux ans", "precio fijo por tres años"
+PRICE_HELD = rx(
+    r"\b(?:price|pricing|fee|rate)s?\b[^.;]{0,40}?\b(?:fixed|locked|frozen|capped|held|guaranteed)\b",
+    r"\b(?:fixed|locked|frozen|held)\b[^.;]{0,12}\b(?:for|through) (?:the )?(?:\w+ )?(?:years?|months?|yrs|term)\b",
+    r"\bprice[- ]lock|\b(?:increase|uplift|escalator)s?\b[^.;]{0,20}\bcapped\b",
+    r"\bpreisbindung\b|\bpreis\w*\b[^.;]{0,30}\b(?:festgeschrieben|eingefroren|gedeckelt|garantiert|fix)\b",
+    r"\bprix\b[^.;]{0,30}\b(?:bloqués?|gelés?|fixes?|garantis?|plafonnés?)\b",
+    r"\bprecios?\b[^.;]{0,30}\b(?:fijos?|congelados?|bloqueados?|garantizados?)\b",
+)
+# The customer asking for it is a reason to buy, not our word: "I want the price locked", "necesito que el precio …"
+_ASKS = re.compile(
+    r"\b(?:wants?|wanted|need|needs|asks?|asked|insists?|require[sd]?|demand\w*|want\w*|möchte|"
+    r"brauche\w*|verlang\w*|besteh\w*|veu[xt]|voudr\w*|exig\w*|demand\w*|quier\w*|necesit\w*|pid\w*)\b",
+    re.IGNORECASE,
+)
+_GRANTED = re.compile(r"\b(?:agreed|ok|okay|yes|accepted|granted|akzeptiert|zugesagt|d'accord|accepté|possible|aceptado)\b",
+                      re.IGNORECASE)  # fmt: skip
+
+
+def price_held(text: str, author: str) -> bool:
+    """A price held for a term in our words, or in the customer's as something settled ("the price is locked")."""
+    if not PRICE_HELD.search(text) or text.rstrip().endswith("?"):
+        return False
+    asked = _ASKS.search(text) and not _GRANTED.search(text)
+    if author in {"ours", "note"}:
+        return not asked
+    settled = re.search(r"\b(?:is|are|was|ist|sind|est|sont|está|están|queda|quedó)\b", text, re.I)
+    return author == "customer" and bool(settled) and not asked
+
+
 def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     """ "us", "customer" or None for a sentence; ``ours``/``customers`` are first names, ``company`` our name."""
     owner = _said_promise(unit, ours, customers, company)
@@ -97,6 +175,8 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
     # "Lumen runs the training" when our domain is lumendata.example: the company by its short name too
     our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
     if unit.author in {"ours", "note"}:
+        if GAVE_WORD.search(text) or PROMISE_LABEL.match(text) or price_held(text, unit.author):
+            return "us"
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
         named = NAMED_DEED.search(text)
@@ -109,6 +189,8 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
         if unit.author == "note" and dated and (subject := TO_DO.match(text)):
             return "customer" if _names(subject.group(1), customers - our_words) else "us"
         return None
+    if unit.author == "customer" and price_held(text, unit.author):
+        return "us"  # "please note: the price is locked for three years" is the term we gave
     if unit.author == "customer" and dated and not CONDITION.match(text):
         said = FIRST_PERSON.search(text)
         if (
@@ -295,7 +377,12 @@ def label_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
     found = re.match(r"^\W*([^:|]{2,30}?):\s+(\S.*)$", text)
     if found is None or len(found[1].split()) > 4 or _SAYS.search(found[2]):
         return None  # "Tobias: the rollout eats his team. Gabe is the only one" is a remark about them, no step
+    if fold(found[1]).strip() in _ME and names_due(found[2]):
+        return "us"  # the rep's own to-do: "me: demo with their data by 31 Mar"
     return table_owner(f"{found[1]} | {found[2]} | {found[2]}", ours, customers) if names_due(found[2]) else None
+
+
+_ME = {"me", "i", "myself", "us", "we", "ich", "wir", "moi", "nous", "yo", "nosotros", "mí", "mi"}
 
 
 def split_promises(text: str) -> list[str]:
@@ -328,10 +415,13 @@ def first_names(names: set[str]) -> set[str]:
 __all__ = [
     "FREE",
     "GIFT",
+    "PRICE_HELD",
     "REFERS_BACK",
+    "binds_us",
     "deed_owner",
     "first_names",
     "label_owner",
+    "price_held",
     "promise_owner",
     "split_promises",
     "table_owner",

@@ -98,6 +98,13 @@ DAY_OF_MONTH = re.compile(
 TOMORROW = re.compile(r"\b(tomorrow|today|tonight|eod|end of day)\b", re.IGNORECASE)
 # "the summary from Feb 19", "seit dem 3. Mai", "depuis le 2 mars", "desde el 5 de mayo": when it began, not a due
 SINCE = re.compile(r"\b(?:from|since|seit(?: dem)?|depuis(?: le)?|desde(?: el)?)\s+(?:the\s+|on\s+)?$", re.I)
+# "promised in the meeting of June 4", "en la reunión del 4 de junio", "lors de l'appel du 2 mars", "im Gespräch am
+# 3. Mai": a past call or meeting is when the word was given, not by when it is kept
+SAID_AT = re.compile(
+    r"\b(?:call|meeting|reuni[oó]n|llamada|r[ée]union|appel|gespr[äa]ch|besprechung|anruf|telefonat)\s+"
+    r"(?:of|on|from|del?|du|vom|am)\s+(?:the\s+)?$",
+    re.I,
+)
 QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
@@ -141,7 +148,8 @@ def find_dates(text: str, anchor: date, day_first: bool = False) -> list[tuple[i
         month = MONTHS.get(m[2].lower().rstrip("."))
         if month is None or int(m[1]) > 31 or m[2].lower() in MONTHS and m[2].lower() not in FOREIGN_MONTHS:
             continue
-        d = _safe(int(m[3]), month, int(m[1])) if m[3] else _infer_year(month, int(m[1]), anchor)
+        # the year is the fourth group: the English month names in the alternation carry a group of their own
+        d = _safe(int(m[4]), month, int(m[1])) if m[4] else _infer_year(month, int(m[1]), anchor)
         if d:
             found.append((m.start(), d))
     found += _numeric_dates(text, anchor)
@@ -300,7 +308,11 @@ def resolve_due_precise(
     for m in TOMORROW.finditer(text):
         candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
     # "the summary from Feb 19" written in March: when it was promised; "from June 1 through launch": when it starts
-    candidates = [c for c in candidates if not (c[1] < anchor and SINCE.search(text[max(0, c[0] - 12) : c[0]]))]
+    candidates = [
+        c
+        for c in candidates
+        if not (c[1] < anchor and (SINCE.search(text[max(0, c[0] - 12) : c[0]]) or SAID_AT.search(text[: c[0]])))
+    ]
     if not candidates:
         return None
     _, when, precision = min(candidates, key=lambda triple: triple[0])

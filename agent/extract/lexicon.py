@@ -227,8 +227,12 @@ NOT_COMMITMENT = rx(
     r"\bwould you\b",
     r"\?\s*$",
 )
+# What we put in writing, in the four languages: a proposal, an order form, the contract and its final terms
 FORMAL_DOC = rx(r"\bproposal\b", r"\border form\b", r"\bmutual action plan\b", r"\bMAP\b", r"\bstatement of work\b",
-                 r"\bSOW\b", r"\bmsa\b", r"\bcontract\b", r"\bquote\b")  # fmt: skip
+                 r"\bSOW\b", r"\bmsa\b", r"\bcontract\b", r"\bquote\b", r"\bfinal terms\b", r"\bterm sheet\b",
+                 r"\bangebot\b", r"\bvertrag\b", r"\bauftrag\b", r"\bbestellformular\b", r"\bproposition\b",
+                 r"\boffre\b", r"\bcontrat\b", r"\bbon de commande\b", r"\bdevis\b", r"\bpropuesta\b",
+                 r"\bcontrato\b", r"\bcotizaci[oó]n\b", r"\borden de (?:compra|pedido)\b")  # fmt: skip
 
 SIGNED = rx(
     r"\b(?:signed|executed|countersigned)\b(?:\s+(?:the|our|in|it|via|on|today|this|a few))",

@@ -39,6 +39,7 @@ from agent.extract.commitments import (
     FREE,
     GIFT,
     REFERS_BACK,
+    binds_us,
     first_names,
     label_owner,
     promise_owner,
@@ -165,6 +166,10 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
     if GIFT.search(text) and not text.rstrip().endswith("?"):
         return _promise(unit, text, "us", formal, signed, events)  # "happy to throw in two seats": given, undated
+    if binds_us(unit, formal):  # a dated line of our proposal, or a deadline we set ourselves in our mail
+        item = _promise(unit, text, "us", formal, signed, events)
+        if item.due is not None:
+            return item
     if not promised:
         if lexicon.NOT_COMMITMENT.search(text) or lexicon.HOUSEKEEPING.search(text):
             return None

@@ -1,0 +1,100 @@
+"""Our word as we report it, the terms we put in writing, and the prices we hold: all commitments of ours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from agent.extract.commitments import GAVE_WORD, label_owner, price_held, promise_owner
+from agent.extract.milestones import formal_ids
+from agent.extract.offline import _commitment
+from agent.extract.units import Unit
+from mailflows.inbound.mail import ThreadMessage
+
+OURS = {"nora", "acme", "acmed", "acmeda", "acmedat", "acmedata"}
+THEIRS = {"vik", "tern"}
+
+
+def unit(text: str, author: str, heading: str | None = None, list_item: bool = False) -> Unit:
+    return Unit(text, text, "s1", "", None, author, date(2026, 3, 9), heading, list_item=list_item)
+
+
+def test_our_word_reported_in_our_notes_is_our_promise_dated_or_not() -> None:
+    for said in (
+        "After the demo I told Vik we'd host a half-day dashboard clinic for his planners.",
+        "Also offered a second sandbox for the finance analysts.",
+        "Told him yes on the cost model by the 20th.",
+        "Ich habe Herrn Brandt die Schnittstellenbeschreibung bis Ende April zugesagt.",
+        "Je leur ai promis une session de formation pour les chefs d'équipe.",
+        "Le prometí a Marta el informe de calidad de datos antes del 12 de mayo.",
+    ):
+        assert promise_owner(unit(said, "ours"), OURS, THEIRS, "acmedata") == "us", said
+
+
+def test_a_denied_or_someone_elses_word_is_no_promise_of_ours() -> None:
+    assert not GAVE_WORD.search("I never promised them a custom connector.")
+    assert not GAVE_WORD.search("They offered us a reference call with their parent company.")
+
+
+def test_a_notes_line_labelled_as_a_promise_is_ours() -> None:
+    line = unit("Commit: warehouse export certified for their Oracle 19c by 15.09.2026", "note")
+    assert promise_owner(line, OURS, THEIRS, "acmedata") == "us"
+    german = unit("Zusage im Angebot: Lieferantenportal-Anbindung bis 30.11.2026 produktiv.", "note")
+    assert promise_owner(german, OURS, THEIRS, "acmedata") == "us"
+
+
+def test_a_price_we_hold_for_a_term_is_ours_and_the_customers_ask_for_one_is_not() -> None:
+    assert price_held("On price: we keep the licence fee fixed for three years.", "ours")
+    assert price_held("Prix gelé pendant deux ans, c'est acceptable pour nous.", "ours")
+    assert price_held("Renewal uplift capped at 3% in year two.", "note")
+    assert price_held("Tern wants a price lock for two years; agreed.", "note")
+    assert not price_held("I need the price locked for three years, or this goes to tender.", "customer")
+    assert not price_held("Necesito que el precio quede fijo por tres años.", "customer")
+    assert price_held("For the record, the price is locked for three years as discussed.", "customer")
+
+
+def test_the_reps_own_label_on_a_dated_to_do_makes_it_ours() -> None:
+    assert label_owner("me: pricing one-pager by 14 Apr", OURS, THEIRS) == "us"
+    assert label_owner("Vik: plant list by 14 Apr", OURS, THEIRS) == "customer"
+
+
+def test_a_dated_line_of_our_proposal_is_a_promise_but_a_date_of_the_plan_is_not() -> None:
+    line = unit("Interface en portugais au plus tard le 1er octobre 2026.", "ours", list_item=True)
+    item = _commitment(line, True, None)
+    assert item is not None and item.due == date(2026, 10, 1) and item.owner == "us"
+    freeze = unit("Change freeze at the plant 20 July – 10 August 2026", "ours", list_item=True)
+    assert _commitment(freeze, True, None) is None
+    plan = unit("Phase 1: pilot site live on 15 June 2026", "ours", heading="implementation", list_item=True)
+    assert _commitment(plan, True, None) is None
+
+
+def test_a_deadline_we_set_ourselves_in_our_mail_is_a_promise() -> None:
+    line = unit("Marta, te confirmo: el módulo de mermas en producción a más tardar el 30 de junio de 2026.", "ours")
+    item = _commitment(line, False, None)
+    assert item is not None and item.due == date(2026, 6, 30)
+    english = unit("The audit log export will be with you by Friday 13 March.", "ours")
+    assert _commitment(english, False, None) is not None
+
+
+def test_a_proposal_in_any_of_the_four_languages_is_a_formal_document() -> None:
+    body = "Bonjour,\n\n- Licence annuelle 40 000 €\n- Connecteur SFTP au plus tard le 1er mai 2026\n"
+    for subject in ("Proposition finale", "Unser Angebot", "Propuesta final", "Final proposal"):
+        assert formal_ids([ThreadMessage(id="<p@x>", subject=subject, body=body)]) == {"<p@x>"}, subject
+
+
+def test_a_foreign_date_keeps_the_year_it_names() -> None:
+    from agent.extract.dates import find_dates
+
+    anchor = date(2026, 5, 19)
+    assert find_dates("avant le 28 février 2028", anchor)[0][1] == date(2028, 2, 28)
+    assert find_dates("antes del 3 de marzo de 2027", anchor)[0][1] == date(2027, 3, 3)
+    assert find_dates("bis 12. März 2027", anchor)[0][1] == date(2027, 3, 12)
+
+
+def test_the_day_of_the_meeting_a_promise_was_given_is_not_its_due_date() -> None:
+    from agent.extract.dates import resolve_due_precise
+
+    anchor = date(2026, 6, 20)
+    told = "La visita a la planta la prometí en la reunión del 2 de junio, para antes del 10 de julio."
+    due = resolve_due_precise(told, anchor, None, None, day_first=True)
+    assert due is not None and due.day == date(2026, 7, 10)
+    assert resolve_due_precise("Promised on the call of June 2 to send the runbook.", anchor, None, None) is None
