@@ -7,10 +7,10 @@ it — and labels a sentence with the section of the gold facts whose keywords i
 corpus scorer's test: one keyword of every group). A sentence that holds facts of two
 sections says nothing clear and is left out; so is one that holds none (the labels list
 what a careful reader keeps, not everything else as noise). ``python -m
-agent.extract.harvest DIR... -o FILE`` writes the rows as a sectioner data file
-(``label<TAB>sentence``), so the classifier learns from whole deals written for this
-project as well as from single sentences. Not for: scoring (scoring.py) or reading deals
-in the service (speakers.py, answers.py).
+agent.extract.harvest DIR... --score`` measures the sectioner on those sentences (how often
+its best guess is the writers' section: the figure its own held-out sentences overstate),
+``-o FILE`` writes them as a sectioner data file (``label<TAB>sentence``) for experiments.
+Not for: scoring documents (scoring.py) or reading deals in the service (speakers.py, answers.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from agent.document import AccountInfo, HandoffDocument, Party
 from agent.evaluate import EvalError, deal_folders
 from agent.extract.base import ExtractionContext
 from agent.extract.scoring import normalize
-from agent.extract.sectioner import LABELS
+from agent.extract.sectioner import LABELS, section_probabilities
 from agent.extract.speakers import read_units
 from mailflows.inbound.parse import parse_path
 
@@ -90,11 +90,29 @@ def harvest(deal: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def score_sectioner(rows: list[tuple[str, str]]) -> str:
+    """How many of the labelled sentences the sectioner's best guess files where the writers did, per label."""
+    guesses = [max(p, key=lambda k: p[k]) for p in section_probabilities([text for _, text in rows])]
+    lines = [f"{len(rows)} labelled sentences"]
+    for label in LABELS:
+        mine = [guess for (wanted, _), guess in zip(rows, guesses, strict=True) if wanted == label]
+        if mine:
+            lines.append(f"  {label:22} {sum(g == label for g in mine):4d}/{len(mine):<4d}")
+    right = sum(guess == wanted for (wanted, _), guess in zip(rows, guesses, strict=True))
+    lines.append(f"best guess is the writers' section: {right}/{len(rows)} = {right / max(len(rows), 1):.3f}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("roots", nargs="+", type=Path, help="deal folders, or folders of deal folders")
     parser.add_argument("-o", "--output", type=Path, help="the data file to write (default: stdout)")
+    parser.add_argument("--score", action="store_true", help="print how the sectioner files the sentences")
     args = parser.parse_args(argv)
+    if args.score:
+        rows = [row for root in args.roots for deal in deal_folders(root) for row in harvest(deal)]
+        print(score_sectioner(rows))
+        return 0
     lines = ["# label<TAB>sentence, harvested by agent.extract.harvest from deals written for this project."]
     counts: Counter[str] = Counter()
     for root in args.roots:

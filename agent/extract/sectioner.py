@@ -41,7 +41,7 @@ LABELS = (
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation",
     "competitive_context", "commitments", "expansion", "risks", "rep_perspective", "none",
 )  # fmt: skip
-DATA_FILES = ("sentences_en.tsv", "sentences_de.tsv", "sentences_fr.tsv", "sentences_es.tsv", "sentences_deals.tsv")
+DATA_FILES = ("sentences_en.tsv", "sentences_de.tsv", "sentences_fr.tsv", "sentences_es.tsv")
 EPOCHS = 400
 LEARNING_RATE = 0.5
 L2 = 3e-3

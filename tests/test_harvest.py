@@ -1,0 +1,58 @@
+"""Labelled sentences from a labelled deal (harvest.py): the writers' sections, read the way the reader reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.evaluate import EvalError
+from agent.extract.harvest import _holds, harvest, main, score_sectioner
+from tests.test_eval import labelled_demo
+
+
+def test_every_harvested_sentence_states_a_fact_of_its_section(tmp_path: Path) -> None:
+    deal = labelled_demo(tmp_path) / "alderfinch"
+    gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+    facts = gold["facts"] + gold.get("rep_reply_facts", [])
+    rows = harvest(deal)
+    assert len(rows) >= len(gold["facts"]) // 2  # most facts sit in one sentence of the mail
+    for label, text in rows:
+        held = {f["section"] for f in facts if _holds(f, text)}
+        assert held == {label}, (label, text)
+
+
+def test_a_sentence_holding_facts_of_two_sections_is_left_out(tmp_path: Path) -> None:
+    deal = labelled_demo(tmp_path) / "alderfinch"
+    gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+    label, text = harvest(deal)[0]
+    other = next(key for key in ("risks", "expansion") if key != label)
+    word = text.split()[0]
+    gold["facts"].append({"id": "x1", "section": other, "keywords": [[word]]})
+    (deal / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    assert text not in [t for _, t in harvest(deal)]
+
+
+def test_the_score_counts_the_sectioners_guesses_per_label() -> None:
+    report = score_sectioner([("pain_points", "Closing the books takes us nine days of copying spreadsheets."),
+                              ("company_overview", "We run 40 bakeries across Ohio with 900 staff.")])  # fmt: skip
+    assert report.splitlines()[0] == "2 labelled sentences"
+    assert report.splitlines()[-1].startswith("best guess is the writers' section: ")
+    assert "/2 = " in report.splitlines()[-1]
+
+
+def test_the_command_writes_a_sectioner_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = labelled_demo(tmp_path)
+    out = tmp_path / "rows.tsv"
+    assert main([str(corpus), "-o", str(out)]) == 0
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines and all(line.count("\t") == 1 for line in lines)
+    assert "sentences" not in capsys.readouterr().out  # the counts go to stderr, the rows to the file
+
+
+def test_a_folder_without_labels_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "deal" / "inbox").mkdir(parents=True)
+    (tmp_path / "deal" / "gold.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(EvalError, match="cannot read the labels"):
+        harvest(tmp_path / "deal")
