@@ -104,6 +104,19 @@ def test_a_csm_named_in_a_sentence_is_found_with_or_without_an_address() -> None
     assert email == "ana_perez@lumendata.example" and "pattern" in how
 
 
+def test_a_csm_named_by_first_name_gets_the_address_the_mail_shows_for_that_colleague() -> None:
+    ours = ["lumendata.example"]
+    seen = [("Zanele Dube", "zanele.dube@lumendata.example"), ("Dana Reyes", "dana.reyes@lumendata.example"),
+            ("Zanele Khoza", "zanele@khoza-farms.example")]  # fmt: skip
+    assert (
+        resolve_colleague("Zanele", [], seen, ours, "dana.reyes@lumendata.example")[0]
+        == "zanele.dube@lumendata.example"
+    )
+    two = [*seen, ("Zanele Mthembu", "zanele.mthembu@lumendata.example")]  # two colleagues of that name: no guess
+    email, how = resolve_colleague("Zanele", [], two, ours, "dana.reyes@lumendata.example")
+    assert "pattern" in how
+
+
 def test_the_shipped_classifier_weights_were_trained_on_the_sentences_shipped_with_them() -> None:
     from importlib import resources
 

@@ -353,6 +353,16 @@ class _Account:
         ("Maëlle Caron prend le relais comme CSM après le lancement.", "Maëlle Caron", None),
         ("Les presento a Noelia Prieto, su nueva CSM.", "Noelia Prieto", None),
         ("Dmitri Kova steps in as your CSM from Monday.", "Dmitri Kova", None),
+        # a note's label after a sentence of its own, and a name in a clause before "as CSM"
+        (
+            "Signed on Friday. Jun's note is below. CSM: Ravi Menon (ravi.menon@ferrocorp.example) runs the kickoff.",
+            "Ravi Menon",
+            "ravi.menon@ferrocorp.example",
+        ),
+        ("Signed today. Oskar is on the thread as CSM.", "Oskar", None),
+        ("Wiebke ist ab Montag als CSM dabei.", "Wiebke", None),
+        ("4. A dedicated CSM, Tomás Ibarra, from the first day of the pilot.", "Tomás Ibarra", None),
+        ("3. Une CSM dédiée, Inès Marchal, présente dès le lancement.", "Inès Marchal", None),
     ],
 )
 def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
@@ -377,6 +387,9 @@ def test_a_colleague_named_with_another_title_is_not_the_csm() -> None:
 def test_a_tool_or_someone_elses_csm_is_never_ours() -> None:
     assert csm_in_prose("We used Tableau as their CSM tool.", [OURS]) is None
     assert csm_in_prose("They hired Anna as CSM at their old vendor.", [OURS]) is None
+    assert csm_in_prose("Anna was hired as CSM by their previous vendor.", [OURS]) is None
+    assert csm_in_prose("Priya is great as a speaker, and the CSM team loves her.", [OURS]) is None
+    assert csm_in_prose("Our CSM team, Dana Reyes, runs the quarterly reviews.", [OURS]) is None
 
 
 def test_quoted_or_foreign_text_never_names_a_csm() -> None:

@@ -73,7 +73,7 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|votre|su|tu|"
          rf"nuestr[oa]|vuestr[oa]|ihr|ihre|nouveau|nouvelle|nuev[oa])\s+)*(?i:CSM|{_ROLE_WORDS})\b", False),
         # a note's "CSM = Hannah Okafor (…)", "CSM: Hannah Okafor"
-        (rf"(?:^|[-•*]\s*|\n)\s*(?i:CSM)\s*[:=]\s*{_NAME}{_ADDR}", False),
+        (rf"(?:^|[-•*]\s*|\n|[.!?]\s+)\s*(?i:CSM)\s*[:=]\s*{_NAME}{_ADDR}", False),
         # the role spelled out in apposition, "your" or not: "Martina Ocampo, gerente de éxito de clientes, que …"
         (rf"\b{_NAME}{_ADDR},\s+(?:{_YOUR}\s+)?(?i:{_ROLE_WORDS})\b", False),
         # "X from our Customer Success team will take over", "handing over to X (Customer Success)"
@@ -89,6 +89,17 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         (rf"\b(?i:introduc\w*|meet|welcome)\s+(?i:you\s+to\s+)?{_NAME}{_ADDR},?\s+(?i:from|of)\s+(?i:our)\s+"
          r"(?i:customer success)\b", False),
         (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",
+         False),
+        # the role and its name in apposition: "a dedicated CSM, Nadia Benali, from launch", "une CSM francophone
+        # dédiée, Nadia Benali, présente dès le lancement"
+        (rf"\b{_ROLE}(?:\s+(?!(?i:team|équipe|equipo|abteilung)\b)[\w'’-]+){{0,2}},\s+{_NAME}{_ADDR}(?=\s*[,(.;]|\s*$)",
+         False),
+        # a name, a verb of being and a short clause before "as CSM": "Lerato is on the thread as CSM", "Ana is
+        # joining the kickoff as their CSM", "Jonas ist ab Montag als CSM dabei"
+        (rf"\b{_ONE}{_ADDR}\s+(?i:is|'s|was|has been|ist|est|es|está)\b"
+         r"(?:(?!(?i:hired|worked|former|previous|old|used|elsewhere|vendor|tool))[^.;:!?,]){0,40}?"
+         rf"\s{_AS}\s+"
+         rf"(?:(?i:the|our|their|your|ihr\w*|unser\w*|leur|notre|votre|su|nuestr[oa])\s+)?(?i:CSM|{_ROLE_WORDS})\b",
          False),
         # last, as it is the loosest: "introduced Declan as their CSM", "le presenté a X (…) como su CSM"
         (rf"\b{_ONE}{_ADDR},?\s+{_AS}\s+(?:(?i:their|leur|leurs|ihre[nm]?)\s+|{_YOUR}\s+)?(?i:CSM|{_ROLE_WORDS})"
@@ -183,6 +194,11 @@ def resolve_colleague(
     for seen_name, email in seen:
         if seen_name and fold(seen_name) == wanted and _is_own(email, own):
             return email.lower(), "the account's mail"
+    if len(wanted.split()) == 1:
+        # "Lerato is on the thread as CSM": the one colleague of that first name the mail shows with an address
+        same = {e.lower() for n, e in seen if n and _is_own(e, own) and fold(n).split()[0] == wanted}
+        if len(same) == 1:
+            return same.pop(), "the account's mail"
     local, _, domain = model_email.lower().partition("@")
     # no colleague shows the pattern: the model address's separator ("dana_reyes@" -> first_last)
     shape = address_pattern(seen, own) or ("first_last" if "_" in local and "." not in local else "first.last")
