@@ -63,6 +63,14 @@ OMAR = Address("Omar Haddad", "omar.haddad@bluefin.example")
             "+41 44 555 01 02",
         ),
         (
+            "Inès Marchal\nDirectrice des Achats\nMaisons Corail – 8 rue Paradis, 13001 Marseille\nTél. : 04 91 00 11 22",
+            None,
+            "Inès Marchal",
+            "Directrice des Achats",
+            "Maisons Corail",
+            "04 91 00 11 22",
+        ),
+        (
             "Dev Patel\nLead Data Engineer | Bluefin Shipping",
             Address("", "dev.patel@bluefin.example"),
             "Dev Patel",

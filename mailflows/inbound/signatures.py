@@ -359,8 +359,18 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
                 info.company = info.company or company
                 titled_at = at
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
-                info.company = piece
+                info.company = _without_address(piece)
     return info
+
+
+# "Hôtels Azurel – 12 quai de Rive-Neuve, 13007 Marseille": the company, a dash, and where it sits (a number in it)
+_COMPANY_AND_ADDRESS = re.compile(r"^(?P<company>\D+?)\s+[–—-]\s+(?P<address>.*\d.*)$")
+
+
+def _without_address(line: str) -> str:
+    """A company line without the street address written after a dash."""
+    match = _COMPANY_AND_ADDRESS.match(line)
+    return match.group("company").strip() if match else line
 
 
 def read_card(message: ThreadMessage) -> None:
