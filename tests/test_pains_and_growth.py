@@ -215,3 +215,27 @@ async def test_a_bare_topic_before_a_cost_stays_with_it(ctx: ExtractionContext) 
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract([_mail(body)], ctx, doc)
     assert any(i.text.startswith("Scrap reporting. Every month") for i in extraction.sections.pain_points)
+
+
+@pytest.mark.parametrize("people", ["People:", "Die Leute:", "Les gens :", "Personas:"])
+def test_the_reps_own_numbered_headings_file_their_lists_whatever_our_question_numbers_were(
+    ctx: ExtractionContext, people: str
+) -> None:
+    from agent.extract.base import Question
+
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    doc.sections.stakeholders = [Stakeholder(name="Ola Brandt"), Stakeholder(name="Kai Moreau")]
+    body = (
+        "1) Metrics we settled with Ola:\n"
+        "   - in 90 days: the scrap report out by the 2nd working day\n"
+        "   - within a year: scrap down from 4.1% to 2.5%\n\n"
+        f"2) {people}\n"
+        "   - Ola decides, Kai follows her lead on anything above the plant budget.\n"
+        "   - Kai is a keen sailor, ask him about the regatta.\n"
+    )
+    questions = [Question(1, "implementation", "Which systems?"), Question(2, "expansion", "Where could they grow?")]
+    reply = ThreadMessage(id="r1", sender=Address("Ines Rep", "ines.rep@ourco.example"), body=body)
+    answers = read_reply(reply, ctx, doc, questions)
+    assert [i.horizon for i in answers.sections.success_metrics] == ["90d", "1y"]
+    assert len(answers.sections.rep_perspective) == 2 and not answers.sections.expansion
+    assert not answers.sections.implementation

@@ -98,6 +98,10 @@ def read_reply(
             # "1) Why they bought: Skylark ..." files by its own lead-in, whatever question 1 was
             current = heading_section(lead.group(1))
             text = lead.group(2).strip()
+        elif BARE_HEADING.match(text) and heading_section(text):
+            # "3) People:" or "3. Metrics we agreed with Robert:" over a list: the rep's own heading, not question 3
+            current = heading_section(text)
+            continue
         if re.match(r"(?i)^\s*(?:csm|approve)\b", text) or len(text) < 12 or lexicon.GREETING.match(text):
             continue
         sentences = split_sentences(text)
@@ -137,6 +141,8 @@ def read_reply(
     return extraction
 
 
+# A line that only names what follows: a few words ending in a colon or a dash ("People:", "Metrics we agreed:")
+BARE_HEADING = re.compile(r"^[^\W\d][^.!?:]{0,60}\s*(?::|--|—|–|-)\s*$")
 EMPTY_NOTE = re.compile(r"\b(?:it'?s|is|was) empty\b|\bnever (?:made it|came up)\b|\bnot in (?:the )?e-?mails?\b", re.I)
 NEW_SUBJECT = re.compile(
     r"^(?!(?:He|She|They|It|This|That|The|There|But|And|So|If|We|I)\b)[A-Z][a-z]+\s+(?:is|was|has|will|runs|signs|decides|wants|needs|can|should|sees|loves)\b"

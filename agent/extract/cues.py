@@ -51,6 +51,9 @@ TOPIC_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 _MORE_HEADINGS = {
+    "rep_perspective": rx(r"\bpersonen\b", r"\bdie leute\b", r"\bmenschen\b", r"\bpolitik\b", r"\bmeine einschätzung\b",
+                          r"\bpersonnes\b", r"\bles gens\b", r"\bpolitique\b", r"\bmon avis\b", r"\bmon regard\b",
+                          r"\bpersonas\b", r"\bla gente\b", r"\bpol[íi]tica\b", r"\bmi opini[óo]n\b", r"\bmi lectura\b"),
     "success_metrics": rx(r"\bziele?\b", r"\berfolg", r"\bobjectifs?\b", r"\bobjetivos?\b", r"\bkennzahlen\b",
                           r"\bindicateurs\b", r"\bindicadores\b"),
     "pain_points": rx(r"\bprobleme\b", r"\bproblèmes\b", r"\bproblemas\b", r"\bherausforderungen\b",

@@ -190,8 +190,8 @@ def _bare_heading(line: str, following: list[str]) -> re.Match[str] | None:
         return None  # a row of a table (its header row too), never the title above it
     if len(line) > 60 or re.search(r"[.!?,;:]\s*$", line) or not (BULLET.match(nxt) or "|" in nxt):
         return None
-    if BULLET.match(line) and _marker(line) == _marker(nxt):
-        return None  # one item of a list, not its title
+    if BULLET.match(line) and (_marker(line) == _marker(nxt) or not (following and following[0].strip())):
+        return None  # one item of a list, not its title (a list's last item before a blank line and the next point too)
     return re.match(r"^\s*(?:\d{1,2}[.)]\s+)?(.+?)\s*$", line)
 
 
