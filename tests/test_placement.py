@@ -22,6 +22,15 @@ def test_a_weak_best_guess_is_filed_and_one_below_the_floor_or_behind_none_is_no
     assert place(unit, {"none": 0.5, "purchase_drivers": 0.3}) is None
 
 
+def test_a_short_lead_in_is_not_filed_on_a_weak_guess_but_a_short_fact_with_a_number_is() -> None:
+    weak = {"implementation": 0.2, "none": 0.1}
+    assert place(_unit("One more from Ilse, after the signing."), weak) is None
+    assert place(_unit("Go-live for all 14 depots is set."), weak) == "implementation"
+    assert (
+        place(_unit("One more from Ilse, after the signing."), {"implementation": 0.6, "none": 0.1}) == "implementation"
+    )
+
+
 def test_a_promise_told_again_keeps_its_owner_and_date_though_another_section_heard_it_first() -> None:
     said = "We will deliver the cheese-plant data model by 30 September."
     quote = [Quote(text=said, speaker="lea@molkerei.example", source_id="m1")]

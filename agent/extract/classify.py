@@ -38,6 +38,10 @@ HEADING_WEIGHT = 0.4  # so does a heading or lead-in above the sentence
 # deals of training/deals: 0.35 kept 727 of their 1,119 facts, 0.15 kept 764 at 1.17 items per fact (0.97 before);
 # a sentence a careful reader lists is often one the classifier spreads over two or three sections.
 MIN_CONFIDENCE = 0.15
+# ... and a guess that weak must say something of its own: a short sentence without a number ("One more from
+# Tomasz, after the contract.") is a lead-in or a courtesy more often than a fact
+SURE_CONFIDENCE = 0.35
+WEAK_MIN_WORDS = 9
 DRIVER_SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this instead: see shape_weights
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 ROLLOUT_PENALTY = 0.4  # and one that only says what goes live, and when, loses this much
@@ -107,7 +111,10 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
         # (a sister company with the same trouble, a merger that adds branches)
         scores.pop("expansion", None)
     best = max(scores, key=lambda key: scores[key])
-    if best == "none" or scores[best] < MIN_CONFIDENCE:
+    weak = (
+        scores[best] < SURE_CONFIDENCE and len(unit.text.split()) < WEAK_MIN_WORDS and not re.search(r"\d", unit.text)
+    )
+    if best == "none" or scores[best] < MIN_CONFIDENCE or weak:
         return None
     if unit.text.rstrip().endswith("?") and unit.heading is None:
         return None
