@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-web test test-fast lint format typecheck services bench eval catalogs clean
+.PHONY: install demo demo-web test test-fast lint format typecheck services bench eval catalogs models clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m venv $(VENV)
@@ -54,6 +54,18 @@ eval: $(STAMP)
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o agent/locale/handoff.pot .
 	$(BIN)/pybabel -q update -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --ignore-obsolete
+
+# Every learned model's rows and weights from the labelled deals in training/deals, in the order each needs the
+# last: the sectioner (its hand-written sentences), then the people models' rows (read with the models before them)
+# and weights. Commit what changes; tests/test_model_rows.py checks the shipped rows are what this makes.
+DEALS := training/deals
+DATA := agent/extract/data
+models: $(STAMP)
+	$(BIN)/python -m agent.extract.sectioner
+	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows feelings -o $(DATA)/feelings_people.tsv
+	$(BIN)/python -m agent.extract.feelings
+	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows roles -o $(DATA)/role_rows.tsv
+	$(BIN)/python -m agent.extract.role_model
 
 clean:
 	rm -rf $(VENV) handoff-demo .pytest_cache

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA = "handoff-document/v1"
 
@@ -139,11 +139,31 @@ class Stakeholder(_Model):
     role_shown: str | None = None  # the sentence that shows the role ("Uwe ist skeptisch"): over a title, under the rep
     email_guessed: bool = False  # built from the name and the customer's address pattern: a written address replaces it
 
+    @model_validator(mode="after")
+    def _quiet_passages(self) -> Stakeholder:
+        """A stored document's MODEL_READ passage is read back as the NOTHING_SHOWN it is (export() shows it)."""
+        for piece in self.sentiment_evidence:
+            if piece.phrase == MODEL_READ:
+                piece.phrase = NOTHING_SHOWN
+        return self
+
 
 # Which shown role stands when the mail shows two (roles.ROLE_SHOWN): a doubt matters most to a CSM.
 SHOWN_ROLE_ORDER: tuple[Role, ...] = ("blocker", "economic_buyer", "technical_evaluator", "user")
 REP_READ = "the rep's read"  # the phrase on evidence that came from the rep's own reply
 NOTHING_SHOWN = "nothing in their own words shows a feeling"  # the phrase on a neutral read's evidence
+# What a NOTHING_SHOWN passage is shown as (export(), the rendered handoff) when feelings.py read the person warm or
+# cold from all of it together; in memory it stays NOTHING_SHOWN, which the next mail's read and
+# neutral_evidence_kept look for (a stored document's MODEL_READ is read back as NOTHING_SHOWN).
+MODEL_READ = "no single passage shows a feeling; read from all their words together"
+
+
+def shown_phrase(person: Stakeholder, piece: Evidence) -> str:
+    """The phrase a reader sees on ``piece``: a "nothing shown" passage under a read that is not neutral says
+    the read came from everything together, not that nothing showed."""
+    if piece.phrase == NOTHING_SHOWN and person.sentiment not in {"neutral", "unknown"}:
+        return MODEL_READ
+    return piece.phrase
 
 
 def neutral_evidence_kept(pieces: list[Evidence]) -> list[Evidence]:
@@ -264,7 +284,11 @@ class HandoffDocument(_Model):
                     item.due_precision = "day"
                 if key == "commitments" and item.status is None:
                     item.status = "open"
-        return self.model_dump(mode="json", by_alias=True)
+        out = self.model_dump(mode="json", by_alias=True)
+        for person, shown in zip(self.sections.stakeholders, out["sections"]["stakeholders"], strict=True):
+            for piece, exported in zip(person.sentiment_evidence, shown["sentiment_evidence"], strict=True):
+                exported["phrase"] = shown_phrase(person, piece)
+        return out
 
     def completeness(self) -> tuple[int, int]:
         return len(self.sections.filled()), len(SECTION_KEYS)

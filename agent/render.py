@@ -32,6 +32,7 @@ from agent.document import (
     SourceRef,
     Stakeholder,
     fold,
+    shown_phrase,
 )
 from agent.extract.base import Question
 from agent.wording import LANGUAGES, day, month_year, translations
@@ -231,7 +232,7 @@ def _feeling_view(person: Stakeholder, tr: gettext.NullTranslations) -> dict[str
         "name": _one_line(person.name),
         "sentiment": _sentiment(person.sentiment, tr),
         "evidence": _one_line(shown.text) if shown else "",
-        "phrase": _one_line(shown.phrase) if shown else "",
+        "phrase": _one_line(shown_phrase(person, shown)) if shown else "",
         "signals": len(evidence),
         "movement": movement,
     }

@@ -7,7 +7,7 @@ from importlib import resources
 
 import numpy as np
 
-from agent.document import NOTHING_SHOWN, REP_READ, Evidence, Stakeholder
+from agent.document import MODEL_READ, NOTHING_SHOWN, REP_READ, Evidence, HandoffDocument, Sections, Stakeholder
 from agent.extract import feelings
 from agent.extract.sectioner import fit
 
@@ -65,3 +65,28 @@ def test_an_unbalanced_fit_keeps_how_often_each_label_is_seen() -> None:
     bias = np.ones((10, 1))
     weights = fit(bias, [0] * 7 + [1] * 2 + [2], 3, l2=1e-3, balanced=False, epochs=300)
     assert int((bias[:1] @ weights).argmax()) == 0
+
+
+def _quiet(sentiment: str) -> Stakeholder:
+    return Stakeholder(
+        name="Oda Lind", email="oda.lind@fjordbake.example", sentiment=sentiment,  # type: ignore[arg-type]
+        sentiment_evidence=[Evidence(text="We bake for eleven shops before six.", source_id="m1", phrase=NOTHING_SHOWN,
+                                     leaning="neutral", speaker="oda.lind@fjordbake.example", date=date(2026, 3, 9))],
+    )  # fmt: skip
+
+
+def test_a_warm_read_from_quiet_words_is_exported_with_the_models_phrase_not_nothing_shown() -> None:
+    doc = HandoffDocument.model_validate({"account": {"name": "Fjordbake"}})
+    doc.sections = Sections(stakeholders=[_quiet("positive"), _quiet("neutral")])
+    warm, neutral = doc.export()["sections"]["stakeholders"]  # type: ignore[index]
+    assert warm["sentiment_evidence"][0]["phrase"] == MODEL_READ
+    assert neutral["sentiment_evidence"][0]["phrase"] == NOTHING_SHOWN
+    assert doc.sections.stakeholders[0].sentiment_evidence[0].phrase == NOTHING_SHOWN  # stored as it was
+
+
+def test_a_stored_model_read_comes_back_as_the_quiet_passage_the_next_read_looks_for() -> None:
+    doc = HandoffDocument.model_validate({"account": {"name": "Fjordbake"}})
+    doc.sections = Sections(stakeholders=[_quiet("positive")])
+    again = HandoffDocument.model_validate(doc.export())
+    assert again.sections.stakeholders[0].sentiment_evidence[0].phrase == NOTHING_SHOWN
+    assert again.export() == doc.export()

@@ -7,9 +7,11 @@ rule on the latest few cues reads one strong phrase and misses the rest: how muc
 wrote, how warm their words score (VADER, the stance model), whether they ask or set
 conditions, their role. The model is a softmax regression (sectioner.fit, the labels' own
 frequencies kept) over ``person_features``; its training rows are numbers only (one row per
-labelled stakeholder of the project's development deals, no text of theirs), in
-``data/feelings_people.tsv``, and the weights ship as ``data/feelings_weights.npz`` with the
-digest of what they were trained from (``python -m agent.extract.feelings`` rewrites them).
+labelled stakeholder of training/deals, no text of theirs), in ``data/feelings_people.tsv``
+(``python -m agent.extract.harvest training/deals --rows feelings`` makes them: the evaluation
+loop with this model off, so the rows do not hang on the weights), and the weights ship as
+``data/feelings_weights.npz`` with the digest of what they were trained from (``python -m
+agent.extract.feelings`` rewrites them; ``make models`` does both).
 Not for: finding the passages (sentiment.py), or the rep's own read (answers.py: it wins).
 """
 
@@ -19,6 +21,7 @@ import hashlib
 import math
 import re
 import threading
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -48,6 +51,8 @@ AGREED = re.compile(
     r"\b(?:signed|approved|go[- ]ahead|green light|unterschrieben|freigegeben|signé|firmad[oa])\b", re.I
 )
 _lock = threading.Lock()
+# Every reading's (person, features) while harvest.model_rows builds the training rows; None in the service.
+READINGS: ContextVar[list[tuple[Stakeholder, list[float]]] | None] = ContextVar("feelings_readings", default=None)
 
 
 def _own(piece: Evidence, person: Stakeholder) -> bool:
@@ -143,6 +148,10 @@ def person_read(person: Stakeholder, evidence: list[Evidence], rule: Sentiment, 
     ``rule`` (the cue read) stands whenever a cue or the tone of a message showed something (the model
     read those no better on the development deals), and "unknown" stands for a person the mail never shows."""
     pieces = [e for e in evidence if e.phrase != REP_READ]
+    if (log := READINGS.get()) is not None:  # building the rows: the reads they are made of are the rule's alone,
+        if pieces:  # so the rows do not hang on the weights trained from them
+            log.append((person.model_copy(deep=True), person_features(person, evidence, said)))
+        return rule
     if not pieces or any(e.phrase != NOTHING_SHOWN for e in pieces):
         return rule
     probs = lean_probabilities(person_features(person, evidence, said))

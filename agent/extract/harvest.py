@@ -11,22 +11,33 @@ agent.extract.harvest DIR... --score`` measures the sectioner on those sentences
 its best guess is the writers' section: the figure its own held-out sentences overstate),
 ``-o FILE`` writes them as a sectioner data file (``label<TAB>sentence``) for experiments.
 Not for: scoring documents (scoring.py) or reading deals in the service (speakers.py, answers.py).
+
+``model_rows(deal)`` runs the whole loop on a deal (agent.evaluate's) and keeps, for the
+two small models trained on people, what every reading gave them: feelings.person_features
+of each person read, and each person's own words as role_model reads them. ``python -m
+agent.extract.harvest DIR --rows feelings|roles -o FILE`` writes those training rows
+(numbers only, labelled from gold.json), so the shipped rows are rebuilt whenever the
+features or the acts change (``make models``).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import sys
+import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.document import AccountInfo, HandoffDocument, Party
-from agent.evaluate import EvalError, deal_folders
+from agent.document import REP_READ, AccountInfo, HandoffDocument, Party, Stakeholder
+from agent.evaluate import EvalError, deal_folders, evaluate_deal
+from agent.extract import feelings, role_model
 from agent.extract.base import ExtractionContext
-from agent.extract.scoring import normalize
+from agent.extract.scoring import gold_match, normalize
 from agent.extract.sectioner import LABELS, section_probabilities
 from agent.extract.speakers import read_units
 from mailflows.inbound.parse import parse_path
@@ -34,6 +45,14 @@ from mailflows.inbound.parse import parse_path
 OUR_DOMAIN = "lumendata.example"  # the corpus format's seller (corpus/FORMAT.md)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _LEAD = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")  # "1." or a bullet before an answer
+LEANS = {"enthusiastic": "warm", "positive": "warm", "neutral": "neutral", "skeptical": "cold", "negative": "cold"}
+ROWS_HEADERS = {
+    "feelings": ["# one labelled stakeholder per line: warm/neutral/cold, then feelings.person_features "
+                 "(numbers only, no text)"],
+    "roles": ["# role<TAB>act counts of a labelled person's own words in one reading (role_model.ACTS order, "
+              "capped, scaled), bias",
+              "# computed by role_model.features from the project's labelled train deals; numbers only, no text"],
+}  # fmt: skip
 
 
 def _gold(deal: Path) -> dict[str, Any]:
@@ -103,15 +122,84 @@ def score_sectioner(rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class Readings:
+    """What one run of the whole loop on a deal gave the people models, and the document it ended with."""
+
+    gold: dict[str, Any]
+    final: list[Stakeholder]
+    felt: list[tuple[Stakeholder, list[float]]]  # (person, feelings.person_features) per reading, in order
+    said: list[tuple[str, str]]  # (address, their own words) per person per reading, in order
+
+
+def model_rows(deal: Path) -> Readings:
+    """Run ``deal`` through agent.evaluate's loop in a fresh folder and keep what every reading saw."""
+    from agent.lookups import document_for  # the service's store: only this offline builder needs it
+    from agent.settings import load_settings
+
+    gold = _gold(deal)
+    felt: list[tuple[Stakeholder, list[float]]] = []
+    said: list[tuple[str, str]] = []
+    felt_token, said_token = feelings.READINGS.set(felt), role_model.READINGS.set(said)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"handoff-rows-{deal.name}-") as tmp:
+            base = load_settings()
+            asyncio.run(evaluate_deal(deal, base, Path(tmp)))
+            settings = base.model_copy(
+                update={"database_url": f"sqlite:///{Path(tmp) / 'handoff.db'}", "redis_url": None}
+            )
+            final = list(document_for(settings, gold["account"]["domain"]).sections.stakeholders)
+    finally:
+        feelings.READINGS.reset(felt_token)
+        role_model.READINGS.reset(said_token)
+    return Readings(gold, final, felt, said)
+
+
+def feelings_rows(readings: Readings) -> list[str]:
+    """label<TAB>features for each labelled person the model could read: their last reading's features; a person
+    the rep read (the rep's read wins) or never read is left out."""
+    rows = []
+    for person in readings.gold.get("stakeholders") or []:
+        got = gold_match(person, readings.final, lambda s: (s.email, s.name)) if person.get("sentiment") else None
+        if got is None or any(e.phrase == REP_READ for e in got.sentiment_evidence):
+            continue
+        same = [f for p, f in readings.felt if _same_person(p, got)]
+        if same:
+            rows.append("\t".join([LEANS[person["sentiment"]], *(f"{v:.6g}" for v in same[-1])]))
+    return rows
+
+
+def _same_person(a: Stakeholder, b: Stakeholder) -> bool:
+    return bool(b.email and normalize(a.email or "") == normalize(b.email)) or normalize(a.name) == normalize(b.name)
+
+
+def role_rows(readings: Readings) -> list[str]:
+    """role<TAB>features for each labelled person (by address) in each reading, with one of the model's roles."""
+    roles = {(p.get("email") or "").lower(): p.get("role") for p in readings.gold.get("stakeholders") or []}
+    return [
+        "\t".join([role, *(f"{v:.4g}" for v in role_model.features(words))])
+        for email, words in readings.said
+        if (role := roles.get(email.lower())) in role_model.ROLES and email
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("roots", nargs="+", type=Path, help="deal folders, or folders of deal folders")
     parser.add_argument("-o", "--output", type=Path, help="the data file to write (default: stdout)")
     parser.add_argument("--score", action="store_true", help="print how the sectioner files the sentences")
+    parser.add_argument("--rows", choices=sorted(ROWS_HEADERS), help="a people model's training rows instead")
     args = parser.parse_args(argv)
     if args.score:
         rows = [row for root in args.roots for deal in deal_folders(root) for row in harvest(deal)]
         print(score_sectioner(rows))
+        return 0
+    if args.rows:
+        build = feelings_rows if args.rows == "feelings" else role_rows
+        deals = [deal for root in args.roots for deal in deal_folders(root)]
+        lines = [*ROWS_HEADERS[args.rows], *(row for deal in deals for row in build(model_rows(deal)))]
+        _write("\n".join(lines) + "\n", args.output)
+        print(f"{len(lines) - len(ROWS_HEADERS[args.rows])} rows from {len(deals)} deals", file=sys.stderr)
         return 0
     lines = ["# label<TAB>sentence, harvested by agent.extract.harvest from deals written for this project."]
     counts: Counter[str] = Counter()
@@ -120,13 +208,16 @@ def main(argv: list[str] | None = None) -> int:
             for label, text in harvest(deal):
                 lines.append(f"{label}\t{text}")
                 counts[label] += 1
-    body = "\n".join(lines) + "\n"
-    if args.output:
-        args.output.write_text(body, encoding="utf-8")
-    else:
-        sys.stdout.write(body)
+    _write("\n".join(lines) + "\n", args.output)
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
     return 0
+
+
+def _write(body: str, output: Path | None) -> None:
+    if output:
+        output.write_text(body, encoding="utf-8")
+    else:
+        sys.stdout.write(body)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
-from agent.extract.role_model import role_read
+from agent.extract.role_model import note_reading, role_read
 from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
@@ -691,6 +691,7 @@ def stakeholders_from(
     shown = shown or {}
     reads: dict[int, tuple[Role, str]] = {}  # what the unplaced do in their own words (role_model), by index in out
     for key, person in people.items():
+        note_reading(person.email, said.get(key, ""))
         seen = shown.get(key)
         role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""), seen[0] if seen else None)
         crm = buying_role(person.crm_role)

@@ -8,7 +8,9 @@ no text). It returns the role with their sentence that shows it, so the CSM sees
 person whose words show none of these acts gets nothing (no role is guessed from silence).
 What others say of a person is roles.roles_shown's, not this model's: a sentence naming
 someone carries everyone else's acts too. ``python -m
-agent.extract.role_model`` retrains ``data/role_weights.json`` from the rows. Not for: titles
+agent.extract.harvest training/deals --rows roles`` makes the rows (every reading of every
+labelled person, through the evaluation loop) and ``python -m agent.extract.role_model``
+retrains ``data/role_weights.json`` from them (``make models`` does both). Not for: titles
 (people.ROLE_BY_TITLE), the rep's stated roles (roles.roles_said wins over this) or feelings.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -85,12 +88,20 @@ EPOCHS = 600
 L2 = 1e-2
 WEIGHTS_FILE = "role_weights.json"
 ROWS_FILE = "role_rows.tsv"
+# Every reading's (address, their own words) while harvest.model_rows builds the training rows; None in the service.
+READINGS: ContextVar[list[tuple[str, str]] | None] = ContextVar("role_readings", default=None)
 
 
 def act_counts(text: str) -> list[int]:
     """How many sentences of ``text`` show each act (ACTS order)."""
     sentences = split_sentences(text) if text.strip() else []
     return [sum(1 for s in sentences if pattern.search(s)) for _, pattern in ACTS]
+
+
+def note_reading(email: str, said: str) -> None:
+    """One person's own words as one reading placed them (kept only while harvest.model_rows records)."""
+    if (log := READINGS.get()) is not None:
+        log.append((email, said))
 
 
 def features(said: str) -> list[float]:
@@ -151,7 +162,10 @@ def rebuild_weights(path: Path | None = None) -> Path:
     return target
 
 
-__all__ = ["ACTS", "ROLES", "act_counts", "features", "fit", "read_rows", "rebuild_weights", "role_read"]
+__all__ = [
+    "ACTS", "READINGS", "ROLES", "act_counts", "features", "fit", "note_reading", "read_rows", "rebuild_weights",
+    "role_read",
+]  # fmt: skip
 
 if __name__ == "__main__":
     print(f"wrote {rebuild_weights()}")

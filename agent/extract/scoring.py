@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 SECTIONS = (
     "company_overview", "stakeholders", "pain_points", "success_metrics", "purchase_drivers", "implementation",
@@ -28,6 +29,8 @@ SENTIMENT_NEIGHBOURS = {
     "skeptical": {"skeptical", "negative"},
     "negative": {"negative", "skeptical"},
 }
+
+T = TypeVar("T")
 
 
 def normalize(text: str) -> str:
@@ -173,16 +176,24 @@ def score_document(
     return result
 
 
+def gold_match(person: dict[str, Any], found: list[T], keys: Callable[[T], tuple[str | None, str | None]]) -> T | None:
+    """The entry of ``found`` that is the labelled ``person``: by address when the label has one, else by name
+    (someone who only spoke on a call or was named has no address in the mail); the last such entry, as a lookup
+    table would keep. ``keys``: an entry's (email, name)."""
+    if person.get("email"):
+        wanted, at = normalize(person["email"]), 0
+    else:
+        wanted, at = normalize(person.get("name") or "?"), 1
+    return next((f for f in reversed(found) if keys(f)[at] and normalize(str(keys(f)[at])) == wanted), None)
+
+
 def _score_people(result: DealScore, gold: dict[str, Any], doc: dict[str, Any]) -> None:
     found = _items(doc, "stakeholders")
-    by_email = {normalize(str(s.get("email") or "")): s for s in found if s.get("email")}
-    by_name = {normalize(str(s.get("name") or "")): s for s in found if s.get("name")}
     for person in gold.get("stakeholders", []):
         for counter in (result.stakeholders, result.titles, result.roles):
             counter[1] += 1
-        # Someone who only spoke on a call or was named has no address in the mail: matched by name.
         who = person.get("email") or person.get("name") or "?"
-        got = by_email.get(normalize(person["email"])) if person.get("email") else by_name.get(normalize(who))
+        got = gold_match(person, found, lambda s: (s.get("email"), s.get("name")))
         if got is None:
             result.lost.append(f"stakeholder {who}")
             continue
