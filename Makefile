@@ -56,7 +56,7 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q update -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --ignore-obsolete
 
 # Every learned model's rows and weights from the labelled deals in training/deals, in the order each needs the
-# last: the sectioner (its hand-written sentences), then the people models' rows (read with the models before them)
+# last: the sectioner (its hand-written sentences), then the people model's rows (read with the models before it)
 # and weights. Commit what changes; tests/test_model_rows.py checks the shipped rows are what this makes.
 DEALS := training/deals
 DATA := agent/extract/data
@@ -64,8 +64,6 @@ models: $(STAMP)
 	$(BIN)/python -m agent.extract.sectioner
 	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows feelings -o $(DATA)/feelings_people.tsv
 	$(BIN)/python -m agent.extract.feelings
-	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows roles -o $(DATA)/role_rows.tsv
-	$(BIN)/python -m agent.extract.role_model
 
 clean:
 	rm -rf $(VENV) handoff-demo .pytest_cache

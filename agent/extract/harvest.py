@@ -13,11 +13,10 @@ its best guess is the writers' section: the figure its own held-out sentences ov
 Not for: scoring documents (scoring.py) or reading deals in the service (speakers.py, answers.py).
 
 ``model_rows(deal)`` runs the whole loop on a deal (agent.evaluate's) and keeps, for the
-two small models trained on people, what every reading gave them: feelings.person_features
-of each person read, and each person's own words as role_model reads them. ``python -m
-agent.extract.harvest DIR --rows feelings|roles -o FILE`` writes those training rows
+model trained on people (feelings.py), feelings.person_features of each person read.
+``python -m agent.extract.harvest DIR --rows feelings -o FILE`` writes those training rows
 (numbers only, labelled from gold.json), so the shipped rows are rebuilt whenever the
-features or the acts change (``make models``).
+features change (``make models``).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from typing import Any
 
 from agent.document import REP_READ, AccountInfo, HandoffDocument, Party, Stakeholder
 from agent.evaluate import EvalError, deal_folders, evaluate_deal
-from agent.extract import feelings, role_model
+from agent.extract import feelings
 from agent.extract.base import ExtractionContext
 from agent.extract.scoring import gold_match, normalize
 from agent.extract.sectioner import LABELS, section_probabilities
@@ -49,9 +48,6 @@ LEANS = {"enthusiastic": "warm", "positive": "warm", "neutral": "neutral", "skep
 ROWS_HEADERS = {
     "feelings": ["# one labelled stakeholder per line: warm/neutral/cold, then feelings.person_features "
                  "(numbers only, no text)"],
-    "roles": ["# role<TAB>act counts of a labelled person's own words in one reading (role_model.ACTS order, "
-              "capped, scaled), bias",
-              "# computed by role_model.features from the project's labelled train deals; numbers only, no text"],
 }  # fmt: skip
 
 
@@ -129,7 +125,6 @@ class Readings:
     gold: dict[str, Any]
     final: list[Stakeholder]
     felt: list[tuple[Stakeholder, list[float]]]  # (person, feelings.person_features) per reading, in order
-    said: list[tuple[str, str]]  # (address, their own words) per person per reading, in order
 
 
 def model_rows(deal: Path) -> Readings:
@@ -139,8 +134,7 @@ def model_rows(deal: Path) -> Readings:
 
     gold = _gold(deal)
     felt: list[tuple[Stakeholder, list[float]]] = []
-    said: list[tuple[str, str]] = []
-    felt_token, said_token = feelings.READINGS.set(felt), role_model.READINGS.set(said)
+    felt_token = feelings.READINGS.set(felt)
     try:
         with tempfile.TemporaryDirectory(prefix=f"handoff-rows-{deal.name}-") as tmp:
             base = load_settings()
@@ -151,8 +145,7 @@ def model_rows(deal: Path) -> Readings:
             final = list(document_for(settings, gold["account"]["domain"]).sections.stakeholders)
     finally:
         feelings.READINGS.reset(felt_token)
-        role_model.READINGS.reset(said_token)
-    return Readings(gold, final, felt, said)
+    return Readings(gold, final, felt)
 
 
 def feelings_rows(readings: Readings) -> list[str]:
@@ -173,16 +166,6 @@ def _same_person(a: Stakeholder, b: Stakeholder) -> bool:
     return bool(b.email and normalize(a.email or "") == normalize(b.email)) or normalize(a.name) == normalize(b.name)
 
 
-def role_rows(readings: Readings) -> list[str]:
-    """role<TAB>features for each labelled person (by address) in each reading, with one of the model's roles."""
-    roles = {(p.get("email") or "").lower(): p.get("role") for p in readings.gold.get("stakeholders") or []}
-    return [
-        "\t".join([role, *(f"{v:.4g}" for v in role_model.features(words))])
-        for email, words in readings.said
-        if (role := roles.get(email.lower())) in role_model.ROLES and email
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("roots", nargs="+", type=Path, help="deal folders, or folders of deal folders")
@@ -195,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         print(score_sectioner(rows))
         return 0
     if args.rows:
-        build = feelings_rows if args.rows == "feelings" else role_rows
+        build = feelings_rows
         deals = [deal for root in args.roots for deal in deal_folders(root)]
         lines = [*ROWS_HEADERS[args.rows], *(row for deal in deals for row in build(model_rows(deal)))]
         _write("\n".join(lines) + "\n", args.output)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
 from agent.extract.lexicon import rx
-from agent.extract.role_model import note_reading, role_read
 from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
@@ -666,40 +665,21 @@ def role_for(title: str, said: str, about: str, shown: Role | None = None) -> tu
     return role, influence
 
 
-# the influence a role carries when only what a person does shows it (role_model.role_read)
-ROLE_INFLUENCE: dict[Role, Influence] = {"champion": "high", "economic_buyer": "high", "decision_maker": "high",
-                                         "technical_evaluator": "medium", "user": "low", "blocker": "medium",
-                                         "influencer": "medium", "other": "low"}  # fmt: skip
-
-
-def _placed(title: str) -> bool:
-    """A title ROLE_BY_TITLE reads, "other" included ("Procurement Officer", "Assistant to the CFO" stay other)."""
-    return bool(title) and any(pattern.search(title) for _, _, pattern in ROLE_BY_TITLE)
-
-
 def stakeholders_from(
     people: dict[str, Person],
     said: dict[str, str],
     about: dict[str, str],
     champion_known: bool,
     shown: dict[str, tuple[Role, Influence, str]] | None = None,
-    placed: frozenset[str] = frozenset(),
 ) -> list[Stakeholder]:
-    """The stakeholders of ``people``; ``placed``: the keys of people earlier mail already gave a role, whom what
-    they do here (role_model) does not move."""
     out: list[Stakeholder] = []
     shown = shown or {}
-    reads: dict[int, tuple[Role, str]] = {}  # what the unplaced do in their own words (role_model), by index in out
     for key, person in people.items():
-        note_reading(person.email, said.get(key, ""))
         seen = shown.get(key)
         role, influence = role_for(person.title, said.get(key, ""), about.get(key, ""), seen[0] if seen else None)
         crm = buying_role(person.crm_role)
         if crm is not None:
             role, influence = crm
-        unplaced = role == "other" and crm is None and key not in placed and not _placed(person.title)
-        if unplaced and (read := role_read(said.get(key, ""))):
-            reads[len(out)] = read
         out.append(
             Stakeholder(
                 name=person.name,
@@ -720,9 +700,4 @@ def stakeholders_from(
             best = max(open_roles, key=lambda s: authored.get(s.email or "", 0))
             if authored.get(best.email or "", 0) > 0:
                 best.role, best.influence = "champion", "high"
-    # the champion guess above reads who writes most, as before; what the others do then places them, with the
-    # sentence that does it
-    for index, (role, sentence) in reads.items():
-        if out[index].role == "other":
-            out[index].role, out[index].influence, out[index].role_shown = role, ROLE_INFLUENCE[role], sentence
     return out

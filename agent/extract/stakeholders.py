@@ -96,14 +96,7 @@ def stakeholders_of(
     sentences = [(_speaker_key(u, by_name) if u.author == "customer" else "", u.text) for u in units]
     shown = roles_shown(sentences, [*everyone_here, *held])
     by_key = {k: _person_key(e) for k, e in zip(people, everyone_here, strict=True)}
-    placed = frozenset(
-        key
-        for s in document.sections.stakeholders
-        if s.role != "other"
-        for key in ((s.email or "").lower(), f"name:{fold(s.name)}")
-    )
-    shown_here = {k: shown[by_key[k]] for k in people if by_key[k] in shown}
-    out = stakeholders_from(people, said, about, champion, shown_here, placed)
+    out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
     out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
     out = _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
     return _chief_holds_budget(out, held)
