@@ -239,3 +239,13 @@ def test_the_reps_own_numbered_headings_file_their_lists_whatever_our_question_n
     assert [i.horizon for i in answers.sections.success_metrics] == ["90d", "1y"]
     assert len(answers.sections.rep_perspective) == 2 and not answers.sections.expansion
     assert not answers.sections.implementation
+
+
+def test_a_named_vendor_in_a_sentence_only_weakly_read_as_a_reason_is_competition() -> None:
+    from agent.extract.offline import _is_competition
+
+    weak = {"purchase_drivers": 0.2, "competitive_context": 0.18, "commitments": 0.24}
+    sure = {"purchase_drivers": 0.6, "competitive_context": 0.1}
+    assert _is_competition("named", "purchase_drivers", weak)  # "Qlik dropped after the first call, 2x our price"
+    assert not _is_competition("named", "purchase_drivers", sure)  # the vendor is part of a reason to buy
+    assert _is_competition("named", "implementation", sure)

@@ -33,7 +33,16 @@ from agent.document import (
 from agent.extract import cues, lexicon
 from agent.extract.answers import read_reply
 from agent.extract.base import ExtractionContext, Question, verify_quotes
-from agent.extract.classify import competitor_in, competitor_names, dedupe, horizon_of, place, rival_of, substantive
+from agent.extract.classify import (
+    SURE_CONFIDENCE,
+    competitor_in,
+    competitor_names,
+    dedupe,
+    horizon_of,
+    place,
+    rival_of,
+    substantive,
+)
 from agent.extract.commitments import (
     FIRST_PERSON,
     FREE,
@@ -420,8 +429,8 @@ def _is_competition(kind: str, key: str | None, probs: dict[str, float]) -> bool
     """A sentence that names or frames an alternative is competition, unless it was placed as a reason or a worry:
     then a named vendor is part of that reason, and a frame's guess (no name) stays competition only when the
     classifier is not sure of ``key`` or gives competition some weight."""
-    if key not in {"purchase_drivers", "risks"}:
-        return True
+    if key not in {"purchase_drivers", "risks"} or probs.get(key, 0.0) < SURE_CONFIDENCE:
+        return True  # a weak guess of a reason or a worry does not outweigh the alternative the sentence names
     weighs = probs.get(key, 0.0) < FRAME_OVERRULED or probs.get("competitive_context", 0.0) >= UNNAMED_COMPETITION / 4
     return kind != "named" and weighs
 
