@@ -119,16 +119,23 @@ def _inbox_of(deal: Path) -> str | None:
     return found[0][1] if found and found[0][1] else None
 
 
+def read_gold(deal: Path) -> dict[str, Any]:
+    """A deal's labels, with the keys every deal has (the account's name and domain, the rep's address)."""
+    try:
+        gold: dict[str, Any] = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+        gold["account"]["name"], gold["account"]["domain"], gold["rep"]["email"]  # noqa: B018
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvalError(f"{deal / 'gold.json'}: cannot read the labels ({exc})") from exc
+    return gold
+
+
 async def evaluate_deal(deal: Path, base: Settings, work: Path) -> DealScore:
     """The whole loop for one deal in ``work`` (a fresh folder), scored after the inbox and after the reply."""
     from agent.lookups import document_for
     from agent.service import ingest
 
-    try:
-        gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
-        rep, domain = gold["rep"], gold["account"]["domain"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise EvalError(f"{deal / 'gold.json'}: cannot read the labels ({exc})") from exc
+    gold = read_gold(deal)
+    rep, domain = gold["rep"], gold["account"]["domain"]
     inbox = _inbox_of(deal) or base.inbox_address
     ours = sorted({*base.company_domains, rep["email"].rsplit("@", 1)[-1].lower(), inbox.rsplit("@", 1)[-1]})
     settings = base.model_copy(

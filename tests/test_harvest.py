@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from agent.evaluate import EvalError
-from agent.extract.harvest import _holds, harvest, main, score_sectioner
+from agent.extract.harvest import harvest, main, score_sectioner
+from agent.extract.scoring import holds, normalize
 from tests.test_eval import labelled_demo
 
 
@@ -19,7 +20,7 @@ def test_every_harvested_sentence_states_a_fact_of_its_section(tmp_path: Path) -
     rows = harvest(deal)
     assert len(rows) >= len(gold["facts"]) // 2  # most facts sit in one sentence of the mail
     for label, text in rows:
-        held = {f["section"] for f in facts if _holds(f, text)}
+        held = {f["section"] for f in facts if holds(f, normalize(text))}
         assert held == {label}, (label, text)
 
 

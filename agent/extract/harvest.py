@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import re
 import sys
 import tempfile
@@ -33,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from agent.document import REP_READ, AccountInfo, HandoffDocument, Party, Stakeholder
-from agent.evaluate import EvalError, deal_folders, evaluate_deal
+from agent.evaluate import deal_folders, evaluate_deal, read_gold
 from agent.extract import feelings
 from agent.extract.base import ExtractionContext
-from agent.extract.scoring import gold_match, normalize
+from agent.extract.scoring import gold_match, holds, normalize
 from agent.extract.sectioner import LABELS, section_probabilities
 from agent.extract.speakers import read_units
 from mailflows.inbound.parse import parse_path
@@ -51,22 +50,8 @@ ROWS_HEADERS = {
 }  # fmt: skip
 
 
-def _gold(deal: Path) -> dict[str, Any]:
-    try:
-        gold: dict[str, Any] = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
-        gold["account"]["name"], gold["rep"]["email"]  # noqa: B018 - the keys every deal has
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise EvalError(f"{deal / 'gold.json'}: cannot read the labels ({exc})") from exc
-    return gold
-
-
-def _holds(fact: dict[str, Any], text: str) -> bool:
-    folded = normalize(text)
-    return all(any(normalize(k) in folded for k in group) for group in fact.get("keywords") or [])
-
-
 def _label(text: str, facts: list[dict[str, Any]]) -> str | None:
-    sections = {f["section"] for f in facts if f.get("section") in LABELS and _holds(f, text)}
+    sections = {f["section"] for f in facts if f.get("section") in LABELS and holds(f, normalize(text))}
     return sections.pop() if len(sections) == 1 else None
 
 
@@ -92,7 +77,7 @@ def reply_paragraphs(deal: Path) -> list[str]:
 
 def harvest(deal: Path) -> list[tuple[str, str]]:
     """(label, sentence) for every sentence of ``deal`` that states facts of one section only."""
-    gold = _gold(deal)
+    gold = read_gold(deal)
     rows: list[tuple[str, str]] = []
     for texts, facts in (
         (inbox_sentences(deal, gold), gold.get("facts") or []),
@@ -132,7 +117,7 @@ def model_rows(deal: Path) -> Readings:
     from agent.lookups import document_for  # the service's store: only this offline builder needs it
     from agent.settings import load_settings
 
-    gold = _gold(deal)
+    gold = read_gold(deal)
     felt: list[tuple[Stakeholder, list[float]]] = []
     felt_token = feelings.READINGS.set(felt)
     try:

@@ -54,13 +54,13 @@ def item_text(item: dict[str, Any]) -> str:
     return normalize(" ".join(parts))
 
 
+def holds(fact: dict[str, Any], folded: str) -> bool:
+    """Whether ``folded`` (a normalized text) states ``fact``: one keyword of every group."""
+    return all(any(normalize(k) in folded for k in group) for group in fact["keywords"])
+
+
 def fact_found(fact: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    groups = [[normalize(k) for k in group] for group in fact["keywords"]]
-    for item in items:
-        text = item_text(item)
-        if all(any(k in text for k in group) for group in groups):
-            return item
-    return None
+    return next((item for item in items if holds(fact, item_text(item))), None)
 
 
 @dataclass
