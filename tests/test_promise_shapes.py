@@ -317,3 +317,21 @@ def test_the_reps_note_of_what_we_send_by_a_date_is_our_promise_not_a_plan_step(
     note = unit("We send the tariff mapping within five business days of kickoff.", "note")
     assert promise_owner(note, OURS, THEIRS, "acme") == "us"
     assert promise_owner(unit("We send the tariff mapping.", "note"), OURS, THEIRS, "acme") is None
+
+
+def test_a_contract_line_with_our_company_as_subject_and_a_date_is_ours_whoever_quotes_it() -> None:
+    # an order form's terms, quoted by the customer or pasted by the rep, in four languages
+    for text, author in (
+        ("- Acme builds and maintains the load-message parser, in production by 30 November 2026.", "customer"),
+        ("Acme Data hosts every record in the EU region from 1 March 2027.", "note"),
+        ("Acme entrega la plantilla para agencias antes del 1 de marzo de 2027.", "customer"),
+        ("Acme migre les douze tableaux du comité de direction d'ici le 22 janvier 2027.", "customer"),
+        ("Acme liefert die Schnittstelle bis zum 15. Oktober 2026.", "customer"),
+    ):
+        assert promise_owner(unit(text, author), OURS, THEIRS, "acmedata") == "us", text
+    # a description of us, or a company line without a date, promises nothing
+    assert (
+        promise_owner(unit("Acme is the vendor we picked in March 2026.", "customer"), OURS, THEIRS, "acmedata") is None
+    )
+    assert promise_owner(unit("Acme builds good dashboards.", "customer"), OURS, THEIRS, "acmedata") is None
+    assert promise_owner(unit("We compared Acme and Qlik in May 2026.", "customer"), OURS, THEIRS, "acmedata") is None

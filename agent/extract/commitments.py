@@ -167,6 +167,33 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     return deed_owner(unit, our_words, customers - our_words)
 
 
+# A contract's or an order form's line, quoted by anyone: our company as the subject of a clause in the present or
+# the future, with a date ("Lumen builds and maintains the parser, in production by 30 November 2026", "Lumen entrega
+# la plantilla antes del 1 de marzo", "Lumen migre les tableaux d'ici le 22 janvier"). Only the company's name counts:
+# "Priya builds dashboards" describes a person's job, "Lumen is a data platform" describes us.
+_NOT_DEED = (
+    r"(?:is|was|has|had|are|were|does|did|can|could|would|might|may|ist|war|hat|est|était|a|es|era|fue|tiene|ha)"
+)
+
+
+def _company_words(company: str) -> set[str]:
+    """Our company's name as a sentence spells it: "Lumen" for lumendata.example (its first four letters or more)."""
+    return {company[:k] for k in range(4, len(company) + 1)} if company else set()
+
+
+def _company_deed(text: str, company_words: set[str]) -> bool:
+    if not company_words:
+        return False
+    names = "|".join(sorted((re.escape(w) for w in company_words), key=len, reverse=True))
+    return bool(
+        re.search(
+            rf"(?:^|[:;•–—-]\s*|\band\s+|\by\s+|\bet\s+|\bund\s+)(?i:{names})(?:\s+Data)?\s+(?!{_NOT_DEED}\b)"
+            r"(?:will\s+|shall\s+|wird\s+|va\s+|se\s+)?[a-zà-ÿ]{3,}",
+            text,
+        )
+    )
+
+
 def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     text = unit.text
     if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):
@@ -178,6 +205,8 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
         if GAVE_WORD.search(text) or PROMISE_LABEL.match(text) or price_held(text, unit.author):
             return "us"
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
+            return "us"
+        if dated and _company_deed(text, _company_words(company)):
             return "us"
         named = NAMED_DEED.search(text)
         if unit.author == "ours" and named and dated and fold(named[1]) not in customers:
@@ -201,7 +230,7 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
             return "customer"
         if _named_promise(text, customers - our_words):
             return "customer"
-        if _named_promise(text, our_words):
+        if _named_promise(text, our_words) or _company_deed(text, _company_words(company)):
             return "us"
     return None
 
