@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from agent.context import App
 from agent.document import AccountInfo, HandoffDocument, Party, fold
-from agent.extract.mentions import csm_in_prose, resolve_colleague
+from agent.extract.mentions import csm_by_role, csm_in_prose, resolve_colleague
 from agent.revisions import reopen
 from agent.settings import FREE_MAIL_DOMAINS
 from agent.trust import new_token
@@ -261,6 +261,17 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
     # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM": a mention that gives the address wins over
     # one that names the person only ("I introduced Declan as their CSM" above the mail that says who Declan is)
     found = [named for message in ours if (named := csm_in_prose(message.body, own_domains)) is not None]
+    if not found:
+        # no sentence shaped like an introduction: a sentence that names the role and one colleague
+        people = [a for m in parsed.messages for a in m.participants() if a.name]
+        rep = rep_email.lower()
+        colleagues = [(a.name, a.email) for a in people if not _is_external(a, own_domains) and a.email.lower() != rep]
+        others = [a.name for a in people if _is_external(a, own_domains) or a.email.lower() == rep]
+        found = [
+            named
+            for message in ours
+            if (named := csm_by_role(message.body, own_domains, colleagues, others)) is not None
+        ]
     if not found:
         return None
     named = min(found, key=lambda mention: mention.email is None)  # the first with an address, else the first

@@ -118,3 +118,37 @@ def test_a_csm_named_with_an_address_wins_over_the_same_named_by_first_name_only
     )
     found = csm_mentioned(mail(note, sent), OWN, "sam.okafor@northwind.example")
     assert found == Address("Declan Moore", "declan.m@northwind.example")  # never a guessed declan@northwind.example
+
+
+def test_a_colleague_named_beside_the_role_word_is_the_csm_when_no_introduction_reads_it() -> None:
+    note = ThreadMessage(
+        id="<n@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address("Mira Novak", "mira.novak@northwind.example")],
+        body="Site visit done. Kickoff with Mira Novak, CSM, on 12 Jan; Karl Weber joins for IT.",
+    )
+    customer = msg("karl.weber@alderfinch.example", "sam.okafor@northwind.example", body="See you then.")
+    customer.sender = Address("Karl Weber", "karl.weber@alderfinch.example")
+    assert csm_mentioned(mail(note, customer), OWN, "sam.okafor@northwind.example") == Address(
+        "Mira Novak", "mira.novak@northwind.example"
+    )
+    # a name the mail never shows with an address gets one built like ours, in French too
+    french = msg(
+        "sam.okafor@northwind.example", body="Amélie Dubois (customer success) prend le relais après la signature."
+    )
+    assert csm_mentioned(mail(french), OWN, "sam.okafor@northwind.example") == Address(
+        "Amélie Dubois", "amelie.dubois@northwind.example"
+    )
+
+
+def test_the_role_word_beside_a_question_a_vacancy_a_team_head_or_the_customer_names_no_csm() -> None:
+    for body in (
+        "I'll ask Mira Novak who the CSM will be.",
+        "No CSM assigned yet; Mira Novak may know.",
+        "Our head of Customer Success, Mira Novak, will assign someone.",
+        "CSM: TBD, Mira Novak and Jonah Whitaker are both options.",
+    ):
+        said = msg("sam.okafor@northwind.example", body=body)
+        assert csm_mentioned(mail(said), OWN, "sam.okafor@northwind.example") is None, body
+    theirs = msg("karl.weber@alderfinch.example", body="Karl Weber was the CSM at our last vendor.")
+    assert csm_mentioned(mail(theirs), OWN, "sam.okafor@northwind.example") is None

@@ -139,6 +139,86 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
     return None
 
 
+# The role word anywhere in a sentence of our side's mail, when no pattern above reads the sentence: "Kickoff with
+# Mira Novak, CSM, on 12 Jan", "Amélie Dubois (customer success) takes it from here", "als CSM ist Mira Novak
+# vorgesehen". The role named as a team, a lead or a vacancy is not a person's role.
+_ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|(?i:customer success|{_ROLE_WORDS}))\b")
+_ROLE_NOT_PERSON = re.compile(
+    r"(?i:\b(?:head|vp|director|directora?|leiter(?:in)?|responsable|chef|jefe|jefa) (?:of |de |du |des |für )?"
+    r"(?:global )?(?:customer success|CSM)|\b(?:CSM|customer success) (?:lead|team|manager of|director|leiter|"
+    r"équipe|equipo|abteilung)|\b(?:who|which|wer|welche[rn]?|qui|quel(?:le)?|quién|cuál)\b|\b(?:no|kein\w*|pas de|"
+    r"sin|ningún)\s+(?:CSM|customer success)|\b(?:tbd|tbc|to be (?:assigned|confirmed|decided|named)|noch offen|"
+    r"à confirmer|por confirmar|por definir)\b)"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])|\n")
+_CAPITALISED = re.compile(
+    r"(?<![\w@.-])[A-ZÀ-Ý][\w'’-]+(?:\s+(?:de\s+la\s+|de\s+|van\s+|von\s+|del\s+)?[A-ZÀ-Ý][\w'’-]+){1,2}"
+)
+
+
+def csm_by_role(
+    text: str, own_domains: Iterable[str], colleagues: Iterable[tuple[str, str]], not_ours: Iterable[str]
+) -> Mention | None:
+    """The one colleague named in a sentence that names the CSM role, when no pattern of ``CSM_PROSE`` reads it.
+
+    ``colleagues`` are (name, address) of our side as the mail shows them; ``not_ours`` the names of everyone else
+    (the customer's people, the rep). A colleague counts by full name or, when one alone has it, by first name; a
+    name the mail never shows counts when it is the sentence's only full name. Two candidates, a question, a vacancy
+    ("no CSM yet", "CSM TBD") or the role named as a team or its head name no one.
+    """
+    own = {d.lower() for d in own_domains}
+    ours = [(n, e.lower()) for n, e in colleagues if n and _is_own(e, own)]
+    others = {fold(n) for n in not_ours if n}
+    visible = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+    for sentence in _SENTENCE_END.split(visible):
+        if not _ROLE_ANYWHERE.search(sentence) or _ROLE_NOT_PERSON.search(sentence) or sentence.rstrip().endswith("?"):
+            continue
+        words = set(re.findall(r"[\w'’-]+", fold(sentence)))
+        found: dict[str, str | None] = {}
+        for name, email in ours:
+            key = fold(name)
+            first = key.split()[0]
+            alone = sum(fold(n).split()[0] == first for n, _ in ours) == 1
+            if key in fold(sentence) or (alone and first in words):
+                found[key] = email
+        for match in _CAPITALISED.finditer(sentence):
+            said = _NOT_NAME.sub("", match.group(0)).strip()
+            key = fold(said)
+            if len(key.split()) < 2 or key in others or key in found or _ROLE_ANYWHERE.search(said):
+                continue
+            if any(fold(n).split()[0] == key.split()[0] for n, _ in ours):
+                continue  # "Mira Novak" when the mail shows Mira: counted above
+            if not all(_NAME_WORD.fullmatch(w) for w in said.split()):
+                continue
+            found[key] = None
+        if len(found) == 1:
+            key, email = found.popitem()
+            name = next((n for n, _ in ours if fold(n) == key), None) or _as_written(sentence, key)
+            nearby = re.search(_EMAIL, sentence)
+            if email is None and nearby and _is_own(nearby.group("email"), own):
+                email = nearby.group("email").lower()
+            return Mention(name=name, email=email)
+    return None
+
+
+# A word of a person's name: not a day, a month, a greeting, a product or a word that opens a sentence
+_NAME_WORD = re.compile(
+    r"(?!(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|lunes|martes|miércoles|jueves|viernes|kickoff|kick-off|the|our|their|your|this|next|team|"
+    r"customer|success|manager|data|lumen|hi|hello|thanks|regards|cheers|best|dear|note|notes|call|meeting|"
+    r"und|und|les|los|las|el|la|le|der|die|das)\b)[A-ZÀ-Ý][\w'’-]+"
+)
+
+
+def _as_written(sentence: str, key: str) -> str:
+    for match in _CAPITALISED.finditer(sentence):
+        said = _NOT_NAME.sub("", match.group(0)).strip()
+        if fold(said) == key:
+            return said
+    return key.title()
+
+
 def _is_own(email: str, own: set[str]) -> bool:
     domain = email.rsplit("@", 1)[-1].lower()
     return any(domain == d or domain.endswith("." + d) for d in own)
@@ -305,6 +385,7 @@ __all__ = [
     "address_shape",
     "build_address",
     "csm_from_reply",
+    "csm_by_role",
     "csm_in_prose",
     "resolve_colleague",
     "with_guessed_addresses",
