@@ -192,12 +192,12 @@ def csm_by_role(
                 continue
             found[key] = None
         if len(found) == 1:
-            key, email = found.popitem()
+            key, address = found.popitem()
             name = next((n for n, _ in ours if fold(n) == key), None) or _as_written(sentence, key)
             nearby = re.search(_EMAIL, sentence)
-            if email is None and nearby and _is_own(nearby.group("email"), own):
-                email = nearby.group("email").lower()
-            return Mention(name=name, email=email)
+            if address is None and nearby and _is_own(nearby.group("email"), own):
+                address = nearby.group("email").lower()
+            return Mention(name=name, email=address)
     return None
 
 
