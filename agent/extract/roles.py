@@ -65,12 +65,15 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bhat (?:das budget|den vertrag) (?:freigegeben|unterschrieben)\b", r"\ba (?:validé le budget|signé le (?:contrat|bon de commande))\b",
         r"\b(?:aprobó el presupuesto|firmó el contrato)\b",
     )),
-    ("economic_buyer", "high", rx(  # the final say on the purchase: the economic buyer
+    ("decision_maker", "high", rx(  # the final say on the purchase (stated_role says whose budget it is)
         r"\bdecision[- ]?maker\b", r"\bfinal (?:say|word|call|decision)\b", r"\b(?:really|ultimately|actually) decides\b",
         r"\bwho (?:really |actually )?decides\b", r"\bmakes the (?:final )?(?:call|decision)\b",
         r"\bentscheide(?:r|rin)\b", r"\b(?:letzte|finale) wort\b", r"\bentscheidet (?:am ende|letztlich|allein)\b",
         r"\bdécideu(?:r|se)\b", r"\bdernier mot\b", r"\bqui décide\b",
         r"\b(?:quien|quién) decide\b", r"\bdecide (?:al final|en última instancia)\b", r"\búltima palabra\b",
+        # "Reto decides alone in the end", "Dr. Kessler entscheidet wirklich alles", "Ignacio decide todo"
+        r"\bdecides\b(?! (?:to|whether|if|on|about|between)\b)", r"\bentscheidet\b(?! (?:über|ob|sich|darüber)\b)",
+        r"\bdécide\b(?! (?:de|si|d')\b)", r"\bdecide (?:de verdad|todo|sol[oa])\b", r"\b(?:él|ella) decide\b",
     )),
     ("technical_evaluator", "medium", rx(
         r"\btechnical (?:evaluator|evaluation|lead|review(?:er)?|sign-?off)\b",
@@ -82,7 +85,7 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bréférente? technique\b", r"\bresponsable técnic[oa]\b",
         r"\b(?:a )?(?:validé|vérifié|testé|audité) (?:la sécurité|l'intégration|la partie technique|l'architecture|le sso|l'api)",
         r"\b(?:revisó|validó|evaluó|probó|auditó) (?:la seguridad|la integración|la parte técnica|la arquitectura|el sso|la api)",
-        r"\b(?:checked|checks|vetted|reviewed|tested|owns|handles|handled) (?:the |our )?(?:security|integration|sso|api|technical|it|architecture)\w*\b",
+        r"\b(?:checked|checks|vetted|reviewed|tested|owns|handles|handled) (?:the |our )?(?:security|integration|sso|api|technical|(?-i:IT)|architecture)\w*\b",
         r"\b(?:kümmert sich um|verantwortet) die (?:technik|integration|schnittstellen|it-sicherheit)\b",
         r"\bs'occupe de (?:la partie technique|l'intégration|la sécurité)\b", r"\bse encarga de (?:la parte técnica|la integración|la seguridad)\b",
     )),
@@ -98,6 +101,8 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     )),
     ("influencer", "medium", rx(r"\binfluencer\b", r"\bhas (?:his|her|their|the \w+'s) ear\b", r"\bwhispers? in\b")),
 )  # fmt: skip
+# Parts one person plays: a clause that gives one to several people gives it to no one
+SINGLE_HOLDER: frozenset[Role] = frozenset({"champion", "economic_buyer", "decision_maker"})
 # "Sofia is the champion going forward": a role to come is not the role the CSM meets.
 FUTURE = rx(
     r"\bgoing forward\b",
@@ -129,13 +134,25 @@ def _named(
     found: list[tuple[int, int, Stakeholder]] = []
     for person in people:
         full = fold(person.name)
-        first = full.split(" ")[0]
-        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or (
-            first and len(firsts.get(first, [])) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
+        words = dict.fromkeys((full.split(" ")[0], full.split(" ")[-1]))
+        singles = [w for w in words if len(w) > 2 and len(firsts.get(w, [])) == 1]
+        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or next(
+            (m for w in singles if w and (m := re.search(rf"\b{re.escape(w)}\b", text))), None
         )
         if match:
             found.append((match.start(), match.end(), person))
     return sorted(found, key=lambda hit: hit[0])
+
+
+def _by_single_name(people: list[Stakeholder]) -> dict[str, list[Stakeholder]]:
+    """The people each single word of a name may mean: their first name ("Jens entscheidet") or their last name
+    ("Lüders ist skeptisch", "la profesora Mejía está en contra"); a word two people share names no one."""
+    found: dict[str, list[Stakeholder]] = {}
+    for person in people:
+        words = fold(person.name).split(" ")
+        for word in dict.fromkeys((words[0], words[-1])):
+            found.setdefault(word, []).append(person)
+    return found
 
 
 def _subject(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> list[Stakeholder]:
@@ -171,9 +188,7 @@ def _joined(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> 
 def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tuple[Role, Influence, str]]:
     """person key -> (role, influence, the sentence that says so), from the rep's ``texts``; the last statement wins."""
     named = [p for p in people if p.name]
-    firsts: dict[str, list[Stakeholder]] = {}
-    for person in named:
-        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    firsts = _by_single_name(named)
     out: dict[str, tuple[Role, Influence, str]] = {}
     for text in texts:
         for sentence in split_sentences(text):
@@ -184,13 +199,13 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                     if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
                         continue
                     who = _subject(hits, clause, match.start())
-                    if not who and role not in {"champion", "economic_buyer"}:
+                    if not who and role not in SINGLE_HOLDER:
                         who = _joined(hits, clause, match.start())  # "Marta y Nuria usarán la herramienta a diario"
                     if not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
                         who = [Stakeholder(name=names[0])] if len(names) == 1 else []
-                    if len(who) == 1 or (len(who) > 1 and role not in {"champion", "economic_buyer"}):
+                    if len(who) == 1 or (len(who) > 1 and role not in SINGLE_HOLDER):
                         # "Bertrand signs, but Patrick decides": one person per clause or nothing, unless the clause
                         # gives the same part to all it lists ("Ana and Tom will use it daily")
                         for person in who:
@@ -283,9 +298,7 @@ def roles_shown(
     a sentence about a named person ("Uwe ist skeptisch") shows theirs, one in the first person without a name
     ("my team will use it daily") the speaker's. A full name the people do not hold yet is kept by name."""
     named = [p for p in people if p.name]
-    firsts: dict[str, list[Stakeholder]] = {}
-    for person in named:
-        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    firsts = _by_single_name(named)
     out: dict[str, tuple[Role, Influence, str]] = {}
     own_doubts: dict[str, int] = {}
     for speaker, text in sentences:
@@ -332,13 +345,25 @@ def name_of(key: str, sentence: str) -> str:
     return next((n for n in FULL_NAME.findall(sentence) if fold(n) == key), key.title())
 
 
-def stated_role(stated: tuple[Role, Influence, str], title_role: Role) -> tuple[Role, Influence, str]:
-    """The role to keep from a rep's statement: "Gloria has the final say" makes her the economic buyer, unless
-    her title already makes her the one who runs the company (a CEO's final say is a decision maker's)."""
+def stated_role(
+    stated: tuple[Role, Influence, str], title_role: Role, budget_elsewhere: bool = False
+) -> tuple[Role, Influence, str]:
+    """The role to keep from a rep's statement. "Gloria has the final say" makes her the decision maker when her
+    title makes her the one who runs the company, or when someone else's title holds the budget
+    (``budget_elsewhere``: a CFO on the deal); else the one who decides also approves the spend, and is the
+    economic buyer, as a finance chief who decides is. A finance chief the rep calls against the deal ("Brendan
+    is against it") is still the economic buyer: holding back the money is that role's way of saying no
+    (people.FINANCE_TITLE's reading of a doubt, for the rep's word)."""
     role, influence, sentence = stated
-    return (
-        ("decision_maker", "high", sentence) if role == "economic_buyer" and title_role == "decision_maker" else stated
-    )
+    if (
+        role == "decision_maker"
+        and title_role != "decision_maker"
+        and (title_role == "economic_buyer" or not budget_elsewhere)
+    ):
+        return "economic_buyer", "high", sentence
+    if role == "blocker" and title_role == "economic_buyer":
+        return "economic_buyer", "high", sentence
+    return stated
 
 
 def key_of(person: Stakeholder) -> str:
