@@ -134,3 +134,24 @@ def test_who_decides_is_read_in_any_language(sentence: str) -> None:
 def test_deciding_to_do_something_is_no_decision_on_the_purchase() -> None:
     people = [Stakeholder(name="Reto Brändli", email="r@x")]
     assert roles_said(["Reto decides to move the kickoff to May."], people) == {}
+
+
+def test_a_note_sentence_naming_no_one_goes_on_about_the_one_person_named_just_before() -> None:
+    people = [Stakeholder(name="Nathalie Côté", email="n@x"), Stakeholder(name="Adriana Mejía", email="a@x")]
+    said = roles_said(["Le fil avec Nathalie (conformité).", "C'est elle le vrai frein."], people)
+    assert said == {"n@x": ("blocker", "medium", "C'est elle le vrai frein.")}
+    said = roles_said(
+        [
+            "Adjunto el correo de la profesora Mejía. Es la voz de los profesores en el Consejo Académico y está en contra."
+        ],
+        people,
+    )
+    assert [key for key in said] == ["a@x"]  # not "Consejo Académico", a body after an article
+    # two people named before: whom "she" means is not known
+    assert roles_said(["Nathalie met Adriana.", "She is the real gatekeeper."], people) == {}
+
+
+def test_a_threat_said_once_is_a_blocker_even_when_it_says_once() -> None:
+    people = [Stakeholder(name="Elisabeth Wallner", email="e@x")]
+    said = roles_said(["Wallner will come around. If she gets surprised even once, she'll kill it."], people)
+    assert said["e@x"][0] == "blocker"

@@ -28,7 +28,9 @@ from mailflows.inbound.signatures import TITLE_WORDS
 ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("blocker", "medium", rx(
         r"\bblocker\b", r"\btried to (?:block|kill|stop)\b", r"\b(?:is|was|stays?) against (?:it|this|us|the (?:deal|project|purchase))\b",
-        r"\bslow-?walk", r"\b(?:will|would|could|might) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        r"\bslow-?walk", r"(?:\b(?:will|would|could|might)|'ll) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        # "C'est elle le vrai frein", "Gräf ist der Bremser", "es el freno", "the real gatekeeper"
+        r"\b(?:le|un|the|a|der|ein|el|un) (?:vrai |real |eigentliche |verdadero )?(?:frein|bremser(?:in)?|freno|gatekeeper)\b",
         r"\bthe one (?:to|you(?:'ll)? (?:have|need) to) (?:manage|watch|worry about)\b",
         # a person the rep calls the deal's real risk: "X is the real risk", "X ist das größte Risiko"
         r"\b(?:is|'s) (?:the|our) (?:real|biggest|main|big) risk\b", r"\bist (?:das|unser) (?:eigentliche|größte|wahre) risiko\b",
@@ -108,7 +110,7 @@ FUTURE = rx(
     r"\bgoing forward\b",
     r"\bfrom (?:then|now) on\b",
     r"\bwill (?:be|become)\b(?! (?:using|working|living)\b)",
-    r"\bonce\b",
+    r"(?<!even )(?<!at )(?<!all at )\bonce\b",  # not "if she is surprised even once"
     r"\bwhen \w+ leaves\b",
     r"\bkünftig\b",
     r"\bab (?:dann|jetzt)\b",
@@ -190,8 +192,14 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
     named = [p for p in people if p.name]
     firsts = _by_single_name(named)
     out: dict[str, tuple[Role, Influence, str]] = {}
+    before: list[Stakeholder] = []  # who the sentence before named (``texts`` in order: a note's sentences)
     for text in texts:
         for sentence in split_sentences(text):
+            named_here = _named(re.sub(r"\s+", " ", sentence), firsts, named)
+            # "Le fil avec Nathalie. C'est elle le vrai frein.", "… la profesora Mejía. Está en contra.": a sentence
+            # naming no one goes on about the one person the sentence before named
+            carried = before[0] if len(before) == 1 and not named_here else None
+            before = list({key_of(p): p for _, _, p in named_here}.values())
             for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
                 hits = _named(clause, firsts, named)
                 for role, influence, pattern in ROLE_SAID:
@@ -204,7 +212,7 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                     if not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
-                        who = [Stakeholder(name=names[0])] if len(names) == 1 else []
+                        who = [Stakeholder(name=names[0])] if len(names) == 1 else [carried] if carried else []
                     if len(who) == 1 or (len(who) > 1 and role not in SINGLE_HOLDER):
                         # "Bertrand signs, but Patrick decides": one person per clause or nothing, unless the clause
                         # gives the same part to all it lists ("Ana and Tom will use it daily")
@@ -331,8 +339,16 @@ def roles_shown(
 
 def _names_apart(clause: str, role: re.Match[str]) -> list[str]:
     """The full names ``clause`` writes outside the role phrase ``role`` matched: in German a capitalised
-    "Technische Prüfung" is the phrase itself, not a person."""
-    return [m.group() for m in FULL_NAME.finditer(clause) if m.end() <= role.start() or m.start() >= role.end()]
+    "Technische Prüfung" is the phrase itself, not a person; nor is a name after an article."""
+    return [
+        m.group()
+        for m in FULL_NAME.finditer(clause)
+        if (m.end() <= role.start() or m.start() >= role.end()) and not ARTICLE_BEFORE.search(clause[: m.start()])
+    ]
+
+
+# "en el Consejo Académico", "the Steering Committee": an article says a body or a place, not a person
+ARTICLE_BEFORE = re.compile(r"\b(?:the|el|la|los|las|del|al|le|les|du|des|au|aux|der|die|das|dem|den)\s+$", re.I)
 
 
 def _a_name(text: str) -> bool:
