@@ -197,6 +197,21 @@ async def test_the_reps_note_sets_the_role_over_the_title_even_before_the_person
     assert person.role_said and "final say" in person.role_said
 
 
+async def test_a_champion_named_beside_a_colleague_makes_only_the_one_named_the_champion(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    meera = Address(name="Dr. Meera Deshpande", email=f"meera.deshpande@{THEM}")
+    note = _mail(
+        1, rep, "Short version: Meera is the champion, Rajesh will sign if he sees the expiry money.\n",
+        to=[Address(name="Handoff", email=f"handoff@{OURS}")], signature="",
+    )  # fmt: skip
+    note.cc = [meera, _who("Rajesh Iyer")]
+    doc = await _read(ctx, [note])
+    assert _person(doc, "Meera Deshpande").role == "champion"  # "Dr." is no part of the name she is called by
+    assert _person(doc, "Rajesh Iyer").role != "champion"
+
+
 async def test_everyone_who_wrote_gets_a_read_with_evidence_in_any_language(ctx: ExtractionContext) -> None:
     sources = [
         _mail(

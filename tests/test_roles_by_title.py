@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from agent.document import Stakeholder
-from agent.extract.people import _crm_rows, role_for, title_for, titles_in_text, with_budget_holder
+from agent.extract.base import AccountInfo, ExtractionContext, Party
+from agent.extract.people import _crm_rows, collect_people, role_for, title_for, titles_in_text, with_budget_holder
 from agent.extract.roles import roles_said, roles_shown
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
@@ -155,3 +156,19 @@ def test_a_threat_said_once_is_a_blocker_even_when_it_says_once() -> None:
     people = [Stakeholder(name="Elisabeth Wallner", email="e@x")]
     said = roles_said(["Wallner will come around. If she gets surprised even once, she'll kill it."], people)
     assert said["e@x"][0] == "blocker"
+
+
+def test_a_degree_or_courtesy_in_a_display_name_is_not_part_of_the_name() -> None:
+    msg = ThreadMessage(
+        id="m1",
+        sender=Address(name="Prim. Dr. Elisabeth Wallner", email="e.wallner@k.example"),
+        to=[
+            Address(name="Mag. Claudia Pichler", email="c.pichler@k.example"),
+            Address(name="Dr. Who", email="w@k.example"),
+        ],
+        body="Liebe Claudia, danke.",
+    )
+    ctx = ExtractionContext(account=AccountInfo(name="K", domain="k.example"), rep=Party(name="R", email="r@us.example"),
+                            company_domains={"us.example"})  # fmt: skip
+    names = {p.name for p in collect_people([msg], ctx).values()}
+    assert names == {"Elisabeth Wallner", "Claudia Pichler", "Dr. Who"}  # a name of one word keeps its "Dr."

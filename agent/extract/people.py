@@ -185,11 +185,21 @@ def is_group(addr: Address) -> bool:
     return bool(GROUP_LOCAL.match(addr.email.split("@", 1)[0])) or bool(GROUP_NAME.search((addr.name or "").strip()))
 
 
+# "Dr. Meera Deshpande", "Prim. Dr. Elisabeth Wallner", "Mag. Claudia Pichler": a degree or courtesy in a display
+# name is not part of the name the mail calls them by ("Meera", "Wallner")
+HONORIFICS = re.compile(
+    r"^(?:(?:dr|prof|prim|mag|dipl|ing|lic|mr|mrs|ms|herr|frau|mme|mlle|sr|sra|srta|don|doña|dott|dott\.ssa)\.?\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _clean_name(name: str, email: str) -> str:
     name = re.sub(r"\s+", " ", name.strip(" '\"\t"))
     if "," in name and name.count(" ") <= 2:  # "Last, First"
         last, first = (p.strip() for p in name.split(",", 1))
         name = f"{first} {last}" if first and " " not in first else name
+    bare = HONORIFICS.sub("", name)
+    name = bare if " " in bare else name
     return name if name and "@" not in name else name_from_email(email)
 
 

@@ -87,9 +87,14 @@ def stakeholders_of(
         if not person.title and (title := self_titled(said.get(key, ""))):
             person.title, person.title_in_prose = title, True
     about = {}
+    firsts_here = {fold(p.name).split(" ")[0] for p in people.values() if p.name}
     for key, person in people.items():
         first = fold(person.name).split(" ")[0]
-        about[key] = " ".join(u.text for u in units if first and first in fold(u.text))
+        # what is said of them alone: "Meera is the champion, Rajesh will sign" is nothing about Rajesh's part
+        others = [re.compile(rf"\b{re.escape(f)}\b") for f in firsts_here - {first}]
+        about[key] = " ".join(
+            u.text for u in units if first and first in fold(u.text) and not any(o.search(fold(u.text)) for o in others)
+        )
     stated = _rep_roles(
         units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
     )
