@@ -8,6 +8,7 @@ from agent.document import Stakeholder
 from agent.extract.base import AccountInfo, ExtractionContext, Party
 from agent.extract.people import _crm_rows, collect_people, role_for, title_for, titles_in_text, with_budget_holder
 from agent.extract.roles import roles_said, roles_shown
+from agent.merge import merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
 
@@ -172,3 +173,32 @@ def test_a_degree_or_courtesy_in_a_display_name_is_not_part_of_the_name() -> Non
                             company_domains={"us.example"})  # fmt: skip
     names = {p.name for p in collect_people([msg], ctx).values()}
     assert names == {"Elisabeth Wallner", "Claudia Pichler", "Dr. Who"}  # a name of one word keeps its "Dr."
+
+
+def test_what_a_clause_goes_on_to_say_about_the_future_does_not_unsay_a_role() -> None:
+    people = [Stakeholder(name="Reto Imboden", email="r@x"), Stakeholder(name="Sofia Marin", email="s@x")]
+    said = roles_said(["Reto is the quiet daily user, German-speaking, will be the first to complain."], people)
+    assert said["r@x"][0] == "user"
+    assert roles_said(["Sofia is the champion going forward."], people) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mis técnicos necesitan ver el historial del cliente en el celular.",
+        "Ich plane jeden Morgen 140 Techniker mit drei Excel-Listen.",
+        "My fitters need the shift-start view offline.",
+    ],
+)
+def test_someone_who_runs_the_work_on_the_ground_in_their_own_words_is_a_user(sentence: str) -> None:
+    shown = roles_shown([("m@x", sentence)], [Stakeholder(name="Mariana Leal", email="m@x")])
+    assert shown["m@x"][0] == "user"
+
+
+def test_a_doubt_shown_before_the_title_came_does_not_outlast_a_technical_title() -> None:
+    shown = Stakeholder(name="Jorge Cavazos", email="j@x", role="blocker", role_shown="Jorge is the skeptic.")
+    titled = Stakeholder(name="Jorge Cavazos", email="j@x", title="Gerente de Arquitectura de Datos",
+                         role=role_for("Gerente de Arquitectura de Datos", "", "")[0])  # fmt: skip
+    assert merge_stakeholders([shown], [titled])[0].role == "technical_evaluator"
+    user = Stakeholder(name="Jorge Cavazos", email="j@x", title="Store Manager", role="user")
+    assert merge_stakeholders([shown], [user])[0].role == "blocker"  # a doubt may replace a user's guess

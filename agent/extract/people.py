@@ -59,7 +59,8 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     # an analyst works in the dashboards ("Data Analyst"), unless the subject is the systems or their security
     ("user", "low", rx(r"(?<!security )(?<!systems )(?<!system )(?<!it )\banalyst(?:in)?\b", r"\banalyste\b(?! (?:système|sécurité))",
                         r"\banalista\b(?! de (?:sistemas|seguridad))")),
-    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
+    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\barquitect", r"\barchitektur",
+                                          r"\bdatos\b", r"\bdonnées\b", r"\bdaten\b", r"\bit manager\b", r"\bit\b",
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
                                           r"\bhead of it\b", r"\btechnolog\w*", r"\bplatforms?\b", r"\bcloud\b",
                                           r"\benterprise applications?\b", r"\baplicaciones\b", r"\banwendungen\b",

@@ -119,6 +119,7 @@ FUTURE = rx(
     r"\ba partir de\b",
     r"\ben adelante\b",
 )
+FUTURE_AFTER = 16
 NEGATION = re.compile(
     r"\b(?:not|isn'?t|wasn'?t|no longer|never|nicht|kein\w*|pas|ne|n'|no|nunca)\b[^.]{0,25}$", re.IGNORECASE
 )
@@ -204,7 +205,13 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                 hits = _named(clause, firsts, named)
                 for role, influence, pattern in ROLE_SAID:
                     match = pattern.search(clause)
-                    if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
+                    # a role to come is said before the phrase or right after it ("the champion going forward"),
+                    # not in what the clause goes on to say ("the daily user, German-speaking, will be the first …")
+                    if (
+                        not match
+                        or NEGATION.search(clause[: match.start()])
+                        or FUTURE.search(clause[: match.end() + FUTURE_AFTER])
+                    ):
                         continue
                     who = _subject(hits, clause, match.start())
                     if not who and role not in SINGLE_HOLDER:
@@ -273,9 +280,15 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:l'utilisera|utilisera) (?:au quotidien|tous les jours)\b",
         r"\b(?:su|mi) equipo\b[^.]{0,30}?\b(?:lo usará|usará|va a usar|lo utilizará|utilizará|trabajará con)\b",
         r"\b(?:lo usará|usará|lo utilizará) (?:a diario|todos los días|cada día)\b",
+        # the people they run on the ground need it: "Mis técnicos necesitan ver el historial", "my fitters need …"
+        r"\b(?:my|mis|mes|meine?) (?:\w+ )?(?:team|crew|staff|technicians|mechanics|fitters|planners|dispatchers|agents|"
+        r"drivers|técnicos|conseillers|techniciens|techniker|monteure|disponenten|vendedores|verkäufer|choferes|"
+        r"operadores|chauffeurs)\b[^.]{0,30}?\b(?:need|needs|necesitan|brauchen|ont besoin|must|müssen|deben|doivent)\b",
+        # they plan the day's work themselves: "Ich plane jeden Morgen 140 Techniker", "I schedule the crews"
+        r"\b(?:I|ich|je|yo) (?:plan|schedule|dispatch|plane|disponiere|planifie|planifico|programo)\b",
     )),
 )  # fmt: skip
-FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|my|me|ich|mein\w*|je|j'|moi|mon|yo|mi|me)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|my|me|ich|mein\w*|je|j'|moi|mon|ma|yo|mi|mis|me)\b", re.IGNORECASE)
 OWN_DOUBTS_MIN = 2
 NOT_A_NAME = re.compile(
     r"^(?:the|our|their|this|that|my|his|her|its|der|die|das|unser\w*|mein\w*|sein\w*|ihr\w*|dein\w*|le|la|les|notre|"
