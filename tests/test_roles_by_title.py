@@ -202,3 +202,11 @@ def test_a_doubt_shown_before_the_title_came_does_not_outlast_a_technical_title(
     assert merge_stakeholders([shown], [titled])[0].role == "technical_evaluator"
     user = Stakeholder(name="Jorge Cavazos", email="j@x", title="Store Manager", role="user")
     assert merge_stakeholders([shown], [user])[0].role == "blocker"  # a doubt may replace a user's guess
+
+
+def test_a_name_with_two_particles_is_one_person_and_a_blank_line_parts_two_names() -> None:
+    found = titles_in_text("Who: Naledi Dlamini (COO), Ruan van der Merwe (Head of Data), Inés de los Ríos (CFO)")
+    assert (found["ruan van der merwe"], found["ines de los rios"]) == ("Head of Data", "CFO")
+    # one mail signed "Aisha", the next opens "Aisha (CFO) is the tough one": no "Aisha Aisha"
+    found = titles_in_text("Thanks,\nAisha\n\nAisha (CFO) is the tough one.")
+    assert found == {"first:aisha": "CFO"}

@@ -367,8 +367,10 @@ _PART = r"(?:[A-ZÀ-Ý]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-
 _GREETING = (
     r"(?:Hi|Hello|Hey|Dear|Thanks|Hallo|Liebe[r]?|Danke|Bonjour|Cher|Chère|Merci|Hola|Estimad[oa]|Gracias|The|Our)\b"
 )
-_GAP = r"\s+"  # a plain-text mail wraps its lines, a name too
-PERSON = rf"(?!{_GREETING}){_PART}{_GAP}(?:(?:de la|de|del|van|von|da|di|le){_GAP})?{_PART}"  # "Ana de Luna"
+_GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"  # a plain-text mail wraps its lines, a name too; a blank line parts two names
+# "Ana de Luna", "Ruan van der Merwe", "Inés de los Ríos"
+_PARTICLE = r"(?:de la|de las|de los|van der|van den|van de|von der|von dem|de|del|van|von|da|di|le|du|dos|das)"
+PERSON = rf"(?!{_GREETING}){_PART}{_GAP}(?:{_PARTICLE}{_GAP})?{_PART}"
 _OWNER = (
     r"(?i:our|their|his|her|the|nuestr[oa]|su|notre|leur|son|sa|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|sein(?:e[mnr]?)?)"
 )
@@ -537,7 +539,7 @@ def titles_in_text(text: str) -> dict[str, str]:
             found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
         before = text[max(0, match.start() - 30) : match.start()]
-        if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", before) and not re.search(rf"(?<!\w){_COURTESY}$", before):
+        if re.search(r"[A-ZÀ-Ý][\w'’-]*[ \t]+$", before) and not re.search(rf"(?<!\w){_COURTESY}$", before):
             continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it; "Dr. Wiese (…)" is one name
         title = title_of(match.group(2))  # "Reto (CEO, owner family)": the title, not what follows it
         if title and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:

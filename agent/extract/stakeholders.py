@@ -38,7 +38,7 @@ def stakeholders_of(
     sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
-    written = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    written = titles_in_text("\n\n".join(m.body for m in sources if not m.auto_generated))  # one mail's name ends there
     prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
     ours = our_people(sources, ctx, units)
     everyone = [p.name for p in people.values()] + [
