@@ -210,3 +210,24 @@ def test_a_name_with_two_particles_is_one_person_and_a_blank_line_parts_two_name
     # one mail signed "Aisha", the next opens "Aisha (CFO) is the tough one": no "Aisha Aisha"
     found = titles_in_text("Thanks,\nAisha\n\nAisha (CFO) is the tough one.")
     assert found == {"first:aisha": "CFO"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Dale, the CEO, signs but defers to Karen.", "Dale firma, pero no da un paso sin consultarlo.",
+     "Dale signe le bon de commande.", "Dale unterschreibt, entscheidet aber nicht allein."],
+)  # fmt: skip
+def test_the_one_who_signs_the_purchase_is_the_economic_buyer(sentence: str) -> None:
+    people = [Stakeholder(name="Dale Hoffmann", email="d@x"), Stakeholder(name="Karen Vos", email="k@x")]
+    assert roles_said([sentence], people)["d@x"][0] == "economic_buyer"
+
+
+def test_signing_up_a_signature_or_a_company_is_no_purchase() -> None:
+    people = [Stakeholder(name="Dale Hoffmann", email="d@x")]
+    assert roles_said(["Dale signs up for the webinar."], people) == {}
+    assert roles_said(["Dale envió la firma del acuerdo de confidencialidad."], people) == {}
+
+
+def test_a_name_ending_like_an_article_still_signs() -> None:
+    people = [Stakeholder(name="Carla Ruiz", email="c@x")]
+    assert roles_said(["Carla firma el pedido."], people)["c@x"][0] == "economic_buyer"

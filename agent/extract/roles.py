@@ -66,6 +66,9 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bapproved the (?:spend|budget|purchase|deal)\b", r"\bsigned (?:off on )?(?:the )?(?:contract|order form|po|deal)\b",
         r"\bhat (?:das budget|den vertrag) (?:freigegeben|unterschrieben)\b", r"\ba (?:validé le budget|signé le (?:contrat|bon de commande))\b",
         r"\b(?:aprobó el presupuesto|firmó el contrato)\b",
+        # the one who signs the purchase: "Dale, the CEO, signs but defers to Karen", "Carlos Mario firma"
+        r"\bsigns\b(?! (?:up|in|out|off)\b)", r"(?<!\bla )(?<!\buna )(?<!\bdie )(?<!\bder )(?<!\beine )(?<!\bihre )\bfirma\b(?! \w+ (?:gmbh|ag|kg)\b)",
+        r"(?<!\bun )(?<!\ble )(?<!\bbon )\bsigne\b(?! d)", r"\bunterschreibt\b",
     )),
     ("decision_maker", "high", rx(  # the final say on the purchase (stated_role says whose budget it is)
         r"\bdecision[- ]?maker\b", r"\bfinal (?:say|word|call|decision)\b", r"\b(?:really|ultimately|actually) decides\b",
@@ -110,7 +113,7 @@ FUTURE = rx(
     r"\bgoing forward\b",
     r"\bfrom (?:then|now) on\b",
     r"\bwill (?:be|become)\b(?! (?:using|working|living)\b)",
-    r"(?<!even )(?<!at )(?<!all at )\bonce\b",  # not "if she is surprised even once"
+    r"(?<!\beven )(?<!\bat )\bonce\b",  # not "if she is surprised even once"
     r"\bwhen \w+ leaves\b",
     r"\bkünftig\b",
     r"\bab (?:dann|jetzt)\b",
