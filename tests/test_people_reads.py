@@ -155,7 +155,8 @@ def test_a_role_sentence_about_two_people_or_a_negated_one_decides_nothing() -> 
     assert roles_said(["Ingrid and Piet both want the final say."], people) == {}
     assert roles_said(["Piet is not the decision maker."], people) == {}
     said = roles_said(["Piet signs, but the one who really decides is Ingrid."], people)
-    assert said == {"i@x": ("decision_maker", "high", "Piet signs, but the one who really decides is Ingrid.")}
+    sentence = "Piet signs, but the one who really decides is Ingrid."
+    assert said == {"i@x": ("decision_maker", "high", sentence), "p@x": ("economic_buyer", "high", sentence)}
     assert roles_said(["Nadia leaves in May, so Piet is the champion going forward."], people) == {}
 
 
