@@ -32,6 +32,7 @@ from agent.document import (
     spells_out,
 )
 from agent.extract.mentions import with_guessed_addresses
+from agent.extract.people import SHOWN_OVER, role_for, with_budget_holder
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 _WORD = re.compile(r"[a-z0-9$%.,]+")
@@ -177,7 +178,11 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
         weaker = not twin.title or (twin.title_in_prose and not person.title_in_prose)
         if person.title and (weaker or spells_out(twin.title or "", person.title)):
             twin.title, twin.title_in_prose = person.title, person.title_in_prose  # a signature's title over a mention
-            settled = twin.role_said or twin.role_shown or person.role_shown or twin.role == "champion"
+            # a shown role stays over the better title only where it may replace that title's guess
+            # (people.SHOWN_OVER: "Jorge is the skeptic" makes no data architect a blocker)
+            by_title = role_for(person.title, "", "")[0]
+            shown_stays = bool(twin.role_shown) and by_title in SHOWN_OVER.get(twin.role, frozenset())
+            settled = twin.role_said or shown_stays or person.role_shown or twin.role == "champion"
             if not twin.title_in_prose and not settled:
                 twin.role, twin.influence = person.role, person.influence  # the guess follows the better title
         if person.role_said:
@@ -257,7 +262,7 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
     for key in SECTION_KEYS:
         if key == "stakeholders":
             people = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders, copy=False)
-            out.sections.stakeholders = with_guessed_addresses(people)
+            out.sections.stakeholders = with_budget_holder(with_guessed_addresses(people))
         else:
             items = merge_items(out.sections.items(key), extraction.sections.items(key), copy=False)
             setattr(out.sections, key, items)

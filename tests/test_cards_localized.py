@@ -76,6 +76,8 @@ def test_the_forwarded_senders_card_is_read_not_the_reps_card_under_it() -> None
 def test_titles_in_four_languages_give_their_roles() -> None:
     assert role_for("Directora de Finanzas", "", "")[0] == "economic_buyer"
     assert role_for("Directeur des finances", "", "")[0] == "economic_buyer"
-    assert role_for("Vorstand Vertrieb", "", "")[0] == "economic_buyer"
+    # a board member runs the company with the others (as a "Geschäftsführer Vertrieb" does); the finance one pays
+    assert role_for("Vorstand Vertrieb", "", "")[0] == "decision_maker"
+    assert role_for("Vorstand Finanzen", "", "")[0] == "economic_buyer"
     assert role_for("Gerente de TI", "", "")[0] == "technical_evaluator"
     assert role_for("Coordonnatrice des horaires", "", "")[0] == "user"

@@ -130,7 +130,7 @@ def test_a_title_next_to_a_first_name_in_the_reps_note_is_read() -> None:
 def test_the_reps_sentence_states_a_role(sentence: str, role: str) -> None:
     ingrid = Stakeholder(name="Ingrid Olsen", email=f"ingrid.olsen@{THEM}")
     said = roles_said([sentence], [ingrid, Stakeholder(name="Piet Janssen", email=f"piet.janssen@{THEM}")])
-    assert said[f"ingrid.olsen@{THEM}"][0] == role
+    assert stated_role(said[f"ingrid.olsen@{THEM}"], "other")[0] == role  # no title, no finance chief on the deal
 
 
 def test_among_several_people_the_one_named_just_before_the_phrase_is_meant() -> None:
@@ -155,14 +155,27 @@ def test_a_role_sentence_about_two_people_or_a_negated_one_decides_nothing() -> 
     assert roles_said(["Ingrid and Piet both want the final say."], people) == {}
     assert roles_said(["Piet is not the decision maker."], people) == {}
     said = roles_said(["Piet signs, but the one who really decides is Ingrid."], people)
-    assert said == {"i@x": ("economic_buyer", "high", "Piet signs, but the one who really decides is Ingrid.")}
+    sentence = "Piet signs, but the one who really decides is Ingrid."
+    assert said == {"i@x": ("decision_maker", "high", sentence), "p@x": ("economic_buyer", "high", sentence)}
     assert roles_said(["Nadia leaves in May, so Piet is the champion going forward."], people) == {}
 
 
 def test_the_final_say_of_someone_who_runs_the_company_stays_a_decision_makers() -> None:
-    stated = ("economic_buyer", "high", "Ingrid has the final say.")
+    stated = ("decision_maker", "high", "Ingrid has the final say.")
     assert stated_role(stated, role_for("Geschäftsführerin", "", "")[0])[0] == "decision_maker"
     assert stated_role(stated, role_for("Finance Director", "", "")[0])[0] == "economic_buyer"
+    # with no title to go by, the one who decides holds the budget, unless a finance chief on the deal does
+    assert stated_role(stated, "other")[0] == "economic_buyer"
+    assert stated_role(stated, "other", budget_elsewhere=True)[0] == "decision_maker"
+    assert stated_role(stated, "economic_buyer", budget_elsewhere=True)[0] == "economic_buyer"
+
+
+def test_a_finance_chief_the_rep_calls_against_the_deal_is_still_the_economic_buyer() -> None:
+    people = [Stakeholder(name="Brendan Tierney", email="b@x"), Stakeholder(name="Aoife Brennan", email="a@x")]
+    said = roles_said(["Brendan is against it."], people)["b@x"]
+    assert said[0] == "blocker"
+    assert stated_role(said, role_for("Chief Financial Officer", "", "")[0])[0] == "economic_buyer"
+    assert stated_role(said, role_for("IT Manager", "", "")[0])[0] == "blocker"
 
 
 async def test_the_reps_note_sets_the_role_over_the_title_even_before_the_persons_first_mail(
@@ -183,6 +196,21 @@ async def test_the_reps_note_sets_the_role_over_the_title_even_before_the_person
     person = next(s for s in doc.sections.stakeholders if s.email == f"marit.dahl@{THEM}")
     assert (person.role, person.title) == ("economic_buyer", "General Manager")  # the final say on the purchase
     assert person.role_said and "final say" in person.role_said
+
+
+async def test_a_champion_named_beside_a_colleague_makes_only_the_one_named_the_champion(
+    ctx: ExtractionContext,
+) -> None:
+    rep = Address(name="Lena Brandt", email=f"lena.brandt@{OURS}")
+    meera = Address(name="Dr. Meera Deshpande", email=f"meera.deshpande@{THEM}")
+    note = _mail(
+        1, rep, "Short version: Meera is the champion, Rajesh will sign if he sees the expiry money.\n",
+        to=[Address(name="Handoff", email=f"handoff@{OURS}")], signature="",
+    )  # fmt: skip
+    note.cc = [meera, _who("Rajesh Iyer")]
+    doc = await _read(ctx, [note])
+    assert _person(doc, "Meera Deshpande").role == "champion"  # "Dr." is no part of the name she is called by
+    assert _person(doc, "Rajesh Iyer").role != "champion"
 
 
 async def test_everyone_who_wrote_gets_a_read_with_evidence_in_any_language(ctx: ExtractionContext) -> None:

@@ -268,6 +268,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
                                          speaker=reply.sender.email if reply.sender else "the rep",
                                          date=reply.date.date() if reply.date else None)],
         )  # fmt: skip
+    holders = {role_key(p) for p in people if role_for(p.title or "", "", "")[0] == "economic_buyer"}
     for person in people:
         key = role_key(person)
         if key not in stated:
@@ -280,7 +281,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
                 title=person.title if new else None, title_in_prose=new and bool(person.title),
             ),
         )  # fmt: skip
-        said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0])
+        said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0], bool(holders - {key}))
         entry.role, entry.influence, entry.role_said = said_role
     return [*out.values(), *_introduced(reply, stated, {role_key(p) for p in people} | set(out))]
 

@@ -26,29 +26,44 @@ from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("other", "low", rx(r"\bassistant\b", r"\bassistent(?:in)?\b", r"\basistente\b")),  # "Assistant to the CFO" is not the CFO
-    ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b")),
+    ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b", r"\brssi\b",
+                           r"\bcyber ?security\b", r"\binformationssicherheit", r"\bit-sicherheit",
+                           r"\bs[ée]curit[ée] des syst[èe]mes d'information\b", r"\bseguridad de la informaci[óo]n\b")),
     ("technical_evaluator", "medium", rx(r"\bcio\b", r"\bcto\b", r"\bchief (?:information|technology|data|digital) officer\b")),
     ("influencer", "medium", rx(r"\bdata protection\b", r"\bprivacy\b", r"\blegal\b", r"\bcounsel\b", r"\bcompliance\b", r"\brisk officer\b", r"\bchief risk\b", r"\bquality\b",
                                  r"\bdatenschutz", r"\bprotection des données\b", r"\bprotección de datos\b", r"\bdpo\b",
-                                 r"\bqualität", r"\bqualité\b", r"\bcalidad\b", r"\bchair\b")),
+                                 r"\bqualität", r"\bqualité\b", r"\bcalidad\b",
+                                 r"\bconformit[ée]\b", r"\bcumplimiento\b", r"\brisikomanagement\b", r"\bgesti[óo]n de riesgos\b",
+                                 r"\bgestion des risques\b", r"\bhuman resources\b", r"\bhr\b", r"\bpeople (?:and|&) culture\b",
+                                 r"\brecursos humanos\b", r"\brrhh\b", r"\bressources humaines\b", r"\bdrh\b", r"\bpersonal(?:leit|abteil|wesen)",
+                                 r"\brelaciones laborales\b", r"\brelations sociales\b", r"\blabou?r relations\b", r"\bbetriebsrat",
+                                 r"\bworks council\b", r"\bcomit[ée] d'entreprise\b", r"\bcomit[ée] de empresa\b", r"\bsindica",
+                                 r"\brepresentante (?:profesoral|sindical|de los trabajadores)\b", r"\brepr[ée]sentant(?:e)? du personnel\b",
+                                 r"\bhse\b", r"\bhealth (?:and|&) safety\b", r"\barbeitssicherheit\b", r"\bseguridad y salud\b",
+                                 r"\bsant[ée] et s[ée]curit[ée]\b")),
+    ("economic_buyer", "high", rx(r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)", r"\bfinanzvorst[aä]nd",
+                                   r"\bvorst[aä]nd\w* finanzen\b", r"\bdirect(?:eur|rice) général(?:e)? (?:adjoint(?:e)? )?(?:aux )?finances\b")),
     ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz",
-                                   r"\bgerente general\b", r"\bgeschäftsleitung\b")),  # "Gerente General" runs the company
+                                   r"\bgerente general\b", r"\bgeschäftsleitung\b", r"\bvorst[aä]nd(?:in)?\b",
+                                   r"\b(?:board )?chair(?:man|woman|person)?\b", r"\bvorsitzende[rn]? des (?:vorstands|aufsichtsrats)\b")),  # "Gerente General" runs the company
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
                                    # not "Leiterin Controlling": the head of management accounting prepares the budget, the finance chief holds it
                                    r"\bfinanzvorstand\b", r"\bdaf\b", r"\bdirection financière\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
                                    r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
-                                   r"\bfinanzas\b", r"\bfinances\b", r"\bvorstand\b")),
+                                   r"\bfinanzas\b", r"\bfinances\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
     # an analyst works in the dashboards ("Data Analyst"), unless the subject is the systems or their security
     ("user", "low", rx(r"(?<!security )(?<!systems )(?<!system )(?<!it )\banalyst(?:in)?\b", r"\banalyste\b(?! (?:système|sécurité))",
                         r"\banalista\b(?! de (?:sistemas|seguridad))")),
-    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\bit manager\b", r"\bit\b",
+    ("technical_evaluator", "medium", rx(r"\bengineer", r"\barchitect", r"\bdata\b", r"\barquitect", r"\barchitektur",
+                                          r"\bdatos\b", r"\bdonnées\b", r"\bdaten\b", r"\bit manager\b", r"\bit\b",
                                           r"\bdeveloper\b", r"\binformation technology\b", r"\bvp,? (?:of )?it\b",
-                                          r"\bhead of it\b", r"\btechnolog\w*", r"\bwarehouse\b", r"\bplatform\b",
+                                          r"\bhead of it\b", r"\btechnolog\w*", r"\bplatforms?\b", r"\bcloud\b",
+                                          r"\benterprise applications?\b", r"\baplicaciones\b", r"\banwendungen\b",
                                           r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
                                           r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b",
                                           r"\bsystèmes? d'information\b", r"\bsistemas? de informaci[óo]n\b", r"\btecnolog\w*",
@@ -60,9 +75,13 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                         r"\bsuperintendent\b", r"\bmanager\b", r"\bgm\b", r"\bjef[ea] de\b", r"\bchef(?:fe)? de\b", r"\bgerente\b",
                         r"\bresponsable de\b", r"\bencargad[oa]\b", r"\bsachbearbeiter",
                         # who runs a shift, a crew or a plant floor, in French, Spanish and German
-                        r"\bsupervis(?:ora|eure?|euse)\b", r"\bcontrema[îi]tre(?:sse)?\b", r"\bchef(?:fe)? d'(?:équipe|atelier|usine)\b",
+                        r"\bsupervis(?:ora|eure?|euse)\b", r"\bcontrema[îi]tre(?:sse)?\b", r"\bchef(?:fe)? d['’]\w+", r"\bentrep[ôo]t\b", r"\balmac[ée]n\b", r"\bwarehouse\b",
                         r"\bcapataz\b", r"\bdirect(?:eur|rice) d'usine\b", r"\b(?:team|schicht|werks|lager|filial)leit(?:er|erin|ung)\b",
-                        r"\bvorarbeiter(?:in)?\b")),
+                        r"\bvorarbeiter(?:in)?\b", r"\bhausleit", r"betrieb\b", r"\bteam lead(?:er)?\b",
+                        r"\boperations?\b", r"\bops\b", r"\boperaciones\b", r"\bop[ée]rations?\b", r"\bmaintenance\b",
+                        r"\bmantenimiento\b", r"\binstandhaltung\b", r"\btaller\b", r"\bwerkstatt", r"\bdispatch", r"\bdisposition\b",
+                        r"\bdespacho\b", r"\bregional\b", r"\br[ée]gional(?:e)?\b", r"\bbranch\b", r"\bsucursal", r"\bsuccursale",
+                        r"\bdistrict\b", r"\bdecan[oa]\b", r"\bdean\b", r"\bdoyen(?:ne)?\b", r"\bdekan(?:in)?\b")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
     r"\bnot convinced\b",
@@ -167,11 +186,21 @@ def is_group(addr: Address) -> bool:
     return bool(GROUP_LOCAL.match(addr.email.split("@", 1)[0])) or bool(GROUP_NAME.search((addr.name or "").strip()))
 
 
+# "Dr. Meera Deshpande", "Prim. Dr. Elisabeth Wallner", "Mag. Claudia Pichler": a degree or courtesy in a display
+# name is not part of the name the mail calls them by ("Meera", "Wallner")
+HONORIFICS = re.compile(
+    r"^(?:(?:dr|prof|prim|mag|dipl|ing|lic|mr|mrs|ms|herr|frau|mme|mlle|sr|sra|srta|don|doña|dott|dott\.ssa)\.?\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _clean_name(name: str, email: str) -> str:
     name = re.sub(r"\s+", " ", name.strip(" '\"\t"))
     if "," in name and name.count(" ") <= 2:  # "Last, First"
         last, first = (p.strip() for p in name.split(",", 1))
         name = f"{first} {last}" if first and " " not in first else name
+    bare = HONORIFICS.sub("", name)
+    name = bare if " " in bare else name
     return name if name and "@" not in name else name_from_email(email)
 
 
@@ -286,10 +315,30 @@ def _crm_rows(msg: ThreadMessage) -> list[tuple[Address, str, str]]:
     for row in msg.body.splitlines() if msg.kind == "crm" else []:
         fields = crm_fields(row)
         contact, email, title = crm_contact(fields)
-        role = next((v for v in fields.values() if buying_role(v)), "")
+        if not email:
+            contact, email, title = _contact_by_shape(row)
+        role = next((v for v in [*fields.values(), *_cells(row)] if buying_role(v)), "")
         if "@" in email and " " not in email:
             found.append((Address(name=contact, email=email), "" if buying_role(title) else title, role))
     return found
+
+
+def _cells(row: str) -> list[str]:
+    """The values of a "Key: value; Key: value" row, whatever its keys."""
+    return [re.sub(r"^[^:]{1,30}:\s*", "", cell).strip() for cell in row.split(";")]
+
+
+def _contact_by_shape(row: str) -> tuple[str, str, str]:
+    """(name, email, title) of a CRM row whose values sit under another table's column names (a contacts table
+    exported below the opportunity's header: "Opportunity ID: Ray Okonkwo; Account: IT Manager; Stage: ray@…"),
+    read by what each value looks like; all "" unless the row holds one address and one name."""
+    values = _cells(row)
+    emails = [v for v in values if re.fullmatch(_EMAIL, v)]
+    names = [v for v in values if re.fullmatch(PERSON, v) and not TITLE_WORDS.search(v) and not buying_role(v)]
+    titles = [v for v in values if TITLE_WORDS.search(v) and not buying_role(v) and not re.fullmatch(_EMAIL, v)]
+    if len(emails) != 1 or len(names) != 1:
+        return "", "", ""
+    return names[0], emails[0], titles[0] if len(titles) == 1 else ""
 
 
 # The buying roles a CRM's contact-role column uses (Salesforce's "Economic Buyer", "Technical Buyer", "Business
@@ -318,8 +367,10 @@ _PART = r"(?:[A-ZÀ-Ý]['’])?[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-
 _GREETING = (
     r"(?:Hi|Hello|Hey|Dear|Thanks|Hallo|Liebe[r]?|Danke|Bonjour|Cher|Chère|Merci|Hola|Estimad[oa]|Gracias|The|Our)\b"
 )
-_GAP = r"\s+"  # a plain-text mail wraps its lines, a name too
-PERSON = rf"(?!{_GREETING}){_PART}{_GAP}(?:(?:de la|de|del|van|von|da|di|le){_GAP})?{_PART}"  # "Ana de Luna"
+_GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"  # a plain-text mail wraps its lines, a name too; a blank line parts two names
+# "Ana de Luna", "Ruan van der Merwe", "Inés de los Ríos"
+_PARTICLE = r"(?:de la|de las|de los|van der|van den|van de|von der|von dem|de|del|van|von|da|di|le|du|dos|das)"
+PERSON = rf"(?!{_GREETING}){_PART}{_GAP}(?:{_PARTICLE}{_GAP})?{_PART}"
 _OWNER = (
     r"(?i:our|their|his|her|the|nuestr[oa]|su|notre|leur|son|sa|unser(?:e[mnr]?)?|ihr(?:e[mnr]?)?|sein(?:e[mnr]?)?)"
 )
@@ -475,7 +526,9 @@ def _weak(title: str) -> bool:
     return title[0].isupper() and bool(heads) and all(WEAK_TITLE.match(w) for w in heads)
 
 
-FIRST_NAME_TITLE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][a-zà-ÿ'’-]+)\s*\(([^()\n,;]{2,60})\)(?!\s*[<\[]?[\w.+-]+@)")
+FIRST_NAME_TITLE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][a-zà-ÿ'’-]+)\s*\(([^()\n]{2,60})\)(?!\s*[<\[]?[\w.+-]+@)")
+# "Herr Okafor, Teamleiter IT-Architektur, beantwortet …", "Mme Roux, directrice financière": a surname after a courtesy
+COURTESY_TITLE = re.compile(rf"(?<!\w){_COURTESY}(?P<name>{_PART}),\s+(?P<title>[^.;:()\n]{{2,120}})")
 
 
 def titles_in_text(text: str) -> dict[str, str]:
@@ -485,11 +538,15 @@ def titles_in_text(text: str) -> dict[str, str]:
         if name_key(name) not in found or spells_out(found[name_key(name)], title):
             found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
-        if re.search(r"[A-ZÀ-Ý][\w'’-]*\s+$", text[max(0, match.start() - 30) : match.start()]):
-            continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it
-        title = ARTICLE.sub("", match.group(2).strip())
-        if TITLE_WORDS.search(title) and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:
+        before = text[max(0, match.start() - 30) : match.start()]
+        if re.search(r"[A-ZÀ-Ý][\w'’-]*[ \t]+$", before) and not re.search(rf"(?<!\w){_COURTESY}$", before):
+            continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it; "Dr. Wiese (…)" is one name
+        title = title_of(match.group(2))  # "Reto (CEO, owner family)": the title, not what follows it
+        if title and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:
             found.setdefault(f"first:{name_key(match.group(1))}", title)
+    for match in COURTESY_TITLE.finditer(text):
+        if title := title_of(match.group("title"), closed=False):
+            found.setdefault(f"first:{name_key(match.group('name'))}", title)
     return found
 
 
@@ -565,10 +622,21 @@ def speaker_name(label: str) -> str:
     return re.sub(r"\s*\([^()]*\)\s*$", "", label).strip() or label
 
 
-def title_for(name: str, titles: dict[str, str], firsts: dict[str, int]) -> str:
-    """The prose title of ``name``: written next to the full name, or next to a first name only one person has."""
-    first = name_key(name).split(" ")[0] if name else ""
-    return titles.get(name_key(name)) or (titles.get(f"first:{first}", "") if firsts.get(first) == 1 else "")
+def title_for(name: str, titles: dict[str, str], names: list[str]) -> str:
+    """The prose title of ``name`` among everyone's ``names``: written next to the full name, next to its last
+    two words ("Fernanda Ospina (Vicerrectora)" for Luisa Fernanda Ospina), or next to one word of it, first or
+    last, that no one else's name holds ("Aisha (CFO)", "Dr. Wiese (Vorständin)", "Pfaff (store manager)")."""
+    words = name_key(name).split(" ") if name else []
+    if not words:
+        return ""
+    found = titles.get(name_key(name)) or (titles.get(" ".join(words[-2:]), "") if len(words) > 2 else "")
+    if found:
+        return found
+    held = [w for other in {name_key(n) for n in names if n} for w in {other.split(" ")[0], other.split(" ")[-1]}]
+    for word in dict.fromkeys((words[0], words[-1])):
+        if held.count(word) == 1 and (title := titles.get(f"first:{word}")):
+            return title
+    return ""
 
 
 # "I run procurement", "ich leite die IT", "je dirige les achats", "llevo la parte de sistemas": what they do,
@@ -628,7 +696,8 @@ def self_described(said: str) -> str:
 SHOWN_OVER: dict[Role, frozenset[Role]] = {
     # an evaluator's doubts are their job: only their own repeated doubt (role_for's strong_doubt) makes them a blocker
     "blocker": frozenset({"other", "user", "influencer", "economic_buyer"}),
-    "economic_buyer": frozenset({"other", "user", "influencer", "technical_evaluator"}),
+    # a technical lead's "before I sign off" is their technical sign-off, not the budget's
+    "economic_buyer": frozenset({"other", "user", "influencer"}),
     "technical_evaluator": frozenset({"other", "user", "influencer"}),
     "user": frozenset({"other", "influencer"}),
 }
@@ -663,6 +732,34 @@ def role_for(title: str, said: str, about: str, shown: Role | None = None) -> tu
     if role == "other" and not title:
         influence = "low"
     return role, influence
+
+
+def with_budget_holder(people: list[Stakeholder]) -> list[Stakeholder]:
+    """The account's ``people`` with the one chief executive (a Geschäftsführer, a Gerente General, a directeur
+    général) made the economic buyer when no one holds the budget by title, word or deed: in a company without a
+    finance chief, the one who runs it approves the spend. A chief made so goes back to decision maker once a
+    finance chief shows up in a later mail, whatever part that one plays ("the CFO is against it"); a role the rep
+    stated or the mail showed is never overruled. Read over the whole account, so mail order does not matter."""
+    chiefs = [
+        s
+        for s in people
+        if not s.role_said
+        and not (s.role_shown and s.role == "economic_buyer")
+        and (
+            s.role == "decision_maker"
+            or (s.role == "economic_buyer" and role_for(s.title or "", "", "")[0] == "decision_maker")
+        )
+    ]
+    if any(
+        s not in chiefs and (s.role == "economic_buyer" or role_for(s.title or "", "", "")[0] == "economic_buyer")
+        for s in people
+    ):
+        for chief in chiefs:
+            if chief.role == "economic_buyer":
+                chief.role, chief.influence = "decision_maker", "high"
+    elif len(chiefs) == 1:
+        chiefs[0].role, chiefs[0].influence = "economic_buyer", "high"
+    return people
 
 
 def stakeholders_from(

@@ -28,7 +28,9 @@ from mailflows.inbound.signatures import TITLE_WORDS
 ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("blocker", "medium", rx(
         r"\bblocker\b", r"\btried to (?:block|kill|stop)\b", r"\b(?:is|was|stays?) against (?:it|this|us|the (?:deal|project|purchase))\b",
-        r"\bslow-?walk", r"\b(?:will|would|could|might) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        r"\bslow-?walk", r"(?:\b(?:will|would|could|might)|'ll) (?:happily )?(?:kill|sink|torpedo|derail) (?:it|this|the (?:deal|project|rollout|pilot|launch))\b",
+        # "C'est elle le vrai frein", "Gräf ist der Bremser", "es el freno", "the real gatekeeper"
+        r"\b(?:le|un|the|a|der|ein|el|un) (?:vrai |real |eigentliche |verdadero )?(?:frein|bremser(?:in)?|freno|gatekeeper)\b",
         r"\bthe one (?:to|you(?:'ll)? (?:have|need) to) (?:manage|watch|worry about)\b",
         # a person the rep calls the deal's real risk: "X is the real risk", "X ist das größte Risiko"
         r"\b(?:is|'s) (?:the|our) (?:real|biggest|main|big) risk\b", r"\bist (?:das|unser) (?:eigentliche|größte|wahre) risiko\b",
@@ -64,13 +66,19 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bapproved the (?:spend|budget|purchase|deal)\b", r"\bsigned (?:off on )?(?:the )?(?:contract|order form|po|deal)\b",
         r"\bhat (?:das budget|den vertrag) (?:freigegeben|unterschrieben)\b", r"\ba (?:validé le budget|signé le (?:contrat|bon de commande))\b",
         r"\b(?:aprobó el presupuesto|firmó el contrato)\b",
+        # the one who signs the purchase: "Dale, the CEO, signs but defers to Karen", "Carlos Mario firma"
+        r"\bsigns\b(?! (?:up|in|out|off)\b)", r"(?<!\bla )(?<!\buna )(?<!\bdie )(?<!\bder )(?<!\beine )(?<!\bihre )\bfirma\b(?! \w+ (?:gmbh|ag|kg)\b)",
+        r"(?<!\bun )(?<!\ble )(?<!\bbon )\bsigne\b(?! d)", r"\bunterschreibt\b",
     )),
-    ("economic_buyer", "high", rx(  # the final say on the purchase: the economic buyer
+    ("decision_maker", "high", rx(  # the final say on the purchase (stated_role says whose budget it is)
         r"\bdecision[- ]?maker\b", r"\bfinal (?:say|word|call|decision)\b", r"\b(?:really|ultimately|actually) decides\b",
         r"\bwho (?:really |actually )?decides\b", r"\bmakes the (?:final )?(?:call|decision)\b",
         r"\bentscheide(?:r|rin)\b", r"\b(?:letzte|finale) wort\b", r"\bentscheidet (?:am ende|letztlich|allein)\b",
         r"\bdécideu(?:r|se)\b", r"\bdernier mot\b", r"\bqui décide\b",
         r"\b(?:quien|quién) decide\b", r"\bdecide (?:al final|en última instancia)\b", r"\búltima palabra\b",
+        # "Reto decides alone in the end", "Dr. Kessler entscheidet wirklich alles", "Ignacio decide todo"
+        r"\bdecides\b(?! (?:to|whether|if|on|about|between)\b)", r"\bentscheidet\b(?! (?:über|ob|sich|darüber)\b)",
+        r"\bdécide\b(?! (?:de|si|d')\b)", r"\bdecide (?:de verdad|todo|sol[oa])\b", r"\b(?:él|ella) decide\b",
     )),
     ("technical_evaluator", "medium", rx(
         r"\btechnical (?:evaluator|evaluation|lead|review(?:er)?|sign-?off)\b",
@@ -82,7 +90,7 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\bréférente? technique\b", r"\bresponsable técnic[oa]\b",
         r"\b(?:a )?(?:validé|vérifié|testé|audité) (?:la sécurité|l'intégration|la partie technique|l'architecture|le sso|l'api)",
         r"\b(?:revisó|validó|evaluó|probó|auditó) (?:la seguridad|la integración|la parte técnica|la arquitectura|el sso|la api)",
-        r"\b(?:checked|checks|vetted|reviewed|tested|owns|handles|handled) (?:the |our )?(?:security|integration|sso|api|technical|it|architecture)\w*\b",
+        r"\b(?:checked|checks|vetted|reviewed|tested|owns|handles|handled) (?:the |our )?(?:security|integration|sso|api|technical|(?-i:IT)|architecture)\w*\b",
         r"\b(?:kümmert sich um|verantwortet) die (?:technik|integration|schnittstellen|it-sicherheit)\b",
         r"\bs'occupe de (?:la partie technique|l'intégration|la sécurité)\b", r"\bse encarga de (?:la parte técnica|la integración|la seguridad)\b",
     )),
@@ -98,12 +106,14 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     )),
     ("influencer", "medium", rx(r"\binfluencer\b", r"\bhas (?:his|her|their|the \w+'s) ear\b", r"\bwhispers? in\b")),
 )  # fmt: skip
+# Parts one person plays: a clause that gives one to several people gives it to no one
+SINGLE_HOLDER: frozenset[Role] = frozenset({"champion", "economic_buyer", "decision_maker"})
 # "Sofia is the champion going forward": a role to come is not the role the CSM meets.
 FUTURE = rx(
     r"\bgoing forward\b",
     r"\bfrom (?:then|now) on\b",
     r"\bwill (?:be|become)\b(?! (?:using|working|living)\b)",
-    r"\bonce\b",
+    r"(?<!\beven )(?<!\bat )\bonce\b",  # not "if she is surprised even once"
     r"\bwhen \w+ leaves\b",
     r"\bkünftig\b",
     r"\bab (?:dann|jetzt)\b",
@@ -112,6 +122,7 @@ FUTURE = rx(
     r"\ba partir de\b",
     r"\ben adelante\b",
 )
+FUTURE_AFTER = 16
 NEGATION = re.compile(
     r"\b(?:not|isn'?t|wasn'?t|no longer|never|nicht|kein\w*|pas|ne|n'|no|nunca)\b[^.]{0,25}$", re.IGNORECASE
 )
@@ -129,13 +140,25 @@ def _named(
     found: list[tuple[int, int, Stakeholder]] = []
     for person in people:
         full = fold(person.name)
-        first = full.split(" ")[0]
-        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or (
-            first and len(firsts.get(first, [])) == 1 and re.search(rf"\b{re.escape(first)}\b", text)
+        words = dict.fromkeys((full.split(" ")[0], full.split(" ")[-1]))
+        singles = [w for w in words if len(w) > 2 and len(firsts.get(w, [])) == 1]
+        match = (full and re.search(rf"\b{re.escape(full)}\b", text)) or next(
+            (m for w in singles if w and (m := re.search(rf"\b{re.escape(w)}\b", text))), None
         )
         if match:
             found.append((match.start(), match.end(), person))
     return sorted(found, key=lambda hit: hit[0])
+
+
+def _by_single_name(people: list[Stakeholder]) -> dict[str, list[Stakeholder]]:
+    """The people each single word of a name may mean: their first name ("Jens entscheidet") or their last name
+    ("Lüders ist skeptisch", "la profesora Mejía está en contra"); a word two people share names no one."""
+    found: dict[str, list[Stakeholder]] = {}
+    for person in people:
+        words = fold(person.name).split(" ")
+        for word in dict.fromkeys((words[0], words[-1])):
+            found.setdefault(word, []).append(person)
+    return found
 
 
 def _subject(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> list[Stakeholder]:
@@ -171,26 +194,36 @@ def _joined(named: list[tuple[int, int, Stakeholder]], clause: str, at: int) -> 
 def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tuple[Role, Influence, str]]:
     """person key -> (role, influence, the sentence that says so), from the rep's ``texts``; the last statement wins."""
     named = [p for p in people if p.name]
-    firsts: dict[str, list[Stakeholder]] = {}
-    for person in named:
-        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    firsts = _by_single_name(named)
     out: dict[str, tuple[Role, Influence, str]] = {}
+    before: list[Stakeholder] = []  # who the sentence before named (``texts`` in order: a note's sentences)
     for text in texts:
         for sentence in split_sentences(text):
+            named_here = _named(re.sub(r"\s+", " ", sentence), firsts, named)
+            # "Le fil avec Nathalie. C'est elle le vrai frein.", "… la profesora Mejía. Está en contra.": a sentence
+            # naming no one goes on about the one person the sentence before named
+            carried = before[0] if len(before) == 1 and not named_here else None
+            before = list({key_of(p): p for _, _, p in named_here}.values())
             for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
                 hits = _named(clause, firsts, named)
                 for role, influence, pattern in ROLE_SAID:
                     match = pattern.search(clause)
-                    if not match or NEGATION.search(clause[: match.start()]) or FUTURE.search(clause):
+                    # a role to come is said before the phrase or right after it ("the champion going forward"),
+                    # not in what the clause goes on to say ("the daily user, German-speaking, will be the first …")
+                    if (
+                        not match
+                        or NEGATION.search(clause[: match.start()])
+                        or FUTURE.search(clause[: match.end() + FUTURE_AFTER])
+                    ):
                         continue
                     who = _subject(hits, clause, match.start())
-                    if not who and role not in {"champion", "economic_buyer"}:
+                    if not who and role not in SINGLE_HOLDER:
                         who = _joined(hits, clause, match.start())  # "Marta y Nuria usarán la herramienta a diario"
                     if not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
-                        who = [Stakeholder(name=names[0])] if len(names) == 1 else []
-                    if len(who) == 1 or (len(who) > 1 and role not in {"champion", "economic_buyer"}):
+                        who = [Stakeholder(name=names[0])] if len(names) == 1 else [carried] if carried else []
+                    if len(who) == 1 or (len(who) > 1 and role not in SINGLE_HOLDER):
                         # "Bertrand signs, but Patrick decides": one person per clause or nothing, unless the clause
                         # gives the same part to all it lists ("Ana and Tom will use it daily")
                         for person in who:
@@ -250,9 +283,15 @@ ROLE_SHOWN: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:l'utilisera|utilisera) (?:au quotidien|tous les jours)\b",
         r"\b(?:su|mi) equipo\b[^.]{0,30}?\b(?:lo usará|usará|va a usar|lo utilizará|utilizará|trabajará con)\b",
         r"\b(?:lo usará|usará|lo utilizará) (?:a diario|todos los días|cada día)\b",
+        # the people they run on the ground need it: "Mis técnicos necesitan ver el historial", "my fitters need …"
+        r"\b(?:my|mis|mes|meine?) (?:\w+ )?(?:team|crew|staff|technicians|mechanics|fitters|planners|dispatchers|agents|"
+        r"drivers|técnicos|conseillers|techniciens|techniker|monteure|disponenten|vendedores|verkäufer|choferes|"
+        r"operadores|chauffeurs)\b[^.]{0,30}?\b(?:need|needs|necesitan|brauchen|ont besoin|must|müssen|deben|doivent)\b",
+        # they plan the day's work themselves: "Ich plane jeden Morgen 140 Techniker", "I schedule the crews"
+        r"\b(?:I|ich|je|yo) (?:plan|schedule|dispatch|plane|disponiere|planifie|planifico|programo)\b",
     )),
 )  # fmt: skip
-FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|my|me|ich|mein\w*|je|j'|moi|mon|yo|mi|me)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'll|my|me|ich|mein\w*|je|j'|moi|mon|ma|yo|mi|mis|me)\b", re.IGNORECASE)
 OWN_DOUBTS_MIN = 2
 NOT_A_NAME = re.compile(
     r"^(?:the|our|their|this|that|my|his|her|its|der|die|das|unser\w*|mein\w*|sein\w*|ihr\w*|dein\w*|le|la|les|notre|"
@@ -283,9 +322,7 @@ def roles_shown(
     a sentence about a named person ("Uwe ist skeptisch") shows theirs, one in the first person without a name
     ("my team will use it daily") the speaker's. A full name the people do not hold yet is kept by name."""
     named = [p for p in people if p.name]
-    firsts: dict[str, list[Stakeholder]] = {}
-    for person in named:
-        firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
+    firsts = _by_single_name(named)
     out: dict[str, tuple[Role, Influence, str]] = {}
     own_doubts: dict[str, int] = {}
     for speaker, text in sentences:
@@ -318,8 +355,16 @@ def roles_shown(
 
 def _names_apart(clause: str, role: re.Match[str]) -> list[str]:
     """The full names ``clause`` writes outside the role phrase ``role`` matched: in German a capitalised
-    "Technische Prüfung" is the phrase itself, not a person."""
-    return [m.group() for m in FULL_NAME.finditer(clause) if m.end() <= role.start() or m.start() >= role.end()]
+    "Technische Prüfung" is the phrase itself, not a person; nor is a name after an article."""
+    return [
+        m.group()
+        for m in FULL_NAME.finditer(clause)
+        if (m.end() <= role.start() or m.start() >= role.end()) and not ARTICLE_BEFORE.search(clause[: m.start()])
+    ]
+
+
+# "en el Consejo Académico", "the Steering Committee": an article says a body or a place, not a person
+ARTICLE_BEFORE = re.compile(r"\b(?:the|el|la|los|las|del|al|le|les|du|des|au|aux|der|die|das|dem|den)\s+$", re.I)
 
 
 def _a_name(text: str) -> bool:
@@ -332,13 +377,25 @@ def name_of(key: str, sentence: str) -> str:
     return next((n for n in FULL_NAME.findall(sentence) if fold(n) == key), key.title())
 
 
-def stated_role(stated: tuple[Role, Influence, str], title_role: Role) -> tuple[Role, Influence, str]:
-    """The role to keep from a rep's statement: "Gloria has the final say" makes her the economic buyer, unless
-    her title already makes her the one who runs the company (a CEO's final say is a decision maker's)."""
+def stated_role(
+    stated: tuple[Role, Influence, str], title_role: Role, budget_elsewhere: bool = False
+) -> tuple[Role, Influence, str]:
+    """The role to keep from a rep's statement. "Gloria has the final say" makes her the decision maker when her
+    title makes her the one who runs the company, or when someone else's title holds the budget
+    (``budget_elsewhere``: a CFO on the deal); else the one who decides also approves the spend, and is the
+    economic buyer, as a finance chief who decides is. A finance chief the rep calls against the deal ("Brendan
+    is against it") is still the economic buyer: holding back the money is that role's way of saying no
+    (people.FINANCE_TITLE's reading of a doubt, for the rep's word)."""
     role, influence, sentence = stated
-    return (
-        ("decision_maker", "high", sentence) if role == "economic_buyer" and title_role == "decision_maker" else stated
-    )
+    if (
+        role == "decision_maker"
+        and title_role != "decision_maker"
+        and (title_role == "economic_buyer" or not budget_elsewhere)
+    ):
+        return "economic_buyer", "high", sentence
+    if role == "blocker" and title_role == "economic_buyer":
+        return "economic_buyer", "high", sentence
+    return stated
 
 
 def key_of(person: Stakeholder) -> str:

@@ -38,7 +38,7 @@ def stakeholders_of(
     sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
-    written = titles_in_text("\n".join(m.body for m in sources if not m.auto_generated))
+    written = titles_in_text("\n\n".join(m.body for m in sources if not m.auto_generated))  # one mail's name ends there
     prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
     ours = our_people(sources, ctx, units)
     everyone = [p.name for p in people.values()] + [
@@ -48,13 +48,13 @@ def stakeholders_of(
     for name in {fold(n) for n in everyone if n}:
         firsts[name.split(" ")[0]] = firsts.get(name.split(" ")[0], 0) + 1
     for person in people.values():
-        if not person.title and (title := title_for(person.name, prose_titles, firsts)):
+        if not person.title and (title := title_for(person.name, prose_titles, everyone)):
             person.title, person.title_in_prose = title, True
     known_names = {name_key(p.name) for p in people.values()}
     for known in document.sections.stakeholders:
         key = (known.email or "").lower()
         known_names.add(name_key(known.name))
-        if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, firsts)):
+        if key and not known.title and key not in people and (title := title_for(known.name, prose_titles, everyone)):
             people[key] = Person(name=known.name, email=key, title=title, title_in_prose=True)
     # a person named with a title (a colleague's mail, the rep's note, a transcript's speaker label): kept by
     # name until their address shows up
@@ -71,7 +71,10 @@ def stakeholders_of(
             and _full_name(unit.speaker, known_names, firsts)
         ):
             known_names.add(name_key(unit.speaker))
-            people[f"name:{fold(unit.speaker)}"] = Person(name=unit.speaker, email="", source_ids=[unit.source_id])
+            title = title_for(unit.speaker, prose_titles, [*everyone, unit.speaker])  # "Reto (CEO) decides"
+            people[f"name:{fold(unit.speaker)}"] = Person(
+                unit.speaker, "", title, [unit.source_id], title_in_prose=bool(title)
+            )
     said: dict[str, str] = {}
     by_name = {name_key(p.name): k for k, p in people.items()} | {
         name_key(s.name): _person_key(s) for s in document.sections.stakeholders if _person_key(s) not in people
@@ -84,9 +87,14 @@ def stakeholders_of(
         if not person.title and (title := self_titled(said.get(key, ""))):
             person.title, person.title_in_prose = title, True
     about = {}
+    firsts_here = {fold(p.name).split(" ")[0] for p in people.values() if p.name}
     for key, person in people.items():
         first = fold(person.name).split(" ")[0]
-        about[key] = " ".join(u.text for u in units if first and first in fold(u.text))
+        # what is said of them alone: "Meera is the champion, Rajesh will sign" is nothing about Rajesh's part
+        others = [re.compile(rf"\b{re.escape(f)}\b") for f in firsts_here - {first}]
+        about[key] = " ".join(
+            u.text for u in units if first and first in fold(u.text) and not any(o.search(fold(u.text)) for o in others)
+        )
     stated = _rep_roles(
         units, ctx, [Stakeholder(name=p.name, email=p.email or None) for p in people.values()], document
     )
@@ -99,20 +107,6 @@ def stakeholders_of(
     out = stakeholders_from(people, said, about, champion, {k: shown[by_key[k]] for k in people if by_key[k] in shown})
     out = _with_shown_roles(out, shown, held, ours, ctx, sources[0].id if sources else "")
     out = _with_rep_roles(out, stated, said, document, {fold(n) for n in ours}, sources[0].id if sources else "")
-    return _chief_holds_budget(out, held)
-
-
-def _chief_holds_budget(out: list[Stakeholder], held: list[Stakeholder]) -> list[Stakeholder]:
-    """``out`` with the one chief executive (a Geschäftsführer, a Gerente General, a directeur général) made the
-    economic buyer when no one in the account holds the budget by title, word or deed: in a company without a
-    finance chief, the one who runs it approves the spend. With a CFO on the deal the chief stays the decision
-    maker, and a rep who said otherwise is never overruled."""
-    everyone = [*out, *held]
-    if any(s.role == "economic_buyer" for s in everyone):
-        return out
-    chiefs = [s for s in everyone if s.role == "decision_maker"]
-    if len(chiefs) == 1 and chiefs[0] in out and not chiefs[0].role_said:
-        chiefs[0].role, chiefs[0].influence = "economic_buyer", "high"
     return out
 
 
@@ -274,9 +268,12 @@ def _with_rep_roles(
     for key in stated:
         if not any(_person_key(p) == key for p in known) and key not in ours:
             known.append(Stakeholder(name=name_of(key, stated[key][2]), source_ids=[source_id] if source_id else []))
+    holders = {_person_key(p) for p in [*known, *held] if role_for(p.title or "", "", "")[0] == "economic_buyer"}
     for entry in known:
         if _person_key(entry) in stated:
-            said_role = stated_role(stated[_person_key(entry)], role_for(entry.title or "", "", "")[0])
+            title = entry.title or next((p.title for p in held if _person_key(p) == _person_key(entry)), None)
+            title_role = role_for(title or "", "", "")[0]
+            said_role = stated_role(stated[_person_key(entry)], title_role, bool(holders - {_person_key(entry)}))
             entry.role, entry.influence, entry.role_said = said_role
             if entry not in out:
                 out.append(entry)

@@ -78,10 +78,12 @@ TITLE_WORDS = re.compile(
     r"eink[äa]ufer(?:in)?|buchhalter(?:in)?|berater(?:in)?|jurist(?:in)?|syndikus|disponent(?:in)?|"
     r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
     r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|superviseu(?:r|re|se)|contrema[îi]tre(?:sse)?|capataz|"
-    r"vorarbeiter(?:in)?|"
+    r"vorarbeiter(?:in)?|vorst[äa]ndin|representante|"
+    # a university's heads: "Vicerrectora Académica", "Decano de Ingeniería", "Doyenne", "Dekanin"
+    r"(?:vice-?r?)?(?:rector|rectora|recteur|rectrice)|(?:vize|pro)?rektor(?:in)?|decan[oa]|doyen(?:ne)?|dekan(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
     r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?|vorstand|chef|chefin|"
-    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?))\b",
+    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?|management|disposition))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
