@@ -255,6 +255,48 @@ def test_a_loss_a_fine_or_an_event_without_a_coming_date_is_not_urgent(text: str
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Our corrective action plan is due to the FAA by 30 November 2026.",
+        "Der Emissionsbericht muss bis zum 31. Januar 2027 abgegeben werden.",
+        "Le rapport annuel doit être remis au canton avant le 31 janvier 2027.",
+        "Toda la flota antes del 30 de noviembre, porque en diciembre viene el informe anual de la concesión.",
+        "Six of our hospitals have their re-accreditation assessment in March 2027.",
+        "Die BaFin-Prüfung ist im Mai 2027.",  # eight months out: a regulator's date presses months ahead
+        "Dashboards live before our Early Action deadline on November 1.",
+        "Y en marzo y abril estamos en vendimia; mi equipo apoya bodega.",
+        "Pendant les vendanges, en octobre, personne n'est disponible chez nous.",
+        "Necesito el conector antes del 31 de octubre, o no llegamos a la terminal.",
+    ],
+)  # fmt: skip
+def test_a_report_owed_an_authority_a_calendar_or_a_consequence_is_high(text: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level == "high", urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grain position report live by 14 August 2027, ahead of the harvest freeze.",
+        "Das Dashboard muss vor dem 1. Oktober live sein, danach IT-Freeze bis 31.10., sonst verlieren wir den Herbst.",
+        "Der Konnektor ist spätestens bis 31.10.2026 allgemein verfügbar.",  # "at the latest" is a date, not a cause
+        "Above $250K it goes to the board, and the board meets in November.",  # a step of the sale
+    ],
+)  # fmt: skip
+def test_their_own_freeze_a_latest_date_or_a_board_approval_is_not_high(text: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level in {"low", "medium"}, urgency
+
+
+def test_the_reps_note_above_a_forward_is_read_for_what_presses() -> None:
+    note = Unit(text="Treiber: BaFin-Prüfung im Herbst, Dr. Wiese will dort transparente Zahlen zeigen.",
+                quote="", source_id="note1", speaker="", speaker_email=None, author="ours", anchor=ANCHOR, heading=None)  # fmt: skip
+    urgency = read_urgency([note], notes=frozenset({"note1"}))
+    assert urgency is not None and urgency.level == "high" and urgency.dates
+    assert read_urgency([note]) is None  # the rep's mail to the customer is not a note
+
+
+@pytest.mark.parametrize(
     ("text", "leaning"),
     [
         ("Before we go further, I'd want to understand how this is different from what our BI tool does.", "skeptical"),
