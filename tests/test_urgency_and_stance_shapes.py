@@ -368,3 +368,19 @@ async def test_what_presses_in_the_reps_reply_raises_the_urgency(ctx: Extraction
                           date=datetime(2026, 9, 20, tzinfo=UTC), body=body)  # fmt: skip
     doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
     assert doc.urgency.level == "high" and date(2026, 10, 20) in doc.urgency.dates
+
+
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("If you can show me the grain position working, I'll support it.", "skeptical"),
+        ("Wenn Sie uns zeigen, dass es mit unseren Daten läuft, gefällt uns das.", "skeptical"),
+        ("Si vous nous montrez les chiffres du pilote, nous a convaincus.", "skeptical"),
+        ("Tech Ops can't wait for us to build a connector before June.", None),  # impatience with us, not eagerness
+        ("I can't wait to see the first dashboards.", "enthusiastic"),
+        ("If the pilot goes well, I'll support it.", "positive"),  # a condition with no proof asked of us
+    ],
+)  # fmt: skip
+def test_support_on_proof_is_doubt_and_impatience_is_not_eagerness(text: str, leaning: str | None) -> None:
+    leanings = [found for found, _phrase in sentiment_signals(text)]
+    assert leanings == ([leaning] if leaning else [])

@@ -49,7 +49,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     )),
     ("enthusiastic", 2, rx(
         r"\b(?:i|we) (?:really |absolutely )?love\b", r"\bi'?d love\b", r"\bexcited\b", r"\bthrilled\b",
-        r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b", r"\bgame[- ]changer\b", r"\bblown away\b",
+        r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b(?! for (?:\w+ ){1,3}?to\b)", r"\bgame[- ]changer\b", r"\bblown away\b",
         r"\bexactly what we (?:need|want)\w*\b", r"\bdelighted\b", r"\bawesome\b", r"\bthis is great\b",
         r"\b(?:very|highly|super|really) (?:motivated|driven|keen)\b", r"\beager\b",
     )),
@@ -150,7 +150,13 @@ THIRD_PARTY = re.compile(
     r"\b(?:[Ee]r|[Ss]ie) (?:ist|war|bleibt|findet|hält)\b|\b(?:[Ii]l|[Ee]lle) (?:est|reste|était|trouve)\b|"
     r"\b(?:[ÉéEe]l|[Ee]lla) (?:es|está|sigue|era|estaba)\b|\b(?:[Hh]e|[Ss]he) (?:is|was|has|keeps|feels|thinks)\b"
 )
-CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
+CONDITIONAL = re.compile(
+    r"^\s*(?:if|unless|as long as|wenn|falls|sofern|si|à condition que|siempre que)\b", re.IGNORECASE
+)
+# support promised once we prove something ("If you can show me it working, I'll support it"): proof still wanted
+ON_PROOF = rx(
+    r"\b(?:show|prove|demonstrate|zeig\w*|beweis\w*|nachweis\w*|montr\w*|prouv\w*|démontr\w*|mostr\w*|demostr\w*|prueb\w*)\b"
+)
 # a refusal followed by what would lift it is a requirement: "won't sign off without", "nicht freigeben, bevor"
 REQUIREMENT = re.compile(
     r"[\s,]*(?:\w+[\s,]+){0,3}?(?:without|unless|until|before|ohne|bevor|solange|sans|tant que|avant|sin|hasta que|antes de)\b",
@@ -199,7 +205,9 @@ def sentiment_signals(text: str) -> list[tuple[str, str]]:
                 continue  # "I won't sign off without the report" states a requirement, not a doubt about us
             elif not negated:
                 # "If X, I'm against it" is a condition, not a verdict: count it as doubt
-                conditional = leaning == "negative" and CONDITIONAL.search(text)
+                conditional = CONDITIONAL.search(text) and (
+                    leaning == "negative" or (leaning in {"positive", "enthusiastic"} and ON_PROOF.search(text))
+                )
                 found.append(("skeptical" if conditional else leaning, match.group(0)))
     return found
 
