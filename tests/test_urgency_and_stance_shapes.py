@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
-from agent.extract.answers import read_by_rep
+from agent.extract.answers import PERSONAL, read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
 from agent.extract.sentiment import sentiment_signals
@@ -384,3 +384,25 @@ async def test_what_presses_in_the_reps_reply_raises_the_urgency(ctx: Extraction
 def test_support_on_proof_is_doubt_and_impatience_is_not_eagerness(text: str, leaning: str | None) -> None:
     leanings = [found for found, _phrase in sentiment_signals(text)]
     assert leanings == ([leaning] if leaning else [])
+
+
+async def test_a_paragraph_of_personal_details_gives_no_read_on_the_person(ctx: ExtractionContext) -> None:
+    tor = Address(name="Tor Lund", email=f"tor.lund@{THEM}")
+    doc = await _read(ctx, [_mail(1, tor, "Sam,\n\nHere are the six vessel names for the pilot.\n\nTor")])
+    for body, read in (
+        ("Personal: Tor loves sailing and has a great boat.", False),
+        ("Tor loves the dashboards.", True),
+    ):
+        reply = ThreadMessage(id="r9", sender=Address(name="Sam Rep", email=f"sam.rep@{OURS}"),
+                              date=datetime(2026, 9, 20, tzinfo=UTC), body=body)  # fmt: skip
+        after = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+        assert read_by_rep(_person(after, "Tor Lund")) is read
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Personal: Tor sails.", "Persönlich: Tor segelt.", "Perso : Tor joue au hockey.", "5. Personal - Tor corre trail.",
+     "4) Vie privée : Tor court des marathons."],
+)  # fmt: skip
+def test_a_personal_label_opens_a_paragraph_in_four_languages(paragraph: str) -> None:
+    assert PERSONAL.match(paragraph) and not PERSONAL.match("Tor is personal friends with our CEO.")
