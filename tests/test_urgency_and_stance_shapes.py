@@ -17,7 +17,7 @@ from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
 from agent.extract.answers import PERSONAL, read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
-from agent.extract.sentiment import sentiment_signals
+from agent.extract.sentiment import read_feelings, sentiment_signals
 from agent.extract.units import Unit
 from agent.extract.urgency import read_urgency
 from agent.merge import merge_extraction
@@ -406,3 +406,13 @@ async def test_a_paragraph_of_personal_details_gives_no_read_on_the_person(ctx: 
 )  # fmt: skip
 def test_a_personal_label_opens_a_paragraph_in_four_languages(paragraph: str) -> None:
     assert PERSONAL.match(paragraph) and not PERSONAL.match("Tor is personal friends with our CEO.")
+
+
+@pytest.mark.parametrize("said_as", ["Dr. Tor Lund", "Herr Tor Lund", "Sr. Tor Lund", "Tor Lund"])
+def test_a_transcript_speaker_with_a_courtesy_title_is_the_stakeholder(said_as: str) -> None:
+    tor = Stakeholder(name="Tor Lund", email=f"tor.lund@{THEM}")
+    turns = ["I'm not convinced the crews will use it.", "Honestly I doubt the savings are real."]
+    units = [Unit(text=t, quote=t, source_id="m1#1", speaker=said_as, speaker_email=None, author="customer",
+                  anchor=ANCHOR, heading=None) for t in turns]  # fmt: skip
+    read_feelings(units, [tor], HandoffDocument(account=AccountInfo(name="Saltvik Ferries", domain=THEM)))
+    assert tor.sentiment == "skeptical"

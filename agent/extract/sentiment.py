@@ -29,7 +29,7 @@ from agent.document import (
     fold,
 )
 from agent.extract.feelings import person_read
-from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_WARM, rx
+from agent.extract.lexicon import COURTESY, REP_COLD, REP_HOSTILE, REP_WARM, rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
 
@@ -260,7 +260,8 @@ def _first(person: Stakeholder) -> str:
 def _speaker_of(unit: Unit, people: list[Stakeholder]) -> Stakeholder | None:
     if unit.author != "customer":
         return None
-    email, speaker = (unit.speaker_email or "").lower(), fold(unit.speaker)
+    # "Dr. Simone Laurier" speaking in a transcript is the stakeholder Simone Laurier
+    email, speaker = (unit.speaker_email or "").lower(), fold(re.sub(rf"^{COURTESY}", "", unit.speaker))
     for person in people:
         if (email and (person.email or "").lower() == email) or (speaker and fold(person.name) == speaker):
             return person
