@@ -379,6 +379,8 @@ async def test_what_presses_in_the_reps_reply_raises_the_urgency(ctx: Extraction
         ("Tech Ops can't wait for us to build a connector before June.", None),  # impatience with us, not eagerness
         ("I can't wait to see the first dashboards.", "enthusiastic"),
         ("If the pilot goes well, I'll support it.", "positive"),  # a condition with no proof asked of us
+        ("Ich bin nicht begeistert, dass wir noch ein Tool einführen.", "skeptical"),  # a praise denied
+        ("Je ne suis pas ravie du calendrier proposé.", "skeptical"),
     ],
 )  # fmt: skip
 def test_support_on_proof_is_doubt_and_impatience_is_not_eagerness(text: str, leaning: str | None) -> None:

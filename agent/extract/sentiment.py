@@ -141,7 +141,10 @@ CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
     for leaning, weight, pattern in CUES
 )
-NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "not", "nicht begeistert", "pas ravi", "nunca contento": a praise denied just before
+NEGATED = re.compile(
+    r"\b(?:not|no|never|n't|hardly|nicht|kein\w*|pas|jamais|nunca|jamás)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(
     r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b|"
