@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from agent.document import AccountInfo, HandoffDocument, Party, Stakeholder
-from agent.extract.answers import read_by_rep
+from agent.extract.answers import PERSONAL, read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
-from agent.extract.sentiment import sentiment_signals
+from agent.extract.sentiment import read_feelings, sentiment_signals
 from agent.extract.units import Unit
 from agent.extract.urgency import read_urgency
 from agent.merge import merge_extraction
@@ -255,6 +255,48 @@ def test_a_loss_a_fine_or_an_event_without_a_coming_date_is_not_urgent(text: str
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Our corrective action plan is due to the FAA by 30 November 2026.",
+        "Der Emissionsbericht muss bis zum 31. Januar 2027 abgegeben werden.",
+        "Le rapport annuel doit être remis au canton avant le 31 janvier 2027.",
+        "Toda la flota antes del 30 de noviembre, porque en diciembre viene el informe anual de la concesión.",
+        "Six of our hospitals have their re-accreditation assessment in March 2027.",
+        "Die BaFin-Prüfung ist im Mai 2027.",  # eight months out: a regulator's date presses months ahead
+        "Dashboards live before our Early Action deadline on November 1.",
+        "Y en marzo y abril estamos en vendimia; mi equipo apoya bodega.",
+        "Pendant les vendanges, en octobre, personne n'est disponible chez nous.",
+        "Necesito el conector antes del 31 de octubre, o no llegamos a la terminal.",
+    ],
+)  # fmt: skip
+def test_a_report_owed_an_authority_a_calendar_or_a_consequence_is_high(text: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level == "high", urgency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grain position report live by 14 August 2027, ahead of the harvest freeze.",
+        "Das Dashboard muss vor dem 1. Oktober live sein, danach IT-Freeze bis 31.10., sonst verlieren wir den Herbst.",
+        "Der Konnektor ist spätestens bis 31.10.2026 allgemein verfügbar.",  # "at the latest" is a date, not a cause
+        "Above $250K it goes to the board, and the board meets in November.",  # a step of the sale
+    ],
+)  # fmt: skip
+def test_their_own_freeze_a_latest_date_or_a_board_approval_is_not_high(text: str) -> None:
+    urgency = read_urgency([_unit(text)])
+    assert urgency is not None and urgency.level in {"low", "medium"}, urgency
+
+
+def test_the_reps_note_above_a_forward_is_read_for_what_presses() -> None:
+    note = Unit(text="Treiber: BaFin-Prüfung im Herbst, Dr. Wiese will dort transparente Zahlen zeigen.",
+                quote="", source_id="note1", speaker="", speaker_email=None, author="ours", anchor=ANCHOR, heading=None)  # fmt: skip
+    urgency = read_urgency([note], notes=frozenset({"note1"}))
+    assert urgency is not None and urgency.level == "high" and urgency.dates
+    assert read_urgency([note]) is None  # the rep's mail to the customer is not a note
+
+
+@pytest.mark.parametrize(
     ("text", "leaning"),
     [
         ("Before we go further, I'd want to understand how this is different from what our BI tool does.", "skeptical"),
@@ -326,3 +368,53 @@ async def test_what_presses_in_the_reps_reply_raises_the_urgency(ctx: Extraction
                           date=datetime(2026, 9, 20, tzinfo=UTC), body=body)  # fmt: skip
     doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
     assert doc.urgency.level == "high" and date(2026, 10, 20) in doc.urgency.dates
+
+
+@pytest.mark.parametrize(
+    ("text", "leaning"),
+    [
+        ("If you can show me the grain position working, I'll support it.", "skeptical"),
+        ("Wenn Sie uns zeigen, dass es mit unseren Daten läuft, gefällt uns das.", "skeptical"),
+        ("Si vous nous montrez les chiffres du pilote, nous a convaincus.", "skeptical"),
+        ("Tech Ops can't wait for us to build a connector before June.", None),  # impatience with us, not eagerness
+        ("I can't wait to see the first dashboards.", "enthusiastic"),
+        ("If the pilot goes well, I'll support it.", "positive"),  # a condition with no proof asked of us
+        ("Ich bin nicht begeistert, dass wir noch ein Tool einführen.", "skeptical"),  # a praise denied
+        ("Je ne suis pas ravie du calendrier proposé.", "skeptical"),
+    ],
+)  # fmt: skip
+def test_support_on_proof_is_doubt_and_impatience_is_not_eagerness(text: str, leaning: str | None) -> None:
+    leanings = [found for found, _phrase in sentiment_signals(text)]
+    assert leanings == ([leaning] if leaning else [])
+
+
+async def test_a_paragraph_of_personal_details_gives_no_read_on_the_person(ctx: ExtractionContext) -> None:
+    tor = Address(name="Tor Lund", email=f"tor.lund@{THEM}")
+    doc = await _read(ctx, [_mail(1, tor, "Sam,\n\nHere are the six vessel names for the pilot.\n\nTor")])
+    for body, read in (
+        ("Personal: Tor loves sailing and has a great boat.", False),
+        ("Tor loves the dashboards.", True),
+    ):
+        reply = ThreadMessage(id="r9", sender=Address(name="Sam Rep", email=f"sam.rep@{OURS}"),
+                              date=datetime(2026, 9, 20, tzinfo=UTC), body=body)  # fmt: skip
+        after = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+        assert read_by_rep(_person(after, "Tor Lund")) is read
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Personal: Tor sails.", "Persönlich: Tor segelt.", "Perso : Tor joue au hockey.", "5. Personal - Tor corre trail.",
+     "4) Vie privée : Tor court des marathons."],
+)  # fmt: skip
+def test_a_personal_label_opens_a_paragraph_in_four_languages(paragraph: str) -> None:
+    assert PERSONAL.match(paragraph) and not PERSONAL.match("Tor is personal friends with our CEO.")
+
+
+@pytest.mark.parametrize("said_as", ["Dr. Tor Lund", "Herr Tor Lund", "Sr. Tor Lund", "Tor Lund"])
+def test_a_transcript_speaker_with_a_courtesy_title_is_the_stakeholder(said_as: str) -> None:
+    tor = Stakeholder(name="Tor Lund", email=f"tor.lund@{THEM}")
+    turns = ["I'm not convinced the crews will use it.", "Honestly I doubt the savings are real."]
+    units = [Unit(text=t, quote=t, source_id="m1#1", speaker=said_as, speaker_email=None, author="customer",
+                  anchor=ANCHOR, heading=None) for t in turns]  # fmt: skip
+    read_feelings(units, [tor], HandoffDocument(account=AccountInfo(name="Saltvik Ferries", domain=THEM)))
+    assert tor.sentiment == "skeptical"

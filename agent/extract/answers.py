@@ -204,6 +204,14 @@ def read_by_rep(person: Stakeholder) -> bool:
     return any(e.phrase == REP_READ for e in person.sentiment_evidence)
 
 
+# a paragraph of personal details ("Personal:", "Persönlich:", "Perso :", "Personal -"), in four languages
+PERSONAL = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:personal(?: notes?| details?)?|persönlich(?:es)?|privat(?:es)?|perso(?:nnel)?|vie privée|"
+    r"lo personal|en lo personal)\s*[:\-–—]",
+    re.IGNORECASE,
+)
+
+
 def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
     """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
     people = [s for s in document.sections.stakeholders if s.name]
@@ -213,6 +221,8 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         firsts.setdefault(fold(person.name).split(" ")[0], []).append(person)
     reads: dict[str, tuple[Stakeholder, list[str], str]] = {}
     for para, _hint, _listed in paragraphs(reply.body):
+        if PERSONAL.match(para):
+            continue  # "Personal: Ramón sails, regattas most weekends": a hobby says nothing of how they stand toward us
         last: Stakeholder | None = None  # the person the paragraph's previous sentence was about
         for sentence in split_sentences(para):
             words = _words(sentence)

@@ -369,6 +369,9 @@ VENDOR_TALK = rx(
 )
 
 
+# A courtesy title before a name: "unser Geschäftsführer, Herr Jan Vogt", "Dr. Simone Laurier" speaking in a transcript
+COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"
+
 # The rep's words for how one of the customer's people stands toward us (answers.py, sentiment.py).
 REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", r"\bexcited\b", r"(?<!not )\bsold\b",
               r"\bon our side\b", r"\bally\b", r"\bbacks? us\b", r"\bsupports? (?:us|the project|this)\b",

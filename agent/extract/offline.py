@@ -253,7 +253,7 @@ def extract_sources(
     )
     extraction = Extraction(
         account=_account(units, ctx), contract_signed=signed, sections=sections,
-        urgency=read_urgency(units), relationship=relationship_moments(units),
+        urgency=read_urgency(units, rep_notes(sources, ctx)), relationship=relationship_moments(units),
     )  # fmt: skip
     dedupe(extraction)
     verify_quotes(extraction, sources, ctx)

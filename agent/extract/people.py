@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from agent.document import Influence, Role, Stakeholder, fold, name_key, spells_out
 from agent.extract.base import ExtractionContext
-from agent.extract.lexicon import rx
+from agent.extract.lexicon import COURTESY, rx
 from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
 from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
@@ -384,11 +384,10 @@ LISTED_TITLE = re.compile(
     r"[ \t]*(?=;|$)"
 )  # also one line of them: "Teilnehmer: Ana Ruiz – Leiterin Einkauf; Tom Reyes – CFO"
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
-_COURTESY = r"(?:(?:Herr|Frau|Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra)\.?\s+)"  # "unser Geschäftsführer, Herr Jan Vogt"
 # also "the CFO (Kim Park)", "la directrice des achats, Claire Roux", "nuestra jefa de compras es Ana Gil"
 TITLE_BEFORE = re.compile(
     rf"\b(?P<owner>{_OWNER}|(?i:el|la|le|der|die))\s+(?P<title>(?:[\w&'’-]+\s+){{0,5}}[\w&'’-]+)(?:,?\s+|\s*\(\s*)"
-    rf"{_COURTESY}?(?P<name>{PERSON})\b"
+    rf"{COURTESY}?(?P<name>{PERSON})\b"
 )
 # "… compras es Ana Gil", "our CFO is Kim Park": the verb between a title and the name it gives
 _COPULA_END = re.compile(r"\s+(?:is|es|est|ist|was|war|era|était|sera|será|wird)$", re.IGNORECASE)

@@ -29,7 +29,7 @@ from agent.document import (
     fold,
 )
 from agent.extract.feelings import person_read
-from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_WARM, rx
+from agent.extract.lexicon import COURTESY, REP_COLD, REP_HOSTILE, REP_WARM, rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
 
@@ -49,7 +49,7 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     )),
     ("enthusiastic", 2, rx(
         r"\b(?:i|we) (?:really |absolutely )?love\b", r"\bi'?d love\b", r"\bexcited\b", r"\bthrilled\b",
-        r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b", r"\bgame[- ]changer\b", r"\bblown away\b",
+        r"\bfantastic\b", r"\bamazing\b", r"\bcan'?t wait\b(?! for (?:\w+ ){1,3}?to\b)", r"\bgame[- ]changer\b", r"\bblown away\b",
         r"\bexactly what we (?:need|want)\w*\b", r"\bdelighted\b", r"\bawesome\b", r"\bthis is great\b",
         r"\b(?:very|highly|super|really) (?:motivated|driven|keen)\b", r"\beager\b",
     )),
@@ -141,7 +141,10 @@ CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
     for leaning, weight, pattern in CUES
 )
-NEGATED = re.compile(r"\b(?:not|no|never|n't|hardly)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "not", "nicht begeistert", "pas ravi", "nunca contento": a praise denied just before
+NEGATED = re.compile(
+    r"\b(?:not|no|never|n't|hardly|nicht|kein\w*|pas|jamais|nunca|jamás)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(
     r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b|"
@@ -150,7 +153,13 @@ THIRD_PARTY = re.compile(
     r"\b(?:[Ee]r|[Ss]ie) (?:ist|war|bleibt|findet|hält)\b|\b(?:[Ii]l|[Ee]lle) (?:est|reste|était|trouve)\b|"
     r"\b(?:[ÉéEe]l|[Ee]lla) (?:es|está|sigue|era|estaba)\b|\b(?:[Hh]e|[Ss]he) (?:is|was|has|keeps|feels|thinks)\b"
 )
-CONDITIONAL = re.compile(r"^\s*(?:if|unless|as long as)\b", re.IGNORECASE)
+CONDITIONAL = re.compile(
+    r"^\s*(?:if|unless|as long as|wenn|falls|sofern|si|à condition que|siempre que)\b", re.IGNORECASE
+)
+# support promised once we prove something ("If you can show me it working, I'll support it"): proof still wanted
+ON_PROOF = rx(
+    r"\b(?:show|prove|demonstrate|zeig\w*|beweis\w*|nachweis\w*|montr\w*|prouv\w*|démontr\w*|mostr\w*|demostr\w*|prueb\w*)\b"
+)
 # a refusal followed by what would lift it is a requirement: "won't sign off without", "nicht freigeben, bevor"
 REQUIREMENT = re.compile(
     r"[\s,]*(?:\w+[\s,]+){0,3}?(?:without|unless|until|before|ohne|bevor|solange|sans|tant que|avant|sin|hasta que|antes de)\b",
@@ -199,7 +208,9 @@ def sentiment_signals(text: str) -> list[tuple[str, str]]:
                 continue  # "I won't sign off without the report" states a requirement, not a doubt about us
             elif not negated:
                 # "If X, I'm against it" is a condition, not a verdict: count it as doubt
-                conditional = leaning == "negative" and CONDITIONAL.search(text)
+                conditional = CONDITIONAL.search(text) and (
+                    leaning == "negative" or (leaning in {"positive", "enthusiastic"} and ON_PROOF.search(text))
+                )
                 found.append(("skeptical" if conditional else leaning, match.group(0)))
     return found
 
@@ -252,7 +263,8 @@ def _first(person: Stakeholder) -> str:
 def _speaker_of(unit: Unit, people: list[Stakeholder]) -> Stakeholder | None:
     if unit.author != "customer":
         return None
-    email, speaker = (unit.speaker_email or "").lower(), fold(unit.speaker)
+    # "Dr. Simone Laurier" speaking in a transcript is the stakeholder Simone Laurier
+    email, speaker = (unit.speaker_email or "").lower(), fold(re.sub(rf"^{COURTESY}", "", unit.speaker))
     for person in people:
         if (email and (person.email or "").lower() == email) or (speaker and fold(person.name) == speaker):
             return person

@@ -6,8 +6,10 @@ in English, German, French and Spanish, with the reason, the dates and the verba
 passages. A "high" cue counts as high only with a date within ``FAR_DAYS`` of its message
 ("we will not renew" is high on its own). Any date the customer holds themselves to ("must be
 live by", "muss bis", "doit … avant", "tiene que … antes de") counts as medium with that sentence
-as the reason, so an account whose mail names a deadline no cue knows is not called low. Not for:
-how people feel (sentiment.py).
+as the reason, so an account whose mail names a deadline no cue knows is not called low. What presses
+from outside (a report owed to an authority, an accreditation, a season or an admissions calendar, a consequence
+of missing the date) is high; the customer's own change freeze, a date "at the latest" and a board that approves
+the purchase are not. The rep's own mail to the inbox is read like a note. Not for: how people feel (sentiment.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from agent.extract.dates import MONTHS, QUARTER, QUARTER_WORDS, find_dates, mont
 from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
-FAR_DAYS = 180  # a deadline further out than this presses, but not yet hard
+FAR_DAYS = 270  # a deadline further out than nine months presses, but not yet hard
+# a season comes back every year: one more than half a year away is next year's plan, not yet hard
+SEASON_FAR_DAYS = 183
+SEASONAL = frozenset({"a season or shutdown that will not move"})
 # the reasons that stay high with no near date of their own: what is at stake says it presses
 HIGH_WITHOUT_DATE = frozenset({"a renewal at stake"})
 
@@ -35,7 +40,10 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                                  r"\brebid\b", r"\bslips? into\b", r"\b(?:otherwise|or else) (?:we|they|the|it|our)\b",
                                                  r"\bsans quoi\b", r"\bfaute de quoi\b", r"\bsinon (?:nous|on|la|le|les)\b",
                                                  r"\bsonst (?:verlieren|droht|drohen|müssen|zahlen)\b", r"\bde lo contrario\b",
-                                                 r"\bsi no,? (?:perdemos|pagamos|nos)\b")),
+                                                 r"\bsi no,? (?:perdemos|pagamos|nos)\b",
+                                                 r"\b(?:antes de\w*|para el|hasta el)\b[^.;]{3,40}?, o (?:no|perdemos|nos)\b",
+                                                 r"\b(?:bis|vor)\b[^.;]{3,40}?,? (?:andernfalls|oder wir)\b",
+                                                 r"\b(?:avant|d'ici)\b[^.;]{3,40}?,? ou (?:nous|on) (?:perd|rate|ne)\w*")),
     ("high", "a regulatory or mandated date", rx(r"\b(?:rule|regulation|law|mandate|requirement)s? (?:starts?|takes? effect|"
                                                  r"goes? into effect|kicks? in|begins?)\b", r"\bmandated by\b",
                                                  r"\b(?:state|regulatory|compliance) deadline\b", r"\bentra(?:rá)? en vigor\b",
@@ -45,6 +53,13 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                                                  r"\w*aufsicht\b", r"\bautorité de (?:contrôle|tutelle)\b",
                                                  r"\b(?:regulador|inspección|inspectores?|superintendencia)\b",
                                                  r"\bobligation réglementaire\b", r"\bobligación (?:legal|normativa)\b")),
+    ("high", "a report owed to an authority", rx(
+        r"\b(?:report|plan|filing|submission|return|disclosure)s?\b[^.;]{0,30}?\bdue (?:to|with|at|before)\b",
+        r"\bcorrective action\b", r"\b(?:annual|statutory|regulatory|verified|compliance) (?:report|filing|return|submission)\b",
+        r"\b(?:jahres|pflicht|prüf|emissions)bericht\w*", r"\bbericht\w*\b[^.;]{0,40}\b(?:einreichen|abgeben|vorlegen)\b",
+        r"\brapport (?:annuel|réglementaire|obligatoire)\b", r"\b(?:rapport|déclaration)\b[^.;]{0,30}\bà (?:remettre|déposer|rendre)\b",
+        r"\binforme (?:anual|verificado|regulatorio|obligatorio)\b", r"\binforme\b[^.;]{0,25}\bverificado\b",
+        r"\b(?:informe|declaración)\b[^.;]{0,30}\b(?:ante|presentar)\b")),
     ("high", "a contract or licence elsewhere ending", rx(r"\brenew(?:al|s)\b",
                                                           r"\b(?:contract|licen[cs]e|subscription|lease|support agreement)s?\b[^.;]{0,40}?"
                                                           r"\b(?:ends|expires?|runs? (?:out|until|till|through)|is up|lapses?|valid until)\b",
@@ -73,10 +88,14 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
     ("high", "a season or shutdown that will not move", rx(
         r"\b(?:before|ahead of|in time for|vor|bevor|rechtzeitig zu[mr]?|avant|à temps pour|antes|a tiempo para)\b[^.;]{0,30}?"
         r"\b(?:season|shutdown|turnaround|harvest|peak|saison\w*|stillstand|revision|ernte|récolte|rentrée|arrêt|"
-        r"temporada|cosecha|zafra|parada|campaña)\b")),
+        r"temporada|cosecha|zafra|parada|campaña|admissions?|early (?:action|decision)|enrol+ment|semesterbeginn|"
+        r"einschreibung|inscriptions|matrícula|admisiones)\b",
+        r"\b(?:in|during|en|durante|pendant|während|im|in der)\s+(?:the |la |el |der |die |les? )?"
+        r"(?:harvest|vendimia|cosecha|vendanges|weinlese|ernte|peak season|high season|temporada alta|haute saison|hochsaison)\b")),
     ("high", "an outside event that will not move", rx(
         r"\b(?:board|shareholders?'?|council|committee|trustees?)\b[^.;]{0,20}\b(?:votes?|decides?|meets|meeting|approves?)\b",
         r"\b(?:re)?certification\b", r"\b(?:re)?zertifizierung\b", r"\b(?:re)?certificación\b",
+        r"\b(?:re-?)?accreditation\b", r"\b(?:re)?akkreditierung\b", r"\b(?:ré)?accréditation\b", r"\b(?:re)?acreditación\b",
         r"\b(?:rules?|regulations?|law|directive|standard)s? (?:appl(?:y|ies)|(?:is|are|becomes?) (?:mandatory|binding|effective))\b",
         r"\bin force\b", r"\bsunset\w*", r"\bend[- ]of[- ](?:life|support)\b", r"\bdiscontinu\w*", r"\babgekündigt\b",
         r"\bfin de (?:vie|support)\b", r"\bfin del soporte\b", r"\bdescontinua\w*",
@@ -89,10 +108,7 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
         r"\bverlier\w*", r"\bbußgeld\w*", r"\bstrafe\w*", r"\bsanktion\w*", r"\bohne (?:support|wartung)\b",
         r"\bperd(?:re|ons|rions|rons)\b", r"\bamendes?\b", r"\bpénalit\w*", r"\bperder\w*", r"\bpierde\w*", r"\bmultas?\b",
         r"\bsancion\w*", r"\bsin soporte\b")),
-    ("high", "a dated event", rx(r"\bspätestens\b", r"\bstichtag\b", r"\bfrist\b", r"\bmuss bis\b",
-                                                 r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b", r"\bau plus tard\b",
-                                                 r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b",
-                                                 r"\ba más tardar\b", r"\bfecha límite\b", r"\bplazo\b", r"\bsin falta\b",
+    ("high", "a dated event", rx(r"\bläuft (?:\w+ )?aus\b", r"\babgeschaltet\b",
                                                  r"\bexamin(?:ers?|ation)\b", r"\baudit(?:s|or|ors|oría)?\b", r"\w*prüfung\b", r"\bsurety\b")),
     ("medium", "an urgent request", rx(r"\burgent\w*\b", r"\basap\b", r"\bas soon as possible\b")),
     ("medium", "a budget cycle", rx(r"\bbudget (?:cycle|year|locks|closes|freeze|is set)\b", r"\block\w* on\b",
@@ -119,6 +135,8 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
         r"\bmuss\b", r"\bmüssen\b", r"\bbis (?:zum |spätestens |ende |anfang |mitte )?\d", r"\bbis zum\b", r"\bspätestens\b",
         r"\bdoi(?:t|vent)\b", r"\bil faut\b", r"\bavant\b", r"\bd'ici\b", r"\bau plus tard\b",
         r"\btienen? que\b", r"\bdeben?\b", r"\bantes de\w*\b", r"\ba más tardar\b",
+        r"\bstichtag\b", r"\bfrist\b", r"\béchéance\b", r"\bimpérativement\b", r"\bdate butoir\b", r"\bfecha límite\b",
+        r"\bplazo\b", r"\bsin falta\b",
     )),
     ("low", "no rush", rx(r"\bno (?:particular |real |great )?(?:rush|hurry|time pressure)\b", r"\bnot (?:in a )?(?:rush|hurry)\b", r"\bnot urgent\b",
                           r"\b(?:timing|the timeline|the schedule|the date|dates) (?:is|are) flexible\b", r"\bflexible on (?:timing|dates|the timeline)\b",
@@ -129,9 +147,11 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
-def read_urgency(units: list[Unit]) -> Urgency | None:
+def read_urgency(units: list[Unit], notes: frozenset[str] = frozenset()) -> Urgency | None:
     """The account's urgency from deadline language in customer sentences and the rep's notes.
 
+    ``notes`` are the ids of the rep's own mail to the inbox: its sentences ("Treiber: BaFin-Prüfung im Herbst",
+    "live by 30.09.") are read like a note, not like the rep's mail to the customer.
     "low" when the customer wrote and nothing they or the notes say presses; None when no customer spoke."""
     rank = {"low": 1, "medium": 2, "high": 3}
     level: UrgencyLevel | None = None
@@ -140,21 +160,25 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
     evidence: list[Evidence] = []
     customer_spoke = False
     for unit in units:
-        if unit.author not in {"customer", "note"} or unit.text.count("|") >= 2:
+        noted = unit.author == "note" or (unit.author == "ours" and unit.source_id in notes)
+        if not (noted or unit.author == "customer") or unit.text.count("|") >= 2:
             continue
         customer_spoke = customer_spoke or unit.author == "customer"
         for cue_level, reason, pattern in URGENCY_CUES:
             match = next((m for m in pattern.finditer(unit.text) if not _negated(unit.text, m.start())), None)
             if cue_level == "low":
                 match = pattern.search(unit.text)
-            if not match:
+            if not match or (reason in BOARD and APPROVAL.search(unit.text)):
+                continue
+            if cue_level == "high" and reason not in HIGH_WITHOUT_DATE and FREEZE.search(unit.text):
                 continue
             found = _dates_in(unit.text, unit.anchor)
             if not found and unit.context and POINTS_BACK.search(unit.text):
                 found = _dates_in(unit.context, unit.anchor)  # "Bis dahin …, sonst …": the date is the sentence before
             if cue_level != "low" and reason in DATE_NEEDED and not found:
                 continue  # "go-live", "renewal" or "an audit" alone is a plan or a word, not a date that presses
-            near = any(unit.anchor and (d - unit.anchor).days <= FAR_DAYS for d in found)
+            far_days = SEASON_FAR_DAYS if reason in SEASONAL else FAR_DAYS
+            near = any(unit.anchor and (d - unit.anchor).days <= far_days for d in found)
             if reason == "a date they must meet" and (
                 unit.text.rstrip().endswith("?") or not _ahead(found, unit.anchor)
             ):
@@ -179,11 +203,22 @@ def read_urgency(units: list[Unit]) -> Urgency | None:
     return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
 
 
+# a board that approves the purchase ("above that it goes to the board", "muss in den Aufsichtsrat"): a step of the
+# sale, not a date the project must meet
+APPROVAL = rx(r"\bapprov\w*", r"\bsign[- ]off\b", r"\bgoes? (?:to|before) the board\b", r"\bgenehmig\w*", r"\bfreigabe\b",
+              r"\bmuss in den\b", r"\bapprobation\b", r"\bl'accord du\b", r"\bvalidation du\b", r"\baprobaci[óo]n\b",
+              r"\baprueb\w*", r"\bva al (?:directorio|consejo|comité)\b")  # fmt: skip
+# the customer's own change freeze ("ahead of the harvest freeze", "danach IT-Freeze"): a date of their own calendar,
+# which presses like a go-live (medium), whatever season or loss the same sentence names
+FREEZE = rx(r"\b(?:change|code|it|harvest|release|deployment)[- ]freeze\b", r"\b(?:änderungs|release|code)(?:stopp|sperre)\b",
+            r"\bgel des (?:changements|mises en production|déploiements)\b", r"\bcongelaci[óo]n de (?:cambios|código|despliegues)\b")  # fmt: skip
+BOARD = frozenset({"a board or executive deadline", "an outside event that will not move"})
+
 # cues that say nothing without a date of their own: a word for an event, or a plan
 DATE_NEEDED = frozenset({
     "a go-live or launch date", "a contract or licence elsewhere ending", "a dated event", "a dated plan",
     "an outside event that will not move", "a date with a consequence", "a key person leaving",
-    "money that is lost after a date", "a date they must meet",
+    "money that is lost after a date", "a date they must meet", "a report owed to an authority",
 })  # fmt: skip
 
 
