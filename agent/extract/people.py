@@ -527,7 +527,7 @@ def _weak(title: str) -> bool:
 
 FIRST_NAME_TITLE = re.compile(r"(?<![\w-])([A-ZÀ-Ý][a-zà-ÿ'’-]+)\s*\(([^()\n]{2,60})\)(?!\s*[<\[]?[\w.+-]+@)")
 # "Herr Okafor, Teamleiter IT-Architektur, beantwortet …", "Mme Roux, directrice financière": a surname after a courtesy
-COURTESY_TITLE = re.compile(rf"(?<!\w){_COURTESY}(?P<name>{_PART}),\s+(?P<title>[^.;:()\n]{{2,120}})")
+COURTESY_TITLE = re.compile(rf"(?<!\w){COURTESY}(?P<name>{_PART}),\s+(?P<title>[^.;:()\n]{{2,120}})")
 
 
 def titles_in_text(text: str) -> dict[str, str]:
@@ -538,7 +538,7 @@ def titles_in_text(text: str) -> dict[str, str]:
             found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
         before = text[max(0, match.start() - 30) : match.start()]
-        if re.search(r"[A-ZÀ-Ý][\w'’-]*[ \t]+$", before) and not re.search(rf"(?<!\w){_COURTESY}$", before):
+        if re.search(r"[A-ZÀ-Ý][\w'’-]*[ \t]+$", before) and not re.search(rf"(?<!\w){COURTESY}$", before):
             continue  # "Mei Tanaka (…)": a last name, the full-name pattern has it; "Dr. Wiese (…)" is one name
         title = title_of(match.group(2))  # "Reto (CEO, owner family)": the title, not what follows it
         if title and not TIME_OR_DATE.search(title) and len(title.split()) <= 6:
