@@ -255,9 +255,18 @@ def renew_reply_address(app: App, session: Session, account: Account) -> None:
     repo.log_event(session, "reply_address_renewed", account.id, at=app.now())
 
 
+# What the rep attached that has no sender of its own: a notes file, a CRM export, an invite
+ATTACHED_KINDS = frozenset({"note", "crm", "calendar"})
+
+
 def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> Address | None:
     """A CSM our side introduced in the mail ("Priya Nair is the CSM on this one")."""
-    ours = [m for m in parsed.messages if m.sender and not _is_external(m.sender, own_domains)]
+    # our side's mail, and what the rep attached without a sender of its own (notes, a CRM export, an invite)
+    ours = [
+        m
+        for m in parsed.messages
+        if (m.sender and not _is_external(m.sender, own_domains)) or (m.sender is None and m.kind in ATTACHED_KINDS)
+    ]
     # "CSM is Ana Pérez (ana.perez@…)", "ab Montag übernimmt X als CSM": a mention that gives the address wins over
     # one that names the person only ("I introduced Declan as their CSM" above the mail that says who Declan is)
     found = [named for message in ours if (named := csm_in_prose(message.body, own_domains)) is not None]

@@ -28,7 +28,7 @@ _ROLE_WORDS = (
     r"customer success manager(?:in)?|customer success lead|kundenerfolgs?manager(?:in)?|"
     r"ansprechpartner(?:in)? (?:im|für|in) customer success|gestionnaire (?:du |de )?succès client(?:s|èle)?|"
     r"responsable (?:du |de )?succès client(?:s|èle)?|gerente de éxito (?:de(?:l)? )?client(?:e|es)|"
-    r"responsable de éxito (?:de(?:l)? )?client(?:e|es)"
+    r"responsable de éxito (?:de(?:l)? )?client(?:e|es)|kundenbetreuer(?:in)?|(?:customer )?success manager"
 )
 _ROLE = (
     r"(?i:(?:(?:the|our|your|their|new|dedicated|a|der|die|unser\w*|ihr\w*|neue\w*|le|la|notre|votre|nouveau|"
@@ -45,7 +45,8 @@ _AS = r"(?i:as|als|comme|en tant que|como)"
 # Capitalised words that stand before a name without being part of it: German pronouns, courtesy titles.
 _NOT_NAME = re.compile(
     r"^(?:(?:Ihnen|Sie|Ihr|Euch|Dir|Herr|Herrn|Frau|Mr|Ms|Mrs|Dr|Monsieur|Madame|Mme|Señor|Señora|Sr|Sra|Don|Doña|"
-    r"Hi|Hello|Hallo|Bonjour|Hola|Please|Bitte|Welcome|Meet)\.?\s+)+"
+    r"Hi|Hello|Hallo|Bonjour|Hola|Please|Bitte|Welcome|Meet|Introducing|Présentation|Presentación|Vorstellung)\.?"
+    r"(?:\s+(?:de|of|von))?\s+)+"
 )
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
 # Each pattern puts the name and, optionally, an address next to the role word in one sentence.
@@ -72,8 +73,15 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR}\s+(?:sera|será|wird|ist|est|es)\s+(?:(?:le|la|el|die|der|unser|unsere|notre|votre|su|tu|"
          rf"nuestr[oa]|vuestr[oa]|ihr|ihre|nouveau|nouvelle|nuev[oa])\s+)*(?i:CSM|{_ROLE_WORDS})\b", False),
-        # a note's "CSM = Hannah Okafor (…)", "CSM: Hannah Okafor"
-        (rf"(?:^|[-•*]\s*|\n|[.!?]\s+)\s*(?i:CSM)\s*[:=]\s*{_NAME}{_ADDR}", False),
+        # a note's or a CRM row's "CSM = Hannah Okafor (…)", "CSM: Hannah Okafor", "CS: Hannah Okafor", "…; CSM: X;"
+        (rf"(?:^|[-•*;,|]\s*|\n|[.!?]\s+)\s*(?:(?i:CSM)|CS|(?i:customer success(?: manager)?))\s*[:=]\s*{_NAME}{_ADDR}",
+         False),
+        # a list of our team with each one's role in brackets: "Wen Zhao (SE), Deepa Raman (CSM)"
+        (rf"\b{_NAME}{_ADDR}\s*\((?i:our |their |the )?(?:CSM|CS|(?i:customer success)(?: manager)?)(?:\s*[,/]\s*[^()]{{0,30}})?\)",
+         False),
+        # "asked Greta Holm to own Halvard as their CSM": the one asked is the CSM, not the account after the verb
+        (rf"\b{_NAME}{_ADDR}\s+(?i:to)\s+(?i:own|run|take over|look after|lead|manage|handle)\b[^.;:!?]{{0,40}}?\s{_AS}\s+"
+         rf"(?:(?i:the|our|their|your)\s+)?(?i:CSM|{_ROLE_WORDS})\b", False),
         # the role spelled out in apposition, "your" or not: "Martina Ocampo, gerente de éxito de clientes, que …"
         (rf"\b{_NAME}{_ADDR},\s+(?:{_YOUR}\s+)?(?i:{_ROLE_WORDS})\b", False),
         # "X from our Customer Success team will take over", "handing over to X (Customer Success)"
@@ -90,6 +98,9 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          r"(?i:customer success)\b", False),
         (rf"\b(?:hand|pass|give)\s+(?:it|this|the account|the handoff|them)\s+(?:over\s+)?to\s+{_ONE}{_ADDR}(?=\s*(?:[.,;!]|$|as\b))",
          False),
+        # "I'm handing to Oluwaseun Adeyemi after signature", "handing over to X once it's signed"
+        (rf"\b(?:handing|passing)\s+(?:it\s+|this\s+|the account\s+)?(?:over\s+)?to\s+{_NAME}{_ADDR}\s+(?i:after|once|"
+         r"post|from|when|at)\s+(?i:signature|signing|kickoff|kick-off|close|go-live|it'?s signed|the contract)", False),
         # the role and its name in apposition: "a dedicated CSM, Nadia Benali, from launch", "une CSM francophone
         # dédiée, Nadia Benali, présente dès le lancement"
         (rf"\b{_ROLE}(?:\s+(?!(?i:team|équipe|equipo|abteilung)\b)[\w'’-]+){{0,2}},\s+{_NAME}{_ADDR}(?=\s*[,(.;]|\s*$)",
@@ -142,11 +153,13 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
 # The role word anywhere in a sentence of our side's mail, when no pattern above reads the sentence: "Kickoff with
 # Mira Novak, CSM, on 12 Jan", "Amélie Dubois (customer success) takes it from here", "als CSM ist Mira Novak
 # vorgesehen". The role named as a team, a lead or a vacancy is not a person's role.
-_ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|(?i:customer success|{_ROLE_WORDS}))\b")
+_ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|CS|(?i:customer success|{_ROLE_WORDS}))\b")
 _ROLE_NOT_PERSON = re.compile(
     r"(?i:\b(?:head|vp|director|directora?|leiter(?:in)?|responsable|chef|jefe|jefa) (?:of |de |du |des |für )?"
     r"(?:global )?(?:customer success|CSM)|\b(?:CSM|customer success) (?:lead|team|manager of|director|leiter|"
-    r"équipe|equipo|abteilung)|\b(?:who|which|wer|welche[rn]?|qui|quel(?:le)?|quién|cuál)\b|\b(?:no|kein\w*|pas de|"
+    r"équipe|equipo|abteilung)|\b(?:who|which|wer|welche[rn]?|qui|quel(?:le)?|quién|cuál)\b|"
+    # someone's CSM elsewhere or before: "our former CSM at Quarrystack", "ihr früherer CSM"
+    r"\b(?:former|previous|old|ex|used to|ehemalig\w*|früher\w*|ancien(?:ne)?|anterior|antigu[oa])\b|\b(?:no|kein\w*|pas de|"
     r"sin|ningún)\s+(?:CSM|customer success)|\b(?:tbd|tbc|to be (?:assigned|confirmed|decided|named)|noch offen|"
     r"à confirmer|por confirmar|por definir)\b)"
 )
