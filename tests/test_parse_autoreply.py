@@ -97,3 +97,24 @@ def test_an_auto_reply_attached_to_a_forward_is_flagged_without_its_headers() ->
     ).encode()
     attached = [m for m in parse_message(raw).messages if m.kind == "attached"]
     assert attached and all(m.auto_generated for m in attached)
+
+
+@pytest.mark.parametrize(
+    ("body", "auto"),
+    [
+        ("District offices are closed for summer break until Monday, August 17.", True),
+        ("I am on parental leave until 30 March 2027 and will not be checking email.", True),
+        ("Your request #4411 has been received. Reply above this line to add comments.", True),
+        ("Due to the volume of year-end requests, responses may take up to 7 business days.", True),
+        ("Nos services sont fermés du jeudi 12 novembre au vendredi 13 novembre 2026 inclus.", True),
+        # a person warning of leave ahead, or a customer's wish, is mail a person wrote
+        (
+            "I'm the whole IT department. And I'm on paternity leave from July 6 for six weeks, so plan around it.",
+            False,
+        ),
+        ("Our offices close for two weeks in August, so go-live must be before July 31.", False),
+        ("Out of office alerts for our field staff are what we need.", False),
+    ],
+)
+def test_an_auto_reply_is_known_by_what_it_says_not_only_by_out_of_office(body: str, auto: bool) -> None:
+    assert is_auto_reply_text("Re: pilot", body) is auto

@@ -274,7 +274,9 @@ JUNK = rx(
     r"\bno liability\b",
     r"\bvirus",
     r"\bunsubscribe\b",
-    r"\bout of (?:the )?office\b",
+    # an auto-reply's own words, not a customer asking for "out of office alerts for our field staff"
+    r"\b(?:i am|i'm|i will be|currently|will be) out of (?:the )?office\b|\bout of (?:the )?office (?:until|from|through|"
+    r"till|reply|message|notice|auto)",
     r"\blimited access to email\b",
     r"\bno access to email\b",
     r"\bpassword\b",
@@ -285,7 +287,8 @@ JUNK = rx(
     r"\binternal only\b",
     r"\bdeal desk\b",
     r"\bspif\b",
-    r"\bcommission\b",
+    # the rep's pay, not an insurer's "commission statements"
+    r"\b(?:my|our|your|his|her|the rep'?s|sales) commission\b|\bcommission (?:check|cheque|payout|plan|split|rate on)\b",
     r"\bquota\b",
     r"\bfloor (?:price|on this)\b",
     r"\bdiscount approval\b",
@@ -316,6 +319,23 @@ JUNK = rx(
     r"\bdestinatario\b",
     r"\bconfidencial\w*\b",
 )
+# The rep keeping a remark out of the handoff, in the languages we read: the remark is the rest of the paragraph,
+# or the next one when the marker stands alone ("Off the record:", "Keep this between us.", "Nur intern:").
+# "between us" and "entre nous" count at a sentence's start or after "keep": "the gap between us and X" is content.
+KEEP_OUT = rx(
+    r"\b(?:keep|kept) (?:this|it|that|these)(?: \w+)? between us\b|^\W*between (?:us|you and me|ourselves)\b",
+    r"\bnot for (?:the )?(?:csm|cs\b|handoff|hand-off|customer|client|doc\w*|cs team|success team)",
+    r"\boff the record\b|\binternal only\b|\bfor internal use only\b|\b(?:rep|lumen|our|my|sales) eyes only\b|"
+    r"\beyes only\b",
+    r"^\W*\(?private\)?\W*(?:$|:|-|–)|\(private\)",
+    r"\b(?:don'?t|do not|please don'?t|never) (?:share|write|put|mention|include|forward|pass)\b.{0,40}\b(?:customer|client|"
+    r"\bcs\b|csm|handoff|hand-off|anywhere|doc\w*)\b",
+    r"\bnur intern\b|^\W*unter uns\b|\bbleibt unter uns\b|\bnicht für (?:die|den|das) (?:übergabe|handoff|kunden|csm)\b",
+    r"^\W*entre nous\b|\breste entre nous\b|\b(?:à )?ne pas (?:mettre|inclure|reprendre|partager|transmettre)\b.{0,30}"
+    r"\b(?:passation|handoff|client|csm|doc\w*)\b|\bpas pour la passation\b|\busage interne\b",
+    r"^\W*entre nosotros\b|\bsolo para nosotros\b|\bsolo interno\b|\buso interno\b|\bno (?:es )?para el (?:traspaso|handoff|"
+    r"cliente|csm)\b",
+)
 GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|cheers|all|team|morning|good morning|"
     r"perfect|great|sounds good|okay|ok|got it|noted|yes|yeah|sure|works for me)\b[\w\s,.!-]{0,25}$",
@@ -323,10 +343,12 @@ GREETING = re.compile(
 )
 # A heading that keeps what follows out of the document ("## INTERNAL - not for the handoff").
 PRIVATE_HEADING = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:internal\b|not for the handoff|off the record|private\b|do not share|intern\b|"
+    r"^\s*(?:#+\s*|\*\*|[=\-\[(_*]+\s*)?(?:internal\b|not for the handoff|off the record|private\b|do not share|intern\b|"
     r"nur intern|interne?\b|usage interne|solo interno|uso interno)",
     re.IGNORECASE,
 )
+# The end of such a section when the writer marks it: "[END INTERNAL]", "==== end internal ====", "--- /internal ---"
+PRIVATE_END = re.compile(r"^\s*[=\-\[(_*#]*\s*(?:end(?: of)? (?:internal|private)|/\s*internal)\b", re.IGNORECASE)
 HEADER_LINE = re.compile(r"^\s*(?:from|sent|to|cc|bcc|date|subject|reply-to|attendees|when|where|event)\s*:", re.I)
 
 WHY_LEAD = re.compile(

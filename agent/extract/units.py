@@ -284,11 +284,27 @@ def without_private(body: str) -> str:
         if heading_like and lexicon.PRIVATE_HEADING.match(line):
             hidden = True
             continue
-        if hidden and (MD_HEADING.match(line) or BOLD_HEADING.match(line)):
+        if hidden and lexicon.PRIVATE_END.match(line):
+            hidden = False
+            continue
+        if hidden and (MD_HEADING.match(line) or BOLD_HEADING.match(line) or CAPS_HEADING.match(line)):
             hidden = False
         if not hidden:
             out.append(line)
     return "\n".join(out)
+
+
+# A plain-text heading in capitals ("NEXT STEPS", "WHY THEY BOUGHT:"): it ends a private section as "## …" does
+CAPS_HEADING = re.compile(r"^\s*[A-ZÄÖÜÀ-Ý][A-ZÄÖÜÀ-Ý0-9 &/'’-]{2,48}:?\s*$")
+
+
+def before_keep_out(pieces: list[str]) -> tuple[list[str], bool]:
+    """The pieces of a paragraph before the rep's "keep this out" marker, and whether the marker closed the
+    paragraph (then the remark it keeps out is the next paragraph: "Off the record:" on a line of its own)."""
+    for at, piece in enumerate(pieces):
+        if lexicon.KEEP_OUT.search(piece):
+            return pieces[:at], at == len(pieces) - 1 and len(piece.split()) <= 12
+    return pieces, False
 
 
 def body_units(
@@ -296,10 +312,16 @@ def body_units(
 ) -> list[Unit]:
     units: list[Unit] = []
     body = without_private(body)
+    kept_out = False
     for para, hint, listed in paragraphs(body):
         if lexicon.HEADER_LINE.match(para):
             continue
+        if kept_out:  # the remark under a "keep this out" marker that stood alone
+            kept_out = False
+            continue
         pieces = before_instruction([para] if listed and len(para) < 260 else split_sentences(para))
+        if author != "customer":  # our side keeping a remark out; a customer's "not for the customer portal" is content
+            pieces, kept_out = before_keep_out(pieces)
         local_hint = hint
         prev = ""
         for piece in pieces:

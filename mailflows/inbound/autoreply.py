@@ -40,7 +40,23 @@ OOO_BODY_RE = re.compile(
     r"|\bwill (?:answer|reply|respond)\b.{0,20}\b(?:from|after|on my return|when i(?:'m| am) back)\b"
     r"|\b(?:responder[ée]|contestar[ée])\b.{0,20}\b(?:a mi regreso|a partir del|a la vuelta)\b"
     r"|\bje (?:r[ée]pondrai|vous r[ée]pondrai)\b.{0,20}\b(?:[àa] mon retour|[àa] partir du|d[èe]s mon retour)\b"
-    r"|\bich (?:antworte|melde mich)\b.{0,30}\b(?:nach meiner r[üu]ckkehr|ab dem|ab)\b",
+    r"|\bich (?:antworte|melde mich)\b.{0,30}\b(?:nach meiner r[üu]ckkehr|ab dem|ab)\b"
+    # leave of any kind, said of oneself now and until a return: "I am on parental leave until 30 March" (not "I'm on
+    # paternity leave from July 6", a person warning of it)
+    r"|\b(?:i am|i'm) (?:currently )?on (?:parental|maternity|paternity|medical|sick|study|annual) leave (?:until|till|through)\b"
+    r"|\bich (?:bin|befinde mich) (?:derzeit |aktuell )?(?:bis [^.]{3,30} )?in (?:elternzeit|mutterschutz)\b(?! ab\b)"
+    r"|\bje suis (?:actuellement )?en cong[ée] (?:parental|maternit[ée]|paternit[ée]) jusqu"
+    r"|\b(?:estoy|me encuentro) (?:actualmente )?de (?:baja|permiso) (?:por )?(?:maternidad|paternidad|parental) hasta\b"
+    # a whole organisation closed for a stretch: "District offices are closed for summer break until …"
+    r"|\b(?:offices?|university|school|district|campus|services|bureaux|services|b[üu]ros?|oficinas|universit[ée]|"
+    r"universit[äa]t|universidad)\b.{0,30}\b(?:are|is|will be|remain|sont|seront|restent|sind|bleiben|est[áa]n|"
+    r"permanecer[áa]n|estar[áa]n) (?:closed|ferm[ée]e?s?|geschlossen|cerrad[oa]s?)\b.{0,60}\b(?:until|from|for|through|"
+    r"du|jusqu|pour|bis|vom|von|zwischen|hasta|del|desde|durante)\b"
+    # a queue's receipt, not a person: "Your request #4411 has been received", "responses may take up to 7 days"
+    r"|\byour (?:request|ticket|case|enquiry|inquiry)\b.{0,20}\bhas been (?:received|logged|created|opened)\b"
+    r"|\breply above (?:this|the) line\b"
+    r"|\bresponses? (?:may|might|will|can) take up to \d+\b"
+    r"|\bthis (?:mailbox|inbox|e-?mail address) is (?:no longer|not) (?:monitored|checked|in use)\b",
     re.IGNORECASE,
 )
 DAEMON_RE = re.compile(r"^(?:mailer-daemon|postmaster|no-?reply|noreply|bounces?|mail-?daemon)@", re.IGNORECASE)
