@@ -152,3 +152,31 @@ def test_the_role_word_beside_a_question_a_vacancy_a_team_head_or_the_customer_n
         assert csm_mentioned(mail(said), OWN, "sam.okafor@northwind.example") is None, body
     theirs = msg("karl.weber@alderfinch.example", body="Karl Weber was the CSM at our last vendor.")
     assert csm_mentioned(mail(theirs), OWN, "sam.okafor@northwind.example") is None
+
+
+def test_a_transcript_speaker_our_side_names_or_who_introduces_themself_as_us_is_ours() -> None:
+    from agent.document import AccountInfo, HandoffDocument, Party
+    from agent.extract.base import ExtractionContext
+    from agent.extract.speakers import read_units
+    from mailflows.inbound.mail import Turn
+
+    ctx = ExtractionContext(
+        account=AccountInfo(name="Alderfinch", domain="alderfinch.example"),
+        rep=Party(name="Sam Okafor", email="sam.okafor@northwind.example"),
+        company_domains=set(OWN),
+    )
+    note = msg("sam.okafor@northwind.example", body="Transcript attached. Marcus Lee is our sales engineer.")
+    call = ThreadMessage(
+        id="<t@x>",
+        kind="transcript",
+        turns=[
+            Turn("Rahul Mehta", "Thanks for joining, I'm the sales engineer on the Northwind side."),
+            Turn("Priya Anand", "We're planning to migrate our claims system in January."),
+            Turn("Marcus Lee", "We'll enable the claims data model in your sandbox by November 13."),
+            Turn("Rahul Mehta", "Then I'll have the connector configured for your staging account by October 2."),
+        ],
+        body="",
+    )
+    authors = {u.speaker: u.author for u in read_units([note, call], ctx, HandoffDocument(account=ctx.account))}
+    assert authors["Marcus Lee"] == "ours" and authors["Rahul Mehta"] == "ours"
+    assert authors["Priya Anand"] == "customer"

@@ -335,3 +335,14 @@ def test_a_contract_line_with_our_company_as_subject_and_a_date_is_ours_whoever_
     )
     assert promise_owner(unit("Acme builds good dashboards.", "customer"), OURS, THEIRS, "acmedata") is None
     assert promise_owner(unit("We compared Acme and Qlik in May 2026.", "customer"), OURS, THEIRS, "acmedata") is None
+
+
+def test_another_vendors_promise_is_not_ours_in_four_languages() -> None:
+    for text in (
+        "Tableau promised us a free migration by December.",
+        "Qlik hatte uns eine kostenlose Migration bis Jahresende versprochen.",
+        "Power BI nous avait promis une remise de 30 %, mais nous restons avec vous.",
+        "Tableau nos prometió la migración gratis hasta diciembre.",
+    ):
+        assert lexicon.RIVAL_PROMISE.search(text), text
+    assert lexicon.RIVAL_PROMISE.search("We promised them the Tableau migration by December.") is None

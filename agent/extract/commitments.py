@@ -196,7 +196,7 @@ def _company_deed(text: str, company_words: set[str]) -> bool:
 
 def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str) -> Owner | None:
     text = unit.text
-    if lexicon.NOT_COMMITMENT.search(text) or text.rstrip().endswith("?"):
+    if lexicon.NOT_COMMITMENT.search(text) or lexicon.RIVAL_PROMISE.search(text) or text.rstrip().endswith("?"):
         return None
     dated = bool(DATE_WORDS.search(text)) or names_due(text)
     # "Lumen runs the training" when our domain is lumendata.example: the company by its short name too
@@ -295,7 +295,11 @@ def deed_owner(unit: Unit, ours: set[str], customers: set[str]) -> Owner | None:
     text = unit.text
     if unit.author not in {"ours", "customer", "note"} or text.rstrip().endswith("?") or CONDITION.match(text):
         return None
-    if lexicon.NOT_COMMITMENT.search(text) or not (DATE_WORDS.search(text) or names_due(text)):
+    if (
+        lexicon.NOT_COMMITMENT.search(text)
+        or lexicon.RIVAL_PROMISE.search(text)
+        or not (DATE_WORDS.search(text) or names_due(text))
+    ):
         return None
     found = DEED.match(text)
     if found is None or WANTS.match(text, found.end()):

@@ -227,6 +227,14 @@ NOT_COMMITMENT = rx(
     r"\bwould you\b",
     r"\?\s*$",
 )
+# Another vendor's word, not ours: "Tableau promised us a free migration", "Qlik hatte uns … versprochen", "Power BI
+# nous avait promis une remise", "Tableau nos prometió la migración"
+RIVAL_PROMISE = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in sorted(COMPETITORS, key=len, reverse=True)) + r")\b(?:'s (?:team|rep))?"
+    r"[^.;]{0,20}?\b(?:promised|offered|said (?:they|it) would|committed|versprochen|zugesagt|angeboten|versprach|"
+    r"(?:avait|a|ont|avaient) promis|promettait|nos prometi[óo]|prometi[óo]|ofreci[óo]|hatte[n]? uns)",
+    re.IGNORECASE,
+)
 # What we put in writing, in the four languages: a proposal, an order form, the contract and its final terms
 FORMAL_DOC = rx(r"\bproposal\b", r"\border form\b", r"\bmutual action plan\b", r"\bMAP\b", r"\bstatement of work\b",
                  r"\bSOW\b", r"\bmsa\b", r"\bcontract\b", r"\bquote\b", r"\bfinal terms\b", r"\bterm sheet\b",
@@ -279,9 +287,10 @@ JUNK = rx(
     r"till|reply|message|notice|auto)",
     r"\blimited access to email\b",
     r"\bno access to email\b",
-    r"\bpassword\b",
-    r"\bpasscode\b",
-    r"\bcredentials?\b",
+    # a secret written out ("password: …", "the credentials are …"), not a promise to send the sandbox credentials
+    r"\b(?:password|passcode|credentials?|passwort|kennwort|mot de passe|contraseña)s?\b\s*(?:[:=]|is\b|are\b|ist\b|"
+    r"lautet\b|est\b|es\b)",
+    r"\b(?:your|temporary|initial|one-time) (?:password|passcode)\b",
     r"\blogin:\s",
     r"\bnote to self\b",
     r"\binternal only\b",

@@ -173,6 +173,8 @@ def names_topic(line: str) -> bool:
 def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str, date] | None = None) -> Item | None:
     text = unit.text
     promised = unit.heading == "commitments" and unit.list_item and unit.author == "ours"
+    if lexicon.RIVAL_PROMISE.search(text):
+        return None  # "Power BI nous avait promis une remise": another vendor's word, whoever reports it
     if GIFT.search(text) and not text.rstrip().endswith("?"):
         return _promise(unit, text, "us", formal, signed, events)  # "happy to throw in two seats": given, undated
     if binds_us(unit, formal):  # a dated line of our proposal, or a deadline we set ourselves in our mail

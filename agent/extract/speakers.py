@@ -38,7 +38,32 @@ def our_names(sources: list[ThreadMessage], ctx: ExtractionContext) -> set[str]:
             names.add(fold(match.group(1)))
         for match in re.finditer(r"(?im)^\s*us:\s*(.+)$", msg.body):
             names.update(fold(n.split("(")[0]) for n in match.group(1).split(","))
+        if msg.sender is not None and ctx.is_ours(msg.sender.email):
+            # our side naming a colleague: "Marcus Lee is our sales engineer", "Nils (our SE)", "our SE Nils Berg"
+            for match in OUR_COLLEAGUE.finditer(msg.body):
+                names.add(fold(next(g for g in match.groups() if g)))
+        company = _company_word(ctx)
+        for turn in msg.turns if company else ():
+            # a speaker who introduces themself as one of us: "I'm the sales engineer on the Lumen Data side"
+            if re.search(rf"\b(?:i'?m|i am|this is|ich bin|je suis|soy)\b[^.]{{0,60}}{company}", turn.text, re.I):
+                names.add(fold(speaker_name(turn.speaker)))
     return {n for n in names if n}
+
+
+_FULL_NAME = r"([A-Z][\w'-]+ [A-Z][\w'-]+)"
+OUR_COLLEAGUE = re.compile(
+    rf"{_FULL_NAME} (?:is|was|will be) our\b|{_FULL_NAME} \((?:our|from our)\b|"
+    rf"\bour (?:sales engineer|SE|solutions? (?:engineer|architect|consultant)|engineer|architect|consultant|colleague)\s+"
+    rf"{_FULL_NAME}"
+)
+
+
+def _company_word(ctx: ExtractionContext) -> str:
+    """Our company's name as a pattern, as people say it: our domain's first four letters and the rest of that word
+    ("Lumen" and "LumenData" for lumendata.example); empty without a domain of ours."""
+    domain = sorted(ctx.company_domains)[0] if ctx.company_domains else ""
+    label = re.sub(r"[^a-z]", "", domain.split(".")[0].lower())
+    return rf"\b{label[:4]}\w*" if len(label) >= 4 else ""
 
 
 def _speaker_is_ours(speaker: str, ours: set[str], customers: dict[str, str]) -> bool:
