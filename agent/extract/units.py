@@ -302,8 +302,10 @@ def before_keep_out(pieces: list[str]) -> tuple[list[str], bool]:
     """The pieces of a paragraph before the rep's "keep this out" marker, and whether the marker closed the
     paragraph (then the remark it keeps out is the next paragraph: "Off the record:" on a line of its own)."""
     for at, piece in enumerate(pieces):
-        if lexicon.KEEP_OUT.search(piece):
-            return pieces[:at], at == len(pieces) - 1 and len(piece.split()) <= 12
+        if marker := lexicon.KEEP_OUT.search(piece):
+            # "Nur intern: Rabatt bis 15 %" carries its remark; "Keep this between us." or "Off the record:" points on
+            alone = piece.rstrip().endswith(":") or len(re.findall(r"\w+", piece[marker.end() :])) <= 2
+            return pieces[:at], at == len(pieces) - 1 and alone
     return pieces, False
 
 
