@@ -8,22 +8,14 @@ mails were added (28 of 44 promises, 23 with the right date, 3 of 56 non-promise
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
 
-from agent.accounts import resolve_account
-from agent.document import AccountInfo, HandoffDocument, Party
-from agent.extract.assemble import assemble
-from agent.extract.base import ExtractionContext, verify_quotes
-from agent.extract.offline import OfflineExtractor
-from agent.merge import merge_extraction
-from mailflows.inbound.parse import parse_path
+from tests.read_mail import document_of
 
 CASES = Path(__file__).parent / "fixtures" / "mail" / "commitments"
 EXPECTED = json.loads((CASES / "expected.json").read_text(encoding="utf-8"))
-OWN = {"lumendata.example"}
 FOUND, DATED, LISTED_WRONGLY = 28, 23, 3
 
 
@@ -31,24 +23,10 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w{4,}", re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower())
 
 
-async def _our_promises(path: Path) -> list[tuple[set[str], str | None]]:
-    parsed = parse_path(path)
-    assert parsed.outer.sender is not None
-    key = resolve_account(parsed, OWN)
-    rep = parsed.outer.sender
-    ctx = ExtractionContext(
-        account=AccountInfo(name=key.name if key else "Customer", domain=key.domain if key else None),
-        rep=Party(name=rep.name, email=rep.email),
-        company_domains=OWN,
-    )
-    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
-    extraction = await OfflineExtractor().extract(parsed.messages, ctx, doc)
-    verify_quotes(extraction, parsed.messages, ctx)
-    assemble(extraction, doc, source_order=[m.id for m in parsed.messages])
-    items = merge_extraction(doc, extraction).sections.commitments
+def _our_promises(path: Path) -> list[tuple[set[str], str | None]]:
     return [
         (set(_words(" ".join([i.text, *(q.text for q in i.quotes)]))), i.due.isoformat() if i.due else None)
-        for i in items
+        for i in document_of(path).sections.commitments
         if i.owner != "customer"
     ]
 
@@ -60,7 +38,7 @@ def _holds(words: list[str], item: set[str]) -> bool:
 def test_our_promises_are_listed_with_their_dates_and_nothing_else_is() -> None:
     found = dated = wrong = 0
     for name, want in sorted(EXPECTED.items()):
-        ours = asyncio.run(_our_promises(CASES / name))
+        ours = _our_promises(CASES / name)
         for promise in want["promises"]:
             got = [due for item, due in ours if _holds(_words(promise["says"]), item)]
             found += bool(got)

@@ -8,50 +8,25 @@ must (so a filter that drops everything fails)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from agent.accounts import resolve_account
-from agent.document import AccountInfo, HandoffDocument, Party
-from agent.extract.assemble import assemble
-from agent.extract.base import ExtractionContext, verify_quotes
-from agent.extract.offline import OfflineExtractor
-from agent.merge import merge_extraction
-from mailflows.inbound.parse import parse_path
+from tests.read_mail import document_of
 
 CASES = Path(__file__).parent / "fixtures" / "mail" / "keep-out"
 EXPECTED: dict[str, dict[str, list[str]]] = json.loads((CASES / "expected.json").read_text(encoding="utf-8"))
-OWN = {"lumendata.example"}
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower()
 
 
-async def _document(path: Path) -> HandoffDocument:
-    parsed = parse_path(path)
-    key = resolve_account(parsed, OWN)
-    assert key is not None and parsed.outer.sender is not None
-    rep = parsed.outer.sender
-    ctx = ExtractionContext(
-        account=AccountInfo(name=key.name, domain=key.domain),
-        rep=Party(name=rep.name, email=rep.email),
-        company_domains=OWN,
-    )
-    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
-    extraction = await OfflineExtractor().extract(parsed.messages, ctx, doc)
-    verify_quotes(extraction, parsed.messages, ctx)
-    assemble(extraction, doc, source_order=[m.id for m in parsed.messages])
-    return merge_extraction(doc, extraction)
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_what_is_kept_out_stays_out_and_the_facts_beside_it_stay_in(name: str) -> None:
-    text = _norm(json.dumps(asyncio.run(_document(CASES / name)).export(), ensure_ascii=False))
+    text = _norm(json.dumps(document_of(CASES / name).export(), ensure_ascii=False))
     assert [s for s in EXPECTED[name]["must_not_appear"] if _norm(s) in text] == []
     # each mail's facts are read: all of them but for a sentence the reader files in other words
     facts = EXPECTED[name]["must_appear"]

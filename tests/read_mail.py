@@ -1,0 +1,38 @@
+"""One forwarded mail read the way the extract step reads it, for the tests that check what whole mails give.
+
+``document_of(path)`` parses a ``.eml`` file, names its account as intake does (``resolve_account``; "Customer" when
+the mail names none), runs the offline reader, verifies quotes, assembles and merges, and returns the document.
+Not for: the whole loop through the service (``agent.evaluate`` runs that over labelled deals).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from agent.accounts import resolve_account
+from agent.document import AccountInfo, HandoffDocument, Party
+from agent.extract.assemble import assemble
+from agent.extract.base import ExtractionContext, verify_quotes
+from agent.extract.offline import OfflineExtractor
+from agent.merge import merge_extraction
+from mailflows.inbound.parse import parse_path
+
+OWN = frozenset({"lumendata.example"})  # the seller of the mails written for these tests
+
+
+def document_of(path: Path) -> HandoffDocument:
+    parsed = parse_path(path)
+    assert parsed.outer.sender is not None
+    key = resolve_account(parsed, set(OWN))
+    rep = parsed.outer.sender
+    ctx = ExtractionContext(
+        account=AccountInfo(name=key.name if key else "Customer", domain=key.domain if key else None),
+        rep=Party(name=rep.name, email=rep.email),
+        company_domains=set(OWN),
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = asyncio.run(OfflineExtractor().extract(parsed.messages, ctx, doc))
+    verify_quotes(extraction, parsed.messages, ctx)
+    assemble(extraction, doc, source_order=[m.id for m in parsed.messages])
+    return merge_extraction(doc, extraction)
