@@ -163,7 +163,7 @@ def promise_owner(unit: Unit, ours: set[str], customers: set[str], company: str)
     owner = _said_promise(unit, ours, customers, company)
     if owner is not None:
         return owner
-    our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    our_words = set(ours) | company_words(company)
     return deed_owner(unit, our_words, customers - our_words)
 
 
@@ -176,8 +176,9 @@ _NOT_DEED = (
 )
 
 
-def _company_words(company: str) -> set[str]:
-    """Our company's name as a sentence spells it: "Lumen" for lumendata.example (its first four letters or more)."""
+def company_words(company: str) -> set[str]:
+    """Our company's name as a sentence spells it, from our domain's label: "lumendata" gives "lume" … "lumendata",
+    so "Lumen" and "LumenData" both count (its first four letters or more)."""
     return {company[:k] for k in range(4, len(company) + 1)} if company else set()
 
 
@@ -200,13 +201,13 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
         return None
     dated = bool(DATE_WORDS.search(text)) or names_due(text)
     # "Lumen runs the training" when our domain is lumendata.example: the company by its short name too
-    our_words = set(ours) | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    our_words = set(ours) | company_words(company)
     if unit.author in {"ours", "note"}:
         if GAVE_WORD.search(text) or PROMISE_LABEL.match(text) or price_held(text, unit.author):
             return "us"
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
-        if dated and _company_deed(text, _company_words(company)):
+        if dated and _company_deed(text, company_words(company)):
             return "us"
         named = NAMED_DEED.search(text)
         if unit.author == "ours" and named and dated and fold(named[1]) not in customers:
@@ -230,7 +231,7 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
             return "customer"
         if _named_promise(text, customers - our_words):
             return "customer"
-        if _named_promise(text, our_words) or _company_deed(text, _company_words(company)):
+        if _named_promise(text, our_words) or _company_deed(text, company_words(company)):
             return "us"
     return None
 

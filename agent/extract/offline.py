@@ -49,6 +49,7 @@ from agent.extract.commitments import (
     GIFT,
     REFERS_BACK,
     binds_us,
+    company_words,
     first_names,
     label_owner,
     promise_owner,
@@ -288,7 +289,7 @@ def _sentence_items(
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
-    our_words = our_first | ({company[:k] for k in range(4, len(company) + 1)} if company else set())
+    our_words = our_first | company_words(company)
     # the customer by its name or its domain's ("Pinecrest IT" for pinecrestcu.example), as we are by ours
     label = (ctx.account.domain or "").split(".")[0].lower()
     customer_words = (

@@ -17,6 +17,7 @@ from datetime import date
 from agent.document import HandoffDocument, Quote, fold, name_key
 from agent.extract import lexicon
 from agent.extract.base import ExtractionContext
+from agent.extract.commitments import company_words
 from agent.extract.language import language_of, message_language
 from agent.extract.people import collect_people, is_customer, speaker_name
 from agent.extract.units import Unit, body_units, call_day, crm_units, heading_section, message_anchor, split_sentences
@@ -27,6 +28,12 @@ QUOTED_SPEECH = re.compile(r"\b([A-Z][a-z]+)(?: [A-Z][a-z]+)?(?: \([^)]{1,40}\))
 
 def our_names(sources: list[ThreadMessage], ctx: ExtractionContext) -> set[str]:
     names = {fold(ctx.rep.name)} if ctx.rep.name else set()
+    label = re.sub(r"[^a-z]", "", sorted(ctx.company_domains)[0].split(".")[0].lower()) if ctx.company_domains else ""
+    # a speaker who introduces themself as one of us: "I'm the sales engineer on the Lumen Data side"
+    ours = "|".join(sorted(company_words(label), key=len, reverse=True))
+    one_of_us = (
+        re.compile(rf"\b(?:i'?m|i am|this is|ich bin|je suis|soy)\b[^.]{{0,60}}\b(?:{ours})", re.I) if ours else None
+    )
     for msg in sources:
         for addr in msg.participants():
             if addr.name and ctx.is_ours(addr.email):
@@ -42,11 +49,8 @@ def our_names(sources: list[ThreadMessage], ctx: ExtractionContext) -> set[str]:
             # our side naming a colleague: "Marcus Lee is our sales engineer", "Nils (our SE)", "our SE Nils Berg"
             for match in OUR_COLLEAGUE.finditer(msg.body):
                 names.add(fold(next(g for g in match.groups() if g)))
-        company = _company_word(ctx)
-        for turn in msg.turns if company else ():
-            # a speaker who introduces themself as one of us: "I'm the sales engineer on the Lumen Data side"
-            if re.search(rf"\b(?:i'?m|i am|this is|ich bin|je suis|soy)\b[^.]{{0,60}}{company}", turn.text, re.I):
-                names.add(fold(speaker_name(turn.speaker)))
+        if one_of_us is not None:
+            names.update(fold(speaker_name(t.speaker)) for t in msg.turns if one_of_us.search(t.text))
     return {n for n in names if n}
 
 
@@ -56,14 +60,6 @@ OUR_COLLEAGUE = re.compile(
     rf"\bour (?:sales engineer|SE|solutions? (?:engineer|architect|consultant)|engineer|architect|consultant|colleague)\s+"
     rf"{_FULL_NAME}"
 )
-
-
-def _company_word(ctx: ExtractionContext) -> str:
-    """Our company's name as a pattern, as people say it: our domain's first four letters and the rest of that word
-    ("Lumen" and "LumenData" for lumendata.example); empty without a domain of ours."""
-    domain = sorted(ctx.company_domains)[0] if ctx.company_domains else ""
-    label = re.sub(r"[^a-z]", "", domain.split(".")[0].lower())
-    return rf"\b{label[:4]}\w*" if len(label) >= 4 else ""
 
 
 def _speaker_is_ours(speaker: str, ours: set[str], customers: dict[str, str]) -> bool:
