@@ -268,6 +268,34 @@ NOT_SIGNED = rx(r"\bmany times\b", r"\bin the past\b", r"\bpreviously\b", r"\bun
                  r"\bwhen\b", r"\bready to\b", r"\bcan sign\b", r"\bto be signed\b", r"\bnot (?:yet )?signed\b",
                  r"\bsigning off\b", r"\bsign off\b")  # fmt: skip
 
+# A secret written out, in the four languages: a password, PIN, access code or key with its value ("mot de passe
+# Iroise#2026", "la contraseña provisoria del portal es Ente2026!prov", "PIN 4471", "user lumen / pw Kx7!aa92", an
+# API key's own shape, an IBAN). Not the word alone: "40 password-reset tickets a month" is a pain point and "we send
+# the SFTP credentials by Friday" a promise.
+_SECRET_WORD = (
+    r"(?:passwor[dt]s?|passcodes?|pw|pwd|kennwort|mot de passe|mdp|contrase[ñn]as?|clave|(?:api|write|read|access|"
+    r"secret|private|licen[cs]e)[- ]?keys?|api-schl[üu]ssel|schl[üu]ssel|cl[ée] d'api|cl[ée] api|jeton|llave|tokens?|"
+    r"secret)"
+)
+# a code of digits: a PIN, a door or gate code, a one-time or verification code, bank details
+_CODE_WORD = (
+    r"(?:pin|pin-code|codes?|code d'acc[eè]s|zugangscode|einmalcode|c[oó]digos?|one-time code|otp|sort code|"
+    r"account (?:number|no)|kontonummer|num[ée]ro de compte|n[uú]mero de cuenta|routing number)"
+)
+# a token with a digit and a letter or a sign and no spaces; digits, grouped or not, after a code's name
+_SECRET_VALUE = r"(?=[^\s,;]*\d)(?=[^\s,;]*[^\W\d_]|[^\s,;]*[!#$%&*@^~+=?])[^\s,;]{5,}"
+_DIGITS = r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?!20[2-3]\d\b)\d{4,8}\b"
+# the words between the secret's name and its value: "the code for the gate is", "un jeton, c'est", "der lautet"
+_LINK = r"(?:[\s,:.…]+[\w'-]+){0,8}?[\s,:.…]+(?:is|are|es|est|ist|lautet|c'est|sería|será|wäre|was|war|era)"
+SECRET = (
+    rf"\b{_SECRET_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?{_SECRET_VALUE}"
+    rf"|\b{_CODE_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?(?:{_SECRET_VALUE}|{_DIGITS})"
+    r"|\b(?:user(?:name)?|login|benutzer(?:name)?|utilisateur|identifiant|usuario|user id)\s*[:=]?\s*\S+\s*/\s*"
+    r"(?:pw|pwd|pass(?:word)?|passwort|kennwort|mdp|mot de passe|contrase[ñn]a|clave)\b"
+    r"|\b(?:sk|pk|rk)_(?:live|test)_\w{6,}|\bgh[pousr]_\w{20,}|\bAKIA[0-9A-Z]{16}\b|\bbearer\s+[\w.~+/-]{20,}"
+    r"|(?-i:\b[A-Z]{2}\d{2}\s?[A-Z0-9]{4}(?:\s?\d{4}){2,6}(?:\s?[A-Z0-9]{1,4})?\b)"  # an IBAN
+)
+
 # Lines that must never reach the document: legal boilerplate, auto-replies, secrets (injected instructions:
 # injection.py).
 JUNK = rx(
@@ -292,6 +320,13 @@ JUNK = rx(
     r"lautet\b|est\b|es\b)",
     r"\b(?:your|temporary|initial|one-time) (?:password|passcode)\b",
     r"\blogin:\s",
+    SECRET,
+    # a company's legal particulars in a footer: register court and number, trade register, registered office
+    r"\b(?:registergericht|handelsregister\w*|amtsgericht \w+,? hrb|firmenbuch(?:gericht|nummer)?)\b|\bhrb\s?\d",
+    r"\b(?:rcs|r\.c\.s\.) [a-zé-]+(?: [ab])? ?\d|\b(?:siret|siren)\b\s*(?:n°|no\.?)?\s*:?\s*\d|"
+    r"\bcapital (?:social )?de [\d\s.,]+\s?(?:€|euros?)\b",
+    r"\bregistro mercantil\b|\binscrit[ao] en el registro\b",
+    r"\bregistered (?:in england|in scotland|in ireland|office|number|no\b)|\bcompany (?:registration )?(?:no|number)\b",
     r"\bnote to self\b",
     r"\binternal only\b",
     r"\bdeal desk\b",
