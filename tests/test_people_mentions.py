@@ -359,3 +359,19 @@ def test_a_lower_case_title_with_a_word_a_product_name_also_carries_is_still_a_t
         ("Ivo Brandt", "Maintenance Planner")
     ]
     assert named_titles("Ana Gil, the Cornerstone Planner, is open.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Also Martín Sosa from their IT sent a note in English.", [("Martín Sosa", "IT")]),
+        ("Kevin Marsh from the finance team joined the call late.", [("Kevin Marsh", "Finance")]),
+        ("Jens Ohlsen aus der IT-Abteilung hat die Schnittstelle freigegeben.", [("Jens Ohlsen", "IT")]),
+        ("Sophie Martin, du service informatique, a validé le SSO.", [("Sophie Martin", "Informatique")]),
+        ("Laura Gómez, de su área de sistemas, pidió acceso de solo lectura.", [("Laura Gómez", "Sistemas")]),
+        ("Tom Hale from our IT will help with the tenant.", []),  # ours
+        ("Ana Ruiz from Sistemas Bética called about the feed.", []),  # another company, not a department
+    ],
+)
+def test_a_department_someone_belongs_to_is_what_we_know_of_their_job(text: str, found: list) -> None:
+    assert named_titles(text) == found

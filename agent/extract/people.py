@@ -391,6 +391,24 @@ TITLE_BEFORE = re.compile(
 )
 # "… compras es Ana Gil", "our CFO is Kim Park": the verb between a title and the name it gives
 _COPULA_END = re.compile(r"\s+(?:is|es|est|ist|was|war|era|était|sera|será|wird)$", re.IGNORECASE)
+# A department someone belongs to, said where a title would be: "Martín Sosa from their IT", "Kevin Marsh from the
+# finance team", "Jens Ohlsen aus der IT-Abteilung", "Sophie Martin, du service informatique", "Laura Gómez, de su
+# área de sistemas": the department is what we know of their job. Never "our" IT (ours) nor another company.
+_DEPARTMENT = (
+    r"(?:IT|EDV|ICT|TI|DSI|data|analytics|BI|finance|procurement|purchasing|legal|security|operations|ops|HR|"
+    r"engineering|controlling|compliance|accounting|informatique|achats|finances|juridique|comptabilit[ée]|sistemas|"
+    r"inform[áa]tica|tecnolog[íi]a|compras|finanzas|contabilidad|legal|operaciones|Einkauf|Finanzen|Buchhaltung|"
+    r"Informatik|Rechtsabteilung|Betrieb)"
+)
+DEPARTMENT_MEMBER = re.compile(
+    rf"(?<![\w-])(?P<name>{PERSON})(?:,)?\s+(?:"
+    rf"(?i:from|of|in) (?i:their|the customer's|the client's|the) (?P<en>{_DEPARTMENT})(?: (?i:team|department|side|group))?"
+    rf"|(?i:aus|von) (?i:der|dem|ihrer|ihrem) (?P<de>{_DEPARTMENT})(?:-?(?i:abteilung|team))?"
+    rf"|(?i:du service|de l'équipe|de la direction) (?P<fr>{_DEPARTMENT})"
+    rf"|(?i:de su|del|de la) (?i:área|equipo|departamento|gerencia) de (?P<es>{_DEPARTMENT})"
+    r")\b",
+)
+
 # "Ana Ruiz is our Head of Finance", "…, who is the IT lead", "Marta Gil es la jefa de compras": a title said of
 # them now (never "was": a past title is not theirs)
 COPULA_TITLE = re.compile(
@@ -502,6 +520,9 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     for match in COPULA_TITLE.finditer(text):
         if not (vendor and WE.match(match.group("owner"))) and not NOT_A_TITLE.search(match.group("title")):
             found.append((match.group("name"), title_of(match.group("title"))))  # not "is the lead on this"
+    for match in DEPARTMENT_MEMBER.finditer(text):
+        department = next(v for v in match.group("en", "de", "fr", "es") if v)
+        found.append((match.group("name"), department if department.isupper() else department.capitalize()))
     for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
         found.append((match.group("name"), title_of(re.split(r"\s[–—|-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
