@@ -14,8 +14,9 @@ from agent.extract.answers import rep_reads
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import with_guessed_addresses
 from agent.extract.offline import OfflineExtractor
-from agent.extract.people import named_titles, referred_people, role_for, self_titled
+from agent.extract.people import referred_people, role_for
 from agent.extract.roles import roles_said, roles_shown
+from agent.extract.titles import named_titles, self_titled
 from agent.merge import merge_extraction, merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
 from mailflows.inbound.parse import parse_message

@@ -13,15 +13,9 @@ from agent.extract.answers import read_by_rep
 from agent.extract.base import ExtractionContext
 from agent.extract.mentions import csm_from_reply, csm_in_prose
 from agent.extract.offline import OfflineExtractor
-from agent.extract.people import (
-    named_addresses,
-    named_titles,
-    role_for,
-    self_described,
-    self_titled,
-    titles_in_text,
-)
+from agent.extract.people import named_addresses, role_for
 from agent.extract.roles import roles_said, roles_shown, stated_role
+from agent.extract.titles import named_titles, self_described, self_titled, titles_in_text
 from agent.merge import merge_extraction
 from mailflows.inbound.mail import Address, ThreadMessage, Turn
 from mailflows.inbound.signatures import read_card

@@ -6,8 +6,9 @@ import pytest
 
 from agent.document import Stakeholder
 from agent.extract.base import AccountInfo, ExtractionContext, Party
-from agent.extract.people import _crm_rows, collect_people, role_for, title_for, titles_in_text, with_budget_holder
+from agent.extract.people import _crm_rows, collect_people, role_for, with_budget_holder
 from agent.extract.roles import roles_said, roles_shown
+from agent.extract.titles import title_for, titles_in_text
 from agent.merge import merge_stakeholders
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature

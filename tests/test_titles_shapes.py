@@ -14,7 +14,7 @@ import pytest
 from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
-from agent.extract.people import named_titles
+from agent.extract.titles import named_titles
 from agent.merge import merge_extraction
 from mailflows.inbound.html_text import html_to_text
 from mailflows.inbound.mail import Address

@@ -47,12 +47,13 @@ from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
 from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM
 from agent.extract.mentions import csm_in_prose
-from agent.extract.people import PERSON, named_titles, role_for
+from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
 from agent.extract.roles import name_of, roles_said, stated_role
 from agent.extract.sectioner import section_probabilities
 from agent.extract.shapes import shape_sections
 from agent.extract.stance import stance_of
+from agent.extract.titles import PERSON, named_titles
 from agent.extract.tone import COLD, WARM
 from agent.extract.units import Unit, paragraphs, split_sentences
 from agent.extract.urgency import read_urgency

@@ -11,7 +11,7 @@ what they show of a person (a doubt or resistance, "my team will use it daily", 
 tiene el presupuesto", a technical evaluation): weaker than the rep's word, stronger than
 a title's guess (people.SHOWN_OVER says over which). A customer calling a colleague "the
 decision maker" is not the rep's read: ROLE_SAID reads the rep only. Not for: titles
-(people.py, signatures) or feelings (sentiment.py, answers.py).
+(titles.py, signatures) or feelings (sentiment.py, answers.py).
 """
 
 from __future__ import annotations

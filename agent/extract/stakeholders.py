@@ -15,21 +15,11 @@ import re
 
 from agent.document import HandoffDocument, Influence, Role, Stakeholder, fold, name_key
 from agent.extract.base import ExtractionContext
-from agent.extract.people import (
-    Person,
-    collect_people,
-    named_titles,
-    referred_people,
-    role_for,
-    self_titled,
-    stakeholders_from,
-    title_for,
-    title_of,
-    titles_in_text,
-)
+from agent.extract.people import Person, collect_people, referred_people, role_for, stakeholders_from
 from agent.extract.roles import key_of as _person_key
 from agent.extract.roles import name_of, roles_said, roles_shown, stated_role
 from agent.extract.speakers import our_names
+from agent.extract.titles import named_titles, self_titled, title_for, title_of, titles_in_text
 from agent.extract.units import Unit
 from mailflows.inbound.mail import ThreadMessage
 
