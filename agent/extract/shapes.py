@@ -333,6 +333,29 @@ DRIVER = rx(
     r"\b(?:(?:hat|haben) (?:uns |mir )?(?:euch|sie|ihre firma) (?:\w+ )?empfohlen|auf empfehlung (?:von|des|der))\b",
     r"\b(?:(?:nous|m') (?:a|ont) recommandé|sur (?:la )?recommandation (?:de|d'))\b",
     r"\b(?:(?:nos|me) (?:recomendó|recomendaron|refirió|refirieron)|por recomendación de)\b",
+    r"\b(?:a|my|our|one of (?:my|our)) (?:friend|colleague|peer|contact|counterpart)s?\b[^.;]{0,60}\b(?:said|told|mentioned|"
+    r"recommended|swears? by|raved)\b",
+    r"\b(?:eine?r?|mein\w*) (?:freund|kolleg|bekannt)\w*\b[^.;]{0,60}\b(?:sagte|meinte|erzählte|empfahl|hat (?:\w+ )?"
+    r"(?:erzählt|gesagt|empfohlen))\b",
+    r"\b(?:une?|mon|ma) (?:ami|amie|collègue|confrère|consœur|contact)\b[^.;]{0,60}\b(?:m'a dit|nous a dit|a dit|m'a parlé|"
+    r"a recommandé|recommande)\b",
+    r"\b(?:una?|mi) (?:amig[oa]|colega|conocid[oa]|contacto)\b[^.;]{0,60}\b(?:dijo|me contó|nos contó|comentó|recomendó)\b",
+    # the offer accepted or its amount approved: "your proposal at 412,000 works for me", "ya autorizó el monto"
+    r"\b(?:proposal|offer|quote|price|pricing)\b[^.;]{0,40}\b(?:works for (?:me|us)|is fine|fits|we can live with)\b",
+    r"\b(?:angebot|preis)\b[^.;]{0,40}\b(?:passt|ist in ordnung|geht (?:für uns )?in ordnung|können wir mitgehen)\b",
+    r"\b(?:proposition|offre|prix|tarif)\b[^.;]{0,40}\b(?:me convient|nous convient|(?:nous|me) va|est acceptable)\b",
+    r"\b(?:propuesta|oferta|precio)\b[^.;]{0,40}\b(?:me sirve|nos sirve|está bien|está ok|nos conviene|me conviene|"
+    r"nos cuadra)\b",
+    r"\b(?:approved|authori[sz]ed|signed off(?: on)?|autoriz\w+|aprob\w+|genehmigt|freigegeben|bewilligt|approuvé|validé)"
+    r"\b[^.;]{0,15}\b(?:amount|budget|spend|price|monto|importe|presupuesto|betrag|budget|montant|enveloppe)\b",
+    # an amount set aside and not a cent more: "I have budgeted 250,000 this year, no more"
+    r"\b\d[\d.,\s]*(?:k\b|m\b|\s?[$€£]|\s?(?:euros?|dollars?|pesos|francs?))[^.;]{0,60}[,;:–-]\s*(?:and )?(?:not|no|nicht|pas|"
+    r"ni) (?:a (?:cent|penny|dollar|euro) |un (?:centime|euro|peso) )?(?:more|mehr|plus|más)\b",
+    r"\b(?:budgeted|earmarked|eingeplant|budgetiert|veranschlagt|budgété|prévu au budget|presupuestad[oa]s?)"
+    r"\b",
+    # what tipped it or won someone over: "the sample dashboard won Travis over", "a fait pencher la balance"
+    r"\bwon (?:\w+ ){1,3}over\b|\btip(?:s|ped)? (?:it|the (?:balance|scales))\b|\bden ausschlag\b|"
+    r"\bfait pencher\b|\binclin\w+ la balanza\b",
     # the top of someone's list: "the president made enrollment the top priority", "oberste Priorität"
     r"\b(?:top|first|number[- ]one|highest|main|no\. ?1|#1) priority\b",
     r"\b(?:oberste|höchste|erste) priorität\b|\bchefsache\b",
