@@ -256,6 +256,7 @@ _LIMIT = (
     r"(?:budget|cap|ceiling|limit|threshold|envelope|set aside|plafond|seuil|limite|enveloppe|presupuesto|tope|umbral|"
     r"límite|obergrenze|grenze|schwelle|deckel)"
 )
+_FIGURE_SPAN = r"(?:[^.;]|(?<=\d)[.](?=\d)){0,40}"  # "52.000 Euro" keeps its point inside the span
 _LANGUAGE = (
     r"(?:english|german|french|spanish|dutch|italian|portuguese|inglés|alemán|francés|español|castellano|neerlandés|"
     r"anglais|allemand|français|espagnol|néerlandais|italien|englisch|deutsch|französisch|spanisch|niederländisch)"
@@ -284,13 +285,13 @@ DRIVER = rx(
     r"\broom to spare\b",
     r"\b(?:debajo|en dessous|au-dessous) del? (?:\w+ ){0,2}" + _LIMIT + r"\b",
     # the amount someone may sign alone: "I can sign it without the board", "ohne Aufsichtsrat", "sin licitación"
-    r"\b(?:sign|approve|buy|order|decide)\w*\b[^.;]{0,40}\bwithout (?:a |an |the |any |going to (?:the )?)?(?:formal )?"
+    r"\b(?:sign|approve|buy|order|decide)\w*\b[^.;]{0,40}\bwithout (?:a |an |the |any |going to (?:the )?)?(?:[\w-]+ )?"
     r"(?:board|committee|rfp|tender|procurement|approval|sign-?off)\b",
-    r"\b(?:unterschreib\w*|unterzeichn\w*|freigeb\w*|bestell\w*|entscheid\w*|kauf\w*)\b[^.;]{0,40}\bohne (?:den |die |das |eine? )?"
+    r"\b(?:unterschreib\w*|unterzeichn\w*|freigeb\w*|bestell\w*|entscheid\w*|kauf\w*)\b[^.;]{0,40}\bohne (?:den |die |das |eine? )?(?:\w+ )?"
     r"(?:aufsichtsrat|vorstand|gremium|ausschuss|ausschreibung|beirat|freigabe)\b",
-    r"\b(?:sign\w*|approuv\w*|command\w*|achet\w*|décid\w*)\b[^.;]{0,40}\bsans (?:passer (?:par|devant) )?(?:le |la |l'|un |une )?"
+    r"\b(?:sign\w*|approuv\w*|command\w*|achet\w*|décid\w*)\b[^.;]{0,40}\bsans (?:passer (?:par|devant) )?(?:le |la |l'|un |une )?(?:\w+ )?"
     r"(?:comité|conseil|appel d'offres|board|direction générale)\b",
-    r"\b(?:firm\w*|aprob\w*|compr\w*|decid\w*)\b[^.;]{0,40}\bsin (?:pasar por )?(?:el |la |un |una )?(?:consejo|comité|"
+    r"\b(?:firm\w*|aprob\w*|compr\w*|decid\w*)\b[^.;]{0,40}\bsin (?:pasar por )?(?:el |la |un |una )?(?:\w+ )?(?:consejo|comité|"
     r"licitación|junta|directorio)\b",
     # a price ceiling in so many words: "year one can't exceed 68,000", "darf 150.000 nicht überschreiten"
     r"\b(?:can(?:not|'t)|must not|may not|won'?t|mustn'?t) (?:exceed|go (?:over|above)|be more than)\b",
@@ -304,7 +305,7 @@ DRIVER = rx(
     r"(?:stay|remain|leave|be (?:hosted|stored|kept))\b",
     r"\b(?:wants?|insists? on|requires?|demands?|non-negotiable|must be)\b[^.;]{0,30}\b(?:hosted|hosting|stored|residency)"
     r" (?:in|within|inside)\b",
-    r"\bdaten\b[^.;]{0,50}\b(?:müssen|muss|dürfen|darf|sollen)\b[^.;]{0,40}\b(?:bleiben|verlassen|gehostet|liegen)\b",
+    r"daten\b[^.;]{0,50}\b(?:müssen|muss|dürfen|darf|sollen)\b[^.;]{0,40}\b(?:bleiben|verlassen|gehostet|liegen)\b",
     r"\bdonnées\b[^.;]{0,40}\b(?:ne (?:sortent|quittent|doivent pas (?:sortir|quitter))|(?:doivent|doit) (?:rester|être hébergée))",
     r"\bdatos\b[^.;]{0,40}\b(?:deben|debe|tienen que|tiene que|no pueden|no puede|no salen|no deben)\b[^.;]{0,20}"
     r"\b(?:quedar\w*|permanecer|estar|salir|alojad\w*|de)\b",
@@ -341,10 +342,18 @@ DRIVER = rx(
     r"a recommandé|recommande)\b",
     r"\b(?:una?|mi) (?:amig[oa]|colega|conocid[oa]|contacto)\b[^.;]{0,60}\b(?:dijo|me contó|nos contó|comentó|recomendó)\b",
     # the offer accepted or its amount approved: "your proposal at 412,000 works for me", "ya autorizó el monto"
-    r"\b(?:proposal|offer|quote|price|pricing)\b[^.;]{0,40}\b(?:works for (?:me|us)|is fine|fits|we can live with)\b",
-    r"\b(?:angebot|preis)\b[^.;]{0,40}\b(?:passt|ist in ordnung|geht (?:für uns )?in ordnung|können wir mitgehen)\b",
-    r"\b(?:proposition|offre|prix|tarif)\b[^.;]{0,40}\b(?:me convient|nous convient|(?:nous|me) va|est acceptable)\b",
-    r"\b(?:propuesta|oferta|precio)\b[^.;]{0,40}\b(?:me sirve|nos sirve|está bien|está ok|nos conviene|me conviene|"
+    r"\b(?:proposal|offer|quote|price|pricing)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:works for (?:me|us)|is fine|fits|we can live with)\b",
+    r"\b(?:angebot|preis)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:passt|ist in ordnung|geht (?:für uns )?in ordnung|können wir mitgehen)\b",
+    r"\b(?:proposition|offre|prix|tarif)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:me convient|nous convient|(?:nous|me) va|est acceptable)\b",
+    r"\b(?:propuesta|oferta|precio)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:me sirve|nos sirve|está bien|está ok|nos conviene|me conviene|"
     r"nos cuadra)\b",
     r"\b(?:approved|authori[sz]ed|signed off(?: on)?|autoriz\w+|aprob\w+|genehmigt|freigegeben|bewilligt|approuvé|validé)"
     r"\b[^.;]{0,15}\b(?:amount|budget|spend|price|monto|importe|presupuesto|betrag|budget|montant|enveloppe)\b",
