@@ -152,3 +152,51 @@ def test_a_driver_shape_outweighs_a_classifier_that_reads_it_as_the_worry_it_men
     assert place(unit, probs) == "purchase_drivers"
     worry = _unit("The planner who maintains our Access scheduling file is overloaded until March.")
     assert place(worry, probs) == "risks"
+
+
+def test_a_hard_condition_the_customer_set_has_the_shape_of_a_driver_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        # the amount someone may sign alone, or a ceiling not to pass
+        "At 61,000 a year our COO can approve it without the investment board.",
+        "Year one must not exceed 45,000 including services.",
+        "Mit 88.000 Euro im Jahr unterschreibt der Geschäftsführer ohne Ausschreibung.",
+        "Le montant annuel ne doit pas dépasser 70 000 euros.",
+        "Con 90.000 dólares el director firma sin pasar por el consejo.",
+        "We can order straight away as long as the first year stays under $95,000.",
+        # where the data must live
+        "Their privacy counsel says patient data must stay in Ireland.",
+        "Die Kundendaten müssen in Österreich bleiben, das steht in unseren Verträgen.",
+        "Nos données de paie ne doivent pas quitter la Belgique.",
+        "Los datos de los socios no pueden salir de Chile.",
+        # the language and the device its users need
+        "Our depot crews need Portuguese screens, most of them read no English.",
+        "Los supervisores necesitan verlo en el celular durante la ronda.",
+        "Die Monteure müssen das auf dem Tablet im Lager nutzen.",
+        # billing in their currency, a referral, a top priority, an accepted offer
+        "Finance will only accept being invoiced in rand.",
+        "Un collègue de la mutuelle voisine m'a dit que vous aviez réglé le même problème.",
+        "Our new rector made retention the top priority for this year.",
+        "Ihr Angebot über 52.000 Euro passt für uns.",
+        "The live stock-ageing view won the buyers over in the first session.",
+    ):
+        assert "purchase_drivers" in shape_sections(text), text
+    for text in (
+        "The export runs nightly into the warehouse we host in Dublin.",
+        "Spending on overtime went over 20,000 last quarter.",
+        "We spent three weeks in Spain on the depot survey.",
+        "The technicians carry old phones that drop signal in the basement.",
+        "Wir haben das Budget für Schulungen gekürzt.",
+    ):
+        assert "purchase_drivers" not in shape_sections(text), text
+
+
+def test_a_ceiling_or_a_residency_condition_outweighs_a_classifier_that_reads_it_as_the_company() -> None:
+    probs = {"company_overview": 0.3, "implementation": 0.2, "purchase_drivers": 0.05, "none": 0.1}
+    assert place(_unit("À 96 000 € par an, notre directrice signe sans passer devant le comité."), probs) == (
+        "purchase_drivers"
+    )
+    assert place(_unit("We are a family-owned chain of 40 garden centres in the Midlands."), probs) != (
+        "purchase_drivers"
+    )

@@ -98,3 +98,21 @@ def test_the_day_of_the_meeting_a_promise_was_given_is_not_its_due_date() -> Non
     due = resolve_due_precise(told, anchor, None, None, day_first=True)
     assert due is not None and due.day == date(2026, 7, 10)
     assert resolve_due_precise("Promised on the call of June 2 to send the runbook.", anchor, None, None) is None
+
+
+def test_a_line_naming_what_we_provide_is_ours_when_dated_or_free_but_not_when_asked_for() -> None:
+    given = (
+        "Onsite training for the 12 shift leads at each plant before 15 June 2026.",
+        "Zwei Schulungstage für die Disponenten im Mai, kostenlos.",
+        "Formation sur site pour les chefs d'agence avant le 30 septembre 2026.",
+        "Capacitación presencial para los 20 supervisores antes del 31 de agosto de 2026.",
+    )
+    for text in given:
+        item = _commitment(unit(text, "ours"), False, date(2026, 3, 1))
+        assert item is not None and item.owner == "us", text
+    for text in (
+        "They want training for every shift lead before 15 June 2026.",
+        "Le client demande une formation sur site avant le 30 septembre 2026.",
+        "We got to the price by trimming the training days.",
+    ):
+        assert _commitment(unit(text, "ours"), False, date(2026, 3, 1)) is None, text

@@ -351,6 +351,22 @@ _FREE = (
     r"\bgratis\b|\bkostenlos|\bohne aufpreis|\bsans frais|\bgratuit)"
 )
 FREE = re.compile(_FREE, re.IGNORECASE)  # the price of a thing we give: none
+# What we provide, named as a line of our terms or notes: training, a dedicated person, an uptime promise, a thing
+# included ("training on site at each plant", "zwei Schulungstage", "un CSM dédié", "99,9 % de disponibilité").
+PROVIDED = rx(
+    r"\b(?:training|trainings|workshops?|schulung\w*|formation|formations|formación|formaciones|capacitaci\w+)\b",
+    r"\b(?:dedicated|named|assigned) (?:[\w-]+ ){0,2}(?:engineer|csm|consultant|architect|manager|analyst|team)\b",
+    r"\b(?:dedizierte\w*|feste\w*) (?:[\w-]+ ){0,2}(?:ingenieur\w*|berater\w*|ansprechpartner\w*|csm)\b",
+    r"\b(?:ingénieur|consultant|architecte|csm|chef de projet)\w* (?:[\w-]+ ){0,2}dédiée?s?\b",
+    r"\b(?:ingenier[oa]|consultor[a]?|arquitect[oa]|csm|gerente)\w* (?:[\w-]+ ){0,2}dedicad[oa]s?\b",
+    r"\b\d{2}(?:[.,]\d+)?\s?% (?:uptime|availability|verfügbarkeit|disponibilité|disponibilidad)\b|\bsla\b",
+    r"\bincluded\b|\binklusive\b|\binbegriffen\b|\binclus(?:e|es)?\b|\bincluid[oa]s?\b",
+)
+# ... unless the line asks for it: "they want training for every shift lead" is their wish, not our word
+ASKED_FOR = rx(
+    r"\b(?:wants?|asks?|asked|requests?|requested|needs?|would like|expects?|wünsch\w*|möchte\w*|braucht|brauchen|"
+    r"verlang\w*|fordert|veut|veulent|voudrai\w*|demand\w*|souhait\w*|quier\w*|pid\w*|pide\w*|necesit\w*|exig\w*)\b"
+)
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
     # what we take on at no cost ("covers the training at no cost", "übernimmt … kostenlos"); "that's on us" here

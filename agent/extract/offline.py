@@ -44,9 +44,11 @@ from agent.extract.classify import (
     substantive,
 )
 from agent.extract.commitments import (
+    ASKED_FOR,
     FIRST_PERSON,
     FREE,
     GIFT,
+    PROVIDED,
     REFERS_BACK,
     binds_us,
     company_words,
@@ -189,9 +191,13 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
         receive = lexicon.YOU_WILL_RECEIVE.search(text)
         yours = lexicon.YOURS.search(text)  # "you'll have it before go-live": theirs to get, dated or not
         ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
-        if not lexicon.COMMITMENT.search(text) and not foreign and not receive and not ours and not yours:
+        # a thing we provide, dated or free: "training for all 142 store managers before 30 September"
+        provided = PROVIDED.search(text) and not ASKED_FOR.search(text)
+        if not (lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours or provided):
             return None
         item = _promise(unit, text, "us", formal, signed, events)
+        if not (lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours):
+            return item if item.due is not None or FREE.search(text) else None  # provided: only dated or free
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
         acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I) or FREE.search(text)
         if not foreign and not yours and item.due is None and not acts:

@@ -248,10 +248,27 @@ WORN_OUT = rx(
 # A reason to buy said without "why": what the customer must beat, what they were asked for, what won them over.
 _EVENT = (
     r"(?:season|surge|peak|rush|holidays?|christmas|summer|winter|spring|fall|autumn|fair|trade show|expo|audit|exam|"
-    r"inspection|launch|campaign|anniversary|deadline|renewal|year[- ]end|saison|salon|messe|weihnacht\w*|sommer|"
-    r"winter|prüfung|audit|temporada|feria|auditoría|campaña|navidad|verano)"
+    r"inspection|launch|campaign|anniversary|deadline|renewal|year[- ]end|release|board meeting|harvest|"
+    r"(?:fiscal|financial) year|saison|salon|messe|weihnacht\w*|sommer|winter|prüfung|audit|ernte|geschäftsjahr|"
+    r"temporada|feria|auditoría|campaña|navidad|verano|cosecha|vendimia|récolte|vendanges|exercice)"
 )
-_LIMIT = r"(?:budget|cap|ceiling|limit|envelope|set aside|plafond|enveloppe|presupuesto|tope|obergrenze|deckel)"
+_LIMIT = (
+    r"(?:budget|cap|ceiling|limit|threshold|envelope|set aside|plafond|seuil|limite|enveloppe|presupuesto|tope|umbral|"
+    r"límite|obergrenze|grenze|schwelle|deckel)"
+)
+_FIGURE_SPAN = r"(?:[^.;]|(?<=\d)[.](?=\d)){0,40}"  # "52.000 Euro" keeps its point inside the span
+_LANGUAGE = (
+    r"(?:english|german|french|spanish|dutch|italian|portuguese|inglés|alemán|francés|español|castellano|neerlandés|"
+    r"anglais|allemand|français|espagnol|néerlandais|italien|englisch|deutsch|französisch|spanisch|niederländisch)"
+)
+_SCREEN = (
+    r"(?:ui|interface|screens?|dashboards?|reports?|alerts?|app|menus?|oberfläche|benutzeroberfläche|berichte|"
+    r"interfaz|pantallas?|tableros?|informes|alertas|écrans?|tableaux de bord|rapports|alertes)"
+)
+_DEVICE = (
+    r"(?:phones?|smartphones?|tablets?|ipads?|mobiles?|handys?|telefon|téléphones?|portables?|tablettes?|móvil(?:es)?|"
+    r"celular(?:es)?|teléfonos?|tabletas?)"
+)
 DRIVER = rx(
     # a date to beat: "we have to be running on something better before the holiday surge"
     rf"\b(?:needs?|have to|has to|must|wants?|got to)\b[^.;]{{0,80}}\bbefore (?:the |our |their |next )?(?:\w+ ){{0,3}}{_EVENT}",
@@ -266,6 +283,93 @@ DRIVER = rx(
     rf"im rahmen|sous|dans|en dessous de|dentro de|por debajo de)\s+(?!pressure\b|review\b|fire\b|threat\b)"
     rf"(?:[\w$€£.,']+\s+){{0,4}}?{_LIMIT}\b",
     r"\broom to spare\b",
+    r"\b(?:debajo|en dessous|au-dessous) del? (?:\w+ ){0,2}" + _LIMIT + r"\b",
+    # the amount someone may sign alone: "I can sign it without the board", "ohne Aufsichtsrat", "sin licitación"
+    r"\b(?:sign|approve|buy|order|decide)\w*\b[^.;]{0,40}\bwithout (?:a |an |the |any |going to (?:the )?)?(?:[\w-]+ )?"
+    r"(?:board|committee|rfp|tender|procurement|approval|sign-?off)\b",
+    r"\b(?:unterschreib\w*|unterzeichn\w*|freigeb\w*|bestell\w*|entscheid\w*|kauf\w*)\b[^.;]{0,40}\bohne (?:den |die |das |eine? )?(?:\w+ )?"
+    r"(?:aufsichtsrat|vorstand|gremium|ausschuss|ausschreibung|beirat|freigabe)\b",
+    r"\b(?:sign\w*|approuv\w*|command\w*|achet\w*|décid\w*)\b[^.;]{0,40}\bsans (?:passer (?:par|devant) )?(?:le |la |l'|un |une )?(?:\w+ )?"
+    r"(?:comité|conseil|appel d'offres|board|direction générale)\b",
+    r"\b(?:firm\w*|aprob\w*|compr\w*|decid\w*)\b[^.;]{0,40}\bsin (?:pasar por )?(?:el |la |un |una )?(?:\w+ )?(?:consejo|comité|"
+    r"licitación|junta|directorio)\b",
+    # a price ceiling in so many words: "year one can't exceed 68,000", "darf 150.000 nicht überschreiten"
+    r"\b(?:can(?:not|'t)|must not|may not|won'?t|mustn'?t) (?:exceed|go (?:over|above)|be more than)\b",
+    r"\bnicht (?:über(?:schreiten|steigen)|mehr als)\b|\b(?:über(?:schreiten|steigen)) (?:darf|dürfen)\b",
+    r"\bne (?:doit|doivent|peut|peuvent|pourra) pas dépasser\b",
+    r"\bno (?:puede|pueden|debe|deben|podrá) (?:pasar de|superar|exceder|rebasar)\b",
+    r"\b(?:as long as|provided|so long as|solange|sofern|tant que|pourvu que|siempre que|mientras)\b[^.;]{0,60}"
+    r"\b(?:under|below|unter|sous|moins de|por debajo de|menos de)\s+(?:[$€£]\s?)?\d",
+    # where the data must live, as a condition: "data must stay in the UK", "legal wants the data hosted in Mexico"
+    r"\bdata\b[^.;]{0,40}\b(?:must|has to|have to|needs? to|can(?:not|'t)|may not|never|is not allowed to)\s+"
+    r"(?:stay|remain|leave|be (?:hosted|stored|kept))\b",
+    r"\b(?:wants?|insists? on|requires?|demands?|non-negotiable|must be)\b[^.;]{0,30}\b(?:hosted|hosting|stored|residency)"
+    r" (?:in|within|inside)\b",
+    r"daten\b[^.;]{0,50}\b(?:müssen|muss|dürfen|darf|sollen)\b[^.;]{0,40}\b(?:bleiben|verlassen|gehostet|liegen)\b",
+    r"\bdonnées\b[^.;]{0,40}\b(?:ne (?:sortent|quittent|doivent pas (?:sortir|quitter))|(?:doivent|doit) (?:rester|être hébergée))",
+    r"\bdatos\b[^.;]{0,40}\b(?:deben|debe|tienen que|tiene que|no pueden|no puede|no salen|no deben)\b[^.;]{0,20}"
+    r"\b(?:quedar\w*|permanecer|estar|salir|alojad\w*|de)\b",
+    r"\b(?:quiere|exige|pide|requiere)n?\b[^.;]{0,30}\b(?:datos|alojamiento)\b[^.;]{0,20}\b(?:alojad\w*|hospedad\w*|en)\b",
+    # the language the people who use it need: "wants German UI", "everything in Spanish: UI, alerts, support"
+    rf"\b{_LANGUAGE}\s+{_SCREEN}\b",
+    rf"\b(?:everything|all|fully|entirely|completely|only|tout|entièrement|todo|completamente|alles|komplett|vollständig)"
+    rf"\b[^.;]{{0,12}}\b(?:in|en|auf) {_LANGUAGE}\b",
+    rf"\b{_SCREEN}\b[^.;]{{0,25}}\b(?:in|en|auf) {_LANGUAGE}\b[^.;]{{0,30}}\b(?:must|need|has to|have to|only|muss|müssen|"
+    r"doit|doivent|faut|debe|deben|tiene que|tienen que)\b",
+    rf"\b(?:don'?t|do not|doesn'?t|can'?t|cannot|never) (?:read|speak|understand)\s+{_LANGUAGE}\b",
+    rf"\b(?:ne (?:lisent|parlent|comprennent) pas (?:l')?|no (?:leen|hablan|entienden) ){_LANGUAGE}\b",
+    rf"\b(?:sprechen|lesen|verstehen) (?:kein|nicht) {_LANGUAGE}\b",
+    # the staff who must use it on a phone or tablet: "the mechanics need to use this on the hangar tablets"
+    rf"\b(?:need|needs|must|has to|have to|want|wants|will only|won'?t|müssen|muss|wollen|doivent|doit|veulent|faut|"
+    rf"necesitan|tienen que|deben|quieren)\b[^.;]{{0,40}}\b(?:on|from|auf|am|sur|depuis|en|desde)\s+(?:the |their |his |her |a |"
+    rf"dem |ihrem |ihren |leur |leurs |la |le |su |sus |el |la )?(?:[\w-]+ )?{_DEVICE}\b",
+    # billing that fits the buyer: "invoiced in pesos", "facturé en euros", "pagar en dólares"
+    r"\b(?:invoice[ds]?|invoicing|billed|billing|priced|pay|paid|quoted?|factur\w*|pag\w*|cotiz\w*|rechnung\w*|"
+    r"abgerechnet|bezahl\w*|payer|payé\w*|tarif\w*)\b[^.;]{0,20}\b(?:in|en) (?:local )?(?:pesos|dollars?|dólares|euros?|"
+    r"rands?|rupees|pounds|libras|francs?|francos|chf|mxn|usd|eur|gbp|cad|aud|inr|zar|local currency|moneda local|"
+    r"devise locale|landeswährung)\b",
+    # a referral: "your name came from Jeff at Alpine", "hat Sie uns empfohlen", "nous a recommandé", "nos recomendó"
+    r"\b(?:your name came from|recommended (?:you|your|lumen|us to)|referred (?:us|me) to you|came to you through|"
+    r"(?:via|through|by|on) (?:a |the )?(?:referral|recommendation) (?:from|of|by)|referral from)\b",
+    r"\b(?:(?:hat|haben) (?:uns |mir )?(?:euch|sie|ihre firma) (?:\w+ )?empfohlen|auf empfehlung (?:von|des|der))\b",
+    r"\b(?:(?:nous|m') (?:a|ont) recommandé|sur (?:la )?recommandation (?:de|d'))\b",
+    r"\b(?:(?:nos|me) (?:recomendó|recomendaron|refirió|refirieron)|por recomendación de)\b",
+    r"\b(?:a|my|our|one of (?:my|our)) (?:friend|colleague|peer|contact|counterpart)s?\b[^.;]{0,60}\b(?:said|told|mentioned|"
+    r"recommended|swears? by|raved)\b",
+    r"\b(?:eine?r?|mein\w*) (?:freund|kolleg|bekannt)\w*\b[^.;]{0,60}\b(?:sagte|meinte|erzählte|empfahl|hat (?:\w+ )?"
+    r"(?:erzählt|gesagt|empfohlen))\b",
+    r"\b(?:une?|mon|ma) (?:ami|amie|collègue|confrère|consœur|contact)\b[^.;]{0,60}\b(?:m'a dit|nous a dit|a dit|m'a parlé|"
+    r"a recommandé|recommande)\b",
+    r"\b(?:una?|mi) (?:amig[oa]|colega|conocid[oa]|contacto)\b[^.;]{0,60}\b(?:dijo|me contó|nos contó|comentó|recomendó)\b",
+    # the offer accepted or its amount approved: "your proposal at 412,000 works for me", "ya autorizó el monto"
+    r"\b(?:proposal|offer|quote|price|pricing)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:works for (?:me|us)|is fine|fits|we can live with)\b",
+    r"\b(?:angebot|preis)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:passt|ist in ordnung|geht (?:für uns )?in ordnung|können wir mitgehen)\b",
+    r"\b(?:proposition|offre|prix|tarif)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:me convient|nous convient|(?:nous|me) va|est acceptable)\b",
+    r"\b(?:propuesta|oferta|precio)\b"
+    + _FIGURE_SPAN
+    + r"\b(?:me sirve|nos sirve|está bien|está ok|nos conviene|me conviene|"
+    r"nos cuadra)\b",
+    r"\b(?:approved|authori[sz]ed|signed off(?: on)?|autoriz\w+|aprob\w+|genehmigt|freigegeben|bewilligt|approuvé|validé)"
+    r"\b[^.;]{0,15}\b(?:amount|budget|spend|price|monto|importe|presupuesto|betrag|budget|montant|enveloppe)\b",
+    # an amount set aside and not a cent more: "I have budgeted 250,000 this year, no more"
+    r"\b\d[\d.,\s]*(?:k\b|m\b|\s?[$€£]|\s?(?:euros?|dollars?|pesos|francs?))[^.;]{0,60}[,;:–-]\s*(?:and )?(?:not|no|nicht|pas|"
+    r"ni) (?:a (?:cent|penny|dollar|euro) |un (?:centime|euro|peso) )?(?:more|mehr|plus|más)\b",
+    r"\b(?:budgeted|earmarked|eingeplant|budgetiert|veranschlagt|budgété|prévu au budget|presupuestad[oa]s?)"
+    r"\b",
+    # what tipped it or won someone over: "the sample dashboard won Travis over", "a fait pencher la balance"
+    r"\bwon (?:\w+ ){1,3}over\b|\btip(?:s|ped)? (?:it|the (?:balance|scales))\b|\bden ausschlag\b|"
+    r"\bfait pencher\b|\binclin\w+ la balanza\b",
+    # the top of someone's list: "the president made enrollment the top priority", "oberste Priorität"
+    r"\b(?:top|first|number[- ]one|highest|main|no\. ?1|#1) priority\b",
+    r"\b(?:oberste|höchste|erste) priorität\b|\bchefsache\b",
+    r"\bpriorité (?:absolue|numéro un|n° ?1|première)\b|\b(?:première|grande) priorité\b",
+    r"\b(?:máxima|primera|principal) prioridad\b|\bprioridad (?:número uno|absoluta)\b",
     # a must-have that was met: "a hard requirement for us and your team showed it working"
     r"\b(?:must[- ]have|hard requirement|requirement|deal[- ]?breaker|non[- ]negotiable|prerequisite|voraussetzung|"
     r"anforderung|pflicht|exigence|condition sine qua non|requisito)\b[^.;]{0,90}\b(?:met|ticked|checked|covered|"
