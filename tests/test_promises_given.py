@@ -6,7 +6,7 @@ from datetime import date
 
 from agent.extract.commitments import GAVE_WORD, label_owner, price_held, promise_owner
 from agent.extract.milestones import formal_ids
-from agent.extract.offline import _commitment
+from agent.extract.offline import YOU_PROMISED, _commitment
 from agent.extract.units import Unit
 from mailflows.inbound.mail import ThreadMessage
 
@@ -116,3 +116,27 @@ def test_a_line_naming_what_we_provide_is_ours_when_dated_or_free_but_not_when_a
         "We got to the price by trimming the training days.",
     ):
         assert _commitment(unit(text, "ours"), False, date(2026, 3, 1)) is None, text
+
+
+def test_our_word_in_the_verb_itself_is_our_promise_in_each_language() -> None:
+    for said in (
+        "We commit to having the churn model in production by 30 June.",
+        "Wir verpflichten uns, die Schnittstelle bis 15.10.2026 abzunehmen.",
+        "On s'engage à brancher le LIMS et à vous montrer les premières courbes le 7 avril.",
+        "Nos comprometemos a entregarles el modelo de predicción el 30 de abril.",
+    ):
+        assert promise_owner(unit(said, "ours"), OURS, THEIRS, "acmedata") == "us", said
+    assert not GAVE_WORD.search("We never committed to a custom connector.")
+    assert not GAVE_WORD.search("Their board is committed to the merger in 2027.")
+
+
+def test_what_the_customer_was_promised_said_without_a_you_is_ours() -> None:
+    for said in (
+        "We were promised a training session for the shift leads by end of April.",
+        "Zugesagt war ein Schulungstermin für die Heimleitungen bis Ende April.",
+        "Uns wurde die Anbindung an SAP bis Juni zugesagt.",
+        "Il nous était promis un atelier pour les directeurs avant le 15 mai.",
+        "Se nos prometió la plantilla antes del 1 de marzo.",
+    ):
+        assert YOU_PROMISED.search(said), said
+    assert not YOU_PROMISED.search("We promised the board a 10 % cut in waste.")

@@ -94,6 +94,12 @@ GAVE_WORD = rx(
     r"\b(?:j'ai|nous avons|on a) (?:\w+ )?(?:leur |lui |vous )?(?:promis|proposé|offert|garanti)\b",
     r"\bje (?:leur|lui|vous) ai (?:promis|proposé|offert|garanti)\b",
     r"\b(?:(?:les?|te|se|la|lo|las|los) )+(?:prometí|prometimos|ofrecí|ofrecimos|propuse|propusimos|garanticé)\b",
+    # our word in the verb itself: "we commit to", "wir verpflichten uns", "on s'engage à", "nos comprometemos a"
+    r"^(?![^.;]*\b(?:not|never|nicht|nie|jamais|pas|nunca|no)\b)[^.;]{0,60}?\b(?:(?:we|i) (?:commit|pledge)|"
+    r"(?:we're|we are|i'm|i am) committed) to\b",
+    r"\b(?:wir verpflichten uns|ich verpflichte mich|wir sichern (?:ihnen |euch |dir )?zu)\b",
+    r"\b(?:on s'engage|on s’engage|nous nous engageons|je m'engage|je m’engage) à\b",
+    r"\b(?:nos comprometemos|me comprometo) a\b",
 )
 # A deadline we hold ourselves to, said of a deliverable in our mail: "at the latest", "no later than", "a más tardar",
 # "au plus tard", "spätestens"; or what we hand over "will be with you by …", "estará en producción el …"
