@@ -152,3 +152,70 @@ def test_a_driver_shape_outweighs_a_classifier_that_reads_it_as_the_worry_it_men
     assert place(unit, probs) == "purchase_drivers"
     worry = _unit("The planner who maintains our Access scheduling file is overloaded until March.")
     assert place(worry, probs) == "risks"
+
+
+def test_a_warning_a_window_a_doubter_and_a_condition_on_money_are_risks_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        # a condition that ends the deal or holds money back
+        "If the yard counts still drift by autumn, I'll be recommending we don't renew.",
+        "The weighbridge import has to run cleanly before we pay the final instalment.",
+        "Wenn die Auslastung bis März nicht steigt, verlängern wir nicht.",
+        "Si le taux de casse ne baisse pas d'ici l'été, nous ne renouvellerons pas.",
+        "Si en un año no baja la merma, ejercemos la cláusula de salida.",
+        "Ohne die Zertifizierung kein Vertrag.",
+        "Sin el informe final devolvemos la ayuda del ministerio.",
+        # a warning said as one
+        "Fair warning on our item master: half the codes were typed by interns.",
+        "Un point d'attention : le fichier fournisseurs n'a jamais été nettoyé.",
+        "Ojo con el ERP: lo mantiene un proveedor externo.",
+        "Vorsicht beim Lagerbestand, der stimmt seit der Inventur nicht.",
+        # data weaker than the plan needs
+        "Roughly 9 % of the pallet records are duplicates from the old scanner app.",
+        "Bei etwa 20 % der Messpunkte haben wir Lücken.",
+        "Nos codes produit ne sont pas harmonisés entre les deux usines.",
+        "Tenemos tres definiciones distintas de pedido entregado.",
+        # a window in which nothing moves, or the team is away
+        "Peak season lock from 1 December: nothing goes live until the stores reopen.",
+        "Nothing moves in the plants during the summer shutdown.",
+        "Im Dezember geht nichts live, alles Weitere wartet bis Januar.",
+        "Si ce n'est pas prêt avant le salon, on attend septembre.",
+        "Nuestro equipo no va a estar disponible entre marzo y abril.",
+        # a person who doubts it, or the one person it hangs on
+        "Our controller is the sceptic and keeps asking why we need it.",
+        "Der Einkaufsleiter ist noch skeptisch.",
+        "La directrice financière n'est pas encore vraiment convaincue.",
+        "El gerente no está del todo convencido.",
+        "Mara is the single point of failure for the whole feed.",
+        "Elle est la seule à connaître les règles de tarification.",
+        # an approval outside the project, or a promise weaker than it sounds
+        "The shift-level view needs the works council's approval first.",
+        "Sobald der Betriebsrat zustimmt, schalten wir die Fahrerauswertung frei.",
+        'Sales calls it "real time", but the feed is really next-day.',
+        "Wenn die Kunden Echtzeit erwarten, gibt es Enttäuschung.",
+    ):
+        assert "risks" in shape_sections(text), text
+    for text in (
+        "The freeze runs from 20 December to 3 January, so we go live on 15 December.",
+        "7 % of our claims are rejected, mostly for missing paperwork.",
+        "If you renew early, we'll add the mobile licences at no cost.",
+        "We pay the first instalment on signature and the second at go-live.",
+        "Notre équipe sera disponible tout le mois de mars pour la formation.",
+        "El director de planta está convencido desde la demo.",
+    ):
+        assert "risks" not in shape_sections(text), text
+
+
+def test_a_conditional_exit_outweighs_the_target_it_names() -> None:
+    unit = _unit(
+        "If shrinkage at the Tarragona stores hasn't dropped after twelve months, we'll exercise the exit clause."
+    )
+    assert place(unit, {"success_metrics": 0.62, "risks": 0.12, "none": 0.05}) == "risks"
+
+
+def test_a_warning_lead_in_or_a_risk_word_is_a_risks_heading() -> None:
+    from agent.extract.cues import heading_section
+
+    for lead in ("Warning about the CRM", "Mein Risiko-Gefühl", "Point d'attention", "Riesgo principal"):
+        assert heading_section(lead) == "risks", lead
