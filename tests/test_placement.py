@@ -219,3 +219,30 @@ def test_a_warning_lead_in_or_a_risk_word_is_a_risks_heading() -> None:
 
     for lead in ("Warning about the CRM", "Mein Risiko-Gefühl", "Point d'attention", "Riesgo principal"):
         assert heading_section(lead) == "risks", lead
+
+
+def test_a_risk_under_a_plan_heading_is_still_a_risk_but_the_plan_stays_under_it() -> None:
+    probs = {"implementation": 0.5, "risks": 0.25, "none": 0.05}
+    frozen = Unit(
+        "Store systems freeze from 10 December; whatever is not live by then waits until February.",
+        "", "m1", "Lea", None, "note", None, heading="implementation",
+    )  # fmt: skip
+    assert place(frozen, probs) == "risks"
+    plan = Unit(
+        "Pilot in the Ghent depot from 3 March, the other depots live by the end of April.",
+        "", "m1", "Lea", None, "note", None, heading="implementation",
+    )  # fmt: skip
+    assert place(plan, probs) == "implementation"
+
+
+def test_a_team_away_in_named_months_is_a_risk_whichever_comes_first() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        "July and August: nobody in the branches will be available for training.",
+        "Im August ist aus der Buchhaltung niemand erreichbar.",
+        "En décembre, personne au siège ne sera disponible.",
+        "En enero no vamos a estar disponibles por el inventario.",
+    ):
+        assert "risks" in shape_sections(text), text
+    assert "risks" not in shape_sections("We may not need the extra seats until the pilot ends.")

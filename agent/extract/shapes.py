@@ -113,8 +113,17 @@ WATCH = rx(
 )
 
 _MONTH = (
-    r"(?:jan\w*|feb\w*|fév\w*|f[ée]vrier|enero|mar(?:ch|s|zo)|märz|apr\w*|avril|abril|may|mai|mayo|jun\w*|juin|jul\w*|"
-    r"juillet|aug\w*|août|agosto|sep\w*|oct\w*|okt\w*|nov\w*|dec\w*|dez\w*|d[ée]cembre|diciembre)"
+    r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|f[ée]v(?:rier)?|enero|febrero|mar(?:ch|s|zo)?|märz|apr(?:il)?|avril|abril|"
+    r"mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|"
+    r"oct(?:ober|obre|ubre)?|okt(?:ober)?|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember)?|d[ée]cembre|diciembre)"
+)
+# Nobody there to do the work: "no one will be available", "personne ne sera disponible", "no voy a tener a nadie"
+_AWAY = (
+    r"(?:unavailable|not (?:be )?available|won'?t (?:be available|have anyone)|(?:no one|nobody)\b[^.;]{0,40}\b(?:available|"
+    r"free)|nicht (?:verfügbar|erreichbar)|niemand\b[^.;]{0,40}\b(?:frei|verfügbar|erreichbar|zeit)|indisponibles?|"
+    r"(?:ne|n') (?:sera|seront|serons|est|sont) (?:pas )?disponibles?|personne (?:de disponible|pour vous)|"
+    r"no (?:voy|vamos) a tener a nadie|nadie (?:disponible|para ustedes)|no (?:estar[áa]n?|estamos|est[áa]n?|"
+    r"(?:va|vamos|van) a estar) disponibles?)"
 )
 # A window in which nothing can move: a freeze or shutdown, the team away or busy between two dates, or work that
 # misses a date and waits months ("anything not live by then waits until January", "si no, esperamos a septiembre").
@@ -125,11 +134,9 @@ BLOCKED_WINDOW = rx(
     r"\bnichts (?:neues )?(?:geht live|bewegt sich|wird (?:deployed|ausgerollt|geändert))\b",
     r"\brien ne (?:bouge|passe en production|sera déployé)\b|\baucune mise en production\b",
     r"\bno se (?:mueve|toca|despliega|cambia) nada\b|\bnada (?:se mueve|sale a producción|se despliega)\b",
-    # a team away or unavailable in a window named by its months
-    rf"\b(?:unavailable|not (?:be )?available|won'?t (?:be available|have anyone)|no one (?:will be )?(?:available|free)|"
-    r"nobody (?:available|free)|nicht verfügbar|niemand (?:frei|verfügbar|für sie)|keine leute|indisponibles?|"
-    r"pas disponibles?|personne (?:de disponible|pour vous)|no (?:voy|vamos) a tener a nadie|nadie (?:disponible|"
-    rf"para ustedes)|no (?:estar[áa]n?|estamos|est[áa]n?|(?:va|vamos|van) a estar) disponibles?)\b[^.;]{{0,60}}\b{_MONTH}\b",
+    # a team away or unavailable in a window named by its months, before or after it
+    rf"\b{_AWAY}\b[^.;]{{0,60}}\b{_MONTH}\b",
+    rf"\b{_MONTH}\b[^.;]{{0,60}}\b{_AWAY}\b",
     # a date missed costs months: "waits until January", "on attend septembre", "rutscht in den Herbst"
     rf"\b(?:waits?|wait|slips?|pushed|rolls?) (?:until|to|into) (?:the )?(?:{_MONTH}|next year|the new year|autumn|fall)\b",
     rf"\b(?:wartet|warten|rutscht|verschiebt sich) (?:\w+ )?(?:bis|auf|in den|ins)\b[^.;]{{0,12}}\b(?:{_MONTH}|"
