@@ -246,3 +246,22 @@ def test_a_team_away_in_named_months_is_a_risk_whichever_comes_first() -> None:
     ):
         assert "risks" in shape_sections(text), text
     assert "risks" not in shape_sections("We may not need the extra seats until the pilot ends.")
+
+
+def test_a_tool_bought_before_that_nobody_used_is_a_risk_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        "We bought a forecasting add-on in 2020 and nobody ever used it.",
+        "Das alte BI-Modul haben wir 2019 gekauft, aber niemand hat es genutzt.",
+        "L'outil de pilotage a été acheté en 2018 et personne ne l'a jamais utilisé.",
+        "Compramos un módulo de reportes hace tres años y nadie lo usó.",
+        "The last dashboard project never really took off.",
+    ):
+        assert "risks" in shape_sections(text), text
+    for text in (
+        "We have never used a BI tool before.",
+        "We bought 40 licences and the planners used them from day one.",
+        "Nunca se usó otra herramienta que Excel.",
+    ):
+        assert "risks" not in shape_sections(text), text

@@ -203,6 +203,18 @@ GATED = rx(
     rf"\b{_GATEKEEPER}\b[^.;]{{0,80}}\b{_YES}",
     rf"\b{_YES}\b[^.;]{{0,80}}\b{_GATEKEEPER}\b",
 )
+# A tool bought before that nobody used: "we bought a BI add-on in 2019 and nobody opens it", "nunca se usó".
+SHELFWARE = rx(
+    r"\b(?:bought|tried|licen[cs]ed|rolled out|implemented|paid for|spent (?:good )?money on)\b[^.;]{0,100}\b(?:nobody|no one)"
+    r" (?:ever )?(?:used?|uses|opened|opens|logged in|looked at)\b",
+    r"\b(?:never (?:really )?(?:took off|got adopted|caught on)|shelfware|gathering dust)\b",
+    r"\b(?:gekauft|eingeführt|angeschafft|bezahlt)\b[^.;]{0,100}\b(?:niemand|keiner) (?:hat (?:es|sie|ihn) )?"
+    r"(?:genutzt|benutzt|nutzt|verwendet|geöffnet)\b|\bnie (?:richtig )?angenommen\b|\bliegt brach\b",
+    r"\b(?:acheté|déployé|installé|payé)\b[^.;]{0,100}\b(?:personne ne l'a (?:jamais )?(?:utilisé|ouvert)|personne ne "
+    r"s'en sert)|\bn'a jamais (?:vraiment )?(?:décollé|pris)\b",
+    r"\b(?:compramos|implementamos|pagamos|instalamos)\b[^.;]{0,100}\bnadie (?:la|lo) (?:usó|usa|abrió|abre|utilizó)\b|"
+    r"\bnunca (?:despegó|se adoptó|arrancó)\b",
+)
 # What they were promised is weaker than it sounds: "'real time' alerts are really next-morning alerts".
 EXPECTATION_GAP = rx(
     r"[\"“„«]\s?(?:real[- ]time|live|instant|echtzeit|temps réel|en direct|tiempo real|en vivo)\s?[\"”“»]",
@@ -428,7 +440,7 @@ def shape_sections(text: str) -> frozenset[str]:
     if threat or any(
         shape.search(text)
         for shape in (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, ONE_PERSON, GATED,
-                      EXPECTATION_GAP, UNCONVINCED)
+                      SHELFWARE, EXPECTATION_GAP, UNCONVINCED)
     ):  # fmt: skip
         found.add("risks")
     if GROWTH.search(text) or (LATER_STAGE.search(text) and STAGE_CONDITION.search(text)):
