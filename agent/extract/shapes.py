@@ -1,7 +1,9 @@
 """Sentence shapes that say what a sentence does for a CSM, in English, German, French and Spanish.
 
 What it is for: ``shape_sections(text)`` names the sections a sentence's structure points to — a condition
-and its cost, a team of one, a worry, an outcome nobody knows yet or a team with no room left (risks), another
+and its cost (no renewal, the exit, money held back), a team of one, a worry, an outcome nobody knows yet, a team
+with no room left, a warning, data weaker than the plan needs, a freeze or a team away, a doubter, the one person
+it hangs on, an outside approval, a tool nobody used, a promise weaker than it sounds (risks), another
 part of the customer that may come on later, a unit it is buying or merging with, or a later phase with money or a
 condition on it (expansion), what was bought with its licences and hours or a share of someone's time
 (implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
