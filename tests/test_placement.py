@@ -265,3 +265,12 @@ def test_a_tool_bought_before_that_nobody_used_is_a_risk_in_each_language() -> N
         "Nunca se usó otra herramienta que Excel.",
     ):
         assert "risks" not in shape_sections(text), text
+
+
+def test_one_persons_day_off_is_no_risk_but_a_team_away_is() -> None:
+    from agent.extract.shapes import shape_sections
+
+    assert "risks" not in shape_sections("Am 12. Juni bin ich auf einer Taufe und nicht erreichbar.")
+    assert "risks" not in shape_sections("I'm not available on 3 March, can we do the 4th?")
+    assert "risks" not in shape_sections("Il ne sera pas disponible le 2 avril.")
+    assert "risks" in shape_sections("Our whole finance team is unavailable in January for the year-end close.")

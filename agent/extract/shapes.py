@@ -119,13 +119,16 @@ _MONTH = (
     r"mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|"
     r"oct(?:ober|obre|ubre)?|okt(?:ober)?|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember)?|d[ée]cembre|diciembre)"
 )
-# Nobody there to do the work: "no one will be available", "personne ne sera disponible", "no voy a tener a nadie"
+# Nobody there to do the work, or a whole team away: "no one will be available", "personne ne sera disponible",
+# "no voy a tener a nadie", "our team is unavailable"; one person's day off ("am 9. Mai nicht erreichbar") is not
 _AWAY = (
-    r"(?:unavailable|not (?:be )?available|won'?t (?:be available|have anyone)|(?:no one|nobody)\b[^.;]{0,40}\b(?:available|"
-    r"free)|nicht (?:verfügbar|erreichbar)|niemand\b[^.;]{0,40}\b(?:frei|verfügbar|erreichbar|zeit)|indisponibles?|"
-    r"(?:ne|n') (?:sera|seront|serons|est|sont) (?:pas )?disponibles?|personne (?:de disponible|pour vous)|"
-    r"no (?:voy|vamos) a tener a nadie|nadie (?:disponible|para ustedes)|no (?:estar[áa]n?|estamos|est[áa]n?|"
-    r"(?:va|vamos|van) a estar) disponibles?)"
+    r"(?:(?:we|they|team|staff|crew|people|everyone)\b[^.;]{0,30}\b(?:unavailable|not (?:be )?available|won'?t be "
+    r"available)|won'?t have anyone|(?:no one|nobody)\b[^.;]{0,40}\b(?:available|free)|(?:wir|team|leute|"
+    r"mitarbeiter\w*|kollegen)\b[^.;]{0,30}\bnicht (?:verfügbar|erreichbar)|niemand\b[^.;]{0,40}\b(?:frei|verfügbar|"
+    r"erreichbar|zeit)|(?:ne|n') (?:seront|serons|sont) (?:pas )?disponibles|personne\b[^.;]{0,40}\bne (?:sera|seront) "
+    r"(?:pas )?disponibles?|personne (?:de disponible|pour vous)|no (?:voy|vamos) a tener a nadie|nadie (?:disponible|"
+    r"para ustedes)|(?:equipo|personal|gente)\b[^.;]{0,30}\bno (?:va|van) a estar disponibles?|no (?:estaremos|estarán|"
+    r"estamos|están|vamos a estar|van a estar) disponibles)"
 )
 # A window in which nothing can move: a freeze or shutdown, the team away or busy between two dates, or work that
 # misses a date and waits months ("anything not live by then waits until January", "si no, esperamos a septiembre").
