@@ -436,17 +436,23 @@ UNCONVINCED = rx(
 )
 
 
+_RISK_SHAPES = (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, GATED, SHELFWARE,
+                EXPECTATION_GAP, UNCONVINCED)  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def shape_sections(text: str) -> frozenset[str]:
     """The sections the shape of ``text`` points to (empty when it has none of these shapes); a sentence is asked
     more than once (classify and place), so the answer is kept."""
     found = set()
     threat = DEAL_THREAT.search(text)
-    if threat or any(
-        shape.search(text)
-        for shape in (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, ONE_PERSON, GATED,
-                      SHELFWARE, EXPECTATION_GAP, UNCONVINCED)
-    ):  # fmt: skip
+    # a condition and its cost is a threat, whatever it was asked for
+    driver = bool(DRIVER.search(text)) and not threat and not UNCONVINCED.search(text)
+    if (
+        threat
+        or any(shape.search(text) for shape in _RISK_SHAPES)
+        or (ONE_PERSON.search(text) and not driver)  # the one who knows the old way retiring is why they buy
+    ):
         found.add("risks")
     if GROWTH.search(text) or (LATER_STAGE.search(text) and STAGE_CONDITION.search(text)):
         found.add("expansion")
@@ -454,6 +460,6 @@ def shape_sections(text: str) -> frozenset[str]:
         found.add("pain_points")
     if SCOPE.search(text):
         found.add("implementation")
-    if DRIVER.search(text) and not threat and not UNCONVINCED.search(text):
-        found.add("purchase_drivers")  # a condition and its cost is a threat, whatever it was asked for
+    if driver:
+        found.add("purchase_drivers")
     return frozenset(found)
