@@ -200,3 +200,125 @@ def test_a_ceiling_or_a_residency_condition_outweighs_a_classifier_that_reads_it
     assert place(_unit("We are a family-owned chain of 40 garden centres in the Midlands."), probs) != (
         "purchase_drivers"
     )
+
+
+def test_a_warning_a_window_a_doubter_and_a_condition_on_money_are_risks_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        # a condition that ends the deal or holds money back
+        "If the yard counts still drift by autumn, I'll be recommending we don't renew.",
+        "The weighbridge import has to run cleanly before we pay the final instalment.",
+        "Wenn die Auslastung bis März nicht steigt, verlängern wir nicht.",
+        "Si le taux de casse ne baisse pas d'ici l'été, nous ne renouvellerons pas.",
+        "Si en un año no baja la merma, ejercemos la cláusula de salida.",
+        "Ohne die Zertifizierung kein Vertrag.",
+        "Sin el informe final devolvemos la ayuda del ministerio.",
+        # a warning said as one
+        "Fair warning on our item master: half the codes were typed by interns.",
+        "Un point d'attention : le fichier fournisseurs n'a jamais été nettoyé.",
+        "Ojo con el ERP: lo mantiene un proveedor externo.",
+        "Vorsicht beim Lagerbestand, der stimmt seit der Inventur nicht.",
+        # data weaker than the plan needs
+        "Roughly 9 % of the pallet records are duplicates from the old scanner app.",
+        "Bei etwa 20 % der Messpunkte haben wir Lücken.",
+        "Nos codes produit ne sont pas harmonisés entre les deux usines.",
+        "Tenemos tres definiciones distintas de pedido entregado.",
+        # a window in which nothing moves, or the team is away
+        "Peak season lock from 1 December: nothing goes live until the stores reopen.",
+        "Nothing moves in the plants during the summer shutdown.",
+        "Im Dezember geht nichts live, alles Weitere wartet bis Januar.",
+        "Si ce n'est pas prêt avant le salon, on attend septembre.",
+        "Nuestro equipo no va a estar disponible entre marzo y abril.",
+        # a person who doubts it, or the one person it hangs on
+        "Our controller is the sceptic and keeps asking why we need it.",
+        "Der Einkaufsleiter ist noch skeptisch.",
+        "La directrice financière n'est pas encore vraiment convaincue.",
+        "El gerente no está del todo convencido.",
+        "Mara is the single point of failure for the whole feed.",
+        "Elle est la seule à connaître les règles de tarification.",
+        # an approval outside the project, or a promise weaker than it sounds
+        "The shift-level view needs the works council's approval first.",
+        "Sobald der Betriebsrat zustimmt, schalten wir die Fahrerauswertung frei.",
+        'Sales calls it "real time", but the feed is really next-day.',
+        "Wenn die Kunden Echtzeit erwarten, gibt es Enttäuschung.",
+    ):
+        assert "risks" in shape_sections(text), text
+    for text in (
+        "The freeze runs from 20 December to 3 January, so we go live on 15 December.",
+        "7 % of our claims are rejected, mostly for missing paperwork.",
+        "If you renew early, we'll add the mobile licences at no cost.",
+        "We pay the first instalment on signature and the second at go-live.",
+        "Notre équipe sera disponible tout le mois de mars pour la formation.",
+        "El director de planta está convencido desde la demo.",
+    ):
+        assert "risks" not in shape_sections(text), text
+
+
+def test_a_conditional_exit_outweighs_the_target_it_names() -> None:
+    unit = _unit(
+        "If shrinkage at the Tarragona stores hasn't dropped after twelve months, we'll exercise the exit clause."
+    )
+    assert place(unit, {"success_metrics": 0.62, "risks": 0.12, "none": 0.05}) == "risks"
+
+
+def test_a_warning_lead_in_or_a_risk_word_is_a_risks_heading() -> None:
+    from agent.extract.cues import heading_section
+
+    for lead in ("Warning about the CRM", "Mein Risiko-Gefühl", "Point d'attention", "Riesgo principal"):
+        assert heading_section(lead) == "risks", lead
+
+
+def test_a_risk_under_a_plan_heading_is_still_a_risk_but_the_plan_stays_under_it() -> None:
+    probs = {"implementation": 0.5, "risks": 0.25, "none": 0.05}
+    frozen = Unit(
+        "Store systems freeze from 10 December; whatever is not live by then waits until February.",
+        "", "m1", "Lea", None, "note", None, heading="implementation",
+    )  # fmt: skip
+    assert place(frozen, probs) == "risks"
+    plan = Unit(
+        "Pilot in the Ghent depot from 3 March, the other depots live by the end of April.",
+        "", "m1", "Lea", None, "note", None, heading="implementation",
+    )  # fmt: skip
+    assert place(plan, probs) == "implementation"
+
+
+def test_a_team_away_in_named_months_is_a_risk_whichever_comes_first() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        "July and August: nobody in the branches will be available for training.",
+        "Im August ist aus der Buchhaltung niemand erreichbar.",
+        "En décembre, personne au siège ne sera disponible.",
+        "En enero no vamos a estar disponibles por el inventario.",
+    ):
+        assert "risks" in shape_sections(text), text
+    assert "risks" not in shape_sections("We may not need the extra seats until the pilot ends.")
+
+
+def test_a_tool_bought_before_that_nobody_used_is_a_risk_in_each_language() -> None:
+    from agent.extract.shapes import shape_sections
+
+    for text in (
+        "We bought a forecasting add-on in 2020 and nobody ever used it.",
+        "Das alte BI-Modul haben wir 2019 gekauft, aber niemand hat es genutzt.",
+        "L'outil de pilotage a été acheté en 2018 et personne ne l'a jamais utilisé.",
+        "Compramos un módulo de reportes hace tres años y nadie lo usó.",
+        "The last dashboard project never really took off.",
+    ):
+        assert "risks" in shape_sections(text), text
+    for text in (
+        "We have never used a BI tool before.",
+        "We bought 40 licences and the planners used them from day one.",
+        "Nunca se usó otra herramienta que Excel.",
+    ):
+        assert "risks" not in shape_sections(text), text
+
+
+def test_one_persons_day_off_is_no_risk_but_a_team_away_is() -> None:
+    from agent.extract.shapes import shape_sections
+
+    assert "risks" not in shape_sections("Am 12. Juni bin ich auf einer Taufe und nicht erreichbar.")
+    assert "risks" not in shape_sections("I'm not available on 3 March, can we do the 4th?")
+    assert "risks" not in shape_sections("Il ne sera pas disponible le 2 avril.")
+    assert "risks" in shape_sections("Our whole finance team is unavailable in January for the year-end close.")

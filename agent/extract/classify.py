@@ -64,6 +64,12 @@ def shape_weights(text: str) -> dict[str, float]:
     return {key: DRIVER_SHAPE_WEIGHT if key == "purchase_drivers" else SHAPE_WEIGHT for key in shape_sections(text)}
 
 
+def _risk_under_other_heading(unit: Unit) -> bool:
+    """A sentence shaped as a risk under a heading over a paragraph of another section ("Timeline"): the heading
+    says what the paragraph is about, the shape what this sentence does. A label on its own line still files it."""
+    return unit.heading not in {None, "risks"} and not unit.labelled and "risks" in shape_sections(unit.text)
+
+
 def classify(unit: Unit) -> list[str]:
     """The sections a unit belongs to: the best-scoring ones, with its heading as a strong hint."""
     if not substantive(unit.text):
@@ -71,7 +77,11 @@ def classify(unit: Unit) -> list[str]:
     scores = section_scores(unit.text)
     for key in shape_sections(unit.text):
         scores[key] += 2  # a sentence's shape (a condition and its cost, what was bought) counts like two cues
-    if unit.heading in scores and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text)):
+    if (
+        unit.heading in scores
+        and (unit.heading != "success_metrics" or cues.SUCCESS_MEASURE.search(unit.text))
+        and not _risk_under_other_heading(unit)
+    ):
         scores[unit.heading] += 2
     best = max(scores.values())
     if best < 1 or (unit.text.rstrip().endswith("?") and unit.heading is None):
@@ -95,8 +105,9 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     for key, extra in shape_weights(unit.text).items():
         if key in scores:
             scores[key] += extra
-    if unit.heading in scores:
-        # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading
+    if unit.heading in scores and not _risk_under_other_heading(unit):
+        # a label on the sentence's own line ("Risk: ...", "Why us: ...") is the writer filing it: twice a heading;
+        # a heading over a paragraph ("Timeline") says what it is about, and a freeze or a threat in it is a risk
         scores[unit.heading] += HEADING_WEIGHT * (2 if unit.labelled else 1)
     if not (cues.HORIZON_ANY.search(unit.text) or cues.SUCCESS_GOAL.search(unit.text)):
         # a success metric mostly says by when, or that it is the goal: without either it needs more evidence

@@ -28,7 +28,8 @@ HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"\bwe owe\b", r"\bopen items\b")),
     ("expansion", rx(r"\bexpansion\b", r"\bupsell\b", r"\bgrowth\b", r"\bwhite ?space\b", r"\bnext (?:year|phase)\b",
                       r"\bupside\b")),
-    ("risks", rx(r"\brisks?\b", r"\bconcerns?\b", r"\bwatch[- ]?outs?\b", r"\bred flags?\b", r"\bworries\b")),
+    ("risks", rx(r"\brisks?\b", r"\bconcerns?\b", r"\bwatch[- ]?outs?\b", r"\bred flags?\b", r"\bworries\b",
+                  r"\bcaveats?\b", r"\bwarnings?\b")),
     ("company_overview", rx(r"\bcompany\b", r"\boverview\b", r"\babout (?:them|the customer)\b", r"\bbackground\b")),
     ("stakeholders", rx(r"\bstakeholders?\b", r"\battendees\b")),
 )  # fmt: skip
@@ -68,7 +69,8 @@ _MORE_HEADINGS = {
                       r"\bpróximos pasos\b", r"\bcompromisos\b"),
     "expansion": rx(r"\bausbau\b", r"\bextension\b", r"\bexpansión\b", r"\bcrecimiento\b", r"\bpotenzial\b",
                     r"\bpotentiel\b", r"\bpotencial\b"),
-    "risks": rx(r"\brisiken\b", r"\brisques\b", r"\briesgos\b"),
+    "risks": rx(r"\brisik(?:o|en)\b", r"\bbedenken\b", r"\brisques?\b", r"\bpoints? d'(?:attention|vigilance)\b",
+                r"\binquiétudes\b", r"\briesgos?\b", r"\bpreocupaciones\b"),
     "company_overview": rx(r"\bunternehmen\b", r"\bentreprise\b", r"\bempresa\b"),
 }  # fmt: skip
 HEADINGS = tuple(

@@ -1,7 +1,9 @@
 """Sentence shapes that say what a sentence does for a CSM, in English, German, French and Spanish.
 
 What it is for: ``shape_sections(text)`` names the sections a sentence's structure points to — a condition
-and its cost, a team of one, a worry, an outcome nobody knows yet or a team with no room left (risks), another
+and its cost (no renewal, the exit, money held back), a team of one, a worry, an outcome nobody knows yet, a team
+with no room left, a warning, data weaker than the plan needs, a freeze or a team away, a doubter, the one person
+it hangs on, an outside approval, a tool nobody used, a promise weaker than it sounds (risks), another
 part of the customer that may come on later, a unit it is buying or merging with, or a later phase with money or a
 condition on it (expansion), what was bought with its licences and hours or a share of someone's time
 (implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
@@ -23,14 +25,27 @@ from agent.extract.lexicon import rx
 # follows from it ("if X, we lose / review / pay another year"), later years not yet committed, and a team of one.
 DEAL_THREAT = rx(
     r"\bif\b[^.;]{3,140}?\b(?:los[et]|losing|review(?:ed|s)?|revisit\w*|reconsider\w*|cut|cancel\w*|pull (?:the plug|out)|"
-    r"walk away|freeze|on hold|looked at|pay\b[^.;]{0,25}\banother)\b",
+    r"walk away|freeze|on hold|looked at|pay\b[^.;]{0,25}\banother|(?:do not|don'?t|not|won'?t|never) renew\w*|"
+    r"(?:questions?|ask\w*) at renewal|exit\w*|terminat\w*|withh[oe]ld\w*|repay\w*|pay (?:it |\w+ )?back)\b",
+    # money held back until something works: "has to be working before we pay the second instalment"
+    r"\bbefore (?:we|i) (?:pay|release|sign off)\b|\b(?:i'?m|we'?re|i am|we are) not paying\b|\bwon'?t pay\b",
+    r"\bbevor wir\b[^.;]{0,40}\b(?:zahlen|bezahlen|überweisen)\b|\bzahlen wir (?:erst|nicht)\b",
+    r"\bavant (?:de|que nous) (?:payer|payions|verser|régler)\b|\bne (?:paierons|paierai|payerons|verserons) (?:pas|rien)\b",
+    r"\bantes de (?:pagar|liberar el pago)\b|\bno (?:pagaremos|pagamos|vamos a pagar)\b",
+    # without it, no contract or the money goes back: "Ohne das kein Vertrag", "sans rapport, on rembourse"
+    r"\b(?:without|sans|ohne|sin)\b[^.;]{1,60}\b(?:no (?:contract|deal|signature)|pas de (?:contrat|signature)|"
+    r"kein(?:en)? (?:vertrag|unterschrift|vertragsabschluss)|(?:ningún|no hay) contrato|we (?:repay|lose|pay back)|"
+    r"on (?:rembourse|perd)|zahlen wir \w* ?zurück|devolvemos|perdemos)",
     r"\b(?:years? (?:two|2|three|3)|renewal|the (?:second|third) year)\b[^.;]{0,50}\b(?:depend|contingent|subject to|"
     r"go(?:es)? to the board)",
     r"(?:\b(?:wenn|falls|sollten?)\b|^\W*\w+(?:en|t) (?:wir|sie|die|der|das|es)\b)[^.;]{3,140}?\b(?:verlier\w*|verloren|"
-    r"überprüf\w*|überdenk\w*|streich\w*|gestrichen|kündig\w*|auf eis|zurückzieh\w*|neu (?:bewert|verhandel)\w*)",
+    r"überprüf\w*|überdenk\w*|streich\w*|gestrichen|kündig\w*|auf eis|zurückzieh\w*|neu (?:bewert|verhandel)\w*|"
+    r"nicht verlänger\w*|verlänger\w* (?:wir|ich) nicht|ausstieg\w*|aussteig\w*|zurückzahl\w*|zurückzuzahl\w*)",
     r"\b(?:jahre?|jahr) (?:zwei|2|drei|3)\b[^.;]{0,60}\b(?:häng\w*|abhängig|bestätig\w*|genehmig\w*)",
     r"\bsi\b[^.;]{3,140}?\b(?:perd\w*|revoir|révis\w*|annul\w*|coup\w*|remett\w* en (?:question|cause)|"
-    r"reconsid[ée]r\w*|arrêt\w*|revisar\w*|revisaremos|cancel\w*|recort\w*|suspend\w*)",
+    r"reconsid[ée]r\w*|arrêt\w*|revisar\w*|revisaremos|cancel\w*|recort\w*|suspend\w*|ne renouvel\w*|"
+    r"pas (?:de )?renouvel\w*|sortie|sortir|rembours\w*|résili\w*|salida|salimos|no renova\w*|devolver\w*|reembols\w*|"
+    r"rescind\w*)",
     r"\bann[ée]es? (?:2|deux|3|trois)\b[^.;]{0,50}\bdépend",
     r"\b(?:(?:segundo|tercer) año|años? (?:2|dos|3|tres))\b[^.;]{0,60}\b(?:depend\w*|revis\w*|aprob\w*)",
 )
@@ -97,6 +112,123 @@ WATCH = rx(
     r"\b(?:fully booked|at (?:full )?capacity|stretched(?: thin)?|maxed out|swamped|no (?:spare )?(?:hours|time) (?:for|left)|"
     r"voll (?:ausgelastet|beschäftigt|eingespannt)|keine kapazität\w*|débordée?s?|saturée?s?|sin capacidad|"
     r"desbordad[oa]s?)\b",
+)
+
+_MONTH = (
+    r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|f[ée]v(?:rier)?|enero|febrero|mar(?:ch|s|zo)?|märz|apr(?:il)?|avril|abril|"
+    r"mai|mayo|june?|juni|juin|junio|july?|juli|juillet|julio|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|"
+    r"oct(?:ober|obre|ubre)?|okt(?:ober)?|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember)?|d[ée]cembre|diciembre)"
+)
+# Nobody there to do the work, or a whole team away: "no one will be available", "personne ne sera disponible",
+# "no voy a tener a nadie", "our team is unavailable"; one person's day off ("am 9. Mai nicht erreichbar") is not
+_AWAY = (
+    r"(?:(?:we|they|team|staff|crew|people|everyone)\b[^.;]{0,30}\b(?:unavailable|not (?:be )?available|won'?t be "
+    r"available)|won'?t have anyone|(?:no one|nobody)\b[^.;]{0,40}\b(?:available|free)|(?:wir|team|leute|"
+    r"mitarbeiter\w*|kollegen)\b[^.;]{0,30}\bnicht (?:verfügbar|erreichbar)|niemand\b[^.;]{0,40}\b(?:frei|verfügbar|"
+    r"erreichbar|zeit)|(?:ne|n') (?:seront|serons|sont) (?:pas )?disponibles|personne\b[^.;]{0,40}\bne (?:sera|seront) "
+    r"(?:pas )?disponibles?|personne (?:de disponible|pour vous)|no (?:voy|vamos) a tener a nadie|nadie (?:disponible|"
+    r"para ustedes)|(?:equipo|personal|gente)\b[^.;]{0,30}\bno (?:va|van) a estar disponibles?|no (?:estaremos|estarán|"
+    r"estamos|están|vamos a estar|van a estar) disponibles)"
+)
+# A window in which nothing can move: a freeze or shutdown, the team away or busy between two dates, or work that
+# misses a date and waits months ("anything not live by then waits until January", "si no, esperamos a septiembre").
+BLOCKED_WINDOW = rx(
+    # a freeze or shutdown told with what it stops ("Nothing moves in stores then"); a bare freeze window is a date
+    # of the plan
+    r"\bnothing (?:new )?(?:moves|goes live|changes|gets (?:deployed|changed|released))\b",
+    r"\bnichts (?:neues )?(?:geht live|bewegt sich|wird (?:deployed|ausgerollt|geändert))\b",
+    r"\brien ne (?:bouge|passe en production|sera déployé)\b|\baucune mise en production\b",
+    r"\bno se (?:mueve|toca|despliega|cambia) nada\b|\bnada (?:se mueve|sale a producción|se despliega)\b",
+    # a team away or unavailable in a window named by its months, before or after it
+    rf"\b{_AWAY}\b[^.;]{{0,60}}\b{_MONTH}\b",
+    rf"\b{_MONTH}\b[^.;]{{0,60}}\b{_AWAY}\b",
+    # a date missed costs months: "waits until January", "on attend septembre", "rutscht in den Herbst"
+    rf"\b(?:waits?|wait|slips?|pushed|rolls?) (?:until|to|into) (?:the )?(?:{_MONTH}|next year|the new year|autumn|fall)\b",
+    rf"\b(?:wartet|warten|rutscht|verschiebt sich) (?:\w+ )?(?:bis|auf|in den|ins)\b[^.;]{{0,12}}\b(?:{_MONTH}|"
+    r"herbst|nächste jahr)",
+    rf"\b(?:on attend|attendra|reporté (?:à|en)|glisse (?:à|en)|c'est) (?:la rentrée|l'automne|{_MONTH})\b",
+    rf"\b(?:esperamos|esperará|se va (?:a|hasta)|pasa a|se pasa a) (?:hasta )?(?:el otoño|{_MONTH})\b",
+)
+# A warning said as one: "Warning about our CRM:", "fair warning", "un point d'attention", "ojo con", "Vorsicht".
+WARNING = rx(
+    r"\b(?:warning|heads[- ]up|word of caution|caveat|watch out|be aware that|beware)\b",
+    r"\bone thing to (?:watch|flag|be aware of)\b|\bto be transparent\b",
+    r"\b(?:achtung|vorsicht|warnung|vorwarnung)\b|\bich (?:muss|möchte|will) (?:sie|euch) (?:warnen|vorwarnen)\b",
+    r"\bpoint d'(?:attention|alerte|vigilance)\b|\bmise en garde\b|\b(?:être|soyons|pour être) transparents?\b|"
+    r"^\W*attention\b",
+    r"\b(?:ojo con|cuidado con|advertencia|les (?:advierto|aviso) que|para ser transparentes?)\b",
+)
+# Their data weaker than the plan needs: a share of records with gaps, duplicates or no device behind them, codes
+# never harmonised, several definitions of one thing.
+_DEFECT = (
+    r"(?:duplicates?|duplicated|doublons?|dubletten|duplicad\w*|gaps?|lücken|lacunes?|huecos|ersatzwerte?|"
+    r"substitute values?|valeurs? de "
+    r"substitution|valores? sustitut\w*|no (?:device|gps|sensor|telematics|data)|kein(?:en)? (?:gerät|sensor|gps)|"
+    r"sans (?:boîtier|capteur|gps)|sin (?:dispositivo|sensor|gps)|blank|empty|leer|vides?|vací[oa]s)"
+)
+DATA_DEFECT = rx(
+    rf"\b\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento)[^.;]{{0,80}}\b{_DEFECT}",
+    rf"\b{_DEFECT}\b[^.;]{{0,20}}\b\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento)",
+    r"\b(?:not|aren'?t|isn'?t|never (?:been)?) (?:harmoni[sz]ed|standardi[sz]ed|consistent(?:ly)?|cleaned(?: up)?)\b",
+    r"\bnicht (?:einheitlich|harmonisiert|standardisiert|bereinigt)\b",
+    r"\b(?:pas|ni|jamais) (?:été )?(?:harmonisé|standardisé|homogène|uniformisé|nettoyé)e?s?\b",
+    r"\bno (?:están |está |son |es )?(?:homologad|estandarizad|armonizad|unificad|normalizad|homogéne)\w*",
+    r"\b(?:two|three|four|several|multiple|different|zwei|drei|mehrere|verschiedene|deux|trois|plusieurs|"
+    r"différentes|dos|tres|varias|distintas) (?:different |verschiedene |différentes |distintas )?(?:definitions?|"
+    r"definitionen|définitions|definiciones)\b",
+)
+# Someone who doubts it, in so many words: "Ellie is the sceptic", "no está del todo convencido"
+DOUBTER = rx(
+    r"\b(?:is|are|ist|sind|est|sont|es|son) (?:the|our|der|die|unser\w*|le|la|notre|el|nuestr[oa]) (?:main |biggest |"
+    r"real |größte |grand |gran )?(?:sceptic|skeptic|skeptiker\w*|sceptique|escéptic[oa])s?\b",
+    r"\b(?:sceptical|skeptical|skeptisch\w*|sceptiques?|escéptic[oa]s?)\b",
+    r"\b(?:hasn'?t|has not|haven'?t|have not) (?:fully |quite |yet )?(?:come round|come around|bought in)\b",
+)
+# One person the project cannot lose: "the single point of failure", "la seule à connaître", "wenn sie ausfällt".
+ONE_PERSON = rx(
+    r"\bsingle point of failure\b|\bbus factor\b|\bthe only (?:one|person) who (?:knows|understands|can)\b",
+    r"\bif (?:he|she|they) (?:leaves?|quits?|gets? sick|goes on leave|is (?:out|off|sick|ill))\b",
+    r"\b(?:der|die) einzige,? (?:der|die) (?:das|die|es|den) \w+\b|\bwenn (?:er|sie) ausfällt\b|\bkopfmonopol\b",
+    r"\bseule? à (?:savoir|connaître|maîtriser|pouvoir)\b|\bsi (?:il|elle) (?:part|tombe malade|s'absente)\b|"
+    r"\bpoint (?:de défaillance )?unique\b",
+    r"\b(?:el|la) únic[oa] (?:persona )?que (?:sabe|conoce|entiende|maneja|puede)\b|"
+    r"\bsi (?:él|ella|se) (?:va|enferma|ausenta)\b|\bpunto único de fall[ao]\b",
+)
+# A body outside the project whose yes gates part of it: a works council, a data-protection officer, a regulator.
+_GATEKEEPER = (
+    r"(?:works council|betriebsrat\w*|personalrat\w*|cse|comité social et économique|comité d'entreprise|comité de "
+    r"empresa|data protection officer|dpo|datenschutzbeauftragte\w*|délégué à la protection des données|dpd|delegad[oa] "
+    r"de protección de datos|regulator|regulador|régulateur|aufsicht\w*|gewerkschaft|syndicats?|sindicato)"
+)
+_YES = (
+    r"(?:approv\w*|sign(?:s|ed)? off|sign-off|consent\w*|zustimm\w*|freigabe|freigeben|grünes licht|mitbestimm\w*|"
+    r"avis|accord|valid\w*|feu vert|aprob\w*|apruebe\w*|visto bueno|luz verde|autoriz\w*)"
+)
+GATED = rx(
+    rf"\b{_GATEKEEPER}\b[^.;]{{0,80}}\b{_YES}",
+    rf"\b{_YES}\b[^.;]{{0,80}}\b{_GATEKEEPER}\b",
+)
+# A tool bought before that nobody used: "we bought a BI add-on in 2019 and nobody opens it", "nunca se usó".
+SHELFWARE = rx(
+    r"\b(?:bought|tried|licen[cs]ed|rolled out|implemented|paid for|spent (?:good )?money on)\b[^.;]{0,100}\b(?:nobody|no one)"
+    r" (?:ever )?(?:used?|uses|opened|opens|logged in|looked at)\b",
+    r"\b(?:never (?:really )?(?:took off|got adopted|caught on)|shelfware|gathering dust)\b",
+    r"\b(?:gekauft|eingeführt|angeschafft|bezahlt)\b[^.;]{0,100}\b(?:niemand|keiner) (?:hat (?:es|sie|ihn) )?"
+    r"(?:genutzt|benutzt|nutzt|verwendet|geöffnet)\b|\bnie (?:richtig )?angenommen\b|\bliegt brach\b",
+    r"\b(?:acheté|déployé|installé|payé)\b[^.;]{0,100}\b(?:personne ne l'a (?:jamais )?(?:utilisé|ouvert)|personne ne "
+    r"s'en sert)|\bn'a jamais (?:vraiment )?(?:décollé|pris)\b",
+    r"\b(?:compramos|implementamos|pagamos|instalamos)\b[^.;]{0,100}\bnadie (?:la|lo) (?:usó|usa|abrió|abre|utilizó)\b|"
+    r"\bnunca (?:despegó|se adoptó|arrancó)\b",
+)
+# What they were promised is weaker than it sounds: "'real time' alerts are really next-morning alerts".
+EXPECTATION_GAP = rx(
+    r"[\"“„«]\s?(?:real[- ]time|live|instant|echtzeit|temps réel|en direct|tiempo real|en vivo)\s?[\"”“»]",
+    r"\b(?:not|isn'?t|aren'?t|won'?t be|nicht|kein\w*|pas|ne sont pas|no (?:es|son|será))\s+(?:really |truly |wirklich |"
+    r"vraiment |realmente |en )?(?:real[- ]time|echtzeit|temps réel|tiempo real)\b",
+    r"\breally (?:next[- ](?:day|morning)|overnight|a day (?:late|behind))\b",
+    r"\b(?:over-?promis\w*|over-?sell\w*|zu viel versprech\w*|survend\w*|promettre trop|prometer de más)\b",
+    r"\b(?:will|would|there'?ll)\b[^.;]{0,20}\bdisappoint\w*|\b(?:gibt es|wird|würde)\b[^.;]{0,20}\benttäusch\w*|"
+    r"\b(?:sera|seront|serait)\b[^.;]{0,20}\bdéçu\w*|\b(?:habrá|va a haber)\b[^.;]{0,20}\bdecepci\w*",
 )
 
 # Another part of the customer, or a neighbour, that may come on later: the shape of an expansion.
@@ -403,9 +535,13 @@ DRIVER = rx(
 )
 # ... not when the enthusiasm is denied ("not convinced", "nicht überzeugt", "pas encore séduit"): that is a worry
 UNCONVINCED = rx(
-    r"\b(?:not|never|nicht|kein\w*|pas|jamais|no)\b(?:\s+\w+){0,2}\s+(?:sold|convinced|impressed|loved|won over|"
-    r"überzeugt|begeistert|angetan|séduit|convaincu|emballé|conquis|convencid\w*|entusiasm\w*)\b"
+    r"\b(?:not|never|nicht|kein\w*|pas|jamais|no)\b(?:\s+\w+){0,3}\s+(?:sold|convinced|impressed|loved|won over|"
+    r"überzeugt|begeistert|angetan|séduite?s?|convaincue?s?|emballée?s?|conquise?s?|convencid\w*|entusiasm\w*)\b"
 )
+
+
+_RISK_SHAPES = (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, GATED, SHELFWARE,
+                EXPECTATION_GAP, UNCONVINCED)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -414,7 +550,13 @@ def shape_sections(text: str) -> frozenset[str]:
     more than once (classify and place), so the answer is kept."""
     found = set()
     threat = DEAL_THREAT.search(text)
-    if threat or THIN_TEAM.search(text) or WATCH.search(text) or NON_ADOPTION.search(text):
+    # a condition and its cost is a threat, whatever it was asked for
+    driver = bool(DRIVER.search(text)) and not threat and not UNCONVINCED.search(text)
+    if (
+        threat
+        or any(shape.search(text) for shape in _RISK_SHAPES)
+        or (ONE_PERSON.search(text) and not driver)  # the one who knows the old way retiring is why they buy
+    ):
         found.add("risks")
     if GROWTH.search(text) or (LATER_STAGE.search(text) and STAGE_CONDITION.search(text)):
         found.add("expansion")
@@ -422,6 +564,6 @@ def shape_sections(text: str) -> frozenset[str]:
         found.add("pain_points")
     if SCOPE.search(text):
         found.add("implementation")
-    if DRIVER.search(text) and not threat and not UNCONVINCED.search(text):
-        found.add("purchase_drivers")  # a condition and its cost is a threat, whatever it was asked for
+    if driver:
+        found.add("purchase_drivers")
     return frozenset(found)
