@@ -847,3 +847,30 @@ async def test_a_rep_typing_in_lower_case_gives_each_person_their_own_read(ctx: 
     assert _person(doc, "Ray Donnelly").sentiment == "enthusiastic"
     assert _person(doc, "Ola Berg").sentiment == "neutral"
     assert _person(doc, "Ola Berg").sentiment_evidence[-1].text.startswith("ola doesn't care")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ray runs the night shift in Leeds.",
+        "Ray leitet die Nachtschicht in Bremen.",
+        "Ray dirige l'équipe de nuit à Lyon.",
+        "Ray dirige el turno de noche en Sevilla.",
+    ],
+)
+async def test_a_person_the_mail_gave_no_read_of_described_by_the_rep_without_a_leaning_reads_neutral(
+    ctx: ExtractionContext, sentence: str
+) -> None:
+    ray, ola = _who("Ray Donnelly"), _who("Ola Berg")
+    # Ray is only copied on the mail: nothing of his shows how he stands; Ola's own words are warm
+    mail = _mail(1, ola, "We love the forecasting demo, it is exactly what we need.", day=2, to=[ray])
+    doc = await _read(ctx, [mail])
+    assert _person(doc, "Ray Donnelly").sentiment == "unknown"
+    body = f"{sentence}\nOla leitet das Lager in Kiel."
+    reply = ThreadMessage(id="r6", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=body)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    ray_read = _person(doc, "Ray Donnelly")
+    assert ray_read.sentiment == "neutral" and read_by_rep(ray_read)
+    assert ray_read.sentiment_evidence[-1].text == sentence
+    assert _person(doc, "Ola Berg").sentiment in {"enthusiastic", "positive"}  # a read the mail gave stands

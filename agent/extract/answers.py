@@ -286,6 +286,10 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
                 stance, _p = stance_of([sentence])[0]
                 mood = {"warm": "mild", "cold": "cold"}.get(stance, "")  # a model's warm is positive, not enthusiastic
+                if not mood and named[0].sentiment == "unknown":
+                    # "Roberto signs whatever the DG backs": the rep describes someone the mail gave no read of,
+                    # and leans neither way; that is a read, and the sentence is its evidence
+                    mood = "neutral"
             if not mood:
                 continue
             key = role_key(named[0])
