@@ -6,6 +6,7 @@ from datetime import date
 from importlib import resources
 
 import numpy as np
+import pytest
 
 from agent.document import MODEL_READ, NOTHING_SHOWN, REP_READ, Evidence, HandoffDocument, Sections, Stakeholder
 from agent.extract import feelings
@@ -90,3 +91,15 @@ def test_a_stored_model_read_comes_back_as_the_quiet_passage_the_next_read_looks
     again = HandoffDocument.model_validate(doc.export())
     assert again.sections.stakeholders[0].sentiment_evidence[0].phrase == NOTHING_SHOWN
     assert again.export() == doc.export()
+
+
+def test_a_lean_without_a_majority_is_no_read_and_one_with_it_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    quiet = [shown(NOTHING_SHOWN)]
+    for probs, read in (
+        ({"warm": 0.45, "neutral": 0.12, "cold": 0.43}, "neutral"),  # a coin toss between warm and cold
+        ({"warm": 0.49, "neutral": 0.46, "cold": 0.05}, "neutral"),
+        ({"warm": 0.62, "neutral": 0.33, "cold": 0.05}, "positive"),
+        ({"warm": 0.10, "neutral": 0.30, "cold": 0.60}, "skeptical"),
+    ):
+        monkeypatch.setattr(feelings, "lean_probabilities", lambda _features, _p=probs: _p)
+        assert feelings.person_read(MARTA, quiet, "neutral", SAID) == read

@@ -791,3 +791,80 @@ async def test_the_one_chief_executive_holds_the_budget_only_when_no_one_else_do
     )
     said = _mail(3, rep, "Harald is our champion.", to=[Address(name="Handoff", email=f"handoff@{OURS}")])
     assert _person(await _read(ctx, [chief, said]), "Harald Quist").role == "champion"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        # a denied opposition is no doubt: the rep says they are not against us
+        ("Ray isn't against us, he just has no time this quarter.", "neutral"),
+        ("Ray ist nicht dagegen, er hat nur gerade keine Zeit.", "neutral"),
+        ("Ray n'est pas contre nous, il est simplement débordé.", "neutral"),
+        ("Ray no está en contra, solo está muy ocupado.", "neutral"),
+        # ... unless it is held back on a condition
+        ("Ray agreed not to block it, but if the go-live slips he will fight it again.", "skeptical"),
+        # warmth behind a condition is not there yet
+        ("If the pilot goes well, Ray becomes our champion.", "skeptical"),
+        ("Wenn der Pilottest klappt, wird Ray unser Fürsprecher.", "skeptical"),
+        ("Si le pilote réussit, Ray deviendra un allié.", "skeptical"),
+        ("Si el piloto sale bien, Ray será nuestro aliado.", "skeptical"),
+        # still to be won over, wants proof first; a word on his skill is no warmth
+        ("Ray is the one to win over, technically excellent and he wants hard numbers first.", "skeptical"),
+        ("Ray ist noch zu überzeugen, er will erst Zahlen aus dem Pilot.", "skeptical"),
+        ("Ray reste à convaincre : il veut voir des chiffres avant de s'engager.", "skeptical"),
+        ("A Ray todavía hay que convencerlo, quiere ver resultados primero.", "skeptical"),
+        # the deal exists because of him
+        ("Ray is the whole reason this happened.", "enthusiastic"),
+        ("C'est grâce à lui que le projet existe, Ray pousse partout.", "enthusiastic"),
+    ],
+)
+async def test_the_reps_read_weighs_denials_conditions_and_people_not_won_yet(
+    ctx: ExtractionContext, sentence: str, leaning: str
+) -> None:
+    ray = _who("Ray Donnelly")
+    doc = await _read(ctx, [_mail(1, ray, "Thanks for the overview, see you Tuesday.", day=2)])
+    reply = ThreadMessage(id="r4", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=sentence)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    person = _person(doc, "Ray Donnelly")
+    assert person.sentiment == leaning and read_by_rep(person)
+    assert person.sentiment_evidence[-1].text == sentence  # the read shows the rep's own sentence
+
+
+async def test_a_rep_typing_in_lower_case_gives_each_person_their_own_read(ctx: ExtractionContext) -> None:
+    ray, ola = _who("Ray Donnelly"), _who("Ola Berg")
+    doc = await _read(ctx, [_mail(1, ray, "Thanks for the overview.", day=2), _mail(2, ola, "See you Tuesday.", day=3)])
+    body = "ray is our real champion day to day. ola doesn't care either way, just keep her in the loop."
+    reply = ThreadMessage(id="r5", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=body)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    assert _person(doc, "Ray Donnelly").sentiment == "enthusiastic"
+    assert _person(doc, "Ola Berg").sentiment == "neutral"
+    assert _person(doc, "Ola Berg").sentiment_evidence[-1].text.startswith("ola doesn't care")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ray runs the night shift in Leeds.",
+        "Ray leitet die Nachtschicht in Bremen.",
+        "Ray dirige l'équipe de nuit à Lyon.",
+        "Ray dirige el turno de noche en Sevilla.",
+    ],
+)
+async def test_a_person_the_mail_gave_no_read_of_described_by_the_rep_without_a_leaning_reads_neutral(
+    ctx: ExtractionContext, sentence: str
+) -> None:
+    ray, ola = _who("Ray Donnelly"), _who("Ola Berg")
+    # Ray is only copied on the mail: nothing of his shows how he stands; Ola's own words are warm
+    mail = _mail(1, ola, "We love the forecasting demo, it is exactly what we need.", day=2, to=[ray])
+    doc = await _read(ctx, [mail])
+    assert _person(doc, "Ray Donnelly").sentiment == "unknown"
+    body = f"{sentence}\nOla leitet das Lager in Kiel."
+    reply = ThreadMessage(id="r6", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
+                          date=datetime(2026, 9, 10, tzinfo=UTC), body=body)  # fmt: skip
+    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
+    ray_read = _person(doc, "Ray Donnelly")
+    assert ray_read.sentiment == "neutral" and read_by_rep(ray_read)
+    assert ray_read.sentiment_evidence[-1].text == sentence
+    assert _person(doc, "Ola Berg").sentiment in {"enthusiastic", "positive"}  # a read the mail gave stands

@@ -345,3 +345,59 @@ def test_a_refusal_until_something_is_done_is_a_requirement_and_an_approval_is_s
     from agent.extract.sentiment import sentiment_signals
 
     assert [found for found, _phrase in sentiment_signals(text)][:1] == ([leaning] if leaning else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "leanings"),
+    [
+        # a decision still wanted, or a participle naming a thing, is no approval
+        ("Jede Änderung am Berechtigungskonzept muss vom Datenschutz freigegeben werden.", []),
+        ("Le rapport d'audit doit être validé par notre qualité avant tout déploiement.", []),
+        ("El monto aprobado para la fase uno es de 80 mil dólares.", []),
+        ("The approval has to come from the audit committee.", []),
+        ("Le comité a validé le budget ce matin.", ["positive"]),
+        ("La dirección ha aprobado el piloto en Monterrey.", ["positive"]),
+        # a feeling disowned, then a point conceded: no warmth, some of each
+        ("I won't pretend we're thrilled about yet another portal, but the numbers are hard to argue with.",
+         ["skeptical", "positive"]),
+        ("Je ne vais pas prétendre que nous sommes ravis, mais les gains sont difficiles à contester.",
+         ["skeptical", "positive"]),
+        ("Ich will nicht behaupten, dass wir begeistert sind, aber die Zahlen sind schwer zu widerlegen.",
+         ["skeptical", "positive"]),
+        ("No voy a fingir que estamos encantados, pero el ahorro es difícil de rebatir.", ["skeptical", "positive"]),
+    ],
+)  # fmt: skip
+def test_a_decision_still_wanted_is_no_approval_and_a_disowned_feeling_is_no_warmth(
+    text: str, leanings: list[str]
+) -> None:
+    assert sorted(found for found, _phrase in sentiment_signals(text)) == sorted(leanings)
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "leaning"),
+    [
+        ("Otto isn't against us, he is just swamped with the audit.", "Otto Brandt", None),
+        ("Otto ist nicht dagegen, aber er will erst den Betriebsrat hören.", "Otto Brandt", "skeptical"),
+        ("Otto n'est pas contre nous, mais il veut attendre la clôture annuelle.", "Otto Brandt", "skeptical"),
+        ("Otto is against the rollout this year.", "Otto Brandt", "skeptical"),
+        # what they report of someone else is not the rep's read of them
+        ("Iris meint, der Einkauf ist skeptisch wegen der Lizenzkosten.", "Iris Vale", None),
+        ("Iris dice que el comité está en contra de otra herramienta.", "Iris Vale", None),
+    ],
+)
+def test_the_reps_note_on_a_person_weighs_denials_and_leaves_out_what_they_report(
+    note: str, name: str, leaning: str | None
+) -> None:
+    from agent.extract.sentiment import _notes_read
+
+    people = [Stakeholder(name="Otto Brandt"), Stakeholder(name="Iris Vale")]
+    read = _notes_read(note, people)
+    assert (read[1][0] if read else None) == leaning
+    assert read is None or read[0].name == name
+
+
+def test_a_day_or_month_is_not_someone_else_the_feeling_belongs_to() -> None:
+    from agent.extract.sentiment import THIRD_PARTY
+
+    assert THIRD_PARTY.search("the saving from last Black Friday is hard to argue with") is None
+    assert THIRD_PARTY.search("Anand is going to ask why") is not None

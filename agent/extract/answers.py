@@ -45,7 +45,7 @@ from agent.extract.classify import (
 from agent.extract.cues import LATER, heading_section
 from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
-from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM
+from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM, denied_before, opposition_denied
 from agent.extract.mentions import csm_in_prose
 from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
@@ -200,6 +200,44 @@ def _leads_with(sentence: str, first: str) -> bool:
     return first in [w for w in head if w][:1]
 
 
+# "technically excellent", "fachlich stark": a word on their skill, not on how they stand toward us
+SKILL = re.compile(r"\b(?:technically|technisch|fachlich|techniquement|técnicamente)\s+\w+", re.IGNORECASE)
+
+
+def _sentences_by_name(para: str, firsts: set[str]) -> list[str]:
+    """The paragraph's sentences, also split where a rep typing in lower case starts one with a person's name
+    ("ruan is our champion. jaco doesn't care either way"): each is a read on its own person."""
+    out = []
+    for sentence in split_sentences(para):
+        starts = [0] + [
+            m.start(1) for m in re.finditer(r"[.!?]\s+([a-zà-ÿ][\w'’-]*)", sentence) if _words(m.group(1)) & firsts
+        ]
+        out += [sentence[a:b].strip() for a, b in zip(starts, [*starts[1:], len(sentence)], strict=True)]
+    return [s for s in out if s]
+
+
+def _rep_cues(sentence: str) -> tuple[int, int, int]:
+    """(warm, cold, denied) cue counts in a sentence of the rep's about one person. A denied cold word ("Niamh isn't
+    against us") is no doubt but a neutral word; a denied warm word ("not on board") and warmth behind a condition
+    ("if we pass his test he becomes an ally", "wenn …, wird er ein Verbündeter") are doubt: not won yet; so is a cold word taken back only so far ("agreed not to block, but if …")."""
+    text = SKILL.sub(" ", sentence)
+    condition = lexicon.PENDING.search(text)
+    warm = cold = denied = 0
+    for pattern in (REP_WARM, WARM):
+        for match in pattern.finditer(text):
+            if denied_before(text, match.start()) or (condition and match.start() > condition.start()):
+                cold += 1
+            else:
+                warm += 1
+    for pattern in (REP_COLD, COLD):
+        for match in pattern.finditer(text):
+            if opposition_denied(text, match):
+                denied += 1
+            else:
+                cold += 1
+    return warm, cold, denied
+
+
 def read_by_rep(person: Stakeholder) -> bool:
     """The rep has already said how this person feels: the draft does not ask again."""
     return any(e.phrase == REP_READ for e in person.sentiment_evidence)
@@ -225,7 +263,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         if PERSONAL.match(para):
             continue  # "Personal: Ramón sails, regattas most weekends": a hobby says nothing of how they stand toward us
         last: Stakeholder | None = None  # the person the paragraph's previous sentence was about
-        for sentence in split_sentences(para):
+        for sentence in _sentences_by_name(para, set(firsts)):
             words = _words(sentence)
             named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
             if PRONOUN_LEAD.match(sentence):  # "She is worried that … Gloria's promise": about the one named before
@@ -238,12 +276,10 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             if len(named) != 1:
                 continue
             last = named[0]
-            warm = len(REP_WARM.findall(sentence)) + len(WARM.findall(sentence))
-            cold = len(REP_COLD.findall(sentence)) + len(COLD.findall(sentence))
-            mood = (
-                "warm" if warm > cold else "cold" if cold > warm else "neutral" if REP_NEUTRAL.search(sentence) else ""
-            )
-            if mood == "cold" and REP_HOSTILE.search(sentence):
+            warm, cold, denied = _rep_cues(sentence)
+            said_neutral = denied or REP_NEUTRAL.search(sentence)
+            mood = "warm" if warm > cold else "cold" if cold > warm else "neutral" if said_neutral else ""
+            if mood == "cold" and any(not denied_before(sentence, m.start()) for m in REP_HOSTILE.finditer(sentence)):
                 mood = "hostile"
             if said := LABEL_SAID.search(sentence):  # "Katrin: positive", "Dev is negative": the rep's own label
                 mood = next((m for prefix, m in LABEL_MOOD if said.group(1).lower().startswith(prefix)), mood)
@@ -251,6 +287,10 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
                 # a sentence about the person in the rep's words, in any language: the stance model reads it
                 stance, _p = stance_of([sentence])[0]
                 mood = {"warm": "mild", "cold": "cold"}.get(stance, "")  # a model's warm is positive, not enthusiastic
+                if not mood and named[0].sentiment == "unknown":
+                    # "Roberto signs whatever the DG backs": the rep describes someone the mail gave no read of,
+                    # and leans neither way; that is a read, and the sentence is its evidence
+                    mood = "neutral"
             if not mood:
                 continue
             key = role_key(named[0])

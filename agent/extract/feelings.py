@@ -43,6 +43,7 @@ EPOCHS = 600
 MAX_SAID = 12  # their sentences scored at most: the development deals' people said up to 10 per message
 FEATURE_VERSION = 1  # bump when person_features changes, so the shipped weights are retrained
 READS: dict[str, Sentiment] = {"warm": "positive", "neutral": "neutral", "cold": "skeptical"}
+MIN_PROBABILITY = 0.5  # the model's lean stands only with a majority of the probability
 WARM_LEANINGS = {"positive": 1.0, "enthusiastic": 2.0}
 COLD_LEANINGS = {"skeptical": 1.0, "negative": 2.0}
 QUESTION = re.compile(r"\?\s*$")
@@ -156,7 +157,8 @@ def person_read(person: Stakeholder, evidence: list[Evidence], rule: Sentiment, 
         return rule
     probs = lean_probabilities(person_features(person, evidence, said))
     best = max(LABELS, key=lambda label: probs[label])
-    return READS[best]
+    # a lean without a majority is a guess: someone whose few words show nothing reads neutral, as a rule would
+    return READS[best] if probs[best] >= MIN_PROBABILITY else "neutral"
 
 
 def rebuild_weights(path: Path | None = None) -> Path:

@@ -444,7 +444,16 @@ REP_WARM = rx(r"\bchampion\b", r"\bbiggest fan\b", r"\bgreat\b", r"\bloves?\b", 
               r"\b(?:is|are|was|went|going|'s) all[- ]in\b", r"\bon board\b", r"\bbought in\b", r"\benthusiastic\b", r"\bpushing for (?:us|it|this)\b",
               r"\bfully behind\b", r"\b(?:is|was) (?:a |our )?(?:big|huge) (?:supporter|advocate)\b",
               r"(?<!not )(?<!n't )\bkeen\b", r"\bhappy with\b", r"\btalk(?:s|ed|ing)? (?:it |us |the project )?up\b",
-              r"\bsells? (?:it|us|this|the project)\b", r"\badvocate\b", r"\bdriv(?:es|ing) (?:it|this|the (?:deal|project|evaluation))\b", r"\bsponsor\b")  # fmt: skip
+              r"\bsells? (?:it|us|this|the project)\b", r"\badvocate\b", r"\bdriv(?:es|ing) (?:it|this|the (?:deal|project|evaluation))\b", r"\bsponsor\b",
+              # the deal exists because of them; they never considered anyone else
+              r"\b(?:is|was|'s) the (?:whole |only |main |real )?reason (?:this|we|it|the (?:deal|project))\b", r"\bthanks to (?:him|her)\b",
+              r"\bist der (?:ganze |einzige |eigentliche )?grund,? (?:dass|warum|weshalb)\b", r"\bdank (?:ihm|ihr)\b",
+              r"\best la (?:seule |vraie )?raison (?:pour laquelle|de)\b", r"\bgrâce à (?:lui|elle)\b",
+              r"\bes (?:la|el) (?:única |verdadera )?(?:razón|motivo) (?:de que|por (?:la|el) que)\b", r"\bgracias a (?:él|ella)\b",
+              r"\bnever (?:looked|shopped) (?:at |around )?(?:any(?:one|body|thing) else|elsewhere|another vendor)\b",
+              r"\bhat sich nie (?:\w+ ){0,2}?(?:anderes|andere anbieter|woanders) (?:angesehen|umgesehen)\b",
+              r"\bn'a jamais (?:regardé|considéré) (?:ailleurs|personne d'autre|un autre)\b",
+              r"\bnunca (?:miró|consideró|buscó) (?:a )?(?:nadie más|otr[oa]s?|otra opción|a otro proveedor)\b")  # fmt: skip
 REP_NEUTRAL = rx(r"\bneutral\b", r"\blukewarm\b", r"\bon the fence\b", r"\bwait(?:s|ing)? and see\b", r"\bno strong (?:view|opinion|feelings?)\b", r"\bindifferent\b", r"\bneither for nor against\b",
                  r"\bdoesn'?t (?:much )?care either way\b", r"\bneutr[ae]l?\b", r"\bsin opinión\b")  # fmt: skip
 REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", r"\bto manage\b", r"\bnot (?:yet )?convinced\b",
@@ -452,8 +461,42 @@ REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", 
               r"\bnot (?:really )?sold\b", r"\bhesitant\b", r"\breluctant\b", r"\bunconvinced\b",
               r"\bdoubts?\b", r"\bgrumbl", r"\bfought (?:us|it|this)\b", r"\bcautious\b", r"\bguarded\b",
               r"\bnot (?:a fan|keen|thrilled)\b", r"\bn't (?:a fan|keen|thrilled)\b", r"\bdrag(?:s|ged|ging)? (?:his|her|their) feet\b",
-              r"\bgrudging\w*", r"\boverruled\b", r"\bopposed\b", r"\bhostile\b", r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b")  # fmt: skip
+              r"\bgrudging\w*", r"\boverruled\b", r"\bopposed\b", r"\bhostile\b", r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b",
+              # not won yet: the one to win over, who will come round, who wants proof first
+              r"\bdagegen\b", r"\bcontre (?:nous|le projet|l'outil|la solution)\b", r"\ben contra\b",
+              r"\b(?:one|him|her|them|person) to win over\b", r"\bstill (?:has |needs )?to (?:be )?w[io]n over\b", r"\bnot (?:yet )?won over\b",
+              r"\b(?:will|'ll|could|might|may) come (?:a)?round\b", r"\b(?:could|might|may|will|would) sour\b",
+              r"\bwants? (?:to see )?(?:the |some |hard )?(?:[\w-]+ )?(?:results?|proof|numbers|evidence|references?)\b[^.;]{0,40}?\b(?:first|before)\b",
+              r"\b(?:noch|erst) (?:zu )?überzeugen\b", r"\bmuss (?:erst |noch )+überzeugt werden\b",
+              r"\bwill (?:erst(?:mal)?|zuerst) (?:\w+ ){0,4}?(?:ergebnisse|zahlen|beweise|resultate|referenzen)\b",
+              r"\b(?:reste|encore|est) à convaincre\b",
+              r"\bveut (?:d'abord |voir d'abord |voir )?(?:les |des )?(?:\w+ )?(?:résultats|preuves|chiffres|références)\b[^.;]{0,40}?\b(?:d'abord|avant)\b",
+              r"\b(?:hay que|falta|queda por|todavía hay que) convencer\w*\b", r"\bpor convencer\b",
+              r"\bquiere (?:ver )?(?:los |las |unos |unas )?(?:\w+ )?(?:resultados|pruebas|números|cifras|referencias)\b[^.;]{0,40}?\b(?:primero|antes)\b")  # fmt: skip
 # the rep's cold read that is open opposition, not doubt: "negative"
 REP_HOSTILE = rx(r"\bopposed\b", r"\bhostile\b", r"\bagainst (?:us|it|this|the (?:project|deal|tool|platform))\b",
                  r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b", r"\bwants? us (?:out|gone)\b",
                  r"\b(?:ist|war) dagegen\b", r"\bcontre (?:nous|le projet)\b", r"\ben contra\b")  # fmt: skip
+# a word the sentence denies just before it: "isn't against us", "nicht grundsätzlich dagegen", "pas contre", "no está en contra"
+DENIED = rx(r"(?:\bnot|n't|\bnever|\bnicht|\bkein\w*|\bpas|\bjamais|\bno|\bnunca)\s+(?:[\w-]+\s+){0,2}$")
+
+
+# a condition: warmth or calm behind one is not there yet ("if we pass his pen test he becomes an ally")
+PENDING = rx(
+    r"\b(?:if|once|unless|as soon as|wenn|falls|sobald|sofern|si|une fois que|dès que|cuando|en cuanto|una vez que)\b"
+)
+# "not against it, but …" concedes and then limits: the doubt stands
+CONTRAST = rx(r"\b(?:but|however|yet|aber|jedoch|doch|mais|cependant|pero|sin embargo)\b")
+
+
+def denied_before(text: str, at: int) -> bool:
+    """Whether the word at ``at`` in ``text`` is denied by the few words before it."""
+    return bool(DENIED.search(text[max(0, at - 30) : at]))
+
+
+def opposition_denied(text: str, match: re.Match[str]) -> bool:
+    """A cold word the sentence takes back outright ("Niamh isn't against us, she's just overloaded"); not one
+    taken back only so far ("no está en contra, pero quiere …") or on a condition ("agreed not to block, but if …")."""
+    if not denied_before(text, match.start()):
+        return False
+    return not CONTRAST.search(text, match.end()) and not PENDING.search(text)

@@ -29,7 +29,7 @@ from agent.document import (
     fold,
 )
 from agent.extract.feelings import person_read
-from agent.extract.lexicon import COURTESY, REP_COLD, REP_HOSTILE, REP_WARM, rx
+from agent.extract.lexicon import COURTESY, REP_COLD, REP_HOSTILE, REP_WARM, denied_before, opposition_denied, rx
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
 
@@ -132,10 +132,18 @@ _MORE_CUES = {
                    r"\bmerci pour la réactivité\b", r"\btrès (?:utile|intéressant)\b", r"\bsatisfaite?s?\b",
                    r"\bbonne impression\b", r"\bje soutiens\b", r"\bnos convence\b", r"\bme gusta\b", r"\bmuy bien\b",
                    r"\bgracias por la rapidez\b", r"\bmuy (?:útil|interesante)\b", r"\bsatisfech[oa]s?\b",
-                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b", r"\bbeschlossen\b", r"\bfreigegeben\b",
-                   r"\bgenehmigt\b", r"\bgrünes licht\b", r"\bzugestimmt\b", r"\bapprouvée?s?\b", r"\bvalidée?s?\b",
-                   r"\bfeu vert\b", r"\bavons (?:retenu|choisi)\b", r"\baprobad[oa]s?\b", r"\baprobamos\b",
-                   r"\bluz verde\b", r"\bautorizad[oa]s?\b", r"\b(?:elegimos|decidimos ir con)\b"),
+                   r"\bbuena impresión\b", r"\bcuenta con mi apoyo\b",
+                   r"\bgrünes licht\b",
+                   # a decision taken, not one still wanted ("muss freigegeben werden", "doit être validé") nor a
+                   # participle naming a thing ("el presupuesto aprobado")
+                   r"\b(?:beschlossen|freigegeben|genehmigt|zugestimmt)\b(?! werden)",
+                   r"\b(?:avons|avez|ai|a|ont|est|sont|été)\s+(?:\w+\s+)?(?:approuvée?s?|validée?s?)\b",
+                   r"\bfeu vert\b", r"\bavons (?:retenu|choisi)\b", r"\baprobamos\b",
+                   r"\b(?:hemos|he|ha|han|está|están|fue|sido|quedó)\s+(?:\w+\s+)?(?:aprobad|autorizad)[oa]s?\b",
+                   r"\bluz verde\b", r"\b(?:elegimos|decidimos ir con)\b",
+                   # a doubt conceded: "hard to argue with", in four languages
+                   r"\b(?:hard|difficult) to argue (?:with|against)\b", r"\bschwer (?:zu )?(?:bestreiten|widerlegen|widersprechen)\b",
+                   r"\bdifficiles? (?:à|de) (?:contester|réfuter|dire non)\b", r"\bdifícil(?:es)? (?:de )?(?:discutir|rebatir|decir que no)\b"),
 }  # fmt: skip
 CUES = tuple(
     (leaning, weight, re.compile(f"{pattern.pattern}|{_MORE_CUES[leaning].pattern}", re.IGNORECASE))
@@ -143,11 +151,16 @@ CUES = tuple(
 )
 # "not", "nicht begeistert", "pas ravi", "nunca contento": a praise denied just before
 NEGATED = re.compile(
-    r"\b(?:not|no|never|n't|hardly|nicht|kein\w*|pas|jamais|nunca|jamás)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+    r"\b(?:not|no|never|n't|hardly|nicht|kein\w*|pas|jamais|nunca|jamás)\s+(?:\w+\s+){0,2}$|"
+    # "I'm not going to pretend I'm excited", "je ne vais pas prétendre que je suis ravi": a feeling disowned
+    r"(?:\bnot|n't|\bnicht|\bpas|\bno)\s+(?:\w+\s+){0,3}?(?:pretend|claim|say|behaupten|sagen|prétendre|dire|decir|fingir)\w*,?\s+"
+    r"(?:(?:that|dass|que)\s+)?(?:[\w']+\s+){0,3}$",
+    re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|my|me)\b", re.IGNORECASE)
 THIRD_PARTY = re.compile(
-    r"\b[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b|"
+    r"\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|"
+    r"September|October|November|December)\b)[A-Z][a-z]+(?:'s)? (?:is|was|has|will|wants|thinks|said|says|asked|asks|feels|keeps)\b|"
     # someone else by pronoun, in four languages: "Sie ist skeptisch", "Elle reste", "Ella está", "He is" (a
     # German capitalised word before "ist" is any noun, so names there are left to _about's known people)
     r"\b(?:[Ee]r|[Ss]ie) (?:ist|war|bleibt|findet|hält)\b|\b(?:[Ii]l|[Ee]lle) (?:est|reste|était|trouve)\b|"
@@ -201,9 +214,9 @@ def sentiment_signals(text: str) -> list[tuple[str, str]]:
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
             taken.append(match.span())
-            negated = NEGATED.search(text[max(0, match.start() - 30) : match.start()])
+            negated = NEGATED.search(text[max(0, match.start() - 60) : match.start()])
             if negated and leaning in {"positive", "enthusiastic"}:
-                found.append(("skeptical", text[negated.start() + max(0, match.start() - 30) : match.end()]))
+                found.append(("skeptical", text[negated.start() + max(0, match.start() - 60) : match.end()]))
             elif leaning == "skeptical" and REQUIREMENT.match(text, match.end()):
                 continue  # "I won't sign off without the report" states a requirement, not a doubt about us
             elif not negated:
@@ -317,15 +330,27 @@ def sentence_evidence(
     return out
 
 
+# "Sabine meint, der Betriebsrat ist misstrauisch": the note reports what they say of someone else, not how they stand
+REPORTED = rx(
+    r"^\W*[\w'’-]+(?:['’]s)?,?\s+(?:says|said|thinks|told us|mentioned|reports|meint|sagt|sagte|erzählt|berichtet|"
+    r"dit|a dit|pense|raconte|dice|dijo|comenta|cree|cuenta)\b"
+)
+
+
 def _notes_read(text: str, people: list[Stakeholder]) -> tuple[Stakeholder, tuple[str, str]] | None:
     """The rep's note on one person, in the rep's everyday words, when the sentence opens with their name:
     "Hollis is driving it", "Grant pushed back on the overlap", "Dev still doesn't want us there"."""
     head = fold(text).split()[:1]
     first = re.sub(r"['’]s$", "", head[0].strip(".,;:()*-")) if head else ""
     named = [p for p in people if first and _first(p) == first]
-    if len(named) != 1:
+    if len(named) != 1 or REPORTED.match(text):
         return None
-    warm, cold, hostile = REP_WARM.search(text), REP_COLD.search(text), REP_HOSTILE.search(text)
+
+    def said(pattern: re.Pattern[str]) -> re.Match[str] | None:  # "isn't against us, just busy" is no opposition
+        return next((m for m in pattern.finditer(text) if not opposition_denied(text, m)), None)
+
+    warm, cold = said(REP_WARM), said(REP_COLD)
+    hostile = next((m for m in REP_HOSTILE.finditer(text) if not denied_before(text, m.start())), None)
     if hostile and not warm:
         return named[0], ("negative", hostile.group(0))
     if cold and not warm:
