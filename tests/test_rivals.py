@@ -25,8 +25,8 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("Vantori's proposal came in at half your price.", "Vantori", "vendor"),
         ("Zenbridge nous a demandé 90 000 € pour la même chose.", "Zenbridge", "vendor"),
         ("Our finance team is migrating away from Ledgerline this autumn.", "Ledgerline", "incumbent"),
-        ("The warehouse app that Priya built in Access still does the picking lists.", "in-house (", "in_house"),
-        ("Engineering wanted to build the dashboards themselves on Retool.", "in-house (Retool)", "in_house"),
+        ("The warehouse app that Priya built in Access still does the picking lists.", "Access (in-house build)", "in_house"),
+        ("Engineering wanted to build the dashboards themselves on Retool.", "Retool (in-house build)", "in_house"),
         ("Frankly the cheapest option was to keep using the shared workbook.", "status quo (shared workbook)",
          "status_quo"),
         ("Parallel dazu haben wir uns auch Korrin Insights angesehen.", "Korrin Insights", "vendor"),
@@ -42,7 +42,7 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("Our shortlist came down to you and Orinoco BI.", "Orinoco BI", "vendor"),
         ("Nordlys Reporting was the other finalist.", "Nordlys Reporting", "vendor"),
         ("We had Castellan Data in for two demos.", "Castellan Data", "vendor"),
-        ("My analyst hacked together a Python script that emails the numbers.", "in-house (Python script)", "in_house"),
+        ("My analyst hacked together a Python script that emails the numbers.", "Python script (in-house build)", "in_house"),
         ("Die Alternative wäre gewesen, weiter mit Excel zu arbeiten.", "status quo (Excel)", "status_quo"),
         ("On a aussi reçu une proposition de Lumio.", "Lumio", "vendor"),
         ("Pedimos presupuesto a Arbolado Consultores en enero.", "Arbolado Consultores", "vendor"),
@@ -163,7 +163,7 @@ async def test_each_alternative_is_filed_with_its_name_and_why_it_lost_and_the_n
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract(sources, ctx, doc)
     items = {item.competitor: item.text for item in extraction.sections.competitive_context}
-    assert set(items) >= {"Quillon Data", "Marrowgate Advisory", "in-house (Airtable)", "Tamarisco", "Korrin Insights",
+    assert set(items) >= {"Quillon Data", "Marrowgate Advisory", "Airtable (in-house build)", "Tamarisco", "Korrin Insights",
                           "Orvalis"}  # fmt: skip
     assert "no Italian support" in items["Quillon Data"]
     assert "demasiado cara" in items["Tamarisco"] and "zu teuer" in items["Korrin Insights"]
@@ -212,4 +212,4 @@ def test_a_vendor_named_before_what_it_is_and_then_its_quote_is_a_rival() -> Non
 
 def test_a_tool_a_team_built_for_itself_in_german_is_in_house_with_its_name() -> None:
     found = rival_in("Die Leitstelle hat sich selbst zwei Kibana-Dashboards gebastelt.")
-    assert found is not None and (found.name, found.kind) == ("in-house (Kibana)", "in_house")
+    assert found is not None and (found.name, found.kind) == ("Kibana (in-house build)", "in_house")
