@@ -63,6 +63,21 @@ def test_an_item_already_in_another_section_of_the_document_is_folded_into_it() 
     assert [i.text for i in extraction.sections.pain_points] == [held]
 
 
+@pytest.mark.parametrize("first", ["risks", "competitive_context"])
+def test_a_rival_told_twice_stays_in_competition_whichever_telling_came_first(first: str) -> None:
+    said = "Rendova ist billiger, deckt aber Ersatzteile und SAP nicht ab, und das ist für uns ein echtes Risiko."
+    rival = Item(text=said, quotes=_quote(said), source_ids=["m1"], competitor="Rendova")
+    worry = Item(text=f"Uwe: {said}", quotes=_quote(said), source_ids=["m1"])
+    sections = Sections(risks=[worry], competitive_context=[rival])
+    order = ["m1"]
+    if first == "risks":
+        worry.source_ids, rival.source_ids, order = ["m0"], ["m1"], ["m0", "m1"]
+    extraction = Extraction(sections=sections)
+    assemble(extraction, source_order=order)
+    assert [i.competitor for i in extraction.sections.competitive_context] == ["Rendova"]
+    assert extraction.sections.risks == []
+
+
 def test_dates_in_german_french_and_spanish_resolve_against_the_message_date() -> None:
     sent = date(2026, 3, 10)
     assert resolve_due("Die Frist ist am 30. September.", sent) == date(2026, 9, 30)

@@ -25,8 +25,8 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("Vantori's proposal came in at half your price.", "Vantori", "vendor"),
         ("Zenbridge nous a demandé 90 000 € pour la même chose.", "Zenbridge", "vendor"),
         ("Our finance team is migrating away from Ledgerline this autumn.", "Ledgerline", "incumbent"),
-        ("The warehouse app that Priya built in Access still does the picking lists.", "in-house (", "in_house"),
-        ("Engineering wanted to build the dashboards themselves on Retool.", "in-house (Retool)", "in_house"),
+        ("The warehouse app that Priya built in Access still does the picking lists.", "Access (in-house build)", "in_house"),
+        ("Engineering wanted to build the dashboards themselves on Retool.", "Retool (in-house build)", "in_house"),
         ("Frankly the cheapest option was to keep using the shared workbook.", "status quo (shared workbook)",
          "status_quo"),
         ("Parallel dazu haben wir uns auch Korrin Insights angesehen.", "Korrin Insights", "vendor"),
@@ -42,7 +42,7 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("Our shortlist came down to you and Orinoco BI.", "Orinoco BI", "vendor"),
         ("Nordlys Reporting was the other finalist.", "Nordlys Reporting", "vendor"),
         ("We had Castellan Data in for two demos.", "Castellan Data", "vendor"),
-        ("My analyst hacked together a Python script that emails the numbers.", "in-house (Python script)", "in_house"),
+        ("My analyst hacked together a Python script that emails the numbers.", "Python script (in-house build)", "in_house"),
         ("Die Alternative wäre gewesen, weiter mit Excel zu arbeiten.", "status quo (Excel)", "status_quo"),
         ("On a aussi reçu une proposition de Lumio.", "Lumio", "vendor"),
         ("Pedimos presupuesto a Arbolado Consultores en enero.", "Arbolado Consultores", "vendor"),
@@ -163,7 +163,7 @@ async def test_each_alternative_is_filed_with_its_name_and_why_it_lost_and_the_n
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract(sources, ctx, doc)
     items = {item.competitor: item.text for item in extraction.sections.competitive_context}
-    assert set(items) >= {"Quillon Data", "Marrowgate Advisory", "in-house (Airtable)", "Tamarisco", "Korrin Insights",
+    assert set(items) >= {"Quillon Data", "Marrowgate Advisory", "Airtable (in-house build)", "Tamarisco", "Korrin Insights",
                           "Orvalis"}  # fmt: skip
     assert "no Italian support" in items["Quillon Data"]
     assert "demasiado cara" in items["Tamarisco"] and "zu teuer" in items["Korrin Insights"]
@@ -212,4 +212,96 @@ def test_a_vendor_named_before_what_it_is_and_then_its_quote_is_a_rival() -> Non
 
 def test_a_tool_a_team_built_for_itself_in_german_is_in_house_with_its_name() -> None:
     found = rival_in("Die Leitstelle hat sich selbst zwei Kibana-Dashboards gebastelt.")
-    assert found is not None and (found.name, found.kind) == ("in-house (Kibana)", "in_house")
+    assert found is not None and (found.name, found.kind) == ("Kibana (in-house build)", "in_house")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # offered to build it / an offer made to us
+        ("A local integrator, Brightwave Systems, offered to build us something custom in six months.",
+         "Brightwave Systems"),
+        ("Ein Systemhaus aus Ulm, Kornfeld Data, hat uns angeboten, das individuell zu bauen.", "Kornfeld Data"),
+        ("Un intégrateur de Lyon, Solvance, nous a proposé un développement sur mesure.", "Solvance"),
+        ("Un integrador de Puebla, Grupo Arkos, nos ofreció hacerlo a la medida en un año.", "Grupo Arkos"),
+        ("La consultora (Andina Datos) nos ofrecía un desarrollo propio por 90.000 dólares.", "Andina Datos"),
+        ("Lo hospeda Velarde Consultores, y ellos mismos nos ofrecieron hacer los informes.", "Velarde Consultores"),
+        # a price asked
+        ("Merravia wanted 140k a year for the full suite.", "Merravia"),
+        ("Vektorin verlangte 95.000 € im Jahr für die Vollversion.", "Vektorin"),
+        ("Pour rappel, Calvera nous demandait 60 000 € par an pour moins que ça.", "Calvera"),
+        ("Tessaro les cotizó 4.000 dólares al mes por el mismo tablero.", "Tessaro"),
+        # demoed
+        ("Norvik came in and demoed their forecasting module in March.", "Norvik"),
+        ("Brenntal Analytics hat uns im Frühjahr ihr Planungsmodul vorgeführt.", "Brenntal Analytics"),
+        ("Altimea nous a fait une démo la semaine dernière.", "Altimea"),
+        ("Pampa Metrics nos hizo una demo en febrero.", "Pampa Metrics"),
+        # cheaper than / cheaper
+        ("Honestly you're pricier than Gridwell for what we need.", "Gridwell"),
+        ("Kestrel ist billiger, kann aber kein Mehrmandanten-Reporting.", "Kestrel"),
+        ("Opaline est moins chère mais ne gère pas le multi-sites.", "Opaline"),
+        ("Son más caros que Cobalto para lo mismo.", "Cobalto"),
+        # the alternative on the table, still up against us
+        ("Halcyon (a two-person start-up) as the cheap alternative, for now.", "Halcyon"),
+        ("Ravenna BI ist noch im Rennen.", "Ravenna BI"),
+        ("Et Orcelle, vous les avez toujours en face ?", "Orcelle"),
+        ("Tierra Analytics sigue en la carrera.", "Tierra Analytics"),
+        # the group's standard tool
+        ("From the holding's side, our group standard is Qlik Sense.", "Qlik Sense"),
+        ("Der Konzernstandard ist MicroStrategy, das ist gesetzt.", "MicroStrategy"),
+        ("Le standard du groupe est Spotfire, il faudra justifier l'exception.", "Spotfire"),
+        ("El estándar corporativo es Yellowfin y cualquier excepción la aprueba México.", "Yellowfin"),
+        # kept for a job of analysis alongside us
+        ("We're still using Mixpanel for product analytics and I don't want two sources of truth.", "Mixpanel"),
+        ("Wir nutzen weiterhin Datev für die Vertriebsberichte.", "Datev"),
+        ("On garde Metabase pour les tableaux de bord produit.", "Metabase"),
+        ("Seguimos usando Klipfolio para los informes de ventas.", "Klipfolio"),
+        # a vendor's own module, offered or falling short
+        ("Corvina hat uns übrigens ihr eigenes Planungs-Modul angeboten.", "Corvina Planungs-Modul"),
+        ("Tramex les cotizó su propio módulo de analítica, pero caro.", "Tramex módulo de analítica"),
+        ("Los camiones ya traen GPS (Rutafix desde 2023), pero su portal solo da mapas.", "Rutafix portal"),
+        ("Dynamis has its own dashboard add-on but nobody uses it.", "Dynamis dashboard add-on"),
+        # building it in-house on a platform they have
+        ("Honestly, my team could build the churn model in Snowflake ourselves.", "Snowflake (in-house build)"),
+        ("Marta is the sceptic - she'd rather build in Fabric.", "Fabric (in-house build)"),
+    ],
+)  # fmt: skip
+def test_more_of_what_a_sentence_does_with_an_alternative_names_it_in_four_languages(sentence: str, name: str) -> None:
+    found = rival_in(sentence, {"marta"})
+    assert found is not None and found.name == name, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Our ERP is Navision and it exports nightly to the warehouse.",
+        "We still use SAP for invoicing and the data comes from there.",
+        "On garde Sage pour la compta.",
+        "Seguimos usando Contpaq para la facturación.",
+        "Wir behalten Abacus für die Finanzbuchhaltung.",
+        "Unser ERP-Anbieter hat uns sein eigenes Reporting-Modul angeboten.",
+        "Leur éditeur de TMS nous a proposé son propre module de reporting.",
+        "Samsara has its own app, the drivers use it daily.",
+        "Our Swiss subsidiary has its own small analytics team under Lukas.",
+        "The standard is ISO 27001 for all vendors.",
+        "Marta demoed the new dashboard to the board.",
+        "Laura nos ofreció una llamada el martes.",
+    ],
+)
+def test_the_customers_own_systems_people_and_standards_are_no_alternative(sentence: str) -> None:
+    assert rival_in(sentence, {"marta", "laura", "lukas"}) is None
+
+
+async def test_a_rival_in_our_notes_stands_alone_and_stays_in_competition(ctx: ExtractionContext) -> None:
+    note = ThreadMessage(
+        id="n1",
+        sender=Address(name="Noor Haddad", email="noor.haddad@ourco.example"),
+        date=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+        subject="Notes",
+        body="Olivier came back. We're at 148k a year, under his 150k line, so no committee. "
+        "He compared us with Ostravia (the tool they looked at).",
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    extraction = await OfflineExtractor().extract([note], ctx, doc)
+    (rival,) = [i for i in extraction.sections.competitive_context if i.competitor == "Ostravia"]
+    assert rival.text.startswith("He compared us with Ostravia") and "148k" not in rival.text

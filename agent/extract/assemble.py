@@ -48,6 +48,10 @@ def _absorb(into: Item, item: Item) -> None:
     fold_promise(into, item)
 
 
+def _names_rival(key: str, item: Item) -> bool:
+    return key == "competitive_context" and item.competitor is not None
+
+
 def _same(a: Item, b: Item, promises: bool = False) -> bool:
     """The same fact; of two commitments (``promises``), also the same promise told in other words."""
     return same_fact(a.text, b.text) or bool(_quote_keys(a) & _quote_keys(b)) or (promises and same_promise(a, b))
@@ -98,7 +102,12 @@ def assemble(
             survivors.append((key, item))
             continue
         promise = key == "commitments" and twin[0] != "commitments"
-        if promise or (twin[0] != key and twin[0] != "commitments" and sure[id(item)] > sure[id(twin[1])]):
+        # an alternative named in competition stays there: the classifier reads competition weakly, and a
+        # rival folded into a worry or a fact of the plan is one the CSM never sees as a rival
+        rival = _names_rival(key, item) and not _names_rival(*twin) and twin[0] != "commitments"
+        kept_rival = _names_rival(*twin) and not _names_rival(key, item)
+        surer = twin[0] != key and twin[0] != "commitments" and sure[id(item)] > sure[id(twin[1])]
+        if promise or rival or (surer and not kept_rival):
             # a promise told again keeps its owner and date, and a fact told twice lives where it fits best:
             # the earlier telling joins this one
             survivors[survivors.index(twin)] = (key, item)

@@ -399,9 +399,10 @@ def _read_ours(
     people: set[str],
 ) -> bool:
     """Our side's sentence: a vendor we were compared with, the plan in our proposal, or (True) read on as a fact."""
-    name = competitor_in(unit.text, names, wanted, people)
-    if name and unit.source_id not in formal:
-        sections.competitive_context.append(_item(unit, competitor=name))
+    found = rival_of(unit.text, names, wanted, people)
+    if found and unit.source_id not in formal:
+        # one named by a frame says all it needs ("He compared us with Optirate."), as a customer's does
+        sections.competitive_context.append(_item(unit, alone=found.kind != "named", competitor=found.name))
         return False
     if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
         sections.implementation.append(_item(unit))  # the agreed plan in our proposal

@@ -5,14 +5,19 @@ on the table — evaluating, comparing, trialling ("we also looked at Ferrovia C
 haben auch X angeschaut", "nous avons aussi évalué X", "también evaluamos X"), being
 quoted ("Deloitte quoted us 180k", "la propuesta de X"), building it in-house ("IT offered
 to build it themselves on Power Apps", "our Excel/VBA macro that Tom built"), staying with
-the status quo ("we could just stay on spreadsheets") and replacing an incumbent ("we're
-moving off Sage") — and returns the alternative's name: the proper-noun span next to the
-frame, or what the in-house tool or the status quo is. ``loss_reason(text)`` says why an
+the status quo ("we could just stay on spreadsheets"), replacing an incumbent ("we're
+moving off Sage"), an offer or a price ("Grupo Datum nos ofreció hacerlo a la medida", "X nous
+demandait 220 000 €"), a demo ("X demoed the week before"), cheaper than, the option still on the
+table or still up against us ("vous les avez toujours en face ?"), the group's standard tool, a
+vendor's own module that falls short ("su portal solo da mapas") and a tool kept for a job of
+analysis alongside us ("still using X for attribution") — and returns the alternative's name: the
+proper-noun span next to the frame, or what the in-house tool or the status quo is. The
+customer's kinds of system (ERP, TMS) are never a name. ``loss_reason(text)`` says why an
 option lost ("too expensive", "no German support", "their demo crashed", "zu teuer",
 "trop chère", "demasiado caro"); ``news_only(text)`` tells a mention as news ("saw that
 Tallis got acquired") from competition. Rules about meaning, never a list of brands
-(lexicon.COMPETITORS is that list; classify.competitor_in weighs both). Not for: filing
-the sentence (offline.py) or known vendor names (classify.py).
+(lexicon.COMPETITORS is that list; classify.competitor_in weighs both); the phrases with no name in
+them live in rival_cues.py. Not for: filing the sentence (offline.py) or known vendor names (classify.py).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Literal
 
 from agent.document import fold
 from agent.extract.lexicon import NOT_COMPANY, rx
+from agent.extract.rival_cues import AN_OPTION, IN_HOUSE, LOSS, NEWS, NOT_TOOL, POINTS_BACK, STATUS_QUO
 
 Kind = Literal["named", "vendor", "consultancy", "in_house", "status_quo", "incumbent"]
 
@@ -41,6 +47,9 @@ _ARTICLE = frozenset((
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "unser", "unsere",
     "unseren", "ihr", "ihre",
 ))  # fmt: skip
+_POSSESSIVE = frozenset(
+    ("our", "their", "my", "your", "notre", "nos", "leur", "leurs", "nuestro", "nuestra", "su", "sus")
+)
 _PLACE_WORDS = frozenset(("in", "im", "nach", "aus", "am", "um", "bis", "seit", "ab", "zum", "zur"))  # "in Hamburg"
 # Words that open sentences or name a department or a plain thing: never an alternative's name.
 _GENERIC = frozenset((
@@ -53,6 +62,10 @@ _GENERIC = frozenset((
     "many", "several", "other", "another", "any", "no", "not", "yes", "ok", "okay", "thanks", "hi", "hello",
     "dear", "again", "now", "today", "implementation", "onboarding", "training", "hosting",
     "your", "my", "his", "her", "our",
+    # a sentence's opening word in the other languages: "Et PisteMetrics, vous les avez …", "Und Axomet war …"
+    "et", "und", "y", "mais", "aber", "pero", "alors", "dann", "entonces", "donc", "also", "puis",
+    "la", "le", "les", "el", "los", "las", "un", "une", "una", "des", "du", "del", "leur", "leurs", "notre", "nos",
+    "nuestro", "nuestra", "su", "sus", "ce", "cette", "este", "esta", "ese", "esa",
     # a kind of thing, never a vendor's name: "skeptisch gegenüber noch einem Tool", "frente a otro programa"
     "tool", "tools", "software", "system", "systems", "app", "apps", "platform", "programm", "programme", "werkzeug",
     "plattform", "logiciel", "outil", "plateforme", "herramienta", "programa", "plataforma", "sistema",
@@ -88,6 +101,16 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\b(?:came down to|between|zwischen|entre) (?:you|us|yourselves|euch|ihnen|uns|vous|nous|ustedes|vosotros) "
         r"(?:and|und|et|y)\b",
         r"\bthe other (?:finalist|option|vendor|candidate|bidder|contender|shortlisted \w+) (?:was|is|being)\b",
+        # priced against another: "cheaper than X", "billiger als X", "moins cher que X", "más barato que X"
+        r"\b(?:cheaper|less expensive|more expensive|pricier) than\b", r"\b(?:billiger|günstiger|preiswerter|teurer) als\b",
+        r"\b(?:moins|plus) ch(?:er|ère|ers|ères) que\b", r"\bmás (?:barat|car)[oa]s? que\b",
+        # the group's standard tool: "our group standard is X", "Konzernstandard ist X", "le standard du groupe est X"
+        r"\b(?:group|corporate|company|global|hq|house|our) standard (?:(?:bi|analytics|reporting|dashboard) )?"
+        r"(?:tool |platform |solution )?(?:is|was|remains)\b", r"\bstandardi[sz]ed on\b",
+        r"\b(?:konzern|gruppen|unternehmens|bi-)standard (?:\w+ ){0,2}?(?:ist|war|bleibt)\b", r"\bstandardisiert auf\b",
+        r"\ble standard (?:du groupe |groupe |de l'entreprise |maison )?(?:est|reste|c'est)\b", r"\bstandardisé sur\b",
+        r"\b(?:el|nuestro) estándar (?:del grupo |corporativo |de la empresa )?(?:es|sigue siendo)\b",
+        r"\bestandarizad[oa]s? en\b",
         # the alternative someone asks about: "the board asks why not X"
         r"\bwhy not (?:just )?(?:go with |use )?", r"\bwarum (?:denn )?nicht (?:einfach )?", r"\bpourquoi pas\b",
         r"\bpor qué no (?:usar |ir con )?",
@@ -95,19 +118,41 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
     ("vendor", "before", rx(
         r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid|came in|charges?|charged|would charge|wanted \$|"
         r"was|were|is|seemed|felt|looked|came|war|wäre|ist|était|est|fue|era|es|resultó|salía)\s+"
-        r"(?:\w+ )?(?:too|zu|trop|demasiado|cheaper|more expensive|günstiger|teurer|moins cher|plus cher|más barato|"
-        r"más caro|(?:at )?[$€£]\s?\d|\d[\d,.]*\s?(?:k|K|€|EUR|USD|CHF|GBP)\b)",
+        r"(?:\w+ )?(?:too|zu|trop|demasiado|cheaper|less expensive|more expensive|günstiger|billiger|preiswerter|teurer|"
+        r"moins ch(?:er|ère)|plus ch(?:er|ère)|más barat[oa]|más car[oa]|(?:at )?[$€£]\s?\d|\d[\d,.]*\s?(?:k|K|€|EUR|USD|CHF|GBP)\b)",
         r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid)\b",
         r"(?:'s|’s)\s+(?:quote|bid|proposal|offer|demo|pilot|trial|prototype|pricing|price|poc)\b",
         r"\s+(?:quote|bid|proposal|prototype)\b",
-        r"\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
+        r",?\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
         r"\s+(?:nous )?(?:a|avait) (?:proposé|offert|chiffré|soumis|présenté|soumissionné)\b",
         # what the alternative would have meant: "X hätte uns an die Migration gekoppelt", "X would have locked us in"
         r"\s+(?:would have|would've|hätte|hätten|aurait|auraient|habría|hubiera)\s+(?:\S+\s+){0,5}?(?:cost|charged|"
         r"locked|tied|coupled|forced|gekostet|gekoppelt|gebunden|coûté|liée?s?|obligée?s?|costado|atad[oa]s?|"
         r"obligad[oa]s?)\b",
-        r"\s+(?:nous )?(?:a|avait) demandé\s+(?:\S+\s+){0,2}?\d",  # a price asked, not a person asking a question, r"\s+nous proposait\b",
-        r"\s+nos (?:cotizó|ofreció|propuso|cobraba)\b",
+        # a price asked, not a person asking a question: "X nous demandait 220 000 €", "X verlangte 80.000 €"
+        r"\s+(?:nous |leur |lui )?(?:(?:a|avait|ont|avaient) demandé|demandait|demandaient|facturait|facturaient)\s+"
+        r"(?:\S+\s+){0,2}?\d",
+        r"\s+(?:wanted|asked for|was asking|were asking|charged us|verlangte|verlangten|wollte|wollten)\s+(?:\S+\s+){0,2}?"
+        r"[$€£]?\s?\d",
+        r",?\s+(?:nos|les|me|le) pid(?:ió|ieron|ía|ían)\s+(?:\S+\s+){0,2}?\d",
+        # an offer made to us: "X nous proposait un module", "X, nos ofreció hacerlo a medida", "X les cotizó su módulo"
+        r",?\s+(?:nous|leur|lui) (?:proposait|proposaient|offrait|offraient|a offert|ont offert|ont proposé)\b",
+        r",?\s+(?:nos|les|me|le) (?:cotiz(?:ó|aron|aba|aban)|ofrec(?:ió|ieron|ía|ían)|propus(?:o|ieron)|propon(?:ía|ían)|"
+        r"cobr(?:aba|aban|ó|aron))\b",
+        # a demo or pitch given: "X demoed the week before", "X hat uns ihr Modul vorgeführt", "X nous a fait une démo"
+        r"\s+(?:came in (?:and|to) )?(?:demoed|demo'd|pitched (?:us|their|a|an|the)|(?:did|gave (?:us )?|ran) (?:a|an|their|its) "
+        r"(?:\w+ )?(?:demo|pitch|presentation|walkthrough))\b",
+        r"\s+(?:hat|hatte|haben|hatten) (?:uns )?(?:\S+ ){0,4}(?:vorgeführt|demonstriert|gepitcht)\b",
+        r"\s+(?:nous )?(?:a|avait|ont|avaient) (?:fait|donné|présenté) (?:une|sa|leur|son) (?:démo|démonstration|pitch)\b",
+        r"\s+(?:nos )?(?:hizo|hicieron|dio|dieron|presentó|presentaron) (?:una|su) (?:demo|demostración)\b",
+        # the alternative on the table: "X (an IIoT start-up) as the cheap alternative", "X als Billig-Alternative"
+        r"\s+(?:als|as|comme|como)\s+(?:the |an? |die |eine |l'|une |la |el |una? )?(?:\w+[\s-])?(?:alternative|"
+        r"alternativa|fallback|plan b|option|opción)\b",
+        r"\s+(?:is|was|are|were|remains|ist|war|sind|bleibt|est|était|sont|reste|es|era|está|sigue)\s+(?:still |also |auch |noch |toujours |"
+        r"aussi |todavía |también )?(?:on the table|in the running|in the race|im raum|im rennen|im spiel|sur la table|"
+        r"dans la course|en lice|sobre la mesa|en carrera|en la carrera)\b",
+        # still up against us: "Et X, vous les avez toujours en face ?"
+        r",?\s+(?:vous|on|nous|tu)\s+(?:les|l')\s*(?:avez|a|avons|as|aviez|avait)\s+(?:toujours |encore )?en face\b",
         r"\s+came (?:back )?(?:with|in) (?:a |an )?(?:lower|higher|cheaper|better|bigger|smaller)\b",
         r"\s+(?:undercut|underbid|beat) (?:you|us|your)\b",
         r"\s+(?:was|were|is|are) (?:the other|also|our other|on (?:the|our) shortlist|a finalist|the runner-up)"
@@ -134,9 +179,12 @@ _BETWEEN = rx(
     r"three |\w+ )?(?:demos?|pitch(?:es)?|presentations?|workshops?|bake-?offs?|pilots?)\b",
 )
 _CONSULTANCY = (
-    re.compile(r"\b((?:[A-Z][\w.]*\s+(?:&\s+)?){1,3}(?:Consulting|Consultancy|Advisors|Partners|Conseil|Beratung))\b"),
-    re.compile(rf"\b(?i:consultancy|consulting firm|consultants|agency|integrator|vendor|beratung|cabinet|consultora|"
-               rf"consultoría)\s*,?\s+({_SPAN.pattern})"),
+    re.compile(r"\b((?:[A-Z][\w.]*\s+(?:&\s+)?){1,3}(?:Consulting|Consultancy|Consultants|Advisors|Partners|Conseil|"
+               r"Conseils|Beratung|Berater|Consultores|Consultoría))\b"),
+    # the kind, where it is from, then the name: "un integrador de aquí, Grupo Datum", "la consultora (Datanauta)"
+    re.compile(rf"\b(?i:consultancy|consulting firm|consultants|agency|integrator|vendor|beratung|beratungsfirma|"
+               rf"systemhaus|cabinet|intégrateur|consultora|consultoría|integrador|integradora)"
+               rf"(?:\s+(?i:de|from|aus|d')\s*\w+)?\s*[,(]?\s*({_SPAN.pattern})"),
     re.compile(rf"\b({_SPAN.pattern}),\s+an?\s+(?:[\w-]+\s+){{0,4}}(?:consultancy|vendor|shop|firm|tool|platform|"
                r"provider|start-?up)\b"),
     re.compile(rf"\b({_SPAN.pattern}),\s+(?i:une?|una?|eine?)\s+(?:[\w-]+\s+){{0,3}}(?i:firme-conseil|firme|cabinet|"
@@ -148,32 +196,6 @@ _SYSTEM_PART = rx(
     r"sso|laptops?|machines?|servers?|licen[cs]es?|seats?|users?|accounts?|tickets?|ids?)s?\b",
     r"\s+(?:-?(?:anbindung|schnittstelle|export|daten|lizenzen?))\b",
 )
-# Building it themselves: no vendor, the alternative is their own tool.
-IN_HOUSE = rx(
-    r"\b(?:build|built|building|develop|developed|developing|write|writing|code|coding|do)\s+(?:it|this|that|"
-    r"something|one|the \w+|a \w+|our own|their own)?\s*(?:\w+\s+)?(?:ourselves|themselves|himself|herself|in[- ]house|"
-    r"internally)\b",
-    r"\bin[- ]house (?:build|tool|solution|option|alternative|app|system|version|approach|team)\b",
-    r"\bhome[- ]?grown\b", r"\b(?:hacked|cobbled|threw|thrown|stitched|put) together (?:a |an |some |our |their )?"
-    r"(?:\w+ ){0,2}(?:script|macro|tool|app|workbook|database|dashboard)s?\b", r"\bbuild (?:vs\.?|versus|or) buy\b",
-    r"\b(?:IT|engineering|(?:our|the|their) (?:dev|data|it|bi|engineering) team|\w+ from IT) (?:\w+ )?(?:offered|wanted|"
-    r"proposed|suggested|could|would rather|planned|plans|wants|want|is trying|tried) to build\b",
-    r"\b(?:macro|script|tool|spreadsheet|app|workbook|database|dashboard)s? (?:that|which) [A-Z]\w+ "
-    r"(?:\w+ )?(?:built|wrote|made|maintains|created|cobbled)\b",
-    r"\b(?:selbst|selber|intern|inhouse|im haus)\s+(?:zu\s+)?(?:bauen|entwickeln|programmieren|gebaut|entwickelt)\b",
-    r"\beigenentwicklung\b", r"\bin eigenregie\b",
-    r"\bsich\s+(?:selbst|selber)\s+(?:\S+\s+){0,5}?(?:gebaut|gebastelt|entwickelt|programmiert|geschrieben)\b",
-    r"\b(?:se sont|s'est|s’est) (?:fait|construit|bricolé|développé|monté)\b",
-    r"\b(?:se armaron|se hicieron|se construyeron|se programaron)\b",
-    r"\b(?:makro|tool|skript|lösung|datenbank), (?:das|die|den) [A-Z]\w+ (?:\w+ )?(?:gebaut|geschrieben|entwickelt)\b",
-    r"\b(?:développer|construire|faire|coder|bâtir)\s+(?:\w+\s+){0,2}(?:en interne|nous-mêmes|eux-mêmes|maison)\b",
-    r"\bdéveloppement (?:interne|maison)\b", r"\b(?:outil|solution|macro|application) (?:maison|interne)\b",
-    r"\bmacro (?:que|qu')\s?[A-Z]\w+ a (?:faite|fait|créée|écrite|développée)\b",
-    r"\b(?:desarrollar|construir|hacer|programar)(?:lo|la|los|las)?\s+(?:\w+\s+){0,2}(?:nosotros mismos|internamente|"
-    r"en casa|ellos mismos|por nuestra cuenta)\b",
-    r"\bdesarrollo (?:interno|propio|en casa)\b", r"\b(?:herramienta|solución|macro) (?:interna|casera|propia)\b",
-    r"\bmacro que [A-Z]\w+ (?:hizo|creó|escribió|montó)\b",
-)  # fmt: skip
 _ON_PLATFORM = re.compile(
     rf"\b(?i:on|in|with|using|auf|mit|sur|avec|sous|con|en)\s+(?i:their |our |the |unser\w* |leur |nuestr\w+ )?"
     rf"({_SPAN.pattern})"
@@ -186,77 +208,11 @@ _OWN_TOOL = re.compile(
 _COMPOUND_TOOL = re.compile(
     r"\b([A-ZÀ-Ý][\w.+]+)-(?:Dashboards?|Makros?|Tools?|Datenbank(?:en)?|Skripte?|Lösung(?:en)?|Tabellen?|Berichte?|App)\b"
 )
-# Staying as they are, said as an option: "we could just stay on spreadsheets".
-STATUS_QUO = rx(
-    r"\b(?:stay(?:ing|ed)?|stick(?:ing)?|stuck|remain(?:ing|ed)?|keep(?:ing)?|kept)\s+(?:on|with|using|doing)\s+(?:the |our |what |how )?"
-    r"(?P<what>[\w/ -]{2,30}?)(?=[,.;!?)]|\s+(?:and|or|for|because|if|until|another|one more|forever)\b|$)",
-    r"\bdo(?:ing)? nothing\b", r"\bstatus quo\b", r"\bstatu quo\b",
-    r"\bbei (?:unseren |unserem |unserer |der |den |dem )?(?P<what_de>[\wÄÖÜäöüß/ -]{2,30}?) (?:zu )?bleiben\b",
-    r"\balles (?:beim alten|so) (?:lassen|bleiben)\b",
-    r"\bweiter(?:hin)? (?:mit|in|auf) (?:unseren |unserem |der |den |dem )?(?P<what_de2>[\wÄÖÜäöüß/-]{2,30}) (?:zu )?"
-    r"(?:arbeiten|machen|leben)\b",
-    r"\b(?:rester|continuer) (?:sur|avec|à|dans) (?:nos |notre |les |le |la |l')?(?P<what_fr>[\w/ -]{2,30}?)"
-    r"(?=[,.;!?)]|\s+(?:et|ou|pour|parce|encore)\b|$)",
-    r"\bne rien faire\b",
-    r"\b(?:quedarnos|quedarse|seguir|continuar) (?:con|en|usando) (?:nuestr[oa]s? |la |las |los |el )?"
-    r"(?P<what_es>[\w/ -]{2,30}?)(?=[,.;!?)]|\s+(?:y|o|para|porque|otro|otra)\b|$)",
-    r"\bno hacer nada\b",
-)  # fmt: skip
-# ... only as one of the options, never "stay on track"
-_AN_OPTION = rx(
-    r"\b(?:could|would|might|option|alternative|rather|just|simply|fallback|plan b|considered|debated|tempt|easier|"
-    r"cheaper|instead|or|wants?|wanted|prefers?|preferred|pushed|pushing)\b",
-    r"\b(?:könnten|würden|lieber|einfach|alternative|option|oder|will|wollte|wollen|möchte)\b",
-    r"\b(?:pourrions|pourrait|plutôt|simplement|option|alternative|ou|veut|voulait|préfère|préférait)\b",
-    r"\b(?:podríamos|podría|simplemente|opción|alternativa|o|quiere|quería|prefiere|prefería)\b",
-)  # fmt: skip
-_NOT_TOOL = frozenset((
-    "track", "schedule", "top", "budget", "plan", "course", "time", "point", "call", "line", "board", "us",
-    "you", "it", "this", "that", "them", "the", "same", "page", "topic",
-))  # fmt: skip
-LOSS = rx(
-    r"\btoo (?:expensive|pricey|costly|slow|complex|complicated|heavy|rigid|limited|basic|clunky|technical|"
-    r"much|big|small|late|risky|generic|immature)\b",
-    r"\b(?:no|lacked|lacks|lacking|without|didn'?t have|did not have|doesn'?t have|missing|had no|has no)\s+"
-    r"(?:\w+\s+){0,2}(?:support|connector|integration|sso|api|feature|hosting|option|localization|certification|"
-    r"sla|roadmap|presence|team|office|partner)s?\b",
-    r"\b(?:demo|pilot|trial|poc|prototype|sandbox|instance|test)s?\s+(?:\w+\s+){0,2}(?:crashed|failed|stalled|broke|"
-    r"froze|fell over|fell apart|died|went down|timed out|flopped)\b",
-    r"\b(?:crashed|stalled|fell over) (?:during|in|on)\b",
-    r"\bonly (?:connects|works|integrates|supports|handles|covers|runs|speaks)\b", r"\bcan'?t\b", r"\bcannot\b",
-    r"\bkann (?:nicht|kein)", r"\bnur (?:auf|mit|für) \w+ (?:verfügbar|möglich)\b", r"\bne (?:peut|permet) pas\b",
-    r"\bno (?:puede|permite)\b", r"\bsolo (?:funciona|se conecta|conecta)\b",
-    r"\bcouldn'?t\b", r"\bcould not\b", r"\bwouldn'?t\b", r"\bpriced (?:us |themselves )?out\b",
-    r"\bover (?:our |the )?budget\b", r"\b(?:twice|double|triple|\d+x) (?:the|our|what)\b",
-    r"\b(?:ruled|knocked|crossed) (?:it |them |\w+ )?out\b", r"\bdeal[- ]?(?:breaker|killer)\b", r"\bkilled (?:it|the deal|them)\b", r"\bdropped (?:them|it|out)\b",
-    r"\bmore expensive\b", r"\bnot (?:a (?:good )?fit|able to|ready|mature|compliant|an option)\b", r"\bwent nowhere\b",
-    r"\bzu (?:teuer|langsam|komplex|kompliziert|starr|unflexibel|aufwendig|aufwändig|spät|klein|groß)\b",
-    r"\bkein(?:en|e)? (?:\w+ ){0,2}(?:support|unterstützung|schnittstelle|konnektor|sso|hosting|integration|"
-    r"ansprechpartner|niederlassung)\b",
-    r"\b(?:abgestürzt|hängen geblieben|gescheitert|scheiterte|fehlte|teurer)\b", r"\bkonnte(?:n)? (?:nicht|kein)",
-    r"\b(?:k\.o\.|ausschluss)-?kriterium\b",
-    r"\btrop (?:cher|chère|chers|chères|lent|lente|complexe|compliqué|compliquée|rigide|limité|limitée|lourd|lourde)\b",
-    r"\b(?:pas de|sans|aucun) (?:\w+ ){0,2}(?:support|connecteur|sso|hébergement|intégration|interlocuteur)\b",
-    r"\ba planté\b", r"\bne (?:pouvait|pouvaient|savait|gérait|supportait|proposait) pas\b", r"\bplus cher\b",
-    r"\béchoué\b", r"\brédhibitoire\b",
-    r"\bdemasiado (?:caro|cara|caros|caras|lento|lenta|complejo|compleja|rígido|limitado|pesado)\b",
-    r"\bsin (?:\w+ ){0,2}(?:soporte|conector|sso|alojamiento|integración)\b",
-    r"\bno (?:tenía|tenían|tiene|ofrecía|ofrece|podía|podían|soportaba)\b", r"\bse (?:colgó|cayó|bloqueó)\b",
-    r"\b(?:falló|fracasó|descartamos|descartado)\b", r"\bmás caro\b",
-)  # fmt: skip
-NEWS = rx(
-    r"\b(?:got|was|were|has been|have been|just been|being|is being)\s+(?:\w+\s+)?(?:acquired|bought|taken over)\b",
-    r"\bacquired by\b", r"\b(?:raised|raises|announced|announces|launched|launches|went public|ipo|laid off|layoffs|"
-    r"rebranded|merged with|merging with)\b", r"\bin the news\b", r"\b(?:saw|read|heard|noticed) (?:that|about)\b",
-    r"\b(?:übernommen|aufgekauft|gekauft worden|finanzierungsrunde|in den nachrichten|gelesen, dass)\b",
-    r"\b(?:racheté|rachat|a levé|levée de fonds|dans la presse|lu que)\b",
-    r"\b(?:fue (?:adquirida|comprada)|adquirió|ronda de financiación|en las noticias|leí que)\b",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Rival:
-    name: str  # "Ferrovia Cloud", "in-house (Power Apps)", "status quo (spreadsheets)"
+    name: str  # "Ferrovia Cloud", "Power Apps (in-house build)", "status quo (spreadsheets)"
     kind: Kind  # "named": a vendor the built-in or configured list knows, in whatever sentence
 
 
@@ -266,25 +222,16 @@ def rival_in(text: str, not_names: Collection[str] = ()) -> Rival | None:
     ``not_names`` are folded words that are never a rival here: people's names, our own company.
     """
     excluded = {fold(n) for n in not_names}
-    for finder in (_framed, _consultancy, _in_house, _status_quo):
+    for finder in (_framed, _consultancy, _own_module, _kept_alongside, _in_house, _status_quo):
         found = finder(text, excluded)
         if found is not None:
-            return found
+            return _with_module(found, text)
     return None
 
 
 def news_only(text: str, not_names: Collection[str] = ()) -> bool:
     """A vendor mentioned as news ("saw that Tallis got acquired"), with nothing weighing it against us."""
     return bool(NEWS.search(text)) and rival_in(NEWS.sub(" ", text), not_names) is None
-
-
-# A sentence that goes on about the alternative just named ("It only connects to …", "Leur démo …").
-POINTS_BACK = rx(
-    r"^(?:\w+,?\s+){0,2}?(?:(?-i:[Ii]t)|its|it's|they|their|they're|them|that one|the tool|the product|the platform)\b",
-    r"^(?:\w+,?\s+){0,2}?(?:es|sie|ihr|ihre|ihr\w+|das tool|die lösung)\b",
-    r"^(?:\w+,?\s+){0,2}?(?:il|ils|elle|elles|leur|leurs|l'outil|la solution)\b",
-    r"^(?:\w+,?\s+){0,2}?(?:su|sus|ellos|ellas|la herramienta|la solución)\b",
-)
 
 
 def loss_reason(text: str) -> str | None:
@@ -318,13 +265,16 @@ def _name_after(text: str, at: int) -> str | None:
 
 # A name, then a comma and what it is, then the frame: "Acme Advisory, a shop in Leeds, quoted us 90k".
 _APPOSITIVE = re.compile(r",\s+[a-zà-ÿ][^,;.]{2,60},\s*$")
+# ... or in brackets: "Axomet (IIoT-Startup) als Billig-Alternative"
+_BRACKETED = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 
 
 def _name_ending_at(text: str, end: int) -> str | None:
     """The name that ends where a frame read after it begins ("Deloitte| quoted us"), or before what it is
     ("Acme Advisory|, a shop in Leeds, quoted us")."""
     head = text[:end]
-    appositive = _APPOSITIVE.search(head)
+    # a frame may take the comma after the name along ("Datamar, una consultora de Valencia, nos cotizó")
+    appositive = _APPOSITIVE.search(head + text[end : end + 1]) or _BRACKETED.search(head)
     if appositive is not None:
         head = head[: appositive.start()]
         end = len(head)
@@ -373,7 +323,92 @@ def _is_name(name: str, excluded: set[str]) -> bool:
         return False  # "Lumen quoted us 40k" when we are lumendata
     if len(words) == 1 and words[0] in _GENERIC:
         return False
+    if re.split(r"[-/]", words[0])[0] in _SYSTEM_KIND:
+        return False  # "ERP-Anbieter", "TMS": the kind of system the customer runs, not a vendor's name
     return not (len(words) == 1 and len(name) < 2)
+
+
+# A vendor's own module, the one they offered or the one the customer has: "their own BI module", "ihr eigenes
+# BI-Modul", "leur propre module de prévision", "su (propio) portal". With "own" it is an option set against ours.
+_OWN_MODULE = rx(
+    r"(?:(?:'s|’s)|\btheir|\bits)\s+(?P<own>own)\s+(?P<what>(?:[\w-]+\s+){0,2}(?:module|add-on|addon|portal|suite|"
+    r"app|tool|dashboards?))\b",
+    r"\b(?:ihr|ihre|ihren|ihrem|sein|seine|seinen|seinem)\s+(?P<own_de>eigene[snmr]?\s+)?(?P<what_de>(?:\w+-)?"
+    r"(?:modul|add-on|portal|tool|dashboard)(?:-\w+)?)\b",
+    r"\b(?:leur|son|sa)\s+(?P<own_fr>propre\s+)?(?P<what_fr>(?:module|portail|outil|brique|tableau de bord)"
+    r"(?: (?:de |d')\w+)?)\b",
+    r"\bsu\s+(?P<own_es>propi[oa]\s+)?(?P<what_es>(?:módulo|portal|herramienta|complemento)(?: de \w+)?)\b",
+)
+
+
+def _module(text: str) -> tuple[re.Match[str], str, bool] | None:
+    """The module phrase, what it is ("BI-Modul", "portal") and whether the sentence calls it the vendor's own."""
+    found = _OWN_MODULE.search(text)
+    if found is None:
+        return None
+    groups = found.groupdict()
+    what = next(v for k, v in groups.items() if k.startswith("what") and v)
+    return found, what, any(v for k, v in groups.items() if k.startswith("own") and v)
+
+
+def _own_module(text: str, excluded: set[str]) -> Rival | None:
+    """The vendor whose own module fell short ("Agris's own reporting add-on … nobody uses it", "TelemaTrack …, pero
+    su portal solo da mapas"): named by the last name before the phrase."""
+    module = _module(text)
+    if module is None or not LOSS.search(text, module[0].start()):
+        return None
+    owner = _last_name_before(text, module[0].start(), excluded)
+    return Rival(f"{owner} {module[1]}", "vendor") if owner else None
+
+
+def _last_name_before(text: str, end: int, excluded: set[str]) -> str | None:
+    """The last name before ``end`` that no article or possessive precedes (German capitalises its nouns)."""
+    head = re.sub(r"(?:'s|’s)$", "", text[:end])
+    for span in reversed(list(_SPAN.finditer(head))):
+        before = head[: span.start()].split()
+        name = _clean(span.group(0))
+        if _is_name(name, excluded) and not (before and fold(before[-1]) in _ARTICLE | _POSSESSIVE):
+            return name
+    return None
+
+
+def _with_module(found: Rival, text: str) -> Rival:
+    """A vendor's own module, named by both: "LogiSuite BI-Modul" for "LogiSuite hat uns ihr eigenes BI-Modul
+    angeboten"."""
+    module = _module(text) if found.kind in {"vendor", "named"} else None
+    if module is None or not module[2] or fold(module[1]) in fold(found.name):
+        return found
+    return Rival(f"{found.name} {module[1]}", found.kind)
+
+
+# Kept for one job alongside us: "still using Triple Whale for attribution", "on garde Tableau pour les opérations".
+_KEPT = rx(
+    r"\b(?:still|also still|keep|keeping|kept|continue|continuing|will keep) (?:using |to use |running |to run )?",
+    r"\b(?:nutzen|verwenden|behalten) (?:wir )?(?:weiterhin|weiter|noch|parallel) ",
+    r"\b(?:on garde|nous gardons|on conserve|nous conservons|garder|conserver|on utilise toujours|nous utilisons "
+    r"toujours|on continue (?:à|d')utiliser) ",
+    r"\b(?:seguimos usando|seguimos con|seguiremos usando|mantenemos|mantener|conservamos|nos quedamos con) ",
+)
+# ... a job of analysis, the one we would do too; kept for the books or the invoices it is no alternative
+_FOR_A_JOB = re.compile(
+    r"\s+(?:alongside|next to|neben|à côté de|junto a|(?:for|für|pour|para)\s+(?:\S+\s+){0,3}?(?:report\w*|dashboards?|"
+    r"analy\w+|attribution|kpis?|bi|insights?|forecast\w*|metrics|\w*auswertung\w*|\w*bericht\w*|\w*kennzahl\w*|controlling|"
+    r"tableaux de bord|pilotage|contrôle de gestion|indicateurs|informes?|reportes?|tableros?|análisis|indicadores))\b",
+    re.IGNORECASE,
+)
+# A system of record named before the name is the customer's own system, not an alternative: "our ERP, SAP, for …".
+_SYSTEM_KIND = frozenset(("erp", "crm", "tms", "wms", "hris", "lms", "sis", "pms", "ehr", "emr", "mes", "scada", "dms"))
+
+
+def _kept_alongside(text: str, excluded: set[str]) -> Rival | None:
+    for match in _KEPT.finditer(text):
+        name = _name_after(text, match.end())
+        if not name or not _is_name(name, excluded) or fold(name).split(" ")[0] in _SYSTEM_KIND:
+            continue
+        after = text.find(name, match.end()) + len(name)
+        if _FOR_A_JOB.match(text, after):
+            return Rival(name, "incumbent")
+    return None
 
 
 def _consultancy(text: str, excluded: set[str]) -> Rival | None:
@@ -393,7 +428,7 @@ def _in_house(text: str, excluded: set[str]) -> Rival | None:
     )
     compound = _COMPOUND_TOOL.search(text)
     what = own.group(1) if own else platform or (compound.group(1) if compound else None)
-    return Rival(f"in-house ({what})" if what else "in-house build", "in_house")
+    return Rival(f"{what} (in-house build)" if what else "in-house build", "in_house")
 
 
 def _status_quo(text: str, excluded: set[str]) -> Rival | None:
@@ -401,7 +436,7 @@ def _status_quo(text: str, excluded: set[str]) -> Rival | None:
         what = next((v for k, v in match.groupdict().items() if k.startswith("what") and v), None)
         if what is not None:
             what = what.strip()
-            if fold(what).split(" ")[0] in _NOT_TOOL or not _AN_OPTION.search(text[: match.start()] + " "):
+            if fold(what).split(" ")[0] in NOT_TOOL or not AN_OPTION.search(text[: match.start()] + " "):
                 continue
             if _SPAN.fullmatch(what) and _is_name(what, excluded) and fold(what) not in NOT_COMPANY:
                 return Rival(what, "incumbent")  # "stick with Qlik": the vendor they have
