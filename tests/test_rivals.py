@@ -305,3 +305,25 @@ async def test_a_rival_in_our_notes_stands_alone_and_stays_in_competition(ctx: E
     extraction = await OfflineExtractor().extract([note], ctx, doc)
     (rival,) = [i for i in extraction.sections.competitive_context if i.competitor == "Ostravia"]
     assert rival.text.startswith("He compared us with Ostravia") and "148k" not in rival.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("I still think Domiq Cloud would be the cleaner choice since it comes with our ERP contract.", "Domiq Cloud"),
+        ("He came round, but he still thinks Kibble would have been 'good enough'.", "Kibble"),
+        (
+            "Für mich wäre Vantara die bessere Lösung gewesen, ehrlich gesagt.",
+            None,
+        ),  # the name after the verb: no frame
+        ("Norvik already offered us their dashboards at a discount with the renewal.", "Norvik"),
+        ("Honestly, I could also put Grafana on top of the historian myself.", "Grafana"),
+        ("Ferrolux con Analitika nos sale más barata el primer año.", "Analitika"),
+        ("Bei Quadrant käme uns das Ganze billiger, aber ohne Zollmodul.", None),
+        ("We could set up SSO ourselves next week.", None),
+        ("The new process would be the better choice for the planners.", None),
+    ],
+)
+def test_an_alternative_someone_prefers_was_offered_or_would_build_on_is_named(sentence: str, name: str | None) -> None:
+    found = rival_in(sentence)
+    assert (found.name if found else None) == name

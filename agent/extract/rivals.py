@@ -114,13 +114,23 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         # the alternative someone asks about: "the board asks why not X"
         r"\bwhy not (?:just )?(?:go with |use )?", r"\bwarum (?:denn )?nicht (?:einfach )?", r"\bpourquoi pas\b",
         r"\bpor qué no (?:usar |ir con )?",
+        # building it ourselves on a tool: "I could also put Grafana on top of PI myself"
+        r"\b(?:could|can|would|might) (?:also |just |easily )?(?:put|build|throw|stand up|set up|run)\b"
+        r"(?=[^.;]{0,80}\b(?:myself|ourselves|in-house|selbst|nous-mêmes|moi-même|nosotros mismos|yo mismo)\b)",
     )),
     ("vendor", "before", rx(
         r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid|came in|charges?|charged|would charge|wanted \$|"
         r"was|were|is|seemed|felt|looked|came|war|wäre|ist|était|est|fue|era|es|resultó|salía)\s+"
         r"(?:\w+ )?(?:too|zu|trop|demasiado|cheaper|less expensive|more expensive|günstiger|billiger|preiswerter|teurer|"
         r"moins ch(?:er|ère)|plus ch(?:er|ère)|más barat[oa]|más car[oa]|(?:at )?[$€£]\s?\d|\d[\d,.]*\s?(?:k|K|€|EUR|USD|CHF|GBP)\b)",
-        r"(?:'s|’s)?\s+(?:quoted|offered|proposed|pitched|bid)\b",
+        r"(?:'s|’s)?\s+(?:already |also |even |just )?(?:quoted|offered|proposed|pitched|bid)\b",
+        # preferred by someone: "SAP Analytics Cloud would be the cleaner choice", "Grafana would have been good enough"
+        r"\s+(?:would (?:be|have been)|wäre|wären|serait|aurait été|sería|habría sido)\s+(?:the |a |die |eine |la |le |"
+        r"el |una? )?(?:\w+ )?[\"“']?(?:better|cleaner|safer|cheaper|simpler|easier|good enough|bessere|einfachere|"
+        r"günstigere|gut genug|meilleure?|plus simple|suffisante?|mejor|más sencill[oa]|suficiente)\b",
+        # what it would cost us: "X nos sale más barata", "X nous revient moins cher", "X kommt uns billiger"
+        r"\s+(?:nos |nous |uns )?(?:sale|salía|saldría|revient|reviendrait|kommt|käme)\s+(?:uns )?(?:\w+ )?(?:más barat[oa]|"
+        r"más car[oa]|moins ch(?:er|ère)|plus ch(?:er|ère)|billiger|günstiger|teurer)\b",
         r"(?:'s|’s)\s+(?:quote|bid|proposal|offer|demo|pilot|trial|prototype|pricing|price|poc)\b",
         r"\s+(?:quote|bid|proposal|prototype)\b",
         r",?\s+(?:hat|hatte) (?:uns )?(?:\S+ ){0,4}(?:angeboten|vorgeschlagen|verlangt)\b",
