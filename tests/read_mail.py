@@ -8,6 +8,7 @@ Not for: the whole loop through the service (``agent.evaluate`` runs that over l
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from agent.accounts import resolve_account
@@ -36,3 +37,8 @@ def document_of(path: Path) -> HandoffDocument:
     verify_quotes(extraction, parsed.messages, ctx)
     assemble(extraction, doc, source_order=[m.id for m in parsed.messages])
     return merge_extraction(doc, extraction)
+
+
+def normalized(text: str) -> str:
+    """``text`` as the fixture tests compare it: one space for any run of white space, straight apostrophes, lower case."""
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower()

@@ -290,6 +290,26 @@ async def test_the_reps_read_wins_says_so_and_the_question_is_not_asked_again(ct
         ("Ray is lukewarm: fine with it, but it is not his project.", "neutral"),
         ("Ray is hesitant, he has seen two rollouts fail here.", "skeptical"),
         ("Ray is not sold yet on the forecasting module.", "skeptical"),
+        # a denied opposition is no doubt: the rep says they are not against us
+        ("Ray isn't against us, he just has no time this quarter.", "neutral"),
+        ("Ray ist nicht dagegen, er hat nur gerade keine Zeit.", "neutral"),
+        ("Ray n'est pas contre nous, il est simplement débordé.", "neutral"),
+        ("Ray no está en contra, solo está muy ocupado.", "neutral"),
+        # ... unless it is held back on a condition
+        ("Ray agreed not to block it, but if the go-live slips he will fight it again.", "skeptical"),
+        # warmth behind a condition is not there yet
+        ("If the pilot goes well, Ray becomes our champion.", "skeptical"),
+        ("Wenn der Pilottest klappt, wird Ray unser Fürsprecher.", "skeptical"),
+        ("Si le pilote réussit, Ray deviendra un allié.", "skeptical"),
+        ("Si el piloto sale bien, Ray será nuestro aliado.", "skeptical"),
+        # still to be won over, wants proof first; a word on his skill is no warmth
+        ("Ray is the one to win over, technically excellent and he wants hard numbers first.", "skeptical"),
+        ("Ray ist noch zu überzeugen, er will erst Zahlen aus dem Pilot.", "skeptical"),
+        ("Ray reste à convaincre : il veut voir des chiffres avant de s'engager.", "skeptical"),
+        ("A Ray todavía hay que convencerlo, quiere ver resultados primero.", "skeptical"),
+        # the deal exists because of him
+        ("Ray is the whole reason this happened.", "enthusiastic"),
+        ("C'est grâce à lui que le projet existe, Ray pousse partout.", "enthusiastic"),
     ],
 )
 async def test_the_reps_everyday_words_for_how_someone_feels(
@@ -302,6 +322,7 @@ async def test_the_reps_everyday_words_for_how_someone_feels(
     doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
     person = _person(doc, "Ray Donnelly")
     assert person.sentiment == leaning and read_by_rep(person)
+    assert person.sentiment_evidence[-1].text == sentence  # the read shows the rep's own sentence
 
 
 class _Account:
@@ -791,44 +812,6 @@ async def test_the_one_chief_executive_holds_the_budget_only_when_no_one_else_do
     )
     said = _mail(3, rep, "Harald is our champion.", to=[Address(name="Handoff", email=f"handoff@{OURS}")])
     assert _person(await _read(ctx, [chief, said]), "Harald Quist").role == "champion"
-
-
-@pytest.mark.parametrize(
-    ("sentence", "leaning"),
-    [
-        # a denied opposition is no doubt: the rep says they are not against us
-        ("Ray isn't against us, he just has no time this quarter.", "neutral"),
-        ("Ray ist nicht dagegen, er hat nur gerade keine Zeit.", "neutral"),
-        ("Ray n'est pas contre nous, il est simplement débordé.", "neutral"),
-        ("Ray no está en contra, solo está muy ocupado.", "neutral"),
-        # ... unless it is held back on a condition
-        ("Ray agreed not to block it, but if the go-live slips he will fight it again.", "skeptical"),
-        # warmth behind a condition is not there yet
-        ("If the pilot goes well, Ray becomes our champion.", "skeptical"),
-        ("Wenn der Pilottest klappt, wird Ray unser Fürsprecher.", "skeptical"),
-        ("Si le pilote réussit, Ray deviendra un allié.", "skeptical"),
-        ("Si el piloto sale bien, Ray será nuestro aliado.", "skeptical"),
-        # still to be won over, wants proof first; a word on his skill is no warmth
-        ("Ray is the one to win over, technically excellent and he wants hard numbers first.", "skeptical"),
-        ("Ray ist noch zu überzeugen, er will erst Zahlen aus dem Pilot.", "skeptical"),
-        ("Ray reste à convaincre : il veut voir des chiffres avant de s'engager.", "skeptical"),
-        ("A Ray todavía hay que convencerlo, quiere ver resultados primero.", "skeptical"),
-        # the deal exists because of him
-        ("Ray is the whole reason this happened.", "enthusiastic"),
-        ("C'est grâce à lui que le projet existe, Ray pousse partout.", "enthusiastic"),
-    ],
-)
-async def test_the_reps_read_weighs_denials_conditions_and_people_not_won_yet(
-    ctx: ExtractionContext, sentence: str, leaning: str
-) -> None:
-    ray = _who("Ray Donnelly")
-    doc = await _read(ctx, [_mail(1, ray, "Thanks for the overview, see you Tuesday.", day=2)])
-    reply = ThreadMessage(id="r4", sender=Address(name="Lena", email=f"lena.brandt@{OURS}"),
-                          date=datetime(2026, 9, 10, tzinfo=UTC), body=sentence)  # fmt: skip
-    doc = merge_extraction(doc, await OfflineExtractor().read_answers(reply, ctx, doc, []))
-    person = _person(doc, "Ray Donnelly")
-    assert person.sentiment == leaning and read_by_rep(person)
-    assert person.sentiment_evidence[-1].text == sentence  # the read shows the rep's own sentence
 
 
 async def test_a_rep_typing_in_lower_case_gives_each_person_their_own_read(ctx: ExtractionContext) -> None:
