@@ -8,6 +8,7 @@ Not for: the whole loop through the service (``agent.evaluate`` runs that over l
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -42,3 +43,14 @@ def document_of(path: Path) -> HandoffDocument:
 def normalized(text: str) -> str:
     """``text`` as the fixture tests compare it: one space for any run of white space, straight apostrophes, lower case."""
     return re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower()
+
+
+def document_text(path: Path) -> str:
+    """The whole exported document of one mail as one normalized string, to look for what must (not) appear."""
+    return normalized(json.dumps(document_of(path).export(), ensure_ascii=False))
+
+
+def expectations(folder: Path) -> dict[str, dict[str, list[str]]]:
+    """A fixture set's ``expected.json``: per mail, what must not appear and what must."""
+    found: dict[str, dict[str, list[str]]] = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    return found

@@ -51,7 +51,7 @@ _COPULA_END = re.compile(r"\s+(?:is|es|est|ist|was|war|era|était|sera|será|wir
 _DEPARTMENT = (
     r"(?:IT|EDV|ICT|TI|DSI|data|analytics|BI|finance|procurement|purchasing|legal|security|operations|ops|HR|"
     r"engineering|controlling|compliance|accounting|informatique|achats|finances|juridique|comptabilit[ée]|sistemas|"
-    r"inform[áa]tica|tecnolog[íi]a|compras|finanzas|contabilidad|legal|operaciones|Einkauf|Finanzen|Buchhaltung|"
+    r"inform[áa]tica|tecnolog[íi]a|compras|finanzas|contabilidad|operaciones|Einkauf|Finanzen|Buchhaltung|"
     r"Informatik|Rechtsabteilung|Betrieb)"
 )
 DEPARTMENT_MEMBER = re.compile(
