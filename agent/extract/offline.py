@@ -192,11 +192,12 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
         yours = lexicon.YOURS.search(text)  # "you'll have it before go-live": theirs to get, dated or not
         ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
         # a thing we provide, dated or free: "training for all 142 store managers before 30 September"
+        said = bool(lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours)
         provided = PROVIDED.search(text) and not ASKED_FOR.search(text)
-        if not (lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours or provided):
+        if not (said or provided):
             return None
         item = _promise(unit, text, "us", formal, signed, events)
-        if not (lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours):
+        if not said:
             return item if item.due is not None or FREE.search(text) else None  # provided: only dated or free
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
         acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I) or FREE.search(text)
