@@ -283,7 +283,10 @@ def csm_mentioned(parsed: ParsedMail, own_domains: set[str], rep_email: str) -> 
         ]
     if not found:
         return None
-    named = min(found, key=lambda mention: mention.email is None)  # the first with an address, else the first
+    # the first with an address, else the first the mail's headers give an address for ("Nora Weiß is the CSM"
+    # with Nora on the Cc of the thread below), else the first
+    addressed = {fold(a.name) for m in parsed.messages for a in m.participants() if a.name and a.email}
+    named = min(found, key=lambda mention: (mention.email is None, fold(mention.name) not in addressed))
     email = named.email or email_for_colleague(named.name, parsed, own_domains, rep_email)
     # "Aisha - you'll be the CSM": her full name as the mail's headers give it for that address
     seen = (a.name for m in parsed.messages for a in m.participants() if a.email.lower() == email and a.name)

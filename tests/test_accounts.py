@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agent.accounts import csm_mentioned, email_for_colleague, explicit_account_name, resolve_account
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
@@ -118,6 +120,35 @@ def test_a_csm_named_with_an_address_wins_over_the_same_named_by_first_name_only
     )
     found = csm_mentioned(mail(note, sent), OWN, "sam.okafor@northwind.example")
     assert found == Address("Declan Moore", "declan.m@northwind.example")  # never a guessed declan@northwind.example
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Im Angebot enthalten:\n- Deutschsprachige Kundenbetreuung (CSM) ab Vertragsbeginn\n- Schulung vor Ort",
+        "Included:\n- Dedicated Customer Success (CSM) from signature\n- Onboarding workshop",
+        "Incluye:\n- Equipo de Soporte (CSM) en español desde la firma",
+    ],
+)
+def test_a_service_named_with_the_csm_role_in_an_offer_is_no_colleague(offer: str) -> None:
+    sent = ThreadMessage(id="<a@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), body=offer)
+    assert csm_mentioned(mail(sent), OWN, "sam.okafor@northwind.example") is None
+
+
+def test_a_csm_named_without_an_address_takes_the_one_the_thread_shows_for_that_name() -> None:
+    offer = ThreadMessage(
+        id="<a@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        body="Kurz zu Ihren Fragen:\n- Markus Brandt (CSM) für die Schulung, falls Nora ausfällt",
+    )
+    signed = ThreadMessage(
+        id="<b@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address("Nora Weiß", "nora.weiss@northwind.example")],
+        body="Signed! Nora Weiß is the CSM, she speaks German, which they asked for.",
+    )
+    found = csm_mentioned(mail(offer, signed), OWN, "sam.okafor@northwind.example")
+    assert found == Address("Nora Weiß", "nora.weiss@northwind.example")  # not a guessed markus.brandt@…
 
 
 def test_a_colleague_named_beside_the_role_word_is_the_csm_when_no_introduction_reads_it() -> None:

@@ -48,6 +48,12 @@ _NOT_NAME = re.compile(
     r"Hi|Hello|Hallo|Bonjour|Hola|Please|Bitte|Welcome|Meet|Introducing|Présentation|Presentación|Vorstellung)\.?"
     r"(?:\s+(?:de|of|von))?\s+)+"
 )
+# Words that name a service or a team, not a person: "Deutschsprachige Kundenbetreuung (CSM) ab Vertragsbeginn" in
+# an offer's list of what is included is a promise of a German-speaking CSM, not a colleague of that name.
+_SERVICE_WORDS = re.compile(
+    r"(?i)\b(?:\w*(?:betreuung|service|support|kundendienst|abteilung|sprachig\w*)|team|équipe|equipo|soporte|"
+    r"atención|servicio|assistance|success|customer|kunden\w*|client(?:e|es|èle)?|dedicated|dédiée?|dedicad[oa])\b"
+)
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
 # Each pattern puts the name and, optionally, an address next to the role word in one sentence.
 CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
@@ -140,6 +146,8 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
             name = _NOT_NAME.sub("", said)
             if not name or (name != said and " " not in name):
                 continue  # "Ihnen Wiebke" was a pronoun and a first name, not a full name
+            if _SERVICE_WORDS.search(name):
+                continue
             email = match.groupdict().get("email")
             if email is None:
                 nearby = re.search(_EMAIL, line[match.end() : match.end() + 80])
@@ -197,7 +205,13 @@ def csm_by_role(
         for match in _CAPITALISED.finditer(sentence):
             said = _NOT_NAME.sub("", match.group(0)).strip()
             key = fold(said)
-            if len(key.split()) < 2 or key in others or key in found or _ROLE_ANYWHERE.search(said):
+            if (
+                len(key.split()) < 2
+                or key in others
+                or key in found
+                or _ROLE_ANYWHERE.search(said)
+                or _SERVICE_WORDS.search(said)
+            ):
                 continue
             if any(fold(n).split()[0] == key.split()[0] for n, _ in ours):
                 continue  # "Mira Novak" when the mail shows Mira: counted above
