@@ -61,6 +61,7 @@ catalogs: $(STAMP)
 DEALS := training/deals
 DATA := agent/extract/data
 models: $(STAMP)
+	$(BIN)/python -m agent.extract.harvest $(DEALS) --none -o $(DATA)/sentences_deals.tsv
 	$(BIN)/python -m agent.extract.sectioner
 	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows feelings -o $(DATA)/feelings_people.tsv
 	$(BIN)/python -m agent.extract.feelings

@@ -35,6 +35,29 @@ def test_a_sentence_holding_facts_of_two_sections_is_left_out(tmp_path: Path) ->
     assert text not in [t for _, t in harvest(deal)]
 
 
+def test_with_none_a_sentence_holding_no_word_of_any_fact_is_labelled_none(tmp_path: Path) -> None:
+    deal = labelled_demo(tmp_path) / "alderfinch"
+    gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+    rows = harvest(deal, none=True)
+    nones = [text for label, text in rows if label == "none"]
+    assert nones and [r for r in rows if r[0] != "none"] == harvest(deal)
+    for text in nones:  # not a word of any fact: a greeting, a lead-in, a signature line
+        assert not any(normalize(k) in normalize(text) for f in gold["facts"] for g in f["keywords"] for k in g), text
+
+
+def test_the_shipped_sentences_of_real_mail_are_what_the_code_makes_of_the_training_deals() -> None:
+    """`make models` harvests every training deal into data/sentences_deals.tsv; one deal's rows, in order, are a
+    run of that file (the sectioner is trained on what the reader cuts today, not on an older cut)."""
+    from importlib import resources
+
+    deals = Path(__file__).resolve().parents[1] / "training" / "deals"
+    deal = sorted(p for p in deals.iterdir() if (p / "gold.json").is_file())[1]
+    rows = [f"{label}\t{text}" for label, text in harvest(deal, none=True)]
+    text = (resources.files("agent.extract") / "data" / "sentences_deals.tsv").read_text(encoding="utf-8")
+    shipped = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert rows and any(shipped[i : i + len(rows)] == rows for i in range(len(shipped)))
+
+
 def test_the_score_counts_the_sectioners_guesses_per_label() -> None:
     report = score_sectioner([("pain_points", "Closing the books takes us nine days of copying spreadsheets."),
                               ("company_overview", "We run 40 bakeries across Ohio with 900 staff.")])  # fmt: skip

@@ -9,7 +9,8 @@ sections says nothing clear and is left out; so is one that holds none (the labe
 what a careful reader keeps, not everything else as noise). ``python -m
 agent.extract.harvest DIR... --score`` measures the sectioner on those sentences (how often
 its best guess is the writers' section: the figure its own held-out sentences overstate),
-``-o FILE`` writes them as a sectioner data file (``label<TAB>sentence``) for experiments.
+``-o FILE --none`` writes them, with the sentences that hold no fact labelled none, as the sectioner's data file
+of real mail (``data/sentences_deals.tsv``, rebuilt by ``make models``).
 Not for: scoring documents (scoring.py) or reading deals in the service (speakers.py, answers.py).
 
 ``model_rows(deal)`` runs the whole loop on a deal (agent.evaluate's) and keeps, for the
@@ -75,18 +76,28 @@ def reply_paragraphs(deal: Path) -> list[str]:
     return [" ".join(_LEAD.sub("", p).split()) for p in _PARAGRAPH.split(text) if p.strip()]
 
 
-def harvest(deal: Path) -> list[tuple[str, str]]:
-    """(label, sentence) for every sentence of ``deal`` that states facts of one section only."""
+def touches(fact: dict[str, Any], folded: str) -> bool:
+    """Whether ``folded`` (a normalized text) holds any keyword of ``fact``: it may be part of it."""
+    return any(normalize(k) in folded for group in fact["keywords"] for k in group)
+
+
+def harvest(deal: Path, none: bool = False) -> list[tuple[str, str]]:
+    """(label, sentence) for every sentence of ``deal`` that states facts of one section only; with ``none``,
+    also every inbox sentence that holds no word of any fact (a greeting, a lead-in, a signature line, logistics),
+    labelled "none": what the writers did not list is what a CSM is not sent."""
     gold = read_gold(deal)
+    inbox_facts = gold.get("facts") or []
     rows: list[tuple[str, str]] = []
     for texts, facts in (
-        (inbox_sentences(deal, gold), gold.get("facts") or []),
-        (reply_paragraphs(deal), [*(gold.get("facts") or []), *(gold.get("rep_reply_facts") or [])]),
+        (inbox_sentences(deal, gold), inbox_facts),
+        (reply_paragraphs(deal), [*inbox_facts, *(gold.get("rep_reply_facts") or [])]),
     ):
         for text in dict.fromkeys(" ".join(t.split()) for t in texts):
             label = _label(text, facts)
             if label is not None:
                 rows.append((label, text))
+            elif none and facts is inbox_facts and not any(touches(f, normalize(text)) for f in facts):
+                rows.append(("none", text))
     return rows
 
 
@@ -156,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("roots", nargs="+", type=Path, help="deal folders, or folders of deal folders")
     parser.add_argument("-o", "--output", type=Path, help="the data file to write (default: stdout)")
     parser.add_argument("--score", action="store_true", help="print how the sectioner files the sentences")
+    parser.add_argument("--none", action="store_true", help="also label the inbox sentences that hold no fact none")
     parser.add_argument("--rows", choices=sorted(ROWS_HEADERS), help="a people model's training rows instead")
     args = parser.parse_args(argv)
     if args.score:
@@ -173,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     counts: Counter[str] = Counter()
     for root in args.roots:
         for deal in deal_folders(root):
-            for label, text in harvest(deal):
+            for label, text in harvest(deal, none=args.none):
                 lines.append(f"{label}\t{text}")
                 counts[label] += 1
     _write("\n".join(lines) + "\n", args.output)
