@@ -102,9 +102,7 @@ def training_rows(
     """The labelled sentences of ``data_files``: texts and label indexes, each file as often as DATA_REPEATS says
     (``repeats=False``: once, so a held-out sentence is not also trained on)."""
     rows = [
-        row
-        for name in data_files
-        for row in _file_rows(name, labels) * (DATA_REPEATS.get(name, 1) if repeats else 1)
+        row for name in data_files for row in _file_rows(name, labels) * (DATA_REPEATS.get(name, 1) if repeats else 1)
     ]
     return [text for text, _ in rows], [label for _, label in rows]
 
@@ -202,7 +200,7 @@ def fit(
 def training_digest(data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS) -> str:
     """What the weights were trained from: the data files, the labels and the training settings."""
     folder = resources.files("agent.extract") / "data"
-    settings: tuple[object, ...] = (labels, EPOCHS, LEARNING_RATE, L2, MOMENTUM, HASHED_DIMS, HASHED_WEIGHT, FEATURE_VERSION)
+    settings: tuple[object, ...] = (labels, EPOCHS, LEARNING_RATE, L2, MOMENTUM, HASHED_DIMS, HASHED_WEIGHT, FEATURE_VERSION)  # fmt: skip
     repeats = {name: n for name, n in DATA_REPEATS.items() if name in data_files}
     if repeats:  # a file counted more than once trains other weights
         settings = (*settings, repeats)
@@ -267,7 +265,9 @@ def held_out_split(
 
 def evaluate(data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS) -> str:
     """Train without the held-out sentences and report how many of them land in their label (recall, precision)."""
-    (train_texts, train_labels), (held_texts, held_labels) = held_out_split(*training_rows(data_files, labels, repeats=False))
+    (train_texts, train_labels), (held_texts, held_labels) = held_out_split(
+        *training_rows(data_files, labels, repeats=False)
+    )
     weights = train(train_texts, train_labels, n_labels=len(labels))
     predicted = (features(held_texts).astype(np.float64) @ weights).argmax(axis=1)
     lines = [f"trained on {len(train_texts)} sentences, held out {len(held_texts)} (every {HELD_OUT_EVERY}th)"]
