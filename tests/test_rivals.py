@@ -102,6 +102,24 @@ def test_a_listed_vendor_is_weighed_when_the_sentence_compares_it_or_says_why_it
     assert passing == Rival("Qlik", "named")  # a known name in passing: the classifier still decides
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "90 jours | tableau de bord quotidien sur les 3 200 mandats.",
+        "Tableau de bord des ventes chaque lundi matin.",
+        "Le tableau des écarts arrive le 5 du mois.",
+        "On remplit un tableau Excel à la main.",
+    ],
+)
+def test_the_french_word_tableau_is_no_vendor(sentence: str) -> None:
+    assert rival_of(sentence, competitor_names((), frozenset()), set()) is None
+
+
+def test_tableau_written_as_a_name_is_still_the_vendor_in_french() -> None:
+    names = competitor_names((), frozenset())
+    assert rival_of("On a testé Tableau en 2025, trop cher pour nous.", names, set()) == Rival("Tableau", "vendor")
+
+
 def test_news_that_made_them_drop_a_vendor_is_competition() -> None:
     sentence = "After Corvana got acquired we dropped them from the shortlist and evaluated Brightmoor instead."
     assert rival_in(sentence) is not None and not news_only(sentence)

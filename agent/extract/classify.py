@@ -173,6 +173,8 @@ def rival_of(
         key = fold(match.group(0))
         name = canonical.get(key, match.group(0))
         # a name that is also a word counts only capitalised as a name and next to a comparison
+        if key in lexicon.WORD_NAMES and (match.group(0)[0].islower() or lexicon.NOT_THE_NAME.match(text, match.end())):
+            continue  # "un tableau de bord quotidien": the word, not the vendor
         weak = key in lexicon.WEAK_COMPETITORS and key not in configured
         if weak and not (match.group(0)[0].isupper() and lexicon.COMPARISON.search(text)):
             continue

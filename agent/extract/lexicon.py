@@ -28,6 +28,10 @@ COMPETITORS: tuple[str, ...] = (
 )  # fmt: skip
 # Names that are also ordinary words or tools people simply use: only counted next to a comparison cue.
 WEAK_COMPETITORS = frozenset({"hex", "mode analytics", "sigma", "sas", "preset", "omni analytics"})
+# A vendor's name that is an everyday word in one of our languages counts only written as a name, and never in the
+# word's own phrases: French "un tableau de bord", "le tableau des ventes" are dashboards and tables, not Tableau
+WORD_NAMES = frozenset({"tableau"})
+NOT_THE_NAME = re.compile(r"\s+(?:de\s+bord|d[eu]s?\b|d'|croisé|comparatif|récapitulatif|excel\b)", re.IGNORECASE)
 COMPARISON = rx(
     r"\b(?:also|we)\s+(?:looked at|evaluated|considered|trialed|talked to|demoed)\b",
     r"\bcompared? (?:to|with)\b",

@@ -65,6 +65,7 @@ from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
+from agent.extract.shapes import shape_sections
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
 from agent.extract.stakeholders import our_people, stakeholders_of
 from agent.extract.units import Unit
@@ -81,6 +82,13 @@ ITEM_SECTIONS = frozenset({
 UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
 FRAME_OVERRULED = 0.4  # a reason or worry the classifier is this sure of stays one, whatever a competitor frame guessed
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
+OURS_TARGET = 0.6  # ... or a success metric, when no heading above it says "success"
+# what other customers got is a sales claim, not this customer's target: "customers typically see", "im Schnitt"
+CLAIM = re.compile(
+    r"(?i)\b(?:(?:other|our|most|many|typical|similar) (?:customers|clients|teams)|customers typically|on average|"
+    r"typically see|andere kunden|unsere kunden|im schnitt|durchschnittlich|nos clients|en moyenne|"
+    r"nuestros clientes|otros clientes|en promedio)\b"
+)
 PARAGRAPH_CHARS = 360  # an item grows by the next sentence of the same paragraph and section up to this length
 WHO_MATTERS = frozenset({"risks", "purchase_drivers"})  # the CSM needs to know whose worry or reason it is
 SIZE = re.compile(
@@ -412,7 +420,17 @@ def _read_ours(
         return False
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
-    if place(unit, probs) != "implementation":
+    placed = place(unit, probs)
+    if placed == "success_metrics":
+        # the targets we wrote down with them ("First 90 days: all readers flowing …", "6 meses | reclamos a la
+        # mitad"): a mutual plan the customer agreed to is their goal, a claim about other customers is not
+        sure = (
+            unit.heading == "success_metrics"
+            or probs["success_metrics"] >= OURS_TARGET
+            or "success_metrics" in shape_sections(unit.text)
+        )
+        return sure and not CLAIM.search(unit.text)
+    if placed != "implementation":
         return False
     # our plan under its own label ("On rollout: pilot in May, then the rest") needs no surer classifier
     labelled = unit.heading == "implementation" and not unit.text.rstrip().endswith("?")

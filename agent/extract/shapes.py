@@ -9,7 +9,8 @@ condition on it (expansion), what was bought with its licences and hours or a sh
 (implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
 own customer, staff worn out by it (pain points), and a reason to buy that never says "why" (purchase drivers: a
 date the customer must beat, a price inside their limit, a must-have that was met, a feature that won people over,
-a board or regulator asking, use of us at a former employer, the one person who knows the old way retiring).
+a board or regulator asking, use of us at a former employer, the one person who knows the old way retiring), and
+a target under its horizon as a plan writes it ("First 90 days: …", "6 meses | …": success metrics).
 classify.place weighs
 them like cue phrases. Not for: the cue phrases the sentence classifier reads as features (cues.py; these
 shapes stay out of them so the shipped weights keep meaning what they were trained on), or headings.
@@ -540,6 +541,22 @@ UNCONVINCED = rx(
 )
 
 
+# A target under its horizon, as a plan writes it: "First 90 days: …", "6 meses | …", "Nach 6 Monaten: …",
+# "À 90 jours : …", "Year one – …", "A 90 días: que el informe semanal salga solo"
+_COUNT = (
+    r"(?:\d{1,3}|thirty|sixty|ninety|three|six|nine|twelve|eighteen|dreißig|neunzig|drei|sechs|neun|zwölf|"
+    r"trente|quatre-vingt-dix|trois|six|neuf|douze|treinta|noventa|tres|seis|nueve|doce)"
+)
+_PERIOD = r"(?:days?|months?|weeks?|tage[n]?|monate[n]?|wochen|jours|mois|semaines|días|dias|meses|semanas)"
+TARGET_LABEL = rx(
+    rf"^\W{{0,3}}(?:(?:first|the first|after|within|by|in|at|erste[nr]?|nach|in den ersten|innerhalb von|premiers?|"
+    rf"les premiers|après|à|a|au bout de|dans|d'ici|primeros?|los primeros|tras|en|a los|dentro de)\s+)?{_COUNT}"
+    rf"[\s-]*{_PERIOD}\s*(?:\([^)]{{0,30}}\)\s*)?[:|–—]",
+    r"^\W{0,3}(?:year|jahr|année|año)\s*(?:one|1|eins|un|uno)\s*[:|–—]",
+    r"^\W{0,3}(?:(?:by |at |bis |à |al? )?(?:month|monat|mois|mes)\s+\d{1,2})\s*[:|–—]",
+    r"^\W{0,3}(?:(?:after|nach|après|tras|al cabo de|à|a)\s+)?(?:one|a|1|einem|un|une|uno)\s+(?:year|jahr|an|año)\s*[:|–—]",
+)
+
 _RISK_SHAPES = (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, GATED, SHELFWARE,
                 EXPECTATION_GAP, UNCONVINCED)  # fmt: skip
 
@@ -564,6 +581,8 @@ def shape_sections(text: str) -> frozenset[str]:
         found.add("pain_points")
     if SCOPE.search(text):
         found.add("implementation")
+    if TARGET_LABEL.search(text):
+        found.add("success_metrics")
     if driver:
         found.add("purchase_drivers")
     return frozenset(found)
