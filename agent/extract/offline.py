@@ -64,8 +64,8 @@ from agent.extract.milestones import date_the_undated, dues_after_signature, for
 from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.sectioner import section_probabilities
-from agent.extract.shapes import setup_fact
 from agent.extract.sentiment import read_feelings, relationship_moments
+from agent.extract.shapes import setup_fact
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
 from agent.extract.stakeholders import our_people, stakeholders_of
 from agent.extract.units import Unit

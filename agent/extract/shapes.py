@@ -5,8 +5,9 @@ and its cost (no renewal, the exit, money held back), a team of one, a worry, an
 with no room left, a warning, data weaker than the plan needs, a freeze or a team away, a doubter, the one person
 it hangs on, an outside approval, a tool nobody used, a promise weaker than it sounds (risks), another
 part of the customer that may come on later, a unit it is buying or merging with, or a later phase with money or a
-condition on it (expansion), what was bought with its licences and hours or a share of someone's time
-(implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
+condition on it (expansion), what was bought with its licences and hours or a share of someone's time, and a
+fact of the setup (``setup_fact``: their person on it and for how long, sign-in, hosting, data access, a dated
+kickoff; kept however short) (implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
 own customer, staff worn out by it (pain points), and a reason to buy that never says "why" (purchase drivers: a
 date the customer must beat, a price inside their limit, a must-have that was met, a feature that won people over,
 a board or regulator asking, use of us at a former employer, the one person who knows the old way retiring).
@@ -324,9 +325,19 @@ STAFFED = rx(
     rf"(?:about |around |environ |etwa |unos |ca\. )?{_SHARE}(?![^.;]{{0,3}}\b(?:of|der|des|del|de la|de los)\b)",
     rf"\b{_SHARE} (?:of (?:his|her|their|my) time|(?:seiner|ihrer) (?:zeit|arbeitszeit)|de (?:son|leur) temps|"
     r"de su tiempo)\b",
-    r"\b(?:one|two|three|four|1|2|3|4|un|une|deux|trois|quatre|einen?|zwei|drei|vier|uno|dos|tres|cuatro)\s+"
-    r"(?:days?|jours?|tage?n?|días?)\s+(?:a|per|par|por|pro|la|in der|à la|a la)\s+(?:week|semaine|woche|semana)\b",
 )
+# ... or days of the week: "Amélie trois jours par semaine", "Jonas ist zwei Tage pro Woche dabei"; days a chore eats
+# each week ("Drei Tage pro Woche gehen für die Abstimmung drauf") are a pain
+STAFFED_DAYS = rx(
+    r"\b(?:one|two|three|four|1|2|3|4|un|une|deux|trois|quatre|einen?|zwei|drei|vier|uno|dos|tres|cuatro)\s+"
+    r"(?:days?|jours?|tage?n?|días?)\s+(?:a|per|par|por|pro|la|in der|à la|a la)\s+(?:week|semaine|woche|semana)\b"
+)
+CHORE = rx(
+    r"\b(?:spend\w*|spent|los[et]|losing|wast\w*|eats?|eating|burn\w*|costs?|drauf|kostet|kosten|verlier\w*|"
+    r"verbring\w*|perd\w*|pass(?:e|ons|ent)|coûte\w*|pierd\w*|perdemos|gast\w*|cuesta\w*|se (?:nos )?va)\b"
+)
+
+
 # how their users sign in: an identity provider or single sign-on
 IDENTITY = rx(
     r"\b(?:sso|single sign[- ]on|saml|oidc|openid connect|scim)\b",
@@ -341,6 +352,8 @@ HOSTING = rx(
     r"\b(?:hosted|hosting) (?:in|by|on|at) (?:the |a |an )?(?-i:[A-Z0-9])",
     r"\b(?:daten|die daten) (?:bleiben|liegen|werden \w* ?(?:gespeichert|gehostet))\b|\bgehostet (?:in|bei|im)\b",
     r"\b(?:données|les données) (?:restent|sont (?:stockées|hébergées))\b|\bhébergée?s? (?:en|au|chez|à|dans)\b",
+    r"\b(?:hosting|hébergement|alojamiento|hospedaje|rechenzentrum)\s*[:–-]\s*\S",
+    r"\b(?:data|daten|données|datos) (?:in|en|au|im) (?-i:[A-Z])",
     r"\b(?:datos|los datos) (?:se quedan|permanecen|residen|quedan|alojados|hospedados)\b|"
     r"\b(?:alojad[oa]s?|hospedad[oa]s?) (?:en|por)\b|\blo hospeda\b",
 )
@@ -369,7 +382,7 @@ _SETUP_SHAPES = (IDENTITY, HOSTING, DATA_ACCESS, KICKOFF)
 def setup_fact(text: str) -> bool:
     """The sentence states how the project is set up (who of theirs works on it, sign-in, hosting, data access,
     kickoff): a fact to keep and file under implementation, however short."""
-    if STAFFED.search(text) and not TIME_COST.search(text):
+    if (STAFFED.search(text) or STAFFED_DAYS.search(text)) and not (TIME_COST.search(text) or CHORE.search(text)):
         return True
     return any(shape.search(text) for shape in _SETUP_SHAPES)
 
