@@ -19,6 +19,7 @@ from agent.document import Extraction, HandoffDocument, Item, fold
 from agent.extract.delivered import same_promise
 from agent.extract.embed import embed
 from agent.extract.sectioner import section_probabilities
+from agent.extract.shapes import setup_fact
 from agent.extract.tone import PLEASANTRY
 from agent.merge import fold_promise, same_fact
 
@@ -78,7 +79,9 @@ def assemble(
     for (key, item), p in zip(placed, probs, strict=True):
         has_number = any(ch.isdigit() for ch in item.text)
         courtesy = PLEASANTRY.search(item.text) is not None and len(item.text.split()) <= 10
-        filler = p["none"] >= FILLER_PROBABILITY or courtesy
+        # a short fact of the setup ("Okta SSO, which I understand you're on.") reads to the classifier as nothing
+        setup = key == "implementation" and setup_fact(item.text)
+        filler = (p["none"] >= FILLER_PROBABILITY and not setup) or courtesy
         if key != "commitments" and filler and not has_number and not item.competitor:
             changes.append(f"dropped filler from {key}: {item.text[:60]!r}")
             continue

@@ -16,7 +16,7 @@ from functools import lru_cache
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
 from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
-from agent.extract.shapes import shape_sections
+from agent.extract.shapes import setup_fact, shape_sections
 from agent.extract.units import Unit
 from agent.merge import merge_items
 
@@ -43,6 +43,9 @@ MIN_CONFIDENCE = 0.15
 SURE_CONFIDENCE = 0.35
 WEAK_MIN_WORDS = 9
 DRIVER_SHAPE_WEIGHT = 0.35  # a reason to buy by its shape (shapes.DRIVER) adds this instead: see shape_weights
+# a fact of the setup by its shape (shapes.setup_fact: sign-in, hosting, data access, kickoff, a person's share of
+# time) adds this instead: the classifier, trained on whole sentences, reads a bare "SSO: Google Workspace." as nothing
+SETUP_SHAPE_WEIGHT = 0.5
 NO_HORIZON_PENALTY = 0.2  # a would-be success metric with no horizon and no goal word loses this much
 ROLLOUT_PENALTY = 0.4  # and one that only says what goes live, and when, loses this much
 
@@ -55,13 +58,21 @@ def substantive(text: str) -> bool:
     return len(text.split()) >= 5 or bool(re.search(r"\d", text))
 
 
+def telling(text: str) -> bool:
+    """Substantive, or a short line that states a fact of the setup ("SSO: Google Workspace.", "we're all Entra ID.")."""
+    return substantive(text) or setup_fact(text)
+
+
 def shape_weights(text: str) -> dict[str, float]:
     """What a sentence's shape adds to its sections' scores beyond a cue phrase (``SHAPE_WEIGHT`` each).
 
     A reason said without "why" (a date to beat, a price inside the limit, a retiring expert) reads to the
     classifier like the worry or the pain it mentions: its shape is the stronger evidence (``DRIVER_SHAPE_WEIGHT``).
     """
-    return {key: DRIVER_SHAPE_WEIGHT if key == "purchase_drivers" else SHAPE_WEIGHT for key in shape_sections(text)}
+    weights = {key: DRIVER_SHAPE_WEIGHT if key == "purchase_drivers" else SHAPE_WEIGHT for key in shape_sections(text)}
+    if "implementation" in weights and setup_fact(text):
+        weights["implementation"] = SETUP_SHAPE_WEIGHT
+    return weights
 
 
 def _risk_under_other_heading(unit: Unit) -> bool:
@@ -72,7 +83,7 @@ def _risk_under_other_heading(unit: Unit) -> bool:
 
 def classify(unit: Unit) -> list[str]:
     """The sections a unit belongs to: the best-scoring ones, with its heading as a strong hint."""
-    if not substantive(unit.text):
+    if not telling(unit.text):
         return []
     scores = section_scores(unit.text)
     for key in shape_sections(unit.text):
@@ -97,7 +108,7 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     ``allowed`` limits the choice (a customer's sentence is never the rep's perspective, and a
     promise is decided by commitments.py, not here); "none" is always a choice.
     """
-    if not substantive(unit.text):
+    if not telling(unit.text):
         return None
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):

@@ -65,7 +65,7 @@ from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.sectioner import section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
-from agent.extract.shapes import shape_sections
+from agent.extract.shapes import setup_fact, shape_sections
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
 from agent.extract.stakeholders import our_people, stakeholders_of
 from agent.extract.units import Unit
@@ -416,7 +416,11 @@ def _read_ours(
     if unit.heading == "implementation" and unit.list_item and unit.source_id in formal:
         sections.implementation.append(_item(unit))  # the agreed plan in our proposal
         return False
+    asked = unit.text.rstrip().endswith("?")
     if probs is None:
+        # what we said on a call or in a forward about the setup ("Okta SSO, which I understand you're on.")
+        if setup_fact(unit.text) and not asked and place(unit, {"none": 0.0}) == "implementation":
+            sections.implementation.append(_item(unit))
         return False
     if unit.source_id in notes:
         return True  # the rep's own notes read like the customer's facts
@@ -432,9 +436,10 @@ def _read_ours(
         return sure and not CLAIM.search(unit.text)
     if placed != "implementation":
         return False
-    # our plan under its own label ("On rollout: pilot in May, then the rest") needs no surer classifier
-    labelled = unit.heading == "implementation" and not unit.text.rstrip().endswith("?")
-    return probs["implementation"] >= OURS_IMPLEMENTATION or labelled
+    # our plan under its own label ("On rollout: pilot in May, then the rest") or a fact of the setup by its shape
+    # ("Login con Microsoft Entra ID") needs no surer classifier
+    labelled = unit.heading == "implementation" and not asked
+    return probs["implementation"] >= OURS_IMPLEMENTATION or labelled or setup_fact(unit.text)
 
 
 def _note_promise(unit: Unit, signed: date | None, events: dict[str, date] | None) -> Item | None:

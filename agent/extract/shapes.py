@@ -5,8 +5,9 @@ and its cost (no renewal, the exit, money held back), a team of one, a worry, an
 with no room left, a warning, data weaker than the plan needs, a freeze or a team away, a doubter, the one person
 it hangs on, an outside approval, a tool nobody used, a promise weaker than it sounds (risks), another
 part of the customer that may come on later, a unit it is buying or merging with, or a later phase with money or a
-condition on it (expansion), what was bought with its licences and hours or a share of someone's time
-(implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
+condition on it (expansion), what was bought with its licences and hours or a share of someone's time, and a
+fact of the setup (``setup_fact``: their person on it and for how long, sign-in, hosting, data access, a dated
+kickoff; kept however short) (implementation), what today costs them: people or hours spent on a chore, a problem learnt of late or from their
 own customer, staff worn out by it (pain points), and a reason to buy that never says "why" (purchase drivers: a
 date the customer must beat, a price inside their limit, a must-have that was met, a feature that won people over,
 a board or regulator asking, use of us at a former employer, the one person who knows the old way retiring), and
@@ -307,6 +308,86 @@ SCOPE = rx(
     r"\b(?:halbe[n]? (?:stelle|mann)|mi-temps|media jornada|medio tiempo)\b",
 )
 
+# How the project gets set up, said as a fact of the plan: the customer's person on it and their share of time, the
+# way users sign in, where it is hosted and the data lives, how we reach their data, the kickoff's date or place.
+# Short lines carry these whole ("SSO: Google Workspace.", "Kickoff Monday 9 Feb."), so they are kept at any length.
+_WEEKDAY = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun)(?:day|\.)?|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|lunes|martes|miércoles|jueves|viernes"
+)
+_SHARE = r"\d{1,3}\s?(?:%|percent|prozent|pour cent|por ciento)"
+# one of their people given to the project for a share of the time ("Kumar from my team at about 60% from August",
+# "Amélie trois jours par semaine", "Karla de TI al 50 %"); hours a chore eats are a pain (TIME_COST), not this
+STAFFED = rx(
+    # a share of a person with the time it runs or whose person it is: "at 50 % from May to September", "al 50 % de
+    # julio a noviembre"; a share of records or revenue ("about 15% of orders") is not a person's time
+    rf"\b(?:at|al|à|zu)\s+(?:about |around |roughly |environ |etwa |unos |ca\. )?{_SHARE}(?=[^.;]{{0,40}}\b{_MONTH}\b)",
+    rf"\b(?:team|equipo|équipe|ti|it|informatique|abteilung)\b[^.;]{{0,40}}\b(?:at|al|à|zu)\s+"
+    rf"(?:about |around |environ |etwa |unos |ca\. )?{_SHARE}(?![^.;]{{0,3}}\b(?:of|der|des|del|de la|de los)\b)",
+    rf"\b{_SHARE} (?:of (?:his|her|their|my) time|(?:seiner|ihrer) (?:zeit|arbeitszeit)|de (?:son|leur) temps|"
+    r"de su tiempo)\b",
+)
+# ... or days of the week: "Amélie trois jours par semaine", "Jonas ist zwei Tage pro Woche dabei"; days a chore eats
+# each week ("Drei Tage pro Woche gehen für die Abstimmung drauf") are a pain
+STAFFED_DAYS = rx(
+    r"\b(?:one|two|three|four|1|2|3|4|un|une|deux|trois|quatre|einen?|zwei|drei|vier|uno|dos|tres|cuatro)\s+"
+    r"(?:days?|jours?|tage?n?|días?)\s+(?:a|per|par|por|pro|la|in der|à la|a la)\s+(?:week|semaine|woche|semana)\b"
+)
+CHORE = rx(
+    r"\b(?:spend\w*|spent|los[et]|losing|wast\w*|eats?|eating|burn\w*|costs?|drauf|kostet|kosten|verlier\w*|"
+    r"verbring\w*|perd\w*|pass(?:e|ons|ent)|coûte\w*|pierd\w*|perdemos|gast\w*|cuesta\w*|se (?:nos )?va)\b"
+)
+
+
+# how their users sign in: an identity provider or single sign-on
+IDENTITY = rx(
+    r"\b(?:sso|single sign[- ]on|saml|oidc|openid connect|scim)\b",
+    r"\b(?:okta|(?:microsoft )?entra id|microsoft entra|azure (?:ad|active directory)|active directory|google workspace|adfs|onelogin|"
+    r"jumpcloud|ping ?identity|keycloak)\b",
+)
+# where it runs and where the data lives: "Sydney region", "data stays in Australia", "hébergé en France"
+HOSTING = rx(
+    r"\b(?-i:US|EU|UK|[A-Z][a-zé]+) (?:region|rechenzentrum|datacenter|data cent(?:er|re))\b",
+    r"\b(?:región|région|region) (?:de |du |d')?(?-i:[A-Z])\w+",
+    r"\bdata (?:stays?|resides?|lives?|remains?|is (?:stored|hosted|kept)|(?:stored|hosted|kept)) (?:in|on|within)\b",
+    r"\b(?:hosted|hosting) (?:in|by|on|at) (?:the |a |an )?(?-i:[A-Z0-9])",
+    r"\b(?:daten|die daten) (?:bleiben|liegen|werden \w* ?(?:gespeichert|gehostet))\b|\bgehostet (?:in|bei|im)\b",
+    r"\b(?:données|les données) (?:restent|sont (?:stockées|hébergées))\b|\bhébergée?s? (?:en|au|chez|à|dans)\b",
+    r"\b(?:hosting|hébergement|alojamiento|hospedaje|rechenzentrum)\s*[:–-]\s*\S",
+    r"\b(?:data|daten|données|datos) (?:in|en|au|im) (?-i:[A-Z])",
+    r"\b(?:datos|los datos) (?:se quedan|permanecen|residen|quedan|alojados|hospedados)\b|"
+    r"\b(?:alojad[oa]s?|hospedad[oa]s?) (?:en|por)\b|\blo hospeda\b",
+)
+# how we get to their data: a read-only replica or user, a nightly export, a tunnel, SFTP, an API, a CSV download
+DATA_ACCESS = rx(
+    r"\bread[- ]only\b(?:\s+[\w-]+){0,2}\s+(?:replica|user|access|account|copy|connection|login|database)\b",
+    r"\b(?:solo|sólo) lectura\b|\blecture seule\b|\bnur[- ]?les\w*|\blesezugriff\b|\blese-?replik\w*",
+    r"\b(?:nightly|daily|weekly|nächtlich\w*|tägliche[rn]?|nocturnes?|quotidien\w*|nocturn[oa]s?|diari[oa]s?)\s+"
+    r"(?:\w+\s+){0,2}(?:exports?|dumps?|extracts?|feeds?|sync|upload|abzug|exporte?|extrakte?|exportaci\w+|"
+    r"volcados?|extracci\w+)\b",
+    r"\b(?:exports?|dumps?|export|abzug|exportación|volcado)\s+(?:\w+\s+){0,4}(?:every night|each night|nightly|"
+    r"jede nacht|nächtlich|chaque nuit|cada noche|nocturn\w*)\b",
+    r"\b(?:vpn|ipsec|site-to-site|sftp|odbc|jdbc|túnel|tunnel)\b",
+    r"\bcsv\b[^.;]{0,60}\b(?:portal|portail|download|descarga|herunterlad\w*)\b|"
+    r"\b(?:portal|portail)\b[^.;]{0,60}\bcsv\b",
+)
+# the kickoff with its day or place: "Kickoff Monday 9 Feb.", "kick-off 1 September in Pune", "Auftakt am 3.11."
+KICKOFF = rx(
+    rf"\b(?:kick[- ]?off|auftakt\w*|lancement|réunion de lancement|arranque|reunión de (?:inicio|arranque|lanzamiento)|"
+    rf"inicio del proyecto)\b[^.;?]{{0,40}}(?:\b(?:{_WEEKDAY}|{_MONTH})\b|\b\d{{1,2}}[./]\d{{1,2}}\b|"
+    r"\b(?:in|at|en|à|in der|im|bei|on site|vor ort|sur site|presencial)\s+(?-i:[A-Z]))",
+)
+_SETUP_SHAPES = (IDENTITY, HOSTING, DATA_ACCESS, KICKOFF)
+
+
+def setup_fact(text: str) -> bool:
+    """The sentence states how the project is set up (who of theirs works on it, sign-in, hosting, data access,
+    kickoff): a fact to keep and file under implementation, however short."""
+    if (STAFFED.search(text) or STAFFED_DAYS.search(text)) and not (TIME_COST.search(text) or CHORE.search(text)):
+        return True
+    return any(shape.search(text) for shape in _SETUP_SHAPES)
+
+
 # What today costs them, by shape: people or hours spent on a chore ("three of us spend four days reconciling",
 # "it eats half a day of each manager's week"), a problem learnt of late or from their own customer, staff worn out.
 _SPAN = (
@@ -579,7 +660,7 @@ def shape_sections(text: str) -> frozenset[str]:
         found.add("expansion")
     if any(shape.search(text) for shape in (TIME_COST, LEARNT_LATE, FRICTION, WORN_OUT)):
         found.add("pain_points")
-    if SCOPE.search(text):
+    if SCOPE.search(text) or setup_fact(text):
         found.add("implementation")
     if TARGET_LABEL.search(text):
         found.add("success_metrics")
