@@ -53,6 +53,13 @@ NOT_SETUP = (
     "Vuestra cifra de 168.000 € no entra en el presupuesto.",  # "entra" is a verb here, not Entra ID
     "Your CSM will be your day-to-day contact from kick-off.",  # a kickoff with no day or place
     "We need the dashboards before the board meeting.",
+    # where the data must stay as a condition of buying, and a list of what decided it: reasons to buy
+    "Und bevor ich irgendetwas freigebe: Daten bleiben in der EU, und ich brauche einen AVV.",
+    "Hosting in Deutschland, DSGVO-konform, mit Auftragsverarbeitungsvertrag.",
+    "Data must stay in Singapore under the PDPA.",
+    "Les données doivent être hébergées au Canada (Loi 25).",
+    "Los datos tienen que quedarse en México, es requisito de legal.",
+    "Was für uns am Ende zählt: deutsche Oberfläche, Hosting in Frankfurt und keine neue Pipeline.",
 )
 
 

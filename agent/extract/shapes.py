@@ -380,11 +380,35 @@ KICKOFF = rx(
 _SETUP_SHAPES = (IDENTITY, HOSTING, DATA_ACCESS, KICKOFF)
 
 
+# Where the data must stay as a condition of buying, not a fact of the setup: a law named, or a must
+# ("Daten bleiben in der EU …, und ich brauche einen AVV", "Hosting in Deutschland, DSGVO-konform", "data must stay
+# in Singapore (PDPA)")
+RESIDENCY_CONDITION = rx(
+    r"\b(?:gdpr|dsgvo|rgpd|n?lpd|dsg|pdpa|dpdp|hipaa|ferpa|loi ?25|ley \d+|lgpd|avv|dpa)\b",
+    r"\b(?:must|has to|have to|needs? to|non-negotiable|required|requirement|condition)\b",
+    r"\b(?:muss|müssen|zwingend|bedingung|voraussetzung|bevor ich)\b",
+    r"\b(?:doit|doivent|obligatoire|impérati\w*|exigence|condition)\b",
+    r"\b(?:debe|deben|tiene que|tienen que|obligatori[oa]|requisito|condición)\b",
+)
+# What counts in the end ("Was für uns am Ende zählt: …", "what tipped it: …") says why they bought, whatever it lists
+DECIDED_ON = rx(
+    r"\bwhat (?:counts|matters|mattered|tipped it|won (?:it|us|them))\b",
+    r"\bwas (?:für uns )?(?:am ende )?zählt\b",
+    r"\bce qui (?:compte|a fait la différence|nous a décidés?)\b",
+    r"\blo que (?:cuenta|importa|nos decidió|inclinó)\b",
+)
+
+
 def setup_fact(text: str) -> bool:
     """The sentence states how the project is set up (who of theirs works on it, sign-in, hosting, data access,
-    kickoff): a fact to keep and file under implementation, however short."""
+    kickoff): a fact to keep and file under implementation, however short. Where the data must stay as a condition,
+    and a list of what decided the purchase, are reasons to buy."""
+    if DRIVER.search(text) or DECIDED_ON.search(text):
+        return False
     if (STAFFED.search(text) or STAFFED_DAYS.search(text)) and not (TIME_COST.search(text) or CHORE.search(text)):
         return True
+    if HOSTING.search(text) and RESIDENCY_CONDITION.search(text):
+        return any(shape.search(text) for shape in (IDENTITY, DATA_ACCESS, KICKOFF))
     return any(shape.search(text) for shape in _SETUP_SHAPES)
 
 
