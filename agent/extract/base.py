@@ -4,7 +4,8 @@ What it is for: ``Extractor`` (the protocol the offline and Claude extractors
 implement), ``ExtractionContext`` (who is who: our domains, the rep, the account),
 ``verify_quotes`` which grounds every quote in its source (the stored text is the
 source's own span, found by the verifier; a quote that is not there, or that our own
-side said, is dropped), whichever extractor produced it, and the provenance helpers
+side said, is dropped) and keeps the customer's own clients out (privacy.py), whichever
+extractor produced it, and the provenance helpers
 (who read the sources, the draft's line about it). Not for: choosing an extractor
 (agent/extract/__init__.py).
 """
@@ -20,6 +21,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party, Provenance, Quote
+from agent.extract.privacy import keep_out_third_parties
 from mailflows.inbound.mail import ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -248,7 +250,21 @@ def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: Ext
         extraction.urgency.evidence = verbatim(extraction.urgency.evidence)
     for line in dropped:
         log.warning("extraction: %s", line)
+    for line in keep_out_third_parties(extraction, map(source_text, sources), _contacts(ctx, sources, extraction)):
+        log.info("extraction: %s", line)
     return dropped
+
+
+def _contacts(ctx: ExtractionContext, sources: list[ThreadMessage], extraction: Extraction) -> list[str]:
+    """Everyone who writes, is written to or speaks in ``sources``, and the stakeholders: never a client of theirs."""
+    names = [ctx.rep.name or ""]
+    for message in sources:
+        people = [message.sender, *message.to, *message.cc, *message.attendees]
+        names.extend(a.name or "" for a in people if a is not None)
+        names.append(message.card.name)
+        names.extend(turn.speaker.split("<")[0] for turn in message.turns)
+    names.extend(p.name for p in extraction.sections.stakeholders)
+    return [name for name in names if name.strip()]
 
 
 # -- provenance ---------------------------------------------------------------------------

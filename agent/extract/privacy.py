@@ -1,0 +1,247 @@
+"""The customer's own clients stay out of the document: a name or a record number the customer gives as an example.
+
+What it is for: a bank's IT lead writes "un exemple réel : client Hassan Al-Rashid, relation 0482-119377-01 dans
+Avaloq, deux fiches différentes dans Salesforce". The fact (one client, two contradicting records) is worth handing
+over; the client's name and number are personal data of someone who never wrote to us. ``keep_out_third_parties``
+finds, in the sources, a record number with its label (a customer, policy, patient, member, student, case or order
+number, "Kundennummer", "n° de police", "póliza", "MRN", "matricule", "expediente") and a person named right after
+"client / Kunde / patient / cliente …" or after a courtesy title in an example ("for example", "z. B.", "par
+exemple", "por ejemplo", "take Mrs …"); then, in whatever any extractor returned, it writes "[name]" and "[number]"
+over them in item text, drops the quotes and evidence that hold them (a quote stays verbatim or goes) and drops an
+item with nothing left to say. Our contacts (whoever writes, is written to or speaks in the sources, and the
+stakeholders) are never such a third party. Not for: secrets and legal footers (lexicon.SECRET / JUNK drop those
+sentences whole), checking quotes (base.verify_quotes, which calls this last).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from agent.document import SECTION_KEYS, Evidence, Extraction, Item, Quote, name_key
+
+NAME_MARK = "[name]"
+NUMBER_MARK = "[number]"
+
+# the people a customer serves, in the four languages
+_CLIENT = (
+    r"(?:clients?|customers?|patients?|students?|pupils?|members?|policy ?holders?|account ?holders?|insured|"
+    r"kunden?|kundin|patientin|patienten|mandant(?:in|en)?|versicherte[rn]?|versicherungsnehmer(?:in)?|mitglied|"
+    r"sch[üu]ler(?:in)?|student(?:in)?|studierende[rn]?|bewohner(?:in)?|"
+    r"cliente?s?|clientas?|patiente|assur[ée]e?|adh[ée]rente?|soci[ée]taire|[ée]l[èe]ve|[ée]tudiante?|b[ée]n[ée]ficiaire|"
+    r"pacientes?|alumn[oa]s?|soci[oa]s?|asegurad[oa]s?|afiliad[oa]s?|estudiantes?|titular)"
+)
+CLIENT_WORD = re.compile(rf"\b{_CLIENT}\b", re.IGNORECASE)
+_HONORIFIC = (
+    r"(?-i:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Herrn|Frau|M|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Don|Doña|Dña)"
+    r"\.?\s+"
+)
+# a capitalised word of a name ("Al-Rashid", "O'Brien", "Müller") or an initial ("J.")
+_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*|[A-Z]\.)"
+_PARTICLE = r"(?-i:(?:van|von|der|de|del|della|da|di|du|le|la|al|el|bin|ibn|ten|ter|zu|y|dos|das)\s+)"
+_NAMED = r"(?:(?:named|called|namens|nommée?|appelée?|llamad[oa])\s+)?"
+PERSON = re.compile(
+    rf"\b{_CLIENT}\b[\s,:(«\"“]*{_NAMED}(?:(?P<hon>{_HONORIFIC})(?P<short>{_WORD}(?:\s+{_PARTICLE}*{_WORD}){{0,2}})"
+    rf"|(?P<long>{_WORD}(?:\s+{_PARTICLE}*{_WORD}){{1,2}}))",
+    re.IGNORECASE,
+)
+# a courtesy title and a name in an example, with no word for a client: "take Mrs Patel", "nehmen wir Frau Berger"
+TITLED = re.compile(rf"(?<![\w.])(?P<hon>{_HONORIFIC})(?P<short>{_WORD}(?:\s+{_PARTICLE}*{_WORD}){{0,2}})")
+EXAMPLE = re.compile(
+    r"\b(?:for (?:example|instance)|e\.\s?g\.|a (?:real|concrete|recent|typical) (?:example|case)|case in point|"
+    r"take|imagine|zum beispiel|z\.\s?b\.|beispiel(?:sweise)?|nehmen wir|stell(?:en sie)? (?:dir|sich) vor|"
+    r"par exemple|p\.\s?ex\.|exemple|prenons|imaginons|cas (?:réel|concret)|por ejemplo|p\.\s?ej\.|ejemplo|"
+    r"pongamos|tomemos|imagina|caso (?:real|concreto))",
+    re.IGNORECASE,
+)
+EXAMPLE_BEFORE = 200  # an example's cue comes this many characters before the name at most ...
+CLIENT_BEFORE = 60  # "l'assurée Mme …", "the patient, Mrs …": a client's word just before a titled name
+EXAMPLE_AFTER = 40  # ... or just after it ("Mrs Patel, for example, ...")
+# words that follow "customer" in a name of a team, a tool or a title, not of a person
+_NOT_A_NAME = frozenset([
+    "success", "service", "services", "support", "care", "experience", "journey", "portal", "data", "team", "teams",
+    "manager", "management", "insights", "center", "centre", "hub", "cloud", "relationship", "relations",
+    "onboarding", "account", "accounts", "advisory", "base", "the", "our", "your", "their", "this", "that", "a",
+    "an", "and", "or", "of", "for", "und", "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "le",
+    "la", "les", "un", "une", "et", "ou", "el", "los", "las", "y", "gmbh", "ag", "sa", "sas", "sarl", "inc", "ltd",
+    "llc", "plc", "bank", "group", "gruppe", "holding", "kg", "se", "nv", "bv", "sl",
+])  # fmt: skip
+
+# A record number with its label: "Kundennummer 4711-0815-22", "n° de police 88 123 456", "póliza 2024-118-337"
+_NUMBER_WORD = r"(?:numbers?|no\.?|nr\.?|#|id|ids|ref\.?|reference)"
+_LABEL = (
+    r"(?:(?:customer|client|account|relationship|policy|patient|member(?:ship)?|student|case|order|claim|file|record|"
+    rf"booking|loan|mortgage|portfolio|insurance|social security|national insurance)\s*{_NUMBER_WORD}|MRN|NHS number|"
+    r"SSN|NIN|"
+    r"kunden(?:nummer|-?nr\.?|-?id)|kd\.?-?nr\.?|vertrags(?:nummer|-?nr\.?)|versicherungs(?:schein)?(?:nummer|-?nr\.?)|"
+    r"polic(?:e|en)(?:nummer|-?nr\.?)|patienten(?:nummer|-?nr\.?|-?id)|fall(?:nummer|-?nr\.?)|"
+    r"mitglieds(?:nummer|-?nr\.?)|matrikel(?:nummer|-?nr\.?)?|auftrags(?:nummer|-?nr\.?)|bestell(?:nummer|-?nr\.?)|"
+    r"aktenzeichen|mandanten(?:nummer|-?nr\.?)|versicherten(?:nummer|-?nr\.?)|depot(?:nummer|-?nr\.?)|stammnummer|"
+    r"sozialversicherungsnummer|"
+    r"(?:num[ée]ro|n°|nº|no\.?)\s*(?:de\s+|d')?(?:client|police|contrat|dossier|adh[ée]rent|patient|"
+    r"s[ée]curit[ée] sociale|[ée]tudiant|commande|sinistre|soci[ée]taire|assur[ée]|relation|mandat)|matricule|IPP|NIR|"
+    r"(?:n[úu]mero|n[º°]|num\.)\s*(?:de\s+)?(?:cliente|p[óo]liza|expediente|socio|afiliaci[óo]n|afiliado|paciente|"
+    r"historia(?: cl[íi]nica)?|alumno|matr[íi]cula|pedido|siniestro|contrato|caso|asegurado)|p[óo]liza|expediente|"
+    r"historia cl[íi]nica|matr[íi]cula|DNI|NIE|NSS)"
+)
+# labels that are also everyday words: their number must look like a record's (six digits or more)
+_BARE = (
+    r"(?:relationship|relation|relaci[óo]n|policy|police|dossier|case|file|account|konto|depot|mandat|client|"
+    r"customer|patient|kunde|cliente|paciente|caso|ticket)"
+)
+_VALUE = r"(?P<value>(?:(?-i:[A-Z]{1,4})[-/ ]?)?\d[\dA-Z]*(?:(?:[./-]|\s(?=\d{3}\b))[\dA-Z]+)*)"
+_JOIN = r"\s*(?:[:=#]|\b(?:is|was|ist|lautet|war|est|es|era)\b)?\s*"
+RECORD = re.compile(rf"\b(?:(?P<label>{_LABEL})|(?P<bare>{_BARE})){_JOIN}{_VALUE}", re.IGNORECASE)
+# after a number, a unit says it is an amount or a count, not a record: "clients: 3 200 mandats"
+_UNIT_AFTER = re.compile(r"\s?(?:%|€|\$|£|chf|eur|usd|k\b|m\b|mio|mrd|million|billion|mill|users?|mitarbeiter)",
+                         re.IGNORECASE)  # fmt: skip
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass(slots=True)
+class ThirdParties:
+    """What was found: names (with their last word, which a mail repeats alone) and record numbers."""
+
+    names: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.numbers)
+
+    def pattern(self) -> re.Pattern[str] | None:
+        spans = sorted(self.names | self.numbers, key=len, reverse=True)
+        if not spans:
+            return None
+        return re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spans))
+
+    def redact(self, text: str) -> str:
+        pattern = self.pattern()
+        if pattern is None:
+            return text
+        return pattern.sub(lambda m: NUMBER_MARK if m.group(0) in self.numbers else NAME_MARK, text)
+
+    def holds(self, text: str) -> bool:
+        pattern = self.pattern()
+        return pattern is not None and pattern.search(text) is not None
+
+
+def _record_numbers(text: str) -> Iterable[str]:
+    for match in RECORD.finditer(text):
+        value = match.group("value").rstrip("./-")
+        digits = sum(ch.isdigit() for ch in value)
+        if digits < (4 if match.group("label") else 6) or _YEAR.fullmatch(value):
+            continue
+        if _UNIT_AFTER.match(text, match.end("value")):
+            continue
+        yield value
+
+
+def _in_example(text: str, start: int, end: int) -> bool:
+    return bool(EXAMPLE.search(text[max(0, start - EXAMPLE_BEFORE) : end + EXAMPLE_AFTER]))
+
+
+def _person(words: str) -> str | None:
+    """The name in ``words`` without trailing words that are no name's ("Customer Success Team" is none)."""
+    parts = words.split()
+    while parts and parts[-1].lower().strip(".") in _NOT_A_NAME:
+        parts.pop()
+    if not parts or any(p.lower().strip(".") in _NOT_A_NAME for p in parts):
+        return None
+    return " ".join(parts)
+
+
+def find_third_parties(texts: Iterable[str], contacts: Iterable[str]) -> ThirdParties:
+    """The customer's own clients named or numbered in ``texts`` as an example; never one of ``contacts``."""
+    ours = [[name_key(p) for p in re.split(r"[\s,]+", c) if len(p) > 1] for c in contacts]
+    ours = [parts for parts in ours if parts]
+    found = ThirdParties()
+    for text in texts:
+        found.numbers.update(_record_numbers(text))
+        people: list[tuple[str, bool]] = []
+        for match in PERSON.finditer(text):
+            titled = match.group("hon") is not None
+            words = match.group("short") if titled else match.group("long")
+            numbered = any(True for _ in _record_numbers(text[match.start() : match.end() + 120]))
+            if titled or numbered or _in_example(text, match.start(), match.end()):
+                people.append((words, titled))
+        for match in TITLED.finditer(text):
+            # a titled name in an example is one of their clients only beside a record number or a client's word:
+            # "Frau Berger wird z. B. die Schulungen leiten" names a colleague
+            window = text[max(0, match.start() - CLIENT_BEFORE) : match.start()]
+            numbered = any(True for _ in _record_numbers(text[match.start() : match.end() + 120]))
+            if _in_example(text, match.start(), match.end()) and (numbered or CLIENT_WORD.search(window)):
+                people.append((match.group("short"), True))
+        for words, titled in people:
+            name = _person(words)
+            if name is None or (not titled and len(name.split()) < 2):
+                continue
+            parts = [p for p in name.split() if len(p) > 2 and not p.endswith(".")]
+            keys = [name_key(p) for p in parts]
+            if any(set(keys) <= set(c) or (keys and keys[-1] == c[-1]) for c in ours):
+                continue  # one of our contacts ("Frau Berger" is Anna Berger, who wrote): not a third party
+            found.names.add(name)
+            if parts and len(parts[-1]) > 3:
+                found.names.add(parts[-1])  # "Al-Rashid's two records": the family name alone, later on
+    return found
+
+
+def _little_left(text: str) -> bool:
+    """After redaction, too few words of its own for the item to tell a CSM anything."""
+    rest = text.replace(NAME_MARK, " ").replace(NUMBER_MARK, " ")
+    return len(re.findall(r"[^\W\d_]{3,}", rest)) < 4
+
+
+def _clean_quotes(quotes: list[Quote], found: ThirdParties) -> list[Quote]:
+    return [q for q in quotes if not found.holds(q.text)]
+
+
+def _clean_evidence(pieces: list[Evidence], found: ThirdParties) -> list[Evidence]:
+    return [p for p in pieces if not found.holds(p.text) and not found.holds(p.phrase)]
+
+
+def _clean_items(items: list[Item], found: ThirdParties, changes: list[str]) -> list[Item]:
+    kept = []
+    for item in items:
+        item.quotes = _clean_quotes(item.quotes, found)
+        if not found.holds(item.text):
+            kept.append(item)
+            continue
+        text = found.redact(item.text)
+        if _little_left(text):
+            changes.append(f"dropped an item about a client of theirs: {text[:60]!r}")
+            continue
+        changes.append(f"redacted a client of theirs: {text[:60]!r}")
+        item.text = text
+        kept.append(item)
+    return kept
+
+
+def keep_out_third_parties(extraction: Extraction, texts: Iterable[str], contacts: Iterable[str]) -> list[str]:
+    """Redact the customer's own clients (found in the sources' ``texts``) from ``extraction``, in place.
+
+    ``contacts``: the names of everyone who writes, is written to or speaks in the sources, and our rep.
+    Returns one line per change, for the log.
+    """
+    found = find_third_parties(texts, contacts)
+    changes: list[str] = []
+    if not found:
+        return changes
+    sections = extraction.sections
+    for key in SECTION_KEYS:
+        if key == "stakeholders":
+            continue
+        setattr(sections, key, _clean_items(sections.items(key), found, changes))
+    extraction.relationship = _clean_items(extraction.relationship, found, changes)
+    for person in sections.stakeholders:  # our contacts, never a client of theirs (``contacts`` holds them)
+        person.quotes = _clean_quotes(person.quotes, found)
+        person.concerns = [found.redact(c) for c in person.concerns]
+        person.sentiment_evidence = _clean_evidence(person.sentiment_evidence, found)
+        for attr in ("title", "role_said", "role_shown"):
+            value = getattr(person, attr)
+            if value is not None and found.holds(value):
+                setattr(person, attr, None)
+    if extraction.urgency is not None:
+        extraction.urgency.evidence = _clean_evidence(extraction.urgency.evidence, found)
+        extraction.urgency.reasons = [found.redact(r) for r in extraction.urgency.reasons]
+    return changes
