@@ -50,6 +50,10 @@ def test_their_own_people_named_in_an_example_are_contacts_and_stay(name: str) -
         ("Por ejemplo, el paciente Juan Pérez García tiene dos historias.", {"Juan Pérez García", "García"}),
         ("la póliza 2024-118-337 está duplicada.", {"2024-118-337"}),
         ("el expediente 2022-0457 sigue abierto.", {"2022-0457"}),
+        ("Take Mrs Patel: she has three accounts and two addresses.", {"Patel"}),
+        ("Nehmen wir Frau Sommer: drei Verträge, zwei Adressen.", {"Sommer"}),
+        ("Par exemple, Mme Roy, une de nos assurées, a deux contrats.", {"Roy"}),
+        ("Pongamos a la Sra. Gil: tres pólizas y dos direcciones.", {"Gil"}),
     ],
 )
 def test_a_client_named_or_numbered_in_an_example_is_found_in_each_language(line: str, hidden: set[str]) -> None:

@@ -29,7 +29,7 @@ _CLIENT = (
     r"(?:clients?|customers?|patients?|students?|pupils?|members?|policy ?holders?|account ?holders?|insured|"
     r"kunden?|kundin|patientin|patienten|mandant(?:in|en)?|versicherte[rn]?|versicherungsnehmer(?:in)?|mitglied|"
     r"sch[üu]ler(?:in)?|student(?:in)?|studierende[rn]?|bewohner(?:in)?|"
-    r"cliente?s?|clientas?|patiente|assur[ée]e?|adh[ée]rente?|soci[ée]taire|[ée]l[èe]ve|[ée]tudiante?|b[ée]n[ée]ficiaire|"
+    r"cliente?s?|clientas?|patiente|assur[ée]e?s?|adh[ée]rente?s?|soci[ée]taire|[ée]l[èe]ve|[ée]tudiante?|b[ée]n[ée]ficiaire|"
     r"pacientes?|alumn[oa]s?|soci[oa]s?|asegurad[oa]s?|afiliad[oa]s?|estudiantes?|titular)"
 )
 CLIENT_WORD = re.compile(rf"\b{_CLIENT}\b", re.IGNORECASE)
@@ -56,7 +56,15 @@ EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 EXAMPLE_BEFORE = 200  # an example's cue comes this many characters before the name at most ...
-CLIENT_BEFORE = 60  # "l'assurée Mme …", "the patient, Mrs …": a client's word just before a titled name
+CLIENT_BEFORE = 60  # "l'assurée Mme …", "the patient, Mrs …": a client's word just before a titled name ...
+CLIENT_AFTER = 80  # ... or after it in its sentence: "Mrs Patel, one of our policyholders"
+SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+# an example that takes a person: "take Mrs Patel", "nehmen wir Frau Berg", "prenons Mme Roy", "pongamos a la Sra. Gil"
+TAKE = re.compile(
+    r"\b(?:take|let's say|imagine|nehmen wir(?: mal)?|nimm|prenons|imaginons|pongamos|tomemos|imagina)"
+    r"(?:\s+(?:a|al|an|la|le|el|die|den|der|l'))*\s*$",
+    re.IGNORECASE,
+)
 EXAMPLE_AFTER = 40  # ... or just after it ("Mrs Patel, for example, ...")
 # words that follow "customer" in a name of a team, a tool or a title, not of a person
 _NOT_A_NAME = frozenset([
@@ -166,11 +174,16 @@ def find_third_parties(texts: Iterable[str], contacts: Iterable[str]) -> ThirdPa
             if titled or numbered or _in_example(text, match.start(), match.end()):
                 people.append((words, titled))
         for match in TITLED.finditer(text):
-            # a titled name in an example is one of their clients only beside a record number or a client's word:
-            # "Frau Berger wird z. B. die Schulungen leiten" names a colleague
-            window = text[max(0, match.start() - CLIENT_BEFORE) : match.start()]
+            # a titled name in an example is one of their clients when the example takes them ("take Mrs Patel"), or
+            # beside a record number or a client's word in its sentence: "Frau Berger wird z. B. die Schulungen
+            # leiten" names a colleague
+            before = text[max(0, match.start() - CLIENT_BEFORE) : match.start()]
+            after = SENTENCE_END.split(text[match.end() : match.end() + CLIENT_AFTER], maxsplit=1)[0]
             numbered = any(True for _ in _record_numbers(text[match.start() : match.end() + 120]))
-            if _in_example(text, match.start(), match.end()) and (numbered or CLIENT_WORD.search(window)):
+            taken = TAKE.search(before) is not None
+            if taken or (
+                _in_example(text, match.start(), match.end()) and (numbered or CLIENT_WORD.search(before + after))
+            ):
                 people.append((match.group("short"), True))
         for words, titled in people:
             name = _person(words)
