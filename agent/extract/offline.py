@@ -210,7 +210,7 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
                 return item.model_copy(update={"due": None, "due_precision": None, "time_sensitive": False})
             # a line listing what we give is a term of ours: "On-site training in Spanish at each plant" in a list,
             # or after a lead-in that cites the paper ("What the order form says:")
-            listed = unit.list_item and (formal or lexicon.FORMAL_DOC.search(unit.context or ""))
+            listed = unit.list_item
             return item if item.due is not None or FREE.search(text) or term or formal or listed else None
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
         acts = (
