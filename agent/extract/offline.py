@@ -516,7 +516,12 @@ def _goes_on_about(
 
 # The customer reminding us of our word: "you promised …", "your team committed to …", "wie zugesagt".
 YOU_PROMISED = re.compile(
-    r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
+    r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had| have|'ve)? (?:promised|committed|agreed|"
+    r"said you(?:'d| would)|offered|guaranteed)\b|"
+    # the same in their words: "Sie haben uns … angeboten", "vous nous avez proposé …", "nos ofrecieron …"
+    r"\b(?:sie|ihr) (?:haben|hatten|habt) (?:uns |mir )?(?:\S+ ){0,8}?(?:angeboten|garantiert)\b|"
+    r"\bvous (?:nous |m')?(?:avez|aviez) (?:proposé|offert|accepté)\b|"
+    r"\b(?:ustedes|usted) (?:nos|me) (?:ofrecieron|ofreció|garantizaron|garantizó)\b|"
     r"\byou (?:told|assured|promised) (?:\w+ ){0,2}(?:that )?you(?:'d| would| will|'ll)\b|"
     r"\bvous (?:nous |lui |leur )?(?:avez|aviez) dit que vous\b|\b(?:nos|le|les) (?:dijiste|dijeron|dijo) que\b|"
     # a bare "as promised" opens what the writer hands over ("Wie versprochen ein paar Eckdaten"): a reminder
