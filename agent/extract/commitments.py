@@ -386,7 +386,8 @@ PROVIDED = rx(
 # ... unless the line asks for it: "they want training for every shift lead" is their wish, not our word
 ASKED_FOR = rx(
     r"\b(?:wants?|asks?|asked|requests?|requested|needs?|would like|expects?|wünsch\w*|möchte\w*|braucht|brauchen|"
-    r"verlang\w*|fordert|veut|veulent|voudrai\w*|demand\w*|souhait\w*|quier\w*|pid\w*|pide\w*|necesit\w*|exig\w*)\b"
+    r"verlang\w*|fordert|veut|veulent|voudrai\w*|demand\w*|souhait\w*|quier\w*|pid\w*|pide\w*|necesit\w*|exig\w*)\b",
+    r"\b(?:please|bitte|s'il vous plaît|por favor)\b",  # a request: "please put the break clause in the contract"
 )
 # A term of what we signed, cited as such by either side: "the order form says 35 dashboards migrated by Oct 16",
 # "breach notification within 24 hours is in the DPA", "laut Vertrag …", "le contrat prévoit …", "incluido en el

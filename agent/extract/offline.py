@@ -200,7 +200,7 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
         termed = contract_term(text)  # "the order form says …", "laut Vertrag …": our word in writing
         said = bool(lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours or termed)
         # a term we give ("99.9% uptime SLA with service credits", "droit d'audit annuel") is one without a date
-        term = TERMS.search(text) and not ASKED_FOR.search(text)
+        term = TERMS.search(text) and not ASKED_FOR.search(text) and not NOT_IN_PAPER.search(text)
         provided = (PROVIDED.search(text) or term) and not ASKED_FOR.search(text)
         if not (said or provided):
             return None
@@ -227,6 +227,12 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
     return _promise(unit, text, "us", formal, signed, events)
 
 
+# a term said to be missing from the paper: "the SLA is not in the order form yet", "steht nicht im Vertrag"
+NOT_IN_PAPER = re.compile(
+    r"\b(?:not|isn't|aren't|nicht|pas|no)\b[^.;]{0,25}\b(?:in|im|dans|en)\b[^.;]{0,12}"
+    r"(?:order form|contract|dpa|sow|proposal|vertrag|angebot|contrat|devis|contrato|propuesta)\b",
+    re.I,
+)
 AROUND_THE_CLOCK = re.compile(r"\b24\s?/\s?7\b|\b24\s?x\s?7\b", re.I)
 # The day the paper was signed, said with its terms, is no due date of theirs
 SIGNING = re.compile(
