@@ -173,3 +173,22 @@ def test_a_notes_short_weekday_after_a_deadline_word_is_a_day_and_a_bare_one_is_
     due = resolve_due_precise("countersigned copy by Mon", wednesday)
     assert due is not None and (due.day, due.precision) == (date(2026, 6, 1), "day")
     assert resolve_due_precise("Mon team meeting with the analysts", wednesday) is None
+
+
+def test_a_list_item_wrapped_onto_indented_lines_is_one_item_and_indented_prose_is_not_joined_to_a_list() -> None:
+    from agent.extract.units import paragraphs
+
+    body = (
+        "Lumen Data commits to:\n1. The automated monthly reliability report and repeat-defect flagging\n"
+        "   live and validated by June 26, ahead of the\n   CAP deadline.\n2. A dedicated implementation engineer.\n\n"
+        "Notes from the call\n   indented prose."
+    )
+    got = paragraphs(body)
+    assert got[0] == (
+        "1. The automated monthly reliability report and repeat-defect flagging live and validated by June 26, ahead "
+        "of the CAP deadline.",
+        "commitments",
+        True,
+    )
+    assert got[1][0] == "2. A dedicated implementation engineer."
+    assert not got[-1][2]
