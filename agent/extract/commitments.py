@@ -31,7 +31,8 @@ _ACTION = (
 OUR_PRONOUN = re.compile(rf"\b(?:she|he|they)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
 # In our own words, someone named doing a deed: "Kenji will have the mapping to Dario by Thursday" (not the customer's)
 NAMED_DEED = re.compile(rf"\b((?-i:[A-Z])[a-z]+)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
-TOLD = re.compile(r"\b(?:i|we) (?:told|promised|assured) (?:[A-Z]\w+|them|her|him)\b", re.I)
+# "I told Danielle …", or a note's shorthand with no subject: "told Troy countersigned copy by Mon"
+TOLD = re.compile(r"(?:\b(?:i|we) |^\W*)(?:told|promised|assured) (?:[A-Z]\w+|them|her|him)\b", re.I)
 # We (or I) will do it, by the grammar of each language: "wir schicken Ihnen … bis Freitag", "bis Freitag
 # liefern wir", "nous vous enverrons", "je vais", "les enviaremos", "lo tendré"; a date makes it a promise.
 # The people of one side as the subject of a sentence: "my team", "our security folks", "our IT", "nuestro equipo"
@@ -45,7 +46,8 @@ FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am goi
                   r"(?:'ll| will| can| is going to)\b",
                   r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
                   r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
-                  r"\b(?:liefern|schicken|senden|stellen|richten|bringen) (?:wir|ich)\b",
+                  r"\b(?:liefern|schicken|senden|stellen|richten|bringen|setzen|übernehmen|bauen|schulen|erstellen|"
+                  r"machen|nehmen|sorgen|garantieren|sichern) (?:wir|ich)\b",
                   r"\b(?:je|nous) (?:vous |te |les? |la |l')?(?:\w+(?:rai|rons)|vais|allons|envoie|envoyons|livrons)\b",
                   r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|\bvamos a\b|"
                   r"\b(?:les|te|os|le) (?:enviamos|mandamos|mando|envío|devolvemos|entregamos|compartimos|habilitamos)\b")  # fmt: skip
@@ -213,18 +215,23 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
             return "us"
         if _named_promise(text, our_words) or (unit.author == "ours" and OUR_PRONOUN.search(text)):
             return "us"
-        if dated and _company_deed(text, company_words(company)):
+        if (dated or TERMS.search(text)) and _company_deed(text, company_words(company)):
             return "us"
         named = NAMED_DEED.search(text)
         if unit.author == "ours" and named and dated and fold(named[1]) not in customers:
             return "us"
         if (TOLD.search(text) or OWED.search(text)) and dated:
             return "us"
+        handed = HANDED_TO.match(text)
+        if handed and dated and not TO_DO.match(text) and _names(handed[1], customers - our_words):
+            return "us"  # a note's "countersigned copy to Troy by Monday": ours to hand to their person
         if _named_promise(text, customers) and dated:
             return "customer"
         if unit.author == "note" and dated and (subject := TO_DO.match(text)):
             return "customer" if _names(subject.group(1), customers - our_words) else "us"
         return None
+    if unit.author == "customer" and contract_term(text, customer=True) and not CONDITION.match(text):
+        return "us"  # "the order form says 35 dashboards migrated by Oct 16": the term we signed
     if unit.author == "customer" and price_held(text, unit.author):
         return "us"  # "please note: the price is locked for three years" is the term we gave
     if unit.author == "customer" and dated and not CONDITION.match(text):
@@ -336,6 +343,14 @@ _NOT_PEOPLE = {
 # A note's to-do, its subject then "to" and the deed: "Sandbox to be enabled by 6/5", "Acme Data to provide the
 # mapping by 3/14" (no verb of its own before "to": "Ana wants to go live by May" is a wish)
 TO_DO = re.compile(r"^\W*((?:(?![\w'-]+(?:s|ed|ing)\b)[\w'-]+\s+){1,4}?)to (?:be \w+|(?-i:[a-z])\w+)\b", re.IGNORECASE)
+# A note's deliverable and whom it goes to, with no subject: "countersigned copy to Troy by Monday", "Angebot an
+# Frau Keller bis Freitag", "devis à Julien avant lundi", "propuesta a Marta antes del viernes"
+HANDED_TO = re.compile(
+    r"^\W*(?!(?:i|we|they|he|she|you|it|ich|wir|sie|je|nous|ils|elle|yo|ellos)\b)(?:[\w/+-]+ ){1,6}?"
+    r"(?:to|an|à|a) (?:(?:Herr|Frau|Mr|Ms|Mme|M|Sr|Sra)\.? )?((?-i:[A-ZÁÉÍÓÚÄÖÜ])[\w-]+)(?: (?-i:[A-Z])[\w-]+)? "
+    r"(?:by|before|on|until|no later than|bis|vor|am|avant|d'ici|le|antes|para|el)\b",
+    re.IGNORECASE,
+)
 # A condition and what follows from it is a worry, not a promise: "If we can't show it by May, I'll be paying …"
 CONDITION = re.compile(r"^\W*(?:if|unless|should|wenn|falls|si|sauf si|a menos que)\b", re.IGNORECASE)
 # The customer's "we will" that is no deed of theirs: "we'll need to", "we will want", "we'll have to wait"
@@ -371,8 +386,108 @@ PROVIDED = rx(
 # ... unless the line asks for it: "they want training for every shift lead" is their wish, not our word
 ASKED_FOR = rx(
     r"\b(?:wants?|asks?|asked|requests?|requested|needs?|would like|expects?|wünsch\w*|möchte\w*|braucht|brauchen|"
-    r"verlang\w*|fordert|veut|veulent|voudrai\w*|demand\w*|souhait\w*|quier\w*|pid\w*|pide\w*|necesit\w*|exig\w*)\b"
+    r"verlang\w*|fordert|veut|veulent|voudrai\w*|demand\w*|souhait\w*|quier\w*|pid\w*|pide\w*|necesit\w*|exig\w*)\b",
+    r"\b(?:please|bitte|s'il vous plaît|por favor)\b",  # a request: "please put the break clause in the contract"
 )
+# A term of what we signed, cited as such by either side: "the order form says 35 dashboards migrated by Oct 16",
+# "breach notification within 24 hours is in the DPA", "laut Vertrag …", "le contrat prévoit …", "incluido en el
+# contrato". Our word in writing, dated or not.
+_PAPER = r"(?:order form|contract|dpa|sow|statement of work|msa|proposal|agreement|addendum|annex|final terms|quote)"
+_PAPER_DE = r"(?:vertrag|rahmenvertrag|angebot|auftrag|bestellformular|bestellschein|avv|sow|anhang|dpa)"
+_PAPER_FR = r"(?:contrat|bon de commande|devis|dpa|avenant|annexe|proposition)"
+_PAPER_ES = r"(?:contrato|pedido|anexo|propuesta|orden de compra|cotizaci[óo]n)"
+CONTRACT_TERM = rx(
+    rf"\b(?:the|our|your|this|signed|final)\s+(?:[\w-]+\s+)?{_PAPER}\s+(?:now\s+|also\s+)?(?:says|states|specifies|"
+    r"includes|guarantees|commits us|lists|provides|gives (?:them|you)|grants|promises|spells out|covers|has (?!been\b))",
+    rf"\b(?:per|under|according to|as per)\s+(?:the|our|your)\s+(?:signed\s+)?{_PAPER}\b",
+    rf"\b(?:written|put|baked|locked|spelled out|captured|included|guaranteed|agreed)\s+(?:\w+\s+)?(?:in|into)\s+"
+    rf"(?:the|our|your)\s+(?:signed\s+)?{_PAPER}\b",
+    rf"\b(?:is|are|it's|that's)\s+(?:now\s+|also\s+)?(?:in|part of)\s+(?:the|our|your)\s+(?:signed\s+)?{_PAPER}\b",
+    r"\bcontractually\b",
+    rf"\blaut\s+(?:\w+\s+)?{_PAPER_DE}\b",
+    rf"\b(?:im|ins)\s+(?:\w+\s+)?{_PAPER_DE}\s+(?:\w+\s+){{0,3}}(?:steht|stehen|festgeschrieben|vereinbart|verankert|"
+    r"zugesichert|geregelt|enthalten|aufgenommen)\b",
+    rf"\b(?:der|unser|das|die)\s+{_PAPER_DE}\s+(?:sieht|enthält|garantiert|regelt|sichert|nennt)\b",
+    r"\bvertraglich\s+(?:\w+\s+)?(?:zugesichert|vereinbart|festgeschrieben|garantiert|geregelt)\b",
+    rf"\b(?:le|notre|la|l')\s*{_PAPER_FR}\s+(?:signée?\s+)?(?:prévoit|inclut|comprend|garantit|stipule|précise|"
+    r"mentionne|couvre)\b",
+    rf"\bselon (?:le|notre|la) {_PAPER_FR}\b|\bcontractuellement\b",
+    rf"\b(?:inscrite?s?|prévue?s?|écrite?s?|figurent|figure|incluse?s?)\s+(?:au|à la|dans le|dans la|dans notre)\s+{_PAPER_FR}\b",
+    rf"\b(?:incluid[oa]s?|establecid[oa]s?|previst[oa]s?|garantizad[oa]s?|escrit[oa]s?|est[áa]n?|queda|quedó|"
+    rf"figura)\s+(?:\w+\s+)?en (?:el|la|nuestr[oa]) {_PAPER_ES}\b",
+    rf"\b(?:el|la|nuestr[oa])\s+{_PAPER_ES}\s+(?:firmad[oa]\s+)?(?:incluye|establece|prevé|garantiza|estipula|dice|"
+    r"contempla|cubre)\b",
+    rf"\bseg[úu]n (?:el|la) {_PAPER_ES}\b|\bpor contrato\b|\bcontractualmente\b",
+)
+# ... but not a term asked for, denied or laid on the customer: "please put that in the contract", "it's not in the
+# order form", "the contract says the customer pays quarterly"
+_NOT_TERM = rx(
+    r"\b(?:please|must|should|need|needs|want|wants|bitte|muss|müssen|sollte|doit|doivent|devrait|debe|deben|"
+    r"necesit\w*|quier\w*|veu[xt]|voudr\w*|wünsch\w*|möchte\w*)\b",
+    r"\b(?:not|isn't|aren't|never|nicht|kein\w*|pas|jamais|no está|no están|nunca)\b",
+    r"\b(?:the customer|the client|der kunde|le client|el cliente)\b",
+    # a term still to come is a condition of theirs: "as long as hosting is written into the contract"
+    r"\b(?:if|unless|as long as|provided that|depends? on|once|wenn|falls|sofern|solange|sobald|hängt\w* von|si|"
+    r"à condition|pourvu|dépend\w*|dès que|siempre que|con tal de que|depende\w*|cuando)\b",
+)
+
+
+# The paper is ours when the customer cites it: their own contracts ("the AML contract says", "le contrat prévoit un
+# bonus-malus") are their business. Ours: the order form, the DPA, the SOW, the proposal, or a contract of "yours"
+YOUR_PAPER = rx(
+    r"\b(?:order form|dpa|sow|statement of work|proposal)\b",
+    r"\byour (?:[\w-]+ )?(?:contract|agreement|terms|addendum|annex)\b|\bwith you\b",
+    r"\b(?:bestellformular|bestellschein|avv|angebot)\b|\bihr\w* (?:vertrag|anhang)\b|\bmit ihnen\b",
+    r"\b(?:bon de commande|devis|dpa)\b|\bvotre (?:contrat|proposition|annexe|avenant)\b|\bavec vous\b",
+    r"\b(?:pedido|propuesta|cotizaci[óo]n)\b|\bsu (?:contrato|anexo)\b|\bcon ustedes\b",
+)
+
+
+def contract_term(text: str, customer: bool = False) -> bool:
+    """Whether ``text`` states a term of what we signed (see CONTRACT_TERM), not asked for, denied or the customer's;
+    said by the ``customer``, only of a paper that is ours (``YOUR_PAPER``)."""
+    if not CONTRACT_TERM.search(text) or _NOT_TERM.search(text) or text.rstrip().endswith("?"):
+        return False
+    return not customer or bool(YOUR_PAPER.search(text))
+
+
+# The terms a seller gives in writing, whoever words them: an uptime promise with credits, where the data is hosted,
+# breach notification, an audit right, a right to leave, staying out of a compliance scope ("99.9% uptime SLA with
+# service credits", "Daten nur in Deutschland gehostet", "droit d'audit annuel", "cláusula de salida a 12 meses")
+TERMS = rx(
+    r"\b\d{2}(?:[.,]\d+)?\s?%\s?(?:uptime|availability|verfügbarkeit|disponibilité|disponibilidad)\b|\bsla\b",
+    r"\bservice credits?\b|\bservicegutschrift\w*|\bcrédits? de service\b|\bcréditos? de servicio\b",
+    r"\b(?:hosted|stored|kept)\s+(?:only\s+|exclusively\s+|entirely\s+)?in\s+(?:the\s+)?(?-i:[A-Z])\w+|"
+    r"\bdata residency\b|\b(?:gehostet|gespeichert)\b|\b(?:hébergée?s?|stockée?s?)\s+(?:uniquement\s+|"
+    r"exclusivement\s+)?(?:en|au)\b|\b(?:alojad|almacenad|hospedad)[oa]s?\s+(?:solo\s+|solamente\s+|"
+    r"únicamente\s+|exclusivamente\s+)?en\b|\bdatenresidenz\b|\brésidence des données\b|\bresidencia de (?:los )?datos\b",
+    r"\bbreach notification\b|\bnotif\w+ (?:\w+ )?(?:of |about )?(?:any )?(?:breach|incident)e?s?\b|\bmeldepflicht\b|"
+    r"\b(?:sicherheitsvorf\w+|datenpann\w+|vorf[äa]ll\w*)\b[^.;]{0,40}\binnerhalb\b|\bnotification (?:des? |d')?"
+    r"(?:violations?|incidents?|failles?)\b|\bnotificaci[oó]n de (?:brechas?|incidentes?|violaci\w+)\b",
+    r"\baudit[- ]rights?\b|\bright to audit\b|\b(?:prüf|audit)rechte?\b|\baudit vor ort\b|\bvor-ort-audit\w*|"
+    r"\bdroit d'audit\b|\bderecho (?:de|a) auditor\w*",
+    r"\b(?:termination|exit|break|opt-?out|cancellation|early[- ]termination) (?:right|clause|option)s?\b|"
+    r"\bright to (?:terminate|exit|cancel)\b|\b(?:sonder)?kündigungsrecht\w*|\bausstiegsklausel\b|"
+    r"\bdroit de (?:résiliation|sortie)\b|\bclause de (?:sortie|résiliation)\b|"
+    r"\bcl[áa]usula de (?:salida|rescisi[óo]n|terminaci[óo]n)\b|\bderecho de (?:rescisi[óo]n|terminaci[óo]n|salida)\b",
+    r"\bout of (?:the )?(?-i:[A-Z]{2,6}) scope\b|\baußerhalb (?:des|vom) (?-i:[A-Z]{2,6})[- ]?(?:scope|umfang)\b|"
+    r"\bhors (?:du )?(?:périmètre|scope) (?-i:[A-Z]{2,6})\b|\bfuera del alcance (?:de )?(?-i:[A-Z]{2,6})\b",
+)
+# Our word in the future tense of German, French or Spanish, dated or not: "les daremos acceso", "nous fournirons
+# un guide", "wir stellen Ihnen … bereit"; a tense of seeing, being able or needing is no deed ("veremos", "nous
+# pourrons", "tendremos que")
+FOREIGN_WORD = rx(
+    r"\b(?:(?:les?|te|os|se|lo|la|los|las) )*(?!(?:veremos|podremos|tendremos|habremos|deberemos|necesitaremos|"
+    r"querremos|sabremos|evaluaremos|revisaremos|decidiremos|esperaremos|estaremos|seremos|veremos)\b)"
+    r"\w+(?:aremos|eremos|iremos|dremos)\b(?! que)",
+    r"\bnous (?:vous |leur |lui |les? |la |l')?(?!(?:verrons|pourrons|devrons|aurons|serons|voudrons|saurons|"
+    r"attendrons|verrons)\b)\w{2,}rons\b",
+    r"\b(?:wir|ich) (?:\w+ )?(?:stellen|stelle|liefern|liefere|übernehmen|richten|schulen|bauen|garantieren|"
+    r"sichern)\b",
+    r"\b(?:stellen|liefern|übernehmen|richten|schulen|bauen|setzen|garantieren|sichern) wir\b",
+)
+# Our word put in writing: "I'll put that in writing too", "das bestätigen wir schriftlich", "par écrit", "por escrito"
+IN_WRITING = rx(r"\bin writing\b|\bschriftlich\b|\bpar écrit\b|\bpor escrito\b")
 GIFT = rx(
     r"\bthrow(?:ing)? in\b",
     # what we take on at no cost ("covers the training at no cost", "übernimmt … kostenlos"); "that's on us" here
@@ -427,17 +542,23 @@ _SAYS = re.compile(
 )
 
 
-def label_owner(text: str, ours: set[str], customers: set[str]) -> Owner | None:
+def label_owner(text: str, ours: set[str], customers: set[str], people: frozenset[str] = frozenset()) -> Owner | None:
     """Whose step a plan line led by its owner is, "Acme Data: staging workspace by 4/20" or "Vik: sign-off on the
-    list by 5/2": the owner's label then a dated deliverable, read as a row of a plan."""
+    list by 5/2": the owner's label then a dated deliverable, read as a row of a plan. One of our ``people`` (first
+    names) with a task is ours dated or not: "Hannah: one-page ROI summary for the board packet"."""
     found = re.match(r"^\W*([^:|]{2,30}?):\s+(\S.*)$", text)
     if found is None or len(found[1].split()) > 4 or _SAYS.search(found[2]):
         return None  # "Tobias: the rollout eats his team. Gabe is the only one" is a remark about them, no step
     if fold(found[1]).strip() in _ME and names_due(found[2]):
         return "us"  # the rep's own to-do: "me: demo with their data by 31 Mar"
+    person = fold(found[1]).split(" ")[0] in people and len(found[1].split()) <= 2
+    if person and not PAST_DEED.match(found[2]) and not names_due(found[2]):
+        return "us"  # one of ours with a task, dated or not: "Hannah: one-page ROI summary for the board packet"
     return table_owner(f"{found[1]} | {found[2]} | {found[2]}", ours, customers) if names_due(found[2]) else None
 
 
+# a line that reports what was done, not a task: "Julia: walked them through the demo", "Hannah: sent the deck"
+PAST_DEED = re.compile(r"\W*(?:[\w-]+ed|sent|met|ran|gave|took|did|said|told|built|shown|showed|was|were|had)\b", re.I)
 _ME = {"me", "i", "myself", "us", "we", "ich", "wir", "moi", "nous", "yo", "nosotros", "mí", "mi"}
 
 
@@ -473,7 +594,12 @@ __all__ = [
     "GIFT",
     "PRICE_HELD",
     "REFERS_BACK",
+    "CONTRACT_TERM",
+    "FOREIGN_WORD",
+    "IN_WRITING",
+    "TERMS",
     "binds_us",
+    "contract_term",
     "deed_owner",
     "first_names",
     "label_owner",

@@ -66,6 +66,11 @@ WEEKDAY = re.compile(
     rf"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|{'|'.join(FOREIGN_WEEKDAYS)})\b",
     re.I,
 )
+# A note's short weekday after a word of a deadline: "countersigned copy by Mon", "deck before Thurs"
+SHORT_WEEKDAY = re.compile(
+    r"\b(?:by|before|until|till|due|on)\s+(?:(next|this)\s+)?(mon|tues?|wed|thu(?:rs?)?|fri)\b\.?(?!\w)", re.I
+)
+_SHORT_DAYS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4}
 END_OF_MONTH = re.compile(rf"\b(?:end|close)\s+of\s+{_MON}(?:\s+(\d{{4}}))?(?!\s*\d)", re.IGNORECASE)
 END_OF_QUARTER = re.compile(
     r"\b(?:end\s+of\s+|by\s+|before\s+)(?:the\s+)?(?:q([1-4])|(first|second|third|fourth) quarter)(?:\s+(\d{4}))?\b",
@@ -305,6 +310,15 @@ def resolve_due_precise(
     for m in WEEKDAY.finditer(text):
         if not any(-4 <= pos - m.start() <= 22 for pos, _, _ in candidates):  # "Freitag, den 25.9.": the date
             candidates.append((m.start(), _weekday(m, anchor), "day"))
+    for m in SHORT_WEEKDAY.finditer(text):
+        ahead = (_SHORT_DAYS[m[2].lower()] - anchor.weekday()) % 7 or 7
+        candidates.append(
+            (
+                m.start(),
+                anchor + timedelta(days=ahead + (7 if m[1] and m[1].lower() == "next" and ahead < 3 else 0)),
+                "day",
+            )
+        )
     for m in TOMORROW.finditer(text):
         candidates.append((m.start(), anchor + timedelta(days=1 if m[1].lower() == "tomorrow" else 0), "day"))
     # "the summary from Feb 19" written in March: when it was promised; "from June 1 through launch": when it starts

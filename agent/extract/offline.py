@@ -46,12 +46,16 @@ from agent.extract.classify import (
 from agent.extract.commitments import (
     ASKED_FOR,
     FIRST_PERSON,
+    FOREIGN_WORD,
     FREE,
     GIFT,
+    IN_WRITING,
     PROVIDED,
     REFERS_BACK,
+    TERMS,
     binds_us,
     company_words,
+    contract_term,
     first_names,
     label_owner,
     promise_owner,
@@ -200,19 +204,48 @@ def _commitment(unit: Unit, formal: bool, signed: date | None, events: dict[str,
         yours = lexicon.YOURS.search(text)  # "you'll have it before go-live": theirs to get, dated or not
         ours = FIRST_PERSON.search(text)  # "wir schicken Ihnen … bis Freitag": with its date, below
         # a thing we provide, dated or free: "training for all 142 store managers before 30 September"
-        said = bool(lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours)
-        provided = PROVIDED.search(text) and not ASKED_FOR.search(text)
+        foreign = foreign or (unit.lang not in {None, "en"} and FOREIGN_WORD.search(text))  # "les daremos …"
+        termed = contract_term(text)  # "the order form says …", "laut Vertrag …": our word in writing
+        said = bool(lexicon.COMMITMENT.search(text) or foreign or receive or ours or yours or termed)
+        # a term we give ("99.9% uptime SLA with service credits", "droit d'audit annuel") is one without a date
+        term = TERMS.search(text) and not ASKED_FOR.search(text) and not NOT_IN_PAPER.search(text)
+        provided = (PROVIDED.search(text) or term) and not ASKED_FOR.search(text)
         if not (said or provided):
             return None
         item = _promise(unit, text, "us", formal, signed, events)
-        if not said:
-            return item if item.due is not None or FREE.search(text) else None  # provided: only dated or free
+        if not said:  # provided: only dated, free, a term, or a line of our proposal
+            if term and SIGNING.search(text):  # "firmó el contrato el 12 de junio: … cláusula de salida": no due
+                return item.model_copy(update={"due": None, "due_precision": None, "time_sensitive": False})
+            # a line listing what we give is a term of ours: "On-site training in Spanish at each plant" in a list,
+            # or after a lead-in that cites the paper ("What the order form says:")
+            listed = unit.list_item
+            return item if item.due is not None or FREE.search(text) or term or formal or listed else None
         # With a date, "we will certify X by July 15" is a promise whatever the verb; without one, the action says so.
-        acts = lexicon.COMMIT_ACTION.search(text) or re.search(r"\bpromised\b", text, re.I) or FREE.search(text)
+        acts = (
+            lexicon.COMMIT_ACTION.search(text)
+            or re.search(r"\bpromised\b", text, re.I)
+            or FREE.search(text)
+            or IN_WRITING.search(text)
+            or termed
+            or term
+        )
         if not foreign and not yours and item.due is None and not acts:
             return None
         return item
     return _promise(unit, text, "us", formal, signed, events)
+
+
+# a term said to be missing from the paper: "the SLA is not in the order form yet", "steht nicht im Vertrag"
+NOT_IN_PAPER = re.compile(
+    r"\b(?:not|isn't|aren't|nicht|pas|no)\b[^.;]{0,25}\b(?:in|im|dans|en)\b[^.;]{0,12}"
+    r"(?:order form|contract|dpa|sow|proposal|vertrag|angebot|contrat|devis|contrato|propuesta)\b",
+    re.I,
+)
+AROUND_THE_CLOCK = re.compile(r"\b24\s?/\s?7\b|\b24\s?x\s?7\b", re.I)
+# The day the paper was signed, said with its terms, is no due date of theirs
+SIGNING = re.compile(
+    r"\b(?:signed|countersigned|executed|unterschrieben|unterzeichnet|signée?s?|firm(?:ó|aron|ado|ada))\b", re.I
+)
 
 
 def _promise(
@@ -221,8 +254,9 @@ def _promise(
     back = REFERS_BACK.search(text) if text == unit.text and unit.context and substantive(unit.context) else None
     if back and not re.search(r"[;:]", text[: back.start()]):  # "X; I told her the first one …" names it itself
         text = f"{unit.context} {text}"  # "My team will have that done by the 3rd": what "that" is comes first
+    said = AROUND_THE_CLOCK.sub(" ", text)  # "soporte 24/7" is no date
     due = (
-        resolve_due_precise(text, unit.anchor, signed, events, day_first=unit.lang not in {None, "en"})
+        resolve_due_precise(said, unit.anchor, signed, events, day_first=_day_first(unit, said))
         if unit.anchor
         else None
     )
@@ -230,6 +264,14 @@ def _promise(
         text=text, source_ids=[unit.source_id], owner=owner, due=due.day if due else None,
         due_precision=due.precision if due else None, time_sensitive=due is not None, informal=not formal,
     )  # fmt: skip
+
+
+# "by 5/1" is English whatever a short line's language was guessed to be: month first
+ENGLISH_DUE = re.compile(r"\b(?:by|before|until|no later than|due)\s+\d{1,2}/\d{1,2}\b", re.I)
+
+
+def _day_first(unit: Unit, text: str) -> bool:
+    return unit.lang not in {None, "en"} and not ENGLISH_DUE.search(text)
 
 
 def _promises(item: Item, unit: Unit, signed: date | None, events: dict[str, date] | None) -> list[Item]:
@@ -324,7 +366,7 @@ def _sentence_items(
             if item is not None:
                 sections.commitments.extend(_promises(item, unit, signed, events))
                 continue
-        row = None if handed_over else _plan_row(unit, our_words, customer_words)
+        row = None if handed_over else _plan_row(unit, our_words, customer_words, frozenset(our_first))
         if row is not None:  # a dated step of a plan with its owner: "Acme Data | sandbox | 3/14"
             item = _promise(unit, unit.text, row, unit.source_id in formal, signed, events)
             sections.commitments.append(item)
@@ -389,12 +431,12 @@ def _sentence_items(
     return sections
 
 
-def _plan_row(unit: Unit, ours: set[str], customers: set[str]) -> Owner | None:
+def _plan_row(unit: Unit, ours: set[str], customers: set[str], people: frozenset[str]) -> Owner | None:
     """Whose dated step of a plan a line is: a table row ("Acme Data | sandbox | 3/14") or a list line led by its
     owner ("Acme Data: staging workspace by 4/20")."""
     if "|" in unit.text:
         return table_owner(unit.text, ours, customers)
-    return label_owner(unit.text, ours, customers) if unit.list_item else None
+    return label_owner(unit.text, ours, customers, people) if unit.list_item else None
 
 
 def _read_ours(
@@ -503,7 +545,12 @@ def _goes_on_about(
 
 # The customer reminding us of our word: "you promised …", "your team committed to …", "wie zugesagt".
 YOU_PROMISED = re.compile(
-    r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had)? (?:promised|committed|agreed|said you(?:'d| would))\b|"
+    r"\b(?:you|your (?:team|side|people|company|engineers?))(?: had| have|'ve)? (?:promised|committed|agreed|"
+    r"said you(?:'d| would)|offered|guaranteed)\b|"
+    # the same in their words: "Sie haben uns … angeboten", "vous nous avez proposé …", "nos ofrecieron …"
+    r"\b(?:sie|ihr) (?:haben|hatten|habt) (?:uns |mir )?(?:\S+ ){0,8}?(?:angeboten|garantiert)\b|"
+    r"\bvous (?:nous |m')?(?:avez|aviez) (?:proposé|offert|accepté)\b|"
+    r"\b(?:ustedes|usted) (?:nos|me) (?:ofrecieron|ofreció|garantizaron|garantizó)\b|"
     r"\byou (?:told|assured|promised) (?:\w+ ){0,2}(?:that )?you(?:'d| would| will|'ll)\b|"
     r"\bvous (?:nous |lui |leur )?(?:avez|aviez) dit que vous\b|\b(?:nos|le|les) (?:dijiste|dijeron|dijo) que\b|"
     # a bare "as promised" opens what the writer hands over ("Wie versprochen ein paar Eckdaten"): a reminder

@@ -231,6 +231,10 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
             flush(heading)
             out.append((line.strip(), heading, True))
             continue
+        if _wraps_item(line, lines[at - 1] if at else "", out):
+            # "1. The reliability report\n   live and validated by June 26": the item's wrapped line is the item
+            out[-1] = (f"{out[-1][0]} {line.strip()}", out[-1][1], True)
+            continue
         lead = None if lexicon.REASON_LABEL.match(line) else LEAD_IN.match(line)  # "Why us:" labels one sentence
         if lead and not buffer and heading_section(lead.group(1)) and len(lead.group(1).split()) <= LEAD_WORDS:
             flush(heading)
@@ -243,6 +247,16 @@ def paragraphs(body: str) -> list[tuple[str, str | None, bool]]:
         buffer.append(line.strip())
     flush(heading)
     return out
+
+
+def _wraps_item(line: str, before: str, out: list[tuple[str, str | None, bool]]) -> bool:
+    """An indented line right under a list item (or its wrapped line) that goes on with it."""
+    return (
+        bool(out and out[-1][2] and line[:2].isspace() and before.strip())
+        and not BULLET.match(line)
+        and "|" not in out[-1][0]
+        and out[-1][0].split(" ")[-1] in before
+    )
 
 
 # A plain-text table lines its columns up with runs of spaces or tabs: "Sandbox loaded    Lumen Data    3/6"
