@@ -81,7 +81,10 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                         r"\boperations?\b", r"\bops\b", r"\boperaciones\b", r"\bop[ée]rations?\b", r"\bmaintenance\b",
                         r"\bmantenimiento\b", r"\binstandhaltung\b", r"\btaller\b", r"\bwerkstatt", r"\bdispatch", r"\bdisposition\b",
                         r"\bdespacho\b", r"\bregional\b", r"\br[ée]gional(?:e)?\b", r"\bbranch\b", r"\bsucursal", r"\bsuccursale",
-                        r"\bdistrict\b", r"\bdecan[oa]\b", r"\bdean\b", r"\bdoyen(?:ne)?\b", r"\bdekan(?:in)?\b")),
+                        r"\bdistrict\b", r"\bdecan[oa]\b", r"\bdean\b", r"\bdoyen(?:ne)?\b", r"\bdekan(?:in)?\b",
+                        # who leads a team, a crew or a shift on the ground ("I lead one of the leakage teams")
+                        r"\bteams?\b", r"\bcrews?\b", r"\bshifts?\b", r"\béquipes?\b", r"\bequipos?\b", r"\bschicht\w*",
+                        r"\bmannschaft\b", r"\bcuadrillas?\b", r"\bturnos?\b")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
     r"\bnot convinced\b",

@@ -246,8 +246,9 @@ def title_for(name: str, titles: dict[str, str], names: list[str]) -> str:
 SELF_DESCRIBED = re.compile(
     r"\b(?:I (?:run|lead|head|manage|own|look after|am responsible for|'m responsible for)|ich (?:leite|verantworte|bin "
     r"verantwortlich für)|je (?:dirige|pilote|gère|suis responsable d[eu]s?)|(?:dirijo|llevo|gestiono|soy responsable de))"
-    r"\s+(?:the |our |die |den |das |unsere? |la |le |les |l'|el |los |las |nuestr[oa]s? |la parte de )?"
-    r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|bei|und|chez|et|en|y)\b|$)",
+    r"\s+(?:one of |eine[rsn]? der |l'une des |l'un des |uno de |una de )?"  # "I lead one of the leakage teams"
+    r"(?:the |our |die |den |das |unsere? |la |le |les |l'|el |los |las |nuestr[oa]s? |la parte de )?"
+    r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|out|in|on|with|across|bei|und|im|chez|et|en|y)\b|\s+--|$)",
     re.IGNORECASE,
 )
 
