@@ -212,11 +212,8 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
             # naming no one goes on about the one person the sentence before named
             carried = before[0] if len(before) == 1 and not named_here else None
             before = list({key_of(p): p for _, _, p in named_here}.values())
-            spoken_of: Stakeholder | None = None
             for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
                 hits = _named(clause, firsts, named)
-                if len({key_of(p) for _, _, p in hits}) == 1:
-                    spoken_of = hits[0][2]  # "Sandra signed off, but she'll be looking for an excuse"
                 for role, influence, pattern in ROLE_SAID:
                     match = pattern.search(clause)
                     # a role to come is said before the phrase or right after it ("the champion going forward"),
@@ -230,8 +227,8 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                     who = _subject(hits, clause, match.start())
                     if not who and role not in SINGLE_HOLDER:
                         who = _joined(hits, clause, match.start())  # "Marta y Nuria usarán la herramienta a diario"
-                    if not who and not hits and (spoken_of or carried) and PRONOUN_FIRST.match(clause):
-                        who = [spoken_of or carried]  # "She'll watch for any excuse to pull Tech Ops in": she, not "Tech Ops"
+                    if not who and not hits and carried and PRONOUN_FIRST.match(clause):
+                        who = [carried]  # "She'll watch for any excuse to pull Tech Ops in": she, not "Tech Ops"
                     elif not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
