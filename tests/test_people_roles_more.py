@@ -164,3 +164,30 @@ def test_the_reps_word_on_someones_pull_is_no_read_of_their_feelings(reply: str,
         date=datetime(2026, 5, 1, tzinfo=UTC),
     )
     assert all(p.sentiment in {"unknown", None} or not p.sentiment_evidence for p in rep_reads(msg, doc))
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "title"),
+    [
+        ("Unser Geschäftsführer, Herr Brenner, unterschreibt.", "first:brenner", "Geschäftsführer"),
+        ("Mag. Eva Pichler, Geschäftsführerin, unterschreibt.", "eva pichler", "Geschäftsführerin"),
+        ("CFO: Ana Gil", "ana gil", "CFO"),
+        ("- Leiter IT: Thomas Raab (thomas.raab@kunde.example)", "thomas raab", "Leiter IT"),
+        ("Jefe de Sistemas: Luis Soto", "luis soto", "Jefe de Sistemas"),
+        ("DAF : Claire Roux", "claire roux", "DAF"),
+    ],
+)
+def test_titles_said_with_a_courtesy_or_before_a_colon(text: str, key: str, title: str) -> None:
+    assert titles_in_text(text)[key] == title
+
+
+@pytest.mark.parametrize(
+    "text", ["Economic buyer: Ana Gil", "Von: Priya Raman <priya@kunde.example>", "Subject: Next steps"]
+)
+def test_a_buying_role_or_a_header_before_a_colon_is_no_title(text: str) -> None:
+    assert titles_in_text(text) == {}
+
+
+@pytest.mark.parametrize("title", ["Geschäftsführerin", "Inhaberin", "Gérante", "Dueña", "Socia directora"])
+def test_who_owns_or_runs_the_business_decides(title: str) -> None:
+    assert role_for(title, "", "")[0] == "decision_maker"

@@ -46,6 +46,9 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz",
+                                   # who owns or runs the business: "Inhaberin", "gérante", "dueño", "socia directora"
+                                   r"\binhaber(?:in)?\b", r"\bg[ée]rante?\b", r"\bdueñ[oa]\b", r"\bpropietari[oa]\b",
+                                   r"\bsoci[oa] director(?:a)?\b", r"\bassociée? gérante?\b",
                                    r"\bgerente general\b", r"\bgeschäftsleitung\b", r"\bvorst[aä]nd(?:in)?\b",
                                    r"\b(?:board )?chair(?:man|woman|person)?\b", r"\bvorsitzende[rn]? des (?:vorstands|aufsichtsrats)\b")),  # "Gerente General" runs the company
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
