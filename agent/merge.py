@@ -32,7 +32,7 @@ from agent.document import (
     spells_out,
 )
 from agent.extract.mentions import with_guessed_addresses
-from agent.extract.people import SHOWN_OVER, role_for, with_budget_holder
+from agent.extract.people import SHOWN_OVER, role_for, with_budget_holder, with_one_champion
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 _WORD = re.compile(r"[a-z0-9$%.,]+")
@@ -262,7 +262,7 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
     for key in SECTION_KEYS:
         if key == "stakeholders":
             people = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders, copy=False)
-            out.sections.stakeholders = with_budget_holder(with_guessed_addresses(people))
+            out.sections.stakeholders = with_budget_holder(with_one_champion(with_guessed_addresses(people)))
         else:
             items = merge_items(out.sections.items(key), extraction.sections.items(key), copy=False)
             setattr(out.sections, key, items)

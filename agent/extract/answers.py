@@ -45,7 +45,15 @@ from agent.extract.classify import (
 from agent.extract.cues import LATER, heading_section
 from agent.extract.dates import resolve_due_precise
 from agent.extract.injection import looks_like_instruction
-from agent.extract.lexicon import REP_COLD, REP_HOSTILE, REP_NEUTRAL, REP_WARM, denied_before, opposition_denied
+from agent.extract.lexicon import (
+    REP_COLD,
+    REP_HOSTILE,
+    REP_NEUTRAL,
+    REP_WARM,
+    STANDING,
+    denied_before,
+    opposition_denied,
+)
 from agent.extract.mentions import csm_in_prose
 from agent.extract.people import role_for
 from agent.extract.roles import key_of as role_key
@@ -276,6 +284,8 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
             if len(named) != 1:
                 continue
             last = named[0]
+            if STANDING.search(sentence):
+                continue  # "Nathan is solid but doesn't have much pull": their standing, not how they feel about us
             warm, cold, denied = _rep_cues(sentence)
             said_neutral = denied or REP_NEUTRAL.search(sentence)
             mood = "warm" if warm > cold else "cold" if cold > warm else "neutral" if said_neutral else ""

@@ -470,6 +470,7 @@ REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", 
               r"\bdagegen\b", r"\bcontre (?:nous|le projet|l'outil|la solution)\b", r"\ben contra\b",
               r"\b(?:one|him|her|them|person) to win over\b", r"\bstill (?:has |needs )?to (?:be )?w[io]n over\b", r"\bnot (?:yet )?won over\b",
               r"\b(?:will|'ll|could|might|may) come (?:a)?round\b", r"\b(?:could|might|may|will|would) sour\b",
+              r"\b(?:hasn'?t|has not|haven'?t|have not|not) (?:yet |fully |quite |really |entirely )?come (?:a)?round\b",
               r"\bwants? (?:to see )?(?:the |some |hard )?(?:[\w-]+ )?(?:results?|proof|numbers|evidence|references?)\b[^.;]{0,40}?\b(?:first|before)\b",
               r"\b(?:noch|erst) (?:zu )?überzeugen\b", r"\bmuss (?:erst |noch )+überzeugt werden\b",
               r"\bwill (?:erst(?:mal)?|zuerst) (?:\w+ ){0,4}?(?:ergebnisse|zahlen|beweise|resultate|referenzen)\b",
@@ -477,6 +478,14 @@ REP_COLD = rx(r"\bworry about\b", r"\bs[ck]eptic", r"\bwary\b", r"\bagainst\b", 
               r"\bveut (?:d'abord |voir d'abord |voir )?(?:les |des )?(?:\w+ )?(?:résultats|preuves|chiffres|références)\b[^.;]{0,40}?\b(?:d'abord|avant)\b",
               r"\b(?:hay que|falta|queda por|todavía hay que) convencer\w*\b", r"\bpor convencer\b",
               r"\bquiere (?:ver )?(?:los |las |unos |unas )?(?:\w+ )?(?:resultados|pruebas|números|cifras|referencias)\b[^.;]{0,40}?\b(?:primero|antes)\b")  # fmt: skip
+# what the rep says of a person's pull or standing, not of how they feel about us: "Nathan doesn't have much pull with
+# the DPs on his own", "Héctor no da un paso sin consultarlo", "he won't push back on IT", "hat wenig Gewicht"
+STANDING = rx(r"\b(?:(?:doesn'?t|does not|don'?t|do not) have|has (?:little|no|limited)|without) (?:much |any |real )?"
+              r"(?:pull|clout|sway|weight|influence|authority)\b", r"\bwon'?t (?:push back|stand up) (?:on|to|against)\b",
+              r"\b(?:hat|ohne) (?:wenig|kein\w*|nicht viel) (?:gewicht|einfluss|macht)\b", r"\bmacht keinen schritt ohne\b",
+              r"\b(?:n'a (?:pas|guère) (?:beaucoup )?d[e'] ?|a peu d[e'] ?|sans )(?:poids|influence)\b",
+              r"\bne fait (?:rien|pas un pas) sans\b", r"\bno da (?:un )?paso sin\b",
+              r"\b(?:no tiene|tiene poco|sin) (?:mucho |mucha )?(?:peso|poder|influencia)\b")  # fmt: skip
 # the rep's cold read that is open opposition, not doubt: "negative"
 REP_HOSTILE = rx(r"\bopposed\b", r"\bhostile\b", r"\bagainst (?:us|it|this|the (?:project|deal|tool|platform))\b",
                  r"\b(?:does|did)(?:n't| not) want (?:us|this|it|the (?:tool|project|platform))\b", r"\bwants? us (?:out|gone)\b",

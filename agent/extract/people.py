@@ -46,6 +46,9 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
     ("decision_maker", "high", rx(r"\bceo\b", r"\bchief executive\b", r"(?<!vice )(?<!vice-)\bpr[ée]sident(?:e|a)?\b", r"\bpdg\b", r"\bmanaging (?:director|partner)\b",
                                    r"\bgeschäftsführer(?:in)?\b", r"\bdirect(?:eur|rice) général", r"\bdirector(?:a)? general\b",
                                    r"\bconsejer[oa] delegad[oa]\b", r"\bowner\b", r"\bfounder\b", r"\bvorstandsvorsitz",
+                                   # who owns or runs the business: "Inhaberin", "gérante", "dueño", "socia directora"
+                                   r"\binhaber(?:in)?\b", r"\bg[ée]rante?\b", r"\bdueñ[oa]\b", r"\bpropietari[oa]\b",
+                                   r"\bsoci[oa] director(?:a)?\b", r"\bassociée? gérante?\b",
                                    r"\bgerente general\b", r"\bgeschäftsleitung\b", r"\bvorst[aä]nd(?:in)?\b",
                                    r"\b(?:board )?chair(?:man|woman|person)?\b", r"\bvorsitzende[rn]? des (?:vorstands|aufsichtsrats)\b")),  # "Gerente General" runs the company
     ("economic_buyer", "high", rx(r"\bcfo\b", r"\bchief financial\b", r"\bchief \w+ officer\b", r"\bcoo\b",
@@ -81,7 +84,10 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                         r"\boperations?\b", r"\bops\b", r"\boperaciones\b", r"\bop[ée]rations?\b", r"\bmaintenance\b",
                         r"\bmantenimiento\b", r"\binstandhaltung\b", r"\btaller\b", r"\bwerkstatt", r"\bdispatch", r"\bdisposition\b",
                         r"\bdespacho\b", r"\bregional\b", r"\br[ée]gional(?:e)?\b", r"\bbranch\b", r"\bsucursal", r"\bsuccursale",
-                        r"\bdistrict\b", r"\bdecan[oa]\b", r"\bdean\b", r"\bdoyen(?:ne)?\b", r"\bdekan(?:in)?\b")),
+                        r"\bdistrict\b", r"\bdecan[oa]\b", r"\bdean\b", r"\bdoyen(?:ne)?\b", r"\bdekan(?:in)?\b",
+                        # who leads a team, a crew or a shift on the ground ("I lead one of the leakage teams")
+                        r"\bteams?\b", r"\bcrews?\b", r"\bshifts?\b", r"\béquipes?\b", r"\bequipos?\b", r"\bschicht\w*",
+                        r"\bmannschaft\b", r"\bcuadrillas?\b", r"\bturnos?\b")),
 )  # fmt: skip
 BLOCKER_CUES = rx(
     r"\bnot convinced\b",
@@ -205,10 +211,13 @@ def _clean_name(name: str, email: str) -> str:
 
 
 def trailing_card(body: str, name: str) -> str:
-    """A signature card the parser left in the body: the sender's full name alone on a line near the end."""
+    """A signature card the parser left in the body: the sender's full name alone on a line near the end, or their
+    first name alone with their title on the line under it ("Priya" / "Lead Cloud Architect")."""
     lines = body.rstrip().splitlines()
     if not name or " " not in name.strip():
         return ""
+    if card := _first_name_card(lines, name):
+        return card
     for at in range(len(lines) - 1, max(-1, len(lines) - 16), -1):
         if fold(lines[at]).strip(" ,.-") == fold(name):
             block = []
@@ -217,6 +226,26 @@ def trailing_card(body: str, name: str) -> str:
                     break
                 block.append(line)
             return "\n".join(block) if len(block) > 1 else ""
+    return ""
+
+
+CARD_TITLE_WORDS = 8
+
+
+def _first_name_card(lines: list[str], name: str) -> str:
+    """ "Darren" / "Maintenance Superintendent -- Red Hill" near the end: a sign-off by first name with a title
+    line right under it (not a sentence: no full stop, a title word, a few words), even when a line follows."""
+    first = fold(name).split(" ")[0]
+    for at in range(len(lines) - 2, max(-1, len(lines) - 12), -1):
+        title = lines[at + 1].strip()
+        if (
+            fold(lines[at]).strip(" ,.-") == first
+            and title
+            and len(title.split()) <= CARD_TITLE_WORDS
+            and not re.search(r"[.!?:]$", title)
+            and TITLE_WORDS.search(title)
+        ):
+            return f"{name}\n{title}"
     return ""
 
 
@@ -502,6 +531,19 @@ def with_budget_holder(people: list[Stakeholder]) -> list[Stakeholder]:
                 chief.role, chief.influence = "decision_maker", "high"
     elif len(chiefs) == 1:
         chiefs[0].role, chiefs[0].influence = "economic_buyer", "high"
+    return people
+
+
+def with_one_champion(people: list[Stakeholder]) -> list[Stakeholder]:
+    """The account's ``people`` with a champion guessed for want of one (the customer who wrote most, while no one
+    was named champion) put back to their title's role once the rep or the CRM names the champion: the rep's word
+    on who champions the deal is the account's, whatever mail it came in. Read over the whole account."""
+    named = [s for s in people if s.role == "champion" and (s.role_said or s.role_shown)]
+    if not named:
+        return people
+    for person in people:
+        if person.role == "champion" and not person.role_said and not person.role_shown:
+            person.role, person.influence = role_for(person.title or "", "", "")
     return people
 
 

@@ -41,6 +41,12 @@ ROLE_SAID: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
         r"\b(?:main|biggest|real|only) (?:obstacle|hurdle|roadblock|risk among (?:them|the people))\b", r"\bnot a fan\b",
         r"\b(?:könnte|kann|wird) (?:das (?:projekt|ganze) )?(?:bremsen|aufhalten|ausbremsen)\b", r"\b(?:größtes|einziges) hindernis\b",
         r"\b(?:pourrait|peut) (?:tout )?(?:ralentir|freiner|bloquer)\b", r"\b(?:principal|seul) obstacle\b",
+        # one who gave way but waits to undo it: "she'll be looking for an excuse", "he's the one person pushing back"
+        r"\b(?:look(?:ing|s)?|watch(?:ing|es)?|wait(?:ing|s)?) for (?:any|an|the first|the slightest) excuse\b",
+        r"\bsucht? (?:nur )?(?:einen|jeden) (?:vorwand|anlass)\b", r"\bcherche(?:ra)? (?:un|le moindre) prétexte\b",
+        r"\bbusca(?:rá)? (?:cualquier|una|la menor) excusa\b",
+        r"\bthe one (?:person )?(?:here |there )?(?:pushing back|resisting)\b",
+        r"\bwill never (?:like|accept|support|back|love) (?:this|it|us|the \w+)\b",
         r"\b(?:podría|puede) (?:frenar|retrasar|bloquear)\b", r"\b(?:principal|único) obstáculo\b",
     )),
     ("champion", "high", rx(
@@ -126,6 +132,8 @@ FUTURE_AFTER = 16
 NEGATION = re.compile(
     r"\b(?:not|isn'?t|wasn'?t|no longer|never|nicht|kein\w*|pas|ne|n'|no|nunca)\b[^.]{0,25}$", re.IGNORECASE
 )
+# a clause that goes on about someone by pronoun: "she'll …", "er wird …", "elle …", "ella …"
+PRONOUN_FIRST = re.compile(r"\s*(?:-\s*)?(?:she|he|sie|er|elle|il|ella|él)\b", re.IGNORECASE)
 FULL_NAME = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ'’-]+ (?:(?:de|del|van|von|da) )?[A-ZÀ-Ý][a-zà-ÿ'’-]+\b")
 CLAUSE = re.compile(
     r"\s*(?:;|,?\s+(?:but|while|whereas|though|aber|während|mais|tandis que|pero|mientras)\s+|,\s+(?=\w+\s+(?:is|was)\b))"
@@ -219,7 +227,9 @@ def roles_said(texts: Iterable[str], people: list[Stakeholder]) -> dict[str, tup
                     who = _subject(hits, clause, match.start())
                     if not who and role not in SINGLE_HOLDER:
                         who = _joined(hits, clause, match.start())  # "Marta y Nuria usarán la herramienta a diario"
-                    if not who and not hits:
+                    if not who and not hits and carried and PRONOUN_FIRST.match(clause):
+                        who = [carried]  # "She'll watch for any excuse to pull Tech Ops in": she, not "Tech Ops"
+                    elif not who and not hits:
                         # a person the mail has not shown yet, named in full: kept by name until their address shows up
                         names = [n for n in _names_apart(clause, match) if not TITLE_WORDS.search(n)]
                         who = [Stakeholder(name=names[0])] if len(names) == 1 else [carried] if carried else []

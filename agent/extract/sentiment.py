@@ -72,6 +72,10 @@ CUES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"\bwon'?t sign off\b", r"\bwill not (?:sign off|approve)\b", r"\bnot signing off\b", r"\bpush(?:ing)? back\b",
         r"\bcan'?t justify\b", r"\bi (?:still )?don'?t see how\b", r"\bdoesn'?t (?:work|clear)\b", r"\bdon'?t have any (?:budget )?for this\b",
         r"\bsitting right there\b", r"\bi'?m not interested\b", r"\bcan'?t take on another\b", r"\boverkill\b", r"\btoo expensive\b", r"\bplay the skeptic\b",
+        # gave way without being won: "he's made it clear he hasn't fully come round", "signed off because she had to"
+        r"\b(?:hasn'?t|has not|haven'?t|have not|not) (?:yet |fully |quite |really |entirely )?come (?:a)?round\b",
+        r"\bbecause (?:he|she|they) had to\b", r"\bsigned off (?:grudgingly|reluctantly)\b",
+        r"\bweil (?:er|sie) (?:es )?musste\b", r"\bparce qu'(?:il|elle) (?:le )?devait\b", r"\bporque no le quedaba otra\b",
     )),
     ("positive", 1, rx(
         r"\blooks? (?:great|good|solid|promising|right)\b", r"\bimpress(?:ed|ive)\b", r"\bmakes sense\b",

@@ -28,7 +28,8 @@ def stakeholders_of(
     sources: list[ThreadMessage], ctx: ExtractionContext, document: HandoffDocument, units: list[Unit], champion: bool
 ) -> list[Stakeholder]:
     people = collect_people(sources, ctx)
-    written = titles_in_text("\n\n".join(m.body for m in sources if not m.auto_generated))  # one mail's name ends there
+    # one mail's name ends there; a transcript's "Participants:" line gives titles its turns do not
+    written = titles_in_text("\n\n".join(f"{m.header}\n\n{m.body}" for m in sources if not m.auto_generated))
     prose_titles = {key: without_account(title, ctx) for key, title in written.items()}
     ours = our_people(sources, ctx, units)
     everyone = [p.name for p in people.values()] + [
@@ -145,7 +146,7 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
         if msg.auto_generated:  # an out-of-office names only the colleague it hands over to
             pairs = [(name, title) for name, title, _ in referred_people(msg.body) if title]
         else:
-            pairs = named_titles(msg.body, vendor=vendor)
+            pairs = named_titles(f"{msg.header}\n\n{msg.body}", vendor=vendor)
         for name, title in pairs:
             if (
                 fold(name) not in ours

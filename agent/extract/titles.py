@@ -37,6 +37,16 @@ LISTED_TITLE = re.compile(
     rf"(?m)(?:^|[:;][ \t]*)[ \t]*(?:[-*•][ \t]+)?(?P<name>{PERSON})[ \t]+[–—|-][ \t]+(?P<title>[^\n;]{{2,120}}?)"
     r"[ \t]*(?=;|$)"
 )  # also one line of them: "Teilnehmer: Ana Ruiz – Leiterin Einkauf; Tom Reyes – CFO"
+# A note's "CFO: Ana Gil", "- Leiter IT: Thomas Raab (thomas.raab@…)", "Jefe de Sistemas: Luis Soto": a title, a colon,
+# the person; never a buying role ("Economic buyer: Ana Gil" is her part in the deal, not her job)
+TITLE_COLON = re.compile(
+    rf"(?m)^[ \t]*(?:[-*•][ \t]+)?(?P<title>[^\n:;,()]{{2,60}}?)[ \t]*:[ \t]*(?P<name>{PERSON})(?=[ \t]*(?:[,(<;.]|$))"
+)
+BUYING_ROLE_WORDS = re.compile(
+    r"\b(?:economic buyer|decision[- ]maker|champion|technical (?:buyer|evaluator)|influencer|blocker|end user|"
+    r"entscheider\w*|décideu\w*|acheteur économique|comprador económico|decisor\w*)\b",
+    re.IGNORECASE,
+)
 # "our quality manager Sunita Rao", "unser Werkleiter Jens Kohl", "notre directrice financière, Claire Roux"
 # also "the CFO (Kim Park)", "la directrice des achats, Claire Roux", "nuestra jefa de compras es Ana Gil"
 TITLE_BEFORE = re.compile(
@@ -177,6 +187,9 @@ def named_titles(text: str, vendor: bool = False) -> list[tuple[str, str]]:
     for match in DEPARTMENT_MEMBER.finditer(text):
         department = next(v for v in match.group("en", "de", "fr", "es") if v)
         found.append((match.group("name"), department if department.isupper() else department.capitalize()))
+    for match in TITLE_COLON.finditer(text):
+        if not BUYING_ROLE_WORDS.search(match.group("title")) and len(match.group("title").split()) <= MAX_TITLE_WORDS:
+            found.append((match.group("name"), title_of(match.group("title"))))
     for match in LISTED_TITLE.finditer(text):  # "Ana Ruiz – Head of Finance – joined late": the title is the first part
         found.append((match.group("name"), title_of(re.split(r"\s[–—|-]\s", match.group("title"))[0])))
     for match in TITLE_BEFORE.finditer(text):
@@ -209,6 +222,10 @@ def titles_in_text(text: str) -> dict[str, str]:
     """Titles written next to a name in prose, by folded name ("first:<name>" for a first name alone)."""
     found: dict[str, str] = {}
     for name, title in named_titles(text):
+        if courtesy := re.match(rf"{COURTESY}(?P<last>{_PART})$", name):
+            # "unser Geschäftsführer, Herr Brenner": "Herr" is no first name, Brenner is the surname
+            found.setdefault(f"first:{name_key(courtesy.group('last'))}", title)
+            continue
         if name_key(name) not in found or spells_out(found[name_key(name)], title):
             found[name_key(name)] = title
     for match in FIRST_NAME_TITLE.finditer(text):
@@ -246,8 +263,9 @@ def title_for(name: str, titles: dict[str, str], names: list[str]) -> str:
 SELF_DESCRIBED = re.compile(
     r"\b(?:I (?:run|lead|head|manage|own|look after|am responsible for|'m responsible for)|ich (?:leite|verantworte|bin "
     r"verantwortlich für)|je (?:dirige|pilote|gère|suis responsable d[eu]s?)|(?:dirijo|llevo|gestiono|soy responsable de))"
-    r"\s+(?:the |our |die |den |das |unsere? |la |le |les |l'|el |los |las |nuestr[oa]s? |la parte de )?"
-    r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|bei|und|chez|et|en|y)\b|$)",
+    r"\s+(?:one of |eine[rsn]? der |l'une des |l'un des |uno de |una de )?"  # "I lead one of the leakage teams"
+    r"(?:the |our |die |den |das |unsere? |la |le |les |l'|el |los |las |nuestr[oa]s? |la parte de )?"
+    r"([\w&/'’ -]{2,40}?)(?=[.,;:!?]|\s+(?:at|for|here|and|out|in|on|with|across|bei|und|im|chez|et|en|y)\b|\s+--|$)",
     re.IGNORECASE,
 )
 

@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from mailflows.inbound.mail import Address, AttachmentInfo, ThreadMessage, Turn
 from mailflows.inbound.spool import Payload
-from mailflows.inbound.transcripts import as_transcript, looks_like_transcript, parse_transcript
+from mailflows.inbound.transcripts import as_transcript, looks_like_transcript, parse_transcript, participants_lines
 
 CHARSET_ALIASES = {
     "iso-8859-1": "windows-1252",
@@ -194,7 +194,8 @@ def read_attachment(
 
     try:
         if ext in (".vtt", ".srt") or content_type == "text/vtt":
-            return _transcript(message, info, parse_transcript(window()), defects)
+            text = window()
+            return _transcript(message, info, parse_transcript(text), defects, text)
         if ext == ".csv" or content_type == "text/csv":
             message.kind = "crm"
             message.body = _csv_text(window(), max_text_chars)
@@ -216,7 +217,7 @@ def read_attachment(
         if ext in TEXT_EXTENSIONS or (content_type.startswith("text/") and content_type != "text/html" and not ext):
             text = window().replace("\r\n", "\n")
             if ext != ".md" and looks_like_transcript(text):
-                return _transcript(message, info, parse_transcript(text), defects)
+                return _transcript(message, info, parse_transcript(text), defects, text)
             message.body = text.strip()
             return ReadResult(message, info, defects)
     except Exception as exc:  # third-party readers raise anything on broken files
@@ -256,8 +257,11 @@ def _tnef(message: ThreadMessage, info: AttachmentInfo, data: bytes, max_text_ch
     return ReadResult(message, info, defects)
 
 
-def _transcript(message: ThreadMessage, info: AttachmentInfo, turns: list[Turn], defects: list[str]) -> ReadResult:
+def _transcript(
+    message: ThreadMessage, info: AttachmentInfo, turns: list[Turn], defects: list[str], text: str = ""
+) -> ReadResult:
     as_transcript(message, turns)
+    message.header = participants_lines(text)
     last = next((t.at for t in reversed(turns) if t.at), None) if defects else None
     if last:  # where the reading stopped, in the call's own time
         defects = [*defects[:-1], f"{defects[-1]} (read up to {last} of the call)"]

@@ -75,6 +75,7 @@ class ThreadMessage:
     filename: str | None = None
     attendees: list[Address] = field(default_factory=list)
     own_text: bool = True
+    header: str = ""  # a transcript's own head lines ("Participants: Ana Gil (CFO), …"), kept out of ``body``
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -103,6 +104,7 @@ class ThreadMessage:
             filename=data.get("filename"),
             attendees=[Address(**a) for a in data.get("attendees", [])],
             own_text=data.get("own_text", True),
+            header=data.get("header", ""),
         )
 
     def participants(self) -> list[Address]:

@@ -283,6 +283,21 @@ def turns_as_text(turns: list[Turn]) -> str:
     return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
 
 
+# "Participants: Ana Gil (CFO), Tom Reyes (IT)", "Teilnehmer:", "Participantes:", "Intervenants :"
+PARTICIPANTS_LINE = re.compile(
+    r"^\s*(?:participants|attendees|teilnehmer(?:innen)?|teilnehmende|participantes|asistentes|intervenants)\s*[:：].+$",
+    re.IGNORECASE | re.MULTILINE,
+)
+HEAD_LINES = 15
+
+
+def participants_lines(text: str) -> str:
+    """The "Participants:" lines at the head of a transcript's ``text`` (who took part, often with their titles),
+    which its turns leave out; "" when it has none."""
+    head = "\n".join(text.replace("\r\n", "\n").split("\n", HEAD_LINES)[:HEAD_LINES])
+    return "\n".join(m.group().strip() for m in PARTICIPANTS_LINE.finditer(head))
+
+
 def as_transcript(message: ThreadMessage, turns: list[Turn]) -> ThreadMessage:
     """``message`` made a transcript source: its turns, and its body the turns as ``Speaker: text`` lines."""
     message.kind = "transcript"
