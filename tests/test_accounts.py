@@ -151,6 +151,33 @@ def test_a_csm_named_without_an_address_takes_the_one_the_thread_shows_for_that_
     assert found == Address("Nora Weiß", "nora.weiss@northwind.example")  # not a guessed markus.brandt@…
 
 
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Signed June 26. Our CSM Wei Ling Koh is cc'd on the note below.", "Wei Ling Koh"),
+        ("Unsere CSM Nora Weiß ist ab Montag dabei.", "Nora Weiß"),
+        ("Votre CSM Claire Dubois vous écrira demain.", "Claire Dubois"),
+        ("Nuestra CSM Ana Pérez, que habla español, los llama el lunes.", "Ana Pérez"),
+    ],
+)
+def test_the_role_with_our_or_your_right_before_a_name_names_the_csm(said: str, name: str) -> None:
+    first, last = name.split()[0].lower(), name.split()[-1].lower().replace("ß", "ss").replace("é", "e")
+    email = f"{first}.{last}@northwind.example"
+    note = ThreadMessage(
+        id="<n@x>",
+        sender=Address("Sam Okafor", "sam.okafor@northwind.example"),
+        cc=[Address(name, email)],
+        body=said,
+    )
+    assert csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example") == Address(name, email)
+
+
+@pytest.mark.parametrize("said", ["Our CSM Team will reach out next week.", "Our CSM Review Board meets Monday."])
+def test_a_team_or_a_board_after_our_csm_is_no_colleague(said: str) -> None:
+    note = ThreadMessage(id="<n@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), body=said)
+    assert csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example") is None
+
+
 def test_a_colleague_named_beside_the_role_word_is_the_csm_when_no_introduction_reads_it() -> None:
     note = ThreadMessage(
         id="<n@x>",

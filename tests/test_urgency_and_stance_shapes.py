@@ -102,6 +102,32 @@ def test_nothing_pressing_in_any_language_is_low(text: str) -> None:
     assert urgency is not None and urgency.level == "low"
 
 
+@pytest.mark.parametrize(
+    ("calm", "inferred"),
+    [
+        ("No hard deadline from my side.", "If we had a clean board pack for the February board meeting, great."),
+        ("No urgency on dates: nobody has a hard deadline, the October pilot is a target.",
+         "The quarterly review in January is where the CFO will judge us."),
+        ("Kein Druck von unserer Seite, lieber gründlich als schnell.", "Der Beirat tagt im März 2027."),
+        ("Rien d'urgent, le comité de direction de février est un nice-to-have.",
+         "Le comité de direction se réunit le 12 février."),
+        ("Nada urgente: mejor bien que rápido.", "El directorio se reúne el 20 de febrero."),
+    ],
+)  # fmt: skip
+def test_saying_there_is_no_rush_is_believed_over_a_date_a_cue_infers(calm: str, inferred: str) -> None:
+    urgency = read_urgency([_unit(inferred), _unit(calm)])
+    assert urgency is not None and urgency.level == "low", urgency
+
+
+def test_a_renewal_at_stake_still_presses_when_they_say_there_is_no_rush() -> None:
+    units = [
+        _unit("No rush on the rollout itself."),
+        _unit("We will not renew the other contract if this fails."),
+    ]
+    urgency = read_urgency(units)
+    assert urgency is not None and urgency.level == "high"
+
+
 def test_only_the_reps_notes_give_no_level_at_all() -> None:
     assert read_urgency([_unit("Intro call went fine.", author="note")]) is None
 
@@ -215,8 +241,9 @@ async def test_the_reps_note_above_a_forward_reads_the_person_it_opens_with(
     tor_read = _person(doc, "Tor Lund")
     shown = [e for e in tor_read.sentiment_evidence if e.source_id == "m2"]
     assert [e.leaning for e in shown] == ([leaning] if leaning else [])
-    # without the note's read, his own words decide (feelings.py): nothing cold in them
-    assert tor_read.sentiment == leaning if leaning else tor_read.sentiment in {"positive", "neutral"}
+    # without the note's read, the people model decides (feelings.py) from his plain words and the role the note
+    # shows ("pushed back" reads as a blocker, and the 78 training deals' blockers lean cold): never a strong read
+    assert tor_read.sentiment == leaning if leaning else tor_read.sentiment in {"positive", "neutral", "skeptical"}
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,8 @@ _NOT_NAME = re.compile(
 # an offer's list of what is included is a promise of a German-speaking CSM, not a colleague of that name.
 _SERVICE_WORDS = re.compile(
     r"(?i)\b(?:\w*(?:betreuung|service|support|kundendienst|abteilung|sprachig\w*)|team|équipe|equipo|soporte|"
-    r"atención|servicio|assistance|success|customer|kunden\w*|client(?:e|es|èle)?|dedicated|dédiée?|dedicad[oa])\b"
+    r"atención|servicio|assistance|success|customer|kunden\w*|client(?:e|es|èle)?|dedicated|dédiée?|dedicad[oa]|board|"
+    r"committee|meeting|review|process|program(?:me)?|portal|handbook|plan|report|call|kick-?off)\b"
 )
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
 # Each pattern puts the name and, optionally, an address next to the role word in one sentence.
@@ -111,6 +112,10 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
         # dédiée, Nadia Benali, présente dès le lancement"
         (rf"\b{_ROLE}(?:\s+(?!(?i:team|équipe|equipo|abteilung)\b)[\w'’-]+){{0,2}},\s+{_NAME}{_ADDR}(?=\s*[,(.;]|\s*$)",
          False),
+        # the role with "our"/"your" right before the name: "Our CSM Wei Ling Koh is cc'd", "unsere CSM Nora Weiß ist
+        # dabei", "votre CSM Claire Dubois vous écrira", "nuestra CSM Ana Pérez"
+        (rf"\b(?i:our|your|unser\w*|ihr\w*|notre|votre|nuestr[oa]|su)\s+(?i:CSM|{_ROLE_WORDS})\s+{_NAME}{_ADDR}"
+         r"(?=\s*[,(.;:!]|\s*$|\s+[a-zà-ÿ'’])", False),
         # a name, a verb of being and a short clause before "as CSM": "Lerato is on the thread as CSM", "Ana is
         # joining the kickoff as their CSM", "Jonas ist ab Montag als CSM dabei"
         (rf"\b{_ONE}{_ADDR}\s+(?i:is|'s|was|has been|ist|est|es|está)\b"

@@ -143,7 +143,14 @@ URGENCY_CUES: tuple[tuple[UrgencyLevel, str, re.Pattern[str]], ...] = (
                           r"\bno (?:hard |real |particular |set )?deadline\b", r"\bno fixed date\b", r"\bwhenever (?:you|your team|it suits)\b",
                           r"\btake (?:our|your) time\b", r"\bkeine eile\b", r"\b(?:kein|ohne) (?:zeitdruck|festen? termin)\b",
                           r"\bes eilt nicht\b", r"\bnicht dringend\b", r"\bpas d'urgence\b", r"\brien ne presse\b", r"\bpas urgent\b",
-                          r"\bsans urgence\b", r"\b(?:sin|no hay|no corre) prisa\b", r"\bsin urgencia\b", r"\bno es urgente\b")),
+                          r"\bsans urgence\b", r"\b(?:sin|no hay|no corre) prisa\b", r"\bsin urgencia\b", r"\bno es urgente\b",
+                          # a date that is a wish, not a must: "a nice-to-have February board meeting", "I'd rather do
+                          # it properly than quickly", "nothing urgent", "no urgency on dates"
+                          r"\bnice[- ]to[- ]have\b", r"\brather (?:do it |get it )?(?:properly|right|well) than (?:quickly|fast)\b",
+                          r"\bnothing (?:urgent|pressing)\b", r"\bno urgency\b", r"\bnobody has a (?:hard )?deadline\b",
+                          r"\b(?:kein|ohne) (?:druck|stress)\b", r"\blieber (?:gründlich|richtig|sauber) als schnell\b",
+                          r"\bnichts (?:dringendes|eiliges)\b", r"\bplutôt bien que vite\b", r"\brien d'urgent\b",
+                          r"\bmejor bien que rápido\b", r"\bnada urgente\b", r"\bno hay apuro\b", r"\bsin apuro\b")),
 )  # fmt: skip
 
 
@@ -159,12 +166,21 @@ def read_urgency(units: list[Unit], notes: frozenset[str] = frozenset()) -> Urge
     dates: set[date] = set()
     evidence: list[Evidence] = []
     customer_spoke = False
-    for unit in units:
-        noted = unit.author == "note" or (unit.author == "ours" and unit.source_id in notes)
-        if not (noted or unit.author == "customer") or unit.text.count("|") >= 2:
-            continue
+    read = [
+        unit
+        for unit in units
+        if (unit.author in {"note", "customer"} or (unit.author == "ours" and unit.source_id in notes))
+        and unit.text.count("|") < 2
+    ]
+    # the customer or the rep saying there is no rush ("No hard deadline from my side", "No urgency on dates") is
+    # believed over a date a cue infers: then only what presses from outside, or a renewal at stake, counts
+    calm = any(CALM.search(unit.text) for unit in read)
+    for unit in read:
         customer_spoke = customer_spoke or unit.author == "customer"
-        for cue_level, reason, pattern in URGENCY_CUES:
+        cues = URGENCY_CUES[-1:] if CALM.search(unit.text) else URGENCY_CUES
+        for cue_level, reason, pattern in cues:
+            if calm and cue_level != "low" and reason not in HARD:
+                continue
             match = next((m for m in pattern.finditer(unit.text) if not _negated(unit.text, m.start())), None)
             if cue_level == "low":
                 match = pattern.search(unit.text)
@@ -203,6 +219,10 @@ def read_urgency(units: list[Unit], notes: frozenset[str] = frozenset()) -> Urge
     return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
 
 
+CALM = URGENCY_CUES[-1][2]
+# what still presses when they say there is no rush: a renewal at stake, a regulator, a report owed to an authority
+HARD = frozenset({"a renewal at stake", "a regulatory or mandated date", "a report owed to an authority"})
+
 # a board that approves the purchase ("above that it goes to the board", "muss in den Aufsichtsrat"): a step of the
 # sale, not a date the project must meet
 APPROVAL = rx(r"\bapprov\w*", r"\bsign[- ]off\b", r"\bgoes? (?:to|before) the board\b", r"\bgenehmig\w*", r"\bfreigabe\b",
@@ -234,7 +254,8 @@ POINTS_BACK = rx(r"\b(?:by|until|till|before) then\b", r"\bby that (?:date|time|
                  r"\b(?:para|hasta) entonces\b", r"\bpara esa fecha\b", r"\bde lo contrario\b")  # fmt: skip
 # "not urgent", "no hard deadline", "kein Stichtag", "pas d'échéance", "sin plazo": the cue is denied
 DENIED = re.compile(
-    r"\b(?:no|not|isn'?t|aren'?t|without|nothing|kein\w*|nicht|ohne|pas d[e']|aucune?|sans|sin|ningún|ninguna)\s+(?:\w+\s+){0,2}$",
+    r"\b(?:no|not|isn'?t|aren'?t|without|nothing|nobody|never|kein\w*|nicht|niemand|nie|ohne|pas d[e']|aucune?|personne|"
+    r"jamais|sans|sin|ningún|ninguna|nadie|nunca)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
 
