@@ -25,3 +25,22 @@ def test_what_is_kept_out_stays_out_and_the_facts_beside_it_stay_in(name: str) -
     # each mail's facts are read: all of them but for a sentence the reader files in other words
     facts = EXPECTED[name]["must_appear"]
     assert sum(normalized(s)[:40] in text for s in facts) >= len(facts) - 1, facts
+
+
+@pytest.mark.parametrize(
+    ("line", "private"),
+    [
+        ("Freitag bin ich übrigens im Homeoffice, meine Tochter hat Windpocken.", True),
+        ("I'm off next Friday for my daughter's wedding in Tulsa.", True),
+        ("Je serai absent lundi, mon fils est malade.", True),
+        ("Mi mujer sale de cuentas en mayo, así que estaré fuera dos semanas.", True),
+        ("My team is sick of rebuilding the same spreadsheet every Monday.", False),
+        ("Our founders, husband and wife, started the firm in 1990.", False),
+        ("Mon fils fait un stage chez nous cet été au service qualité.", False),
+        ("Unsere Kinder-Kliniken in Linz und Wels kommen im zweiten Jahr dazu.", False),
+    ],
+)
+def test_family_news_beside_the_business_is_kept_out_in_each_language(line: str, private: bool) -> None:
+    from agent.extract.lexicon import JUNK
+
+    assert bool(JUNK.search(line)) is private

@@ -60,3 +60,25 @@ async def test_the_targets_we_wrote_down_with_them_are_success_metrics(lang: str
     everything = " | ".join(item.text for key in ("success_metrics", "pain_points", "purchase_drivers",
                                                    "implementation", "commitments") for item in extraction.sections.items(key))  # fmt: skip
     assert claim not in everything
+
+
+@pytest.mark.parametrize(
+    ("line", "target"),
+    [
+        ("First 90 days: all four readers flowing automatically.", True),
+        ("At one year: company OEE at 68% and $1.5M a year in scrap savings.", True),
+        ("Nach 6 Monaten: Reklamationen halbiert.", True),
+        ("90 Tage | Filialberichte am ersten Arbeitstag.", True),
+        ("Au bout d'un an : la marge par client chaque semaine.", True),
+        ("À 90 jours : tableau de bord quotidien.", True),
+        ("A 90 días: que el informe semanal salga solo.", True),
+        ("6 meses | reclamos a la mitad.", True),
+        ("In a year we moved offices twice.", False),
+        ("We have 90 days: the board wants it before summer.", False),
+        ("Call at 3 pm: works for me.", False),
+    ],
+)
+def test_a_line_led_by_its_horizon_has_the_shape_of_a_target(line: str, target: bool) -> None:
+    from agent.extract.shapes import shape_sections
+
+    assert ("success_metrics" in shape_sections(line)) is target

@@ -102,6 +102,11 @@ def test_sent_from_my_iphone_is_not_part_of_the_text():
     assert split_signature("Works for me.\n\nSent from my iPhone", None) == ("Works for me.", "Sent from my iPhone")
 
 
+def test_a_companys_sent_from_footer_with_its_offer_is_not_part_of_the_text():
+    body = "Works for me.\n\nSent from Ridgeline Sports - Gear up at 25% off all touring bindings this week only!"
+    assert split_signature(body, None)[0] == "Works for me."
+
+
 def test_a_sentence_starting_with_sent_from_is_kept():
     body = "Here it is.\n\nSent from my desk, which is much easier than my phone."
     assert split_signature(body, None) == (body, "")

@@ -54,6 +54,11 @@ def test_their_own_people_named_in_an_example_are_contacts_and_stay(name: str) -
         ("Nehmen wir Frau Sommer: drei Verträge, zwei Adressen.", {"Sommer"}),
         ("Par exemple, Mme Roy, une de nos assurées, a deux contrats.", {"Roy"}),
         ("Pongamos a la Sra. Gil: tres pólizas y dos direcciones.", {"Gil"}),
+        # someone in their care, by their room or what happened to them
+        ("I know Mrs Edith Parry in Room 12 fell twice that week.", {"Edith Parry", "Parry"}),
+        ("Herr Vogt aus Zimmer 4 ist letzte Woche gestürzt.", {"Vogt"}),
+        ("Mme Lemaire, chambre 12, a été hospitalisée deux fois.", {"Lemaire"}),
+        ("La Sra. Gil se cayó dos veces en marzo.", {"Gil"}),
     ],
 )
 def test_a_client_named_or_numbered_in_an_example_is_found_in_each_language(line: str, hidden: set[str]) -> None:
@@ -74,10 +79,11 @@ def test_a_client_named_or_numbered_in_an_example_is_found_in_each_language(line
         "Par exemple, M. Perrin suivra le déploiement.",
         "Por ejemplo, el Sr. Prieto llevará la parte técnica; tenemos 3.400 clientes activos.",
         "Procesamos 45.000 pedidos al mes, por ejemplo en Salesforce Service Cloud.",
+        "Mrs Moss in room 3 of our office will run the training.",  # a contact, wherever she sits
     ],
 )
 def test_contacts_counts_money_and_products_are_no_client_of_theirs(line: str) -> None:
-    found = find_third_parties([line], ["Anna Berger"])
+    found = find_third_parties([line], ["Anna Berger", "Hannah Moss"])
     assert not found, (found, line)
 
 

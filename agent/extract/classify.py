@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from agent.document import Extraction, Horizon, fold
 from agent.extract import cues, lexicon
+from agent.extract.rival_cues import HEARD_NEWS
 from agent.extract.rivals import Rival, loss_reason, news_only, rival_in
 from agent.extract.shapes import setup_fact, shape_sections
 from agent.extract.units import Unit
@@ -108,8 +109,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     ``allowed`` limits the choice (a customer's sentence is never the rep's perspective, and a
     promise is decided by commitments.py, not here); "none" is always a choice.
     """
-    if not telling(unit.text):
-        return None
+    if not telling(unit.text) or HEARD_NEWS.search(unit.text) or lexicon.JUNK.search(unit.text):
+        return None  # too short to say anything, news about another company heard in passing, or never a CSM's
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT

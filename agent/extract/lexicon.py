@@ -332,6 +332,17 @@ JUNK = rx(
     r"\bregistro mercantil\b|\binscrit[ao] en el registro\b",
     r"\bregistered (?:in england|in scotland|in ireland|office|number|no\b)|\bcompany (?:registration )?(?:no|number)\b",
     r"\bnote to self\b",
+    # family news beside the business ("meine Tochter hat Windpocken", "my daughter's wedding in Tulsa", "mi mujer sale
+    # de cuentas"): private, whoever it is said to
+    r"\b(?:my|meine?[mnrs]?|ma|mon|mes|mi|mis)\s+(?:daughter|son|kids?|children|wife|husband|partner|grand(?:daughter|son|kids?"
+    r"|children)|mother|father|mum|mom|dad|tochter|sohn|kinder?|frau|mann|enkel\w*|mutter|vater|fille|fils|enfants?|femme|"
+    r"mari|petite?-(?:fille|fils)|mère|père|hij[oa]s?|mujer|marido|espos[oa]|niet[oa]s?|madre|padre)(?:'s)?\b[^.!?]{0,60}?\b"
+    r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
+    r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
+    r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
+    r"operaci[óo]n|funeral)",
+    r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
+    r"enterrement|bautizo|baptême|taufe)\b",
     r"\binternal only\b",
     r"\bdeal desk\b",
     r"\bspif\b",

@@ -578,7 +578,11 @@ YOU_WILL = re.compile(
     r"\bvous (?:nous |me |leur )?\w+(?:rez|ez à)\b|\bcomme convenu\b|"
     r"\b(?:sie|ihr) (?:werden|werdet|liefern|schicken|senden|schulen|richten)\b|\bwie (?:besprochen|vereinbart)\b|"
     r"\bquedaste (?:de|en) que\b|\bquedaron (?:de|en) que\b|\b(?:ustedes|usted) (?:nos )?\w+(?:rán|rá)\b|"
-    r"\bcomo (?:acordamos|quedamos)\b",
+    r"\bcomo (?:acordamos|quedamos)\b|"
+    # the present for what is agreed, with its date (checked by _reminds_us): "Nos preparáis una maqueta … a finales de
+    # abril", "nos mandan el acceso el lunes", "vous nous préparez la maquette d'ici fin avril"
+    r"\bnos (?:prepar|envi|mand|pas|entreg|hac|configur|instal|form|dej)\w*(?:áis|éis|ís|an|en)\b|\bnos van a \w+r\b|"
+    r"\bvous nous \w+ez\b",
     re.IGNORECASE,
 )
 

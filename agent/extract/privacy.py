@@ -65,6 +65,14 @@ TAKE = re.compile(
     r"(?:\s+(?:a|al|an|la|le|el|die|den|der|l'))*\s*$",
     re.IGNORECASE,
 )
+# a titled name with a room or bed of theirs, or what happened to them, is someone in the customer's care: "Mrs Edith
+# Parry in Room 12 fell twice", "Herr Vogt aus Zimmer 4 ist gestürzt", "Mme Roy, chambre 12", "la Sra. Gil se cayó"
+CARED_FOR = re.compile(
+    r"^[^.!?;]{0,30}?\b(?:room|bed|ward|flat|apartment|zimmer|bett|wohnung|chambre|lit|appartement|habitaci[óo]n|cama|"
+    r"departamento)\s*(?:no\.?\s*|nr\.?\s*|n[°º]\s*)?\d+|^[^.!?;]{0,40}?\b(?:fell|fallen|died|passed away|was admitted|"
+    r"gestürzt|verstorben|eingeliefert|tomb[ée]e?|d[ée]c[ée]d[ée]e?|hospitalis[ée]e?|se cay[óo]|falleci[óo]|fue ingresad[oa])\b",
+    re.IGNORECASE,
+)
 EXAMPLE_AFTER = 40  # ... or just after it ("Mrs Patel, for example, ...")
 # words that follow "customer" in a name of a team, a tool or a title, not of a person
 _NOT_A_NAME = frozenset([
@@ -180,7 +188,7 @@ def find_third_parties(texts: Iterable[str], contacts: Iterable[str]) -> ThirdPa
             before = text[max(0, match.start() - CLIENT_BEFORE) : match.start()]
             after = SENTENCE_END.split(text[match.end() : match.end() + CLIENT_AFTER], maxsplit=1)[0]
             numbered = any(True for _ in _record_numbers(text[match.start() : match.end() + 120]))
-            taken = TAKE.search(before) is not None
+            taken = TAKE.search(before) is not None or CARED_FOR.search(after) is not None
             if taken or (
                 _in_example(text, match.start(), match.end()) and (numbered or CLIENT_WORD.search(before + after))
             ):

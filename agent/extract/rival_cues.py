@@ -114,6 +114,15 @@ NEWS = rx(
     r"\b(?:fue (?:adquirida|comprada)|adquirió|ronda de financiación|en las noticias|leí que)\b",
 )  # fmt: skip
 
+# News about another company heard in passing ("saw that Corvana got acquired last week", "hab gelesen, dass X
+# übernommen wurde"): gossip, filed nowhere
+HEARD_NEWS = rx(
+    r"\b(?:saw|read|heard|noticed)\b[^.;]{0,40}\b(?:acquired|bought|taken over|raised|laid off|layoffs|went public)\b",
+    r"\b(?:gelesen|gehört|gesehen)\b[^.;]{0,40}\b(?:übernommen|aufgekauft|gekauft|entlassen)\b",
+    r"\b(?:lu|vu|entendu)\b[^.;]{0,40}\b(?:racheté|rachetée|licenci\w*|levé)\b",
+    r"\b(?:leí|vi|escuché|supe)\b[^.;]{0,40}\b(?:adquirid[oa]|comprad[oa]|despid\w*)\b",
+)
+
 # A sentence that goes on about the alternative just named ("It only connects to …", "Leur démo …").
 POINTS_BACK = rx(
     r"^(?:\w+,?\s+){0,2}?(?:(?-i:[Ii]t)|its|it's|they|their|they're|them|that one|the tool|the product|the platform)\b",
@@ -122,4 +131,4 @@ POINTS_BACK = rx(
     r"^(?:\w+,?\s+){0,2}?(?:su|sus|ellos|ellas|la herramienta|la solución)\b",
 )
 
-__all__ = ["IN_HOUSE", "LOSS", "NEWS", "NOT_TOOL", "AN_OPTION", "POINTS_BACK", "STATUS_QUO"]
+__all__ = ["HEARD_NEWS", "IN_HOUSE", "LOSS", "NEWS", "NOT_TOOL", "AN_OPTION", "POINTS_BACK", "STATUS_QUO"]

@@ -659,7 +659,9 @@ TARGET_LABEL = rx(
     rf"[\s-]*{_PERIOD}\s*(?:\([^)]{{0,30}}\)\s*)?[:|–—]",
     r"^\W{0,3}(?:year|jahr|année|año)\s*(?:one|1|eins|un|uno)\s*[:|–—]",
     r"^\W{0,3}(?:(?:by |at |bis |à |al? )?(?:month|monat|mois|mes)\s+\d{1,2})\s*[:|–—]",
-    r"^\W{0,3}(?:(?:after|nach|après|tras|al cabo de|à|a)\s+)?(?:one|a|1|einem|un|une|uno)\s+(?:year|jahr|an|año)\s*[:|–—]",
+    r"^\W{0,3}(?:(?:at|in|within|by|after|nach|innerhalb|après|dans|tras|al cabo de|dentro de|en|à|a)\s+)?"
+    r"(?:one|a|1|the first|einem|un|une|uno|el primer|la première)\s+(?:year|jahr|an|année|año)\s*[:|–—]",
+    r"^\W{0,3}au bout d'(?:un an|une année)\s*[:|–—]",
 )
 
 _RISK_SHAPES = (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, GATED, SHELFWARE,

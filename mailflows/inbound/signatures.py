@@ -152,7 +152,13 @@ def _is_contact_line(line: str) -> bool:
     return digits >= 7 and digits * 2 >= len(re.sub(r"\s", "", stripped))
 
 
+# a company's footer with its offer: "Sent from Ridgeline Sports - Gear up at 25% off all touring bindings this week!"
+PROMO_FOOTER_RE = re.compile(r"^\s*(?i:sent from)\s+[A-Z][\w&.'’ ]{1,40}?\s[-–—|:]\s.{0,140}$")
+
+
 def is_mobile_footer(line: str) -> bool:
+    if PROMO_FOOTER_RE.match(line):
+        return True
     if len(line) > 120:
         return False
     line = URL_TAIL_RE.sub("", line).strip()
