@@ -44,3 +44,51 @@ def test_family_news_beside_the_business_is_kept_out_in_each_language(line: str,
     from agent.extract.lexicon import JUNK
 
     assert bool(JUNK.search(line)) is private
+
+
+@pytest.mark.parametrize(
+    ("line", "promo"),
+    [
+        ("AKI Weekly: Register now for the East Africa Insurance Summit -- early bird pricing ends Friday!", True),
+        ("Save 20% off all licences this week only!", True),
+        ("Jetzt anmelden zum Praxistag im Mai, Frühbucherpreis bis Freitag.", True),
+        ("Inscrivez-vous à notre webinaire du 12 mars.", True),
+        ("Boletín CAPECO: suscríbase gratis para recibir las cotizaciones diarias de soja.", True),
+        ("¡Este mes, trae a un amigo y llévate un mes gratis!", True),
+        ("Members get 10% off on Tuesdays, which drives our footfall.", False),  # their own business, said of it
+        ("We need to register the new devices before go-live.", False),
+        ("Our members sign up online and we lose track of them.", False),
+        ("Los socios se inscriben en recepción y nadie cruza los datos.", False),
+    ],
+)
+def test_a_call_to_action_addressed_to_the_public_is_kept_out_in_each_language(line: str, promo: bool) -> None:
+    from agent.extract.lexicon import JUNK
+
+    assert bool(JUNK.search(line)) is promo
+
+
+@pytest.mark.parametrize(
+    ("line", "kept_out"),
+    [
+        ("Für euren Techniker: VPN-Testzugang lumen-test / Grench3n!2026 (gilt bis Ende Juni).", True),
+        ("The sandbox login is lumen_eval / Kp4#tomato-88 -- please don't pass it around.", True),
+        ("Logistics for your visit: the guest wifi is KVD-Guest / Milk$hed2026.", True),
+        ("Para la demo os dejo la API key de pruebas de FusionSolar: fs-live-7Hq2LmX9pR.", True),
+        ("Voici le code d'accès VPN temporaire : 7741-2290-VD.", True),
+        ("Le comparto el grupo de los frentes: https://chat.whatsapp.com/Ktz8QpL2mVx7Hn", True),
+        ("Join on Microsoft Teams. Dial in by phone: +27 10 555 0190 Phone conference ID: 845 221 907#", True),
+        ("Protea Crest Hospitals (Pty) Ltd. Registration number 2009/014522/07.", True),
+        ("This e-mail may contain technical data whose export is restricted by the Arms Export Control Act.", True),
+        ("I'm out October 19 to 30 for my knee replacement, so Tina signs while I'm gone.", True),
+        ("Estuve en Zarcero con mi nieta que cumplía quince años y no vi correos.", True),
+        ("Jetzt neu in allen Filialen: unser Vorverkauf – jetzt vorbestellen und 10 % sparen!", True),
+        ("Access to the ERP is read-only via VPN / SFTP for 2 users.", False),
+        ("Our API key rotation policy is 90 days.", False),
+        ("The operation of 12 sites costs us 2 FTE.", False),
+        ("Sales grew 12% / year since 2021.", False),
+    ],
+)
+def test_credentials_dial_ins_registration_numbers_and_own_health_are_kept_out(line: str, kept_out: bool) -> None:
+    from agent.extract.lexicon import JUNK
+
+    assert bool(JUNK.search(line)) is kept_out

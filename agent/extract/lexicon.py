@@ -298,8 +298,33 @@ SECRET = (
     r"(?:pw|pwd|pass(?:word)?|passwort|kennwort|mdp|mot de passe|contrase[ñn]a|clave)\b"
     r"|\b(?:sk|pk|rk)_(?:live|test)_\w{6,}|\bgh[pousr]_\w{20,}|\bAKIA[0-9A-Z]{16}\b|\bbearer\s+[\w.~+/-]{20,}"
     r"|(?-i:\b[A-Z]{2}\d{2}\s?[A-Z0-9]{4}(?:\s?\d{4}){2,6}(?:\s?[A-Z0-9]{1,4})?\b)"  # an IBAN
+    # an access and its "user / password" pair: "VPN-Testzugang lumen-test / Grench3n!2026", "the guest wifi is
+    # KVD-Guest / Milk$hed2026", "the sandbox login is lumen_eval / Kp4#tomato-88"
+    r"|\b(?:login|zugang|testzugang|zugangsdaten|wi-?fi|wlan|vpn|access|acceso|accès|sandbox|credentials?|identifiants?)"
+    r"\b[^.\n]{0,50}?\s[\w.@-]+\s*/\s*(?=\S*\d)\S{6,}"
+    # a key or a code with its value: "la API key de pruebas de FusionSolar: fs-live-7Hq2LmX9pR", "code d'accès VPN
+    # temporaire : 7741-2290-VD"
+    r"|\b(?:api[- ]?key|api[- ]?token|clé api|clave api|api-schlüssel)\b[^.\n]{0,40}?[:=]\s*[«\"'“]?(?=[\w-]*\d)[\w-]{10,}"
+    r"|\b(?:code d'accès|zugangscode|c[óo]digo de acceso|access code)\b[^.\n]{0,30}?[:=]\s*[\w-]*\d[\w-]*"
+    # an invitation into a group chat: whoever holds the link is in
+    r"|\b(?:chat\.whatsapp\.com|t\.me|join\.slack\.com|discord\.gg)/\S+"
 )
 
+# A call to action addressed to the public, from a newsletter, a signature banner or an event mail forwarded along:
+# "Register now for the … Summit -- early bird pricing ends Friday!", "suscríbase gratis para recibir …", "trae a un
+# amigo y llévate un mes gratis", "Jetzt anmelden", "Inscrivez-vous". Imperatives only: "members get 10 % off" said
+# of their own business is a fact about it.
+PROMO = (
+    r"\b(?:register|sign up|subscribe|enrol|book your (?:seat|place|spot|tickets?))(?: now| today| here| free| for free)\b|"
+    r"\bearly[- ]bird (?:pricing|price|rate|tickets?|discount)\b|\b(?:this|one) week only\b|\blimited[- ]time offer\b|"
+    r"\bdon'?t miss (?:out|our|the|this)\b|(?:^|[!:.–-]\s*)(?:get|save|enjoy) (?:up to )?\d+ ?% off\b|\b(?:refer|bring) a friend\b|"
+    r"\bclick here\b|\bfollow us on\b|"
+    r"\bjetzt (?:anmelden|registrieren|abonnieren|buchen|sichern|vorbestellen|bestellen|kaufen|entdecken)\b|\b\d+ ?% sparen\b|\bkostenlos (?:abonnieren|anmelden|registrieren)\b|"
+    r"\bfrühbucher\w*\b|\bnur (?:diese|noch diese) woche\b|\bverpassen sie nicht\b|\bfreunde werben\b|\bhier klicken\b|"
+    r"\binscrivez-vous\b|\babonnez-vous\b|\bne manquez pas\b|\bparrainez\b|\bcliquez ici\b|\boffre (?:spéciale|limitée)\b|"
+    r"\bsuscr[íi]b(?:ase|ete|anse)\b|\binscr[íi]b(?:ase|ete|anse)\b|\breg[íi]str(?:ese|ate|ense)\b|\btrae a un amigo\b|"
+    r"\bll[ée]vate\b|\bno te (?:lo )?pierdas\b|\bno se (?:lo )?pierda\b|\bhaz clic\b|\bhaga clic\b|\boferta (?:especial|limitada)\b"
+)
 # Lines that must never reach the document: legal boilerplate, auto-replies, secrets (injected instructions:
 # injection.py).
 JUNK = rx(
@@ -340,9 +365,17 @@ JUNK = rx(
     r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
     r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
     r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
-    r"operaci[óo]n|funeral)",
+    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años)",
     r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
     r"enterrement|bautizo|baptême|taufe)\b",
+    PROMO,
+    # a meeting's dial-in, a company's registration number, an export-control notice under a signature
+    r"\bdial[- ]in by phone\b|\b(?:phone )?(?:conference|meeting) id\s*:?\s*\d[\d ]{5,}",
+    r"\bregistration (?:number|no\.?)\s*:?\s*\d",
+    r"\b(?:arms export control act|export administration act|itar)\b|\bexport (?:is )?(?:restricted|controlled) by\b",
+    # one's own health beside the business: "out October 19 to 30 for my knee replacement"
+    r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
+    r"operación|cirugía)\b",
     r"\binternal only\b",
     r"\bdeal desk\b",
     r"\bspif\b",

@@ -368,7 +368,10 @@ class ImapIntake:
         await asyncio.to_thread(client.idle)
         self.stats.idles += 1
         deadline = time.monotonic() + self.settings.imap_idle_s
-        while not stop.is_set():
+        # mail that arrived after the last SEARCH may be announced as IDLE starts, before its "+ idling": imaplib
+        # files that EXISTS with the command's replies, where idle_check never looks
+        arrived = await asyncio.to_thread(_pop_arrivals, client)
+        while not stop.is_set() and not arrived:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
