@@ -18,7 +18,9 @@ from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext, verify_quotes
 from agent.extract.offline import OfflineExtractor
 from agent.merge import merge_extraction
+from mailflows.inbound.mail import ThreadMessage
 from mailflows.inbound.parse import parse_path
+from mailflows.inbound.signatures import stored_message
 
 OWN = frozenset({"lumendata.example"})  # the seller of the mails written for these tests
 
@@ -54,3 +56,11 @@ def expectations(folder: Path) -> dict[str, dict[str, list[str]]]:
     """A fixture set's ``expected.json``: per mail, what must not appear and what must."""
     found: dict[str, dict[str, list[str]]] = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     return found
+
+
+def thread_mail(mid: str, sender: str, name: str, body: str, *, date: str, subject: str) -> ThreadMessage:
+    """One stored thread message as the reader gets it (no signature cut): for tests that write a thread inline."""
+    return stored_message(
+        {"id": mid, "sender": {"name": name, "email": sender}, "date": date, "subject": subject, "body": body,
+         "signature": ""}
+    )  # fmt: skip

@@ -123,15 +123,17 @@ def test_a_csm_named_with_an_address_wins_over_the_same_named_by_first_name_only
 
 
 @pytest.mark.parametrize(
-    "offer",
+    "said",
     [
         "Im Angebot enthalten:\n- Deutschsprachige Kundenbetreuung (CSM) ab Vertragsbeginn\n- Schulung vor Ort",
         "Included:\n- Dedicated Customer Success (CSM) from signature\n- Onboarding workshop",
         "Incluye:\n- Equipo de Soporte (CSM) en español desde la firma",
+        "Our CSM Team will reach out next week.",
+        "Our CSM Review Board meets Monday.",
     ],
 )
-def test_a_service_named_with_the_csm_role_in_an_offer_is_no_colleague(offer: str) -> None:
-    sent = ThreadMessage(id="<a@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), body=offer)
+def test_a_service_a_team_or_a_board_named_with_the_csm_role_is_no_colleague(said: str) -> None:
+    sent = ThreadMessage(id="<a@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), body=said)
     assert csm_mentioned(mail(sent), OWN, "sam.okafor@northwind.example") is None
 
 
@@ -170,12 +172,6 @@ def test_the_role_with_our_or_your_right_before_a_name_names_the_csm(said: str, 
         body=said,
     )
     assert csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example") == Address(name, email)
-
-
-@pytest.mark.parametrize("said", ["Our CSM Team will reach out next week.", "Our CSM Review Board meets Monday."])
-def test_a_team_or_a_board_after_our_csm_is_no_colleague(said: str) -> None:
-    note = ThreadMessage(id="<n@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), body=said)
-    assert csm_mentioned(mail(note), OWN, "sam.okafor@northwind.example") is None
 
 
 def test_a_colleague_named_beside_the_role_word_is_the_csm_when_no_introduction_reads_it() -> None:

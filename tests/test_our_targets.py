@@ -9,7 +9,8 @@ from agent.document import AccountInfo, HandoffDocument, Party
 from agent.extract.assemble import assemble
 from agent.extract.base import ExtractionContext
 from agent.extract.offline import OfflineExtractor
-from mailflows.inbound.signatures import stored_message
+from mailflows.inbound.mail import ThreadMessage
+from tests.read_mail import thread_mail
 
 
 @pytest.fixture
@@ -21,9 +22,8 @@ def ctx() -> ExtractionContext:
     )
 
 
-def _mail(mid: str, sender: str, name: str, body: str) -> dict[str, object]:
-    return {"id": mid, "sender": {"name": name, "email": sender}, "date": "2026-04-13T18:20:00+00:00",
-            "subject": "Re: mutual plan", "body": body, "signature": ""}  # fmt: skip
+def _mail(mid: str, sender: str, name: str, body: str) -> ThreadMessage:
+    return thread_mail(mid, sender, name, body, date="2026-04-13T18:20:00+00:00", subject="Re: mutual plan")
 
 
 PLANS = {
@@ -50,7 +50,7 @@ PLANS = {
 @pytest.mark.parametrize("lang", sorted(PLANS))
 async def test_the_targets_we_wrote_down_with_them_are_success_metrics(lang: str, ctx: ExtractionContext) -> None:
     body, wanted, claim = PLANS[lang]
-    ours = stored_message(_mail("<o1@ourco.example>", "marcus.oye@ourco.example", "Marcus Oye", body))
+    ours = _mail("<o1@ourco.example>", "marcus.oye@ourco.example", "Marcus Oye", body)
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract([ours], ctx, doc)
     assemble(extraction, doc, source_order=[ours.id])

@@ -13,7 +13,8 @@ from agent.extract.classify import place
 from agent.extract.offline import OfflineExtractor
 from agent.extract.shapes import setup_fact, shape_sections
 from agent.extract.units import Unit
-from mailflows.inbound.signatures import stored_message
+from mailflows.inbound.mail import ThreadMessage
+from tests.read_mail import thread_mail
 
 SETUP = (
     # their person on it, with a share of time and when
@@ -104,26 +105,21 @@ def ctx() -> ExtractionContext:
     )
 
 
-def _mail(mid: str, sender: str, name: str, body: str) -> dict[str, object]:
-    return {"id": mid, "sender": {"name": name, "email": sender}, "date": "2026-01-20T10:00:00-03:00",
-            "subject": "Re: puesta en marcha", "body": body, "signature": ""}  # fmt: skip
+def _mail(mid: str, sender: str, name: str, body: str) -> ThreadMessage:
+    return thread_mail(mid, sender, name, body, date="2026-01-20T10:00:00-03:00", subject="Re: puesta en marcha")
 
 
 async def test_short_setup_lines_of_a_thread_land_in_implementation(ctx: ExtractionContext) -> None:
-    customer = stored_message(
-        _mail(
-            "<c1@vinedossur.example>", "catalina@vinedossur.example", "Catalina Rojas",
-            "Hola Sam,\n\nLo que pediste:\n\n1. Karla, de TI, estará al 50 % de julio a noviembre.\n"
-            "2. SSO: Google Workspace.\n3. Los datos de embarques los bajamos del portal del agente de carga en CSV.\n\n"
-            "Además, perdemos dos días cada mes armando el informe a mano.\n\nCatalina",
-        )
+    customer = _mail(
+        "<c1@vinedossur.example>", "catalina@vinedossur.example", "Catalina Rojas",
+        "Hola Sam,\n\nLo que pediste:\n\n1. Karla, de TI, estará al 50 % de julio a noviembre.\n"
+        "2. SSO: Google Workspace.\n3. Los datos de embarques los bajamos del portal del agente de carga en CSV.\n\n"
+        "Además, perdemos dos días cada mes armando el informe a mano.\n\nCatalina",
     )  # fmt: skip
-    ours = stored_message(
-        _mail(
-            "<o1@ourco.example>", "sam.rep@ourco.example", "Sam Rep",
-            "Catalina,\n\nGracias. Resumen de lo técnico:\n\n- Login con Microsoft Entra ID, como el resto de sus "
-            "aplicaciones.\n- Un usuario de solo lectura sobre la base SQL, por túnel cifrado.\n\nKickoff Monday 9 Feb.\n\nSam",
-        )
+    ours = _mail(
+        "<o1@ourco.example>", "sam.rep@ourco.example", "Sam Rep",
+        "Catalina,\n\nGracias. Resumen de lo técnico:\n\n- Login con Microsoft Entra ID, como el resto de sus "
+        "aplicaciones.\n- Un usuario de solo lectura sobre la base SQL, por túnel cifrado.\n\nKickoff Monday 9 Feb.\n\nSam",
     )  # fmt: skip
     doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
     extraction = await OfflineExtractor().extract([customer, ours], ctx, doc)
