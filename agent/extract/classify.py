@@ -109,8 +109,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
     ``allowed`` limits the choice (a customer's sentence is never the rep's perspective, and a
     promise is decided by commitments.py, not here); "none" is always a choice.
     """
-    if not telling(unit.text) or HEARD_NEWS.search(unit.text) or lexicon.JUNK.search(unit.text):
-        return None  # too short to say anything, news about another company heard in passing, or never a CSM's
+    if not telling(unit.text) or HEARD_NEWS.search(unit.text) or lexicon.PRIVATE.search(unit.text):
+        return None  # too short to say anything, news about another company heard in passing, or private life
     scores = {k: v for k, v in probs.items() if allowed is None or k in allowed or k == "none"}
     for key in classify(unit):
         scores[key] = scores.get(key, 0.0) + CUE_WEIGHT

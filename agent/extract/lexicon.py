@@ -310,6 +310,24 @@ SECRET = (
     r"|\b(?:chat\.whatsapp\.com|t\.me|join\.slack\.com|discord\.gg)/\S+"
 )
 
+# Private life beside the business, whoever it is told to: family news ("meine Tochter hat Windpocken", "my
+# daughter's wedding in Tulsa", "mi mujer sale de cuentas"), a family event one is away for ("auf einer Hochzeit"),
+# one's own health ("out October 19 to 30 for my knee replacement"). Part of JUNK; classify.place checks it alone
+# as well, for sentences that did not come through the unit cutter (JUNK is costly to run twice).
+PRIVATE_LIFE = "|".join((
+    r"\b(?:my|meine?[mnrs]?|ma|mon|mes|mi|mis)\s+(?:daughter|son|kids?|children|wife|husband|partner|grand(?:daughter|son|kids?"
+    r"|children)|mother|father|mum|mom|dad|tochter|sohn|kinder?|frau|mann|enkel\w*|mutter|vater|fille|fils|enfants?|femme|"
+    r"mari|petite?-(?:fille|fils)|mère|père|hij[oa]s?|mujer|marido|espos[oa]|niet[oa]s?|madre|padre)(?:'s)?\b[^.!?]{0,60}?\b"
+    r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
+    r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
+    r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
+    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años)",
+    r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
+    r"enterrement|bautizo|baptême|taufe)\b",
+    r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
+    r"operación|cirugía)\b",
+))  # fmt: skip
+PRIVATE = rx(PRIVATE_LIFE)
 # A call to action addressed to the public, from a newsletter, a signature banner or an event mail forwarded along:
 # "Register now for the … Summit -- early bird pricing ends Friday!", "suscríbase gratis para recibir …", "trae a un
 # amigo y llévate un mes gratis", "Jetzt anmelden", "Inscrivez-vous". Imperatives only: "members get 10 % off" said
@@ -357,25 +375,12 @@ JUNK = rx(
     r"\bregistro mercantil\b|\binscrit[ao] en el registro\b",
     r"\bregistered (?:in england|in scotland|in ireland|office|number|no\b)|\bcompany (?:registration )?(?:no|number)\b",
     r"\bnote to self\b",
-    # family news beside the business ("meine Tochter hat Windpocken", "my daughter's wedding in Tulsa", "mi mujer sale
-    # de cuentas"): private, whoever it is said to
-    r"\b(?:my|meine?[mnrs]?|ma|mon|mes|mi|mis)\s+(?:daughter|son|kids?|children|wife|husband|partner|grand(?:daughter|son|kids?"
-    r"|children)|mother|father|mum|mom|dad|tochter|sohn|kinder?|frau|mann|enkel\w*|mutter|vater|fille|fils|enfants?|femme|"
-    r"mari|petite?-(?:fille|fils)|mère|père|hij[oa]s?|mujer|marido|espos[oa]|niet[oa]s?|madre|padre)(?:'s)?\b[^.!?]{0,60}?\b"
-    r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
-    r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
-    r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
-    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años)",
-    r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
-    r"enterrement|bautizo|baptême|taufe)\b",
+    PRIVATE_LIFE,
     PROMO,
     # a meeting's dial-in, a company's registration number, an export-control notice under a signature
     r"\bdial[- ]in by phone\b|\b(?:phone )?(?:conference|meeting) id\s*:?\s*\d[\d ]{5,}",
     r"\bregistration (?:number|no\.?)\s*:?\s*\d",
     r"\b(?:arms export control act|export administration act|itar)\b|\bexport (?:is )?(?:restricted|controlled) by\b",
-    # one's own health beside the business: "out October 19 to 30 for my knee replacement"
-    r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
-    r"operación|cirugía)\b",
     r"\binternal only\b",
     r"\bdeal desk\b",
     r"\bspif\b",

@@ -399,10 +399,12 @@ DECIDED_ON = rx(
 )
 
 
+@lru_cache(maxsize=4096)
 def setup_fact(text: str) -> bool:
     """The sentence states how the project is set up (who of theirs works on it, sign-in, hosting, data access,
     kickoff): a fact to keep and file under implementation, however short. Where the data must stay as a condition,
-    and a list of what decided the purchase, are reasons to buy."""
+    and a list of what decided the purchase, are reasons to buy. Asked several times per sentence (shape_sections,
+    classify.place, assembly), so the answer is kept, as shape_sections' is."""
     if DRIVER.search(text) or DECIDED_ON.search(text):
         return False
     if (STAFFED.search(text) or STAFFED_DAYS.search(text)) and not (TIME_COST.search(text) or CHORE.search(text)):

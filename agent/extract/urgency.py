@@ -174,10 +174,11 @@ def read_urgency(units: list[Unit], notes: frozenset[str] = frozenset()) -> Urge
     ]
     # the customer or the rep saying there is no rush ("No hard deadline from my side", "No urgency on dates") is
     # believed over a date a cue infers: then only what presses from outside, or a renewal at stake, counts
-    calm = any(CALM.search(unit.text) for unit in read)
+    said_calm = {id(unit) for unit in read if CALM.search(unit.text)}
+    calm = bool(said_calm)
     for unit in read:
         customer_spoke = customer_spoke or unit.author == "customer"
-        cues = URGENCY_CUES[-1:] if CALM.search(unit.text) else URGENCY_CUES
+        cues = URGENCY_CUES[-1:] if id(unit) in said_calm else URGENCY_CUES
         for cue_level, reason, pattern in cues:
             if calm and cue_level != "low" and reason not in HARD:
                 continue
