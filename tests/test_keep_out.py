@@ -92,3 +92,19 @@ def test_credentials_dial_ins_registration_numbers_and_own_health_are_kept_out(l
     from agent.extract.lexicon import JUNK
 
     assert bool(JUNK.search(line)) is kept_out
+
+
+@pytest.mark.parametrize(
+    ("line", "auto_reply"),
+    [
+        ("Ich bin bis einschließlich 14.04.2026 nicht im Büro und habe keinen Zugriff auf meine E-Mails.", True),
+        ("Je suis absente du bureau jusqu'au 14 avril, sans accès à ma messagerie.", True),
+        ("Estaré fuera de la oficina hasta el 14 de abril, sin acceso al correo.", True),
+        ("Unsere Filialleiter haben keinen Zugriff auf das Lagersystem.", False),
+        ("Les agents n'ont pas accès aux données de stock.", False),
+    ],
+)
+def test_an_auto_replys_own_words_are_kept_out_in_german_french_and_spanish(line: str, auto_reply: bool) -> None:
+    from agent.extract.lexicon import JUNK
+
+    assert bool(JUNK.search(line)) is auto_reply

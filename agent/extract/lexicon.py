@@ -362,6 +362,9 @@ JUNK = rx(
     r"till|reply|message|notice|auto)",
     r"\blimited access to email\b",
     r"\bno access to email\b",
+    # ... and in German, French and Spanish: "nicht im Büro und habe keinen Zugriff auf meine E-Mails"
+    r"\bkeinen? zugriff auf (?:meine |die )?e-?mails?\b|\bnicht im büro\b|\bpas (?:d')?accès à (?:mes |ma )?(?:e-?mails?|messagerie)\b|"
+    r"\babsente? du bureau\b|\bsin acceso al? (?:correo|e-?mail)\b|\bfuera de la oficina\b",
     # a secret written out ("password: …", "the credentials are …"), not a promise to send the sandbox credentials
     r"\b(?:password|passcode|credentials?|passwort|kennwort|mot de passe|contraseña)s?\b\s*(?:[:=]|is\b|are\b|ist\b|"
     r"lautet\b|est\b|es\b)",
