@@ -32,7 +32,7 @@ from agent.document import (
     spells_out,
 )
 from agent.extract.mentions import with_guessed_addresses
-from agent.extract.people import SHOWN_OVER, role_for, with_budget_holder, with_one_champion
+from agent.extract.people import SHOWN_OVER, role_for, role_unknown, with_budget_holder, with_one_champion
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 _WORD = re.compile(r"[a-z0-9$%.,]+")
@@ -190,7 +190,7 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
         elif person.role_shown and not twin.role_said and _shown_first(person, twin):
             # what a later mail shows of them beats a title's guess; a shown doubt stays until the rep says otherwise
             twin.role, twin.influence, twin.role_shown = person.role, person.influence, person.role_shown
-        elif twin.role == "other" and person.role != "other" and not twin.role_said and not twin.role_shown:
+        elif role_unknown(twin) and not role_unknown(person):
             twin.role = person.role
         twin.influence = twin.influence or person.influence
         for concern in person.concerns:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from agent.document import Stakeholder, fold
+from agent.extract.people import role_unknown
 from mailflows.inbound.mail import Address
 from mailflows.inbound.signatures import TITLE_WORDS
 
@@ -339,7 +340,7 @@ def with_guessed_addresses(out: list[Stakeholder]) -> list[Stakeholder]:
         words = person.name.split()
         if person.email or not 2 <= len(words) <= 4 or TITLE_WORDS.search(person.name):
             continue
-        if not person.title and person.role == "other":
+        if not person.title and role_unknown(person):
             continue  # named, but nothing says what part they play: maybe not even the customer's
         email = build_address(person.name, shape, domain)
         if email not in taken:

@@ -15,7 +15,15 @@ import re
 
 from agent.document import HandoffDocument, Influence, Role, Stakeholder, fold, name_key
 from agent.extract.base import ExtractionContext
-from agent.extract.people import Person, collect_people, referred_people, role_for, stakeholders_from
+from agent.extract.people import (
+    DEFAULT_ROLE,
+    Person,
+    collect_people,
+    referred_people,
+    role_for,
+    role_unknown,
+    stakeholders_from,
+)
 from agent.extract.roles import key_of as _person_key
 from agent.extract.roles import name_of, roles_said, roles_shown, stated_role
 from agent.extract.speakers import our_names
@@ -251,9 +259,9 @@ def _with_rep_roles(
         entry = Stakeholder(name=before.name, email=before.email, source_ids=before.source_ids[:1])
         known.append(entry)
         # someone known from an earlier mail who talks technical matters here, with no title to go by
-        if before.role == "other" and not before.title and not before.role_said:
+        if role_unknown(before) and not before.title:
             role, influence = role_for("", said.get(_person_key(before), ""), "")
-            if role != "other":
+            if role not in {"other", DEFAULT_ROLE}:
                 entry.role, entry.influence = role, influence
                 out.append(entry)
     for key in stated:
