@@ -83,7 +83,9 @@ def test_no_address_is_built_when_the_customers_addresses_disagree_or_are_too_fe
         Stakeholder(name="Wiebke Sander", email=f"wiebke.sander@{THEM}"),
         Stakeholder(name="Piet Albers", email=f"piet.albers@{THEM}"),
         Stakeholder(name="Rosalind Okafor"),  # named, no title, no role: perhaps one of ours on the call
-        Stakeholder(name="Ivo Brandt", role="user", role_shown="uses the weekly report"),  # "user" shown, not the default
+        Stakeholder(
+            name="Ivo Brandt", role="user", role_shown="uses the weekly report"
+        ),  # "user" shown, not the default
     ]
     assert [s.email for s in with_guessed_addresses(two)[2:]] == [None, f"ivo.brandt@{THEM}"]
 

@@ -66,6 +66,10 @@ BLOCK_TAGS = frozenset(
 PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "ul", "ol"})
 WHITE = re.compile(r"^(?:#fff(?:fff)?|white|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))$", re.IGNORECASE)
 ZERO_SIZE = re.compile(r"^0(?:\.0+)?(?:px|pt|em|rem|%)?$")
+# A font too small to read is hidden too (a 1px white line is the usual vehicle of an injected instruction):
+# at most 2 px or pt, a fifth of the surrounding size in em, rem or %
+FONT_SIZE = re.compile(r"^(\d*\.?\d+)\s*(px|pt|em|rem|%)$")
+UNREADABLE = {"px": 2.0, "pt": 2.0, "em": 0.2, "rem": 0.2, "%": 20.0}
 MAX_DEPTH = 200
 SOFT = "\x01"  # a block boundary: one line break, however many blocks meet there
 PARA = "\x02"  # a paragraph boundary: one blank line
@@ -112,6 +116,9 @@ def _hidden_reason(tag: Tag, background_white: bool) -> str | None:
         return "mso-hide:all"
     if "font-size" in style and ZERO_SIZE.match(style["font-size"]):
         return "zero font size"
+    size = FONT_SIZE.match(style.get("font-size", ""))
+    if size and float(size.group(1)) <= UNREADABLE[size.group(2)]:
+        return "font too small to read"
     if style.get("opacity") and ZERO_SIZE.match(style["opacity"]):
         return "opacity:0"
     if (style.get("max-height") and ZERO_SIZE.match(style["max-height"])) and style.get("overflow") == "hidden":
