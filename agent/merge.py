@@ -2,7 +2,8 @@
 
 What it is for: ``merge_extraction`` and the rules under it — the same fact from two
 messages becomes one item citing both (``same_fact``), a person seen twice is one
-stakeholder, urgency keeps the highest level any evidence supports, and nothing the
+stakeholder, urgency keeps the highest level any evidence supports (unless a "no rush" or the rep's stated level
+says otherwise: urgency.account_level), and nothing the
 rep added is lost; ``remove_matching`` drops what the rep asked to remove. Not for:
 the document's shape (document.py) or deciding what goes in which section
 (extract/assemble.py).
@@ -33,6 +34,7 @@ from agent.document import (
 )
 from agent.extract.mentions import with_guessed_addresses
 from agent.extract.people import SHOWN_OVER, role_for, role_unknown, with_budget_holder, with_one_champion
+from agent.extract.urgency import account_level
 
 _URGENCY_RANK = {"unknown": 0, "low": 1, "medium": 2, "high": 3}
 _WORD = re.compile(r"[a-z0-9$%.,]+")
@@ -240,6 +242,8 @@ def merge_urgency(existing: Urgency, new: Urgency | None) -> Urgency:
             out.reasons.append(reason)
     out.dates = sorted(set(out.dates) | set(new.dates))
     _merge_evidence(out.evidence, new.evidence)
+    if out.level != "unknown":  # a "no rush" or the rep's stated level in one source holds for the account
+        out.level = account_level(out.level, out.reasons)
     return out
 
 

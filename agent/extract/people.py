@@ -469,8 +469,19 @@ def speaker_name(label: str) -> str:
 # on 24 fresh deals. An assistant or a buyer in procurement keeps "other" by their title's words.
 DEFAULT_ROLE: Role = "user"
 # ... unless a title no role's words match still says they lead something: a vice president is no mere user
-SENIOR = rx(r"\bvice[- ]?president", r"\bvp\b", r"\bhead\b", r"\bchief\b", r"\bdirect(?:or|eur|rice|ora)\b",
-            r"\bdirektor", r"\bleiter", r"\bpr[eé]sident", r"\bpartner\b", r"\bgerente\b", r"\bgesch[äa]ftsf[üu]hr")
+SENIOR = rx(
+    r"\bvice[- ]?president",
+    r"\bvp\b",
+    r"\bhead\b",
+    r"\bchief\b",
+    r"\bdirect(?:or|eur|rice|ora)\b",
+    r"\bdirektor",
+    r"\bleiter",
+    r"\bpr[eé]sident",
+    r"\bpartner\b",
+    r"\bgerente\b",
+    r"\bgesch[äa]ftsf[üu]hr",
+)
 # The roles what the mail shows of a person (roles.ROLE_SHOWN) may replace, by the role their title gives.
 SHOWN_OVER: dict[Role, frozenset[Role]] = {
     # an evaluator's doubts are their job: only their own repeated doubt (role_for's strong_doubt) makes them a blocker

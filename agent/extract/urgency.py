@@ -9,7 +9,9 @@ live by", "muss bis", "doit … avant", "tiene que … antes de") counts as medi
 as the reason, so an account whose mail names a deadline no cue knows is not called low. What presses
 from outside (a report owed to an authority, an accreditation, a season or an admissions calendar, a consequence
 of missing the date) is high; the customer's own change freeze, a date "at the latest" and a board that approves
-the purchase are not. The rep's own mail to the inbox is read like a note. Not for: how people feel (sentiment.py).
+the purchase are not. The rep's own mail to the inbox is read like a note. ``account_level`` weighs the reasons of
+every mail together: a "no rush" said in one holds against a plan dated in another, and a level the rep states ("Medium
+urgency", "Dringlichkeit: hoch") is taken as said. Not for: how people feel (sentiment.py).
 """
 
 from __future__ import annotations
@@ -214,13 +216,50 @@ def read_urgency(units: list[Unit], notes: frozenset[str] = frozenset()) -> Urge
             if level is None or rank[cue_level] > rank[level]:
                 level = cue_level
             break
+    for unit in read:
+        if unit.author != "customer" and (stated := STATED.search(unit.text)):
+            reasons.append(f"{STATED_REASON}: {unit.text}")
+            level = level or _stated_level(stated)
     if level is None:
         # the customer wrote and nothing presses: a careful reader calls that low, not unknown
         return Urgency(level="low") if customer_spoke else None
-    return Urgency(level=level, reasons=reasons, dates=sorted(dates), evidence=evidence)
+    return Urgency(level=account_level(level, reasons), reasons=reasons, dates=sorted(dates), evidence=evidence)
+
+
+def account_level(level: UrgencyLevel, reasons: list[str]) -> UrgencyLevel:
+    """The level all the reasons together support, whichever message each came from: the rep's own stated read
+    ("Medium urgency: they want it before flu season") wins; a "no rush" said anywhere leaves only what presses
+    from outside (a renewal at stake, a regulator, a report owed to an authority) above low."""
+    stated = [m for r in reasons if r.startswith(f"{STATED_REASON}:") and (m := STATED.search(r))]
+    if stated:
+        return _stated_level(stated[-1])
+    if not any(r.startswith(f"{CALM_REASON}:") for r in reasons):
+        return level
+    return level if any(r.split(":", 1)[0] in HARD for r in reasons) else "low"
+
+
+def _stated_level(match: re.Match[str]) -> UrgencyLevel:
+    word = fold(next(g for g in match.groups() if g))
+    for level, words in STATED_WORDS.items():
+        if word.startswith(words):
+            return level
+    return "medium"
 
 
 CALM = URGENCY_CUES[-1][2]
+CALM_REASON = URGENCY_CUES[-1][1]
+STATED_REASON = "the rep's own read of the urgency"
+# the rep naming the level in their notes: "Low urgency, but real pain", "Dringlichkeit: hoch", "urgence moyenne"
+_LEVEL_WORDS = r"(low|medium|high|niedrig\w*|gering\w*|mittel\w*|mittler\w*|hoh\w*|hoch|faible|basse|moyenne|haute|élevée|baja|media|alta)"
+STATED = rx(
+    rf"\b{_LEVEL_WORDS}\s+(?:urgency|dringlichkeit)\b",
+    rf"\b(?:urgency|dringlichkeit|urgence|urgencia)\s*(?::|is|ist|est|es)?\s*{_LEVEL_WORDS}\b",
+)
+STATED_WORDS: dict[UrgencyLevel, tuple[str, ...]] = {  # word beginnings: "mittlere", "hohe", "élevée"
+    "low": ("low", "niedrig", "gering", "faible", "basse", "baja"),
+    "medium": ("medium", "mittel", "mittler", "moyenne", "media"),
+    "high": ("high", "hoch", "hoh", "haute", "élevée", "alta"),
+}
 # what still presses when they say there is no rush: a renewal at stake, a regulator, a report owed to an authority
 HARD = frozenset({"a renewal at stake", "a regulatory or mandated date", "a report owed to an authority"})
 
