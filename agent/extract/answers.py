@@ -119,7 +119,7 @@ def read_reply(
         text = " ".join(sentences)
         if (
             not text
-            or lexicon.JUNK.search(text)
+            or lexicon.REPLY_JUNK.search(text)
             or looks_like_instruction(text)
             or csm_in_prose(text, ctx.company_domains)
         ):

@@ -4,7 +4,7 @@ What it is for: ``Extractor`` (the protocol the offline and Claude extractors
 implement), ``ExtractionContext`` (who is who: our domains, the rep, the account),
 ``verify_quotes`` which grounds every quote in its source (the stored text is the
 source's own span, found by the verifier; a quote that is not there, or that our own
-side said, is dropped) and keeps the customer's own clients out (privacy.py), whichever
+side said, is dropped) and keeps secrets, private matters and the customer's own clients out (privacy.py), whichever
 extractor produced it, and the provenance helpers
 (who read the sources, the draft's line about it). Not for: choosing an extractor
 (agent/extract/__init__.py).
@@ -21,7 +21,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from agent.document import SECTION_KEYS, AccountInfo, Evidence, Extraction, HandoffDocument, Party, Provenance, Quote
-from agent.extract.privacy import keep_out_third_parties
+from agent.extract.privacy import keep_out_third_parties, keep_out_unsayable
 from mailflows.inbound.mail import ThreadMessage
 
 log = logging.getLogger(__name__)
@@ -250,6 +250,8 @@ def verify_quotes(extraction: Extraction, sources: list[ThreadMessage], ctx: Ext
         extraction.urgency.evidence = verbatim(extraction.urgency.evidence)
     for line in dropped:
         log.warning("extraction: %s", line)
+    for line in keep_out_unsayable(extraction):
+        log.info("extraction: %s", line)
     for line in keep_out_third_parties(extraction, map(source_text, sources), _contacts(ctx, sources, extraction)):
         log.info("extraction: %s", line)
     return dropped

@@ -290,7 +290,26 @@ _CODE_WORD = (
 _SECRET_VALUE = r"(?=[^\s,;]*\d)(?=[^\s,;]*[^\W\d_]|[^\s,;]*[!#$%&*@^~+=?])[^\s,;]{5,}"
 _DIGITS = r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?!20[2-3]\d\b)\d{4,8}\b"
 # the words between the secret's name and its value: "the code for the gate is", "un jeton, c'est", "der lautet"
-_LINK = r"(?:[\s,:.…]+[\w'-]+){0,8}?[\s,:.…]+(?:is|are|es|est|ist|lautet|c'est|sería|será|wäre|was|war|era)"
+_LINK = (
+    r"(?:[\s,:.…]+[\w'-]+){0,8}?[\s,:.…]+(?:is|are|es|est|ist|lautet|c'est|sería|será|wäre|was|war|era)"
+    # ... or a few words naming what it opens, then a colon: "Admin-PIN für die Testumgebung: 4471-GX", "code de la
+    # porte du local serveur : 4482#"
+    r"|(?:[\s-]+[\w'-]+){1,6}?(?=\s*[:=])"
+)
+# bank details: an account's name (its bank's name may stand between) and a number of eight digits or more, grouped
+# or not: "cuenta corriente Banco del Sur N° 00-418-22937-06", "CBU 2850590940090418135201", "compte courant 30004 …"
+_BANK_WORD = (
+    r"(?:bank account|current account|checking account|account (?:number|no)|bankverbindung|girokonto|bankkonto|"
+    r"konto(?:nummer|-?nr\.?)?|compte (?:courant|bancaire|de d[ée]p[ôo]t)|rib|cuenta (?:corriente|bancaria|de ahorros?|"
+    r"vista)|caja de ahorros?|cbu|cvu|clabe|n[uú]mero de cuenta|num[ée]ro de compte|routing number|bsb)"
+)
+_ACCOUNT_NUMBER = r"(?=(?:[ .-]?\d){8})\d[\d .-]*\d"
+# a key's own shape with no name before it: a long token mixing lower case, capitals and digits, not in an address
+# ("mmc_ro_poc_K7xq29LpTz4W81vN")
+_BARE_KEY = (
+    r"(?<![\w/.@=-])(?-i:(?=[\w-]{16,}(?![\w/.@-]))(?=(?:[\w-]*?[a-z]){3})(?=(?:[\w-]*?[A-Z]){3})"
+    r"(?=(?:[\w-]*?\d){3})[\w-]+)(?![\w/.@-])"
+)
 SECRET = (
     rf"\b{_SECRET_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?{_SECRET_VALUE}"
     rf"|\b{_CODE_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?(?:{_SECRET_VALUE}|{_DIGITS})"
@@ -308,6 +327,13 @@ SECRET = (
     r"|\b(?:code d'accès|zugangscode|c[óo]digo de acceso|access code)\b[^.\n]{0,30}?[:=]\s*[\w-]*\d[\w-]*"
     # an invitation into a group chat: whoever holds the link is in
     r"|\b(?:chat\.whatsapp\.com|t\.me|join\.slack\.com|discord\.gg)/\S+"
+    rf"|\b{_BANK_WORD}\b(?:[\s,:.…]+[\w'°º.-]+){{0,6}}?[\s,:=#]*(?:n[°º]|nr\.?|no\.?|es|is|ist|est)?[\s:.#]*"
+    rf"{_ACCOUNT_NUMBER}"
+    # a key or a secret named as a setting ("odoo_api_key=8f3a9c71e2d04b6f", "DB_PASSWORD: …"), a key named with a few
+    # words before it ("clé API de test ibr-test-7f3K9qLm22Xa"), or alone
+    r"|\b\w*(?:api_?key|token|secret|passw(?:or)?d|pwd)\w*\s*[:=]\s*[«\"'“]?\S{6,}"
+    rf"|\b(?:{_SECRET_WORD}|(?:sandbox|test|dev|admin|master) keys?|cl[ée]s?)\b(?:[\s:]+[\w'-]+){{0,4}}?[\s:]+{_BARE_KEY}"
+    rf"|{_BARE_KEY}"
 )
 
 # Private life beside the business, whoever it is told to: family news ("meine Tochter hat Windpocken", "my
@@ -326,8 +352,46 @@ PRIVATE_LIFE = "|".join((
     r"enterrement|bautizo|baptême|taufe)\b",
     r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
     r"operación|cirugía)\b",
+    # ... a family member's treatment: "my wife starts chemo on Tuesday", "ma mère commence sa chimio"
+    r"\b(?:my|meine?[mnrs]?|ma|mon|mi)\s+(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|frau|mann|mutter|"
+    r"vater|sohn|tochter|femme|mari|mère|père|fils|fille|mujer|marido|espos[oa]|madre|padre|hij[oa])\b[^.!?]{0,40}?"
+    r"\b(?:chemo\w*|chimio\w*|quimio\w*|radiation|bestrahlung|radioth[ée]rapie|radioterapia|dialys\w*|diálisis)",
 ))  # fmt: skip
-PRIVATE = rx(PRIVATE_LIFE)
+# A colleague's health and employment troubles, told about someone else: sick leave and what it is for ("está de
+# baja por depresión", "krankgeschrieben", "en arrêt maladie", "on stress leave"), a warning or a performance plan,
+# looking for another job, a divorce, a quarrel with the writer. Never a CSM's business, even when true.
+PRIVATE_MATTERS = "|".join((
+    r"\b(?:on|off on|signed off on) (?:sick|medical|stress|mental health) leave\b|\bsigned off sick\b|\boff sick\b",
+    r"\bkrankgeschrieben\b|\b(?:im|in) krankenstand\b|\bin (?:der )?reha\b",
+    r"\ben (?:arr[êe]t|cong[ée]) (?:maladie|de travail|longue maladie)\b|\ben burn-?out\b",
+    r"\b(?:est[áa]n?|estoy|sigue|siguen|lleva|anda) (?:\w+ )?de baja\b|\bbaja (?:m[ée]dica|por (?:depresi[óo]n|enfermedad|"
+    r"ansiedad|estr[ée]s))\b|\b(?:con|en) descanso m[ée]dico\b|\b(?:con|de) licencia m[ée]dica\b|\bincapacidad (?:m[ée]dica|laboral)\b",
+    r"\bdepress(?:ion|ed)\b|\bdepressionen?\b|\bdepressiv\w*\b|\bd[ée]pression\b|\bd[ée]prim[ée]e?\b|\bdepresi[óo]n\b|"
+    r"\bdeprimid[oa]\b|\bnervous breakdown\b|\bnervenzusammenbruch\b",
+    r"\b(?:final|first|second|last) written warning\b|\b(?:on|put on) (?:a |his |her )?(?:performance (?:improvement )?plan|"
+    r"PIP)\b|\babmahnung\b|\bavertissement (?:écrit|disciplinaire)\b|\bmise à pied\b|\bamonestaci[óo]n\b|"
+    r"\bdisciplinary (?:action|hearing|procedure)\b|\bdisziplinar\w*\b|\bprocédure disciplinaire\b|\bexpediente disciplinario\b",
+    r"\b(?:looking|interviewing|applying) for (?:a |another |a new )?(?:job|position)s?\b(?![\s-]*(?:sched|queue|runs?))|"
+    r"\binterviewing (?:elsewhere|with (?:a |another )?(?:competitor|rival))\b|\bbuscando (?:otro )?(?:trabajo|empleo|curro)\b|"
+    r"\bcherche (?:un autre |un nouveau |du )?(?:emploi|travail|boulot|poste)\b|\bsucht (?:einen |eine )?(?:neuen? |andere )?"
+    r"(?:job|stelle|arbeit)\b|\bbewirbt sich (?:woanders|bei der konkurrenz)\b",
+    r"\b(?:his|her|seine[rm]?|ihre[rm]?|son|sa|su) (?:divorce|scheidung|divorcio|séparation|separaci[óo]n)\b",
+    r"\b(?:in conflict|at odds|feuding) with me\b|\bim streit mit mir\b|\ben conflit avec moi\b|\ben conflicto conmigo\b|"
+    r"\bpeleado conmigo\b",
+))  # fmt: skip
+# A confidence about someone, marked as one: "Between us, …", "entre nous : …", "unter uns gesagt", "entre nosotros,
+# …", "no le digas nada", "not for anything written". An aside with its punctuation: "the gap between us and X" is none.
+ASIDE = "|".join((
+    r"\bbetween (?:us|you and me|ourselves)\s*[,:;–-]|\bnot for anything (?:written|in writing)\b|\bdon'?t tell (?:him|her|them|anyone)\b",
+    r"\bunter uns(?: gesagt)?\s*[,:;–-]|\bunter uns gesagt\b|\bsag(?:en sie)? (?:ihm|ihr|es) (?:bloß |bitte )?nicht\b",
+    r"\bentre nous\s*[,:;–-]|\bne (?:lui|leur) (?:dites|dis) rien\b",
+    r"\bentre nosotros\s*[,:;–-]|\baqu[íi] entre nos\b|\bno (?:le|les) (?:digas|diga|digan) nada\b",
+))  # fmt: skip
+PRIVATE = rx(PRIVATE_LIFE, PRIVATE_MATTERS, ASIDE)
+# the private matter alone (the unit cutter cuts its clause off a sentence that goes on with business) and the aside
+# (which keeps the whole remark out)
+PRIVATE_TOLD = rx(PRIVATE_LIFE, PRIVATE_MATTERS)
+IN_CONFIDENCE = rx(ASIDE)
 # A call to action addressed to the public, from a newsletter, a signature banner or an event mail forwarded along:
 # "Register now for the … Summit -- early bird pricing ends Friday!", "suscríbase gratis para recibir …", "trae a un
 # amigo y llévate un mes gratis", "Jetzt anmelden", "Inscrivez-vous". Imperatives only: "members get 10 % off" said
@@ -345,7 +409,7 @@ PROMO = (
 )
 # Lines that must never reach the document: legal boilerplate, auto-replies, secrets (injected instructions:
 # injection.py).
-JUNK = rx(
+_JUNK = (
     r"\bforward (?:this|the document|it) to\b",
     r"\bsend (?:this|the document|a copy|it) to\b",
     r"\bconfidential(?:ity)? notice\b",
@@ -419,6 +483,10 @@ JUNK = rx(
     r"\bdestinatario\b",
     r"\bconfidencial\w*\b",
 )
+# The rep's reply to our questions is written for the CSM: their read of a person ("between us I've heard he's
+# interviewing elsewhere") is what they hand over, not a colleague's gossip passed on
+REPLY_JUNK = rx(*_JUNK)
+JUNK = rx(*_JUNK, PRIVATE_MATTERS, ASIDE)
 # The rep keeping a remark out of the handoff, in the languages we read: the remark is the rest of the paragraph,
 # or the next one when the marker stands alone ("Off the record:", "Keep this between us.", "Nur intern:").
 # "between us" and "entre nous" count at a sentence's start or after "keep": "the gap between us and X" is content.

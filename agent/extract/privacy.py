@@ -9,8 +9,10 @@ number, "Kundennummer", "n° de police", "póliza", "MRN", "matricule", "expedie
 exemple", "por ejemplo", "take Mrs …"); then, in whatever any extractor returned, it writes "[name]" and "[number]"
 over them in item text, drops the quotes and evidence that hold them (a quote stays verbatim or goes) and drops an
 item with nothing left to say. Our contacts (whoever writes, is written to or speaks in the sources, and the
-stakeholders) are never such a third party. Not for: secrets and legal footers (lexicon.SECRET / JUNK drop those
-sentences whole), checking quotes (base.verify_quotes, which calls this last).
+stakeholders) are never such a third party. ``keep_out_unsayable`` drops, from whatever an extractor returned (a
+model's too), what the unit cutter keeps from the offline reader: a secret or bank details (lexicon.SECRET), someone's
+private matter or a confidence (lexicon.PRIVATE). Not for: legal footers (lexicon.JUNK drops those sentences whole),
+checking quotes (base.verify_quotes, which calls this last).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from agent.document import SECTION_KEYS, Evidence, Extraction, Item, Quote, name_key
+from agent.extract import lexicon
 
 NAME_MARK = "[name]"
 NUMBER_MARK = "[number]"
@@ -86,6 +89,20 @@ _NOT_A_NAME = frozenset([
 
 # A record number with its label: "Kundennummer 4711-0815-22", "n° de police 88 123 456", "póliza 2024-118-337"
 _NUMBER_WORD = r"(?:numbers?|no\.?|nr\.?|#|id|ids|ref\.?|reference)"
+# what identifies one person, in the four languages: "passport TG482201", "rider ID MMC-R-20931", "PPSN 7734129TA",
+# "plate FKR-4471", "Kennzeichen HH-AB 123", "carte fidélité n° 4402 1187 3390", "cédula 8-765-4321", "placa PCX-118"
+_ID_WORD = (
+    r"passport|(?:licen[cs]e |number |registration )?plate|(?:driver'?s? )?licen[cs]e (?:no\.?|number)|PPSN|PPS|"
+    r"national (?:id|insurance)|id card|(?:employee|staff|rider|driver|worker|badge|personnel|payroll|loyalty|"
+    r"membership|card|user|tax|passenger|visitor|courier|agent|picker)\s*(?:id|number|no\.?|#)|"
+    r"reisepass|pass|ausweis|personalausweis|kennzeichen|personal|kundenkarte|steuer-?id|führerschein|mitarbeiter|"
+    r"passeport|carte (?:de )?fid[ée]lit[ée]|carte d'identit[ée]|plaque(?: d'immatriculation)?|immatriculation|"
+    r"permis(?: de conduire)?|badge|"
+    r"pasaporte|c[ée]dula(?: de identidad)?|CURP|placa|patente|tarjeta (?:de )?(?:socio|fidelidad|cliente)|legajo|"
+    r"licencia(?: de conducir)?|(?:soci[oa]|adh[ée]rente?|mitglied)\s*(?:n[°º]|nro?\.|nr\.|#)"
+)
+# a telephone number with its label: "Tel. 040 555 81 22", "tél. 06 12 34 56 78", "móvil +34 612 345 678"
+_PHONE_WORD = r"(?:tel\.?|t[ée]l\.?|phone|telephone|mobile|cell|handy|telefon|mobil|t[ée]l[ée]phone|portable|tel[ée]fono|celular|m[óo]vil)"
 _LABEL = (
     r"(?:(?:customer|client|account|relationship|policy|patient|member(?:ship)?|student|case|order|claim|file|record|"
     rf"booking|loan|mortgage|portfolio|insurance|social security|national insurance)\s*{_NUMBER_WORD}|MRN|NHS number|"
@@ -99,16 +116,25 @@ _LABEL = (
     r"s[ée]curit[ée] sociale|[ée]tudiant|commande|sinistre|soci[ée]taire|assur[ée]|relation|mandat)|matricule|IPP|NIR|"
     r"(?:n[úu]mero|n[º°]|num\.)\s*(?:de\s+)?(?:cliente|p[óo]liza|expediente|socio|afiliaci[óo]n|afiliado|paciente|"
     r"historia(?: cl[íi]nica)?|alumno|matr[íi]cula|pedido|siniestro|contrato|caso|asegurado)|p[óo]liza|expediente|"
-    r"historia cl[íi]nica|matr[íi]cula|DNI|NIE|NSS)"
+    r"historia cl[íi]nica|matr[íi]cula|DNI|NIE|NSS|"
+    # a person's own identifiers: an identity document, a staff or card number, a car's plate
+    rf"(?:{_ID_WORD})(?:\s*(?:{_NUMBER_WORD}|n[°º]|nr\.?|nummer|n[úu]mero))?)"
 )
 # labels that are also everyday words: their number must look like a record's (six digits or more)
 _BARE = (
     r"(?:relationship|relation|relaci[óo]n|policy|police|dossier|case|file|account|konto|depot|mandat|client|"
     r"customer|patient|kunde|cliente|paciente|caso|ticket)"
 )
-_VALUE = r"(?P<value>(?:(?-i:[A-Z]{1,4})[-/ ]?)?\d[\dA-Z]*(?:(?:[./-]|\s(?=\d{3}\b))[\dA-Z]+)*)"
+_VALUE = r"(?P<value>(?:(?-i:[A-Z]{1,4})[-/ ]?){0,2}\d[\dA-Z]*(?:(?:[./-]|\s(?=\d{3,4}\b))[\dA-Z]+)*)"
+_PHONE = r"(?P<phone>\+?\d[\d ()./-]{5,}\d)"
 _JOIN = r"\s*(?:[:=#]|\b(?:is|was|ist|lautet|war|est|es|era)\b)?\s*"
-RECORD = re.compile(rf"\b(?:(?P<label>{_LABEL})|(?P<bare>{_BARE})){_JOIN}{_VALUE}", re.IGNORECASE)
+RECORD = re.compile(
+    rf"\b(?:(?:(?P<label>{_LABEL})|(?P<bare>{_BARE})){_JOIN}{_VALUE}|{_PHONE_WORD}{_JOIN}{_PHONE})", re.IGNORECASE
+)
+# a person named right beside a record of theirs: "Gloria Pennington, plate FKR-4471", "member #88213, Eleanor Kay"
+_NAME = rf"(?:(?P<hon>{_HONORIFIC}))?(?P<name>{_WORD}(?:\s+{_PARTICLE}*{_WORD}){{0,2}})"
+NAME_BEFORE = re.compile(rf"(?<!\w){_NAME}\s*[,(]\s*$")
+NAME_AFTER = re.compile(rf"\s*[,)]\s*{_NAME}")
 # after a number, a unit says it is an amount or a count, not a record: "clients: 3 200 mandats"
 _UNIT_AFTER = re.compile(r"\s?(?:%|€|\$|£|chf|eur|usd|k\b|m\b|mio|mrd|million|billion|mill|users?|mitarbeiter)",
                          re.IGNORECASE)  # fmt: skip
@@ -142,15 +168,30 @@ class ThirdParties:
         return pattern is not None and pattern.search(text) is not None
 
 
-def _record_numbers(text: str) -> Iterable[str]:
+def _records(text: str) -> Iterable[tuple[re.Match[str], str]]:
+    """Each record number in ``text`` with its label: (the match, the number)."""
     for match in RECORD.finditer(text):
-        value = match.group("value").rstrip("./-")
+        group = "phone" if match.group("phone") else "value"
+        value = match.group(group).rstrip("./-( ")
         digits = sum(ch.isdigit() for ch in value)
-        if digits < (4 if match.group("label") else 6) or _YEAR.fullmatch(value):
+        least = 7 if group == "phone" else 4 if match.group("label") else 6
+        if digits < least or _YEAR.fullmatch(value) or _UNIT_AFTER.match(text, match.end(group)):
             continue
-        if _UNIT_AFTER.match(text, match.end("value")):
-            continue
-        yield value
+        yield match, value
+
+
+def _record_numbers(text: str) -> Iterable[str]:
+    return (value for _, value in _records(text))
+
+
+def _named_beside(text: str, match: re.Match[str]) -> Iterable[tuple[str, bool]]:
+    """The person named just before a record's label or just after its number: (name, titled)."""
+    for named in (
+        NAME_BEFORE.search(text, max(0, match.start() - 60), match.start()),
+        NAME_AFTER.match(text, match.end()),
+    ):
+        if named is not None:
+            yield named.group("name"), named.group("hon") is not None
 
 
 def _in_example(text: str, start: int, end: int) -> bool:
@@ -173,8 +214,10 @@ def find_third_parties(texts: Iterable[str], contacts: Iterable[str]) -> ThirdPa
     ours = [parts for parts in ours if parts]
     found = ThirdParties()
     for text in texts:
-        found.numbers.update(_record_numbers(text))
         people: list[tuple[str, bool]] = []
+        for record, value in _records(text):
+            found.numbers.add(value)
+            people.extend(_named_beside(text, record))
         for match in PERSON.finditer(text):
             titled = match.group("hon") is not None
             words = match.group("short") if titled else match.group("long")
@@ -265,4 +308,43 @@ def keep_out_third_parties(extraction: Extraction, texts: Iterable[str], contact
     if extraction.urgency is not None:
         extraction.urgency.evidence = _clean_evidence(extraction.urgency.evidence, found)
         extraction.urgency.reasons = [found.redact(r) for r in extraction.urgency.reasons]
+    return changes
+
+
+UNSAYABLE = re.compile(f"{lexicon.SECRET}|{lexicon.PRIVATE.pattern}", re.IGNORECASE)
+# an item's own words may be the rep's answer to our questions, written for the CSM ("I've heard he's interviewing
+# elsewhere"): a colleague's trouble stays there; a secret, family news or a confidence never does
+UNSAYABLE_ITEM = re.compile(f"{lexicon.SECRET}|{lexicon.PRIVATE_LIFE}|{lexicon.ASIDE}", re.IGNORECASE)
+
+
+def keep_out_unsayable(extraction: Extraction) -> list[str]:
+    """Drop, in place, every item, quote and piece of evidence that tells a secret, bank details, someone's private
+    matter or a confidence (an item loses its quotes that do, and goes when its own text does). One line per change."""
+    changes: list[str] = []
+
+    def said(text: str) -> bool:
+        return UNSAYABLE.search(text) is not None
+
+    def clean(items: list[Item]) -> list[Item]:
+        kept = []
+        for item in items:
+            item.quotes = [q for q in item.quotes if not said(q.text)]
+            if UNSAYABLE_ITEM.search(item.text):
+                changes.append(f"dropped an item no handoff may hold: {item.text[:40]!r}")
+                continue
+            kept.append(item)
+        return kept
+
+    sections = extraction.sections
+    for key in SECTION_KEYS:
+        if key != "stakeholders":
+            setattr(sections, key, clean(sections.items(key)))
+    extraction.relationship = clean(extraction.relationship)
+    for person in sections.stakeholders:
+        person.quotes = [q for q in person.quotes if not said(q.text)]
+        person.concerns = [c for c in person.concerns if not said(c)]
+        person.sentiment_evidence = [p for p in person.sentiment_evidence if not said(p.text)]
+    if extraction.urgency is not None:
+        extraction.urgency.evidence = [p for p in extraction.urgency.evidence if not said(p.text)]
+        extraction.urgency.reasons = [r for r in extraction.urgency.reasons if not said(r)]
     return changes

@@ -138,6 +138,30 @@ def is_junk(text: str) -> bool:
     )
 
 
+# where a sentence turns to another remark: a colon, semicolon, dash or comma, or "and", "but", "so" (with "on top of
+# that": "y encima", "und noch", "et en plus")
+CLAUSE_BREAK = re.compile(
+    r"\s*(?:[;:–—,]|\s--)\s+|\s+(?:and|but|so|plus|y|pero|und|aber|et|mais|donc)\s+(?:(?:also|on top|encima|además|"
+    r"auch|noch|dazu|en plus|aussi)\s+)?",
+    re.IGNORECASE,
+)
+PRIVATE_HEAD_WORDS = 6  # what is left before a private clause keeps its sentence only with this many words
+
+
+def before_private(sentence: str) -> str:
+    """``sentence`` without the clause that tells someone's private matter, when business comes before it: "el piloto
+    no en agosto: media plantilla de vacaciones y encima X está de baja por depresión" keeps its first part. The
+    sentence as it is otherwise (a confidence, or a private matter from its start, is junk: ``is_junk`` drops it)."""
+    told = lexicon.PRIVATE_TOLD.search(sentence)
+    if told is None or lexicon.IN_CONFIDENCE.search(sentence):
+        return sentence
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(sentence, 0, told.start())]
+    head = sentence[: breaks[-1]].rstrip(" ,;:–—-") if breaks else ""
+    if len(head.split()) < PRIVATE_HEAD_WORDS or lexicon.PRIVATE.search(head):
+        return sentence
+    return head
+
+
 def before_instruction(sentences: list[str]) -> list[str]:
     """The sentences before one planted for a model: what follows it in its paragraph is its payload."""
     for at, sentence in enumerate(sentences):
@@ -340,7 +364,7 @@ def body_units(
             pieces, kept_out = before_keep_out(pieces)
         local_hint = hint
         prev = ""
-        for piece in pieces:
+        for piece in map(before_private, pieces):
             quote = "" if "|" in piece else BULLET.sub("", piece).strip()
             text = _clean(piece)
             labelled = lexicon.WHY_LEAD.match(text) is not None
@@ -437,7 +461,7 @@ def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
         written = parse_mail_date(when) if when else None
         if written is not None:
             anchor = written.date()
-        for sentence in before_instruction(split_sentences(notes)):
+        for sentence in map(before_private, before_instruction(split_sentences(notes))):
             text = _clean(sentence)
             if len(text) >= 12 and not is_junk(text):
                 units.append(Unit(text, sentence, source_id, "", None, "note", anchor, None))

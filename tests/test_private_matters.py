@@ -1,0 +1,150 @@
+"""What no handoff may hold, in English, German, French and Spanish: bank details and credentials in the shapes people
+write them, a colleague's health or employment trouble and a confidence, and a person the customer serves or employs
+named beside one of their identifiers. Each kind with look-alikes whose facts must stay. Sentences written for this
+test."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.document import Extraction, Item, Quote
+from agent.extract import lexicon
+from agent.extract.privacy import NAME_MARK, NUMBER_MARK, find_third_parties, keep_out_unsayable
+from agent.extract.units import before_private, is_junk
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # bank details
+        "Please wire the deposit to our current account, Northbank, number 40-221-889130-2.",
+        "Unsere Bankverbindung: Girokonto Sparkasse Nordheide 1048 2207 9913.",
+        "Le remboursement sur notre compte courant Crédit du Val 30004 00821 00012345678.",
+        "Depositen en la cuenta corriente del Banco Andino N° 12-004-77120-3, por favor.",
+        "El débito automático va a la CBU 0170099220000067890123.",
+        # credentials named by what they open, as a setting, or alone
+        "Supervisor PIN for the staging kiosk: 8812-KQ.",
+        "Der Code für die Tür zum Serverraum: 7301#.",
+        "Le code du portail de l'entrepôt : 5519.",
+        "El PIN del administrador del entorno de pruebas: 3390-ZT.",
+        "Sandbox access: erp_api_key=4be81d07c9aa5f12 until go-live.",
+        "Voici la clé API de recette tst-9Hw2PkLx81Qm pour vos essais.",
+        "hr_sync_Pq83kLmZ27xW4vRt (valid until Friday, keep it to yourself)",
+    ],
+)
+def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> None:
+    assert lexicon.JUNK.search(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a colleague's health or employment, and a confidence
+        "Between us, Marcus in billing is on a final written warning.",
+        "Our controller has been signed off sick for a month with burnout.",
+        "Frau Keller ist seit Mai krankgeschrieben, das bremst die Buchhaltung.",
+        "Unter uns gesagt: Herr Roth sucht einen neuen Job.",
+        "Herr Albers hat eine Abmahnung bekommen.",
+        "Entre nous, Julien est en arrêt maladie depuis février.",
+        "Mme Caron cherche un autre emploi, ne lui dites rien.",
+        "Luisa sigue de baja por ansiedad desde enero.",
+        "Entre nosotros, el jefe de almacén anda buscando trabajo en otra empresa.",
+        "Tengo a mi marido empezando la quimio, así que estaré poco disponible.",
+        "Depuis son divorce, Marc ne répond plus à rien.",
+    ],
+)
+def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
+    assert lexicon.PRIVATE.search(line) and lexicon.JUNK.search(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We log about 40 password-reset tickets a month and want self-service.",
+        "The gap between us and the market leader is reporting.",
+        "Our warehouse team is looking for a new job scheduler that does not crash at night.",
+        "Sick leave and absence data comes from the HR system every morning.",
+        "Die Krankmeldungen kommen per Fax und werden von Hand erfasst.",
+        "Les arrêts de travail des chauffeurs sont saisis à la main dans Excel.",
+        "Las bajas médicas del personal se registran a mano en el ERP.",
+        "Account numbers in the old CRM are 6 digits, in SAP 10 digits.",
+        "We have 12 stores and 340 staff in three regions.",
+    ],
+)
+def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:
+    assert not lexicon.JUNK.search(line), line
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (
+            "The pilot cannot start in July, we are short-staffed: two planners on holiday and Greg is off sick "
+            "since May.",
+            "The pilot cannot start in July, we are short-staffed: two planners on holiday",
+        ),
+        (
+            "Die Monatsabschlüsse kommen immer zwei Tage zu spät, weil Frau Ulrich krankgeschrieben ist.",
+            "Die Monatsabschlüsse kommen immer zwei Tage zu spät",
+        ),
+        (
+            "Nous ne pourrons pas former les agents avant septembre ; Paul est en arrêt maladie.",
+            "Nous ne pourrons pas former les agents avant septembre",
+        ),
+        (
+            "La migración tiene que esperar a octubre, pero además Rocío está de baja por depresión.",
+            "La migración tiene que esperar a octubre",
+        ),
+    ],
+)
+def test_the_business_before_a_private_clause_stays_and_the_clause_goes(line: str, kept: str) -> None:
+    assert before_private(line) == kept
+    assert not is_junk(kept)
+
+
+def test_a_private_matter_from_the_start_or_told_in_confidence_is_dropped_whole() -> None:
+    for line in (
+        "Colin is on stress leave and the reports wait until he is back next month.",
+        "Between us, the deal desk is fine but Sara is on a performance plan, so plan around her.",
+    ):
+        assert is_junk(before_private(line)), line
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden"),
+    [
+        (
+            "Case in point: Mr Owen Hartley, passport 553018827, was refused at the counter.",
+            {"Owen Hartley", "553018827"},
+        ),
+        ("Last month driver Callum Reid, staff ID DRV-3381, logged 14 hours.", {"Callum Reid", "DRV-3381"}),
+        ("Beispiel: Frau Helga Brandt, Tel. 089 443 12 90, wartet seit März.", {"Helga Brandt", "089 443 12 90"}),
+        ("Der Wagen mit Kennzeichen HB-KL 4471 steht seit Wochen falsch gebucht.", {"HB-KL 4471"}),
+        ("Exemple : le livreur Karim Benali, badge 48113, a eu deux accidents.", {"Karim Benali", "48113"}),
+        ("Mme Odile Marchand, carte de fidélité n° 2201 9934 1178, a perdu ses points.", {"Odile Marchand"}),
+        ("Por ejemplo, el operario Julián Restrepo, cédula 1.045.332.118, no aparece.", {"Julián Restrepo"}),
+        ("socio n° 77120-4, Marta Ibarra, figura dos veces con distinto domicilio.", {"Marta Ibarra", "77120-4"}),
+    ],
+)
+def test_a_person_named_beside_an_identifier_is_found_in_each_language(line: str, hidden: set[str]) -> None:
+    found = find_third_parties([line], ["Anna Berger"])
+    assert hidden <= found.names | found.numbers, (found, line)
+    assert NAME_MARK in found.redact(line) or NUMBER_MARK in found.redact(line)
+
+
+def test_a_contact_beside_their_own_phone_number_stays() -> None:
+    found = find_third_parties(["Anna Berger, Tel. +49 40 1234567"], ["Anna Berger"])
+    assert found.names == set()
+
+
+def test_a_models_item_or_quote_with_a_secret_or_a_private_matter_is_dropped() -> None:
+    extraction = Extraction()
+    gossip = "Between us, Dale in finance is on a performance plan."
+    extraction.sections.risks = [
+        Item(text="Finance capacity is thin this quarter.", quotes=[Quote(text=gossip, speaker="X", source_id="m")]),
+        Item(text="Sandbox: odoo_api_key=8a7f3c90d1e24b6f"),
+    ]
+    changes = keep_out_unsayable(extraction)
+    [item] = extraction.sections.risks
+    assert item.text == "Finance capacity is thin this quarter." and item.quotes == []
+    assert len(changes) == 1
