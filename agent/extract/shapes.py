@@ -27,10 +27,12 @@ from agent.extract.lexicon import rx
 # follows from it ("if X, we lose / review / pay another year"), later years not yet committed, and a team of one.
 DEAL_THREAT = rx(
     r"\bif\b[^.;]{3,140}?\b(?:los[et]|losing|review(?:ed|s)?|revisit\w*|reconsider\w*|cut|cancel\w*|pull (?:the plug|out)|"
-    r"walk away|freeze|on hold|looked at|pay\b[^.;]{0,25}\banother|(?:do not|don'?t|not|won'?t|never) renew\w*|"
+    r"walk away|freeze|on hold|looked at|pay\b[^.;]{0,25}\banother|(?:do not|don'?t|not|won'?t|never) (?:be )?renew\w*|"
     r"(?:questions?|ask\w*) at renewal|exit\w*|terminat\w*|withh[oe]ld\w*|repay\w*|pay (?:it |\w+ )?back)\b",
+    # the renewal refused unless something holds: "it won't be renewed unless", "before I renew anything"
+    r"\b(?:won'?t|will not|do not|don'?t|not) (?:be |going to )?renew\w*\b[^.;]{0,60}\b(?:if|unless)\b",
     # money held back until something works: "has to be working before we pay the second instalment"
-    r"\bbefore (?:we|i) (?:pay|release|sign off)\b|\b(?:i'?m|we'?re|i am|we are) not paying\b|\bwon'?t pay\b",
+    r"\bbefore (?:we|i) (?:pay|release|sign off|renew)\b|\b(?:i'?m|we'?re|i am|we are) not paying\b|\bwon'?t pay\b",
     r"\bbevor wir\b[^.;]{0,40}\b(?:zahlen|bezahlen|überweisen)\b|\bzahlen wir (?:erst|nicht)\b",
     r"\bavant (?:de|que nous) (?:payer|payions|verser|régler)\b|\bne (?:paierons|paierai|payerons|verserons) (?:pas|rien)\b",
     r"\bantes de (?:pagar|liberar el pago)\b|\bno (?:pagaremos|pagamos|vamos a pagar)\b",
@@ -46,7 +48,7 @@ DEAL_THREAT = rx(
     r"\b(?:jahre?|jahr) (?:zwei|2|drei|3)\b[^.;]{0,60}\b(?:häng\w*|abhängig|bestätig\w*|genehmig\w*)",
     r"\bsi\b[^.;]{3,140}?\b(?:perd\w*|revoir|révis\w*|annul\w*|coup\w*|remett\w* en (?:question|cause)|"
     r"reconsid[ée]r\w*|arrêt\w*|revisar\w*|revisaremos|cancel\w*|recort\w*|suspend\w*|ne renouvel\w*|"
-    r"pas (?:de )?renouvel\w*|sortie|sortir|rembours\w*|résili\w*|salida|salimos|no renova\w*|devolver\w*|reembols\w*|"
+    r"pas (?:de )?renouvel\w*|ne (?:le |la |les )?renouvel\w*|sortie|sortir|rembours\w*|résili\w*|salida|salimos|no (?:lo |la |los |las )?renova\w*|devolver\w*|reembols\w*|"
     r"rescind\w*)",
     r"\bann[ée]es? (?:2|deux|3|trois)\b[^.;]{0,50}\bdépend",
     r"\b(?:(?:segundo|tercer) año|años? (?:2|dos|3|tres))\b[^.;]{0,60}\b(?:depend\w*|revis\w*|aprob\w*)",
@@ -103,10 +105,45 @@ NON_ADOPTION = rx(
     r"escéptic\w*|no time|keine zeit|pas le temps|sin tiempo)",
 )
 
+# The people who must use it resisting: seen as surveillance, refusing to enter data, one more screen nobody reads
+ADOPTION_FEAR = rx(
+    r"\b(?:big brother|gran hermano|surveillance|überwachung\w*|leistungskontrolle|verhaltenskontrolle|flicage|fliqu\w+|"
+    r"vigilancia|vigilad\w*|spying on|performance monitoring)\b",
+    r"\b(?:track\w*|monitor\w*) (?:individual |the )?(?:officers|staff|employees|workers|drivers|fitters|people|"
+    r"salespeople)\b",
+    r"\b(?:resist\w*|se resisten|se niegan|sträub\w*|wehren sich|weigern sich|rechign\w*|résist\w*|refus\w*)\b[^.;]{0,30}"
+    r"\b(?:enter\w*|typ\w*|log\w*|using|use|cargar|registrar|usar|eingeb\w*|erfass\w*|tipp\w*|nutz\w*|saisir|utiliser)\b",
+    r"\b(?:another|one more|yet another|noch ein|un autre|une autre|encore un|otro|otra)\s+(?:\w+\s+)?(?:dashboard|report|"
+    r"tool|screen|cockpit|tableau de bord|rapport|outil|écran|tablero|informe|herramienta|pantalla)\b[^.;]{0,20}"
+    r"\b(?:nobody|no one|personne|niemand|keiner|nadie)\b",
+)
+# ... or refusing outright ("Meine Leute tippen sicher nix ins iPad"); under a condition ("if the app doesn't work
+# offline, they won't enter anything") the refusal says what they must have, a reason to buy
+REFUSAL = rx(
+    r"\b(?:won'?t|will not|never) (?:type|enter|log|fill in)\b|\b(?:tipp\w*|geben)\b[^.;]{0,20}\b(?:sicher )?(?:nix|nichts)"
+    r"\b[^.;]{0,20}\bein\b|\btipp\w* (?:sicher )?(?:nix|nichts)\b|\bne (?:saisiront|vont rien saisir)\b|"
+    r"\bno (?:van a|vamos a) (?:cargar|escribir|registrar) nada\b",
+)
+_CONDITION_FIRST = rx(r"^\W*(?:if|unless|wenn|falls|sofern|si|sauf si|a menos que)\b")
+# A limit of the source system the data comes from: an API capped or poor, an export or link that keeps breaking.
+SOURCE_LIMIT = rx(
+    r"\bapi\b[^.;]{0,40}\b(?:limit\w*|rate[- ]limit\w*|capped|throttl\w*|poor|bad|weak|schlecht\w*|mauvaise|"
+    r"limitée?s?|limitad[oa]s?|mala|pobre)\b",
+    r"\blimit\w* (?:us |uns |nous |nos )?(?:to|auf|à|a) \d[\d,.]* (?:calls|requests|aufrufe|appels|requêtes|llamadas|"
+    r"peticiones)\b|\b\d[\d,.]* (?:calls|requests|aufrufe|appels|requêtes|llamadas|peticiones)\b[^.;]{0,30}\blimit",
+    r"\b(?:export\w*|feed|sync|job|link|interface|schnittstelle|connection|verbindung|liaison|enlace|conexión|"
+    r"exportación)\b[^.;]{0,40}\b(?:breaks?|fails?|drops?|goes down|bricht ab|fällt aus|fällt \w+ aus|plante|tombe|"
+    r"se cae|falla)\b[^.;]{0,40}\b(?:every|once a|about once|each time|regularly|often|jede|regelmäßig|oft|chaque|"
+    r"souvent|cada|seguido|a menudo)\b",
+)
+
 # A worry said as one, an outcome nobody knows yet, or a team with no room left: what to watch, in any wording.
 WATCH = rx(
     r"\b(?:worries|worried|concerns? me|keeps me up|nervous about|what scares me|sorgen? mach\w*|bedenken|"
     r"beunruhig\w*|m'inquièt\w*|inquiète|me preocupa\w*|nos preocupa\w*)\b",
+    r"\b(?:(?:i|we) fear|(?:i'?m|we'?re|i am|we are) afraid (?:that|it|this|of)|fears? (?:that|another|it)|"
+    r"(?:ich )?(?:be)?fürchte,? dass|angst,? dass|j'ai peur (?:que|de)|je crains|crain(?:s|t) que|"
+    r"(?:tengo|tenemos) miedo (?:de|que)|me temo que|temo que)\b",
     r"\b(?:don'?t|do not|nobody|no one) (?:yet )?(?:know|knows|can say) (?:yet )?(?:whether|if)\b|"
     r"\bnot (?:yet )?sure (?:whether|if)\b|"
     r"\bwissen (?:wir |noch )*nicht,? ob\b|\bunklar,? ob\b|\bne sa(?:it|vons) pas (?:encore )?si\b|"
@@ -141,6 +178,14 @@ BLOCKED_WINDOW = rx(
     r"\bnichts (?:neues )?(?:geht live|bewegt sich|wird (?:deployed|ausgerollt|geändert))\b",
     r"\brien ne (?:bouge|passe en production|sera déployé)\b|\baucune mise en production\b",
     r"\bno se (?:mueve|toca|despliega|cambia) nada\b|\bnada (?:se mueve|sale a producción|se despliega)\b",
+    # no changes in a window: "no changes to production systems in the 4 weeks before the audit", "ab 1. November
+    # keine Änderungen mehr an Systemen", "no tocamos nada en las sucursales", "aucun changement en production"
+    r"\bno (?:\w+ ){0,2}changes\b[^.;]{0,60}\b(?:from|after|before|until|during|between|over)\b",
+    r"\b(?:ab|vor|nach|während|zwischen|bis)\b[^.;]{0,40}\bkeine (?:\w+ )?änderungen\b|\bkeine (?:\w+ )?änderungen\b"
+    r"[^.;]{0,60}\b(?:ab|vor|bis|während|zwischen)\b",
+    r"\b(?:aucun changement|aucune modification|on ne touche (?:à )?rien|nous ne touchons (?:à )?rien)\b",
+    r"\bno (?:tocamos|tocaremos|cambiamos|se hacen cambios)\b|\b(?:ningún cambio|sin cambios)\b[^.;]{0,60}\b(?:desde|hasta|"
+    r"antes|durante|entre|a partir)\b",
     # a team away or unavailable in a window named by its months, before or after it
     rf"\b{_AWAY}\b[^.;]{{0,60}}\b{_MONTH}\b",
     rf"\b{_MONTH}\b[^.;]{{0,60}}\b{_AWAY}\b",
@@ -169,6 +214,12 @@ _DEFECT = (
     r"sans (?:boîtier|capteur|gps)|sin (?:dispositivo|sensor|gps)|blank|empty|leer|vides?|vací[oa]s)"
 )
 DATA_DEFECT = rx(
+    # a count of records or units with the defect: "around 4,000 duplicate member records", "30 trailers without
+    # telemetry", "fuel sensors on only 310 of 540 vehicles"
+    r"\b\d[\d,.]*\s+(?:[\w-]+\s+){0,2}(?:duplicates?|duplicated|doublons?|dubletten|duplicad\w*|doppelte\w*)\b",
+    r"\b\d[\d,.]*\s+(?:[\w-]+\s+){0,3}(?:without|ohne|sans|sin)\s+(?:[\w-]+\s+){0,2}(?:telemetry|telematics|sensors?|gps|"
+    r"devices?|tracker|telemetrie|telematik|sensoren|télémétrie|capteurs?|boîtiers?|telemetría|sensores|dispositivos?)\b",
+    r"\b(?:only|nur|seulement|solo|sólo)\s+(?:on |in |auf |in |sur |en )?\d[\d,.]*\s+(?:of|von|sur|de)\s+\d[\d,.]*\b",
     rf"\b\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento)[^.;]{{0,80}}\b{_DEFECT}",
     rf"\b{_DEFECT}\b[^.;]{{0,20}}\b\d+(?:[.,]\d+)?\s?(?:%|percent|prozent|pour cent|por ciento)",
     r"\b(?:not|aren'?t|isn'?t|never (?:been)?) (?:harmoni[sz]ed|standardi[sz]ed|consistent(?:ly)?|cleaned(?: up)?)\b",
@@ -188,7 +239,7 @@ DOUBTER = rx(
 )
 # One person the project cannot lose: "the single point of failure", "la seule à connaître", "wenn sie ausfällt".
 ONE_PERSON = rx(
-    r"\bsingle point of failure\b|\bbus factor\b|\bthe only (?:one|person) who (?:knows|understands|can)\b",
+    r"\bsingle point of failure\b|\bbus factor\b|\bthe only (?:one|person) who (?:really |truly |still )?(?:knows|understands|can)\b",
     r"\bif (?:he|she|they) (?:leaves?|quits?|gets? sick|goes on leave|is (?:out|off|sick|ill))\b",
     r"\b(?:der|die) einzige,? (?:der|die) (?:das|die|es|den) \w+\b|\bwenn (?:er|sie) ausfällt\b|\bkopfmonopol\b",
     r"\bseule? à (?:savoir|connaître|maîtriser|pouvoir)\b|\bsi (?:il|elle) (?:part|tombe malade|s'absente)\b|"
@@ -405,8 +456,8 @@ def setup_fact(text: str) -> bool:
     kickoff): a fact to keep and file under implementation, however short. Where the data must stay as a condition,
     and a list of what decided the purchase, are reasons to buy. Asked several times per sentence (shape_sections,
     classify.place, assembly), so the answer is kept, as shape_sections' is."""
-    if DRIVER.search(text) or DECIDED_ON.search(text):
-        return False
+    if DRIVER.search(text) or DECIDED_ON.search(text) or SOURCE_LIMIT.search(text):
+        return False  # a limit of the source system is a risk to the plan, not a fact of it
     if (STAFFED.search(text) or STAFFED_DAYS.search(text)) and not (TIME_COST.search(text) or CHORE.search(text)):
         return True
     if HOSTING.search(text) and RESIDENCY_CONDITION.search(text):
@@ -667,7 +718,7 @@ TARGET_LABEL = rx(
 )
 
 _RISK_SHAPES = (THIN_TEAM, WATCH, NON_ADOPTION, BLOCKED_WINDOW, WARNING, DATA_DEFECT, DOUBTER, GATED, SHELFWARE,
-                EXPECTATION_GAP, UNCONVINCED)  # fmt: skip
+                EXPECTATION_GAP, UNCONVINCED, ADOPTION_FEAR, SOURCE_LIMIT)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -681,6 +732,7 @@ def shape_sections(text: str) -> frozenset[str]:
     if (
         threat
         or any(shape.search(text) for shape in _RISK_SHAPES)
+        or (REFUSAL.search(text) and not _CONDITION_FIRST.search(text))
         or (ONE_PERSON.search(text) and not driver)  # the one who knows the old way retiring is why they buy
     ):
         found.add("risks")
