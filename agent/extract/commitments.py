@@ -45,12 +45,17 @@ FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am goi
                   r"^\W*(?:procurement|purchasing|legal|finance|security|(?-i:IT)|compliance|facilities|infosec)(?: team)?"
                   r"(?:'ll| will| can| is going to)\b",
                   r"\b(?:ich|wir) (?:\w+ )?(?:werde|werden|kann|können|liefern|liefere|schicke|schicken|sende|senden|"
-                  r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern)\b",
-                  r"\b(?:liefern|schicken|senden|stellen|richten|bringen|setzen|übernehmen|bauen|schulen|erstellen|"
-                  r"machen|nehmen|sorgen|garantieren|sichern) (?:wir|ich)\b",
+                  r"stellen|stelle|richten|richte|bringen|bereiten|erledigen|kümmern|komme|kommen|besuche|besuchen)\b",
+                  r"\b(?:liefern|liefere|schicken|schicke|senden|sende|stellen|stelle|richten|richte|bringen|bringe|"
+                  r"setzen|übernehmen|bauen|schulen|erstellen|machen|nehmen|sorgen|garantieren|sichern|komme|kommen|"
+                  r"besuche|besuchen) (?:wir|ich)\b",
                   r"\b(?:je|nous) (?:vous |te |les? |la |l')?(?:\w+(?:rai|rons)|vais|allons|envoie|envoyons|livrons)\b",
-                  r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|\bvamos a\b|"
-                  r"\b(?:les|te|os|le) (?:enviamos|mandamos|mando|envío|devolvemos|entregamos|compartimos|habilitamos)\b")  # fmt: skip
+                  r"\b(?:(?:lo|la|los|las|les|le|te|os) )?\w+(?:aré|eré|iré|dré|(?<!que)remos)\b|"
+                  r"\b(?:les|te|os|le) (?:enviamos|mandamos|mando|envío|devolvemos|entregamos|compartimos|habilitamos)\b",
+                  # the present for what the rep will do with them: "los acompaño en junio", "les armo una demo"
+                  r"\b(?:les|te|os|le|los|las|lo|la) (?:acompaño|acompañamos|visito|visitamos|armo|preparo)\b",
+                  # "voy personalmente a Rengo en marzo", "voy a capacitar …": the rep going or about to do it
+                  r"\b(?:voy|vamos) (?:personalmente |yo |nosotros )?a\b")  # fmt: skip
 SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |das |le |la |les |el |los )?\S)", re.I)
 
 

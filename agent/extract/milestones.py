@@ -48,7 +48,7 @@ def milestones(units: list[Unit]) -> dict[str, date]:
 def formal_ids(sources: list[ThreadMessage]) -> set[str]:
     out = set()
     for msg in sources:
-        label = f"{msg.subject} {msg.filename or ''}"
+        label = f"{msg.subject} {msg.filename or ''}".replace("_", " ")  # "Greenleaf_order_form_summary.txt" too
         # a list, or a table of the plan (its rows as "a | b | c" or lined up in columns)
         listed = re.search(r"(?im)^\s*(?:[-*]|\d[.)])\s", msg.body) or any(
             row and "|" in para for para, _, row in paragraphs(msg.body)

@@ -559,7 +559,11 @@ YOU_PROMISED = re.compile(
     r"\b(?:sie|ihr|du) (?:haben|hatten|habt|hattet|hast|hattest) (?:uns |mir )?(?:\S+ ){0,8}?(?:zugesagt|versprochen|zugesichert)|"
     r"\bwie (?:zugesagt|versprochen)\b(?=[^.;]{0,40}\b(?:sie|ihr|du)\b)|"
     r"\bvous (?:nous |m')?(?:avez|aviez) (?:promis|assuré|garanti)\b|\bvous vous (?:êtes|étiez) engagés?\b|\bcomme promis\b(?=[^.;]{0,40}\bvous\b)|"
-    r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo prometieron\b|\bcomo prometido\b(?=[^.;]{0,40}\b(?:ustedes|usted)\b)|"
+    r"\bnos (?:prometieron|prometiste|prometió|aseguraron)\b|\bme prometi|\bse comprometieron\b|\bcomo prometieron\b|"
+    # what they agreed with us, confirmed in the customer's words: "quedan como las acordaste", "as you agreed",
+    # "wie Sie es zugesagt haben" (above), "comme vous l'avez convenu"
+    r"\bcomo (?:l[oa]s? )?(?:acordaste|acordó|acordaron|ofreciste|ofrecieron)\b|\bas you (?:agreed|offered)\b|"
+    r"\bcomme vous l'(?:avez|aviez) (?:convenu|proposé|promis)\b|\bcomo prometido\b(?=[^.;]{0,40}\b(?:ustedes|usted)\b)|"
     # what we were promised, said without a "you": "we were promised training by April", "Zugesagt war ein Termin
     # bis Ende April", "il nous était promis …", "se nos prometió …"
     r"\bwe (?:were|had been) (?:promised|guaranteed)\b|^\W*(?:zugesagt|versprochen|zugesichert) (?:war|waren|wurde|wurden)\b|"

@@ -273,10 +273,12 @@ def parse_transcript(text: str) -> list[Turn]:
 
 
 def looks_like_transcript(text: str) -> bool:
-    """At least three speaker turns by at least two speakers among the first lines."""
+    """At least three speaker turns by at least two speakers among the first lines, and someone speaks again: an
+    order summary's fields ("Precio: …", "Firmado: …", "Conectores: …") each come once, a call's speakers return."""
     head = "\n".join(text.split("\n", 200)[:200])
     turns = parse_transcript(head)
-    return len(turns) >= 3 and len({t.speaker for t in turns}) >= 2
+    speakers = {t.speaker for t in turns}
+    return len(turns) >= 3 and len(speakers) >= 2 and len(turns) > len(speakers)
 
 
 def turns_as_text(turns: list[Turn]) -> str:
