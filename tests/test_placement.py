@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from agent.document import Extraction, Item, Quote, Sections
 from agent.extract.assemble import assemble
 from agent.extract.classify import place
@@ -26,9 +28,29 @@ def test_a_short_lead_in_is_not_filed_on_a_weak_guess_but_a_short_fact_with_a_nu
     weak = {"implementation": 0.2, "none": 0.1}
     assert place(_unit("One more from Ilse, after the signing."), weak) is None
     assert place(_unit("Go-live for all 14 depots is set."), weak) == "implementation"
-    assert (
-        place(_unit("One more from Ilse, after the signing."), {"implementation": 0.6, "none": 0.1}) == "implementation"
-    )
+    sure = {"implementation": 0.6, "none": 0.1}
+    assert place(_unit("Ilse wants the pilot after the signing."), sure) == "implementation"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "One more from Ilse, after the signing.",
+        "Here's Tomasz's answer on the rollout.",
+        "Anbei noch die Antwort von Frau Keller.",
+        "Voici le retour de Claire sur le déploiement.",
+        "Te reenvío la respuesta de Iker.",
+    ],
+)
+def test_a_note_announcing_a_forward_is_not_filed_however_sure_the_guess(line: str) -> None:
+    assert place(_unit(line), {"implementation": 0.6, "none": 0.1}) is None
+
+
+def test_a_forwarded_fact_keeps_its_place_when_it_is_long_or_holds_a_number() -> None:
+    sure = {"implementation": 0.6, "none": 0.1}
+    assert place(_unit("Here's the plan from Ilse: 14 depots live by May."), sure) == "implementation"
+    long = "Here is what Ilse wrote about the rollout: every depot goes live in the same week after the pilot."
+    assert place(_unit(long), sure) == "implementation"
 
 
 def test_a_promise_told_again_keeps_its_owner_and_date_though_another_section_heard_it_first() -> None:

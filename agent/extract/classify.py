@@ -134,9 +134,8 @@ def place(unit: Unit, probs: dict[str, float], allowed: frozenset[str] | None = 
         # (a sister company with the same trouble, a merger that adds branches)
         scores.pop("expansion", None)
     best = max(scores, key=lambda key: scores[key])
-    weak = (
-        scores[best] < SURE_CONFIDENCE and len(unit.text.split()) < WEAK_MIN_WORDS and not re.search(r"\d", unit.text)
-    )
+    short = len(unit.text.split()) < WEAK_MIN_WORDS and not re.search(r"\d", unit.text)
+    weak = short and (scores[best] < SURE_CONFIDENCE or bool(lexicon.FORWARD_LEAD.search(unit.text)))
     if best == "none" or scores[best] < MIN_CONFIDENCE or weak:
         return None
     if unit.text.rstrip().endswith("?") and unit.heading is None:

@@ -347,7 +347,7 @@ PRIVATE_LIFE = "|".join((
     r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
     r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
     r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
-    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años)",
+    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años|tournament|turnier|tournoi|torneo|recital|play-?offs?|school play)",
     r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
     r"enterrement|bautizo|baptême|taufe)\b",
     r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
@@ -482,6 +482,19 @@ _JUNK = (
     r"\bnicht weiter(?:geben|leiten)\b",
     r"\bdestinatario\b",
     r"\bconfidencial\w*\b",
+)
+# The rep's note announcing what is forwarded below ("One more from Tomasz, after the contract.", "Here's Ana's
+# answer", "Anbei die Antwort von Frau Keller", "Voici le retour de Claire", "Te reenvío lo de Iker"): it says where
+# the facts are, not one of them (classify.place files such a line only when it is long or holds a number)
+FORWARD_LEAD = rx(
+    r"^\W*(?:one more|another one|and another|here(?:'s| is| are)|forwarding|forwarded|see below|below(?: is| are)?|"
+    r"latest|next up)\b.{0,60}?\b(?:from|by|below|attached|thread|mail|e-?mail|note|reply|answer|exchange)\b",
+    r"^\W*(?:noch (?:eine|einer|eins|was)|anbei|hier (?:ist|die|der|das|noch)|unten|weitergeleitet)\b.{0,60}?"
+    r"\b(?:von|mit|antwort|mail|e-?mail|nachricht|thread|verlauf)\b",
+    r"^\W*(?:encore (?:un|une)|voici|voilà|ci-dessous|ci-joint|je (?:te|vous) transf[eè]re)\b.{0,60}?"
+    r"\b(?:de|du|d'|avec|réponse|retour|mail|e-?mail|message|échange)",
+    r"^\W*(?:uno más|otro más|otra más|aquí (?:va|está|tienes|te paso)|abajo|te reenv[ií]o|les reenv[ií]o|reenv[ií]o)\b"
+    r".{0,60}?\b(?:de|del|con|respuesta|correo|mail|e-?mail|mensaje|hilo)\b",
 )
 # The rep's reply to our questions is written for the CSM: their read of a person ("between us I've heard he's
 # interviewing elsewhere") is what they hand over, not a colleague's gossip passed on
