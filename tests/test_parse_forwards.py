@@ -171,3 +171,52 @@ def test_a_subject_wrapped_onto_a_second_line_stays_in_the_header_not_the_body()
     assert forwarded.subject == "Rollout plan for the 38 stores and the two warehouses"
     assert forwarded.body.strip() == "We need the first store live by March."
     assert forwarded.to[0].email == "sam@northwind.example"
+
+
+# A forwarded reply whose client quoted the attribution with the rest ("> On … wrote:") and put the sender's
+# disclaimer under the quote: the quoted message is its author's, the disclaimer stays with the one who wrote above.
+QUOTED_ATTRIBUTION = """\
+Her go-ahead, from the top.
+
+---------- Forwarded message ---------
+From: Ilse Vermeulen <ilse.vermeulen@korenbloem.example>
+Date: Tue, May 5, 2026 at 8:12 AM
+Subject: Re: next steps
+To: Joris Peeters <joris.peeters@lumendata.example>
+
+Cher Joris,
+
+Nous sommes d'accord sur le plan ; je signe dès que le juridique a rendu son avis.
+
+Ilse Vermeulen
+
+> Le lun. 4 mai 2026 à 18:40, Joris Peeters <joris.peeters@lumendata.example> a écrit :
+>
+> Chère Madame Vermeulen,
+>
+> Kick-off le 2 juin à Bruxelles ; votre CSM sera Lotte Smets.
+>
+> Bien cordialement,
+> Joris
+
+Ce message est confidentiel et destiné exclusivement à ses destinataires.
+"""
+
+
+def test_a_quoted_attribution_opens_the_quoted_message_with_its_author_and_date():
+    parsed = parse_body(QUOTED_ATTRIBUTION)
+    assert authors(parsed) == ["", "ilse.vermeulen@korenbloem.example", "joris.peeters@lumendata.example"]
+    _, ilse, joris = parsed.messages
+    assert "je signe" in ilse.body and ">" not in ilse.body and "Kick-off" not in ilse.body
+    assert joris.body.startswith("Chère Madame Vermeulen,") and "votre CSM sera Lotte Smets." in joris.body
+    assert ">" not in joris.body and "confidentiel" not in joris.body
+    assert joris.date is not None and (joris.date.month, joris.date.day, joris.date.hour) == (5, 4, 18)
+
+
+def test_an_inline_reply_that_quotes_the_attribution_is_not_split():
+    text = (
+        "> On Mon, May 4, 2026 at 6:40 PM Joris Peeters <joris.peeters@lumendata.example> wrote:\n"
+        "> Can you send the SSO metadata?\n\nSent this morning.\n\n> And the list of sites?\n\nAttached.\n"
+    )
+    parsed = parse_body(text)
+    assert len(parsed.messages) == 1 and "Sent this morning." in parsed.messages[0].body

@@ -277,7 +277,10 @@ def _open(boundary: Boundary, lines: list[str], default_tz: tzinfo | None) -> tu
     if boundary.kind == "quote":
         return None, lines
     if boundary.kind == "wrote":
-        header = parse_wrote_line(" ".join(lines[boundary.line : boundary.body_line]), default_tz)
+        attribution = lines[boundary.line : boundary.body_line]
+        if attribution[0].lstrip().startswith(">"):  # quoted with the rest ("> On … wrote:"): read it without the marks
+            attribution = unquote(attribution)
+        header = parse_wrote_line(" ".join(attribution), default_tz)
         rest = lines[boundary.body_line :]
         return header, unquote(rest)
     start = boundary.body_line

@@ -316,6 +316,17 @@ def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -
     return Boundary("wrote", i, body)
 
 
+def _quoted_attribution(lines: list[str], i: int) -> Boundary | None:
+    """A ">" block at ``i`` that opens with its own "On ... wrote:" line ("> On Mon, May 4, Pieter <…> wrote:") and
+    has the writer's own text after it (a disclaimer, a signature, a line typed below): history by that author, the
+    text after it the writer's again. A block with more quoting below it is an inline reply, not history."""
+    end = _quote_block_end(lines, i)
+    if any(line.lstrip().startswith(">") for line in lines[end:]):
+        return None
+    span = _wrote_span(unquote(lines[i:end]), 0)
+    return Boundary("wrote", i, i + span, resume=end, resume_end=len(lines)) if span else None
+
+
 def _forward_boundary(lines: list[str], i: int) -> Boundary:
     """A forward from line ``i``; when an end marker closes it, the text after that is the forwarder's again."""
     end = matching_end(lines, i)
@@ -341,6 +352,8 @@ def find_boundary(lines: list[str], start: int = 0, bottom_posting: bool = True)
                 last_own = _last_unquoted(lines)
             if i > last_own:
                 return Boundary("quote", i, i)
+            if not (i and lines[i - 1].lstrip().startswith(">")) and (attributed := _quoted_attribution(lines, i)):
+                return attributed
             continue
         maybe_separator = stripped[0] in DASHES and stripped[1:2] in DASHES
         if maybe_separator and FORWARD_END_RE.match(line):
