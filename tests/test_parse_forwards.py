@@ -220,3 +220,18 @@ def test_an_inline_reply_that_quotes_the_attribution_is_not_split():
     )
     parsed = parse_body(text)
     assert len(parsed.messages) == 1 and "Sent this morning." in parsed.messages[0].body
+
+
+def test_a_quoted_letter_with_its_own_header_block_is_its_own_message_and_the_footer_below_stays_outside() -> None:
+    text = (
+        "Mateo, esta es la carta del importador.\nJuliana\n\n"
+        "> From: Erin Whitcombe, Bloomhaus Imports, Doral FL\n> Subject: Cold chain traceability requirement\n>\n"
+        "> Dear supplier partners,\n>\n> Starting January 1, 2027, we will require box-level temperature traceability.\n"
+        ">\n> Erin Whitcombe\n\nBoletín Semanal del Floricultor - Edición 27. Para dejar de recibirlo, responda BAJA.\n"
+    )
+    parsed = parse_body(text)
+    letter = parsed.messages[-1]
+    assert letter.sender is not None and letter.sender.name.startswith("Erin Whitcombe")
+    assert letter.body.startswith("Dear supplier partners,") and ">" not in letter.body
+    assert "Boletín" not in letter.body and "Boletín" in parsed.messages[0].body
+    assert "box-level" not in parsed.messages[0].body

@@ -317,14 +317,18 @@ def _wrote_boundary(lines: list[str], i: int, span: int, bottom_posting: bool) -
 
 
 def _quoted_attribution(lines: list[str], i: int) -> Boundary | None:
-    """A ">" block at ``i`` that opens with its own "On ... wrote:" line ("> On Mon, May 4, Pieter <…> wrote:") and
-    has the writer's own text after it (a disclaimer, a signature, a line typed below): history by that author, the
+    """A ">" block at ``i`` that opens with its own "On ... wrote:" line ("> On Mon, May 4, Pieter <…> wrote:") or
+    header block, and has the writer's own text after it (a disclaimer, a signature, a line typed below): history by that author, the
     text after it the writer's again. A block with more quoting below it is an inline reply, not history."""
     end = _quote_block_end(lines, i)
     if any(line.lstrip().startswith(">") for line in lines[end:]):
         return None
-    span = _wrote_span(unquote(lines[i:end]), 0)
-    return Boundary("wrote", i, i + span, resume=end, resume_end=len(lines)) if span else None
+    inner = unquote(lines[i:end])
+    span = _wrote_span(inner, 0)
+    if span:
+        return Boundary("wrote", i, i + span, resume=end, resume_end=len(lines))
+    # a quoted letter with its own header block ("> From: Erin Whitcombe, Bloomhaus Imports", "> Subject: …")
+    return Boundary("quote", i, i, resume=end, resume_end=len(lines)) if is_header_block(inner, 0) else None
 
 
 def _forward_boundary(lines: list[str], i: int) -> Boundary:
