@@ -20,8 +20,21 @@ def test_every_harvested_sentence_states_a_fact_of_its_section(tmp_path: Path) -
     rows = harvest(deal)
     assert len(rows) >= len(gold["facts"]) // 2  # most facts sit in one sentence of the mail
     for label, text in rows:
+        if label == "private":  # what must not appear, whatever facts it holds
+            assert any(normalize(t) in normalize(text) for t in gold["must_not_appear"]), text
+            continue
         held = {f["section"] for f in facts if holds(f, normalize(text))}
         assert held == {label}, (label, text)
+
+
+def test_a_sentence_holding_what_must_not_appear_is_private_whatever_facts_it_also_holds(tmp_path: Path) -> None:
+    deal = labelled_demo(tmp_path) / "alderfinch"
+    gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+    label, text = harvest(deal)[0]  # a sentence that states a fact
+    gold["must_not_appear"] = [*gold.get("must_not_appear", []), " ".join(text.split()[1:4]).upper()]
+    (deal / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    assert ("private", text) in harvest(deal) and (label, text) not in harvest(deal)
+    assert ("private", text) in harvest(deal, none=True)
 
 
 def test_a_sentence_holding_facts_of_two_sections_is_left_out(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from agent.document import Extraction, HandoffDocument, Item, fold
 from agent.extract.delivered import same_promise
 from agent.extract.embed import embed
-from agent.extract.sectioner import section_probabilities
+from agent.extract.sectioner import PRIVATE_SURE, section_probabilities
 from agent.extract.shapes import setup_fact
 from agent.extract.tone import PLEASANTRY
 from agent.merge import fold_promise, same_fact
@@ -82,6 +82,9 @@ def assemble(
         # a short fact of the setup ("Okta SSO, which I understand you're on.") reads to the classifier as nothing
         setup = key == "implementation" and setup_fact(item.text)
         filler = (p["none"] >= FILLER_PROBABILITY and not setup) or courtesy
+        if p.get("private", 0.0) >= PRIVATE_SURE:  # a secret or someone's private life, whoever extracted it
+            changes.append(f"dropped what no handoff may carry from {key}: {item.text[:40]!r}")
+            continue
         if key != "commitments" and filler and not has_number and not item.competitor:
             changes.append(f"dropped filler from {key}: {item.text[:60]!r}")
             continue

@@ -84,15 +84,20 @@ def touches(fact: dict[str, Any], folded: str) -> bool:
 def harvest(deal: Path, none: bool = False) -> list[tuple[str, str]]:
     """(label, sentence) for every sentence of ``deal`` that states facts of one section only; with ``none``,
     also every inbox sentence that holds no word of any fact (a greeting, a lead-in, a signature line, logistics),
-    labelled "none": what the writers did not list is what a CSM is not sent."""
+    labelled "none": what the writers did not list is what a CSM is not sent. An inbox sentence holding one of the
+    deal's ``must_not_appear`` strings is "private" either way: the reader learns to keep such sentences out."""
     gold = read_gold(deal)
     inbox_facts = gold.get("facts") or []
+    traps = [normalize(t) for t in gold.get("must_not_appear") or [] if normalize(t)]
     rows: list[tuple[str, str]] = []
     for texts, facts in (
         (inbox_sentences(deal, gold), inbox_facts),
         (reply_paragraphs(deal), [*inbox_facts, *(gold.get("rep_reply_facts") or [])]),
     ):
         for text in dict.fromkeys(" ".join(t.split()) for t in texts):
+            if facts is inbox_facts and any(trap in normalize(text) for trap in traps):
+                rows.append(("private", text))  # what must never reach the document, whatever else it says
+                continue
             label = _label(text, facts)
             if label is not None:
                 rows.append((label, text))

@@ -67,7 +67,7 @@ from agent.extract.delivered import hands_over, mark_kept
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
 from agent.extract.people import collect_people
 from agent.extract.rivals import POINTS_BACK, loss_reason
-from agent.extract.sectioner import section_probabilities
+from agent.extract.sectioner import PRIVATE_SURE, section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
 from agent.extract.shapes import setup_fact, shape_sections
 from agent.extract.speakers import our_names, quotes_of, read_units, self_description
@@ -298,10 +298,14 @@ def extract_sources(
 ) -> Extraction:
     """What ``sources`` add to ``document`` (sync: the async methods only call this)."""
     units = read_units(sources, ctx, document)
+    probs = _read(units, sources, ctx)
+    # what no handoff may carry (a password, someone's illness, a confidence) is read by no one: no item, no quote,
+    # no evidence of a feeling or of urgency
+    units = [u for u in units if probs.get(id(u), {}).get("private", 0.0) < PRIVATE_SURE]
     signed = signed_date(units)
     names = {p.name for p in collect_people(sources, ctx).values()} | {s.name for s in document.sections.stakeholders}
     sections = _sentence_items(
-        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors], names
+        units, sources, ctx, document.contract_signed or signed, [*competitors, *ctx.competitors], names, probs
     )
     sections.commitments.extend(dues_after_signature(document, document.contract_signed or signed))
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
@@ -320,6 +324,17 @@ def extract_sources(
     return extraction
 
 
+def _read(units: list[Unit], sources: list[ThreadMessage], ctx: ExtractionContext) -> dict[int, dict[str, float]]:
+    """The classifier's read (sectioner.py) of each sentence an item may come from, by ``id`` of its unit: the
+    customer's, the rep's notes and our side's answers in a mail thread (hosting, sign-on, what is read)."""
+    notes = rep_notes(sources, ctx)
+    emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
+    readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
+    return dict(
+        zip(map(id, readable), section_probabilities([_with_antecedent(u).text for u in readable]), strict=True)
+    )
+
+
 def _sentence_items(
     units: list[Unit],
     sources: list[ThreadMessage],
@@ -327,8 +342,10 @@ def _sentence_items(
     signed: date | None,
     configured: list[str],
     customer_names: set[str],
+    probs: dict[int, dict[str, float]],
 ) -> Sections:
-    """Each sentence into the one section it fits best (or none): promises, vendors, then what the classifier says."""
+    """Each sentence into the one section it fits best (or none): promises, vendors, then what the classifier says
+    (``probs``, from ``_read``)."""
     sections = Sections()
     formal = formal_ids(sources)
     names = competitor_names(tuple(configured), frozenset(d.split(".")[0] for d in ctx.company_domains))
@@ -337,12 +354,6 @@ def _sentence_items(
     our_first = first_names(our_names(sources, ctx))
     customer_first = first_names({u.speaker for u in units if u.author == "customer" and u.speaker} | customer_names)
     notes = rep_notes(sources, ctx)
-    # our side's answers in a thread (hosting, sign-on, what is read) are agreed implementation facts
-    emails = {m.id for m in sources if m.kind != "transcript" and not m.turns}
-    readable = [u for u in units if u.author != "ours" or u.source_id in notes or u.source_id in emails]
-    probs = dict(
-        zip(map(id, readable), section_probabilities([_with_antecedent(u).text for u in readable]), strict=True)
-    )
     last: dict[str, tuple[Unit, Item]] = {}
     company = sorted(ctx.company_domains)[0].split(".")[0] if ctx.company_domains else ""
     people = _not_rivals(our_first, customer_first, customer_names, ctx)
