@@ -344,3 +344,21 @@ def test_one_persons_day_off_is_no_risk_but_a_team_away_is() -> None:
     assert "risks" not in shape_sections("I'm not available on 3 March, can we do the 4th?")
     assert "risks" not in shape_sections("Il ne sera pas disponible le 2 avril.")
     assert "risks" in shape_sections("Our whole finance team is unavailable in January for the year-end close.")
+
+
+def test_a_sentence_quoted_only_as_another_items_context_stays_its_own_fact_and_is_quoted_once() -> None:
+    from agent.document import AccountInfo, Extraction, HandoffDocument, Item, Quote
+    from agent.extract.assemble import assemble
+
+    context = "To be clear about the risk on our side: about 40 of our districts list every subprocessor they use."
+    own = "Those districts can't join the pilot until they have approved the subprocessor."
+    src = "<m1@orbis.example>"
+    extraction = Extraction()
+    extraction.sections.risks = [Item(text=context, quotes=[Quote(text=context, speaker="Sam", source_id=src)])]
+    extraction.sections.implementation = [
+        Item(text=own, quotes=[Quote(text=context, speaker="Sam", source_id=src), Quote(text=own, speaker="Sam", source_id=src)])
+    ]  # fmt: skip
+    assemble(extraction, HandoffDocument(account=AccountInfo(name="Orbis")), source_order=[src])
+    assert [item.text for item in extraction.sections.risks] == [context]
+    assert [item.text for item in extraction.sections.implementation] == [own]
+    assert [q.text for q in extraction.sections.implementation[0].quotes] == [own]

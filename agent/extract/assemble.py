@@ -34,7 +34,22 @@ NEAR_DUPLICATE = 0.92  # cosine of two items' embeddings above which they say th
 
 
 def _quote_keys(item: Item) -> set[str]:
-    return {fold(q.text) for q in item.quotes if len(q.text) > 25}
+    """The quotes that say an item's fact. An item that quotes its own words also quotes, before them, the sentence
+    they point back to ("To be clear about the risk: …" before "Those districts can't join until then."): that
+    context is not its fact, so two items that share only it are two facts. An item in other words than its quotes
+    (the Claude extractor's) is said by all of them."""
+    quotes = [fold(q.text) for q in item.quotes if len(q.text) > 25]
+    said = fold(item.text)
+    return set([q for q in quotes if q in said] or quotes)
+
+
+def _drop_context(item: Item, other: Item) -> None:
+    """Drop from ``item`` the quotes it holds only as context (not in its own words) that ``other`` says as its fact,
+    so one sentence is quoted in one place."""
+    theirs = _quote_keys(other)
+    said = fold(item.text)
+    if len(item.quotes) > 1 and any(fold(q.text) in said for q in item.quotes):
+        item.quotes = [q for q in item.quotes if fold(q.text) in said or fold(q.text) not in theirs]
 
 
 def _absorb(into: Item, item: Item) -> None:
@@ -105,6 +120,9 @@ def assemble(
     for key, item in order:
         twin = next(((k, other) for k, other in survivors if _same(other, item, k == key == "commitments")), None)
         if twin is None:
+            for _, other in survivors:  # a sentence filed as its own fact is no longer another's context
+                _drop_context(other, item)
+                _drop_context(item, other)
             survivors.append((key, item))
             continue
         promise = key == "commitments" and twin[0] != "commitments"
