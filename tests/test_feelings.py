@@ -68,6 +68,18 @@ def test_an_unbalanced_fit_keeps_how_often_each_label_is_seen() -> None:
     assert int((bias[:1] @ weights).argmax()) == 0
 
 
+def test_a_row_counted_twice_trains_the_same_model_as_two_copies_of_it() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(6, 4))
+    labels = [0, 1, 2, 0, 1, 2]
+    copies = np.vstack([x, x[:2]])  # rows 0 and 1 twice, as a file DATA_REPEATS counts twice gives them
+    for balanced in (True, False):
+        twice = fit(copies, [*labels, *labels[:2]], 3, l2=1e-3, balanced=balanced, epochs=200)
+        counted = fit(x, labels, 3, l2=1e-3, balanced=balanced, epochs=200, multiplicity=np.array([2, 2, 1, 1, 1, 1]))
+        assert np.allclose(twice, counted, atol=1e-10)
+        assert not np.allclose(counted, fit(x, labels, 3, l2=1e-3, balanced=balanced, epochs=200), atol=1e-6)
+
+
 def _quiet(sentiment: str) -> Stakeholder:
     return Stakeholder(
         name="Oda Lind", email="oda.lind@fjordbake.example", sentiment=sentiment,  # type: ignore[arg-type]

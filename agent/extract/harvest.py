@@ -16,18 +16,20 @@ Not for: scoring documents (scoring.py) or reading deals in the service (speaker
 ``model_rows(deal)`` runs the whole loop on a deal (agent.evaluate's) and keeps, for the
 model trained on people (feelings.py), feelings.person_features of each person read.
 ``python -m agent.extract.harvest DIR --rows feelings -o FILE`` writes those training rows
-(numbers only, labelled from gold.json), so the shipped rows are rebuilt whenever the
-features change (``make models``).
+(numbers only, labelled from gold.json; the deals run one per core, the rows in the deals' order), so the
+shipped rows are rebuilt whenever the features change (``make models``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 import tempfile
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,6 +165,11 @@ def feelings_rows(readings: Readings) -> list[str]:
     return rows
 
 
+def deal_feelings_rows(deal: Path) -> list[str]:
+    """``feelings_rows`` of one deal's whole loop (what a worker process of ``--rows feelings`` returns)."""
+    return feelings_rows(model_rows(deal))
+
+
 def _same_person(a: Stakeholder, b: Stakeholder) -> bool:
     return bool(b.email and normalize(a.email or "") == normalize(b.email)) or normalize(a.name) == normalize(b.name)
 
@@ -180,9 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         print(score_sectioner(rows))
         return 0
     if args.rows:
-        build = feelings_rows
         deals = [deal for root in args.roots for deal in deal_folders(root)]
-        lines = [*ROWS_HEADERS[args.rows], *(row for deal in deals for row in build(model_rows(deal)))]
+        # each deal runs its own loop in its own folder: one process per core, rows kept in the deals' order
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            per_deal = list(pool.map(deal_feelings_rows, deals))
+        lines = [*ROWS_HEADERS[args.rows], *(row for rows in per_deal for row in rows)]
         _write("\n".join(lines) + "\n", args.output)
         print(f"{len(lines) - len(ROWS_HEADERS[args.rows])} rows from {len(deals)} deals", file=sys.stderr)
         return 0

@@ -29,6 +29,7 @@ import logging
 import re
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -176,12 +177,30 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def train(texts: list[str], labels: list[int], n_labels: int = len(LABELS)) -> np.ndarray:
-    """The sentence model: ``fit`` on the sentences' features, every label weighing the same."""
-    return fit(features(texts), labels, n_labels)
+    """The sentence model: ``fit`` on the sentences' features, every label weighing the same.
+
+    A sentence that comes with the same label more than once (a file DATA_REPEATS counts twice, a line
+    two deals share) is one row counted that often: the same model as one row per copy, at a fraction
+    of the kernel's size (rows x rows).
+    """
+    counts = Counter(zip(texts, labels, strict=True))
+    rows = list(counts)
+    return fit(
+        features([text for text, _ in rows]),
+        [label for _, label in rows],
+        n_labels,
+        multiplicity=np.asarray([counts[row] for row in rows], dtype=np.float64),
+    )
 
 
 def fit(
-    x: np.ndarray, labels: list[int], n_labels: int, l2: float = L2, balanced: bool = True, epochs: int = EPOCHS
+    x: np.ndarray,
+    labels: list[int],
+    n_labels: int,
+    l2: float = L2,
+    balanced: bool = True,
+    epochs: int = EPOCHS,
+    multiplicity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Full-batch gradient descent with momentum from zero weights: the same data always gives the same model.
 
@@ -190,22 +209,24 @@ def fit(
     The weights stay a weighted sum of the training rows (w = X^T a), so the descent runs on
     ``a`` through the rows' dot products: each step costs rows x rows instead of
     rows x features, and the steps are exactly those of plain descent on ``w``.
+    ``multiplicity`` says how many copies of each row the data holds: copies start equal and get
+    equal steps, so one row whose dual weight counts that often is the same descent.
     """
+    copies = np.ones(len(labels)) if multiplicity is None else np.asarray(multiplicity, dtype=np.float64)
+    total = float(copies.sum())
     y = np.zeros((len(labels), n_labels))
     y[np.arange(len(labels)), labels] = 1.0
-    counts = y.sum(axis=0)
-    sample_weight = (
-        (1.0 / np.maximum(counts, 1.0))[labels] * len(labels) / n_labels if balanced else np.ones(len(labels))
-    )
+    counts = (y * copies[:, None]).sum(axis=0)
+    sample_weight = (1.0 / np.maximum(counts, 1.0))[labels] * total / n_labels if balanced else np.ones(len(labels))
     kernel = (x @ x.T).astype(np.float64)
     a = np.zeros((len(labels), n_labels))
     velocity = np.zeros_like(a)
     for _ in range(epochs):
-        p = softmax(kernel @ a)
-        grad = (p - y) * sample_weight[:, None] / len(labels) + l2 * a
+        p = softmax(kernel @ (a * copies[:, None]))
+        grad = (p - y) * sample_weight[:, None] / total + l2 * a
         velocity = MOMENTUM * velocity - LEARNING_RATE * grad
         a += velocity
-    return np.asarray(x.T.astype(np.float64) @ a)
+    return np.asarray(x.T.astype(np.float64) @ (a * copies[:, None]))
 
 
 def training_digest(data_files: tuple[str, ...] = DATA_FILES, labels: tuple[str, ...] = LABELS) -> str:
