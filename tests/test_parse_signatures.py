@@ -158,3 +158,25 @@ def test_a_message_stored_before_cards_were_kept_gets_its_card_read_when_loaded(
     del row["card"]
     assert stored_message(row).card.title == "Chief Financial Officer"
     assert ThreadMessage.from_dict(row).card == SignatureInfo()
+
+
+@pytest.mark.parametrize(
+    ("signature", "email", "title", "company"),
+    [
+        # a title no word list holds, placed between the name and the sender's company
+        ("Reto Baumann\nGemeindeschreiber\nGemeinde Seewilen", "reto.baumann@seewilen.example", "Gemeindeschreiber",
+         "Gemeinde Seewilen"),
+        ("Nathalie Bérubé\nContrôleuse\nÉrablières Unies\n418 555 0101", "n.berube@erablieres-unies.example",
+         "Contrôleuse", "Érablières Unies"),
+        ("Rupert Vane\nPublisher\nHalcyon & Pike Books Ltd", "rupert.vane@halcyonpike.example", "Publisher",
+         "Halcyon & Pike Books Ltd"),
+        # the company under the name is no title, nor the street under the company
+        ("Reto Baumann\nGemeinde Seewilen\n+41 62 555 01 01", "reto.baumann@seewilen.example", "", "Gemeinde Seewilen"),
+        ("Ana Ruiz\nSeewilen Holdings\nBahnhofstrasse 3", "ana.ruiz@seewilen.example", "", "Seewilen Holdings"),
+    ],
+)  # fmt: skip
+def test_the_line_between_the_name_and_the_company_is_the_title(
+    signature: str, email: str, title: str, company: str
+) -> None:
+    info = parse_signature(signature, Address(signature.split("\n")[0], email))
+    assert (info.title, info.company) == (title, company)

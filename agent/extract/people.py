@@ -55,7 +55,11 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                    r"\bfinance director\b", r"\bvp,? (?:of )?finance\b", r"\bcontroller\b",
                                    # not "Leiterin Controlling": the head of management accounting prepares the budget, the finance chief holds it
                                    r"\bfinanzvorstand\b", r"\bdaf\b", r"\bdirection financière\b", r"\bvorstand\w* finanzen\b", r"\bfinanzen\b", r"\bkaufmännische[rn]? (?:leiter|geschäftsführer)",
-                                   r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinanciero\b", r"\bdirector(?:a)? financier[oa]\b",
+                                   r"\b(?:administratif et )?financi(?:er|ère)\b", r"\bfinancier[oa]\b", r"\bdirector(?:a)? financier[oa]\b",
+                                   # who heads the money: "Head of Finance", "Finance Manager", "Leiterin Finanzen"
+                                   r"\b(?:head|director|manager|vp|vice[- ]president|chief|lead|leiter(?:in)?|responsable|"
+                                   r"gerente|jef[ea]|director[a]?|directeur|directrice)\b,?(?: \w+){0,2} (?:of |de |des |du )?finan[cz]\w*",
+                                   r"\bfinan[cz]\w* (?:director|manager|lead|chief|head|leiter(?:in)?)\b",
                                    r"\bfinanzas\b", r"\bfinances\b")),
     ("other", "low", rx(r"\bprocurement\b", r"\bpurchasing\b", r"\bbuyer\b", r"\bsourcing\b", r"\bassistant\b",
                         r"\beinkauf\b", r"\bachats\b", r"\bcompras\b")),
@@ -254,6 +258,9 @@ def _same_person(a: str, b: str) -> bool:
     fa, fb = re.findall(r"[\w'’-]+", fold(a)), re.findall(r"[\w'’-]+", fold(b))
     if len(fa) > 1 and set(fa) == set(fb):
         return True  # "Ruiz, Ana" and "RUIZ Ana" in the From header sign "Ana Ruiz"
+    short, full = sorted((fa, fb), key=len)
+    if len(short) > 1 and full[: len(short)] == short:
+        return True  # "Antonio Jiménez" signs "Antonio Jiménez Moreno", "Hannah Lister" "Hannah Lister BVSc"
     return fa == fb or (len(fa) > 1 and len(fb) > 1 and fa[-1] == fb[-1])
 
 

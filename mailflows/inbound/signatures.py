@@ -12,6 +12,7 @@ and the extractor take the company and the titles exactly as written from there.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
@@ -79,12 +80,14 @@ TITLE_WORDS = re.compile(
     r"eink[äa]ufer(?:in)?|buchhalter(?:in)?|berater(?:in)?|jurist(?:in)?|syndikus|disponent(?:in)?|"
     r"techniker(?:in)?|ingenieur(?:in)?|analyst(?:in)?|assistent(?:in)?|teamlead|apotheker(?:in)?|"
     r"pr[üu]fer(?:in)?|kaufmann|kauffrau|\w+[äa]rzt(?:in)?|superviseu(?:r|re|se)|contrema[îi]tre(?:sse)?|capataz|"
-    r"vorarbeiter(?:in)?|vorst[äa]ndin|representante|"
+    r"vorarbeiter(?:in)?|vorst[äa]ndin|representante|architecte|contr[ôo]leu(?:r|se)|administrat(?:eur|rice)|"
+    r"secr[ée]taire|secretari[oa]|publisher|(?:vice[- ])?chancellor|"
     # a university's heads: "Vicerrectora Académica", "Decano de Ingeniería", "Doyenne", "Dekanin"
     r"(?:vice-?r?)?(?:rector|rectora|recteur|rectrice)|(?:vize|pro)?rektor(?:in)?|decan[oa]|doyen(?:ne)?|dekan(?:in)?|"
     # German titles are compounds ("Niederlassungsleiter", "Pflegedienstleitung", "Datenschutzbeauftragte")
     r"\w+(?:leiter|leiterin|leitung|manager|managerin|direktor|direktorin|beauftragter?|vorstand|chef|chefin|"
-    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?|management|disposition))\b",
+    r"referent|referentin|koordinator|koordinatorin|verantwortliche[rn]?|management|disposition|vorsitzende[rn]?|"
+    r"schreiber|schreiberin|pr[äa]sident|pr[äa]sidentin))\b",
     re.IGNORECASE,
 )
 COMPANY_SUFFIX_RE = re.compile(
@@ -369,7 +372,45 @@ def parse_signature(signature: str, sender: Address | None) -> SignatureInfo:
                 titled_at = at
             elif not info.company and not re.match(r"^\d", piece) and len(piece) < 60:
                 info.company = _without_address(piece)
+    if not info.title and name_at is not None:
+        _title_by_place(info, lines[name_at + 1 : name_at + 3], sender)
     return info
+
+
+def _title_by_place(info: SignatureInfo, below: list[str], sender: Address | None) -> None:
+    """A card's "Name / X / Company" where no title word names X: X is the title ("Gemeindeschreiber",
+    "Contrôleuse", "Publisher") when the line under it is the sender's company and X is not."""
+    if len(below) < 2:
+        return
+    line, company = below[0], below[1].split(" | ")[0].strip()
+    if (
+        _is_contact_line(line)
+        or _is_sentence(line)
+        or len(line) > 80
+        or len(line.split()) > 10
+        or re.match(r"^\d", line)
+        or not _is_company(company, sender)
+        or _is_company(line, sender)
+    ):
+        return
+    info.title, info.company = line, _without_address(company)
+
+
+def _is_company(line: str, sender: Address | None) -> bool:
+    """A card's company line: a legal form ("S.A.", "GmbH") or the sender's domain in its words."""
+    if COMPANY_SUFFIX_RE.search(line.rstrip(" .,")) or re.search(
+        r"\b(?:gmbh|ag|s\.a\.|sàrl|s\.l\.|ltd|inc)\b", line, re.I
+    ):
+        return True
+    domain = _company_from_domain(sender)
+    words = [w for w in re.findall(r"[a-z0-9]+", _ascii(line)) if len(w) >= 4]
+    squashed = "".join(re.findall(r"[a-z0-9]+", _ascii(line)))
+    return bool(domain) and (domain in squashed or any(w in domain for w in words))
+
+
+def _ascii(text: str) -> str:
+    """Lower case without accents: "Oleícola" is in the domain "oleicolamagina"."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 # "Hôtels Azurel – 12 quai de Rive-Neuve, 13007 Marseille": the company, a dash, and where it sits (a number in it)
