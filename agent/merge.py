@@ -204,6 +204,29 @@ def merge_stakeholders(existing: list[Stakeholder], new: list[Stakeholder], *, c
     return merged
 
 
+def with_short_names_folded(people: list[Stakeholder]) -> list[Stakeholder]:
+    """``people`` with a person known only by the start of a name ("Juan Carlos (VP Finance)" in the rep's note)
+    folded into the one person whose own mail writes that name in full ("Juan Carlos Bisonó <jcbisono@…>"): one
+    stakeholder, with what each side knew. Two people whose names both begin so stay apart (which one is meant?)."""
+    written = [p for p in people if p.email and not p.email_guessed]
+    kept: list[Stakeholder] = []
+    for person in people:
+        words = name_key(person.name).split()
+        fuller = [
+            p
+            for p in written
+            if p is not person
+            and len(name_key(p.name).split()) > len(words)
+            and name_key(p.name).split()[: len(words)] == words
+        ]
+        if (person.email and not person.email_guessed) or len(words) < 2 or len(fuller) != 1:
+            kept.append(person)
+            continue
+        named = person.model_copy(update={"name": fuller[0].name, "email": None, "email_guessed": False})
+        merge_stakeholders([fuller[0]], [named], copy=False)
+    return kept
+
+
 def _merge_evidence(into: list[Evidence], new: list[Evidence]) -> None:
     seen = {fold(e.text) for e in into}  # one passage forwarded twice is still one signal
     for piece in new:
@@ -266,7 +289,8 @@ def merge_extraction(doc: HandoffDocument, extraction: Extraction, *, in_place: 
     for key in SECTION_KEYS:
         if key == "stakeholders":
             people = merge_stakeholders(out.sections.stakeholders, extraction.sections.stakeholders, copy=False)
-            out.sections.stakeholders = with_budget_holder(with_one_champion(with_guessed_addresses(people)))
+            people = with_guessed_addresses(with_short_names_folded(people))
+            out.sections.stakeholders = with_budget_holder(with_one_champion(people))
         else:
             items = merge_items(out.sections.items(key), extraction.sections.items(key), copy=False)
             setattr(out.sections, key, items)

@@ -7,9 +7,9 @@ import pytest
 from agent.document import Stakeholder
 from agent.extract.base import AccountInfo, ExtractionContext, Party
 from agent.extract.people import _crm_rows, collect_people, role_for, with_budget_holder
-from agent.extract.roles import roles_said, roles_shown
+from agent.extract.roles import roles_said, roles_shown, stated_role
 from agent.extract.titles import title_for, titles_in_text
-from agent.merge import merge_stakeholders
+from agent.merge import merge_stakeholders, with_short_names_folded
 from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import parse_signature
 
@@ -29,6 +29,7 @@ from mailflows.inbound.signatures import parse_signature
         ("Service-Disposition", "user"),
         ("Decano de Ingeniería", "user"),
         ("Leakage Technician Team Leader", "user"),
+        ("Financial Analyst", "user"),
         # IT, data, architecture, applications, platforms
         ("Responsable de Sistemas", "technical_evaluator"),
         ("Leiter IT", "technical_evaluator"),
@@ -39,6 +40,9 @@ from mailflows.inbound.signatures import parse_signature
         ("Kaufmännischer Geschäftsführer", "economic_buyer"),
         ("Vorstand Finanzen", "economic_buyer"),
         ("Vicerrector Administrativo y Financiero", "economic_buyer"),
+        ("Gerente Financiera", "economic_buyer"),
+        ("Head of Finance", "economic_buyer"),
+        ("Leiterin Finanzen", "economic_buyer"),
         ("Vorständin Schaden/Betrieb", "decision_maker"),
         ("Board Chair", "decision_maker"),
         ("Founder & CEO", "decision_maker"),
@@ -232,3 +236,24 @@ def test_signing_up_a_signature_or_a_company_is_no_purchase() -> None:
 def test_a_name_ending_like_an_article_still_signs() -> None:
     people = [Stakeholder(name="Carla Ruiz", email="c@x")]
     assert roles_said(["Carla firma el pedido."], people)["c@x"][0] == "economic_buyer"
+
+
+def test_the_reps_decision_maker_stays_one_unless_a_finance_chief_or_alone_with_the_budget() -> None:
+    decides, signs = ("decision_maker", "high", "Declan decides."), ("economic_buyer", "high", "Antoine signs.")
+    assert stated_role(decides, "Chief Operating Officer", budget_elsewhere=True)[0] == "decision_maker"
+    assert stated_role(decides, "CFO", budget_elsewhere=True)[0] == "economic_buyer"  # a finance chief decides the spend
+    assert stated_role(decides, "Head of Logistics", budget_elsewhere=False)[0] == "economic_buyer"  # no one else pays
+    # the chief executive who signs beside a finance chief still decides; alone, they pay too
+    assert stated_role(signs, "CEO & co-fondateur", budget_elsewhere=True)[0] == "decision_maker"
+    assert stated_role(signs, "CEO & co-fondateur", budget_elsewhere=False)[0] == "economic_buyer"
+
+
+def test_a_person_named_by_the_start_of_a_name_is_the_one_whose_mail_writes_it_in_full() -> None:
+    full = Stakeholder(name="Juan Carlos Bisonó", email="jcbisono@coralia.example", role="user")
+    short = Stakeholder(name="Juan Carlos", title="VP Finance", role="economic_buyer", influence="high")
+    people = with_short_names_folded([full, short])
+    assert [(p.name, p.email, p.title, p.role) for p in people] == [
+        ("Juan Carlos Bisonó", "jcbisono@coralia.example", "VP Finance", "economic_buyer")
+    ]
+    other = Stakeholder(name="Juan Carlos Peña", email="jcpena@coralia.example")
+    assert len(with_short_names_folded([full, other, short.model_copy()])) == 3  # which Juan Carlos? both stay apart

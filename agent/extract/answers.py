@@ -342,7 +342,7 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
                 title=person.title if new else None, title_in_prose=new and bool(person.title),
             ),
         )  # fmt: skip
-        said_role = stated_role(stated[key], role_for(person.title or "", "", "")[0], bool(holders - {key}))
+        said_role = stated_role(stated[key], person.title or "", bool(holders - {key}))
         entry.role, entry.influence, entry.role_said = said_role
     return [*out.values(), *_introduced(reply, stated, {role_key(p) for p in people} | set(out))]
 

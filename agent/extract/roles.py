@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from agent.document import SHOWN_ROLE_ORDER, Influence, Role, Stakeholder, fold
 from agent.extract.lexicon import rx
+from agent.extract.people import FINANCE_TITLE, role_for
 from agent.extract.units import split_sentences
 from mailflows.inbound.signatures import TITLE_WORDS
 
@@ -388,21 +389,22 @@ def name_of(key: str, sentence: str) -> str:
 
 
 def stated_role(
-    stated: tuple[Role, Influence, str], title_role: Role, budget_elsewhere: bool = False
+    stated: tuple[Role, Influence, str], title: str, budget_elsewhere: bool = False
 ) -> tuple[Role, Influence, str]:
-    """The role to keep from a rep's statement. "Gloria has the final say" makes her the decision maker when her
-    title makes her the one who runs the company, or when someone else's title holds the budget
-    (``budget_elsewhere``: a CFO on the deal); else the one who decides also approves the spend, and is the
-    economic buyer, as a finance chief who decides is. A finance chief the rep calls against the deal ("Brendan
-    is against it") is still the economic buyer: holding back the money is that role's way of saying no
+    """The role to keep from a rep's statement about someone whose title is ``title``. "Gloria has the final say"
+    makes her the decision maker, unless she is a finance chief (who decides the spend as the economic buyer) or no
+    one else on the deal holds the budget (``budget_elsewhere`` False: the one who decides also approves the spend).
+    "Antoine signs" makes a chief executive the economic buyer only when no one else holds the budget: with a CFO on
+    the deal the chief who signs is still the one who decides. A finance chief the rep calls against the deal
+    ("Brendan is against it") is still the economic buyer: holding back the money is that role's way of saying no
     (people.FINANCE_TITLE's reading of a doubt, for the rep's word)."""
     role, influence, sentence = stated
-    if (
-        role == "decision_maker"
-        and title_role != "decision_maker"
-        and (title_role == "economic_buyer" or not budget_elsewhere)
-    ):
+    title_role = role_for(title, "", "")[0]
+    finance = bool(FINANCE_TITLE.search(title))
+    if role == "decision_maker" and (finance or (title_role != "decision_maker" and not budget_elsewhere)):
         return "economic_buyer", "high", sentence
+    if role == "economic_buyer" and title_role == "decision_maker" and not finance and budget_elsewhere:
+        return "decision_maker", "high", sentence
     if role == "blocker" and title_role == "economic_buyer":
         return "economic_buyer", "high", sentence
     return stated

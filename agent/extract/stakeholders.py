@@ -271,8 +271,7 @@ def _with_rep_roles(
     for entry in known:
         if _person_key(entry) in stated:
             title = entry.title or next((p.title for p in held if _person_key(p) == _person_key(entry)), None)
-            title_role = role_for(title or "", "", "")[0]
-            said_role = stated_role(stated[_person_key(entry)], title_role, bool(holders - {_person_key(entry)}))
+            said_role = stated_role(stated[_person_key(entry)], title or "", bool(holders - {_person_key(entry)}))
             entry.role, entry.influence, entry.role_said = said_role
             if entry not in out:
                 out.append(entry)
