@@ -30,6 +30,7 @@ from agent.extract.units import before_private, is_junk
         "Sandbox access: erp_api_key=4be81d07c9aa5f12 until go-live.",
         "Voici la clé API de recette tst-9Hw2PkLx81Qm pour vos essais.",
         "hr_sync_Pq83kLmZ27xW4vRt (valid until Friday, keep it to yourself)",
+        "TixPoint REST API, our key so your engineer can look at the payloads: tp_live_8f3K29xQa7LmZ0vR4c.",
     ],
 )
 def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> None:
@@ -51,6 +52,12 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
         "Entre nosotros, el jefe de almacén anda buscando trabajo en otra empresa.",
         "Tengo a mi marido empezando la quimio, así que estaré poco disponible.",
         "Depuis son divorce, Marc ne répond plus à rien.",
+        # what the writer marks as not to be passed on
+        "Private, do not share: Rodrigo told me the plant in Talca is for sale.",
+        "Internal context on price, for our side only: the group paid less last year.",
+        "Vertraulich, bitte nicht weitergeben: der Standort Hof wird geschlossen.",
+        "Ne le répétez pas, mais la direction change en mars.",
+        "Que quede entre nosotros: la matriz quiere vender la planta.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -69,6 +76,8 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Las bajas médicas del personal se registran a mano en el ERP.",
         "Account numbers in the old CRM are 6 digits, in SAP 10 digits.",
         "We have 12 stores and 340 staff in three regions.",
+        "We do not share patient data with third parties.",
+        "Confidentiality of the lab results is our first requirement.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

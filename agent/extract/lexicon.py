@@ -307,9 +307,9 @@ _ACCOUNT_NUMBER = r"(?=(?:[ .-]?\d){8})\d[\d .-]*\d"
 # a key's own shape with no name before it: a long token mixing lower case, capitals and digits, not in an address
 # ("mmc_ro_poc_K7xq29LpTz4W81vN")
 _BARE_KEY = (
-    r"(?<![\w/.@=-])(?-i:(?=[\w-]{16,}(?![\w/.@-]))(?=(?:[\w-]*?[a-z]){3})(?=(?:[\w-]*?[A-Z]){3})"
-    r"(?=(?:[\w-]*?\d){3})[\w-]+)(?![\w/.@-])"
-)
+    r"(?<![\w/.@=-])(?-i:(?=[\w-]{16,}(?![\w/@-]|\.\w))(?=(?:[\w-]*?[a-z]){3})(?=(?:[\w-]*?[A-Z]){3})"
+    r"(?=(?:[\w-]*?\d){3})[\w-]+)(?![\w/@-]|\.\w)"
+)  # a full stop after it ends the sentence ("… the payloads: tp_live_8f3K29xQa7LmZ0vR4c."); one inside, an address
 SECRET = (
     rf"\b{_SECRET_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?{_SECRET_VALUE}"
     rf"|\b{_CODE_WORD}\b(?:{_LINK})?\s*[:=]?\s*[«\"'“]?(?:{_SECRET_VALUE}|{_DIGITS})"
@@ -386,6 +386,16 @@ ASIDE = "|".join((
     r"\bunter uns(?: gesagt)?\s*[,:;–-]|\bunter uns gesagt\b|\bsag(?:en sie)? (?:ihm|ihr|es) (?:bloß |bitte )?nicht\b",
     r"\bentre nous\s*[,:;–-]|\bne (?:lui|leur) (?:dites|dis) rien\b",
     r"\bentre nosotros\s*[,:;–-]|\baqu[íi] entre nos\b|\bno (?:le|les) (?:digas|diga|digan) nada\b",
+    # the writer marks it as not to be passed on: "Private, do not share:", "for our side only", "off the record",
+    # "vertraulich, bitte nicht weitergeben", "à ne pas diffuser", "que quede entre nosotros"
+    r"^(?:private|confidential|vertraulich|privat|confidentiel|priv[ée]|confidencial|privado)\s*[,:;–-]",
+    r"\b(?:do not|don'?t|not to be) (?:share|shared|repeat|repeated|forward|pass(?:ed)? on|spread)(?: (?:this|it|that))?"
+    r"(?=\s*(?:[.,:;!)–-]|$|with anyone|outside (?:this|the|our) (?:team|room|group)))",
+    r"\bfor (?:our|your) (?:side|eyes) only\b|\boff the record\b|\bdon'?t let (?:it|this|that) leak\b",
+    r"\bfor us internally\b|\bkeep (?:this|it|that) (?:to yourself|between us|quiet|under wraps)\b",
+    r"\bnicht weiter(?:geben|sagen|erzählen|leiten)\b|\bnur für (?:dich|sie|euch|uns)\b",
+    r"\b(?:ne (?:le |la |les )?(?:répétez|répète|diffusez|diffuse) pas|à ne pas (?:diffuser|partager|répéter))\b",
+    r"\b(?:que (?:quede|esto quede) entre nosotros|no lo (?:compartas|comparta|difundas|difunda|repitas))\b",
 ))  # fmt: skip
 PRIVATE = rx(PRIVATE_LIFE, PRIVATE_MATTERS, ASIDE)
 # the private matter alone (the unit cutter cuts its clause off a sentence that goes on with business) and the aside
