@@ -206,10 +206,30 @@ def affiliate_of(session: Session, domain: str, rep_email: str) -> Account | Non
     return None
 
 
-def get_or_create(app: App, session: Session, key: AccountKey, rep: Address) -> Account:
+def named_by_us(session: Session, parsed: ParsedMail, rep_email: str, own: set[str]) -> Account | None:
+    """The rep's one open account our side's own words in this mail name (the subject, our messages): a thread with
+    the customer's outsourced IT ("Re: Arquitectura - Frutera del Jubones") is that customer's material, not a new
+    customer called TecnoSur. What the other side writes names nothing here: only our words move mail."""
+    ours = [m.body[:5000] for m in parsed.messages if m.sender and not _is_external(m.sender, own)]
+    text = fold(" ".join([parsed.outer.subject, *ours]))
+    scored = sorted(
+        ((hits, account.id, account) for account in repo.accounts_of_rep(session, rep_email)
+         if account.status != "delivered" and (hits := _hits(account, text))),
+        key=lambda s: s[0], reverse=True,
+    )  # fmt: skip
+    if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][2]
+    return None
+
+
+def get_or_create(
+    app: App, session: Session, key: AccountKey, rep: Address, parsed: ParsedMail | None = None
+) -> Account:
     account = repo.account_by_domain(session, key.domain) if key.domain else None
     if account is None and key.domain:
         account = affiliate_of(session, key.domain, rep.email)
+        if account is None and parsed is not None and not explicit_account_name(parsed):
+            account = named_by_us(session, parsed, rep.email, app.settings.own_domains)
         if account is not None:
             return account
     if account is None:
@@ -314,7 +334,7 @@ async def take_material(app: App, inbound_id: int, parsed: ParsedMail) -> int | 
             key = AccountKey(name=known.name, domain=known.domain)
     async with app.locks.hold(f"account-key:{(key.domain or fold(key.name))}"):
         with session_scope(app.engine) as session:
-            account = get_or_create(app, session, key, rep)
+            account = get_or_create(app, session, key, rep, parsed)
             candidates = [
                 {
                     "source_id": message.id,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
 
 import pytest
 from icalendar import Calendar
 
 from agent.demo_deal import demo_expected, demo_files, demo_rep_reply
+from agent.errors import AccountNotFound
 from agent.lookups import document_for
 from tests.conftest import INBOX, REP, Harness, make_settings, reply_to_draft, start_harness, stop_harness
 
@@ -125,3 +127,41 @@ def test_the_demo_deal_expectations_name_the_csm() -> None:
     expected = demo_expected()
     assert expected["account"]["domain"] == "alderfinch.example"
     assert json.dumps(expected)
+
+
+def _forward(subject: str, note: str, sender: str, text: str) -> bytes:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = f"Sam Okafor <{REP}>", INBOX, f"Fwd: {subject}"
+    mail["Date"], mail["Message-ID"] = (
+        "Tue, 25 Aug 2026 17:40:00 +0000",
+        f"<{abs(hash(subject + sender))}@northwind.example>",
+    )
+    mail.set_content(
+        f"{note}\n\n---------- Forwarded message ---------\nFrom: {sender}\nDate: Tue, Aug 25, 2026 at 3:02 PM\n"
+        f"Subject: {subject}\nTo: Sam Okafor <{REP}>\n\n{text}\n"
+    )
+    return bytes(mail)
+
+
+async def test_a_thread_with_the_customers_outsourced_it_joins_the_account_our_words_name(service: Harness) -> None:
+    await service.send(demo_files()[0].read_bytes())
+    await service.drain()
+    it = _forward(
+        "Re: Architecture - Alderfinch", "Technical thread with Jonathan, their outsourced IT.",
+        "Jonathan Vera <jvera@ridgeline-it.example>",
+        "Sam, as Alderfinch's IT provider: the ERP is SAP Business One on HANA, hosted by us in Tacoma.",
+    )  # fmt: skip
+    await service.send(it)
+    await service.drain()
+    doc = document_for(service.settings, "alderfinch.example")
+    assert any("jvera@ridgeline-it.example" in (s.from_ or "") for s in doc.sources)
+    with pytest.raises(AccountNotFound):
+        document_for(service.settings, "ridgeline-it.example")
+    # only our words move mail: a new customer's own mail naming Alderfinch is its own account
+    other = _forward(
+        "Reporting", "New inbound from Kestrel.", "Mia Holt <mia.holt@kestrel-freight.example>",
+        "Hi Sam, Alderfinch told us about you; we run 40 trucks and need better reporting.",
+    )  # fmt: skip
+    await service.send(other)
+    await service.drain()
+    assert document_for(service.settings, "kestrel-freight.example").account.domain == "kestrel-freight.example"
