@@ -195,6 +195,28 @@ def test_a_colleague_named_beside_the_role_word_is_the_csm_when_no_introduction_
     )
 
 
+def test_a_first_name_beside_the_role_word_names_the_colleague_on_the_cc_of_several_messages() -> None:
+    yassine = Address("Yassine Alaoui", "yassine.alaoui@northwind.example")
+    note = ThreadMessage(
+        id="<n@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), cc=[yassine],
+        body="Signed! Yassine (CC) is the CSM. Yassine: kickoff in Tanger on July 20, invite attached.",
+    )  # fmt: skip
+    invite = ThreadMessage(id="<i@x>", sender=Address("Sam Okafor", "sam.okafor@northwind.example"), to=[yassine])
+    assert csm_mentioned(mail(note, invite), OWN, "sam.okafor@northwind.example") == yassine
+
+
+def test_the_role_in_other_words_of_each_language_names_the_csm() -> None:
+    for body in (
+        "Mathieu Gagnon sera votre conseiller en succès client (mathieu.gagnon@northwind.example).",
+        "Mathieu Gagnon, votre chargé de la réussite client (mathieu.gagnon@northwind.example), sera au démarrage.",
+        "Mathieu Gagnon será su asesor de éxito del cliente (mathieu.gagnon@northwind.example).",
+    ):
+        intro = msg("sam.okafor@northwind.example", body=body)
+        assert csm_mentioned(mail(intro), OWN, "sam.okafor@northwind.example") == Address(
+            "Mathieu Gagnon", "mathieu.gagnon@northwind.example"
+        ), body
+
+
 def test_the_role_word_beside_a_question_a_vacancy_a_team_head_or_the_customer_names_no_csm() -> None:
     for body in (
         "I'll ask Mira Novak who the CSM will be.",

@@ -29,7 +29,10 @@ _ROLE_WORDS = (
     r"customer success manager(?:in)?|customer success lead|kundenerfolgs?manager(?:in)?|"
     r"ansprechpartner(?:in)? (?:im|für|in) customer success|gestionnaire (?:du |de )?succès client(?:s|èle)?|"
     r"responsable (?:du |de )?succès client(?:s|èle)?|gerente de éxito (?:de(?:l)? )?client(?:e|es)|"
-    r"responsable de éxito (?:de(?:l)? )?client(?:e|es)|kundenbetreuer(?:in)?|(?:customer )?success manager"
+    r"responsable de éxito (?:de(?:l)? )?client(?:e|es)|kundenbetreuer(?:in)?|(?:customer )?success manager|"
+    # "conseiller en succès client", "chargée de la réussite client", "asesora de éxito del cliente"
+    r"(?:conseill(?:er|ère)|charg[ée]e?|responsable|gestionnaire) (?:en |du |de (?:la )?)?(?:succès|réussite) client(?:s|èle)?|"
+    r"(?:asesor[a]?|ejecutiv[oa]|gerente|responsable) de éxito (?:de(?:l)? )?client(?:e|es)"
 )
 _ROLE = (
     r"(?i:(?:(?:the|our|your|their|new|dedicated|a|der|die|unser\w*|ihr\w*|neue\w*|le|la|notre|votre|nouveau|"
@@ -194,7 +197,9 @@ def csm_by_role(
     ("no CSM yet", "CSM TBD") or the role named as a team or its head name no one.
     """
     own = {d.lower() for d in own_domains}
-    ours = [(n, e.lower()) for n, e in colleagues if n and _is_own(e, own)]
+    # each colleague once, however many headers show them: "Yassine" is alone in his first name with Yassine Alaoui
+    # on the Cc of two messages
+    ours = list(dict.fromkeys((n, e.lower()) for n, e in colleagues if n and _is_own(e, own)))
     others = {fold(n) for n in not_ours if n}
     visible = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
     for sentence in _SENTENCE_END.split(visible):
