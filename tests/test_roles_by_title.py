@@ -11,7 +11,7 @@ from agent.extract.roles import roles_said, roles_shown, stated_role
 from agent.extract.titles import title_for, titles_in_text
 from agent.merge import merge_stakeholders, with_short_names_folded
 from mailflows.inbound.mail import Address, ThreadMessage
-from mailflows.inbound.signatures import parse_signature
+from mailflows.inbound.signatures import parse_signature, read_card
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,9 @@ def test_a_name_ending_like_an_article_still_signs() -> None:
 def test_the_reps_decision_maker_stays_one_unless_a_finance_chief_or_alone_with_the_budget() -> None:
     decides, signs = ("decision_maker", "high", "Declan decides."), ("economic_buyer", "high", "Antoine signs.")
     assert stated_role(decides, "Chief Operating Officer", budget_elsewhere=True)[0] == "decision_maker"
-    assert stated_role(decides, "CFO", budget_elsewhere=True)[0] == "economic_buyer"  # a finance chief decides the spend
+    assert (
+        stated_role(decides, "CFO", budget_elsewhere=True)[0] == "economic_buyer"
+    )  # a finance chief decides the spend
     assert stated_role(decides, "Head of Logistics", budget_elsewhere=False)[0] == "economic_buyer"  # no one else pays
     # the chief executive who signs beside a finance chief still decides; alone, they pay too
     assert stated_role(signs, "CEO & co-fondateur", budget_elsewhere=True)[0] == "decision_maker"
@@ -257,3 +259,16 @@ def test_a_person_named_by_the_start_of_a_name_is_the_one_whose_mail_writes_it_i
     ]
     other = Stakeholder(name="Juan Carlos Peña", email="jcpena@coralia.example")
     assert len(with_short_names_folded([full, other, short.model_copy()])) == 3  # which Juan Carlos? both stay apart
+
+
+def test_a_quoted_sender_with_a_name_alone_takes_the_address_and_title_of_their_own_card() -> None:
+    quoted = ThreadMessage(
+        id="m1#2", sender=Address(name="Dr. Petra Wolf", email=""), body="Ohne diese Punkte keine Empfehlung.",
+        signature="Mit freundlichen Grüßen\nDr. Petra Wolf\nDatenschutzbeauftragte\nPflegeteam Mainauen GmbH\n"
+                  "petra.wolf@mainauen.example",
+    )  # fmt: skip
+    read_card(quoted)
+    ctx = ExtractionContext(account=AccountInfo(name="Pflegeteam Mainauen", domain="mainauen.example"),
+                            rep=Party(name="R", email="r@us.example"), company_domains={"us.example"})  # fmt: skip
+    people = collect_people([quoted], ctx)
+    assert [(p.email, p.title) for p in people.values()] == [("petra.wolf@mainauen.example", "Datenschutzbeauftragte")]

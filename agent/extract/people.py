@@ -21,7 +21,7 @@ from agent.extract.lexicon import rx
 from agent.extract.titles import PERSON, named_titles, self_described, title_of
 from agent.extract.units import crm_contact, crm_fields, table_rows
 from mailflows.inbound.mail import Address, SignatureInfo, ThreadMessage
-from mailflows.inbound.signatures import TITLE_WORDS, parse_signature
+from mailflows.inbound.signatures import EMAIL_RE, TITLE_WORDS, parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
@@ -304,22 +304,18 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
 
     for msg in sources:
         title = ""
+        sender = _sender_of(msg)
         info = msg.card if msg.signature else _card_left_in_body(msg)
-        if (
-            msg.sender
-            and info
-            and info.title
-            and (not info.name or _same_person(info.name, msg.sender.name or info.name))
-        ):
+        if sender and info and info.title and (not info.name or _same_person(info.name, sender.name or info.name)):
             title = info.title
         if msg.auto_generated:
             # an out-of-office still says who its sender is (a CFO away at signing); whoever it names is not a
             # participant, except the colleague it hands over to
-            add(msg.sender, msg.id, title)
+            add(sender, msg.id, title)
             for name, deputy_title, email in _deputies(msg.body):
                 add(Address(name=name, email=email), msg.id, deputy_title)
             continue
-        add(msg.sender, msg.id, title, authored=True)
+        add(sender, msg.id, title, authored=True)
         for addr in [*msg.to, *msg.cc, *msg.attendees]:
             add(addr, msg.id)
         for header in HEADER.finditer(msg.body):
@@ -335,6 +331,17 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
             add(addr, msg.id, crm_title)
             people[addr.email.lower()].crm_role = people[addr.email.lower()].crm_role or role
     return people
+
+
+def _sender_of(msg: ThreadMessage) -> Address | None:
+    """The message's sender; one quoted with a name alone ("Dr. Petra Wolf wrote:") takes the one address their own
+    signature gives under that name ("petra.wolf@…")."""
+    sender = msg.sender
+    if sender is None or sender.email or not sender.name or not msg.signature:
+        return sender
+    last = fold(sender.name).split()[-1]
+    own = {a.lower() for a in EMAIL_RE.findall(msg.signature) if last in fold(a.split("@", 1)[0])}
+    return Address(name=sender.name, email=own.pop()) if len(own) == 1 else sender
 
 
 def _title_in_label(addr: Address) -> tuple[Address, str]:
