@@ -26,6 +26,11 @@ def test_our_word_reported_in_our_notes_is_our_promise_dated_or_not() -> None:
         "Ich habe Herrn Brandt die Schnittstellenbeschreibung bis Ende April zugesagt.",
         "Je leur ai promis une session de formation pour les chefs d'équipe.",
         "Le prometí a Marta el informe de calidad de datos antes del 12 de mayo.",
+        # the pledge given to them in so many words, on a call or in mail
+        "ClinicGest lo construimos nosotros; os lo comprometo para antes de finales de enero.",
+        "Je vous le garantis : le connecteur sera prêt avant la fin juin.",
+        "I promise you the Ekos connector will be nightly from day one.",
+        "Wir versprechen Ihnen die Schulung vor Saisonbeginn.",
     ):
         assert promise_owner(unit(said, "ours"), OURS, THEIRS, "acmedata") == "us", said
 
@@ -33,6 +38,7 @@ def test_our_word_reported_in_our_notes_is_our_promise_dated_or_not() -> None:
 def test_a_denied_or_someone_elses_word_is_no_promise_of_ours() -> None:
     assert not GAVE_WORD.search("I never promised them a custom connector.")
     assert not GAVE_WORD.search("They offered us a reference call with their parent company.")
+    assert not GAVE_WORD.search("We can't promise you a date before the audit.")
 
 
 def test_a_notes_line_labelled_as_a_promise_is_ours() -> None:

@@ -107,6 +107,11 @@ GAVE_WORD = rx(
     r"\b(?:wir verpflichten uns|ich verpflichte mich|wir sichern (?:ihnen |euch |dir )?zu)\b",
     r"\b(?:on s'engage|on s’engage|nous nous engageons|je m'engage|je m’engage) à\b",
     r"\b(?:nos comprometemos|me comprometo) a\b",
+    # the pledge given to them: "os lo comprometo para enero", "I promise you", "je vous le garantis", "versprochen"
+    r"\b(?:(?:te|os|se|le|les) (?:lo |la |los |las )?(?:comprometo|comprometemos|prometo|prometemos|garantizo|garantizamos))\b",
+    r"\b(?:je|nous) (?:vous|te|leur|lui) (?:le |la |les )?(?:promets|promettons|garantis|garantissons)\b",
+    r"^(?![^.;]*\b(?:not|never)\b)[^.;]{0,60}?\b(?:i|we) (?:promise|guarantee) (?:you|that)\b",
+    r"\b(?:ich|wir) (?:verspreche|versprechen|garantiere|garantieren) (?:ihnen|euch|dir)\b",
 )
 # A deadline we hold ourselves to, said of a deliverable in our mail: "at the latest", "no later than", "a más tardar",
 # "au plus tard", "spätestens"; or what we hand over "will be with you by …", "estará en producción el …"
