@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from sqlmodel import Session
 
@@ -214,12 +215,20 @@ def named_by_us(session: Session, parsed: ParsedMail, rep_email: str, own: set[s
     text = fold(" ".join([parsed.outer.subject, *ours]))
     scored = sorted(
         ((hits, account.id, account) for account in repo.accounts_of_rep(session, rep_email)
-         if account.status != "delivered" and (hits := _hits(account, text))),
+         if account.status != "delivered" and (hits := _hits(account, text) + _names_two_words(account.name, text))),
         key=lambda s: s[0], reverse=True,
     )  # fmt: skip
     if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][2]
     return None
+
+
+def _names_two_words(name: str, text: str) -> int:
+    """1 when ``text`` has two words of the account's name in their order, a short word or two between
+    ("Frutera del Jubones" of "Exportadora Frutera del Jubones S.A."), else 0."""
+    words = [w for w in re.findall(r"[\w']+", fold(name)) if len(w) >= 4]
+    short = r"(?:\s+\S{1,3}){0,2}\s+"
+    return int(any(re.search(rf"(?<!\w){re.escape(a)}{short}{re.escape(b)}(?!\w)", text) for a, b in pairwise(words)))
 
 
 def get_or_create(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.accounts import csm_mentioned, email_for_colleague, explicit_account_name, resolve_account
+from agent.accounts import _names_two_words, csm_mentioned, email_for_colleague, explicit_account_name, resolve_account
+from agent.document import fold
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 OWN = {"northwind.example"}
@@ -256,3 +257,9 @@ def test_a_transcript_speaker_our_side_names_or_who_introduces_themself_as_us_is
     authors = {u.speaker: u.author for u in read_units([note, call], ctx, HandoffDocument(account=ctx.account))}
     assert authors["Marcus Lee"] == "ours" and authors["Rahul Mehta"] == "ours"
     assert authors["Priya Anand"] == "customer"
+
+
+def test_two_words_of_an_accounts_name_in_their_order_name_it() -> None:
+    assert _names_two_words("Exportadora Frutera del Jubones", fold("Fwd: Re: Arquitectura - Frutera del Jubones"))
+    assert not _names_two_words("Exportadora Frutera del Jubones", fold("Jubones y Frutera"))  # not in their order
+    assert not _names_two_words("Harbor Logistics", fold("logistics for the harbor"))

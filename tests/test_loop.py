@@ -147,7 +147,7 @@ async def test_a_thread_with_the_customers_outsourced_it_joins_the_account_our_w
     await service.send(demo_files()[0].read_bytes())
     await service.drain()
     it = _forward(
-        "Re: Architecture - Alderfinch", "Technical thread with Jonathan, their outsourced IT.",
+        "Re: Architecture - Alder & Finch", "Technical thread with Jonathan, their outsourced IT.",
         "Jonathan Vera <jvera@ridgeline-it.example>",
         "Sam, as Alderfinch's IT provider: the ERP is SAP Business One on HANA, hosted by us in Tacoma.",
     )  # fmt: skip
