@@ -215,12 +215,26 @@ def named_by_us(session: Session, parsed: ParsedMail, rep_email: str, own: set[s
     text = fold(" ".join([parsed.outer.subject, *ours]))
     scored = sorted(
         ((hits, account.id, account) for account in repo.accounts_of_rep(session, rep_email)
-         if account.status != "delivered" and (hits := _hits(account, text) + _names_two_words(account.name, text))),
+         if account.status != "delivered" and (hits := _named_in_full(account, text))),
         key=lambda s: s[0], reverse=True,
     )  # fmt: skip
     if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][2]
     return None
+
+
+def _named_in_full(account: Account, text: str) -> int:
+    """How firmly ``text`` names the account: its whole name, its domain's label, two of its name's words in their
+    order (a first word alone, "Harbor", may be another company's: "Harbor Freight Partners" is not Harbor Logistics)."""
+    label = account.domain.split(".")[0] if account.domain else ""
+    squashed = re.sub(r"[\s.&'’-]+", "", text)
+    return (
+        bool(account.name and re.search(rf"(?<!\w){re.escape(fold(account.name))}(?!\w)", text))
+        + bool(
+            len(label) >= SQUASHED_MIN and (label in squashed or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
+        )
+        + _names_two_words(account.name or "", text)
+    )
 
 
 def _names_two_words(name: str, text: str) -> int:
@@ -237,12 +251,19 @@ def get_or_create(
     account = repo.account_by_domain(session, key.domain) if key.domain else None
     if account is None and key.domain:
         account = affiliate_of(session, key.domain, rep.email)
-        if account is None and parsed is not None and not explicit_account_name(parsed):
-            account = named_by_us(session, parsed, rep.email, app.settings.own_domains)
         if account is not None:
             return account
     if account is None:
         account = repo.account_by_name(session, key.name)
+    # a third party's thread our words file under an open account: kept as it is (its domain and name stay)
+    if (
+        account is None
+        and key.domain
+        and parsed is not None
+        and not explicit_account_name(parsed)
+        and (named := named_by_us(session, parsed, rep.email, app.settings.own_domains)) is not None
+    ):
+        return named
     if account is not None:
         if not account.domain and key.domain:
             account.domain = key.domain

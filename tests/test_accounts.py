@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from agent.accounts import _names_two_words, csm_mentioned, email_for_colleague, explicit_account_name, resolve_account
+from agent.accounts import (
+    _named_in_full,
+    _names_two_words,
+    csm_mentioned,
+    email_for_colleague,
+    explicit_account_name,
+    resolve_account,
+)
 from agent.document import fold
+from db.models import Account
 from mailflows.inbound.mail import Address, ParsedMail, ThreadMessage
 
 OWN = {"northwind.example"}
@@ -263,3 +271,10 @@ def test_two_words_of_an_accounts_name_in_their_order_name_it() -> None:
     assert _names_two_words("Exportadora Frutera del Jubones", fold("Fwd: Re: Arquitectura - Frutera del Jubones"))
     assert not _names_two_words("Exportadora Frutera del Jubones", fold("Jubones y Frutera"))  # not in their order
     assert not _names_two_words("Harbor Logistics", fold("logistics for the harbor"))
+
+
+def test_a_first_word_alone_does_not_name_an_account_for_a_third_partys_thread() -> None:
+    harbor = Account(name="Harbor Logistics", domain="harborlogistics.example", rep_email="r@x")
+    assert not _named_in_full(harbor, fold("Fwd: Intro - Harbor Freight Partners"))
+    assert _named_in_full(harbor, fold("Re: Architecture - Harbor Logistics"))
+    assert _named_in_full(harbor, fold("Re: harborlogistics rollout"))
