@@ -36,6 +36,9 @@ from mailflows.inbound.signatures import parse_signature, read_card
         ("Lead Cloud Architect", "technical_evaluator"),
         ("Director, Enterprise Applications", "technical_evaluator"),
         ("Head of Digital Platforms", "technical_evaluator"),
+        ("Responsable SI", "technical_evaluator"),
+        ("Applikationsverantwortlicher", "technical_evaluator"),
+        ("Data Warehouse / Business Intelligence", "technical_evaluator"),
         # the money, and the chiefs
         ("Kaufmännischer Geschäftsführer", "economic_buyer"),
         ("Vorstand Finanzen", "economic_buyer"),

@@ -74,7 +74,10 @@ ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
                                           r"\bsystems\b", r"\bsistemas\b", r"\binformatique\b", r"\bdsi\b", r"\bedv\b",
                                           r"\binformatik\b", r"\binfrastructure\b", r"\binfraestructura\b",
                                           r"\bsystèmes? d'information\b", r"\bsistemas? de informaci[óo]n\b", r"\btecnolog\w*",
-                                          r"\brechenzentrum\b", r"\binformática\b", r"\bti\b")),
+                                          r"\brechenzentrum\b", r"\binformática\b", r"\bti\b",
+                                          # "Responsable SI", "Applikationsverantwortlicher", "Head of Enterprise Architecture"
+                                          r"\b(?:responsable|directeur|directrice|direction|chef(?:fe)?)(?: des?| du)? si\b",
+                                          r"\bapplikation\w*", r"\bbusiness intelligence\b", r"\bdata warehouse\b")),
     ("influencer", "medium", rx(r"\bleiter(?:in)?\b")),  # a German head of some function, when nothing more specific says
     ("user", "low", rx(r"\bstore manager\b", r"\bterminal manager\b", r"\bplant manager\b", r"\bnurse\b", r"\bgeneral manager\b",
                         r"\banalyst\b", r"\bsupervisor\b", r"\bsuccess\b", r"\bcoordinator\b", r"\bdispatcher\b",
