@@ -47,6 +47,9 @@ from mailflows.inbound.mail import Address, ThreadMessage
         ("On a aussi reçu une proposition de Lumio.", "Lumio", "vendor"),
         ("Pedimos presupuesto a Arbolado Consultores en enero.", "Arbolado Consultores", "vendor"),
         ("Estamos migrando desde Holded este trimestre.", "Holded", "incumbent"),
+        ("Les cuento que también cotizamos con Quanta Analytics, la consultora de Bogotá.", "Quanta Analytics", "vendor"),
+        ("We also had Blueline Digital, the Toronto agency, pitch us a custom platform.", "Blueline Digital", "vendor"),
+        ("We got pricing from Datawise last spring.", "Datawise", "vendor"),
     ],
 )  # fmt: skip
 def test_an_alternative_is_named_by_what_the_sentence_does_with_it(sentence: str, name: str, kind: str) -> None:
@@ -70,6 +73,8 @@ def test_an_alternative_is_named_by_what_the_sentence_does_with_it(sentence: str
         "We're moving from Bristol to Cardiff in the autumn.",
         "Wir haben die Ergebnisse mit dem Team in Hannover angeschaut.",
         "Hemos evaluado el piloto de Zaragoza con buenos resultados.",
+        "Our drivers pitch us ideas every week.",
+        "Cotizamos con el banco la línea de crédito.",
     ],
 )
 def test_a_sentence_without_an_alternative_names_none(sentence: str) -> None:

@@ -97,6 +97,8 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r"\b(?:la|el|una|un) (?:propuesta|oferta|presupuesto|cotización|demo|prototipo|precio) (?:de|con)\b",
         r"\b(?:un piloto|una prueba) con\b",
         r"\b(?:pedimos|solicitamos|pidieron) (?:un |una )?(?:presupuesto|cotización|oferta|propuesta) a\b",
+        # a quote taken with another: "también cotizamos con X", "we also got pricing from X", "nous avons consulté X"
+        r"\b(?:cotizamos|cotizaron|cotizábamos) (?:también )?con\b", r"\b(?:got|had) (?:\w+ )?(?:pricing|a price) from\b",
         # the field came down to two: "you and X", "X was the other finalist"
         r"\b(?:came down to|between|zwischen|entre) (?:you|us|yourselves|euch|ihnen|uns|vous|nous|ustedes|vosotros) "
         r"(?:and|und|et|y)\b",
@@ -150,6 +152,8 @@ _FRAMES: tuple[tuple[Kind, str, re.Pattern[str]], ...] = (
         r",?\s+(?:nos|les|me|le) (?:cotiz(?:ó|aron|aba|aban)|ofrec(?:ió|ieron|ía|ían)|propus(?:o|ieron)|propon(?:ía|ían)|"
         r"cobr(?:aba|aban|ó|aron))\b",
         # a demo or pitch given: "X demoed the week before", "X hat uns ihr Modul vorgeführt", "X nous a fait une démo"
+        # "we had X, the Toronto agency, pitch us a custom platform", "we let X quote"
+        r"\s+(?:pitch|quote)\s+(?:us|for us)\b",
         r"\s+(?:came in (?:and|to) )?(?:demoed|demo'd|pitched (?:us|their|a|an|the)|(?:did|gave (?:us )?|ran) (?:a|an|their|its) "
         r"(?:\w+ )?(?:demo|pitch|presentation|walkthrough))\b",
         r"\s+(?:hat|hatte|haben|hatten) (?:uns )?(?:\S+ ){0,4}(?:vorgeführt|demonstriert|gepitcht)\b",
