@@ -24,6 +24,7 @@ from agent.extract.units import before_private, is_junk
         "El débito automático va a la CBU 0170099220000067890123.",
         # credentials named by what they open, as a setting, or alone
         "Supervisor PIN for the staging kiosk: 8812-KQ.",
+        "Para devoluciones usamos nuestra cuenta monetaria USD Banco Agromercantil 30-4017729-5.",
         "Der Code für die Tür zum Serverraum: 7301#.",
         "Le code du portail de l'entrepôt : 5519.",
         "El PIN del administrador del entorno de pruebas: 3390-ZT.",
@@ -58,6 +59,11 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
         "Vertraulich, bitte nicht weitergeben: der Standort Hof wird geschlossen.",
         "Ne le répétez pas, mais la direction change en mars.",
         "Que quede entre nosotros: la matriz quiere vender la planta.",
+        # one's own operation as the reason to be away, a colleague's recovery or pregnancy, a birth on the way
+        "I'm off next month for back surgery, so if it could be before then, even better.",
+        "He is still recovering from his bypass surgery, so he is only in two days a week.",
+        "Je serai absent une partie de novembre, ma femme doit accoucher début novembre.",
+        "Sylvie est enceinte, elle ne l'a pas encore annoncé.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -78,6 +84,10 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "We have 12 stores and 340 staff in three regions.",
         "We do not share patient data with third parties.",
         "Confidentiality of the lab results is our first requirement.",
+        "Surgery scheduling is our bottleneck: 40 operations a week are rescheduled.",
+        "Our patients recover from knee surgery in three days on average.",
+        "I'm off next week for the trade fair, Jan covers the pilot.",
+        "The cow is pregnant for 283 days on average, so calving is planned a year ahead.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

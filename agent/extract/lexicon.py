@@ -301,7 +301,7 @@ _LINK = (
 _BANK_WORD = (
     r"(?:bank account|current account|checking account|account (?:number|no)|bankverbindung|girokonto|bankkonto|"
     r"konto(?:nummer|-?nr\.?)?|compte (?:courant|bancaire|de d[ée]p[ôo]t)|rib|cuenta (?:corriente|bancaria|de ahorros?|"
-    r"vista)|caja de ahorros?|cbu|cvu|clabe|n[uú]mero de cuenta|num[ée]ro de compte|routing number|bsb)"
+    r"vista|monetaria)|caja de ahorros?|cbu|cvu|clabe|n[uú]mero de cuenta|num[ée]ro de compte|routing number|bsb)"
 )
 _ACCOUNT_NUMBER = r"(?=(?:[ .-]?\d){8})\d[\d .-]*\d"
 # a key's own shape with no name before it: a long token mixing lower case, capitals and digits, not in an address
@@ -347,12 +347,24 @@ PRIVATE_LIFE = "|".join((
     r"(?:sick|ill|flu|covid|chicken ?pox|wedding|birthday|born|due|surgery|hospital|funeral|graduation|krank|windpocken|"
     r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
     r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
-    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años|tournament|turnier|tournoi|torneo|recital|play-?offs?|school play)",
+    r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años|tournament|turnier|tournoi|torneo|recital|play-?offs?|school play|"
+    # a birth on the way: "ma femme doit accoucher début novembre", "my wife is pregnant", "meine Frau ist schwanger"
+    r"accouch\w*|give birth|giving birth|pregnan\w*|enceinte|schwanger\w*|entbind\w*|embarazada|dar a luz|da a luz)",
     r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
     r"enterrement|bautizo|baptême|taufe)\b",
     r"\b(?:my|meine[rn]?|mon|ma|mi)\s+(?:\w+\s+)?(?:surgery|replacement|operation|chemo\w*|treatment|op|opération|"
     r"operación|cirugía)\b",
     # ... a family member's treatment: "my wife starts chemo on Tuesday", "ma mère commence sa chimio"
+    # one's own operation as the reason for an absence, or someone recovering from theirs: "I'm off next month for back
+    # surgery", "he is still recovering from his bypass surgery", "je serai absent pour une opération du genou"
+    r"\b(?:i'?m|i am|i'?ll be|i will be)\s+(?:off|out|away|absent)\b[^.!?]{0,40}?\b(?:for|because of|due to)\s+(?:a |an |my )?"
+    r"(?:\w+\s+){0,2}(?:surgery|operation|op)\b",
+    r"\brecover(?:ing|s)? from (?:his|her|their|my|a|an) (?:\w+\s+){0,2}(?:surgery|operation|op|heart attack|stroke)\b",
+    r"(?:\b(?-i:[A-ZÀ-Ý][a-zà-ÿ]+)|\bshe|\belle|\bsie|\bella)(?:\s+(?:is|est|ist|está)|'s)\s+(?:\w+\s+)?(?:pregnant|enceinte|"
+    r"schwanger|embarazada)\b",
+    r"\b(?:je serai|je suis|serai)\s+absente?\b[^.!?]{0,40}?\bpour (?:une|mon|ma) (?:\w+\s+){0,2}(?:opération|intervention|chirurgie)\b",
+    r"\b(?:bin|bin ich|werde ich)\b[^.!?]{0,40}?\bwegen (?:einer|meiner) (?:\w+\s+){0,2}(?:op|operation)\b",
+    r"\b(?:estaré|estoy)\s+(?:fuera|ausente|de baja)\b[^.!?]{0,40}?\bpor (?:una|mi) (?:\w+\s+){0,2}(?:operación|cirugía)\b",
     r"\b(?:my|meine?[mnrs]?|ma|mon|mi)\s+(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|frau|mann|mutter|"
     r"vater|sohn|tochter|femme|mari|mère|père|fils|fille|mujer|marido|espos[oa]|madre|padre|hij[oa])\b[^.!?]{0,40}?"
     r"\b(?:chemo\w*|chimio\w*|quimio\w*|radiation|bestrahlung|radioth[ée]rapie|radioterapia|dialys\w*|diálisis)",
