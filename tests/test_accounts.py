@@ -219,6 +219,8 @@ def test_the_role_in_other_words_of_each_language_names_the_csm() -> None:
         "Mathieu Gagnon sera votre conseiller en succès client (mathieu.gagnon@northwind.example).",
         "Mathieu Gagnon, votre chargé de la réussite client (mathieu.gagnon@northwind.example), sera au démarrage.",
         "Mathieu Gagnon será su asesor de éxito del cliente (mathieu.gagnon@northwind.example).",
+        "Comme annoncé, je vous présente Mathieu Gagnon, qui sera votre CSM à partir de maintenant : il sera au "
+        "lancement du 21 avril.\n\nAttendees: Mathieu Gagnon <mathieu.gagnon@northwind.example>",
     ):
         intro = msg("sam.okafor@northwind.example", body=body)
         assert csm_mentioned(mail(intro), OWN, "sam.okafor@northwind.example") == Address(

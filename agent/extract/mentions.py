@@ -174,7 +174,11 @@ _ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|CS|(?i:customer success|{_ROLE_WORDS}))\
 _ROLE_NOT_PERSON = re.compile(
     r"(?i:\b(?:head|vp|director|directora?|leiter(?:in)?|responsable|chef|jefe|jefa) (?:of |de |du |des |für )?"
     r"(?:global )?(?:customer success|CSM)|\b(?:CSM|customer success) (?:lead|team|manager of|director|leiter|"
-    r"équipe|equipo|abteilung)|\b(?:who|which|wer|welche[rn]?|qui|quel(?:le)?|quién|cuál)\b|"
+    # a question word or a remark on someone's part elsewhere ("Ravi Menon, who is CSM on the Harbor account"), not a
+    # clause after a name that makes them yours ("Léa Fontaine, qui sera votre CSM", "Ana, who will be your CSM")
+    r"équipe|equipo|abteilung)|(?<!, )\b(?:who|which|wer|welche[rn]?|qui|quel(?:le)?|quién|cuál)\b|"
+    r", (?:who|die|der|qui|que|quien)\b(?!\s+(?:will be|is going to be|sera|será|va a ser|wird)\s+"
+    r"(?:your|votre|su|tu|vuestr[oa]|ihr\w*|euer|eure)\b)|"
     # someone's CSM elsewhere or before: "our former CSM at Quarrystack", "ihr früherer CSM"
     r"\b(?:former|previous|old|ex|used to|ehemalig\w*|früher\w*|ancien(?:ne)?|anterior|antigu[oa])\b|\b(?:no|kein\w*|pas de|"
     r"sin|ningún)\s+(?:CSM|customer success)|\b(?:tbd|tbc|to be (?:assigned|confirmed|decided|named)|noch offen|"
