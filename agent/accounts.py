@@ -124,11 +124,11 @@ def resolve_account(parsed: ParsedMail, own_domains: set[str]) -> AccountKey | N
     return None
 
 
-def _labels(account: Account) -> set[str]:
+def _labels(account: Account, first_word: bool = True) -> set[str]:
     labels = {fold(account.name)}
     if account.domain:
         labels.add(account.domain.split(".")[0])
-    first = fold(account.name).split(" ")[0] if account.name else ""
+    first = fold(account.name).split(" ")[0] if account.name and first_word else ""
     if len(first) >= 4:
         labels.add(first)
     return {label for label in labels if label}
@@ -141,12 +141,13 @@ def _mention_text(parsed: ParsedMail) -> str:
 SQUASHED_MIN = 6  # a shorter name, run together with its neighbours, is found inside too many other words
 
 
-def _hits(account: Account, text: str) -> int:
-    """How many of the account's names (its name, its domain's label, a distinctive first word) the folded text has."""
+def _hits(account: Account, text: str, first_word: bool = True) -> int:
+    """How many of the account's names (its name, its domain's label, a distinctive first word unless ``first_word``
+    is False) the folded text has."""
     squashed = re.sub(r"[\s.&'’-]+", "", text)  # "Corvid Marine" names the account its domain calls "corvidmarine"
     return sum(
         1
-        for label in _labels(account)
+        for label in _labels(account, first_word)
         if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)
         or (len(label) >= SQUASHED_MIN and re.sub(r"\W+", "", label) in squashed)
     )
@@ -226,15 +227,7 @@ def named_by_us(session: Session, parsed: ParsedMail, rep_email: str, own: set[s
 def _named_in_full(account: Account, text: str) -> int:
     """How firmly ``text`` names the account: its whole name, its domain's label, two of its name's words in their
     order (a first word alone, "Harbor", may be another company's: "Harbor Freight Partners" is not Harbor Logistics)."""
-    label = account.domain.split(".")[0] if account.domain else ""
-    squashed = re.sub(r"[\s.&'’-]+", "", text)
-    return (
-        bool(account.name and re.search(rf"(?<!\w){re.escape(fold(account.name))}(?!\w)", text))
-        + bool(
-            len(label) >= SQUASHED_MIN and (label in squashed or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
-        )
-        + _names_two_words(account.name or "", text)
-    )
+    return _hits(account, text, first_word=False) + _names_two_words(account.name or "", text)
 
 
 def _names_two_words(name: str, text: str) -> int:

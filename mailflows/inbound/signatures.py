@@ -397,10 +397,9 @@ def _title_by_place(info: SignatureInfo, below: list[str], sender: Address | Non
 
 
 def _is_company(line: str, sender: Address | None) -> bool:
-    """A card's company line: a legal form ("S.A.", "GmbH") or the sender's domain in its words."""
-    if COMPANY_SUFFIX_RE.search(line.rstrip(" .,")) or re.search(
-        r"\b(?:gmbh|ag|s\.a\.|sàrl|s\.l\.|ltd|inc)\b", line, re.I
-    ):
+    """A card's company line: a legal form ending it or a part of it ("Rigiblick AG, Zug", "S.A.") or the sender's
+    domain in its words."""
+    if any(COMPANY_SUFFIX_RE.search(part.strip(" ,")) for part in re.split(r"[,|–—]", line)):
         return True
     domain = _company_from_domain(sender)
     words = [w for w in re.findall(r"[a-z0-9]+", _ascii(line)) if len(w) >= 4]
