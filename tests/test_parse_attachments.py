@@ -55,6 +55,17 @@ def test_long_transcript_is_never_truncated():
     assert len(turns) == 5000 and turns[-1].text == "line 4999"
 
 
+def test_a_time_alone_on_its_line_stamps_the_next_turn_and_is_never_words() -> None:
+    # a Meet export: each turn under its time; the same speaker twice in a row is one turn without the time inside
+    text = (
+        "Participants : Awa Ndiaye, Karim Benali\n\n00:01:05\nKarim Benali: Comment mesurerez-vous le succès ?\n\n"
+        "00:01:20\nAwa Ndiaye: Dans trois mois, moins de 8 %.\n\n00:01:48\nAwa Ndiaye: À six mois, la réconciliation.\n"
+    )
+    turns = parse_transcript(text)
+    assert [(t.speaker, t.at) for t in turns] == [("Karim Benali", "00:01:05"), ("Awa Ndiaye", "00:01:20")]
+    assert turns[1].text == "Dans trois mois, moins de 8 %. À six mois, la réconciliation."
+
+
 def _pdf_with_text(text: str) -> bytes:
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [

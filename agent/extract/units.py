@@ -18,7 +18,11 @@ from agent.extract.dates import find_dates
 from agent.extract.injection import looks_like_instruction
 from mailflows.inbound.dates import parse_mail_date
 
-SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9$€£])")
+# a capital in the customers' languages: "À six mois", "Über", "Él", "Ça"; "¿"/"¡" open a Spanish sentence, "«" a quote
+CAPITAL = "A-ZÀ-ÖØ-ÞŒŠŽČŁ"
+SENTENCE_END = re.compile(
+    rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)\]]))\s+(?=[\"'“‘«(\[]?\s?[¿¡]?[{CAPITAL}0-9$€£])"
+)
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
 MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
 BOLD_HEADING = re.compile(r"^\s*\*\*([^*]{2,80})\*\*:?\s*$")

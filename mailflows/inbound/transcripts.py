@@ -242,17 +242,21 @@ def _parse_lines(text: str) -> list[Turn]:
     pending_at: str | None = None
     lines = [line for line in (raw.strip() for raw in unglue_chat(text).split("\n")) if line]
     clock_below = False
+    stamp: str | None = None  # a time alone on its line ("00:01:48" over "Name: text"): the next turn's, never words
     for i, line in enumerate(lines):
         if clock_below:  # the time under a name, read with it
             clock_below = False
             continue
         opens = speaker_line(line)
         if opens is not None and opens[2] is not None:
-            turns.add(opens[0], opens[2], opens[1], separate=bool(CHAT_STAMP.match(line)))
-            pending = None
+            turns.add(opens[0], opens[2], opens[1] or stamp, separate=bool(CHAT_STAMP.match(line)))
+            pending, stamp = None, None
             continue
         if opens is None and i + 1 < len(lines) and (two := name_over_clock(line, lines[i + 1])):
             opens, clock_below = (*two, None), True
+        if opens is None and (clock := CLOCK_ONLY_RE.match(line)):
+            stamp = clock.group("at")
+            continue
         if opens is not None:
             pending, pending_at = opens[0], opens[1]
             continue
