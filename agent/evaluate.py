@@ -17,6 +17,7 @@ import email
 import email.policy
 import email.utils
 import json
+import logging
 import tempfile
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ from bs4 import BeautifulSoup
 from agent.errors import HandoffError
 from agent.extract.scoring import SECTIONS, DealScore, normalize, score_document
 from agent.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 
 class EvalError(HandoffError):
@@ -44,6 +47,18 @@ def deal_folders(root: Path) -> list[Path]:
     return deals
 
 
+# the tags that start a new line in the text a quote is checked against; inline tags ("<b>1 de septiembre</b>.")
+# join their words as a reader sees them, as the corpus scorer reads HTML
+_LINE_TAGS = ("br", "p", "div", "tr", "li", "table", "blockquote")
+
+
+def _html_text(markup: str) -> str:
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_LINE_TAGS):
+        tag.insert_before("\n")
+    return soup.get_text("")
+
+
 def _parts_text(msg: email.message.Message) -> list[str]:
     texts: list[str] = []
     for part in msg.walk():
@@ -56,9 +71,7 @@ def _parts_text(msg: email.message.Message) -> list[str]:
             continue
         raw = part.get_payload(decode=True)
         text = raw.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(raw, bytes) else ""
-        texts.append(
-            BeautifulSoup(text, "html.parser").get_text("\n") if part.get_content_type() == "text/html" else text
-        )
+        texts.append(_html_text(text) if part.get_content_type() == "text/html" else text)
     texts.extend(f"{k}: {v}" for k, v in msg.items())
     return texts
 
@@ -187,11 +200,25 @@ async def evaluate(root: Path, settings: Settings | None = None, keep: Path | No
     for deal in deal_folders(root):
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
-            results.append(await evaluate_deal(deal, base, Path(tempfile.mkdtemp(prefix=f"{deal.name}-", dir=keep))))
+            results.append(await _guarded(deal, base, Path(tempfile.mkdtemp(prefix=f"{deal.name}-", dir=keep))))
             continue
         with tempfile.TemporaryDirectory(prefix=f"handoff-eval-{deal.name}-") as tmp:
-            results.append(await evaluate_deal(deal, base, Path(tmp)))
+            results.append(await _guarded(deal, base, Path(tmp)))
     return results
+
+
+async def _guarded(deal: Path, base: Settings, work: Path) -> DealScore:
+    """One deal's score; a deal the service fails on is reported as that deal's error (all its facts lost) and the
+    others are still measured. Labels that cannot be read stop the run (EvalError): the folder is wrong."""
+    try:
+        return await evaluate_deal(deal, base, work)
+    except EvalError:
+        raise
+    except Exception as exc:
+        log.exception("eval: %s failed", deal.name)
+        gold = read_gold(deal)
+        facts = len(gold.get("facts", [])) + len(gold.get("rep_reply_facts", []))
+        return DealScore(deal=deal.name, facts=facts, errors=[f"the service failed: {type(exc).__name__}: {exc}"])
 
 
 def _ratio(pair: list[int]) -> str:

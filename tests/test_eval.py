@@ -62,3 +62,32 @@ def test_eval_prints_json_a_team_can_compare(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     [row] = json.loads(out.stdout)
     assert row["deal"] == "alderfinch" and row["recall"] >= 0.8 and row["errors"] == []
+
+
+def test_a_quote_is_checked_against_html_as_a_reader_sees_it(tmp_path: Path) -> None:
+    # "<b>1 de septiembre</b>." reads "1 de septiembre." (inline tags join), "<p>" and "<br>" start lines
+    from email.message import EmailMessage
+
+    from agent.evaluate import deal_text
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "rep@lumendata.example", "handoff@lumendata.example", "Fechas"
+    msg.set_content("<p>Tablero funcionando el <b>1 de septiembre</b>.</p><p>Luego<br>Monterrey</p>", subtype="html")
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "01.eml").write_bytes(bytes(msg))
+    (tmp_path / "rep-reply.txt").write_text("ok", encoding="utf-8")
+    text = deal_text(tmp_path)
+    assert "tablero funcionando el 1 de septiembre." in text and "luego monterrey" in text
+
+
+async def test_a_deal_the_service_fails_on_is_reported_and_the_others_are_still_measured(tmp_path: Path) -> None:
+    corpus = labelled_demo(tmp_path)
+    broken = corpus / "aaa-broken"
+    shutil.copytree(corpus / "alderfinch", broken)
+    (broken / "inbox" / "00-unreadable.eml").mkdir()  # a folder where a message should be: reading it fails
+    results = await evaluate(corpus, make_settings(tmp_path))
+    assert [r.deal for r in results] == ["aaa-broken", "alderfinch"]
+    failed, measured = results
+    assert failed.found == 0 and failed.facts == measured.facts and failed.recall == 0.0
+    assert failed.errors and failed.errors[0].startswith("the service failed: IsADirectoryError")
+    assert measured.errors == [] and measured.recall >= 0.8

@@ -105,6 +105,18 @@ def test_a_crm_contacts_table_under_another_tables_columns_is_read_by_the_shape_
     ]
 
 
+def test_a_crm_row_for_a_shared_mailbox_names_no_one_and_stops_nothing() -> None:
+    # "info@" in a CRM export is the brewery's front desk, not a person: the row is skipped, the next one is read
+    body = (
+        "Contact: Front desk; Title: Reception; Email: info@brew.example; Role: Other\n"
+        "Contact: Dana Pike; Title: Head Brewer; Email: dana.pike@brew.example; Role: Champion"
+    )
+    ctx = ExtractionContext(account=AccountInfo(name="Brew", domain="brew.example"), rep=Party(name="R", email="r@us.example"),
+                            company_domains={"us.example"})  # fmt: skip
+    people = collect_people([ThreadMessage(id="crm1", kind="crm", body=body)], ctx)
+    assert list(people) == ["dana.pike@brew.example"] and people["dana.pike@brew.example"].crm_role == "Champion"
+
+
 def test_the_chief_holds_the_budget_only_until_a_finance_chief_shows_up() -> None:
     chief = Stakeholder(name="Ignacio Montalva", email="i@v", title="Gerente General", role="decision_maker")
     people = with_budget_holder([chief])

@@ -332,7 +332,8 @@ def collect_people(sources: list[ThreadMessage], ctx: ExtractionContext) -> dict
                 add(Address(name=contact, email=email), msg.id, title)
         for addr, crm_title, role in _crm_rows(msg):
             add(addr, msg.id, crm_title)
-            people[addr.email.lower()].crm_role = people[addr.email.lower()].crm_role or role
+            if (person := people.get(addr.email.lower())) is not None:  # a role address ("info@") is no one
+                person.crm_role = person.crm_role or role
     return people
 
 
