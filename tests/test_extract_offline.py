@@ -339,3 +339,24 @@ async def test_a_reason_the_rep_writes_without_why_is_a_purchase_driver_not_a_la
     drivers = " ".join(item.text for item in answers.sections.purchase_drivers)
     assert "holiday season" in drivers and "retires in May" in drivers
     assert answers.sections.expansion == [] and answers.sections.risks == []
+
+
+async def test_our_promise_in_a_grammar_no_rule_knows_is_read_by_what_it_does(ctx: ExtractionContext) -> None:
+    # the rep's note lists two promises from a call; no "I'll"/"we will" in it, the classifier knows the function
+    from datetime import UTC, datetime
+
+    from mailflows.inbound.mail import Address
+
+    said = (
+        "Two promises on the call: SecNumCloud attestation to their DPO within ten days, "
+        "and a demo at their directors' seminar on July 2."
+    )
+    note = ThreadMessage(
+        id="n1", sender=Address(name="Sam Rep", email="sam.rep@ourco.example"),
+        date=datetime(2026, 4, 21, 9, tzinfo=UTC), subject="Discovery call", body=f"{said}\n\nSam",
+    )  # fmt: skip
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    doc = merge_extraction(doc, await OfflineExtractor().extract([note], ctx, doc))
+    promises = {(p.owner, p.due) for p in doc.sections.commitments}
+    assert ("us", date(2026, 7, 2)) in promises and all(owner == "us" for owner, _ in promises)
+    assert not any("SecNumCloud" in item.text for item in doc.sections.implementation + doc.sections.risks)

@@ -86,6 +86,7 @@ ITEM_SECTIONS = frozenset({
 UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
 FRAME_OVERRULED = 0.4  # a reason or worry the classifier is this sure of stays one, whatever a competitor frame guessed
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
+OURS_PROMISE = 0.5  # ... or a promise the rules of commitments.py did not read
 OURS_TARGET = 0.6  # ... or a success metric, when no heading above it says "success"
 # what other customers got is a sales claim, not this customer's target: "customers typically see", "im Schnitt"
 CLAIM = re.compile(
@@ -388,6 +389,10 @@ def _sentence_items(
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
             sections.commitments.extend(_promises(item, unit, signed, events))
             continue
+        if not handed_over and _ours_by_its_function(unit, probs.get(id(unit))):
+            item = _promise(unit, unit.text, "us", unit.source_id in formal and unit.list_item, signed, events)
+            sections.commitments.extend(_promises(item, unit, signed, events))
+            continue
         filed = len(sections.competitive_context)
         if unit.author == "ours" and not _read_ours(
             unit, sections, formal, notes, probs.get(id(unit)), names, wanted, people
@@ -493,6 +498,17 @@ def _read_ours(
     # ("Login con Microsoft Entra ID") needs no surer classifier
     labelled = unit.heading == "implementation" and not asked
     return probs["implementation"] >= OURS_IMPLEMENTATION or labelled or setup_fact(unit.text)
+
+
+def _ours_by_its_function(unit: Unit, probs: dict[str, float] | None) -> bool:
+    """Our side's sentence (our mail, our voice on a call, the rep's note) that the classifier is sure is a promise,
+    in whatever grammar: "ich lasse Ihnen bis Ende Oktober eine Vorlage bauen", "two promises on the call: …"."""
+    if unit.author not in ("ours", "note") or probs is None or unit.text.rstrip().endswith("?"):
+        return False
+    if lexicon.RIVAL_PROMISE.search(unit.text) or lexicon.PRIVATE.search(unit.text):
+        return False
+    best = max(probs, key=lambda key: probs[key])
+    return best == "commitments" and probs[best] >= OURS_PROMISE
 
 
 def _note_promise(unit: Unit, signed: date | None, events: dict[str, date] | None) -> Item | None:
