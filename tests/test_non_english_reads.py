@@ -233,3 +233,23 @@ def test_cue_phrases_in_german_french_and_spanish(text: str, section: str) -> No
     from agent.extract.cues import section_scores
 
     assert section_scores(text)[section] >= 1
+
+
+def test_a_crm_rows_competitor_notes_say_which_alternative_they_are_about() -> None:
+    from agent.extract.units import crm_units
+
+    body = (
+        "Opportunity ID: OPP-7; Primary Competitor: LabCore Analytics; Competitor Notes: LIS vendor add-on; quoted EUR "
+        "95,000 plus 12 months lead time; Next Step: AVV to Birgit\n"
+        "Opportunity ID: OPP-7; Wettbewerber: MedConsult Nord; Notes: Beratung, einmalige TAT-Studie für 28.000 EUR."
+    )
+    units = crm_units(body, "crm1", None)
+    assert [(u.text, u.quote, u.heading) for u in units] == [
+        (
+            "LabCore Analytics: LIS vendor add-on; quoted EUR 95,000 plus 12 months lead time",
+            "LIS vendor add-on; quoted EUR 95,000 plus 12 months lead time",
+            "competitive_context",
+        ),
+        # the row's general notes are about the deal, not the alternative: read as they are
+        ("Beratung, einmalige TAT-Studie für 28.000 EUR.", "Beratung, einmalige TAT-Studie für 28.000 EUR.", None),
+    ]

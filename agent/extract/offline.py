@@ -83,7 +83,7 @@ ITEM_SECTIONS = frozenset({
     "company_overview", "pain_points", "success_metrics", "purchase_drivers", "implementation", "expansion", "risks",
     "competitive_context",
 })  # fmt: skip  # where the classifier may file a sentence; promises and the rep's read have their own rules
-UNNAMED_COMPETITION = 0.6  # how sure the classifier must be of competition when no vendor is named
+UNNAMED_COMPETITION = 0.5  # how sure the classifier must be of competition when no vendor is named
 FRAME_OVERRULED = 0.4  # a reason or worry the classifier is this sure of stays one, whatever a competitor frame guessed
 OURS_IMPLEMENTATION = 0.65  # how sure the classifier must be before our side's sentence becomes an implementation fact
 OURS_PROMISE = 0.5  # ... or a promise the rules of commitments.py did not read
@@ -420,7 +420,11 @@ def _sentence_items(
             sections.competitive_context.append(_item(unit, alone=found.kind != "named", competitor=name))
             rival = (unit, sections.competitive_context[-1])
             continue
-        if key == "competitive_context" and probs.get(id(unit), {}).get(key, 0.0) < UNNAMED_COMPETITION:
+        if (
+            key == "competitive_context"
+            and unit.heading != key
+            and probs.get(id(unit), {}).get(key, 0.0) < UNNAMED_COMPETITION
+        ):
             continue  # no vendor named: only a sentence plainly about alternatives ("build it in-house") counts
         if key is None or key not in ITEM_SECTIONS:
             continue

@@ -45,11 +45,16 @@ CRM_LAST_KEYS = ("last name", "surname", "family name", "last", "nachname", "fam
 CRM_EMAIL_KEYS = ("email", "e-mail", "mail", "courriel", "correo")
 CRM_OTHER_KEYS = ("telefon", "téléphone", "teléfono", "tel", "mobile?", "móvil", "handy", "firma", "société", "empresa",
                   "entreprise", "abteilung", "département", "departamento", "department", "ville", "stadt", "ciudad")  # fmt: skip
+# the column that names the alternative a deal was weighed against, and whose notes are about that alternative
+CRM_RIVAL_KEYS = ("primary competitor", "competitors?", "competition", "wettbewerber", "mitbewerber", "konkurrenz",
+                  "concurrents?", "concurrence", "competidor(?:es)?", "competencia", "alternatives?")  # fmt: skip
+CRM_RIVAL_KEY = re.compile(rf"\b(?:{'|'.join(CRM_RIVAL_KEYS)})\b", re.IGNORECASE)
 CRM_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 CRM_KEY_WORDS = re.compile(
     r"\b(?:date|type|subject|contact|name|title|email|e-mail|notes?|description|comments?|details|summary|owner|"
     r"assigned|outcome|next|status|account|company|phone|activity|role|stage|amount|due|created|by|"
-    + "|".join(CRM_TITLE_KEYS + CRM_NAME_KEYS + CRM_FIRST_KEYS + CRM_LAST_KEYS + CRM_EMAIL_KEYS + CRM_OTHER_KEYS)
+    + "|".join(CRM_TITLE_KEYS + CRM_NAME_KEYS + CRM_FIRST_KEYS + CRM_LAST_KEYS + CRM_EMAIL_KEYS + CRM_OTHER_KEYS
+               + CRM_RIVAL_KEYS)
     + r")\b",
     re.IGNORECASE,
 )
@@ -457,16 +462,22 @@ def crm_units(body: str, source_id: str, fallback: date | None) -> list[Unit]:
     units: list[Unit] = []
     for row in body.splitlines():
         fields = crm_fields(row)
-        notes = next((v for k, v in fields.items() if NOTES_KEY.search(k)), "")
-        if not notes:
-            continue
         anchor = fallback
         when = crm_field(fields, "date", "created")
         written = parse_mail_date(when) if when else None
         if written is not None:
             anchor = written.date()
-        for sentence in map(before_private, before_instruction(split_sentences(notes))):
-            text = _clean(sentence)
-            if len(text) >= 12 and not is_junk(text):
-                units.append(Unit(text, sentence, source_id, "", None, "note", anchor, None))
+        rival = next((v for k, v in fields.items() if CRM_RIVAL_KEY.search(k) and not NOTES_KEY.search(k)), "")
+        for key, notes in fields.items():
+            if not NOTES_KEY.search(key) or not notes:
+                continue
+            # "Primary Competitor: LabCore Analytics; Competitor Notes: quoted EUR 95,000 …": the notes say whom
+            about = rival if rival and CRM_RIVAL_KEY.search(key) else ""
+            for sentence in map(before_private, before_instruction(split_sentences(notes))):
+                text = _clean(sentence)
+                if len(text) >= 12 and not is_junk(text):
+                    unit = Unit(text, sentence, source_id, "", None, "note", anchor, None)
+                    if about:
+                        unit.text, unit.heading = f"{about}: {text}", "competitive_context"
+                    units.append(unit)
     return units
