@@ -180,3 +180,17 @@ def test_the_line_between_the_name_and_the_company_is_the_title(
 ) -> None:
     info = parse_signature(signature, Address(signature.split("\n")[0], email))
     assert (info.title, info.company) == (title, company)
+
+
+def test_a_card_with_a_degree_and_a_printing_banner_under_it_is_still_a_card() -> None:
+    sender = Address(name="Jorge Luis Paredes", email="jparedes@uarimac.example")
+    body = (
+        "Estimado Martín:\n\nLe escribo por el tablero.\n\nAtentamente,\n\nMg. Jorge Luis Paredes\n"
+        "Director de Planeamiento y Calidad Académica\nUniversidad Alturas del Rímac\nCentral: (01) 555-3300\n\n"
+        "Universidad Alturas del Rímac - Licenciada por SUNEDU. Antes de imprimir este correo, piense en el medio "
+        "ambiente."
+    )
+    text, signature = split_signature(body, sender)
+    assert text == "Estimado Martín:\n\nLe escribo por el tablero."
+    info = parse_signature(signature, sender)
+    assert (info.title, info.company) == ("Director de Planeamiento y Calidad Académica", "Universidad Alturas del Rímac")

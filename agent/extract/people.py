@@ -202,7 +202,9 @@ def is_group(addr: Address) -> bool:
 # "Dr. Meera Deshpande", "Prim. Dr. Elisabeth Wallner", "Mag. Claudia Pichler": a degree or courtesy in a display
 # name is not part of the name the mail calls them by ("Meera", "Wallner")
 HONORIFICS = re.compile(
-    r"^(?:(?:dr|prof|prim|mag|dipl|ing|lic|mr|mrs|ms|herr|frau|mme|mlle|sr|sra|srta|don|doña|dott|dott\.ssa)\.?\s+)+",
+    r"^(?:(?:dr|dra|prof|prim|mag|dipl|ing|lic|mr|mrs|ms|herr|frau|mme|mlle|sr|sra|srta|don|doña|dott|dott\.ssa|"
+    # Latin America's degrees before a name: "Mg. Jorge Paredes", "CPC Rosa Huamán", "Arq. Ana Ruiz", "Mtra. Lía Gil"
+    r"mg|msc|mtro|mtra|arq|abg|abog|cpc|cp|psic|econ|qf)\.?\s+)+",
     re.IGNORECASE,
 )
 

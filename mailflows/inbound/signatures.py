@@ -31,6 +31,8 @@ MOBILE_RE = re.compile(
 )
 BOILERPLATE_RE = re.compile(
     r"environment|before printing|confidential|disclaimer|privilege|intended|recipient|unsubscribe|privacy|"
+    # the printing banner in the other languages: "Antes de imprimir este correo, piense en el medio ambiente"
+    r"medio ambiente|antes de imprimir|environnement|avant d'imprimer|umwelt|ausdruck|"
     r"vertraulich|confidencial|destinatari|empfänger|adressat|privacidad|datenschutz|"
     r"linkedin|twitter|facebook|"
     r"instagram|we(?:'re| are) hiring|careers|sent from|this (?:e-?mail|message)",
@@ -299,6 +301,8 @@ def _looks_like_card(rest: list[str], has_name: bool) -> bool:
     if len(content) > MAX_SIGNATURE_LINES:
         return False
     content = [c for c in content if not (REGISTRY_RE.search(c) and "|" in c)] or content
+    # a footer line under the card (a licence, a printing banner) is no line of the card
+    content = [c for c in content if not (len(c) >= 90 and BOILERPLATE_RE.search(c))] or content
     return all(len(c) < 90 or _is_contact_line(c) or is_mobile_footer(c) for c in content[:4]) and (
         any(TITLE_WORDS.search(c) or _is_contact_line(c) or "|" in c for c in content[:4])
     )
