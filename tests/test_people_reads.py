@@ -406,6 +406,11 @@ class _Account:
         ("Wiebke ist ab Montag als CSM dabei.", "Wiebke", None),
         ("4. A dedicated CSM, Tomás Ibarra, from the first day of the pilot.", "Tomás Ibarra", None),
         ("3. Une CSM dédiée, Inès Marchal, présente dès le lancement.", "Inès Marchal", None),
+        ("So you know who to call after signature: Lucas Weber from our team will be your CSM.", "Lucas Weber", None),
+        ("Ab sofort wird Sabine Kranz aus unserem Customer-Success-Team Ihre Ansprechpartnerin sein.", "Sabine Kranz",
+         None),
+        ("Léa Martin, de notre équipe succès client, sera votre interlocutrice.", "Léa Martin", None),
+        ("Ana Gil, del equipo de éxito del cliente, será su contacto.", "Ana Gil", None),
     ],
 )
 def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
@@ -425,6 +430,15 @@ def test_the_csm_introduced_as_theirs_with_more_said_after_it() -> None:
 def test_a_colleague_named_with_another_title_is_not_the_csm() -> None:
     assert csm_in_prose("Ich stelle Ihnen Henrike Vogt vor, unsere Projektleiterin.", [OURS]) is None
     assert csm_in_prose("Hola Noelia, su CSM llega el lunes.", [OURS]) is None
+
+
+def test_a_contact_from_another_team_or_a_product_beside_the_role_is_not_the_csm() -> None:
+    from agent.extract.mentions import csm_by_role
+
+    assert csm_in_prose("Ana Ruiz from our finance team will be your contact for invoices.", [OURS]) is None
+    # a note for the CSM about a product: "Czech UI" is no person
+    note = "Heads-up for the CSM: I said Czech UI by Q4, but product has it on the roadmap for Q1 2027."
+    assert csm_by_role(note, [OURS], [], []) is None
 
 
 def test_a_tool_or_someone_elses_csm_is_never_ours() -> None:

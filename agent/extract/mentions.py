@@ -60,6 +60,19 @@ _SERVICE_WORDS = re.compile(
     r"committee|meeting|review|process|program(?:me)?|portal|handbook|plan|report|call|kick-?off)\b"
 )
 _ADDR = rf"(?:\s*[(<\[]\s*{_EMAIL}\s*[)>\]])?"
+# one of our teams after a name ("from our team", "aus unserem Customer-Success-Team", "de notre équipe succès client")
+_OUR_TEAM = (
+    r"(?i:from|of|aus|de|du|del)\s+(?i:our|unserem|unserer|notre|nuestro|la|l')\s*(?:[\w-]+\s+){0,3}?"
+    r"(?i:[\w-]*team|équipe(?:\s+[\w-]+){0,2}|equipo(?:\s+[\w-]+){0,3}|side|group)"
+)
+_CS = r"(?:customer[-\s]success|CS|CSM|succès client|réussite client|éxito (?:de(?:l)? )?client(?:e|es))"
+_OUR_CS_TEAM = (
+    rf"(?i:from|of|aus|de|du|del)\s+(?:(?i:our|unserem|unserer|notre|nuestro|la|l')\s*)?"
+    rf"(?i:{_CS}[-\s]?(?:team|équipe|equipo)?|(?:équipe|equipo)\s+(?:de\s+|del\s+)?{_CS})"
+)
+_WILL_BE = r"(?i:will be|is going to be|is|wird|sera|será|va a ser|est|es|ist)"
+# the one the customer calls: a contact named as theirs ("Ihre Ansprechpartnerin", "votre interlocutrice")
+_CONTACT = r"ansprechpartner(?:in)?|interlocut(?:eur|rice)|contact|contacto|referente"
 # Each pattern puts the name and, optionally, an address next to the role word in one sentence.
 CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE if flags else 0)
@@ -95,6 +108,14 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          rf"(?:(?i:the|our|their|your)\s+)?(?i:CSM|{_ROLE_WORDS})\b", False),
         # the role spelled out in apposition, "your" or not: "Martina Ocampo, gerente de éxito de clientes, que …"
         (rf"\b{_NAME}{_ADDR},\s+(?:{_YOUR}\s+)?(?i:{_ROLE_WORDS})\b", False),
+        # "Lucas Weber from our team will be your CSM", "Sabine Kranz aus unserem Customer-Success-Team wird Ihre CSM"
+        (rf"\b{_NAME}{_ADDR},?\s+{_OUR_TEAM},?\s+{_WILL_BE}\s+(?:{_YOUR}\s+)?(?i:CSM|{_ROLE_WORDS})\b", False),
+        # ... or their contact, from our customer success team: "… aus unserem Customer-Success-Team, Ihre
+        # Ansprechpartnerin", and the verb before the name, as German puts it: "Ab sofort wird Sabine Kranz aus
+        # unserem Customer-Success-Team Ihre Ansprechpartnerin sein"
+        (rf"\b{_NAME}{_ADDR},?\s+{_OUR_CS_TEAM},?\s+{_WILL_BE}\s+(?:{_YOUR}\s+)?(?i:{_CONTACT})\b", False),
+        (rf"\b(?i:wird|sera|será)\s+{_NAME}{_ADDR}\s+{_OUR_CS_TEAM}\s+(?:{_YOUR}\s+)?(?i:CSM|{_ROLE_WORDS}|{_CONTACT})\b",
+         False),
         # "X from our Customer Success team will take over", "handing over to X (Customer Success)"
         (rf"\b{_NAME}{_ADDR},?\s+(?i:from|of)\s+(?i:our)\s+(?i:customer success)(?:\s+team)?,?\s+(?i:will|is going to|"
          r"is)\s+(?i:take over|own|lead|run|be your|pick up|taking over)", False),
@@ -249,8 +270,8 @@ _NAME_WORD = re.compile(
     r"august|september|october|november|december|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|"
     r"jeudi|vendredi|lunes|martes|miércoles|jueves|viernes|kickoff|kick-off|the|our|their|your|this|next|team|"
     r"customer|success|manager|data|lumen|hi|hello|thanks|regards|cheers|best|dear|note|notes|call|meeting|"
-    r"und|und|les|los|las|el|la|le|der|die|das)\b)[A-ZÀ-Ý][\w'’-]+"
-)
+    r"und|und|les|los|las|el|la|le|der|die|das)\b)[A-ZÀ-Ý](?=[\w'’-]*[a-zß-ÿ])[\w'’-]+"
+)  # and has a lower-case letter: "Czech UI", "SAP BW" are a product, not a person
 
 
 def _as_written(sentence: str, key: str) -> str:
