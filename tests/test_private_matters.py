@@ -41,6 +41,19 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
 @pytest.mark.parametrize(
     "line",
     [
+        "Marc -- approved at 32% off list for the first term given the logo.",
+        "Johan doesn't know we'd have gone to 22% on the second year.",
+        "You can go to the 30% multi-year discount if she commits to three years, but don't put it in writing to the "
+        "customer.",
+    ],
+)
+def test_how_far_our_price_could_go_is_junk(line: str) -> None:
+    assert lexicon.JUNK.search(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         # a colleague's health or employment, and a confidence
         "Between us, Marcus in billing is on a final written warning.",
         "Our controller has been signed off sick for a month with burnout.",
@@ -64,6 +77,9 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
         "He is still recovering from his bypass surgery, so he is only in two days a week.",
         "Je serai absent une partie de novembre, ma femme doit accoucher début novembre.",
         "Sylvie est enceinte, elle ne l'a pas encore annoncé.",
+        "Mon adjoint est en arrêt pour burn-out depuis février.",
+        "Perdón si tardo: entre nos, estoy en entrevistas con otra empresa, no lo comentes con nadie.",
+        "Internal, please keep it that way: the regional director signed off on it.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -88,6 +104,9 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Our patients recover from knee surgery in three days on average.",
         "I'm off next week for the trade fair, Jan covers the pilot.",
         "The cow is pregnant for 283 days on average, so calving is planned a year ahead.",
+        "Our budget was approved at board level in March.",
+        "Returns went to 22% last quarter and we can go to 15% with better sizing data.",
+        "We keep all patient data internal to the hospital network.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

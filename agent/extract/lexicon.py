@@ -375,7 +375,8 @@ PRIVATE_LIFE = "|".join((
 PRIVATE_MATTERS = "|".join((
     r"\b(?:on|off on|signed off on) (?:sick|medical|stress|mental health) leave\b|\bsigned off sick\b|\boff sick\b",
     r"\bkrankgeschrieben\b|\b(?:im|in) krankenstand\b|\bin (?:der )?reha\b",
-    r"\ben (?:arr[êe]t|cong[ée]) (?:maladie|de travail|longue maladie)\b|\ben burn-?out\b",
+    r"\ben (?:arr[êe]t|cong[ée]) (?:maladie|de travail|longue maladie|pour (?:burn-?out|d[ée]pression|[ée]puisement))\b|"
+    r"\ben burn-?out\b|\b(?:un|d'un|son|en) burn-?out\b|\b(?:is|was) (?:off|out) with burn-?out\b",
     r"\b(?:est[áa]n?|estoy|sigue|siguen|lleva|anda) (?:\w+ )?de baja\b|\bbaja (?:m[ée]dica|por (?:depresi[óo]n|enfermedad|"
     r"ansiedad|estr[ée]s))\b|\b(?:con|en) descanso m[ée]dico\b|\b(?:con|de) licencia m[ée]dica\b|\bincapacidad (?:m[ée]dica|laboral)\b",
     r"\bdepress(?:ion|ed)\b|\bdepressionen?\b|\bdepressiv\w*\b|\bd[ée]pression\b|\bd[ée]prim[ée]e?\b|\bdepresi[óo]n\b|"
@@ -385,6 +386,8 @@ PRIVATE_MATTERS = "|".join((
     r"\bdisciplinary (?:action|hearing|procedure)\b|\bdisziplinar\w*\b|\bprocédure disciplinaire\b|\bexpediente disciplinario\b",
     r"\b(?:looking|interviewing|applying) for (?:a |another |a new )?(?:job|position)s?\b(?![\s-]*(?:sched|queue|runs?))|"
     r"\binterviewing (?:elsewhere|with (?:a |another )?(?:competitor|rival))\b|\bbuscando (?:otro )?(?:trabajo|empleo|curro)\b|"
+    r"\b(?:estoy|está|ando) en (?:entrevistas|procesos de selecci[óo]n) (?:con|en) otra\b|"
+    r"\b(?:en|passe des) entretiens (?:d'embauche )?(?:avec|chez) (?:une )?autre\b|\bbewerbungsgespr[äa]ch\w*\b|"
     r"\bcherche (?:un autre |un nouveau |du )?(?:emploi|travail|boulot|poste)\b|\bsucht (?:einen |eine )?(?:neuen? |andere )?"
     r"(?:job|stelle|arbeit)\b|\bbewirbt sich (?:woanders|bei der konkurrenz)\b",
     r"\b(?:his|her|seine[rm]?|ihre[rm]?|son|sa|su) (?:divorce|scheidung|divorcio|séparation|separaci[óo]n)\b",
@@ -397,7 +400,10 @@ ASIDE = "|".join((
     r"\bbetween (?:us|you and me|ourselves)\s*[,:;–-]|\bnot for anything (?:written|in writing)\b|\bdon'?t tell (?:him|her|them|anyone)\b",
     r"\bunter uns(?: gesagt)?\s*[,:;–-]|\bunter uns gesagt\b|\bsag(?:en sie)? (?:ihm|ihr|es) (?:bloß |bitte )?nicht\b",
     r"\bentre nous\s*[,:;–-]|\bne (?:lui|leur) (?:dites|dis) rien\b",
-    r"\bentre nosotros\s*[,:;–-]|\baqu[íi] entre nos\b|\bno (?:le|les) (?:digas|diga|digan) nada\b",
+    r"\bentre nosotros\s*[,:;–-]|\baqu[íi] entre nos\b|\bentre nos\s*[,:;–-]|\bno (?:le|les) (?:digas|diga|digan) nada\b|"
+    r"\bno lo (?:comentes|comente|cuentes|cuente) con nadie\b",
+    # our own side's word that a thing stays in the house: "Internal, please keep it that way", "keep that internal"
+    r"\bkeep (?:this|it|that)(?: strictly)? internal\b|^internal\s*[,:;–-]",
     # the writer marks it as not to be passed on: "Private, do not share:", "for our side only", "off the record",
     # "vertraulich, bitte nicht weitergeben", "à ne pas diffuser", "que quede entre nosotros"
     r"^(?:private|confidential|vertraulich|privat|confidentiel|priv[ée]|confidencial|privado)\s*[,:;–-]",
@@ -477,6 +483,11 @@ _JUNK = (
     r"\b(?:my|our|your|his|her|the rep'?s|sales) commission\b|\bcommission (?:check|cheque|payout|plan|split|rate on)\b",
     r"\bquota\b",
     r"\bfloor (?:price|on this)\b",
+    # how far our price could go, which the customer must never read: "approved at 32% off list", "we'd have gone to
+    # 22%", "you can go to the 30% multi-year discount"
+    r"\bapproved (?:at|up to|for) \d+\s?% (?:off|discount)\b|"
+    r"\b(?:we|i)(?:'d| would| could) have gone (?:to|down to|up to|as far as) \d+\s?%|"
+    r"\bcan go (?:to|down to|up to|as far as) (?:the )?\d+\s?%(?:\s+[\w-]+){0,2}?\s+(?:off|discount)\b",
     r"\bdiscount approval\b",
     r"\brefund \d+\s?%",
     r"\bprivileged\b",
@@ -492,7 +503,7 @@ _JUNK = (
     r"\b(?:solo|uso|usage|note|notiz|nota) intern[aoe]?\b",
     r"^\s*(?:internal|interne?|interna) (?:notes?|notiz|nota)\b",
     r"\bnur intern\b",
-    r"\b(?:do not|don't|never) (?:put|include|mention|repeat|share)\b.{0,30}\b(?:handoff|hand-off|csm|customer)\b",
+    r"\b(?:do not|don't|never) (?:put|include|mention|repeat|share)\b.{0,60}\b(?:handoff|hand-off|csm|customer)\b",
     r"\bno (?:lo |la |los |las )?(?:pongas|pongan|incluyas|incluyan|menciones|compartas)\b.{0,30}\b(?:handoff|traspaso|cliente)\b",
     r"\bne (?:pas|jamais) (?:reprendre|mettre|inclure|mentionner|partager)\b.{0,30}\b(?:passation|handoff|client)\b",
     r"\bnicht (?:in|für) (?:die|den|das) (?:übergabe|handoff|kunden)\b",
