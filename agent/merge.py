@@ -212,14 +212,17 @@ def with_short_names_folded(people: list[Stakeholder]) -> list[Stakeholder]:
     kept: list[Stakeholder] = []
     for person in people:
         words = name_key(person.name).split()
+        # a first name alone ("Don Patricio, el fundador") is the one person of the account whose full name starts so,
+        # whether or not they wrote; a longer start of a name must be one that wrote it in full
+        pool = people if len(words) == 1 else written
         fuller = [
             p
-            for p in written
+            for p in pool
             if p is not person
             and len(name_key(p.name).split()) > len(words)
             and name_key(p.name).split()[: len(words)] == words
         ]
-        if (person.email and not person.email_guessed) or len(words) < 2 or len(fuller) != 1:
+        if (person.email and not person.email_guessed) or len(fuller) != 1:
             kept.append(person)
             continue
         named = person.model_copy(update={"name": fuller[0].name, "email": None, "email_guessed": False})

@@ -121,11 +121,27 @@ def test_the_chief_holds_the_budget_only_until_a_finance_chief_shows_up() -> Non
     chief = Stakeholder(name="Ignacio Montalva", email="i@v", title="Gerente General", role="decision_maker")
     people = with_budget_holder([chief])
     assert people[0].role == "economic_buyer"  # no finance chief: the one who runs it approves the spend
-    cfo = Stakeholder(name="Rodrigo Pizarro", email="r@v", title="Gerente de Administración y Finanzas", role="other")
+    cfo = Stakeholder(
+        name="Rodrigo Pizarro", email="r@v", title="Gerente de Administración y Finanzas", role="economic_buyer"
+    )
     people = with_budget_holder([*people, cfo])
-    assert people[0].role == "decision_maker"  # whatever part the finance chief plays, the budget is theirs
+    assert people[0].role == "decision_maker"  # the finance chief holds the budget: the chief decides
     said = Stakeholder(name="Ana Ruiz", email="a@v", title="CEO", role="economic_buyer", role_said="Ana pays.")
     assert with_budget_holder([said, cfo])[0].role == "economic_buyer"  # the rep's word stands
+
+
+def test_the_one_who_decides_holds_the_budget_when_the_finance_lead_plays_another_part() -> None:
+    # "Beat decides" (the rep), and the finance lead who built the business case is the champion: the labelled
+    # deals call the chief the economic buyer, as no one else approves the spend
+    chief = Stakeholder(name="Beat Schürch", email="b@v", title="CEO", role="decision_maker", role_said="Beat decides.")
+    finance = Stakeholder(name="Daniela Zürcher", email="d@v", title="Leiterin Finanzen & Controlling",
+                          role="champion", role_said="Daniela is the champion.")  # fmt: skip
+    people = with_budget_holder([chief, finance])
+    assert [p.role for p in people] == ["economic_buyer", "champion"]
+    # two who decide: which one pays is not for us to guess
+    other = Stakeholder(name="Eva Frey", email="e@v", title="COO", role="decision_maker", role_said="Eva decides too.")
+    chief.role = "decision_maker"
+    assert [p.role for p in with_budget_holder([chief, other, finance])] == ["decision_maker"] * 2 + ["champion"]
 
 
 def test_a_surname_alone_names_the_one_person_who_bears_it() -> None:
@@ -287,3 +303,19 @@ def test_a_quoted_sender_with_a_name_alone_takes_the_address_and_title_of_their_
                             rep=Party(name="R", email="r@us.example"), company_domains={"us.example"})  # fmt: skip
     people = collect_people([quoted], ctx)
     assert [(p.email, p.title) for p in people.values()] == [("petra.wolf@mainauen.example", "Datenschutzbeauftragte")]
+
+
+def test_a_first_name_alone_after_a_courtesy_folds_into_the_one_full_name_it_starts() -> None:
+    from agent.extract.people import HONORIFICS, is_customer
+
+    # "Don Patricio, el fundador" in a note; Patricio Cañedo Ruiz spoke on the call (no address)
+    short = Stakeholder(name=HONORIFICS.sub("", "Don Patricio"), title="Fundador", role="economic_buyer")
+    full = Stakeholder(name="Patricio Cañedo Ruiz", title="Fundador y Director General", role="decision_maker")
+    sofia = Stakeholder(name="Sofía Arámburo", email="s@b.example", role="champion")
+    people = with_short_names_folded([short, full, sofia])
+    assert [p.name for p in people] == ["Patricio Cañedo Ruiz", "Sofía Arámburo"]
+    # a report's sender is a service, not a person of the account
+    ctx = ExtractionContext(account=AccountInfo(name="B", domain="b.example"), rep=Party(name="R", email="r@us.example"),
+                            company_domains={"us.example"})  # fmt: skip
+    assert not is_customer("newsletter@kfz-benchmark.example", ctx)
+    assert is_customer("newsroom.lead@b.example", ctx)

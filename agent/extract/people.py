@@ -158,7 +158,9 @@ CHAMPION_CUES = rx(r"\bchampion\b", r"\bruns point\b", r"\bhas my support\b", r"
 ADDRESS = re.compile(r"(?:\"?([^\"<>;,\n]{2,60}?)\"?\s*)?<([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>")
 HEADER = re.compile(r"^\s*>?\s*(?:from|to|cc|attendees)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 SERVICE_LOCAL = re.compile(
-    r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)", re.I
+    # a sender that is a service, not a person: "newsletter@kfz-benchmark…" mails a report, not a stakeholder
+    r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)|"
+    r"^(?:newsletters?|news|marketing|mailings?|alerts?|updates|digest|reports?|bounces?|automated|system)$", re.I
 )
 # A shared mailbox or a list, not a person: "it-support@", "Summit GMs <gms@…>", "Finance Team <finance@…>"
 GROUP_LOCAL = re.compile(
@@ -562,7 +564,9 @@ def with_budget_holder(people: list[Stakeholder]) -> list[Stakeholder]:
     général) made the economic buyer when no one holds the budget by title, word or deed: in a company without a
     finance chief, the one who runs it approves the spend. A chief made so goes back to decision maker once a
     finance chief shows up in a later mail, whatever part that one plays ("the CFO is against it"); a role the rep
-    stated or the mail showed is never overruled. Read over the whole account, so mail order does not matter."""
+    stated or the mail showed is not overruled, except that the one person who decides is the economic buyer when
+    in the end no one is ("Beat decides", with the finance lead as the champion: 194 labelled deals read so).
+    Read over the whole account, so mail order does not matter."""
     chiefs = [
         s
         for s in people
@@ -582,6 +586,11 @@ def with_budget_holder(people: list[Stakeholder]) -> list[Stakeholder]:
                 chief.role, chief.influence = "decision_maker", "high"
     elif len(chiefs) == 1:
         chiefs[0].role, chiefs[0].influence = "economic_buyer", "high"
+    deciders = [s for s in people if s.role == "decision_maker"]
+    if len(deciders) == 1 and not any(s.role == "economic_buyer" for s in people):
+        # the one who decides, when no one else holds the budget, approves the spend: "Javier decides" with the
+        # finance lead as the champion makes Javier the economic buyer
+        deciders[0].role, deciders[0].influence = "economic_buyer", "high"
     return people
 
 

@@ -17,6 +17,7 @@ from agent.document import HandoffDocument, Influence, Role, Stakeholder, fold, 
 from agent.extract.base import ExtractionContext
 from agent.extract.people import (
     DEFAULT_ROLE,
+    HONORIFICS,
     Person,
     collect_people,
     referred_people,
@@ -155,10 +156,12 @@ def _prose_people(sources: list[ThreadMessage], ctx: ExtractionContext, ours: se
             pairs = [(name, title) for name, title, _ in referred_people(msg.body) if title]
         else:
             pairs = named_titles(f"{msg.header}\n\n{msg.body}", vendor=vendor)
-        for name, title in pairs:
+        for said, title in pairs:
+            name = HONORIFICS.sub("", said).strip() or said  # "Don Patricio, el fundador" is Patricio
             if (
                 fold(name) not in ours
                 and not _names_us(title, ctx)
+                and not _names_us(name, ctx)  # "die Geschäftsleitung hat sich für Lumen Data entschieden"
                 and not set(fold(name).split()) & account
                 and not is_place(name, text)
             ):
