@@ -66,6 +66,20 @@ def test_a_time_alone_on_its_line_stamps_the_next_turn_and_is_never_words() -> N
     assert turns[1].text == "Dans trois mois, moins de 8 %. À six mois, la réconciliation."
 
 
+def test_a_stage_direction_is_no_ones_words() -> None:
+    vtt = (
+        "WEBVTT\n\n00:03:13.100 --> 00:03:19.800\n<v Romain Pichon>Je vous montre une vue conseiller.\n\n"
+        "00:03:20.000 --> 00:03:20.500\n[démonstration, environ 15 minutes, non transcrite]\n\n"
+        "00:18:41.300 --> 00:18:55.600\n<v Lucas Perrin>Ça, c'est exactement ce qu'il nous faut.\n"
+    )
+    assert [(t.speaker, t.text) for t in parse_transcript(vtt)] == [
+        ("Romain Pichon", "Je vous montre une vue conseiller."),
+        ("Lucas Perrin", "Ça, c'est exactement ce qu'il nous faut."),
+    ]
+    lines = "Ana Ruiz: We start in May.\n(inaudible)\nTom Hale: Good.\n[crosstalk]\nTom Hale: Then June."
+    assert [t.text for t in parse_transcript(lines)] == ["We start in May.", "Good. Then June."]
+
+
 def _pdf_with_text(text: str) -> bytes:
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [

@@ -111,6 +111,11 @@ NOT_SPEAKERS = frozenset(
 )
 
 
+# a line that says what happened rather than what was said: "[démonstration, environ 15 minutes, non transcrite]",
+# "(inaudible)", "[crosstalk]", "<v Ana>[Lachen]</v>"; no one's words, and never part of the turn before it
+STAGE_DIRECTION = re.compile(r"\s*(?:<v\s+[^>]+>)?\s*(?:\[[^\]]*\]|\([^)]*\))\s*(?:</v>)?\s*")
+
+
 def _cue_start(line: str) -> str:
     return line.split("-->", 1)[0].strip().split(".")[0].split(",")[0]
 
@@ -162,6 +167,8 @@ def _parse_cues(text: str) -> list[Turn]:
                 continue
             cue_lines.append(line)
         for line in cue_lines:
+            if STAGE_DIRECTION.fullmatch(line):
+                continue
             voice = VOICE_RE.match(line)
             if voice:
                 turns.add(voice.group(1).strip(), re.sub(r"<[^>]+>", "", voice.group(2)), at)
@@ -256,6 +263,8 @@ def _parse_lines(text: str) -> list[Turn]:
             opens, clock_below = (*two, None), True
         if opens is None and (clock := CLOCK_ONLY_RE.match(line)):
             stamp = clock.group("at")
+            continue
+        if opens is None and STAGE_DIRECTION.fullmatch(line):
             continue
         if opens is not None:
             pending, pending_at = opens[0], opens[1]
