@@ -350,3 +350,31 @@ async def test_a_rival_in_our_notes_stands_alone_and_stays_in_competition(ctx: E
 def test_an_alternative_someone_prefers_was_offered_or_would_build_on_is_named(sentence: str, name: str | None) -> None:
     found = rival_in(sentence)
     assert (found.name if found else None) == name
+
+
+def test_an_alternative_told_in_two_overlapping_items_is_one_item_after_the_merges() -> None:
+    # "Last year I tried Zoho Analytics. Tally connector was good … Before that, a pro-bono team …": the rival's item
+    # took the sentence after it, the next item took it as the antecedent of "Before that", and a pain point held
+    # "Before that …" alone; the pain point folds into the second, which then repeats the first
+    from agent.document import Extraction, Item, Quote
+    from agent.extract.assemble import assemble
+
+    said = {
+        "b": "Last year I tried Zoho Analytics.",
+        "c": "Tally connector was good, cheap also, but it could not read SevaEMR properly.",
+        "d": "Before that, a pro-bono team from an IT company made a dashboard for us.",
+    }
+
+    def item(*keys: str, **extra: object) -> Item:
+        quotes = [Quote(text=said[k], speaker="farhan@karuna.example", source_id="m1") for k in keys]
+        return Item(text=" ".join(said[k] for k in keys), quotes=quotes, source_ids=["m1"], **extra)
+
+    extraction = Extraction()
+    extraction.sections.pain_points = [item("d")]
+    extraction.sections.competitive_context = [item("b", "c", competitor="Zoho Analytics"), item("c", "d")]
+    assemble(extraction, source_order=["m1"])
+    placed = [(key, i) for key in ITEM_KEYS for i in extraction.sections.items(key)]
+    assert len(placed) == 1
+    key, merged = placed[0]
+    assert key == "competitive_context" and merged.competitor == "Zoho Analytics"
+    assert {q.text for q in merged.quotes} == set(said.values())

@@ -140,12 +140,31 @@ def assemble(
             continue
         _absorb(twin[1], item)
         changes.append(f"merged a repeat of {twin[0]} in {key}: {item.text[:60]!r}")
+    survivors = _fold_merged(survivors, changes)
     for key in ITEM_KEYS:
         items = [item for k, item in survivors if k == key]
         setattr(extraction.sections, key, _merge_near(items, changes, key))
     if document is not None:
         _drop_repeats_of(extraction, document, changes)
     return changes
+
+
+def _fold_merged(survivors: list[tuple[str, Item]], changes: list[str]) -> list[tuple[str, Item]]:
+    """A merge can make an item repeat another survivor it was never compared with (a sentence that joined it
+    from a third item): fold such pairs too, the one that names a rival keeping its words."""
+    out: list[tuple[str, Item]] = []
+    for key, item in survivors:
+        at = next((i for i, (k, other) in enumerate(out) if _same(other, item, k == key == "commitments")), None)
+        if at is None:
+            out.append((key, item))
+            continue
+        kept_key, kept = out[at]
+        if _names_rival(key, item) and not _names_rival(kept_key, kept):
+            out[at] = (key, item)
+            kept_key, kept, item = key, item, kept
+        _absorb(kept, item)
+        changes.append(f"merged a repeat of {kept_key} found after a merge: {item.text[:60]!r}")
+    return out
 
 
 def _merge_near(items: list[Item], changes: list[str], key: str) -> list[Item]:
