@@ -42,6 +42,7 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
     "line",
     [
         "Marc -- approved at 32% off list for the first term given the logo.",
+        "Approved for Envíos Cóndor: 31% off list in exchange for a 2-year price lock.",
         "Johan doesn't know we'd have gone to 22% on the second year.",
         "You can go to the 30% multi-year discount if she commits to three years, but don't put it in writing to the "
         "customer.",
@@ -80,6 +81,11 @@ def test_how_far_our_price_could_go_is_junk(line: str) -> None:
         "Mon adjoint est en arrêt pour burn-out depuis février.",
         "Perdón si tardo: entre nos, estoy en entrevistas con otra empresa, no lo comentes con nadie.",
         "Internal, please keep it that way: the regional director signed off on it.",
+        "I'm on reduced hours through April while my dad's in the hospice, so if I'm slow, that's why.",
+        "Mauricio está incapacitado dos semanas por una operación de vesícula.",
+        "Entre vous et moi, le conseil a réservé 160 000 $ au PTI pour ce projet.",
+        "Le pido discreción: el precio especial es solo para Costa Rica; no lo comente con nuestros colegas de Panamá.",
+        "22% off list -- Kim approved it as a one-off, keep it out of anything the customer or CS sees.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -107,6 +113,9 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Our budget was approved at board level in March.",
         "Returns went to 22% last quarter and we can go to 15% with better sizing data.",
         "We keep all patient data internal to the hospital network.",
+        "Karuna Hospice Trust runs home care and a 20-bed hospice in Bengaluru.",
+        "Our palliative care team sees 300 patients a month.",
+        "Los operadores incapacitados por accidente laboral se registran en SAP.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

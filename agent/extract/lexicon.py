@@ -348,6 +348,8 @@ PRIVATE_LIFE = "|".join((
     r"grippe|hochzeit|geburtstag|geboren|operation|krankenhaus|beerdigung|malade|varicelle|mariage|anniversaire|naissance|"
     r"opération|hôpital|enterrement|enferm[oa]|varicela|boda|cumpleaños|cirugía|hospital|sale de cuentas|nac(?:e|ió)|"
     r"operaci[óo]n|funeral|cumpl\w* [\w\s]{0,15}años|tournament|turnier|tournoi|torneo|recital|play-?offs?|school play|"
+    # the end of a life: "my dad's in the hospice", "mein Vater ist im Hospiz", "mi padre está en cuidados paliativos"
+    r"hospice|hospiz|soins palliatifs|cuidados paliativos|palliativ\w*|"
     # a birth on the way: "ma femme doit accoucher début novembre", "my wife is pregnant", "meine Frau ist schwanger"
     r"accouch\w*|give birth|giving birth|pregnan\w*|enceinte|schwanger\w*|entbind\w*|embarazada|dar a luz|da a luz)",
     r"\b(?:at|auf|à|en)\s+(?:a|my|einer|meiner|un|mon|una|mi)\s+(?:wedding|hochzeit|mariage|boda|funeral|beerdigung|"
@@ -365,6 +367,8 @@ PRIVATE_LIFE = "|".join((
     r"\b(?:je serai|je suis|serai)\s+absente?\b[^.!?]{0,40}?\bpour (?:une|mon|ma) (?:\w+\s+){0,2}(?:opération|intervention|chirurgie)\b",
     r"\b(?:bin|bin ich|werde ich)\b[^.!?]{0,40}?\bwegen (?:einer|meiner) (?:\w+\s+){0,2}(?:op|operation)\b",
     r"\b(?:estaré|estoy)\s+(?:fuera|ausente|de baja)\b[^.!?]{0,40}?\bpor (?:una|mi) (?:\w+\s+){0,2}(?:operación|cirugía)\b",
+    # someone away for an operation, in Latin American Spanish: "está incapacitado dos semanas por una operación"
+    r"\bincapacitad[oa]s?\b[^.!?]{0,40}?\bpor (?:una|su) (?:\w+\s+){0,2}(?:operación|cirugía)\b",
     r"\b(?:my|meine?[mnrs]?|ma|mon|mi)\s+(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|frau|mann|mutter|"
     r"vater|sohn|tochter|femme|mari|mère|père|fils|fille|mujer|marido|espos[oa]|madre|padre|hij[oa])\b[^.!?]{0,40}?"
     r"\b(?:chemo\w*|chimio\w*|quimio\w*|radiation|bestrahlung|radioth[ée]rapie|radioterapia|dialys\w*|diálisis)",
@@ -399,11 +403,15 @@ PRIVATE_MATTERS = "|".join((
 ASIDE = "|".join((
     r"\bbetween (?:us|you and me|ourselves)\s*[,:;–-]|\bnot for anything (?:written|in writing)\b|\bdon'?t tell (?:him|her|them|anyone)\b",
     r"\bunter uns(?: gesagt)?\s*[,:;–-]|\bunter uns gesagt\b|\bsag(?:en sie)? (?:ihm|ihr|es) (?:bloß |bitte )?nicht\b",
-    r"\bentre nous\s*[,:;–-]|\bne (?:lui|leur) (?:dites|dis) rien\b",
+    r"\bentre nous\s*[,:;–-]|\bentre vous et moi\b|\bne (?:lui|leur) (?:dites|dis) rien\b",
     r"\bentre nosotros\s*[,:;–-]|\baqu[íi] entre nos\b|\bentre nos\s*[,:;–-]|\bno (?:le|les) (?:digas|diga|digan) nada\b|"
-    r"\bno lo (?:comentes|comente|cuentes|cuente) con nadie\b",
+    r"\bno lo (?:comentes|comente|comenten|cuentes|cuente|cuenten) con\b",
+    # discretion asked for: "le pido discreción", "I'd ask for discretion", "ich bitte um Diskretion"
+    r"\b(?:le|les|te|os) pido (?:discreci[óo]n|reserva)\b|\bask (?:you )?for (?:your )?discretion\b|"
+    r"\bbitte um diskretion\b|\bdemande (?:de la |votre )?discr[ée]tion\b",
     # our own side's word that a thing stays in the house: "Internal, please keep it that way", "keep that internal"
-    r"\bkeep (?:this|it|that)(?: strictly)? internal\b|^internal\s*[,:;–-]",
+    r"\bkeep (?:this|it|that)(?: strictly)? internal\b|^internal\s*[,:;–-]|"
+    r"\bkeep (?:it|this|that) out of (?:anything|everything|the handoff|the document|what)\b",
     # the writer marks it as not to be passed on: "Private, do not share:", "for our side only", "off the record",
     # "vertraulich, bitte nicht weitergeben", "à ne pas diffuser", "que quede entre nosotros"
     r"^(?:private|confidential|vertraulich|privat|confidentiel|priv[ée]|confidencial|privado)\s*[,:;–-]",
@@ -485,7 +493,7 @@ _JUNK = (
     r"\bfloor (?:price|on this)\b",
     # how far our price could go, which the customer must never read: "approved at 32% off list", "we'd have gone to
     # 22%", "you can go to the 30% multi-year discount"
-    r"\bapproved (?:at|up to|for) \d+\s?% (?:off|discount)\b|"
+    r"\bapproved\b[^.!?]{0,40}?\b\d+\s?% (?:off|discount)\b|"
     r"\b(?:we|i)(?:'d| would| could) have gone (?:to|down to|up to|as far as) \d+\s?%|"
     r"\bcan go (?:to|down to|up to|as far as) (?:the )?\d+\s?%(?:\s+[\w-]+){0,2}?\s+(?:off|discount)\b",
     r"\bdiscount approval\b",
