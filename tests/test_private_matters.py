@@ -83,6 +83,8 @@ def test_how_far_our_price_could_go_is_junk(line: str) -> None:
         "Internal, please keep it that way: the regional director signed off on it.",
         "I'm on reduced hours through April while my dad's in the hospice, so if I'm slow, that's why.",
         "Mauricio está incapacitado dos semanas por una operación de vesícula.",
+        "L'ancien responsable a été licencié pour faute grave en mars.",
+        "Al gerente de la clínica lo despedimos en enero.",
         "Entre vous et moi, le conseil a réservé 160 000 $ au PTI pour ce projet.",
         "Le pido discreción: el precio especial es solo para Costa Rica; no lo comente con nuestros colegas de Panamá.",
         "22% off list -- Kim approved it as a one-off, keep it out of anything the customer or CS sees.",
@@ -116,6 +118,7 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Karuna Hospice Trust runs home care and a 20-bed hospice in Bengaluru.",
         "Our palliative care team sees 300 patients a month.",
         "Los operadores incapacitados por accidente laboral se registran en SAP.",
+        "Les licenciements économiques et les départs sont suivis dans le SIRH.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

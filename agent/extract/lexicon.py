@@ -387,7 +387,10 @@ PRIVATE_MATTERS = "|".join((
     r"\bdeprimid[oa]\b|\bnervous breakdown\b|\bnervenzusammenbruch\b",
     r"\b(?:final|first|second|last) written warning\b|\b(?:on|put on) (?:a |his |her )?(?:performance (?:improvement )?plan|"
     r"PIP)\b|\babmahnung\b|\bavertissement (?:écrit|disciplinaire)\b|\bmise à pied\b|\bamonestaci[óo]n\b|"
-    r"\bdisciplinary (?:action|hearing|procedure)\b|\bdisziplinar\w*\b|\bprocédure disciplinaire\b|\bexpediente disciplinario\b",
+    r"\bdisciplinary (?:action|hearing|procedure)\b|\bdisziplinar\w*\b|\bprocédure disciplinaire\b|\bexpediente disciplinario\b|"
+    # someone dismissed, told as what happened to them: "licencié pour faute grave", "lo despedimos", "fired for"
+    r"\blicenci[ée]e?s? pour (?:faute|insuffisance)\b|\b(?:fired|dismissed|sacked|let go) for\b|"
+    r"\bfristlos (?:entlassen|gekündigt)\b|\b(?:lo|la|los|las) despedimos\b|\bdespedid[oa]s? por\b",
     r"\b(?:looking|interviewing|applying) for (?:a |another |a new )?(?:job|position)s?\b(?![\s-]*(?:sched|queue|runs?))|"
     r"\binterviewing (?:elsewhere|with (?:a |another )?(?:competitor|rival))\b|\bbuscando (?:otro )?(?:trabajo|empleo|curro)\b|"
     r"\b(?:estoy|está|ando) en (?:entrevistas|procesos de selecci[óo]n) (?:con|en) otra\b|"
