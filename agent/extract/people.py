@@ -565,7 +565,7 @@ def with_budget_holder(people: list[Stakeholder]) -> list[Stakeholder]:
     finance chief, the one who runs it approves the spend. A chief made so goes back to decision maker once a
     finance chief shows up in a later mail, whatever part that one plays ("the CFO is against it"); a role the rep
     stated or the mail showed is not overruled, except that the one person who decides is the economic buyer when
-    in the end no one is ("Beat decides", with the finance lead as the champion: 194 labelled deals read so).
+    in the end no one is ("Beat decides", with the finance lead as the champion: the labelled deals read so).
     Read over the whole account, so mail order does not matter."""
     chiefs = [
         s
