@@ -207,7 +207,9 @@ def test_an_amount_or_a_street_abbreviation_does_not_end_a_sentence() -> None:
 def test_a_sentence_may_open_with_an_accented_capital_or_spanish_marks() -> None:
     from agent.extract.units import split_sentences
 
-    assert split_sentences("Ça fait 390'000 francs. À un an, 30 jours. Él lo sabe. ¿Cuándo? ¡Ya! Über Nacht. « Oui », dit-elle.") == [
+    assert split_sentences(
+        "Ça fait 390'000 francs. À un an, 30 jours. Él lo sabe. ¿Cuándo? ¡Ya! Über Nacht. « Oui », dit-elle."
+    ) == [
         "Ça fait 390'000 francs.",
         "À un an, 30 jours.",
         "Él lo sabe.",

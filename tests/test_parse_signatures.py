@@ -193,4 +193,7 @@ def test_a_card_with_a_degree_and_a_printing_banner_under_it_is_still_a_card() -
     text, signature = split_signature(body, sender)
     assert text == "Estimado Martín:\n\nLe escribo por el tablero."
     info = parse_signature(signature, sender)
-    assert (info.title, info.company) == ("Director de Planeamiento y Calidad Académica", "Universidad Alturas del Rímac")
+    assert (info.title, info.company) == (
+        "Director de Planeamiento y Calidad Académica",
+        "Universidad Alturas del Rímac",
+    )

@@ -407,8 +407,11 @@ class _Account:
         ("4. A dedicated CSM, Tomás Ibarra, from the first day of the pilot.", "Tomás Ibarra", None),
         ("3. Une CSM dédiée, Inès Marchal, présente dès le lancement.", "Inès Marchal", None),
         ("So you know who to call after signature: Lucas Weber from our team will be your CSM.", "Lucas Weber", None),
-        ("Ab sofort wird Sabine Kranz aus unserem Customer-Success-Team Ihre Ansprechpartnerin sein.", "Sabine Kranz",
-         None),
+        (
+            "Ab sofort wird Sabine Kranz aus unserem Customer-Success-Team Ihre Ansprechpartnerin sein.",
+            "Sabine Kranz",
+            None,
+        ),
         ("Léa Martin, de notre équipe succès client, sera votre interlocutrice.", "Léa Martin", None),
         ("Ana Gil, del equipo de éxito del cliente, será su contacto.", "Ana Gil", None),
     ],

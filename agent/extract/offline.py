@@ -383,14 +383,16 @@ def _sentence_items(
             item = _promise(unit, unit.text, row, unit.source_id in formal, signed, events)
             sections.commitments.append(item)
             continue
-        owner = None if handed_over else promise_owner(unit, our_first, customer_first, company)
+        # a promise by the rules of commitments.py, or ours in a grammar they do not know, read by what it does
+        owner = (
+            None
+            if handed_over
+            else promise_owner(unit, our_first, customer_first, company)
+            or _ours_by_its_function(unit, probs.get(id(unit)))
+        )
         if owner is not None:
             item = _promise(unit, unit.text, owner, unit.source_id in formal and unit.list_item, signed, events)
             item.quotes = quotes_of(unit) if unit.author == "customer" else []
-            sections.commitments.extend(_promises(item, unit, signed, events))
-            continue
-        if not handed_over and _ours_by_its_function(unit, probs.get(id(unit))):
-            item = _promise(unit, unit.text, "us", unit.source_id in formal and unit.list_item, signed, events)
             sections.commitments.extend(_promises(item, unit, signed, events))
             continue
         filed = len(sections.competitive_context)
@@ -504,15 +506,15 @@ def _read_ours(
     return probs["implementation"] >= OURS_IMPLEMENTATION or labelled or setup_fact(unit.text)
 
 
-def _ours_by_its_function(unit: Unit, probs: dict[str, float] | None) -> bool:
-    """Our side's sentence (our mail, our voice on a call, the rep's note) that the classifier is sure is a promise,
-    in whatever grammar: "ich lasse Ihnen bis Ende Oktober eine Vorlage bauen", "two promises on the call: …"."""
+def _ours_by_its_function(unit: Unit, probs: dict[str, float] | None) -> Owner | None:
+    """ "us" for our side's sentence (our mail, our voice on a call, the rep's note) that the classifier is sure is a
+    promise, in whatever grammar: "ich lasse Ihnen bis Ende Oktober eine Vorlage bauen", "two promises on the call"."""
     if unit.author not in ("ours", "note") or probs is None or unit.text.rstrip().endswith("?"):
-        return False
+        return None
     if lexicon.RIVAL_PROMISE.search(unit.text) or lexicon.PRIVATE.search(unit.text):
-        return False
+        return None
     best = max(probs, key=lambda key: probs[key])
-    return best == "commitments" and probs[best] >= OURS_PROMISE
+    return "us" if best == "commitments" and probs[best] >= OURS_PROMISE else None
 
 
 def _note_promise(unit: Unit, signed: date | None, events: dict[str, date] | None) -> Item | None:

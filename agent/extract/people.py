@@ -160,7 +160,8 @@ HEADER = re.compile(r"^\s*>?\s*(?:from|to|cc|attendees)\s*:\s*(.+)$", re.IGNOREC
 SERVICE_LOCAL = re.compile(
     # a sender that is a service, not a person: "newsletter@kfz-benchmark…" mails a report, not a stakeholder
     r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|calendar|handoff)|"
-    r"^(?:newsletters?|news|marketing|mailings?|alerts?|updates|digest|reports?|bounces?|automated|system)$", re.I
+    r"^(?:newsletters?|news|marketing|mailings?|alerts?|updates|digest|reports?|bounces?|automated|system)$",
+    re.I,
 )
 # A shared mailbox or a list, not a person: "it-support@", "Summit GMs <gms@…>", "Finance Team <finance@…>"
 GROUP_LOCAL = re.compile(

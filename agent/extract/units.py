@@ -20,9 +20,7 @@ from mailflows.inbound.dates import parse_mail_date
 
 # a capital in the customers' languages: "À six mois", "Über", "Él", "Ça"; "¿"/"¡" open a Spanish sentence, "«" a quote
 CAPITAL = "A-ZÀ-ÖØ-ÞŒŠŽČŁ"
-SENTENCE_END = re.compile(
-    rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)\]]))\s+(?=[\"'“‘«(\[]?\s?[¿¡]?[{CAPITAL}0-9$€£])"
-)
+SENTENCE_END = re.compile(rf"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)\]]))\s+(?=[\"'“‘«(\[]?\s?[¿¡]?[{CAPITAL}0-9$€£])")
 BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)]|[a-z][.)])\s+")
 MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
 BOLD_HEADING = re.compile(r"^\s*\*\*([^*]{2,80})\*\*:?\s*$")
@@ -53,8 +51,15 @@ CRM_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 CRM_KEY_WORDS = re.compile(
     r"\b(?:date|type|subject|contact|name|title|email|e-mail|notes?|description|comments?|details|summary|owner|"
     r"assigned|outcome|next|status|account|company|phone|activity|role|stage|amount|due|created|by|"
-    + "|".join(CRM_TITLE_KEYS + CRM_NAME_KEYS + CRM_FIRST_KEYS + CRM_LAST_KEYS + CRM_EMAIL_KEYS + CRM_OTHER_KEYS
-               + CRM_RIVAL_KEYS)
+    + "|".join(
+        CRM_TITLE_KEYS
+        + CRM_NAME_KEYS
+        + CRM_FIRST_KEYS
+        + CRM_LAST_KEYS
+        + CRM_EMAIL_KEYS
+        + CRM_OTHER_KEYS
+        + CRM_RIVAL_KEYS
+    )
     + r")\b",
     re.IGNORECASE,
 )
