@@ -514,7 +514,9 @@ def _ours_by_its_function(unit: Unit, probs: dict[str, float] | None) -> Owner |
     if lexicon.RIVAL_PROMISE.search(unit.text) or lexicon.PRIVATE.search(unit.text):
         return None
     best = max(probs, key=lambda key: probs[key])
-    return "us" if best == "commitments" and probs[best] >= OURS_PROMISE else None
+    # a lead-in that names promises ("Two promises on the call: …") is the writer filing it: the best guess will do
+    sure = probs[best] >= OURS_PROMISE or unit.heading == "commitments"
+    return "us" if best == "commitments" and sure else None
 
 
 def _note_promise(unit: Unit, signed: date | None, events: dict[str, date] | None) -> Item | None:
