@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from agent.extract.base import ExtractionContext, Question, normalize_for_quote
 from agent.extract.dates import resolve_due
 from agent.extract.offline import OfflineExtractor
 from agent.merge import merge_extraction
-from mailflows.inbound.mail import ThreadMessage
+from mailflows.inbound.mail import Address, ThreadMessage
 from mailflows.inbound.signatures import stored_message
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "extract" / "thread.json").read_text())
@@ -30,6 +30,14 @@ def ctx() -> ExtractionContext:
 
 def _message(key: str) -> ThreadMessage:
     return stored_message(FIXTURE[key])
+
+
+async def _document_of(ctx: ExtractionContext, sender: Address, body: str, day: date) -> HandoffDocument:
+    """The document the offline reader makes of one message ``sender`` wrote on ``day``."""
+    when = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+    mail = ThreadMessage(id="m1", sender=sender, date=when, subject="Re: rollout", body=body)
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    return merge_extraction(doc, await OfflineExtractor().extract([mail], ctx, doc))
 
 
 async def _extract(ctx: ExtractionContext) -> HandoffDocument:
@@ -286,16 +294,8 @@ async def test_the_reps_read_keeps_each_person_in_one_findable_item(ctx: Extract
 async def test_the_customer_reminding_us_of_our_word_is_our_commitment(
     ctx: ExtractionContext, said: str, due: date
 ) -> None:
-    from datetime import UTC, datetime
-
-    from mailflows.inbound.mail import Address
-
-    mail = ThreadMessage(
-        id="c1", sender=Address(name="Ines Paredes", email="ines.paredes@pinewood.example"),
-        date=datetime(2026, 3, 2, 9, tzinfo=UTC), subject="Re: rollout", body=f"Hi Sam,\n\n{said}\n\nInes",
-    )  # fmt: skip
-    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
-    doc = merge_extraction(doc, await OfflineExtractor().extract([mail], ctx, doc))
+    ines = Address(name="Ines Paredes", email="ines.paredes@pinewood.example")
+    doc = await _document_of(ctx, ines, f"Hi Sam,\n\n{said}\n\nInes", date(2026, 3, 2))
     (promise,) = doc.sections.commitments
     assert (promise.owner, promise.due) == ("us", due)
     assert promise.quotes and promise.quotes[0].text == said
@@ -343,20 +343,13 @@ async def test_a_reason_the_rep_writes_without_why_is_a_purchase_driver_not_a_la
 
 async def test_our_promise_in_a_grammar_no_rule_knows_is_read_by_what_it_does(ctx: ExtractionContext) -> None:
     # the rep's note lists two promises from a call; no "I'll"/"we will" in it, the classifier knows the function
-    from datetime import UTC, datetime
-
-    from mailflows.inbound.mail import Address
-
     said = (
         "Two promises on the call: SecNumCloud attestation to their DPO within ten days, "
         "and a demo at their directors' seminar on July 2."
     )
-    note = ThreadMessage(
-        id="n1", sender=Address(name="Sam Rep", email="sam.rep@ourco.example"),
-        date=datetime(2026, 4, 21, 9, tzinfo=UTC), subject="Discovery call", body=f"{said}\n\nSam",
-    )  # fmt: skip
-    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
-    doc = merge_extraction(doc, await OfflineExtractor().extract([note], ctx, doc))
+    doc = await _document_of(
+        ctx, Address(name="Sam Rep", email="sam.rep@ourco.example"), f"{said}\n\nSam", date(2026, 4, 21)
+    )
     promises = {(p.owner, p.due) for p in doc.sections.commitments}
     assert ("us", date(2026, 7, 2)) in promises and all(owner == "us" for owner, _ in promises)
     assert not any("SecNumCloud" in item.text for item in doc.sections.implementation + doc.sections.risks)
