@@ -32,7 +32,7 @@ MOBILE_RE = re.compile(
 BOILERPLATE_RE = re.compile(
     r"environment|before printing|confidential|disclaimer|privilege|intended|recipient|unsubscribe|privacy|"
     # the printing banner in the other languages: "Antes de imprimir este correo, piense en el medio ambiente"
-    r"medio ambiente|antes de imprimir|environnement|avant d'imprimer|umwelt|ausdruck|"
+    r"medio ambiente|antes de imprimir|environnement|avant d'imprimer|an die umwelt|umwelt zuliebe|ausdrucken|"
     r"vertraulich|confidencial|destinatari|empfänger|adressat|privacidad|datenschutz|"
     r"linkedin|twitter|facebook|"
     r"instagram|we(?:'re| are) hiring|careers|sent from|this (?:e-?mail|message)",
