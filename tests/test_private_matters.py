@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from agent.document import Extraction, Item, Quote
+from agent.document import SECTION_KEYS, AccountInfo, Extraction, HandoffDocument, Item, Party, Quote
 from agent.extract import lexicon
+from agent.extract.answers import read_reply
+from agent.extract.base import ExtractionContext
 from agent.extract.privacy import NAME_MARK, NUMBER_MARK, find_third_parties, keep_out_unsayable
 from agent.extract.units import before_private, is_junk
+from mailflows.inbound.mail import Address, ThreadMessage
 
 
 @pytest.mark.parametrize(
@@ -198,3 +201,23 @@ def test_a_models_item_or_quote_with_a_secret_or_a_private_matter_is_dropped() -
     [item] = extraction.sections.risks
     assert item.text == "Finance capacity is thin this quarter." and item.quotes == []
     assert len(changes) == 1
+
+
+def test_a_reply_paragraph_read_as_private_is_filed_nowhere() -> None:
+    """The rep's reply with a confidence that names no one and a closing line the classifier leans private on: no
+    section takes them (the reply reader once filed such a paragraph under "private" and crashed on it)."""
+    ctx = ExtractionContext(
+        account=AccountInfo(name="Feldkirch Feinguss", domain="feinguss.example"),
+        rep=Party(name="Jonas Rep", email="jonas.rep@ourco.example"),
+        company_domains={"ourco.example"},
+    )
+    doc = HandoffDocument(account=ctx.account.model_copy(), rep=ctx.rep)
+    body = (
+        "Between us, her husband is seriously ill and she may be out for weeks after the launch.\n\n"
+        "Why they bought: the scrap figures and the machine data in one dashboard, which no one else offered.\n\n"
+        "Sonst passt alles, von mir aus freigegeben.\n"
+    )
+    reply = ThreadMessage(id="r1", sender=Address("Jonas Rep", "jonas.rep@ourco.example"), body=body)
+    answers = read_reply(reply, ctx, doc, [])
+    filed = [item.text for key in SECTION_KEYS if key != "stakeholders" for item in answers.sections.items(key)]
+    assert filed == ["the scrap figures and the machine data in one dashboard, which no one else offered."]

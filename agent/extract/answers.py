@@ -416,6 +416,7 @@ def _reply_section(text: str, current: str | None, names: set[str]) -> str | Non
         # the account will grow ("Ola said the Porto plant is next if this works"): that is an expansion fact
         grows = best == "expansion" and LATER.search(text) and not PEOPLE_CUES.search(text)
         return "expansion" if grows else "rep_perspective"
-    if best == "none" or probs[best] < MIN_CONFIDENCE:
-        return "rep_perspective" if PEOPLE_CUES.search(text) else None
+    if best in {"none", "private"} or probs[best] < MIN_CONFIDENCE:
+        # a closing line or a confidence is no section's: a private paragraph naming no one is read by no one
+        return "rep_perspective" if best != "private" and PEOPLE_CUES.search(text) else None
     return best
