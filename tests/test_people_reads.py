@@ -414,6 +414,13 @@ class _Account:
         ),
         ("Léa Martin, de notre équipe succès client, sera votre interlocutrice.", "Léa Martin", None),
         ("Ana Gil, del equipo de éxito del cliente, será su contacto.", "Ana Gil", None),
+        # the role with the account it is for before the verb
+        (
+            "The CSM on this one is Marc-Antoine Roy (marc-antoine.roy@ferrocorp.example), based in Vancouver.",
+            "Marc-Antoine Roy",
+            "marc-antoine.roy@ferrocorp.example",
+        ),
+        ("The CSM for Nordwind will be Oskar Lind.", "Oskar Lind", None),
     ],
 )
 def test_the_csm_named_in_a_sentence_in_four_languages(text: str, name: str, email: str | None) -> None:
@@ -472,6 +479,27 @@ def test_hand_it_to_a_first_name_needs_a_colleague_we_know() -> None:
     found = csm_from_reply("Signed. Please hand it to Yara.", [OURS], None, seen, _Rep())
     assert found is not None and found[0].email == f"yara.haddad@{OURS}"
     assert csm_from_reply("Please hand it to Finance.", [OURS], None, seen, _Rep()) is None
+
+
+def test_a_reply_naming_the_role_beside_an_address_of_ours_names_the_csm() -> None:
+    """No introduction's shape, but the role and one colleague with an address of ours: that is the CSM; a customer
+    named in a sentence about the CSM is not."""
+    text = (
+        f"Please route this to Selin Aydın (selin.aydin@{OURS}) as CSM - she ran the rollouts at two food "
+        "distributors last year."
+    )
+    found = csm_from_reply(text, [OURS], None, [], _Rep())
+    assert found is not None and (found[0].name, found[0].email) == ("Selin Aydın", f"selin.aydin@{OURS}")
+    seen = [_Seen("Hartmut Beck", f"hartmut.beck@{THEM}")]
+    assert csm_from_reply("The CSM should know that Hartmut Beck hates control.", [OURS], None, seen, _Rep()) is None
+    assert csm_from_reply("The CSM should know that Greta Lind hates control.", [OURS], None, [], _Rep()) is None
+
+
+def test_a_code_that_starts_with_cs_names_no_csm() -> None:
+    from agent.extract.mentions import csm_by_role
+
+    row = "CS-19,Okisollo,Discovery Islands,AQFF-1620,10,2180,Fibre (shore base),yes,R. Nakamura"
+    assert csm_by_role(row, [OURS], [], []) is None
 
 
 def test_a_csm_command_with_a_first_name_alone_is_read() -> None:

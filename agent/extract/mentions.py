@@ -82,7 +82,9 @@ CSM_PROSE: tuple[re.Pattern[str], ...] = tuple(
          False),
         (rf"\b{_NAME}{_ADDR},?\s+who(?:'ll| will| is going to)\s+be\s+{_ROLE}\b", False),
         (rf"\b{_ROLE}(?:\s+(?i:going forward|from now on|from here on|moving forward|for you|from signature onwards|"
-         rf"after (?:signature|kickoff|go-live)))?\s+(?:is|will be|"
+         rf"after (?:signature|kickoff|go-live)))?"
+         # "The CSM on this one is …", "the CSM for Cedarsound will be …"
+         rf"(?:\s+(?i:on|for)\s+(?:(?i:this|the)\s+(?i:one|account|deal|customer|project)|[A-Z][\w'’-]+))?\s+(?:is|will be|"
          rf"for (?:this|them|the account) (?:is|will be)|here is)\s*:?\s+{_NAME}{_ADDR}", False),
         (rf"\b{_NAME}{_ADDR},?\s+(?:is|'s)\s+(?:taking|picking up|getting)\s+(?:over\s+)?(?:the|this)\s+account\s+as\s+{_ROLE}\b",
          False),
@@ -191,7 +193,8 @@ def csm_in_prose(text: str, own_domains: Iterable[str]) -> Mention | None:
 # The role word anywhere in a sentence of our side's mail, when no pattern above reads the sentence: "Kickoff with
 # Mira Novak, CSM, on 12 Jan", "Amélie Dubois (customer success) takes it from here", "als CSM ist Mira Novak
 # vorgesehen". The role named as a team, a lead or a vacancy is not a person's role.
-_ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|CS|(?i:customer success|{_ROLE_WORDS}))\b")
+# A code such as "CS-15" (a site, a ticket) is not the role.
+_ROLE_ANYWHERE = re.compile(rf"\b(?:CSM|CS|(?i:customer success|{_ROLE_WORDS}))\b(?![-/_]?\d)")
 _ROLE_NOT_PERSON = re.compile(
     r"(?i:\b(?:head|vp|director|directora?|leiter(?:in)?|responsable|chef|jefe|jefa) (?:of |de |du |des |für )?"
     r"(?:global )?(?:customer success|CSM)|\b(?:CSM|customer success) (?:lead|team|manager of|director|leiter|"
@@ -410,15 +413,22 @@ def csm_from_reply(
     text: str, own_domains: Iterable[str], roster: _RosterLike | None, sources: Iterable[_SenderLike], rep: _RepLike
 ) -> tuple[Address, str] | None:
     """The CSM a reply names in a sentence, with the note the next draft carries about it."""
+    people = [(c.name, c.email) for c in (roster.csms if roster is not None else ())]
+    seen = [(s.from_name or "", s.from_email or "") for s in sources] + [(rep.rep_name or "", rep.rep_email)]
     found = csm_in_prose(text, own_domains)
     if found is None:
-        return None
+        # no sentence shaped like an introduction ("Please route this to Selin Aydın (selin.aydin@…) as CSM - she
+        # ran …"): the role beside one colleague, counted only with an address of ours, as written or as the roster
+        # or our mail gives it (a customer named in a sentence about the CSM is not the CSM)
+        own = {d.lower() for d in own_domains}
+        others = [n for n, e in seen if n and (not _is_own(e, own) or e.lower() == rep.rep_email.lower())]
+        found = csm_by_role(text, own_domains, [*people, *seen], others)
+        if found is None or found.email is None:
+            return None
     if found.email:
         return Address(
             name=found.name, email=found.email
         ), f"CSM set to {found.name} <{found.email}>, as your reply says."
-    people = [(c.name, c.email) for c in (roster.csms if roster is not None else ())]
-    seen = [(s.from_name or "", s.from_email or "") for s in sources] + [(rep.rep_name or "", rep.rep_email)]
     if " " not in found.name.strip():
         # "hand it to Ana": a first name alone is a colleague only when the roster or our mail knows one
         own = {d.lower() for d in own_domains}
