@@ -445,3 +445,23 @@ def test_a_transcript_speaker_with_a_courtesy_title_is_the_stakeholder(said_as: 
                   anchor=ANCHOR, heading=None) for t in turns]  # fmt: skip
     read_feelings(units, [tor], HandoffDocument(account=AccountInfo(name="Saltvik Ferries", domain=THEM)))
     assert tor.sentiment == "skeptical"
+
+
+def test_a_read_no_passage_showed_gives_way_to_the_first_passage_that_shows_a_feeling() -> None:
+    """The model's read of someone's factual first mail (all their words taken together, no passage showing a
+    feeling) is a guess: a later "that is what sold me" decides, rather than the guess standing against it."""
+    from agent.document import NOTHING_SHOWN, Evidence
+
+    held = Stakeholder(name="Tor Lund", email=f"tor.lund@{THEM}", role="champion", sentiment="skeptical")
+    held.sentiment_evidence = [
+        Evidence(text="We farm salmon at 19 sites on the coast.", source_id="m1#1", phrase=NOTHING_SHOWN,
+                 speaker=f"tor.lund@{THEM}", leaning="neutral", date=ANCHOR)
+    ]  # fmt: skip
+    doc = HandoffDocument(account=AccountInfo(name="Saltvik Ferries", domain=THEM))
+    doc.sections.stakeholders = [held]
+    said = "That dashboard is what sold me, honestly."
+    unit = Unit(text=said, quote=said, source_id="m2#1", speaker="Tor Lund", speaker_email=f"tor.lund@{THEM}",
+                author="customer", anchor=ANCHOR, heading=None)  # fmt: skip
+    tor = Stakeholder(name="Tor Lund", email=f"tor.lund@{THEM}", role="champion")
+    read_feelings([unit], [tor], doc)
+    assert tor.sentiment == "positive"

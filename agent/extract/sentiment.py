@@ -415,6 +415,9 @@ def read_feelings(
         person.sentiment_evidence = mine  # kept even when thin: a later mail may add the second signal
         read = current_read(everything)
         held_read = before.sentiment if before else "unknown"
+        if before and not any(_shows_feeling(e) for e in before.sentiment_evidence):
+            held_read = "unknown"  # a read of everything taken together, no passage of which showed a feeling, is a
+            # guess: the first passage that shows one decides (a champion's factual first mail had read cold)
         if read != "unknown":
             person.sentiment = read
             person.sentiment_history = history_of(everything)
