@@ -896,3 +896,30 @@ async def test_a_person_the_mail_gave_no_read_of_described_by_the_rep_without_a_
     assert ray_read.sentiment == "neutral" and read_by_rep(ray_read)
     assert ray_read.sentiment_evidence[-1].text == sentence
     assert _person(doc, "Ola Berg").sentiment in {"enthusiastic", "positive"}  # a read the mail gave stands
+
+
+async def test_a_competitors_salesperson_and_a_newsletter_are_no_stakeholders(ctx: ExtractionContext) -> None:
+    """A rival's pitch the customer forwarded and a trade newsletter in the thread: their senders wrote to the
+    customer, but neither is one of the customer's people; a partner at another domain stays one."""
+    pitch = _mail(1, Address("Trent Halvorsen", "thalvorsen@carrowlane.example"),
+                  "We'd love to show you what Carrow & Lane can do with your ferry data. I'm thrilled about this!",
+                  signature="Trent Halvorsen\nPrincipal, Carrow & Lane")  # fmt: skip
+    news = _mail(2, Address("Branchenbrief Fähren", "redaktion@branchenbrief-faehren.example"),
+                 "Great news for every ferry operator this autumn: new subsidies are coming!")  # fmt: skip
+    partner = _mail(3, Address("Frank Lehmann", "frank.lehmann@lehmann-it.example"),
+                    "I host the Nordwind servers and will set up the VPN for the connector.")  # fmt: skip
+    note = _mail(4, Address("Jana Kraus", f"jana.kraus@{THEM}"),
+                 "We also looked at Carrow & Lane, but their proposal was 30% more expensive than yours.")  # fmt: skip
+    doc = await _read(ctx, [pitch, news, partner, note])
+    names = {s.name for s in doc.sections.stakeholders}
+    assert {"Frank Lehmann", "Jana Kraus"} <= names
+    assert not names & {"Trent Halvorsen", "Branchenbrief Fähren"}, names
+
+
+def test_works_for_rival_reads_the_domain_against_the_competitors_names(ctx: ExtractionContext) -> None:
+    from agent.extract.people import works_for_rival
+
+    assert works_for_rival("thalvorsen@carrowlane.example", ["Carrow & Lane"], ctx)
+    assert works_for_rival("hugh.tierney@merrionsystems.example", ["Merrion Insight"], ctx)
+    assert not works_for_rival("frank.lehmann@lehmann-it.example", ["Carrow & Lane", "Power BI"], ctx)
+    assert not works_for_rival(f"jana.kraus@{THEM}", ["Nordwind"], ctx)  # the account's own domain never

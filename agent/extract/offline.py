@@ -65,7 +65,7 @@ from agent.extract.commitments import (
 from agent.extract.dates import resolve_due_precise
 from agent.extract.delivered import hands_over, mark_kept
 from agent.extract.milestones import date_the_undated, dues_after_signature, formal_ids, milestones, signed_date
-from agent.extract.people import collect_people
+from agent.extract.people import collect_people, works_for_rival
 from agent.extract.rivals import POINTS_BACK, loss_reason
 from agent.extract.sectioner import PRIVATE_SURE, section_probabilities
 from agent.extract.sentiment import read_feelings, relationship_moments
@@ -312,10 +312,16 @@ def extract_sources(
     sections.commitments = date_the_undated(sections.commitments, document.sections.commitments)
     sections.commitments += mark_kept(units, sections.commitments, document, signed)
     champion = any(s.role == "champion" for s in document.sections.stakeholders)
+    rivals = [*competitors, *ctx.competitors, *(i.competitor or "" for i in sections.competitive_context),
+              *(i.competitor or "" for i in document.sections.competitive_context)]  # fmt: skip
     sections.stakeholders = stakeholders_of(sources, ctx, document, units, champion)
     read_feelings(
         units, sections.stakeholders, document, rep_notes(sources, ctx), frozenset(our_people(sources, ctx, units))
     )
+    # a competitor's salesperson who wrote to the customer is no stakeholder, however warmly they wrote
+    sections.stakeholders = [
+        s for s in sections.stakeholders if not (s.email and works_for_rival(s.email, [r for r in rivals if r], ctx))
+    ]
     extraction = Extraction(
         account=_account(units, ctx), contract_signed=signed, sections=sections,
         urgency=read_urgency(units, rep_notes(sources, ctx)), relationship=relationship_moments(units),

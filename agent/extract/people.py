@@ -13,6 +13,7 @@ prose (titles.py) or what is said of a person (roles.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from agent.document import Influence, Role, Stakeholder, fold, name_key
@@ -167,11 +168,15 @@ SERVICE_LOCAL = re.compile(
 GROUP_LOCAL = re.compile(
     r"^(?:info|team|all|everyone|staff|sales|support|help|helpdesk|it|it-\w+|ops|operations|finance|accounts?|ap|ar|"
     r"billing|invoices?|hr|admin|office|contact|hello|procurement|purchasing|legal|security|gms|managers|dl[-._]\w+|"
+    # a newsroom's, a sales desk's or a developer programme's mailbox, in the four languages
+    r"redaktion|redaction|editorial|devrel|developers?|comercial|commercial|ventas|vertrieb|kontakt|contacto|"
     r"list[-._]\w+|\w+[-._](?:team|list|group|all))$",
     re.IGNORECASE,
 )
 GROUP_NAME = re.compile(
-    r"\b(?:team|all|everyone|group|list|mailbox|department|dept|desk|GMs|managers|leads|staff)$", re.IGNORECASE
+    r"\b(?:team|all|everyone|group|list|mailbox|department|dept|desk|GMs|managers|leads|staff|updates|newsletter|"
+    r"redaktion|rédaction|redacción)$|^(?:equipo|équipe|team|newsletter|redaktion)\b",
+    re.IGNORECASE,
 )
 FREE_MAIL = frozenset({"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "proton.me"})
 
@@ -195,6 +200,24 @@ def name_from_email(email: str) -> str:
 def is_customer(email: str, ctx: ExtractionContext) -> bool:
     local, _, domain = email.lower().partition("@")
     return bool(domain) and not ctx.is_ours(email) and domain not in FREE_MAIL and not SERVICE_LOCAL.match(local)
+
+
+def works_for_rival(email: str, rivals: Iterable[str], ctx: ExtractionContext) -> bool:
+    """Whether ``email`` is at a vendor the deal weighed against us: its domain is not the account's and spells a
+    competitor's name ("thalvorsen@carrowlane.example" and "Carrow & Lane", "hugh@merrionsystems.example" and
+    "Merrion Insight"). Their salesperson writing to the customer is no stakeholder; a partner at another domain
+    (an IT firm, the parent company) whose name is no competitor's stays one."""
+    domain = email.lower().rpartition("@")[2]
+    account = (ctx.account.domain or "").lower()
+    if not domain or (account and (domain == account or domain.endswith("." + account))):
+        return False
+    label = re.sub(r"[^a-z0-9]", "", fold(domain.split(".")[0]))
+    for name in rivals:
+        key = re.sub(r"[^a-z0-9]", "", fold(name))
+        first = re.sub(r"[^a-z0-9]", "", fold(name.split()[0])) if name.split() else ""
+        if len(key) >= 4 and (label == key or label.startswith(key) or (len(first) >= 5 and label.startswith(first))):
+            return True
+    return False
 
 
 def is_group(addr: Address) -> bool:

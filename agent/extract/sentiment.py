@@ -30,8 +30,10 @@ from agent.document import (
 )
 from agent.extract.feelings import person_read
 from agent.extract.lexicon import COURTESY, REP_COLD, REP_HOSTILE, REP_WARM, denied_before, opposition_denied, rx
+from agent.extract.people import is_group
 from agent.extract.tone import PLEASANTRY, tone_read
 from agent.extract.units import Unit
+from mailflows.inbound.mail import Address
 
 MIN_SIGNALS = 2  # one warm or cold sentence is politeness or a bad day, not a read
 RECENT_SIGNALS = 3  # the current read weighs the latest few signals, so a change of heart shows
@@ -386,6 +388,8 @@ def read_feelings(
     for unit in units:
         named_only = unit.author == "customer" and len(unit.speaker.split()) >= 2 and "@" not in unit.speaker
         named_only = named_only and fold(unit.speaker) not in ours
+        # a newsletter's or a sales desk's mailbox is not someone who spoke
+        named_only = named_only and not (unit.speaker_email and is_group(Address(unit.speaker, unit.speaker_email)))
         if named_only and _speaker_of(unit, known) is None:  # they spoke: read, whatever order the mail came in
             known.append(Stakeholder(name=unit.speaker, email=unit.speaker_email or None, source_ids=[unit.source_id]))
         for person, piece in sentence_evidence(unit, known, notes):
