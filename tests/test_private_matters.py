@@ -44,6 +44,19 @@ def test_bank_details_and_credentials_are_junk_in_each_language(line: str) -> No
 @pytest.mark.parametrize(
     "line",
     [
+        "To unsubscribe from Fleet Weekly, reply STOP.",
+        "Sie möchten den Branchenbrief nicht mehr erhalten? Newsletter abbestellen.",
+        "Pour vous désabonner de cette lettre, écrivez-nous.",
+        "Para darte de baja de Lucentum Informa, escribe a comunicacion@ulucentum.example.",
+    ],
+)
+def test_a_newsletters_unsubscribe_line_is_junk_in_each_language(line: str) -> None:
+    assert lexicon.JUNK.search(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "Marc -- approved at 32% off list for the first term given the logo.",
         "Approved for Envíos Cóndor: 31% off list in exchange for a 2-year price lock.",
         "Johan doesn't know we'd have gone to 22% on the second year.",
@@ -91,6 +104,13 @@ def test_how_far_our_price_could_go_is_junk(line: str) -> None:
         "Entre vous et moi, le conseil a réservé 160 000 $ au PTI pour ce projet.",
         "Le pido discreción: el precio especial es solo para Costa Rica; no lo comente con nuestros colegas de Panamá.",
         "22% off list -- Kim approved it as a one-off, keep it out of anything the customer or CS sees.",
+        # two colleagues' relationship, and being asked not to raise it
+        "Arnaud et Léa sont en couple. Everyone knows, nobody says it.",
+        "Marco and Julia are dating, which is why she backed his vendor.",
+        "Jens und Mia sind ein Paar, das weiss jeder.",
+        "Rocío y Tomás son pareja desde hace años.",
+        "Her husband runs the competing agency. Don't bring it up.",
+        "No lo menciones en la reunión con el directorio.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -122,6 +142,10 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Our palliative care team sees 300 patients a month.",
         "Los operadores incapacitados por accidente laboral se registran en SAP.",
         "Les licenciements économiques et les départs sont suivis dans le SIRH.",
+        "We need a couple of weeks for the SAP extract.",
+        "Die Fahrer sind ein paar Tage im Monat auf Schulung.",
+        "Please mention it to Ana before the steering meeting.",
+        "Nuestros clientes se dan de alta en la app en dos minutos.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

@@ -398,6 +398,9 @@ PRIVATE_MATTERS = "|".join((
     r"\bcherche (?:un autre |un nouveau |du )?(?:emploi|travail|boulot|poste)\b|\bsucht (?:einen |eine )?(?:neuen? |andere )?"
     r"(?:job|stelle|arbeit)\b|\bbewirbt sich (?:woanders|bei der konkurrenz)\b",
     r"\b(?:his|her|seine[rm]?|ihre[rm]?|son|sa|su) (?:divorce|scheidung|divorcio|séparation|separaci[óo]n)\b",
+    # two people's relationship: "Arnaud et Léa sont en couple", "they're dating", "sind ein Paar", "son pareja"
+    r"\b(?:are|'re) (?:a couple|dating|seeing each other)\b(?! of)|\bsont en couple\b|\bsind (?:seit \w+ )?ein (?-i:Paar)(?=\s*(?:[.,;!]|$|und\b|seit\b))|"
+    r"\bson pareja\b|\bandan juntos\b|\bsalen juntos\b",
     r"\b(?:in conflict|at odds|feuding) with me\b|\bim streit mit mir\b|\ben conflit avec moi\b|\ben conflicto conmigo\b|"
     r"\bpeleado conmigo\b",
 ))  # fmt: skip
@@ -423,6 +426,10 @@ ASIDE = "|".join((
     r"\bfor (?:our|your) (?:side|eyes) only\b|\boff the record\b|\bdon'?t let (?:it|this|that) leak\b",
     r"\bfor us internally\b|\bkeep (?:this|it|that) (?:to yourself|between us|quiet|under wraps)\b",
     r"\bnicht weiter(?:geben|sagen|erzählen|leiten)\b|\bnur für (?:dich|sie|euch|uns)\b",
+    # asked not to raise it: "Don't bring it up", "n'en parlez pas", "no lo menciones", "bitte nicht ansprechen"
+    r"\b(?:do not|don'?t|never) (?:bring (?:it|this|that) up|mention (?:it|this|that))\b|\bn'en (?:parlez|parle) pas\b|"
+    r"\bne (?:le |la )?mentionnez pas\b|\bno (?:lo |la )?(?:menciones|mencione|mencionen|saques|saque)\b|"
+    r"\b(?:bitte )?nicht ansprechen\b|\bsprich (?:es|das) nicht an\b",
     r"\b(?:ne (?:le |la |les )?(?:répétez|répète|diffusez|diffuse) pas|à ne pas (?:diffuser|partager|répéter))\b",
     r"\b(?:que (?:quede|esto quede) entre nosotros|no lo (?:compartas|comparta|difundas|difunda|repitas))\b",
 ))  # fmt: skip
@@ -460,6 +467,9 @@ _JUNK = (
     r"\bno liability\b",
     r"\bvirus",
     r"\bunsubscribe\b",
+    # ... in German, French and Spanish: "Newsletter abbestellen", "pour vous désabonner", "para darte de baja de …"
+    r"\babbestellen\b|\bnewsletter\b[^.!?]{0,40}\babmelden\b|\babmelden\b[^.!?]{0,40}\bnewsletter\b|\bd[ée]sabonn\w*\b|"
+    r"\bd[ée]sinscri(?:re|vez|ption)\b|\bdar(?:te|se|le) de baja\b|\bd[ée]se de baja\b|\bdate de baja\b|\bcancelar (?:la|su|tu) suscripci[óo]n\b",
     # an auto-reply's own words, not a customer asking for "out of office alerts for our field staff"
     r"\b(?:i am|i'm|i will be|currently|will be) out of (?:the )?office\b|\bout of (?:the )?office (?:until|from|through|"
     r"till|reply|message|notice|auto)",
