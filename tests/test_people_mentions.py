@@ -378,3 +378,20 @@ def test_a_lower_case_title_with_a_word_a_product_name_also_carries_is_still_a_t
 )
 def test_a_department_someone_belongs_to_is_what_we_know_of_their_job(text: str, found: list) -> None:
     assert named_titles(text) == found
+
+
+def test_a_sentence_about_she_or_he_shows_nothing_of_the_person_it_names_later() -> None:
+    """ "She's the skeptic Meredith warned us about": the skeptic is someone named before, not Meredith."""
+    meredith = Stakeholder(name="Meredith Caldwell", email=f"meredith.caldwell@{THEM}")
+    said = "She's the skeptic Meredith warned us about, and she's putting the pilot on hold."
+    assert roles_shown([("", said)], [meredith]) == {}
+    shown = roles_shown([("", "Meredith is the skeptic here and wants proof first.")], [meredith])
+    assert shown[f"meredith.caldwell@{THEM}"][0] == "blocker"
+
+
+def test_an_assistant_director_is_a_rank_and_an_assistant_to_a_chief_is_an_aide() -> None:
+    from agent.extract.people import role_for
+
+    assert role_for("Assistant to the CFO", "", "")[0] == "other"
+    assert role_for("Executive Assistant to the CEO", "", "")[0] == "other"
+    assert role_for("Assistant Vice President, Finance", "", "")[0] == "economic_buyer"

@@ -26,7 +26,9 @@ from mailflows.inbound.signatures import EMAIL_RE, TITLE_WORDS, parse_signature
 
 # First match wins, so the specific comes before the general ("Chief Information Officer" before "Chief ... Officer").
 ROLE_BY_TITLE: tuple[tuple[Role, Influence, re.Pattern[str]], ...] = (
-    ("other", "low", rx(r"\bassistant\b", r"\bassistent(?:in)?\b", r"\basistente\b")),  # "Assistant to the CFO" is not the CFO
+    # "Assistant to the CFO" is not the CFO; an "Assistant Director" or "Assistant Vice President" is a rank, not an aide
+    ("other", "low", rx(r"\bassistant\b(?!\s+(?:director|vice|manager|professor|head|dean|controller|treasurer))",
+                        r"\bassistent(?:in)?\b", r"\basistente\b")),
     ("blocker", "high", rx(r"\bciso\b", r"\bchief information security\b", r"\bsecurity officer\b", r"\brssi\b",
                            r"\bcyber ?security\b", r"\binformationssicherheit", r"\bit-sicherheit",
                            r"\bs[ée]curit[ée] des syst[èe]mes d'information\b", r"\bseguridad de la informaci[óo]n\b")),

@@ -341,6 +341,8 @@ def roles_shown(
             if DOUBT_OVER.search(sentence) or FUTURE.search(sentence):
                 continue
             for clause in CLAUSE.split(re.sub(r"\s+", " ", sentence)):
+                if PRONOUN_FIRST.match(clause):
+                    continue  # "She's the skeptic Meredith warned us about": about someone named before, not Meredith
                 hits = _named(clause, firsts, named)
                 for role, influence, pattern in ROLE_SHOWN:
                     match = pattern.search(clause)
