@@ -56,11 +56,13 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q update -i agent/locale/handoff.pot -d agent/locale -D handoff --no-fuzzy-matching --ignore-obsolete
 
 # Every learned model's rows and weights from the labelled deals in training/deals, in the order each needs the
-# last: the sectioner (its hand-written sentences), then the people model's rows (read with the models before it)
-# and weights. Commit what changes; tests/test_model_rows.py checks the shipped rows are what this makes.
+# last: the stance model (its hand-written sentences and the rep's words about each person), the sectioner (its
+# hand-written sentences), then the people model's rows (read with the models before it) and weights. Commit what changes; tests/test_model_rows.py checks the shipped rows are what this makes.
 DEALS := training/deals
 DATA := agent/extract/data
 models: $(STAMP)
+	$(BIN)/python -m agent.extract.harvest $(DEALS) --stance -o $(DATA)/stance_deals.tsv
+	$(BIN)/python -m agent.extract.stance
 	$(BIN)/python -m agent.extract.harvest $(DEALS) --none -o $(DATA)/sentences_deals.tsv
 	$(BIN)/python -m agent.extract.sectioner
 	$(BIN)/python -m agent.extract.harvest $(DEALS) --rows feelings -o $(DATA)/feelings_people.tsv

@@ -93,3 +93,33 @@ def test_a_folder_without_labels_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "deal" / "gold.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(EvalError, match="cannot read the labels"):
         harvest(tmp_path / "deal")
+
+
+def test_the_reps_words_about_one_person_are_labelled_with_that_persons_leaning(tmp_path: Path) -> None:
+    from agent.extract.harvest import stance_rows
+
+    deal = labelled_demo(tmp_path) / "alderfinch"
+    gold = json.loads((deal / "gold.json").read_text(encoding="utf-8"))
+    leanings = {"Walter Brandt": "neutral", "Maren Lindqvist": "enthusiastic", "Derek Vance": "skeptical"}
+    for person in gold["stakeholders"]:
+        person["sentiment"] = leanings.get(person["name"])
+    (deal / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    rows = stance_rows(deal)
+    assert any(label == "neutral" and text.endswith("Walter is the real decision maker.") for label, text in rows)
+    assert ("cold", "Derek is not won over.") in rows
+    assert any(label == "warm" and text.startswith("Maren also wants") for label, text in rows)
+    # a sentence naming two people ("… still earning Walter's trust"), or someone with no label, is no one's
+    assert not any("Walter's trust" in text or "without Walter" in text or "Anika" in text for _, text in rows)
+
+
+def test_the_shipped_stance_sentences_are_what_the_code_makes_of_the_training_deals() -> None:
+    from importlib import resources
+
+    from agent.extract.harvest import stance_rows
+
+    deals = Path(__file__).resolve().parents[1] / "training" / "deals"
+    deal = sorted(p for p in deals.iterdir() if (p / "gold.json").is_file())[1]
+    rows = [f"{label}\t{text}" for label, text in stance_rows(deal)]
+    text = (resources.files("agent.extract") / "data" / "stance_deals.tsv").read_text(encoding="utf-8")
+    shipped = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert rows and any(shipped[i : i + len(rows)] == rows for i in range(len(shipped)))

@@ -401,3 +401,16 @@ def test_a_day_or_month_is_not_someone_else_the_feeling_belongs_to() -> None:
 
     assert THIRD_PARTY.search("the saving from last Black Friday is hard to argue with") is None
     assert THIRD_PARTY.search("Anand is going to ask why") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [
+        ("It looks nice, but we'll see.", True),
+        ("Well, we'll see if the stores actually use it.", True),
+        ("I'd like you to present to our board: twenty minutes on what we'll see by the autumn.", False),
+        ("We'll see the first results in May, after the pilot.", False),
+    ],
+)
+def test_we_will_see_is_a_doubt_only_as_a_wait_and_see(text: str, doubt: bool) -> None:
+    assert (("skeptical", "we'll see") in [(x, p.lower()) for x, p in sentiment_signals(text)]) is doubt

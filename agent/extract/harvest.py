@@ -13,6 +13,10 @@ its best guess is the writers' section: the figure its own held-out sentences ov
 of real mail (``data/sentences_deals.tsv``, rebuilt by ``make models``).
 Not for: scoring documents (scoring.py) or reading deals in the service (speakers.py, answers.py).
 
+``stance_rows(deal)`` keeps the sentences of the rep's reply that name one labelled person, labelled with that
+person's leaning (warm, neutral, cold): ``--stance -o FILE`` writes them as the stance model's data file of real
+mail (``data/stance_deals.tsv``).
+
 ``model_rows(deal)`` runs the whole loop on a deal (agent.evaluate's) and keeps, for the
 model trained on people (feelings.py), feelings.person_features of each person read.
 ``python -m agent.extract.harvest DIR --rows feelings -o FILE`` writes those training rows
@@ -34,13 +38,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.document import REP_READ, AccountInfo, HandoffDocument, Party, Stakeholder
+from agent.document import REP_READ, AccountInfo, HandoffDocument, Party, Stakeholder, fold
 from agent.evaluate import deal_folders, evaluate_deal, read_gold
 from agent.extract import feelings
 from agent.extract.base import ExtractionContext
 from agent.extract.scoring import gold_match, holds, normalize
 from agent.extract.sectioner import LABELS, section_probabilities
 from agent.extract.speakers import read_units
+from agent.extract.units import split_sentences
 from mailflows.inbound.parse import parse_path
 
 OUR_DOMAIN = "lumendata.example"  # the corpus format's seller (corpus/FORMAT.md)
@@ -105,6 +110,27 @@ def harvest(deal: Path, none: bool = False) -> list[tuple[str, str]]:
                 rows.append((label, text))
             elif none and facts is inbox_facts and not any(touches(f, normalize(text)) for f in facts):
                 rows.append(("none", text))
+    return rows
+
+
+def stance_rows(deal: Path) -> list[tuple[str, str]]:
+    """(warm|neutral|cold, sentence) for each sentence of the rep's reply that names one labelled person: the rep's
+    words about someone, labelled with how the writers say that person stands (the stance model's real mail; a
+    customer's own factual sentences are left out, as they show nothing of a feeling)."""
+    gold = read_gold(deal)
+    people = [p for p in gold.get("stakeholders") or [] if p.get("sentiment") in LEANS and p.get("name")]
+    firsts = Counter(fold(p["name"]).split()[0] for p in people)
+    rows: list[tuple[str, str]] = []
+    for paragraph in reply_paragraphs(deal):
+        for sentence in split_sentences(paragraph):
+            words = set(re.findall(r"[\w-]+", fold(sentence).replace("'s", "")))  # "Walter's trust" names Walter
+            named = [
+                p for p in people
+                if fold(p["name"]) in fold(sentence) or (firsts[fold(p["name"]).split()[0]] == 1
+                                                         and fold(p["name"]).split()[0] in words)
+            ]  # fmt: skip
+            if len(named) == 1 and len(sentence.split()) >= 4:
+                rows.append((LEANS[named[0]["sentiment"]], sentence))
     return rows
 
 
@@ -181,7 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--score", action="store_true", help="print how the sectioner files the sentences")
     parser.add_argument("--none", action="store_true", help="also label the inbox sentences that hold no fact none")
     parser.add_argument("--rows", choices=sorted(ROWS_HEADERS), help="a people model's training rows instead")
+    parser.add_argument("--stance", action="store_true", help="the rep's sentences about a person, by their leaning")
     args = parser.parse_args(argv)
+    if args.stance:
+        lines = ["# label<TAB>sentence: the rep's words about one labelled person of a deal written for this project,"
+                 " labelled with that person's leaning (agent.extract.harvest --stance)."]  # fmt: skip
+        lines += [f"{label}\t{text}" for root in args.roots for deal in deal_folders(root) for label, text in
+                  stance_rows(deal)]  # fmt: skip
+        _write("\n".join(lines) + "\n", args.output)
+        print(f"{len(lines) - 1} sentences", file=sys.stderr)
+        return 0
     if args.score:
         rows = [row for root in args.roots for deal in deal_folders(root) for row in harvest(deal)]
         print(score_sectioner(rows))
