@@ -146,3 +146,23 @@ def test_what_the_customer_was_promised_said_without_a_you_is_ours() -> None:
     ):
         assert YOU_PROMISED.search(said), said
     assert not YOU_PROMISED.search("We promised the board a 10 % cut in waste.")
+
+
+def test_the_customers_own_dated_deed_is_their_promise_in_its_many_shapes() -> None:
+    """Customers' to-dos as fresh deals write them: a phrasal verb around its object, "I can give you", a side's own
+    label, the impersonal of a record, a filing with an authority; things that are no deed stay none."""
+    for said in (
+        "You read from a read replica with a service principal; I'll set both up by June 26.",
+        "I can give you the Kafka topics and a read-only ClickHouse account by April 15, not much more before June.",
+        "- On my side: Oracle replica account and API keys ready by June 1.",
+        "De notre côté, je déposerai la déclaration auprès de la CNIL d'ici le 31 mai.",
+        "Queda comprometido el usuario de HANA para el 4 de mayo.",
+        "We'll submit the outsourcing notification to the regulator by 15 July.",
+    ):
+        assert promise_owner(unit(said, "customer"), OURS, THEIRS, "acmedata") == "customer", said
+    for said in (
+        "We file our taxes in March.",
+        "I can give you some context: we grew 20% in 2025.",
+        "Our profile has been on file since 2019.",
+    ):
+        assert promise_owner(unit(said, "customer"), OURS, THEIRS, "acmedata") is None, said

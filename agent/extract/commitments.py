@@ -24,8 +24,9 @@ from agent.extract.lexicon import rx
 from agent.extract.units import Unit
 
 _ACTION = (
-    r"(?:have|send|set up|deliver|provide|get|give|share|run|be in touch|book|confirm|schedule|finish|complete|"
-    r"hand over|bring|host|introduce|go out|goes out|ready|liefern|schicken|senden|bereitstellen|livrer|envoyer|"
+    # a phrasal verb may take its object inside: "set both up", "hand the keys over"
+    r"(?:have|send|set(?:\s+\w+){0,2}?\s+up|deliver|provide|get|give|share|run|be in touch|book|confirm|schedule|finish|"
+    r"complete|hand(?:\s+\w+){0,2}?\s+over|bring|host|introduce|go out|goes out|ready|liefern|schicken|senden|bereitstellen|livrer|envoyer|"
     r"fournir|enviar|entregar|tener)"
 )
 OUR_PRONOUN = re.compile(rf"\b(?:she|he|they)(?:'ll| will| is going to)\s+(?:\w+\s+){{0,2}}{_ACTION}\b", re.I)
@@ -40,7 +41,13 @@ TEAM = (
     r"(?:team|it|engineers?|people|side|folks|group|department|dba|admins?|lawyers|legal|security|counsel|staff|"
     r"architects?|consultants?|specialists?)"
 )
-FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am going to| are going to)\b",
+FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can (?:have|get|give|provide|send|deliver|set|share)| will have| am going to|"
+                  r" are going to)\b",
+                  # a side's own label: "On my side: replica account ready by June 1", "De notre côté, je …",
+                  # "Por nuestra parte …", "Von unserer Seite …"
+                  r"^\W*(?:on|from) (?:my|our) (?:side|end)\b|^\W*(?:de|du) (?:mon|notre) côté\b|"
+                  r"^\W*por (?:mi|nuestra) parte\b|^\W*(?:von (?:meiner|unserer) seite|meinerseits|unsererseits)\b",
+
                   rf"\b(?:my|our) (?:[\w-]+ ){{0,2}}{TEAM}(?:'ll| will| can| is going to| are going to| owes?)\b",
                   r"^\W*(?:procurement|purchasing|legal|finance|security|(?-i:IT)|compliance|facilities|infosec)(?: team)?"
                   r"(?:'ll| will| can| is going to)\b",
@@ -56,6 +63,8 @@ FIRST_PERSON = rx(r"\b(?:i|we)(?:'ll| will| can have| can get| will have| am goi
                   r"\b(?:les|te|os|le|los|las|lo|la) (?:acompaño|acompañamos|visito|visitamos|armo|preparo)\b",
                   # "voy personalmente a Rengo en marzo", "voy a capacitar …": the rep going or about to do it
                   r"\b(?:voy|vamos) (?:personalmente |yo |nosotros )?a\b")  # fmt: skip
+# a commitment recorded in the impersonal: "Queda comprometido el usuario de HANA para el 4 de mayo"
+RECORDED = rx(r"\bqueda(?:n)? comprometid[oa]s?\b", r"\bfest zugesagt\b", r"\best (?:bien )?acté\b")
 SPLIT = re.compile(r",?\s+(?:and|und|et|y)\s+(?=(?:the |our |a |an |die |den |das |le |la |les |el |los )?\S)", re.I)
 
 
@@ -252,7 +261,7 @@ def _said_promise(unit: Unit, ours: set[str], customers: set[str], company: str)
             and (re.search(rf"\b{_ACTION}\b", text, re.I) or OPENS.search(text))
         ):
             return "customer"
-        if _named_promise(text, customers - our_words):
+        if _named_promise(text, customers - our_words) or RECORDED.search(text):
             return "customer"
         if _named_promise(text, our_words) or _company_deed(text, company_words(company)):
             return "us"
@@ -371,6 +380,8 @@ OPENS = re.compile(
     r"stand\w* up|install|"
     r"deploy|load|build|configur|connect|migrat|"
     r"abri|abrir|crea|habilit|otorg|asign|öffn|freischalt|einricht|ouvr|activ|autoris|"
+    # a filing the customer makes for the project: "je déposerai la déclaration", "we'll submit the notification"
+    r"submit|file|notif|dépos|soum|présent|present|einreich|anmeld|"
     r"devolv|retourn|renvo|zurücksend|zurückschick)\w*",
     re.IGNORECASE,
 )
