@@ -353,3 +353,22 @@ async def test_our_promise_in_a_grammar_no_rule_knows_is_read_by_what_it_does(ct
     promises = {(p.owner, p.due) for p in doc.sections.commitments}
     assert ("us", date(2026, 7, 2)) in promises and all(owner == "us" for owner, _ in promises)
     assert not any("SecNumCloud" in item.text for item in doc.sections.implementation + doc.sections.risks)
+
+
+@pytest.mark.parametrize(
+    ("body", "measure"),
+    [
+        ("Targets from my side. On-time delivery is sitting at 86.5% across the bakeries. "
+         "The board wants 95% and I want us there within six months.", "On-time delivery"),
+        ("Le pongo el número sobre la mesa: hoy estamos en 68,4 % de merma en las panaderías. "
+         "Si en seis meses llegamos a 60, son dos millones de pesos por año.", "merma"),
+    ],
+)  # fmt: skip
+async def test_a_target_carries_the_figure_of_today_it_leans_on(
+    ctx: ExtractionContext, body: str, measure: str
+) -> None:
+    """ "The board wants 95% within six months" says what it is a target of only with the sentence before it."""
+    who = Address("Greta Holm", "greta.holm@pinewood.example")
+    doc = await _document_of(ctx, who, f"Hi Sam,\n\n{body}\n\nGreta\n", date(2026, 3, 2))
+    metrics = [i.text for i in doc.sections.success_metrics]
+    assert any(measure in text and ("95%" in text or "60" in text) for text in metrics), metrics

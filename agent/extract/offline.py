@@ -141,11 +141,35 @@ def _item(unit: Unit, alone: bool = False, **extra: object) -> Item:
         # two quotes, not one: the sentences may sit in different transcript cues
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
+    elif not alone and "horizon" in extra and unit.context and _baseline_then_target(unit.context, unit.text):
+        # "Dispatch reliability is sitting at 98.6%. The board wants 99.2% within six months.": the target says
+        # what it is a target of only with the figure of today before it
+        quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
+        unit = replace(unit, text=f"{unit.context} {unit.text}")
     elif not alone and unit.context and names_topic(unit.context) and len(unit.text) < 220:
         # "Royalty statements. Twice a year my team disappears for three weeks …": the fragment says what costs them
         quotes = quotes_of(replace(unit, quote=unit.context)) + quotes if unit.quote else quotes
         unit = replace(unit, text=f"{unit.context} {unit.text}")
     return Item(text=unit.text, quotes=quotes, source_ids=[unit.source_id], **extra)
+
+
+# Where a measure stands today, in the four languages: "is sitting at 98.6%", "hoy estamos en 68,4 %", "liegt derzeit
+# bei 9 Tagen", "aujourd'hui on est à 71 %"
+_TODAY = re.compile(
+    r"\b(?:today|currently|at the moment|right now|(?:is|are|'s|'re) (?:sitting|running|hovering|stuck) at|stands? at|"
+    r"hoy|actualmente|ahora mismo|estamos en|aujourd'hui|actuellement|(?:nous sommes|on est) à|heute|derzeit|aktuell|"
+    r"(?:liegt|liegen|stehen|steht) (?:\w+ )?bei)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\d")
+
+
+def _baseline_then_target(before: str, text: str) -> bool:
+    """Whether ``text``, a short target with a figure (18 words at most), follows ``before``, the same speaker's figure
+    for where the measure stands today: the target leans on it for what it measures."""
+    if not (_FIGURE.search(before) and _FIGURE.search(text) and _TODAY.search(before)) or len(text) > 200:
+        return False
+    return len(text.split()) <= 18
 
 
 # A short sentence that only points back ("They'd want it too.", "Das kostet uns jede Woche."): it says what it
