@@ -45,6 +45,12 @@ RISKS = [
     "L'API du logiciel de caisse est limitée et mal documentée.",
     "El ERP tiene una API bastante mala.",
     "The nightly export from the clinic system fails about once a week.",
+    # a renewal that hangs on one result, in the four languages
+    "Renewal will be decided on one figure: reagent write-offs.",
+    "If that number has not come down by our March close, I will not recommend renewal.",
+    "Notre décision de renouvellement dépendra d'un seul critère : la baisse des surestaries.",
+    "La renovación dependerá de la tasa de rechazos de las aseguradoras.",
+    "Die Verlängerung hängt davon ab, ob die Wasserverluste sinken.",
 ]
 
 NOT_RISKS = [
@@ -55,6 +61,7 @@ NOT_RISKS = [
     "Wir haben 14 Filialen und rund 300 Mitarbeitende.",
     "Nous changeons de fournisseur de caisse en mars.",
     "Cada mes perdemos dos días cruzando planillas.",
+    "We renewed our Oracle licence last year and it runs until 2028.",
 ]
 
 

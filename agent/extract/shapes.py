@@ -41,7 +41,12 @@ DEAL_THREAT = rx(
     r"kein(?:en)? (?:vertrag|unterschrift|vertragsabschluss)|(?:ningún|no hay) contrato|we (?:repay|lose|pay back)|"
     r"on (?:rembourse|perd)|zahlen wir \w* ?zurück|devolvemos|perdemos)",
     r"\b(?:years? (?:two|2|three|3)|renewal|the (?:second|third) year)\b[^.;]{0,50}\b(?:depend|contingent|subject to|"
-    r"go(?:es)? to the board)",
+    r"go(?:es)? to the board|(?:be |is )?decided (?:on|by)|hinges? on|rides? on)",
+    r"\b(?:will not|won'?t|not|never) (?:recommend|support|approve|sign off on) (?:a |the |any )?renewal\b",
+    # the renewal that hangs on a result, in German, French and Spanish: "notre décision de renouvellement dépendra
+    # d'un seul critère", "la renovación depende de", "die Verlängerung hängt davon ab"
+    r"\brenouvellement\b[^.;]{0,60}\bdépend\w*|\brenovaci[óo]n\b[^.;]{0,60}\bdepend\w*|"
+    r"\bverlängerung\b[^.;]{0,60}\b(?:häng\w*|abhängig)",
     r"(?:\b(?:wenn|falls|sollten?)\b|^\W*\w+(?:en|t) (?:wir|sie|die|der|das|es)\b)[^.;]{3,140}?\b(?:verlier\w*|verloren|"
     r"überprüf\w*|überdenk\w*|streich\w*|gestrichen|kündig\w*|auf eis|zurückzieh\w*|neu (?:bewert|verhandel)\w*|"
     r"nicht verlänger\w*|verlänger\w* (?:wir|ich) nicht|ausstieg\w*|aussteig\w*|zurückzahl\w*|zurückzuzahl\w*)",
