@@ -923,3 +923,19 @@ def test_works_for_rival_reads_the_domain_against_the_competitors_names(ctx: Ext
     assert works_for_rival("hugh.tierney@merrionsystems.example", ["Merrion Insight"], ctx)
     assert not works_for_rival("frank.lehmann@lehmann-it.example", ["Carrow & Lane", "Power BI"], ctx)
     assert not works_for_rival(f"jana.kraus@{THEM}", ["Nordwind"], ctx)  # the account's own domain never
+
+
+def test_a_sentence_about_he_or_she_is_no_read_on_someone_named_in_passing() -> None:
+    """ "If that lands, he becomes an ally, because he hates the manual check as much as Jess does": about Gus."""
+    from agent.extract.answers import rep_reads
+
+    doc = HandoffDocument(account=AccountInfo(name="Nordwind Fähren", domain=THEM))
+    doc.sections.stakeholders = [Stakeholder(name="Jess Tran", email=f"jess.tran@{THEM}"),
+                                 Stakeholder(name="Gus Hale", email=f"gus.hale@{THEM}")]  # fmt: skip
+    body = (
+        "Gus needs to see the repeat-defect report first. If that lands, he becomes an ally, because he hates "
+        "the manual check as much as Jess does.\n\nJess is thrilled with it and tells everyone.\n"
+    )
+    reply = ThreadMessage(id="r1", sender=Address("Lena Brandt", f"lena.brandt@{OURS}"), body=body)
+    reads = {s.name: s.sentiment for s in rep_reads(reply, doc)}
+    assert reads.get("Jess Tran") in {"positive", "enthusiastic"}, reads

@@ -259,6 +259,17 @@ PERSONAL = re.compile(
 )
 
 
+_HE_OR_SHE = re.compile(r"\b(?:he|she|he's|she's|er|il|elle|él|ella)\b", re.IGNORECASE)
+
+
+def _someone_else_first(sentence: str, person: Stakeholder) -> bool:
+    """Whether a he or she is the sentence's subject before ``person`` is named in it: the sentence is about
+    someone the paragraph named before, and ``person`` only comes up in passing."""
+    first = fold(person.name).split(" ")[0]
+    at = re.search(rf"\b{re.escape(first)}\b", fold(sentence))
+    return bool(at) and bool(_HE_OR_SHE.search(fold(sentence)[: at.start()]))
+
+
 def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
     """The rep's read on each person the reply names in a sentence about them: it wins over the mail's, and says so."""
     people = [s for s in document.sections.stakeholders if s.name]
@@ -273,7 +284,12 @@ def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakehold
         last: Stakeholder | None = None  # the person the paragraph's previous sentence was about
         for sentence in _sentences_by_name(para, set(firsts)):
             words = _words(sentence)
-            named = [group[0] for first, group in firsts.items() if first in words and len(group) == 1]
+            # "If that lands, he becomes an ally, because he hates it as much as Jess does" is about him, not Jess
+            named = [
+                group[0]
+                for first, group in firsts.items()
+                if first in words and len(group) == 1 and not _someone_else_first(sentence, group[0])
+            ]
             if PRONOUN_LEAD.match(sentence):  # "She is worried that … Gloria's promise": about the one named before
                 named = [last] if last is not None else []
             elif not named and (newcomer := _newcomer(sentence, document, reply)) is not None:
