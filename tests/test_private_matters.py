@@ -111,6 +111,11 @@ def test_how_far_our_price_could_go_is_junk(line: str) -> None:
         "Rocío y Tomás son pareja desde hace años.",
         "Her husband runs the competing agency. Don't bring it up.",
         "No lo menciones en la reunión con el directorio.",
+        # not for what we write down, and a job applied for elsewhere
+        "Not for the file: over coffee Anna mentioned she has applied for a job at a co-op in Paarl.",
+        "Nicht für die Akte: der Kämmerer geht nächstes Jahr in Rente.",
+        "Pas pour le dossier : la DAF quitte l'entreprise en juin.",
+        "I hear he applied for a position at the regional bank.",
     ],
 )
 def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language(line: str) -> None:
@@ -146,6 +151,9 @@ def test_a_colleagues_private_matter_or_a_confidence_is_private_in_each_language
         "Die Fahrer sind ein paar Tage im Monat auf Schulung.",
         "Please mention it to Ana before the steering meeting.",
         "Nuestros clientes se dan de alta en la app en dos minutos.",
+        "We applied for a grant from the province to fund the sensors.",
+        "I applied for a role-based access model in the tender.",
+        "The file is not for the faint-hearted: 40 tabs of macros.",
     ],
 )
 def test_look_alikes_of_secrets_and_private_matters_are_content(line: str) -> None:

@@ -392,6 +392,7 @@ PRIVATE_MATTERS = "|".join((
     r"\blicenci[ée]e?s? pour (?:faute|insuffisance)\b|\b(?:fired|dismissed|sacked|let go) for\b|"
     r"\bfristlos (?:entlassen|gekündigt)\b|\b(?:lo|la|los|las) despedimos\b|\bdespedid[oa]s? por\b",
     r"\b(?:looking|interviewing|applying) for (?:a |another |a new )?(?:job|position)s?\b(?![\s-]*(?:sched|queue|runs?))|"
+    r"\b(?:has|have|had|just|she|he|i) applied for (?:a |another |a new )?(?:job|position|role)(?![\w-])|"
     r"\binterviewing (?:elsewhere|with (?:a |another )?(?:competitor|rival))\b|\bbuscando (?:otro )?(?:trabajo|empleo|curro)\b|"
     r"\b(?:estoy|está|ando) en (?:entrevistas|procesos de selecci[óo]n) (?:con|en) otra\b|"
     r"\b(?:en|passe des) entretiens (?:d'embauche )?(?:avec|chez) (?:une )?autre\b|\bbewerbungsgespr[äa]ch\w*\b|"
@@ -424,6 +425,9 @@ ASIDE = "|".join((
     r"\b(?:do not|don'?t|not to be) (?:share|shared|repeat|repeated|forward|pass(?:ed)? on|spread)(?: (?:this|it|that))?"
     r"(?=\s*(?:[.,:;!)–-]|$|with anyone|outside (?:this|the|our) (?:team|room|group)))",
     r"\bfor (?:our|your) (?:side|eyes) only\b|\boff the record\b|\bdon'?t let (?:it|this|that) leak\b",
+    # not for what we write down: "Not for the file:", "not for the CSM doc", "nicht für die Akte", "pas pour le dossier"
+    r"\bnot for the (?:file|record|doc|document|handoff|notes|csm(?: doc)?)\b|\bnicht (?:für|in) die (?:akte|doku|übergabe)\b|"
+    r"\bpas pour le (?:dossier|document|compte rendu)\b|\bno (?:es )?para el (?:expediente|documento|informe)\b",
     r"\bfor us internally\b|\bkeep (?:this|it|that) (?:to yourself|between us|quiet|under wraps)\b",
     r"\bnicht weiter(?:geben|sagen|erzählen|leiten)\b|\bnur für (?:dich|sie|euch|uns)\b",
     # asked not to raise it: "Don't bring it up", "n'en parlez pas", "no lo menciones", "bitte nicht ansprechen"
