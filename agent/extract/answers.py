@@ -267,7 +267,9 @@ def _someone_else_first(sentence: str, person: Stakeholder) -> bool:
     someone the paragraph named before, and ``person`` only comes up in passing."""
     first = fold(person.name).split(" ")[0]
     at = re.search(rf"\b{re.escape(first)}\b", fold(sentence))
-    return bool(at) and bool(_HE_OR_SHE.search(fold(sentence)[: at.start()]))
+    if at is None:
+        return False
+    return bool(_HE_OR_SHE.search(fold(sentence)[: at.start()]))
 
 
 def rep_reads(reply: ThreadMessage, document: HandoffDocument) -> list[Stakeholder]:
